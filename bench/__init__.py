@@ -1,0 +1,1 @@
+"""Zvonok bench package."""

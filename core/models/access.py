@@ -1,0 +1,68 @@
+"""Invite codes, the audit log and the transactional outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Field, SQLModel
+
+from core.models.base import instant_field, json_field
+
+
+class InviteCode(SQLModel, table=True):
+    """A single-use code that links a Telegram chat to a guardian or a staff member.
+
+    Only a SHA-256 of the code is stored: a copy of the database does not hand out
+    working codes.
+    """
+
+    __tablename__ = "invite_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    code_hash: str = Field(unique=True)
+    purpose: str  # guardian | staff
+    guardian_id: int | None = Field(default=None, foreign_key="guardian.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    issued_by: int | None = Field(default=None, foreign_key="staff.id")
+    issued_at: datetime = instant_field()
+    expires_at: datetime = instant_field()
+    used_at: datetime | None = instant_field(nullable=True)
+    used_by_chat: int | None = None
+    revoked_at: datetime | None = instant_field(nullable=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what and when, with the values before and after."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    at: datetime = instant_field(index=True)
+    actor_kind: str  # staff | guardian | system
+    actor_id: int | None = None
+    entity: str = Field(index=True)  # table name
+    entity_id: int = Field(index=True)
+    action: str  # create | update | delete
+    old: dict[str, Any] | None = json_field(default_factory=lambda: None)
+    new: dict[str, Any] | None = json_field(default_factory=lambda: None)
+
+
+class OutboxEvent(SQLModel, table=True):
+    """A fact a family may hear about, written in the same transaction as the change.
+
+    The outbox, not Redis, is the source of truth for delivery: the relay marks
+    `relayed_at` once the event is in the queue and re-relays what stays unrelayed.
+    """
+
+    __tablename__ = "outbox_event"
+
+    id: str = Field(primary_key=True, max_length=32)  # uuid4 hex
+    school_id: int = Field(foreign_key="school.id", index=True)
+    kind: str = Field(index=True)
+    payload: dict[str, Any] = json_field()
+    occurred_at: datetime = instant_field()
+    relayed_at: datetime | None = instant_field(nullable=True, index=True)
+    attempts: int = 0

@@ -1,0 +1,50 @@
+"""Shared column types and helpers for every table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores instants as naive UTC and hands back aware UTC datetimes.
+
+    SQLite has no time zone type and PostgreSQL's `timestamptz` converts on read;
+    storing naive UTC on both keeps comparisons identical across backends.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an instant is expected")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def instant_field(*, nullable: bool = False, index: bool = False) -> Any:
+    """A timezone-aware instant column (see `UTCDateTime`).
+
+    `sa_type` rather than `sa_column`, so mixins can declare it for several tables.
+    """
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def json_field(*, default_factory: Any = dict) -> Any:
+    return Field(default_factory=default_factory, sa_type=JSON, nullable=False)

@@ -1,0 +1,107 @@
+"""Staff, students, guardians and how they are linked."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.models.base import instant_field, json_field
+
+
+class Role(StrEnum):
+    """Staff roles. A class teacher is a teacher named on a class, not a role."""
+
+    teacher = "teacher"
+    deputy = "deputy"  # зам. директора по УВР
+    admin = "admin"
+    secretary = "secretary"
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    login: str = Field(unique=True)
+    last_name: str
+    first_name: str
+    middle_name: str = ""
+    roles: list[str] = json_field(default_factory=list)
+    password_hash: str | None = None
+    telegram_chat_id: int | None = Field(default=None, index=True)
+    # Regulations: a reported breach voids the account's operations since the report.
+    locked_at: datetime | None = instant_field(nullable=True)
+    created_at: datetime = instant_field()
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова М.П.», the form used in «Замена. Фамилия И.О.»."""
+        initials = "".join(f"{part[0]}." for part in (self.first_name, self.middle_name) if part)
+        return f"{self.last_name} {initials}".strip()
+
+
+class Student(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    last_name: str
+    first_name: str
+    middle_name: str = ""
+    birth_date: date | None = None
+    left_on: date | None = None  # the day the student left the school
+    created_at: datetime = instant_field()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+
+class Enrollment(SQLModel, table=True):
+    """A student's membership of a class over a span of dates (history is kept)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    student_id: int = Field(foreign_key="student.id", index=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    since: date
+    until: date | None = None  # last day in the class, inclusive
+    reason: str = "enrolled"  # enrolled | transferred
+    end_reason: str | None = None  # transferred | left
+
+
+class Guardian(SQLModel, table=True):
+    """A parent or other legal representative (законный представитель)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    last_name: str
+    first_name: str
+    middle_name: str = ""
+    phone: str | None = None  # E.164, «+79161234567»
+    email: str | None = None
+    language: str = "ru"
+    telegram_chat_id: int | None = Field(default=None, index=True)
+    consent_given_at: datetime | None = instant_field(nullable=True)
+    consent_withdrawn_at: datetime | None = instant_field(nullable=True)
+    consent_source: str | None = None  # telegram | paper | web
+    wants_paper_summary: bool = False
+    created_at: datetime = instant_field()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_given_at is not None and self.consent_withdrawn_at is None
+
+
+class StudentGuardian(SQLModel, table=True):
+    __tablename__ = "student_guardian"
+    __table_args__ = (UniqueConstraint("student_id", "guardian_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    student_id: int = Field(foreign_key="student.id", index=True)
+    guardian_id: int = Field(foreign_key="guardian.id", index=True)
+    relation: str = ""  # мать, отец, опекун...

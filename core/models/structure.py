@@ -1,0 +1,85 @@
+"""Classes, groups, subjects, teaching assignments and the timetable."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SchoolClass(SQLModel, table=True):
+    """A class such as «7Б» in one academic year."""
+
+    __tablename__ = "school_class"
+    __table_args__ = (UniqueConstraint("school_id", "year_id", "grade", "letter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    year_id: int = Field(foreign_key="academic_year.id", index=True)
+    grade: int  # 1..11
+    letter: str  # «А», «Б», ...
+    class_teacher_id: int | None = Field(default=None, foreign_key="staff.id")
+
+    @property
+    def name(self) -> str:
+        return f"{self.grade}{self.letter}"
+
+
+class Group(SQLModel, table=True):
+    """A part of a class taught separately: a language subgroup or an elective."""
+
+    __tablename__ = "class_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    name: str
+    kind: str = "subgroup"  # subgroup | elective
+
+
+class GroupMembership(SQLModel, table=True):
+    __tablename__ = "group_membership"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    group_id: int = Field(foreign_key="class_group.id", index=True)
+    student_id: int = Field(foreign_key="student.id", index=True)
+    since: date
+    until: date | None = None  # last day in the group, inclusive
+
+
+class Subject(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    name: str
+    short_name: str = ""
+
+
+class TeachingAssignment(SQLModel, table=True):
+    """Teacher × class (or a group of it) × subject: what a teacher may write."""
+
+    __tablename__ = "teaching_assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    teacher_id: int = Field(foreign_key="staff.id", index=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    group_id: int | None = Field(default=None, foreign_key="class_group.id")
+    subject_id: int = Field(foreign_key="subject.id")
+
+
+class TimetableEntry(SQLModel, table=True):
+    __tablename__ = "timetable_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    group_id: int | None = Field(default=None, foreign_key="class_group.id")
+    subject_id: int = Field(foreign_key="subject.id")
+    teacher_id: int = Field(foreign_key="staff.id")
+    weekday: int  # 0 = Monday
+    slot: int  # bell number
+    room: str = ""

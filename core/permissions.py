@@ -1,0 +1,105 @@
+"""Who may read and write what. Every rule lives here, once; services call it.
+
+Seed 002 §2.4.1 and §2.5.1: a subject teacher writes only the pages of the classes
+and groups they teach (or a lesson they substitute, §2.5.10); a class teacher reads
+the whole class journal but edits only their own subjects; the deputy director
+reads the school; administrators and secretaries manage the roster and set-up.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from core.actors import StaffActor
+from core.errors import AccountLocked, Forbidden, NotFound
+from core.models import Lesson, Role, SchoolClass, Staff, Subject, TeachingAssignment
+from core.uow import UnitOfWork
+
+
+async def load_staff(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    """The acting staff member, refusing unknown, foreign-school and locked accounts."""
+    staff = await uow.session.get(Staff, actor.staff_id)
+    if staff is None or staff.school_id != actor.school_id:
+        raise Forbidden(reason="учётная запись не найдена")
+    if staff.locked_at is not None:
+        raise AccountLocked()
+    return staff
+
+
+def require_role(staff: Staff, *roles: Role) -> None:
+    if not set(staff.roles) & {r.value for r in roles}:
+        raise Forbidden(reason="это действие доступно только администрации школы")
+
+
+def has_role(staff: Staff, *roles: Role) -> bool:
+    return bool(set(staff.roles) & {r.value for r in roles})
+
+
+async def teaches(
+    uow: UnitOfWork, staff: Staff, *, class_id: int, subject_id: int, group_id: int | None
+) -> bool:
+    """True when `staff` has an assignment for this subject in this class (or group).
+
+    An assignment for the whole class covers its groups; one for a group covers
+    only that group.
+    """
+    query = select(TeachingAssignment.id).where(
+        TeachingAssignment.teacher_id == staff.id,
+        TeachingAssignment.class_id == class_id,
+        TeachingAssignment.subject_id == subject_id,
+    )
+    if group_id is None:
+        query = query.where(col(TeachingAssignment.group_id).is_(None))
+    else:
+        query = query.where(
+            (col(TeachingAssignment.group_id).is_(None)) | (TeachingAssignment.group_id == group_id)
+        )
+    return (await uow.session.exec(query.limit(1))).first() is not None
+
+
+async def require_lesson_writer(uow: UnitOfWork, staff: Staff, lesson: Lesson) -> None:
+    """Refuse unless `staff` teaches this lesson's subject here or substitutes it."""
+    if lesson.school_id != staff.school_id:
+        raise NotFound(what="урок")
+    if lesson.substitute_id is not None:
+        # While a substitute is named, the lesson page is theirs (seed 002 §2.5.10),
+        # and the regular teacher keeps access to their own journal.
+        if staff.id in (lesson.substitute_id, lesson.teacher_id):
+            return
+    elif await teaches(
+        uow, staff, class_id=lesson.class_id, subject_id=lesson.subject_id, group_id=lesson.group_id
+    ):
+        return
+    klass = await uow.session.get(SchoolClass, lesson.class_id)
+    subject = await uow.session.get(Subject, lesson.subject_id)
+    raise Forbidden(
+        "not_your_lesson",
+        subject=subject.name if subject else "?",
+        klass=klass.name if klass else "?",
+    )
+
+
+async def teaches_class(uow: UnitOfWork, staff: Staff, class_id: int) -> bool:
+    query = select(TeachingAssignment.id).where(
+        TeachingAssignment.teacher_id == staff.id, TeachingAssignment.class_id == class_id
+    )
+    return (await uow.session.exec(query.limit(1))).first() is not None
+
+
+async def can_read_class(uow: UnitOfWork, staff: Staff, klass: SchoolClass) -> bool:
+    """Class teacher, any teacher of the class, the deputy director or an administrator."""
+    if klass.school_id != staff.school_id:
+        return False
+    if klass.class_teacher_id == staff.id or has_role(staff, Role.deputy, Role.admin):
+        return True
+    return await teaches_class(uow, staff, klass.id or 0)
+
+
+async def require_class_reader(uow: UnitOfWork, staff: Staff, klass: SchoolClass) -> None:
+    if not await can_read_class(uow, staff, klass):
+        raise Forbidden(reason=f"журнал {klass.name} вам недоступен")
+
+
+def require_same_school(staff: Staff, school_id: int, what: str) -> None:
+    if staff.school_id != school_id:
+        raise NotFound(what=what)

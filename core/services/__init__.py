@@ -1,0 +1,1 @@
+"""Service functions: one unit of work each, permission checks inside, typed errors."""

@@ -1,0 +1,140 @@
+"""What every journal write needs first: the lesson, who writes it, and the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlmodel import col, select
+
+from core.actors import StaffActor
+from core.errors import NotFound, RuleViolation
+from core.events import LessonRef
+from core.models import (
+    Enrollment,
+    Group,
+    GroupMembership,
+    Lesson,
+    School,
+    SchoolClass,
+    Staff,
+    Student,
+    Subject,
+)
+from core.permissions import load_staff, require_lesson_writer
+from core.policy import SchoolPolicy, policy_of
+from core.uow import UnitOfWork
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class LessonContext:
+    lesson: Lesson
+    klass: SchoolClass
+    subject: Subject
+    group: Group | None
+    staff: Staff
+    school: School
+    policy: SchoolPolicy
+
+    @property
+    def ref(self) -> LessonRef:
+        return LessonRef(
+            lesson_id=self.lesson.id or 0,
+            date=self.lesson.date,
+            slot=self.lesson.slot,
+            class_id=self.klass.id or 0,
+            class_name=self.klass.name,
+            grade=self.klass.grade,
+            group_id=self.lesson.group_id,
+            subject_id=self.subject.id or 0,
+            subject=self.subject.name,
+            teacher_id=self.lesson.teacher_id,
+        )
+
+
+async def get_in_school(
+    uow: UnitOfWork, model: type[T], row_id: int, school_id: int, what: str
+) -> T:
+    """A row of this school, or NotFound (another school's rows do not exist for you)."""
+    row = await uow.session.get(model, row_id)
+    if row is None or getattr(row, "school_id", None) != school_id:
+        raise NotFound(what=what)
+    return row
+
+
+async def lesson_for_writing(uow: UnitOfWork, actor: StaffActor, lesson_id: int) -> LessonContext:
+    """Load a lesson with its class, subject and policy, refusing non-writers."""
+    staff = await load_staff(uow, actor)
+    lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "урок")
+    if lesson.deleted_at is not None:
+        raise NotFound(what="урок")
+    await require_lesson_writer(uow, staff, lesson)
+    return await lesson_context(uow, lesson, staff)
+
+
+async def lesson_context(uow: UnitOfWork, lesson: Lesson, staff: Staff) -> LessonContext:
+    klass = await uow.session.get(SchoolClass, lesson.class_id)
+    subject = await uow.session.get(Subject, lesson.subject_id)
+    school = await uow.session.get(School, lesson.school_id)
+    group = await uow.session.get(Group, lesson.group_id) if lesson.group_id else None
+    assert klass is not None and subject is not None and school is not None
+    return LessonContext(lesson, klass, subject, group, staff, school, policy_of(school))
+
+
+def require_marks_allowed(ctx: LessonContext) -> None:
+    """Seed 002 §2.6 (no marks in grade 1) and §2.5.7 (electives: attendance only)."""
+    if ctx.klass.grade < ctx.policy.marks_from_grade:
+        raise RuleViolation("no_marks_in_grade", grade=ctx.klass.grade)
+    if (
+        ctx.group is not None
+        and ctx.group.kind == "elective"
+        and ctx.policy.electives_attendance_only
+    ):
+        raise RuleViolation("elective_attendance_only", group=ctx.group.name)
+
+
+async def is_member(
+    uow: UnitOfWork, student_id: int, *, class_id: int, group_id: int | None, on: dt.date
+) -> bool:
+    """Was the student in this class (and group) on that date?"""
+    enrolled = select(Enrollment.id).where(
+        Enrollment.student_id == student_id,
+        Enrollment.class_id == class_id,
+        Enrollment.since <= on,
+        (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= on),
+    )
+    if (await uow.session.exec(enrolled.limit(1))).first() is None:
+        return False
+    if group_id is None:
+        return True
+    in_group = select(GroupMembership.id).where(
+        GroupMembership.student_id == student_id,
+        GroupMembership.group_id == group_id,
+        GroupMembership.since <= on,
+        (col(GroupMembership.until).is_(None)) | (col(GroupMembership.until) >= on),
+    )
+    return (await uow.session.exec(in_group.limit(1))).first() is not None
+
+
+async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int) -> Student:
+    """The student, refusing one who was not in the lesson's class or group that day."""
+    student = await get_in_school(uow, Student, student_id, ctx.school.id or 0, "ученик")
+    member = await is_member(
+        uow,
+        student_id,
+        class_id=ctx.klass.id or 0,
+        group_id=ctx.lesson.group_id,
+        on=ctx.lesson.date,
+    )
+    if not member:
+        where = f"{ctx.klass.name} ({ctx.group.name})" if ctx.group else ctx.klass.name
+        raise RuleViolation(
+            "student_not_in_lesson",
+            student=student.full_name,
+            klass=where,
+            date=ctx.lesson.date.strftime("%d.%m.%Y"),
+        )
+    return student

@@ -1,0 +1,124 @@
+"""The unit of work: one transaction per service call, with its outbox events.
+
+Events recorded during the call are written to `outbox_event` by `commit()` in the
+same transaction as the change, so a change and its notification commit or roll
+back together. Nothing leaves the process before commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.db import Database
+from core.events import Event
+from core.models import AuditEntry, OutboxEvent, utcnow
+
+
+class UnitOfWork:
+    """`async with uow: ...; await uow.commit()`. Leaving without commit rolls back.
+
+    Create one per service call; the clock is injectable so deadlines and expiry
+    can be checked at a chosen instant.
+    """
+
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+        self._session: AsyncSession | None = None
+        self._events: list[Event] = []
+        self.committed_events: list[OutboxEvent] = []
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = await self.db.writing_session()
+        self._events = []
+        self.committed_events = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self.session, None
+        try:
+            await session.rollback()  # no-op after commit
+        finally:
+            await session.close()
+            self._events = []
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def record(self, event: Event) -> None:
+        """Queue an event for the outbox of this transaction."""
+        self._events.append(event)
+
+    def audit(
+        self,
+        row: SQLModel,
+        *,
+        school_id: int,
+        action: str,
+        actor_id: int | None,
+        actor_kind: str = "staff",
+        old: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep who did what to `row`, with the values before (`old`) and after."""
+        entity_id = getattr(row, "id", None)
+        if entity_id is None:
+            raise RuntimeError("audit() needs a flushed row")
+        new = None if action == "delete" else snapshot(row)
+        self.session.add(
+            AuditEntry(
+                school_id=school_id,
+                at=self.now(),
+                actor_kind=actor_kind,
+                actor_id=actor_id,
+                entity=str(getattr(row, "__tablename__", type(row).__name__.lower())),
+                entity_id=entity_id,
+                action=action,
+                old=old,
+                new=new,
+            )
+        )
+
+    async def commit(self) -> None:
+        occurred = self.now()
+        rows = [
+            OutboxEvent(
+                id=uuid.uuid4().hex,
+                school_id=event.school_id,
+                kind=event.kind,
+                payload=event.model_dump(mode="json"),
+                occurred_at=occurred,
+            )
+            for event in self._events
+        ]
+        self.session.add_all(rows)
+        await self.session.commit()
+        self._events = []
+        self.committed_events.extend(rows)
+
+    async def rollback(self) -> None:
+        self._events = []
+        await self.session.rollback()
+
+
+def snapshot(row: SQLModel) -> dict[str, Any]:
+    """The row's column values as JSON-ready data, for the audit log."""
+    data: dict[str, Any] = row.model_dump(mode="json")
+    return data

@@ -1,0 +1,121 @@
+"""Shared fixtures: a real database per test, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import core.models  # noqa: F401  (registers every table)
+from core.db import Database
+from tests.postgres import PostgresServer, find_postgres
+
+_PG_KEY = pytest.StashKey[PostgresServer | None]()
+_PG_NOTES = pytest.StashKey[list[str]]()
+_PG_DB = pytest.StashKey[str]()
+_PG_SCHEMA_READY: set[str] = set()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    found = find_postgres()
+    if isinstance(found, PostgresServer):
+        name = f"zvonok_test_{uuid.uuid4().hex[:10]}"
+
+        async def create() -> None:
+            conn = await asyncpg.connect(found.url)
+            await conn.execute(f'CREATE DATABASE "{name}"')
+            await conn.close()
+
+        asyncio.run(create())
+        config.stash[_PG_KEY] = found
+        config.stash[_PG_DB] = found.url.rsplit("/", 1)[0] + f"/{name}"
+        config.stash[_PG_NOTES] = [f"PostgreSQL {found.how} at {found.url.split('@')[-1]}"]
+    else:
+        config.stash[_PG_KEY] = None
+        config.stash[_PG_NOTES] = found if isinstance(found, list) else []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server = config.stash.get(_PG_KEY, None)
+    if server is None:
+        return
+    name = config.stash[_PG_DB].rsplit("/", 1)[1]
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(server.url)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    asyncio.run(drop())
+    server.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.stash.get(_PG_KEY, None) is not None:
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    dropped = [item for item in items if item.get_closest_marker("postgres") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    config = terminalreporter.config
+    notes = config.stash.get(_PG_NOTES, [])
+    if config.stash.get(_PG_KEY, None) is None:
+        terminalreporter.write_sep("!", "PostgreSQL tests were NOT run", red=True, bold=True)
+        for note in notes:
+            terminalreporter.write_line(f"  {note}")
+        terminalreporter.write_line(
+            "  Set ZVONOK_TEST_POSTGRES_URL, run a server on 127.0.0.1:5432, or install "
+            "the postgresql package so the tests can start one."
+        )
+    else:
+        terminalreporter.write_line(f"Database tests ran on SQLite and on {notes[0]}.")
+
+
+async def _postgres_database(config: pytest.Config) -> Database:
+    url = config.stash[_PG_DB]
+    db = Database(url, pool_size=5)
+    async with db.engine.begin() as conn:
+        if url not in _PG_SCHEMA_READY:
+            await conn.run_sync(SQLModel.metadata.create_all)
+            _PG_SCHEMA_READY.add(url)
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return db
+
+
+async def _sqlite_database(path: Path) -> Database:
+    db = Database(f"sqlite:///{path}")
+    async with db.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    return db
+
+
+@pytest.fixture(
+    params=[pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """An empty journal database with every table, on each backend in turn."""
+    if request.param == "sqlite":
+        database = await _sqlite_database(tmp_path / "journal.db")
+    else:
+        database = await _postgres_database(request.config)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """SQLite only: for tests about SQLite itself or that need no second backend."""
+    database = await _sqlite_database(tmp_path / "journal.db")
+    yield database
+    await database.dispose()

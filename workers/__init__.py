@@ -1,0 +1,1 @@
+"""Zvonok workers package."""
