@@ -61,3 +61,9 @@ class InviteUsed(InviteError):
 
 class InviteRevoked(InviteError):
     key = "invite_revoked"
+
+
+class InviteMalformed(InviteError):
+    """Text that cannot be an invite code (checked before any database look-up)."""
+
+    key = "invite_malformed"

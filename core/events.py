@@ -37,11 +37,22 @@ class Event(BaseModel):
     kind: ClassVar[str]
     # Events a family hears about; the others serve delivery's bookkeeping.
     for_families: ClassVar[bool] = True
+    # The field naming the journal row the event is about ("mark_id"...): delivery
+    # groups events per row to send the final value, or a correction.
+    entity_field: ClassVar[str] = ""
     school_id: int
+
+    @property
+    def entity(self) -> str:
+        """`"mark:17"`: the row this event is about, or "" for bookkeeping events."""
+        if not self.entity_field:
+            return ""
+        return f"{self.entity_field.removesuffix('_id')}:{getattr(self, self.entity_field)}"
 
 
 class MarkPosted(Event):
     kind = "mark_posted"
+    entity_field = "mark_id"
     mark_id: int
     student_id: int
     lesson: LessonRef
@@ -54,6 +65,7 @@ class MarkPosted(Event):
 
 class MarkChanged(Event):
     kind = "mark_changed"
+    entity_field = "mark_id"
     mark_id: int
     student_id: int
     lesson: LessonRef
@@ -66,6 +78,7 @@ class MarkChanged(Event):
 
 class MarkDeleted(Event):
     kind = "mark_deleted"
+    entity_field = "mark_id"
     mark_id: int
     student_id: int
     lesson: LessonRef
@@ -77,15 +90,19 @@ class AttendanceMarked(Event):
     """An absence, illness or lateness recorded, changed or cleared (`status` None)."""
 
     kind = "attendance_marked"
+    entity_field = "attendance_id"
     attendance_id: int
     student_id: int
     lesson: LessonRef
     status: str | None
     old_status: str | None
+    # With «оп»: how late, for «опоздал(а) на 10 минут».
+    minutes_late: int | None = None
 
 
 class HomeworkSet(Event):
     kind = "homework_set"
+    entity_field = "homework_id"
     homework_id: int
     lesson: LessonRef
     text: str
@@ -97,6 +114,7 @@ class HomeworkSet(Event):
 
 class HomeworkChanged(Event):
     kind = "homework_changed"
+    entity_field = "homework_id"
     homework_id: int
     lesson: LessonRef
     old_text: str
@@ -108,6 +126,7 @@ class HomeworkChanged(Event):
 
 class RemarkPosted(Event):
     kind = "remark_posted"
+    entity_field = "remark_id"
     remark_id: int
     student_id: int
     class_id: int
@@ -121,6 +140,7 @@ class RemarkPosted(Event):
 
 class AnnouncementPosted(Event):
     kind = "announcement_posted"
+    entity_field = "announcement_id"
     announcement_id: int
     # None: the whole school.
     class_id: int | None
@@ -134,6 +154,7 @@ class AnnouncementPosted(Event):
 
 class PeriodMarkSet(Event):
     kind = "period_mark_set"
+    entity_field = "period_mark_id"
     period_mark_id: int
     student_id: int
     class_id: int

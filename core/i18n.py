@@ -38,6 +38,89 @@ MESSAGES: dict[str, dict[str, str]] = {
         "same_class": "{student} уже учится в {klass}.",
         "period_closed": "Период «{period}» не относится к учебному году класса.",
         "consent_missing": "Нет согласия на обработку персональных данных.",
+        "bad_period_mark_kind": (
+            "Неизвестный вид итоговой отметки «{value}»: возможны предварительная или итоговая."
+        ),
+        "student_no_class": "{student} не числится ни в одном классе на {date}.",
+        "substitute_not_teacher": "{name} не учитель: замещать урок может только учитель школы.",
+        "substitute_locked": (
+            "Учётная запись {name} заблокирована: назначьте на замену другого учителя."
+        ),
+        "substitute_is_teacher": "{name} и так ведёт этот урок: замена не нужна.",
+        "bad_minutes_late": (
+            "Опоздание указывается в минутах (от 1 до {limit}) и только с отметкой «оп»."
+        ),
+        "homework_due_before_lesson": "Срок сдачи {due} раньше самого урока ({date}).",
+        "bad_remark_kind": (
+            "Неизвестный вид записи «{value}»: возможны замечание, благодарность "
+            "или обращение к родителям."
+        ),
+        "not_teacher_of_class": "Вы не преподаёте в {klass} и не являетесь его классным руководителем.",
+        "not_class_teacher": (
+            "Объявления для {klass} размещает классный руководитель или администрация школы."
+        ),
+        "school_announcement_forbidden": (
+            "Объявление для всей школы может разместить только администрация школы."
+        ),
+        "empty_title": "Заголовок не может быть пустым.",
+        "monthly_needs_class": "Ежемесячное сообщение родителям пишется классу: выберите класс.",
+        # People: staff accounts, roster, guardians, invites, consent.
+        "bad_credentials": "Неверный логин или пароль.",
+        "bad_login": (
+            "Логин «{login}» не подходит: от 3 до 64 символов — латинские буквы, цифры "
+            "и знаки . _ - @."
+        ),
+        "login_taken": "Логин «{login}» уже занят. Выберите другой.",
+        "bad_role": "Неизвестная роль «{role}»: возможны {allowed}.",
+        "roles_required": "Укажите хотя бы одну роль: {allowed}.",
+        "password_too_short": "Пароль слишком короткий: нужно не меньше {min} символов.",
+        "wrong_current_password": "Текущий пароль указан неверно.",
+        "school_required": "Укажите школу, в которой создаётся учётная запись.",
+        "breach_self": (
+            "О нарушении доступа к своей учётной записи сообщите другому администратору "
+            "или заместителю директора."
+        ),
+        "breach_in_future": "Время получения сообщения о нарушении ({at}) ещё не наступило.",
+        "staff_locked": "Учётная запись {staff} заблокирована: сначала разблокируйте её.",
+        "staff_not_locked": "Учётная запись {staff} не заблокирована.",
+        "not_people_manager": (
+            "Недостаточно прав: это делает администратор, секретарь "
+            "или классный руководитель ученика."
+        ),
+        "not_your_consent": (
+            "Недостаточно прав: согласие даёт или отзывает сам законный представитель, "
+            "а по бумажному заявлению — администратор или секретарь."
+        ),
+        "last_name_required": "Укажите фамилию.",
+        "first_name_required": "Укажите имя.",
+        "bad_birth_date": "Дата рождения {date} не может быть позже даты зачисления {on}.",
+        "date_outside_year": "{date} не входит в учебный год {year} класса {klass}.",
+        "not_enrolled": "{student} сейчас не числится ни в одном классе.",
+        "roster_date_too_early": (
+            "{student} учится в {klass} с {since}: дата {date} должна быть позже."
+        ),
+        "leave_reason_required": "Укажите причину выбытия.",
+        "bad_phone": (
+            "Телефон «{phone}» не распознан: укажите номер полностью, "
+            "например +7 916 123-45-67 или 8 (916) 123-45-67."
+        ),
+        "bad_email": "Адрес «{email}» не похож на адрес электронной почты.",
+        "bad_language": "Язык «{value}» не поддерживается: возможны {allowed}.",
+        "guardian_phone_taken": (
+            "Номер {phone} уже указан у представителя {guardian}: привяжите его "
+            "к ученику, а не создавайте заново."
+        ),
+        "guardian_already_linked": "{guardian} уже указан(а) представителем ученика {student}.",
+        "invite_target": "Укажите одно: код для родителя или код для сотрудника.",
+        "bad_invite_ttl": "Срок действия кода — от 1 до 365 дней, указано {days}.",
+        "invite_already_used": "Код уже использован {date}: отзывать нечего.",
+        "consent_required": (
+            "Чтобы получать сообщения о ребёнке, нужно дать согласие "
+            "на обработку персональных данных."
+        ),
+        "bad_consent_source": (
+            "Способ получения согласия «{source}» здесь не подходит: возможны {allowed}."
+        ),
         "bad_value": "Недопустимое значение: {reason}.",
     },
     "en": {
@@ -70,6 +153,75 @@ MESSAGES: dict[str, dict[str, str]] = {
         "same_class": "{student} is already in {klass}.",
         "period_closed": "Period “{period}” does not belong to the class's academic year.",
         "consent_missing": "No consent to personal-data processing.",
+        "bad_period_mark_kind": "Unknown period mark kind “{value}”: preliminary or final.",
+        "student_no_class": "{student} is not enrolled in any class on {date}.",
+        "substitute_not_teacher": "{name} is not a teacher: only a teacher can substitute.",
+        "substitute_locked": "{name}'s account is locked: choose another substitute.",
+        "substitute_is_teacher": "{name} already teaches this lesson: no substitute needed.",
+        "bad_minutes_late": (
+            "Lateness is given in minutes (1 to {limit}) and only with the «оп» mark."
+        ),
+        "homework_due_before_lesson": "Due date {due} is before the lesson itself ({date}).",
+        "bad_remark_kind": "Unknown note kind “{value}”: remark, praise or appeal to parents.",
+        "not_teacher_of_class": "You neither teach in {klass} nor are its class teacher.",
+        "not_class_teacher": "Announcements for {klass} are posted by its class teacher or the school administration.",
+        "school_announcement_forbidden": (
+            "Only the school administration can post an announcement to the whole school."
+        ),
+        "empty_title": "The title must not be empty.",
+        "monthly_needs_class": "The monthly message to parents is for a class: choose the class.",
+        # People: staff accounts, roster, guardians, invites, consent.
+        "bad_credentials": "Wrong login or password.",
+        "bad_login": (
+            "Login “{login}” is not allowed: 3 to 64 characters, Latin letters, digits and . _ - @."
+        ),
+        "login_taken": "Login “{login}” is taken. Choose another one.",
+        "bad_role": "Unknown role “{role}”: use {allowed}.",
+        "roles_required": "Give at least one role: {allowed}.",
+        "password_too_short": "The password is too short: at least {min} characters.",
+        "wrong_current_password": "The current password is wrong.",
+        "school_required": "Say which school the account belongs to.",
+        "breach_self": (
+            "Report a breach of your own account to another administrator or the deputy director."
+        ),
+        "breach_in_future": "The time the breach was reported ({at}) has not come yet.",
+        "staff_locked": "The account of {staff} is locked: unlock it first.",
+        "staff_not_locked": "The account of {staff} is not locked.",
+        "not_people_manager": (
+            "Not allowed: this is done by an administrator, the secretary "
+            "or the student's class teacher."
+        ),
+        "not_your_consent": (
+            "Not allowed: consent is given or withdrawn by the guardian themselves, "
+            "or from a paper form by an administrator or the secretary."
+        ),
+        "last_name_required": "Enter the last name.",
+        "first_name_required": "Enter the first name.",
+        "bad_birth_date": "Date of birth {date} cannot be after the enrolment date {on}.",
+        "date_outside_year": "{date} is outside the academic year {year} of class {klass}.",
+        "not_enrolled": "{student} is not in any class now.",
+        "roster_date_too_early": (
+            "{student} has been in {klass} since {since}: the date {date} must be later."
+        ),
+        "leave_reason_required": "Give the reason for leaving.",
+        "bad_phone": (
+            "Phone number “{phone}” not recognised: enter the full number, "
+            "e.g. +7 916 123-45-67 or 8 (916) 123-45-67."
+        ),
+        "bad_email": "“{email}” does not look like an e-mail address.",
+        "bad_language": "Language “{value}” is not supported: use {allowed}.",
+        "guardian_phone_taken": (
+            "Number {phone} already belongs to guardian {guardian}: link them to the "
+            "student instead of adding them again."
+        ),
+        "guardian_already_linked": "{guardian} is already a guardian of {student}.",
+        "invite_target": "Choose one: a code for a parent or a code for a staff member.",
+        "bad_invite_ttl": "A code is valid for 1 to 365 days, not {days}.",
+        "invite_already_used": "The code was already used on {date}: nothing to revoke.",
+        "consent_required": (
+            "To get messages about your child, please consent to the processing of personal data."
+        ),
+        "bad_consent_source": "Consent source “{source}” does not fit here: use {allowed}.",
         "bad_value": "Invalid value: {reason}.",
     },
 }

@@ -12,7 +12,15 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import AccountLocked, Forbidden, NotFound
-from core.models import Lesson, Role, SchoolClass, Staff, Subject, TeachingAssignment
+from core.models import (
+    Enrollment,
+    Lesson,
+    Role,
+    SchoolClass,
+    Staff,
+    Subject,
+    TeachingAssignment,
+)
 from core.uow import UnitOfWork
 
 
@@ -103,3 +111,56 @@ async def require_class_reader(uow: UnitOfWork, staff: Staff, klass: SchoolClass
 def require_same_school(staff: Staff, school_id: int, what: str) -> None:
     if staff.school_id != school_id:
         raise NotFound(what=what)
+
+
+def require_announcer(staff: Staff, klass: SchoolClass | None) -> None:
+    """Seed 002 §2.4.2: the class teacher posts the class's announcements.
+
+    The deputy director and administrators post to any class and to the whole
+    school (`klass` None); nobody else posts school-wide.
+    """
+    if has_role(staff, Role.deputy, Role.admin):
+        if klass is not None:
+            require_same_school(staff, klass.school_id, "класс")
+        return
+    if klass is None:
+        raise Forbidden("school_announcement_forbidden")
+    require_same_school(staff, klass.school_id, "класс")
+    if klass.class_teacher_id != staff.id:
+        raise Forbidden("not_class_teacher", klass=klass.name)
+
+
+async def require_class_teacher_or_teacher(
+    uow: UnitOfWork, staff: Staff, klass: SchoolClass
+) -> None:
+    """The class teacher, or anyone who teaches in the class (a remark outside a lesson)."""
+    require_same_school(staff, klass.school_id, "класс")
+    if klass.class_teacher_id == staff.id or await teaches_class(uow, staff, klass.id or 0):
+        return
+    raise Forbidden("not_teacher_of_class", klass=klass.name)
+
+
+async def is_class_teacher_of(uow: UnitOfWork, staff: Staff, student_id: int) -> bool:
+    """True when `staff` is the class teacher of the class the student is in now."""
+    query = (
+        select(Enrollment.id)
+        .join(SchoolClass, col(SchoolClass.id) == Enrollment.class_id)
+        .where(
+            Enrollment.student_id == student_id,
+            col(Enrollment.until).is_(None),
+            SchoolClass.class_teacher_id == staff.id,
+        )
+    )
+    return (await uow.session.exec(query.limit(1))).first() is not None
+
+
+async def require_people_manager(uow: UnitOfWork, staff: Staff, *student_ids: int) -> None:
+    """Guardians and their invite codes: the administrator and the secretary keep the
+    roster, and the class teacher hands out parents' invite codes (seed 002 §2.3), so
+    a class teacher also manages the guardians of any one of `student_ids`."""
+    if has_role(staff, Role.admin, Role.secretary):
+        return
+    for student_id in student_ids:
+        if await is_class_teacher_of(uow, staff, student_id):
+            return
+    raise Forbidden("not_people_manager")

@@ -7,6 +7,7 @@ back together. Nothing leaves the process before commit.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -103,6 +104,7 @@ class UnitOfWork:
                 id=uuid.uuid4().hex,
                 school_id=event.school_id,
                 kind=event.kind,
+                entity=event.entity,
                 payload=event.model_dump(mode="json"),
                 occurred_at=occurred,
             )
@@ -118,7 +120,16 @@ class UnitOfWork:
         await self.session.rollback()
 
 
+# Columns whose values never enter the audit log (it is read far more widely than
+# the staff table). A short fingerprint still shows that a password was changed.
+SECRET_COLUMNS = frozenset({"password_hash"})
+
+
 def snapshot(row: SQLModel) -> dict[str, Any]:
-    """The row's column values as JSON-ready data, for the audit log."""
+    """The row's column values as JSON-ready data, for the audit log (secrets masked)."""
     data: dict[str, Any] = row.model_dump(mode="json")
+    for column in SECRET_COLUMNS & data.keys():
+        if data[column] is not None:
+            digest = hashlib.sha256(str(data[column]).encode()).hexdigest()[:8]
+            data[column] = f"<secret {digest}>"
     return data

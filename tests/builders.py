@@ -7,7 +7,11 @@ under test); everything a test checks goes through the core services.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import SQLModel
 
 from core.actors import StaffActor
 from core.db import Database
@@ -30,6 +34,7 @@ from core.models import (
     TeachingAssignment,
     utcnow,
 )
+from core.uow import UnitOfWork
 
 TODAY = dt.date(2026, 11, 23)  # a Monday in the second quarter
 AUTUMN_HOLIDAY = dt.date(2026, 10, 28)
@@ -266,3 +271,42 @@ async def build_world(db: Database) -> World:
             w.lessons[key] = lesson.id or 0
         await s.commit()
     return w
+
+
+# 10:00 in Moscow on TODAY: services that need "today" see the test's day, whatever
+# the machine's clock says.
+NOW = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
+
+
+_TICKS = itertools.count(1)
+
+
+def uow_at(db: Database, when: dt.datetime | None = None) -> UnitOfWork:
+    """A unit of work whose clock stands still at `when`.
+
+    By default NOW, one microsecond later for each new unit of work, so that the
+    outbox keeps the order in which a test made its changes.
+    """
+    instant = when or NOW + dt.timedelta(microseconds=next(_TICKS))
+    return UnitOfWork(db, clock=lambda: instant)
+
+
+async def insert(db: Database, *rows: SQLModel) -> list[int]:
+    """Extra set-up rows for one test (another year, a period...); their ids in order."""
+    async with db.session() as s:
+        s.add_all(rows)
+        await s.flush()
+        ids = [int(getattr(row, "id", 0) or 0) for row in rows]
+        await s.commit()
+    return ids
+
+
+async def update_row(db: Database, model: type[SQLModel], row_id: int, **values: Any) -> None:
+    """Change set-up data in place (a pupil who left, a locked account, no bells...)."""
+    async with db.session() as s:
+        row = await s.get(model, row_id)
+        assert row is not None, f"{model.__name__} {row_id} not found"
+        for name, value in values.items():
+            setattr(row, name, value)
+        s.add(row)
+        await s.commit()

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
 import pytest
+import redis
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers every table)
 from core.db import Database
 from tests.postgres import PostgresServer, find_postgres
+from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
 
 _PG_KEY = pytest.StashKey[PostgresServer | None]()
 _PG_NOTES = pytest.StashKey[list[str]]()
@@ -119,3 +121,40 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await _sqlite_database(tmp_path / "journal.db")
     yield database
     await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[PrivateRedis]:
+    """A redis-server of the test session's own, started on a free port."""
+    server = start_private_redis()
+    yield server
+    stop_private_redis(server)
+
+
+@pytest.fixture
+def redis_url(redis_server: PrivateRedis) -> str:
+    """An empty private Redis for this test."""
+    if redis_server.process is None or redis_server.process.poll() is not None:
+        redis_server.start()  # a test stopped it to simulate an outage
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url
+
+
+@pytest.fixture
+async def empty_postgres_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A new PostgreSQL database with no tables at all (for migrations); dropped afterwards.
+
+    Mark the test `@pytest.mark.postgres`: without a server it is deselected.
+    """
+    server = request.config.stash.get(_PG_KEY, None)
+    assert server is not None, "mark the test @pytest.mark.postgres"
+    name = f"zvonok_empty_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(server.url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    yield server.url.rsplit("/", 1)[0] + f"/{name}"
+    admin = await asyncpg.connect(server.url)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()

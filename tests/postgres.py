@@ -101,7 +101,7 @@ def _start_private(notes: list[str]) -> PostgresServer | None:
     return PostgresServer(f"postgresql://{user}@127.0.0.1:{port}/postgres", "started", base, notes)
 
 
-def find_postgres() -> PostgresServer | None | list[str]:
+def find_postgres() -> PostgresServer | list[str] | None:
     """A server to test against, or the reasons none could be had."""
     notes: list[str] = []
     explicit = os.environ.get("ZVONOK_TEST_POSTGRES_URL")

@@ -2,6 +2,16 @@
 
 from core.models.access import AuditEntry, InviteCode, OutboxEvent
 from core.models.base import UTCDateTime, utcnow
+from core.models.delivery import (
+    ChannelName,
+    ContactStatus,
+    Delivery,
+    GuardianSettings,
+    Mode,
+    Notification,
+    NotificationEvent,
+    Topic,
+)
 from core.models.journal import (
     PERIOD_MARK_VALUES,
     Announcement,
@@ -36,16 +46,23 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "AuditEntry",
+    "ChannelName",
+    "ContactStatus",
+    "Delivery",
     "Enrollment",
     "Group",
     "GroupMembership",
     "Guardian",
+    "GuardianSettings",
     "Holiday",
     "Homework",
     "HomeworkStudent",
     "InviteCode",
     "Lesson",
     "Mark",
+    "Mode",
+    "Notification",
+    "NotificationEvent",
     "OutboxEvent",
     "Period",
     "PeriodMark",
@@ -62,6 +79,7 @@ __all__ = [
     "Subject",
     "TeachingAssignment",
     "TimetableEntry",
+    "Topic",
     "UTCDateTime",
     "WorkType",
     "utcnow",

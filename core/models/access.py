@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from core.models.base import instant_field, json_field
+from core.models.base import chat_id_field, instant_field, json_field
 
 
 class InviteCode(SQLModel, table=True):
@@ -29,7 +29,7 @@ class InviteCode(SQLModel, table=True):
     issued_at: datetime = instant_field()
     expires_at: datetime = instant_field()
     used_at: datetime | None = instant_field(nullable=True)
-    used_by_chat: int | None = None
+    used_by_chat: int | None = chat_id_field()
     revoked_at: datetime | None = instant_field(nullable=True)
 
 
@@ -62,7 +62,11 @@ class OutboxEvent(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)  # uuid4 hex
     school_id: int = Field(foreign_key="school.id", index=True)
     kind: str = Field(index=True)
+    entity: str = Field(default="", index=True)  # "mark:17": see Event.entity
     payload: dict[str, Any] = json_field()
     occurred_at: datetime = instant_field()
     relayed_at: datetime | None = instant_field(nullable=True, index=True)
+    # Set by the dispatcher once every recipient's notification rows exist; the
+    # sweeper re-relays events relayed long ago but never dispatched (Redis lost them).
+    dispatched_at: datetime | None = instant_field(nullable=True, index=True)
     attempts: int = 0

@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, BigInteger, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so later migrations (SQLite batch mode included) can drop them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -48,3 +57,8 @@ def instant_field(*, nullable: bool = False, index: bool = False) -> Any:
 
 def json_field(*, default_factory: Any = dict) -> Any:
     return Field(default_factory=default_factory, sa_type=JSON, nullable=False)
+
+
+def chat_id_field(*, index: bool = False) -> Any:
+    """A Telegram chat id: 64-bit (ids exceed PostgreSQL's 32-bit integer)."""
+    return Field(default=None, sa_type=BigInteger, nullable=True, index=index)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.models.base import instant_field, json_field
+from core.models.base import chat_id_field, instant_field, json_field
 
 
 class Role(StrEnum):
@@ -29,7 +29,7 @@ class Staff(SQLModel, table=True):
     middle_name: str = ""
     roles: list[str] = json_field(default_factory=list)
     password_hash: str | None = None
-    telegram_chat_id: int | None = Field(default=None, index=True)
+    telegram_chat_id: int | None = chat_id_field(index=True)
     # Regulations: a reported breach voids the account's operations since the report.
     locked_at: datetime | None = instant_field(nullable=True)
     created_at: datetime = instant_field()
@@ -80,7 +80,7 @@ class Guardian(SQLModel, table=True):
     phone: str | None = None  # E.164, «+79161234567»
     email: str | None = None
     language: str = "ru"
-    telegram_chat_id: int | None = Field(default=None, index=True)
+    telegram_chat_id: int | None = chat_id_field(index=True)
     consent_given_at: datetime | None = instant_field(nullable=True)
     consent_withdrawn_at: datetime | None = instant_field(nullable=True)
     consent_source: str | None = None  # telegram | paper | web

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -21,6 +22,7 @@ from core.models import (
     Staff,
     Student,
     Subject,
+    WorkType,
 )
 from core.permissions import load_staff, require_lesson_writer
 from core.policy import SchoolPolicy, policy_of
@@ -84,8 +86,24 @@ async def lesson_context(uow: UnitOfWork, lesson: Lesson, staff: Staff) -> Lesso
     return LessonContext(lesson, klass, subject, group, staff, school, policy_of(school))
 
 
-def require_marks_allowed(ctx: LessonContext) -> None:
-    """Seed 002 §2.6 (no marks in grade 1) and §2.5.7 (electives: attendance only)."""
+class MarkScope(Protocol):
+    """Where a mark would go: a lesson (`LessonContext`) or a period's subject line."""
+
+    @property
+    def klass(self) -> SchoolClass: ...
+
+    @property
+    def group(self) -> Group | None: ...
+
+    @property
+    def policy(self) -> SchoolPolicy: ...
+
+
+def require_marks_allowed(ctx: MarkScope) -> None:
+    """Seed 002 §2.6 (no marks in grade 1) and §2.5.7 (electives: attendance only).
+
+    Serves lesson marks and period marks alike, so the two can never disagree.
+    """
     if ctx.klass.grade < ctx.policy.marks_from_grade:
         raise RuleViolation("no_marks_in_grade", grade=ctx.klass.grade)
     if (
@@ -94,6 +112,49 @@ def require_marks_allowed(ctx: LessonContext) -> None:
         and ctx.policy.electives_attendance_only
     ):
         raise RuleViolation("elective_attendance_only", group=ctx.group.name)
+
+
+def check_work_type(work_type: str) -> str:
+    """A known `WorkType` value, or RuleViolation (marks and the test schedule share it)."""
+    if work_type not in WorkType.__members__.values():
+        raise RuleViolation("bad_work_type", value=work_type)
+    return work_type
+
+
+def require_text(text: str) -> str:
+    """The text without surrounding blanks, refusing an empty one."""
+    text = text.strip()
+    if not text:
+        raise RuleViolation("empty_text")
+    return text
+
+
+def ru_date(day: dt.date) -> str:
+    """«23.11.2026», the way dates are written in the journal's messages."""
+    return day.strftime("%d.%m.%Y")
+
+
+def school_today(school: School, now: dt.datetime) -> dt.date:
+    """The school's calendar date at `now`: a school day follows its own clock."""
+    return now.astimezone(ZoneInfo(school.timezone)).date()
+
+
+async def class_on(
+    uow: UnitOfWork, student_id: int, *, school_id: int, on: dt.date
+) -> SchoolClass | None:
+    """The class the student was enrolled in on that date, if any."""
+    query = (
+        select(SchoolClass)
+        .join(Enrollment, col(Enrollment.class_id) == col(SchoolClass.id))
+        .where(
+            Enrollment.student_id == student_id,
+            Enrollment.school_id == school_id,
+            Enrollment.since <= on,
+            (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= on),
+        )
+        .order_by(col(Enrollment.since).desc())
+    )
+    return (await uow.session.exec(query.limit(1))).first()
 
 
 async def is_member(
@@ -135,6 +196,6 @@ async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int
             "student_not_in_lesson",
             student=student.full_name,
             klass=where,
-            date=ctx.lesson.date.strftime("%d.%m.%Y"),
+            date=ru_date(ctx.lesson.date),
         )
     return student

@@ -5,9 +5,10 @@ from __future__ import annotations
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.events import MarkChanged, MarkDeleted, MarkPosted
-from core.models import Lesson, Mark, WorkType
+from core.models import Lesson, Mark
 from core.policy import weight_of
 from core.services.context import (
+    check_work_type,
     get_in_school,
     lesson_for_writing,
     require_marks_allowed,
@@ -25,12 +26,6 @@ def _check_value(value: object) -> int:
     return value
 
 
-def _check_work_type(work_type: str) -> str:
-    if work_type not in WorkType.__members__.values():
-        raise RuleViolation("bad_work_type", value=work_type)
-    return work_type
-
-
 async def post_mark(
     uow: UnitOfWork,
     *,
@@ -45,7 +40,7 @@ async def post_mark(
     """Give a student a mark (2–5) for a lesson's work; families hear of it."""
     async with uow:
         value = _check_value(value)
-        work_type = _check_work_type(work_type)
+        work_type = check_work_type(work_type)
         ctx = await lesson_for_writing(uow, actor, lesson_id)
         require_marks_allowed(ctx)
         await student_of_lesson(uow, ctx, student_id)
@@ -111,12 +106,15 @@ async def change_mark(
         if value is not None:
             mark.value = _check_value(value)
         if work_type is not None:
-            mark.work_type = _check_work_type(work_type)
+            mark.work_type = check_work_type(work_type)
             mark.weight = weight_of(ctx.policy, mark.work_type)
         if comment is not None:
             mark.comment = comment.strip()
         if snapshot(mark) == old:
-            return mark  # nothing changed: no history row, no message
+            # Nothing changed: no history row, no message. Commit (an empty
+            # transaction) so the returned row stays loaded, as on every other path.
+            await uow.commit()
+            return mark
         mark.version += 1
         mark.updated_at, mark.updated_by = uow.now(), ctx.staff.id
         uow.session.add(mark)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import func
@@ -37,3 +39,12 @@ async def count(db: Database, model: type[SQLModel]) -> int:
 
 async def snapshot_counts(db: Database, *models: type[SQLModel]) -> dict[str, Any]:
     return {m.__name__: await count(db, m) for m in models}
+
+
+@asynccontextmanager
+async def unchanged(db: Database, *models: type[SQLModel]) -> AsyncIterator[None]:
+    """Assert that the block writes no row of `models`, no outbox event and no audit row."""
+    tables = (OutboxEvent, AuditEntry, *models)
+    before = await snapshot_counts(db, *tables)
+    yield
+    assert await snapshot_counts(db, *tables) == before

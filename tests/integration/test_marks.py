@@ -109,7 +109,7 @@ async def test_another_schools_lesson_does_not_exist_for_you(db: Database) -> No
 
 async def test_student_outside_the_lesson_group_is_refused(db: Database) -> None:
     w = await build_world(db)
-    with pytest.raises(RuleViolation, match="Новиков Иван не учится в 7Б \\(7Б англ. 1\\)"):
+    with pytest.raises(RuleViolation, match=r"Новиков Иван не учится в 7Б \(7Б англ\. 1\)"):
         await post_mark(
             UnitOfWork(db),
             actor=w.actor("english"),
@@ -144,3 +144,20 @@ async def test_changed_and_deleted_mark_keep_their_history(db: Database) -> None
 
     with pytest.raises(RuleViolation, match="уже удалена"):
         await change_mark(UnitOfWork(db), actor=math, mark_id=mark.id or 0, value=3)
+
+
+async def test_saving_a_mark_unchanged_writes_nothing_and_returns_it(db: Database) -> None:
+    w = await build_world(db)
+    math = w.actor("math")
+    mark = await post_mark(
+        UnitOfWork(db),
+        actor=math,
+        lesson_id=w.lessons["math7"],
+        student_id=w.students["masha"],
+        value=4,
+    )
+    before = await snapshot_counts(db, Mark, OutboxEvent, AuditEntry)
+    same = await change_mark(UnitOfWork(db), actor=math, mark_id=mark.id or 0, value=4)
+    # The returned row must still be readable after the unit of work has closed.
+    assert (same.value, same.version) == (4, 1)
+    assert await snapshot_counts(db, Mark, OutboxEvent, AuditEntry) == before

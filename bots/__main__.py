@@ -1,0 +1,32 @@
+"""`python -m bots`: run the Telegram bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from aiogram.exceptions import TelegramUnauthorizedError
+
+from bots.app import run_bot
+from core.logs import configure_logging
+from core.settings import SettingsError, load_settings
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"bot: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        asyncio.run(run_bot(settings))
+    except TelegramUnauthorizedError:
+        logging.getLogger("bots").error("Telegram refused ZVONOK_TELEGRAM_TOKEN: check the token")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

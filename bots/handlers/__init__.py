@@ -1,0 +1,1 @@
+"""One Router per feature; `bots.app.build_dispatcher` includes them all."""

@@ -1,0 +1,5 @@
+"""The `zvonok` command line (`core.cli:main`)."""
+
+from core.cli.app import app, main
+
+__all__ = ["app", "main"]

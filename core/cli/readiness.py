@@ -1,0 +1,91 @@
+"""Waiting for `zvonok run`'s processes to be up, and telling the user where to look."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import redis
+from rich.panel import Panel
+from rich.table import Table
+from sqlalchemy.engine import make_url
+
+from core.cli.common import console
+from core.cli.demo import print_logins, saved_logins
+from core.cli.processes import web_url
+from core.cli.redis_server import PrivateRedis
+from core.cli.supervisor import Supervisor
+from core.health import HEARTBEAT_KEY
+from core.settings import Settings
+
+
+def web_is_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
+            return int(response.status) == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def worker_heartbeat(redis_url: str) -> str | None:
+    """The worker's last heartbeat time, or None when there is none (or no Redis)."""
+    client = redis.Redis.from_url(redis_url, socket_timeout=1, decode_responses=True)
+    try:
+        value = client.get(HEARTBEAT_KEY)
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
+    return value if isinstance(value, str) else None
+
+
+def wait_until_ready(
+    settings: Settings,
+    redis_url: str,
+    supervisor: Supervisor,
+    stop: threading.Event,
+    timeout: float = 60.0,
+) -> bool:
+    """True once /healthz answers and the worker's heartbeat is there (or on timeout).
+
+    False when a child ended or a stop was asked for: the caller deals with that.
+    """
+    deadline = time.monotonic() + timeout
+    web, worker = False, False
+    with console.status("Жду, пока поднимутся веб и воркер…"):
+        while not (web and worker):
+            if supervisor.exited() or stop.is_set():
+                return False
+            if time.monotonic() > deadline:
+                missing = [n for n, ok in (("web /healthz", web), ("worker", worker)) if not ok]
+                console.print(f"[yellow]Не дождался за {timeout:.0f} с: {', '.join(missing)}[/]")
+                return True
+            web = web or web_is_healthy(web_url(settings))
+            worker = worker or worker_heartbeat(redis_url) is not None
+            stop.wait(0.3)
+    return True
+
+
+def print_started(
+    settings: Settings, redis_url: str, supervisor: Supervisor, private: PrivateRedis | None
+) -> None:
+    url = web_url(settings)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("Веб", f"{url}/   (состояние: {url}/healthz)")
+    redis_note = f"частный, данные и журнал в {private.directory}" if private else "внешний"
+    facts.add_row("Redis", f"{redis_url}   ({redis_note})")
+    db = make_url(settings.database_url_resolved).render_as_string(hide_password=True)
+    facts.add_row("База", db)
+    bot = "ждёт ZVONOK_TELEGRAM_TOKEN" if settings.telegram_token is None else "опрашивает API"
+    facts.add_row("Бот", f"{bot} ({settings.telegram_api_url})")
+    pids = ", ".join(f"{c.name} {c.pid}" for c in supervisor.children)
+    facts.add_row("Процессы", pids)
+    facts.add_row("Проверка", "zvonok worker --check   (с тем же ZVONOK_REDIS_URL)")
+    console.print(Panel(facts, title="Звонок запущен", subtitle="Ctrl-C — остановить всё"))
+    logins = saved_logins(settings.data_dir)
+    if logins:
+        print_logins(logins)

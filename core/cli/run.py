@@ -1,0 +1,168 @@
+"""`zvonok run`: the whole system on one machine with one command.
+
+Order: settings → private Redis (unless ZVONOK_REDIS_URL) → migrations → the demo
+school when the database has none → web, worker and bot as child processes.
+On Ctrl-C or SIGTERM it stops the children first, then Redis.
+"""
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from core.cli.common import console, fail, settings_or_exit
+from core.cli.demo import count_schools, load_demo_school, print_summary, save_logins
+from core.cli.processes import bot_argv, child_env, web_argv, worker_argv
+from core.cli.readiness import print_started, wait_until_ready
+from core.cli.redis_server import PrivateRedis, RedisStartError
+from core.cli.supervisor import ChildSpec, Supervisor
+from core.db import Database
+from core.migrate import upgrade_database
+from core.settings import Settings
+
+STATE_FILE = "run.json"
+
+
+class StopRequest:
+    """SIGINT/SIGTERM: interrupt start-up at once; once running, ask the loop to stop."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.running = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.event.set()
+        if not self.running:
+            self.running = True  # a second signal must not interrupt the clean-up
+            raise KeyboardInterrupt
+
+    def install(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self)
+
+
+async def prepare_database(settings: Settings, demo_scale: float) -> None:
+    """Migrate; load the demo school into an empty database and show its logins."""
+    url = settings.database_url_resolved
+    console.print("Применяю миграции…")
+    await upgrade_database(url)
+    db = Database(url)
+    try:
+        if await count_schools(db):
+            return
+        console.print("База пуста: загружаю демо-школу.")
+        summary = await load_demo_school(db, seed=2026, today=dt.date.today(), scale=demo_scale)
+    finally:
+        await db.dispose()
+    print_summary(summary, with_logins=False)  # the start-up report shows them
+    save_logins(settings.data_dir, summary.logins)
+
+
+def refuse_busy_port(settings: Settings) -> None:
+    with socket.socket() as probe:
+        # Like uvicorn, so a port in TIME_WAIT from a previous run counts as free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.web_host, settings.web_port))
+        except OSError:
+            fail(
+                f"порт {settings.web_port} на {settings.web_host} занят: "
+                "остановите то, что его держит, или задайте ZVONOK_WEB_PORT"
+            )
+
+
+def start_children(supervisor: Supervisor, settings: Settings, redis_url: str) -> None:
+    env = child_env(settings, redis_url=redis_url)
+    supervisor.start(ChildSpec("web", web_argv(settings), env, "green"))
+    supervisor.start(ChildSpec("worker", worker_argv(), env, "magenta"))
+    supervisor.start(ChildSpec("bot", bot_argv(), env, "blue"))
+
+
+def write_state(path: Path, supervisor: Supervisor, redis: PrivateRedis | None, url: str) -> None:
+    """Who runs where, for people and tools (removed on a clean stop)."""
+    state = {
+        "pid": os.getpid(),
+        "redis_url": url,
+        "redis_pid": redis.process.pid if redis and redis.process else None,
+        "children": {child.name: child.pid for child in supervisor.children},
+    }
+    path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+
+
+def supervise(supervisor: Supervisor, stop: StopRequest) -> int:
+    """Wait for a stop signal; a child ending on its own stops everything (exit code 1)."""
+    stop.running = True
+    while not stop.event.wait(0.5):
+        gone = supervisor.exited()
+        if gone:
+            for child in gone:
+                console.print(
+                    f"[bold red]{child.name} завершился сам (код {child.process.returncode}):"
+                    " останавливаю всё.[/]"
+                )
+            return 1
+    return 0
+
+
+def shut_down(supervisor: Supervisor, redis: PrivateRedis | None, state: Path) -> None:
+    console.print("Останавливаю процессы…")
+    codes = supervisor.stop_all()
+    if redis is not None:
+        codes["redis"] = redis.stop() or 0
+    state.unlink(missing_ok=True)
+    summary = ", ".join(f"{name} ({_describe_exit(code)})" for name, code in codes.items())
+    console.print(f"Остановлено: {summary or 'ничего не было запущено'}.")
+
+
+def _describe_exit(code: int) -> str:
+    # uvicorn re-raises the signal it stopped on, so -SIGTERM is a clean stop too.
+    if code in (0, -signal.SIGTERM, -signal.SIGINT):
+        return "ok"
+    return f"код {code}"
+
+
+def run(
+    demo_scale: Annotated[
+        float,
+        typer.Option(min=0.05, max=2.0, help="Размер демо-школы, если база пуста (0.1 — малая)."),
+    ] = 1.0,
+) -> None:
+    """Запустить всю систему: Redis, миграции, демо-школу, веб, воркер и бота."""
+    settings = settings_or_exit()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    refuse_busy_port(settings)
+    stop = StopRequest()
+    stop.install()
+    supervisor = Supervisor(console)
+    redis = PrivateRedis(settings.data_dir / "redis") if settings.redis_url is None else None
+    state = settings.data_dir / STATE_FILE
+    code = 0
+    try:
+        if redis is not None:
+            redis.start()
+        redis_url = settings.redis_url or (redis.url if redis else "")
+        asyncio.run(prepare_database(settings, demo_scale))
+        start_children(supervisor, settings, redis_url)
+        write_state(state, supervisor, redis, redis_url)
+        if wait_until_ready(settings, redis_url, supervisor, stop.event):
+            print_started(settings, redis_url, supervisor, redis)
+        code = supervise(supervisor, stop)
+    except RedisStartError as error:
+        console.print(f"[bold red]Ошибка:[/] {error}")
+        code = 1
+    except KeyboardInterrupt:
+        console.print("Прервано при запуске.")
+    finally:
+        stop.running = True
+        with contextlib.suppress(KeyboardInterrupt):
+            shut_down(supervisor, redis, state)
+    raise typer.Exit(code)

@@ -1,0 +1,171 @@
+"""Dispatch: turn one outbox event into notifications owed to guardians.
+
+Safe to run twice for the same event (arq runs jobs at least once): an event joins a
+guardian's notification at most once (`NotificationEvent` is unique per guardian and
+event) and `OutboxEvent.dispatched_at` short-cuts a repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+
+from core.delivery.recipients import Recipient, recipients_of
+from core.delivery.routing import (
+    MAX_BUNDLE_SECONDS,
+    TOPIC_OF_EVENT,
+    digest_time,
+    live_channels,
+    mode_for,
+    next_digest_at,
+)
+from core.events import AnnouncementPosted, Event, event_from_outbox
+from core.models import (
+    ContactStatus,
+    Guardian,
+    GuardianSettings,
+    Mode,
+    Notification,
+    NotificationEvent,
+    OutboxEvent,
+    School,
+    Topic,
+)
+from core.policy import SchoolPolicy, policy_of
+from core.uow import UnitOfWork
+
+
+async def dispatch_event(uow: UnitOfWork, *, event_id: str) -> list[int]:
+    """Plan who hears of an outbox event and when; returns notifications due right now."""
+    async with uow:
+        row = await uow.session.get(OutboxEvent, event_id)
+        if row is None or row.dispatched_at is not None:
+            return []
+        now = uow.now()
+        due: list[int] = []
+        topic = TOPIC_OF_EVENT.get(row.kind)
+        if topic is not None:
+            school = await uow.session.get(School, row.school_id)
+            assert school is not None
+            planner = _Planner(uow, event_from_outbox(row.kind, row.payload), topic, school, now)
+            due = await planner.plan(row.id)
+        row.dispatched_at = now
+        uow.session.add(row)
+        await uow.commit()
+        return due
+
+
+class _Planner:
+    def __init__(
+        self, uow: UnitOfWork, event: Event, topic: Topic, school: School, now: dt.datetime
+    ) -> None:
+        self.uow, self.event, self.topic, self.school, self.now = uow, event, topic, school, now
+        self.policy: SchoolPolicy = policy_of(school)
+        self.urgent = isinstance(event, AnnouncementPosted) and event.urgent
+
+    async def plan(self, event_id: str) -> list[int]:
+        today = self.now.astimezone(ZoneInfo(self.school.timezone)).date()
+        recipients = await recipients_of(
+            self.uow.session, self.event, policy=self.policy, today=today
+        )
+        guardian_ids = sorted({r.guardian.id or 0 for r in recipients})
+        await self._lock_guardians(guardian_ids)
+        settings = await self._settings(guardian_ids)
+        dead = await self._dead_contacts(guardian_ids)
+        done = await self._already_planned(guardian_ids, event_id)
+        due: list[int] = []
+        for recipient in recipients:
+            gid = recipient.guardian.id or 0
+            mine = settings.get(gid)
+            mode = mode_for(mine, self.topic)
+            if mode is Mode.off or gid in done:
+                continue
+            if not live_channels(recipient.guardian, mine, dead[gid]):
+                continue  # unreachable: shown to the class teacher, nothing to queue
+            note = await self._notification_for(recipient, mode, mine)
+            self.uow.session.add(
+                NotificationEvent(notification_id=note.id or 0, guardian_id=gid, event_id=event_id)
+            )
+            done.add(gid)
+            if note.due_at <= self.now and note.id not in due:
+                due.append(note.id or 0)
+        return due
+
+    async def _lock_guardians(self, ids: list[int]) -> None:
+        # Two events for one guardian dispatched at once must join one bundle, not
+        # open two: hold the guardians' rows (PostgreSQL; SQLite has one writer anyway).
+        if ids and not self.uow.db.is_sqlite:
+            await self.uow.session.exec(
+                select(Guardian.id).where(col(Guardian.id).in_(ids)).with_for_update()
+            )
+
+    async def _settings(self, ids: list[int]) -> dict[int, GuardianSettings]:
+        query = select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(ids))
+        return {s.guardian_id: s for s in (await self.uow.session.exec(query)).all()}
+
+    async def _dead_contacts(self, ids: list[int]) -> dict[int, set[tuple[str, str]]]:
+        query = select(ContactStatus).where(col(ContactStatus.guardian_id).in_(ids))
+        dead: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for status in (await self.uow.session.exec(query)).all():
+            dead[status.guardian_id].add((status.channel, status.address))
+        return dead
+
+    async def _already_planned(self, ids: list[int], event_id: str) -> set[int]:
+        query = select(NotificationEvent.guardian_id).where(
+            NotificationEvent.event_id == event_id, col(NotificationEvent.guardian_id).in_(ids)
+        )
+        return set((await self.uow.session.exec(query)).all())
+
+    async def _notification_for(
+        self, recipient: Recipient, mode: Mode, settings: GuardianSettings | None
+    ) -> Notification:
+        """The open notification this event joins, or a new one."""
+        gid = recipient.guardian.id or 0
+        query = select(Notification).where(
+            Notification.guardian_id == gid,
+            Notification.status == "open",
+            Notification.mode == mode.value,
+            Notification.urgent == self.urgent,
+            col(Notification.due_at) > self.now,
+        )
+        note = (await self.uow.session.exec(query.order_by(col(Notification.id)))).first()
+        if note is None:
+            note = Notification(
+                school_id=self.school.id or 0,
+                guardian_id=gid,
+                student_id=recipient.student_id,
+                topic=self.topic.value,
+                mode=mode.value,
+                urgent=self.urgent,
+                due_at=self._due_at(mode, settings, None),
+                created_at=self.now,
+            )
+        else:
+            note.due_at = self._due_at(mode, settings, note)
+            if note.topic != self.topic.value:
+                note.topic = "mixed"
+            if note.student_id != recipient.student_id:
+                note.student_id = None
+        self.uow.session.add(note)
+        await self.uow.session.flush()
+        return note
+
+    def _due_at(
+        self, mode: Mode, settings: GuardianSettings | None, note: Notification | None
+    ) -> dt.datetime:
+        tz, at = self.school.timezone, digest_time(settings, self.policy)
+        if mode is Mode.daily:
+            return next_digest_at(self.now, tz, at)
+        if mode is Mode.weekly:
+            weekday = settings.weekly_weekday if settings else 4
+            return next_digest_at(self.now, tz, at, weekday=weekday)
+        # Instant: wait out the grace window after the latest event so a mistyped mark
+        # can be fixed (PRODUCT §2), but never past MAX_BUNDLE_SECONDS from the first.
+        window = dt.timedelta(seconds=0 if self.urgent else self.policy.grace_window_seconds)
+        if note is None:
+            return self.now + window
+        cap = note.created_at + dt.timedelta(seconds=MAX_BUNDLE_SECONDS)
+        return max(note.due_at, min(self.now + window, cap))

@@ -1,0 +1,118 @@
+"""Pure rules of delivery: topics, modes, channel order, quiet hours, digest times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from core.models import ChannelName, Guardian, GuardianSettings, Mode, Topic
+from core.policy import SchoolPolicy
+
+TOPIC_OF_EVENT: dict[str, Topic] = {
+    "mark_posted": Topic.marks,
+    "mark_changed": Topic.marks,
+    "mark_deleted": Topic.marks,
+    "attendance_marked": Topic.attendance,
+    "homework_set": Topic.homework,
+    "homework_changed": Topic.homework,
+    "remark_posted": Topic.remarks,
+    "announcement_posted": Topic.announcements,
+    "period_mark_set": Topic.period_marks,
+}
+
+# Marks, absences and remarks at once (the reason families install the bot);
+# homework once a day, so a parent is not messaged after every lesson.
+DEFAULT_MODES: dict[Topic, Mode] = {
+    Topic.marks: Mode.instant,
+    Topic.attendance: Mode.instant,
+    Topic.homework: Mode.daily,
+    Topic.remarks: Mode.instant,
+    Topic.announcements: Mode.instant,
+    Topic.period_marks: Mode.instant,
+}
+DEFAULT_CHANNELS: tuple[ChannelName, ...] = (
+    ChannelName.telegram,
+    ChannelName.email,
+    ChannelName.sms,
+)
+# An instant bundle keeps collecting while events keep coming, but never longer than
+# this after its first event: a parent hears of a test's marks within minutes.
+MAX_BUNDLE_SECONDS = 600
+
+
+def mode_for(settings: GuardianSettings | None, topic: Topic) -> Mode:
+    if settings is not None and topic.value in settings.modes:
+        return Mode(settings.modes[topic.value])
+    return DEFAULT_MODES[topic]
+
+
+def channel_order(settings: GuardianSettings | None) -> list[ChannelName]:
+    if settings is not None and settings.channels:
+        return [ChannelName(c) for c in settings.channels]
+    return list(DEFAULT_CHANNELS)
+
+
+def address_of(guardian: Guardian, channel: ChannelName) -> str | None:
+    """The guardian's address on a channel, or None when they have none there."""
+    if channel is ChannelName.telegram:
+        return str(guardian.telegram_chat_id) if guardian.telegram_chat_id is not None else None
+    if channel is ChannelName.email:
+        return guardian.email or None
+    return guardian.phone or None
+
+
+def live_channels(
+    guardian: Guardian, settings: GuardianSettings | None, dead: set[tuple[str, str]]
+) -> list[tuple[ChannelName, str]]:
+    """(channel, address) in the guardian's order, skipping missing and dead addresses."""
+    found = []
+    for channel in channel_order(settings):
+        address = address_of(guardian, channel)
+        if address is not None and (channel.value, address) not in dead:
+            found.append((channel, address))
+    return found
+
+
+def quiet_window(
+    settings: GuardianSettings | None, policy: SchoolPolicy
+) -> tuple[dt.time, dt.time]:
+    start = settings.quiet_start if settings and settings.quiet_start else policy.quiet_hours_start
+    end = settings.quiet_end if settings and settings.quiet_end else policy.quiet_hours_end
+    return start, end
+
+
+def is_quiet(local: dt.time, start: dt.time, end: dt.time) -> bool:
+    if start == end:
+        return False
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end  # the window runs over midnight
+
+
+def quiet_ends_at(now: dt.datetime, tz: str, start: dt.time, end: dt.time) -> dt.datetime | None:
+    """When the quiet hours around `now` end (UTC), or None when `now` is not quiet."""
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone)
+    if not is_quiet(local.time(), start, end):
+        return None
+    day = local.date() if local.time() < end else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, end, tzinfo=zone).astimezone(dt.UTC)
+
+
+def next_digest_at(
+    now: dt.datetime, tz: str, at: dt.time, *, weekday: int | None = None
+) -> dt.datetime:
+    """The next daily (or, with `weekday`, weekly) digest time after `now`, in UTC."""
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone)
+    day = local.date()
+    for _ in range(8):
+        candidate = dt.datetime.combine(day, at, tzinfo=zone)
+        if candidate > local and (weekday is None or day.weekday() == weekday):
+            return candidate.astimezone(dt.UTC)
+        day += dt.timedelta(days=1)
+    raise AssertionError("a digest time always exists within 8 days")
+
+
+def digest_time(settings: GuardianSettings | None, policy: SchoolPolicy) -> dt.time:
+    return settings.digest_time if settings and settings.digest_time else policy.digest_time

@@ -1,0 +1,248 @@
+"""The class journal, day by day: lessons, then attendance, marks, homework, remarks.
+
+Lessons are drafted first (their ids come from the database), then the entries
+written against them. Every row carries the lesson's teacher (or substitute) as
+its author and a time on the lesson day, in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.demo import absences
+from core.demo.calendar import LESSON_MINUTES, lesson_start_minutes
+from core.demo.course_year import course_years
+from core.demo.grading import Grader, PeriodBook
+from core.demo.plan import Course, Placement, SchoolPlan, StudentPlan
+from core.demo.school import rng_for
+from core.demo.texts import homework_text, remark_text
+from core.policy import SchoolPolicy
+
+Row = dict[str, Any]
+HOMEWORK_SHARE = 0.85
+REMARK_SHARE = 0.006
+
+
+@dataclass(eq=False)
+class LessonDraft:
+    course: Course
+    day: dt.date
+    slot: int
+    k: int  # the lesson's number in the course's year, from 0
+    control: str | None
+    author: int  # staff index of who gives the lesson
+    substitute: int | None
+    id: int = 0
+
+
+@dataclass
+class JournalRows:
+    attendance: list[Row] = field(default_factory=list)
+    marks: list[Row] = field(default_factory=list)
+    homework: list[Row] = field(default_factory=list)
+    remarks: list[Row] = field(default_factory=list)
+
+
+class Journal:
+    def __init__(self, plan: SchoolPlan, seed: int, today: dt.date) -> None:
+        self.plan = plan
+        calendar = plan.calendar
+        self.days = [d for d in calendar.school_days if d <= today]
+        self.years = course_years(rng_for(seed, "plans"), plan.timetable, calendar.school_days)
+        self.by_weekday: dict[int, list[Placement]] = {}
+        for p in plan.timetable:
+            self.by_weekday.setdefault(p.weekday, []).append(p)
+        self.ill = absences.illness_spells(
+            rng_for(seed, "illness"),
+            [s.index for s in plan.students],
+            self.days,
+            daily_start=absences.STUDENT_SPELL_START,
+            length=(3, 8),
+        )
+        self.away = absences.illness_spells(
+            rng_for(seed, "sick-leave"),
+            [t.index for t in plan.teachers],
+            self.days,
+            daily_start=absences.TEACHER_SPELL_START,
+            length=(2, 5),
+        )
+        self.substitutes = absences.Substitutes(
+            rng_for(seed, "substitutes"), plan.teachers, plan.timetable
+        )
+        self.grader = Grader(rng_for(seed, "marks"))
+        self.rng = rng_for(seed, "journal")
+        self.tz = ZoneInfo("Europe/Moscow")
+        self.weights = SchoolPolicy().work_type_weights
+        self.book = PeriodBook()
+        self.turns: dict[int, list[StudentPlan]] = {}  # by course: who is asked next
+        self.midnights: dict[dt.date, dt.datetime] = {}
+        self.month: dict[tuple[int, int], list[float]] = {}  # (class, month): Σ, n, missed
+
+    def at(self, day: dt.date, minutes: float) -> dt.datetime:
+        """An instant `minutes` after the school's midnight of `day`, in UTC."""
+        midnight = self.midnights.get(day)
+        if midnight is None:
+            midnight = dt.datetime.combine(day, dt.time(), tzinfo=self.tz).astimezone(dt.UTC)
+            self.midnights[day] = midnight
+        return midnight + dt.timedelta(seconds=round(minutes * 60))
+
+    def lessons_on(self, day: dt.date) -> list[LessonDraft]:
+        drafts = []
+        away = self.away.get(day, set())
+        for p in self.by_weekday.get(day.weekday(), []):
+            year = self.years[p.course.index]
+            k = year.ordinal[day, p.slot]
+            teacher = p.course.teacher
+            substitute = None
+            if teacher.index in away:
+                substitute = self.substitutes.choose(teacher, day, p.slot, away)
+            author = teacher.index if substitute is None else substitute
+            drafts.append(
+                LessonDraft(p.course, day, p.slot, k, year.control_at(k), author, substitute)
+            )
+        return drafts
+
+    def lesson_row(self, draft: LessonDraft) -> Row:
+        course, plan = draft.course, self.plan
+        start = lesson_start_minutes(draft.slot)
+        substitute = draft.substitute
+        return {
+            "school_id": plan.school_id,
+            "class_id": course.klass.id,
+            "group_id": course.group.id if course.group else None,
+            "subject_id": plan.subject_ids[course.subject.name],
+            "teacher_id": course.teacher.id,
+            "date": draft.day,
+            "slot": draft.slot,
+            "topic": self.years[course.index].topic(draft.k),
+            "substitute_id": plan.staff[substitute].id if substitute is not None else None,
+            "created_at": self.at(draft.day, start + self.rng.uniform(0, 5)),
+            "created_by": plan.staff[draft.author].id,
+        }
+
+    def entries(self, drafts: list[LessonDraft]) -> JournalRows:
+        """Attendance, marks, homework and remarks of lessons that have their ids."""
+        rows = JournalRows()
+        for draft in drafts:
+            present = self._attendance(draft, rows)
+            if draft.course.marked:
+                self._marks(draft, present, rows)
+            self._homework(draft, rows)
+            if present and self.rng.random() < REMARK_SHARE:
+                self._remark(draft, self.rng.choice(present), rows)
+        return rows
+
+    def _tracked(self, draft: LessonDraft, minutes_into_lesson: float) -> Row:
+        start = lesson_start_minutes(draft.slot)
+        return {
+            "school_id": self.plan.school_id,
+            "created_at": self.at(draft.day, start + minutes_into_lesson),
+            "created_by": self.plan.staff[draft.author].id,
+        }
+
+    def _attendance(self, draft: LessonDraft, rows: JournalRows) -> list[StudentPlan]:
+        present = []
+        ill = self.ill.get(draft.day, set())
+        late_share = absences.LATE_SHARE_FIRST if draft.slot == 1 else absences.LATE_SHARE_OTHER
+        for student in draft.course.students:
+            roll = self.rng.random()
+            if student.index in ill:
+                status, late = "б", None
+            elif roll < absences.ABSENT_SHARE:
+                status, late = "н", None
+            elif roll < absences.ABSENT_SHARE + late_share:
+                status, late = "оп", self.rng.randint(2, 15)
+            else:
+                present.append(student)
+                continue
+            if status != "оп":
+                self._month_stats(draft)[2] += 1
+            else:
+                present.append(student)
+            row = self._tracked(draft, self.rng.uniform(2, 8))
+            row.update(lesson_id=draft.id, student_id=student.id, status=status, minutes_late=late)
+            rows.attendance.append(row)
+        return present
+
+    def _marks(self, draft: LessonDraft, present: list[StudentPlan], rows: JournalRows) -> None:
+        course = draft.course
+        quarter = self.plan.calendar.quarter_index(draft.day)
+        if quarter is None:
+            return
+        if draft.control is not None:
+            chosen = [s for s in present if self.rng.random() < 0.96]
+        else:
+            share = self.rng.uniform(0.03, 0.15) * (2 if course.hours == 1 else 1)
+            chosen = self._next_in_turn(course, present, round(len(present) * share))
+        for student in chosen:
+            work = draft.control or self.rng.choice(course.subject.work_types)
+            value = self.grader.mark(
+                student, course.subject.specialty, control=draft.control is not None
+            )
+            weight = self.weights.get(work, 1.0)
+            self.book.add(student.index, course.subject.name, quarter, value, weight)
+            stats = self._month_stats(draft)
+            stats[0] += value
+            stats[1] += 1
+            row = self._tracked(draft, self.rng.uniform(10, LESSON_MINUTES + 150))
+            row.update(lesson_id=draft.id, student_id=student.id, value=value)
+            row.update(work_type=work, weight=weight, comment="", version=1)
+            rows.marks.append(row)
+
+    def _next_in_turn(
+        self, course: Course, present: list[StudentPlan], count: int
+    ) -> list[StudentPlan]:
+        """A teacher works through the class list in turn, so everyone gets marks.
+
+        Whoever is away when their turn comes is asked first next time.
+        """
+        queue = self.turns.setdefault(course.index, [])
+        here = {s.index for s in present}
+        chosen: list[StudentPlan] = []
+        missed: list[StudentPlan] = []
+        for _ in range(len(course.students) + count):
+            if len(chosen) == count:
+                break
+            if not queue:
+                queue.extend(course.students)
+                self.rng.shuffle(queue)
+            student = queue.pop()
+            (chosen if student.index in here else missed).append(student)
+        queue.extend(reversed(missed))
+        return chosen
+
+    def _homework(self, draft: LessonDraft, rows: JournalRows) -> None:
+        kind = draft.course.subject.homework
+        if kind is None or draft.course.klass.grade < 2:  # SanPiN: none in grade 1
+            return
+        if self.rng.random() >= HOMEWORK_SHARE:
+            return
+        year = self.years[draft.course.index]
+        row = self._tracked(draft, self.rng.uniform(30, LESSON_MINUTES + 60))
+        row.update(
+            lesson_id=draft.id,
+            text=homework_text(self.rng, kind, year.progress(draft.k)),
+            due_date=year.due(draft.k),
+            source="journal",
+            entered_at=None,
+            version=1,
+        )
+        rows.homework.append(row)
+
+    def _remark(self, draft: LessonDraft, student: StudentPlan, rows: JournalRows) -> None:
+        kind = self.rng.choices(("remark", "praise", "appeal"), weights=(55, 40, 5))[0]
+        row = self._tracked(draft, self.rng.uniform(LESSON_MINUTES, LESSON_MINUTES + 90))
+        row.update(
+            lesson_id=draft.id,
+            student_id=student.id,
+            kind=kind,
+            text=remark_text(self.rng, kind),
+            send_to_parents=True,
+        )
+        rows.remarks.append(row)
+
+    def _month_stats(self, draft: LessonDraft) -> list[float]:
+        return self.month.setdefault((draft.course.klass.index, draft.day.month), [0, 0, 0])

@@ -1,0 +1,240 @@
+"""`load_demo`: write the demo school into a database, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import Database
+from core.demo.journal import Journal
+from core.demo.notices import Notices
+from core.demo.periods import period_marks, scheduled_tests
+from core.demo.plan import SchoolPlan, StaffPlan
+from core.demo.school import plan_school, rng_for
+from core.demo.staffing import assign_logins
+from core.demo.texts import MONTHS
+from core.demo.bulk import insert_ids, insert_rows, table_of
+from core.demo.writer import DEMO_SCHOOL_NAME, StructureWriter
+from core.errors import ZvonokError
+from core.models import (
+    Announcement,
+    Attendance,
+    Homework,
+    Lesson,
+    Mark,
+    PeriodMark,
+    Remark,
+    Role,
+    ScheduledTest,
+    School,
+    Staff,
+)
+
+Progress = Callable[[str, int, int], None]
+_SET_UP_STEPS = 5
+_LOCK_KEY = 0x5A564F4E  # "ZVON": the demo loader's advisory lock
+
+
+class DemoAlreadyLoaded(ZvonokError):
+    """The database already holds the demo school; loading it again would duplicate it."""
+
+    def message(self, language: str = "ru") -> str:
+        if language == "en":
+            return f"The demo school «{DEMO_SCHOOL_NAME}» is already in this database."
+        return f"Демонстрационная школа «{DEMO_SCHOOL_NAME}» уже загружена в эту базу."
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    school_id: int
+    classes: int
+    students: int
+    guardians: int
+    staff: int
+    lessons: int
+    marks: int
+    absences: int  # attendance entries: «н», «б» and «оп»
+    homework: int
+    remarks: int = 0
+    announcements: int = 0
+    period_marks: int = 0
+    # (role in Russian, login, password, full name): one account of each role.
+    logins: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+async def load_demo(
+    db: Database,
+    *,
+    seed: int = 2026,
+    today: dt.date,
+    progress: Progress | None = None,
+    scale: float = 1.0,
+) -> DemoSummary:
+    """Build the demo school for the academic year holding `today`, up to `today`.
+
+    The same `seed`, `today` and `scale` give the same rows (on an empty database,
+    the same ids too). Journal rows are written directly, without outbox events:
+    families must not be messaged about a term of invented marks. `scale` shrinks
+    the school (0.1: one class a grade, about 60 students) for quick tests.
+    Raises `DemoAlreadyLoaded` when the database has the demo school already.
+    """
+    if not 0 < scale <= 2:
+        raise ValueError("scale must be in (0, 2]")
+    plan = plan_school(seed, today, scale)
+    # Hashed once for every demo account; a seeded salt keeps the rows reproducible.
+    salt = rng_for(seed, "salt").randbytes(16)
+    password_hash = PasswordHasher().hash(plan.password, salt=salt)
+    session = await db.writing_session()
+    try:
+        conn = await session.connection()
+        await _refuse_second_copy(conn)
+        taken = set((await conn.execute(select(table_of(Staff).c.login))).scalars())
+        assign_logins(plan.staff, taken)
+        summary = await _Load(conn, plan, seed, today, progress).run(password_hash)
+        await session.commit()
+    finally:
+        await session.close()
+    return summary
+
+
+async def _refuse_second_copy(conn: AsyncConnection) -> None:
+    if conn.dialect.name == "postgresql":
+        # Two loads at once must not both find no demo school (SQLite's BEGIN
+        # IMMEDIATE already serializes them); the lock lasts until commit.
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    schools = table_of(School)
+    found = await conn.scalar(
+        select(func.count()).select_from(schools).where(schools.c.name == DEMO_SCHOOL_NAME)
+    )
+    if found:
+        raise DemoAlreadyLoaded()
+
+
+class _Load:
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        plan: SchoolPlan,
+        seed: int,
+        today: dt.date,
+        progress: Progress | None,
+    ) -> None:
+        self.conn = conn
+        self.plan = plan
+        self.today = today
+        self.journal = Journal(plan, seed, today)
+        self.writer = StructureWriter(conn, plan, rng_for(seed, "writer"))
+        self.progress = progress
+        self.total = _SET_UP_STEPS + len(self.journal.days) + 1
+        self.done = 0
+        self.counts = dict.fromkeys(("lessons", "marks", "absences", "homework", "remarks"), 0)
+
+    def report(self, label: str, steps: int = 1) -> None:
+        self.done += steps
+        if self.progress is not None:
+            self.progress(label, self.done, self.total)
+
+    async def run(self, password_hash: str) -> DemoSummary:
+        await self.writer.school_and_year()
+        self.report("Школа и учебный год")
+        await self.writer.staff(password_hash)
+        self.report("Сотрудники")
+        await self.writer.classes()
+        await self.writer.students()
+        await self.writer.groups()
+        self.report("Классы и ученики")
+        await self.writer.guardians()
+        self.report("Родители")
+        await self.writer.timetable()
+        await insert_rows(self.conn, ScheduledTest, scheduled_tests(self.journal))
+        self.report("Расписание и график контрольных работ")
+        announcements = await self._journal()
+        finals = period_marks(self.journal, self.today)
+        await insert_rows(self.conn, PeriodMark, finals)
+        await insert_rows(self.conn, Announcement, announcements)
+        self.report("Итоговые отметки и объявления")
+        return self._summary(len(announcements), len(finals))
+
+    async def _journal(self) -> list[dict[str, object]]:
+        notices = Notices(self.journal)
+        announcements: list[dict[str, object]] = []
+        for week in _weeks(self.journal.days):
+            drafts = [d for day in week for d in self.journal.lessons_on(day)]
+            rows = [self.journal.lesson_row(d) for d in drafts]
+            for draft, new_id in zip(
+                drafts, await insert_ids(self.conn, Lesson, rows), strict=True
+            ):
+                draft.id = new_id
+            entries = self.journal.entries(drafts)
+            for model, batch in (
+                (Attendance, entries.attendance),
+                (Mark, entries.marks),
+                (Homework, entries.homework),
+                (Remark, entries.remarks),
+            ):
+                await insert_rows(self.conn, model, batch)
+            for day in week:
+                announcements += notices.after(day, self.today)
+            self._count(len(drafts), entries.marks, entries.attendance, entries.homework)
+            self.counts["remarks"] += len(entries.remarks)
+            self.report(f"Журнал: {MONTHS[week[-1].month - 1]} {week[-1].year}", len(week))
+        return announcements
+
+    def _count(self, lessons: int, *batches: list[dict[str, object]]) -> None:
+        self.counts["lessons"] += lessons
+        for key, batch in zip(("marks", "absences", "homework"), batches, strict=True):
+            self.counts[key] += len(batch)
+
+    def _summary(self, announcements: int, finals: int) -> DemoSummary:
+        plan = self.plan
+        return DemoSummary(
+            school_id=plan.school_id,
+            classes=len(plan.classes),
+            students=len(plan.students),
+            guardians=len(plan.guardians),
+            staff=len(plan.staff),
+            announcements=announcements,
+            period_marks=finals,
+            logins=demo_logins(plan),
+            **self.counts,
+        )
+
+
+def _weeks(days: list[dt.date]) -> list[list[dt.date]]:
+    weeks: dict[tuple[int, int], list[dt.date]] = {}
+    for day in days:
+        iso = day.isocalendar()
+        weeks.setdefault((iso.year, iso.week), []).append(day)
+    return list(weeks.values())
+
+
+def demo_logins(plan: SchoolPlan) -> list[tuple[str, str, str, str]]:
+    """One account of each role, to try the journal with."""
+
+    def line(label: str, member: StaffPlan) -> tuple[str, str, str, str]:
+        return (label, member.login, plan.password, member.person.full_name)
+
+    def with_role(role: Role) -> StaffPlan:
+        return next(s for s in plan.staff if role.value in s.roles)
+
+    form_teachers = [k for k in plan.classes if k.grade >= 5 and k.class_teacher] or plan.classes
+    klass = form_teachers[0]
+    assert klass.class_teacher is not None
+    heads = {k.class_teacher.index for k in plan.classes if k.class_teacher}
+    others = [t for t in plan.teachers if t.index not in heads and t.specialty != "primary"]
+    subject_teacher = next((t for t in others if t.specialty == "math"), others[0])
+    subjects = dict.fromkeys(
+        c.subject.name.lower() for c in plan.courses if c.teacher is subject_teacher
+    )
+    return [
+        line("Администратор", with_role(Role.admin)),
+        line("Зам. директора по УВР", with_role(Role.deputy)),
+        line("Секретарь", with_role(Role.secretary)),
+        line(f"Классный руководитель {klass.name}", klass.class_teacher),
+        line(f"Учитель-предметник ({', '.join(subjects)})", subject_teacher),
+    ]

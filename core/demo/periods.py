@@ -1,0 +1,104 @@
+"""Quarter and year marks for the periods already over, and the test schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.demo.grading import period_value
+from core.demo.journal import Journal
+from core.demo.plan import Course
+
+Row = dict[str, Any]
+
+
+def period_marks(journal: Journal, today: dt.date) -> list[Row]:
+    """Seed 002 §2.5.6: final marks by the last day of each period that has ended.
+
+    The year mark is the rounded average of the four quarter marks, once the year is over.
+    """
+    plan = journal.plan
+    calendar = plan.calendar
+    rows: list[Row] = []
+    finished = [q for q, quarter in enumerate(calendar.quarters) if quarter.ends_on < today]
+    year_over = calendar.ends_on < today
+    for course in (c for c in plan.courses if c.marked):
+        for q in finished:
+            last_day = max(d for d in calendar.school_days if d in calendar.quarters[q])
+            for student in course.students:
+                average = journal.book.average(student.index, course.subject.name, q)
+                rows.append(
+                    _row(
+                        journal,
+                        course,
+                        plan.period_ids[q],
+                        student.id,
+                        period_value(average),
+                        last_day,
+                    )
+                )
+        if year_over:
+            for student in course.students:
+                rows.append(_year_row(journal, course, student.index, student.id))
+    return rows
+
+
+def _year_row(journal: Journal, course: Course, student_index: int, student_id: int) -> Row:
+    quarters = []
+    for q in range(len(journal.plan.calendar.quarters)):
+        value = period_value(journal.book.average(student_index, course.subject.name, q))
+        if value.isdigit():
+            quarters.append(int(value))
+    average = sum(quarters) / len(quarters) if quarters else None
+    last_day = journal.plan.calendar.school_days[-1]
+    return _row(
+        journal, course, journal.plan.period_ids[-1], student_id, period_value(average), last_day
+    )
+
+
+def _row(
+    journal: Journal, course: Course, period_id: int, student_id: int, value: str, day: dt.date
+) -> Row:
+    plan = journal.plan
+    return {
+        "school_id": plan.school_id,
+        "period_id": period_id,
+        "student_id": student_id,
+        "subject_id": plan.subject_ids[course.subject.name],
+        "class_id": course.klass.id,
+        "value": value,
+        "kind": "final",
+        "version": 1,
+        "created_at": journal.at(day, 15 * 60 + journal.rng.uniform(0, 180)),
+        "created_by": course.teacher.id,
+    }
+
+
+def scheduled_tests(journal: Journal) -> list[Row]:
+    """The year's test schedule, each entry published on its quarter's first school day."""
+    plan = journal.plan
+    calendar = plan.calendar
+    firsts = [min(d for d in calendar.school_days if d in q) for q in calendar.quarters]
+    rows = []
+    for year in journal.years.values():
+        course = year.course
+        for k, (day, _slot) in enumerate(year.meetings):
+            work = year.control_at(k)
+            if work is None:
+                continue
+            quarter = calendar.quarter_index(day) or 0
+            rows.append(
+                {
+                    "school_id": plan.school_id,
+                    "class_id": course.klass.id,
+                    "group_id": course.group.id if course.group else None,
+                    "subject_id": plan.subject_ids[course.subject.name],
+                    "teacher_id": course.teacher.id,
+                    "date": day,
+                    "work_type": work,
+                    "title": year.topic(k),
+                    "created_at": journal.at(firsts[quarter], 14 * 60),
+                    "created_by": course.teacher.id,
+                }
+            )
+    return rows

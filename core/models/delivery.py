@@ -1,0 +1,133 @@
+"""What families chose, and what the system owes them: notifications and deliveries.
+
+A notification is a database row before it is a Redis job (STYLE: Delivery). The
+workers reload these rows and re-check them before sending anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.models.base import instant_field, json_field
+
+
+class Topic(StrEnum):
+    """The kinds of message a guardian sets a mode for."""
+
+    marks = "marks"
+    attendance = "attendance"
+    homework = "homework"
+    remarks = "remarks"
+    announcements = "announcements"
+    period_marks = "period_marks"
+
+
+class Mode(StrEnum):
+    instant = "instant"
+    daily = "daily"
+    weekly = "weekly"
+    off = "off"
+
+
+class ChannelName(StrEnum):
+    telegram = "telegram"
+    email = "email"
+    sms = "sms"
+
+
+class GuardianSettings(SQLModel, table=True):
+    """A guardian's choices; a missing row means the school's defaults."""
+
+    __tablename__ = "guardian_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    guardian_id: int = Field(foreign_key="guardian.id", unique=True)
+    modes: dict[str, str] = json_field()  # Topic -> Mode; missing topics use defaults
+    channels: list[str] = json_field(default_factory=list)  # order of ChannelName
+    quiet_start: dt.time | None = None
+    quiet_end: dt.time | None = None
+    digest_time: dt.time | None = None
+    weekly_weekday: int = 4  # Friday: the week's summary before the weekend
+
+
+class ContactStatus(SQLModel, table=True):
+    """A contact point found dead (bot blocked, mailbox rejected, invalid number).
+
+    Keyed by the address too: a guardian who gives a new phone number is reachable
+    again without anyone clearing a flag.
+    """
+
+    __tablename__ = "contact_status"
+    __table_args__ = (UniqueConstraint("guardian_id", "channel", "address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    guardian_id: int = Field(foreign_key="guardian.id", index=True)
+    channel: str
+    address: str
+    dead_at: datetime = instant_field()
+    reason: str
+
+
+class Notification(SQLModel, table=True):
+    """One message owed to one guardian: a single event, a bundle, or a digest.
+
+    Events join an `open` notification until `due_at` (the grace window, the bundling
+    window, the end of quiet hours, or the digest time); then it is rendered from the
+    journal's current state and handed to a channel.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    guardian_id: int = Field(foreign_key="guardian.id", index=True)
+    student_id: int | None = Field(default=None, foreign_key="student.id")
+    topic: str  # Topic value, or "digest"
+    mode: str  # Mode value
+    urgent: bool = False
+    status: str = Field(default="open", index=True)  # open | sending | sent | cancelled | failed
+    due_at: datetime = instant_field(index=True)
+    created_at: datetime = instant_field()
+    closed_at: datetime | None = instant_field(nullable=True)
+    reason: str | None = None  # why cancelled or failed, in words a class teacher reads
+
+
+class NotificationEvent(SQLModel, table=True):
+    """An outbox event inside a notification. Unique per guardian: an event reaches a
+    guardian through one notification only, so dispatching twice adds nothing."""
+
+    __tablename__ = "notification_event"
+    __table_args__ = (UniqueConstraint("guardian_id", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: int = Field(foreign_key="notification.id", index=True)
+    guardian_id: int = Field(foreign_key="guardian.id")
+    event_id: str = Field(foreign_key="outbox_event.id", max_length=32)
+
+
+class Delivery(SQLModel, table=True):
+    """One attempt path of a notification on one channel: pending → sending → sent | failed."""
+
+    __table_args__ = (UniqueConstraint("notification_id", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    notification_id: int = Field(foreign_key="notification.id", index=True)
+    guardian_id: int = Field(foreign_key="guardian.id", index=True)
+    channel: str  # ChannelName value
+    address: str
+    status: str = Field(default="pending", index=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = instant_field(nullable=True)
+    provider_id: str | None = Field(default=None, index=True)
+    error: str | None = None
+    parts: int = 0
+    created_at: datetime = instant_field()
+    sending_since: datetime | None = instant_field(nullable=True)
+    sent_at: datetime | None = instant_field(nullable=True)
+    delivered_at: datetime | None = instant_field(nullable=True)  # provider's receipt

@@ -1,0 +1,79 @@
+"""Password hashing and invite codes. Pure functions: no database, no I/O.
+
+Seed 002 §4.1–4.2: every participant signs in with a personal login and password,
+so passwords are stored only as argon2 hashes. Invite codes (seed 002 §2.3: the
+administrator hands out an invite code for parents and for new staff) travel in a
+Telegram deep link, `t.me/<bot>?start=<code>`, whose payload Telegram limits to
+64 characters of A–Z, a–z, 0–9, `_` and `-`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+# 128 random bits: guessing a live code is hopeless even with millions of tries a day.
+INVITE_CODE_BYTES = 16
+# token_urlsafe(16) gives 22 characters; accept up to Telegram's 64 so a future
+# longer code still passes, and at least 16 so obvious junk is told apart early.
+_INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+MIN_PASSWORD_LENGTH = 8
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    # argon2-cffi's defaults follow RFC 9106's recommendation; built lazily so that
+    # importing the module costs nothing.
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when `password` matches; False on a mismatch or a damaged hash.
+
+    With no hash (unknown login, no password set) a dummy hash is still verified,
+    so the answer takes as long as for a real account and does not reveal logins.
+    """
+    try:
+        matched = _hasher().verify(password_hash or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return matched and password_hash is not None
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's."""
+    return _hasher().check_needs_rehash(password_hash)
+
+
+def new_invite_code() -> str:
+    """A fresh single-use code: 128 random bits, URL-safe, 22 characters."""
+    return secrets.token_urlsafe(INVITE_CODE_BYTES)
+
+
+def hash_invite_code(code: str) -> str:
+    """What the database keeps instead of the code (SHA-256, hex).
+
+    A plain hash suffices: the code itself carries 128 random bits, so there is
+    nothing to brute-force that a slow hash would protect.
+    """
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def looks_like_invite_code(text: str) -> bool:
+    """Cheap shape check before any database look-up (the bot passes user text)."""
+    return _INVITE_CODE.fullmatch(text) is not None

@@ -1,0 +1,131 @@
+"""Attendance: «н» absent, «б» ill, «оп» late. One row per pupil and lesson.
+
+Seed 002 §2.5.2: attendance is marked every lesson. It is exactly what electives get
+(§2.5.7) and grade 1 keeps it like any class (§2.6), so the marks rules do not apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from core.actors import StaffActor
+from core.errors import RuleViolation
+from core.events import AttendanceMarked
+from core.models import Attendance, AttendanceStatus
+from core.services.context import LessonContext, lesson_for_writing, student_of_lesson
+from core.uow import UnitOfWork, snapshot
+
+# A lesson lasts 45 minutes: a pupil who missed all of it is absent («н»), not late.
+MAX_MINUTES_LATE = 45
+
+
+def _check_status(status: object) -> str | None:
+    if status is None:
+        return None
+    value = status.strip().lower() if isinstance(status, str) else status
+    if value not in AttendanceStatus.__members__.values():
+        raise RuleViolation("bad_attendance", value=status)
+    return str(value)
+
+
+def _check_minutes(status: str | None, minutes_late: object) -> int | None:
+    if minutes_late is None:
+        return None
+    if (
+        status != AttendanceStatus.late
+        or isinstance(minutes_late, bool)
+        or not isinstance(minutes_late, int)
+        or not 1 <= minutes_late <= MAX_MINUTES_LATE
+    ):
+        raise RuleViolation("bad_minutes_late", limit=MAX_MINUTES_LATE)
+    return minutes_late
+
+
+async def _existing(uow: UnitOfWork, lesson_id: int, student_id: int) -> Attendance | None:
+    query = select(Attendance).where(
+        Attendance.lesson_id == lesson_id, Attendance.student_id == student_id
+    )
+    return (await uow.session.exec(query)).first()
+
+
+def _apply(
+    uow: UnitOfWork,
+    ctx: LessonContext,
+    row: Attendance | None,
+    *,
+    student_id: int,
+    status: str | None,
+    minutes_late: int | None,
+) -> tuple[Attendance, str, dict[str, Any] | None]:
+    """The row after the change, the audit action and the values before."""
+    now, by = uow.now(), ctx.staff.id
+    if row is None:
+        assert status is not None
+        created = Attendance(
+            school_id=ctx.school.id or 0,
+            lesson_id=ctx.lesson.id or 0,
+            student_id=student_id,
+            status=status,
+            minutes_late=minutes_late,
+            created_at=now,
+            created_by=by,
+        )
+        return created, "create", None
+    old = snapshot(row)
+    if status is None:
+        # The last status stays on the row: the history shows what was cleared.
+        row.deleted_at, row.deleted_by = now, by
+        return row, "delete", old
+    # (lesson, pupil) is unique, so a cleared mark comes back on the same row.
+    row.status, row.minutes_late = status, minutes_late
+    row.deleted_at = row.deleted_by = None
+    row.updated_at, row.updated_by = now, by
+    return row, "update", old
+
+
+async def mark_attendance(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    lesson_id: int,
+    student_id: int,
+    status: str | None,
+    minutes_late: int | None = None,
+) -> Attendance | None:
+    """Mark a pupil absent, ill or late at a lesson, or clear the mark (`status` None).
+
+    Families hear of every change; re-saving the same mark changes nothing and
+    writes neither history nor a message. Returns None when the mark was cleared.
+    """
+    async with uow:
+        status = _check_status(status)
+        minutes_late = _check_minutes(status, minutes_late)
+        ctx = await lesson_for_writing(uow, actor, lesson_id)
+        await student_of_lesson(uow, ctx, student_id)
+        row = await _existing(uow, lesson_id, student_id)
+        live = row if row is not None and row.deleted_at is None else None
+        before = (live.status, live.minutes_late) if live else (None, None)
+        if before == (status, minutes_late):
+            await uow.commit()  # a rollback would expire the row we hand back
+            return live  # nothing changed: no history row, no message
+        row, action, old = _apply(
+            uow, ctx, row, student_id=student_id, status=status, minutes_late=minutes_late
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        uow.audit(row, school_id=row.school_id, action=action, actor_id=ctx.staff.id, old=old)
+        uow.record(
+            AttendanceMarked(
+                school_id=row.school_id,
+                attendance_id=row.id or 0,
+                student_id=student_id,
+                lesson=ctx.ref,
+                status=status,
+                old_status=before[0],
+                minutes_late=minutes_late,
+            )
+        )
+        await uow.commit()
+        return row if status is not None else None

@@ -1,0 +1,114 @@
+"""Students' guardians (законные представители): adding them and linking a second child.
+
+The administrator and the secretary keep the roster; the class teacher, who hands
+out parents' invite codes (seed 002 §2.3), keeps their students' guardians too.
+A guardian gets no message until they consent (seed 003 §4.8): by the bot with an
+invite code, or on a paper form (`core.services.consent`).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from core.actors import StaffActor
+from core.contacts import check_language, clean_names, normalize_email, normalize_phone
+from core.errors import RuleViolation
+from core.models import Guardian, Student, StudentGuardian
+from core.permissions import load_staff, require_people_manager
+from core.services.context import get_in_school
+from core.uow import UnitOfWork
+
+
+async def _student_for_guardians(uow: UnitOfWork, actor: StaffActor, student_id: int) -> Student:
+    staff = await load_staff(uow, actor)
+    student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+    await require_people_manager(uow, staff, student_id)
+    if student.left_on is not None:
+        raise RuleViolation("student_already_left", student=student.full_name)
+    return student
+
+
+async def _link(
+    uow: UnitOfWork, actor: StaffActor, student: Student, guardian: Guardian, relation: str
+) -> StudentGuardian:
+    query = select(StudentGuardian.id).where(
+        StudentGuardian.student_id == student.id, StudentGuardian.guardian_id == guardian.id
+    )
+    if (await uow.session.exec(query)).first() is not None:
+        raise RuleViolation(
+            "guardian_already_linked", guardian=guardian.full_name, student=student.full_name
+        )
+    link = StudentGuardian(
+        school_id=student.school_id,
+        student_id=student.id or 0,
+        guardian_id=guardian.id or 0,
+        relation=" ".join(relation.split()),
+    )
+    uow.session.add(link)
+    await uow.session.flush()
+    uow.audit(link, school_id=student.school_id, action="create", actor_id=actor.staff_id)
+    return link
+
+
+async def _refuse_known_phone(uow: UnitOfWork, school_id: int, phone: str) -> None:
+    # The same parent typed in twice would get every message twice.
+    query = select(Guardian).where(Guardian.school_id == school_id, Guardian.phone == phone)
+    same = (await uow.session.exec(query)).first()
+    if same is not None:
+        raise RuleViolation("guardian_phone_taken", phone=phone, guardian=same.full_name)
+
+
+async def add_guardian(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    student_id: int,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    phone: str | None = None,
+    email: str | None = None,
+    language: str = "ru",
+    relation: str = "",
+) -> Guardian:
+    """Add a parent or other legal representative of a student (administrator,
+    secretary, or the student's class teacher). Consent comes later: by the bot
+    with an invite code, or from a paper form."""
+    async with uow:
+        last, first, middle = clean_names(last_name, first_name, middle_name)
+        phone_e164 = normalize_phone(phone) if phone and phone.strip() else None
+        email_norm = normalize_email(email) if email and email.strip() else None
+        check_language(language)
+        student = await _student_for_guardians(uow, actor, student_id)
+        if phone_e164 is not None:
+            await _refuse_known_phone(uow, student.school_id, phone_e164)
+        guardian = Guardian(
+            school_id=student.school_id,
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            phone=phone_e164,
+            email=email_norm,
+            language=language,
+            created_at=uow.now(),
+        )
+        uow.session.add(guardian)
+        await uow.session.flush()
+        uow.audit(guardian, school_id=guardian.school_id, action="create", actor_id=actor.staff_id)
+        await _link(uow, actor, student, guardian, relation)
+        await uow.commit()
+        return guardian
+
+
+async def link_guardian(
+    uow: UnitOfWork, *, actor: StaffActor, student_id: int, guardian_id: int, relation: str = ""
+) -> StudentGuardian:
+    """Name an existing guardian for another student (a second child at the school)."""
+    async with uow:
+        student = await _student_for_guardians(uow, actor, student_id)
+        guardian = await get_in_school(
+            uow, Guardian, guardian_id, student.school_id, "законный представитель"
+        )
+        link = await _link(uow, actor, student, guardian, relation)
+        await uow.commit()
+        return link

@@ -1,0 +1,192 @@
+"""Homework for a lesson: for the class (or group), or for named pupils only.
+
+Seed 002 §2.5.9 and seed 003 §2.7: homework goes in during the lesson or soon after
+(`core.policy.homework_deadline` tells what is late; nothing is refused for it).
+When the journal is down the teacher broadcasts the homework through the bot, and
+it is entered here later with source "fallback" and the original time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlmodel import col, select
+
+from core.actors import StaffActor
+from core.errors import RuleViolation
+from core.events import HomeworkChanged, HomeworkSet
+from core.models import Homework, HomeworkStudent
+from core.services.context import (
+    LessonContext,
+    get_in_school,
+    lesson_for_writing,
+    require_text,
+    ru_date,
+    student_of_lesson,
+)
+from core.uow import UnitOfWork, snapshot
+
+SOURCES = ("journal", "fallback")
+
+
+def substitution_line(ctx: LessonContext) -> str | None:
+    """Seed 002 §2.5.10: «Замена. Фамилия И.О.» when the lesson's substitute writes."""
+    if ctx.lesson.substitute_id is None or ctx.staff.id != ctx.lesson.substitute_id:
+        return None
+    return f"Замена. {ctx.staff.short_name}"
+
+
+def _homework_text(ctx: LessonContext, text: str) -> str:
+    text = require_text(text)
+    line = substitution_line(ctx)
+    # Once only: a substitute editing their own homework must not stack the line.
+    if line is None or line in (part.strip() for part in text.splitlines()):
+        return text
+    return f"{text}\n{line}"
+
+
+def _check_due(ctx: LessonContext, due_date: dt.date | None) -> None:
+    if due_date is not None and due_date < ctx.lesson.date:
+        raise RuleViolation(
+            "homework_due_before_lesson", due=ru_date(due_date), date=ru_date(ctx.lesson.date)
+        )
+
+
+def _check_entry(source: str, entered_at: dt.datetime | None) -> None:
+    if source not in SOURCES:
+        raise RuleViolation("bad_value", reason=f"источник домашнего задания «{source}»")
+    if entered_at is not None and entered_at.tzinfo is None:
+        raise RuleViolation("bad_value", reason="время ввода без часового пояса")
+
+
+async def _students_of(uow: UnitOfWork, homework: Homework) -> tuple[int, ...]:
+    query = select(HomeworkStudent.student_id).where(HomeworkStudent.homework_id == homework.id)
+    return tuple(sorted((await uow.session.exec(query.order_by(col(HomeworkStudent.id)))).all()))
+
+
+async def set_homework(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    lesson_id: int,
+    text: str,
+    due_date: dt.date | None = None,
+    student_ids: Iterable[int] = (),
+    source: str = "journal",
+    entered_at: dt.datetime | None = None,
+) -> Homework:
+    """Set homework for a lesson; with `student_ids`, for those pupils only.
+
+    Allowed in grade 1 and electives alike (seed 002 §2.6, §2.5.7 restrict marks only).
+    """
+    async with uow:
+        _check_entry(source, entered_at)
+        ctx = await lesson_for_writing(uow, actor, lesson_id)
+        text = _homework_text(ctx, text)
+        _check_due(ctx, due_date)
+        students = tuple(sorted(set(student_ids)))
+        for student_id in students:
+            await student_of_lesson(uow, ctx, student_id)
+        homework = Homework(
+            school_id=ctx.school.id or 0,
+            lesson_id=lesson_id,
+            text=text,
+            due_date=due_date,
+            source=source,
+            entered_at=entered_at or uow.now(),
+            created_at=uow.now(),
+            created_by=ctx.staff.id,
+        )
+        uow.session.add(homework)
+        await uow.session.flush()
+        uow.session.add_all(
+            HomeworkStudent(
+                school_id=homework.school_id, homework_id=homework.id or 0, student_id=s
+            )
+            for s in students
+        )
+        uow.audit(homework, school_id=homework.school_id, action="create", actor_id=ctx.staff.id)
+        uow.record(
+            HomeworkSet(
+                school_id=homework.school_id,
+                homework_id=homework.id or 0,
+                lesson=ctx.ref,
+                text=homework.text,
+                due_date=homework.due_date,
+                student_ids=students,
+                source=homework.source,
+            )
+        )
+        await uow.commit()
+        return homework
+
+
+async def _homework_for_writing(
+    uow: UnitOfWork, actor: StaffActor, homework_id: int
+) -> tuple[Homework, LessonContext]:
+    homework = await get_in_school(uow, Homework, homework_id, actor.school_id, "домашнее задание")
+    if homework.deleted_at is not None:
+        raise RuleViolation("already_deleted")
+    return homework, await lesson_for_writing(uow, actor, homework.lesson_id)
+
+
+async def _record_change(
+    uow: UnitOfWork, ctx: LessonContext, homework: Homework, old: dict[str, object]
+) -> None:
+    """Keep the values before, and tell families once what the homework is now."""
+    deleted = homework.deleted_at is not None
+    uow.session.add(homework)
+    await uow.session.flush()
+    action = "delete" if deleted else "update"
+    uow.audit(homework, school_id=homework.school_id, action=action, actor_id=ctx.staff.id, old=old)
+    uow.record(
+        HomeworkChanged(
+            school_id=homework.school_id,
+            homework_id=homework.id or 0,
+            lesson=ctx.ref,
+            old_text=str(old["text"]),
+            text="" if deleted else homework.text,
+            due_date=homework.due_date,
+            student_ids=await _students_of(uow, homework),
+            deleted=deleted,
+        )
+    )
+    await uow.commit()
+
+
+async def change_homework(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    homework_id: int,
+    text: str | None = None,
+    due_date: dt.date | None = None,
+) -> Homework:
+    """Correct the text or the due date; the previous values stay in the audit log."""
+    async with uow:
+        homework, ctx = await _homework_for_writing(uow, actor, homework_id)
+        old = snapshot(homework)
+        if text is not None:
+            homework.text = _homework_text(ctx, text)
+        if due_date is not None:
+            _check_due(ctx, due_date)
+            homework.due_date = due_date
+        if snapshot(homework) == old:
+            await uow.commit()  # a rollback would expire the row we hand back
+            return homework  # nothing changed: no history row, no message
+        homework.version += 1
+        homework.updated_at, homework.updated_by = uow.now(), ctx.staff.id
+        await _record_change(uow, ctx, homework, old)
+        return homework
+
+
+async def delete_homework(uow: UnitOfWork, *, actor: StaffActor, homework_id: int) -> Homework:
+    """Withdraw homework. The row stays, marked deleted, with who and when."""
+    async with uow:
+        homework, ctx = await _homework_for_writing(uow, actor, homework_id)
+        old = snapshot(homework)
+        homework.version += 1
+        homework.deleted_at, homework.deleted_by = uow.now(), ctx.staff.id
+        await _record_change(uow, ctx, homework, old)
+        return homework

@@ -1,0 +1,319 @@
+"""Invite codes: issued by the school, redeemed once in the Telegram bot.
+
+Seed 002 §2.3: the administrator gives the class teacher invite codes for parents,
+and a newly arrived staff member gets one on their first day. Only the code's
+SHA-256 is stored; the plain code exists once, in the `IssuedInvite` handed to
+whoever prints the sheet or sends the deep link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select, update
+
+from core.actors import StaffActor
+from core.errors import (
+    AccountLocked,
+    InviteExpired,
+    InviteMalformed,
+    InviteRevoked,
+    InviteUnknown,
+    InviteUsed,
+    NotFound,
+    RuleViolation,
+)
+from core.events import ConsentChanged
+from core.models import Guardian, InviteCode, Role, School, Staff, Student, StudentGuardian
+from core.permissions import load_staff, require_people_manager, require_role
+from core.policy import policy_of
+from core.security import hash_invite_code, looks_like_invite_code, new_invite_code
+from core.services.consent import mark_consent
+from core.services.context import get_in_school
+from core.uow import UnitOfWork, snapshot
+
+MAX_TTL_DAYS = 365
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    """A new code. `code` is shown once (printed, QR, deep link) and never stored."""
+
+    code: str
+    invite_id: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class InviteInfo:
+    """What the bot may show before the code is used: just enough to ask for consent."""
+
+    purpose: str  # guardian | staff
+    school_name: str
+    child_first_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    purpose: str
+    school_id: int
+    guardian_id: int | None
+    staff_id: int | None
+
+
+def format_local(instant: datetime, school: School) -> str:
+    """«07.12.2026 12:00» in the school's time zone, as people there read clocks."""
+    return instant.astimezone(ZoneInfo(school.timezone)).strftime("%d.%m.%Y %H:%M")
+
+
+async def _school(uow: UnitOfWork, school_id: int) -> School:
+    school = await uow.session.get(School, school_id)
+    if school is None:
+        raise NotFound(what="школа")
+    return school
+
+
+async def issue_invite(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+    ttl_days: int | None = None,
+) -> IssuedInvite:
+    """A code for one guardian (admin, secretary or a child's class teacher) or one
+    staff member (admin). Older unused codes of the same person are revoked, so only
+    the latest printed sheet works."""
+    async with uow:
+        if (guardian_id is None) == (staff_id is None):
+            raise RuleViolation("invite_target")
+        issuer = await load_staff(uow, actor)
+        school = await _school(uow, issuer.school_id)
+        days = _check_ttl(ttl_days, policy_of(school).invite_ttl_days)
+        if guardian_id is not None:
+            await _guardian_for_invite(uow, issuer, guardian_id)
+        else:
+            await _staff_for_invite(uow, issuer, staff_id or 0)
+        await revoke_pending_invites(
+            uow, school_id=issuer.school_id, guardian_id=guardian_id, staff_id=staff_id, by=issuer
+        )
+        code, now = new_invite_code(), uow.now()
+        invite = InviteCode(
+            school_id=issuer.school_id,
+            code_hash=hash_invite_code(code),
+            purpose="guardian" if guardian_id is not None else "staff",
+            guardian_id=guardian_id,
+            staff_id=staff_id,
+            issued_by=issuer.id,
+            issued_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+        uow.session.add(invite)
+        await uow.session.flush()
+        uow.audit(invite, school_id=invite.school_id, action="create", actor_id=issuer.id)
+        await uow.commit()
+        return IssuedInvite(code=code, invite_id=invite.id or 0, expires_at=invite.expires_at)
+
+
+def _check_ttl(ttl_days: object, default: int) -> int:
+    if ttl_days is None:
+        return default
+    if isinstance(ttl_days, bool) or not isinstance(ttl_days, int):
+        raise RuleViolation("bad_invite_ttl", days=ttl_days)
+    if not 1 <= ttl_days <= MAX_TTL_DAYS:
+        raise RuleViolation("bad_invite_ttl", days=ttl_days)
+    return ttl_days
+
+
+async def _guardian_for_invite(uow: UnitOfWork, issuer: Staff, guardian_id: int) -> Guardian:
+    guardian = await get_in_school(
+        uow, Guardian, guardian_id, issuer.school_id, "законный представитель"
+    )
+    children = select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == guardian_id)
+    await require_people_manager(uow, issuer, *(await uow.session.exec(children)).all())
+    return guardian
+
+
+async def _staff_for_invite(uow: UnitOfWork, issuer: Staff, staff_id: int) -> Staff:
+    require_role(issuer, Role.admin)
+    staff = await get_in_school(uow, Staff, staff_id, issuer.school_id, "сотрудник")
+    if staff.locked_at is not None:
+        raise RuleViolation("staff_locked", staff=staff.short_name)
+    return staff
+
+
+async def revoke_pending_invites(
+    uow: UnitOfWork,
+    *,
+    school_id: int,
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+    by: Staff,
+) -> int:
+    """Revoke the unused, unrevoked codes of one guardian or staff member (in the
+    caller's transaction); returns how many."""
+    query = select(InviteCode).where(
+        InviteCode.school_id == school_id,
+        col(InviteCode.used_at).is_(None),
+        col(InviteCode.revoked_at).is_(None),
+    )
+    if guardian_id is not None:
+        query = query.where(InviteCode.guardian_id == guardian_id)
+    else:
+        query = query.where(InviteCode.staff_id == staff_id, InviteCode.purpose == "staff")
+    pending = list((await uow.session.exec(query.order_by(col(InviteCode.id)))).all())
+    for invite in pending:
+        old = snapshot(invite)
+        invite.revoked_at = uow.now()
+        uow.session.add(invite)
+        uow.audit(invite, school_id=school_id, action="update", actor_id=by.id, old=old)
+    return len(pending)
+
+
+async def revoke_invite(uow: UnitOfWork, *, actor: StaffActor, invite_id: int) -> InviteCode:
+    """Make an unused code unusable (a lost sheet, a wrong person). Idempotent."""
+    async with uow:
+        staff = await load_staff(uow, actor)
+        invite = await get_in_school(uow, InviteCode, invite_id, staff.school_id, "код")
+        if invite.guardian_id is not None:
+            await _guardian_for_invite(uow, staff, invite.guardian_id)
+        else:
+            require_role(staff, Role.admin)
+        if invite.used_at is not None:
+            school = await _school(uow, staff.school_id)
+            raise RuleViolation("invite_already_used", date=format_local(invite.used_at, school))
+        if invite.revoked_at is None:
+            old = snapshot(invite)
+            invite.revoked_at = uow.now()
+            uow.session.add(invite)
+            uow.audit(
+                invite, school_id=invite.school_id, action="update", actor_id=staff.id, old=old
+            )
+        # Also when it was revoked already: a rollback would expire the returned row.
+        await uow.commit()
+        return invite
+
+
+async def _usable_invite(uow: UnitOfWork, code: str) -> InviteCode:
+    """The invite behind `code`, refusing malformed, unknown, revoked, used and expired."""
+    text = code.strip()
+    if not looks_like_invite_code(text):
+        raise InviteMalformed()
+    query = select(InviteCode).where(InviteCode.code_hash == hash_invite_code(text))
+    invite = (await uow.session.exec(query)).first()
+    if invite is None:
+        raise InviteUnknown()
+    if invite.revoked_at is not None:
+        raise InviteRevoked()
+    if invite.used_at is not None:
+        raise InviteUsed()
+    if uow.now() >= invite.expires_at:
+        school = await _school(uow, invite.school_id)
+        raise InviteExpired(date=format_local(invite.expires_at, school))
+    return invite
+
+
+async def check_invite(uow: UnitOfWork, *, code: str) -> InviteInfo:
+    """Tell the bot what a code is for without using it up (shown before consent)."""
+    async with uow:
+        invite = await _usable_invite(uow, code)
+        school = await _school(uow, invite.school_id)
+        children: tuple[str, ...] = ()
+        if invite.guardian_id is not None:
+            query = (
+                select(Student.first_name)
+                .join(StudentGuardian, col(StudentGuardian.student_id) == Student.id)
+                .where(
+                    StudentGuardian.guardian_id == invite.guardian_id,
+                    col(Student.left_on).is_(None),
+                )
+                .order_by(col(Student.first_name))
+            )
+            children = tuple((await uow.session.exec(query)).all())
+        return InviteInfo(
+            purpose=invite.purpose, school_name=school.name, child_first_names=children
+        )
+
+
+async def redeem_invite(uow: UnitOfWork, *, code: str, chat_id: int, consent: bool) -> Redeemed:
+    """Use a code once: link the Telegram chat to its guardian (recording their consent,
+    seed 003 §4.8: parents get access after consenting) or to its staff member."""
+    async with uow:
+        invite = await _usable_invite(uow, code)
+        if invite.purpose == "guardian" and not consent:
+            raise RuleViolation("consent_required")
+        await _claim(uow, invite, chat_id)
+        if invite.guardian_id is not None:
+            await _link_guardian_chat(uow, invite.guardian_id, chat_id)
+        else:
+            await _link_staff_chat(uow, invite.staff_id or 0, chat_id)
+        await uow.commit()
+        return Redeemed(
+            purpose=invite.purpose,
+            school_id=invite.school_id,
+            guardian_id=invite.guardian_id,
+            staff_id=invite.staff_id,
+        )
+
+
+async def _claim(uow: UnitOfWork, invite: InviteCode, chat_id: int) -> None:
+    now, old = uow.now(), snapshot(invite)
+    claimed = await uow.session.exec(
+        update(InviteCode)
+        .where(
+            col(InviteCode.id) == invite.id,
+            col(InviteCode.used_at).is_(None),
+            col(InviteCode.revoked_at).is_(None),
+            col(InviteCode.expires_at) > now,
+        )
+        .values(used_at=now, used_by_chat=chat_id)
+        .execution_options(synchronize_session=False)
+    )
+    # Two redeems of one code can both pass the checks above (PostgreSQL, read
+    # committed). The row lock makes the second UPDATE wait for the first to commit
+    # and re-evaluate its WHERE on the new row: it matches nothing, so that one loses.
+    if claimed.rowcount != 1:
+        raise InviteUsed()
+    await uow.session.refresh(invite)
+    by_guardian = invite.guardian_id is not None
+    uow.audit(
+        invite,
+        school_id=invite.school_id,
+        action="update",
+        actor_id=invite.guardian_id if by_guardian else invite.staff_id,
+        actor_kind="guardian" if by_guardian else "staff",
+        old=old,
+    )
+
+
+async def _link_guardian_chat(uow: UnitOfWork, guardian_id: int, chat_id: int) -> None:
+    guardian = await uow.session.get(Guardian, guardian_id)
+    if guardian is None:
+        raise InviteUnknown()
+    old = snapshot(guardian)
+    guardian.telegram_chat_id = chat_id
+    mark_consent(guardian, given=True, source="telegram", at=uow.now())
+    uow.session.add(guardian)
+    uow.audit(
+        guardian,
+        school_id=guardian.school_id,
+        action="update",
+        actor_id=guardian_id,
+        actor_kind="guardian",
+        old=old,
+    )
+    uow.record(ConsentChanged(school_id=guardian.school_id, guardian_id=guardian_id, given=True))
+
+
+async def _link_staff_chat(uow: UnitOfWork, staff_id: int, chat_id: int) -> None:
+    staff = await uow.session.get(Staff, staff_id)
+    if staff is None:
+        raise InviteUnknown()
+    if staff.locked_at is not None:
+        raise AccountLocked()
+    old = snapshot(staff)
+    staff.telegram_chat_id = chat_id
+    uow.session.add(staff)
+    uow.audit(staff, school_id=staff.school_id, action="update", actor_id=staff_id, old=old)

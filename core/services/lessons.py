@@ -1,0 +1,257 @@
+"""Lessons (date, slot, topic), substitutions and the test schedule.
+
+Families do not hear about topics, substitutions or the test schedule, so nothing
+here records an outbox event; every change is still audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import col, select
+
+from core.actors import StaffActor
+from core.errors import NotFound, RuleViolation
+from core.models import Lesson, Role, ScheduledTest, School, Staff, Subject
+from core.permissions import load_staff, require_lesson_writer, require_role
+from core.services.context import check_work_type, get_in_school, ru_date
+from core.services.pages import JournalPage, load_page, require_page_teacher, require_school_day
+from core.uow import UnitOfWork, snapshot
+
+
+def _check_slot(school: School, slot: object) -> int:
+    """A bell number of the school's schedule; any non-negative one while bells are unset.
+
+    Zero is allowed: many schools have a «нулевой урок» before the first bell.
+    """
+    if isinstance(slot, bool) or not isinstance(slot, int) or slot < 0:
+        raise RuleViolation("lesson_bad_slot", slot=slot)
+    bells = {bell.get("slot") for bell in school.bells}
+    if bells and slot not in bells:
+        raise RuleViolation("lesson_bad_slot", slot=slot)
+    return slot
+
+
+async def _lessons_in_slot(
+    uow: UnitOfWork, page: JournalPage, on: dt.date, slot: int
+) -> tuple[Lesson | None, Lesson | None]:
+    """This page's lesson in the slot, and another lesson the same pupils have then.
+
+    A whole-class lesson overlaps every lesson of the class; a group's lesson overlaps
+    whole-class lessons and its own group's, not a parallel group (language subgroups).
+    """
+    query = select(Lesson).where(
+        Lesson.class_id == page.klass.id,
+        Lesson.date == on,
+        Lesson.slot == slot,
+        col(Lesson.deleted_at).is_(None),
+    )
+    if page.group is not None:
+        query = query.where(col(Lesson.group_id).is_(None) | (Lesson.group_id == page.group_id))
+    rows = list((await uow.session.exec(query.order_by(col(Lesson.id)))).all())
+    own = next(
+        (r for r in rows if r.group_id == page.group_id and r.subject_id == page.subject.id), None
+    )
+    clash = next((r for r in rows if r is not own), None)
+    return own, clash
+
+
+async def _slot_taken(uow: UnitOfWork, page: JournalPage, clash: Lesson) -> RuleViolation:
+    subject = await uow.session.get(Subject, clash.subject_id)
+    return RuleViolation(
+        "lesson_slot_taken",
+        klass=page.where,
+        subject=subject.name if subject else "?",
+        date=ru_date(clash.date),
+        slot=clash.slot,
+    )
+
+
+async def _set_topic(uow: UnitOfWork, staff: Staff, lesson: Lesson, topic: str) -> Lesson:
+    await require_lesson_writer(uow, staff, lesson)
+    if lesson.topic == topic:
+        return lesson
+    old = snapshot(lesson)
+    lesson.topic = topic
+    lesson.updated_at, lesson.updated_by = uow.now(), staff.id
+    uow.session.add(lesson)
+    await uow.session.flush()
+    uow.audit(lesson, school_id=lesson.school_id, action="update", actor_id=staff.id, old=old)
+    return lesson
+
+
+async def _add_lesson(
+    uow: UnitOfWork, page: JournalPage, on: dt.date, slot: int, topic: str, clash: Lesson | None
+) -> Lesson:
+    await require_page_teacher(uow, page)
+    if clash is not None:
+        raise await _slot_taken(uow, page, clash)
+    lesson = Lesson(
+        school_id=page.staff.school_id,
+        class_id=page.klass.id or 0,
+        group_id=page.group_id,
+        subject_id=page.subject.id or 0,
+        teacher_id=page.staff.id or 0,
+        date=on,
+        slot=slot,
+        topic=topic,
+        created_at=uow.now(),
+        created_by=page.staff.id,
+    )
+    uow.session.add(lesson)
+    await uow.session.flush()
+    uow.audit(lesson, school_id=lesson.school_id, action="create", actor_id=page.staff.id)
+    return lesson
+
+
+async def record_lesson(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    class_id: int,
+    subject_id: int,
+    on: dt.date,
+    slot: int,
+    group_id: int | None = None,
+    topic: str = "",
+) -> Lesson:
+    """Put a lesson in the journal, or set the topic of the one already there.
+
+    Seed 003 §2.3.1: lessons are recorded on the day; §2.6: the topic follows the
+    calendar-thematic plan. A named substitute may set the topic (seed 002 §2.5.10).
+    """
+    async with uow:
+        page = await load_page(
+            uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id
+        )
+        slot = _check_slot(page.school, slot)
+        await require_school_day(uow, page, on)
+        own, clash = await _lessons_in_slot(uow, page, on, slot)
+        if own is not None:
+            lesson = await _set_topic(uow, page.staff, own, topic.strip())
+        else:
+            lesson = await _add_lesson(uow, page, on, slot, topic.strip(), clash)
+        await uow.commit()
+        return lesson
+
+
+async def _check_substitute(uow: UnitOfWork, lesson: Lesson, substitute_id: int) -> None:
+    substitute = await get_in_school(uow, Staff, substitute_id, lesson.school_id, "учитель")
+    if Role.teacher.value not in substitute.roles:
+        raise RuleViolation("substitute_not_teacher", name=substitute.short_name)
+    if substitute.locked_at is not None:
+        raise RuleViolation("substitute_locked", name=substitute.short_name)
+    if substitute.id == lesson.teacher_id:
+        raise RuleViolation("substitute_is_teacher", name=substitute.short_name)
+
+
+async def assign_substitute(
+    uow: UnitOfWork, *, actor: StaffActor, lesson_id: int, substitute_id: int | None
+) -> Lesson:
+    """Name the teacher who replaces the absent one (None withdraws the substitution).
+
+    Seed 002 §2.5.10: the substitute gets the absent teacher's journal page for that
+    lesson and fills it in; `require_lesson_writer` lets them write it from now on.
+    """
+    async with uow:
+        staff = await load_staff(uow, actor)
+        require_role(staff, Role.deputy, Role.admin)
+        lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "урок")
+        if lesson.deleted_at is not None:
+            raise NotFound(what="урок")
+        if substitute_id is not None:
+            await _check_substitute(uow, lesson, substitute_id)
+        if lesson.substitute_id == substitute_id:
+            await uow.commit()  # a rollback would expire the row we hand back
+            return lesson
+        old = snapshot(lesson)
+        lesson.substitute_id = substitute_id
+        lesson.updated_at, lesson.updated_by = uow.now(), staff.id
+        uow.session.add(lesson)
+        await uow.session.flush()
+        uow.audit(lesson, school_id=lesson.school_id, action="update", actor_id=staff.id, old=old)
+        await uow.commit()
+        return lesson
+
+
+async def _scheduled_on(uow: UnitOfWork, page: JournalPage, on: dt.date) -> ScheduledTest | None:
+    query = select(ScheduledTest).where(
+        ScheduledTest.class_id == page.klass.id,
+        ScheduledTest.subject_id == page.subject.id,
+        ScheduledTest.date == on,
+        col(ScheduledTest.deleted_at).is_(None),
+        col(ScheduledTest.group_id).is_(None)
+        if page.group is None
+        else ScheduledTest.group_id == page.group_id,
+    )
+    return (await uow.session.exec(query.limit(1))).first()
+
+
+async def schedule_test(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    class_id: int,
+    subject_id: int,
+    on: dt.date,
+    group_id: int | None = None,
+    work_type: str = "test",
+    title: str = "",
+) -> ScheduledTest:
+    """Put a test in the test schedule (график контрольных работ), or retitle it.
+
+    Seed 002 §2.5.3: each teacher sets the schedule for their classes in September.
+    One entry per page and day: scheduling the same day again updates it.
+    """
+    async with uow:
+        work_type, title = check_work_type(work_type), title.strip()
+        page = await load_page(
+            uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id
+        )
+        await require_page_teacher(uow, page)
+        await require_school_day(uow, page, on)
+        test = await _scheduled_on(uow, page, on)
+        if test is not None and (test.work_type, test.title) == (work_type, title):
+            await uow.commit()  # a rollback would expire the row we hand back
+            return test
+        old = snapshot(test) if test is not None else None
+        if test is None:
+            test = ScheduledTest(
+                school_id=page.staff.school_id,
+                class_id=class_id,
+                group_id=group_id,
+                subject_id=subject_id,
+                teacher_id=page.staff.id or 0,
+                date=on,
+                created_at=uow.now(),
+                created_by=page.staff.id,
+            )
+        else:
+            test.updated_at, test.updated_by = uow.now(), page.staff.id
+        test.work_type, test.title = work_type, title
+        uow.session.add(test)
+        await uow.session.flush()
+        action = "create" if old is None else "update"
+        uow.audit(test, school_id=test.school_id, action=action, actor_id=page.staff.id, old=old)
+        await uow.commit()
+        return test
+
+
+async def cancel_test(uow: UnitOfWork, *, actor: StaffActor, test_id: int) -> ScheduledTest:
+    """Take a test off the schedule. The row stays, marked deleted, with who and when."""
+    async with uow:
+        staff = await load_staff(uow, actor)
+        test = await get_in_school(uow, ScheduledTest, test_id, staff.school_id, "контрольная")
+        if test.deleted_at is not None:
+            raise RuleViolation("already_deleted")
+        page = await load_page(
+            uow, actor, class_id=test.class_id, subject_id=test.subject_id, group_id=test.group_id
+        )
+        await require_page_teacher(uow, page)
+        old = snapshot(test)
+        test.deleted_at, test.deleted_by = uow.now(), staff.id
+        uow.session.add(test)
+        await uow.session.flush()
+        uow.audit(test, school_id=test.school_id, action="delete", actor_id=staff.id, old=old)
+        await uow.commit()
+        return test

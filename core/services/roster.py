@@ -1,0 +1,231 @@
+"""The roster: enrolment, transfer and leaving (guardians: `core.services.guardians`).
+
+Seed 002 §2.3: the secretary reports an arrival or a departure on its day and the
+administrator updates the journal within a day; seed 004: enrolment, expulsion and
+transfer between classes follow the director's order. History is never rewritten:
+an enrolment is closed (`until`, `end_reason`) and a new one opened, so a mark given
+in the old class before the transfer stays valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import col, select
+
+from core.actors import StaffActor
+from core.contacts import clean_names
+from core.errors import RuleViolation
+from core.events import RosterChanged
+from core.models import (
+    AcademicYear,
+    Enrollment,
+    Group,
+    GroupMembership,
+    Role,
+    SchoolClass,
+    Staff,
+    Student,
+)
+from core.permissions import load_staff, require_role
+from core.services.context import get_in_school, ru_date
+from core.services.guardians import add_guardian, link_guardian
+from core.uow import UnitOfWork, snapshot
+
+# add_guardian and link_guardian are part of the roster's interface as well.
+__all__ = [
+    "add_guardian",
+    "enrol_student",
+    "link_guardian",
+    "remove_student",
+    "transfer_student",
+]
+
+DAY = dt.timedelta(days=1)
+
+
+async def _roster_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    staff = await load_staff(uow, actor)
+    require_role(staff, Role.admin, Role.secretary)
+    return staff
+
+
+async def _class_on(uow: UnitOfWork, staff: Staff, class_id: int, on: dt.date) -> SchoolClass:
+    """The class, refusing a date outside its academic year."""
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+    year = await uow.session.get(AcademicYear, klass.year_id)
+    assert year is not None  # a foreign key
+    if not year.starts_on <= on <= year.ends_on:
+        raise RuleViolation("date_outside_year", date=ru_date(on), year=year.name, klass=klass.name)
+    return klass
+
+
+async def _current_enrollment(
+    uow: UnitOfWork, staff: Staff, student_id: int
+) -> tuple[Student, Enrollment, SchoolClass]:
+    student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+    if student.left_on is not None:
+        raise RuleViolation("student_already_left", student=student.full_name)
+    query = (
+        select(Enrollment)
+        .where(Enrollment.student_id == student_id, col(Enrollment.until).is_(None))
+        .order_by(col(Enrollment.since).desc())
+    )
+    enrollment = (await uow.session.exec(query.limit(1))).first()
+    if enrollment is None:
+        raise RuleViolation("not_enrolled", student=student.full_name)
+    klass = await uow.session.get(SchoolClass, enrollment.class_id)
+    assert klass is not None
+    return student, enrollment, klass
+
+
+async def _close_enrollment(
+    uow: UnitOfWork,
+    staff: Staff,
+    current: tuple[Student, Enrollment, SchoolClass],
+    on: dt.date,
+    end_reason: str,
+) -> None:
+    """End the enrolment on the day before `on`, and the class's groups with it."""
+    student, enrollment, klass = current
+    if on <= enrollment.since:
+        raise RuleViolation(
+            "roster_date_too_early",
+            student=student.full_name,
+            klass=klass.name,
+            since=ru_date(enrollment.since),
+            date=ru_date(on),
+        )
+    old = snapshot(enrollment)
+    enrollment.until, enrollment.end_reason = on - DAY, end_reason
+    uow.session.add(enrollment)
+    uow.audit(enrollment, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    query = (
+        select(GroupMembership)
+        .join(Group, col(Group.id) == GroupMembership.group_id)
+        .where(
+            GroupMembership.student_id == student.id,
+            Group.class_id == klass.id,
+            GroupMembership.since < on,
+            (col(GroupMembership.until).is_(None)) | (col(GroupMembership.until) >= on),
+        )
+    )
+    for membership in (await uow.session.exec(query)).all():
+        old = snapshot(membership)
+        membership.until = on - DAY
+        uow.session.add(membership)
+        uow.audit(
+            membership, school_id=staff.school_id, action="update", actor_id=staff.id, old=old
+        )
+
+
+async def _open_enrollment(
+    uow: UnitOfWork, staff: Staff, student_id: int, class_id: int, on: dt.date, reason: str
+) -> Enrollment:
+    enrollment = Enrollment(
+        school_id=staff.school_id, student_id=student_id, class_id=class_id, since=on, reason=reason
+    )
+    uow.session.add(enrollment)
+    await uow.session.flush()
+    uow.audit(enrollment, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return enrollment
+
+
+async def enrol_student(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    class_id: int,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    birth_date: dt.date | None = None,
+    on: dt.date,
+) -> Student:
+    """Add a newly arrived student to a class from `on` (administrator or secretary)."""
+    async with uow:
+        last, first, middle = clean_names(last_name, first_name, middle_name)
+        if birth_date is not None and birth_date >= on:
+            raise RuleViolation("bad_birth_date", date=ru_date(birth_date), on=ru_date(on))
+        staff = await _roster_keeper(uow, actor)
+        klass = await _class_on(uow, staff, class_id, on)
+        student = Student(
+            school_id=staff.school_id,
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            birth_date=birth_date,
+            created_at=uow.now(),
+        )
+        uow.session.add(student)
+        await uow.session.flush()
+        uow.audit(student, school_id=staff.school_id, action="create", actor_id=staff.id)
+        await _open_enrollment(uow, staff, student.id or 0, class_id, on, "enrolled")
+        uow.record(
+            RosterChanged(
+                school_id=staff.school_id,
+                student_id=student.id or 0,
+                change="enrolled",
+                from_class_id=None,
+                to_class_id=klass.id,
+            )
+        )
+        await uow.commit()
+        return student
+
+
+async def transfer_student(
+    uow: UnitOfWork, *, actor: StaffActor, student_id: int, to_class_id: int, on: dt.date
+) -> Enrollment:
+    """Move a student to another class from `on`; the old class's enrolment and
+    groups end the day before, and stay in the history."""
+    async with uow:
+        staff = await _roster_keeper(uow, actor)
+        current = await _current_enrollment(uow, staff, student_id)
+        student, _enrollment, old_class = current
+        if old_class.id == to_class_id:
+            raise RuleViolation("same_class", student=student.full_name, klass=old_class.name)
+        await _class_on(uow, staff, to_class_id, on)
+        await _close_enrollment(uow, staff, current, on, "transferred")
+        enrollment = await _open_enrollment(uow, staff, student_id, to_class_id, on, "transferred")
+        uow.record(
+            RosterChanged(
+                school_id=staff.school_id,
+                student_id=student_id,
+                change="transferred",
+                from_class_id=old_class.id,
+                to_class_id=to_class_id,
+            )
+        )
+        await uow.commit()
+        return enrollment
+
+
+async def remove_student(
+    uow: UnitOfWork, *, actor: StaffActor, student_id: int, on: dt.date, reason: str = "left"
+) -> Student:
+    """Record that a student leaves the school on `on` (their last day is the day
+    before). Guardians stay linked: the history must still name them."""
+    async with uow:
+        reason = reason.strip()
+        if not reason:
+            raise RuleViolation("leave_reason_required")
+        staff = await _roster_keeper(uow, actor)
+        current = await _current_enrollment(uow, staff, student_id)
+        student, _enrollment, klass = current
+        await _close_enrollment(uow, staff, current, on, reason)
+        old = snapshot(student)
+        student.left_on = on
+        uow.session.add(student)
+        uow.audit(student, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+        uow.record(
+            RosterChanged(
+                school_id=staff.school_id,
+                student_id=student_id,
+                change="left",
+                from_class_id=klass.id,
+                to_class_id=None,
+            )
+        )
+        await uow.commit()
+        return student

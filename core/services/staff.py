@@ -1,0 +1,259 @@
+"""Staff accounts: creation, passwords, sign-in, and a reported access breach.
+
+Seed 002 §4.1–4.2 (and seed 000 item 12): no access without a personal login and
+password. Seed 002 §4.4: once the head of the school learns that an account's
+credentials leaked, every operation made with it since then is invalid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from core.actors import StaffActor, SystemActor
+from core.contacts import clean_names
+from core.errors import AccountLocked, Forbidden, NotFound, RuleViolation
+from core.models import Role, School, Staff
+from core.permissions import load_staff, require_role
+from core.security import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    password_needs_rehash,
+    verify_password,
+)
+from core.services.breach import void_entries_since
+from core.services.context import get_in_school
+from core.services.invites import format_local, revoke_pending_invites
+from core.uow import UnitOfWork, snapshot
+
+_LOGIN = re.compile(r"[a-z0-9._@-]{3,64}")
+ROLE_VALUES = tuple(r.value for r in Role)
+
+
+def _check_login(login: str) -> str:
+    # Logins are compared case-insensitively: people type «Ivanova» and «ivanova».
+    normalized = login.strip().lower()
+    if not _LOGIN.fullmatch(normalized):
+        raise RuleViolation("bad_login", login=login.strip())
+    return normalized
+
+
+def _check_roles(roles: Iterable[str]) -> list[str]:
+    allowed = ", ".join(ROLE_VALUES)
+    chosen: list[str] = []
+    for role in roles:
+        value = str(role)
+        if value not in ROLE_VALUES:
+            raise RuleViolation("bad_role", role=value, allowed=allowed)
+        if value not in chosen:
+            chosen.append(value)
+    if not chosen:
+        raise RuleViolation("roles_required", allowed=allowed)
+    return chosen
+
+
+async def _hash_new_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleViolation("password_too_short", min=MIN_PASSWORD_LENGTH)
+    # argon2 is deliberately slow (tens of ms): keep it off the event loop.
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def _creator(
+    uow: UnitOfWork, actor: StaffActor | SystemActor, school_id: int | None
+) -> tuple[int, int | None, str]:
+    """The new account's school and the audit's actor id and kind.
+
+    An administrator creates accounts in their own school; the system (initial
+    set-up, before any administrator exists) names the school explicitly.
+    """
+    if isinstance(actor, SystemActor):
+        if school_id is None:
+            raise RuleViolation("school_required")
+        if await uow.session.get(School, school_id) is None:
+            raise NotFound(what="школа")
+        return school_id, None, "system"
+    admin = await load_staff(uow, actor)
+    require_role(admin, Role.admin)
+    if school_id is not None and school_id != admin.school_id:
+        raise NotFound(what="школа")
+    return admin.school_id, admin.id, "staff"
+
+
+async def _require_free_login(uow: UnitOfWork, login: str) -> None:
+    # Logins are unique across schools: one sign-in page serves a whole district.
+    taken = await uow.session.exec(select(Staff.id).where(Staff.login == login))
+    if taken.first() is not None:
+        raise RuleViolation("login_taken", login=login)
+
+
+async def create_staff(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor | SystemActor,
+    login: str,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    roles: Iterable[str],
+    password: str | None = None,
+    school_id: int | None = None,
+) -> Staff:
+    """Open a personal account (administrator, or the system at set-up).
+
+    Without a password the account signs in only through its Telegram invite code.
+    """
+    async with uow:
+        login = _check_login(login)
+        last, first, middle = clean_names(last_name, first_name, middle_name)
+        role_values = _check_roles(roles)
+        school, actor_id, actor_kind = await _creator(uow, actor, school_id)
+        await _require_free_login(uow, login)
+        staff = Staff(
+            school_id=school,
+            login=login,
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            roles=role_values,
+            password_hash=await _hash_new_password(password) if password is not None else None,
+            created_at=uow.now(),
+        )
+        uow.session.add(staff)
+        try:
+            await uow.session.flush()
+        except IntegrityError as exc:
+            # Two administrators creating the same login at once: the unique index decides.
+            raise RuleViolation("login_taken", login=login) from exc
+        uow.audit(
+            staff, school_id=school, action="create", actor_id=actor_id, actor_kind=actor_kind
+        )
+        await uow.commit()
+        return staff
+
+
+async def set_password(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    staff_id: int,
+    password: str,
+    current_password: str | None = None,
+) -> None:
+    """Change a password: one's own (giving the current one, if any) or, as an
+    administrator, anyone's in the school."""
+    async with uow:
+        me = await load_staff(uow, actor)
+        target = await get_in_school(uow, Staff, staff_id, me.school_id, "сотрудник")
+        if target.id == me.id:
+            # A borrowed open session must not be enough to take the account over.
+            if target.password_hash is not None and not await asyncio.to_thread(
+                verify_password, target.password_hash, current_password or ""
+            ):
+                raise Forbidden("wrong_current_password")
+        else:
+            require_role(me, Role.admin)
+        old = snapshot(target)
+        target.password_hash = await _hash_new_password(password)
+        uow.session.add(target)
+        uow.audit(target, school_id=target.school_id, action="update", actor_id=me.id, old=old)
+        await uow.commit()
+
+
+async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
+    """The staff member with this login and password.
+
+    An unknown login and a wrong password get the same answer in about the same
+    time, so logins cannot be probed; a locked account is told it is locked only
+    after the right password.
+    """
+    async with uow:
+        query = select(Staff).where(Staff.login == login.strip().lower())
+        staff = (await uow.session.exec(query)).first()
+        stored = staff.password_hash if staff is not None else None
+        if staff is None or not await asyncio.to_thread(verify_password, stored, password):
+            raise Forbidden("bad_credentials")
+        if staff.locked_at is not None:
+            raise AccountLocked()
+        if stored is not None and password_needs_rehash(stored):
+            # argon2's parameters were raised since this hash was made: upgrade it now,
+            # the only moment the plain password is at hand.
+            old = snapshot(staff)
+            staff.password_hash = await asyncio.to_thread(hash_password, password)
+            uow.session.add(staff)
+            uow.audit(
+                staff,
+                school_id=staff.school_id,
+                action="update",
+                actor_id=None,
+                actor_kind="system",
+                old=old,
+            )
+        # Commit even when nothing changed: a rollback would expire the returned row.
+        await uow.commit()
+        return staff
+
+
+async def report_breach(
+    uow: UnitOfWork, *, actor: StaffActor, staff_id: int, reported_at: datetime
+) -> int:
+    """Record that an account's credentials leaked (seed 002 §4.3–4.4).
+
+    The account is locked, its unused invite codes are revoked, and every mark,
+    attendance entry, homework and remark it created since `reported_at` (the
+    moment the head of the school learned of the breach) is voided; families hear
+    of withdrawn marks, absences and homework. Returns how many entries were voided.
+    """
+    if reported_at.tzinfo is None:
+        raise ValueError("reported_at must be timezone-aware")
+    async with uow:
+        admin = await load_staff(uow, actor)
+        require_role(admin, Role.admin, Role.deputy)
+        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "сотрудник")
+        if target.id == admin.id:
+            raise RuleViolation("breach_self")
+        if reported_at > uow.now():
+            school = await uow.session.get(School, admin.school_id)
+            assert school is not None
+            raise RuleViolation("breach_in_future", at=format_local(reported_at, school))
+        if target.locked_at is None:
+            old = snapshot(target)
+            target.locked_at = uow.now()
+            uow.session.add(target)
+            uow.audit(
+                target, school_id=target.school_id, action="update", actor_id=admin.id, old=old
+            )
+        await revoke_pending_invites(uow, school_id=admin.school_id, staff_id=target.id, by=admin)
+        voided = await void_entries_since(uow, author=target, by=admin, since=reported_at)
+        await uow.commit()
+        return voided
+
+
+async def unlock_staff(
+    uow: UnitOfWork, *, actor: StaffActor, staff_id: int, new_password: str
+) -> Staff:
+    """Give a locked account back to its owner (administrator only).
+
+    The leaked password must not work again, so unlocking sets a new one; the
+    Telegram link is dropped too (it may be how the account leaked) and is renewed
+    with a fresh invite code.
+    """
+    async with uow:
+        admin = await load_staff(uow, actor)
+        require_role(admin, Role.admin)
+        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "сотрудник")
+        if target.locked_at is None:
+            raise RuleViolation("staff_not_locked", staff=target.short_name)
+        old = snapshot(target)
+        target.password_hash = await _hash_new_password(new_password)
+        target.locked_at = None
+        target.telegram_chat_id = None
+        uow.session.add(target)
+        uow.audit(target, school_id=target.school_id, action="update", actor_id=admin.id, old=old)
+        await uow.commit()
+        return target

@@ -1,0 +1,133 @@
+"""Zvonok's configuration: one class, read from `ZVONOK_*` variables and `.env`.
+
+`Settings` is defined here but instantiated only by process entry points: the
+`zvonok` CLI, the web app's lifespan, the worker's start-up and the bot builder.
+Core services never read the environment; they receive what they need
+(a `Database`, a policy, a clock) as arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.db import normalize_url
+
+DEV_SECRET_PLACEHOLDER = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in production)
+MIN_SECRET_LENGTH = 32
+_PLACEHOLDERS = {DEV_SECRET_PLACEHOLDER, "", "changeme", "change-me", "secret", "please-change-me"}
+
+
+class SettingsError(Exception):
+    """The configuration is unusable; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    """Every knob of a Zvonok process. Environment names are `ZVONOK_<FIELD>`.
+
+    Defaults give a laptop setup: SQLite under `./var`, a private Redis started
+    by `zvonok run`, no Telegram token, no SMTP or SMS gateway.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="ZVONOK_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: SecretStr = SecretStr(DEV_SECRET_PLACEHOLDER)
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    mail_from: str = "Звонок <noreply@localhost>"
+
+    sms_provider: Literal["smsru", "smsc"] | None = None
+    sms_url: str | None = None
+    sms_api_key: SecretStr | None = None
+
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url", "redis_url", "sms_provider", "smtp_host", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `ZVONOK_REDIS_URL=` in a .env file means "not set", not "an empty URL".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalize_database_url(cls, value: str | None) -> str | None:
+        return None if value is None else normalize_url(value)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_weak_secret_in_production(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if self.env == "production" and (
+            secret.strip().lower() in _PLACEHOLDERS or len(secret) < MIN_SECRET_LENGTH
+        ):
+            raise ValueError(
+                "ZVONOK_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters when ZVONOK_ENV=production "
+                '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        return self
+
+    @property
+    def database_url_resolved(self) -> str:
+        """The database URL with its async driver; SQLite under `data_dir` by default."""
+        if self.database_url is not None:
+            return self.database_url
+        return normalize_url(f"sqlite:///{self.data_dir.resolve() / 'zvonok.db'}")
+
+    def require_redis_url(self) -> str:
+        """The Redis URL for a process that cannot start its own Redis."""
+        if self.redis_url is None:
+            raise SettingsError(
+                "ZVONOK_REDIS_URL is not set. Point it at a Redis server, or start the "
+                "whole system with `zvonok run`, which starts a private Redis."
+            )
+        return self.redis_url
+
+
+def load_settings() -> Settings:
+    """Read the settings at a process's start-up, turning validation errors into one message."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        lines = [_describe(e["loc"], e["msg"]) for e in error.errors()]
+        raise SettingsError("invalid configuration:\n  " + "\n  ".join(lines)) from error
+
+
+def _describe(loc: tuple[int | str, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    if not loc:
+        return message
+    return f"ZVONOK_{'_'.join(str(part) for part in loc).upper()}: {message}"

@@ -1,0 +1,213 @@
+"""SMS channel over SMS.ru or SMSC.ru, their status callbacks, and a school's daily budget.
+
+SMS costs money per segment, so each school has a daily budget (SchoolPolicy.
+sms_daily_budget); workers reserve the segments before sending and give them
+back if the message never left.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, cast
+from urllib.parse import parse_qsl
+
+import httpx
+from redis.asyncio import Redis
+
+from notifier.base import OutgoingMessage, SendResult
+from notifier.sms_providers import (
+    Backoff,
+    Smsc,
+    SmsProvider,
+    SmsRu,
+    StatusUpdate,
+    parse_smsc_callback,
+    parse_smsru_callback,
+)
+from notifier.sms_segments import count_segments
+
+__all__ = [
+    "Backoff",
+    "ProviderName",
+    "SmsChannel",
+    "SmsConfig",
+    "StatusUpdate",
+    "callback_ack",
+    "count_segments",
+    "normalize_phone",
+    "parse_status_callback",
+    "release_sms_budget",
+    "reserve_sms_budget",
+]
+
+log = logging.getLogger("zvonok.notifier.sms")
+
+ProviderName = Literal["smsru", "smsc"]
+DEFAULT_BASE_URLS: dict[ProviderName, str] = {"smsru": "https://sms.ru", "smsc": "https://smsc.ru"}
+CallbackBody = bytes | str | Mapping[str, str] | Iterable[tuple[str, str]]
+
+_PHONE_FORMATTING = re.compile(r"[\s()\-.]")
+
+
+@dataclass(frozen=True)
+class SmsConfig:
+    """Which gateway and how to log in; filled from the process's settings."""
+
+    provider: ProviderName
+    api_key: str | None = field(default=None, repr=False)  # SMS.ru api_id / SMSC apikey
+    base_url: str | None = None  # the provider's own by default; the emulator in tests
+    login: str | None = None  # SMSC: login + password instead of an apikey
+    password: str | None = field(default=None, repr=False)
+    sender: str | None = None  # an approved sender name, if the account has one
+    timeout: float = 10.0
+    backoff: Backoff = field(default_factory=Backoff)
+
+
+def make_provider(config: SmsConfig) -> SmsProvider:
+    base_url = config.base_url or DEFAULT_BASE_URLS[config.provider]
+    if config.provider == "smsru":
+        if not config.api_key:
+            raise ValueError("SMS.ru needs an api_id (api_key)")
+        return SmsRu(
+            base_url=base_url, api_id=config.api_key, sender=config.sender, backoff=config.backoff
+        )
+    if config.api_key:
+        auth = {"apikey": config.api_key}
+    elif config.login and config.password:
+        auth = {"login": config.login, "psw": config.password}
+    else:
+        raise ValueError("SMSC.ru needs an apikey, or a login and password")
+    return Smsc(base_url=base_url, auth=auth, sender=config.sender, backoff=config.backoff)
+
+
+def normalize_phone(address: str) -> str | None:
+    """E.164 ("+7 916 123-45-67") to the digits both gateways take; None if not a phone."""
+    digits = _PHONE_FORMATTING.sub("", address).removeprefix("+")
+    return digits if digits.isdigit() and 10 <= len(digits) <= 15 else None
+
+
+class SmsChannel:
+    """notifier.base.Channel for SMS."""
+
+    name = "sms"
+
+    def __init__(self, config: SmsConfig, *, http: httpx.AsyncClient | None = None) -> None:
+        self._config = config
+        self._provider = make_provider(config)
+        self._owns_http = http is None
+        self._http = http or httpx.AsyncClient(timeout=config.timeout)
+
+    async def send(self, message: OutgoingMessage) -> SendResult:
+        phone = normalize_phone(message.address)
+        if phone is None:
+            return SendResult.failed(f"not a phone number: {message.address!r}", address_dead=True)
+        if not message.text.strip():
+            return SendResult.failed("empty SMS text")
+        try:
+            return await self._provider.send(
+                self._http, phone=phone, text=message.text, key=message.idempotency_key
+            )
+        except httpx.TimeoutException as error:
+            # The gateway may have accepted the SMS before the answer was lost; a
+            # retry can then send it twice, which beats a parent never hearing.
+            return SendResult.later(f"{self._provider.name} timeout: {error!r}", self._retry)
+        except httpx.TransportError as error:
+            return SendResult.later(f"{self._provider.name} unreachable: {error!r}", self._retry)
+        except (KeyError, TypeError, ValueError) as error:
+            # A 200 answer of a shape the docs don't describe: the SMS may or may
+            # not have gone; retrying later is the side that loses nothing.
+            return SendResult.later(f"{self._provider.name} odd answer: {error!r}", self._retry)
+
+    @property
+    def _retry(self) -> float:
+        return self._config.backoff.transient
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+
+# -- status callbacks -------------------------------------------------------------
+
+
+def parse_status_callback(provider: ProviderName, body: CallbackBody) -> list[StatusUpdate]:
+    """Final delivery reports in a provider's callback request.
+
+    `body` is the raw urlencoded body (or query string), or its decoded pairs.
+    Pass pairs, not a dict, when a field may repeat. Non-final statuses (queued,
+    passed to the operator) are left out.
+    """
+    pairs = _form_pairs(body)
+    if provider == "smsru":
+        return parse_smsru_callback(pairs)
+    if provider == "smsc":
+        return parse_smsc_callback(pairs)
+    raise ValueError(f"unknown SMS provider {provider!r}")
+
+
+def callback_ack(provider: ProviderName) -> str:
+    """What the callback route must answer: SMS.ru re-sends until it reads "100"."""
+    return "100" if provider == "smsru" else "OK"
+
+
+def _form_pairs(body: CallbackBody) -> list[tuple[str, str]]:
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    if isinstance(body, str):
+        return parse_qsl(body, keep_blank_values=True)
+    if isinstance(body, Mapping):
+        return [(str(k), str(v)) for k, v in body.items()]
+    return [(str(k), str(v)) for k, v in body]
+
+
+# -- daily budget -----------------------------------------------------------------
+
+# Atomic check-and-add: concurrent workers must not both pass the last free segment.
+_RESERVE = """
+local used = redis.call('INCRBY', KEYS[1], ARGV[1])
+if used > tonumber(ARGV[2]) then
+  used = redis.call('DECRBY', KEYS[1], ARGV[1])
+  return {0, used}
+end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return {1, used}
+"""
+_BUDGET_TTL = 3 * 24 * 3600  # a day's counter outlives the day in every time zone
+
+
+def budget_key(school_id: int | str, day: date) -> str:
+    return f"zvonok:sms-budget:{school_id}:{day.isoformat()}"
+
+
+async def reserve_sms_budget(
+    redis: Redis, school_id: int | str, segments: int, limit: int, day: date
+) -> bool:
+    """Take `segments` from the school's budget for `day` (its local date); False when over."""
+    if segments <= 0:
+        return True
+    # redis-py types eval() for its sync and async clients at once; this one awaits.
+    reply = redis.eval(
+        _RESERVE, 1, budget_key(school_id, day), str(segments), str(limit), str(_BUDGET_TTL)
+    )
+    result = await cast(Awaitable[list[int]], reply)
+    granted, used = int(result[0]), int(result[1])
+    if not granted:
+        log.warning(
+            "SMS budget exhausted: school %s, %s: %s of %s segments used, %s more refused",
+            school_id,
+            day.isoformat(),
+            used,
+            limit,
+            segments,
+        )
+    return bool(granted)
+
+
+async def release_sms_budget(redis: Redis, school_id: int | str, segments: int, day: date) -> None:
+    """Give back segments reserved for an SMS the gateway never accepted."""
+    if segments > 0:
+        await redis.decrby(budget_key(school_id, day), segments)

@@ -1,0 +1,188 @@
+"""Run the Telegram emulator inside a test or benchmark, and drive its control API.
+
+async with run_telegram_emulator(port=0) as emu:
+    bot = Bot(emu.token, session=AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url)))
+    await emu.control.inject_message(user_id=42, text="/start invite-123")
+    sent = await emu.control.wait_sent(1, chat_id=42)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from notifier.ratelimit import Rate
+from notifier.standins.asgi import serve_asgi
+from notifier.standins.telegram_api import DEFAULT_TOKEN, create_app
+from notifier.standins.telegram_emulator import TelegramEmulator
+from notifier.standins.telegram_rules import FloodLimits
+
+
+def _rate(rate: Rate | None) -> dict[str, float] | None:
+    return None if rate is None else {"limit": rate.limit, "period": rate.period}
+
+
+class EmulatorControl:
+    """A client of `/_emulator/...` over HTTP, so it works for an emulator in another process."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._session: aiohttp.ClientSession | None = None
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        url = f"{self.base_url}/_emulator/{path}"
+        async with self._session.request(method, url, **kwargs) as response:
+            if response.status != 200:
+                raise RuntimeError(f"{method} {path}: {response.status} {await response.text()}")
+            if response.content_type == "application/json":
+                return await response.json()
+            return await response.read()
+
+    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        payload = {key: value for key, value in body.items() if value is not None}
+        result: dict[str, Any] = await self._request("POST", path, json=payload)
+        return result
+
+    async def inject_message(
+        self,
+        *,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str | None = None,
+        username: str | None = None,
+        title: str | None = None,
+    ) -> dict[str, Any]:
+        """A user's text message; returns update_id, message_id, chat_id."""
+        body = {"user_id": user_id, "text": text, "chat_id": chat_id, "chat_type": chat_type}
+        body |= {"first_name": first_name, "username": username, "title": title}
+        return await self._post("updates/message", body)
+
+    async def inject_start(self, user_id: int, payload: str = "") -> dict[str, Any]:
+        """What a deep link t.me/bot?start=PAYLOAD produces."""
+        text = f"/start {payload}" if payload else "/start"
+        return await self.inject_message(user_id=user_id, text=text)
+
+    async def inject_callback(
+        self, *, user_id: int, message_id: int, data: str, chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """A tap on an inline button; returns update_id and callback_query_id."""
+        body = {"user_id": user_id, "message_id": message_id, "data": data, "chat_id": chat_id}
+        return await self._post("updates/callback", body)
+
+    async def inject_update(self, update: dict[str, Any]) -> int:
+        return int((await self._post("updates", update))["update_id"])
+
+    async def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        return await self.wait_sent(0, chat_id=chat_id, within=0)
+
+    async def wait_sent(
+        self, count: int, *, chat_id: int | None = None, within: float = 5.0
+    ) -> list[dict[str, Any]]:
+        """Sent messages once there are `count` (the server waits; no polling here)."""
+        query: dict[str, str] = {"wait_count": str(count), "within": str(within)}
+        if chat_id is not None:
+            query["chat_id"] = str(chat_id)
+        result = await self._request("GET", "sent", params=query)
+        messages: list[dict[str, Any]] = result["messages"]
+        return messages
+
+    async def document(self, message_id: int) -> bytes:
+        data: bytes = await self._request("GET", f"documents/{message_id}")
+        return data
+
+    async def callback_answers(self) -> list[dict[str, Any]]:
+        answers: list[dict[str, Any]] = (await self._request("GET", "callback_answers"))["answers"]
+        return answers
+
+    async def stats(self) -> dict[str, Any]:
+        stats: dict[str, Any] = await self._request("GET", "stats")
+        return stats
+
+    async def set_chat_state(self, chat_id: int, state: str) -> None:
+        """ok, blocked, deactivated, kicked (403) or unknown (400 chat not found)."""
+        await self._post(f"chats/{chat_id}", {"state": state})
+
+    async def block_chat(self, chat_id: int) -> None:
+        await self.set_chat_state(chat_id, "blocked")
+
+    async def forget_chat(self, chat_id: int) -> None:
+        await self.set_chat_state(chat_id, "unknown")
+
+    async def fail_next(
+        self,
+        count: int,
+        *,
+        status: int = 502,
+        description: str = "Bad Gateway",
+        methods: list[str] | None = None,
+        after: int = 0,
+        retry_after: int | None = None,
+    ) -> None:
+        """Fail `count` requests (of `methods`, all if None) once `after` more have passed.
+
+        A 429 needs `retry_after` and a description like "Too Many Requests: retry after 7".
+        """
+        body = {"count": count, "status": status, "description": description, "methods": methods}
+        body |= {"after": after, "retry_after": retry_after}
+        await self._post("failures", body)
+
+    async def set_latency(self, seconds: float) -> None:
+        await self._post("latency", {"seconds": seconds})
+
+    async def set_limits(
+        self,
+        *,
+        per_bot: Rate | None = None,
+        per_chat: Rate | None = None,
+        per_group: Rate | None = None,
+        tolerance: float | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        body: dict[str, Any] = {"per_bot": _rate(per_bot), "per_chat": _rate(per_chat)}
+        body |= {"per_group": _rate(per_group), "tolerance": tolerance, "enabled": enabled}
+        await self._post("limits", body)
+
+    async def reset(self) -> None:
+        await self._post("reset", {})
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+@dataclass
+class RunningEmulator:
+    base_url: str  # pass to TelegramAPIServer.from_base
+    token: str
+    emulator: TelegramEmulator  # the state itself, for in-process assertions
+    control: EmulatorControl
+
+
+@contextlib.asynccontextmanager
+async def run_telegram_emulator(
+    token: str = DEFAULT_TOKEN,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    limits: FloodLimits | None = None,
+) -> AsyncIterator[RunningEmulator]:
+    """Serve an emulator on this event loop; port 0 picks a free port."""
+    emulator = TelegramEmulator(token, limits=limits)
+    async with serve_asgi(create_app(emulator), host, port) as bound_port:
+        base_url = f"http://{host}:{bound_port}"
+        control = EmulatorControl(base_url)
+        try:
+            yield RunningEmulator(base_url, token, emulator, control)
+        finally:
+            await control.close()
+            # Wake the long polls first, or the server's shutdown waits out their timeouts.
+            await emulator.updates.close()

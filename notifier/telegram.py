@@ -1,0 +1,198 @@
+"""The Telegram channel: aiogram's Bot, paced by the shared rate limiter.
+
+Failures are classified here, once (see `classify`); workers decide what to do with them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from collections.abc import Awaitable
+from typing import Final, cast
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    AiogramError,
+    ClientDecodeError,
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from redis.exceptions import RedisError
+
+from notifier.base import OutgoingMessage, SendResult
+from notifier.ratelimit import RateLimiter, TelegramRates
+from notifier.telegram_text import split_message
+
+TELEGRAM_API_URL: Final = "https://api.telegram.org"
+# How long a part-sent long message remembers which parts went out (for retries).
+_PROGRESS_TTL: Final = 7 * 24 * 3600
+# Bad Request texts that mean the chat itself is gone, not just this message.
+_DEAD_CHAT_TEXTS: Final = ("chat not found", "user not found", "peer_id_invalid")
+
+log = logging.getLogger(__name__)
+
+
+def classify(error: Exception, backoff: float) -> SendResult:
+    """Turn an aiogram failure into a SendResult. The one place these are mapped."""
+    reason = f"{type(error).__name__}: {getattr(error, 'message', error)}"
+    if isinstance(error, TelegramRetryAfter):
+        # Telegram says exactly when to come back; retrying sooner only extends the ban.
+        return SendResult.later(reason, float(error.retry_after))
+    if isinstance(error, TelegramForbiddenError):
+        return SendResult.failed(reason, address_dead=True)  # blocked, deactivated, kicked
+    if isinstance(error, TelegramMigrateToChat):
+        # The group became a supergroup: this id is dead, the new one is in the reason.
+        return SendResult.failed(f"{reason} (new id {error.migrate_to_chat_id})", address_dead=True)
+    if isinstance(error, TelegramBadRequest):
+        dead = any(text in error.message.lower() for text in _DEAD_CHAT_TEXTS)
+        return SendResult.failed(reason, address_dead=dead)
+    if isinstance(error, TelegramEntityTooLarge):  # a TelegramNetworkError, but never transient
+        return SendResult.failed(reason)
+    if isinstance(error, TelegramServerError | TelegramNetworkError | ClientDecodeError):
+        # Telegram or the path to it is unwell: nothing is wrong with the message.
+        return SendResult.later(reason, backoff)
+    if isinstance(error, TimeoutError):
+        return SendResult.later("timeout", backoff)
+    # 401 (token revoked), 404, 413 and the like: retrying the same request cannot help.
+    return SendResult.failed(reason)
+
+
+def keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    row = [InlineKeyboardButton(text=label, callback_data=data) for label, data in buttons]
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def chat_address(address: str) -> int | str:
+    """Numeric chat ids as int, "@channel" names as they are."""
+    return address if address.startswith("@") else int(address)
+
+
+class TelegramChannel:
+    """Sends OutgoingMessages through a bot; implements notifier.base.Channel."""
+
+    name = "telegram"
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        limiter: RateLimiter | None,
+        api_url: str = TELEGRAM_API_URL,
+        rates: TelegramRates | None = None,
+        request_timeout: float = 30.0,
+        retry_backoff: float = 10.0,
+    ) -> None:
+        """`limiter` paces every send (None: no pacing, for one-off scripts); its Redis also
+        remembers which parts of a long message went out, so a retry does not repeat them.
+        `retry_backoff` is the retry_after given for server and network errors."""
+        api = TelegramAPIServer.from_base(api_url)
+        self.bot = Bot(token, session=AiohttpSession(api=api, timeout=request_timeout))
+        self.limiter = limiter
+        self.rates = rates or TelegramRates()
+        self.retry_backoff = retry_backoff
+
+    async def _pace(self, chat_id: int | str) -> SendResult | None:
+        if self.limiter is None:
+            return None
+        try:
+            await self.limiter.wait(*self.rates.limits(self.bot.id, chat_id))
+        except RedisError as error:
+            return SendResult.later(f"rate limiter unavailable: {error}", self.retry_backoff)
+        return None
+
+    async def _send_part(
+        self, chat_id: int | str, text: str, *, html: bool, markup: InlineKeyboardMarkup | None
+    ) -> Message | SendResult:
+        paced = await self._pace(chat_id)
+        if paced is not None:
+            return paced
+        try:
+            return await self.bot.send_message(
+                chat_id, text, parse_mode="HTML" if html else None, reply_markup=markup
+            )
+        except (AiogramError, TimeoutError) as error:
+            return classify(error, self.retry_backoff)
+
+    def _progress_key(self, message: OutgoingMessage, parts: list[str]) -> str | None:
+        if self.limiter is None or not message.idempotency_key or len(parts) < 2:
+            return None
+        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+        return f"zvonok:tg:parts:{message.idempotency_key}:{digest}"
+
+    async def _sent_parts(self, key: str | None) -> list[str]:
+        if key is None or self.limiter is None:
+            return []
+        try:
+            ids = await cast(Awaitable[list[bytes]], self.limiter.redis.lrange(key, 0, -1))
+            return [i.decode() for i in ids]
+        except RedisError:
+            return []  # better to risk repeating a part than to hold the message back
+
+    async def _remember_part(self, key: str | None, provider_id: str) -> None:
+        if key is None or self.limiter is None:
+            return
+        try:
+            async with self.limiter.redis.pipeline(transaction=True) as pipe:
+                pipe.rpush(key, provider_id)
+                pipe.expire(key, _PROGRESS_TTL)
+                await pipe.execute()
+        except RedisError:
+            log.warning("could not record a sent part of %s", key)
+
+    async def send(self, message: OutgoingMessage) -> SendResult:
+        """Send one message, split into parts if long; buttons go on the last part."""
+        try:
+            chat_id = chat_address(message.address)
+        except ValueError:
+            return SendResult.failed(
+                f"not a Telegram chat id: {message.address!r}", address_dead=True
+            )
+        html = message.html is not None
+        parts = split_message(message.html if message.html is not None else message.text, html=html)
+        if not parts:
+            return SendResult.failed("empty message")
+        key = self._progress_key(message, parts)
+        sent = await self._sent_parts(key)
+        for index in range(len(sent), len(parts)):
+            markup = keyboard(message.buttons) if index == len(parts) - 1 else None
+            result = await self._send_part(chat_id, parts[index], html=html, markup=markup)
+            if isinstance(result, SendResult):
+                if index and result.reason:
+                    reason = f"part {index + 1} of {len(parts)}: {result.reason}"
+                    result = dataclasses.replace(result, reason=reason)
+                return result
+            sent.append(str(result.message_id))
+            await self._remember_part(key, sent[-1])
+        return SendResult.ok(",".join(sent), parts=len(parts))
+
+    async def send_document(
+        self, chat_id: int | str, filename: str, data: bytes, caption: str = ""
+    ) -> SendResult:
+        """Send a file (the weekly PDF); `caption` is HTML, at most 1024 characters."""
+        paced = await self._pace(chat_id)
+        if paced is not None:
+            return paced
+        try:
+            sent = await self.bot.send_document(
+                chat_id,
+                BufferedInputFile(data, filename=filename),
+                caption=caption or None,
+                parse_mode="HTML" if caption else None,
+            )
+        except (AiogramError, TimeoutError) as error:
+            return classify(error, self.retry_backoff)
+        return SendResult.ok(str(sent.message_id))
+
+    async def close(self) -> None:
+        await self.bot.session.close()

@@ -1,0 +1,195 @@
+"""The `zvonok` command as a user runs it: real subprocesses, a real Redis, real HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from core.cli.redis_server import PrivateRedis, RedisStartError
+from core.health import HEARTBEAT_KEY
+
+ZVONOK = str(Path(sys.executable).parent / "zvonok")
+
+
+def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """This machine's environment without any ZVONOK_* of the developer's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZVONOK_")}
+    env.update(ZVONOK_DATA_DIR=str(data_dir), COLUMNS="120", **extra)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.2)
+
+
+def test_db_upgrade_creates_the_database_in_the_data_dir(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    done = subprocess.run(
+        [ZVONOK, "db", "upgrade"],
+        cwd=tmp_path,
+        env=clean_env(data),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0001_initial" in done.stdout
+    assert (data / "zvonok.db").is_file()
+    checked = subprocess.run(
+        [ZVONOK, "db", "check", "--database"],
+        cwd=tmp_path,
+        env=clean_env(data),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_demo_loads_once_and_keeps_the_logins(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    command = [ZVONOK, "demo", "--scale", "0.1", "--today", "2026-10-15"]
+    done = subprocess.run(
+        command, cwd=tmp_path, env=clean_env(data), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Демо-входы" in done.stdout
+    logins = (data / "demo-logins.tsv").read_text().splitlines()
+    assert logins and all(len(row.split("\t")) == 4 for row in logins)
+    again = subprocess.run(
+        command, cwd=tmp_path, env=clean_env(data), capture_output=True, text=True, timeout=60
+    )
+    assert again.returncode == 1
+    assert "уже есть школа" in again.stdout
+
+
+def test_private_redis_answers_and_is_gone_after_stop(tmp_path: Path) -> None:
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    try:
+        assert server.process is not None
+        pid = server.process.pid
+        client = redis.Redis.from_url(server.url)
+        assert client.ping()
+        client.close()
+        with pytest.raises(RedisStartError, match="already runs"):
+            PrivateRedis(tmp_path / "redis").start()
+    finally:
+        code = server.stop()
+    assert code == 0
+    assert not is_alive(pid)
+    with pytest.raises(redis.ConnectionError):
+        redis.Redis(port=server.port, socket_connect_timeout=1).ping()
+
+
+@pytest.fixture
+def zvonok_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path, int]]:
+    """`zvonok run` on a fresh data directory; whatever it leaves behind is killed."""
+    data, port = tmp_path / "var", free_port()
+    log = (tmp_path / "run.log").open("w")
+    process = subprocess.Popen(
+        [ZVONOK, "run", "--demo-scale", "0.1"],
+        cwd=tmp_path,
+        env=clean_env(data, ZVONOK_WEB_PORT=str(port)),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield process, data, port
+    finally:
+        process.kill()
+        process.wait()
+        log.close()
+        with contextlib.suppress(FileNotFoundError, json.JSONDecodeError):
+            state = json.loads((data / "run.json").read_text())
+            for pid in [state["redis_pid"], *state["children"].values()]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def healthz_ok(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+            return bool(response.status == 200 and json.load(response)["status"] == "ok")
+    except OSError:
+        return False
+
+
+def heartbeat_seen(redis_url: str) -> bool:
+    client = redis.Redis.from_url(redis_url, socket_timeout=1)
+    try:
+        return client.get(HEARTBEAT_KEY) is not None
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def test_run_brings_everything_up_and_ctrl_c_stops_it_all(
+    zvonok_run: tuple[subprocess.Popen[str], Path, int], tmp_path: Path
+) -> None:
+    process, data, port = zvonok_run
+    state_file = data / "run.json"
+    wait_for(lambda: state_file.is_file() or process.poll() is not None, 60, "run.json")
+    assert process.poll() is None, (tmp_path / "run.log").read_text()
+    state = json.loads(state_file.read_text())
+    pids = {"redis": state["redis_pid"], **state["children"]}
+    assert set(pids) == {"redis", "web", "worker", "bot"}
+
+    wait_for(lambda: healthz_ok(port), 30, "/healthz answering 200")
+    wait_for(lambda: heartbeat_seen(state["redis_url"]), 30, "the worker's heartbeat")
+    log = tmp_path / "run.log"
+    wait_for(lambda: "Звонок запущен" in log.read_text(), 10, "the start-up report")
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+        page = response.read().decode()
+    assert "Звонок — электронный журнал" in page and "Школ в базе: 1." in page
+    check = subprocess.run(
+        [ZVONOK, "worker", "--check"],
+        cwd=tmp_path,
+        env=clean_env(data, ZVONOK_REDIS_URL=state["redis_url"]),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0, (tmp_path / "run.log").read_text()
+    for name, pid in pids.items():
+        assert not is_alive(pid), f"{name} (pid {pid}) outlived `zvonok run`"
+    assert not state_file.exists()
+    output = log.read_text()
+    assert "Демо-входы" in output and (data / "demo-logins.tsv").is_file()
+    assert "worker│" in output and "web   │" in output
+    assert "Остановлено: bot (ok), worker (ok), web (ok), redis (ok)." in output

@@ -1,0 +1,217 @@
+"""The demo school (`zvonok demo`): deterministic, realistic, and within the journal's rules.
+
+The rule checks load a small school (scale 0.1: one class a grade) for five weeks,
+on SQLite and PostgreSQL; one test loads the full school on SQLite for its sizes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select, text
+from sqlmodel import SQLModel
+
+from core.actors import StaffActor
+from core.db import Database
+from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_demo
+from core.services.marks import post_mark
+from core.uow import UnitOfWork
+
+TODAY = dt.date(2026, 10, 9)  # a Friday in the first quarter
+MOSCOW = ZoneInfo("Europe/Moscow")
+DIGESTED = (
+    "school", "academic_year", "period", "holiday", "subject", "staff", "school_class",
+    "class_group", "group_membership", "student", "enrollment", "guardian",
+    "student_guardian", "teaching_assignment", "timetable_entry", "lesson", "attendance",
+    "mark", "homework", "remark", "announcement", "period_mark", "scheduled_test",
+)  # fmt: skip
+
+# Each query lists what breaks a rule: the rule holds when it returns no rows.
+BROKEN_RULES = {
+    "a mark outside 2..5": "SELECT id FROM mark WHERE value NOT BETWEEN 2 AND 5",
+    "a mark in grade 1 or an elective (seed 002 §2.6, §2.5.7)": """
+        SELECT m.id FROM mark m JOIN lesson l ON l.id = m.lesson_id
+        JOIN school_class c ON c.id = l.class_id
+        LEFT JOIN class_group g ON g.id = l.group_id
+        WHERE c.grade = 1 OR g.kind = 'elective'""",
+    "a student not in exactly one class": """
+        SELECT s.id FROM student s LEFT JOIN enrollment e ON e.student_id = s.id
+        GROUP BY s.id HAVING count(e.id) <> 1""",
+    "a teacher with two lessons at once": """
+        SELECT teacher_id FROM lesson GROUP BY teacher_id, date, slot HAVING count(*) > 1""",
+    "someone giving two lessons at once (substitutes included)": """
+        SELECT COALESCE(substitute_id, teacher_id) FROM lesson
+        GROUP BY COALESCE(substitute_id, teacher_id), date, slot HAVING count(*) > 1""",
+    "a class in two lessons at once (its groups excepted)": """
+        SELECT class_id FROM lesson GROUP BY class_id, date, slot
+        HAVING count(*) > 1
+           AND (count(group_id) <> count(*) OR count(DISTINCT group_id) <> count(*))""",
+    "a lesson teacher without a teaching assignment": """
+        SELECT l.id FROM lesson l LEFT JOIN teaching_assignment a
+          ON a.teacher_id = l.teacher_id AND a.class_id = l.class_id
+         AND a.subject_id = l.subject_id
+         AND (a.group_id = l.group_id OR (a.group_id IS NULL AND l.group_id IS NULL))
+        WHERE a.id IS NULL""",
+    "an outbox event": "SELECT id FROM outbox_event",
+}
+
+
+async def digest(db: Database) -> str:
+    """A hash of every demo table's rows, in id order, as Python values."""
+    sha = hashlib.sha256()
+    async with db.engine.connect() as conn:
+        for name in DIGESTED:
+            table = SQLModel.metadata.tables[name]
+            found = (await conn.execute(select(table).order_by(table.c.id))).all()
+            sha.update(f"{name}:{len(found)}:{[tuple(r) for r in found]!r}".encode())
+    return sha.hexdigest()
+
+
+async def rows(db: Database, sql: str, **params: Any) -> list[Any]:
+    async with db.engine.connect() as conn:
+        return list((await conn.execute(text(sql), params)).all())
+
+
+async def scalar(db: Database, sql: str, **params: Any) -> Any:
+    return (await rows(db, sql, **params))[0][0]
+
+
+async def fresh_sqlite(path: Path) -> Database:
+    database = Database(f"sqlite:///{path}")
+    async with database.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    return database
+
+
+async def load_small(db: Database, **kwargs: Any) -> DemoSummary:
+    return await load_demo(db, today=TODAY, scale=0.1, **kwargs)
+
+
+async def test_same_seed_and_day_give_the_same_school(db: Database, tmp_path: Path) -> None:
+    steps: list[tuple[str, int, int]] = []
+    first = await load_small(db, progress=lambda *step: steps.append(step))
+    again = await fresh_sqlite(tmp_path / "again.db")
+    try:
+        assert await load_small(again) == first
+        assert await digest(again) == await digest(db)  # across backends, too
+    finally:
+        await again.dispose()
+    done = [d for _, d, _ in steps]
+    assert done == sorted(done) and done[-1] == steps[-1][2]
+    assert any(label == "Журнал: сентябрь 2026" for label, _, _ in steps)
+
+
+async def test_the_journal_keeps_the_rules_and_loading_twice_is_refused(db: Database) -> None:
+    summary = await load_small(db)
+    assert summary.lessons and summary.marks and summary.absences and summary.homework
+    for rule, sql in BROKEN_RULES.items():
+        assert await rows(db, sql) == [], rule
+    await _check_school_days(db)
+    await _check_authors(db)
+    assert await scalar(db, "SELECT count(*) FROM class_group WHERE kind = 'elective'") == 2
+    before = await digest(db)
+    with pytest.raises(DemoAlreadyLoaded, match="уже загружена"):
+        await load_small(db, seed=99)
+    assert await digest(db) == before
+    await _check_a_teacher_can_post_a_mark(db, summary.school_id)
+
+
+async def _check_school_days(db: Database) -> None:
+    holidays = [
+        (_day(a), _day(b)) for a, b in await rows(db, "SELECT starts_on, ends_on FROM holiday")
+    ]
+    dates = [_day(d) for (d,) in await rows(db, "SELECT DISTINCT date FROM lesson")]
+    assert max(dates) == TODAY and min(dates) == dt.date(2026, 9, 1)
+    for day in dates:
+        assert day.weekday() < 5, day
+        assert not any(start <= day <= end for start, end in holidays), day
+
+
+async def _check_authors(db: Database) -> None:
+    """Entries are the lesson giver's, timed on the lesson day (school time)."""
+    for entity in ("mark", "attendance", "homework", "remark"):
+        found = await rows(
+            db,
+            f"SELECT e.created_at, e.created_by, l.date, COALESCE(l.substitute_id, l.teacher_id)"
+            f" FROM {entity} e JOIN lesson l ON l.id = e.lesson_id",
+        )
+        assert found, entity
+        for created_at, author, day, giver in found:
+            assert _instant(created_at).astimezone(MOSCOW).date() == _day(day), entity
+            assert author == giver, entity
+
+
+async def _check_a_teacher_can_post_a_mark(db: Database, school_id: int) -> None:
+    """The demo's assignments, enrolments and lessons agree with the real permission rules."""
+    lesson_id, teacher_id, student_id = (
+        await rows(
+            db,
+            """SELECT l.id, l.teacher_id, e.student_id FROM lesson l
+               JOIN school_class c ON c.id = l.class_id
+               JOIN enrollment e ON e.class_id = c.id
+               WHERE c.grade = 7 AND l.group_id IS NULL AND l.substitute_id IS NULL
+               ORDER BY l.date DESC, l.slot, e.student_id""",
+        )
+    )[0]
+    actor = StaffActor(staff_id=teacher_id, school_id=school_id)
+    await post_mark(
+        UnitOfWork(db), actor=actor, lesson_id=lesson_id, student_id=student_id, value=4
+    )
+    assert await scalar(db, "SELECT count(*) FROM outbox_event") == 1
+
+
+async def test_full_school_has_the_size_and_shape_of_a_real_one(sqlite_db: Database) -> None:
+    db = sqlite_db
+    s = await load_demo(db, today=dt.date(2026, 10, 2))
+    assert 22 <= s.classes <= 33 and 540 <= s.students <= 660
+    assert 40 <= s.staff <= 50 and s.guardians >= s.students
+    assert await scalar(db, "SELECT name FROM school") == DEMO_SCHOOL_NAME
+    per_student = await rows(db, "SELECT count(*) FROM student_guardian GROUP BY student_id")
+    assert len(per_student) == s.students and {n for (n,) in per_student} <= {1, 2}
+    shared = "SELECT guardian_id FROM student_guardian GROUP BY guardian_id HAVING count(*) > 1"
+    assert len(await rows(db, shared)) > 20  # siblings in other classes share parents
+    consent = await scalar(db, "SELECT avg(consent_given_at IS NULL) FROM guardian")
+    assert 0.08 <= consent <= 0.22
+    await _check_marks_and_absences(db, s)
+    labels = [label.split()[0] for label, *_ in s.logins]
+    assert labels == ["Администратор", "Зам.", "Секретарь", "Классный", "Учитель-предметник"]
+    for _, login, password, _ in s.logins:
+        hashed = await scalar(db, "SELECT password_hash FROM staff WHERE login = :l", l=login)
+        assert PasswordHasher().verify(hashed, password)
+
+
+async def _check_marks_and_absences(db: Database, s: DemoSummary) -> None:
+    """About 1–2 marks a lesson per 10 students; 5: 30 %, 4: 40 %, 3: 25 %, 2: 5 %."""
+    seats = await scalar(
+        db,
+        """SELECT count(*) FROM lesson l JOIN school_class c ON c.id = l.class_id
+           JOIN enrollment e ON e.class_id = l.class_id
+           WHERE c.grade >= 2 AND l.group_id IS NULL""",
+    )
+    marks = await scalar(
+        db, "SELECT count(*) FROM mark m JOIN lesson l ON l.id = m.lesson_id AND l.group_id IS NULL"
+    )
+    assert 0.08 <= marks / seats <= 0.22
+    shares = {
+        v: n / s.marks for v, n in await rows(db, "SELECT value, count(*) FROM mark GROUP BY value")
+    }
+    for value, share in {5: 0.30, 4: 0.40, 3: 0.25, 2: 0.05}.items():
+        assert shares[value] == pytest.approx(share, abs=0.05), value
+    missed = await scalar(db, "SELECT count(*) FROM attendance WHERE status IN ('н', 'б')")
+    assert 0.02 <= missed / seats <= 0.06
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _instant(value: Any) -> dt.datetime:
+    """Raw SQL hands back naive UTC (see `UTCDateTime`): a string on SQLite."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    return moment.replace(tzinfo=dt.UTC)

@@ -1,0 +1,104 @@
+"""Settings: defaults for a laptop, refusals for production, URL normalization."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from core.settings import DEV_SECRET_PLACEHOLDER, Settings, SettingsError, load_settings
+
+STRONG_SECRET = "q8N3v7tZ0pXw2LrY5sKc9HjD4mFb6GaE1uVe"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No ZVONOK_* variable and no .env of the developer's may leak into these tests."""
+    for name in list(os.environ):
+        if name.startswith("ZVONOK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    yield
+
+
+def test_development_defaults_run_on_a_laptop(tmp_path: Path) -> None:
+    settings = Settings()
+    assert settings.env == "development"
+    assert settings.secret_key.get_secret_value() == DEV_SECRET_PLACEHOLDER
+    assert settings.redis_url is None
+    assert settings.database_url_resolved == f"sqlite+aiosqlite:///{tmp_path}/var/zvonok.db"
+    assert (settings.web_host, settings.web_port, settings.smtp_port) == ("127.0.0.1", 8000, 587)
+    assert settings.telegram_api_url == "https://api.telegram.org"
+
+
+@pytest.mark.parametrize("secret", [None, DEV_SECRET_PLACEHOLDER, "changeme", "short-secret"])
+def test_production_refuses_a_missing_placeholder_or_short_secret(
+    monkeypatch: pytest.MonkeyPatch, secret: str | None
+) -> None:
+    monkeypatch.setenv("ZVONOK_ENV", "production")
+    if secret is not None:
+        monkeypatch.setenv("ZVONOK_SECRET_KEY", secret)
+    with pytest.raises(SettingsError, match="ZVONOK_SECRET_KEY must be set"):
+        load_settings()
+
+
+def test_production_accepts_a_long_random_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZVONOK_ENV", "production")
+    monkeypatch.setenv("ZVONOK_SECRET_KEY", STRONG_SECRET)
+    settings = load_settings()
+    assert settings.secret_key.get_secret_value() == STRONG_SECRET
+    assert STRONG_SECRET not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://zv:pw@db.local/journal", "postgresql+asyncpg://zv:pw@db.local/journal"),
+        ("postgresql://zv@db.local:6432/journal", "postgresql+asyncpg://zv@db.local:6432/journal"),
+        ("postgresql+asyncpg://zv@h/j", "postgresql+asyncpg://zv@h/j"),
+        ("sqlite:////srv/zvonok/journal.db", "sqlite+aiosqlite:////srv/zvonok/journal.db"),
+    ],
+)
+def test_database_url_gets_the_async_driver(given: str, expected: str) -> None:
+    settings = Settings(database_url=given)
+    assert settings.database_url == expected
+    assert settings.database_url_resolved == expected
+
+
+def test_unsupported_database_is_refused_with_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZVONOK_DATABASE_URL", "mysql://u@h/db")
+    with pytest.raises(SettingsError, match="ZVONOK_DATABASE_URL: unsupported database 'mysql'"):
+        load_settings()
+
+
+def test_default_sqlite_file_follows_the_data_dir(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "state")
+    assert settings.database_url_resolved == f"sqlite+aiosqlite:///{tmp_path}/state/zvonok.db"
+
+
+def test_environment_and_dotenv_are_read_with_the_prefix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(
+        "ZVONOK_LOG_LEVEL=debug\nZVONOK_REDIS_URL=\nZVONOK_SMTP_TLS=ssl\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("ZVONOK_WEB_PORT", "9100")
+    settings = Settings()
+    assert settings.log_level == "DEBUG"
+    assert settings.redis_url is None  # an empty value means "not set"
+    assert settings.smtp_tls == "ssl"
+    assert settings.web_port == 9100
+
+
+def test_a_process_without_redis_is_told_what_to_do() -> None:
+    with pytest.raises(SettingsError, match="zvonok run"):
+        Settings().require_redis_url()
+    assert Settings(redis_url="redis://r:6379/2").require_redis_url() == "redis://r:6379/2"
+
+
+def test_a_non_redis_url_is_refused() -> None:
+    with pytest.raises(ValidationError, match="must start with redis://"):
+        Settings(redis_url="http://localhost:6379")

@@ -1,0 +1,38 @@
+"""`python -m workers [--check]`: run the arq worker, or check that one is alive."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import cast
+
+from arq.typing import WorkerSettingsType
+from arq.worker import async_check_health, run_worker
+
+from core.logs import configure_logging
+from core.settings import SettingsError, load_settings
+from workers.main import WorkerSettings, redis_settings_of
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workers")
+    parser.add_argument("--check", action="store_true", help="arq health check, then exit")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        redis_settings = redis_settings_of(settings)
+    except SettingsError as error:
+        print(f"worker: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    if args.check:
+        return asyncio.run(async_check_health(redis_settings))
+    # arq's settings Protocol cannot describe functions stored as class attributes.
+    worker_settings = cast(WorkerSettingsType, WorkerSettings)
+    run_worker(worker_settings, redis_settings=redis_settings, ctx={"settings": settings})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
