@@ -16,6 +16,7 @@ from core.health import check_database
 from core.logs import configure_logging
 from core.models import School
 from core.settings import Settings, load_settings
+from webapp import hooks
 
 log = logging.getLogger(__name__)
 
@@ -32,23 +33,31 @@ _INDEX = """<!doctype html>
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The FastAPI application; settings are read at start-up unless given."""
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The FastAPI application; settings and the database are built at start-up unless given.
+
+    A given `database` is used from the start (no lifespan needed, as under
+    httpx.ASGITransport) and left open: whoever made it disposes of it.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings or load_settings()
         configure_logging(app.state.settings.log_level)
-        app.state.db = Database(app.state.settings.database_url_resolved)
+        app.state.db = database or Database(app.state.settings.database_url_resolved)
         log.info("web app started (env=%s)", app.state.settings.env)
         try:
             yield
         finally:
-            await app.state.db.dispose()
+            if database is None:
+                await app.state.db.dispose()
 
     app = FastAPI(title="Zvonok", lifespan=lifespan)
+    if database is not None:
+        app.state.db = database
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/", index, methods=["GET"], response_class=HTMLResponse)
+    app.include_router(hooks.router)
     return app
 
 

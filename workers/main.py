@@ -12,10 +12,14 @@ from typing import Any, ClassVar
 
 from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
+from arq.worker import func
 
 from core.db import Database
 from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
 from core.settings import Settings, load_settings
+from workers.channels import build_channels
+from workers.deliveries import deliver, dispatch, start
+from workers.relay import start_relay, stop_relay, sweep
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +28,15 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or load_settings()
     ctx["settings"] = settings
     ctx["db"] = Database(settings.database_url_resolved)
+    ctx["channels"] = build_channels(settings, ctx["redis"])
+    start_relay(ctx)
     log.info("worker started")
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await stop_relay(ctx)
+    for channel in ctx.get("channels", {}).values():
+        await channel.close()
     db: Database | None = ctx.get("db")
     if db is not None:
         await db.dispose()
@@ -50,9 +59,19 @@ class WorkerSettings:
 
     on_startup = startup
     on_shutdown = shutdown
-    functions: ClassVar[list[Any]] = []
+    functions: ClassVar[list[Any]] = [
+        func(dispatch, name="dispatch", timeout=120),
+        func(start, name="start", timeout=60),
+        func(deliver, name="deliver", timeout=180),
+    ]
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(heartbeat, second={0, 30}, run_at_startup=True, timeout=5),
+        cron(sweep, second=set(range(0, 60, 5)), run_at_startup=True, timeout=60),
     ]
+    # Results are not kept: a job id can be enqueued again as soon as its job is done
+    # (see workers.queue), and nothing reads results.
+    keep_result = 0
+    max_jobs = 50
+    poll_delay = 0.1
     health_check_interval = 30
     job_timeout = 300

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from core.cli import db, demo, run
+from core.cli import db, demo, messages, run
 from core.cli.common import console, fail, replace_process, settings_or_exit
 from core.cli.processes import bot_argv, web_argv, worker_argv
 from core.settings import SettingsError
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command()(demo.demo)
 app.command()(run.run)
+app.command()(messages.messages)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from core.cli.common import console
 from core.cli.demo import print_logins, saved_logins
 from core.cli.processes import web_url
 from core.cli.redis_server import PrivateRedis
+from core.cli.standins import Standins
 from core.cli.supervisor import Supervisor
 from core.health import HEARTBEAT_KEY
 from core.settings import Settings
@@ -69,7 +70,11 @@ def wait_until_ready(
 
 
 def print_started(
-    settings: Settings, redis_url: str, supervisor: Supervisor, private: PrivateRedis | None
+    settings: Settings,
+    redis_url: str,
+    supervisor: Supervisor,
+    private: PrivateRedis | None,
+    standins: Standins,
 ) -> None:
     url = web_url(settings)
     facts = Table.grid(padding=(0, 2))
@@ -80,9 +85,12 @@ def print_started(
     facts.add_row("Redis", f"{redis_url}   ({redis_note})")
     db = make_url(settings.database_url_resolved).render_as_string(hide_password=True)
     facts.add_row("База", db)
-    bot = "ждёт ZVONOK_TELEGRAM_TOKEN" if settings.telegram_token is None else "опрашивает API"
-    facts.add_row("Бот", f"{bot} ({settings.telegram_api_url})")
-    pids = ", ".join(f"{c.name} {c.pid}" for c in supervisor.children)
+    api = standins.env().get("ZVONOK_TELEGRAM_API_URL", settings.telegram_api_url)
+    facts.add_row("Бот", f"опрашивает API ({api})")
+    for label, where in standins.panel_rows(settings):
+        facts.add_row(label, where)
+    children = [*standins.supervisor.children, *supervisor.children]
+    pids = ", ".join(f"{c.name} {c.pid}" for c in children)
     facts.add_row("Процессы", pids)
     facts.add_row("Проверка", "zvonok worker --check   (с тем же ZVONOK_REDIS_URL)")
     console.print(Panel(facts, title="Звонок запущен", subtitle="Ctrl-C — остановить всё"))

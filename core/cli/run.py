@@ -1,8 +1,9 @@
 """`zvonok run`: the whole system on one machine with one command.
 
 Order: settings → private Redis (unless ZVONOK_REDIS_URL) → migrations → the demo
-school when the database has none → web, worker and bot as child processes.
-On Ctrl-C or SIGTERM it stops the children first, then Redis.
+school when the database has none → stand-ins for Telegram, SMTP and SMS where no
+real service is configured → web, worker and bot as child processes.
+On Ctrl-C or SIGTERM it stops web, worker and bot first, then the stand-ins, then Redis.
 """
 
 import asyncio
@@ -21,9 +22,10 @@ import typer
 
 from core.cli.common import console, fail, settings_or_exit
 from core.cli.demo import count_schools, load_demo_school, print_summary, save_logins
-from core.cli.processes import bot_argv, child_env, web_argv, worker_argv
+from core.cli.processes import bot_argv, child_env, web_argv, web_url, worker_argv
 from core.cli.readiness import print_started, wait_until_ready
 from core.cli.redis_server import PrivateRedis, RedisStartError
+from core.cli.standins import Standins, StandinStartError, plan_standins
 from core.cli.supervisor import ChildSpec, Supervisor
 from core.db import Database
 from core.migrate import upgrade_database
@@ -80,29 +82,39 @@ def refuse_busy_port(settings: Settings) -> None:
             )
 
 
-def start_children(supervisor: Supervisor, settings: Settings, redis_url: str) -> None:
-    env = child_env(settings, redis_url=redis_url)
+def start_children(
+    supervisor: Supervisor, settings: Settings, redis_url: str, standins: Standins
+) -> None:
+    # The stand-ins' addresses go to all three, so they all see the same services.
+    env = child_env(settings, redis_url=redis_url) | standins.env()
     supervisor.start(ChildSpec("web", web_argv(settings), env, "green"))
     supervisor.start(ChildSpec("worker", worker_argv(), env, "magenta"))
     supervisor.start(ChildSpec("bot", bot_argv(), env, "blue"))
 
 
-def write_state(path: Path, supervisor: Supervisor, redis: PrivateRedis | None, url: str) -> None:
-    """Who runs where, for people and tools (removed on a clean stop)."""
+def write_state(
+    path: Path,
+    supervisor: Supervisor,
+    redis: PrivateRedis | None,
+    url: str,
+    standins: Standins,
+) -> None:
+    """Who runs where, for people and tools such as `zvonok messages` (removed on a clean stop)."""
     state = {
         "pid": os.getpid(),
         "redis_url": url,
         "redis_pid": redis.process.pid if redis and redis.process else None,
         "children": {child.name: child.pid for child in supervisor.children},
+        "standins": standins.state(),
     }
     path.write_text(json.dumps(state, indent=2), encoding="utf-8")
 
 
-def supervise(supervisor: Supervisor, stop: StopRequest) -> int:
+def supervise(supervisors: list[Supervisor], stop: StopRequest) -> int:
     """Wait for a stop signal; a child ending on its own stops everything (exit code 1)."""
     stop.running = True
     while not stop.event.wait(0.5):
-        gone = supervisor.exited()
+        gone = [child for supervisor in supervisors for child in supervisor.exited()]
         if gone:
             for child in gone:
                 console.print(
@@ -113,9 +125,13 @@ def supervise(supervisor: Supervisor, stop: StopRequest) -> int:
     return 0
 
 
-def shut_down(supervisor: Supervisor, redis: PrivateRedis | None, state: Path) -> None:
+def shut_down(
+    supervisor: Supervisor, standins: Standins, redis: PrivateRedis | None, state: Path
+) -> None:
     console.print("Останавливаю процессы…")
     codes = supervisor.stop_all()
+    # After the worker: it may be finishing a send to one of them.
+    codes |= standins.stop_all()
     if redis is not None:
         codes["redis"] = redis.stop() or 0
     state.unlink(missing_ok=True)
@@ -136,13 +152,14 @@ def run(
         typer.Option(min=0.05, max=2.0, help="Размер демо-школы, если база пуста (0.1 — малая)."),
     ] = 1.0,
 ) -> None:
-    """Запустить всю систему: Redis, миграции, демо-школу, веб, воркер и бота."""
+    """Запустить всю систему: Redis, миграции, демо-школу, заглушки, веб, воркер и бота."""
     settings = settings_or_exit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     refuse_busy_port(settings)
     stop = StopRequest()
     stop.install()
     supervisor = Supervisor(console)
+    standins = Standins(plan_standins(settings, web_url(settings)), console)
     redis = PrivateRedis(settings.data_dir / "redis") if settings.redis_url is None else None
     state = settings.data_dir / STATE_FILE
     code = 0
@@ -151,12 +168,13 @@ def run(
             redis.start()
         redis_url = settings.redis_url or (redis.url if redis else "")
         asyncio.run(prepare_database(settings, demo_scale))
-        start_children(supervisor, settings, redis_url)
-        write_state(state, supervisor, redis, redis_url)
+        standins.start(stop.event)
+        start_children(supervisor, settings, redis_url, standins)
+        write_state(state, supervisor, redis, redis_url, standins)
         if wait_until_ready(settings, redis_url, supervisor, stop.event):
-            print_started(settings, redis_url, supervisor, redis)
-        code = supervise(supervisor, stop)
-    except RedisStartError as error:
+            print_started(settings, redis_url, supervisor, redis, standins)
+        code = supervise([supervisor, standins.supervisor], stop)
+    except (RedisStartError, StandinStartError) as error:
         console.print(f"[bold red]Ошибка:[/] {error}")
         code = 1
     except KeyboardInterrupt:
@@ -164,5 +182,5 @@ def run(
     finally:
         stop.running = True
         with contextlib.suppress(KeyboardInterrupt):
-            shut_down(supervisor, redis, state)
+            shut_down(supervisor, standins, redis, state)
     raise typer.Exit(code)

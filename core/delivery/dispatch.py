@@ -58,6 +58,18 @@ async def dispatch_event(uow: UnitOfWork, *, event_id: str) -> list[int]:
         return due
 
 
+def _one_per_guardian(recipients: list[Recipient]) -> list[Recipient]:
+    """One entry per guardian: about their child, or about the family (student None)
+    when the event concerns two of their children (class homework, say)."""
+    by_guardian: dict[int, Recipient] = {}
+    for recipient in recipients:
+        gid = recipient.guardian.id or 0
+        seen = by_guardian.setdefault(gid, recipient)
+        if seen.student_id != recipient.student_id:
+            by_guardian[gid] = Recipient(recipient.guardian, None)
+    return list(by_guardian.values())
+
+
 class _Planner:
     def __init__(
         self, uow: UnitOfWork, event: Event, topic: Topic, school: School, now: dt.datetime
@@ -68,8 +80,8 @@ class _Planner:
 
     async def plan(self, event_id: str) -> list[int]:
         today = self.now.astimezone(ZoneInfo(self.school.timezone)).date()
-        recipients = await recipients_of(
-            self.uow.session, self.event, policy=self.policy, today=today
+        recipients = _one_per_guardian(
+            await recipients_of(self.uow.session, self.event, policy=self.policy, today=today)
         )
         guardian_ids = sorted({r.guardian.id or 0 for r in recipients})
         await self._lock_guardians(guardian_ids)

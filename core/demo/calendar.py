@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 ONE_DAY = dt.timedelta(days=1)
+TIMEZONE = "Europe/Moscow"
 
 # Public days off that fall in term time (Labour Code art. 112); one on a weekend
 # moves to the following Monday.

@@ -119,5 +119,12 @@ def specialty_of(subject: SubjectSpec, grade: int) -> str:
     return subject.specialty
 
 
+def homework_kind(subject: SubjectSpec, grade: int) -> str | None:
+    """The section of homework.txt: primary grades use workbooks, not paragraphs."""
+    if subject.homework in ("russian", "math") and grade <= 4:
+        return f"{subject.homework}_primary"
+    return subject.homework
+
+
 def subjects_of(grade: int) -> list[SubjectSpec]:
     return [s for s in SUBJECTS if s.hours_in(grade) > 0]

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.demo import absences
-from core.demo.calendar import LESSON_MINUTES, lesson_start_minutes
+from core.demo.calendar import LESSON_MINUTES, TIMEZONE, lesson_start_minutes
 from core.demo.course_year import course_years
 from core.demo.grading import Grader, PeriodBook
 from core.demo.plan import Course, Placement, SchoolPlan, StudentPlan
@@ -47,6 +47,13 @@ class JournalRows:
 
 
 class Journal:
+    """Generates the journal of the school days up to `today`, one batch of lessons at a time.
+
+    Each part draws from its own generator (illness, sick leave, marks...), and
+    batches must be asked for in calendar order: who is ill, whose turn it is to
+    answer and the period sums all carry over from one day to the next.
+    """
+
     def __init__(self, plan: SchoolPlan, seed: int, today: dt.date) -> None:
         self.plan = plan
         calendar = plan.calendar
@@ -74,7 +81,7 @@ class Journal:
         )
         self.grader = Grader(rng_for(seed, "marks"))
         self.rng = rng_for(seed, "journal")
-        self.tz = ZoneInfo("Europe/Moscow")
+        self.tz = ZoneInfo(TIMEZONE)
         self.weights = SchoolPolicy().work_type_weights
         self.book = PeriodBook()
         self.turns: dict[int, list[StudentPlan]] = {}  # by course: who is asked next
@@ -144,28 +151,33 @@ class Journal:
         }
 
     def _attendance(self, draft: LessonDraft, rows: JournalRows) -> list[StudentPlan]:
+        """Record «н», «б» and «оп»; return who is in the lesson (the late ones too)."""
         present = []
         ill = self.ill.get(draft.day, set())
         late_share = absences.LATE_SHARE_FIRST if draft.slot == 1 else absences.LATE_SHARE_OTHER
         for student in draft.course.students:
-            roll = self.rng.random()
-            if student.index in ill:
-                status, late = "б", None
-            elif roll < absences.ABSENT_SHARE:
-                status, late = "н", None
-            elif roll < absences.ABSENT_SHARE + late_share:
-                status, late = "оп", self.rng.randint(2, 15)
-            else:
+            status = self._status(student.index in ill, late_share)
+            if status is None or status[0] == "оп":
                 present.append(student)
+            if status is None:
                 continue
-            if status != "оп":
+            if status[0] != "оп":
                 self._month_stats(draft)[2] += 1
-            else:
-                present.append(student)
             row = self._tracked(draft, self.rng.uniform(2, 8))
-            row.update(lesson_id=draft.id, student_id=student.id, status=status, minutes_late=late)
+            row.update(lesson_id=draft.id, student_id=student.id)
+            row.update(status=status[0], minutes_late=status[1])
             rows.attendance.append(row)
         return present
+
+    def _status(self, ill: bool, late_share: float) -> tuple[str, int | None] | None:
+        roll = self.rng.random()
+        if ill:
+            return "б", None
+        if roll < absences.ABSENT_SHARE:
+            return "н", None
+        if roll < absences.ABSENT_SHARE + late_share:
+            return "оп", self.rng.randint(2, 15)
+        return None
 
     def _marks(self, draft: LessonDraft, present: list[StudentPlan], rows: JournalRows) -> None:
         course = draft.course
@@ -215,12 +227,12 @@ class Journal:
         return chosen
 
     def _homework(self, draft: LessonDraft, rows: JournalRows) -> None:
-        kind = draft.course.subject.homework
+        year = self.years[draft.course.index]
+        kind = year.homework
         if kind is None or draft.course.klass.grade < 2:  # SanPiN: none in grade 1
             return
         if self.rng.random() >= HOMEWORK_SHARE:
             return
-        year = self.years[draft.course.index]
         row = self._tracked(draft, self.rng.uniform(30, LESSON_MINUTES + 60))
         row.update(
             lesson_id=draft.id,

@@ -11,14 +11,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import Database
-from core.demo.journal import Journal
+from core.demo.bulk import insert_ids, insert_rows, table_of
+from core.demo.journal import Journal, JournalRows
 from core.demo.notices import Notices
 from core.demo.periods import period_marks, scheduled_tests
 from core.demo.plan import SchoolPlan, StaffPlan
 from core.demo.school import plan_school, rng_for
 from core.demo.staffing import assign_logins
 from core.demo.texts import MONTHS
-from core.demo.bulk import insert_ids, insert_rows, table_of
 from core.demo.writer import DEMO_SCHOOL_NAME, StructureWriter
 from core.errors import ZvonokError
 from core.models import (
@@ -58,8 +58,9 @@ class DemoSummary:
     staff: int
     lessons: int
     marks: int
-    absences: int  # attendance entries: «н», «б» and «оп»
+    absences: int  # «н» and «б»
     homework: int
+    lates: int = 0  # «оп»
     remarks: int = 0
     announcements: int = 0
     period_marks: int = 0
@@ -85,14 +86,16 @@ async def load_demo(
     """
     if not 0 < scale <= 2:
         raise ValueError("scale must be in (0, 2]")
-    plan = plan_school(seed, today, scale)
-    # Hashed once for every demo account; a seeded salt keeps the rows reproducible.
-    salt = rng_for(seed, "salt").randbytes(16)
-    password_hash = PasswordHasher().hash(plan.password, salt=salt)
+    if isinstance(today, dt.datetime):
+        raise TypeError("today must be a date (the school's calendar day), not a datetime")
     session = await db.writing_session()
     try:
         conn = await session.connection()
         await _refuse_second_copy(conn)
+        plan = plan_school(seed, today, scale)
+        # Hashed once for every demo account; a seeded salt keeps the rows reproducible.
+        salt = rng_for(seed, "salt").randbytes(16)
+        password_hash = PasswordHasher().hash(plan.password, salt=salt)
         taken = set((await conn.execute(select(table_of(Staff).c.login))).scalars())
         assign_logins(plan.staff, taken)
         summary = await _Load(conn, plan, seed, today, progress).run(password_hash)
@@ -132,7 +135,9 @@ class _Load:
         self.progress = progress
         self.total = _SET_UP_STEPS + len(self.journal.days) + 1
         self.done = 0
-        self.counts = dict.fromkeys(("lessons", "marks", "absences", "homework", "remarks"), 0)
+        self.counts = dict.fromkeys(
+            ("lessons", "marks", "absences", "lates", "homework", "remarks"), 0
+        )
 
     def report(self, label: str, steps: int = 1) -> None:
         self.done += steps
@@ -180,15 +185,18 @@ class _Load:
                 await insert_rows(self.conn, model, batch)
             for day in week:
                 announcements += notices.after(day, self.today)
-            self._count(len(drafts), entries.marks, entries.attendance, entries.homework)
-            self.counts["remarks"] += len(entries.remarks)
+            self._count(len(drafts), entries)
             self.report(f"Журнал: {MONTHS[week[-1].month - 1]} {week[-1].year}", len(week))
         return announcements
 
-    def _count(self, lessons: int, *batches: list[dict[str, object]]) -> None:
+    def _count(self, lessons: int, entries: JournalRows) -> None:
+        late = sum(1 for row in entries.attendance if row["status"] == "оп")
         self.counts["lessons"] += lessons
-        for key, batch in zip(("marks", "absences", "homework"), batches, strict=True):
-            self.counts[key] += len(batch)
+        self.counts["marks"] += len(entries.marks)
+        self.counts["absences"] += len(entries.attendance) - late
+        self.counts["lates"] += late
+        self.counts["homework"] += len(entries.homework)
+        self.counts["remarks"] += len(entries.remarks)
 
     def _summary(self, announcements: int, finals: int) -> DemoSummary:
         plan = self.plan

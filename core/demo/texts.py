@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from core.demo.curriculum import SubjectSpec
 from core.demo.data import homework_patterns, remark_texts
 
 MONTHS = (
@@ -21,27 +20,41 @@ MONTHS_PREPOSITIONAL = (
     "июле", "августе", "сентябре", "октябре", "ноябре", "декабре",
 )  # fmt: skip
 
+# How a topic's later lessons read, by homework kind (or specialty when none).
 _REPEATS = {
-    "math": ("{t}. Решение задач", "{t}. Закрепление", "Решение задач по теме «{t}»"),
-    "math_primary": ("{t}. Закрепление", "{t}. Решение задач", "Повторение по теме «{t}»"),
-    "science": ("{t}. Решение задач", "{t}", "Обобщение по теме «{t}»"),
-    "informatics": ("{t}. Практическая работа", "{t}", "{t}. Практикум"),
-    "russian": ("{t}. Закрепление", "{t}. Упражнения", "Повторение по теме «{t}»"),
-    "russian_primary": ("{t}. Закрепление", "{t}. Упражнения", "Повторение по теме «{t}»"),
-    "literature": ("{t}", "{t}. Анализ эпизода", "{t}. Обсуждение"),
-    "reading_primary": ("{t}", "{t}. Выразительное чтение", "{t}. Обсуждение"),
-    "english": ("{t}", "{t}. Vocabulary", "{t}. Grammar practice"),
-    "theory": ("{t}", "{t}. Работа с источниками", "Обобщение по теме «{t}»"),
-    "geography": ("{t}", "{t}. Практическая работа", "Обобщение по теме «{t}»"),
-    "world_primary": ("{t}", "{t}. Практическая работа", "Обобщение по теме «{t}»"),
-    # Subjects without homework, by specialty:
-    "pe": ("{t}. Совершенствование техники", "{t}", "{t}. Учебные нормативы"),
+    "math": ("{t}. Решение задач", "{t}. Закрепление", "Самостоятельная работа по теме {q}"),
+    "math_primary": ("{t}. Закрепление", "{t}. Решение задач", "{t}. Самостоятельная работа"),
+    "science": ("{t}. Решение задач", "{t}. Лабораторная работа", "{t}. Закрепление"),
+    "informatics": ("{t}. Практическая работа", "{t}. Практикум"),
+    "russian": ("{t}. Закрепление", "{t}. Упражнения", "{t}. Работа с текстом"),
+    "russian_primary": ("{t}. Закрепление", "{t}. Упражнения", "{t}. Списывание"),
+    "literature": ("{t}. Анализ эпизода", "{t}. Обсуждение", "{t}. Образы героев"),
+    "reading_primary": ("{t}. Выразительное чтение", "{t}. Обсуждение", "{t}. Пересказ"),
+    "english": ("{t}. Vocabulary", "{t}. Grammar practice", "{t}. Reading", "{t}. Listening"),
+    "theory": ("{t}. Работа с источниками", "{t}. Практическое занятие"),
+    "geography": ("{t}. Практическая работа", "{t}. Работа с картой"),
+    "world_primary": ("{t}. Практическая работа", "{t}. Экскурсия"),
+    "pe": ("{t}. Совершенствование техники", "{t}. Учебные нормативы"),
 }
-_DEFAULT_REPEATS = ("{t}",)
+_CLOSING = {
+    "english": "Revision: {t}",
+    "literature": "Итоговый урок: {t}",
+    "reading_primary": "Обобщение: {t}",
+    "pe": "{t}. Зачёт",
+    "music": "{t}",
+    "art": "{t}. Творческая работа",
+    "primary": "{t}",
+    "obzr": "{t}",
+}
 _CONTROL_TITLES = {
-    "dictation": "Контрольный диктант по теме «{t}»",
-    "essay": "Сочинение по теме «{t}»",
-    "test": "Контрольная работа по теме «{t}»",
+    "dictation": "Контрольный диктант по теме {q}",
+    "essay": "Сочинение: {t}",
+    "test": "Контрольная работа по теме {q}",
+}
+_AFTER_CONTROL = {
+    "dictation": "Работа над ошибками",
+    "essay": "Анализ сочинений",
+    "test": "Анализ контрольной работы",
 }
 # How far a year's textbook goes: exercises in Russian, problems in mathematics.
 _EXERCISES = {"russian": 620, "math": 1500}
@@ -52,18 +65,35 @@ def ru_date(day: dt.date) -> str:
 
 
 def topic_text(
-    subject: SubjectSpec, grade: int, topic: str, repeat: int, control: str | None
+    style: str,
+    grade: int,
+    topic: str,
+    *,
+    repeat: int,
+    closing: bool,
+    control: str | None = None,
+    after: str | None = None,
 ) -> str:
-    """The topic line of a lesson: the plan's topic, then practice, or a control work."""
+    """A lesson's topic line: the plan's topic, then practice, a closing lesson or a test.
+
+    `style` is the subject's homework kind, or its specialty when it has none;
+    `repeat` counts the lessons already given on the topic; `after` is the type
+    of the control work written at the previous lesson, if any.
+    """
+    quoted = topic if topic.startswith("«") else f"«{topic}»"
     if control is not None:
         template = _CONTROL_TITLES.get(control, _CONTROL_TITLES["test"])
         if grade <= 4 and control == "test":
-            template = "Проверочная работа по теме «{t}»"
-        return template.format(t=topic)
+            template = "Проверочная работа по теме {q}"
+        return template.format(t=topic, q=quoted)
+    if after is not None:
+        return _AFTER_CONTROL.get(after, _AFTER_CONTROL["test"])
     if repeat == 0:
         return topic
-    variants = _REPEATS.get(subject.homework or subject.specialty, _DEFAULT_REPEATS)
-    return variants[(repeat - 1) % len(variants)].format(t=topic)
+    if closing:
+        return _CLOSING.get(style, "Обобщение по теме {q}").format(t=topic, q=quoted)
+    variants = _REPEATS.get(style, ("{t}",))
+    return variants[(repeat - 1) % len(variants)].format(t=topic, q=quoted)
 
 
 def homework_text(rng: random.Random, kind: str, progress: float) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 from core.demo.bulk import Row, insert_ids, insert_rows
-from core.demo.calendar import bells
+from core.demo.calendar import TIMEZONE, bells
 from core.demo.plan import SchoolPlan
 from core.models import (
     AcademicYear,
@@ -32,7 +32,6 @@ from core.models import (
 from core.policy import SchoolPolicy
 
 DEMO_SCHOOL_NAME = "МБОУ «Средняя школа № 17 (демо)»"
-TIMEZONE = "Europe/Moscow"
 
 
 class StructureWriter:

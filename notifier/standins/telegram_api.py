@@ -221,10 +221,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--no-limits", action="store_true", help="disable flood limits")
+    parser.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+    )
     args = parser.parse_args(argv)
     emulator = TelegramEmulator(args.token, limits=FloodLimits(enabled=not args.no_limits))
     # Long polls would hold a graceful shutdown for their whole timeout: cap the wait.
-    uvicorn.run(create_app(emulator), host=args.host, port=args.port, timeout_graceful_shutdown=2)
+    uvicorn.run(
+        create_app(emulator),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=2,
+    )
 
 
 if __name__ == "__main__":

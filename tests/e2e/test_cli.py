@@ -133,7 +133,8 @@ def zvonok_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path, in
         log.close()
         with contextlib.suppress(FileNotFoundError, json.JSONDecodeError):
             state = json.loads((data / "run.json").read_text())
-            for pid in [state["redis_pid"], *state["children"].values()]:
+            standins = [standin["pid"] for standin in state.get("standins", {}).values()]
+            for pid in [state["redis_pid"], *state["children"].values(), *standins]:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
 
@@ -192,4 +193,7 @@ def test_run_brings_everything_up_and_ctrl_c_stops_it_all(
     output = log.read_text()
     assert "Демо-входы" in output and (data / "demo-logins.tsv").is_file()
     assert "worker│" in output and "web   │" in output
-    assert "Остановлено: bot (ok), worker (ok), web (ok), redis (ok)." in output
+    assert (
+        "Остановлено: bot (ok), worker (ok), web (ok), sms-gw (ok), smtp (ok), tg-api (ok), "
+        "redis (ok)." in output
+    )

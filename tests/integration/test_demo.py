@@ -20,17 +20,39 @@ from sqlmodel import SQLModel
 from core.actors import StaffActor
 from core.db import Database
 from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_demo
+from core.demo.school import plan_school
+from core.models import Staff, utcnow
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
+from tests.builders import build_world
 
 TODAY = dt.date(2026, 10, 9)  # a Friday in the first quarter
 MOSCOW = ZoneInfo("Europe/Moscow")
 DIGESTED = (
-    "school", "academic_year", "period", "holiday", "subject", "staff", "school_class",
-    "class_group", "group_membership", "student", "enrollment", "guardian",
-    "student_guardian", "teaching_assignment", "timetable_entry", "lesson", "attendance",
-    "mark", "homework", "remark", "announcement", "period_mark", "scheduled_test",
-)  # fmt: skip
+    "school",
+    "academic_year",
+    "period",
+    "holiday",
+    "subject",
+    "staff",
+    "school_class",
+    "class_group",
+    "group_membership",
+    "student",
+    "enrollment",
+    "guardian",
+    "student_guardian",
+    "teaching_assignment",
+    "timetable_entry",
+    "lesson",
+    "attendance",
+    "mark",
+    "homework",
+    "remark",
+    "announcement",
+    "period_mark",
+    "scheduled_test",
+)
 
 # Each query lists what breaks a rule: the rule holds when it returns no rows.
 BROKEN_RULES = {
@@ -58,6 +80,9 @@ BROKEN_RULES = {
          AND a.subject_id = l.subject_id
          AND (a.group_id = l.group_id OR (a.group_id IS NULL AND l.group_id IS NULL))
         WHERE a.id IS NULL""",
+    "two control works for a class on one day (SanPiN)": """
+        SELECT class_id FROM scheduled_test GROUP BY class_id, date
+        HAVING count(DISTINCT subject_id) > 1""",
     "an outbox event": "SELECT id FROM outbox_event",
 }
 
@@ -155,8 +180,10 @@ async def _check_a_teacher_can_post_a_mark(db: Database, school_id: int) -> None
             """SELECT l.id, l.teacher_id, e.student_id FROM lesson l
                JOIN school_class c ON c.id = l.class_id
                JOIN enrollment e ON e.class_id = c.id
-               WHERE c.grade = 7 AND l.group_id IS NULL AND l.substitute_id IS NULL
+               WHERE l.school_id = :school AND c.grade = 7
+                 AND l.group_id IS NULL AND l.substitute_id IS NULL
                ORDER BY l.date DESC, l.slot, e.student_id""",
+            school=school_id,
         )
     )[0]
     actor = StaffActor(staff_id=teacher_id, school_id=school_id)
@@ -164,6 +191,32 @@ async def _check_a_teacher_can_post_a_mark(db: Database, school_id: int) -> None
         UnitOfWork(db), actor=actor, lesson_id=lesson_id, student_id=student_id, value=4
     )
     assert await scalar(db, "SELECT count(*) FROM outbox_event") == 1
+
+
+async def test_it_loads_next_to_another_school_and_avoids_its_logins(db: Database) -> None:
+    world = await build_world(db)
+    namesake = plan_school(2026, TODAY, 0.1).staff[0]
+    async with db.session() as session:
+        session.add(
+            Staff(
+                school_id=world.other_school_id,
+                login=namesake.login,
+                last_name="Однофамилец",
+                first_name="И",
+                created_at=utcnow(),
+            )
+        )
+        await session.commit()
+    summary = await load_small(db)
+    logins = [
+        login
+        for (login,) in await rows(
+            db, "SELECT login FROM staff WHERE school_id = :s", s=summary.school_id
+        )
+    ]
+    assert f"{namesake.login}2" in logins and namesake.login not in logins
+    assert await scalar(db, "SELECT count(*) FROM school") == 3
+    await _check_a_teacher_can_post_a_mark(db, summary.school_id)  # ids did not collide
 
 
 async def test_full_school_has_the_size_and_shape_of_a_real_one(sqlite_db: Database) -> None:
@@ -205,6 +258,8 @@ async def _check_marks_and_absences(db: Database, s: DemoSummary) -> None:
         assert shares[value] == pytest.approx(share, abs=0.05), value
     missed = await scalar(db, "SELECT count(*) FROM attendance WHERE status IN ('н', 'б')")
     assert 0.02 <= missed / seats <= 0.06
+    assert s.absences + s.lates == await scalar(db, "SELECT count(*) FROM attendance")
+    assert 0 < s.lates < s.absences / 4
 
 
 def _day(value: Any) -> dt.date:

@@ -120,6 +120,9 @@ async def test_a_bad_message_is_permanent_but_the_chat_lives(channel: TelegramCh
     result = await channel.send(mark_message(html="<b>unclosed"))
     assert (result.outcome, result.address_dead) == (Outcome.permanent, False)
     assert result.reason is not None and "can't parse entities" in result.reason
+    huge_link = await channel.send(mark_message(html=f'<a href="{"x" * 5000}">ДЗ</a>'))
+    assert (huge_link.outcome, huge_link.address_dead) == (Outcome.permanent, False)
+    assert await channel.send(mark_message(html=" \n ")) == SendResult.failed("empty message")
 
 
 async def test_server_and_network_errors_are_retried(

@@ -1,0 +1,164 @@
+"""`zvonok messages`: what the stand-ins of a running `zvonok run` received, newest first.
+
+The addresses come from `<data_dir>/run.json`; the Telegram and SMS emulators are
+asked over their control API, the SMTP stand-in's mail is read from its directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from email import policy
+from email.parser import BytesHeaderParser
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from core.cli.common import console, fail, settings_or_exit
+from core.cli.run import STATE_FILE
+
+TEXT_WIDTH = 90
+
+
+@dataclass(frozen=True)
+class Received:
+    """One message as a stand-in got it."""
+
+    at: float  # unix time
+    channel: str
+    to: str
+    text: str
+
+
+def _one_line(text: str | None) -> str:
+    flat = re.sub(r"\s+", " ", text or "").strip()
+    return flat if len(flat) <= TEXT_WIDTH else flat[: TEXT_WIDTH - 1] + "…"
+
+
+def _get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  (run.json's http URL)
+        return json.load(response)
+
+
+def telegram_messages(info: dict[str, Any]) -> list[Received]:
+    """What the bot sent (sendMessage, sendDocument, ...) according to the emulator."""
+    found = _get_json(f"{info['url']}/_emulator/sent")["messages"]
+    return [
+        Received(
+            at=float(m["sent_at"]),
+            channel="Telegram",
+            to=f"чат {m['chat_id']}",
+            text=_one_line(
+                f"[{m['document_name']}] {m['text'] or ''}" if m["document_name"] else m["text"]
+            ),
+        )
+        for m in found
+        if not m.get("deleted")
+    ]
+
+
+def _email_time(date_header: object, path: Path) -> float:
+    """The Date header's instant; the file's time when there is none or it is unreadable."""
+    try:
+        return parsedate_to_datetime(str(date_header)).timestamp()
+    except (TypeError, ValueError):
+        return path.stat().st_mtime
+
+
+def email_messages(info: dict[str, Any]) -> list[Received]:
+    """The `.eml` files the SMTP stand-in wrote: recipients and subject."""
+    parser = BytesHeaderParser(policy=policy.default)
+    found: list[Received] = []
+    for path in Path(info["mail_dir"]).glob("*.eml"):
+        headers = parser.parsebytes(path.read_bytes())
+        found.append(
+            Received(
+                at=_email_time(headers.get("Date"), path),
+                channel="Почта",
+                to=str(headers.get("To", "")),
+                text=_one_line(f"{headers.get('Subject', '')}   ({path.name})"),
+            )
+        )
+    return found
+
+
+def sms_messages(info: dict[str, Any]) -> list[Received]:
+    """What the SMS gateway emulator accepted."""
+    found = _get_json(f"{info['url']}/_emulator/sent")["sent"]
+    return [
+        Received(
+            at=float(s["sent_at"]), channel="SMS", to=f"+{s['phone']}", text=_one_line(s["text"])
+        )
+        for s in found
+    ]
+
+
+READERS: dict[str, tuple[str, Callable[[dict[str, Any]], list[Received]]]] = {
+    "telegram": ("Telegram", telegram_messages),
+    "smtp": ("Почта", email_messages),
+    "sms": ("SMS", sms_messages),
+}
+
+
+def read_state(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / STATE_FILE
+    try:
+        state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"`zvonok run` не запущен: нет {path}")
+    except json.JSONDecodeError as error:
+        fail(f"{path} повреждён: {error}")
+    return state
+
+
+def collect(standins: dict[str, dict[str, Any]]) -> tuple[list[Received], list[str]]:
+    """Every stand-in's messages, and notes on the channels that could not be read."""
+    received: list[Received] = []
+    notes: list[str] = []
+    for key, (label, reader) in READERS.items():
+        info = standins.get(key)
+        if info is None:
+            notes.append(f"{label}: настоящий сервис, не заглушка — здесь не видно")
+            continue
+        try:
+            received += reader(info)
+        except (OSError, urllib.error.URLError, ValueError, KeyError) as error:
+            notes.append(f"{label}: не удалось прочитать ({error})")
+    return received, notes
+
+
+def print_received(received: list[Received], limit: int) -> None:
+    newest = sorted(received, key=lambda r: r.at, reverse=True)[:limit]
+    table = Table(title=f"Что получили заглушки: {len(newest)} из {len(received)}, новые сверху")
+    for column in ("Время", "Канал", "Кому", "Текст / тема"):
+        table.add_column(column)
+    for item in newest:
+        when = dt.datetime.fromtimestamp(item.at).strftime("%d.%m %H:%M:%S")
+        table.add_row(when, item.channel, item.to, item.text)
+    console.print(table)
+
+
+def messages(
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Сколько последних сообщений показать.")
+    ] = 20,
+) -> None:
+    """Показать, что получили заглушки Telegram, почты и SMS запущенного `zvonok run`."""
+    state = read_state(settings_or_exit().data_dir)
+    standins: dict[str, dict[str, Any]] = state.get("standins") or {}
+    received, notes = collect(standins)
+    print_received(received, limit)
+    for note in notes:
+        console.print(f"[yellow]{note}[/]")
+    for key, (label, _) in READERS.items():
+        where = standins.get(key, {}).get("sent") or standins.get(key, {}).get("mail_dir")
+        if where:
+            console.print(f"{label}: {where}")

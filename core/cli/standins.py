@@ -1,0 +1,203 @@
+"""Local stand-ins for Telegram, SMTP and the SMS gateway, for `zvonok run` without credentials.
+
+Every service with no real counterpart configured gets its stand-in from
+`notifier/standins` as a child process, started by module name (core must not
+import notifier) and spoken to over HTTP or SMTP only. The worker and the bot get
+its address in their environment, so a newcomer sees messages flow with nothing
+set up. Stand-ins start before web, worker and bot, and stop after them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from core.cli.common import python_module
+from core.cli.redis_server import free_port
+from core.cli.supervisor import Child, ChildSpec, Supervisor
+from core.settings import Settings
+
+DEMO_TELEGRAM_TOKEN = "123456:ZVONOK-DEMO"  # noqa: S105  (the emulator's fake bot)
+DEMO_SMS_API_ID = "zvonok-demo-api-id"  # the emulator's SMS.ru api_id, not a secret
+HOST = "127.0.0.1"
+
+
+class StandinStartError(RuntimeError):
+    """A stand-in did not come up; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Standin:
+    """One stand-in: how to start it, how to tell it is up, what the others need to use it."""
+
+    key: str  # telegram | smtp | sms: the run.json key `zvonok messages` reads
+    name: str  # the child's log prefix
+    argv: list[str]
+    env: dict[str, str]  # settings for the worker and the bot
+    info: dict[str, str]  # addresses for run.json
+    look: tuple[str, str]  # the start-up panel's row: label, where to look
+    answers: Callable[[], bool] = field(repr=False)
+
+
+def _get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310  (our own http URL)
+        return json.load(response)
+
+
+def _answers_json(url: str, check: Callable[[Any], bool]) -> Callable[[], bool]:
+    def probe() -> bool:
+        try:
+            return check(_get_json(url))
+        except (OSError, ValueError):
+            return False
+
+    return probe
+
+
+def smtp_answers(host: str, port: int) -> bool:
+    """True when an SMTP server there greets with 220."""
+    try:
+        with socket.create_connection((host, port), timeout=1) as connection:
+            banner = connection.recv(512)
+            connection.sendall(b"QUIT\r\n")
+    except OSError:
+        return False
+    return banner.startswith(b"220")
+
+
+def telegram_standin(port: int) -> Standin:
+    url = f"http://{HOST}:{port}"
+    return Standin(
+        key="telegram",
+        name="tg-api",
+        argv=python_module(
+            "notifier.standins.telegram_api",
+            *("--host", HOST, "--port", str(port), "--token", DEMO_TELEGRAM_TOKEN),
+            *("--log-level", "warning"),
+        ),
+        env={"ZVONOK_TELEGRAM_TOKEN": DEMO_TELEGRAM_TOKEN, "ZVONOK_TELEGRAM_API_URL": url},
+        info={"url": url, "token": DEMO_TELEGRAM_TOKEN, "sent": f"{url}/_emulator/sent"},
+        look=("Telegram", f"эмулятор Bot API {url}; отправленное ботом: {url}/_emulator/sent"),
+        answers=_answers_json(
+            f"{url}/bot{DEMO_TELEGRAM_TOKEN}/getMe", lambda body: body.get("ok") is True
+        ),
+    )
+
+
+def smtp_standin(port: int, mail_dir: Path) -> Standin:
+    return Standin(
+        key="smtp",
+        name="smtp",
+        argv=python_module(
+            "notifier.standins.smtp", "--host", HOST, "--port", str(port), "--dir", str(mail_dir)
+        ),
+        env={"ZVONOK_SMTP_HOST": HOST, "ZVONOK_SMTP_PORT": str(port), "ZVONOK_SMTP_TLS": "none"},
+        info={"host": HOST, "port": str(port), "mail_dir": str(mail_dir)},
+        look=("Почта", f"SMTP-заглушка {HOST}:{port}; письма (.eml) в {mail_dir}"),
+        answers=lambda: smtp_answers(HOST, port),
+    )
+
+
+def sms_standin(port: int, web: str) -> Standin:
+    url = f"http://{HOST}:{port}"
+    hooks = f"{web}/hooks/sms"
+    return Standin(
+        key="sms",
+        name="sms-gw",
+        argv=python_module(
+            "notifier.standins.sms_gateway",
+            *("--host", HOST, "--port", str(port), "--smsru-api-id", DEMO_SMS_API_ID),
+            *("--smsru-callback", f"{hooks}/smsru", "--smsc-callback", f"{hooks}/smsc"),
+        ),
+        env={
+            "ZVONOK_SMS_PROVIDER": "smsru",
+            "ZVONOK_SMS_URL": url,
+            "ZVONOK_SMS_API_KEY": DEMO_SMS_API_ID,
+        },
+        info={"url": url, "sent": f"{url}/_emulator/sent"},
+        look=(
+            "SMS",
+            f"эмулятор SMS.ru {url}; отправленные: {url}/_emulator/sent; "
+            f"отчёты о доставке идут в {hooks}/smsru",
+        ),
+        answers=_answers_json(f"{url}/_emulator/sent", lambda body: "sent" in body),
+    )
+
+
+def plan_standins(settings: Settings, web: str) -> list[Standin]:
+    """A stand-in for each service that has no real one configured."""
+    planned: list[Standin] = []
+    if settings.telegram_token is None:
+        planned.append(telegram_standin(free_port()))
+    if settings.smtp_host is None:
+        planned.append(smtp_standin(free_port(), settings.data_dir.resolve() / "mail"))
+    if settings.sms_provider is None:
+        planned.append(sms_standin(free_port(), web))
+    return planned
+
+
+class Standins:
+    """The planned stand-ins and the supervisor of their processes."""
+
+    def __init__(self, planned: Iterable[Standin], console: Console) -> None:
+        self.planned = list(planned)
+        self.supervisor = Supervisor(console)
+
+    def env(self) -> dict[str, str]:
+        """What the worker and the bot need to use the stand-ins instead of real services."""
+        merged: dict[str, str] = {}
+        for standin in self.planned:
+            merged.update(standin.env)
+        return merged
+
+    def start(self, stop: threading.Event, timeout: float = 20.0) -> None:
+        """Start them all, then wait until each answers (raises StandinStartError)."""
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        children = [
+            self.supervisor.start(ChildSpec(s.name, s.argv, env, "yellow")) for s in self.planned
+        ]
+        waiting = {s.key: (s, child) for s, child in zip(self.planned, children, strict=True)}
+        deadline = time.monotonic() + timeout
+        while waiting and not stop.is_set():
+            for key, (standin, child) in list(waiting.items()):
+                _check_alive(standin, child)
+                if standin.answers():
+                    del waiting[key]
+            if waiting and time.monotonic() > deadline:
+                names = ", ".join(standin.name for standin, _ in waiting.values())
+                raise StandinStartError(f"не ответили за {timeout:.0f} с: {names}")
+            stop.wait(0.1)
+
+    def state(self) -> dict[str, dict[str, Any]]:
+        """run.json's `standins`: where each one listens, and its process id."""
+        pids = {child.name: child.pid for child in self.supervisor.children}
+        return {s.key: {"process": s.name, "pid": pids.get(s.name), **s.info} for s in self.planned}
+
+    def panel_rows(self, settings: Settings) -> list[tuple[str, str]]:
+        """The start-up panel's rows: each channel's stand-in, or the real service in use."""
+        rows = {s.look[0]: s.look[1] for s in self.planned}
+        rows.setdefault("Telegram", f"настоящий Bot API ({settings.telegram_api_url})")
+        rows.setdefault("Почта", f"настоящий SMTP {settings.smtp_host}:{settings.smtp_port}")
+        rows.setdefault("SMS", f"настоящий шлюз {settings.sms_provider}")
+        if self.planned:
+            rows["Сообщения"] = "zvonok messages — что получили заглушки, новые сверху"
+        return list(rows.items())
+
+    def stop_all(self) -> dict[str, int]:
+        return self.supervisor.stop_all()
+
+
+def _check_alive(standin: Standin, child: Child) -> None:
+    code = child.process.poll()
+    if code is not None:
+        raise StandinStartError(f"{standin.name} завершился при запуске (код {code})")

@@ -1,0 +1,95 @@
+"""SMS delivery receipts: what the operator later says about an SMS the gateway took.
+
+A `sent` SMS delivery only means the gateway accepted it; whether the phone got it
+arrives minutes later in the provider's status callback. Delivered sets
+`delivered_at`; a final failure marks the delivery and its notification failed,
+with the reason, so the class teacher's delivery status shows that this parent
+was not reached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import ColumnElement, update
+from sqlalchemy.sql.dml import UpdateBase
+from sqlmodel import col, select
+
+from core.models import ChannelName, Delivery, Notification
+from core.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Receipt = tuple[str, bool, str | None]  # provider_id, delivered, reason it was not
+
+
+async def record_sms_receipts(uow: UnitOfWork, *, provider: str, updates: list[Receipt]) -> int:
+    """Apply a provider's final delivery reports; how many deliveries changed.
+
+    Deliveries are found by (channel "sms", provider_id). Safe to repeat: a report
+    already applied, or one for an SMS that is not ours (another system on the same
+    gateway account), changes nothing. A delivered SMS stays delivered whatever a
+    later report says.
+    """
+    changed = 0
+    async with uow:
+        now = uow.now()
+        for provider_id, delivered, reason in updates:
+            if delivered:
+                changed += await _mark_delivered(uow, provider_id, now)
+            else:
+                changed += await _mark_failed(uow, provider, provider_id, reason, now)
+        await uow.commit()
+    log.debug("%s receipts: %d reports, %d deliveries changed", provider, len(updates), changed)
+    return changed
+
+
+def _sent_sms(provider_id: str) -> tuple[ColumnElement[bool], ...]:
+    """The conditions every receipt update shares: our SMS, sent, not yet known delivered."""
+    return (
+        col(Delivery.channel) == ChannelName.sms.value,
+        col(Delivery.provider_id) == provider_id,
+        col(Delivery.status) == "sent",
+        col(Delivery.delivered_at).is_(None),
+    )
+
+
+async def _execute(uow: UnitOfWork, statement: UpdateBase) -> int:
+    """Run a conditional UPDATE; the rows it changed."""
+    result = await uow.session.exec(statement)
+    return int(result.rowcount)
+
+
+async def _mark_delivered(uow: UnitOfWork, provider_id: str, now: dt.datetime) -> int:
+    statement = update(Delivery).where(*_sent_sms(provider_id)).values(delivered_at=now)
+    return await _execute(uow, statement)
+
+
+async def _mark_failed(
+    uow: UnitOfWork, provider: str, provider_id: str, reason: str | None, now: dt.datetime
+) -> int:
+    query = select(Delivery.id, Delivery.notification_id).where(*_sent_sms(provider_id))
+    found = (await uow.session.exec(query)).all()
+    changed = 0
+    for delivery_id, notification_id in found:
+        # Conditional on the status again: a concurrent receipt must not count twice.
+        marked = (
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id, *_sent_sms(provider_id))
+            .values(status="failed", error=f"{provider}: {reason or 'not delivered'}")
+        )
+        if not await _execute(uow, marked):
+            continue
+        changed += 1
+        closed = (
+            update(Notification)
+            .where(col(Notification.id) == notification_id, col(Notification.status) == "sent")
+            .values(
+                status="failed",
+                reason=f"SMS не доставлено: {reason or 'причина не указана'}",
+                closed_at=now,
+            )
+        )
+        await _execute(uow, closed)
+    return changed

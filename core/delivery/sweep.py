@@ -1,0 +1,118 @@
+"""What the workers' sweeper looks for: work that Redis lost or a worker dropped.
+
+The database, not the queue, is the source of truth (PRODUCT §2: nothing is lost when
+Redis or a worker is down). Each query returns ids or rows for the sweeper to enqueue
+again; the jobs themselves re-check state, so finding the same row twice is harmless.
+Reads take a session (`Database.session()`); writes take a unit of work and commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import Delivery, Notification, OutboxEvent
+from core.uow import UnitOfWork
+
+
+async def unrelayed_events(session: AsyncSession, *, limit: int) -> list[OutboxEvent]:
+    """Outbox events not yet handed to the queue, oldest first."""
+    query = (
+        select(OutboxEvent)
+        .where(col(OutboxEvent.relayed_at).is_(None))
+        .order_by(col(OutboxEvent.occurred_at), col(OutboxEvent.id))
+        .limit(limit)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def mark_relayed(uow: UnitOfWork, ids: Sequence[str], *, now: dt.datetime) -> int:
+    """Record that these events were queued (again); returns how many were marked.
+
+    A re-relay moves `relayed_at` forward, so a stale event is retried once per
+    `older_than`, not on every sweep; `attempts` counts the relays. Events already
+    dispatched are left alone: a late duplicate relay changes nothing.
+    """
+    if not ids:
+        return 0
+    async with uow:
+        statement = (
+            update(OutboxEvent)
+            .where(col(OutboxEvent.id).in_(ids), col(OutboxEvent.dispatched_at).is_(None))
+            .values(relayed_at=now, attempts=OutboxEvent.attempts + 1)
+        )
+        result = await uow.session.execute(statement)
+        await uow.commit()
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def stale_undispatched_events(
+    session: AsyncSession, *, now: dt.datetime, older_than: dt.timedelta, limit: int = 500
+) -> list[OutboxEvent]:
+    """Events queued more than `older_than` ago and still not dispatched (Redis lost them)."""
+    query = (
+        select(OutboxEvent)
+        .where(
+            col(OutboxEvent.dispatched_at).is_(None),
+            col(OutboxEvent.relayed_at).is_not(None),
+            col(OutboxEvent.relayed_at) < now - older_than,
+        )
+        .order_by(col(OutboxEvent.occurred_at), col(OutboxEvent.id))
+        .limit(limit)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def due_notifications(session: AsyncSession, *, now: dt.datetime, limit: int) -> list[int]:
+    """Open notifications whose time has come (grace window, digest, end of quiet hours)."""
+    query = (
+        select(Notification.id)
+        .where(Notification.status == "open", col(Notification.due_at) <= now)
+        .order_by(col(Notification.due_at), col(Notification.id))
+        .limit(limit)
+    )
+    return [i for i in (await session.exec(query)).all() if i is not None]
+
+
+async def retryable_deliveries(session: AsyncSession, *, now: dt.datetime, limit: int) -> list[int]:
+    """Pending deliveries that may be sent now: new ones, and retries whose wait is over."""
+    query = (
+        select(Delivery.id)
+        .where(
+            Delivery.status == "pending",
+            col(Delivery.next_attempt_at).is_(None) | (col(Delivery.next_attempt_at) <= now),
+        )
+        .order_by(col(Delivery.created_at), col(Delivery.id))
+        .limit(limit)
+    )
+    return [i for i in (await session.exec(query)).all() if i is not None]
+
+
+async def reset_stuck_sending(
+    uow: UnitOfWork, *, now: dt.datetime, older_than: dt.timedelta
+) -> list[int]:
+    """Put deliveries `sending` for longer than `older_than` back to pending.
+
+    A worker killed between claim and settle leaves its delivery `sending` for ever.
+    `older_than` must exceed the longest send (channel timeouts): a slow worker that
+    is still alive would otherwise send the same message a second time.
+    """
+    async with uow:
+        stuck = select(Delivery.id).where(
+            Delivery.status == "sending", col(Delivery.sending_since) < now - older_than
+        )
+        if not uow.db.is_sqlite:
+            stuck = stuck.with_for_update(skip_locked=True)
+        ids = sorted(i for i in (await uow.session.exec(stuck)).all() if i is not None)
+        if ids:
+            await uow.session.execute(
+                update(Delivery)
+                .where(col(Delivery.id).in_(ids), Delivery.status == "sending")
+                .values(status="pending", error="прервано: отправка будет повторена")
+            )
+        await uow.commit()
+        return ids

@@ -1,0 +1,375 @@
+"""A notification's way out: start, claim, settle. SQLite and PostgreSQL.
+
+Quiet hours run 21:00–07:30 in Moscow by default; TODAY (23.11.2026) is a Monday.
+Guardians in the world have email and phone (Морозова: phone only); Telegram only
+where a test links a chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from core.actors import StaffActor
+from core.db import Database
+from core.delivery.lifecycle import (
+    BACKOFF_SECONDS,
+    claim_delivery,
+    settle_delivery,
+)
+from core.models import Delivery, Guardian, Notification
+from core.services.announcements import post_announcement
+from core.services.consent import withdraw_consent
+from core.services.marks import delete_mark, post_mark
+from tests.builders import World, build_world, update_row
+from tests.integration.delivery_helpers import (
+    Clock,
+    choose,
+    dead_contacts,
+    deliveries,
+    lines,
+    msk,
+    notifications,
+    relay_and_dispatch,
+    run_worker,
+    start_due,
+)
+
+TOMORROW = dt.date(2026, 11, 24)
+
+
+async def _mark(clock: Clock, w: World, kid: str = "vanya", value: int = 4) -> int:
+    mark = await post_mark(
+        clock.uow(),
+        actor=w.actor("math"),
+        lesson_id=w.lessons["math7"],
+        student_id=w.students[kid],
+        value=value,
+    )
+    return mark.id or 0
+
+
+async def _started(clock: Clock, w: World, kid: str = "vanya") -> int:
+    """A mark posted now, its notification started after the grace window: the delivery."""
+    await _mark(clock, w, kid)
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    [delivery_id] = await start_due(clock)
+    return delivery_id
+
+
+async def _delivery(db: Database, delivery_id: int) -> Delivery:
+    async with db.session() as s:
+        row = await s.get(Delivery, delivery_id)
+        assert row is not None
+        return row
+
+
+async def _note(db: Database, notification_id: int) -> Notification:
+    async with db.session() as s:
+        row = await s.get(Notification, notification_id)
+        assert row is not None
+        return row
+
+
+def _admin(w: World) -> StaffActor:
+    return w.actor("admin")
+
+
+async def test_quiet_hours_hold_an_instant_message_until_half_past_seven(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(21, 58))
+    await _mark(clock, w)
+    await relay_and_dispatch(clock)
+    clock.set(msk(22))
+    [note] = await notifications(db)
+    assert note.due_at == msk(22)
+
+    assert await start_due(clock) == []  # held, not dropped
+    [note] = await notifications(db)
+    assert (note.status, note.due_at) == ("open", msk(7, 30, day=TOMORROW))
+    # Another mark at night joins the held message instead of waking anyone up.
+    clock.set(msk(23, 15))
+    await _mark(clock, w, value=5)
+    assert await run_worker(clock) == {}
+    assert len(await notifications(db)) == 1
+
+    clock.set(msk(7, 29, 59, day=TOMORROW))
+    assert await run_worker(clock) == {}
+    clock.set(msk(7, 30, day=TOMORROW))
+    received = await run_worker(clock)
+    [message] = received[w.guardians["novikov"]]
+    assert lines(message) == [("mark", "new", "Иван", 4), ("mark", "new", "Иван", 5)]
+
+
+async def test_a_guardians_own_quiet_hours_replace_the_schools(db: Database) -> None:
+    w = await build_world(db)
+    await choose(db, w, "novikov", quiet_start=dt.time(19), quiet_end=dt.time(8))
+    clock = Clock(db, msk(19, 30))
+    await _mark(clock, w)
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    assert await run_worker(clock) == {}
+    [note] = await notifications(db)
+    assert note.due_at == msk(8, day=TOMORROW)
+
+
+async def test_an_urgent_announcement_goes_through_at_night(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(23))
+    for urgent, title in ((True, "Завтра занятия отменены"), (False, "Фотографирование")):
+        await post_announcement(
+            clock.uow(),
+            actor=w.actor("deputy"),
+            class_id=w.classes["10А"],
+            title=title,
+            body="Подробности у классного руководителя.",
+            urgent=urgent,
+        )
+        clock.advance(1)
+    due = await relay_and_dispatch(clock)  # urgent: no grace window, due at once
+    urgent_note, quiet_note = await notifications(db)
+    assert due == [urgent_note.id] and urgent_note.urgent and urgent_note.due_at == clock()
+    clock.advance(120)
+    received = await run_worker(clock)
+    [message] = received[w.guardians["morozova"]]
+    assert message.urgent and lines(message) == [
+        ("announcement", "new", None, "Завтра занятия отменены")
+    ]
+    assert (await _note(db, quiet_note.id or 0)).due_at == msk(7, 30, day=TOMORROW)
+
+
+async def test_withdrawn_consent_stops_a_planned_message(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    await _mark(clock, w)
+    await relay_and_dispatch(clock)
+    clock.advance(60)
+    await withdraw_consent(clock.uow(), actor=_admin(w), guardian_id=w.guardians["novikov"])
+    clock.advance(60)
+    assert await run_worker(clock) == {}
+    [note] = await notifications(db)
+    assert note.status == "cancelled" and note.closed_at == clock()
+    assert note.reason is not None and "согласие" in note.reason
+    assert await deliveries(db) == []
+
+
+async def test_withdrawn_consent_cancels_a_pending_delivery_at_claim(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    delivery_id = await _started(clock, w)
+    await withdraw_consent(clock.uow(), actor=_admin(w), guardian_id=w.guardians["novikov"])
+    assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is None
+    delivery = await _delivery(db, delivery_id)
+    assert delivery.status == "cancelled" and delivery.attempts == 0
+    note = await _note(db, delivery.notification_id)
+    assert note.status == "cancelled" and "согласие" in (note.reason or "")
+
+
+async def test_a_delivery_is_claimed_once(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    delivery_id = await _started(clock, w)
+    first = await claim_delivery(clock.uow(), delivery_id=delivery_id)
+    assert first is not None
+    assert (first.delivery.channel, first.delivery.address) == ("email", "novikov@example.ru")
+    assert (first.delivery.status, first.delivery.attempts) == ("sending", 1)
+    assert first.delivery.sending_since == clock()
+    assert lines(first.composition) == [("mark", "new", "Иван", 4)]
+    assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is None
+    # Two workers at once: one of them sends.
+    await settle_delivery(clock.uow(), delivery_id=delivery_id, outcome="retry", retry_after=0)
+    both = await asyncio.gather(
+        *(claim_delivery(clock.uow(), delivery_id=delivery_id) for _ in range(2))
+    )
+    assert sum(c is not None for c in both) == 1
+
+
+async def test_retry_waits_exactly_as_long_as_the_channel_asked(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    delivery_id = await _started(clock, w)
+    await claim_delivery(clock.uow(), delivery_id=delivery_id)
+    settled = await settle_delivery(
+        clock.uow(),
+        delivery_id=delivery_id,
+        outcome="retry",
+        retry_after=37,
+        reason="429: Too Many Requests",
+    )
+    assert settled.retry_at == clock() + dt.timedelta(seconds=37)
+    assert settled.fallback is None
+    delivery = await _delivery(db, delivery_id)
+    assert delivery.status == "pending" and delivery.next_attempt_at == settled.retry_at
+    assert delivery.error == "429: Too Many Requests"
+
+    clock.advance(36)
+    assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is None  # too early
+    clock.advance(1)
+    again = await claim_delivery(clock.uow(), delivery_id=delivery_id)
+    assert again is not None and again.delivery.attempts == 2
+    # Without a retry_after the backoff table decides.
+    settled = await settle_delivery(clock.uow(), delivery_id=delivery_id, outcome="retry")
+    assert settled.retry_at == clock() + dt.timedelta(seconds=BACKOFF_SECONDS[1])
+    # A repeated settle (the job ran twice) changes nothing.
+    repeat = await settle_delivery(clock.uow(), delivery_id=delivery_id, outcome="sent")
+    assert repeat.retry_at is None and repeat.fallback is None
+    assert (await _delivery(db, delivery_id)).status == "pending"
+
+
+async def test_after_the_whole_backoff_table_the_message_fails(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    await choose(db, w, "novikov", channels=["sms"])
+    delivery_id = await _started(clock, w)
+    waits: list[float] = []
+    while True:
+        claimed = await claim_delivery(clock.uow(), delivery_id=delivery_id)
+        assert claimed is not None
+        settled = await settle_delivery(
+            clock.uow(), delivery_id=delivery_id, outcome="retry", reason="шлюз: 503"
+        )
+        if settled.retry_at is None:
+            break
+        waits.append((settled.retry_at - clock()).total_seconds())
+        clock.set(settled.retry_at)
+    assert waits == list(BACKOFF_SECONDS)  # every step of the table, then no more
+    delivery = await _delivery(db, delivery_id)
+    assert delivery.status == "failed" and delivery.attempts == len(BACKOFF_SECONDS) + 1
+    note = await _note(db, delivery.notification_id)
+    assert note.status == "failed"
+    assert note.reason is not None and "sms" in note.reason and "503" in note.reason
+    assert await dead_contacts(db, w.guardians["novikov"]) == []  # the number is fine
+
+
+async def test_dead_addresses_fall_back_channel_by_channel_until_none_is_left(
+    db: Database,
+) -> None:
+    w = await build_world(db)
+    mother = w.guardians["sokolova"]
+    await update_row(db, Guardian, mother, telegram_chat_id=5550001)
+    clock = Clock(db, msk(10))
+    delivery_id: int | None = await _started(clock, w, kid="petya")
+    path = [
+        ("telegram", "5550001", "бот заблокирован", True),
+        ("email", "sokolova@example.ru", "ящик не существует", True),
+        ("sms", "+79160000001", "номер не обслуживается", False),
+    ]
+    for channel, address, reason, dead in path:
+        claimed = await claim_delivery(clock.uow(), delivery_id=delivery_id or 0)
+        assert claimed is not None
+        assert (claimed.delivery.channel, claimed.delivery.address) == (channel, address)
+        settled = await settle_delivery(
+            clock.uow(),
+            delivery_id=delivery_id or 0,
+            outcome="permanent",
+            reason=reason,
+            address_dead=dead,
+        )
+        assert settled.retry_at is None
+        delivery_id = settled.fallback
+    assert delivery_id is None  # nothing left to fall back to
+    assert await dead_contacts(db, mother) == [
+        ("email", "sokolova@example.ru"),
+        ("telegram", "5550001"),
+    ]
+    [note] = await notifications(db)
+    assert note.status == "failed" and note.reason is not None
+    for channel, _, reason, _ in path:
+        assert f"{channel}: {reason}" in note.reason
+    assert [d.status for d in await deliveries(db)] == ["failed"] * 3
+
+    # The next mark goes straight to the one address not found dead.
+    clock.advance(600)
+    await _mark(clock, w, kid="masha")
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    await run_worker(clock)
+    last = (await deliveries(db))[-1]
+    assert (last.channel, last.status) == ("sms", "sent")
+
+
+async def test_one_dead_address_found_by_two_messages_at_once(db: Database) -> None:
+    w = await build_world(db)
+    await update_row(db, Guardian, w.guardians["novikov"], telegram_chat_id=5550002)
+    clock = Clock(db, msk(10))
+    await post_announcement(
+        clock.uow(),
+        actor=w.actor("russian"),
+        class_id=w.classes["7Б"],
+        title="Экскурсия",
+        body="В пятницу.",
+        urgent=True,
+    )
+    await _mark(clock, w)
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    await start_due(clock)
+    on_telegram = [d.id or 0 for d in await deliveries(db) if d.address == "5550002"]
+    assert len(on_telegram) == 2
+    for delivery_id in on_telegram:
+        assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is not None
+    fallbacks = []
+    for delivery_id in on_telegram:
+        settled = await settle_delivery(
+            clock.uow(),
+            delivery_id=delivery_id,
+            outcome="permanent",
+            reason="Forbidden: bot was blocked by the user",
+            address_dead=True,
+        )
+        fallbacks.append(settled.fallback)
+    assert await dead_contacts(db, w.guardians["novikov"]) == [("telegram", "5550002")]
+    assert [(await _delivery(db, f or 0)).channel for f in fallbacks] == ["email", "email"]
+
+
+async def test_a_guardians_channel_order_is_followed(db: Database) -> None:
+    w = await build_world(db)
+    await choose(db, w, "novikov", channels=["sms", "email"])
+    clock = Clock(db, msk(10))
+    delivery_id = await _started(clock, w)
+    claimed = await claim_delivery(clock.uow(), delivery_id=delivery_id)
+    assert claimed is not None and claimed.delivery.channel == "sms"
+
+
+async def test_a_channel_dropped_after_start_falls_back_to_the_next(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    delivery_id = await _started(clock, w)  # email first
+    await choose(db, w, "novikov", channels=["sms"])
+    assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is None
+    first, second = await deliveries(db)
+    assert (first.channel, first.status) == ("email", "cancelled")
+    assert (second.channel, second.status) == ("sms", "pending")
+    received = await run_worker(clock)
+    assert lines(received[w.guardians["novikov"]][0]) == [("mark", "new", "Иван", 4)]
+    [note] = await notifications(db)
+    assert note.status == "sent"
+
+
+async def test_a_mark_deleted_between_start_and_claim_is_not_sent(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    mark_id = await _mark(clock, w)
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    [delivery_id] = await start_due(clock)
+    clock.advance(1)
+    await delete_mark(clock.uow(), actor=w.actor("math"), mark_id=mark_id)
+    assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is None
+    assert (await _delivery(db, delivery_id)).status == "cancelled"
+    [note] = await notifications(db)
+    assert note.status == "cancelled" and "согласие" not in (note.reason or "")
+    assert "канал" not in (note.reason or "")
+
+
+async def test_an_unknown_outcome_is_refused_and_changes_nothing(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    delivery_id = await _started(clock, w)
+    await claim_delivery(clock.uow(), delivery_id=delivery_id)
+    with pytest.raises(ValueError, match="outcome"):
+        await settle_delivery(clock.uow(), delivery_id=delivery_id, outcome="delivered")
+    assert (await _delivery(db, delivery_id)).status == "sending"

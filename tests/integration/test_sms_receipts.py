@@ -1,0 +1,147 @@
+"""SMS delivery reports posted to the web app, as SMS.ru and SMSC.ru send them.
+
+The bodies come from the SMS gateway emulator's own report builders (the same
+code that calls back during `zvonok run`), posted to the real FastAPI app over
+httpx's ASGI transport, against a real database on each backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from core.db import Database
+from core.delivery.receipts import record_sms_receipts
+from core.models import Delivery, Notification
+from notifier.standins.sms_gateway_state import Provider, SentSms, smsc_report, smsru_report
+from tests.builders import NOW, build_world, insert, uow_at
+from tests.integration.people_helpers import load
+from webapp.app import create_app
+
+SMSRU_ID = "000000-10000042"
+SMSC_ID = "1234567"
+PHONE = "79160000002"
+
+
+def report(provider: Provider, provider_id: str, *, delivered: bool = True) -> dict[str, str]:
+    """The form the emulator POSTs for one SMS (what the provider's docs describe)."""
+    sms = SentSms(provider, provider_id, PHONE, "Оценка: 5", 1, None, delivered)
+    pairs = smsru_report(sms) if provider == "smsru" else smsc_report(sms)
+    return dict(pairs)
+
+
+async def sent_sms(db: Database, provider_id: str) -> tuple[int, int]:
+    """A notification already handed to the gateway: (delivery id, notification id)."""
+    world = await build_world(db)
+    sent_at = NOW - dt.timedelta(minutes=1)
+    guardian = world.guardians["novikov"]
+    [note_id] = await insert(
+        db,
+        Notification(
+            school_id=world.school_id,
+            guardian_id=guardian,
+            topic="marks",
+            mode="instant",
+            status="sent",
+            due_at=sent_at,
+            created_at=sent_at,
+            closed_at=sent_at,
+        ),
+    )
+    [delivery_id] = await insert(
+        db,
+        Delivery(
+            school_id=world.school_id,
+            notification_id=note_id,
+            guardian_id=guardian,
+            channel="sms",
+            address="+" + PHONE,
+            status="sent",
+            attempts=1,
+            provider_id=provider_id,
+            parts=1,
+            created_at=sent_at,
+            sent_at=sent_at,
+        ),
+    )
+    return delivery_id, note_id
+
+
+@pytest.fixture
+async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(database=db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://zvonok.test") as http:
+        yield http
+
+
+async def post_report(client: httpx.AsyncClient, provider: str, form: dict[str, Any]) -> str:
+    response = await client.post(f"/hooks/sms/{provider}", data=form)
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+@pytest.mark.parametrize(
+    ("provider", "provider_id", "ack"), [("smsru", SMSRU_ID, "100"), ("smsc", SMSC_ID, "OK")]
+)
+async def test_a_delivery_report_sets_delivered_at_once(
+    db: Database, client: httpx.AsyncClient, provider: Provider, provider_id: str, ack: str
+) -> None:
+    delivery_id, note_id = await sent_sms(db, provider_id)
+
+    assert await post_report(client, provider, report(provider, provider_id)) == ack
+    delivered = await load(db, Delivery, delivery_id)
+    assert delivered.delivered_at is not None
+    assert delivered.status == "sent" and delivered.error is None
+
+    assert await post_report(client, provider, report(provider, provider_id)) == ack
+    again = await load(db, Delivery, delivery_id)
+    assert again.delivered_at == delivered.delivered_at
+    assert (await load(db, Notification, note_id)).status == "sent"
+
+
+@pytest.mark.parametrize(("provider", "provider_id"), [("smsru", SMSRU_ID), ("smsc", SMSC_ID)])
+async def test_a_final_failure_marks_delivery_and_notification_failed(
+    db: Database, client: httpx.AsyncClient, provider: Provider, provider_id: str
+) -> None:
+    delivery_id, note_id = await sent_sms(db, provider_id)
+    await post_report(client, provider, report(provider, provider_id, delivered=False))
+
+    failed = await load(db, Delivery, delivery_id)
+    assert failed.status == "failed" and failed.delivered_at is None
+    assert failed.error is not None and failed.error.startswith(f"{provider}: not delivered")
+    note = await load(db, Notification, note_id)
+    assert note.status == "failed"
+    assert note.reason is not None and note.reason.startswith("SMS не доставлено")
+
+
+async def test_reports_for_sms_that_are_not_ours_are_acknowledged_and_ignored(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    delivery_id, _ = await sent_sms(db, SMSRU_ID)
+    assert await post_report(client, "smsru", report("smsru", "000000-99999999")) == "100"
+    assert await post_report(client, "smsc", report("smsc", "99999999")) == "OK"
+    assert await post_report(client, "smsru", {"data[0]": "sms_status\nx\n102\n0"}) == "100"
+    untouched = await load(db, Delivery, delivery_id)
+    assert untouched.delivered_at is None and untouched.status == "sent"
+
+
+async def test_an_unknown_provider_is_not_found(client: httpx.AsyncClient) -> None:
+    response = await client.post("/hooks/sms/twilio", data={"id": "1", "status": "1"})
+    assert response.status_code == 404
+
+
+async def test_the_service_counts_changed_rows_and_keeps_a_delivered_sms_delivered(
+    db: Database,
+) -> None:
+    delivery_id, _ = await sent_sms(db, SMSC_ID)
+    first = [(SMSC_ID, True, None), (SMSC_ID, True, None)]
+    assert await record_sms_receipts(uow_at(db), provider="smsc", updates=first) == 1
+    late_failure = [(SMSC_ID, False, "not delivered: expired")]
+    assert await record_sms_receipts(uow_at(db), provider="smsc", updates=late_failure) == 0
+    row = await load(db, Delivery, delivery_id)
+    assert row.status == "sent" and row.delivered_at is not None

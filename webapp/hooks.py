@@ -1,0 +1,42 @@
+"""Callbacks from outside services: SMS gateways' delivery reports.
+
+SMS.ru and SMSC.ru POST a form to the URL set in the account (the emulator of
+`zvonok run` is pointed here too). SMS.ru re-sends a report until it reads "100",
+so a report that matches nothing of ours is still acknowledged.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import cast, get_args
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import PlainTextResponse
+
+from core.delivery.receipts import record_sms_receipts
+from core.uow import UnitOfWork
+from notifier.sms import ProviderName, callback_ack, parse_status_callback
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/hooks")
+
+
+@router.post("/sms/{provider}", response_class=PlainTextResponse)
+async def sms_status(provider: str, request: Request) -> PlainTextResponse:
+    """A provider's delivery reports → the deliveries' `delivered_at` or failure."""
+    if provider not in get_args(ProviderName):
+        raise HTTPException(status_code=404, detail="unknown SMS provider")
+    name = cast(ProviderName, provider)
+    body = await request.body() or request.url.query.encode()
+    try:
+        reports = parse_status_callback(name, body)
+    except UnicodeDecodeError:
+        return PlainTextResponse("unreadable body", status_code=400)
+    updates = [(r.provider_id, r.delivered, r.reason) for r in reports]
+    changed = await record_sms_receipts(
+        UnitOfWork(request.app.state.db), provider=name, updates=updates
+    )
+    # Counts only: the reports carry phone numbers, which stay out of INFO logs.
+    log.info("%s delivery reports: %d, deliveries changed: %d", name, len(reports), changed)
+    return PlainTextResponse(callback_ack(name))

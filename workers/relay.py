@@ -1,0 +1,111 @@
+"""The relay: outbox events into arq, and the sweeper that re-enqueues lost work.
+
+Every worker process runs both. Two relays enqueueing the same event collide on the
+job id ("dispatch:<event id>") and the second enqueue is a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.db import Database
+from core.delivery.sweep import (
+    due_notifications,
+    mark_relayed,
+    reset_stuck_sending,
+    retryable_deliveries,
+    stale_undispatched_events,
+    unrelayed_events,
+)
+from core.models import Delivery, utcnow
+from core.uow import UnitOfWork
+from workers.queue import enqueue_delivery, enqueue_dispatch, enqueue_start
+
+log = logging.getLogger(__name__)
+
+RELAY_INTERVAL_SECONDS = 0.25
+RELAY_BATCH = 500
+# An event queued this long ago and still not dispatched was lost (Redis restarted
+# empty, or a worker died holding it): queue it again.
+REDISPATCH_AFTER = dt.timedelta(seconds=30)
+# Longer than any channel's timeout, so a slow but living worker is not overtaken.
+STUCK_SENDING_AFTER = dt.timedelta(minutes=2)
+
+
+async def relay_once(ctx: dict[str, Any]) -> int:
+    """Queue every unrelayed outbox event; mark them relayed only once queued."""
+    db: Database = ctx["db"]
+    async with db.session() as session:
+        events = await unrelayed_events(session, limit=RELAY_BATCH)
+    for event in events:
+        await enqueue_dispatch(ctx, event.id)
+    # If Redis failed above, nothing is marked and the next round tries again.
+    await mark_relayed(UnitOfWork(db), [e.id for e in events], now=utcnow())
+    return len(events)
+
+
+async def relay_forever(ctx: dict[str, Any]) -> None:
+    while True:
+        try:
+            moved = await relay_once(ctx)
+        except Exception:  # Redis or the database away for a while: keep trying
+            log.warning("relay: outbox not moved this round", exc_info=True)
+            moved = 0
+        if moved < RELAY_BATCH:
+            await asyncio.sleep(RELAY_INTERVAL_SECONDS)
+
+
+def start_relay(ctx: dict[str, Any]) -> None:
+    ctx["relay_task"] = asyncio.create_task(relay_forever(ctx), name="outbox-relay")
+
+
+async def stop_relay(ctx: dict[str, Any]) -> None:
+    task: asyncio.Task[None] | None = ctx.pop("relay_task", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
+    """Re-enqueue what the queue may have lost; the jobs re-check state themselves."""
+    db: Database = ctx["db"]
+    now = utcnow()
+    stuck = await reset_stuck_sending(UnitOfWork(db), now=now, older_than=STUCK_SENDING_AFTER)
+    async with db.session() as session:
+        stale = await stale_undispatched_events(session, now=now, older_than=REDISPATCH_AFTER)
+        due = await due_notifications(session, now=now, limit=2000)
+        pending = await retryable_deliveries(session, now=now, limit=5000)
+        attempts = await _attempts_of(session, pending)
+    for event in stale:
+        await enqueue_dispatch(ctx, event.id)
+    await mark_relayed(UnitOfWork(db), [e.id for e in stale], now=now)
+    for notification_id in due:
+        await enqueue_start(ctx, notification_id)
+    for delivery_id in pending:
+        await enqueue_delivery(ctx, delivery_id, attempts[delivery_id])
+    counts = {
+        "stuck": len(stuck),
+        "redispatched": len(stale),
+        "due": len(due),
+        "pending": len(pending),
+    }
+    if stuck or stale:
+        log.warning("sweeper recovered work: %s", counts)
+    return counts
+
+
+async def _attempts_of(session: AsyncSession, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = await session.exec(
+        select(Delivery.id, Delivery.attempts).where(col(Delivery.id).in_(ids))
+    )
+    return {i: a for i, a in rows.all() if i is not None}
