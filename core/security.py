@@ -10,6 +10,7 @@ Telegram deep link, `t.me/<bot>?start=<code>`, whose payload Telegram limits to
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from functools import lru_cache
@@ -77,3 +78,18 @@ def hash_invite_code(code: str) -> str:
 def looks_like_invite_code(text: str) -> bool:
     """Cheap shape check before any database look-up (the bot passes user text)."""
     return _INVITE_CODE.fullmatch(text) is not None
+
+
+def hook_token(secret: str, hook: str) -> str:
+    """The path secret of an inbound hook (an SMS gateway's delivery reports).
+
+    Gateways cannot sign their callbacks with our key, so the URL carries an HMAC of
+    the hook's name: only someone who was given the URL can post reports to it.
+    """
+    return hmac.new(secret.encode(), f"zvonok-hook:{hook}".encode(), hashlib.sha256).hexdigest()[
+        :32
+    ]
+
+
+def hook_token_matches(secret: str, hook: str, token: str) -> bool:
+    return hmac.compare_digest(hook_token(secret, hook), token)

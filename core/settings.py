@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.db import normalize_url
+from core.security import hook_token
 
 DEV_SECRET_PLACEHOLDER = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in production)
 MIN_SECRET_LENGTH = 32
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    # Pacing of Telegram sends (notifier.ratelimit.TelegramRates): messages a second per
+    # bot, and how far below that to stay (0.1: intervals 10% longer than the limit's).
+    telegram_bot_rate: int = Field(default=30, ge=1)
+    telegram_rate_headroom: float = Field(default=0.1, ge=0, le=1)
 
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -106,6 +111,11 @@ class Settings(BaseSettings):
         if self.database_url is not None:
             return self.database_url
         return normalize_url(f"sqlite:///{self.data_dir.resolve() / 'zvonok.db'}")
+
+    def sms_hook_path(self, provider: str) -> str:
+        """Where this provider's delivery reports are posted (set it in the account)."""
+        token = hook_token(self.secret_key.get_secret_value(), f"sms:{provider}")
+        return f"/hooks/sms/{provider}/{token}"
 
     def require_redis_url(self) -> str:
         """The Redis URL for a process that cannot start its own Redis."""

@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = FastAPI(title="Zvonok", lifespan=lifespan)
     if database is not None:
         app.state.db = database
+        app.state.settings = settings or load_settings()
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/", index, methods=["GET"], response_class=HTMLResponse)
     app.include_router(hooks.router)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 
 from core.delivery.receipts import record_sms_receipts
+from core.security import hook_token_matches
 from core.uow import UnitOfWork
 from notifier.sms import ProviderName, callback_ack, parse_status_callback
 
@@ -22,11 +23,15 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/hooks")
 
 
-@router.post("/sms/{provider}", response_class=PlainTextResponse)
-async def sms_status(provider: str, request: Request) -> PlainTextResponse:
+@router.post("/sms/{provider}/{token}", response_class=PlainTextResponse)
+async def sms_status(provider: str, token: str, request: Request) -> PlainTextResponse:
     """A provider's delivery reports → the deliveries' `delivered_at` or failure."""
-    if provider not in get_args(ProviderName):
-        raise HTTPException(status_code=404, detail="unknown SMS provider")
+    secret = request.app.state.settings.secret_key.get_secret_value()
+    if provider not in get_args(ProviderName) or not hook_token_matches(
+        secret, f"sms:{provider}", token
+    ):
+        # The same answer for a wrong provider and a wrong token: nothing to probe.
+        raise HTTPException(status_code=404, detail="not found")
     name = cast(ProviderName, provider)
     body = await request.body() or request.url.query.encode()
     try:

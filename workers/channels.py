@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from core.settings import Settings
 from notifier.base import Channel
 from notifier.email import EmailChannel, EmailConfig
-from notifier.ratelimit import RateLimiter
+from notifier.ratelimit import Rate, RateLimiter, TelegramRates
 from notifier.sms import SmsChannel, SmsConfig
 from notifier.telegram import TelegramChannel
 
@@ -26,8 +26,11 @@ def build_channels(settings: Settings, redis: Redis) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     token = secret(settings.telegram_token)
     if token:
+        rates = TelegramRates(
+            per_bot=Rate(settings.telegram_bot_rate, 1.0), headroom=settings.telegram_rate_headroom
+        )
         channels["telegram"] = TelegramChannel(
-            token, limiter=RateLimiter(redis), api_url=settings.telegram_api_url
+            token, limiter=RateLimiter(redis), api_url=settings.telegram_api_url, rates=rates
         )
     if settings.smtp_host:
         channels["email"] = EmailChannel(

