@@ -245,15 +245,24 @@ async def open_stack(
         async with run_telegram_emulator(limits=limits) as emulator:
             stack = Stack(directory, redis, db_path, db, world, emulator)
             progress(f"database {db_path}; Telegram emulator at {emulator.base_url}")
-            if workers:
-                await stack.start_workers(workers, env=worker_env)
-            yield stack
+            try:
+                if workers:
+                    await stack.start_workers(workers, env=worker_env)
+                yield stack
+            except BaseException:
+                for worker in stack.workers:
+                    progress(f"{worker.name} log, last lines:\n{worker.log_tail()}")
+                raise
+            finally:
+                await stack.stop_workers()
     finally:
         if stack is not None:
-            await stack.stop_workers()
             await stack.db.dispose()
         redis.stop()
-        shutil.rmtree(directory, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP_DIR"):
+            progress(f"kept {directory} (worker logs, database)")
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def spread(values: Sequence[float]) -> float:

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 import core.models  # noqa: F401  (every table must be known to create_all)
 from core.actors import StaffActor
@@ -22,9 +23,11 @@ from core.db import Database
 from core.demo.bulk import Row, insert_ids, insert_rows
 from core.models import (
     AcademicYear,
+    Delivery,
     Enrollment,
     Guardian,
     Lesson,
+    Notification,
     School,
     SchoolClass,
     Staff,
@@ -188,3 +191,13 @@ async def announce_to_school(db: Database, world: BenchWorld, *, urgent: bool = 
         urgent=urgent,
     )
     return announcement.id or 0
+
+
+async def outcomes(db: Database) -> dict[str, dict[str, int]]:
+    """How many notifications and deliveries are in each status."""
+    found: dict[str, dict[str, int]] = {}
+    async with db.session() as session:
+        for name, model in (("notifications", Notification), ("deliveries", Delivery)):
+            query = select(model.status, func.count()).group_by(model.status)
+            found[name] = {status: count for status, count in (await session.exec(query)).all()}
+    return found

@@ -10,3 +10,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 def configure_logging(level: str) -> None:
     """One line per record on stderr; `zvonok run` prefixes it with the process name."""
     logging.basicConfig(level=level, format=LOG_FORMAT, force=True)
+    if logging.getLevelName(level) > logging.DEBUG:
+        # arq logs two lines per job at INFO; with a relay, a sweeper every 5 s and a
+        # line per delivery of our own, that drowns what matters. DEBUG shows them.
+        logging.getLogger("arq.worker").setLevel(logging.WARNING)

@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     sms_url: str | None = None
     sms_api_key: SecretStr | None = None
 
+    # The worker's clocks, in seconds. A job held by a killed worker is run again
+    # by arq `job_timeout + 10` s later; a delivery left `sending` is sent again after
+    # `stuck_sending`, which must exceed the job timeout so that a slow but living
+    # worker is never overtaken (that would send the message twice).
+    worker_sweep_seconds: int = Field(default=5, ge=1, le=60)
+    worker_redispatch_seconds: int = Field(default=30, ge=1)
+    worker_job_timeout_seconds: int = Field(default=90, ge=5)
+    worker_stuck_sending_seconds: int = Field(default=120, ge=1)
+    worker_max_jobs: int = Field(default=50, ge=1, le=1000)
+
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -91,6 +101,16 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @model_validator(mode="after")
+    def _stuck_sending_outlasts_a_job(self) -> Settings:
+        if self.worker_stuck_sending_seconds <= self.worker_job_timeout_seconds:
+            raise ValueError(
+                "ZVONOK_WORKER_STUCK_SENDING_SECONDS must be greater than "
+                "ZVONOK_WORKER_JOB_TIMEOUT_SECONDS: a delivery still being sent by a "
+                "living worker would otherwise be sent a second time"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:

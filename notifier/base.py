@@ -48,7 +48,8 @@ class SendResult:
         return cls(Outcome.sent, provider_id=provider_id, parts=parts)
 
     @classmethod
-    def later(cls, reason: str, retry_after: float) -> SendResult:
+    def later(cls, reason: str, retry_after: float | None = None) -> SendResult:
+        """Try again: after `retry_after` seconds, or (None) when the worker's backoff says."""
         return cls(Outcome.retry, retry_after=retry_after, reason=reason)
 
     @classmethod

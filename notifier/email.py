@@ -46,7 +46,10 @@ class EmailConfig:
     tls_context: ssl.SSLContext | None = None  # e.g. trusting a private CA
     timeout: float = 15.0
     pool_size: int = 3
-    retry_after: float = 60.0
+    # Seconds to wait after a failure that may pass (relay down, 4xx); None leaves it
+    # to the worker's growing backoff (core.delivery.lifecycle.BACKOFF_SECONDS), so an
+    # outage of hours is waited out. A fixed wait ran out of attempts in minutes.
+    retry_after: float | None = None
     # A connection idle longer than this is probed with NOOP before reuse: relays
     # drop idle clients, and a failure halfway through a send can't tell whether
     # the message went out.
@@ -83,7 +86,7 @@ def build_email(message: OutgoingMessage, *, mail_from: str) -> EmailMessage:
     return mail
 
 
-def classify_smtp_error(error: Exception, *, retry_after: float) -> SendResult:
+def classify_smtp_error(error: Exception, *, retry_after: float | None) -> SendResult:
     """Map an aiosmtplib/OS failure to retry-later or permanent."""
     if isinstance(error, aiosmtplib.SMTPRecipientsRefused) and error.recipients:
         refused = error.recipients[0]
@@ -98,7 +101,9 @@ def classify_smtp_error(error: Exception, *, retry_after: float) -> SendResult:
     return SendResult.failed(f"smtp error: {error!r}")
 
 
-def _classify_code(code: int, text: str, retry_after: float, *, at_recipient: bool) -> SendResult:
+def _classify_code(
+    code: int, text: str, retry_after: float | None, *, at_recipient: bool
+) -> SendResult:
     reason = f"smtp {code}: {text}".strip()
     if 400 <= code < 500:
         return SendResult.later(reason, retry_after)

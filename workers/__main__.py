@@ -12,7 +12,7 @@ from arq.worker import async_check_health, run_worker
 
 from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
-from workers.main import WorkerSettings, redis_settings_of
+from workers.connection import redis_settings_of
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,16 +21,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        redis_settings = redis_settings_of(settings)
+        redis_settings = redis_settings_of(settings, wait_out_outages=not args.check)
     except SettingsError as error:
         print(f"worker: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
     if args.check:
         return asyncio.run(async_check_health(redis_settings))
+    # Imported here: the jobs pull in the channels (aiogram takes seconds to import),
+    # which a health check does not need.
+    from workers.main import WorkerSettings, worker_options
+
     # arq's settings Protocol cannot describe functions stored as class attributes.
     worker_settings = cast(WorkerSettingsType, WorkerSettings)
-    run_worker(worker_settings, redis_settings=redis_settings, ctx={"settings": settings})
+    run_worker(
+        worker_settings,
+        redis_settings=redis_settings,
+        ctx={"settings": settings},
+        **worker_options(settings),
+    )
     return 0
 
 

@@ -7,8 +7,9 @@ running a job twice, late, or after Redis lost it, sends nothing twice.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,21 +19,29 @@ from core.delivery.lifecycle import Claimed, claim_delivery, settle_delivery, st
 from core.models import School
 from core.policy import policy_of
 from core.uow import UnitOfWork
-from notifier.base import SendResult
+from notifier.base import Channel, Outcome, OutgoingMessage, SendResult
 from notifier.render import render
-from notifier.sms import reserve_sms_budget
+from notifier.sms import release_sms_budget, reserve_sms_budget
 from notifier.sms_segments import count_segments
-from workers.queue import enqueue_delivery
+from workers.queue import enqueue_delivery, enqueue_start
 
 log = logging.getLogger(__name__)
 
+# A school's name, time zone and SMS budget change rarely; a worker rereads them this
+# often rather than on every delivery of a broadcast.
+SCHOOL_CACHE_SECONDS = 60.0
+
 
 async def dispatch(ctx: dict[str, Any], event_id: str) -> int:
-    """Plan an outbox event's notifications; start the ones due at once (grace window 0)."""
+    """Plan an outbox event's notifications; queue the ones due at once (grace window 0).
+
+    Queued, not started here: an urgent announcement to a whole school is a thousand
+    notifications, and every worker should take its share of them.
+    """
     db: Database = ctx["db"]
     due = await dispatch_event(UnitOfWork(db), event_id=event_id)
     for notification_id in due:
-        await start(ctx, notification_id)
+        await enqueue_start(ctx, notification_id)
     return len(due)
 
 
@@ -54,7 +63,8 @@ async def deliver(ctx: dict[str, Any], delivery_id: int) -> str:
         result = await _send(ctx, claimed)
     except Exception as error:  # a channel bug must not leave the delivery "sending"
         log.exception("delivery %s: channel raised", delivery_id)
-        result = SendResult.later(f"ошибка отправки: {type(error).__name__}", 60)
+        # No retry_after: the backoff table of core.delivery.lifecycle decides.
+        result = SendResult(Outcome.retry, reason=f"ошибка отправки: {type(error).__name__}")
     settled = await settle_delivery(
         UnitOfWork(db),
         delivery_id=delivery_id,
@@ -74,18 +84,21 @@ async def deliver(ctx: dict[str, Any], delivery_id: int) -> str:
 
 
 async def _school(ctx: dict[str, Any], school_id: int) -> School:
-    cache: dict[int, School] = ctx.setdefault("schools", {})
-    if school_id not in cache:
-        async with ctx["db"].session() as session:
-            school = await session.get(School, school_id)
-        assert school is not None
-        cache[school_id] = school
-    return cache[school_id]
+    cache: dict[int, tuple[School, float]] = ctx.setdefault("schools", {})
+    cached = cache.get(school_id)
+    if cached is not None and time.monotonic() - cached[1] < SCHOOL_CACHE_SECONDS:
+        return cached[0]
+    db: Database = ctx["db"]
+    async with db.session() as session:
+        school = await session.get(School, school_id)
+    assert school is not None
+    cache[school_id] = (school, time.monotonic())
+    return school
 
 
 async def _send(ctx: dict[str, Any], claimed: Claimed) -> SendResult:
     delivery = claimed.delivery
-    channel = ctx["channels"].get(delivery.channel)
+    channel: Channel | None = ctx["channels"].get(delivery.channel)
     if channel is None:
         return SendResult.failed(f"канал {delivery.channel} не настроен на сервере")
     school = await _school(ctx, delivery.school_id)
@@ -95,15 +108,25 @@ async def _send(ctx: dict[str, Any], claimed: Claimed) -> SendResult:
         idempotency_key=f"zvonok-delivery-{delivery.id}",
     )
     if delivery.channel == "sms":
-        segments = count_segments(message.text).segments
-        allowed = await reserve_sms_budget(
-            ctx["redis"],
-            delivery.school_id,
-            segments,
-            policy_of(school).sms_daily_budget,
-            datetime.now(UTC).astimezone(ZoneInfo(school.timezone)).date(),
-        )
-        if not allowed:
-            return SendResult.failed("дневной лимит SMS школы исчерпан")
-    result: SendResult = await channel.send(message)
+        return await _send_sms(ctx, channel, message, school)
+    return await channel.send(message)
+
+
+async def _send_sms(
+    ctx: dict[str, Any], channel: Channel, message: OutgoingMessage, school: School
+) -> SendResult:
+    """Take the segments from the school's daily budget; give them back if not sent."""
+    segments = count_segments(message.text).segments
+    day: date = datetime.now(UTC).astimezone(ZoneInfo(school.timezone)).date()
+    school_id = school.id or 0
+    budget = policy_of(school).sms_daily_budget
+    if not await reserve_sms_budget(ctx["redis"], school_id, segments, budget, day):
+        return SendResult.failed("дневной лимит SMS школы исчерпан")
+    sent = False
+    try:
+        result = await channel.send(message)
+        sent = result.outcome is Outcome.sent
+    finally:
+        if not sent:  # refused, failed or raised: the gateway did not take it
+            await release_sms_budget(ctx["redis"], school_id, segments, day)
     return result

@@ -1,7 +1,8 @@
 """The arq worker: `WorkerSettings` and the jobs and crons it runs.
 
 `python -m workers` (or `zvonok worker`) reads the settings once and passes the
-Redis address and the settings in; `on_startup` builds the database from them.
+Redis address, the settings and the timings (`worker_options`) in; `on_startup`
+builds the database and the channels from them.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
-from arq.worker import func
+from arq.worker import Function, func
 
 from core.db import Database
 from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
@@ -22,6 +22,9 @@ from workers.deliveries import deliver, dispatch, start
 from workers.relay import start_relay, stop_relay, sweep
 
 log = logging.getLogger(__name__)
+
+# The longest a sweep may take; shorter when jobs are shorter (see worker_options).
+SWEEP_TIMEOUT_SECONDS = 60
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -50,28 +53,59 @@ async def heartbeat(ctx: dict[str, Any]) -> str:
     return now
 
 
-def redis_settings_of(settings: Settings) -> RedisSettings:
-    return RedisSettings.from_dsn(settings.require_redis_url())
+def job_functions(timeout: int) -> list[Function]:
+    return [
+        func(dispatch, name="dispatch", timeout=timeout),
+        func(start, name="start", timeout=timeout),
+        func(deliver, name="deliver", timeout=timeout),
+    ]
+
+
+def crons(sweep_every: int, timeout: int) -> list[CronJob]:
+    return [
+        cron(heartbeat, second={0, 30}, run_at_startup=True, timeout=5),
+        cron(
+            sweep,
+            second=set(range(0, 60, sweep_every)),
+            run_at_startup=True,
+            timeout=min(SWEEP_TIMEOUT_SECONDS, timeout),
+        ),
+    ]
+
+
+def worker_options(settings: Settings) -> dict[str, Any]:
+    """arq Worker arguments that come from the settings (ZVONOK_WORKER_*).
+
+    arq runs a job again once its "in progress" mark expires, the longest timeout
+    plus 10 s after a worker died holding it: every timeout here is at most the job
+    timeout, so that is how long work held by a killed worker waits.
+    """
+    timeout = settings.worker_job_timeout_seconds
+    return {
+        "functions": job_functions(timeout),
+        "cron_jobs": crons(settings.worker_sweep_seconds, timeout),
+        "job_timeout": timeout,
+        "max_jobs": settings.worker_max_jobs,
+    }
+
+
+_DEFAULTS = Settings.model_construct()
 
 
 class WorkerSettings:
-    """What arq runs. `redis_settings` and `ctx` are passed by `workers.__main__`."""
+    """What arq runs, with the default timings; `workers.__main__` passes the
+    configured ones (`worker_options`), the Redis settings and `ctx`."""
 
     on_startup = startup
     on_shutdown = shutdown
-    functions: ClassVar[list[Any]] = [
-        func(dispatch, name="dispatch", timeout=120),
-        func(start, name="start", timeout=60),
-        func(deliver, name="deliver", timeout=180),
-    ]
-    cron_jobs: ClassVar[list[CronJob]] = [
-        cron(heartbeat, second={0, 30}, run_at_startup=True, timeout=5),
-        cron(sweep, second=set(range(0, 60, 5)), run_at_startup=True, timeout=60),
-    ]
+    functions: ClassVar[list[Function]] = job_functions(_DEFAULTS.worker_job_timeout_seconds)
+    cron_jobs: ClassVar[list[CronJob]] = crons(
+        _DEFAULTS.worker_sweep_seconds, _DEFAULTS.worker_job_timeout_seconds
+    )
     # Results are not kept: a job id can be enqueued again as soon as its job is done
     # (see workers.queue), and nothing reads results.
     keep_result = 0
-    max_jobs = 50
+    max_jobs = _DEFAULTS.worker_max_jobs
     poll_delay = 0.1
     health_check_interval = 30
-    job_timeout = 300
+    job_timeout = _DEFAULTS.worker_job_timeout_seconds

@@ -25,6 +25,7 @@ from core.delivery.sweep import (
     unrelayed_events,
 )
 from core.models import Delivery, utcnow
+from core.settings import Settings
 from core.uow import UnitOfWork
 from workers.queue import enqueue_delivery, enqueue_dispatch, enqueue_start
 
@@ -32,11 +33,6 @@ log = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 0.25
 RELAY_BATCH = 500
-# An event queued this long ago and still not dispatched was lost (Redis restarted
-# empty, or a worker died holding it): queue it again.
-REDISPATCH_AFTER = dt.timedelta(seconds=30)
-# Longer than any channel's timeout, so a slow but living worker is not overtaken.
-STUCK_SENDING_AFTER = dt.timedelta(minutes=2)
 
 
 async def relay_once(ctx: dict[str, Any]) -> int:
@@ -75,12 +71,21 @@ async def stop_relay(ctx: dict[str, Any]) -> None:
 
 
 async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
-    """Re-enqueue what the queue may have lost; the jobs re-check state themselves."""
+    """Re-enqueue what the queue may have lost; the jobs re-check state themselves.
+
+    Deliveries `sending` for longer than ZVONOK_WORKER_STUCK_SENDING_SECONDS were
+    dropped by a killed worker: they go back to pending. Events queued longer than
+    ZVONOK_WORKER_REDISPATCH_SECONDS ago and still not dispatched were lost (Redis
+    restarted empty, or a worker died holding them): they are queued again.
+    """
     db: Database = ctx["db"]
+    settings: Settings = ctx["settings"]
+    stuck_after = dt.timedelta(seconds=settings.worker_stuck_sending_seconds)
+    redispatch_after = dt.timedelta(seconds=settings.worker_redispatch_seconds)
     now = utcnow()
-    stuck = await reset_stuck_sending(UnitOfWork(db), now=now, older_than=STUCK_SENDING_AFTER)
+    stuck = await reset_stuck_sending(UnitOfWork(db), now=now, older_than=stuck_after)
     async with db.session() as session:
-        stale = await stale_undispatched_events(session, now=now, older_than=REDISPATCH_AFTER)
+        stale = await stale_undispatched_events(session, now=now, older_than=redispatch_after)
         due = await due_notifications(session, now=now, limit=2000)
         pending = await retryable_deliveries(session, now=now, limit=5000)
         attempts = await _attempts_of(session, pending)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from core.cli import db, demo, messages, run
+from core.cli import db, demo, messages, run, simulate
 from core.cli.common import console, fail, replace_process, settings_or_exit
 from core.cli.processes import bot_argv, web_argv, worker_argv
 from core.settings import SettingsError
@@ -19,6 +19,7 @@ app.add_typer(db.app, name="db")
 app.command()(demo.demo)
 app.command()(run.run)
 app.command()(messages.messages)
+app.command(name="simulate")(simulate.simulate_command)
 
 
 @app.command()

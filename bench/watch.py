@@ -1,0 +1,71 @@
+"""Watching a running benchmark: messages arriving at the emulator, workers' memory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from bench.report import progress
+from bench.stack import Stack, WorkerProcess
+from notifier.standins.telegram_emulator import SentMessage
+
+
+async def wait_for_messages(
+    stack: Stack, count: int, *, timeout: float, every: float = 10.0
+) -> list[SentMessage]:
+    """Wait until the emulator has `count` messages or `timeout` passes, reporting progress."""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        sent = await stack.wait_sent(count, within=max(0.0, min(every, remaining)))
+        if len(sent) >= count or time.monotonic() >= deadline:
+            progress(f"{len(sent)}/{count} messages at the emulator")
+            return sent
+        progress(f"{len(sent)}/{count} messages at the emulator, {remaining:.0f} s left")
+
+
+@dataclass
+class MemoryWatch:
+    """Peak resident memory (kB) of each worker, sampled, plus the kernel's own peak."""
+
+    workers: list[WorkerProcess]
+    interval: float = 0.25
+    before_kb: dict[str, int] = field(default_factory=dict)
+    sampled_peak_kb: dict[str, int] = field(default_factory=dict)
+
+    def sample(self) -> None:
+        for worker in self.workers:
+            rss = worker.memory_kb().get("VmRSS", 0)
+            self.sampled_peak_kb[worker.name] = max(rss, self.sampled_peak_kb.get(worker.name, 0))
+
+    async def _run(self) -> None:
+        while True:
+            self.sample()
+            await asyncio.sleep(self.interval)
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[MemoryWatch]:
+        self.before_kb = {w.name: w.memory_kb().get("VmRSS", 0) for w in self.workers}
+        task = asyncio.create_task(self._run())
+        try:
+            yield self
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def figures(self) -> dict[str, dict[str, float]]:
+        """Per worker, in MB: RSS before, sampled peak during, and VmHWM (lifetime peak)."""
+        result: dict[str, dict[str, float]] = {}
+        for worker in self.workers:
+            hwm = worker.memory_kb().get("VmHWM", 0)
+            result[worker.name] = {
+                "pid": worker.pid,
+                "rss_before_mb": round(self.before_kb.get(worker.name, 0) / 1024, 1),
+                "rss_peak_sampled_mb": round(self.sampled_peak_kb.get(worker.name, 0) / 1024, 1),
+                "vmhwm_mb": round(hwm / 1024, 1),
+            }
+        return result

@@ -1,0 +1,118 @@
+"""`zvonok simulate`: the demo school's teachers at work, through the real services.
+
+There is no teacher's screen yet on a fresh laptop, so this is how a newcomer sees
+messages flow: marks and an absence are entered as the lessons' own teachers would,
+the worker delivers them after the grace window, and `zvonok messages` shows them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Annotated
+
+import typer
+from sqlmodel import col, select
+
+from core.actors import StaffActor
+from core.cli.common import console, fail, settings_or_exit
+from core.db import Database
+from core.errors import ZvonokError
+from core.models import Enrollment, Lesson, School, SchoolClass
+from core.policy import policy_of
+from core.services.attendance import mark_attendance
+from core.services.marks import post_mark
+from core.uow import UnitOfWork
+
+WORK_TYPES = ("oral", "written", "test", "homework")
+
+
+async def _latest_lessons(db: Database) -> list[tuple[Lesson, SchoolClass]]:
+    """Whole-class lessons of the latest day that has any, in grades that get marks."""
+    async with db.session() as session:
+        query = (
+            select(Lesson, SchoolClass)
+            .join(SchoolClass, col(SchoolClass.id) == Lesson.class_id)
+            .where(col(SchoolClass.grade) >= 2, col(Lesson.group_id).is_(None))
+            .where(col(Lesson.deleted_at).is_(None))
+            .order_by(col(Lesson.date).desc(), col(Lesson.id))
+            .limit(60)
+        )
+        rows = list((await session.exec(query)).all())
+    latest = rows[0][0].date if rows else None
+    return [(lesson, klass) for lesson, klass in rows if lesson.date == latest]
+
+
+async def _students(db: Database, lesson: Lesson) -> list[int]:
+    async with db.session() as session:
+        query = select(Enrollment.student_id).where(
+            Enrollment.class_id == lesson.class_id,
+            Enrollment.since <= lesson.date,
+            (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= lesson.date),
+        )
+        return sorted((await session.exec(query)).all())
+
+
+async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, int]:
+    """Post `marks` marks and one absence; returns (marks, absences, grace seconds)."""
+    lessons = await _latest_lessons(db)
+    if not lessons:
+        fail("в базе нет уроков: сначала `zvonok demo`")
+    rng = random.Random(seed)
+    posted = absences = 0
+    for _ in range(marks * 3):  # a drawn student may already have left: try others
+        if posted >= marks:
+            break
+        lesson, _klass = rng.choice(lessons)
+        students = await _students(db, lesson)
+        if not students:
+            continue
+        writer = StaffActor(lesson.substitute_id or lesson.teacher_id, lesson.school_id)
+        student = rng.choice(students)
+        try:
+            if absences == 0:
+                await mark_attendance(
+                    UnitOfWork(db),
+                    actor=writer,
+                    lesson_id=lesson.id or 0,
+                    student_id=student,
+                    status="н",
+                )
+                absences += 1
+                continue
+            await post_mark(
+                UnitOfWork(db),
+                actor=writer,
+                lesson_id=lesson.id or 0,
+                student_id=student,
+                value=rng.choices((5, 4, 3, 2), weights=(30, 40, 25, 5))[0],
+                work_type=rng.choice(WORK_TYPES),
+            )
+            posted += 1
+        except ZvonokError as error:
+            console.print(f"пропущено: {error}")
+    async with db.session() as session:
+        school = await session.get(School, lessons[0][0].school_id)
+    grace = policy_of(school).grace_window_seconds if school else 0
+    return posted, absences, grace
+
+
+def simulate_command(
+    marks: Annotated[int, typer.Option(min=1, max=200, help="Сколько отметок поставить.")] = 5,
+    seed: Annotated[int, typer.Option(help="Случайное зерно выбора учеников.")] = 1,
+) -> None:
+    """Поставить несколько отметок и пропуск от имени учителей демо-школы."""
+    settings = settings_or_exit()
+    db = Database(settings.database_url_resolved)
+
+    async def go() -> tuple[int, int, int]:
+        try:
+            return await simulate(db, marks=marks, seed=seed)
+        finally:
+            await db.dispose()
+
+    posted, absences, grace = asyncio.run(go())
+    console.print(
+        f"Поставлено отметок: {posted}, пропусков: {absences}. Родители получат сообщения "
+        f"через окно исправления ({grace} с) — смотрите `zvonok messages`."
+    )
