@@ -14,8 +14,8 @@ import sys
 import time
 from typing import Any
 
-from bench.report import emit, progress, rounded
-from bench.stack import Stack, open_stack, spread
+from bench.report import busiest_window, emit, progress, rounded, spread
+from bench.stack import Stack, open_stack
 from bench.watch import MemoryWatch, wait_for_messages
 from bench.world import announce_to_school, outcomes
 from notifier.ratelimit import Rate
@@ -50,7 +50,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             posted_at = time.time()
             await announce_to_school(stack.db, stack.world, urgent=True)
             progress("urgent announcement posted")
-            sent = await wait_for_messages(stack, args.families, timeout=args.timeout)
+            sent = await wait_for_messages(stack, args.families, within=args.timeout)
             await asyncio.sleep(1.0)  # anything sent twice arrives now
         return await figures(stack, args, posted_at, sent_count=len(sent), memory=memory)
 
@@ -70,13 +70,15 @@ async def figures(
         "limit_per_s": args.limit,
         "emulator_tolerance": args.tolerance,
         "headroom": args.headroom if args.headroom is not None else "default (0.1)",
-        "sent": sent_count,
-        "sent_messages_total": len(sent),
+        "sent_in_time": sent_count,
+        "sent": len(sent),
         "distinct_chats": len({m.chat_id for m in sent}),
         "first_to_last_s": rounded(span),
         "rate_per_s": rounded(rate),
         "rate_ratio": rounded(rate / args.limit),
         "responses_429": statuses.get("429", 0),
+        "most_in_1s": busiest_window(times, 1.0),
+        "most_in_0_95s": busiest_window(times, 0.95),
         "responses": statuses,
         "post_to_first_s": rounded(min(times) - posted_at) if times else None,
         "total_s": rounded(max(times) - posted_at) if times else None,

@@ -67,7 +67,7 @@ def latencies(stack: Stack, committed: list[float]) -> tuple[list[float], int]:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     async with open_stack(families=args.marks, workers=args.workers) as stack:
         committed, lag = await post_at_pace(stack, args.marks, args.rate)
-        await wait_for_messages(stack, args.marks, timeout=args.drain)
+        await wait_for_messages(stack, args.marks, within=args.drain)
         found, missing = latencies(stack, committed)
         pace = (len(committed) - 1) / (committed[-1] - committed[0]) if len(committed) > 1 else 0
         return {

@@ -29,6 +29,22 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
+def spread(values: Sequence[float]) -> float:
+    """Seconds from the first to the last of `values` (0 for fewer than two)."""
+    return max(values) - min(values) if len(values) > 1 else 0.0
+
+
+def busiest_window(times: Sequence[float], window: float = 1.0) -> int:
+    """The most of `times` that fall within any `window` seconds (how bunched sends were)."""
+    ordered = sorted(times)
+    most, first = 0, 0
+    for last, at in enumerate(ordered):
+        while at - ordered[first] >= window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 def rounded(value: float, digits: int = 3) -> float | None:
     """JSON has no NaN: a missing figure is null."""
     return None if math.isnan(value) else round(value, digits)
@@ -40,6 +56,8 @@ def machine() -> dict[str, Any]:
         "nproc": os.cpu_count(),
         "memory_total_mb": _memory_total_mb(),
         "python": platform.python_version(),
+        # Others' processes share the CPUs: the load at the end tells whether they did.
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 

@@ -18,13 +18,13 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from subprocess import DEVNULL, STDOUT
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -62,18 +62,20 @@ class PrivateRedis:
 
     directory: Path
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
+    process: asyncio.subprocess.Process | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    async def start(self, timeout: float = 10.0) -> None:
-        argv = [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
-        argv += ["--save", "", "--appendonly", "no", "--dir", str(self.directory)]
-        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    async def start(self, within: float = 10.0) -> None:
+        argv = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
+        argv += ["no", "--dir", str(self.directory)]
+        self.process = await asyncio.create_subprocess_exec(
+            redis_binary(), *argv, stdout=DEVNULL, stderr=DEVNULL
+        )
         client = Redis(port=self.port)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         try:
             while True:
                 try:
@@ -86,10 +88,11 @@ class PrivateRedis:
         finally:
             await client.aclose()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if self.process is not None:
-            self.process.kill()
-            self.process.wait()
+            if self.process.returncode is None:
+                self.process.kill()
+            await self.process.wait()
             self.process = None
 
 
@@ -101,12 +104,12 @@ class WorkerProcess:
     argv: list[str]
     env: dict[str, str]
     log_path: Path
-    process: subprocess.Popen[bytes] | None = None
+    process: asyncio.subprocess.Process | None = None
 
-    def start(self, cwd: Path) -> None:
+    async def start(self, cwd: Path) -> None:
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                self.argv, env=self.env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT
+            self.process = await asyncio.create_subprocess_exec(
+                *self.argv, env=self.env, cwd=cwd, stdout=log, stderr=STDOUT
             )
 
     @property
@@ -114,14 +117,14 @@ class WorkerProcess:
         assert self.process is not None, f"{self.name} not started"
         return self.process.pid
 
-    async def wait_ready(self, marker: str = WORKER_READY, timeout: float = 30.0) -> float:
+    async def wait_ready(self, marker: str = WORKER_READY, within: float = 30.0) -> float:
         """Wait for `marker` in the log; returns time.time() when it was seen."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while marker not in self.log_path.read_text(errors="replace"):
-            if self.process is None or self.process.poll() is not None:
+            if self.process is None or self.process.returncode is not None:
                 raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.name} not ready in {timeout} s:\n{self.log_tail()}")
+                raise TimeoutError(f"{self.name} not ready in {within} s:\n{self.log_tail()}")
             await asyncio.sleep(0.02)
         return time.time()
 
@@ -138,18 +141,17 @@ class WorkerProcess:
     def log_tail(self, lines: int = 20) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
-    async def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM (arq finishes or cancels its jobs), then SIGKILL after `timeout`."""
+    async def stop(self, grace: float = 15.0) -> None:
+        """SIGTERM (arq finishes or cancels its jobs), then SIGKILL after `grace` seconds."""
         if self.process is None:
             return
-        if self.process.poll() is None:
+        if self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + timeout
-            while self.process.poll() is None and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            if self.process.poll() is None:
+            try:
+                await asyncio.wait_for(self.process.wait(), grace)
+            except TimeoutError:
                 self.process.kill()
-            self.process.wait()
+        await self.process.wait()
         self.process = None
 
 
@@ -200,7 +202,7 @@ class Stack:
             argv = [sys.executable, "-m", module]
             log = self.directory / f"{name}.log"
             worker = WorkerProcess(name, argv, self.worker_env(env), log)
-            worker.start(self.directory)
+            await worker.start(self.directory)
             self.workers.append(worker)
             started.append(worker)
         times = [await worker.wait_ready(ready) for worker in started]
@@ -258,13 +260,8 @@ async def open_stack(
     finally:
         if stack is not None:
             await stack.db.dispose()
-        redis.stop()
+        await redis.stop()
         if os.environ.get("BENCH_KEEP_DIR"):
             progress(f"kept {directory} (worker logs, database)")
         else:
             shutil.rmtree(directory, ignore_errors=True)
-
-
-def spread(values: Sequence[float]) -> float:
-    """Seconds from the first to the last of `values` (0 for fewer than two)."""
-    return max(values) - min(values) if len(values) > 1 else 0.0

@@ -14,10 +14,10 @@ from notifier.standins.telegram_emulator import SentMessage
 
 
 async def wait_for_messages(
-    stack: Stack, count: int, *, timeout: float, every: float = 10.0
+    stack: Stack, count: int, *, within: float, every: float = 10.0
 ) -> list[SentMessage]:
-    """Wait until the emulator has `count` messages or `timeout` passes, reporting progress."""
-    deadline = time.monotonic() + timeout
+    """Wait until the emulator has `count` messages or `within` seconds pass, with progress."""
+    deadline = time.monotonic() + within
     while True:
         remaining = deadline - time.monotonic()
         sent = await stack.wait_sent(count, within=max(0.0, min(every, remaining)))

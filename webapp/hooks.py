@@ -38,7 +38,7 @@ async def sms_status(provider: str, token: str, request: Request) -> PlainTextRe
         reports = parse_status_callback(name, body)
     except UnicodeDecodeError:
         return PlainTextResponse("unreadable body", status_code=400)
-    updates = [(r.provider_id, r.delivered, r.reason) for r in reports]
+    updates = [(r.provider_id, r.delivered, r.reason, r.address_dead) for r in reports]
     changed = await record_sms_receipts(
         UnitOfWork(request.app.state.db), provider=name, updates=updates
     )

@@ -155,10 +155,10 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
         if not guardian.has_consent:
             await _cancel(uow, delivery, note, CONSENT_WITHDRAWN)
         elif contact not in live_channels(guardian, settings, dead):
-            await transition(
+            if await transition(
                 uow, Delivery, delivery_id, "pending", "cancelled", error=CHANNEL_DROPPED
-            )
-            await _fall_back(uow, note)
+            ):
+                await _fall_back(uow, note)
         elif (composition := await compose(uow.session, note)) is None:
             await _cancel(uow, delivery, note, NOTHING_LEFT)
         else:
@@ -247,20 +247,30 @@ async def _record_failure(
         return Settled()
     if address_dead:
         await record_dead_contact(uow, delivery, reason or "")
-    fallback = await _fall_back(uow, note, dead_now=(delivery.channel, delivery.address))
-    return Settled(fallback=fallback)
+    return Settled(fallback=await _fall_back(uow, note))
 
 
-async def _fall_back(
-    uow: UnitOfWork, note: Notification, *, dead_now: tuple[str, str] | None = None
+async def fall_back_after_receipt(
+    uow: UnitOfWork, *, delivery: Delivery, note: Notification, address_dead: bool
 ) -> int | None:
-    """A delivery on the guardian's next live channel not yet tried, or mark the note failed."""
+    """The operator could not deliver an SMS the gateway had accepted: reopen the
+    notification and try the guardian's next channel, as for any permanent failure."""
+    if address_dead:
+        await record_dead_contact(uow, delivery, delivery.error or "")
+    note.status, note.closed_at = "sending", None
+    uow.session.add(note)
+    return await _fall_back(uow, note)
+
+
+async def _fall_back(uow: UnitOfWork, note: Notification) -> int | None:
+    """A delivery on the guardian's next live channel not yet tried, or mark the note failed.
+
+    A channel is tried once per message (one delivery per channel), whatever its outcome.
+    """
     guardian, settings, dead = await guardian_context(uow, note.guardian_id)
     tried_rows = await uow.session.exec(select(Delivery).where(Delivery.notification_id == note.id))
     tried = list(tried_rows.all())
     used = {d.channel for d in tried}
-    if dead_now is not None:
-        dead.add(dead_now)  # known dead whether or not the address itself is
     for channel, address in live_channels(guardian, settings, dead):
         if channel.value not in used:
             delivery = new_delivery(note, channel, address, uow.now())

@@ -16,12 +16,14 @@ from sqlalchemy import ColumnElement, update
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import col, select
 
+from core.delivery.lifecycle import fall_back_after_receipt
 from core.models import ChannelName, Delivery, Notification
 from core.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-Receipt = tuple[str, bool, str | None]  # provider_id, delivered, reason it was not
+# provider_id, delivered, reason it was not, whether the number itself is dead
+Receipt = tuple[str, bool, str | None, bool]
 
 
 async def record_sms_receipts(uow: UnitOfWork, *, provider: str, updates: list[Receipt]) -> int:
@@ -35,11 +37,11 @@ async def record_sms_receipts(uow: UnitOfWork, *, provider: str, updates: list[R
     changed = 0
     async with uow:
         now = uow.now()
-        for provider_id, delivered, reason in updates:
+        for provider_id, delivered, reason, address_dead in updates:
             if delivered:
                 changed += await _mark_delivered(uow, provider_id, now)
             else:
-                changed += await _mark_failed(uow, provider, provider_id, reason, now)
+                changed += await _mark_failed(uow, provider, provider_id, reason, address_dead)
         await uow.commit()
     log.debug("%s receipts: %d reports, %d deliveries changed", provider, len(updates), changed)
     return changed
@@ -67,29 +69,27 @@ async def _mark_delivered(uow: UnitOfWork, provider_id: str, now: dt.datetime) -
 
 
 async def _mark_failed(
-    uow: UnitOfWork, provider: str, provider_id: str, reason: str | None, now: dt.datetime
+    uow: UnitOfWork, provider: str, provider_id: str, reason: str | None, address_dead: bool
 ) -> int:
-    query = select(Delivery.id, Delivery.notification_id).where(*_sent_sms(provider_id))
-    found = (await uow.session.exec(query)).all()
+    query = select(Delivery).where(*_sent_sms(provider_id))
+    found = list((await uow.session.exec(query)).all())
     changed = 0
-    for delivery_id, notification_id in found:
+    for delivery in found:
         # Conditional on the status again: a concurrent receipt must not count twice.
+        error = f"{provider}: {reason or 'not delivered'}"
         marked = (
             update(Delivery)
-            .where(col(Delivery.id) == delivery_id, *_sent_sms(provider_id))
-            .values(status="failed", error=f"{provider}: {reason or 'not delivered'}")
+            .where(col(Delivery.id) == delivery.id, *_sent_sms(provider_id))
+            .values(status="failed", error=error)
         )
         if not await _execute(uow, marked):
             continue
         changed += 1
-        closed = (
-            update(Notification)
-            .where(col(Notification.id) == notification_id, col(Notification.status) == "sent")
-            .values(
-                status="failed",
-                reason=f"SMS не доставлено: {reason or 'причина не указана'}",
-                closed_at=now,
+        delivery.error = error
+        note = await uow.session.get(Notification, delivery.notification_id)
+        if note is not None:
+            # The next channel's delivery is pending; the worker's sweeper sends it.
+            await fall_back_after_receipt(
+                uow, delivery=delivery, note=note, address_dead=address_dead
             )
-        )
-        await _execute(uow, closed)
     return changed

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 
 from core.db import Database
 from core.delivery.compose import Composition, Item, compose
@@ -32,10 +32,12 @@ from core.models import (
     Notification,
     StudentGuardian,
 )
+from core.services.marks import post_mark
 from core.uow import UnitOfWork
 from tests.builders import TODAY, World, insert
 
 MSK = ZoneInfo("Europe/Moscow")
+T = TypeVar("T", bound=SQLModel)
 
 
 def msk(hour: int, minute: int = 0, second: int = 0, *, day: dt.date = TODAY) -> dt.datetime:
@@ -63,6 +65,28 @@ class Clock:
     def advance(self, seconds: float) -> dt.datetime:
         self.now += dt.timedelta(seconds=seconds)
         return self.now
+
+
+async def post(
+    clock: Clock,
+    w: World,
+    kid: str = "vanya",
+    value: int = 4,
+    *,
+    teacher: str = "math",
+    lesson: str = "math7",
+    work_type: str = "oral",
+) -> int:
+    """A teacher posts a mark through the journal service, now; the mark's id."""
+    mark = await post_mark(
+        clock.uow(),
+        actor=w.actor(teacher),
+        lesson_id=w.lessons[lesson],
+        student_id=w.students[kid],
+        value=value,
+        work_type=work_type,
+    )
+    return mark.id or 0
 
 
 # --- the workers' steps, driven through the core -------------------------------------
@@ -111,6 +135,15 @@ async def send_pending(clock: Clock, **settle: Any) -> list[tuple[Delivery, Comp
     return done
 
 
+async def started(clock: Clock, w: World, kid: str = "vanya") -> int:
+    """A mark posted now and its notification started after the grace window: the delivery."""
+    await post(clock, w, kid)
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    [delivery_id] = await start_due(clock)
+    return delivery_id
+
+
 async def run_worker(clock: Clock) -> dict[int, list[Composition]]:
     """One pass of everything the workers do at this instant; what each guardian got."""
     await relay_and_dispatch(clock)
@@ -122,6 +155,13 @@ async def run_worker(clock: Clock) -> dict[int, list[Composition]]:
 
 
 # --- reading what a family or a class teacher would see -------------------------------
+
+
+async def load(db: Database, model: type[T], row_id: int) -> T:
+    async with db.session() as s:
+        row = await s.get(model, row_id)
+        assert row is not None, f"{model.__name__} {row_id} is gone"
+        return row
 
 
 async def notifications(db: Database, guardian_id: int | None = None) -> list[Notification]:
@@ -207,9 +247,10 @@ async def add_guardian(
     return gid
 
 
-async def choose(db: Database, w: World, guardian: str, **values: Any) -> None:
-    """A guardian's own settings (modes, channels, quiet hours, digest time)."""
+async def choose(db: Database, w: World, guardian: str, **values: Any) -> int:
+    """A guardian's own settings (modes, channels, quiet hours, digest time); their id."""
     values.setdefault("modes", {})
-    await insert(
+    [settings_id] = await insert(
         db, GuardianSettings(school_id=w.school_id, guardian_id=w.guardians[guardian], **values)
     )
+    return settings_id

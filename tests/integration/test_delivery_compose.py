@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from core.db import Database
 from core.delivery.lifecycle import claim_delivery, settle_delivery
-from core.services.announcements import post_announcement
+from core.models import Notification
 from core.services.attendance import mark_attendance
 from core.services.homework import change_homework, set_homework
-from core.services.marks import change_mark, delete_mark, post_mark
+from core.services.marks import change_mark, delete_mark
 from core.services.period_marks import set_period_mark
 from core.services.remarks import post_remark
 from tests.builders import World, build_world
@@ -22,8 +22,10 @@ from tests.integration.delivery_helpers import (
     composed,
     deliveries,
     lines,
+    load,
     msk,
     notifications,
+    post,
     relay_and_dispatch,
     run_worker,
     start_due,
@@ -31,16 +33,9 @@ from tests.integration.delivery_helpers import (
 
 
 async def _post(clock: Clock, w: World, value: int, kid: str = "vanya") -> int:
-    mark = await post_mark(
-        clock.uow(),
-        actor=w.actor("math"),
-        lesson_id=w.lessons["math7"],
-        student_id=w.students[kid],
-        value=value,
-        work_type="test",
-    )
+    mark_id = await post(clock, w, kid, value, work_type="test")
     await relay_and_dispatch(clock)
-    return mark.id or 0
+    return mark_id
 
 
 async def _change(clock: Clock, w: World, mark_id: int, value: int) -> None:
@@ -53,21 +48,27 @@ async def _delete(clock: Clock, w: World, mark_id: int) -> None:
     await relay_and_dispatch(clock)
 
 
-async def test_a_mark_fixed_within_the_grace_window_goes_out_once_with_its_final_value(
+async def test_within_the_grace_window_a_fixed_mark_goes_out_once_a_deleted_one_never(
     db: Database,
 ) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
     mark_id = await _post(clock, w, 2)
+    wrong_pupil = await _post(clock, w, 2, kid="petya")
+    clock.set(msk(10, 0, 50))
+    await _delete(clock, w, wrong_pupil)
     clock.set(msk(10, 1))
     await _change(clock, w, mark_id, 3)
     clock.set(msk(10, 1, 30))
     await _change(clock, w, mark_id, 5)  # «2» was a typo for «5»
 
-    [note] = await notifications(db)
-    assert note.due_at == msk(10, 3, 30)  # the window starts again with each fix
+    father, mother = await notifications(db)
+    assert father.due_at == msk(10, 3, 30)  # the window starts again with each fix
     clock.set(msk(10, 3, 30))
     received = await run_worker(clock)
+    assert w.guardians["sokolova"] not in received
+    mother = await load(db, Notification, mother.id or 0)
+    assert mother.status == "cancelled" and mother.reason
     [message] = received[w.guardians["novikov"]]
     [item] = message.items
     assert (item.kind, item.change, item.student) == ("mark", "new", "Иван")
@@ -77,23 +78,10 @@ async def test_a_mark_fixed_within_the_grace_window_goes_out_once_with_its_final
     for _ in range(3):
         clock.advance(3600)
         assert await run_worker(clock) == {}
-    [note] = await notifications(db)
-    [delivery] = await deliveries(db, note.id)
-    assert (note.status, delivery.status, delivery.sent_at) == ("sent", "sent", msk(10, 3, 30))
+    [delivery] = await deliveries(db)  # and nothing at all for the deleted mark
+    father = await load(db, Notification, father.id or 0)
+    assert (father.status, delivery.status, delivery.sent_at) == ("sent", "sent", msk(10, 3, 30))
     assert delivery.provider_id == f"p{delivery.id}"
-
-
-async def test_a_mark_deleted_within_the_grace_window_is_never_sent(db: Database) -> None:
-    w = await build_world(db)
-    clock = Clock(db, msk(10))
-    mark_id = await _post(clock, w, 2, kid="vanya")
-    clock.set(msk(10, 0, 50))
-    await _delete(clock, w, mark_id)  # the wrong pupil
-    clock.set(msk(10, 3))
-    assert await run_worker(clock) == {}
-    [note] = await notifications(db)
-    assert note.status == "cancelled" and note.reason
-    assert await deliveries(db) == []
 
 
 async def test_a_change_after_the_message_went_out_is_sent_as_a_correction(
@@ -113,30 +101,20 @@ async def test_a_change_after_the_message_went_out_is_sent_as_a_correction(
     [item] = correction.items
     assert (item.change, item.data["old_value"], item.data["value"]) == ("corrected", 3, 4)
 
+    clock.set(msk(13))
+    await _change(clock, w, mark_id, 2)
+    clock.set(msk(13, 1))
+    await _change(clock, w, mark_id, 4)  # back to what the family was told: nothing to say
+    clock.set(msk(13, 3))
+    assert await run_worker(clock) == {}
+    assert [n.status for n in await notifications(db)] == ["sent", "sent", "cancelled"]
+
     clock.set(msk(14))
     await _delete(clock, w, mark_id)
     clock.set(msk(14, 2))
     [withdrawal] = (await run_worker(clock))[w.guardians["novikov"]]
     [item] = withdrawal.items
     assert (item.change, item.data["old_value"], item.data["value"]) == ("withdrawn", 4, None)
-
-
-async def test_a_change_undone_within_the_window_after_sending_says_nothing(
-    db: Database,
-) -> None:
-    w = await build_world(db)
-    clock = Clock(db, msk(10))
-    mark_id = await _post(clock, w, 3)
-    clock.set(msk(10, 2))
-    await run_worker(clock)
-    clock.set(msk(11))
-    await _change(clock, w, mark_id, 2)
-    clock.set(msk(11, 1))
-    await _change(clock, w, mark_id, 3)  # back to what the family was told
-    clock.set(msk(11, 3))
-    assert await run_worker(clock) == {}
-    first, second = await notifications(db)
-    assert (first.status, second.status) == ("sent", "cancelled")
 
 
 async def test_a_correction_while_the_first_message_is_still_retrying_is_not_a_duplicate(
@@ -281,24 +259,3 @@ async def test_homework_remark_and_period_mark_lines(db: Database) -> None:
         "№ 12",
         "№ 12, 13",
     )
-
-
-async def test_an_announcement_line(db: Database) -> None:
-    w = await build_world(db)
-    clock = Clock(db, msk(16))
-    await post_announcement(
-        clock.uow(),
-        actor=w.actor("russian"),
-        class_id=w.classes["7Б"],
-        title="Родительское собрание",
-        body="Четверг, 18:00, кабинет 12.",
-        monthly=True,
-    )
-    await relay_and_dispatch(clock)
-    clock.set(msk(16, 2))
-    received = await run_worker(clock)
-    [message] = received[w.guardians["novikov"]]
-    [item] = message.items
-    assert item.data["title"] == "Родительское собрание" and item.data["monthly"]
-    assert (item.data["class_name"], item.data["author"]) == ("7Б", "Петров С.И.")
-    assert not message.urgent and message.mode == "instant" and message.language == "ru"

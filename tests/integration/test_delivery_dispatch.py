@@ -20,8 +20,7 @@ from core.models import Notification, NotificationEvent, OutboxEvent
 from core.services.announcements import post_announcement
 from core.services.attendance import mark_attendance
 from core.services.homework import set_homework
-from core.services.marks import post_mark
-from tests.builders import World, build_world, update_row
+from tests.builders import build_world, update_row
 from tests.integration.delivery_helpers import (
     Clock,
     add_guardian,
@@ -29,21 +28,11 @@ from tests.integration.delivery_helpers import (
     lines,
     msk,
     notifications,
+    post,
     relay_and_dispatch,
     run_worker,
 )
 from tests.integration.outbox_helpers import outbox, unchanged
-
-
-async def _mark(clock: Clock, w: World, teacher: str, lesson: str, kid: str, value: int) -> int:
-    mark = await post_mark(
-        clock.uow(),
-        actor=w.actor(teacher),
-        lesson_id=w.lessons[lesson],
-        student_id=w.students[kid],
-        value=value,
-    )
-    return mark.id or 0
 
 
 async def _events_per_note(db: Database) -> dict[int, int]:
@@ -59,7 +48,7 @@ async def test_posted_mark_is_owed_to_each_consenting_guardian_of_that_child_aft
     granny = await add_guardian(db, w, "granny", ["petya"], email="granny@example.ru")
     await add_guardian(db, w, "father", ["petya"], consent=False, email="father@example.ru")
     clock = Clock(db, msk(10))
-    await _mark(clock, w, "math", "math7", "petya", 4)
+    await post(clock, w, "petya", 4)
 
     assert await relay_and_dispatch(clock) == []  # nobody is due within the grace window
     notes = await notifications(db)
@@ -83,9 +72,9 @@ async def test_dispatch_is_idempotent_and_concurrent_dispatches_share_a_bundle(
 ) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
-    await _mark(clock, w, "math", "math7", "petya", 5)
+    await post(clock, w, "petya", 5)
     clock.advance(1)
-    await _mark(clock, w, "russian", "russian7", "masha", 4)
+    await post(clock, w, "masha", 4, teacher="russian", lesson="russian7")
     first, second = await outbox(db, "mark_posted")
     jobs = [first.id, second.id, first.id]  # arq may run a job twice, even concurrently
     await asyncio.gather(*(dispatch_event(clock.uow(), event_id=e) for e in jobs))
@@ -114,7 +103,7 @@ async def test_marks_for_two_children_within_the_window_make_one_message(db: Dat
     ]
     for at, teacher, lesson, kid, value in posts:
         clock.set(at)
-        await _mark(clock, w, teacher, lesson, kid, value)
+        await post(clock, w, kid, value, teacher=teacher, lesson=lesson)
         await relay_and_dispatch(clock)
 
     mother = await notifications(db, w.guardians["sokolova"])
@@ -145,7 +134,7 @@ async def test_a_bundle_goes_out_at_most_ten_minutes_after_its_first_event(db: D
     # A teacher marks the whole test paper by paper, one every 100 s.
     for n in range(8):
         clock.set(msk(10) + dt.timedelta(seconds=100 * n))
-        await _mark(clock, w, "math", "math7", "petya" if n % 2 else "masha", 2 + n % 4)
+        await post(clock, w, "petya" if n % 2 else "masha", 2 + n % 4)
         await relay_and_dispatch(clock)
     first, second = await notifications(db, w.guardians["sokolova"])
     assert first.due_at == first.created_at + dt.timedelta(seconds=MAX_BUNDLE_SECONDS)
@@ -197,8 +186,8 @@ async def test_weekly_mode_waits_for_the_chosen_weekday_and_off_means_nothing(
     )
     await choose(db, w, "sokolova", modes={"marks": "off"})
     clock = Clock(db, msk(10))
-    await _mark(clock, w, "math", "math7", "vanya", 5)
-    await _mark(clock, w, "math", "math7", "petya", 5)
+    await post(clock, w, "vanya", 5)
+    await post(clock, w, "petya", 5)
     await relay_and_dispatch(clock)
 
     [note] = await notifications(db)
@@ -216,7 +205,7 @@ async def test_grade_one_attendance_reaches_the_family_but_there_are_no_marks(
     w = await build_world(db)
     clock = Clock(db, msk(9))
     with pytest.raises(RuleViolation):
-        await _mark(clock, w, "math", "math1", "dasha", 5)
+        await post(clock, w, "dasha", 5, teacher="math", lesson="math1")
     await mark_attendance(
         clock.uow(),
         actor=w.actor("math"),
@@ -239,7 +228,7 @@ async def test_a_guardian_with_no_live_channel_is_not_planned(db: Database) -> N
     await add_guardian(db, w, "uncle", ["vanya"])  # consent, but no address at all
     await choose(db, w, "novikov", channels=["telegram"])  # and no Telegram chat linked
     clock = Clock(db, msk(10))
-    await _mark(clock, w, "math", "math7", "vanya", 4)
+    await post(clock, w, "vanya", 4)
     await relay_and_dispatch(clock)
     assert await notifications(db) == []
     [event] = await outbox(db, "mark_posted")
@@ -286,6 +275,7 @@ async def test_announcements_reach_each_family_of_the_class_or_school_once(
         class_id=w.classes["7Б"],
         title="Собрание",
         body="В четверг в 18:00, кабинет 12.",
+        monthly=True,  # the class teacher's monthly message
     )
     await relay_and_dispatch(clock)
     class_notes = await notifications(db)
@@ -316,3 +306,6 @@ async def test_announcements_reach_each_family_of_the_class_or_school_once(
     assert [lines(m) for m in received[w.guardians["morozova"]]] == [
         [("announcement", "new", None, "Каникулы")]
     ]
+    [meeting] = received[w.guardians["novikov"]][0].items
+    assert (meeting.data["class_name"], meeting.data["author"]) == ("7Б", "Петров С.И.")
+    assert meeting.data["monthly"] and meeting.data["body"] == "В четверг в 18:00, кабинет 12."

@@ -11,77 +11,36 @@ import asyncio
 import datetime as dt
 
 import pytest
-from sqlmodel import select
 
-from core.actors import StaffActor
 from core.db import Database
 from core.delivery.lifecycle import (
     BACKOFF_SECONDS,
     claim_delivery,
     settle_delivery,
+    start_notification,
 )
 from core.models import Delivery, Guardian, GuardianSettings, Notification
 from core.services.announcements import post_announcement
 from core.services.consent import withdraw_consent
-from core.services.marks import delete_mark, post_mark
-from tests.builders import World, build_world, update_row
+from core.services.marks import delete_mark
+from tests.builders import build_world, update_row
 from tests.integration.delivery_helpers import (
     Clock,
     choose,
     dead_contacts,
     deliveries,
     lines,
+    load,
     msk,
     notifications,
+    post,
     relay_and_dispatch,
     run_worker,
     start_due,
+    started,
 )
 
 TOMORROW = dt.date(2026, 11, 24)
-
-
-async def _mark(clock: Clock, w: World, kid: str = "vanya", value: int = 4) -> int:
-    mark = await post_mark(
-        clock.uow(),
-        actor=w.actor("math"),
-        lesson_id=w.lessons["math7"],
-        student_id=w.students[kid],
-        value=value,
-    )
-    return mark.id or 0
-
-
-async def _started(clock: Clock, w: World, kid: str = "vanya") -> int:
-    """A mark posted now, its notification started after the grace window: the delivery."""
-    await _mark(clock, w, kid)
-    await relay_and_dispatch(clock)
-    clock.advance(120)
-    [delivery_id] = await start_due(clock)
-    return delivery_id
-
-
-async def _delivery(db: Database, delivery_id: int) -> Delivery:
-    async with db.session() as s:
-        row = await s.get(Delivery, delivery_id)
-        assert row is not None
-        return row
-
-
-async def _note(db: Database, notification_id: int) -> Notification:
-    async with db.session() as s:
-        row = await s.get(Notification, notification_id)
-        assert row is not None
-        return row
-
-
-async def _settings(db: Database) -> list[GuardianSettings]:
-    async with db.session() as s:
-        return list((await s.exec(select(GuardianSettings))).all())
-
-
-def _admin(w: World) -> StaffActor:
-    return w.actor("admin")
 
 
 async def test_quiet_hours_hold_an_instant_message_until_they_end(db: Database) -> None:
@@ -89,10 +48,10 @@ async def test_quiet_hours_hold_an_instant_message_until_they_end(db: Database) 
     # The mother's own quiet hours replace the school's 21:00–07:30.
     await choose(db, w, "sokolova", quiet_start=dt.time(19), quiet_end=dt.time(8))
     clock = Clock(db, msk(21, 58))
-    await _mark(clock, w)
+    await post(clock, w)
     await relay_and_dispatch(clock)
     clock.advance(1)
-    await _mark(clock, w, kid="petya")
+    await post(clock, w, "petya")
     await relay_and_dispatch(clock)
     clock.set(msk(22, 0, 1))
     assert [n.due_at for n in await notifications(db)] == [msk(22), msk(22, 0, 1)]
@@ -103,7 +62,7 @@ async def test_quiet_hours_hold_an_instant_message_until_they_end(db: Database) 
     assert (mother.status, mother.due_at) == ("open", msk(8, day=TOMORROW))
     # Another mark at night joins the held message instead of waking anyone up.
     clock.set(msk(23, 15))
-    await _mark(clock, w, value=5)
+    await post(clock, w, value=5)
     assert await run_worker(clock) == {}
     assert len(await notifications(db)) == 2
 
@@ -140,40 +99,47 @@ async def test_an_urgent_announcement_goes_through_at_night(db: Database) -> Non
     assert message.urgent and lines(message) == [
         ("announcement", "new", None, "Завтра занятия отменены")
     ]
-    assert (await _note(db, quiet_note.id or 0)).due_at == msk(7, 30, day=TOMORROW)
+    assert (await load(db, Notification, quiet_note.id or 0)).due_at == msk(7, 30, day=TOMORROW)
 
 
-async def test_withdrawn_consent_stops_a_planned_message(db: Database) -> None:
+async def test_withdrawn_consent_stops_planned_and_started_messages(db: Database) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
-    await _mark(clock, w)
+    delivery_id = await started(clock, w)  # the father's message: started, not yet sent
+    await post(clock, w, "petya")  # the mother's: planned, in its grace window
     await relay_and_dispatch(clock)
-    clock.advance(60)
-    await withdraw_consent(clock.uow(), actor=_admin(w), guardian_id=w.guardians["novikov"])
-    clock.advance(60)
-    assert await run_worker(clock) == {}
-    [note] = await notifications(db)
-    assert note.status == "cancelled" and note.closed_at == clock()
-    assert note.reason is not None and "согласие" in note.reason
-    assert await deliveries(db) == []
+    for guardian in ("sokolova", "novikov"):
+        await withdraw_consent(
+            clock.uow(), actor=w.actor("admin"), guardian_id=w.guardians[guardian]
+        )
 
-
-async def test_withdrawn_consent_cancels_a_pending_delivery_at_claim(db: Database) -> None:
-    w = await build_world(db)
-    clock = Clock(db, msk(10))
-    delivery_id = await _started(clock, w)
-    await withdraw_consent(clock.uow(), actor=_admin(w), guardian_id=w.guardians["novikov"])
     assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is None
-    delivery = await _delivery(db, delivery_id)
+    delivery = await load(db, Delivery, delivery_id)
     assert delivery.status == "cancelled" and delivery.attempts == 0
-    note = await _note(db, delivery.notification_id)
-    assert note.status == "cancelled" and "согласие" in (note.reason or "")
+    clock.advance(120)
+    assert await run_worker(clock) == {}
+    closed = {n.guardian_id: (n.status, n.closed_at) for n in await notifications(db)}
+    assert closed == {
+        w.guardians["novikov"]: ("cancelled", msk(10, 2)),  # at claim
+        w.guardians["sokolova"]: ("cancelled", msk(10, 4)),  # at start
+    }
+    assert all("согласие" in (n.reason or "") for n in await notifications(db))
+    assert len(await deliveries(db)) == 1
 
 
-async def test_a_delivery_is_claimed_once(db: Database) -> None:
+async def test_a_notification_is_started_once_and_a_delivery_claimed_once(db: Database) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
-    delivery_id = await _started(clock, w)
+    await post(clock, w)
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    [note] = await notifications(db)
+    # The start job twice at once (a sweep and the scheduled job): one delivery.
+    started = await asyncio.gather(
+        *(start_notification(clock.uow(), notification_id=note.id or 0) for _ in range(2))
+    )
+    [delivery_id] = [d for d in started if d is not None]
+    assert len(await deliveries(db)) == 1
     first = await claim_delivery(clock.uow(), delivery_id=delivery_id)
     assert first is not None
     assert (first.delivery.channel, first.delivery.address) == ("email", "novikov@example.ru")
@@ -192,7 +158,7 @@ async def test_a_delivery_is_claimed_once(db: Database) -> None:
 async def test_retry_waits_exactly_as_long_as_the_channel_asked(db: Database) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
-    delivery_id = await _started(clock, w)
+    delivery_id = await started(clock, w)
     await claim_delivery(clock.uow(), delivery_id=delivery_id)
     with pytest.raises(ValueError, match="outcome"):  # a worker's typo changes nothing
         await settle_delivery(clock.uow(), delivery_id=delivery_id, outcome="delivered")
@@ -205,7 +171,7 @@ async def test_retry_waits_exactly_as_long_as_the_channel_asked(db: Database) ->
     )
     assert settled.retry_at == clock() + dt.timedelta(seconds=37)
     assert settled.fallback is None
-    delivery = await _delivery(db, delivery_id)
+    delivery = await load(db, Delivery, delivery_id)
     assert delivery.status == "pending" and delivery.next_attempt_at == settled.retry_at
     assert delivery.error == "429: Too Many Requests"
 
@@ -220,14 +186,14 @@ async def test_retry_waits_exactly_as_long_as_the_channel_asked(db: Database) ->
     # A repeated settle (the job ran twice) changes nothing.
     repeat = await settle_delivery(clock.uow(), delivery_id=delivery_id, outcome="sent")
     assert repeat.retry_at is None and repeat.fallback is None
-    assert (await _delivery(db, delivery_id)).status == "pending"
+    assert (await load(db, Delivery, delivery_id)).status == "pending"
 
 
 async def test_after_the_whole_backoff_table_the_message_fails(db: Database) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
     await choose(db, w, "novikov", channels=["sms"])
-    delivery_id = await _started(clock, w)
+    delivery_id = await started(clock, w)
     waits: list[float] = []
     while True:
         claimed = await claim_delivery(clock.uow(), delivery_id=delivery_id)
@@ -240,9 +206,9 @@ async def test_after_the_whole_backoff_table_the_message_fails(db: Database) -> 
         waits.append((settled.retry_at - clock()).total_seconds())
         clock.set(settled.retry_at)
     assert waits == list(BACKOFF_SECONDS)  # every step of the table, then no more
-    delivery = await _delivery(db, delivery_id)
+    delivery = await load(db, Delivery, delivery_id)
     assert delivery.status == "failed" and delivery.attempts == len(BACKOFF_SECONDS) + 1
-    note = await _note(db, delivery.notification_id)
+    note = await load(db, Notification, delivery.notification_id)
     assert note.status == "failed"
     assert note.reason is not None and "sms" in note.reason and "503" in note.reason
     assert await dead_contacts(db, w.guardians["novikov"]) == []  # the number is fine
@@ -255,7 +221,7 @@ async def test_dead_addresses_fall_back_channel_by_channel_until_none_is_left(
     mother = w.guardians["sokolova"]
     await update_row(db, Guardian, mother, telegram_chat_id=5550001)
     clock = Clock(db, msk(10))
-    delivery_id: int | None = await _started(clock, w, kid="petya")
+    delivery_id: int | None = await started(clock, w, kid="petya")
     path = [
         ("telegram", "5550001", "бот заблокирован", True),
         ("email", "sokolova@example.ru", "ящик не существует", True),
@@ -287,7 +253,7 @@ async def test_dead_addresses_fall_back_channel_by_channel_until_none_is_left(
 
     # The next mark goes straight to the one address not found dead.
     clock.advance(600)
-    await _mark(clock, w, kid="masha")
+    await post(clock, w, "masha")
     await relay_and_dispatch(clock)
     clock.advance(120)
     await run_worker(clock)
@@ -307,7 +273,7 @@ async def test_one_dead_address_found_by_two_messages_at_once(db: Database) -> N
         body="В пятницу.",
         urgent=True,
     )
-    await _mark(clock, w)
+    await post(clock, w)
     await relay_and_dispatch(clock)
     clock.advance(120)
     await start_due(clock)
@@ -326,18 +292,17 @@ async def test_one_dead_address_found_by_two_messages_at_once(db: Database) -> N
         )
         fallbacks.append(settled.fallback)
     assert await dead_contacts(db, w.guardians["novikov"]) == [("telegram", "5550002")]
-    assert [(await _delivery(db, f or 0)).channel for f in fallbacks] == ["email", "email"]
+    assert [(await load(db, Delivery, f or 0)).channel for f in fallbacks] == ["email", "email"]
 
 
 async def test_the_guardians_channel_order_is_followed_and_rechecked_at_claim(
     db: Database,
 ) -> None:
     w = await build_world(db)
-    await choose(db, w, "novikov", channels=["sms", "email"])
+    settings_id = await choose(db, w, "novikov", channels=["sms", "email"])
     clock = Clock(db, msk(10))
-    delivery_id = await _started(clock, w)
-    [settings_id] = [s.id for s in await _settings(db)]
-    await update_row(db, GuardianSettings, settings_id or 0, channels=["email"])
+    delivery_id = await started(clock, w)
+    await update_row(db, GuardianSettings, settings_id, channels=["email"])
     # SMS was first when the message started; he has dropped it since.
     assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is None
     first, second = await deliveries(db)
@@ -352,14 +317,14 @@ async def test_the_guardians_channel_order_is_followed_and_rechecked_at_claim(
 async def test_a_mark_deleted_between_start_and_claim_is_not_sent(db: Database) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
-    mark_id = await _mark(clock, w)
+    mark_id = await post(clock, w)
     await relay_and_dispatch(clock)
     clock.advance(120)
     [delivery_id] = await start_due(clock)
     clock.advance(1)
     await delete_mark(clock.uow(), actor=w.actor("math"), mark_id=mark_id)
     assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is None
-    assert (await _delivery(db, delivery_id)).status == "cancelled"
+    assert (await load(db, Delivery, delivery_id)).status == "cancelled"
     [note] = await notifications(db)
     assert note.status == "cancelled" and "согласие" not in (note.reason or "")
     assert "канал" not in (note.reason or "")

@@ -19,37 +19,28 @@ from core.delivery.sweep import (
     unrelayed_events,
 )
 from core.services.homework import set_homework
-from core.services.marks import post_mark
-from tests.builders import World, build_world
+from tests.builders import build_world
 from tests.integration.delivery_helpers import (
     Clock,
     deliveries,
     lines,
     msk,
     notifications,
+    post,
     relay_and_dispatch,
     run_worker,
+    started,
 )
 from tests.integration.outbox_helpers import outbox
 
 SECONDS_30 = dt.timedelta(seconds=30)
 
 
-async def _mark(clock: Clock, w: World, kid: str) -> None:
-    await post_mark(
-        clock.uow(),
-        actor=w.actor("math"),
-        lesson_id=w.lessons["math7"],
-        student_id=w.students[kid],
-        value=4,
-    )
-
-
 async def test_relay_marks_events_and_the_sweeper_finds_the_lost_ones(db: Database) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
     for kid in ("vanya", "petya", "masha"):
-        await _mark(clock, w, kid)
+        await post(clock, w, kid)
         clock.advance(1)
     first, second, third = await outbox(db)
     async with db.session() as s:
@@ -86,10 +77,10 @@ async def test_relay_marks_events_and_the_sweeper_finds_the_lost_ones(db: Databa
 async def test_due_notifications_and_retryable_deliveries(db: Database) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
-    await _mark(clock, w, "vanya")
+    await post(clock, w, "vanya")
     await relay_and_dispatch(clock)
     clock.set(msk(10, 1))
-    await _mark(clock, w, "petya")
+    await post(clock, w, "petya")
     await set_homework(clock.uow(), actor=w.actor("math"), lesson_id=w.lessons["math7"], text="№ 7")
     await relay_and_dispatch(clock)
     father, mother = w.guardians["novikov"], w.guardians["sokolova"]
@@ -128,12 +119,7 @@ async def test_a_delivery_left_sending_by_a_killed_worker_is_sent_once_later(
 ) -> None:
     w = await build_world(db)
     clock = Clock(db, msk(10))
-    await _mark(clock, w, "vanya")
-    await relay_and_dispatch(clock)
-    clock.set(msk(10, 2))
-    [note] = await notifications(db)
-    delivery_id = await start_notification(clock.uow(), notification_id=note.id or 0)
-    assert delivery_id is not None
+    delivery_id = await started(clock, w)
     assert await claim_delivery(clock.uow(), delivery_id=delivery_id) is not None
     # The worker is killed here, between claim and settle.
     limit = dt.timedelta(minutes=2)

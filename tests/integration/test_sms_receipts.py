@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from core.db import Database
 from core.delivery.receipts import record_sms_receipts
@@ -37,11 +38,11 @@ def report(provider: Provider, provider_id: str, *, delivered: bool = True) -> d
     return dict(pairs)
 
 
-async def sent_sms(db: Database, provider_id: str) -> tuple[int, int]:
+async def sent_sms(db: Database, provider_id: str, who: str = "novikov") -> tuple[int, int]:
     """A notification already handed to the gateway: (delivery id, notification id)."""
     world = await build_world(db)
     sent_at = NOW - dt.timedelta(minutes=1)
-    guardian = world.guardians["novikov"]
+    guardian = world.guardians[who]
     [note_id] = await insert(
         db,
         Notification(
@@ -108,18 +109,34 @@ async def test_a_delivery_report_sets_delivered_at_once(
 
 
 @pytest.mark.parametrize(("provider", "provider_id"), [("smsru", SMSRU_ID), ("smsc", SMSC_ID)])
-async def test_a_final_failure_marks_delivery_and_notification_failed(
+async def test_an_undelivered_sms_falls_back_to_email(
     db: Database, client: httpx.AsyncClient, provider: Provider, provider_id: str
 ) -> None:
-    delivery_id, note_id = await sent_sms(db, provider_id)
+    delivery_id, note_id = await sent_sms(db, provider_id)  # Новиков has an email too
     await post_report(client, provider, report(provider, provider_id, delivered=False))
 
     failed = await load(db, Delivery, delivery_id)
     assert failed.status == "failed" and failed.delivered_at is None
     assert failed.error is not None and failed.error.startswith(f"{provider}: not delivered")
     note = await load(db, Notification, note_id)
+    assert note.status == "sending"  # again: the email is on its way
+    async with db.session() as session:
+        rows = (
+            await session.exec(select(Delivery).where(Delivery.notification_id == note_id))
+        ).all()
+    email = [d for d in rows if d.channel == "email"]
+    assert [(d.status, d.address) for d in email] == [("pending", "novikov@example.ru")]
+
+
+async def test_an_undelivered_sms_to_a_phone_only_family_fails_with_the_reason(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    _, note_id = await sent_sms(db, SMSRU_ID, who="morozova")  # phone only
+    await post_report(client, "smsru", report("smsru", SMSRU_ID, delivered=False))
+
+    note = await load(db, Notification, note_id)
     assert note.status == "failed"
-    assert note.reason is not None and note.reason.startswith("SMS не доставлено")
+    assert note.reason is not None and "sms: smsru: not delivered" in note.reason
 
 
 async def test_reports_for_sms_that_are_not_ours_are_acknowledged_and_ignored(
@@ -154,9 +171,9 @@ async def test_the_service_counts_changed_rows_and_keeps_a_delivered_sms_deliver
     db: Database,
 ) -> None:
     delivery_id, _ = await sent_sms(db, SMSC_ID)
-    first = [(SMSC_ID, True, None), (SMSC_ID, True, None)]
+    first = [(SMSC_ID, True, None, False), (SMSC_ID, True, None, False)]
     assert await record_sms_receipts(uow_at(db), provider="smsc", updates=first) == 1
-    late_failure = [(SMSC_ID, False, "not delivered: expired")]
+    late_failure = [(SMSC_ID, False, "not delivered: expired", False)]
     assert await record_sms_receipts(uow_at(db), provider="smsc", updates=late_failure) == 0
     row = await load(db, Delivery, delivery_id)
     assert row.status == "sent" and row.delivered_at is not None

@@ -1,0 +1,102 @@
+"""A running system shared by the delivery tests, and a fresh school per test.
+
+Starting a worker takes seconds (aiogram builds hundreds of models at import), so the
+delivery tests share two workers, the stand-ins and a redis-server of their own
+(`shared_system`, mark the module `pytest.mark.asyncio(loop_scope="session")`). Each
+test gets its own school (`school`) with its own guardians and unique addresses, so
+what one test posts never reaches another's inbox. Tests that need a system of their
+own (SIGKILL, PostgreSQL) start one with `run_system` on the `redis_url` fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import update
+from sqlmodel import SQLModel, col
+
+from core.db import Database
+from core.models import Staff
+from tests.builders import World, build_world
+from tests.e2e.families import QUICK_POLICY, set_policy
+from tests.e2e.system import System, run_system
+from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
+
+
+async def fresh_school(db: Database) -> World:
+    """tests.builders' school, once more in the same database, with the quick policy.
+
+    Staff logins are unique across schools: the new school's get a suffix so the next
+    build can use the plain ones again.
+    """
+    world = await build_world(db)
+    schools = [world.school_id, world.other_school_id]
+    async with db.session() as session:
+        await session.exec(
+            update(Staff)
+            .where(col(Staff.school_id).in_(schools))
+            .values(login=Staff.login + f"#{world.school_id}")
+        )
+        await session.commit()
+    await set_policy(db, world.school_id, **QUICK_POLICY)
+    return world
+
+
+@pytest.fixture(scope="session")
+def shared_redis() -> Iterator[PrivateRedis]:
+    """The shared system's own redis-server: tests may stop and restart it."""
+    server = start_private_redis()
+    yield server
+    stop_private_redis(server)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def shared_db(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
+    """A SQLite file the test process and the worker processes share."""
+    path = tmp_path_factory.mktemp("shared") / "journal.db"
+    db = Database(f"sqlite:///{path}")
+    async with db.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    yield db
+    await db.dispose()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def shared_system(
+    shared_db: Database, shared_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[System]:
+    """Two workers and the stand-ins, for every delivery test of the session."""
+    directory = tmp_path_factory.mktemp("system")
+    async with run_system(shared_db, shared_redis.url, directory, workers=2) as system:
+        yield system
+
+
+@pytest.fixture
+def running_redis(shared_redis: PrivateRedis) -> PrivateRedis:
+    """The shared Redis, started again if an earlier test left it stopped."""
+    if shared_redis.process is None or shared_redis.process.poll() is not None:
+        shared_redis.start()
+    return shared_redis
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    report = yield
+    if call.when == "call" and report.failed:
+        item.stash[_FAILED] = True
+    return report
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def school(
+    shared_system: System, running_redis: PrivateRedis, request: pytest.FixtureRequest
+) -> AsyncIterator[World]:
+    """A new school in the shared system; the workers' logs are shown if the test fails."""
+    yield await fresh_school(shared_system.db)
+    if request.node.stash.get(_FAILED, False):
+        shared_system.report_logs()

@@ -1,0 +1,118 @@
+"""Who gets a message, on which channel: the running system, seen from the parents' side."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlmodel import col, select
+
+from core.db import Database
+from core.errors import RuleViolation
+from core.models import ContactStatus, Delivery
+from core.services.attendance import mark_attendance
+from core.services.marks import post_mark
+from core.uow import UnitOfWork
+from tests.builders import World
+from tests.e2e.families import give_contacts, plain
+from tests.e2e.scenarios import LINGER, marks_reach_the_right_families, received
+from tests.e2e.system import System
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_a_mark_reaches_each_family_on_its_channels(
+    shared_system: System, school: World
+) -> None:
+    await marks_reach_the_right_families(shared_system, school)
+
+
+async def test_a_blocked_chat_falls_back_to_email_and_is_not_tried_again(
+    shared_system: System, school: World
+) -> None:
+    system, w = shared_system, school
+    mother = await give_contacts(system.db, w.guardians["sokolova"], telegram=True, email=True)
+    assert mother.chat_id and mother.email
+    await system.telegram.control.block_chat(mother.chat_id)
+
+    await _mark(system, w, "petya", 4)
+    (first,) = await system.wait_emails(mother.email, 1)
+    assert "Пётр" in str(first["Subject"])
+    assert system.telegram_to(mother.chat_id) == []  # 403: nothing reached the chat
+    assert await dead_contacts(system.db, w.guardians["sokolova"]) == [
+        ("telegram", str(mother.chat_id))
+    ]
+
+    refused_before = system.telegram.emulator.stats["sendMessage"]["403"]
+    await _mark(system, w, "masha", 5)
+    second = (await system.wait_emails(mother.email, 2))[1]
+    assert "Мария" in str(second["Subject"])
+    await asyncio.sleep(LINGER)
+    assert received(system, mother) == (0, 2, 0)
+    # The second message went straight to email: the dead chat was not asked again.
+    assert system.telegram.emulator.stats["sendMessage"]["403"] == refused_before
+    assert await channels_tried(system.db, w.guardians["sokolova"]) == [
+        ["telegram", "email"],
+        ["email"],
+    ]
+
+
+async def test_grade_one_hears_of_attendance_and_no_mark_is_possible(
+    shared_system: System, school: World
+) -> None:
+    system, w = shared_system, school
+    mother = await give_contacts(system.db, w.guardians["sokolova"], telegram=True)
+    assert mother.chat_id
+    with pytest.raises(RuleViolation):
+        await post_mark(
+            UnitOfWork(system.db),
+            actor=w.actor("math"),
+            lesson_id=w.lessons["math1"],
+            student_id=w.students["dasha"],
+            value=5,
+        )
+    await mark_attendance(
+        UnitOfWork(system.db),
+        actor=w.actor("math"),
+        lesson_id=w.lessons["math1"],
+        student_id=w.students["dasha"],
+        status="н",
+    )
+    (message,) = await system.wait_telegram(mother.chat_id, 1)
+    await asyncio.sleep(LINGER)
+    text = plain(message.text)
+    assert "Дарья" in text and "Математика" in text and "Отсутствовал(а)" in text, text
+    assert "Отметка" not in text
+    assert received(system, mother) == (1, 0, 0)
+
+
+async def _mark(system: System, w: World, kid: str, value: int) -> None:
+    await post_mark(
+        UnitOfWork(system.db),
+        actor=w.actor("math"),
+        lesson_id=w.lessons["math7"],
+        student_id=w.students[kid],
+        value=value,
+    )
+
+
+async def dead_contacts(db: Database, guardian_id: int) -> list[tuple[str, str]]:
+    async with db.session() as session:
+        rows = await session.exec(
+            select(ContactStatus).where(ContactStatus.guardian_id == guardian_id)
+        )
+        return [(row.channel, row.address) for row in rows.all()]
+
+
+async def channels_tried(db: Database, guardian_id: int) -> list[list[str]]:
+    """Per notification, oldest first: the channels its deliveries went through."""
+    async with db.session() as session:
+        rows = await session.exec(
+            select(Delivery.notification_id, Delivery.channel)
+            .where(Delivery.guardian_id == guardian_id)
+            .order_by(col(Delivery.id))
+        )
+        tried: dict[int, list[str]] = {}
+        for notification_id, channel in rows.all():
+            tried.setdefault(notification_id, []).append(channel)
+        return list(tried.values())
