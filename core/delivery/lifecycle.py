@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.delivery.compose import Composition, compose
-from core.delivery.routing import live_channels, quiet_ends_at, quiet_window
+from core.delivery.routing import live_channels, mode_for, quiet_ends_at, quiet_window
 from core.delivery.transitions import (
     CHANNEL_DROPPED,
     CONSENT_WITHDRAWN,
     NO_CHANNEL,
     NOTHING_LEFT,
+    SWITCHED_OFF,
     close,
     guardian_context,
     new_delivery,
@@ -30,10 +31,12 @@ from core.models import (
     ChannelName,
     Delivery,
     GuardianSettings,
+    Mode,
     Notification,
     NotificationEvent,
     OutboxEvent,
     School,
+    Topic,
 )
 from core.policy import policy_of
 from core.uow import UnitOfWork
@@ -76,6 +79,8 @@ async def start_notification(uow: UnitOfWork, *, notification_id: int) -> int | 
         channels = live_channels(guardian, settings, dead)
         if not guardian.has_consent:
             close(uow, note, "cancelled", CONSENT_WITHDRAWN)
+        elif _switched_off(note, settings):
+            close(uow, note, "cancelled", SWITCHED_OFF)
         elif await compose(uow.session, note) is None:
             close(uow, note, "cancelled", NOTHING_LEFT)
         elif not channels:
@@ -89,6 +94,13 @@ async def start_notification(uow: UnitOfWork, *, notification_id: int) -> int | 
             return None  # another worker started it
         await uow.commit()
         return None
+
+
+def _switched_off(note: Notification, settings: GuardianSettings | None) -> bool:
+    """The parent turned this kind of message off after it was planned."""
+    if note.topic not in Topic.__members__:
+        return False  # a mixed bundle: each of its kinds was wanted when planned
+    return mode_for(settings, Topic(note.topic)) is Mode.off
 
 
 async def _held_until(

@@ -28,6 +28,7 @@ CONSENT_WITHDRAWN = "согласие на обработку данных от�
 NOTHING_LEFT = "нечего сообщать: запись исправлена или удалена"
 NO_CHANNEL = "нет доступного канала связи"
 CHANNEL_DROPPED = "канал больше не выбран"
+SWITCHED_OFF = "родитель отключил такие сообщения"
 
 
 async def guardian_context(

@@ -328,3 +328,17 @@ async def test_a_mark_deleted_between_start_and_claim_is_not_sent(db: Database) 
     [note] = await notifications(db)
     assert note.status == "cancelled" and "согласие" not in (note.reason or "")
     assert "канал" not in (note.reason or "")
+
+
+async def test_a_kind_switched_off_after_planning_is_not_sent(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    await post(clock, w, "vanya")  # Новиков's son gets a mark: planned, in its grace window
+    await relay_and_dispatch(clock)
+    await choose(db, w, "novikov", modes={"marks": "off"})  # the father turns marks off
+    clock.advance(120)
+
+    assert await run_worker(clock) == {}
+    [note] = await notifications(db, w.guardians["novikov"])
+    assert (note.status, note.reason) == ("cancelled", "родитель отключил такие сообщения")
+    assert await deliveries(db) == []
