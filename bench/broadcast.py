@@ -14,10 +14,11 @@ import sys
 import time
 from typing import Any
 
+from bench.databases import add_database_option
 from bench.report import busiest_window, emit, progress, rounded, spread
 from bench.stack import Stack, open_stack
-from bench.watch import MemoryWatch, wait_for_messages
-from bench.world import announce_to_school, outcomes
+from bench.watch import LoopLag, MemoryWatch, settled_outcomes, wait_for_messages
+from bench.world import announce_to_school
 from notifier.ratelimit import Rate
 from notifier.standins.telegram_rules import FloodLimits
 
@@ -34,6 +35,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--headroom", type=float, default=None, help="workers' pacing margin (default: theirs)"
     )
     parser.add_argument("--timeout", type=float, default=170.0, help="seconds to wait")
+    add_database_option(parser)
     return parser.parse_args(argv)
 
 
@@ -43,25 +45,36 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.headroom is not None:
         env["ZVONOK_TELEGRAM_RATE_HEADROOM"] = str(args.headroom)
     async with open_stack(
-        families=args.families, workers=args.workers, limits=limits, worker_env=env
+        families=args.families,
+        workers=args.workers,
+        limits=limits,
+        worker_env=env,
+        postgres=args.postgres,
     ) as stack:
-        memory = MemoryWatch(stack.workers)
-        async with memory.running():
+        memory, lag = MemoryWatch(stack.workers), LoopLag()
+        async with memory.running(), lag.running():
             posted_at = time.time()
             await announce_to_school(stack.db, stack.world, urgent=True)
             progress("urgent announcement posted")
             sent = await wait_for_messages(stack, args.families, within=args.timeout)
             await asyncio.sleep(1.0)  # anything sent twice arrives now
-        return await figures(stack, args, posted_at, sent_count=len(sent), memory=memory)
+        result = await figures(stack, args, posted_at, sent_count=len(sent), memory=memory)
+        return result | {"emulator_worst_stall_s": rounded(lag.worst)}
 
 
 async def figures(
-    stack: Stack, args: argparse.Namespace, posted_at: float, *, sent_count: int, memory: Any
+    stack: Stack,
+    args: argparse.Namespace,
+    posted_at: float,
+    *,
+    sent_count: int,
+    memory: MemoryWatch,
 ) -> dict[str, Any]:
+    settled = await settled_outcomes(stack.db)
     sent = [m for m in stack.sent() if m.method == "sendMessage"]
-    times = [m.sent_at for m in sent]
+    times = sorted(m.sent_at for m in sent)
     span = spread(times)
-    rate = (len(times) - 1) / span if span > 0 else float("nan")
+    rate = _rate(times)
     statuses = stack.emulator_status_counts("sendMessage")
     return {
         "benchmark": "broadcast",
@@ -76,6 +89,8 @@ async def figures(
         "first_to_last_s": rounded(span),
         "rate_per_s": rounded(rate),
         "rate_ratio": rounded(rate / args.limit),
+        # The second half alone: once every notification is started, only pacing is left.
+        "second_half_rate_ratio": rounded(_rate(times[len(times) // 2 :]) / args.limit),
         "responses_429": statuses.get("429", 0),
         "most_in_1s": busiest_window(times, 1.0),
         "most_in_0_95s": busiest_window(times, 0.95),
@@ -83,8 +98,15 @@ async def figures(
         "post_to_first_s": rounded(min(times) - posted_at) if times else None,
         "total_s": rounded(max(times) - posted_at) if times else None,
         "worker_memory": memory.figures(),
-        "outcomes": await outcomes(stack.db),
+        "worker_cpu_ms_per_message": rounded(memory.cpu_ms_per(len(sent)), 1),
+        "outcomes": settled,
     }
+
+
+def _rate(times: list[float]) -> float:
+    """Sends a second from the first to the last of `times`."""
+    span = spread(times)
+    return (len(times) - 1) / span if span > 0 else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,10 +14,12 @@ import sys
 import time
 from typing import Any
 
+from bench.databases import add_database_option
 from bench.report import emit, percentile, progress, rounded
 from bench.stack import Stack, open_stack
-from bench.watch import wait_for_messages
-from bench.world import outcomes, post_mark_to
+from bench.stages import stage_figures
+from bench.watch import MemoryWatch, settled_outcomes, wait_for_messages
+from bench.world import post_mark_to
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -26,6 +28,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=10.0, help="marks posted a second")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait at the end")
+    add_database_option(parser)
     return parser.parse_args(argv)
 
 
@@ -65,9 +68,13 @@ def latencies(stack: Stack, committed: list[float]) -> tuple[list[float], int]:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    async with open_stack(families=args.marks, workers=args.workers) as stack:
-        committed, lag = await post_at_pace(stack, args.marks, args.rate)
-        await wait_for_messages(stack, args.marks, within=args.drain)
+    async with open_stack(
+        families=args.marks, workers=args.workers, postgres=args.postgres
+    ) as stack:
+        memory = MemoryWatch(stack.workers)
+        async with memory.running():
+            committed, lag = await post_at_pace(stack, args.marks, args.rate)
+            await wait_for_messages(stack, args.marks, within=args.drain)
         found, missing = latencies(stack, committed)
         pace = (len(committed) - 1) / (committed[-1] - committed[0]) if len(committed) > 1 else 0
         return {
@@ -85,8 +92,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "p99_s": rounded(percentile(found, 0.99)),
             "max_s": rounded(max(found, default=float("nan"))),
             "min_s": rounded(min(found, default=float("nan"))),
+            "p50_by_100_marks_s": [
+                rounded(percentile(found[i : i + 100], 0.5), 2) for i in range(0, len(found), 100)
+            ],
+            "stages": await stage_figures(
+                stack.db, stack.world.guardians, stack.world.chats, stack.sent()
+            ),
+            "worker_memory": memory.figures(),
+            "worker_cpu_ms_per_notification": rounded(memory.cpu_ms_per(len(found)), 1),
             "responses": stack.emulator_status_counts("sendMessage"),
-            "outcomes": await outcomes(stack.db),
+            "outcomes": await settled_outcomes(stack.db),
         }
 
 

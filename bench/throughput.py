@@ -19,20 +19,22 @@ from typing import Any
 
 from arq.connections import RedisSettings, create_pool
 
+from bench.databases import add_database_option
 from bench.noop_worker import DONE_KEY, READY
 from bench.report import emit, progress, rounded, spread
 from bench.stack import Stack, open_stack
-from bench.watch import MemoryWatch, wait_for_messages
-from bench.world import outcomes, post_mark_to
+from bench.watch import MemoryWatch, settled_outcomes, wait_for_messages
+from bench.world import post_mark_to
 
 UNLIMITED_ENV = {"ZVONOK_TELEGRAM_BOT_RATE": "1000000", "ZVONOK_TELEGRAM_RATE_HEADROOM": "0"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__)
-    parser.add_argument("--notifications", type=int, default=2000, help="marks, one family each")
+    parser.add_argument("--notifications", type=int, default=1500, help="marks, one family each")
     parser.add_argument("--noop-jobs", type=int, default=5000, help="no-op arq jobs")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds for each phase")
+    parser.add_argument("--timeout", type=float, default=150.0, help="seconds for each phase")
+    add_database_option(parser)
     return parser.parse_args(argv)
 
 
@@ -79,11 +81,12 @@ async def pipeline_rate(stack: Stack, count: int, within: float) -> dict[str, An
         "first_message_after_s": rounded(min(times) - ready) if times else None,
         "first_to_last_per_s": rounded((len(times) - 1) / steady) if steady else None,
         "worker_memory": memory.figures(),
+        "worker_cpu_ms_per_notification": rounded(memory.cpu_ms_per(len(sent)), 1),
     }
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    async with open_stack(families=args.notifications, workers=0) as stack:
+    async with open_stack(families=args.notifications, workers=0, postgres=args.postgres) as stack:
         await stack.emulator.control.set_limits(enabled=False)
         arq = await noop_rate(stack, args.noop_jobs, args.timeout)
         zvonok = await pipeline_rate(stack, args.notifications, args.timeout)
@@ -93,7 +96,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "arq_noop": arq,
             "ratio": rounded(zvonok["per_s"] / arq["per_s"], 4),
             "responses": stack.emulator_status_counts("sendMessage"),
-            "outcomes": await outcomes(stack.db),
+            "outcomes": await settled_outcomes(stack.db),
         }
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from bench.report import progress
 from bench.stack import Stack, WorkerProcess
+from bench.world import outcomes
+from core.db import Database
 from notifier.standins.telegram_emulator import SentMessage
 
 
@@ -27,14 +29,30 @@ async def wait_for_messages(
         progress(f"{len(sent)}/{count} messages at the emulator, {remaining:.0f} s left")
 
 
+async def settled_outcomes(db: Database, within: float = 5.0) -> dict[str, dict[str, int]]:
+    """Notification and delivery statuses once none is in flight (or `within` passed)."""
+    deadline = time.monotonic() + within
+    while True:
+        found = await outcomes(db)
+        busy = any(s in found["deliveries"] for s in ("pending", "sending")) or any(
+            s in found["notifications"] for s in ("open", "sending")
+        )
+        if not busy or time.monotonic() > deadline:
+            return found
+        await asyncio.sleep(0.2)
+
+
 @dataclass
 class MemoryWatch:
-    """Peak resident memory (kB) of each worker, sampled, plus the kernel's own peak."""
+    """Peak resident memory (kB) of each worker, sampled, plus the kernel's own peak;
+    and the CPU time each used meanwhile (a figure other load on the machine barely
+    changes, unlike wall-clock rates)."""
 
     workers: list[WorkerProcess]
     interval: float = 0.25
     before_kb: dict[str, int] = field(default_factory=dict)
     sampled_peak_kb: dict[str, int] = field(default_factory=dict)
+    cpu_s: dict[str, float] = field(default_factory=dict)
 
     def sample(self) -> None:
         for worker in self.workers:
@@ -49,6 +67,7 @@ class MemoryWatch:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[MemoryWatch]:
         self.before_kb = {w.name: w.memory_kb().get("VmRSS", 0) for w in self.workers}
+        cpu_before = {w.name: w.cpu_seconds() for w in self.workers}
         task = asyncio.create_task(self._run())
         try:
             yield self
@@ -56,6 +75,11 @@ class MemoryWatch:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            self.cpu_s = {w.name: w.cpu_seconds() - cpu_before[w.name] for w in self.workers}
+
+    def cpu_ms_per(self, items: int) -> float:
+        """Workers' CPU milliseconds per item (notification) while watched."""
+        return 1000 * sum(self.cpu_s.values()) / items if items else float("nan")
 
     def figures(self) -> dict[str, dict[str, float]]:
         """Per worker, in MB: RSS before, sampled peak during, and VmHWM (lifetime peak)."""
@@ -67,5 +91,34 @@ class MemoryWatch:
                 "rss_before_mb": round(self.before_kb.get(worker.name, 0) / 1024, 1),
                 "rss_peak_sampled_mb": round(self.sampled_peak_kb.get(worker.name, 0) / 1024, 1),
                 "vmhwm_mb": round(hwm / 1024, 1),
+                "cpu_s": round(self.cpu_s.get(worker.name, float("nan")), 2),
             }
         return result
+
+
+@dataclass
+class LoopLag:
+    """The longest stall of this process's event loop (it serves the emulator).
+
+    A stalled emulator reads requests late and in a bunch, which its flood control
+    then counts as a burst: a large figure here means 429s may be the bench's own.
+    """
+
+    interval: float = 0.01
+    worst: float = 0.0
+
+    async def _run(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.worst = max(self.worst, time.perf_counter() - before - self.interval)
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[LoopLag]:
+        task = asyncio.create_task(self._run())
+        try:
+            yield self
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,14 +72,14 @@ def school_today() -> dt.date:
 
 
 async def create_database(
-    path: Path,
+    url: str,
     *,
     families: int,
     per_class: int = 30,
     policy: dict[str, Any] | None = None,
 ) -> tuple[Database, BenchWorld]:
-    """A fresh SQLite database at `path` holding a school of `families` families."""
-    db = Database(f"sqlite:///{path}")
+    """Tables in the empty database at `url`, and a school of `families` families."""
+    db = Database(url)
     async with db.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.create_all)
     async with db.engine.begin() as conn:

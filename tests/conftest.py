@@ -59,6 +59,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # End-to-end tests run whole systems (worker processes, servers) with timing
+    # expectations: keep them on one xdist worker, one at a time, while the other
+    # worker runs the database tests.
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("e2e"))
     if config.stash.get(_PG_KEY, None) is not None:
         return
     kept = [item for item in items if item.get_closest_marker("postgres") is None]

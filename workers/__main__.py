@@ -7,12 +7,23 @@ import asyncio
 import sys
 from typing import cast
 
+from arq.connections import RedisSettings
 from arq.typing import WorkerSettingsType
 from arq.worker import async_check_health, run_worker
+from redis.exceptions import RedisError
 
 from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 from workers.connection import redis_settings_of
+
+
+def check(redis_settings: RedisSettings) -> int:
+    """0 when a worker reported itself alive recently (arq's health check key), else 1."""
+    try:
+        return asyncio.run(async_check_health(redis_settings))
+    except (RedisError, OSError) as error:
+        print(f"worker: Redis unreachable, no worker can be running: {error}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level)
     if args.check:
-        return asyncio.run(async_check_health(redis_settings))
+        return check(redis_settings)
     # Imported here: the jobs pull in the channels (aiogram takes seconds to import),
     # which a health check does not need.
     from workers.main import WorkerSettings, worker_options

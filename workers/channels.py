@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from redis.asyncio import Redis
 
@@ -21,35 +22,67 @@ def secret(value: object) -> str | None:
     return str(getter()) if getter else None
 
 
-def build_channels(settings: Settings, redis: Redis) -> dict[str, Channel]:
-    """One channel per configured service; a missing one fails over to the next channel."""
-    channels: dict[str, Channel] = {}
+def _telegram(settings: Settings, redis: Redis) -> Channel | None:
     token = secret(settings.telegram_token)
-    if token:
-        rates = TelegramRates(
-            per_bot=Rate(settings.telegram_bot_rate, 1.0), headroom=settings.telegram_rate_headroom
+    if not token:
+        return None
+    rates = TelegramRates(
+        per_bot=Rate(settings.telegram_bot_rate, 1.0), headroom=settings.telegram_rate_headroom
+    )
+    return TelegramChannel(
+        token, limiter=RateLimiter(redis), api_url=settings.telegram_api_url, rates=rates
+    )
+
+
+def _email(settings: Settings, redis: Redis) -> Channel | None:
+    if not settings.smtp_host:
+        return None
+    return EmailChannel(
+        EmailConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            mail_from=settings.mail_from,
+            tls=settings.smtp_tls,
+            username=settings.smtp_user,
+            password=secret(settings.smtp_password),
         )
-        channels["telegram"] = TelegramChannel(
-            token, limiter=RateLimiter(redis), api_url=settings.telegram_api_url, rates=rates
+    )
+
+
+def _sms(settings: Settings, redis: Redis) -> Channel | None:
+    if not settings.sms_provider:
+        return None
+    return SmsChannel(
+        SmsConfig(
+            provider=settings.sms_provider,
+            api_key=secret(settings.sms_api_key),
+            base_url=settings.sms_url,
         )
-    if settings.smtp_host:
-        channels["email"] = EmailChannel(
-            EmailConfig(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                mail_from=settings.mail_from,
-                tls=settings.smtp_tls,
-                username=settings.smtp_user,
-                password=secret(settings.smtp_password),
-            )
-        )
-    if settings.sms_provider:
-        channels["sms"] = SmsChannel(
-            SmsConfig(
-                provider=settings.sms_provider,
-                api_key=secret(settings.sms_api_key),
-                base_url=settings.sms_url,
-            )
-        )
+    )
+
+
+_BUILDERS: dict[str, Callable[[Settings, Redis], Channel | None]] = {
+    "telegram": _telegram,
+    "email": _email,
+    "sms": _sms,
+}
+
+
+def build_channels(settings: Settings, redis: Redis) -> dict[str, Channel]:
+    """One channel per configured service; a missing one fails over to the next channel.
+
+    A channel whose settings are incomplete or invalid (an SMS provider without its
+    key, a malformed bot token) is logged and left out: families on the other
+    channels keep getting their messages, and deliveries on this one fall back.
+    """
+    channels: dict[str, Channel] = {}
+    for name, build in _BUILDERS.items():
+        try:
+            channel = build(settings, redis)
+        except Exception as error:  # whatever the client library raises
+            log.error("%s channel disabled, its settings are unusable: %s", name, error)
+            continue
+        if channel is not None:
+            channels[name] = channel
     log.info("delivery channels: %s", ", ".join(sorted(channels)) or "none configured")
     return channels

@@ -28,9 +28,10 @@ def redis_settings_of(settings: Settings, *, wait_out_outages: bool = True) -> R
     """arq's connection settings; `wait_out_outages=False` fails at once (health checks)."""
     plain = RedisSettings.from_dsn(settings.require_redis_url())
     if not wait_out_outages:
-        return plain
+        return replace(plain, conn_retries=0)
     return replace(
         plain,
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        # OSError: a refused connection is retried too (redis-py wraps it only after).
+        retry_on_error=[RedisConnectionError, RedisTimeoutError, OSError],
         retry=Retry(OUTAGE_BACKOFF, OUTAGE_RETRIES),
     )

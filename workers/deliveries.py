@@ -24,6 +24,7 @@ from notifier.render import render
 from notifier.sms import release_sms_budget, reserve_sms_budget
 from notifier.sms_segments import count_segments
 from workers.queue import enqueue_delivery, enqueue_start
+from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +40,18 @@ async def dispatch(ctx: dict[str, Any], event_id: str) -> int:
     notifications, and every worker should take its share of them.
     """
     db: Database = ctx["db"]
-    due = await dispatch_event(UnitOfWork(db), event_id=event_id)
+    async with writing(ctx):
+        due = await dispatch_event(UnitOfWork(db), event_id=event_id)
     for notification_id in due:
         await enqueue_start(ctx, notification_id)
     return len(due)
 
 
 async def start(ctx: dict[str, Any], notification_id: int) -> int | None:
-    delivery_id = await start_notification(UnitOfWork(ctx["db"]), notification_id=notification_id)
+    async with writing(ctx):
+        delivery_id = await start_notification(
+            UnitOfWork(ctx["db"]), notification_id=notification_id
+        )
     # None: held for quiet hours (the sweeper starts it when they end), cancelled,
     # or already started by another job.
     if delivery_id is not None:
@@ -56,7 +61,8 @@ async def start(ctx: dict[str, Any], notification_id: int) -> int | None:
 
 async def deliver(ctx: dict[str, Any], delivery_id: int) -> str:
     db: Database = ctx["db"]
-    claimed = await claim_delivery(UnitOfWork(db), delivery_id=delivery_id)
+    async with writing(ctx):
+        claimed = await claim_delivery(UnitOfWork(db), delivery_id=delivery_id)
     if claimed is None:
         return "nothing to do"
     try:
@@ -65,16 +71,17 @@ async def deliver(ctx: dict[str, Any], delivery_id: int) -> str:
         log.exception("delivery %s: channel raised", delivery_id)
         # No retry_after: the backoff table of core.delivery.lifecycle decides.
         result = SendResult(Outcome.retry, reason=f"ошибка отправки: {type(error).__name__}")
-    settled = await settle_delivery(
-        UnitOfWork(db),
-        delivery_id=delivery_id,
-        outcome=result.outcome.value,
-        provider_id=result.provider_id,
-        retry_after=result.retry_after,
-        reason=result.reason,
-        address_dead=result.address_dead,
-        parts=result.parts,
-    )
+    async with writing(ctx):
+        settled = await settle_delivery(
+            UnitOfWork(db),
+            delivery_id=delivery_id,
+            outcome=result.outcome.value,
+            provider_id=result.provider_id,
+            retry_after=result.retry_after,
+            reason=result.reason,
+            address_dead=result.address_dead,
+            parts=result.parts,
+        )
     if settled.retry_at is not None:
         await enqueue_delivery(ctx, delivery_id, claimed.delivery.attempts, at=settled.retry_at)
     if settled.fallback is not None:

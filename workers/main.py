@@ -20,6 +20,7 @@ from core.settings import Settings, load_settings
 from workers.channels import build_channels
 from workers.deliveries import deliver, dispatch, start
 from workers.relay import start_relay, stop_relay, sweep
+from workers.writes import sqlite_writer
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or load_settings()
     ctx["settings"] = settings
     ctx["db"] = Database(settings.database_url_resolved)
+    ctx["sqlite_writer"] = sqlite_writer(ctx["db"])
     ctx["channels"] = build_channels(settings, ctx["redis"])
     start_relay(ctx)
     log.info("worker started")

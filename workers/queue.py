@@ -8,7 +8,10 @@ is gone (for example when Redis lost its data).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+from arq.constants import job_key_prefix
 
 
 async def enqueue(
@@ -19,17 +22,65 @@ async def enqueue(
     return job is not None
 
 
+def dispatch_job_id(event_id: str) -> str:
+    return f"dispatch:{event_id}"
+
+
+def start_job_id(notification_id: int) -> str:
+    return f"start:{notification_id}"
+
+
+def delivery_job_id(delivery_id: int, attempts: int) -> str:
+    return f"deliver:{delivery_id}:{attempts}"
+
+
 async def enqueue_dispatch(ctx: dict[str, Any], event_id: str) -> bool:
-    return await enqueue(ctx, "dispatch", event_id, job_id=f"dispatch:{event_id}")
+    return await enqueue(ctx, "dispatch", event_id, job_id=dispatch_job_id(event_id))
 
 
 async def enqueue_start(ctx: dict[str, Any], notification_id: int) -> bool:
-    return await enqueue(ctx, "start", notification_id, job_id=f"start:{notification_id}")
+    return await enqueue(ctx, "start", notification_id, job_id=start_job_id(notification_id))
 
 
 async def enqueue_delivery(
     ctx: dict[str, Any], delivery_id: int, attempts: int, at: dt.datetime | None = None
 ) -> bool:
-    return await enqueue(
-        ctx, "deliver", delivery_id, job_id=f"deliver:{delivery_id}:{attempts}", at=at
-    )
+    job_id = delivery_job_id(delivery_id, attempts)
+    return await enqueue(ctx, "deliver", delivery_id, job_id=job_id, at=at)
+
+
+async def not_queued(ctx: dict[str, Any], job_ids: Sequence[str]) -> set[str]:
+    """The ids among `job_ids` that arq holds no job for (queued, deferred or running).
+
+    One pipelined round trip. The sweeper finds the same thousand pending rows every
+    few seconds during a broadcast; enqueueing each (a WATCH/MULTI transaction that
+    arq then refuses as a duplicate) kept a worker busy with Redis instead of sending.
+    """
+    if not job_ids:
+        return set()
+    async with ctx["redis"].pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.exists(job_key_prefix + job_id)
+        found = await pipe.execute()
+    return {job_id for job_id, exists in zip(job_ids, found, strict=True) if not exists}
+
+
+async def enqueue_missing_starts(ctx: dict[str, Any], notification_ids: Iterable[int]) -> int:
+    """Start jobs for the notifications arq holds none for; how many were queued."""
+    jobs = {start_job_id(n): n for n in notification_ids}
+    missing = await not_queued(ctx, list(jobs))
+    return sum([await enqueue_start(ctx, jobs[job_id]) for job_id in sorted(missing)])
+
+
+async def enqueue_missing_deliveries(ctx: dict[str, Any], attempts: dict[int, int]) -> int:
+    """Deliver jobs for {delivery id: attempts so far} that arq does not hold."""
+    jobs = {delivery_job_id(d, a): (d, a) for d, a in attempts.items()}
+    missing = await not_queued(ctx, list(jobs))
+    return sum([await enqueue_delivery(ctx, *jobs[job_id]) for job_id in sorted(missing)])
+
+
+async def enqueue_missing_dispatches(ctx: dict[str, Any], event_ids: Iterable[str]) -> list[str]:
+    """Dispatch jobs for the events arq holds none for; the events queued."""
+    jobs = {dispatch_job_id(e): e for e in event_ids}
+    missing = await not_queued(ctx, list(jobs))
+    return [jobs[job_id] for job_id in sorted(missing) if await enqueue_dispatch(ctx, jobs[job_id])]

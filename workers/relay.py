@@ -27,7 +27,13 @@ from core.delivery.sweep import (
 from core.models import Delivery, utcnow
 from core.settings import Settings
 from core.uow import UnitOfWork
-from workers.queue import enqueue_delivery, enqueue_dispatch, enqueue_start
+from workers.queue import (
+    enqueue_dispatch,
+    enqueue_missing_deliveries,
+    enqueue_missing_dispatches,
+    enqueue_missing_starts,
+)
+from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +49,8 @@ async def relay_once(ctx: dict[str, Any]) -> int:
     for event in events:
         await enqueue_dispatch(ctx, event.id)
     # If Redis failed above, nothing is marked and the next round tries again.
-    await mark_relayed(UnitOfWork(db), [e.id for e in events], now=utcnow())
+    async with writing(ctx):
+        await mark_relayed(UnitOfWork(db), [e.id for e in events], now=utcnow())
     return len(events)
 
 
@@ -83,26 +90,27 @@ async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
     stuck_after = dt.timedelta(seconds=settings.worker_stuck_sending_seconds)
     redispatch_after = dt.timedelta(seconds=settings.worker_redispatch_seconds)
     now = utcnow()
-    stuck = await reset_stuck_sending(UnitOfWork(db), now=now, older_than=stuck_after)
+    async with writing(ctx):
+        stuck = await reset_stuck_sending(UnitOfWork(db), now=now, older_than=stuck_after)
     async with db.session() as session:
         stale = await stale_undispatched_events(session, now=now, older_than=redispatch_after)
         due = await due_notifications(session, now=now, limit=2000)
         pending = await retryable_deliveries(session, now=now, limit=5000)
         attempts = await _attempts_of(session, pending)
-    for event in stale:
-        await enqueue_dispatch(ctx, event.id)
-    await mark_relayed(UnitOfWork(db), [e.id for e in stale], now=now)
-    for notification_id in due:
-        await enqueue_start(ctx, notification_id)
-    for delivery_id in pending:
-        await enqueue_delivery(ctx, delivery_id, attempts[delivery_id])
+    # Only those queued again restart their clock; one still held by arq (a killed
+    # worker's, until arq runs it again itself) is looked at on the next sweep.
+    redispatched = await enqueue_missing_dispatches(ctx, [e.id for e in stale])
+    async with writing(ctx):
+        await mark_relayed(UnitOfWork(db), redispatched, now=now)
     counts = {
         "stuck": len(stuck),
-        "redispatched": len(stale),
+        "redispatched": len(redispatched),
         "due": len(due),
+        "due_queued": await enqueue_missing_starts(ctx, due),
         "pending": len(pending),
+        "pending_queued": await enqueue_missing_deliveries(ctx, attempts),
     }
-    if stuck or stale:
+    if stuck or redispatched:
         log.warning("sweeper recovered work: %s", counts)
     return counts
 

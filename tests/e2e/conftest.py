@@ -10,7 +10,7 @@ own (SIGKILL, PostgreSQL) start one with `run_system` on the `redis_url` fixture
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 
 import pytest
 import pytest_asyncio
@@ -19,10 +19,19 @@ from sqlmodel import SQLModel, col
 
 from core.db import Database
 from core.models import Staff
+from notifier.ratelimit import Rate
+from notifier.standins.telegram_rules import FloodLimits
 from tests.builders import World, build_world
 from tests.e2e.families import QUICK_POLICY, set_policy
 from tests.e2e.system import System, run_system
 from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
+
+# The bot may send 300 messages a second (Telegram's paid broadcasts allow up to 1,000)
+# and the workers pace at 200, so a 1,000-family broadcast takes seconds of sending.
+# Per chat, Telegram's one message a second stays. Ten jobs at a time per worker keep
+# SQLite's single writer from being fought over by a hundred transactions.
+SHARED_ENV = {"ZVONOK_TELEGRAM_BOT_RATE": "200", "ZVONOK_WORKER_MAX_JOBS": "10"}
+SHARED_LIMITS = FloodLimits(per_bot=Rate(300, 1.0))
 
 
 async def fresh_school(db: Database) -> World:
@@ -33,7 +42,7 @@ async def fresh_school(db: Database) -> World:
     """
     world = await build_world(db)
     schools = [world.school_id, world.other_school_id]
-    async with db.session() as session:
+    async with await db.writing_session() as session:
         await session.exec(
             update(Staff)
             .where(col(Staff.school_id).in_(schools))
@@ -69,7 +78,9 @@ async def shared_system(
 ) -> AsyncIterator[System]:
     """Two workers and the stand-ins, for every delivery test of the session."""
     directory = tmp_path_factory.mktemp("system")
-    async with run_system(shared_db, shared_redis.url, directory, workers=2) as system:
+    async with run_system(
+        shared_db, shared_redis.url, directory, workers=2, env=SHARED_ENV, limits=SHARED_LIMITS
+    ) as system:
         yield system
 
 
@@ -82,10 +93,26 @@ def running_redis(shared_redis: PrivateRedis) -> PrivateRedis:
 
 
 _FAILED = pytest.StashKey[bool]()
+REPORT = "e2e_report"  # record_property(REPORT, line): shown after the run, xdist or not
+_REPORTED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _REPORTED.extend(str(value) for key, value in report.user_properties if key == REPORT)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _REPORTED:
+        terminalreporter.write_sep("-", "end-to-end delivery figures")
+        for line in _REPORTED:
+            terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     if call.when == "call" and report.failed:
         item.stash[_FAILED] = True
@@ -100,3 +127,6 @@ async def school(
     yield await fresh_school(shared_system.db)
     if request.node.stash.get(_FAILED, False):
         shared_system.report_logs()
+    # Whatever a failed test left behind must not reach the next one.
+    shared_system.telegram.emulator.failures.clear()
+    await shared_system.smtp.start()  # a no-op when it runs

@@ -1,9 +1,11 @@
 """Setting families up for end-to-end tests: contacts, choices, the school's rules.
 
 Set-up goes straight to the database (it is the test's precondition); what the test
-checks goes through the services and arrives at the stand-ins. Addresses are unique
-across a test session, so tests sharing one running system never see each other's
-messages.
+checks goes through the services and arrives at the stand-ins. The workers write to
+the same SQLite file meanwhile, so a change that reads first takes the write lock
+first (`writing_session`): a deferred transaction would fail with "database is
+locked". Addresses are unique across a test session, so tests sharing one running
+system never see each other's messages.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from core.models import (
     StudentGuardian,
     utcnow,
 )
-from tests.builders import TODAY, World, insert, update_row
+from tests.builders import TODAY, World, insert
 
 SCHOOL_TZ = ZoneInfo("Europe/Moscow")  # tests.builders' school
 _NUMBERS = itertools.count(1)
@@ -75,14 +77,13 @@ async def give_contacts(
         email=f"parent{n}@family.example" if email else None,
         phone=f"+7916{n:07d}" if phone else None,
     )
-    await update_row(
-        db,
-        Guardian,
-        guardian_id,
-        telegram_chat_id=contacts.chat_id,
-        email=contacts.email,
-        phone=contacts.phone,
-    )
+    async with await db.writing_session() as session:
+        guardian = await session.get(Guardian, guardian_id)
+        assert guardian is not None
+        guardian.telegram_chat_id = contacts.chat_id
+        guardian.email, guardian.phone = contacts.email, contacts.phone
+        session.add(guardian)
+        await session.commit()
     return contacts
 
 
@@ -134,7 +135,7 @@ async def choose(
     digest_time: dt.time | None = None,
 ) -> None:
     """Write the guardian's settings (what they would choose in the bot)."""
-    async with db.session() as session:
+    async with await db.writing_session() as session:
         query = select(GuardianSettings).where(GuardianSettings.guardian_id == guardian_id)
         row = (await session.exec(query)).first()
         row = row or GuardianSettings(school_id=school_id, guardian_id=guardian_id)
@@ -148,7 +149,7 @@ async def choose(
 
 async def set_policy(db: Database, school_id: int, **values: Any) -> None:
     """Change the school's delivery rules; times as "HH:MM:SS" (JSON, as stored)."""
-    async with db.session() as session:
+    async with await db.writing_session() as session:
         school = await session.get(School, school_id)
         assert school is not None
         stored = {k: v.isoformat() if isinstance(v, dt.time) else v for k, v in values.items()}

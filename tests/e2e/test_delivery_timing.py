@@ -149,7 +149,7 @@ async def test_quiet_hours_hold_a_mark_until_they_end_but_not_an_urgent_announce
         urgent=True,
     )
 
-    (urgent,) = await system.wait_telegram(mother.chat_id, 1, within=5)
+    (urgent,) = await system.wait_telegram(mother.chat_id, 1, within=6)
     assert "Срочно" in plain(urgent.text) and "эвакуация" in plain(urgent.text)
     await asyncio.sleep(max(0.0, (quiet_end - school_now()).total_seconds() - 0.5))
     assert len(system.telegram_to(mother.chat_id)) == 1  # the mark is still held
@@ -187,7 +187,7 @@ async def test_daily_homework_comes_as_one_digest_at_the_chosen_time(
     system, w = shared_system, school
     mother = await give_contacts(system.db, w.guardians["sokolova"], telegram=True)
     assert mother.chat_id
-    at = (school_now() + dt.timedelta(seconds=5)).replace(microsecond=0)
+    at = (school_now() + dt.timedelta(seconds=6)).replace(microsecond=0)
     await choose(
         system.db,
         w.school_id,
