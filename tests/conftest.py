@@ -18,6 +18,9 @@ from core.db import Database
 from tests.postgres import PostgresServer, find_postgres
 from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
 
+# End-to-end figures (tests/e2e/figures.py) are printed after the run, xdist or not.
+pytest_plugins = ["tests.e2e.figures"]
+
 _PG_KEY = pytest.StashKey[PostgresServer | None]()
 _PG_NOTES = pytest.StashKey[list[str]]()
 _PG_DB = pytest.StashKey[str]()

@@ -93,20 +93,6 @@ def running_redis(shared_redis: PrivateRedis) -> PrivateRedis:
 
 
 _FAILED = pytest.StashKey[bool]()
-REPORT = "e2e_report"  # record_property(REPORT, line): shown after the run, xdist or not
-_REPORTED: list[str] = []
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call":
-        _REPORTED.extend(str(value) for key, value in report.user_properties if key == REPORT)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _REPORTED:
-        terminalreporter.write_sep("-", "end-to-end delivery figures")
-        for line in _REPORTED:
-            terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(wrapper=True)

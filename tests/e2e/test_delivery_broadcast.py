@@ -13,6 +13,7 @@ import asyncio
 import collections
 import datetime as dt
 import time
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func
@@ -27,6 +28,7 @@ from core.uow import UnitOfWork
 from tests.builders import World
 from tests.e2e.conftest import SHARED_ENV
 from tests.e2e.families import give_contacts
+from tests.e2e.figures import REPORT
 from tests.e2e.system import System, wait_until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.slow]
@@ -98,7 +100,7 @@ async def announce_to_the_school(db: Database, w: World) -> None:
 
 
 async def test_a_worker_killed_mid_broadcast_loses_nothing(
-    shared_system: System, school: World
+    shared_system: System, school: World, record_property: Callable[[str, object], None]
 ) -> None:
     system, w, db = shared_system, school, shared_system.db
     for guardian_id in w.guardians.values():  # the builders' families: no address at all
@@ -122,11 +124,13 @@ async def test_a_worker_killed_mid_broadcast_loses_nothing(
     per_chat = collections.Counter(m.chat_id for m in emulator.sent if m.chat_id in chats)
     duplicates = sum(count - 1 for count in per_chat.values())
     missing = len(chats - set(per_chat))
-    print(
-        f"\nSIGKILL mid-broadcast: {FAMILIES} families, {sum(per_chat.values())} messages, "
+    figures = (
+        f"SIGKILL mid-broadcast: {FAMILIES} families, {sum(per_chat.values())} messages, "
         f"all sent {finished:.1f} s after posting; worker 1 killed at {killed_at:.1f} s "
         f"with {sent_at_kill} out and {in_flight} deliveries in flight (max_jobs "
         f"{MAX_JOBS} a worker); DUPLICATES: {duplicates}; missing: {missing}"
     )
+    print(f"\n{figures}")
+    record_property(REPORT, figures)  # in the run's summary, with pytest-xdist too
     assert missing == 0
     assert duplicates <= min(in_flight, MAX_JOBS)
