@@ -8,11 +8,18 @@ import logging
 import signal
 
 from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from redis.asyncio import Redis
 
-from bots.handlers import start
+from bots import errors
+from bots.context import ChatContext
+from bots.handlers import ROUTER_BUILDERS
 from core.db import Database
 from core.settings import Settings
 
@@ -21,17 +28,30 @@ log = logging.getLogger(__name__)
 MAX_RETRY_DELAY = 60.0
 
 
-def build_dispatcher(settings: Settings, db: Database) -> Dispatcher:
-    """Handlers get `settings` and `db` by parameter name (aiogram's injection)."""
-    dispatcher = Dispatcher(settings=settings, db=db)
-    dispatcher.include_router(start.build_router())
+def build_dispatcher(
+    settings: Settings, db: Database, redis: Redis, storage: BaseStorage | None = None
+) -> Dispatcher:
+    """Handlers get `settings`, `db` and `redis` by parameter name (aiogram's injection),
+    and `links`, `journal_up`, `lang` from `ChatContext`. Conversations (FSM) live in
+    Redis, so a restarted bot process picks them up where they were."""
+    dispatcher = Dispatcher(
+        storage=storage or RedisStorage(redis), settings=settings, db=db, redis=redis
+    )
+    dispatcher.update.outer_middleware(ChatContext(db))
+    for build_router in ROUTER_BUILDERS:
+        dispatcher.include_router(build_router())
+    dispatcher.include_router(errors.build_router())
     return dispatcher
 
 
 def build_bot(settings: Settings) -> Bot:
     assert settings.telegram_token is not None
     server = TelegramAPIServer.from_base(settings.telegram_api_url)
-    return Bot(settings.telegram_token.get_secret_value(), session=AiohttpSession(api=server))
+    return Bot(
+        settings.telegram_token.get_secret_value(),
+        session=AiohttpSession(api=server),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -87,7 +107,8 @@ async def run_bot(settings: Settings) -> None:
     """Long polling against TELEGRAM_API_URL, or idle until stopped when there is no token."""
     stop = stop_on_signals()
     db = Database(settings.database_url_resolved)
-    dispatcher = build_dispatcher(settings, db)
+    redis = Redis.from_url(settings.require_redis_url())
+    dispatcher = build_dispatcher(settings, db, redis)
     try:
         if settings.telegram_token is None:
             log.info("no ZVONOK_TELEGRAM_TOKEN: the bot is waiting for a token and does nothing")
@@ -101,5 +122,7 @@ async def run_bot(settings: Settings) -> None:
         finally:
             await bot.session.close()
     finally:
+        await dispatcher.storage.close()
+        await redis.aclose()
         await db.dispose()
         log.info("bot stopped")

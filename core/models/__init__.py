@@ -1,6 +1,12 @@
 """Every table of the journal. Importing this module registers them all."""
 
-from core.models.access import AuditEntry, InviteCode, OutboxEvent
+from core.models.access import (
+    Acknowledgement,
+    AuditEntry,
+    ContactChange,
+    InviteCode,
+    OutboxEvent,
+)
 from core.models.base import UTCDateTime, utcnow
 from core.models.delivery import (
     ChannelName,
@@ -42,11 +48,13 @@ from core.models.structure import (
 __all__ = [
     "PERIOD_MARK_VALUES",
     "AcademicYear",
+    "Acknowledgement",
     "Announcement",
     "Attendance",
     "AttendanceStatus",
     "AuditEntry",
     "ChannelName",
+    "ContactChange",
     "ContactStatus",
     "Delivery",
     "Enrollment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from core.models.base import chat_id_field, instant_field, json_field
 
@@ -70,3 +70,46 @@ class OutboxEvent(SQLModel, table=True):
     # sweeper re-relays events relayed long ago but never dispatched (Redis lost them).
     dispatched_at: datetime | None = instant_field(nullable=True, index=True)
     attempts: int = 0
+
+
+class Acknowledgement(SQLModel, table=True):
+    """A guardian's «Ознакомлен»: the digital signature a paper diary carried.
+
+    `subject` names what was read: "announcement:<id>" or
+    "week:<student id>:<monday ISO date>" for a weekly summary. Pressing twice keeps
+    the first press.
+    """
+
+    __tablename__ = "acknowledgement"
+    __table_args__ = (UniqueConstraint("guardian_id", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    guardian_id: int = Field(foreign_key="guardian.id", index=True)
+    subject: str = Field(index=True)
+    announcement_id: int | None = Field(default=None, foreign_key="announcement.id", index=True)
+    student_id: int | None = Field(default=None, foreign_key="student.id")
+    at: datetime = instant_field()
+    via: str = "telegram"  # telegram | web
+
+
+class ContactChange(SQLModel, table=True):
+    """A new email or phone a guardian gave, waiting for the code sent to it.
+
+    Nothing is sent to an address until its owner typed the code back; only the
+    code's hash is kept.
+    """
+
+    __tablename__ = "contact_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    guardian_id: int = Field(foreign_key="guardian.id", index=True)
+    channel: str  # email | sms
+    address: str
+    code_hash: str
+    created_at: datetime = instant_field()
+    expires_at: datetime = instant_field()
+    attempts: int = 0
+    confirmed_at: datetime | None = instant_field(nullable=True)
+    cancelled_at: datetime | None = instant_field(nullable=True)

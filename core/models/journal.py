@@ -107,6 +107,8 @@ class Homework(Tracked, table=True):
     # broadcast while the journal was down (then `entered_at` is the original time).
     source: str = "journal"
     entered_at: datetime | None = instant_field(nullable=True)
+    # The bot's id for a fallback entry: replaying the queue twice writes it once.
+    fallback_key: str | None = Field(default=None, unique=True)
     version: int = 1
 
 

@@ -59,10 +59,12 @@ class EmulatorControl:
         first_name: str | None = None,
         username: str | None = None,
         title: str | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         """A user's text message; returns update_id, message_id, chat_id."""
         body = {"user_id": user_id, "text": text, "chat_id": chat_id, "chat_type": chat_type}
         body |= {"first_name": first_name, "username": username, "title": title}
+        body |= {"language_code": language_code}
         return await self._post("updates/message", body)
 
     async def inject_start(self, user_id: int, payload: str = "") -> dict[str, Any]:
@@ -71,10 +73,17 @@ class EmulatorControl:
         return await self.inject_message(user_id=user_id, text=text)
 
     async def inject_callback(
-        self, *, user_id: int, message_id: int, data: str, chat_id: int | None = None
+        self,
+        *,
+        user_id: int,
+        message_id: int,
+        data: str,
+        chat_id: int | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         """A tap on an inline button; returns update_id and callback_query_id."""
         body = {"user_id": user_id, "message_id": message_id, "data": data, "chat_id": chat_id}
+        body |= {"language_code": language_code}
         return await self._post("updates/callback", body)
 
     async def inject_update(self, update: dict[str, Any]) -> int:

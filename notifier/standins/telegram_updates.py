@@ -50,6 +50,9 @@ class UpdateQueue:
         self._delivery: asyncio.Task[None] | None = None
         self._http: aiohttp.ClientSession | None = None
         self.webhook_posts = 0
+        # Every update below this id has been confirmed by a getUpdates offset: a bot
+        # that handles updates one at a time has finished with them.
+        self.confirmed_below = 1
 
     def _notify(self) -> None:
         self._changed.set()
@@ -62,6 +65,17 @@ class UpdateQueue:
         self._notify()
         return update_id
 
+    async def wait_confirmed(self, update_id: int, within: float) -> bool:
+        """Wait until the bot confirmed `update_id` (asked for updates after it)."""
+        deadline = time.monotonic() + within
+        while self.confirmed_below <= update_id:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left)
+        return True
+
     @property
     def pending_count(self) -> int:
         return len(self._pending)
@@ -73,6 +87,9 @@ class UpdateQueue:
             self._pending = self._pending[offset:]
         else:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
+            if offset > self.confirmed_below:
+                self.confirmed_below = offset
+                self._notify()
 
     def _wanted(self, update: dict[str, Any], allowed: list[str]) -> bool:
         kind = update_type(update)

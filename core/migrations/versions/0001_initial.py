@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 04:40:04.655674
+Create Date: 2026-11-23 06:53:23.969709
 """
 
 from collections.abc import Sequence
@@ -150,6 +150,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('subject', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_subject_school_id'), ['school_id'], unique=False)
+
+    op.create_table('contact_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('guardian_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('address', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('expires_at', UTCDateTime(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('confirmed_at', UTCDateTime(), nullable=True),
+    sa.Column('cancelled_at', UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_contact_change_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_contact_change_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_change'))
+    )
+    with op.batch_alter_table('contact_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_change_guardian_id'), ['guardian_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contact_change_school_id'), ['school_id'], unique=False)
 
     op.create_table('contact_status',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -434,6 +454,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_period_mark_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_period_mark_student_id'), ['student_id'], unique=False)
 
+    op.create_table('acknowledgement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('guardian_id', sa.Integer(), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('announcement_id', sa.Integer(), nullable=True),
+    sa.Column('student_id', sa.Integer(), nullable=True),
+    sa.Column('at', UTCDateTime(), nullable=False),
+    sa.Column('via', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.ForeignKeyConstraint(['announcement_id'], ['announcement.id'], name=op.f('fk_acknowledgement_announcement_id_announcement')),
+    sa.ForeignKeyConstraint(['guardian_id'], ['guardian.id'], name=op.f('fk_acknowledgement_guardian_id_guardian')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_acknowledgement_school_id_school')),
+    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_acknowledgement_student_id_student')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_acknowledgement')),
+    sa.UniqueConstraint('guardian_id', 'subject', name=op.f('uq_acknowledgement_guardian_id_subject'))
+    )
+    with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_acknowledgement_announcement_id'), ['announcement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_acknowledgement_guardian_id'), ['guardian_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_acknowledgement_school_id'), ['school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_acknowledgement_subject'), ['subject'], unique=False)
+
     op.create_table('group_membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -597,13 +639,15 @@ def upgrade() -> None:
     sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('entered_at', UTCDateTime(), nullable=True),
+    sa.Column('fallback_key', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_homework_created_by_staff')),
     sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_homework_deleted_by_staff')),
     sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_homework_lesson_id_lesson')),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_homework_school_id_school')),
     sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], name=op.f('fk_homework_updated_by_staff')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_homework'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_homework')),
+    sa.UniqueConstraint('fallback_key', name=op.f('uq_homework_fallback_key'))
     )
     with op.batch_alter_table('homework', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_homework_lesson_id'), ['lesson_id'], unique=False)
@@ -745,6 +789,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_group_membership_group_id'))
 
     op.drop_table('group_membership')
+    with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_subject'))
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_school_id'))
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_guardian_id'))
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_announcement_id'))
+
+    op.drop_table('acknowledgement')
     with op.batch_alter_table('period_mark', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_period_mark_student_id'))
         batch_op.drop_index(batch_op.f('ix_period_mark_school_id'))
@@ -822,6 +873,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contact_status_guardian_id'))
 
     op.drop_table('contact_status')
+    with op.batch_alter_table('contact_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_change_school_id'))
+        batch_op.drop_index(batch_op.f('ix_contact_change_guardian_id'))
+
+    op.drop_table('contact_change')
     with op.batch_alter_table('subject', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_subject_school_id'))
 

@@ -1,0 +1,11 @@
+"""The harness itself: the real polling loop answers, and a group hears nothing personal."""
+
+from __future__ import annotations
+
+from tests.bot.harness import BotUnderTest
+
+
+async def test_start_without_code_is_answered(bot_system: BotUnderTest) -> None:
+    answers = await bot_system.person(5001).send("/start")
+    assert len(answers) == 1
+    assert "код" in answers[0].text
