@@ -82,7 +82,7 @@ async def figures(
         "workers": args.workers,
         "limit_per_s": args.limit,
         "emulator_tolerance": args.tolerance,
-        "headroom": args.headroom if args.headroom is not None else "default (0.1)",
+        "headroom": args.headroom if args.headroom is not None else "default (0.03)",
         "sent_in_time": sent_count,
         "sent": len(sent),
         "distinct_chats": len({m.chat_id for m in sent}),

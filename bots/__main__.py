@@ -9,6 +9,7 @@ import sys
 from aiogram.exceptions import TelegramUnauthorizedError
 
 from bots.app import run_bot
+from bots.webhook import WebhookListenError
 from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 
@@ -24,6 +25,9 @@ def main() -> int:
         asyncio.run(run_bot(settings))
     except TelegramUnauthorizedError:
         logging.getLogger("bots").error("Telegram refused ZVONOK_TELEGRAM_TOKEN: check the token")
+        return 2
+    except WebhookListenError as error:
+        logging.getLogger("bots").error("%s", error)
         return 2
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 
@@ -12,20 +13,34 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
 from bots import errors
+from bots.commands import set_commands
 from bots.context import ChatContext
 from bots.handlers import ROUTER_BUILDERS
+from bots.pacing import PacedSends
+from bots.webhook import serve_webhook
 from core.db import Database
 from core.settings import Settings
+from notifier.ratelimit import RateLimiter, TelegramRates
 
 log = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = 60.0
+
+
+# An unanswered question (a consent, a homework draft) is forgotten after a day: the
+# plain invite code it may hold does not stay in Redis for good.
+FSM_TTL = dt.timedelta(days=1)
 
 
 def build_dispatcher(
@@ -35,7 +50,10 @@ def build_dispatcher(
     and `links`, `journal_up`, `lang` from `ChatContext`. Conversations (FSM) live in
     Redis, so a restarted bot process picks them up where they were."""
     dispatcher = Dispatcher(
-        storage=storage or RedisStorage(redis), settings=settings, db=db, redis=redis
+        storage=storage or RedisStorage(redis, state_ttl=FSM_TTL, data_ttl=FSM_TTL),
+        settings=settings,
+        db=db,
+        redis=redis,
     )
     dispatcher.update.outer_middleware(ChatContext(db))
     for build_router in ROUTER_BUILDERS:
@@ -44,14 +62,19 @@ def build_dispatcher(
     return dispatcher
 
 
-def build_bot(settings: Settings) -> Bot:
+def build_bot(settings: Settings, redis: Redis) -> Bot:
+    """A Bot whose sends share the delivery workers' per-chat and per-bot budget
+    (`bots.pacing`): a parent's quick second tap waits for its answer instead of
+    losing it to a 429."""
     assert settings.telegram_token is not None
     server = TelegramAPIServer.from_base(settings.telegram_api_url)
-    return Bot(
+    bot = Bot(
         settings.telegram_token.get_secret_value(),
         session=AiohttpSession(api=server),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    bot.session.middleware(PacedSends(RateLimiter(redis), TelegramRates.from_settings(settings)))
+    return bot
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -103,9 +126,38 @@ async def poll_until_stopped(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Eve
         await polling
 
 
-async def run_bot(settings: Settings) -> None:
-    """Long polling against TELEGRAM_API_URL, or idle until stopped when there is no token."""
-    stop = stop_on_signals()
+async def publish_commands(bot: Bot) -> None:
+    """The command menu beside the input field; the bot works without it, so a refusal
+    is logged and start-up goes on."""
+    try:
+        await set_commands(bot)
+    except TelegramAPIError as error:
+        log.warning("could not set the command menu: %s", error)
+
+
+async def remove_webhook(bot: Bot) -> None:
+    """Polling needs no webhook: Telegram refuses getUpdates (409) while one is set."""
+    info = await bot.get_webhook_info()
+    if info.url:
+        log.warning("a webhook was set (%s): removing it to poll instead", info.url)
+        await bot.delete_webhook()
+
+
+async def receive_updates(
+    dispatcher: Dispatcher, bot: Bot, settings: Settings, stop: asyncio.Event
+) -> None:
+    """By webhook when ZVONOK_TELEGRAM_WEBHOOK_URL is set, otherwise by long polling."""
+    if settings.telegram_webhook_url is not None:
+        await serve_webhook(dispatcher, bot, settings, stop)
+        return
+    await remove_webhook(bot)
+    await poll_until_stopped(dispatcher, bot, stop)
+
+
+async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Updates from TELEGRAM_API_URL (polled, or posted to the webhook) until `stop` is
+    set (by SIGINT or SIGTERM when not given); idle when there is no token."""
+    stop = stop or stop_on_signals()
     db = Database(settings.database_url_resolved)
     redis = Redis.from_url(settings.require_redis_url())
     dispatcher = build_dispatcher(settings, db, redis)
@@ -114,11 +166,12 @@ async def run_bot(settings: Settings) -> None:
             log.info("no ZVONOK_TELEGRAM_TOKEN: the bot is waiting for a token and does nothing")
             await stop.wait()
             return
-        bot = build_bot(settings)
+        bot = build_bot(settings, redis)
         try:
             log.info("bot using the API at %s", settings.telegram_api_url)
             if await wait_for_telegram(bot, stop):
-                await poll_until_stopped(dispatcher, bot, stop)
+                await publish_commands(bot)
+                await receive_updates(dispatcher, bot, settings, stop)
         finally:
             await bot.session.close()
     finally:

@@ -39,9 +39,7 @@ class ChatContext(BaseMiddleware):
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def __call__(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         chat: Chat | None = data.get("event_chat")
         user: User | None = data.get("event_from_user")
         links: ChatLinks | None = None

@@ -4,6 +4,7 @@ rest is logged without personal data and answered with an apology."""
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import traceback
 
@@ -58,7 +59,8 @@ async def _reply(event: ErrorEvent, text: str) -> None:
         if query is not None:
             await query.answer(text[:200], show_alert=True)
         elif target is not None:
-            await target.answer(text)
+            # Plain text in an HTML chat: a refusal may quote what the parent typed.
+            await target.answer(html.escape(text, quote=False))
 
 
 async def on_error(event: ErrorEvent, lang: str | None = None) -> bool:

@@ -39,6 +39,12 @@ class AccountLocked(Forbidden):
     key = "account_locked"
 
 
+class LoginBlocked(Forbidden):
+    """Too many failed sign-ins with this login: it is closed for a while."""
+
+    key = "login_blocked"
+
+
 class RuleViolation(ZvonokError):
     """The input breaks a rule of the journal (a mark of 7, a lesson on a holiday...)."""
 

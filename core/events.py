@@ -110,6 +110,8 @@ class HomeworkSet(Event):
     # Empty: the whole class (or group); otherwise only these students.
     student_ids: tuple[int, ...]
     source: str
+    # A fallback entry's guardians who got the bot's broadcast already: not told again.
+    notified_guardian_ids: tuple[int, ...] = ()
 
 
 class HomeworkChanged(Event):

@@ -51,6 +51,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Опоздание указывается в минутах (от 1 до {limit}) и только с отметкой «оп»."
         ),
         "homework_due_before_lesson": "Срок сдачи {due} раньше самого урока ({date}).",
+        "no_next_lesson": (
+            "В журнале нет урока «{subject}» в {klass} {date} или позже: сначала запишите урок."
+        ),
         "bad_remark_kind": (
             "Неизвестный вид записи «{value}»: возможны замечание, благодарность "
             "или обращение к родителям."
@@ -75,6 +78,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "roles_required": "Укажите хотя бы одну роль: {allowed}.",
         "password_too_short": "Пароль слишком короткий: нужно не меньше {min} символов.",
         "wrong_current_password": "Текущий пароль указан неверно.",
+        "login_blocked": (
+            "Слишком много неудачных попыток входа: вход с этим логином закрыт до {until}. "
+            "Если пароль забыт, обратитесь к администратору школы."
+        ),
+        "password_too_common": "Этот пароль слишком распространён: придумайте другой.",
+        "password_too_uniform": "В пароле должно быть не меньше {min} разных символов.",
+        "password_contains_login": "Пароль не должен содержать логин.",
+        "token_name_too_long": "Название токена — не длиннее {max} символов.",
+        "token_already_revoked": "Токен «{name}» уже отозван.",
         "school_required": "Укажите школу, в которой создаётся учётная запись.",
         "breach_self": (
             "О нарушении доступа к своей учётной записи сообщите другому администратору "
@@ -121,6 +133,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_consent_source": (
             "Способ получения согласия «{source}» здесь не подходит: возможны {allowed}."
         ),
+        # Reading a diary (core/reading).
+        "not_your_child": "Недостаточно прав: это не ваш ребёнок.",
+        "diary_readers_only": (
+            "Дневник ученика читают его законные представители и учителя школы."
+        ),
+        # A guardian's own settings, contact changes and acknowledgements.
+        "guardian_unknown": (
+            "Настройки доступны после подписки по коду приглашения от классного руководителя."
+        ),
+        "bad_topic": "Неизвестный вид сообщений «{value}»: возможны {allowed}.",
+        "bad_mode": "Неизвестный режим «{value}»: возможны {allowed}.",
+        "bad_channel": "Неизвестный канал «{value}»: возможны {allowed}.",
+        "channels_required": "Укажите хотя бы один канал связи.",
+        "duplicate_channel": "Канал «{value}» указан дважды.",
+        "channel_without_address": (
+            "{channel} не может быть первым каналом: для него не указан адрес. "
+            "Сначала добавьте его в разделе «Контакты»."
+        ),
+        "bad_time": "Время «{value}» не распознано: напишите, например, 18:30.",
+        "bad_quiet_hours": (
+            "Тихие часы «{value}» не распознаны: напишите, например, 21:00–07:30, "
+            "или «нет», чтобы обходиться без них."
+        ),
+        "quiet_hours_empty": (
+            "Начало и конец тихих часов совпадают. Чтобы обходиться без них, "
+            "выберите «Без тихих часов»."
+        ),
+        "bad_contact_channel": "Подтвердить можно адрес электронной почты или телефон для SMS.",
+        "contact_unchanged": "Этот адрес уже указан у вас.",
+        "contact_too_many": "Слишком много запросов кода за сутки. Попробуйте завтра.",
+        "contact_no_pending": "Нет адреса, ожидающего подтверждения. Начните изменение заново.",
+        "contact_code_wrong": "Код неверный. Осталось попыток: {left}.",
+        "contact_code_locked": "Слишком много неверных попыток. Запросите новый код.",
+        "contact_code_expired": "Срок действия кода истёк. Запросите новый код.",
+        "ack_refused": "Эта отметка вам недоступна.",
+        "ack_reader_forbidden": (
+            "Отметки об ознакомлении видят классный руководитель, автор объявления "
+            "и администрация школы."
+        ),
         "bad_value": "Недопустимое значение: {reason}.",
     },
     "en": {
@@ -162,6 +213,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Lateness is given in minutes (1 to {limit}) and only with the «оп» mark."
         ),
         "homework_due_before_lesson": "Due date {due} is before the lesson itself ({date}).",
+        "no_next_lesson": (
+            "The journal has no {subject} lesson in {klass} on {date} or later: "
+            "record the lesson first."
+        ),
         "bad_remark_kind": "Unknown note kind “{value}”: remark, praise or appeal to parents.",
         "not_teacher_of_class": "You neither teach in {klass} nor are its class teacher.",
         "not_class_teacher": "Announcements for {klass} are posted by its class teacher or the school administration.",
@@ -180,6 +235,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "roles_required": "Give at least one role: {allowed}.",
         "password_too_short": "The password is too short: at least {min} characters.",
         "wrong_current_password": "The current password is wrong.",
+        "login_blocked": (
+            "Too many failed sign-ins: this login is closed until {until}. "
+            "If you forgot the password, ask the school administrator."
+        ),
+        "password_too_common": "This password is too common: choose another one.",
+        "password_too_uniform": "The password needs at least {min} different characters.",
+        "password_contains_login": "The password must not contain the login.",
+        "token_name_too_long": "A token name is at most {max} characters.",
+        "token_already_revoked": "Token “{name}” is already revoked.",
         "school_required": "Say which school the account belongs to.",
         "breach_self": (
             "Report a breach of your own account to another administrator or the deputy director."
@@ -222,6 +286,42 @@ MESSAGES: dict[str, dict[str, str]] = {
             "To get messages about your child, please consent to the processing of personal data."
         ),
         "bad_consent_source": "Consent source “{source}” does not fit here: use {allowed}.",
+        # Reading a diary (core/reading).
+        "not_your_child": "Not allowed: this is not your child.",
+        "diary_readers_only": "A student's diary is read by their guardians and the school's teachers.",
+        # A guardian's own settings, contact changes and acknowledgements.
+        "guardian_unknown": (
+            "Settings are available once you subscribe with an invite code from the class teacher."
+        ),
+        "bad_topic": "Unknown kind of message “{value}”: use {allowed}.",
+        "bad_mode": "Unknown mode “{value}”: use {allowed}.",
+        "bad_channel": "Unknown channel “{value}”: use {allowed}.",
+        "channels_required": "Give at least one channel.",
+        "duplicate_channel": "Channel “{value}” is given twice.",
+        "channel_without_address": (
+            "{channel} cannot be the first channel: there is no address for it. "
+            "Add one under “Contacts” first."
+        ),
+        "bad_time": "Time “{value}” not recognised: write it like 18:30.",
+        "bad_quiet_hours": (
+            "Quiet hours “{value}” not recognised: write them like 21:00–07:30, "
+            "or “none” to have none."
+        ),
+        "quiet_hours_empty": (
+            "Quiet hours start and end at the same time. To have none, choose “No quiet hours”."
+        ),
+        "bad_contact_channel": "Only an e-mail address or a phone number for SMS can be confirmed.",
+        "contact_unchanged": "You already have this address.",
+        "contact_too_many": "Too many code requests today. Please try again tomorrow.",
+        "contact_no_pending": "No address is waiting for confirmation. Please start again.",
+        "contact_code_wrong": "Wrong code. Attempts left: {left}.",
+        "contact_code_locked": "Too many wrong attempts. Please ask for a new code.",
+        "contact_code_expired": "The code has expired. Please ask for a new code.",
+        "ack_refused": "This acknowledgement is not available to you.",
+        "ack_reader_forbidden": (
+            "Acknowledgements are seen by the class teacher, the announcement's author "
+            "and the school administration."
+        ),
         "bad_value": "Invalid value: {reason}.",
     },
 }

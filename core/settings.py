@@ -8,8 +8,10 @@ Core services never read the environment; they receive what they need
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,6 +21,7 @@ from core.security import hook_token
 
 DEV_SECRET_PLACEHOLDER = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in production)
 MIN_SECRET_LENGTH = 32
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _PLACEHOLDERS = {DEV_SECRET_PLACEHOLDER, "", "changeme", "change-me", "secret", "please-change-me"}
 
 
@@ -50,9 +53,16 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     # Pacing of Telegram sends (notifier.ratelimit.TelegramRates): messages a second per
-    # bot, and how far below that to stay (0.1: intervals 10% longer than the limit's).
+    # bot, and how far below that to stay (0.03: intervals 3% longer than the limit's).
     telegram_bot_rate: int = Field(default=30, ge=1)
-    telegram_rate_headroom: float = Field(default=0.1, ge=0, le=1)
+    telegram_rate_headroom: float = Field(default=0.03, ge=0, le=1)
+    # Webhook mode (unset: long polling). Telegram POSTs updates to the public URL with
+    # the secret in `X-Telegram-Bot-Api-Secret-Token`; the bot's own server listens on
+    # host:port at the URL's path, behind the proxy that terminates TLS.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_host: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8090, ge=1, le=65535)
 
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -84,7 +94,15 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("database_url", "redis_url", "sms_provider", "smtp_host", mode="before")
+    @field_validator(
+        "database_url",
+        "redis_url",
+        "sms_provider",
+        "smtp_host",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `ZVONOK_REDIS_URL=` in a .env file means "not set", not "an empty URL".
@@ -101,6 +119,34 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's own rule for setWebhook's secret_token.
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _check_webhook(self) -> Settings:
+        url = self.telegram_webhook_url
+        if url is None:
+            return self
+        parts = urlsplit(url)
+        plain_http_ok = self.env == "development" and parts.scheme == "http"
+        if not parts.hostname or not (parts.scheme == "https" or plain_http_ok):
+            raise ValueError(
+                "ZVONOK_TELEGRAM_WEBHOOK_URL must be a public https:// URL "
+                "(http:// only with ZVONOK_ENV=development, for a local emulator)"
+            )
+        if self.telegram_webhook_secret is None:
+            raise ValueError(
+                "ZVONOK_TELEGRAM_WEBHOOK_SECRET must be set when ZVONOK_TELEGRAM_WEBHOOK_URL is: "
+                "without it anyone who finds the URL can post updates as any user "
+                '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        return self
 
     @model_validator(mode="after")
     def _stuck_sending_outlasts_a_job(self) -> Settings:

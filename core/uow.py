@@ -122,7 +122,8 @@ class UnitOfWork:
 
 # Columns whose values never enter the audit log (it is read far more widely than
 # the staff table). A short fingerprint still shows that a password was changed.
-SECRET_COLUMNS = frozenset({"password_hash"})
+# A contact change's 6-digit code hash is brute-forced in seconds: masked too.
+SECRET_COLUMNS = frozenset({"password_hash", "code_hash"})
 
 
 def snapshot(row: SQLModel) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from core.settings import Settings
+
 # KEYS: one sorted set per limit; ARGV: each key's minimum spacing in microseconds.
 # Returns how many microseconds from now the reserved moment is.
 _RESERVE = """
@@ -97,14 +99,22 @@ class TelegramRates:
     Telegram counts requests as they *arrive*. Requests leaving exactly on schedule arrive
     with network jitter, so some bunch up: measured against the emulator, 30 sends spaced
     1/30 s apart arrived within 0.96 s. `headroom` stretches every interval by that
-    fraction (10%: 27 a second per bot, one per 1.1 s per chat) so jitter never adds up
-    to a 429.
+    fraction (3%: 29.1 a second per bot, one per 1.03 s per chat) so jitter never adds
+    up to a 429; `RateLimiter.wait` keeps a late sender from bunching with the next.
     """
 
     per_bot: Rate = Rate(30, 1.0)
     per_chat: Rate = Rate(1, 1.0)
     per_group: Rate = Rate(20, 60.0)
-    headroom: float = 0.1
+    headroom: float = 0.03
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TelegramRates:
+        """The pacing every Zvonok process sending through one bot agrees on."""
+        return cls(
+            per_bot=Rate(settings.telegram_bot_rate, 1.0),
+            headroom=settings.telegram_rate_headroom,
+        )
 
     def _paced(self, rate: Rate) -> Rate:
         return Rate(rate.limit, rate.period * (1 + self.headroom))
@@ -116,6 +126,10 @@ class TelegramRates:
             Limit(f"tg:{bot_id}", self._paced(self.per_bot)),
             Limit(f"tg:{bot_id}:{chat_id}", self._paced(chat_rate)),
         )
+
+
+# How often one send may give up a moment it woke too late for (see RateLimiter.wait).
+MAX_REBOOKINGS = 3
 
 
 class RateLimiter:
@@ -140,8 +154,23 @@ class RateLimiter:
         return int(waited_us) / 1_000_000
 
     async def wait(self, *limits: Limit) -> float:
-        """Acquire and sleep until the reserved moment; return the seconds slept."""
-        delay = await self.acquire(*limits)
-        if delay > 0:
+        """Acquire and sleep until the reserved moment; return the seconds slept.
+
+        A sender woken late (the event loop stalled, the CPU was busy elsewhere) would
+        send next to the senders of the moments after its own, a burst the server sees
+        as flooding. One woken more than the tightest interval late gives its moment
+        up and reserves the next free one (at most `MAX_REBOOKINGS` times).
+        """
+        loop = asyncio.get_running_loop()
+        slack = min(limit.rate.interval_us for limit in limits) / 1_000_000 if limits else 0.0
+        slept = 0.0
+        for _ in range(MAX_REBOOKINGS + 1):
+            delay = await self.acquire(*limits)
+            if delay <= 0:
+                return slept
+            due = loop.time() + delay
             await asyncio.sleep(delay)
-        return delay
+            slept += delay
+            if loop.time() - due <= slack:
+                return slept
+        return slept

@@ -14,7 +14,7 @@ BIN = Path(sys.executable).parent
 CHECKS = {
     "ruff check": [str(BIN / "ruff"), "check", "."],
     "ruff format": [str(BIN / "ruff"), "format", "--check", "."],
-    "mypy": [str(BIN / "mypy"), "core", "notifier", "workers"],
+    "mypy": [str(BIN / "mypy"), "core", "notifier", "workers", "webapp"],
     "import-linter": [str(BIN / "lint-imports"), "--no-cache"],
 }
 

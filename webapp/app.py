@@ -1,50 +1,119 @@
-"""The web app: built by `create_app()` (uvicorn's `--factory`), dependencies in its lifespan."""
+"""The web app: built by `create_app()` (uvicorn's `--factory`), dependencies in its lifespan.
+
+How the web app is put together (read docs/webapp.md for the longer guide):
+
+- **State.** `create_app(settings, database, clock)` keeps a `WebState` (settings, the
+  database, the clock) on `app.state.web`. Handlers make one unit of work per core
+  call: `uow(request)` to write, `reading_uow(request)` to only read
+  (webapp/state.py). Tests pass a database and a clock; nothing reads the machine's
+  time behind the clock's back.
+- **Who.** Pages take `viewer: PageViewer` (redirect to /login without a session),
+  API endpoints `viewer: ApiViewer` (401 JSON without a bearer token). A `Viewer`
+  has `.actor` (a core StaffActor), `.staff` (the row), `.lang`, `.csrf_token`
+  (webapp/auth.py). What the viewer may do is decided by the core service the
+  handler calls (core/permissions.py), never in the handler.
+- **Pages.** Each module under webapp/pages has `router = page_router()`: every
+  POST/PUT/PATCH/DELETE on it needs the CSRF token (a hidden `csrf_token` field, or
+  the `X-CSRF-Token` header htmx sends from <body hx-headers>), else 403 before the
+  handler runs (webapp/csrf.py). Render with `render(request, "x.html", viewer=...)`:
+  templates extend `base.html` and write texts as `{{ t("key") }}` from
+  webapp/texts.py (Russian and English). After a form POST, redirect (303) or
+  re-render the form with the error; for htmx, render a fragment template.
+- **Errors.** Let core's errors propagate: webapp/errors.py turns them into 404 /
+  403 / 429 / 422 with `error.message(lang)`, as a page, an htmx fragment, or
+  `{"error": {"code", "message"}}` for /api. Catch them only to re-show a form.
+- **API.** webapp/api/v1.py: pydantic response models, so /openapi.json documents
+  every endpoint. No Swagger UI (it would load from a CDN).
+- **Static files** are served from webapp/static (htmx vendored there, no CDN).
+- **Navigation** by role: webapp/nav.py `SECTIONS`.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import func
-from sqlmodel import select
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.db import Database
 from core.health import check_database
 from core.logs import configure_logging
-from core.models import School
+from core.models import utcnow
 from core.settings import Settings, load_settings
 from webapp import hooks
+from webapp.api import v1
+from webapp.errors import install_error_handlers
+from webapp.pages import access, today, tokens
+from webapp.state import Clock, WebState
 
 log = logging.getLogger(__name__)
 
-_INDEX = """<!doctype html>
-<html lang="ru">
-<head><meta charset="utf-8"><title>Звонок — электронный журнал</title></head>
-<body>
-<h1>Звонок — электронный журнал</h1>
-<p>Сервер работает. Страницы журнала появятся вместе с веб-интерфейсом.</p>
-<p>Школ в базе: {schools}.</p>
-<p><a href="/healthz">Проверка состояния</a></p>
-</body>
-</html>
-"""
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Pages hold children's personal data and open on shared school computers: nothing
+# is cached, nothing is framed by another site, scripts and styles come from us only.
+_PAGE_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+        b"form-action 'self'; base-uri 'self'",
+    ),
+]
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+class SecurityHeaders:
+    """Adds `_PAGE_HEADERS` to every response but static files (a plain ASGI middleware:
+    no per-request task, unlike BaseHTTPMiddleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in _PAGE_HEADERS if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
     """The FastAPI application; settings and the database are built at start-up unless given.
 
     A given `database` is used from the start (no lifespan needed, as under
-    httpx.ASGITransport) and left open: whoever made it disposes of it.
+    httpx.ASGITransport) and left open: whoever made it disposes of it. `clock`
+    (tests) is the time every unit of work sees; the real time by default.
     """
+
+    def build_state(app: FastAPI, config: Settings, db: Database) -> None:
+        app.state.settings, app.state.db = config, db  # webapp/hooks.py reads these
+        app.state.web = WebState(config, db, clock or utcnow)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings or load_settings()
+        if database is None:
+            config = settings or load_settings()
+            build_state(app, config, Database(config.database_url_resolved))
         configure_logging(app.state.settings.log_level)
-        app.state.db = database or Database(app.state.settings.database_url_resolved)
         log.info("web app started (env=%s)", app.state.settings.env)
         try:
             yield
@@ -52,13 +121,25 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             if database is None:
                 await app.state.db.dispose()
 
-    app = FastAPI(title="Zvonok", lifespan=lifespan)
+    app = FastAPI(
+        title="Zvonok",
+        summary="The school journal's API: staff authenticate with personal API tokens.",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     if database is not None:
-        app.state.db = database
-        app.state.settings = settings or load_settings()
-    app.add_api_route("/healthz", healthz, methods=["GET"])
-    app.add_api_route("/", index, methods=["GET"], response_class=HTMLResponse)
-    app.include_router(hooks.router)
+        build_state(app, settings or load_settings(), database)
+    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in (access.router, tokens.router, today.router):
+        app.include_router(router)
+    app.include_router(v1.router)
+    app.include_router(hooks.router, include_in_schema=False)
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -70,10 +151,3 @@ async def healthz(request: Request) -> JSONResponse:
         log.warning("health check failed: %s", error)
         return JSONResponse({"status": "error", "database": str(error)}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
-
-
-async def index(request: Request) -> HTMLResponse:
-    db: Database = request.app.state.db
-    async with db.session() as session:
-        schools = (await session.exec(select(func.count()).select_from(School))).one()
-    return HTMLResponse(_INDEX.format(schools=int(schools)))

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from core.settings import Settings
 from notifier.base import Channel
 from notifier.email import EmailChannel, EmailConfig
-from notifier.ratelimit import Rate, RateLimiter, TelegramRates
+from notifier.ratelimit import RateLimiter, TelegramRates
 from notifier.sms import SmsChannel, SmsConfig
 from notifier.telegram import TelegramChannel
 
@@ -26,9 +26,7 @@ def _telegram(settings: Settings, redis: Redis) -> Channel | None:
     token = secret(settings.telegram_token)
     if not token:
         return None
-    rates = TelegramRates(
-        per_bot=Rate(settings.telegram_bot_rate, 1.0), headroom=settings.telegram_rate_headroom
-    )
+    rates = TelegramRates.from_settings(settings)
     return TelegramChannel(
         token, limiter=RateLimiter(redis), api_url=settings.telegram_api_url, rates=rates
     )

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from core.db import Database
 from core.delivery.dispatch import dispatch_event
-from core.delivery.lifecycle import Claimed, claim_delivery, settle_delivery, start_notification
+from core.delivery.lifecycle import Claimed, claim_delivery, settle_delivery, start_and_claim
 from core.models import School
 from core.policy import policy_of
 from core.uow import UnitOfWork
@@ -47,24 +47,29 @@ async def dispatch(ctx: dict[str, Any], event_id: str) -> int:
     return len(due)
 
 
-async def start(ctx: dict[str, Any], notification_id: int) -> int | None:
+async def start(ctx: dict[str, Any], notification_id: int) -> str:
+    """Start a due notification and send its first delivery in the same job."""
     async with writing(ctx):
-        delivery_id = await start_notification(
-            UnitOfWork(ctx["db"]), notification_id=notification_id
-        )
+        claimed = await start_and_claim(UnitOfWork(ctx["db"]), notification_id=notification_id)
     # None: held for quiet hours (the sweeper starts it when they end), cancelled,
     # or already started by another job.
-    if delivery_id is not None:
-        await enqueue_delivery(ctx, delivery_id, attempts=0)
-    return delivery_id
+    if claimed is None:
+        return "nothing to do"
+    return await _send_and_settle(ctx, claimed)
 
 
 async def deliver(ctx: dict[str, Any], delivery_id: int) -> str:
-    db: Database = ctx["db"]
+    """Send a pending delivery: a retry, a fallback to the next channel, a swept one."""
     async with writing(ctx):
-        claimed = await claim_delivery(UnitOfWork(db), delivery_id=delivery_id)
+        claimed = await claim_delivery(UnitOfWork(ctx["db"]), delivery_id=delivery_id)
     if claimed is None:
         return "nothing to do"
+    return await _send_and_settle(ctx, claimed)
+
+
+async def _send_and_settle(ctx: dict[str, Any], claimed: Claimed) -> str:
+    db: Database = ctx["db"]
+    delivery_id = claimed.delivery.id or 0
     try:
         result = await _send(ctx, claimed)
     except Exception as error:  # a channel bug must not leave the delivery "sending"

@@ -20,6 +20,7 @@ from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
 from core.settings import Settings, load_settings
 from workers.channels import build_channels
 from workers.deliveries import deliver, dispatch, start
+from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
 from workers.writes import sqlite_writer
 
@@ -79,6 +80,7 @@ def crons(sweep_every: int, timeout: int) -> list[CronJob]:
             run_at_startup=True,
             timeout=min(SWEEP_TIMEOUT_SECONDS, timeout),
         ),
+        *fallback_crons(timeout),
     ]
 
 

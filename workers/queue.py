@@ -13,7 +13,6 @@ from typing import Any
 
 from arq.constants import job_key_prefix
 
-
 # How far ahead of the queue's other jobs a due delivery is placed. arq runs the
 # lowest score first and scores a job by its due time; a broadcast queues thousands
 # of start jobs at once, and the deliveries they create would otherwise wait behind

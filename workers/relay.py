@@ -27,6 +27,7 @@ from core.delivery.sweep import (
 from core.models import Delivery, utcnow
 from core.settings import Settings
 from core.uow import UnitOfWork
+from workers.fallback import note_roster_events
 from workers.queue import (
     enqueue_dispatch,
     enqueue_missing_deliveries,
@@ -48,6 +49,7 @@ async def relay_once(ctx: dict[str, Any]) -> int:
         events = await unrelayed_events(session, limit=RELAY_BATCH)
     for event in events:
         await enqueue_dispatch(ctx, event.id)
+    await note_roster_events(ctx, events)  # the bot's roster snapshot follows the roster
     # If Redis failed above, nothing is marked and the next round tries again.
     async with writing(ctx):
         await mark_relayed(UnitOfWork(db), [e.id for e in events], now=utcnow())

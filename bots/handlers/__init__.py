@@ -10,8 +10,24 @@ from collections.abc import Callable
 
 from aiogram import Router
 
-from bots.handlers import start
+from bots.handlers import (
+    acknowledge,
+    fallthrough,
+    homework,
+    reading,
+    settings,
+    start,
+    stop,
+    summary,
+)
 
 ROUTER_BUILDERS: list[Callable[[], Router]] = [
     start.build_router,
+    stop.build_router,
+    reading.build_router,
+    summary.build_router,
+    settings.build_router,
+    acknowledge.build_router,
+    homework.build_router,
+    fallthrough.build_router,  # the catch-all: keep it last
 ]

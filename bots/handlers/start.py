@@ -1,21 +1,224 @@
-"""/start: a greeting until subscription by invite code arrives."""
+"""/start and /help: subscribing with an invite code, consent first (seed 003 §4.8).
+
+`t.me/<bot>?start=<code>` arrives as `/start <code>`; a code typed as a message works
+too. A guardian's code shows the consent text with «Согласен» / «Не согласен»; the code
+waits in the FSM state (Redis), never in callback data, until the answer. A staff
+member's code links at once. Failed attempts are counted per chat (`bots.throttle`).
+"""
 
 from __future__ import annotations
 
-from aiogram import Router
-from aiogram.filters import CommandStart
-from aiogram.types import Message
+import html
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from redis.asyncio import Redis
+
+from bots.context import load_links
+from bots.handlers.subscribe_texts import (
+    T,
+    children_lines,
+    help_text,
+    retry_text,
+    staff_names,
+    welcome_back,
+)
+from bots.i18n import Catalog
+from bots.menu import main_menu
+from bots.routers import private_router
+from bots.throttle import InviteAttempts, TooManyAttempts
+from core.db import Database
+from core.errors import InviteError
+from core.security import looks_like_invite_code
+from core.services.chats import ChatLinks
+from core.services.invites import InviteInfo, check_invite, redeem_invite
+from core.uow import UnitOfWork
+
+BUTTONS = Catalog({"accept": ("Согласен", "Accept"), "decline": ("Не согласен", "Decline")})
 
 
-async def greet(message: Message) -> None:
-    await message.answer(
-        "Здравствуйте! Это бот электронного журнала «Звонок». "
-        "Подписка по коду приглашения появится в ближайшем обновлении."
+class Subscribe(StatesGroup):
+    consent = State()  # data: code, message_id of the consent text
+
+
+class ConsentChoice(CallbackData, prefix="consent"):
+    accept: bool
+
+
+def consent_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=BUTTONS(lang, "accept"), callback_data=ConsentChoice(accept=True).pack()
+                ),
+                InlineKeyboardButton(
+                    text=BUTTONS(lang, "decline"), callback_data=ConsentChoice(accept=False).pack()
+                ),
+            ]
+        ]
     )
+
+
+def consent_text(info: InviteInfo, lang: str) -> str:
+    school = html.escape(info.school_name)
+    if info.child_first_names:
+        names = html.escape(", ".join(info.child_first_names))
+        intro = T(lang, "consent_intro", school=school, names=names)
+    else:
+        intro = T(lang, "consent_intro_nobody", school=school)
+    return f"{intro}\n\n{T(lang, 'consent_body')}"
+
+
+async def start_plain(message: Message, links: ChatLinks | None, lang: str) -> None:
+    """/start with no code: how to get one, or the menu for a chat that is linked."""
+    if links is None:
+        await message.answer(T(lang, "journal_down"))
+    elif links.is_stranger:
+        await message.answer(T(lang, "no_code"))
+    elif links.guardians:
+        await message.answer(welcome_back(links, lang), reply_markup=main_menu(lang))
+    else:
+        await message.answer(welcome_back(links, lang))
+
+
+async def start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    db: Database,
+    redis: Redis,
+    links: ChatLinks | None,
+    lang: str,
+) -> None:
+    code = (command.args or "").strip()
+    if not code:
+        await start_plain(message, links, lang)
+        return
+    await take_code(message, code, state, db, redis, links, lang)
+
+
+async def typed_code(
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    redis: Redis,
+    links: ChatLinks | None,
+    lang: str,
+) -> None:
+    await take_code(message, (message.text or "").strip(), state, db, redis, links, lang)
+
+
+async def take_code(
+    message: Message,
+    code: str,
+    state: FSMContext,
+    db: Database,
+    redis: Redis,
+    links: ChatLinks | None,
+    lang: str,
+) -> None:
+    """Check a code under the attempt limits; ask for consent or link a staff member."""
+    if links is None:
+        await message.answer(T(lang, "journal_down"))
+        return
+    try:
+        async with InviteAttempts(redis).attempt(message.chat.id):
+            info = await check_invite(UnitOfWork(db), code=code)
+    except TooManyAttempts as refused:
+        await message.answer(retry_text(refused.retry_after_seconds, links, lang))
+        return
+    except InviteError as error:
+        await message.answer(error.message(lang))
+        return
+    if info.purpose == "staff":
+        await link_staff(message, code, db, lang)
+        return
+    sent = await message.answer(consent_text(info, lang), reply_markup=consent_keyboard(lang))
+    await state.set_state(Subscribe.consent)
+    await state.set_data({"code": code, "message_id": sent.message_id})
+
+
+async def link_staff(message: Message, code: str, db: Database, lang: str) -> None:
+    redeemed = await redeem_invite(
+        UnitOfWork(db), code=code, chat_id=message.chat.id, consent=False
+    )
+    links = await load_links(db, message.chat.id)
+    me = [s for s in (links.staff if links else ()) if s.staff_id == redeemed.staff_id]
+    await message.answer(T(lang, "staff_linked", names=staff_names(me)))
+
+
+async def answer_consent(
+    query: CallbackQuery,
+    callback_data: ConsentChoice,
+    state: FSMContext,
+    db: Database,
+    lang: str,
+) -> None:
+    data = await state.get_data()
+    message = query.message
+    current = await state.get_state() == Subscribe.consent.state
+    if message is None or not current or data.get("message_id") != message.message_id:
+        # An older consent message, or one answered already: its code is not ours to use.
+        await query.answer(T(lang, "stale"), show_alert=True)
+        return
+    await state.clear()
+    await query.answer()
+    if not callback_data.accept:
+        await edit_or_send(query, T(lang, "declined"))
+        return
+    await accept(query, str(data["code"]), db, lang)
+
+
+async def accept(query: CallbackQuery, code: str, db: Database, lang: str) -> None:
+    chat_id = query.from_user.id if query.message is None else query.message.chat.id
+    try:
+        redeemed = await redeem_invite(
+            UnitOfWork(db), code=code, chat_id=chat_id, consent=True, language=lang
+        )
+    except InviteError as error:  # used, revoked or expired since it was checked
+        await edit_or_send(query, error.message(lang))
+        return
+    await edit_or_send(query, T(lang, "consent_recorded"))
+    links = await load_links(db, chat_id)
+    children = links.children if links else ()
+    new = [c for c in children if c.guardian_id == redeemed.guardian_id]
+    text = T(lang, "accepted", children=children_lines(new))
+    if len(children) > len(new):
+        text += "\n\n" + T(lang, "following_all", children=children_lines(children))
+    if query.bot is not None:
+        await query.bot.send_message(chat_id, text, reply_markup=main_menu(lang))
+
+
+async def edit_or_send(query: CallbackQuery, text: str) -> None:
+    """Replace the consent message (its buttons go); a message Telegram no longer lets
+    us edit gets a new one instead."""
+    message = query.message
+    if isinstance(message, Message):
+        await message.edit_text(text, reply_markup=None)
+    elif message is not None and query.bot is not None:
+        await query.bot.send_message(message.chat.id, text)
+
+
+async def show_help(message: Message, links: ChatLinks | None, lang: str) -> None:
+    await message.answer(help_text(links, lang))
+
+
+def _is_code(text: str) -> bool:
+    return looks_like_invite_code(text.strip())
 
 
 def build_router() -> Router:
     """A fresh Router per Dispatcher (aiogram attaches a Router to one parent only)."""
-    router = Router(name="start")
-    router.message.register(greet, CommandStart())
+    router = private_router("start")
+    router.message.register(start, CommandStart())
+    router.message.register(show_help, Command("help"))
+    # A code typed as a message: only outside other conversations, whose free text
+    # (a homework text, an email address) must not be taken for a code.
+    router.message.register(typed_code, StateFilter(None, Subscribe.consent), F.text.func(_is_code))
+    router.callback_query.register(answer_consent, ConsentChoice.filter())
     return router

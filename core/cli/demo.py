@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -14,11 +15,13 @@ from sqlmodel import select
 
 from core.cli.common import console, fail, settings_or_exit
 from core.db import Database
-from core.demo import DemoAlreadyLoaded, DemoSummary, load_demo
+from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_demo
+from core.demo.invites import issue_demo_invites
 from core.migrate import upgrade_database
 from core.models import School
 
 LOGINS_FILE = "demo-logins.tsv"
+INVITES_FILE = "demo-invites.json"  # read by the Telegram emulator's chat page
 Login = tuple[str, str, str, str]  # role, login, password, name
 
 
@@ -88,6 +91,18 @@ def save_logins(data_dir: Path, logins: Sequence[Login]) -> Path:
     return path
 
 
+async def save_demo_invites(db: Database, data_dir: Path, school_id: int) -> Path:
+    """Issue the demo school's invite codes and keep the plain ones next to the data:
+    the only place they exist, since the database holds their hashes."""
+    invites = await issue_demo_invites(db, school_id=school_id)
+    sheet = {"school": DEMO_SCHOOL_NAME, "invites": [invite.to_json() for invite in invites]}
+    path = data_dir / INVITES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sheet, ensure_ascii=False, indent=2), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
 def saved_logins(data_dir: Path) -> list[Login]:
     path = data_dir / LOGINS_FILE
     if not path.is_file():
@@ -103,12 +118,14 @@ async def _demo(url: str, data_dir: Path, seed: int, today: dt.date, scale: floa
         if await count_schools(db):
             fail("в базе уже есть школа: демо загружается только в пустую базу")
         summary = await load_demo_school(db, seed=seed, today=today, scale=scale)
+        invites = await save_demo_invites(db, data_dir, summary.school_id)
     except DemoAlreadyLoaded as error:
         fail(error.message())
     finally:
         await db.dispose()
     print_summary(summary)
     console.print(f"Логины сохранены в {save_logins(data_dir, summary.logins)}")
+    console.print(f"Коды приглашений в бота — в {invites}")
 
 
 def parse_day(value: str | None) -> dt.date:

@@ -85,8 +85,7 @@ def print_started(
     facts.add_row("Redis", f"{redis_url}   ({redis_note})")
     db = make_url(settings.database_url_resolved).render_as_string(hide_password=True)
     facts.add_row("База", db)
-    api = standins.env().get("ZVONOK_TELEGRAM_API_URL", settings.telegram_api_url)
-    facts.add_row("Бот", f"опрашивает API ({api})")
+    facts.add_row("Бот", bot_mode(settings, standins))
     for label, where in standins.panel_rows(settings):
         facts.add_row(label, where)
     children = [*standins.supervisor.children, *supervisor.children]
@@ -97,3 +96,17 @@ def print_started(
     logins = saved_logins(settings.data_dir)
     if logins:
         print_logins(logins)
+    chat = standins.chat_page()
+    if chat is not None:
+        console.print(
+            f"Поговорить с ботом: откройте {chat}, нажмите «Написать» у родителя "
+            "и отправьте /start с его кодом."
+        )
+
+
+def bot_mode(settings: Settings, standins: Standins) -> str:
+    if settings.telegram_webhook_url is not None:
+        listen = f"{settings.telegram_webhook_host}:{settings.telegram_webhook_port}"
+        return f"получает обновления вебхуком {settings.telegram_webhook_url} (слушает {listen})"
+    api = standins.env().get("ZVONOK_TELEGRAM_API_URL", settings.telegram_api_url)
+    return f"опрашивает API ({api})"

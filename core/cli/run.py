@@ -21,7 +21,13 @@ from typing import Annotated
 import typer
 
 from core.cli.common import console, fail, settings_or_exit
-from core.cli.demo import count_schools, load_demo_school, print_summary, save_logins
+from core.cli.demo import (
+    count_schools,
+    load_demo_school,
+    print_summary,
+    save_demo_invites,
+    save_logins,
+)
 from core.cli.processes import bot_argv, child_env, web_argv, web_url, worker_argv
 from core.cli.readiness import print_started, wait_until_ready
 from core.cli.redis_server import PrivateRedis, RedisStartError
@@ -63,6 +69,7 @@ async def prepare_database(settings: Settings, demo_scale: float) -> None:
             return
         console.print("База пуста: загружаю демо-школу.")
         summary = await load_demo_school(db, seed=2026, today=dt.date.today(), scale=demo_scale)
+        await save_demo_invites(db, settings.data_dir, summary.school_id)
     finally:
         await db.dispose()
     print_summary(summary, with_logins=False)  # the start-up report shows them

@@ -23,6 +23,7 @@ from typing import Any
 from rich.console import Console
 
 from core.cli.common import python_module
+from core.cli.demo import INVITES_FILE
 from core.cli.redis_server import free_port
 from core.cli.supervisor import Child, ChildSpec, Supervisor
 from core.settings import Settings
@@ -75,7 +76,8 @@ def smtp_answers(host: str, port: int) -> bool:
     return banner.startswith(b"220")
 
 
-def telegram_standin(port: int) -> Standin:
+def telegram_standin(port: int, invites_file: Path) -> Standin:
+    """The Bot API emulator; its chat page (`/chat/`) shows the demo invite codes."""
     url = f"http://{HOST}:{port}"
     return Standin(
         key="telegram",
@@ -83,10 +85,15 @@ def telegram_standin(port: int) -> Standin:
         argv=python_module(
             "notifier.standins.telegram_api",
             *("--host", HOST, "--port", str(port), "--token", DEMO_TELEGRAM_TOKEN),
-            *("--log-level", "warning"),
+            *("--log-level", "warning", "--invites-file", str(invites_file)),
         ),
         env={"ZVONOK_TELEGRAM_TOKEN": DEMO_TELEGRAM_TOKEN, "ZVONOK_TELEGRAM_API_URL": url},
-        info={"url": url, "token": DEMO_TELEGRAM_TOKEN, "sent": f"{url}/_emulator/sent"},
+        info={
+            "url": url,
+            "token": DEMO_TELEGRAM_TOKEN,
+            "sent": f"{url}/_emulator/sent",
+            "chat": f"{url}/chat/",
+        },
         look=("Telegram", f"эмулятор Bot API {url}; отправленное ботом: {url}/_emulator/sent"),
         answers=_answers_json(
             f"{url}/bot{DEMO_TELEGRAM_TOKEN}/getMe", lambda body: body.get("ok") is True
@@ -138,7 +145,8 @@ def plan_standins(settings: Settings, web: str) -> list[Standin]:
     """A stand-in for each service that has no real one configured."""
     planned: list[Standin] = []
     if settings.telegram_token is None:
-        planned.append(telegram_standin(free_port()))
+        invites = settings.data_dir.resolve() / INVITES_FILE
+        planned.append(telegram_standin(free_port(), invites))
     if settings.smtp_host is None:
         planned.append(smtp_standin(free_port(), settings.data_dir.resolve() / "mail"))
     if settings.sms_provider is None:
@@ -191,7 +199,14 @@ class Standins:
         rows.setdefault("SMS", f"настоящий шлюз {settings.sms_provider}")
         if self.planned:
             rows["Сообщения"] = "zvonok messages — что получили заглушки, новые сверху"
+        chat = self.chat_page()
+        if chat is not None:
+            rows["Чат с ботом"] = f"{chat}   (пишите как родитель; демо-коды приглашений там же)"
         return list(rows.items())
+
+    def chat_page(self) -> str | None:
+        """The Telegram emulator's page for talking to the bot, when the emulator runs."""
+        return next((s.info["chat"] for s in self.planned if "chat" in s.info), None)
 
     def stop_all(self) -> dict[str, int]:
         return self.supervisor.stop_all()

@@ -22,7 +22,7 @@ from core.delivery.routing import (
     mode_for,
     next_digest_at,
 )
-from core.events import AnnouncementPosted, Event, event_from_outbox
+from core.events import AnnouncementPosted, Event, HomeworkSet, event_from_outbox
 from core.models import (
     ContactStatus,
     Guardian,
@@ -77,6 +77,9 @@ class _Planner:
         self.uow, self.event, self.topic, self.school, self.now = uow, event, topic, school, now
         self.policy: SchoolPolicy = policy_of(school)
         self.urgent = isinstance(event, AnnouncementPosted) and event.urgent
+        # Homework the bot broadcast while the journal was down: those it reached have
+        # their message already; the others (email, SMS, missed chats) hear as usual.
+        self.told = set(event.notified_guardian_ids) if isinstance(event, HomeworkSet) else set()
 
     async def plan(self, event_id: str) -> list[int]:
         today = self.now.astimezone(ZoneInfo(self.school.timezone)).date()
@@ -88,20 +91,28 @@ class _Planner:
         settings = await self._settings(guardian_ids)
         dead = await self._dead_contacts(guardian_ids)
         done = await self._already_planned(guardian_ids, event_id)
-        due: list[int] = []
+        open_notes = await self._open_notifications(guardian_ids)
+        joined: list[tuple[int, Notification]] = []
         for recipient in recipients:
             gid = recipient.guardian.id or 0
             mine = settings.get(gid)
             mode = mode_for(mine, self.topic)
-            if mode is Mode.off or gid in done:
+            if mode is Mode.off or gid in done or gid in self.told:
                 continue
             if not live_channels(recipient.guardian, mine, dead[gid]):
                 continue  # unreachable: shown to the class teacher, nothing to queue
-            note = await self._notification_for(recipient, mode, mine)
+            note = self._notification_for(recipient, mode, mine, open_notes.get((gid, mode)))
+            joined.append((gid, note))
+            done.add(gid)
+        # One flush for the whole event: a school-wide announcement inserts its
+        # thousands of notifications in a few batched statements, not one by one
+        # while holding the database's write lock.
+        await self.uow.session.flush()
+        due: list[int] = []
+        for gid, note in joined:
             self.uow.session.add(
                 NotificationEvent(notification_id=note.id or 0, guardian_id=gid, event_id=event_id)
             )
-            done.add(gid)
             if note.due_at <= self.now and note.id not in due:
                 due.append(note.id or 0)
         return due
@@ -131,19 +142,32 @@ class _Planner:
         )
         return set((await self.uow.session.exec(query)).all())
 
-    async def _notification_for(
-        self, recipient: Recipient, mode: Mode, settings: GuardianSettings | None
-    ) -> Notification:
-        """The open notification this event joins, or a new one."""
-        gid = recipient.guardian.id or 0
-        query = select(Notification).where(
-            Notification.guardian_id == gid,
-            Notification.status == "open",
-            Notification.mode == mode.value,
-            Notification.urgent == self.urgent,
-            col(Notification.due_at) > self.now,
+    async def _open_notifications(self, ids: list[int]) -> dict[tuple[int, Mode], Notification]:
+        """Per guardian and mode, the oldest open notification an event may still join."""
+        query = (
+            select(Notification)
+            .where(
+                col(Notification.guardian_id).in_(ids),
+                Notification.status == "open",
+                Notification.urgent == self.urgent,
+                col(Notification.due_at) > self.now,
+            )
+            .order_by(col(Notification.id))
         )
-        note = (await self.uow.session.exec(query.order_by(col(Notification.id)))).first()
+        found: dict[tuple[int, Mode], Notification] = {}
+        for note in (await self.uow.session.exec(query)).all():
+            found.setdefault((note.guardian_id, Mode(note.mode)), note)
+        return found
+
+    def _notification_for(
+        self,
+        recipient: Recipient,
+        mode: Mode,
+        settings: GuardianSettings | None,
+        note: Notification | None,
+    ) -> Notification:
+        """The open notification this event joins (`note`), or a new one."""
+        gid = recipient.guardian.id or 0
         if note is None:
             note = Notification(
                 school_id=self.school.id or 0,
@@ -162,7 +186,6 @@ class _Planner:
             if note.student_id != recipient.student_id:
                 note.student_id = None
         self.uow.session.add(note)
-        await self.uow.session.flush()
         return note
 
     def _due_at(

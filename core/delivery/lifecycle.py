@@ -64,6 +64,23 @@ async def start_notification(uow: UnitOfWork, *, notification_id: int) -> int | 
     Re-checks consent (withdrawn stops everything at once), holds non-urgent messages
     during quiet hours, and cancels a notification with nothing left to say.
     """
+    claimed = await _start(uow, notification_id, claim=False)
+    return claimed.delivery.id if claimed is not None else None
+
+
+async def start_and_claim(uow: UnitOfWork, *, notification_id: int) -> Claimed | None:
+    """`start_notification` and `claim_delivery` of its first delivery, in one transaction.
+
+    What a claim re-checks (consent, the channel still wanted, something to say) was
+    just checked by the start, so the worker sends at once instead of queuing a
+    deliver job that would load and compose everything again. The delivery is
+    `sending` from its first moment; a worker that dies before settling it leaves
+    it to the sweeper, as any claimed delivery.
+    """
+    return await _start(uow, notification_id, claim=True)
+
+
+async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claimed | None:
     async with uow:
         now = uow.now()
         note = await uow.session.get(Notification, notification_id)
@@ -77,19 +94,22 @@ async def start_notification(uow: UnitOfWork, *, notification_id: int) -> int | 
             await uow.commit()
             return None
         channels = live_channels(guardian, settings, dead)
+        composition = None
         if not guardian.has_consent:
             close(uow, note, "cancelled", CONSENT_WITHDRAWN)
         elif _switched_off(note, settings):
             close(uow, note, "cancelled", SWITCHED_OFF)
-        elif await compose(uow.session, note) is None:
+        elif (composition := await compose(uow.session, note)) is None:
             close(uow, note, "cancelled", NOTHING_LEFT)
         elif not channels:
             close(uow, note, "failed", NO_CHANNEL)
         elif await transition(uow, Notification, notification_id, "open", "sending"):
             delivery = new_delivery(note, *channels[0], now)
+            if claim:
+                delivery.status, delivery.sending_since, delivery.attempts = "sending", now, 1
             uow.session.add(delivery)
             await uow.commit()
-            return delivery.id
+            return Claimed(delivery, composition)
         else:
             return None  # another worker started it
         await uow.commit()

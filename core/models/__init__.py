@@ -8,6 +8,7 @@ from core.models.access import (
     OutboxEvent,
 )
 from core.models.base import UTCDateTime, utcnow
+from core.models.credentials import AccessToken, LoginThrottle, TokenKind
 from core.models.delivery import (
     ChannelName,
     ContactStatus,
@@ -48,6 +49,7 @@ from core.models.structure import (
 __all__ = [
     "PERIOD_MARK_VALUES",
     "AcademicYear",
+    "AccessToken",
     "Acknowledgement",
     "Announcement",
     "Attendance",
@@ -67,6 +69,7 @@ __all__ = [
     "HomeworkStudent",
     "InviteCode",
     "Lesson",
+    "LoginThrottle",
     "Mark",
     "Mode",
     "Notification",
@@ -87,6 +90,7 @@ __all__ = [
     "Subject",
     "TeachingAssignment",
     "TimetableEntry",
+    "TokenKind",
     "Topic",
     "UTCDateTime",
     "WorkType",

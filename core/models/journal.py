@@ -71,6 +71,10 @@ class Lesson(Tracked, table=True):
     topic: str = ""
     # Seed 002 §2.5.10: a substitution is recorded when the entry is made.
     substitute_id: int | None = Field(default=None, foreign_key="staff.id")
+    # Seed 002 §2.5.2: attendance is taken every lesson. A lesson everyone attended has
+    # no attendance rows, so the roll call itself is recorded (who, when).
+    roll_called_at: datetime | None = instant_field(nullable=True)
+    roll_called_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class Attendance(Tracked, table=True):

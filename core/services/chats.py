@@ -12,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Enrollment, Guardian, School, SchoolClass, Staff, Student, StudentGuardian
 from core.models.base import utcnow
 from core.services.context import school_today
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,9 @@ async def _children(
     return tuple(children)
 
 
-async def _class_today(session: AsyncSession, student_id: int, today: dt.date) -> SchoolClass | None:
+async def _class_today(
+    session: AsyncSession, student_id: int, today: dt.date
+) -> SchoolClass | None:
     query = (
         select(SchoolClass)
         .join(Enrollment, col(Enrollment.class_id) == col(SchoolClass.id))

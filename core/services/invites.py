@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select, update
 
 from core.actors import StaffActor
+from core.contacts import check_language
 from core.errors import (
     AccountLocked,
     InviteExpired,
@@ -237,16 +238,24 @@ async def check_invite(uow: UnitOfWork, *, code: str) -> InviteInfo:
         )
 
 
-async def redeem_invite(uow: UnitOfWork, *, code: str, chat_id: int, consent: bool) -> Redeemed:
+async def redeem_invite(
+    uow: UnitOfWork, *, code: str, chat_id: int, consent: bool, language: str | None = None
+) -> Redeemed:
     """Use a code once: link the Telegram chat to its guardian (recording their consent,
-    seed 003 §4.8: parents get access after consenting) or to its staff member."""
+    seed 003 §4.8: parents get access after consenting) or to its staff member.
+
+    `language` is the one the guardian used in the bot while subscribing; their
+    messages follow it from then on (they can change it in the settings).
+    """
+    if language is not None:
+        language = check_language(language)
     async with uow:
         invite = await _usable_invite(uow, code)
         if invite.purpose == "guardian" and not consent:
             raise RuleViolation("consent_required")
         await _claim(uow, invite, chat_id)
         if invite.guardian_id is not None:
-            await _link_guardian_chat(uow, invite.guardian_id, chat_id)
+            await _link_guardian_chat(uow, invite.guardian_id, chat_id, language)
         else:
             await _link_staff_chat(uow, invite.staff_id or 0, chat_id)
         await uow.commit()
@@ -288,12 +297,16 @@ async def _claim(uow: UnitOfWork, invite: InviteCode, chat_id: int) -> None:
     )
 
 
-async def _link_guardian_chat(uow: UnitOfWork, guardian_id: int, chat_id: int) -> None:
+async def _link_guardian_chat(
+    uow: UnitOfWork, guardian_id: int, chat_id: int, language: str | None
+) -> None:
     guardian = await uow.session.get(Guardian, guardian_id)
     if guardian is None:
         raise InviteUnknown()
     old = snapshot(guardian)
     guardian.telegram_chat_id = chat_id
+    if language is not None:
+        guardian.language = language
     mark_consent(guardian, given=True, source="telegram", at=uow.now())
     uow.session.add(guardian)
     uow.audit(

@@ -17,18 +17,16 @@ from sqlmodel import select
 
 from core.actors import StaffActor, SystemActor
 from core.contacts import clean_names
-from core.errors import AccountLocked, Forbidden, NotFound, RuleViolation
-from core.models import Role, School, Staff
+from core.errors import AccountLocked, Forbidden, LoginBlocked, NotFound, RuleViolation
+from core.models import Role, School, Staff, TokenKind
 from core.permissions import load_staff, require_role
-from core.security import (
-    MIN_PASSWORD_LENGTH,
-    hash_password,
-    password_needs_rehash,
-    verify_password,
-)
+from core.security import hash_password, password_needs_rehash, verify_password
+from core.services import login_guard
+from core.services.access_tokens import revoke_tokens_of
 from core.services.breach import void_entries_since
 from core.services.context import get_in_school
 from core.services.invites import format_local, revoke_pending_invites
+from core.services.passwords import check_new_password
 from core.uow import UnitOfWork, snapshot
 
 _LOGIN = re.compile(r"[a-z0-9._@-]{3,64}")
@@ -57,9 +55,8 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
     return chosen
 
 
-async def _hash_new_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleViolation("password_too_short", min=MIN_PASSWORD_LENGTH)
+async def _hash_new_password(password: str, *, login: str) -> str:
+    check_new_password(password, login=login)
     # argon2 is deliberately slow (tens of ms): keep it off the event loop.
     return await asyncio.to_thread(hash_password, password)
 
@@ -121,7 +118,9 @@ async def create_staff(
             first_name=first,
             middle_name=middle,
             roles=role_values,
-            password_hash=await _hash_new_password(password) if password is not None else None,
+            password_hash=(
+                await _hash_new_password(password, login=login) if password is not None else None
+            ),
             created_at=uow.now(),
         )
         uow.session.add(staff)
@@ -144,9 +143,14 @@ async def set_password(
     staff_id: int,
     password: str,
     current_password: str | None = None,
+    keep_session: str | None = None,
 ) -> None:
     """Change a password: one's own (giving the current one, if any) or, as an
-    administrator, anyone's in the school."""
+    administrator, anyone's in the school.
+
+    The account's web sessions end, all but `keep_session` (the secret of the session
+    making the change): a session opened with the old password ends with it.
+    """
     async with uow:
         me = await load_staff(uow, actor)
         target = await get_in_school(uow, Staff, staff_id, me.school_id, "сотрудник")
@@ -158,11 +162,22 @@ async def set_password(
                 raise Forbidden("wrong_current_password")
         else:
             require_role(me, Role.admin)
+            keep_session = None
         old = snapshot(target)
-        target.password_hash = await _hash_new_password(password)
+        target.password_hash = await _hash_new_password(password, login=target.login)
         uow.session.add(target)
         uow.audit(target, school_id=target.school_id, action="update", actor_id=me.id, old=old)
+        await revoke_tokens_of(uow, target.id or 0, kind=TokenKind.session, keep=keep_session)
         await uow.commit()
+
+
+async def _refuse_sign_in(uow: UnitOfWork, login: str, staff: Staff | None) -> Forbidden:
+    """Count the failure; the error to raise (the lock-out's, if this one closed the login)."""
+    async with uow:
+        until = await login_guard.record_failure(uow, login)
+        text = await login_guard.local_time(uow.session, until, staff, uow.now()) if until else ""
+        await uow.commit()
+    return LoginBlocked(until=text) if until else Forbidden("bad_credentials")
 
 
 async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
@@ -170,16 +185,31 @@ async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
 
     An unknown login and a wrong password get the same answer in about the same
     time, so logins cannot be probed; a locked account is told it is locked only
-    after the right password.
+    after the right password. `login_guard.MAX_FAILURES` failures in a row close the
+    login for a while (`LoginBlocked` says until when), known or not; a success
+    forgets the failures.
     """
-    async with uow:
+    key = login_guard.login_key(login)
+    # Read and verify without the write lock: argon2 takes tens of milliseconds.
+    async with uow.db.session() as session:
         query = select(Staff).where(Staff.login == login.strip().lower())
-        staff = (await uow.session.exec(query)).first()
-        stored = staff.password_hash if staff is not None else None
-        if staff is None or not await asyncio.to_thread(verify_password, stored, password):
-            raise Forbidden("bad_credentials")
+        staff = (await session.exec(query)).first()
+        throttle = (await session.exec(login_guard.throttle_query(key))).first()
+        blocked = login_guard.blocked_until(throttle, uow.now())
+        until = await login_guard.local_time(session, blocked, staff, uow.now()) if blocked else ""
+    stored = staff.password_hash if staff is not None else None
+    matched = await asyncio.to_thread(verify_password, stored, password)
+    if blocked is not None:
+        raise LoginBlocked(until=until)
+    if staff is None or not matched:
+        raise await _refuse_sign_in(uow, key, staff)
+    async with uow:
+        staff = await uow.session.get(Staff, staff.id)
+        assert staff is not None
         if staff.locked_at is not None:
             raise AccountLocked()
+        await login_guard.forget_failures(uow, key)
+        stored = staff.password_hash
         if stored is not None and password_needs_rehash(stored):
             # argon2's parameters were raised since this hash was made: upgrade it now,
             # the only moment the plain password is at hand.
@@ -228,6 +258,8 @@ async def report_breach(
             uow.audit(
                 target, school_id=target.school_id, action="update", actor_id=admin.id, old=old
             )
+        # Leaked credentials may have opened sessions or made API tokens: all of them die.
+        await revoke_tokens_of(uow, target.id or 0)
         await revoke_pending_invites(uow, school_id=admin.school_id, staff_id=target.id, by=admin)
         voided = await void_entries_since(uow, author=target, by=admin, since=reported_at)
         await uow.commit()
@@ -250,7 +282,7 @@ async def unlock_staff(
         if target.locked_at is None:
             raise RuleViolation("staff_not_locked", staff=target.short_name)
         old = snapshot(target)
-        target.password_hash = await _hash_new_password(new_password)
+        target.password_hash = await _hash_new_password(new_password, login=target.login)
         target.locked_at = None
         target.telegram_chat_id = None
         uow.session.add(target)

@@ -5,6 +5,8 @@ The real aiogram session talks to it: `TelegramAPIServer.from_base(base_url)`.
 `{"ok": ...}` envelope, Telegram's error texts and flood limits); `/_emulator/...` is a JSON
 control API to inject updates and failures and to read what the bot sent.
 
+`/chat/` is a page where a person writes to the bot as a parent (`telegram_chat_page`).
+
 Run alone: `python -m notifier.standins.telegram_api --port 8081 --token 123:ABC`.
 In-process: `notifier.standins.telegram_control.run_telegram_emulator`.
 """
@@ -15,6 +17,7 @@ import argparse
 import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -25,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from notifier.ratelimit import Rate
+from notifier.standins.telegram_chat_page import ChatPageApi
 from notifier.standins.telegram_emulator import CHAT_FAILURES, InjectedFailure, TelegramEmulator
 from notifier.standins.telegram_injection import inject_callback, inject_message
 from notifier.standins.telegram_methods import BotApi
@@ -201,7 +205,10 @@ class ControlApi:
         ]
 
 
-def create_app(emulator: TelegramEmulator) -> Starlette:
+def create_app(emulator: TelegramEmulator, *, invites_file: Path | None = None) -> Starlette:
+    """The Bot API, its control API and the chat page (`/chat/`, which shows the demo
+    school's invite codes from `invites_file`)."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
@@ -211,6 +218,7 @@ def create_app(emulator: TelegramEmulator) -> Starlette:
     routes = [
         Route("/bot{token}/{method}", bot_api, methods=["GET", "POST"]),
         *ControlApi(emulator).routes(),
+        *ChatPageApi(emulator, invites_file).routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 
@@ -222,13 +230,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--no-limits", action="store_true", help="disable flood limits")
     parser.add_argument(
+        "--invites-file", type=Path, help="demo invite codes to show on the chat page (/chat/)"
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     args = parser.parse_args(argv)
     emulator = TelegramEmulator(args.token, limits=FloodLimits(enabled=not args.no_limits))
     # Long polls would hold a graceful shutdown for their whole timeout: cap the wait.
     uvicorn.run(
-        create_app(emulator),
+        create_app(emulator, invites_file=args.invites_file),
         host=args.host,
         port=args.port,
         log_level=args.log_level,

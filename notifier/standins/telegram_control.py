@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -183,10 +184,12 @@ async def run_telegram_emulator(
     host: str = "127.0.0.1",
     port: int = 0,
     limits: FloodLimits | None = None,
+    invites_file: Path | None = None,
 ) -> AsyncIterator[RunningEmulator]:
     """Serve an emulator on this event loop; port 0 picks a free port."""
     emulator = TelegramEmulator(token, limits=limits)
-    async with serve_asgi(create_app(emulator), host, port) as bound_port:
+    app = create_app(emulator, invites_file=invites_file)
+    async with serve_asgi(app, host, port) as bound_port:
         base_url = f"http://{host}:{bound_port}"
         control = EmulatorControl(base_url)
         try:

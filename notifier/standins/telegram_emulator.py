@@ -88,6 +88,7 @@ class TelegramEmulator:
         self.chats: dict[int, dict[str, Any]] = {}
         self.chat_states: dict[int, str] = {}
         self.sent: list[SentMessage] = []
+        self.received: list[dict[str, Any]] = []  # messages users wrote (injected), in order
         self.by_id: dict[tuple[int, int], SentMessage] = {}
         self.callback_queries: dict[str, dict[str, Any]] = {}
         self.callback_answers: list[dict[str, Any]] = []
@@ -155,6 +156,9 @@ class TelegramEmulator:
     def find(self, chat_id: int, message_id: int) -> SentMessage | None:
         found = self.by_id.get((chat_id, message_id))
         return None if found is None or found.deleted else found
+
+    def received_in(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        return [m for m in self.received if chat_id is None or m["chat"]["id"] == chat_id]
 
     def sent_to(self, chat_id: int | None = None) -> list[SentMessage]:
         return [m for m in self.sent if chat_id is None or m.chat_id == chat_id]

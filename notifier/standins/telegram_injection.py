@@ -56,6 +56,7 @@ def inject_message(emulator: TelegramEmulator, body: dict[str, Any]) -> dict[str
             {"type": "bot_command", "offset": 0, "length": utf16_length(command)}
         ]
     emulator.remember_chat(chat)
+    emulator.received.append(message)
     update_id = emulator.updates.push({"message": message})
     return {"update_id": update_id, "message_id": message["message_id"], "chat_id": chat["id"]}
 

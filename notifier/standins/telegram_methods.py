@@ -84,6 +84,7 @@ class BotApi:
             "sendMessage": self.send_message,
             "sendDocument": self.send_document,
             "editMessageText": self.edit_message_text,
+            "editMessageReplyMarkup": self.edit_message_reply_markup,
             "deleteMessage": self.delete_message,
             "answerCallbackQuery": self.answer_callback_query,
         }
@@ -204,6 +205,23 @@ class BotApi:
         stored.message.update(
             text=visible, edit_date=int(stored.edited_at), **inline_markup(markup)
         )
+        return stored.message
+
+    async def edit_message_reply_markup(self, params: Params) -> dict[str, Any]:
+        """New inline buttons on a message the bot sent (text or document), text untouched."""
+        chat_id = self._chat_id(params)
+        message_id = params.required_int("message_id", "message identifier is not specified")
+        markup = checked_markup(params)
+        self.emu.check_chat(chat_id)
+        stored = self.emu.find(chat_id, message_id)
+        if stored is None:
+            raise bad_request("message to edit not found")
+        if stored.reply_markup == markup:
+            raise bad_request(_NOT_MODIFIED)
+        stored.reply_markup = markup
+        stored.edited_at = time.time()
+        stored.message.pop("reply_markup", None)
+        stored.message.update(edit_date=int(stored.edited_at), **inline_markup(markup))
         return stored.message
 
     async def delete_message(self, params: Params) -> bool:

@@ -17,6 +17,8 @@ async def world(sqlite_db: Database) -> World:
 
 
 @pytest.fixture
-async def bot_system(sqlite_db: Database, world: World, redis_url: str) -> AsyncIterator[BotUnderTest]:
+async def bot_system(
+    sqlite_db: Database, world: World, redis_url: str
+) -> AsyncIterator[BotUnderTest]:
     async with running_bot(sqlite_db, redis_url) as system:
         yield system

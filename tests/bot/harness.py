@@ -132,9 +132,7 @@ class BotUnderTest:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(
-    db: Database, redis_url: str, **settings: Any
-) -> AsyncIterator[BotUnderTest]:
+async def running_bot(db: Database, redis_url: str, **settings: Any) -> AsyncIterator[BotUnderTest]:
     """The bot polling the emulator until the block ends."""
     async with run_telegram_emulator() as emulator:
         config = Settings(
@@ -146,7 +144,7 @@ async def running_bot(
         )
         redis = Redis.from_url(redis_url)
         dispatcher = build_dispatcher(config, db, redis)
-        bot = build_bot(config)
+        bot = build_bot(config, redis)
         polling = asyncio.create_task(
             dispatcher.start_polling(
                 bot, handle_as_tasks=False, handle_signals=False, polling_timeout=5

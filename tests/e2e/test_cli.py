@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import redis
 
@@ -157,6 +158,20 @@ def heartbeat_seen(redis_url: str) -> bool:
         client.close()
 
 
+def demo_teacher_signs_in(port: int, data: Path) -> str:
+    """The demo subject teacher's "Today" page, signed in with the printed demo login."""
+    rows = (data / "demo-logins.tsv").read_text(encoding="utf-8").splitlines()
+    login, password = next(r for r in rows if r.startswith("Учитель-предметник")).split("\t")[1:3]
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as web:
+        form = web.get("/login").text
+        csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        signed_in = web.post(
+            "/login", data={"login": login, "password": password, "csrf_token": csrf}
+        )
+        assert signed_in.status_code == 303, signed_in.text
+        return web.get("/today").text
+
+
 def test_run_brings_everything_up_and_ctrl_c_stops_it_all(
     zvonok_run: tuple[subprocess.Popen[str], Path, int], tmp_path: Path
 ) -> None:
@@ -172,9 +187,7 @@ def test_run_brings_everything_up_and_ctrl_c_stops_it_all(
     wait_for(lambda: heartbeat_seen(state["redis_url"]), 30, "the worker's heartbeat")
     log = tmp_path / "run.log"
     wait_for(lambda: "Звонок запущен" in log.read_text(), 10, "the start-up report")
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-        page = response.read().decode()
-    assert "Звонок — электронный журнал" in page and "Школ в базе: 1." in page
+    assert "Сегодня" in demo_teacher_signs_in(port, data)
     check = subprocess.run(
         [ZVONOK, "worker", "--check"],
         cwd=tmp_path,

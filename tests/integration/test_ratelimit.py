@@ -114,3 +114,25 @@ async def test_prefixes_separate_limiters(redis_client: Redis) -> None:
     assert await one.acquire(slow) == 0
     assert await other.acquire(slow) == 0
     assert await one.acquire() == 0  # no limits, no wait
+
+
+async def test_senders_woken_late_by_a_stalled_loop_do_not_burst(limiter: RateLimiter) -> None:
+    """A blocked event loop (a long garbage collection, a busy CPU) wakes every sleeping
+    sender at once; each gives its missed moment up instead of sending together."""
+    limit = Limit("stall", Rate(10, 1.0))
+    loop = asyncio.get_running_loop()
+    sent: list[float] = []
+
+    async def send() -> None:
+        await limiter.wait(limit)
+        sent.append(loop.time())
+
+    senders = [asyncio.create_task(send()) for _ in range(20)]
+    await asyncio.sleep(0.25)  # a few have sent; the rest sleep until their moments
+    time.sleep(0.6)  # noqa: ASYNC251 (on purpose: the loop stalls past several moments)
+    await asyncio.gather(*senders)
+
+    assert len(sent) == 20
+    sent.sort()
+    most_in_a_second = max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent)
+    assert most_in_a_second <= 10 + 1  # the limit, give or take the moment at the edge

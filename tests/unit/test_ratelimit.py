@@ -30,9 +30,9 @@ def test_telegram_limits_per_bot_and_per_chat() -> None:
 
 
 def test_headroom_paces_below_telegrams_limits() -> None:
-    bot, chat = TelegramRates().limits(7, 42)  # 10% by default
-    assert bot.rate.interval == pytest.approx(1.1 / 30)
-    assert chat.rate.interval == pytest.approx(1.1)
+    bot, chat = TelegramRates().limits(7, 42)  # 3% by default
+    assert bot.rate.interval == pytest.approx(1.03 / 30)
+    assert chat.rate.interval == pytest.approx(1.03)
 
 
 def test_group_chats_are_recognised() -> None:

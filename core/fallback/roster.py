@@ -1,0 +1,232 @@
+"""Building a school's roster snapshot from the journal (see `core.fallback.snapshot`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from redis.asyncio import Redis
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.delivery.routing import channel_order, mode_for
+from core.fallback import keys
+from core.fallback.snapshot import (
+    Assignment,
+    RosterSnapshot,
+    SnapshotGuardian,
+    SnapshotStaff,
+    store_snapshot,
+)
+from core.models import (
+    ChannelName,
+    ContactStatus,
+    Enrollment,
+    Group,
+    GroupMembership,
+    Guardian,
+    GuardianSettings,
+    Mode,
+    School,
+    SchoolClass,
+    Staff,
+    Student,
+    StudentGuardian,
+    Subject,
+    TeachingAssignment,
+    Topic,
+)
+from core.services.context import school_today
+
+
+async def staff_assignments(
+    session: AsyncSession, staff: Iterable[Staff]
+) -> dict[int, tuple[Assignment, ...]]:
+    """Each staff member's teaching assignments, ordered by class, group and subject."""
+    by_id = {s.id or 0: s for s in staff}
+    if not by_id:
+        return {}
+    query = (
+        select(TeachingAssignment, SchoolClass, Subject, Group)
+        .join(SchoolClass, col(SchoolClass.id) == TeachingAssignment.class_id)
+        .join(Subject, col(Subject.id) == TeachingAssignment.subject_id)
+        .outerjoin(Group, col(Group.id) == TeachingAssignment.group_id)
+        .where(col(TeachingAssignment.teacher_id).in_(list(by_id)))
+    )
+    rows = sorted(
+        (await session.exec(query)).all(),
+        key=lambda r: (r[1].grade, r[1].letter, r[3].name if r[3] else "", r[2].name),
+    )
+    found: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment, klass, subject, group in rows:
+        teacher = by_id[assignment.teacher_id]
+        found[assignment.teacher_id].append(
+            Assignment(
+                school_id=assignment.school_id,
+                staff_id=assignment.teacher_id,
+                teacher=teacher.short_name,
+                class_id=klass.id or 0,
+                class_name=klass.name,
+                group_id=group.id if group else None,
+                group_name=group.name if group else None,
+                subject_id=subject.id or 0,
+                subject=subject.name,
+            )
+        )
+    return {staff_id: tuple(found.get(staff_id, ())) for staff_id in by_id}
+
+
+async def assignments_of(session: AsyncSession, staff_ids: Iterable[int]) -> tuple[Assignment, ...]:
+    """The assignments of these (unlocked) staff members, as the bot offers them."""
+    ids = list(staff_ids)
+    if not ids:
+        return ()
+    query = select(Staff).where(col(Staff.id).in_(ids), col(Staff.locked_at).is_(None))
+    found = await staff_assignments(session, (await session.exec(query)).all())
+    return tuple(a for staff_id in ids for a in found.get(staff_id, ()))
+
+
+async def _linked_staff(session: AsyncSession, school_id: int) -> tuple[SnapshotStaff, ...]:
+    query = (
+        select(Staff)
+        .where(
+            Staff.school_id == school_id,
+            col(Staff.telegram_chat_id).is_not(None),
+            col(Staff.locked_at).is_(None),
+        )
+        .order_by(col(Staff.id))
+    )
+    staff = list((await session.exec(query)).all())
+    assignments = await staff_assignments(session, staff)
+    return tuple(
+        SnapshotStaff(
+            staff_id=s.id or 0,
+            chat_id=s.telegram_chat_id or 0,
+            short_name=s.short_name,
+            assignments=assignments[s.id or 0],
+        )
+        for s in staff
+    )
+
+
+async def _members(
+    session: AsyncSession, school_id: int, day: dt.date
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Pupils per class and per group on `day`."""
+    classes: dict[int, set[int]] = defaultdict(set)
+    groups: dict[int, set[int]] = defaultdict(set)
+    enrolled = select(Enrollment.class_id, Enrollment.student_id).where(
+        Enrollment.school_id == school_id,
+        Enrollment.since <= day,
+        col(Enrollment.until).is_(None) | (col(Enrollment.until) >= day),
+    )
+    for class_id, student_id in (await session.exec(enrolled)).all():
+        classes[class_id].add(student_id)
+    in_groups = select(GroupMembership.group_id, GroupMembership.student_id).where(
+        GroupMembership.school_id == school_id,
+        GroupMembership.since <= day,
+        col(GroupMembership.until).is_(None) | (col(GroupMembership.until) >= day),
+    )
+    for group_id, student_id in (await session.exec(in_groups)).all():
+        groups[group_id].add(student_id)
+    return classes, groups
+
+
+def _reachable(
+    guardian: Guardian, settings: GuardianSettings | None, dead: set[tuple[int, str]]
+) -> bool:
+    """Consent, a live chat, Telegram among the channels, homework messages not off."""
+    if not guardian.has_consent or guardian.telegram_chat_id is None:
+        return False
+    if (guardian.id or 0, str(guardian.telegram_chat_id)) in dead:
+        return False
+    if ChannelName.telegram not in channel_order(settings):
+        return False
+    return mode_for(settings, Topic.homework) is not Mode.off
+
+
+async def _guardians_by_student(
+    session: AsyncSession, school_id: int
+) -> dict[int, list[tuple[Guardian, str]]]:
+    """Reachable guardians of each current pupil, with the pupil's first name."""
+    query = (
+        select(StudentGuardian.student_id, Student.first_name, Guardian)
+        .join(Guardian, col(Guardian.id) == StudentGuardian.guardian_id)
+        .join(Student, col(Student.id) == StudentGuardian.student_id)
+        .where(
+            Guardian.school_id == school_id,
+            col(Guardian.telegram_chat_id).is_not(None),
+            col(Student.left_on).is_(None),
+        )
+        .order_by(col(Guardian.id))
+    )
+    rows = (await session.exec(query)).all()
+    ids = list({g.id or 0 for _, _, g in rows})
+    settings_rows = await session.exec(
+        select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(ids))
+    )
+    settings = {s.guardian_id: s for s in settings_rows.all()}
+    dead_rows = await session.exec(
+        select(ContactStatus.guardian_id, ContactStatus.address).where(
+            col(ContactStatus.guardian_id).in_(ids),
+            ContactStatus.channel == ChannelName.telegram.value,
+        )
+    )
+    dead = set(dead_rows.all())
+    found: dict[int, list[tuple[Guardian, str]]] = defaultdict(list)
+    for student_id, first_name, guardian in rows:
+        if _reachable(guardian, settings.get(guardian.id or 0), dead):
+            found[student_id].append((guardian, first_name))
+    return found
+
+
+def _audience(
+    pupils: set[int], guardians: dict[int, list[tuple[Guardian, str]]]
+) -> tuple[SnapshotGuardian, ...]:
+    children: dict[int, list[str]] = defaultdict(list)
+    by_id: dict[int, Guardian] = {}
+    for student_id in pupils:
+        for guardian, first_name in guardians.get(student_id, []):
+            by_id[guardian.id or 0] = guardian
+            children[guardian.id or 0].append(first_name)
+    return tuple(
+        SnapshotGuardian(
+            guardian_id=gid,
+            chat_id=by_id[gid].telegram_chat_id or 0,
+            language=by_id[gid].language,
+            children=tuple(sorted(children[gid])),
+        )
+        for gid in sorted(by_id)
+    )
+
+
+async def build_snapshot(
+    session: AsyncSession, school: School, *, now: dt.datetime, version: int
+) -> RosterSnapshot:
+    """The school's snapshot as the journal has it at `now` (the school's date)."""
+    school_id = school.id or 0
+    day = school_today(school, now)
+    classes, groups = await _members(session, school_id, day)
+    guardians = await _guardians_by_student(session, school_id)
+    return RosterSnapshot(
+        school_id=school_id,
+        school_name=school.name,
+        timezone=school.timezone,
+        version=version,
+        built_at=now,
+        built_for=day,
+        staff=await _linked_staff(session, school_id),
+        classes={cid: _audience(pupils, guardians) for cid, pupils in sorted(classes.items())},
+        groups={gid: _audience(pupils, guardians) for gid, pupils in sorted(groups.items())},
+    )
+
+
+async def refresh_snapshot(
+    session: AsyncSession, redis: Redis, school: School, *, now: dt.datetime
+) -> RosterSnapshot:
+    """Rebuild the school's snapshot from the journal and store it."""
+    version = int(await redis.incr(keys.snapshot_version(school.id or 0)))
+    snapshot = await build_snapshot(session, school, now=now, version=version)
+    await store_snapshot(redis, snapshot)
+    return snapshot

@@ -1,0 +1,142 @@
+"""The roster snapshot: who may broadcast homework, and to whom, without the database.
+
+One JSON document per school in Redis (`keys.snapshot`), rebuilt from the journal by a
+worker cron (every few minutes) and soon after a roster event (`mark_stale`); built by
+`core.fallback.roster`. It holds
+the staff linked to Telegram with their teaching assignments, and per class and per
+group the guardians a broadcast may reach: consent given, a linked chat that is not
+dead, Telegram among their channels and homework messages not switched off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+from redis.asyncio import Redis
+
+from core.events import EVENT_TYPES
+from core.fallback import keys
+
+
+class Assignment(BaseModel):
+    """A journal page a teacher may give homework on: a class (or group) and a subject."""
+
+    model_config = ConfigDict(frozen=True)
+
+    school_id: int
+    staff_id: int
+    teacher: str  # «Иванова М.П.»
+    class_id: int
+    class_name: str
+    group_id: int | None
+    group_name: str | None
+    subject_id: int
+    subject: str
+
+    @property
+    def where(self) -> str:
+        """«7Б» or «7Б англ. 1»: whom the homework is for."""
+        return self.group_name or self.class_name
+
+
+class SnapshotStaff(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    staff_id: int
+    chat_id: int
+    short_name: str
+    assignments: tuple[Assignment, ...]
+
+
+class SnapshotGuardian(BaseModel):
+    """A guardian a broadcast reaches, with the first names of their children there."""
+
+    model_config = ConfigDict(frozen=True)
+
+    guardian_id: int
+    chat_id: int
+    language: str
+    children: tuple[str, ...]
+
+
+class RosterSnapshot(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    school_id: int
+    school_name: str
+    timezone: str
+    version: int
+    built_at: dt.datetime
+    built_for: dt.date  # the school day whose enrolments it lists
+    staff: tuple[SnapshotStaff, ...]
+    classes: dict[int, tuple[SnapshotGuardian, ...]]
+    groups: dict[int, tuple[SnapshotGuardian, ...]]
+
+    def staff_of_chat(self, chat_id: int) -> SnapshotStaff | None:
+        return next((s for s in self.staff if s.chat_id == chat_id), None)
+
+    def audience(self, class_id: int, group_id: int | None) -> tuple[SnapshotGuardian, ...]:
+        """The guardians of the class's (or the group's) pupils to broadcast to."""
+        if group_id is not None:
+            return self.groups.get(group_id, ())
+        return self.classes.get(class_id, ())
+
+
+async def load_snapshot(redis: Redis, school_id: int) -> RosterSnapshot | None:
+    raw = await redis.get(keys.snapshot(school_id))
+    return RosterSnapshot.model_validate_json(raw) if raw is not None else None
+
+
+async def store_snapshot(redis: Redis, snapshot: RosterSnapshot) -> None:
+    """Replace the school's snapshot and the chat index, in one transaction."""
+    school_id = snapshot.school_id
+    old = await load_snapshot(redis, school_id)
+    chats = {s.chat_id for s in snapshot.staff}
+    gone = {s.chat_id for s in old.staff} - chats if old is not None else set()
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.set(keys.snapshot(school_id), snapshot.model_dump_json())
+        for chat_id in chats:
+            pipe.sadd(keys.staff_chat(chat_id), school_id)
+        for chat_id in gone:
+            pipe.srem(keys.staff_chat(chat_id), school_id)
+        await pipe.execute()
+
+
+async def staff_snapshots(redis: Redis, chat_id: int) -> list[tuple[RosterSnapshot, SnapshotStaff]]:
+    """Every school whose snapshot lists this chat as a staff member's, with the entry."""
+    found = []
+    for raw_id in sorted(await redis.smembers(keys.staff_chat(chat_id))):  # type: ignore[misc]
+        snapshot = await load_snapshot(redis, int(raw_id))
+        staff = snapshot.staff_of_chat(chat_id) if snapshot is not None else None
+        if snapshot is not None and staff is not None:
+            found.append((snapshot, staff))
+    return found
+
+
+# Bookkeeping events (roster changes, consent given or withdrawn...) change who a
+# broadcast reaches; the relay marks their school's snapshot stale.
+ROSTER_EVENT_KINDS = frozenset(kind for kind, cls in EVENT_TYPES.items() if not cls.for_families)
+
+
+async def mark_stale(redis: Redis, events: Iterable[tuple[str, int]]) -> int:
+    """Mark the schools of roster events (kind, school id) for a rebuild; how many."""
+    schools = {school_id for kind, school_id in events if kind in ROSTER_EVENT_KINDS}
+    await mark_schools_stale(redis, schools)
+    return len(schools)
+
+
+async def mark_schools_stale(redis: Redis, school_ids: Iterable[int]) -> None:
+    schools = list(school_ids)
+    if schools:
+        await redis.sadd(keys.STALE, *schools)  # type: ignore[misc]
+
+
+async def take_stale(redis: Redis) -> list[int]:
+    """The schools marked stale, unmarked now: a mark made during the rebuild stays."""
+    members = await redis.smembers(keys.STALE)  # type: ignore[misc]
+    schools = sorted(int(m) for m in members)
+    if schools:
+        await redis.srem(keys.STALE, *schools)  # type: ignore[misc]
+    return schools

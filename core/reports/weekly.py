@@ -1,0 +1,164 @@
+"""The weekly summary: an A4 page per pupil, like a paper diary's page, as a PDF.
+
+The same document is sent by the bot and printed by the web app for parents who asked
+for paper (seed 002: the electronic diary replaces the paper one, and a parent signs
+the week as they signed the paper diary). A whole class is one HTML document with a
+page break after each pupil, rendered once by WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+with warnings.catch_warnings():
+    # Without the system's HarfBuzz-Subset WeasyPrint subsets fonts with fontTools,
+    # which it warns will change some day; the PDFs are the same today.
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+from core.actors import Actor
+from core.errors import RuleViolation
+from core.reading import words
+from core.reading.access import open_student
+from core.reading.diary import build_week, monday_of
+from core.reading.marks import period_averages
+from core.reading.views import PeriodRef, SubjectAverage, WeekDiary
+from core.reports.labels import LABELS
+from core.uow import UnitOfWork
+
+# Type sizes a sheet may fall back to when its week does not fit one A4 page (CSS
+# classes of weekly_summary.css); the last one is kept even if the week still overflows.
+DENSITIES = ("", "dense", "denser", "densest")
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """One pupil's page: the week and the period's averages up to the week's end."""
+
+    diary: WeekDiary
+    period: PeriodRef | None
+    averages: tuple[SubjectAverage, ...]
+    averages_on: dt.date
+
+
+async def weekly_summary_pdf(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    student_ids: Iterable[int],
+    week_start: dt.date,
+    language: str = "ru",
+) -> bytes:
+    """The week (Monday to Saturday of `week_start`'s week) for each pupil, one A4 page
+    each, in the order given; every pupil is checked for `actor` first."""
+    pages, generated = await summary_pages(
+        uow, actor=actor, student_ids=student_ids, week_start=week_start
+    )
+    return await asyncio.to_thread(render_pdf, pages, language=language, generated=generated)
+
+
+async def summary_pages(
+    uow: UnitOfWork, *, actor: Actor, student_ids: Iterable[int], week_start: dt.date
+) -> tuple[list[SummaryPage], dt.datetime]:
+    """The pages' content, read in one unit of work; and when it was read (local time)."""
+    ids = list(dict.fromkeys(student_ids))
+    if not ids:
+        raise RuleViolation("bad_value", reason="не выбран ни один ученик")
+    monday = monday_of(week_start)
+    pages = []
+    async with uow:
+        for student_id in ids:
+            scope = await open_student(uow, actor, student_id)
+            diary = await build_week(uow, scope, monday)
+            on = min(diary.week_end, scope.today) if monday <= scope.today else diary.week_end
+            period, averages = await period_averages(uow, scope, on)
+            pages.append(SummaryPage(diary, period, averages, on))
+        generated = uow.now().astimezone(ZoneInfo(scope.school.timezone))
+    return pages, generated
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("core.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        weekday_full=words.weekday_full,
+        day_month=words.day_month,
+        date_span=words.date_span,
+        work_type=words.work_type_short,
+        attendance=words.attendance_code,
+        remark_kind=words.remark_kind,
+        average=words.average_text,
+    )
+    return env
+
+
+_ENV = _environment()
+
+
+def render_summary_html(
+    pages: list[SummaryPage],
+    *,
+    language: str,
+    generated: dt.datetime,
+    densities: list[int] | None = None,
+) -> str:
+    """The printable HTML of the pages (one document, a page break after each pupil)."""
+    lang = language if language in LABELS else "ru"
+    levels = densities or [0] * len(pages)
+    return _ENV.get_template("weekly_summary.html").render(
+        sheets=[(page, DENSITIES[level]) for page, level in zip(pages, levels, strict=True)],
+        lang=lang,
+        t=LABELS[lang],
+        generated=generated.strftime("%d.%m.%Y %H:%M"),
+    )
+
+
+def render_pdf(pages: list[SummaryPage], *, language: str, generated: dt.datetime) -> bytes:
+    """One render for the whole class; a pupil whose week ran over one page is rendered
+    again in smaller type, and the pages are put back in order. CPU-bound: callers on
+    an event loop run it in a thread."""
+    levels = [0] * len(pages)
+    first = _render(pages, levels, language, generated)
+    sheets = _sheets(first)
+    for _ in DENSITIES[1:]:
+        over = [i for i, sheet in enumerate(sheets) if len(sheet) > 1]
+        if not over:
+            break
+        for i in over:
+            levels[i] += 1
+        again = _render([pages[i] for i in over], [levels[i] for i in over], language, generated)
+        for i, sheet in zip(over, _sheets(again), strict=True):
+            sheets[i] = sheet
+    pdf: bytes = first.copy([page for sheet in sheets for page in sheet]).write_pdf()
+    return pdf
+
+
+def _render(
+    pages: list[SummaryPage], levels: list[int], language: str, generated: dt.datetime
+) -> Any:
+    html = render_summary_html(pages, language=language, generated=generated, densities=levels)
+    return HTML(string=html).render()
+
+
+def _sheets(document: Any) -> list[list[Any]]:
+    """The document's pages grouped per pupil: a sheet starts on the page holding its
+    header (the header's id is a page anchor there, and only there)."""
+    sheets: list[list[Any]] = []
+    for page in document.pages:
+        if any(name.startswith("sheet-") for name in page.anchors) or not sheets:
+            sheets.append([])
+        sheets[-1].append(page)
+    return sheets

@@ -1,0 +1,228 @@
+"""Safety: guessing codes is throttled per chat; a stranger, a group chat and a bot
+whose journal is unreachable reveal nothing about any school, class or child."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from redis.asyncio import Redis
+
+from bots.handlers.subscribe_texts import retry_text
+from bots.throttle import DAILY, SHORT, WINDOWS, InviteAttempts, TooManyAttempts, attempts_key
+from core.db import Database
+from core.errors import InviteMalformed, InviteUnknown
+from core.models import School, utcnow
+from core.security import new_invite_code
+from core.services.chats import ChatLinks
+from tests.bot.harness import Answer, BotUnderTest, running_bot
+from tests.bot.subscribe_helpers import (
+    guardian_code,
+    guardian_row,
+    invite_row,
+    leaks,
+    paced,
+    say_in_group,
+    subscribed,
+    texts,
+)
+from tests.builders import World
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+@pytest.fixture
+def system(bot_system: BotUnderTest) -> BotUnderTest:
+    return paced(bot_system)
+
+
+async def time_passes(redis: Redis, chat_id: int, seconds: int) -> None:
+    """Age the chat's recorded attempts, as if `seconds` had gone by."""
+    for window in WINDOWS:
+        key = attempts_key(chat_id, window)
+        for member, score in await redis.zrange(key, 0, -1, withscores=True):
+            await redis.zadd(key, {member: score - seconds * 1000})
+
+
+async def test_after_five_wrong_codes_even_a_good_one_waits(
+    system: BotUnderTest, world: World
+) -> None:
+    db = system.db
+    code = await guardian_code(db, world, "novikov")
+    guesser = system.person(7101)
+    for _ in range(SHORT.limit):
+        [wrong] = await guesser.send(f"/start {new_invite_code()}")
+        assert wrong.text == InviteUnknown().message()
+
+    [refused] = await guesser.send(f"/start {code}")
+    now = dt.datetime.now(MOSCOW)
+    match = re.search(r"через (\d+) мин, в (\d\d):(\d\d) по московскому времени", refused.text)
+    assert match, refused.text
+    assert refused.buttons == [] and "Слишком много" in refused.text
+    assert 14 <= int(match[1]) <= 15
+    told = now.replace(hour=int(match[2]), minute=int(match[3]), second=0, microsecond=0)
+    assert abs((told - now).total_seconds() - int(match[1]) * 60) <= 120
+    [typed] = await guesser.send(code)  # a typed code is not looked at either
+    assert "Слишком много" in typed.text
+    assert (await invite_row(db, code)).used_at is None
+    assert (await guardian_row(db, world.guardians["novikov"])).telegram_chat_id is None
+
+    # Another chat is not held up; this one may try again once the window has passed.
+    [other] = await system.person(7102).send(f"/start {new_invite_code()}")
+    assert other.text == InviteUnknown().message()
+    await time_passes(system.redis, 7101, SHORT.seconds)
+    [offer] = await guesser.send(f"/start {code}")
+    assert [t for t, _ in offer.buttons] == ["Согласен", "Не согласен"]
+    await guesser.tap("Согласен")
+    assert (await guardian_row(db, world.guardians["novikov"])).telegram_chat_id == 7101
+
+
+async def fail(attempts: InviteAttempts, chat_id: int, error: Exception | None = None) -> None:
+    with pytest.raises(type(error or InviteUnknown())):
+        async with attempts.attempt(chat_id):
+            raise error or InviteUnknown()
+
+
+async def test_the_daily_cap_outlives_a_good_code(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    attempts, chat = InviteAttempts(redis), 7201
+    try:
+        for batch in (5, 5, 5, 4):
+            for _ in range(batch):
+                await fail(attempts, chat)
+            await time_passes(redis, chat, SHORT.seconds + 60)
+        async with attempts.attempt(chat):
+            pass  # a good code: not a failure, and it forgives nothing
+        await fail(attempts, chat)  # the 20th failure of the day is still allowed
+        with pytest.raises(TooManyAttempts) as refused:
+            async with attempts.attempt(chat):
+                pytest.fail("the code must not be looked at")
+        # The first failures are 4 × 16 min old: a full day after them, not 15 minutes.
+        hours = refused.value.retry_after_seconds / 3600
+        assert DAILY.seconds / 3600 - 1.1 < hours < DAILY.seconds / 3600 - 1
+    finally:
+        await redis.aclose()
+
+
+async def test_parallel_guesses_cannot_slip_under_the_limit(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    attempts, chat = InviteAttempts(redis), 7202
+
+    async def guess() -> str:
+        try:
+            async with attempts.attempt(chat):
+                await asyncio.sleep(0.05)  # the database look-up, overlapping the others
+                raise InviteUnknown()
+        except TooManyAttempts:
+            return "refused"
+        except InviteUnknown:
+            return "checked"
+
+    try:
+        outcomes = await asyncio.gather(*(guess() for _ in range(30)))
+        assert outcomes.count("checked") == SHORT.limit
+        assert outcomes.count("refused") == 30 - SHORT.limit
+    finally:
+        await redis.aclose()
+
+
+async def test_malformed_text_and_good_codes_are_not_failures(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    attempts, chat = InviteAttempts(redis), 7203
+    try:
+        for _ in range(3 * SHORT.limit):
+            await fail(attempts, chat, InviteMalformed())
+            async with attempts.attempt(chat):
+                pass
+        for _ in range(SHORT.limit):
+            await fail(attempts, chat)
+        with pytest.raises(TooManyAttempts):
+            async with attempts.attempt(chat):
+                pass
+    finally:
+        await redis.aclose()
+
+
+STRANGER_SAYS = [
+    "Здравствуйте, как узнать оценки?",
+    "/homework",
+    "/diary",
+    "/marks",
+    "/absences",
+    "/summary",
+    "/settings",
+    "/hw",
+    "/help",
+    "/stop",
+    "📊 Оценки",
+    "📚 Домашнее задание",
+]
+
+
+async def test_a_stranger_learns_nothing(system: BotUnderTest, world: World) -> None:
+    await subscribed(system.db, world, "sokolova", 7301)  # the journal has linked chats
+    for number, text in enumerate(STRANGER_SAYS):
+        stranger = system.person(7310 + number)
+        answers = await stranger.send(text)
+        assert answers, f"no answer to {text!r}"
+        assert leaks(answers) == [], f"{text!r} -> {texts(answers)}"
+        assert all(a.keyboard == [] and a.buttons == [] for a in answers)
+    [answer] = await system.person(7309).send("что-нибудь")
+    assert "Этот чат не подключён" in answer.text and "код" in answer.text
+
+
+PRIVATE_ONLY = "Я работаю только в личных сообщениях: напишите мне в личный чат."
+
+
+async def test_a_group_chat_hears_only_where_to_write(system: BotUnderTest, world: World) -> None:
+    db = system.db
+    await subscribed(db, world, "sokolova", 7401)  # a subscribed parent writes in groups
+    code = await guardian_code(db, world, "novikov")
+    said = {
+        f"/start {code}": [PRIVATE_ONLY],
+        "/marks": [PRIVATE_ONLY],
+        "/help": [PRIVATE_ONLY],
+        "/stop": [PRIVATE_ONLY],
+        code: [],
+        "Всем привет! Завтра собрание в 7Б": [],
+        "/start@other_bot": [],  # a command for another bot is not ours to answer
+    }
+    for number, (text, expected) in enumerate(said.items()):
+        sent = await say_in_group(system, chat_id=-1007400 - number, user_id=7401, text=text)
+        assert [m["text"] for m in sent] == expected, text
+        assert leaks([Answer(m) for m in sent]) == []
+        assert all(not m.get("reply_markup") for m in sent)
+    assert (await invite_row(db, code)).used_at is None
+    assert (await guardian_row(db, world.guardians["novikov"])).telegram_chat_id is None
+    assert await system.redis.exists(attempts_key(7401, SHORT)) == 0
+
+
+async def test_with_the_journal_unreachable_nothing_is_guessed(redis_url: str) -> None:
+    unreachable = Database("postgresql+asyncpg://zvonok:zvonok@127.0.0.1:1/zvonok")
+    try:
+        async with running_bot(unreachable, redis_url) as system:
+            person = paced(system).person(7501)
+            [down] = await person.send("Добрый день")
+            assert "недоступен" in down.text and "/hw" in down.text
+            [start] = await person.send(f"/start {new_invite_code()}")
+            assert "недоступен" in start.text and "код проверить не получится" in start.text
+            [helped] = await person.send("/help")
+            assert "/homework" in helped.text and "/hw" in helped.text
+            assert leaks([down, start, helped]) == []
+    finally:
+        await unreachable.dispose()
+
+
+def test_the_wait_is_told_on_the_school_clock() -> None:
+    school = School(name="Школа №2", timezone="Asia/Yekaterinburg", created_at=utcnow())
+    linked = ChatLinks(chat_id=1, schools={2: school})
+    soon = retry_text(15 * 60, linked, "ru")
+    at = dt.datetime.now(ZoneInfo("Asia/Yekaterinburg")) + dt.timedelta(minutes=15)
+    assert "через 15 мин" in soon and "по московскому" not in soon
+    assert f"{at:%H:%M}" in soon or f"{at - dt.timedelta(minutes=1):%H:%M}" in soon
+    later = retry_text(DAILY.seconds - 3600, None, "en")
+    tomorrow = dt.datetime.now(MOSCOW) + dt.timedelta(seconds=DAILY.seconds - 3600)
+    assert f"on {tomorrow:%d.%m.%Y} at" in later and later.endswith("Moscow time.")

@@ -1,0 +1,116 @@
+"""/stop after a confirmation, /help for each kind of user, and the command menu."""
+
+from __future__ import annotations
+
+import pytest
+from aiogram.types import BotCommandScopeAllPrivateChats
+
+from bots.commands import set_commands
+from core.models import AuditEntry
+from tests.bot.harness import BotUnderTest
+from tests.bot.subscribe_helpers import (
+    guardian_row,
+    leaks,
+    paced,
+    second_school_family,
+    staff_code,
+    staff_row,
+    subscribed,
+)
+from tests.builders import World
+from tests.integration.outbox_helpers import audit_trail
+
+
+@pytest.fixture
+def system(bot_system: BotUnderTest) -> BotUnderTest:
+    return paced(bot_system)
+
+
+async def test_cancel_keeps_the_subscription(system: BotUnderTest, world: World) -> None:
+    await subscribed(system.db, world, "novikov", 7601)
+    parent = system.person(7601)
+    [question] = await parent.send("/stop")
+    assert "Отписать этот чат?" in question.text
+    assert [t for t, _ in question.buttons] == ["Да, отписаться", "Отмена"]
+
+    [kept] = await parent.tap("Отмена")
+    assert kept.message_id == question.message_id and kept.buttons == []
+    assert "подписка сохранена" in kept.text
+    assert (await guardian_row(system.db, world.guardians["novikov"])).telegram_chat_id == 7601
+
+
+async def test_confirmed_stop_unlinks_every_child_of_the_chat(
+    system: BotUnderTest, world: World
+) -> None:
+    db = system.db
+    await subscribed(db, world, "novikov", 7602)
+    other_guardian, code = await second_school_family(db, world)
+    parent = system.person(7602)
+    await parent.send(f"/start {code}")
+    await parent.tap("Согласен")
+    await parent.send("/stop")
+
+    closed, farewell = await parent.tap("Да, отписаться")
+    assert closed.buttons == [] and "Отписать этот чат?" in closed.text
+    assert "больше не придут" in farewell.text
+    assert "Иван Новиков, 7Б" in farewell.text and "Артём Новиков, 5В" in farewell.text
+    assert "письма и SMS" in farewell.text and "Отозвать согласие можно в школе" in farewell.text
+    assert "новый код приглашения" in farewell.text
+    assert farewell.raw["reply_markup"] == {"remove_keyboard": True}
+
+    for guardian_id in (world.guardians["novikov"], other_guardian):
+        guardian = await guardian_row(db, guardian_id)
+        assert guardian.telegram_chat_id is None and guardian.has_consent
+        entry: AuditEntry = (await audit_trail(db, "guardian", guardian_id))[-1]
+        assert entry.old is not None and entry.new is not None
+        assert (entry.old["telegram_chat_id"], entry.new["telegram_chat_id"]) == (7602, None)
+        assert (entry.actor_kind, entry.actor_id) == ("guardian", guardian_id)
+
+    [after] = await parent.send("/marks")
+    assert "не подключён" in after.text and leaks([after]) == []
+
+
+async def test_a_teacher_can_stop_too(system: BotUnderTest, world: World) -> None:
+    code = await staff_code(system.db, world, "math")
+    teacher = system.person(7603)
+    await teacher.send(f"/start {code}")
+    await teacher.send("/stop")
+    [_, farewell] = await teacher.tap("Да, отписаться")
+    assert "Иванова М.П." in farewell.text and "согласие" not in farewell.text.lower()
+    assert (await staff_row(system.db, world.staff["math"])).telegram_chat_id is None
+
+
+async def test_a_stranger_has_nothing_to_stop(system: BotUnderTest, world: World) -> None:
+    [answer] = await system.person(7604).send("/stop")
+    assert "не подключён" in answer.text and answer.buttons == []
+    assert leaks([answer]) == []
+
+
+async def test_help_lists_what_each_one_can_do(system: BotUnderTest, world: World) -> None:
+    await subscribed(system.db, world, "morozova", 7605)
+    [parent] = await system.person(7605).send("/help")
+    for command in ("/homework", "/diary", "/marks", "/absences", "/summary", "/settings"):
+        assert command in parent.text
+    assert "/stop" in parent.text and "/hw" not in parent.text
+
+    teacher_chat = system.person(7606)
+    await teacher_chat.send(f"/start {await staff_code(system.db, world, 'russian')}")
+    [teacher] = await teacher_chat.send("/help")
+    assert "/hw" in teacher.text and "/marks" not in teacher.text
+
+    [stranger] = await system.person(7607, "en").send("/help")
+    assert "invite code" in stranger.text and "/marks" not in stranger.text
+
+
+async def test_the_command_menu_is_set_in_russian_and_english(system: BotUnderTest) -> None:
+    await set_commands(system.bot)
+    scope = BotCommandScopeAllPrivateChats()
+    ru = {c.command: c.description for c in await system.bot.get_my_commands(scope=scope)}
+    en = {
+        c.command: c.description
+        for c in await system.bot.get_my_commands(scope=scope, language_code="en")
+    }
+    expected = {"homework", "diary", "marks", "absences", "summary", "settings", "hw", "help"}
+    assert set(ru) == set(en) == expected | {"stop"}
+    assert ru["marks"] == "Оценки и средние баллы" and en["marks"] == "Marks and averages"
+    assert en["hw"].startswith("Teachers")

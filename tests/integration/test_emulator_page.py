@@ -1,0 +1,207 @@
+"""The Telegram emulator's chat page: served by the emulator, fed by its control API.
+
+A newcomer running `zvonok run` opens the page, picks a demo parent whose invite code
+the page shows, and talks to the bot. These tests fetch the page and its script, list
+codes issued for a loaded demo school, and drive the page's JSON flow (the same
+requests its script makes) against the real bot polling the emulator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import stat
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiogram import Bot
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from core.cli.demo import INVITES_FILE, save_demo_invites
+from core.db import Database
+from core.demo import load_demo
+from core.services.invites import check_invite
+from core.uow import UnitOfWork
+from notifier.standins.telegram_control import run_telegram_emulator
+from tests.bot.harness import running_bot
+from tests.builders import build_world
+
+DEMO_TODAY = dt.date(2026, 11, 23)
+PARENT = 100001  # the chat the page gives the first person of the invite sheet
+# Every request the page's script makes, and what it must never do with the bot's text.
+PAGE_ENDPOINTS = (
+    "/_emulator/sent?chat_id=",
+    "/_emulator/received?chat_id=",
+    "/_emulator/chats",
+    "/_emulator/demo/invites",
+    "/_emulator/updates/message",
+    "/_emulator/updates/callback",
+    "/_emulator/callback_answers",
+    "/_emulator/documents/",
+)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def get_json(http: aiohttp.ClientSession, url: str, status: int = 200) -> Any:
+    async with http.get(url) as response:
+        assert response.status == status, await response.text()
+        return await response.json()
+
+
+async def post_json(http: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> Any:
+    async with http.post(url, json=body) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+async def test_the_page_and_its_script_are_served_by_the_emulator(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with run_telegram_emulator() as emu:
+        async with http.get(f"{emu.base_url}/") as response:
+            assert response.status == 200 and response.url.path == "/chat/"
+            assert response.content_type == "text/html"
+            page = await response.text()
+        for element in ('id="invites"', 'id="messages"', 'id="keyboard"', 'id="compose"'):
+            assert element in page
+        assert 'id="user-id"' in page and 'src="chat.js"' in page and 'href="chat.css"' in page
+        assert "://" not in page  # nothing loaded from elsewhere: no CDN, works offline
+        async with http.get(f"{emu.base_url}/chat/chat.js") as response:
+            assert response.status == 200 and "javascript" in response.content_type
+            script = await response.text()
+        for endpoint in PAGE_ENDPOINTS:
+            assert endpoint in script
+        assert "innerHTML" not in script  # the bot's HTML is rebuilt node by node
+        async with http.get(f"{emu.base_url}/chat/chat.css") as response:
+            assert response.status == 200 and response.content_type == "text/css"
+
+
+async def test_demo_invites_are_issued_at_load_and_listed_on_the_page(
+    db: Database, tmp_path: Path, http: aiohttp.ClientSession
+) -> None:
+    summary = await load_demo(db, today=DEMO_TODAY, scale=0.05)
+    path = await save_demo_invites(db, tmp_path, summary.school_id)
+    assert path == tmp_path / INVITES_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # names of the demo's families
+    async with run_telegram_emulator(invites_file=path) as emu:
+        sheet = await get_json(http, f"{emu.base_url}/_emulator/demo/invites")
+    invites = sheet["invites"]
+    assert [i["code"] for i in invites] == [
+        i["code"] for i in json.loads(path.read_text())["invites"]
+    ]
+    assert sheet["bot"]["username"] == "zvonok_test_bot"
+    guardians = [i for i in invites if i["kind"] == "guardian"]
+    [teacher] = [i for i in invites if i["kind"] == "staff"]
+    assert len(guardians) >= 4 and len({i["code"] for i in invites}) == len(invites)
+    # One parent follows children in two classes: the bot's «which child» answers show.
+    assert any(len(g["about"]) == 2 for g in guardians)
+    for guardian in guardians:
+        info = await check_invite(UnitOfWork(db), code=guardian["code"])
+        assert info.purpose == "guardian"
+        assert sorted(info.child_first_names) == sorted(c.split()[0] for c in guardian["about"])
+    assert (await check_invite(UnitOfWork(db), code=teacher["code"])).purpose == "staff"
+    # The teacher whose code is on the page is the class teacher of the demo logins.
+    [class_teacher] = [row for row in summary.logins if row[0].startswith("Классный")]
+    assert (teacher["name"], teacher["about"]) == (class_teacher[3], [class_teacher[0]])
+
+
+async def test_the_page_says_why_there_are_no_codes(
+    tmp_path: Path, http: aiohttp.ClientSession
+) -> None:
+    missing = tmp_path / INVITES_FILE
+    async with run_telegram_emulator(invites_file=missing) as emu:
+        sheet = await get_json(http, f"{emu.base_url}/_emulator/demo/invites")
+        assert sheet["invites"] == [] and str(missing) in sheet["problem"]
+        missing.write_text("{not json", encoding="utf-8")
+        broken = await get_json(http, f"{emu.base_url}/_emulator/demo/invites", status=500)
+        assert str(missing) in broken["error"]
+    async with run_telegram_emulator() as emu:
+        sheet = await get_json(http, f"{emu.base_url}/_emulator/demo/invites")
+        assert sheet["invites"] == [] and "--invites-file" in sheet["problem"]
+
+
+async def test_a_message_typed_on_the_page_is_answered_by_the_real_bot(
+    sqlite_db: Database, redis_url: str, http: aiohttp.ClientSession
+) -> None:
+    await build_world(sqlite_db)
+    async with running_bot(sqlite_db, redis_url) as system:
+        base = system.emulator.base_url
+        typed = await post_json(
+            http,
+            f"{base}/_emulator/updates/message",
+            {"user_id": PARENT, "text": "/start", "first_name": "Анна", "language_code": "ru"},
+        )
+        sent = await get_json(
+            http, f"{base}/_emulator/sent?chat_id={PARENT}&wait_count=1&within=10"
+        )
+        [answer] = sent["messages"]
+        assert "код" in answer["text"] and answer["message_id"] > typed["message_id"]
+        received = await get_json(http, f"{base}/_emulator/received?chat_id={PARENT}")
+        [mine] = received["messages"]
+        assert (mine["message_id"], mine["text"]) == (typed["message_id"], "/start")
+        chats = await get_json(http, f"{base}/_emulator/chats")
+        assert {"chat_id": PARENT, "first_name": "Анна"} in chats["chats"]
+        # Another chat on the page shows nothing of this one.
+        other = await get_json(http, f"{base}/_emulator/received?chat_id={PARENT + 1}")
+        assert other["messages"] == []
+        assert (await get_json(http, f"{base}/_emulator/sent?chat_id={PARENT + 1}"))[
+            "messages"
+        ] == []
+
+
+async def send_everything_the_page_draws(bot: Bot) -> dict[str, int]:
+    """A formatted message with inline buttons (then edited), a reply keyboard, a document."""
+    inline = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Принять", callback_data="consent:yes")]]
+    )
+    first = await bot.send_message(PARENT, "<b>Согласие</b> на обработку", reply_markup=inline)
+    await bot.edit_message_text(
+        "<b>Согласие</b> получено", chat_id=PARENT, message_id=first.message_id
+    )
+    menu = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="Оценки")]], resize_keyboard=True)
+    keyboard = await bot.send_message(PARENT, "Меню", reply_markup=menu)
+    pdf = BufferedInputFile(b"%PDF-1.7 demo", filename="week.pdf")
+    document = await bot.send_document(PARENT, pdf)
+    return {"edited": first.message_id, "menu": keyboard.message_id, "pdf": document.message_id}
+
+
+async def test_the_control_api_gives_the_page_what_it_draws(
+    sqlite_db: Database, redis_url: str, http: aiohttp.ClientSession
+) -> None:
+    await build_world(sqlite_db)
+    async with running_bot(sqlite_db, redis_url) as system:
+        base = system.emulator.base_url
+        # Sent back to back, as no handler would: Telegram's 1 a second per chat is off here.
+        await system.emulator.control.set_limits(enabled=False)
+        ids = await send_everything_the_page_draws(system.bot)
+        sent = await get_json(http, f"{base}/_emulator/sent?chat_id={PARENT}")
+        by_id = {m["message_id"]: m for m in sent["messages"]}
+        edited = by_id[ids["edited"]]
+        assert edited["text"] == "<b>Согласие</b> получено" and edited["parse_mode"] == "HTML"
+        assert edited["edited_at"] is not None and not edited["reply_markup"]
+        menu = by_id[ids["menu"]]["reply_markup"]
+        assert menu["keyboard"] == [[{"text": "Оценки"}]]
+        pdf = by_id[ids["pdf"]]
+        assert (pdf["method"], pdf["document_name"]) == ("sendDocument", "week.pdf")
+        async with http.get(f"{base}/_emulator/documents/{ids['pdf']}") as response:
+            assert await response.read() == b"%PDF-1.7 demo"
+        # A tap on a message the bot never sent is refused, with a reason the page shows.
+        async with http.post(
+            f"{base}/_emulator/updates/callback",
+            json={"user_id": PARENT, "message_id": ids["pdf"] + 1000, "data": "consent:yes"},
+        ) as response:
+            assert response.status == 400

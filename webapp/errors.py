@@ -1,0 +1,119 @@
+"""Errors → responses, in one place for the whole app.
+
+Core's typed errors map to HTTP statuses by class (`status_for`): NotFound 404,
+LoginBlocked 429, Forbidden 403, anything else core refuses 422. The text is always
+`error.message(lang)`. The API answers `{"error": {"code": <key>, "message": <text>}}`;
+an htmx request gets the `_error.html` fragment, retargeted to the layout's
+`#flash` area (base.html lets htmx swap 4xx fragments); a page gets `error.html`. A handler that wants to show the error in
+its own form (sign-in, password) catches the `ZvonokError` itself and uses
+`status_for` for the status.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.errors import Forbidden, LoginBlocked, NotFound, ZvonokError
+from webapp.auth import LoginRequired, NotAuthenticated, request_language
+from webapp.csrf import CsrfRefused
+from webapp.render import environment, is_htmx, render
+from webapp.texts import TEXTS
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def status_for(error: ZvonokError) -> int:
+    """The HTTP status of a core error (the one mapping the whole app uses)."""
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, LoginBlocked):
+        return 429
+    if isinstance(error, Forbidden):
+        return 403
+    return 422
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX) or request.url.path == "/openapi.json"
+
+
+def error_response(request: Request, *, status: int, code: str, message: str) -> Response:
+    """The same error for whoever asked: JSON for the API, a fragment for htmx, a page."""
+    if _is_api(request):
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        body = {"error": {"code": code, "message": message}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    if is_htmx(request):
+        # Into the layout's message area, whatever the request meant to swap.
+        fragment = environment().get_template("_error.html").render(message=message)
+        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+        return Response(fragment, status_code=status, media_type="text/html", headers=headers)
+    return render(request, "error.html", viewer=None, status_code=status, message=message)
+
+
+async def _core_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ZvonokError)
+    lang = request_language(request, api=_is_api(request))
+    return error_response(
+        request, status=status_for(error), code=error.key_used, message=error.message(lang)
+    )
+
+
+async def _csrf_refused(request: Request, error: Exception) -> Response:
+    lang = request_language(request)
+    return error_response(
+        request, status=403, code="csrf_refused", message=TEXTS(lang, "csrf_refused")
+    )
+
+
+async def _login_required(request: Request, error: Exception) -> Response:
+    target = "/login"
+    if request.method == "GET" and request.url.path != "/":
+        target += f"?next={request.url.path}"
+    if is_htmx(request):
+        # htmx follows a redirect inside its request; this makes the browser go there.
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+async def _not_authenticated(request: Request, error: Exception) -> Response:
+    lang = request_language(request, api=True)
+    return error_response(
+        request, status=401, code="unauthorized", message=TEXTS(lang, "unauthorized")
+    )
+
+
+async def _invalid(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    lang = request_language(request, api=_is_api(request))
+    detail = "; ".join(
+        f"{'.'.join(str(part) for part in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+        for e in error.errors()
+    )
+    message = TEXTS(lang, "invalid_request", detail=detail)
+    return error_response(request, status=422, code="invalid_request", message=message)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    lang = request_language(request, api=_is_api(request))
+    known = {404: ("not_found", "page_not_found"), 405: ("method_not_allowed",) * 2}
+    code, key = known.get(error.status_code, ("http_error", "server_error"))
+    message = TEXTS(lang, key) if error.status_code in known else str(error.detail)
+    return error_response(request, status=error.status_code, code=code, message=message)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ZvonokError, _core_error)
+    app.add_exception_handler(CsrfRefused, _csrf_refused)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(NotAuthenticated, _not_authenticated)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

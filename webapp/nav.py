@@ -1,0 +1,42 @@
+"""The navigation bar: which sections a staff member is offered.
+
+Offering a link is a convenience, not a permission: every page still asks core
+(core/permissions.py) through the service it calls. The roles here mirror the rule
+each section's service enforces (`has_role` is core's), so nobody is offered a page
+that would refuse them. Add a section by adding a `Section` to `SECTIONS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import Role, Staff
+from core.permissions import has_role
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # its text is `nav_<key>` in webapp.texts
+    href: str
+    roles: tuple[Role, ...] = ()  # empty: every staff member
+
+    def offered_to(self, staff: Staff) -> bool:
+        return not self.roles or has_role(staff, *self.roles)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("today", "/today", (Role.teacher,)),
+    Section("tokens", "/tokens"),
+    Section("password", "/password"),
+)
+
+
+def sections_for(staff: Staff) -> list[Section]:
+    return [section for section in SECTIONS if section.offered_to(staff)]
+
+
+def start_page(staff: Staff) -> str | None:
+    """Where "/" sends a staff member: a teacher's day starts with Today."""
+    if has_role(staff, Role.teacher):
+        return "/today"
+    return None

@@ -1,0 +1,53 @@
+"""What every request handler needs from the process: settings, the database, the clock.
+
+Built once per app (`create_app`) and kept on `app.state.web`; handlers reach it
+through `web_state(request)` and make one unit of work per core call with `uow()`
+(writes) or `reading_uow()` (pages that only read: no SQLite write lock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from core.db import Database
+from core.reading.access import ReadingUnit
+from core.settings import Settings
+from core.uow import UnitOfWork
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass
+class WebState:
+    settings: Settings
+    db: Database
+    clock: Clock
+
+    @property
+    def secret(self) -> str:
+        return self.settings.secret_key.get_secret_value()
+
+    @property
+    def production(self) -> bool:
+        return self.settings.env == "production"
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def uow(request: Request) -> UnitOfWork:
+    """A unit of work for one core call that may write."""
+    state = web_state(request)
+    return UnitOfWork(state.db, clock=state.clock)
+
+
+def reading_uow(request: Request) -> UnitOfWork:
+    """A unit of work for one core call that only reads (never takes the write lock)."""
+    state = web_state(request)
+    return ReadingUnit(state.db, clock=state.clock)
