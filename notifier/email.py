@@ -22,6 +22,7 @@ from typing import Literal
 
 import aiosmtplib
 
+from core.settings import Settings
 from notifier.base import OutgoingMessage, SendResult
 
 TlsMode = Literal["starttls", "ssl", "none"]
@@ -54,6 +55,22 @@ class EmailConfig:
     # drop idle clients, and a failure halfway through a send can't tell whether
     # the message went out.
     idle_probe_after: float = 20.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, pool_size: int = 3) -> EmailConfig | None:
+        """The relay of ZVONOK_SMTP_*, or None when no SMTP host is set."""
+        if not settings.smtp_host:
+            return None
+        password = settings.smtp_password
+        return cls(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            mail_from=settings.mail_from,
+            tls=settings.smtp_tls,
+            username=settings.smtp_user,
+            password=password.get_secret_value() if password else None,
+            pool_size=pool_size,
+        )
 
 
 def message_id_for(idempotency_key: str, mail_from: str) -> str:

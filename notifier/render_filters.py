@@ -1,8 +1,9 @@
 """Jinja2 filters for family messages: dates, work types, attendance, remark kinds.
 
-The word tables are vocabulary, not wording: a template decides the sentence, a filter
-only turns a journal code («оп», "test", a date) into words of the message's language,
-which templates read from the `lang` variable of their context.
+The word tables are vocabulary, not wording (they live in `core.reading.words`, shared
+with the diary screens and the printed summary): a template decides the sentence, a
+filter only turns a journal code («оп», "test", a date) into words of the message's
+language, which templates read from the `lang` variable of their context.
 """
 
 from __future__ import annotations
@@ -15,94 +16,8 @@ from jinja2.runtime import Context
 from jinja2.utils import pass_context
 from markupsafe import Markup, escape
 
-WEEKDAYS = {
-    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-MONTHS = {  # Russian in the genitive: «23 ноября»
-    "ru": (
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-WORK_TYPES = {
-    "ru": {
-        "oral": "устный ответ",
-        "written": "письменная работа",
-        "test": "контрольная работа",
-        "essay": "сочинение",
-        "homework": "домашняя работа",
-        "practical": "практическая работа",
-        "dictation": "диктант",
-        "lab": "лабораторная работа",
-    },
-    "en": {
-        "oral": "oral answer",
-        "written": "written work",
-        "test": "test",
-        "essay": "essay",
-        "homework": "homework",
-        "practical": "practical work",
-        "dictation": "dictation",
-        "lab": "lab work",
-    },
-}
-# SMS: every character counts (a Cyrillic segment holds 70).
-WORK_TYPES_SHORT = {
-    "ru": {
-        "oral": "устн.",
-        "written": "пис.",
-        "test": "к/р",
-        "essay": "соч.",
-        "homework": "д/з",
-        "practical": "пр/р",
-        "dictation": "дикт.",
-        "lab": "л/р",
-    },
-    "en": {
-        "oral": "oral",
-        "written": "written",
-        "test": "test",
-        "essay": "essay",
-        "homework": "hw",
-        "practical": "pract.",
-        "dictation": "dict.",
-        "lab": "lab",
-    },
-}
-ATTENDANCE = {
-    "ru": {"н": "отсутствовал(а)", "б": "болел(а)", "оп": "опоздал(а)"},
-    "en": {"н": "absent", "б": "ill", "оп": "late"},
-}
-LATE_BY = {"ru": "на {minutes} мин", "en": "by {minutes} min"}
-REMARK_KINDS = {
-    "ru": {"remark": "замечание", "praise": "благодарность", "appeal": "обращение к родителям"},
-    "en": {"remark": "remark", "praise": "praise", "appeal": "note to parents"},
-}
+from core.reading import words
+from core.reading.words import MONTHS, WEEKDAYS, WORK_TYPES, WORK_TYPES_SHORT
 
 
 def _lang(context: Context) -> str:
@@ -158,16 +73,13 @@ def work_type_short(context: Context, value: str) -> str:
 @pass_context
 def attendance(context: Context, status: str, minutes_late: int | None = None) -> str:
     """«отсутствовал(а)», «болел(а)», «опоздал(а) на 10 мин»."""
-    lang = _lang(context)
-    words = ATTENDANCE[lang].get(status, status)
-    if status == "оп" and minutes_late:
-        words += " " + LATE_BY[lang].format(minutes=minutes_late)
-    return words
+    return words.attendance_words(status, minutes_late, _lang(context))
 
 
 @pass_context
 def remark_kind(context: Context, value: str) -> str:
-    return REMARK_KINDS[_lang(context)].get(value, value)
+    """«замечание», as inside a sentence."""
+    return words.REMARK_KINDS[_lang(context)].get(value, value)
 
 
 def plural(count: int, *forms: str) -> str:

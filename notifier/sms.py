@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 import httpx
 from redis.asyncio import Redis
 
+from core.settings import Settings
 from notifier.base import OutgoingMessage, SendResult
 from notifier.sms_providers import (
     Backoff,
@@ -65,6 +66,18 @@ class SmsConfig:
     sender: str | None = None  # an approved sender name, if the account has one
     timeout: float = 10.0
     backoff: Backoff = field(default_factory=Backoff)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmsConfig | None:
+        """The gateway of ZVONOK_SMS_*, or None when no provider is set."""
+        if not settings.sms_provider:
+            return None
+        key = settings.sms_api_key
+        return cls(
+            provider=settings.sms_provider,
+            api_key=key.get_secret_value() if key else None,
+            base_url=settings.sms_url,
+        )
 
 
 def make_provider(config: SmsConfig) -> SmsProvider:

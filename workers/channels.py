@@ -17,15 +17,10 @@ from notifier.telegram import TelegramChannel
 log = logging.getLogger(__name__)
 
 
-def secret(value: object) -> str | None:
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter()) if getter else None
-
-
 def _telegram(settings: Settings, redis: Redis) -> Channel | None:
-    token = secret(settings.telegram_token)
-    if not token:
+    if settings.telegram_token is None:
         return None
+    token = settings.telegram_token.get_secret_value()
     rates = TelegramRates.from_settings(settings)
     return TelegramChannel(
         token, limiter=RateLimiter(redis), api_url=settings.telegram_api_url, rates=rates
@@ -33,30 +28,13 @@ def _telegram(settings: Settings, redis: Redis) -> Channel | None:
 
 
 def _email(settings: Settings, redis: Redis) -> Channel | None:
-    if not settings.smtp_host:
-        return None
-    return EmailChannel(
-        EmailConfig(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            mail_from=settings.mail_from,
-            tls=settings.smtp_tls,
-            username=settings.smtp_user,
-            password=secret(settings.smtp_password),
-        )
-    )
+    config = EmailConfig.from_settings(settings)
+    return EmailChannel(config) if config else None
 
 
 def _sms(settings: Settings, redis: Redis) -> Channel | None:
-    if not settings.sms_provider:
-        return None
-    return SmsChannel(
-        SmsConfig(
-            provider=settings.sms_provider,
-            api_key=secret(settings.sms_api_key),
-            base_url=settings.sms_url,
-        )
-    )
+    config = SmsConfig.from_settings(settings)
+    return SmsChannel(config) if config else None
 
 
 _BUILDERS: dict[str, Callable[[Settings, Redis], Channel | None]] = {

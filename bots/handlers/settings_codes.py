@@ -47,11 +47,6 @@ T = Catalog(
 )
 
 
-def _secret(value: object) -> str | None:
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter()) if getter else None
-
-
 def can_send(settings: Settings, channel: str) -> bool:
     """Is the server set up to send by `channel` ("email" or "sms") at all?"""
     return bool(settings.smtp_host if channel == "email" else settings.sms_provider)
@@ -59,26 +54,12 @@ def can_send(settings: Settings, channel: str) -> bool:
 
 def _channel(settings: Settings, channel: str) -> Channel:
     if channel == "email":
-        assert settings.smtp_host is not None
-        return EmailChannel(
-            EmailConfig(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                mail_from=settings.mail_from,
-                tls=settings.smtp_tls,
-                username=settings.smtp_user,
-                password=_secret(settings.smtp_password),
-                pool_size=1,
-            )
-        )
-    assert settings.sms_provider is not None
-    return SmsChannel(
-        SmsConfig(
-            provider=settings.sms_provider,
-            api_key=_secret(settings.sms_api_key),
-            base_url=settings.sms_url,
-        )
-    )
+        email = EmailConfig.from_settings(settings, pool_size=1)
+        assert email is not None
+        return EmailChannel(email)
+    sms = SmsConfig.from_settings(settings)
+    assert sms is not None
+    return SmsChannel(sms)
 
 
 def _message(code: ContactCode, lang: str) -> OutgoingMessage:

@@ -47,7 +47,29 @@ MONTHS = {  # Russian in the genitive: «23 ноября»
         "December",
     ),
 }
-# Short forms: a diary line on a phone or in a printed table has little room.
+WORK_TYPES = {
+    "ru": {
+        "oral": "устный ответ",
+        "written": "письменная работа",
+        "test": "контрольная работа",
+        "essay": "сочинение",
+        "homework": "домашняя работа",
+        "practical": "практическая работа",
+        "dictation": "диктант",
+        "lab": "лабораторная работа",
+    },
+    "en": {
+        "oral": "oral answer",
+        "written": "written work",
+        "test": "test",
+        "essay": "essay",
+        "homework": "homework",
+        "practical": "practical work",
+        "dictation": "dictation",
+        "lab": "lab work",
+    },
+}
+# Short forms: a diary line on a phone, a printed table or an SMS has little room.
 WORK_TYPES_SHORT = {
     "ru": {
         "oral": "устн.",
@@ -75,9 +97,9 @@ ATTENDANCE = {
     "en": {"н": "absent", "б": "ill", "оп": "late"},
 }
 LATE_MINUTES = {"ru": "{minutes} мин", "en": "{minutes} min"}
-REMARK_KINDS = {
-    "ru": {"remark": "Замечание", "praise": "Благодарность", "appeal": "Обращение к родителям"},
-    "en": {"remark": "Remark", "praise": "Praise", "appeal": "Note to parents"},
+REMARK_KINDS = {  # as inside a sentence; `remark_kind` capitalises for a heading
+    "ru": {"remark": "замечание", "praise": "благодарность", "appeal": "обращение к родителям"},
+    "en": {"remark": "remark", "praise": "praise", "appeal": "note to parents"},
 }
 
 
@@ -140,7 +162,8 @@ def attendance_words(status: str, minutes_late: int | None, language: str) -> st
 
 def remark_kind(kind: str, language: str) -> str:
     """«Замечание» / "Remark"."""
-    return REMARK_KINDS[_lang(language)].get(kind, kind)
+    words = REMARK_KINDS[_lang(language)].get(kind, kind)
+    return words[:1].upper() + words[1:]
 
 
 def average_text(value: float, language: str) -> str:
