@@ -52,6 +52,10 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    # The bot's @username, for deep links on the printed invite sheet (t.me/<it>?start=…).
+    telegram_bot_username: str = Field(
+        default="zvonok_demo_bot", pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$"
+    )
     # Pacing of Telegram sends (notifier.ratelimit.TelegramRates): messages a second per
     # bot, and how far below that to stay (0.03: intervals 3% longer than the limit's).
     telegram_bot_rate: int = Field(default=30, ge=1)

@@ -46,9 +46,19 @@ from core.logs import configure_logging
 from core.models import utcnow
 from core.settings import Settings, load_settings
 from webapp import hooks
+from webapp.api import admin as admin_api
+from webapp.api import homeroom as homeroom_api
+from webapp.api import journal as journal_api
+from webapp.api import roster as roster_api
+from webapp.api import statement as statement_api
 from webapp.api import v1
 from webapp.errors import install_error_handlers
-from webapp.pages import access, today, tokens
+from webapp.pages import access, announcements, homeroom, printouts, today, tokens
+from webapp.pages import admin as admin_pages
+from webapp.pages import journal as journal_pages
+from webapp.pages import lessons as lesson_pages
+from webapp.pages import roster as roster_pages
+from webapp.pages import statement as statement_pages
 from webapp.state import Clock, WebState
 
 log = logging.getLogger(__name__)
@@ -136,7 +146,18 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (access.router, tokens.router, today.router):
         app.include_router(router)
+    for router in (homeroom.router, announcements.router, printouts.router):
+        app.include_router(router)
+    for router in (statement_pages.router, admin_pages.router):
+        app.include_router(router)
     app.include_router(v1.router)
+    for router in (statement_api.router, admin_api.router):
+        app.include_router(router)
+    app.include_router(homeroom_api.router)
+    for router in (journal_pages.router, lesson_pages.router, journal_api.router):
+        app.include_router(router)
+    for router in (roster_pages.router, roster_api.router):
+        app.include_router(router)
     app.include_router(hooks.router, include_in_schema=False)
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)

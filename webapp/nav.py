@@ -26,6 +26,13 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("today", "/today", (Role.teacher,)),
+    Section("journal", "/journal", (Role.teacher, Role.deputy, Role.admin)),
+    # Class teachers (a teacher named on a class) and the administration: /homeroom
+    # lists whichever classes each looks after.
+    Section("homeroom", "/homeroom"),
+    Section("statement", "/statement", (Role.deputy, Role.admin)),
+    Section("admin", "/admin/school", (Role.admin, Role.secretary)),
+    Section("roster", "/roster", (Role.admin, Role.secretary)),
     Section("tokens", "/tokens"),
     Section("password", "/password"),
 )

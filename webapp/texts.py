@@ -7,6 +7,10 @@ into `TEXTS` here (`Catalog.merged` refuses a key defined twice).
 from __future__ import annotations
 
 from core.texts import Catalog
+from webapp.admin_texts import ADMIN, STATEMENT
+from webapp.homeroom_texts import HOMEROOM
+from webapp.journal_texts import JOURNAL
+from webapp.roster_texts import ROSTER
 
 LAYOUT = Catalog(
     {
@@ -132,4 +136,4 @@ TODAY = Catalog(
     }
 )
 
-TEXTS = LAYOUT.merged(ACCESS, TODAY)
+TEXTS = LAYOUT.merged(ACCESS, TODAY, STATEMENT, ADMIN, JOURNAL, HOMEROOM, ROSTER)

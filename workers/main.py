@@ -17,12 +17,14 @@ from arq.worker import Function, func
 
 from core.db import Database
 from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
+from core.services.roster_import import purge_expired_imports
 from core.settings import Settings, load_settings
+from core.uow import UnitOfWork
 from workers.channels import build_channels
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
-from workers.writes import sqlite_writer
+from workers.writes import sqlite_writer, writing
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,13 @@ async def heartbeat(ctx: dict[str, Any]) -> str:
     return now
 
 
+async def purge_roster_files(ctx: dict[str, Any]) -> int:
+    """Uploaded roster files hold children's personal data: none outlives its expiry,
+    even when nobody uploads again (an upload purges too)."""
+    async with writing(ctx):
+        return await purge_expired_imports(UnitOfWork(ctx["db"]))
+
+
 def job_functions(timeout: int) -> list[Function]:
     return [
         func(dispatch, name="dispatch", timeout=timeout),
@@ -81,6 +90,7 @@ def crons(sweep_every: int, timeout: int) -> list[CronJob]:
             timeout=min(SWEEP_TIMEOUT_SECONDS, timeout),
         ),
         *fallback_crons(timeout),
+        cron(purge_roster_files, minute={7, 37}, second=0, timeout=timeout),
     ]
 
 

@@ -19,6 +19,7 @@ from core.models.delivery import (
     NotificationEvent,
     Topic,
 )
+from core.models.imports import ImportStatus, RosterImport
 from core.models.journal import (
     PERIOD_MARK_VALUES,
     Announcement,
@@ -36,6 +37,7 @@ from core.models.journal import (
     WorkType,
 )
 from core.models.people import Enrollment, Guardian, Role, Staff, Student, StudentGuardian
+from core.models.reports import StatementExport
 from core.models.school import AcademicYear, Holiday, Period, School
 from core.models.structure import (
     Group,
@@ -67,6 +69,7 @@ __all__ = [
     "Holiday",
     "Homework",
     "HomeworkStudent",
+    "ImportStatus",
     "InviteCode",
     "Lesson",
     "LoginThrottle",
@@ -81,10 +84,12 @@ __all__ = [
     "Remark",
     "RemarkKind",
     "Role",
+    "RosterImport",
     "ScheduledTest",
     "School",
     "SchoolClass",
     "Staff",
+    "StatementExport",
     "Student",
     "StudentGuardian",
     "Subject",

@@ -75,6 +75,9 @@ class Lesson(Tracked, table=True):
     # no attendance rows, so the roll call itself is recorded (who, when).
     roll_called_at: datetime | None = instant_field(nullable=True)
     roll_called_by: int | None = Field(default=None, foreign_key="staff.id")
+    # The work the journal grid's column for this lesson is marked for (a WorkType
+    # value: a test, a dictation...), as the teacher set it; None: oral answers.
+    work_type: str | None = None
 
 
 class Attendance(Tracked, table=True):

@@ -127,23 +127,75 @@ def render_summary_html(
 
 
 def render_pdf(pages: list[SummaryPage], *, language: str, generated: dt.datetime) -> bytes:
-    """One render for the whole class; a pupil whose week ran over one page is rendered
-    again in smaller type, and the pages are put back in order. CPU-bound: callers on
-    an event loop run it in a thread."""
+    """Render every pupil's page, each in the largest type its week fits on one page in,
+    and put the pages back in order. CPU-bound: callers on an event loop run it in a
+    thread.
+
+    A pupil whose week runs over one page is rendered again in smaller type. The pupils
+    of one class share a timetable, so their weeks fill the page alike: the lightest
+    week of each class (`_weight`) is fitted first, all classes' together in one small
+    render per type size, and its size is where the rest of the class starts. A class
+    whose weeks need the third size is then laid out once or twice instead of three
+    times (bench/web_summary.py); a pupil never gets larger type than their class's
+    lightest week.
+    """
+    classes: dict[str | None, list[int]] = {}
+    for i, page in enumerate(pages):
+        classes.setdefault(page.diary.student.class_name, []).append(i)
+    probes = {
+        min(members, key=lambda i: _weight(pages[i])): members
+        for members in classes.values()
+        if len(members) > 1
+    }
     levels = [0] * len(pages)
-    first = _render(pages, levels, language, generated)
-    sheets = _sheets(first)
-    for _ in DENSITIES[1:]:
-        over = [i for i, sheet in enumerate(sheets) if len(sheet) > 1]
-        if not over:
-            break
-        for i in over:
-            levels[i] += 1
-        again = _render([pages[i] for i in over], [levels[i] for i in over], language, generated)
-        for i, sheet in zip(over, _sheets(again), strict=True):
-            sheets[i] = sheet
-    pdf: bytes = first.copy([page for sheet in sheets for page in sheet]).write_pdf()
+    documents: list[Any] = []
+    sheets = _fit(pages, list(probes), levels, language, generated, documents)
+    for probe, members in probes.items():
+        for i in members:
+            levels[i] = levels[probe]
+    rest = [i for i in range(len(pages)) if i not in sheets]
+    sheets |= _fit(pages, rest, levels, language, generated, documents)
+    ordered = [page for i in range(len(pages)) for page in sheets[i]]
+    pdf: bytes = documents[0].copy(ordered).write_pdf()
     return pdf
+
+
+def _fit(
+    pages: list[SummaryPage],
+    todo: list[int],
+    levels: list[int],
+    language: str,
+    generated: dt.datetime,
+    documents: list[Any],
+) -> dict[int, list[Any]]:
+    """Render the pupils `todo` at their `levels`, then again one size smaller those whose
+    week ran over (raising their level), until all fit or have the smallest size."""
+    sheets: dict[int, list[Any]] = {}
+    while todo:
+        document = _render([pages[i] for i in todo], [levels[i] for i in todo], language, generated)
+        documents.append(document)
+        again = []
+        for i, sheet in zip(todo, _sheets(document), strict=True):
+            sheets[i] = sheet
+            if len(sheet) > 1 and levels[i] < len(DENSITIES) - 1:
+                levels[i] += 1
+                again.append(i)
+        todo = again
+    return sheets
+
+
+def _weight(page: SummaryPage) -> int:
+    """Roughly how much of the page a pupil's week fills: its rows, and its characters."""
+    rows = chars = 0
+    for day in page.diary.days:
+        rows += 2 + max(1, len(day.lessons)) + len(day.remarks)
+        chars += sum(len(remark.text) for remark in day.remarks)
+        for lesson in day.lessons:
+            rows += len(lesson.remarks) + max(0, len(lesson.homework) - 1)
+            chars += len(lesson.topic) + sum(len(h.text) for h in lesson.homework)
+            chars += sum(len(remark.text) for remark in lesson.remarks)
+    rows += (len(page.averages) + 1) // 2
+    return rows * 60 + chars
 
 
 def _render(

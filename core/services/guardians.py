@@ -8,7 +8,10 @@ invite code, or on a paper form (`core.services.consent`).
 
 from __future__ import annotations
 
-from sqlmodel import select
+import datetime as dt
+from collections.abc import Collection
+
+from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.contacts import check_language, clean_names, normalize_email, normalize_phone
@@ -28,6 +31,44 @@ async def _student_for_guardians(uow: UnitOfWork, actor: StaffActor, student_id:
     return student
 
 
+def guardian_row(
+    *,
+    school_id: int,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    phone: str | None = None,
+    email: str | None = None,
+    language: str = "ru",
+    now: dt.datetime,
+) -> Guardian:
+    """A new guardian with names cleaned and contacts normalized (phone in E.164), not yet
+    added to the session: `add_guardian` and the roster import both build them here."""
+    last, first, middle = clean_names(last_name, first_name, middle_name)
+    phone_e164 = normalize_phone(phone) if phone and phone.strip() else None
+    email_norm = normalize_email(email) if email and email.strip() else None
+    check_language(language)
+    return Guardian(
+        school_id=school_id,
+        last_name=last,
+        first_name=first,
+        middle_name=middle,
+        phone=phone_e164,
+        email=email_norm,
+        language=language,
+        created_at=now,
+    )
+
+
+def link_row(student: Student, guardian: Guardian, relation: str) -> StudentGuardian:
+    return StudentGuardian(
+        school_id=student.school_id,
+        student_id=student.id or 0,
+        guardian_id=guardian.id or 0,
+        relation=" ".join(relation.split()),
+    )
+
+
 async def _link(
     uow: UnitOfWork, actor: StaffActor, student: Student, guardian: Guardian, relation: str
 ) -> StudentGuardian:
@@ -38,22 +79,30 @@ async def _link(
         raise RuleViolation(
             "guardian_already_linked", guardian=guardian.full_name, student=student.full_name
         )
-    link = StudentGuardian(
-        school_id=student.school_id,
-        student_id=student.id or 0,
-        guardian_id=guardian.id or 0,
-        relation=" ".join(relation.split()),
-    )
+    link = link_row(student, guardian, relation)
     uow.session.add(link)
     await uow.session.flush()
     uow.audit(link, school_id=student.school_id, action="create", actor_id=actor.staff_id)
     return link
 
 
-async def _refuse_known_phone(uow: UnitOfWork, school_id: int, phone: str) -> None:
+async def guardians_by_phone(
+    uow: UnitOfWork, school_id: int, phones: Collection[str]
+) -> dict[str, Guardian]:
+    """The school's guardians who have one of these (E.164) phones, by phone."""
+    found: dict[str, Guardian] = {}
+    wanted = sorted(set(phones))
+    for start in range(0, len(wanted), 500):  # bounded IN lists for any backend
+        query = select(Guardian).where(
+            Guardian.school_id == school_id, col(Guardian.phone).in_(wanted[start : start + 500])
+        )
+        for guardian in (await uow.session.exec(query)).all():
+            found.setdefault(guardian.phone or "", guardian)
+    return found
+
+
+def refuse_known_phone(phone: str, same: Guardian | None) -> None:
     # The same parent typed in twice would get every message twice.
-    query = select(Guardian).where(Guardian.school_id == school_id, Guardian.phone == phone)
-    same = (await uow.session.exec(query)).first()
     if same is not None:
         raise RuleViolation("guardian_phone_taken", phone=phone, guardian=same.full_name)
 
@@ -75,23 +124,20 @@ async def add_guardian(
     secretary, or the student's class teacher). Consent comes later: by the bot
     with an invite code, or from a paper form."""
     async with uow:
-        last, first, middle = clean_names(last_name, first_name, middle_name)
-        phone_e164 = normalize_phone(phone) if phone and phone.strip() else None
-        email_norm = normalize_email(email) if email and email.strip() else None
-        check_language(language)
-        student = await _student_for_guardians(uow, actor, student_id)
-        if phone_e164 is not None:
-            await _refuse_known_phone(uow, student.school_id, phone_e164)
-        guardian = Guardian(
-            school_id=student.school_id,
-            last_name=last,
-            first_name=first,
-            middle_name=middle,
-            phone=phone_e164,
-            email=email_norm,
+        guardian = guardian_row(
+            school_id=actor.school_id,
+            last_name=last_name,
+            first_name=first_name,
+            middle_name=middle_name,
+            phone=phone,
+            email=email,
             language=language,
-            created_at=uow.now(),
+            now=uow.now(),
         )
+        student = await _student_for_guardians(uow, actor, student_id)
+        if guardian.phone is not None:
+            known = await guardians_by_phone(uow, student.school_id, [guardian.phone])
+            refuse_known_phone(guardian.phone, known.get(guardian.phone))
         uow.session.add(guardian)
         await uow.session.flush()
         uow.audit(guardian, school_id=guardian.school_id, action="create", actor_id=actor.staff_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, select, update
 
 from core.actors import StaffActor
 from core.contacts import check_language
@@ -27,7 +27,17 @@ from core.errors import (
     RuleViolation,
 )
 from core.events import ConsentChanged
-from core.models import Guardian, InviteCode, Role, School, Staff, Student, StudentGuardian
+from core.models import (
+    ChannelName,
+    ContactStatus,
+    Guardian,
+    InviteCode,
+    Role,
+    School,
+    Staff,
+    Student,
+    StudentGuardian,
+)
 from core.permissions import load_staff, require_people_manager, require_role
 from core.policy import policy_of
 from core.security import hash_invite_code, looks_like_invite_code, new_invite_code
@@ -307,6 +317,15 @@ async def _link_guardian_chat(
     guardian.telegram_chat_id = chat_id
     if language is not None:
         guardian.language = language
+    # A parent who blocked the bot and now subscribes again has unblocked it: the chat
+    # recorded as dead is alive (delivery would otherwise skip Telegram for good).
+    await uow.session.exec(
+        delete(ContactStatus).where(
+            col(ContactStatus.guardian_id) == guardian_id,
+            col(ContactStatus.channel) == ChannelName.telegram.value,
+            col(ContactStatus.address) == str(chat_id),
+        )
+    )
     mark_consent(guardian, given=True, source="telegram", at=uow.now())
     uow.session.add(guardian)
     uow.audit(

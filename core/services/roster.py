@@ -35,19 +35,31 @@ from core.uow import UnitOfWork, snapshot
 # add_guardian and link_guardian are part of the roster's interface as well.
 __all__ = [
     "add_guardian",
+    "check_class_year",
     "enrol_student",
+    "enrolled_event",
+    "enrollment_row",
     "link_guardian",
     "remove_student",
+    "roster_keeper",
+    "student_row",
     "transfer_student",
 ]
 
 DAY = dt.timedelta(days=1)
 
 
-async def _roster_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
+async def roster_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    """The acting staff member, refused unless they keep the roster (seed 004 §5)."""
     staff = await load_staff(uow, actor)
     require_role(staff, Role.admin, Role.secretary)
     return staff
+
+
+def check_class_year(klass: SchoolClass, year: AcademicYear, on: dt.date) -> None:
+    """Refuse a date outside the class's academic year."""
+    if not year.starts_on <= on <= year.ends_on:
+        raise RuleViolation("date_outside_year", date=ru_date(on), year=year.name, klass=klass.name)
 
 
 async def _class_on(uow: UnitOfWork, staff: Staff, class_id: int, on: dt.date) -> SchoolClass:
@@ -55,9 +67,51 @@ async def _class_on(uow: UnitOfWork, staff: Staff, class_id: int, on: dt.date) -
     klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
     year = await uow.session.get(AcademicYear, klass.year_id)
     assert year is not None  # a foreign key
-    if not year.starts_on <= on <= year.ends_on:
-        raise RuleViolation("date_outside_year", date=ru_date(on), year=year.name, klass=klass.name)
+    check_class_year(klass, year, on)
     return klass
+
+
+def student_row(
+    *,
+    school_id: int,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    birth_date: dt.date | None,
+    on: dt.date,
+    now: dt.datetime,
+) -> Student:
+    """A new student as the roster admits one (names cleaned, born before `on`), not yet
+    added to the session: `enrol_student` and the roster import both build them here."""
+    last, first, middle = clean_names(last_name, first_name, middle_name)
+    if birth_date is not None and birth_date >= on:
+        raise RuleViolation("bad_birth_date", date=ru_date(birth_date), on=ru_date(on))
+    return Student(
+        school_id=school_id,
+        last_name=last,
+        first_name=first,
+        middle_name=middle,
+        birth_date=birth_date,
+        created_at=now,
+    )
+
+
+def enrollment_row(
+    *, school_id: int, student_id: int, class_id: int, on: dt.date, reason: str
+) -> Enrollment:
+    return Enrollment(
+        school_id=school_id, student_id=student_id, class_id=class_id, since=on, reason=reason
+    )
+
+
+def enrolled_event(student: Student, class_id: int) -> RosterChanged:
+    return RosterChanged(
+        school_id=student.school_id,
+        student_id=student.id or 0,
+        change="enrolled",
+        from_class_id=None,
+        to_class_id=class_id,
+    )
 
 
 async def _current_enrollment(
@@ -122,8 +176,8 @@ async def _close_enrollment(
 async def _open_enrollment(
     uow: UnitOfWork, staff: Staff, student_id: int, class_id: int, on: dt.date, reason: str
 ) -> Enrollment:
-    enrollment = Enrollment(
-        school_id=staff.school_id, student_id=student_id, class_id=class_id, since=on, reason=reason
+    enrollment = enrollment_row(
+        school_id=staff.school_id, student_id=student_id, class_id=class_id, on=on, reason=reason
     )
     uow.session.add(enrollment)
     await uow.session.flush()
@@ -144,32 +198,22 @@ async def enrol_student(
 ) -> Student:
     """Add a newly arrived student to a class from `on` (administrator or secretary)."""
     async with uow:
-        last, first, middle = clean_names(last_name, first_name, middle_name)
-        if birth_date is not None and birth_date >= on:
-            raise RuleViolation("bad_birth_date", date=ru_date(birth_date), on=ru_date(on))
-        staff = await _roster_keeper(uow, actor)
-        klass = await _class_on(uow, staff, class_id, on)
-        student = Student(
-            school_id=staff.school_id,
-            last_name=last,
-            first_name=first,
-            middle_name=middle,
+        student = student_row(
+            school_id=actor.school_id,
+            last_name=last_name,
+            first_name=first_name,
+            middle_name=middle_name,
             birth_date=birth_date,
-            created_at=uow.now(),
+            on=on,
+            now=uow.now(),
         )
+        staff = await roster_keeper(uow, actor)
+        klass = await _class_on(uow, staff, class_id, on)
         uow.session.add(student)
         await uow.session.flush()
         uow.audit(student, school_id=staff.school_id, action="create", actor_id=staff.id)
         await _open_enrollment(uow, staff, student.id or 0, class_id, on, "enrolled")
-        uow.record(
-            RosterChanged(
-                school_id=staff.school_id,
-                student_id=student.id or 0,
-                change="enrolled",
-                from_class_id=None,
-                to_class_id=klass.id,
-            )
-        )
+        uow.record(enrolled_event(student, klass.id or 0))
         await uow.commit()
         return student
 
@@ -180,7 +224,7 @@ async def transfer_student(
     """Move a student to another class from `on`; the old class's enrolment and
     groups end the day before, and stay in the history."""
     async with uow:
-        staff = await _roster_keeper(uow, actor)
+        staff = await roster_keeper(uow, actor)
         current = await _current_enrollment(uow, staff, student_id)
         student, _enrollment, old_class = current
         if old_class.id == to_class_id:
@@ -210,7 +254,7 @@ async def remove_student(
         reason = reason.strip()
         if not reason:
             raise RuleViolation("leave_reason_required")
-        staff = await _roster_keeper(uow, actor)
+        staff = await roster_keeper(uow, actor)
         current = await _current_enrollment(uow, staff, student_id)
         student, _enrollment, klass = current
         await _close_enrollment(uow, staff, current, on, reason)

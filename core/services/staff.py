@@ -289,3 +289,29 @@ async def unlock_staff(
         uow.audit(target, school_id=target.school_id, action="update", actor_id=admin.id, old=old)
         await uow.commit()
         return target
+
+
+async def set_staff_roles(
+    uow: UnitOfWork, *, actor: StaffActor, staff_id: int, roles: Iterable[str]
+) -> Staff:
+    """Change a staff member's roles (administrator only).
+
+    An administrator cannot drop their own administrator role: the school would be
+    left without anyone to give it back.
+    """
+    async with uow:
+        admin = await load_staff(uow, actor)
+        require_role(admin, Role.admin)
+        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "сотрудник")
+        role_values = _check_roles(roles)
+        if target.id == admin.id and Role.admin.value not in role_values:
+            raise RuleViolation("own_admin_role")
+        if role_values != target.roles:
+            old = snapshot(target)
+            target.roles = role_values
+            uow.session.add(target)
+            uow.audit(
+                target, school_id=target.school_id, action="update", actor_id=admin.id, old=old
+            )
+        await uow.commit()
+        return target

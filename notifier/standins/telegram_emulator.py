@@ -76,7 +76,7 @@ class TelegramEmulator:
             "id": self.bot_id,
             "is_bot": True,
             "first_name": "Zvonok Test Bot",
-            "username": "zvonok_test_bot",
+            "username": "zvonok_demo_bot",  # ZVONOK_TELEGRAM_BOT_USERNAME's default
         }
         self.default_limits = limits or FloodLimits()
         self.updates = UpdateQueue()

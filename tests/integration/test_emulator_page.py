@@ -103,7 +103,7 @@ async def test_demo_invites_are_issued_at_load_and_listed_on_the_page(
     assert [i["code"] for i in invites] == [
         i["code"] for i in json.loads(path.read_text())["invites"]
     ]
-    assert sheet["bot"]["username"] == "zvonok_test_bot"
+    assert sheet["bot"]["username"] == "zvonok_demo_bot"
     guardians = [i for i in invites if i["kind"] == "guardian"]
     [teacher] = [i for i in invites if i["kind"] == "staff"]
     assert len(guardians) >= 4 and len({i["code"] for i in invites}) == len(invites)

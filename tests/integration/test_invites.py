@@ -21,7 +21,7 @@ from core.errors import (
     NotFound,
     RuleViolation,
 )
-from core.models import AuditEntry, Guardian, InviteCode, Staff
+from core.models import AuditEntry, ContactStatus, Guardian, InviteCode, Staff
 from core.security import hash_invite_code, new_invite_code
 from core.services.invites import (
     Redeemed,
@@ -236,3 +236,29 @@ async def test_new_staff_member_links_telegram_with_a_staff_code(db: Database) -
     assert (redeemed.purpose, redeemed.staff_id) == ("staff", newcomer.id)
     assert (await load(db, Staff, newcomer.id or 0)).telegram_chat_id == 9001
     assert await outbox(db) == []
+
+
+async def test_subscribing_again_from_a_chat_that_blocked_the_bot_revives_it(db: Database) -> None:
+    """Delivery marked the chat dead when the parent blocked the bot; a new code redeemed
+    from that chat means they unblocked it, and Telegram is tried again. Another dead
+    contact (the email) stays dead."""
+    w = await build_world(db)
+    gid = w.guardians["novikov"]
+    async with db.session() as s:
+        for channel, address in (("telegram", "7001"), ("email", "novikov@example.ru")):
+            s.add(
+                ContactStatus(
+                    school_id=w.school_id,
+                    guardian_id=gid,
+                    channel=channel,
+                    address=address,
+                    dead_at=NOON,
+                    reason="403: bot was blocked by the user",
+                )
+            )
+        await s.commit()
+    code = await _issue(db, w, guardian="novikov")
+    await redeem_invite(uow_at(db, NOON + DAY), code=code, chat_id=7001, consent=True)
+    async with db.session() as s:
+        left = (await s.exec(select(ContactStatus.channel))).all()
+    assert left == ["email"]

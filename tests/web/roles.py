@@ -25,6 +25,7 @@ import httpx
 
 from core.services.access_tokens import create_api_token
 from tests.web.browser import PASSWORD, Browser, Web
+from tests.web.homeroom_prepare import class_announcement
 
 STAFF = ("math", "russian", "substitute", "deputy", "admin", "secretary", "stranger")
 ANONYMOUS = "anonymous"
@@ -46,6 +47,7 @@ class Action:
     form: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
     prepare: Prepare | None = None
+    files: Mapping[str, tuple[str, bytes, str]] | None = None  # a multipart upload
 
     def __post_init__(self) -> None:
         # An action nobody may take cannot tell a refusal from a wrong path.
@@ -104,12 +106,17 @@ class Person:
     async def send(self, action: Action, path: str) -> httpx.Response:
         if action.api:
             return await self.api.request(
-                action.method, path, json=action.json, headers=self.bearer
+                action.method,
+                path,
+                json=action.json,
+                data=dict(action.form) if action.files else None,
+                files=action.files,
+                headers=self.bearer,
             )
         if action.method == "GET":
             return await self.browser.client.get(path)
         data = {**action.form, "csrf_token": self.browser.csrf}
-        return await self.browser.client.request(action.method, path, data=data)
+        return await self.browser.client.request(action.method, path, data=data, files=action.files)
 
 
 def outcome(response: httpx.Response) -> str:
@@ -136,6 +143,13 @@ def expected(action: Action, who: str) -> str:
 
 # The same password again: a valid change that leaves later actions able to sign in.
 SAME_PASSWORD = {"current": PASSWORD, "new": PASSWORD, "repeat": PASSWORD}
+
+# Who may act on 7Б's parents and announcements (core.permissions and the services).
+_ANNOUNCERS = frozenset({"russian", "deputy", "admin"})  # post to and read a class
+_FAMILIES = _ANNOUNCERS | {"secretary"}  # see the class's parents
+_PEOPLE = frozenset({"russian", "admin", "secretary"})  # invite codes, the paper flag
+_READERS = frozenset({"russian", "math", "deputy", "admin"})  # read the class's journal
+_SCHOOL = frozenset({"deputy", "admin", "stranger"})  # the whole school (the stranger's own)
 
 MATRIX: list[Action] = [
     Action("start page", "GET", "/", EVERYONE, "GET /"),
@@ -182,6 +196,133 @@ MATRIX: list[Action] = [
         prepare=own_api_token,
     ),
     Action("api: today", "GET", "/api/v1/today", EVERYONE, "GET /api/v1/today", api=True),
+    # The class teacher's pages and API (webapp/pages/homeroom.py, announcements.py,
+    # printouts.py; webapp/api/homeroom.py). «russian» is 7Б's class teacher.
+    Action("homeroom list", "GET", "/homeroom", EVERYONE, "GET /homeroom"),
+    Action("class page", "GET", "/homeroom/{class:7Б}", _FAMILIES, "GET /homeroom/{class_id}"),
+    Action(
+        "post to the class",
+        "POST",
+        "/homeroom/{class:7Б}/announcements",
+        _ANNOUNCERS,
+        "POST /homeroom/{class_id}/announcements",
+        form={"title": "t", "body": "b"},
+    ),
+    Action(
+        "paper flag",
+        "POST",
+        "/homeroom/guardians/{guardian:novikov}/paper-summary",
+        _PEOPLE,
+        "POST /homeroom/guardians/{guardian_id}/paper-summary",
+        form={"wants": "true"},
+    ),
+    Action(
+        "invite sheet",
+        "POST",
+        "/homeroom/{class:7Б}/invite-sheet",
+        _PEOPLE,
+        "POST /homeroom/{class_id}/invite-sheet",
+    ),
+    Action(
+        "weekly print",
+        "GET",
+        "/homeroom/{class:7Б}/weekly-summary?week=2026-11-23",
+        _READERS,
+        "GET /homeroom/{class_id}/weekly-summary",
+    ),
+    Action("school announcements", "GET", "/announcements", _SCHOOL, "GET /announcements"),
+    Action(
+        "post to the school",
+        "POST",
+        "/announcements",
+        _SCHOOL,
+        "POST /announcements",
+        form={"title": "t", "body": "b"},
+    ),
+    Action(
+        "announcement status",
+        "GET",
+        "/announcements/{announcement}",
+        _ANNOUNCERS,
+        "GET /announcements/{announcement_id}",
+        prepare=class_announcement,
+    ),
+    Action(
+        "status fragment",
+        "GET",
+        "/announcements/{announcement}/status",
+        _ANNOUNCERS,
+        "GET /announcements/{announcement_id}/status",
+        prepare=class_announcement,
+    ),
+    Action(
+        "api: class announcements",
+        "GET",
+        "/api/v1/classes/{class:7Б}/announcements",
+        _ANNOUNCERS,
+        "GET /api/v1/classes/{class_id}/announcements",
+        api=True,
+    ),
+    Action(
+        "api: school announcements",
+        "GET",
+        "/api/v1/announcements",
+        _SCHOOL,
+        "GET /api/v1/announcements",
+        api=True,
+    ),
+    Action(
+        "api: post to the school",
+        "POST",
+        "/api/v1/announcements",
+        _SCHOOL,
+        "POST /api/v1/announcements",
+        api=True,
+        json={"class_id": None, "title": "t", "body": "b"},
+    ),
+    Action(
+        "api: announcement status",
+        "GET",
+        "/api/v1/announcements/{announcement}/status",
+        _ANNOUNCERS,
+        "GET /api/v1/announcements/{announcement_id}/status",
+        api=True,
+        prepare=class_announcement,
+    ),
+    Action(
+        "api: class families",
+        "GET",
+        "/api/v1/classes/{class:7Б}/families",
+        _FAMILIES,
+        "GET /api/v1/classes/{class_id}/families",
+        api=True,
+    ),
+    Action(
+        "api: paper flag",
+        "PUT",
+        "/api/v1/guardians/{guardian:novikov}/paper-summary",
+        _PEOPLE,
+        "PUT /api/v1/guardians/{guardian_id}/paper-summary",
+        api=True,
+        json={"wants": True},
+    ),
+    Action(
+        "api: invite sheet",
+        "POST",
+        "/api/v1/classes/{class:7Б}/invite-sheet",
+        _PEOPLE,
+        "POST /api/v1/classes/{class_id}/invite-sheet",
+        api=True,
+        json={},
+    ),
+    Action(
+        "api: weekly print",
+        "GET",
+        "/api/v1/classes/{class:7Б}/weekly-summary?week=2026-11-23",
+        _READERS,
+        "GET /api/v1/classes/{class_id}/weekly-summary",
+        api=True,
+    ),
 ]
 
 # Routes anyone may use, signed in or not: no role to check.

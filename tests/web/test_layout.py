@@ -26,13 +26,15 @@ async def test_every_page_renders_in_both_languages(web: Web, who: str, lang: st
 async def test_header_names_the_school_the_person_and_their_sections(web: Web) -> None:
     teacher = await web.signed_in("math")
     header = header_text((await teacher.get("/tokens")).text)
-    assert (
-        header == "Звонок Школа №1 Сегодня API-токены Пароль Иванова М.П. (учитель) Выйти English"
+    assert header == (
+        "Звонок Школа №1 Сегодня Журнал Классное руководство API-токены Пароль "
+        "Иванова М.П. (учитель) Выйти English"
     )
     deputy = await web.signed_in("deputy")
     header = header_text((await deputy.get("/tokens")).text)
     assert header == (
-        "Звонок Школа №1 API-токены Пароль Орлова Т.Б. (заместитель директора) Выйти English"
+        "Звонок Школа №1 Журнал Классное руководство Ведомость API-токены Пароль "
+        "Орлова Т.Б. (заместитель директора) Выйти English"
     )
 
 

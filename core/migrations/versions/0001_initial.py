@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-23 07:21:01.971488
+Create Date: 2026-11-23 07:47:38.688445
 """
 
 from collections.abc import Sequence
@@ -315,6 +315,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_period_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_period_year_id'), ['year_id'], unique=False)
 
+    op.create_table('roster_import',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by', sa.Integer(), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('enrol_on', sa.Date(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=True),
+    sa.Column('report', sa.JSON(), nullable=True),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('expires_at', UTCDateTime(), nullable=False),
+    sa.Column('finished_at', UTCDateTime(), nullable=True),
+    sa.Column('finished_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['finished_by'], ['staff.id'], name=op.f('fk_roster_import_finished_by_staff')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_roster_import_school_id_school')),
+    sa.ForeignKeyConstraint(['uploaded_by'], ['staff.id'], name=op.f('fk_roster_import_uploaded_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_import'))
+    )
+    with op.batch_alter_table('roster_import', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roster_import_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roster_import_school_id'), ['school_id'], unique=False)
+
     op.create_table('school_class',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -484,6 +508,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_period_mark_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_period_mark_student_id'), ['student_id'], unique=False)
 
+    op.create_table('statement_export',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('class_id', sa.Integer(), nullable=False),
+    sa.Column('format', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('generated_at', UTCDateTime(), nullable=False),
+    sa.Column('generated_by', sa.Integer(), nullable=False),
+    sa.Column('content_sha256', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('file_sha256', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_statement_export_class_id_school_class')),
+    sa.ForeignKeyConstraint(['generated_by'], ['staff.id'], name=op.f('fk_statement_export_generated_by_staff')),
+    sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_statement_export_school_id_school')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_statement_export'))
+    )
+    with op.batch_alter_table('statement_export', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_statement_export_class_id'), ['class_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_statement_export_school_id'), ['school_id'], unique=False)
+
     op.create_table('acknowledgement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -542,6 +588,7 @@ def upgrade() -> None:
     sa.Column('substitute_id', sa.Integer(), nullable=True),
     sa.Column('roll_called_at', UTCDateTime(), nullable=True),
     sa.Column('roll_called_by', sa.Integer(), nullable=True),
+    sa.Column('work_type', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_lesson_class_id_school_class')),
     sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_lesson_created_by_staff')),
     sa.ForeignKeyConstraint(['deleted_by'], ['staff.id'], name=op.f('fk_lesson_deleted_by_staff')),
@@ -829,6 +876,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_acknowledgement_announcement_id'))
 
     op.drop_table('acknowledgement')
+    with op.batch_alter_table('statement_export', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_statement_export_school_id'))
+        batch_op.drop_index(batch_op.f('ix_statement_export_class_id'))
+
+    op.drop_table('statement_export')
     with op.batch_alter_table('period_mark', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_period_mark_student_id'))
         batch_op.drop_index(batch_op.f('ix_period_mark_school_id'))
@@ -875,6 +927,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_school_class_school_id'))
 
     op.drop_table('school_class')
+    with op.batch_alter_table('roster_import', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roster_import_school_id'))
+        batch_op.drop_index(batch_op.f('ix_roster_import_expires_at'))
+
+    op.drop_table('roster_import')
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_period_year_id'))
         batch_op.drop_index(batch_op.f('ix_period_school_id'))

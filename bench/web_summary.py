@@ -1,0 +1,250 @@
+"""How long the weekly summary PDF takes: one student, a class of about 30, the whole
+demo school (about 600 students), as the class teacher's page prints it.
+
+    python -m bench.web_summary [--postgres URL] [--repeat N] [--skip-school]
+
+Starts what it needs: a temp SQLite database (or a throw-away PostgreSQL one) with the
+demo school (`core.demo.load_demo`, the week of --today); its largest class with marks is
+brought to --class-size pupils from a parallel class (the demo's have 18 to 24). Each figure is wall-clock
+seconds of the core call the web app makes (`core.reports.class_weekly.class_weekly_pdf`
+for a class, `weekly_summary_pdf` for a student and for the school), split into reading
+the journal (`summary_pages`) and rendering (`render_pdf`: WeasyPrint). The median of
+--repeat runs for the student and the class; the school once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+from sqlmodel import SQLModel, col, func, select
+
+import core.models
+from bench.databases import add_database_option, temporary_database
+from bench.report import emit, progress
+from core.actors import StaffActor
+from core.db import Database
+from core.demo import load_demo
+from core.models import Enrollment, Role, School, SchoolClass, Staff
+from core.reading import ReadingUnit
+from core.reports.class_weekly import class_weekly_pdf
+from core.reports.weekly import render_pdf, summary_pages, weekly_summary_pdf
+
+DEFAULT_TODAY = dt.date(2026, 11, 20)  # a Friday: the week's lessons are all in
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.web_summary", description=__doc__)
+    add_database_option(parser)
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=DEFAULT_TODAY)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the student and class")
+    parser.add_argument("--class-size", type=int, default=30, help="pupils in the class printed")
+    parser.add_argument("--skip-school", action="store_true", help="leave out the 600 students")
+    return parser.parse_args(argv)
+
+
+async def timed(call: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = await call()
+    return time.perf_counter() - started, result
+
+
+def page_count(pdf: bytes) -> int:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+class Bench:
+    def __init__(self, db: Database, actor: StaffActor, now: dt.datetime, monday: dt.date):
+        self.db, self.actor, self.now, self.monday = db, actor, now, monday
+
+    def reader(self) -> ReadingUnit:
+        return ReadingUnit(self.db, clock=lambda: self.now)
+
+    async def split(self, student_ids: list[int]) -> dict[str, float]:
+        """Reading and rendering timed apart, for the same pupils."""
+        read_s, (pages, generated) = await timed(
+            lambda: summary_pages(
+                self.reader(), actor=self.actor, student_ids=student_ids, week_start=self.monday
+            )
+        )
+        started = time.perf_counter()
+        await asyncio.to_thread(render_pdf, pages, language="ru", generated=generated)
+        return {"read_s": round(read_s, 3), "render_s": round(time.perf_counter() - started, 3)}
+
+    async def student(self, student_id: int) -> tuple[float, bytes]:
+        return await timed(
+            lambda: weekly_summary_pdf(
+                self.reader(), actor=self.actor, student_ids=[student_id], week_start=self.monday
+            )
+        )
+
+    async def klass(self, class_id: int) -> tuple[float, bytes]:
+        async def call() -> bytes:
+            printed = await class_weekly_pdf(
+                self.reader(), actor=self.actor, class_id=class_id, week_start=self.monday
+            )
+            return printed.pdf
+
+        return await timed(call)
+
+
+async def _deputy(db: Database, school_id: int) -> StaffActor:
+    async with db.session() as s:
+        for staff in (await s.exec(select(Staff).where(Staff.school_id == school_id))).all():
+            if Role.deputy.value in staff.roles:
+                return StaffActor(staff_id=staff.id or 0, school_id=school_id)
+    raise RuntimeError("the demo school has no deputy director")
+
+
+async def _classes(db: Database, school_id: int, on: dt.date) -> list[tuple[int, str, list[int]]]:
+    """(class id, name, students) of every class on `on`, in grade and letter order."""
+    async with db.session() as s:
+        classes = (
+            await s.exec(select(SchoolClass).where(SchoolClass.school_id == school_id))
+        ).all()
+        query = (
+            select(Enrollment.class_id, Enrollment.student_id)
+            .where(
+                Enrollment.school_id == school_id,
+                Enrollment.since <= on,
+                (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= on),
+            )
+            .order_by(col(Enrollment.student_id))
+        )
+        members: dict[int, list[int]] = {}
+        for class_id, student_id in (await s.exec(query)).all():
+            members.setdefault(class_id, []).append(student_id)
+    ordered = sorted(classes, key=lambda k: (k.grade, k.letter))
+    return [(k.id or 0, k.name, members.get(k.id or 0, [])) for k in ordered]
+
+
+async def _class_of(
+    db: Database, classes: list[tuple[int, str, list[int]]], size: int, on: dt.date
+) -> int:
+    """The demo's largest class with marks (grade 2 and up), made `size` strong by
+    moving pupils of a parallel class into it (the demo's classes have 18 to 24)."""
+    marked = [c for c in classes if not c[1].startswith("1") or c[1].startswith(("10", "11"))]
+    class_id, name, pupils = max(marked, key=lambda c: (len(c[2]), c[1]))
+    grade = name.rstrip("АБВГД")
+    donors = [
+        sid
+        for k, n, members in classes
+        if n != name and n.rstrip("АБВГД") == grade
+        for sid in members
+    ]
+    moved = donors[: max(0, size - len(pupils))]
+    async with await db.writing_session() as session:
+        rows = await session.exec(
+            select(Enrollment).where(
+                col(Enrollment.student_id).in_(moved),
+                (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= on),
+            )
+        )
+        for enrollment in rows.all():
+            enrollment.class_id = class_id
+            session.add(enrollment)
+        await session.commit()
+    return class_id
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="zvonok-bench-") as directory:
+        async with temporary_database(Path(directory), args.postgres) as url:
+            db = Database(url)
+            try:
+                return await _measure(db, args)
+            finally:
+                await db.dispose()
+
+
+async def _measure(db: Database, args: argparse.Namespace) -> dict[str, Any]:
+    async with db.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    progress(f"loading the demo school for the week of {args.today}")
+    loaded = await load_demo(db, today=args.today)
+    async with db.session() as s:
+        school = await s.get(School, loaded.school_id)
+        assert school is not None
+        lessons = (await s.exec(select(func.count()).select_from(core.models.Lesson))).one()
+    zone = ZoneInfo(school.timezone)
+    now = dt.datetime.combine(args.today, dt.time(16, 0), tzinfo=zone).astimezone(dt.UTC)
+    monday = args.today - dt.timedelta(days=args.today.weekday())
+    bench = Bench(db, await _deputy(db, loaded.school_id), now, monday)
+    classes = [c for c in await _classes(db, loaded.school_id, args.today) if c[2]]
+    grown = await _class_of(db, classes, args.class_size, args.today)
+    classes = [c for c in await _classes(db, loaded.school_id, args.today) if c[2]]
+    class_id, class_name, pupils = next(c for c in classes if c[0] == grown)
+    progress(f"{loaded.students} students, {len(classes)} classes, {lessons} lessons")
+
+    results: dict[str, Any] = {"database": "postgresql" if args.postgres else "sqlite"}
+    progress("one student")
+    runs = [await bench.student(pupils[0]) for _ in range(args.repeat)]
+    results["student"] = {
+        "seconds": round(statistics.median(t for t, _ in runs), 3),
+        "runs_s": [round(t, 3) for t, _ in runs],
+        "pages": page_count(runs[0][1]),
+        **await bench.split([pupils[0]]),
+    }
+    progress(f"class {class_name} ({len(pupils)} students)")
+    runs = [await bench.klass(class_id) for _ in range(args.repeat)]
+    results["class"] = {
+        "name": class_name,
+        "students": len(pupils),
+        "seconds": round(statistics.median(t for t, _ in runs), 3),
+        "runs_s": [round(t, 3) for t, _ in runs],
+        "pages": page_count(runs[0][1]),
+        "pdf_kb": len(runs[0][1]) // 1024,
+        **await bench.split(pupils),
+    }
+    if not args.skip_school:
+        everyone = [sid for _, _, members in classes for sid in members]
+        progress(f"the whole school ({len(everyone)} students), one PDF")
+        seconds, pdf = await timed(
+            lambda: weekly_summary_pdf(
+                bench.reader(), actor=bench.actor, student_ids=everyone, week_start=monday
+            )
+        )
+        results["school"] = {
+            "students": len(everyone),
+            "seconds": round(seconds, 3),
+            "pages": page_count(pdf),
+            "pdf_kb": len(pdf) // 1024,
+            "per_student_ms": round(1000 * seconds / len(everyone), 1),
+        }
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    result = asyncio.run(run(args))
+    klass = result["class"]
+    summary = (
+        f"weekly summary PDF: one student {result['student']['seconds']} s; "
+        f"class {klass['name']} of {klass['students']} {klass['seconds']} s "
+        f"(read {klass['read_s']} s, render {klass['render_s']} s)"
+    )
+    if "school" in result:
+        school = result["school"]
+        summary += f"; school of {school['students']} {school['seconds']} s"
+    emit(summary, result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

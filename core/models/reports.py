@@ -1,0 +1,35 @@
+"""Exported documents kept for the archive: the summary statements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import LargeBinary
+from sqlmodel import Field, SQLModel
+
+from core.models.base import instant_field
+
+
+class StatementExport(SQLModel, table=True):
+    """A summary statement exported as PDF or XLSX, kept byte for byte.
+
+    Seed 002 §2.7 and §3.3: statements are printed, certified and archived, and kept
+    for 25 years; archived data must be verifiable. `content_sha256` is the hash of the
+    statement's data in canonical JSON (printed inside the file), `file_sha256` the
+    hash of the exact bytes kept here (a file cannot carry its own hash).
+    """
+
+    __tablename__ = "statement_export"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id", index=True)
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    format: str  # pdf | xlsx
+    language: str = "ru"
+    filename: str
+    generated_at: datetime = instant_field()
+    generated_by: int = Field(foreign_key="staff.id")
+    content_sha256: str
+    file_sha256: str
+    size: int
+    data: bytes = Field(sa_type=LargeBinary, nullable=False)

@@ -1,0 +1,306 @@
+"""The summary statement as a printable PDF (A4 landscape) and as an XLSX workbook.
+
+Both are rendered from a `core.reading.statement.Statement` and carry, inside the
+file, the time the statement was made and the SHA-256 of its content (the statement's
+data in canonical JSON, `StatementContent.canonical()`). A file cannot contain the
+hash of its own bytes: that one (`file_sha256`) is kept with the archived export
+(`core.reports.statement_exports`) and shown on the page that links the file.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+with warnings.catch_warnings():
+    # See core/reports/weekly.py: WeasyPrint's fontTools subsetting warning.
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+from core.reading import words
+from core.reading.statement import Cell, Statement
+from core.reports.filenames import slug
+
+LABELS: dict[str, dict[str, str]] = {
+    "ru": {
+        "title": "Сводная ведомость итоговых отметок",
+        "school": "Школа",
+        "class": "Класс",
+        "year": "Учебный год",
+        "number": "№",
+        "student": "Фамилия, имя, отчество",
+        "average": "Средний балл",
+        "class_average": "Средний балл класса",
+        "left": "выбыл(а) {date}",
+        "preliminary": "* — предварительная отметка (итоговая ещё не выставлена)",
+        "legend": "осв — освобождён(а), н/а — не аттестован(а); средний балл — по отметкам 2–5",
+        "periods": "Периоды",
+        "no_marks": "В этом классе отметки не выставляются.",
+        "no_students": "В классе нет учеников.",
+        "generated": "Сформировано {at} ({zone})",
+        "content_hash": "SHA-256 содержимого: {hash}",
+        "hash_note": (
+            "SHA-256 содержимого вычислен по данным ведомости в каноническом виде JSON "
+            "(без времени формирования); SHA-256 самого файла хранится в архиве журнала."
+        ),
+        "class_teacher": "Классный руководитель",
+        "deputy": "Заместитель директора по УВР",
+        "head": "Директор",
+        "seal": "М.П.",
+        "page": "стр.",
+    },
+    "en": {
+        "title": "Summary statement of period marks",
+        "school": "School",
+        "class": "Class",
+        "year": "Academic year",
+        "number": "#",
+        "student": "Student",
+        "average": "Average",
+        "class_average": "Class average",
+        "left": "left {date}",
+        "preliminary": "* — preliminary mark (no final mark yet)",
+        "legend": "осв — exempt, н/а — not attested; averages are of marks 2–5",
+        "periods": "Periods",
+        "no_marks": "This class gets no marks.",
+        "no_students": "The class has no students.",
+        "generated": "Generated {at} ({zone})",
+        "content_hash": "Content SHA-256: {hash}",
+        "hash_note": (
+            "The content SHA-256 is computed over the statement's data as canonical JSON "
+            "(without the time it was made); the file's own SHA-256 is kept in the journal's "
+            "archive."
+        ),
+        "class_teacher": "Class teacher",
+        "deputy": "Deputy director",
+        "head": "Head of school",
+        "seal": "Seal",
+        "page": "p.",
+    },
+}
+
+# A4 landscape, 10 mm margins: 277 mm of width; the number and name columns take 56.
+_TABLE_MM = 277 - 56
+_COLUMN_MM = 7.6
+
+
+def labels(language: str) -> dict[str, str]:
+    return LABELS[language if language in LABELS else "ru"]
+
+
+def cell_text(cell: Cell | None) -> str:
+    """«4», «4*» (preliminary), «осв», «н/а»; "" for no mark."""
+    if cell is None:
+        return ""
+    return f"{cell.value}*" if cell.preliminary else cell.value
+
+
+def average_text(value: float | None, language: str) -> str:
+    return "" if value is None else words.average_text(value, language)
+
+
+def stamp(statement: Statement) -> str:
+    """«23.11.2026 10:00», the school's clock."""
+    return statement.generated_at.strftime("%d.%m.%Y %H:%M")
+
+
+def filename(statement: Statement, fmt: str) -> str:
+    """ "svodnaia-vedomost-7b-2026-2027-20261123-1000.pdf"."""
+    content = statement.content
+    who = slug(f"{content.class_name} {content.year}") or "klass"
+    return f"svodnaia-vedomost-{who}-{statement.generated_at:%Y%m%d-%H%M}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """The subjects one printed page holds (the averages come last, as a group)."""
+
+    subjects: tuple[int, ...]
+    averages: bool
+
+
+def blocks(statement: Statement) -> list[Block]:
+    """Subjects in page-wide blocks, so 7 mm columns never shrink past legibility."""
+    content = statement.content
+    per_group = max(len(content.periods), 1) * _COLUMN_MM
+    fits = max(math.floor(_TABLE_MM / per_group), 1)
+    groups: list[int | None] = [*range(len(content.subjects)), None]
+    chunks = [groups[i : i + fits] for i in range(0, len(groups), fits)]
+    return [
+        Block(tuple(g for g in chunk if g is not None), averages=None in chunk) for chunk in chunks
+    ]
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("core.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(cell=cell_text)
+    return env
+
+
+_ENV = _environment()
+
+
+def render_html(statement: Statement, *, language: str) -> str:
+    lang = language if language in LABELS else "ru"
+    return _ENV.get_template("statement.html").render(
+        s=statement,
+        c=statement.content,
+        t=labels(lang),
+        lang=lang,
+        blocks=blocks(statement),
+        labels=[p.label(lang) for p in statement.content.periods],
+        subject_averages=statement.content.subject_averages(),
+        average=lambda value: average_text(value, lang),
+        generated=stamp(statement),
+        content_hash=statement.content_sha256,
+    )
+
+
+def statement_pdf(statement: Statement, *, language: str = "ru") -> bytes:
+    """The statement on A4 landscape pages. CPU-bound: run it in a thread."""
+    pdf: bytes = HTML(string=render_html(statement, language=language)).write_pdf()
+    return pdf
+
+
+_THIN = Side(style="thin", color="808080")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_PRELIMINARY = Font(italic=True, color="555555")
+_BAND = PatternFill("solid", fgColor="EEEEEE")
+
+
+def statement_xlsx(statement: Statement, *, language: str = "ru") -> bytes:
+    """One sheet: the table, the class averages, then the time and the content hash."""
+    t = labels(language)
+    content = statement.content
+    book = Workbook()
+    sheet = book.active
+    sheet.title = content.class_name[:31] or "1"
+    sheet.append([t["title"]])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([f"{t['school']}: {content.school}"])
+    sheet.append([f"{t['class']}: {content.class_name}    {t['year']}: {content.year}"])
+    _xlsx_head(sheet, statement, language, first_row=5)
+    row = 7
+    for number, line in enumerate(content.rows, start=1):
+        name = line.full_name
+        if line.left_on is not None:
+            name += f" ({t['left'].format(date=line.left_on.strftime('%d.%m.%Y'))})"
+        values: list[Any] = [number, name]
+        values += [_xlsx_value(cell) for by_subject in line.cells for cell in by_subject]
+        values += [_rounded(value) for value in line.averages]
+        _xlsx_row(sheet, row, values, line.cells)
+        row += 1
+    averages: list[Any] = ["", t["class_average"]]
+    averages += [_rounded(v) for by_subject in content.subject_averages() for v in by_subject]
+    averages += [None] * len(content.periods)
+    _xlsx_row(sheet, row, averages, ())
+    for column in range(1, len(averages) + 1):
+        sheet.cell(row=row, column=column).fill = _BAND
+    _xlsx_footer(sheet, statement, t, row + 2)
+    _xlsx_layout(sheet, statement)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def _xlsx_value(cell: Cell | None) -> Any:
+    if cell is None:
+        return None
+    return cell.number if cell.number is not None else cell.value
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _xlsx_head(sheet: Any, statement: Statement, language: str, *, first_row: int) -> None:
+    t = labels(language)
+    content = statement.content
+    width = max(len(content.periods), 1)
+    top, second = first_row, first_row + 1
+    for column, text in ((1, t["number"]), (2, t["student"])):
+        sheet.cell(row=top, column=column, value=text)
+        sheet.merge_cells(start_row=top, start_column=column, end_row=second, end_column=column)
+    groups = [*content.subjects, t["average"]]
+    for index, name in enumerate(groups):
+        start = 3 + index * width
+        sheet.cell(row=top, column=start, value=name)
+        sheet.merge_cells(
+            start_row=top, start_column=start, end_row=top, end_column=start + width - 1
+        )
+        for offset, period in enumerate(content.periods):
+            sheet.cell(row=second, column=start + offset, value=period.label(language))
+    for row in (top, second):
+        for column in range(1, 3 + len(groups) * width):
+            cell = sheet.cell(row=row, column=column)
+            cell.font, cell.alignment, cell.border, cell.fill = (
+                Font(bold=True),
+                _CENTER,
+                _BOX,
+                _BAND,
+            )
+
+
+def _xlsx_row(
+    sheet: Any, row: int, values: list[Any], cells: tuple[tuple[Cell | None, ...], ...]
+) -> None:
+    flat = [cell for by_subject in cells for cell in by_subject]
+    for column, value in enumerate(values, start=1):
+        target = sheet.cell(row=row, column=column, value=value)
+        target.border = _BOX
+        if column > 2:
+            target.alignment = _CENTER
+        if 3 <= column < 3 + len(flat):
+            mark = flat[column - 3]
+            if mark is not None and mark.preliminary:
+                target.font = _PRELIMINARY
+        if isinstance(value, float):
+            target.number_format = "0.00"
+
+
+def _xlsx_footer(sheet: Any, statement: Statement, t: dict[str, str], row: int) -> None:
+    if any(
+        cell is not None and cell.preliminary
+        for r in statement.content.rows
+        for s in r.cells
+        for cell in s
+    ):
+        sheet.cell(row=row, column=2, value=t["preliminary"])
+        row += 1
+    sheet.cell(row=row, column=2, value=t["legend"])
+    sheet.cell(
+        row=row + 1,
+        column=2,
+        value=t["generated"].format(at=stamp(statement), zone=statement.timezone),
+    )
+    sheet.cell(row=row + 2, column=2, value=t["content_hash"].format(hash=statement.content_sha256))
+    sheet.cell(row=row + 3, column=2, value=t["hash_note"])
+
+
+def _xlsx_layout(sheet: Any, statement: Statement) -> None:
+    sheet.column_dimensions["A"].width = 4
+    sheet.column_dimensions["B"].width = 34
+    columns = (len(statement.content.subjects) + 1) * max(len(statement.content.periods), 1)
+    for column in range(3, 3 + columns):
+        sheet.column_dimensions[get_column_letter(column)].width = 6
+    sheet.freeze_panes = "C7"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True

@@ -1,0 +1,122 @@
+"""Can a guardian be reached at all, and if not, why: what a class teacher must see.
+
+The same rules the delivery pipeline applies (core/delivery/routing.py): consent first
+(seed 003 §4.8), then the guardian's mode for the kind of message, then their channels
+in their order, skipping addresses found dead (a blocked bot, a rejected mailbox).
+Loaded for many guardians at once: two queries, whatever the class size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.delivery.routing import address_of, channel_order, live_channels, mode_for
+from core.models import ContactStatus, Guardian, GuardianSettings, Mode, Topic
+
+
+class Unreachable(StrEnum):
+    """Why no message can reach a guardian."""
+
+    no_consent = "no_consent"  # never consented: no code redeemed, no paper form
+    consent_withdrawn = "consent_withdrawn"
+    switched_off = "switched_off"  # chose "never" for this kind of message
+    no_contact = "no_contact"  # no Telegram chat, email or phone on their channels
+    contacts_dead = "contacts_dead"  # every address they have failed for good
+    # Reachable now, but not when the message was sent out (subscribed since).
+    then = "unreachable_then"
+
+
+@dataclass(frozen=True)
+class DeadContact:
+    channel: str
+    reason: str  # the channel's words when it failed for good («бот заблокирован»...)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A guardian's way to be told, as of now."""
+
+    channels: tuple[str, ...]  # live channels, in the guardian's order
+    dead: tuple[DeadContact, ...]  # their addresses found dead, on the channels they use
+    unreachable: Unreachable | None  # None: a message would go out
+    subscribed: bool  # consent and a live Telegram chat with the bot
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Settings and dead addresses of a set of guardians, loaded together."""
+
+    settings: dict[int, GuardianSettings]
+    dead: dict[int, dict[tuple[str, str], str]]  # guardian → (channel, address) → reason
+
+    def reach(self, guardian: Guardian, topic: Topic = Topic.announcements) -> Reach:
+        return reach_of(
+            guardian,
+            self.settings.get(guardian.id or 0),
+            self.dead.get(guardian.id or 0, {}),
+            topic,
+        )
+
+
+async def load_contacts(session: AsyncSession, guardian_ids: Iterable[int]) -> Contacts:
+    """Two queries for any number of guardians."""
+    ids = sorted(set(guardian_ids))
+    if not ids:
+        return Contacts({}, {})
+    settings_rows = await session.exec(
+        select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(ids))
+    )
+    dead_rows = await session.exec(
+        select(ContactStatus).where(col(ContactStatus.guardian_id).in_(ids))
+    )
+    dead: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
+    for row in dead_rows.all():
+        dead[row.guardian_id][(row.channel, row.address)] = row.reason
+    return Contacts({s.guardian_id: s for s in settings_rows.all()}, dict(dead))
+
+
+def reach_of(
+    guardian: Guardian,
+    settings: GuardianSettings | None,
+    dead: dict[tuple[str, str], str],
+    topic: Topic = Topic.announcements,
+) -> Reach:
+    """Whether a message of `topic` would reach `guardian` now, and if not, why."""
+    live = live_channels(guardian, settings, set(dead))
+    found_dead = []
+    for channel in channel_order(settings):
+        address = address_of(guardian, channel)
+        if address is not None and (channel.value, address) in dead:
+            found_dead.append(DeadContact(channel.value, dead[(channel.value, address)]))
+    chat = guardian.telegram_chat_id
+    subscribed = guardian.has_consent and chat is not None and ("telegram", str(chat)) not in dead
+    return Reach(
+        channels=tuple(channel.value for channel, _ in live),
+        dead=tuple(found_dead),
+        unreachable=_why_not(guardian, settings, topic, bool(live), bool(found_dead)),
+        subscribed=subscribed,
+    )
+
+
+def _why_not(
+    guardian: Guardian,
+    settings: GuardianSettings | None,
+    topic: Topic,
+    live: bool,
+    any_dead: bool,
+) -> Unreachable | None:
+    if not guardian.has_consent:
+        if guardian.consent_withdrawn_at is not None:
+            return Unreachable.consent_withdrawn
+        return Unreachable.no_consent
+    if mode_for(settings, topic) is Mode.off:
+        return Unreachable.switched_off
+    if not live:
+        return Unreachable.contacts_dead if any_dead else Unreachable.no_contact
+    return None

@@ -1,0 +1,272 @@
+"""School settings: name and time zone, the bell schedule, and the journal's rules.
+
+Seed 002 §2.2: the journal's administrator sets the school up before 5 September
+(sections, calendar, classes...) and keeps it right through the year. Only an
+administrator changes the set-up; the secretary, who reports arrivals and departures
+(seed 002 §2.3, seed 004 item 5), may read it. Every change is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import col, func, select
+
+from core.actors import StaffActor
+from core.errors import RuleViolation
+from core.i18n import translate
+from core.models import Role, School, Staff, TimetableEntry, WorkType
+from core.permissions import load_staff, require_role
+from core.policy import SchoolPolicy, policy_of
+from core.uow import UnitOfWork, snapshot
+
+MAX_SLOT = 12
+MAX_WEIGHT = 10.0
+_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+
+
+class BadSetting(RuleViolation):
+    """A value a school setting cannot take; the setting is named in the reader's language."""
+
+    key = "bad_setting"
+
+    def message(self, language: str = "ru") -> str:
+        params = dict(self.params)
+        params["setting"] = translate(f"setting_{params['setting']}", language)
+        return translate(self.key_used, language, **params)
+
+
+async def setup_manager(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    """The acting administrator (seed 002 §2.2), refusing everyone else."""
+    staff = await load_staff(uow, actor)
+    require_role(staff, Role.admin)
+    return staff
+
+
+async def setup_reader(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    """An administrator, or the secretary who needs classes and staff to keep the roster."""
+    staff = await load_staff(uow, actor)
+    require_role(staff, Role.admin, Role.secretary)
+    return staff
+
+
+@dataclass(frozen=True)
+class Bell:
+    slot: int
+    start: str  # «08:30»
+    end: str
+
+
+@dataclass(frozen=True)
+class SchoolSettings:
+    school_id: int
+    name: str
+    timezone: str
+    bells: tuple[Bell, ...]
+    policy: SchoolPolicy
+
+
+def _settings(school: School) -> SchoolSettings:
+    bells = tuple(
+        Bell(int(b["slot"]), str(b.get("start", "")), str(b.get("end", "")))
+        for b in sorted(school.bells, key=lambda b: int(b.get("slot", 0)))
+        if "slot" in b
+    )
+    return SchoolSettings(school.id or 0, school.name, school.timezone, bells, policy_of(school))
+
+
+async def _school(uow: UnitOfWork, staff: Staff) -> School:
+    school = await uow.session.get(School, staff.school_id)
+    assert school is not None  # staff.school_id is a foreign key
+    return school
+
+
+async def read_settings(uow: UnitOfWork, *, actor: StaffActor) -> SchoolSettings:
+    async with uow:
+        staff = await setup_reader(uow, actor)
+        return _settings(await _school(uow, staff))
+
+
+def check_timezone(value: str) -> str:
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuleViolation("bad_timezone", value=value) from None
+    return name
+
+
+async def update_school(
+    uow: UnitOfWork, *, actor: StaffActor, name: str, timezone: str
+) -> SchoolSettings:
+    """The school's name and time zone (its clock decides "today" and deadlines)."""
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        clean = " ".join(name.split())
+        if not clean:
+            raise RuleViolation("school_name_required")
+        zone = check_timezone(timezone)
+        school = await _school(uow, staff)
+        await _save(uow, staff, school, name=clean, timezone=zone)
+        return _settings(school)
+
+
+def parse_time(value: object) -> dt.time | None:
+    """«8:30», «08.30», a `time`: the time; None when it is not one."""
+    if isinstance(value, dt.time):
+        return value
+    found = _TIME.fullmatch(str(value).strip())
+    return dt.time(int(found.group(1)), int(found.group(2))) if found else None
+
+
+async def update_policy(
+    uow: UnitOfWork, *, actor: StaffActor, values: Mapping[str, object]
+) -> SchoolSettings:
+    """Change some of the school's rules (`core.policy.SchoolPolicy` fields).
+
+    Each value is checked on its own so the error names the setting; fields not
+    given keep their values.
+    """
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        school = await _school(uow, staff)
+        data = policy_of(school).model_dump(mode="json")
+        for field, value in values.items():
+            data[field] = _checked(field, value)
+        policy = SchoolPolicy.model_validate(data)
+        await _save(uow, staff, school, policy=policy.model_dump(mode="json"))
+        return _settings(school)
+
+
+def _checked(field: str, value: object) -> Any:
+    info = SchoolPolicy.model_fields.get(field)
+    if info is None:
+        raise RuleViolation("bad_value", reason=f"неизвестная настройка «{field}»")
+    if field == "work_type_weights":
+        return _weights(value)
+    if info.annotation is dt.time:
+        parsed = parse_time(value)
+        if parsed is None:
+            raise BadSetting("setting_time", setting=field, value=value)
+        return parsed.isoformat(timespec="minutes")
+    if info.annotation is bool:
+        if not isinstance(value, bool):
+            raise BadSetting("setting_choice", setting=field, value=value, allowed="true, false")
+        return value
+    choices = get_args(info.annotation)
+    if choices:
+        if value not in choices:
+            allowed = ", ".join(str(c) for c in choices)
+            raise BadSetting("setting_choice", setting=field, value=value, allowed=allowed)
+        return value
+    return _integer(field, value)
+
+
+def _integer(field: str, value: object) -> int:
+    bounds = {"ge": 0, "le": None}
+    for rule in SchoolPolicy.model_fields[field].metadata:
+        for name in bounds:
+            if hasattr(rule, name):
+                bounds[name] = getattr(rule, name)
+    try:
+        number = int(str(value).strip()) if not isinstance(value, bool) else None
+    except ValueError:
+        number = None
+    low, high = bounds["ge"], bounds["le"]
+    if number is None or number < (low or 0) or (high is not None and number > high):
+        if high is None:
+            raise BadSetting("setting_min", setting=field, value=value, min=low)
+        raise BadSetting("setting_range", setting=field, value=value, min=low, max=high)
+    return number
+
+
+def _weights(value: object) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise RuleViolation("bad_value", reason="веса видов работ — словарь «вид: вес»")
+    known = set(WorkType.__members__.values())
+    weights: dict[str, float] = {}
+    for work_type, weight in value.items():
+        if work_type not in known:
+            raise RuleViolation("bad_work_type", value=work_type)
+        try:
+            number = float(str(weight).replace(",", "."))
+        except ValueError:
+            number = -1.0
+        if not 0.1 <= number <= MAX_WEIGHT:
+            raise RuleViolation("bad_weight", work_type=work_type, value=weight, max=MAX_WEIGHT)
+        weights[str(work_type)] = number
+    return weights
+
+
+async def set_bells(uow: UnitOfWork, *, actor: StaffActor, bells: Sequence[Bell]) -> SchoolSettings:
+    """Replace the bell schedule: lessons numbered, in order, none overlapping.
+
+    A lesson number the timetable still uses cannot be dropped.
+    """
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        checked = check_bells(bells)
+        school = await _school(uow, staff)
+        await _refuse_dropped_slots(uow, school, {bell.slot for bell in checked})
+        rows = [{"slot": b.slot, "start": b.start, "end": b.end} for b in checked]
+        await _save(uow, staff, school, bells=rows)
+        return _settings(school)
+
+
+def check_bells(bells: Sequence[Bell]) -> list[Bell]:
+    """Valid bells in lesson order, with times written «08:30»."""
+    if not bells:
+        raise RuleViolation("bells_required")
+    seen: set[int] = set()
+    parsed: list[tuple[int, dt.time, dt.time]] = []
+    for bell in bells:
+        if isinstance(bell.slot, bool) or not 0 <= bell.slot <= MAX_SLOT:
+            raise RuleViolation("bell_bad_slot", slot=bell.slot, max=MAX_SLOT)
+        if bell.slot in seen:
+            raise RuleViolation("bell_duplicate", slot=bell.slot)
+        seen.add(bell.slot)
+        start, end = parse_time(bell.start), parse_time(bell.end)
+        for text, value in ((bell.start, start), (bell.end, end)):
+            if value is None:
+                raise RuleViolation("bell_bad_time", slot=bell.slot, value=text)
+        assert start is not None and end is not None
+        if start >= end:
+            raise RuleViolation(
+                "bell_order", slot=bell.slot, start=f"{start:%H:%M}", end=f"{end:%H:%M}"
+            )
+        parsed.append((bell.slot, start, end))
+    parsed.sort()
+    for (_, _, end), (slot, start, _) in itertools.pairwise(parsed):
+        if start < end:
+            raise RuleViolation(
+                "bell_overlap", slot=slot, start=f"{start:%H:%M}", end=f"{end:%H:%M}"
+            )
+    return [Bell(slot, f"{start:%H:%M}", f"{end:%H:%M}") for slot, start, end in parsed]
+
+
+async def _refuse_dropped_slots(uow: UnitOfWork, school: School, kept: set[int]) -> None:
+    query = (
+        select(TimetableEntry.slot, func.count())
+        .where(TimetableEntry.school_id == school.id, col(TimetableEntry.slot).not_in(kept))
+        .group_by(col(TimetableEntry.slot))
+        .order_by(col(TimetableEntry.slot))
+    )
+    used = (await uow.session.exec(query)).first()
+    if used is not None:
+        raise RuleViolation("bell_in_timetable", slot=used[0], count=used[1])
+
+
+async def _save(uow: UnitOfWork, staff: Staff, school: School, **values: Any) -> None:
+    old = snapshot(school)
+    for name, value in values.items():
+        setattr(school, name, value)
+    uow.session.add(school)
+    await uow.session.flush()
+    uow.audit(school, school_id=school.id or 0, action="update", actor_id=staff.id, old=old)
+    await uow.commit()

@@ -1,0 +1,466 @@
+"""Classes, subjects, teaching assignments and the timetable.
+
+Seed 002 §2.2: the administrator builds these before 5 September; seed 004 item 4:
+the administrator keeps the timetable and the list of teachers. A teaching
+assignment (teacher × class or group × subject) is what lets a teacher write a
+journal page (core/permissions.py `teaches`), so the timetable only holds lessons of
+an assignment: a teacher is never timetabled for a class they could not write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlmodel import SQLModel, col, func, select
+
+from core.actors import StaffActor
+from core.errors import RuleViolation
+from core.models import (
+    AcademicYear,
+    Group,
+    Role,
+    School,
+    SchoolClass,
+    Staff,
+    Subject,
+    TeachingAssignment,
+    TimetableEntry,
+)
+from core.permissions import has_role, teaches
+from core.services.context import get_in_school, school_today
+from core.services.school_setup import setup_manager, setup_reader
+from core.uow import UnitOfWork, snapshot
+
+_LETTER = re.compile(r"[А-ЯЁA-Z]{1,2}")
+SUBJECT_MAX = 100
+SHORT_MAX = 20
+ROOM_MAX = 20
+WEEKDAYS = range(6)  # Monday to Saturday: Russian schools may teach on Saturdays
+Row = TypeVar("Row", bound=SQLModel)
+
+
+@dataclass(frozen=True)
+class Directory:
+    """A school's structure for one academic year, read in a handful of queries."""
+
+    years: tuple[AcademicYear, ...]
+    year: AcademicYear | None
+    classes: tuple[SchoolClass, ...]
+    groups: tuple[Group, ...]
+    subjects: tuple[Subject, ...]
+    staff: tuple[Staff, ...]
+    assignments: tuple[TeachingAssignment, ...]
+    timetable: tuple[TimetableEntry, ...]
+    slots: tuple[int, ...]
+    names: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    @property
+    def teachers(self) -> tuple[Staff, ...]:
+        return tuple(s for s in self.staff if has_role(s, Role.teacher) and s.locked_at is None)
+
+    def name(self, kind: str, row_id: int | None) -> str:
+        """«7Б», «Математика», «Иванова М.П.», «7Б англ. 1» by kind and id ("" for None)."""
+        return self.names.get(kind, {}).get(row_id or 0, "")
+
+
+async def read_directory(
+    uow: UnitOfWork, *, actor: StaffActor, year_id: int | None = None
+) -> Directory:
+    """Classes, groups, subjects, staff, assignments and timetable of one year (the
+    current one unless `year_id` is given)."""
+    async with uow:
+        staff = await setup_reader(uow, actor)
+        sid = staff.school_id
+        school = await uow.session.get(School, sid)
+        assert school is not None
+        years = tuple(
+            (
+                await uow.session.exec(
+                    select(AcademicYear)
+                    .where(AcademicYear.school_id == sid)
+                    .order_by(col(AcademicYear.starts_on).desc())
+                )
+            ).all()
+        )
+        year = _pick_year(years, year_id, school_today(school, uow.now()))
+        classes = await _rows(uow, SchoolClass, SchoolClass.year_id == (year.id if year else -1))
+        class_ids = [c.id for c in classes]
+        in_classes = col(Group.class_id).in_(class_ids)
+        groups = await _rows(uow, Group, in_classes)
+        subjects = await _rows(uow, Subject, Subject.school_id == sid)
+        people = await _rows(uow, Staff, Staff.school_id == sid)
+        assignments = await _rows(
+            uow, TeachingAssignment, col(TeachingAssignment.class_id).in_(class_ids)
+        )
+        timetable = await _rows(uow, TimetableEntry, col(TimetableEntry.class_id).in_(class_ids))
+        # Plain values from here on: leaving the unit of work must not expire them.
+        uow.session.expunge_all()
+        return Directory(
+            years=years,
+            year=year,
+            classes=tuple(sorted(classes, key=lambda c: (c.grade, c.letter))),
+            groups=tuple(sorted(groups, key=lambda g: g.name)),
+            subjects=tuple(sorted(subjects, key=lambda s: s.name.lower())),
+            staff=tuple(sorted(people, key=lambda s: (s.last_name, s.first_name, s.id or 0))),
+            assignments=tuple(assignments),
+            timetable=tuple(sorted(timetable, key=lambda e: (e.weekday, e.slot, e.id or 0))),
+            slots=tuple(sorted(int(b["slot"]) for b in school.bells if "slot" in b)),
+            names={
+                "class": {c.id or 0: c.name for c in classes},
+                "group": {g.id or 0: g.name for g in groups},
+                "subject": {s.id or 0: s.name for s in subjects},
+                "staff": {s.id or 0: s.short_name for s in people},
+            },
+        )
+
+
+def _pick_year(
+    years: tuple[AcademicYear, ...], year_id: int | None, today: dt.date
+) -> AcademicYear | None:
+    if year_id is not None:
+        return next((y for y in years if y.id == year_id), None)
+    current = [y for y in years if y.starts_on <= today <= y.ends_on]
+    return current[0] if current else (years[0] if years else None)
+
+
+async def _rows(uow: UnitOfWork, model: type[Row], condition: Any) -> list[Row]:
+    return list((await uow.session.exec(select(model).where(condition))).all())
+
+
+def _check_slot(school: School, slot: object) -> int:
+    """A lesson number of the bell schedule (any from 0 while no bells are set)."""
+    if isinstance(slot, bool) or not isinstance(slot, int) or slot < 0:
+        raise RuleViolation("lesson_bad_slot", slot=slot)
+    bells = {bell.get("slot") for bell in school.bells}
+    if bells and slot not in bells:
+        raise RuleViolation("lesson_bad_slot", slot=slot)
+    return slot
+
+
+async def _teacher(uow: UnitOfWork, school_id: int, staff_id: int) -> Staff:
+    """A working teacher of this school (a class teacher, an assignment, a timetable slot)."""
+    person = await get_in_school(uow, Staff, staff_id, school_id, "сотрудник")
+    if not has_role(person, Role.teacher):
+        raise RuleViolation("not_a_teacher", name=person.short_name)
+    if person.locked_at is not None:
+        raise RuleViolation("staff_locked", staff=person.short_name)
+    return person
+
+
+def _check_class(grade: object, letter: str) -> tuple[int, str]:
+    if isinstance(grade, bool) or not isinstance(grade, int) or not 1 <= grade <= 11:
+        raise RuleViolation("bad_grade", value=grade)
+    clean = letter.strip().upper()
+    if not _LETTER.fullmatch(clean):
+        raise RuleViolation("bad_letter", value=letter)
+    return grade, clean
+
+
+async def _refuse_same_class(
+    uow: UnitOfWork, staff: Staff, year: AcademicYear, grade: int, letter: str, own: int | None
+) -> None:
+    query = select(SchoolClass.id).where(
+        SchoolClass.year_id == year.id,
+        SchoolClass.grade == grade,
+        SchoolClass.letter == letter,
+        col(SchoolClass.id) != (own or 0),
+    )
+    if (await uow.session.exec(query.limit(1))).first() is not None:
+        raise RuleViolation("class_exists", klass=f"{grade}{letter}", year=year.name)
+
+
+async def create_class(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    year_id: int,
+    grade: int,
+    letter: str,
+    class_teacher_id: int | None = None,
+) -> SchoolClass:
+    """A class such as «7Б» in an academic year, with its class teacher (if chosen)."""
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "учебный год")
+        grade, letter = _check_class(grade, letter)
+        if class_teacher_id is not None:
+            await _teacher(uow, staff.school_id, class_teacher_id)
+        await _refuse_same_class(uow, staff, year, grade, letter, None)
+        klass = SchoolClass(
+            school_id=staff.school_id,
+            year_id=year.id or 0,
+            grade=grade,
+            letter=letter,
+            class_teacher_id=class_teacher_id,
+        )
+        uow.session.add(klass)
+        await uow.session.flush()
+        uow.audit(klass, school_id=staff.school_id, action="create", actor_id=staff.id)
+        await uow.commit()
+        return klass
+
+
+async def update_class(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    class_id: int,
+    grade: int,
+    letter: str,
+    class_teacher_id: int | None,
+) -> SchoolClass:
+    """Rename a class or change its class teacher (None: no class teacher)."""
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+        year = await uow.session.get(AcademicYear, klass.year_id)
+        assert year is not None
+        grade, letter = _check_class(grade, letter)
+        if class_teacher_id is not None and class_teacher_id != klass.class_teacher_id:
+            await _teacher(uow, staff.school_id, class_teacher_id)
+        await _refuse_same_class(uow, staff, year, grade, letter, klass.id)
+        old = snapshot(klass)
+        klass.grade, klass.letter, klass.class_teacher_id = grade, letter, class_teacher_id
+        uow.session.add(klass)
+        uow.audit(klass, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+        await uow.commit()
+        return klass
+
+
+def _subject_names(name: str, short_name: str) -> tuple[str, str]:
+    clean, short = " ".join(name.split()), " ".join(short_name.split())
+    if not clean:
+        raise RuleViolation("subject_name_required")
+    if len(clean) > SUBJECT_MAX or len(short) > SHORT_MAX:
+        raise RuleViolation(
+            "name_too_long", max=SUBJECT_MAX if len(clean) > SUBJECT_MAX else SHORT_MAX
+        )
+    return clean, short
+
+
+async def _refuse_same_subject(uow: UnitOfWork, staff: Staff, name: str, own: int | None) -> None:
+    # Compared in Python: SQLite's lower() folds only ASCII, and subjects are Cyrillic.
+    query = select(Subject).where(Subject.school_id == staff.school_id)
+    for subject in (await uow.session.exec(query)).all():
+        if subject.id != own and subject.name.casefold() == name.casefold():
+            raise RuleViolation("subject_exists", name=name)
+
+
+async def create_subject(
+    uow: UnitOfWork, *, actor: StaffActor, name: str, short_name: str = ""
+) -> Subject:
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        clean, short = _subject_names(name, short_name)
+        await _refuse_same_subject(uow, staff, clean, None)
+        subject = Subject(school_id=staff.school_id, name=clean, short_name=short)
+        uow.session.add(subject)
+        await uow.session.flush()
+        uow.audit(subject, school_id=staff.school_id, action="create", actor_id=staff.id)
+        await uow.commit()
+        return subject
+
+
+async def rename_subject(
+    uow: UnitOfWork, *, actor: StaffActor, subject_id: int, name: str, short_name: str = ""
+) -> Subject:
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "предмет")
+        clean, short = _subject_names(name, short_name)
+        await _refuse_same_subject(uow, staff, clean, subject.id)
+        old = snapshot(subject)
+        subject.name, subject.short_name = clean, short
+        uow.session.add(subject)
+        uow.audit(subject, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+        await uow.commit()
+        return subject
+
+
+@dataclass(frozen=True)
+class _Place:
+    klass: SchoolClass
+    group: Group | None
+    subject: Subject
+
+    def where(self) -> str:
+        return f"{self.klass.name} ({self.group.name})" if self.group else self.klass.name
+
+
+async def _place(
+    uow: UnitOfWork, staff: Staff, class_id: int, group_id: int | None, subject_id: int
+) -> _Place:
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+    subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "предмет")
+    group = None
+    if group_id is not None:
+        group = await get_in_school(uow, Group, group_id, staff.school_id, "группа")
+        if group.class_id != klass.id:
+            raise RuleViolation("group_not_in_class", group=group.name, klass=klass.name)
+    return _Place(klass, group, subject)
+
+
+async def add_assignment(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    teacher_id: int,
+    class_id: int,
+    subject_id: int,
+    group_id: int | None = None,
+) -> TeachingAssignment:
+    """Let a teacher teach a subject to a class (or one of its groups)."""
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        teacher = await _teacher(uow, staff.school_id, teacher_id)
+        place = await _place(uow, staff, class_id, group_id, subject_id)
+        query = select(TeachingAssignment.id).where(
+            TeachingAssignment.teacher_id == teacher.id,
+            TeachingAssignment.class_id == class_id,
+            TeachingAssignment.subject_id == subject_id,
+            col(TeachingAssignment.group_id).is_(None)
+            if group_id is None
+            else TeachingAssignment.group_id == group_id,
+        )
+        if (await uow.session.exec(query.limit(1))).first() is not None:
+            raise RuleViolation(
+                "assignment_exists",
+                teacher=teacher.short_name,
+                subject=place.subject.name,
+                klass=place.where(),
+            )
+        row = TeachingAssignment(
+            school_id=staff.school_id,
+            teacher_id=teacher.id or 0,
+            class_id=class_id,
+            group_id=group_id,
+            subject_id=subject_id,
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        uow.audit(row, school_id=staff.school_id, action="create", actor_id=staff.id)
+        await uow.commit()
+        return row
+
+
+async def remove_assignment(uow: UnitOfWork, *, actor: StaffActor, assignment_id: int) -> None:
+    """End an assignment that the timetable no longer uses."""
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        row = await get_in_school(
+            uow, TeachingAssignment, assignment_id, staff.school_id, "назначение"
+        )
+        query = select(func.count()).where(
+            TimetableEntry.teacher_id == row.teacher_id,
+            TimetableEntry.class_id == row.class_id,
+            TimetableEntry.subject_id == row.subject_id,
+            col(TimetableEntry.group_id).is_(None)
+            if row.group_id is None
+            else TimetableEntry.group_id == row.group_id,
+        )
+        used = (await uow.session.exec(query)).one()
+        if used:
+            raise RuleViolation("assignment_in_timetable", count=used)
+        uow.audit(row, school_id=staff.school_id, action="delete", actor_id=staff.id)
+        await uow.session.delete(row)
+        await uow.commit()
+
+
+async def add_timetable_entry(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    class_id: int,
+    subject_id: int,
+    teacher_id: int,
+    weekday: int,
+    slot: int,
+    group_id: int | None = None,
+    room: str = "",
+) -> TimetableEntry:
+    """A weekly lesson: the teacher must be assigned to it, and neither the pupils
+    nor the teacher may have another lesson in that slot."""
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        teacher = await _teacher(uow, staff.school_id, teacher_id)
+        place = await _place(uow, staff, class_id, group_id, subject_id)
+        if isinstance(weekday, bool) or weekday not in WEEKDAYS:
+            raise RuleViolation("bad_weekday", value=weekday)
+        school = await uow.session.get(School, staff.school_id)
+        assert school is not None
+        slot = _check_slot(school, slot)
+        room = " ".join(room.split())
+        if len(room) > ROOM_MAX:
+            raise RuleViolation("name_too_long", max=ROOM_MAX)
+        if not await teaches(
+            uow, teacher, class_id=class_id, subject_id=subject_id, group_id=group_id
+        ):
+            raise RuleViolation(
+                "timetable_not_assigned",
+                teacher=teacher.short_name,
+                subject=place.subject.name,
+                klass=place.where(),
+            )
+        await _refuse_busy(uow, place, teacher, weekday, slot)
+        entry = TimetableEntry(
+            school_id=staff.school_id,
+            teacher_id=teacher.id or 0,
+            weekday=weekday,
+            slot=slot,
+            room=room,
+            class_id=class_id,
+            group_id=group_id,
+            subject_id=subject_id,
+        )
+        uow.session.add(entry)
+        await uow.session.flush()
+        uow.audit(entry, school_id=staff.school_id, action="create", actor_id=staff.id)
+        await uow.commit()
+        return entry
+
+
+async def _refuse_busy(
+    uow: UnitOfWork, place: _Place, teacher: Staff, weekday: int, slot: int
+) -> None:
+    """Pupils: a whole-class lesson clashes with every lesson of the class, a group's
+    with whole-class lessons and its own group's (parallel subgroups may share a slot).
+    A teacher gives one lesson at a time."""
+    same_time = (TimetableEntry.weekday == weekday, TimetableEntry.slot == slot)
+    pupils = select(TimetableEntry).where(TimetableEntry.class_id == place.klass.id, *same_time)
+    if place.group is not None:
+        pupils = pupils.where(
+            col(TimetableEntry.group_id).is_(None) | (TimetableEntry.group_id == place.group.id)
+        )
+    clash = (await uow.session.exec(pupils.limit(1))).first()
+    if clash is not None:
+        subject = await uow.session.get(Subject, clash.subject_id)
+        raise RuleViolation(
+            "timetable_class_busy",
+            klass=place.where(),
+            slot=slot,
+            subject=subject.name if subject else "?",
+        )
+    mine = select(TimetableEntry).where(TimetableEntry.teacher_id == teacher.id, *same_time)
+    busy = (await uow.session.exec(mine.limit(1))).first()
+    if busy is not None:
+        klass = await uow.session.get(SchoolClass, busy.class_id)
+        raise RuleViolation(
+            "timetable_teacher_busy",
+            teacher=teacher.short_name,
+            slot=slot,
+            klass=klass.name if klass else "?",
+        )
+
+
+async def remove_timetable_entry(uow: UnitOfWork, *, actor: StaffActor, entry_id: int) -> None:
+    async with uow:
+        staff = await setup_manager(uow, actor)
+        entry = await get_in_school(
+            uow, TimetableEntry, entry_id, staff.school_id, "урок расписания"
+        )
+        uow.audit(entry, school_id=staff.school_id, action="delete", actor_id=staff.id)
+        await uow.session.delete(entry)
+        await uow.commit()

@@ -1,0 +1,118 @@
+"""/api/v1: the summary statement of a class, its exports and their archive.
+
+`GET …/statement` returns the statement's data exactly as it is hashed: the SHA-256
+of `content` serialized as canonical JSON (sorted keys, separators "," and ":", UTF-8,
+no ASCII escaping) is `content_sha256`, the hash printed in every exported file.
+A downloaded file's own SHA-256 comes in the `X-Content-SHA256` header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from core.reading.statement import read_statement
+from core.reports.statement_exports import ExportInfo, export_statement, fetch_export, list_exports
+from webapp.api.v1 import ErrorResponse
+from webapp.auth import ApiViewer
+from webapp.pages.statement import file_response
+from webapp.state import reading_uow, uow
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in (
+        (401, "No valid API token."),
+        (403, "Not the class teacher, the deputy director or an administrator."),
+        (404, "Not found (or in another school)."),
+        (422, "The request breaks a rule of the journal."),
+    )
+}
+
+router = APIRouter(prefix="/api/v1", tags=["statement"], responses=_ERRORS)
+
+
+class StatementOut(BaseModel):
+    class_id: int
+    generated_at: dt.datetime = Field(description="When it was read, on the school's clock.")
+    content_sha256: str = Field(description="SHA-256 of `content` as canonical JSON.")
+    content: dict[str, Any] = Field(
+        description="School, class, year, periods, subjects and students with their marks "
+        "([subject][period]: null or {value, preliminary})."
+    )
+
+
+class ExportIn(BaseModel):
+    format: Literal["pdf", "xlsx"] = "pdf"
+    language: Literal["ru", "en"] = "ru"
+
+
+class ExportOut(BaseModel):
+    id: int
+    class_id: int
+    format: str
+    filename: str
+    generated_at: dt.datetime
+    generated_by: str
+    content_sha256: str = Field(description="Printed inside the file.")
+    file_sha256: str = Field(description="Of the file's bytes; also the download's header.")
+    size: int
+    url: str = Field(description="Where to download the file.")
+
+    @classmethod
+    def of(cls, info: ExportInfo) -> ExportOut:
+        return cls(
+            id=info.export_id,
+            class_id=info.class_id,
+            format=info.format,
+            filename=info.filename,
+            generated_at=info.generated_at,
+            generated_by=info.generated_by,
+            content_sha256=info.content_sha256,
+            file_sha256=info.file_sha256,
+            size=info.size,
+            url=f"/api/v1/statement-exports/{info.export_id}",
+        )
+
+
+@router.get("/classes/{class_id}/statement", response_model=StatementOut)
+async def statement(request: Request, viewer: ApiViewer, class_id: int) -> StatementOut:
+    """The class's summary statement of period and year marks, as it stands now."""
+    found = await read_statement(reading_uow(request), actor=viewer.actor, class_id=class_id)
+    return StatementOut(
+        class_id=found.class_id,
+        generated_at=found.generated_at,
+        content_sha256=found.content_sha256,
+        content=found.content.as_data(),
+    )
+
+
+@router.post("/classes/{class_id}/statement/exports", response_model=ExportOut, status_code=201)
+async def create_export(
+    request: Request, viewer: ApiViewer, class_id: int, body: ExportIn
+) -> ExportOut:
+    """Export the statement as PDF or XLSX; the file is kept in the archive."""
+    made = await export_statement(
+        uow(request), actor=viewer.actor, class_id=class_id, fmt=body.format, language=body.language
+    )
+    return ExportOut.of(made.info)
+
+
+@router.get("/classes/{class_id}/statement/exports", response_model=list[ExportOut])
+async def exports(request: Request, viewer: ApiViewer, class_id: int) -> list[ExportOut]:
+    """The class's latest exports, newest first."""
+    found = await list_exports(reading_uow(request), actor=viewer.actor, class_id=class_id)
+    return [ExportOut.of(info) for info in found]
+
+
+@router.get(
+    "/statement-exports/{export_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "application/octet-stream": {}}}},
+)
+async def download(request: Request, viewer: ApiViewer, export_id: int) -> Response:
+    """An archived export's bytes; `X-Content-SHA256` is their SHA-256."""
+    found = await fetch_export(reading_uow(request), actor=viewer.actor, export_id=export_id)
+    return file_response(found)

@@ -1,0 +1,260 @@
+"""Set-up pages: the school (name, time zone, bells, rules) and the academic calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import Response
+
+from core.models import Role, WorkType
+from core.permissions import has_role
+from core.reading import words
+from core.services.school_calendar import (
+    PERIOD_KINDS,
+    add_holiday,
+    add_period,
+    add_year,
+    delete_holiday,
+    delete_period,
+    parse_day,
+    read_calendar,
+)
+from core.services.school_setup import (
+    Bell,
+    read_settings,
+    set_bells,
+    update_policy,
+    update_school,
+)
+from webapp.auth import PageViewer, Viewer
+from webapp.pages import page_router
+from webapp.pages.admin_forms import render_admin, submit, whole_number
+from webapp.state import reading_uow, uow
+
+router = page_router()
+
+Text = Annotated[str, Form(max_length=200)]
+# The policy form's fields, in the order the page shows them.
+DEADLINES = (
+    "homework_deadline",
+    "homework_minutes_after_last_lesson",
+    "homework_fixed_time",
+    "oral_mark_days",
+    "written_mark_days_junior",
+    "written_mark_days_senior",
+    "essay_mark_days_senior",
+    "preliminary_marks_days_before_holidays",
+    "marks_from_grade",
+    "electives_attendance_only",
+)
+DELIVERY = (
+    "grace_window_seconds",
+    "quiet_hours_start",
+    "quiet_hours_end",
+    "digest_time",
+    "sms_daily_budget",
+    "invite_ttl_days",
+)
+TIMES = frozenset({"homework_fixed_time", "quiet_hours_start", "quiet_hours_end", "digest_time"})
+WORK_TYPES = tuple(WorkType.__members__.values())
+
+
+def _editor(viewer: Viewer) -> bool:
+    return has_role(viewer.staff, Role.admin)
+
+
+async def school_page(
+    request: Request,
+    viewer: Viewer,
+    *,
+    error: str | None = None,
+    form: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    settings = await read_settings(reading_uow(request), actor=viewer.actor)
+    return render_admin(
+        request,
+        viewer,
+        "admin_school.html",
+        tab="school",
+        error=error,
+        form=form,
+        status_code=status_code,
+        can_edit=_editor(viewer),
+        settings=settings,
+        policy=settings.policy.model_dump(mode="json"),
+        deadlines=DEADLINES,
+        delivery=DELIVERY,
+        times=TIMES,
+        work_types=WORK_TYPES,
+        work_type=lambda code: words.work_type_short(code, viewer.lang),
+        bell_rows=_bell_rows(settings.bells, form, blank=2 if _editor(viewer) else 0),
+    )
+
+
+def _bell_rows(
+    bells: tuple[Bell, ...], form: Mapping[str, Any] | None, *, blank: int
+) -> list[tuple[object, object, object]]:
+    """The rows the bells form shows: what was sent (refused), else the schedule and
+    a few empty rows to add lessons."""
+    if form and form.get("_form") == "bells":
+        return list(zip(form["slot[]"], form["start[]"], form["end[]"], strict=False))
+    return [(b.slot, b.start, b.end) for b in bells] + [("", "", "")] * blank
+
+
+@router.get("/admin/school")
+async def school(request: Request, viewer: PageViewer) -> Response:
+    return await school_page(request, viewer)
+
+
+@router.post("/admin/school")
+async def school_save(
+    request: Request, viewer: PageViewer, name: Text = "", timezone: Text = ""
+) -> Response:
+    def change() -> Any:
+        return update_school(uow(request), actor=viewer.actor, name=name, timezone=timezone)
+
+    return await submit(request, viewer, school_page, change, "/admin/school")
+
+
+@router.post("/admin/school/policy")
+async def policy_save(request: Request, viewer: PageViewer) -> Response:
+    sent = await request.form()
+    values: dict[str, object] = {}
+    for field in (*DEADLINES, *DELIVERY):
+        if field == "electives_attendance_only":
+            values[field] = sent.get(field) == "on"
+        elif field in sent:
+            values[field] = str(sent.get(field, ""))
+    weights = {w: str(sent.get(f"weight_{w}", "")) for w in WORK_TYPES if f"weight_{w}" in sent}
+    if weights:
+        values["work_type_weights"] = weights
+
+    def change() -> Any:
+        return update_policy(uow(request), actor=viewer.actor, values=values)
+
+    return await submit(request, viewer, school_page, change, "/admin/school")
+
+
+@router.post("/admin/school/bells")
+async def bells_save(request: Request, viewer: PageViewer) -> Response:
+    sent = await request.form()
+    rows = zip(sent.getlist("slot"), sent.getlist("start"), sent.getlist("end"), strict=False)
+    bells = []
+    for slot, start, end in rows:
+        if not any(str(part).strip() for part in (slot, start, end)):
+            continue  # an empty row of the form
+        number = whole_number(str(slot))
+        bells.append(Bell(-1 if number is None else number, str(start), str(end)))
+
+    def change() -> Any:
+        return set_bells(uow(request), actor=viewer.actor, bells=bells)
+
+    return await submit(request, viewer, school_page, change, "/admin/school")
+
+
+async def calendar_page(
+    request: Request,
+    viewer: Viewer,
+    *,
+    error: str | None = None,
+    form: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    years = await read_calendar(reading_uow(request), actor=viewer.actor)
+    return render_admin(
+        request,
+        viewer,
+        "admin_calendar.html",
+        tab="calendar",
+        error=error,
+        form=form,
+        status_code=status_code,
+        can_edit=_editor(viewer),
+        years=years,
+        kinds=PERIOD_KINDS,
+    )
+
+
+@router.get("/admin/calendar")
+async def calendar(request: Request, viewer: PageViewer) -> Response:
+    return await calendar_page(request, viewer)
+
+
+@router.post("/admin/calendar/years")
+async def year_add(
+    request: Request, viewer: PageViewer, name: Text = "", starts_on: Text = "", ends_on: Text = ""
+) -> Response:
+    async def change() -> Any:
+        first, last = parse_day(starts_on), parse_day(ends_on)
+        return await add_year(
+            uow(request), actor=viewer.actor, name=name, starts_on=first, ends_on=last
+        )
+
+    return await submit(request, viewer, calendar_page, change, "/admin/calendar")
+
+
+@router.post("/admin/calendar/years/{year_id}/periods")
+async def period_add(
+    request: Request,
+    viewer: PageViewer,
+    year_id: int,
+    name: Text = "",
+    kind: Text = "quarter",
+    starts_on: Text = "",
+    ends_on: Text = "",
+) -> Response:
+    async def change() -> Any:
+        first, last = parse_day(starts_on), parse_day(ends_on)
+        return await add_period(
+            uow(request),
+            actor=viewer.actor,
+            year_id=year_id,
+            name=name,
+            kind=kind,
+            starts_on=first,
+            ends_on=last,
+        )
+
+    return await submit(request, viewer, calendar_page, change, "/admin/calendar")
+
+
+@router.post("/admin/calendar/periods/{period_id}/delete")
+async def period_delete(request: Request, viewer: PageViewer, period_id: int) -> Response:
+    def change() -> Any:
+        return delete_period(uow(request), actor=viewer.actor, period_id=period_id)
+
+    return await submit(request, viewer, calendar_page, change, "/admin/calendar")
+
+
+@router.post("/admin/calendar/years/{year_id}/holidays")
+async def holiday_add(
+    request: Request,
+    viewer: PageViewer,
+    year_id: int,
+    name: Text = "",
+    starts_on: Text = "",
+    ends_on: Text = "",
+) -> Response:
+    async def change() -> Any:
+        first, last = parse_day(starts_on), parse_day(ends_on)
+        return await add_holiday(
+            uow(request),
+            actor=viewer.actor,
+            year_id=year_id,
+            name=name,
+            starts_on=first,
+            ends_on=last,
+        )
+
+    return await submit(request, viewer, calendar_page, change, "/admin/calendar")
+
+
+@router.post("/admin/calendar/holidays/{holiday_id}/delete")
+async def holiday_delete(request: Request, viewer: PageViewer, holiday_id: int) -> Response:
+    def change() -> Any:
+        return delete_holiday(uow(request), actor=viewer.actor, holiday_id=holiday_id)
+
+    return await submit(request, viewer, calendar_page, change, "/admin/calendar")
