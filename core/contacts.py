@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from core.error_messages import LANGUAGES
 from core.errors import RuleViolation
-from core.i18n import LANGUAGES
 
 # Separators people put in phone numbers; anything else makes the number invalid.
 _SEPARATORS = re.compile(r"[\s()\-.\u2010-\u2015]")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from core.i18n import translate
+from core.error_messages import translate
 
 
 class ZvonokError(Exception):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from core.error_messages import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def pick_language(*candidates: str | None) -> str:

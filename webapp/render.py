@@ -18,7 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from core.i18n import translate
+from core.error_messages import translate
 from core.models import Role
 from webapp.auth import Viewer, request_language
 from webapp.csrf import csrf_token, keep_nonce

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from core.cli import db, demo, messages, run, simulate
+from core.cli import db, demo, i18n, messages, run, simulate
 from core.cli.common import console, fail, replace_process, settings_or_exit
 from core.cli.processes import bot_argv, web_argv, worker_argv
 from core.settings import SettingsError
@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(i18n.app, name="i18n")
 app.command()(demo.demo)
 app.command()(run.run)
 app.command()(messages.messages)

@@ -20,8 +20,8 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from core.contacts import clean_names, normalize_email, normalize_phone
+from core.error_messages import translate
 from core.errors import RuleViolation
-from core.i18n import translate
 from core.models import AcademicYear, Enrollment, Guardian, SchoolClass, Student
 from core.services.context import ru_date
 from core.services.guardians import guardian_row, guardians_by_phone, refuse_known_phone

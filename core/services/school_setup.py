@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import col, func, select
 
 from core.actors import StaffActor
+from core.error_messages import translate
 from core.errors import RuleViolation
-from core.i18n import translate
 from core.models import Role, School, Staff, TimetableEntry, WorkType
 from core.permissions import load_staff, require_role
 from core.policy import SchoolPolicy, policy_of
