@@ -4,7 +4,8 @@ Pure: the same composition, channel and school always give the same message, wit
 clock, database or network involved. The address stays empty; the worker fills it in
 (and the idempotency key) with `dataclasses.replace`.
 
-Templates are files under `notifier/templates/<lang>/`:
+One set of templates under `notifier/templates/` serves every language: the texts are
+English message ids, translated through the `messages` catalogs (notifier/templating.py).
 
 - `items/<kind>.html`: one journal entry, a heading line («Математика, пн 23.11») then
   what happened; Telegram-safe HTML, shared by Telegram and email;
@@ -12,75 +13,30 @@ Templates are files under `notifier/templates/<lang>/`:
 - `message.html`: the message as a chat shows it (Telegram's HTML; stripped of its tags,
   the plain text of Telegram and of email);
 - `email_subject.txt`, `email.html`, `email.txt`: the email around it, with its footer;
-- `sms/<kind>.txt`, `sms/summary.txt`: one short line per entry, or a count of them;
+- `sms/<kind>.txt`, `sms/summary.txt`: one short line per entry, or a count of them
+  (notifier/render_sms.py fits them into two SMS);
 - `ack_button.txt`: the label of an announcement's «Ознакомлен» button.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from core.delivery.compose import Composition, Item
+from core.i18n import LANGUAGES
 from notifier.base import OutgoingMessage
-from notifier.render_filters import FILTERS
+from notifier.render_sms import sms_text
+from notifier.templating import KIND_ORDER, Entry, Group, language_of, render_template
 
-LANGUAGES = ("ru", "en")
-DEFAULT_LANGUAGE = "ru"
-# Three concatenated UCS-2 segments of 67 characters. Longer bundles are summarized
-# rather than sent as a costly run of parts (notifier/sms_segments.py counts exactly).
-SMS_LIMIT = 201
-# Within one child: what matters most first.
-KIND_ORDER = ("announcement", "period_mark", "mark", "attendance", "remark", "homework")
+__all__ = ["KIND_ORDER", "LANGUAGES", "Entry", "Group", "render"]
 
 _TAG = re.compile(r"<[^<>]*>")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """An item with its rendered HTML: a heading line, then the body."""
-
-    item: Item
-    html: Markup
-
-    @property
-    def heading(self) -> Markup:
-        return self.html.partition("\n")[0]
-
-    @property
-    def body(self) -> Markup:
-        return self.html.partition("\n")[2]
-
-
-@dataclass(frozen=True)
-class Group:
-    """A child's entries, or (student None) the class's and school's ones."""
-
-    student: str | None
-    entries: tuple[Entry, ...]
-
-
-@functools.cache
-def environment() -> Environment:
-    """The one Jinja2 environment: HTML templates autoescaped, a missing key an error."""
-    env = Environment(
-        loader=PackageLoader("notifier", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.filters.update(FILTERS)
-    return env
 
 
 def render(
@@ -109,7 +65,7 @@ def _view(
     composition: Composition, school_name: str, unsubscribe_url: str | None
 ) -> dict[str, Any]:
     """The context every layout template gets."""
-    lang = composition.language if composition.language in LANGUAGES else DEFAULT_LANGUAGE
+    lang = language_of(composition.language)
     groups = _groups(lang, composition.items)
     entries = [entry for group in groups for entry in group.entries]
     digest = composition.mode in ("daily", "weekly") or len(entries) > 1
@@ -126,8 +82,10 @@ def _view(
         "day": _latest_day(composition.items),
         "school_name": school_name,
         "unsubscribe_url": unsubscribe_url,
+        # Where else the guardian reads us: an SMS points there only when it exists.
+        "channels": composition.channels,
     }
-    view["header"] = _render(lang, "header.txt", view)
+    view["header"] = render_template(lang, "header.txt", view)
     return view
 
 
@@ -148,7 +106,7 @@ def _kind_rank(item: Item) -> int:
 
 
 def _entry(lang: str, item: Item) -> Entry:
-    text = _render(lang, f"items/{item.kind}.html", {"lang": lang, "item": item})
+    text = render_template(lang, f"items/{item.kind}.html", {"item": item})
     return Entry(item, Markup(text))  # noqa: S704  (an autoescaped template's output)
 
 
@@ -156,10 +114,6 @@ def _latest_day(items: Sequence[Item]) -> dt.date | None:
     """The digest's day: the latest lesson among its items (rendering reads no clock)."""
     days = [item.data["date"] for item in items if isinstance(item.data.get("date"), dt.date)]
     return max(days, default=None)
-
-
-def _render(lang: str, name: str, context: dict[str, Any]) -> str:
-    return environment().get_template(f"{lang}/{name}").render(context).strip()
 
 
 def _plain(markup: str) -> str:
@@ -175,7 +129,7 @@ def _one_line(text: str) -> str:
 
 
 def _telegram(view: dict[str, Any]) -> OutgoingMessage:
-    markup = _render(view["lang"], "message.html", view)
+    markup = render_template(view["lang"], "message.html", view)
     return OutgoingMessage(address="", text=_plain(markup), html=markup, buttons=_ack_buttons(view))
 
 
@@ -185,10 +139,8 @@ def _ack_buttons(view: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     several = len(announcements) > 1
     return tuple(
         (
-            _render(
-                view["lang"],
-                "ack_button.txt",
-                {"lang": view["lang"], "title": item.data["title"] if several else None},
+            render_template(
+                view["lang"], "ack_button.txt", {"title": item.data["title"] if several else None}
             ),
             f"ack:announcement:{item.data['announcement_id']}",
         )
@@ -198,10 +150,10 @@ def _ack_buttons(view: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 
 def _email(view: dict[str, Any]) -> OutgoingMessage:
     lang = view["lang"]
-    subject = _one_line(_render(lang, "email_subject.txt", view))
+    subject = _one_line(render_template(lang, "email_subject.txt", view))
     page = view | {
         "subject": subject,
-        "body": _plain(_render(lang, "message.html", view)),
+        "body": _plain(render_template(lang, "message.html", view)),
     }
     headers = {}
     if view["unsubscribe_url"]:
@@ -213,68 +165,14 @@ def _email(view: dict[str, Any]) -> OutgoingMessage:
     return OutgoingMessage(
         address="",
         subject=subject,
-        text=_render(lang, "email.txt", page),
-        html=_render(lang, "email.html", page),
+        text=render_template(lang, "email.txt", page),
+        html=render_template(lang, "email.html", page),
         headers=headers,
     )
 
 
 def _sms(view: dict[str, Any]) -> OutgoingMessage:
-    return OutgoingMessage(address="", text=_sms_text(view))
-
-
-def _sms_text(view: dict[str, Any]) -> str:
-    """Each entry on a short line, joined with «; »; a summary when that is too long."""
-    lang = view["lang"]
-    lines = []
-    previous: str | None = None
-    for entry in view["entries"]:
-        item = entry.item
-        # A child's name once for a run of their entries: «Пётр: 5 (к/р) ...; 4 (дикт.) ...».
-        named = item.student is not None and item.student != previous
-        context = {"lang": lang, "item": item, "named": named}
-        lines.append(_one_line(_render(lang, f"sms/{item.kind}.txt", context)))
-        previous = item.student
-    if len(lines) == 1:
-        return _shorten(lines[0], SMS_LIMIT)
-    joined = "; ".join(lines)
-    if len(joined) <= SMS_LIMIT:
-        return joined
-    context = {"lang": lang, "counts": _counts(view["groups"]), "total": len(lines)}
-    summary = _one_line(_render(lang, "sms/summary.txt", context | {"brief": False}))
-    if len(summary) <= SMS_LIMIT:
-        return summary
-    return _one_line(_render(lang, "sms/summary.txt", context | {"brief": True}))
-
-
-def _counts(groups: Sequence[Group]) -> list[dict[str, Any]]:
-    """Per child: how many of each thing, e.g. [("mark", 3), ("absence", 1)]."""
-    summary = []
-    for group in groups:
-        counts: dict[str, int] = {}
-        for entry in group.entries:
-            key = _count_key(entry.item)
-            counts[key] = counts.get(key, 0) + 1
-        summary.append({"student": group.student, "counts": list(counts.items())})
-    return summary
-
-
-def _count_key(item: Item) -> str:
-    if item.kind == "attendance":
-        return "late" if item.data["status"] == "оп" else "absence"
-    if item.kind == "remark":
-        return str(item.data["remark_kind"])
-    return item.kind
-
-
-def _shorten(text: str, limit: int) -> str:
-    """`text` within `limit` characters, cut between words and ended with «…»."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if text[limit - 1] != " " and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:—-") + "…"
+    return OutgoingMessage(address="", text=sms_text(view))
 
 
 _CHANNELS: dict[str, Callable[[dict[str, Any]], OutgoingMessage]] = {

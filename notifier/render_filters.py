@@ -1,98 +1,91 @@
-"""Jinja2 filters for family messages: dates, work types, attendance, remark kinds.
+"""Jinja2 filters for family messages, bound to one language: dates, work types, remarks.
 
-The word tables are vocabulary, not wording (they live in `core.reading.words`, shared
-with the diary screens and the printed summary): a template decides the sentence, a
-filter only turns a journal code («оп», "test", a date) into words of the message's
-language, which templates read from the `lang` variable of their context.
+A template decides the sentence; a filter only turns a journal code ("test", "remark",
+a date) into words of the message's language. Dates come from Babel (core/formats.py);
+the short work types («к/р») are the diary's own vocabulary (core/reading/words.py), so
+a parent reads the same abbreviation in an SMS, the bot's diary and the printed summary.
+The full names a message prints, and the remark kinds as a message's sentences use
+them, are texts of the `messages` domain.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from jinja2.runtime import Context
-from jinja2.utils import pass_context
 from markupsafe import Markup, escape
 
+from core import formats
+from core.i18n import Texts, texts
 from core.reading import words
-from core.reading.words import MONTHS, WEEKDAYS, WORK_TYPES, WORK_TYPES_SHORT
-
-
-def _lang(context: Context) -> str:
-    lang = context.get("lang", "ru")
-    return lang if lang in WEEKDAYS else "ru"
 
 
 def _date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-@pass_context
-def short_date(context: Context, value: dt.date | str) -> str:
-    """«23.11» / "23 Nov"."""
+# Babel matches a CLDR skeleton on every call (about a millisecond): a digest repeats
+# the same few dates many times.
+@functools.lru_cache(maxsize=4096)
+def short_date(value: dt.date | str, lang: str) -> str:
+    """«23.11» / "23/11"."""
+    return formats.short_date(_date(value), lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def weekday_date(value: dt.date | str, lang: str) -> str:
+    """«пн 23.11» / "Mon 23/11": the lesson a line is about."""
     day = _date(value)
-    if _lang(context) == "en":
-        return f"{day.day} {MONTHS['en'][day.month - 1][:3]}"
-    return f"{day:%d.%m}"
+    # TRANSLATORS: the lesson a line is about: "Mon 23/11" («пн 23.11»). Reorder the
+    # weekday and the date as your language writes them.
+    return texts("messages", lang).pgettext(
+        "lesson date",
+        "%(weekday)s %(date)s",
+        weekday=formats.weekday_name(day, lang, "abbreviated"),
+        date=formats.short_date(day, lang),
+    )
 
 
-@pass_context
-def weekday_date(context: Context, value: dt.date | str) -> str:
-    """«пн 23.11» / "Mon 23 Nov": the lesson a line is about."""
-    day = _date(value)
-    return f"{WEEKDAYS[_lang(context)][day.weekday()]} {short_date(context, day)}"
-
-
-@pass_context
-def day_month(context: Context, value: dt.date | str) -> str:
+@functools.lru_cache(maxsize=4096)
+def day_month(value: dt.date | str, lang: str) -> str:
     """«23 ноября» / "23 November"."""
-    day = _date(value)
-    return f"{day.day} {MONTHS[_lang(context)][day.month - 1]}"
+    return formats.day_month(_date(value), lang)
 
 
-@pass_context
-def long_date(context: Context, value: dt.date | str) -> str:
-    """«пн, 23 ноября» / "Mon, 23 November"."""
-    day = _date(value)
-    return f"{WEEKDAYS[_lang(context)][day.weekday()]}, {day_month(context, day)}"
-
-
-@pass_context
-def work_type(context: Context, value: str) -> str:
+def work_type(code: str, lang: str) -> str:
     """«контрольная работа»; a work type added later prints as its code, never fails."""
-    return WORK_TYPES[_lang(context)].get(value, value)
+    return _work_types(texts("messages", lang)).get(code, code)
 
 
-@pass_context
-def work_type_short(context: Context, value: str) -> str:
-    return WORK_TYPES_SHORT[_lang(context)].get(value, value)
+def _work_types(t: Texts) -> dict[str, str]:
+    return {
+        "oral": t.pgettext("work type", "oral answer"),
+        "written": t.pgettext("work type", "written work"),
+        "test": t.pgettext("work type", "test"),
+        "essay": t.pgettext("work type", "essay"),
+        "homework": t.pgettext("work type", "homework"),
+        "practical": t.pgettext("work type", "practical work"),
+        "dictation": t.pgettext("work type", "dictation"),
+        "lab": t.pgettext("work type", "lab work"),
+    }
 
 
-@pass_context
-def attendance(context: Context, status: str, minutes_late: int | None = None) -> str:
-    """«отсутствовал(а)», «болел(а)», «опоздал(а) на 10 мин»."""
-    return words.attendance_words(status, minutes_late, _lang(context))
+def work_type_short(code: str, lang: str) -> str:
+    """«к/р» / "test": the diary's abbreviation."""
+    return words.work_type_short(code, lang)
 
 
-@pass_context
-def remark_kind(context: Context, value: str) -> str:
-    """«замечание», as inside a sentence."""
-    return words.REMARK_KINDS[_lang(context)].get(value, value)
-
-
-def plural(count: int, *forms: str) -> str:
-    """The form for `count`: three Russian forms (1, 2–4, 5–20), or two English ones."""
-    if len(forms) == 2:
-        return forms[0] if count == 1 else forms[1]
-    one, few, many = forms
-    tens, units = count % 100, count % 10
-    if units == 1 and tens != 11:
-        return one
-    if 2 <= units <= 4 and not 12 <= tens <= 14:
-        return few
-    return many
+def remark_kind(code: str, lang: str) -> str:
+    """«замечание», as inside a sentence; `upper_first` makes a heading of it."""
+    t = texts("messages", lang)
+    kinds = {
+        "remark": t.pgettext("remark kind", "remark"),
+        "praise": t.pgettext("remark kind", "praise"),
+        "appeal": t.pgettext("remark kind", "note to parents"),
+    }
+    return kinds.get(code, code)
 
 
 def upper_first(value: str) -> str:
@@ -111,17 +104,24 @@ def line_breaks(value: str) -> Markup:
     return escape(value).replace("\n", Markup("<br>\n"))
 
 
-FILTERS: dict[str, Callable[..., Any]] = {
+_IN_LANGUAGE: dict[str, Callable[[Any, str], str]] = {
     "short_date": short_date,
     "weekday_date": weekday_date,
     "day_month": day_month,
-    "long_date": long_date,
     "work_type": work_type,
     "work_type_short": work_type_short,
-    "attendance": attendance,
     "remark_kind": remark_kind,
-    "plural": plural,
-    "upper_first": upper_first,
-    "lower_first": lower_first,
-    "line_breaks": line_breaks,
 }
+
+
+def filters_for(lang: str) -> dict[str, Callable[..., Any]]:
+    """The filters of an environment whose templates are read in `lang`."""
+
+    def bound(function: Callable[[Any, str], str]) -> Callable[[Any], str]:
+        return lambda value: function(value, lang)
+
+    found: dict[str, Callable[..., Any]] = {
+        name: bound(function) for name, function in _IN_LANGUAGE.items()
+    }
+    found.update(upper_first=upper_first, lower_first=lower_first, line_breaks=line_breaks)
+    return found

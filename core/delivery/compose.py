@@ -15,9 +15,12 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.delivery.routing import address_of
 from core.models import (
     Announcement,
     Attendance,
+    ChannelName,
+    ContactStatus,
     Delivery,
     Guardian,
     Homework,
@@ -51,6 +54,9 @@ class Composition:
     mode: str
     urgent: bool
     items: list[Item] = field(default_factory=list)
+    # Where else the guardian reads us: "telegram" (a linked chat) and "email" (an
+    # address), unless found dead. An SMS points there for details only if present.
+    channels: tuple[str, ...] = ()
 
 
 async def compose(session: AsyncSession, notification: Notification) -> Composition | None:
@@ -76,7 +82,20 @@ async def compose(session: AsyncSession, notification: Notification) -> Composit
         mode=notification.mode,
         urgent=notification.urgent,
         items=items,
+        channels=await _channels_of(session, guardian),
     )
+
+
+async def _channels_of(session: AsyncSession, guardian: Guardian) -> tuple[str, ...]:
+    """The guardian's Telegram chat and email, where they have them and not found dead."""
+    query = select(ContactStatus).where(ContactStatus.guardian_id == guardian.id)
+    dead = {(row.channel, row.address) for row in (await session.exec(query)).all()}
+    found = []
+    for channel in (ChannelName.telegram, ChannelName.email):
+        address = address_of(guardian, channel)
+        if address is not None and (channel.value, address) not in dead:
+            found.append(channel.value)
+    return tuple(found)
 
 
 async def _events_of(session: AsyncSession, notification_id: int) -> list[OutboxEvent]:
