@@ -16,9 +16,10 @@ How the web app is put together (read docs/webapp.md for the longer guide):
   POST/PUT/PATCH/DELETE on it needs the CSRF token (a hidden `csrf_token` field, or
   the `X-CSRF-Token` header htmx sends from <body hx-headers>), else 403 before the
   handler runs (webapp/csrf.py). Render with `render(request, "x.html", viewer=...)`:
-  templates extend `base.html` and write texts as `{{ t("key") }}` from
-  webapp/texts.py (Russian and English). After a form POST, redirect (303) or
-  re-render the form with the error; for htmx, render a fragment template.
+  templates extend `base.html` and write English texts through gettext,
+  `{{ _("Hello, %(name)s", name=...) }}`, translated by the `web` catalog
+  (core/locale/ru/LC_MESSAGES/web.po; docs/i18n.md). After a form POST, redirect (303)
+  or re-render the form with the error; for htmx, render a fragment template.
 - **Errors.** Let core's errors propagate: webapp/errors.py turns them into 404 /
   403 / 429 / 422 with `error.message(lang)`, as a page, an htmx fragment, or
   `{"error": {"code", "message"}}` for /api. Catch them only to re-show a form.

@@ -19,9 +19,9 @@ from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from core.actors import StaffActor
+from core.i18n import STAFF_LANGUAGES, pick_language
 from core.models import School, Staff, TokenKind
 from core.services.access_tokens import SESSION_MAX_AGE, staff_for_secret
-from core.texts import pick_language
 from webapp.csrf import HEADER, SESSION_COOKIE, csrf_token, token_matches
 from webapp.state import uow, web_state
 
@@ -51,12 +51,12 @@ class Viewer:
 
 
 def request_language(request: Request, *, api: bool = False) -> str:
-    """The language chosen with the switch (a cookie); Russian unless English was chosen.
+    """The staff language chosen with the switch (a cookie); Russian unless another was.
 
     The API also honours `Accept-Language`, as programs cannot press the switch.
     """
     header = request.headers.get("accept-language") if api else None
-    return pick_language(request.cookies.get(LANGUAGE_COOKIE), header)
+    return pick_language(request.cookies.get(LANGUAGE_COOKIE), header, allowed=STAFF_LANGUAGES)
 
 
 async def _viewer(request: Request, staff: Staff, secret: str | None, *, api: bool) -> Viewer:

@@ -2,7 +2,8 @@
 
 Core's typed errors map to HTTP statuses by class (`status_for`): NotFound 404,
 LoginBlocked 429, Forbidden 403, anything else core refuses 422. The text is always
-`error.message(lang)`. The API answers `{"error": {"code": <key>, "message": <text>}}`;
+`error.message(lang)`. The API answers `{"error": {"code": <code>, "message": <text>}}`
+(the error's own code: `error_code`);
 an htmx request gets the `_error.html` fragment, retargeted to the layout's
 `#flash` area (base.html lets htmx swap 4xx fragments); a page gets `error.html`. A handler that wants to show the error in
 its own form (sign-in, password) catches the `ZvonokError` itself and uses
@@ -19,10 +20,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.errors import Forbidden, LoginBlocked, NotFound, ZvonokError
+from core.i18n import texts
 from webapp.auth import LoginRequired, NotAuthenticated, request_language
 from webapp.csrf import CsrfRefused
 from webapp.render import environment, is_htmx, render
-from webapp.texts import TEXTS
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,19 @@ def status_for(error: ZvonokError) -> int:
     return 422
 
 
+def error_code(error: ZvonokError) -> str:
+    """The stable code of a core error (`not_found`, `bad_mark_value`) for programs."""
+    code = getattr(error, "code", None) or getattr(error, "key_used", None)
+    return str(code or type(error).__name__)
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX) or request.url.path == "/openapi.json"
 
 
-def error_response(request: Request, *, status: int, code: str, message: str) -> Response:
+def error_response(
+    request: Request, *, status: int, code: str, message: str, lang: str
+) -> Response:
     """The same error for whoever asked: JSON for the API, a fragment for htmx, a page."""
     if _is_api(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -52,7 +61,7 @@ def error_response(request: Request, *, status: int, code: str, message: str) ->
         return JSONResponse(body, status_code=status, headers=headers)
     if is_htmx(request):
         # Into the layout's message area, whatever the request meant to swap.
-        fragment = environment().get_template("_error.html").render(message=message)
+        fragment = environment(lang).get_template("_error.html").render(message=message)
         headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
         return Response(fragment, status_code=status, media_type="text/html", headers=headers)
     return render(request, "error.html", viewer=None, status_code=status, message=message)
@@ -62,15 +71,20 @@ async def _core_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ZvonokError)
     lang = request_language(request, api=_is_api(request))
     return error_response(
-        request, status=status_for(error), code=error.key_used, message=error.message(lang)
+        request,
+        status=status_for(error),
+        code=error_code(error),
+        message=error.message(lang),
+        lang=lang,
     )
 
 
 async def _csrf_refused(request: Request, error: Exception) -> Response:
     lang = request_language(request)
-    return error_response(
-        request, status=403, code="csrf_refused", message=TEXTS(lang, "csrf_refused")
+    message = texts("web", lang)._(
+        "The form is out of date or was not sent from this site. Reload the page and try again."
     )
+    return error_response(request, status=403, code="csrf_refused", message=message, lang=lang)
 
 
 async def _login_required(request: Request, error: Exception) -> Response:
@@ -85,9 +99,10 @@ async def _login_required(request: Request, error: Exception) -> Response:
 
 async def _not_authenticated(request: Request, error: Exception) -> Response:
     lang = request_language(request, api=True)
-    return error_response(
-        request, status=401, code="unauthorized", message=TEXTS(lang, "unauthorized")
+    message = texts("web", lang)._(
+        "Sign-in needed: send a token in the header “Authorization: Bearer <token>”."
     )
+    return error_response(request, status=401, code="unauthorized", message=message, lang=lang)
 
 
 async def _invalid(request: Request, error: Exception) -> Response:
@@ -97,17 +112,20 @@ async def _invalid(request: Request, error: Exception) -> Response:
         f"{'.'.join(str(part) for part in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
         for e in error.errors()
     )
-    message = TEXTS(lang, "invalid_request", detail=detail)
-    return error_response(request, status=422, code="invalid_request", message=message)
+    message = texts("web", lang)._("Invalid request: %(detail)s", detail=detail)
+    return error_response(request, status=422, code="invalid_request", message=message, lang=lang)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     lang = request_language(request, api=_is_api(request))
-    known = {404: ("not_found", "page_not_found"), 405: ("method_not_allowed",) * 2}
-    code, key = known.get(error.status_code, ("http_error", "server_error"))
-    message = TEXTS(lang, key) if error.status_code in known else str(error.detail)
-    return error_response(request, status=error.status_code, code=code, message=message)
+    t = texts("web", lang)
+    known = {
+        404: ("not_found", t._("Page not found.")),
+        405: ("method_not_allowed", t._("Method not allowed here.")),
+    }
+    code, message = known.get(error.status_code, ("http_error", str(error.detail)))
+    return error_response(request, status=error.status_code, code=code, message=message, lang=lang)
 
 
 def install_error_handlers(app: FastAPI) -> None:

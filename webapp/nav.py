@@ -16,7 +16,7 @@ from core.permissions import has_role
 
 @dataclass(frozen=True)
 class Section:
-    key: str  # its text is `nav_<key>` in webapp.texts
+    key: str  # its words are `labels(lang).sections[key]` (webapp/labels.py)
     href: str
     roles: tuple[Role, ...] = ()  # empty: every staff member
 

@@ -2,15 +2,19 @@
 
 `render(request, "page.html", viewer=..., **context)` fills every page's layout
 (`base.html`): the school and the staff member, the navigation for their roles, the
-language switch, the CSRF token for forms and htmx, and `t(key, **params)` for the
-page's texts in the viewer's language. A template that does not extend `base.html`
-is a fragment, rendered the same way for an htmx request to swap in.
+language switch, the CSRF token for forms and htmx. Texts are gettext calls of the
+`web` domain (`jinja2.ext.i18n`, newstyle): `{{ _("Hello, %(name)s", name=...) }}`,
+`{{ ngettext("%(num)d lesson", "%(num)d lessons", count) }}`, `pgettext(...)`. There is
+one Jinja environment per staff language (`environment(lang)`), holding that language's
+catalog, its date and number formats (core/formats.py) and the words for codes
+(`labels`, webapp/labels.py). A template that does not extend `base.html` is a
+fragment, rendered the same way for an htmx request to swap in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+import functools
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,32 +22,24 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from core.error_messages import translate
-from core.models import Role
+from core import formats
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, STAFF_LANGUAGES, install_jinja
+from core.models import Role, WorkType
+from core.reading import words
 from webapp.auth import Viewer, request_language
 from webapp.csrf import csrf_token, keep_nonce
+from webapp.labels import labels
 from webapp.nav import sections_for
-from webapp.texts import TEXTS
-
-MONTHS_RU = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
-WEEKDAYS_RU = ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"]
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
+def staff_language(lang: str) -> str:
+    return lang if lang in STAFF_LANGUAGES else DEFAULT_LANGUAGE
+
+
+@functools.cache
+def environment(lang: str) -> Environment:
+    """The templates in `lang` (one environment per staff language, built once)."""
+    lang = staff_language(lang)
     env = Environment(
         loader=PackageLoader("webapp", "templates"),
         autoescape=select_autoescape(default=True),
@@ -51,41 +47,49 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["role_keys"] = [role.value for role in Role]
+    install_jinja(env, "web", lang)
+    env.globals.update(_formats(lang))
+    env.globals.update(
+        role_keys=[role.value for role in Role],
+        labels=labels(lang),
+        work_types=[work_type.value for work_type in WorkType],
+        work_type=lambda code: words.work_type_short(code, lang),
+        remark_kind=lambda kind: words.remark_kind(kind, lang),
+        # The switch offers the other staff languages, each named in itself.
+        other_languages=[(code, LANGUAGE_NAMES[code]) for code in STAFF_LANGUAGES if code != lang],
+    )
     return env
 
 
-def long_date(day: dt.date, lang: str) -> str:
-    """«понедельник, 23 ноября 2026» / «Monday, 23 November 2026»."""
-    if lang == "en":
-        return f"{day:%A}, {day.day} {day:%B} {day.year}"
-    return f"{WEEKDAYS_RU[day.weekday()]}, {day.day} {MONTHS_RU[day.month - 1]} {day.year}"
+def _formats(lang: str) -> dict[str, Any]:
+    """Dates and numbers as the language writes them (core/formats.py)."""
+    return {
+        "long_date": lambda day: formats.long_date(day, lang),  # «понедельник, 23 ноября 2026 г.»
+        "short_date": lambda day: formats.short_date(day, lang),  # «23.11»
+        "numeric_date": lambda day: formats.numeric_date(day, lang) if day else "",  # «23.11.2026»
+        "month_year": lambda day: formats.date_skeleton(day, "yMMMM", lang),  # «ноябрь 2026 г.»
+        "average": lambda value: "" if value is None else formats.fixed(value, lang),  # «4,50»
+        "file_size": lambda size: formats.file_size(size, lang),  # «56,6 кБ»
+    }
 
 
-def short_instant(instant: dt.datetime | None, zone: dt.tzinfo | None = None) -> str:
-    """«23.11.2026 10:05» (in `zone`, else UTC), "" for None."""
+def local_time(instant: dt.datetime | None, lang: str, zone: str | None) -> str:
+    """«23.11.2026, 10:05» on the school's clock (UTC without a school), "" for None."""
     if instant is None:
         return ""
-    return instant.astimezone(zone or dt.UTC).strftime("%d.%m.%Y %H:%M")
+    return formats.date_time(instant, lang, ZoneInfo(zone) if zone else dt.UTC)
 
 
-def _context(request: Request, viewer: Viewer | None, lang: str) -> dict[str, Any]:
-    def t(key: str, /, **params: object) -> str:
-        return TEXTS(lang, key, **params)
-
+def _context(request: Request, viewer: Viewer | None) -> dict[str, Any]:
+    lang = staff_language(viewer.lang if viewer else request_language(request))
+    zone = viewer.school_timezone if viewer else None
     return {
         "request": request,
         "viewer": viewer,
-        "lang": lang,
-        "t": t,
-        "core_text": lambda key, **params: translate(key, lang, **params),
         "csrf_token": viewer.csrf_token if viewer and viewer.csrf_token else csrf_token(request),
         "sections": sections_for(viewer.staff) if viewer else [],
         "path": request.url.path,
-        "long_date": lambda day: long_date(day, lang),
-        "local_time": lambda instant: short_instant(
-            instant, ZoneInfo(viewer.school_timezone) if viewer else None
-        ),
+        "local_time": lambda instant: local_time(instant, lang, zone),
     }
 
 
@@ -97,11 +101,11 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    """A whole page in the viewer's language (Russian for someone not signed in)."""
+    """A whole page in the viewer's language (the switch's choice for someone not signed in)."""
     lang = viewer.lang if viewer else request_language(request)
-    page = environment().get_template(template)
+    page = environment(staff_language(lang)).get_template(template)
     response = HTMLResponse(
-        page.render(**_context(request, viewer, lang), **context), status_code=status_code
+        page.render(**_context(request, viewer), **context), status_code=status_code
     )
     keep_nonce(request, response)
     return response

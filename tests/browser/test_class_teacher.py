@@ -31,7 +31,10 @@ async def test_the_class_teacher_sends_the_monthly_message_and_sees_it_delivered
         await page.click("header nav >> text=Классное руководство")
         await page.wait_for_url(f"**/homeroom/{w.classes['7Б']}")
         main = page.locator("main")
-        assert "Письмо родителям за ноябрь 2026 ещё не отправлено." in await main.inner_text()
+        # Babel (CLDR) writes «2026 г.» with a narrow no-break space before «г.».
+        assert (
+            "Письмо родителям за ноябрь 2026\u202fг. ещё не отправлено." in await main.inner_text()
+        )
         await page.screenshot(path=ARTIFACTS / "homeroom-class.png", full_page=True)
 
         await page.fill("input[name=title]", "Итоги ноября")
@@ -60,8 +63,8 @@ async def test_the_class_teacher_sends_the_monthly_message_and_sees_it_delivered
             subject=f"announcement:{page.url.rsplit('/', 1)[1]}",
         )
         await page.reload()
-        assert "Ознакомлен(а) 23.11.2026 10:00" in await mother.inner_text()
+        assert "Ознакомлен(а) 23.11.2026, 10:00" in await mother.inner_text()
         await page.screenshot(path=ARTIFACTS / "announcement-status.png", full_page=True)
 
         await page.click("text=← к классу")
-        assert "Письмо родителям за ноябрь 2026 отправлено" in await main.inner_text()
+        assert "Письмо родителям за ноябрь 2026\u202fг. отправлено" in await main.inner_text()

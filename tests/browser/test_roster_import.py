@@ -57,9 +57,7 @@ async def test_admin_imports_a_roster_after_fixing_a_bad_row(
         page, csv_file([GLEB, stepan("8 916 12"), ALISA], delimiter=";", encoding="cp1251")
     )
 
-    await expect(
-        page.get_by_text("Ошибок: 1, строк с ошибками: 1. Ничего не записано.")
-    ).to_be_visible()
+    await expect(page.get_by_text("1 ошибка в 1 строке. Ничего не записано.")).to_be_visible()
     problem = page.locator("table.problems tbody tr")
     await expect(problem).to_have_count(1)
     await expect(problem.locator("td")).to_have_text(
@@ -71,7 +69,7 @@ async def test_admin_imports_a_roster_after_fixing_a_bad_row(
     # The corrected file, from the form under the errors.
     await upload(page, csv_file([GLEB, stepan("8 916 123-45-67"), ALISA], delimiter=";"))
     await expect(page.get_by_text("Ошибок нет. Будет создано:")).to_be_visible()
-    await expect(page.get_by_text("учеников: 3")).to_be_visible()
+    await expect(page.get_by_text("3 ученика")).to_be_visible()
     await expect(page.locator("table.sample tbody tr")).to_have_count(3)
 
     # Another writer holds the journal for a moment: the import waits, and says so.
@@ -89,7 +87,9 @@ async def test_admin_imports_a_roster_after_fixing_a_bad_row(
     # The page polls the import's state; the progress bar gives way to the result.
     await expect(page.get_by_text("Список загружен в журнал.")).to_be_visible()
     await expect(progress).to_have_count(0)
-    await expect(page.get_by_text("Учеников: 3, новых представителей: 2")).to_be_visible()
+    counts = page.locator("#import-state ul.counts").first.locator("li")
+    await expect(counts.nth(0)).to_have_text("3 ученика")
+    await expect(counts.nth(1)).to_have_text("2 новых представителя")
     await page.locator("#import-state").get_by_role("link", name="7Б").click()
     students = page.locator("table.class-roster").first.locator("tbody tr td:first-child")
     await expect(students).to_contain_text(["Зайцев Глеб Ильич", "Новиков Иван", "Орлов Степан"])

@@ -222,7 +222,7 @@ async def test_staff_accounts_opened_invited_locked_and_unlocked(site: Web) -> N
     )
     assert locked.status_code == 303
     page = await browser.get("/admin/staff")
-    assert "заблокирован(а) 23.11.2026 10:00" in row_with(page.text, "substitute@1")[3]
+    assert "заблокирован(а) 23.11.2026, 10:00" in row_with(page.text, "substitute@1")[3]
     short = await browser.submit(
         f"/admin/staff/{substitute}/unlock", {"_form": f"staff-{substitute}", "password": "123"}
     )

@@ -44,7 +44,7 @@ async def test_the_class_teacher_lands_on_the_class_and_sees_the_monthly_message
     page = await browser.get(class_path(web))
     text = text_of(page.text)
     assert "7Б: родители и объявления" in text
-    assert "Письмо родителям за ноябрь 2026 ещё не отправлено." in text
+    assert "Письмо родителям за ноябрь 2026 г. ещё не отправлено." in text
     assert row_with(page.text, "Соколов Пётр")[1:] == [
         "Соколова Анна",
         "почта, SMS",
@@ -86,7 +86,7 @@ async def test_sending_the_monthly_message_opens_its_status_which_refreshes_unti
     assert "доставлено: 2" in text_of(fragment.text)
 
     again = await browser.get(class_path(web))
-    assert "Письмо родителям за ноябрь 2026 отправлено 23.11.2026 10:00." in text_of(again.text)
+    assert "Письмо родителям за ноябрь 2026 г. отправлено 23.11.2026, 10:00." in text_of(again.text)
     assert row_with(again.text, "Итоги ноября")[2] == "доставлено 2, в пути 0, не доставлено 0"
 
 
@@ -154,7 +154,7 @@ async def test_a_subject_teacher_may_not_see_the_class_parents(web: Web) -> None
 async def test_the_deputy_posts_to_the_whole_school(web: Web) -> None:
     browser = await web.signed_in("deputy")
     page = await browser.get("/announcements")
-    assert "Семей: 3." in text_of(page.text)
+    assert "3 семьи." in text_of(page.text)
     sent = await browser.submit(
         "/announcements", {"title": "Карантин", "body": "Занятия отменены.", "urgent": "true"}
     )

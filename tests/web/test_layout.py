@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.texts import Catalog
+from core.i18n import texts
 from tests.web.browser import Web
 from tests.web.pages import header_text, text_of
-from webapp.texts import TEXTS
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -57,8 +56,27 @@ async def test_htmx_errors_go_to_the_message_area(web: Web) -> None:
     assert text_of(refused.text) == ("Вы не ведёте «Математика» в 7Б и не замещаете этот урок.")
 
 
-def test_catalogs_have_both_languages_and_refuse_a_key_twice() -> None:
-    for key, (ru, en) in TEXTS.entries.items():
-        assert ru.strip() and en.strip(), key
-    with pytest.raises(ValueError, match="app_name"):
-        TEXTS.merged(Catalog({"app_name": ("x", "y")}))
+async def test_the_switch_offers_the_other_staff_language_by_its_own_name(web: Web) -> None:
+    browser = await web.signed_in("math")
+    russian = await browser.get("/tokens")
+    assert 'name="lang" value="en" lang="en">English</button>' in russian.text
+    await browser.submit("/language", {"lang": "en", "next": "/tokens"})
+    english = header_text((await browser.get("/tokens")).text)
+    assert english == (
+        "Zvonok Школа №1 Today Journal Class teacher API tokens Password "
+        "Иванова М.П. (teacher) Sign out Русский"
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [(1, "1 урок"), (2, "2 урока"), (5, "5 уроков"), (11, "11 уроков"), (21, "21 урок")],
+)
+def test_counts_take_the_russian_plural_forms(count: int, words: str) -> None:
+    text = texts("web", "ru").ngettext(
+        "%(num)d lesson, fully filled in: %(complete)s.",
+        "%(num)d lessons, fully filled in: %(complete)s.",
+        count,
+        complete=0,
+    )
+    assert text == f"{words}, заполнено полностью: 0."

@@ -30,7 +30,7 @@ async def test_the_teacher_sees_the_lesson_with_its_pupils(site: Web) -> None:
     _, page = await lesson_page(site, "math")
     words = text_of(page)
     assert "Математика, 7Б" in words
-    assert "понедельник, 23 ноября 2026, 2-й урок. Учитель: Иванова М.П." in words
+    assert "понедельник, 23 ноября 2026 г., 2-й урок. Учитель: Иванова М.П." in words
     assert "Новиков Иван" in words and "Соколова Мария" in words
     assert "Морозова Елена" not in words  # 10А
     assert "Только просмотр" not in words

@@ -75,7 +75,7 @@ async def test_a_bad_row_is_named_then_the_fixed_file_is_imported(web: Web) -> N
     page = await upload(admin, csv_file(BAD))
 
     assert page.status_code == 200
-    assert "Ошибок: 1, строк с ошибками: 1. Ничего не записано." in text_of(page.text)
+    assert "1 ошибка в 1 строке. Ничего не записано." in text_of(page.text)
     assert table_rows(page.text) == [
         [
             "3",
@@ -90,7 +90,7 @@ async def test_a_bad_row_is_named_then_the_fixed_file_is_imported(web: Web) -> N
     page = await upload(admin, csv_file(GOOD))
     words = text_of(page.text)
     assert "Ошибок нет. Будет создано:" in words
-    assert "учеников: 2" in words and "новых представителей: 1" in words
+    assert "2 ученика" in words and "1 новый представитель" in words
     assert "По классам: 1А — 1, 7Б — 1" in words
     assert table_rows(page.text) == [
         ["2", "Зайцев Глеб Ильич", "02.04.2013", "7Б", "Зайцева Ольга +79165550101"],
@@ -103,7 +103,7 @@ async def test_a_bad_row_is_named_then_the_fixed_file_is_imported(web: Web) -> N
     assert done.status_code == 303
     result = text_of((await admin.get(path)).text)
     assert "Список загружен в журнал." in result
-    assert "Учеников: 2, новых представителей: 1, уже известных представителей: 0." in result
+    assert "2 ученика 1 новый представитель 0 представителей, уже известных школе" in result
     after = await snapshot_counts(web.db, *TABLES)
     assert after["Student"] == before["Student"] + 2
     assert after["StudentGuardian"] == before["StudentGuardian"] + 2
@@ -218,7 +218,7 @@ async def test_the_sample_file_is_served_and_imports_cleanly(web: Web) -> None:
     assert served.content == (ROOT / "docs" / "roster-sample.csv").read_bytes()
     page = await upload(admin, served.content, name="roster-sample.csv")
     assert "Ошибок нет." in text_of(page.text)
-    assert "учеников: 3" in text_of(page.text) and "новых представителей: 3" in text_of(page.text)
+    assert "3 ученика 3 новых представителя" in text_of(page.text)
 
 
 async def test_an_unusable_file_is_explained_on_the_page(web: Web) -> None:

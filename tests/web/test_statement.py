@@ -37,7 +37,8 @@ from tests.web.pdfs import page_size, pages_text, save_png
 
 D = dt.date
 MOSCOW = ZoneInfo("Europe/Moscow")
-MADE = "23.11.2026 10:00"  # the web fixture's clock, on the school's
+MADE = "23.11.2026 10:00"  # the web fixture's clock, on the school's, in the files
+SHOWN = "23.11.2026, 10:00"  # the same on the page (Babel's Russian date and time)
 
 
 async def give_marks(web: Web) -> int:
@@ -132,7 +133,7 @@ async def test_a_pdf_export_carries_its_content_hash_and_is_archived_with_its_ow
     )
     content_hash = statement.content_sha256
     export = row_with(page.text, "PDF")
-    assert export[:3] == [MADE, "Орлова Т.Б.", "PDF"]
+    assert export[:3] == [SHOWN, "Орлова Т.Б.", "PDF"]
     assert export[4] == content_hash
 
     link = page.text.split('href="/statement/exports/')[1].split('"')[0]

@@ -29,7 +29,7 @@ async def test_math_teacher_sees_her_lessons_by_the_bells_with_everything_missin
     for key in ("math1", "math7"):
         assert f'href="/lessons/{web.world.lessons[key]}"' in page.text
     assert "Русский язык" not in page.text  # another teacher's lesson of 7Б
-    assert "Уроков: 2, заполнено полностью: 0." in text_of(page.text)
+    assert "2 урока, заполнено полностью: 0." in text_of(page.text)
 
 
 async def test_today_follows_what_is_entered_in_the_journal(web: Web) -> None:
@@ -66,7 +66,7 @@ async def test_today_follows_what_is_entered_in_the_journal(web: Web) -> None:
     assert text_of(row.text).startswith("2 09:25 7Б Математика Дроби")
     assert "всё заполнено" in text_of(row.text)
     again = await browser.get("/today")
-    assert "Уроков: 2, заполнено полностью: 1." in text_of(again.text)
+    assert "2 урока, заполнено полностью: 1." in text_of(again.text)
 
 
 async def test_roll_call_without_htmx_goes_back_to_the_day(web: Web) -> None:

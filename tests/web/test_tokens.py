@@ -47,7 +47,9 @@ async def test_token_made_on_the_page_is_shown_once_works_and_dies_when_revoked(
     assert token not in listed.text  # shown once only
     row = row_with(listed.text, "Выгрузка в 1С")
     assert (
-        row[1] == f"{token[:8]}…" and row[2] == "23.11.2026 10:00" and row[3] == "23.11.2026 10:00"
+        row[1] == f"{token[:8]}…"
+        and row[2] == "23.11.2026, 10:00"
+        and row[3] == "23.11.2026, 10:00"
     )
 
     id_ = re.search(r'action="/tokens/(\d+)/revoke"', listed.text)

@@ -34,6 +34,7 @@ from core.services.roster_import import (
 from core.services.roster_plan import RowProblem
 from webapp.api.v1 import ErrorResponse
 from webapp.auth import ApiViewer, Viewer
+from webapp.errors import error_code
 from webapp.roster_jobs import Job, roster_jobs, start_check, start_import
 from webapp.state import reading_uow, uow
 
@@ -244,7 +245,7 @@ def _progress(job: Job | None, lang: str) -> ProgressOut | None:
     error = None
     if job.error is not None:
         error = ProblemOut(
-            row=0, column="", code=job.error.key_used, message=job.error.message(lang)
+            row=0, column="", code=error_code(job.error), message=job.error.message(lang)
         )
     return ProgressOut(
         task=job.kind,

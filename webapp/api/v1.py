@@ -25,7 +25,7 @@ from webapp.state import reading_uow, uow
 
 
 class ErrorBody(BaseModel):
-    code: str = Field(description="A stable key, e.g. `not_found`, `bad_mark_value`.")
+    code: str = Field(description="The error's stable code, e.g. `not_found`, `bad_mark_value`.")
     message: str = Field(description="What went wrong, in the caller's language.")
 
 

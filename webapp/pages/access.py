@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from core.error_messages import LANGUAGES
 from core.errors import ZvonokError
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, texts
 from core.security import MIN_PASSWORD_LENGTH
 from core.services.access_tokens import close_session
 from core.services.passwords import MIN_DISTINCT_CHARACTERS
@@ -28,7 +28,6 @@ from webapp.errors import status_for
 from webapp.pages import page_router, safe_next
 from webapp.render import render
 from webapp.state import uow, web_state
-from webapp.texts import TEXTS
 
 router = page_router()
 
@@ -106,9 +105,8 @@ async def change_password(
     repeat: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     if new != repeat:
-        return _password_page(
-            request, viewer, status_code=422, error=TEXTS(viewer.lang, "passwords_differ")
-        )
+        differ = texts("web", viewer.lang)._("The new password and its repetition differ.")
+        return _password_page(request, viewer, status_code=422, error=differ)
     try:
         await set_password(
             uow(request),
@@ -128,13 +126,13 @@ async def change_password(
 @router.post("/language")
 async def choose_language(
     request: Request,
-    lang: Annotated[str, Form()] = "ru",
+    lang: Annotated[str, Form()] = DEFAULT_LANGUAGE,
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         LANGUAGE_COOKIE,
-        lang if lang in LANGUAGES else "ru",
+        lang if lang in STAFF_LANGUAGES else DEFAULT_LANGUAGE,
         max_age=365 * 24 * 3600,
         samesite="lax",
         secure=web_state(request).production,

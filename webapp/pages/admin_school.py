@@ -10,7 +10,6 @@ from fastapi.responses import Response
 
 from core.models import Role, WorkType
 from core.permissions import has_role
-from core.reading import words
 from core.services.school_calendar import (
     PERIOD_KINDS,
     add_holiday,
@@ -89,7 +88,6 @@ async def school_page(
         delivery=DELIVERY,
         times=TIMES,
         work_types=WORK_TYPES,
-        work_type=lambda code: words.work_type_short(code, viewer.lang),
         bell_rows=_bell_rows(settings.bells, form, blank=2 if _editor(viewer) else 0),
     )
 

@@ -9,7 +9,6 @@ Who may do what there is core's answer (core.services.class_families).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Form, Request
@@ -28,16 +27,6 @@ from webapp.state import reading_uow, uow, web_state
 
 router = page_router()
 
-MONTHS = {
-    "ru": "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
-    "en": "January February March April May June July August September October November December",
-}
-
-
-def month_name(day: dt.date, lang: str) -> str:
-    """«ноябрь 2026» / «November 2026»: the month a monthly message is for."""
-    return f"{MONTHS['en' if lang == 'en' else 'ru'].split()[day.month - 1]} {day.year}"
-
 
 @router.get("/homeroom")
 async def homeroom(request: Request, viewer: PageViewer) -> Response:
@@ -45,7 +34,7 @@ async def homeroom(request: Request, viewer: PageViewer) -> Response:
     classes = await my_classes(reading_uow(request), actor=viewer.actor)
     if len(classes) == 1:
         return RedirectResponse(f"/homeroom/{classes[0].class_id}", status_code=303)
-    return render(request, "homeroom.html", viewer=viewer, classes=classes, month_name=month_name)
+    return render(request, "homeroom.html", viewer=viewer, classes=classes)
 
 
 @router.get("/homeroom/{class_id}")
@@ -77,7 +66,6 @@ async def _class_page(
         draft=draft or {},
         bot=web_state(request).settings.telegram_bot_username,
         monday=monday_of(families.today),
-        month_name=month_name,
     )
 
 

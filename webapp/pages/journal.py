@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import Response
 
-from core.reading import words
 from core.reading.grid import journal_grid
 from core.reading.journal_pages import journal_pages
 from webapp.auth import PageViewer
@@ -45,4 +44,4 @@ async def journal(
         group_id=group,
         period_id=period,
     )
-    return render(request, "journal.html", viewer=viewer, grid=grid, words=words)
+    return render(request, "journal.html", viewer=viewer, grid=grid)

@@ -16,7 +16,6 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.errors import ZvonokError
-from core.reading import words
 from core.reading.lesson_page import lesson_page
 from core.services.homework import delete_homework, set_homework
 from core.services.lesson_settings import set_lesson_topic, set_lesson_work_type
@@ -41,7 +40,7 @@ SECTIONS = {
 @router.get("/lessons/{lesson_id}")
 async def lesson(request: Request, viewer: PageViewer, lesson_id: int) -> Response:
     found = await lesson_page(reading_uow(request), actor=viewer.actor, lesson_id=lesson_id)
-    return render(request, "lesson.html", viewer=viewer, lesson=found, words=words, **_blank())
+    return render(request, "lesson.html", viewer=viewer, lesson=found, **_blank())
 
 
 def _blank() -> dict[str, Any]:
@@ -69,9 +68,7 @@ async def _answer(
         return RedirectResponse(f"/lessons/{lesson_id}", status_code=303)
     found = await lesson_page(reading_uow(request), actor=viewer.actor, lesson_id=lesson_id)
     template = SECTIONS[section] if is_htmx(request) else "lesson.html"
-    return render(
-        request, template, viewer=viewer, status_code=status, lesson=found, words=words, **context
-    )
+    return render(request, template, viewer=viewer, status_code=status, lesson=found, **context)
 
 
 @router.post("/lessons/{lesson_id}/topic")

@@ -12,7 +12,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.reading.statement import read_statement, statement_classes
-from core.reports.statement import average_text, cell_text
+from core.reports.statement import cell_text
 from core.reports.statement_exports import (
     ExportFile,
     export_statement,
@@ -46,10 +46,9 @@ async def statement_page(
         viewer=viewer,
         s=statement,
         c=content,
-        labels=[period.label(viewer.lang) for period in content.periods],
+        period_labels=[period.label(viewer.lang) for period in content.periods],
         subject_averages=content.subject_averages(),
         cell=cell_text,
-        average=lambda value: average_text(value, viewer.lang),
         exports=exports,
         fresh=export,
     )

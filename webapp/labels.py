@@ -1,0 +1,130 @@
+"""Words for the codes the pages show: roles, sections, states, reasons, settings.
+
+Data holds codes (`teacher`, `pending`, `no_consent`); a page shows them in the
+viewer's language through these tables, one per kind of code, built once per
+language (`labels(lang)`, a template global). Each text is a literal gettext call,
+so Babel extracts it into the `web` catalog; a code no table knows shows as itself.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from core.i18n import Texts, texts
+
+
+class Words(dict[str, str]):
+    """code -> words; an unknown code reads as itself rather than failing a page."""
+
+    def __missing__(self, code: str) -> str:
+        return code
+
+
+@dataclass(frozen=True)
+class Labels:
+    sections: Mapping[str, str]  # the header's navigation (webapp/nav.py)
+    roles: Mapping[str, str]
+    missing: Mapping[str, str]  # what a lesson still lacks (Today)
+    tabs: Mapping[str, str]  # the set-up pages
+    period_kinds: Mapping[str, str]
+    settings: Mapping[str, str]  # SchoolPolicy's fields and the deadline's options
+    channels: Mapping[str, str]
+    unreachable: Mapping[str, str]  # why a parent cannot be reached
+    attempts: Mapping[str, str]  # a delivery attempt's status
+    states: Mapping[str, str]  # an announcement's per-parent filter
+    import_statuses: Mapping[str, str]
+    enrol_reasons: Mapping[str, str]
+
+
+@functools.cache
+def labels(lang: str) -> Labels:
+    t = texts("web", lang)
+    return Labels(
+        sections=Words(
+            today=t._("Today"),
+            journal=t._("Journal"),
+            homeroom=t.pgettext("section", "Class teacher"),
+            statement=t._("Statement"),
+            admin=t._("School set-up"),
+            roster=t.pgettext("section", "Students"),
+            tokens=t._("API tokens"),
+            password=t._("Password"),
+        ),
+        roles=Words(
+            teacher=t._("teacher"),
+            deputy=t._("deputy director"),
+            admin=t._("administrator"),
+            secretary=t._("secretary"),
+        ),
+        missing=Words(topic=t._("topic"), attendance=t._("attendance"), homework=t._("homework")),
+        tabs=Words(
+            school=t._("School and bells"),
+            calendar=t._("Academic year"),
+            classes=t._("Classes"),
+            subjects=t._("Subjects"),
+            assignments=t._("Assignments"),
+            timetable=t._("Timetable"),
+            staff=t._("Staff"),
+        ),
+        period_kinds=Words(quarter=t._("quarter"), half=t._("half-year"), year=t._("year")),
+        settings=_settings(t),
+        channels=Words(telegram=t._("Telegram"), email=t._("email"), sms=t._("SMS")),
+        unreachable=Words(
+            no_consent=t._("no consent to the processing of personal data"),
+            consent_withdrawn=t._("consent withdrawn"),
+            switched_off=t._("switched announcements off"),
+            no_contact=t._("no Telegram, email or phone"),
+            contacts_dead=t._("every contact point is dead"),
+            unreachable_then=t._("could not be reached when it was sent"),
+        ),
+        attempts=Words(
+            sent=t._("delivered"),
+            failed=t._("failed"),
+            pending=t._("waiting"),
+            sending=t._("sending"),
+            cancelled=t.pgettext("delivery", "cancelled"),
+        ),
+        states=Words(
+            delivered=t._("delivered"),
+            pending=t._("on the way"),
+            failed=t._("not delivered"),
+            unreachable=t.pgettext("parents", "unreachable"),
+            acknowledged=t._("acknowledged"),
+        ),
+        import_statuses=Words(
+            uploaded=t._("being checked"),
+            checked=t._("checked, awaiting confirmation"),
+            imported=t._("imported"),
+            cancelled=t.pgettext("import", "cancelled"),
+            expired=t._("deleted (expired)"),
+        ),
+        enrol_reasons=Words(enrolled=t._("enrolled"), transferred=t._("transferred")),
+    )
+
+
+def _settings(t: Texts) -> Words:
+    """The school's settings by field name (core.policy.SchoolPolicy), and the choices of
+    `homework_deadline`."""
+    return Words(
+        marks_from_grade=t._("Marks are given from grade"),
+        electives_attendance_only=t._("Electives: attendance only"),
+        homework_deadline=t._("Homework deadline"),
+        homework_minutes_after_last_lesson=t._("Minutes after the class's last lesson"),
+        homework_fixed_time=t._("Homework by the time"),
+        oral_mark_days=t._("Oral answers: days to mark"),
+        written_mark_days_junior=t._("Written work, grades 2–8: days"),
+        written_mark_days_senior=t._("Written work, grades 9–11: days"),
+        essay_mark_days_senior=t._("Essays, grades 9–11: days"),
+        preliminary_marks_days_before_holidays=t._("Preliminary marks: days before holidays"),
+        work_type_weights=t._("Weights of work types"),
+        grace_window_seconds=t._("Grace window for a mark, seconds"),
+        quiet_hours_start=t._("Quiet hours: start"),
+        quiet_hours_end=t._("Quiet hours: end"),
+        digest_time=t._("Daily digest time"),
+        sms_daily_budget=t._("SMS per day, at most"),
+        invite_ttl_days=t._("Invite code valid for, days"),
+        after_last_lesson=t._("N minutes after the last lesson"),
+        fixed_time=t._("by a fixed time"),
+    )
