@@ -30,6 +30,7 @@ from core.reading import words as w
 
 REMARK_ICONS = {"praise": "🌟", "remark": "⚠️", "appeal": "✉️"}
 INDENT = "    "
+ATTENDANCE_CODES = ("н", "б", "оп")  # absent, ill, late: the journal's marks, as on paper
 
 
 def journal_down() -> str:
@@ -199,12 +200,8 @@ def absences_text(label: str, overview: AbsencesOverview, lang: str) -> str:
         none = _("No absences or lateness.")
         return f"{header(label)}\n{title}\n\n{none}"
     counts = overview.counts
-    # TRANSLATORS: «н», «б», «оп» are the journal's own marks (absent, ill, late): keep them.
-    summary = _("н — %(absent)d · б — %(ill)d · оп — %(late)d") % {
-        "absent": counts.get("н", 0),
-        "ill": counts.get("б", 0),
-        "late": counts.get("оп", 0),
-    }
+    # The journal's own marks and how many of each: the same in every language.
+    summary = " · ".join(f"{code} — {counts.get(code, 0)}" for code in ATTENDANCE_CODES)
     # TRANSLATORS: explains the journal's marks «н», «б», «оп»: keep the marks as they are.
     legend = _("н — absent, б — ill, оп — late")
     lines = [
