@@ -2,7 +2,8 @@
 
 Pure: the same preferences and language always give the same screen. Every button
 carries a `SettingsButton` (prefix "set"), which `bots.handlers.settings` answers.
-Texts come in the update's language (`bots.i18n`); `lang` formats the times.
+Texts come in the update's language (`bots.i18n`); `lang` formats the times (every
+screen takes it, so `SCREENS` share one signature).
 """
 
 from __future__ import annotations
