@@ -27,6 +27,7 @@ from bots import errors
 from bots.commands import set_commands
 from bots.context import ChatContext
 from bots.handlers import ROUTER_BUILDERS
+from bots.i18n import ChatLanguage, bot_i18n
 from bots.pacing import PacedSends
 from bots.webhook import serve_webhook
 from core.db import Database
@@ -47,8 +48,10 @@ def build_dispatcher(
     settings: Settings, db: Database, redis: Redis, storage: BaseStorage | None = None
 ) -> Dispatcher:
     """Handlers get `settings`, `db` and `redis` by parameter name (aiogram's injection),
-    and `links`, `journal_up`, `lang` from `ChatContext`. Conversations (FSM) live in
-    Redis, so a restarted bot process picks them up where they were."""
+    and `links`, `journal_up`, `lang` from `ChatContext`; texts are read in `lang`
+    (`ChatLanguage`, on the event observers, runs after ChatContext, which is on the
+    update itself). Conversations (FSM) live in Redis, so a restarted bot process picks
+    them up where they were."""
     dispatcher = Dispatcher(
         storage=storage or RedisStorage(redis, state_ttl=FSM_TTL, data_ttl=FSM_TTL),
         settings=settings,
@@ -56,6 +59,7 @@ def build_dispatcher(
         redis=redis,
     )
     dispatcher.update.outer_middleware(ChatContext(db))
+    ChatLanguage(bot_i18n()).setup(dispatcher)
     for build_router in ROUTER_BUILDERS:
         dispatcher.include_router(build_router())
     dispatcher.include_router(errors.build_router())

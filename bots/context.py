@@ -2,6 +2,7 @@
 
 Handlers declare what they need: `links: ChatLinks | None` (None in group chats
 and while the journal's database is unreachable), `lang: str`, `journal_up: bool`.
+`lang` is also the language the texts are read in (`bots.i18n.ChatLanguage`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from aiogram import BaseMiddleware
 from aiogram.types import Chat, TelegramObject, User
 from sqlalchemy.exc import SQLAlchemyError
 
-from bots.i18n import pick_language
 from core.db import Database
+from core.i18n import pick_language
 from core.services.chats import ChatLinks, chat_links
 
 log = logging.getLogger(__name__)

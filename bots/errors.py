@@ -11,25 +11,13 @@ import traceback
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.utils.i18n import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from bots.i18n import Catalog, pick_language
 from core.errors import ZvonokError
+from core.i18n import pick_language
 
 log = logging.getLogger(__name__)
-
-T = Catalog(
-    {
-        "unexpected": (
-            "Что-то пошло не так. Попробуйте ещё раз через минуту.",
-            "Something went wrong. Please try again in a minute.",
-        ),
-        "journal_down": (
-            "Электронный журнал сейчас недоступен. Попробуйте позже.",
-            "The journal is unavailable right now. Please try again later.",
-        ),
-    }
-)
 
 
 def _language(event: ErrorEvent) -> str:
@@ -64,6 +52,8 @@ async def _reply(event: ErrorEvent, text: str) -> None:
 
 
 async def on_error(event: ErrorEvent, lang: str | None = None) -> bool:
+    """Texts come in the update's language (`bots.i18n.ChatLanguage` is a middleware of
+    the error observer too); core's errors translate themselves."""
     language = lang or _language(event)
     error = event.exception
     if isinstance(error, ZvonokError):
@@ -72,7 +62,7 @@ async def on_error(event: ErrorEvent, lang: str | None = None) -> bool:
         await _reply(event, error.message(language))
     elif isinstance(error, SQLAlchemyError | OSError):
         log.warning("journal unavailable while handling an update: %s", type(error).__name__)
-        await _reply(event, T(language, "journal_down"))
+        await _reply(event, _("The journal is unavailable right now. Please try again later."))
     else:
         # The type and where it happened, not the exception's text: that may quote
         # what a parent typed or a child's name.
@@ -82,7 +72,7 @@ async def on_error(event: ErrorEvent, lang: str | None = None) -> bool:
             event.update.update_id,
             where(error),
         )
-        await _reply(event, T(language, "unexpected"))
+        await _reply(event, _("Something went wrong. Please try again in a minute."))
     return True
 
 

@@ -1,6 +1,6 @@
 """The parent's reply keyboard: the same actions as the commands, one tap away.
 
-Handlers match a button by its text in either language (`menu_button`), so a parent
+Handlers match a button by its text in any language (`menu_button`), so a parent
 whose language changed keeps working buttons until the keyboard is sent again.
 """
 
@@ -8,27 +8,28 @@ from __future__ import annotations
 
 from aiogram import F
 from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
 from magic_filter import MagicFilter
 
-from bots.i18n import Catalog
+from bots.i18n import in_every_language
+from core.i18n import N_
 
-BUTTONS = Catalog(
-    {
-        "homework": ("📚 Домашнее задание", "📚 Homework"),
-        "diary": ("📅 Дневник на неделю", "📅 Week's diary"),
-        "marks": ("📊 Оценки", "📊 Marks"),
-        "absences": ("🚪 Пропуски", "🚪 Absences"),
-        "summary": ("📄 Итоги недели (PDF)", "📄 Week's summary (PDF)"),
-        "settings": ("⚙️ Настройки", "⚙️ Settings"),
-    }
-)
+BUTTONS = {
+    "homework": N_("📚 Homework"),
+    "diary": N_("📅 Week's diary"),
+    "marks": N_("📊 Marks"),
+    "absences": N_("🚪 Absences"),
+    "summary": N_("📄 Week's summary (PDF)"),
+    "settings": N_("⚙️ Settings"),
+}
 
 LAYOUT = (("homework", "diary"), ("marks", "absences"), ("summary", "settings"))
 
 
-def main_menu(lang: str) -> ReplyKeyboardMarkup:
+def main_menu() -> ReplyKeyboardMarkup:
+    """The keyboard in the update's language."""
     return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=BUTTONS(lang, key)) for key in row] for row in LAYOUT],
+        keyboard=[[KeyboardButton(text=_(BUTTONS[key])) for key in row] for row in LAYOUT],
         resize_keyboard=True,
         is_persistent=True,
     )
@@ -36,4 +37,9 @@ def main_menu(lang: str) -> ReplyKeyboardMarkup:
 
 def menu_button(key: str) -> MagicFilter:
     """A filter matching the button `key` in any language: `router.message(menu_button("marks"))`."""
-    return F.text.in_(BUTTONS.both(key))
+    return F.text.in_(in_every_language(BUTTONS[key]))
+
+
+def menu_texts() -> frozenset[str]:
+    """Every button's text in every language (typed input must not be taken for one)."""
+    return frozenset(text for key in BUTTONS for text in in_every_language(BUTTONS[key]))

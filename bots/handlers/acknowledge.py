@@ -10,9 +10,10 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
 
-from bots.i18n import Catalog
 from bots.routers import private_router
+from core import formats
 from core.actors import GuardianActor
 from core.db import Database
 from core.errors import Forbidden
@@ -21,18 +22,6 @@ from core.services.chats import ChatLinks
 from core.uow import UnitOfWork
 
 PREFIX = "ack:"
-
-T = Catalog(
-    {
-        "thanks": ("Спасибо, отмечено: {at}", "Thank you, acknowledged: {at}"),
-        "already": ("Уже отмечено: {at}", "Already acknowledged: {at}"),
-        "done": ("✓ Ознакомлен(а) {at}", "✓ Acknowledged {at}"),
-        "journal_down": (
-            "Электронный журнал сейчас недоступен. Нажмите кнопку ещё раз позже.",
-            "The journal is unavailable right now. Please press the button again later.",
-        ),
-    }
-)
 
 
 def _pressed(markup: InlineKeyboardMarkup | None, data: str, label: str) -> InlineKeyboardMarkup:
@@ -56,17 +45,25 @@ async def on_acknowledge(
     query: CallbackQuery, links: ChatLinks | None, lang: str, db: Database, journal_up: bool
 ) -> None:
     if not journal_up:
-        await query.answer(T(lang, "journal_down"), show_alert=True)
+        await query.answer(
+            _("The journal is unavailable right now. Please press the button again later."),
+            show_alert=True,
+        )
         return
     if links is None or not links.guardians:
         raise Forbidden("ack_refused")
     actors = [GuardianActor(guardian_id=g.id or 0, school_id=g.school_id) for g in links.guardians]
     data = query.data or ""
     done = await acknowledge(UnitOfWork(db), actor=actors, subject=data.removeprefix(PREFIX))
-    at = done.local_at.strftime("%d.%m %H:%M")
-    await query.answer(T(lang, "already" if done.already else "thanks", at=at))
+    local = done.local_at
+    at = f"{formats.short_date(local.date(), lang)} {formats.time_of_day(local, lang)}"
+    if done.already:
+        await query.answer(_("Already acknowledged: %(at)s") % {"at": at})
+    else:
+        await query.answer(_("Thank you, acknowledged: %(at)s") % {"at": at})
     if isinstance(query.message, Message):
-        markup = _pressed(query.message.reply_markup, data, T(lang, "done", at=at))
+        label = _("✓ Acknowledged %(at)s") % {"at": at}
+        markup = _pressed(query.message.reply_markup, data, label)
         try:
             await query.message.edit_reply_markup(reply_markup=markup)
         except TelegramBadRequest as error:

@@ -12,67 +12,46 @@ import re
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
 
-from bots.handlers.subscribe_texts import T as SUBSCRIBE
-from bots.i18n import Catalog
+from bots.handlers.subscribe_texts import no_code
 from bots.menu import main_menu
 from bots.routers import private_router
 from core.services.chats import ChatLinks
 
-T = Catalog(
-    {
-        "stranger": (
-            "Этот чат не подключён к электронному журналу.",
-            "This chat is not connected to the journal.",
-        ),
-        "parent_hint": (
-            "Не понял сообщение. Выберите действие в меню внизу или отправьте /help.",
-            "Sorry, I did not understand. Choose an action in the menu below or send /help.",
-        ),
-        "staff_hint": (
-            "Не понял сообщение. Разослать домашнее задание классу — /hw, все команды — /help.",
-            "Sorry, I did not understand. To send homework to a class: /hw; all commands: /help.",
-        ),
-        "journal_down": (
-            "Электронный журнал сейчас недоступен, попробуйте позже. Учителям: команда /hw "
-            "работает и сейчас — домашнее задание дойдёт до родителей класса.",
-            "The journal is unavailable right now; please try again later. Teachers: /hw "
-            "works even now and the homework reaches the class's parents.",
-        ),
-        "old_button": (
-            "Эта кнопка больше не действует.",
-            "This button no longer works.",
-        ),
-        "private_only": (
-            "Я работаю только в личных сообщениях: напишите мне в личный чат.",
-            "I only work in private messages: please write to me in a private chat.",
-        ),
-    }
-)
+
+def staff_hint() -> str:
+    return _("Sorry, I did not understand. To send homework to a class: /hw; all commands: /help.")
 
 
-async def anything(message: Message, links: ChatLinks | None, lang: str) -> None:
+async def anything(message: Message, links: ChatLinks | None) -> None:
     if links is None:
-        await message.answer(T(lang, "journal_down"))
+        await message.answer(
+            _(
+                "The journal is unavailable right now; please try again later. Teachers: "
+                "/hw works even now and the homework reaches the class's parents."
+            )
+        )
     elif links.is_stranger:
-        await message.answer(f"{T(lang, 'stranger')}\n\n{SUBSCRIBE(lang, 'no_code')}")
+        stranger = _("This chat is not connected to the journal.")
+        await message.answer(f"{stranger}\n\n{no_code()}")
     elif links.guardians:
-        hint = T(lang, "parent_hint")
+        hint = _("Sorry, I did not understand. Choose an action in the menu below or send /help.")
         if links.staff:
-            hint += "\n" + T(lang, "staff_hint")
-        await message.answer(hint, reply_markup=main_menu(lang))
+            hint += "\n" + staff_hint()
+        await message.answer(hint, reply_markup=main_menu())
     else:
-        await message.answer(T(lang, "staff_hint"))
+        await message.answer(staff_hint())
 
 
-async def old_button(query: CallbackQuery, lang: str) -> None:
+async def old_button(query: CallbackQuery) -> None:
     """A button no feature claims (a removed feature, an answered question): stop the
     spinner and say so rather than leave the parent waiting."""
-    await query.answer(T(lang, "old_button"), show_alert=True)
+    await query.answer(_("This button no longer works."), show_alert=True)
 
 
-async def group_command(message: Message, lang: str) -> None:
-    await message.reply(T(lang, "private_only"))
+async def group_command(message: Message) -> None:
+    await message.reply(_("I only work in private messages: please write to me in a private chat."))
 
 
 def private_catch_all() -> Router:

@@ -22,9 +22,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 
+from bots.handlers import homework_texts as say
 from bots.handlers.homework_broadcast import send_to_families
-from bots.handlers.homework_texts import T
 from bots.routers import private_router
+from core import formats
 from core.actors import StaffActor
 from core.db import Database
 from core.errors import ZvonokError
@@ -39,7 +40,6 @@ from core.fallback.roster import assignments_of
 from core.fallback.snapshot import Assignment, staff_snapshots
 from core.models import Lesson, utcnow
 from core.services.chats import ChatLinks
-from core.services.context import ru_date
 from core.services.homework import set_homework_for_next_lesson
 from core.settings import Settings
 from core.uow import UnitOfWork
@@ -92,13 +92,13 @@ def _picker(assignments: tuple[Assignment, ...]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _confirm_keyboard(lang: str) -> InlineKeyboardMarkup:
+def _confirm_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                InlineKeyboardButton(text=T(lang, "send"), callback_data=Decide(send=True).pack()),
+                InlineKeyboardButton(text=say.send_label(), callback_data=Decide(send=True).pack()),
                 InlineKeyboardButton(
-                    text=T(lang, "cancel"), callback_data=Decide(send=False).pack()
+                    text=say.cancel_label(), callback_data=Decide(send=False).pack()
                 ),
             ]
         ]
@@ -116,15 +116,13 @@ async def start_hw(
     redis: Redis,
     links: ChatLinks | None,
     journal_up: bool,
-    lang: str,
 ) -> None:
     await state.clear()
     assignments = await teacher_assignments(db, redis, links, message.chat.id, journal_up)
     if not assignments:
-        await message.answer(T(lang, "not_teacher"))
+        await message.answer(say.not_teacher())
         return
-    intro = T(lang, "pick" if journal_up else "pick_down")
-    await message.answer(intro, reply_markup=_picker(assignments))
+    await message.answer(say.pick(journal_up), reply_markup=_picker(assignments))
 
 
 async def picked(
@@ -135,43 +133,42 @@ async def picked(
     redis: Redis,
     links: ChatLinks | None,
     journal_up: bool,
-    lang: str,
 ) -> None:
     assignments = await teacher_assignments(db, redis, links, query.from_user.id, journal_up)
     chosen = next((a for a in assignments if _pick_of(a) == callback_data), None)
     if chosen is None:
-        await query.answer(T(lang, "gone"), show_alert=True)
+        await query.answer(say.gone(), show_alert=True)
         return
     await state.set_state(HwFlow.text)
     await state.set_data({"assignment": chosen.model_dump(mode="json")})
     if isinstance(query.message, Message):
-        await query.message.edit_text(T(lang, "type", **_names(chosen)))
+        await query.message.edit_text(say.type_prompt(**_names(chosen)))
     await query.answer()
 
 
-async def typed(message: Message, state: FSMContext, lang: str) -> None:
+async def typed(message: Message, state: FSMContext) -> None:
     text = (message.text or "").strip()
     if not text:
-        await message.answer(T(lang, "text_only"))
+        await message.answer(say.text_only())
         return
     if len(text) > MAX_TEXT:
-        await message.answer(T(lang, "too_long", limit=MAX_TEXT, length=len(text)))
+        await message.answer(say.too_long(len(text), MAX_TEXT))
         return
     data = await state.get_data()
     assignment = Assignment.model_validate(data["assignment"])
     await state.update_data(text=text, flow=uuid.uuid4().hex)
     await state.set_state(HwFlow.confirm)
-    preview = T(lang, "preview", text=html.escape(text), **_names(assignment))
-    await message.answer(preview, reply_markup=_confirm_keyboard(lang))
+    preview = say.preview(text=html.escape(text), **_names(assignment))
+    await message.answer(preview, reply_markup=_confirm_keyboard())
 
 
-async def not_text(message: Message, lang: str) -> None:
-    await message.answer(T(lang, "text_only"))
+async def not_text(message: Message) -> None:
+    await message.answer(say.text_only())
 
 
-async def cancel(message: Message, state: FSMContext, lang: str) -> None:
+async def cancel(message: Message, state: FSMContext) -> None:
     await state.clear()
-    await message.answer(T(lang, "cancelled"))
+    await message.answer(say.cancelled())
 
 
 async def _set_in_journal(
@@ -179,7 +176,7 @@ async def _set_in_journal(
 ) -> str:
     staff_ids = {s.staff_id for s in links.staff} if links is not None else set()
     if assignment.staff_id not in staff_ids:
-        return T(lang, "not_teacher")
+        return say.not_teacher()
     try:
         homework = await set_homework_for_next_lesson(
             UnitOfWork(db),
@@ -194,19 +191,20 @@ async def _set_in_journal(
     async with db.session() as session:
         lesson = await session.get(Lesson, homework.lesson_id)
     assert lesson is not None
-    return T(lang, "set", date=ru_date(lesson.date), slot=lesson.slot, **_names(assignment))
+    date = formats.numeric_date(lesson.date, lang)
+    return say.entered(date=date, slot=lesson.slot, **_names(assignment))
 
 
 async def _broadcast(
     settings: Settings, redis: Redis, chat_id: int, assignment: Assignment, data: dict[str, str]
-) -> tuple[str, dict[str, object]]:
-    """Queue the entry, send it to the families in the snapshot: the answer's key and values."""
+) -> str:
+    """Queue the entry, send it to the families in the snapshot: what to tell the teacher."""
     schools = {
         snap.school_id: (snap, staff) for snap, staff in await staff_snapshots(redis, chat_id)
     }
     found = schools.get(assignment.school_id)
     if found is None or not any(_same(a, assignment) for a in found[1].assignments):
-        return "not_in_snapshot", {}
+        return say.not_in_snapshot()
     snapshot, _ = found
     entry = FallbackEntry.for_assignment(
         data["flow"], assignment, text=data["text"], sent_at=utcnow()
@@ -215,8 +213,9 @@ async def _broadcast(
     audience = snapshot.audience(assignment.class_id, assignment.group_id)
     result = await send_to_families(settings, redis, entry, audience)
     await close_broadcast(redis, entry)
-    key = "broadcast_done" if result.total else "broadcast_nobody"
-    return key, {"reached": result.reached, "total": result.total, **_names(assignment)}
+    if not result.total:
+        return say.broadcast_nobody(**_names(assignment))
+    return say.broadcast_done(reached=result.reached, total=result.total, **_names(assignment))
 
 
 async def decided(
@@ -232,10 +231,10 @@ async def decided(
 ) -> None:
     data = await state.get_data()
     if not callback_data.send:
-        await _finish(query, state, T(lang, "cancelled"))
+        await _finish(query, state, say.cancelled())
         return
     if not await claim_send(redis, data["flow"]):
-        await query.answer(T(lang, "already_sent"), show_alert=True)
+        await query.answer(say.already_sent(), show_alert=True)
         return
     assignment = Assignment.model_validate(data["assignment"])
     if journal_up:
@@ -247,8 +246,7 @@ async def decided(
             await release_send(redis, data["flow"])
             raise
     else:
-        key, values = await _broadcast(settings, redis, query.from_user.id, assignment, data)
-        answer = T(lang, key, **values)
+        answer = await _broadcast(settings, redis, query.from_user.id, assignment, data)
     await _finish(query, state, answer)
 
 
@@ -259,8 +257,8 @@ async def _finish(query: CallbackQuery, state: FSMContext, text: str) -> None:
     await query.answer()
 
 
-async def stale_button(query: CallbackQuery, lang: str) -> None:
-    await query.answer(T(lang, "nothing_to_confirm"), show_alert=True)
+async def stale_button(query: CallbackQuery) -> None:
+    await query.answer(say.nothing_to_confirm(), show_alert=True)
 
 
 def build_router() -> Router:

@@ -15,9 +15,10 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from aiogram.utils.i18n import gettext as _
 from redis.asyncio import Redis
 
-from bots.i18n import Catalog
+from bots.i18n import speaking
 from core.fallback.queue import FallbackEntry, mark_notified
 from core.fallback.snapshot import SnapshotGuardian
 from core.settings import Settings
@@ -26,21 +27,6 @@ from notifier.ratelimit import RateLimiter, TelegramRates
 from notifier.telegram import TelegramChannel
 
 log = logging.getLogger(__name__)
-
-T = Catalog(
-    {
-        "family": (
-            "📚 <b>Домашнее задание</b> — {children}, {where}\n"
-            "{subject}, {teacher}:\n\n{text}\n\n"
-            "<i>Электронный журнал временно недоступен: учитель отправил задание через бота. "
-            "В журнал оно будет внесено позже.</i>",
-            "📚 <b>Homework</b> — {children}, {where}\n"
-            "{subject}, {teacher}:\n\n{text}\n\n"
-            "<i>The school journal is unavailable right now: the teacher sent this through "
-            "the bot. It will be entered in the journal later.</i>",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -52,16 +38,25 @@ class Broadcast:
 
 
 def family_text(entry: FallbackEntry, language: str, children: list[str]) -> str:
-    """The message for one family, in its language, naming its children there."""
-    return T(
-        language,
-        "family",
-        children=html.escape(", ".join(children)),
-        where=html.escape(entry.group_name or entry.class_name),
-        subject=html.escape(entry.subject),
-        teacher=html.escape(entry.teacher),
-        text=html.escape(entry.text),
-    )
+    """The message for one family, in its language (not the teacher's), naming its
+    children there."""
+    values = {
+        "children": html.escape(", ".join(children)),
+        "where": html.escape(entry.group_name or entry.class_name),
+        "subject": html.escape(entry.subject),
+        "teacher": html.escape(entry.teacher),
+        "text": html.escape(entry.text),
+    }
+    with speaking(language):
+        return (
+            _(
+                "📚 <b>Homework</b> — %(children)s, %(where)s\n"
+                "%(subject)s, %(teacher)s:\n\n%(text)s\n\n"
+                "<i>The school journal is unavailable right now: the teacher sent this through "
+                "the bot. It will be entered in the journal later.</i>"
+            )
+            % values
+        )
 
 
 def telegram_channel(settings: Settings, redis: Redis) -> TelegramChannel:

@@ -1,85 +1,109 @@
-"""What /hw says to a teacher, in Russian and English."""
+"""What /hw says to a teacher, in the update's language (`bots.i18n`)."""
 
 from __future__ import annotations
 
-from bots.i18n import Catalog
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
-T = Catalog(
-    {
-        "not_teacher": (
-            "Команда /hw — для учителей, подключённых к боту по коду приглашения школы.",
-            "The /hw command is for teachers linked to the bot with their school's invite code.",
-        ),
-        "pick": (
-            "Домашнее задание: выберите класс и предмет.",
-            "Homework: choose the class and subject.",
-        ),
-        "pick_down": (
-            "⚠️ Электронный журнал сейчас недоступен. Задание будет сразу разослано родителям "
-            "и внесено в журнал, когда он заработает.\n\nВыберите класс и предмет.",
-            "⚠️ The school journal is unavailable right now. The homework will be sent to the "
-            "parents at once and entered in the journal when it is back.\n\n"
-            "Choose the class and subject.",
-        ),
-        "gone": (
-            "Этот выбор больше недоступен. Отправьте /hw ещё раз.",
-            "This choice is no longer available. Send /hw again.",
-        ),
-        "type": (
-            "{where}, {subject}. Напишите текст домашнего задания одним сообщением "
-            "(или /cancel, чтобы отменить).",
-            "{where}, {subject}. Type the homework in one message (or /cancel to stop).",
-        ),
-        "text_only": (
-            "Пришлите задание текстом, одним сообщением.",
-            "Please send the homework as text, in one message.",
-        ),
-        "too_long": (
-            "Слишком длинный текст: {length} знаков, можно до {limit}. Сократите его.",
-            "The text is too long: {length} characters, at most {limit}. Please shorten it.",
-        ),
-        "preview": (
-            "{where}, {subject}:\n\n{text}\n\nОтправить?",
-            "{where}, {subject}:\n\n{text}\n\nSend it?",
-        ),
-        "send": ("Отправить", "Send"),
-        "cancel": ("Отмена", "Cancel"),
-        "cancelled": ("Отменено: ничего не отправлено.", "Cancelled: nothing was sent."),
-        "already_sent": ("Это задание уже отправлено.", "This homework has been sent already."),
-        "nothing_to_confirm": (
-            "Нечего подтверждать. Чтобы дать задание, отправьте /hw.",
-            "Nothing to confirm. Send /hw to give homework.",
-        ),
-        "set": (
-            "✅ Записано в журнал: {where}, {subject}, урок {date} ({slot}-й урок). "
-            "Родители получат уведомление по своим настройкам.",
-            "✅ Entered in the journal: {where}, {subject}, lesson of {date} (period {slot}). "
-            "Parents are notified as they chose.",
-        ),
-        "broadcast_done": (
-            "✅ Журнал недоступен, поэтому задание ({where}, {subject}) разослано напрямую: "
-            "его получили семьи — {reached} из {total}.\n\n"
-            "Оно сохранено и будет внесено в журнал автоматически, когда журнал заработает; "
-            "остальные семьи узнают о нём обычным порядком.",
-            "✅ The journal is unavailable, so the homework ({where}, {subject}) was sent "
-            "directly: {reached} of {total} families received it.\n\n"
-            "It is saved and will be entered in the journal automatically when the journal is "
-            "back; the other families will hear of it the usual way.",
-        ),
-        "broadcast_nobody": (
-            "Журнал недоступен, а в {where} пока нет родителей, подписанных на бота: задание "
-            "({subject}) никому не отправлено. Оно сохранено и будет внесено в журнал, "
-            "когда журнал заработает.",
-            "The journal is unavailable and no parent in {where} follows the bot yet: the "
-            "homework ({subject}) was not sent to anyone. It is saved and will be entered in "
-            "the journal when the journal is back.",
-        ),
-        "not_in_snapshot": (
-            "Журнал недоступен, а в резервном списке школы этого класса и предмета за вами "
-            "нет, поэтому разослать задание нельзя. Попробуйте, когда журнал заработает.",
-            "The journal is unavailable and the school's backup list does not have this class "
-            "and subject for you, so the homework cannot be sent. Try again when the journal "
-            "is back.",
-        ),
+
+def not_teacher() -> str:
+    return _("The /hw command is for teachers linked to the bot with their school's invite code.")
+
+
+def pick(journal_up: bool) -> str:
+    if journal_up:
+        return _("Homework: choose the class and subject.")
+    return _(
+        "⚠️ The school journal is unavailable right now. The homework will be sent to the "
+        "parents at once and entered in the journal when it is back.\n\n"
+        "Choose the class and subject."
+    )
+
+
+def gone() -> str:
+    return _("This choice is no longer available. Send /hw again.")
+
+
+def type_prompt(where: str, subject: str) -> str:
+    return _("%(where)s, %(subject)s. Type the homework in one message (or /cancel to stop).") % {
+        "where": where,
+        "subject": subject,
     }
-)
+
+
+def text_only() -> str:
+    return _("Please send the homework as text, in one message.")
+
+
+def too_long(length: int, limit: int) -> str:
+    return ngettext(
+        "The text is too long: %(num)d character, at most %(limit)d. Please shorten it.",
+        "The text is too long: %(num)d characters, at most %(limit)d. Please shorten it.",
+        length,
+    ) % {"num": length, "limit": limit}
+
+
+def preview(where: str, subject: str, text: str) -> str:
+    return _("%(where)s, %(subject)s:\n\n%(text)s\n\nSend it?") % {
+        "where": where,
+        "subject": subject,
+        "text": text,
+    }
+
+
+def send_label() -> str:
+    return _("Send")
+
+
+def cancel_label() -> str:
+    return _("Cancel")
+
+
+def cancelled() -> str:
+    return _("Cancelled: nothing was sent.")
+
+
+def already_sent() -> str:
+    return _("This homework has been sent already.")
+
+
+def nothing_to_confirm() -> str:
+    return _("Nothing to confirm. Send /hw to give homework.")
+
+
+def entered(where: str, subject: str, date: str, slot: int) -> str:
+    return _(
+        "✅ Entered in the journal: %(where)s, %(subject)s, lesson of %(date)s (period "
+        "%(slot)d). Parents are notified as they chose."
+    ) % {"where": where, "subject": subject, "date": date, "slot": slot}
+
+
+def broadcast_done(where: str, subject: str, reached: int, total: int) -> str:
+    """Sent straight to the families while the journal is down: how many it reached."""
+    return ngettext(
+        "✅ The journal is unavailable, so the homework (%(where)s, %(subject)s) was sent "
+        "directly: %(reached)d of %(num)d family received it.\n\n"
+        "It is saved and will be entered in the journal automatically when the journal "
+        "is back; the other families will hear of it the usual way.",
+        "✅ The journal is unavailable, so the homework (%(where)s, %(subject)s) was sent "
+        "directly: %(reached)d of %(num)d families received it.\n\n"
+        "It is saved and will be entered in the journal automatically when the journal "
+        "is back; the other families will hear of it the usual way.",
+        total,
+    ) % {"where": where, "subject": subject, "reached": reached, "num": total}
+
+
+def broadcast_nobody(where: str, subject: str) -> str:
+    return _(
+        "The journal is unavailable and no parent in %(where)s follows the bot yet: the "
+        "homework (%(subject)s) was not sent to anyone. It is saved and will be entered "
+        "in the journal when the journal is back."
+    ) % {"where": where, "subject": subject}
+
+
+def not_in_snapshot() -> str:
+    return _(
+        "The journal is unavailable and the school's backup list does not have this class "
+        "and subject for you, so the homework cannot be sent. Try again when the journal "
+        "is back."
+    )

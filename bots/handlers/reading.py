@@ -16,8 +16,15 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
 
-from bots.handlers.reading_text import T, absences_text, diary_text, homework_text, marks_text
+from bots.handlers.reading_text import (
+    absences_text,
+    diary_text,
+    homework_text,
+    journal_down,
+    marks_text,
+)
 from bots.menu import menu_button
 from bots.routers import private_router
 from core.actors import GuardianActor
@@ -129,7 +136,7 @@ def screen_handler(screen: Screen) -> Callable[..., Awaitable[None]]:
         clock: Clock = utcnow,
     ) -> None:
         if links is None:
-            await message.answer(T(lang, "journal_down"))
+            await message.answer(journal_down())
             return
         for child in links.children:
             text, markup = await screen(ReadingUnit(db, clock=clock), actor_for(child), child, lang)
@@ -168,9 +175,8 @@ async def move_week(
     child = links.child(callback_data.student_id) if links else None
     week = _week(callback_data)
     if child is None or week is None:
-        await query.answer(
-            T(lang, "journal_down" if links is None else "unavailable"), show_alert=True
-        )
+        refusal = journal_down() if links is None else _("This button no longer works.")
+        await query.answer(refusal, show_alert=True)
         return
     uow = ReadingUnit(db, clock=clock)
     text, markup = await diary_screen(uow, actor_for(child), child, lang, week)

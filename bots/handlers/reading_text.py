@@ -1,7 +1,9 @@
 """What a parent reads on a phone: the diary's views (core.reading) as short HTML lines.
 
 No tables: one line per lesson, mark or absence, details indented below it, so every
-screen reads on a narrow phone. Everything from the journal is escaped.
+screen reads on a narrow phone. Everything from the journal is escaped. Texts come in
+the update's language (`bots.i18n`); `lang` picks the diary's words and date formats
+(`core.reading.words`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from bots.i18n import Catalog
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
 from core.reading import (
     AbsencesOverview,
     DayHomework,
@@ -24,46 +28,13 @@ from core.reading import (
 )
 from core.reading import words as w
 
-T = Catalog(
-    {
-        "journal_down": (
-            "Электронный журнал сейчас недоступен. Попробуйте позже.",
-            "The journal is unavailable right now. Please try again later.",
-        ),
-        "unavailable": ("Эта кнопка больше не действует.", "This button no longer works."),
-        "homework": ("📚 Домашнее задание", "📚 Homework"),
-        "today": ("Сегодня", "Today"),
-        "tomorrow": ("Завтра", "Tomorrow"),
-        "no_homework": ("заданий нет", "no homework"),
-        "individual": ("лично", "individual"),
-        "due": ("к {date}", "due {date}"),
-        "set_on": ("задано {date}", "set {date}"),
-        "diary": ("📅 Дневник: {span}", "📅 Diary: {span}"),
-        "no_lessons": ("уроков нет", "no lessons"),
-        "recent": ("📊 Оценки за {days} дн.", "📊 Marks, last {days} days"),
-        "no_recent": ("Новых оценок нет.", "No new marks."),
-        "averages": ("<b>Средние за {period}</b>", "<b>Averages, {period}</b>"),
-        "no_averages": ("В этом периоде оценок пока нет.", "No marks in this period yet."),
-        "no_period": ("Учебный период не задан.", "No marking period is set."),
-        "no_marks_grade": (
-            "В этом классе отметки не ставятся.",
-            "This class is not given marks.",
-        ),
-        "absences": ("🚪 Пропуски: {period}", "🚪 Absences: {period}"),
-        "last_days": ("с {since}", "since {since}"),
-        "counts": (
-            "н — {absent} · б — {ill} · оп — {late}",
-            "н — {absent} · б — {ill} · оп — {late}",
-        ),
-        "legend": (
-            "н — отсутствовал(а), б — болел(а), оп — опоздал(а)",
-            "н — absent, б — ill, оп — late",
-        ),
-        "no_absences": ("Пропусков и опозданий нет.", "No absences or lateness."),
-    }
-)
 REMARK_ICONS = {"praise": "🌟", "remark": "⚠️", "appeal": "✉️"}
 INDENT = "    "
+ATTENDANCE_CODES = ("н", "б", "оп")  # absent, ill, late: the journal's marks, as on paper
+
+
+def journal_down() -> str:
+    return _("The journal is unavailable right now. Please try again later.")
 
 
 def header(label: str) -> str:
@@ -80,17 +51,28 @@ def _remark(remark: RemarkEntry, lang: str) -> str:
     return f"{icon} {escape(w.remark_kind(remark.kind, lang))}: {escape(remark.text)}"
 
 
+def _individual() -> str:
+    # TRANSLATORS: homework given to this child alone, in brackets after the task.
+    return _("individual")
+
+
+def _due(day: dt.date, lang: str) -> str:
+    # TRANSLATORS: in brackets after a task: the day it is to be done for.
+    return _("due %(date)s") % {"date": w.short_date(day, lang)}
+
+
 # Homework -------------------------------------------------------------------------
 
 
 def _homework_line(item: HomeworkEntry, on: dt.date, lang: str) -> str:
     notes = []
     if item.individual:
-        notes.append(T(lang, "individual"))
+        notes.append(_individual())
     if item.lesson_date != on:
-        notes.append(T(lang, "set_on", date=w.short_date(item.lesson_date, lang)))
+        # TRANSLATORS: in brackets after a task: the day it was given.
+        notes.append(_("set %(date)s") % {"date": w.short_date(item.lesson_date, lang)})
     elif item.due_date is not None and item.due_date != on:
-        notes.append(T(lang, "due", date=w.short_date(item.due_date, lang)))
+        notes.append(_due(item.due_date, lang))
     suffix = f" <i>({', '.join(notes)})</i>" if notes else ""
     return f"• {escape(item.subject)}: {escape(item.text)}{suffix}"
 
@@ -98,19 +80,20 @@ def _homework_line(item: HomeworkEntry, on: dt.date, lang: str) -> str:
 def _day_title(day: DayHomework, today: dt.date, lang: str) -> str:
     title = _day(day.date, lang)
     if day.date == today:
-        title = f"{T(lang, 'today')}, {title}"
+        title = _("Today, %(day)s") % {"day": title}
     elif day.date == today + dt.timedelta(days=1):
-        title = f"{T(lang, 'tomorrow')}, {title}"
+        title = _("Tomorrow, %(day)s") % {"day": title}
     return f"<b>{title}</b>"
 
 
 def homework_text(label: str, ahead: HomeworkAhead, lang: str) -> str:
-    blocks = [f"{header(label)}\n{T(lang, 'homework')}"]
+    title = _("📚 Homework")
+    blocks = [f"{header(label)}\n{title}"]
     for day in ahead.days:
         lines = [_day_title(day, ahead.today, lang)]
         lines += [_homework_line(item, day.date, lang) for item in day.items]
         if not day.items:
-            lines.append(escape(day.holiday) if day.holiday else T(lang, "no_homework"))
+            lines.append(escape(day.holiday) if day.holiday else _("no homework"))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -134,9 +117,8 @@ def _lesson_lines(lesson: DiaryLesson, lang: str) -> list[str]:
     if lesson.topic:
         lines.append(f"{INDENT}<i>{escape(lesson.topic)}</i>")
     for item in lesson.homework:
-        mark = f" <i>({T(lang, 'individual')})</i>" if item.individual else ""
-        due = item.due_date
-        when = f" <i>({T(lang, 'due', date=w.short_date(due, lang))})</i>" if due else ""
+        mark = f" <i>({_individual()})</i>" if item.individual else ""
+        when = f" <i>({_due(item.due_date, lang)})</i>" if item.due_date else ""
         lines.append(f"{INDENT}📝 {escape(item.text)}{mark}{when}")
     lines += [f"{INDENT}{_remark(r, lang)}" for r in lesson.remarks]
     return lines
@@ -145,7 +127,8 @@ def _lesson_lines(lesson: DiaryLesson, lang: str) -> list[str]:
 def _diary_day(day: DiaryDay, lang: str) -> str:
     title = f"<b>{_day(day.date, lang)}</b>"
     if not day.lessons and not day.remarks:
-        return f"{title} — {escape(day.holiday) if day.holiday else T(lang, 'no_lessons')}"
+        rest = escape(day.holiday) if day.holiday else _("no lessons")
+        return f"{title} — {rest}"
     lines = [f"{title} — {escape(day.holiday)}" if day.holiday else title]
     for lesson in day.lessons:
         lines += _lesson_lines(lesson, lang)
@@ -156,7 +139,8 @@ def _diary_day(day: DiaryDay, lang: str) -> str:
 def diary_text(label: str, diary: WeekDiary, lang: str) -> str:
     """Days apart by a blank line: a week too long for one message splits between days."""
     span = w.date_span(diary.week_start, diary.week_end, lang)
-    blocks = [f"{header(label)}\n{T(lang, 'diary', span=span)}"]
+    title = _("📅 Diary: %(span)s") % {"span": span}
+    blocks = [f"{header(label)}\n{title}"]
     blocks += [_diary_day(day, lang) for day in diary.days]
     return "\n\n".join(blocks)
 
@@ -171,45 +155,59 @@ def _mark_line(mark: MarkEntry, lang: str) -> str:
 
 def _averages(overview: MarksOverview, lang: str) -> str:
     if overview.period is None:
-        return T(lang, "no_period")
-    lines = [T(lang, "averages", period=escape(overview.period.name))]
+        return _("No marking period is set.")
+    lines = [_("<b>Averages, %(period)s</b>") % {"period": escape(overview.period.name)}]
     for item in overview.averages:
         values = " ".join(str(v) for v in item.values)
         average = w.average_text(item.average, lang)
         lines.append(f"{escape(item.subject)} — <b>{average}</b> ({values})")
     if not overview.averages:
-        lines.append(T(lang, "no_averages"))
+        lines.append(_("No marks in this period yet."))
     return "\n".join(lines)
 
 
 def marks_text(label: str, overview: MarksOverview, lang: str) -> str:
     if not overview.marks_given:
-        return f"{header(label)}\n{T(lang, 'no_marks_grade')}"
-    recent = [T(lang, "recent", days=overview.recent_days)]
-    recent += [_mark_line(m, lang) for m in overview.recent] or [T(lang, "no_recent")]
-    first = f"{header(label)}\n{recent[0]}"
-    return "\n\n".join([first, "\n".join(recent[1:]), _averages(overview, lang)])
+        refused = _("This class is not given marks.")
+        return f"{header(label)}\n{refused}"
+    days = overview.recent_days
+    title = ngettext("📊 Marks, last %(num)d day", "📊 Marks, last %(num)d days", days) % {
+        "num": days
+    }
+    recent = [_mark_line(m, lang) for m in overview.recent] or [_("No new marks.")]
+    first = f"{header(label)}\n{title}"
+    return "\n\n".join([first, "\n".join(recent), _averages(overview, lang)])
+
+
+def _absences_title(overview: AbsencesOverview, lang: str) -> str:
+    since = w.short_date(overview.since, lang)
+    until = w.short_date(overview.until, lang)
+    if overview.period is not None:
+        return _("🚪 Absences: %(period)s (%(since)s–%(until)s)") % {
+            "period": escape(overview.period.name),
+            "since": since,
+            "until": until,
+        }
+    return _("🚪 Absences since %(since)s (%(since)s–%(until)s)") % {
+        "since": since,
+        "until": until,
+    }
 
 
 def absences_text(label: str, overview: AbsencesOverview, lang: str) -> str:
-    since = w.short_date(overview.since, lang)
-    until = w.short_date(overview.until, lang)
-    period = overview.period.name if overview.period else T(lang, "last_days", since=since)
-    title = f"{T(lang, 'absences', period=escape(period))} ({since}–{until})"
+    title = _absences_title(overview, lang)
     if not overview.items:
-        return f"{header(label)}\n{title}\n\n{T(lang, 'no_absences')}"
+        none = _("No absences or lateness.")
+        return f"{header(label)}\n{title}\n\n{none}"
     counts = overview.counts
-    summary = T(
-        lang,
-        "counts",
-        absent=counts.get("н", 0),
-        ill=counts.get("б", 0),
-        late=counts.get("оп", 0),
-    )
+    # The journal's own marks and how many of each: the same in every language.
+    summary = " · ".join(f"{code} — {counts.get(code, 0)}" for code in ATTENDANCE_CODES)
+    # TRANSLATORS: explains the journal's marks «н», «б», «оп»: keep the marks as they are.
+    legend = _("н — absent, б — ill, оп — late")
     lines = [
         f"{w.short_date(a.date, lang)} {escape(a.subject)} — "
         f"<b>{w.attendance_code(a.status, a.minutes_late, lang)}</b>"
         for a in overview.items
     ]
-    body = "\n".join([summary, f"<i>{T(lang, 'legend')}</i>"])
+    body = "\n".join([summary, f"<i>{legend}</i>"])
     return "\n\n".join([f"{header(label)}\n{title}", body, "\n".join(lines)])

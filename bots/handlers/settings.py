@@ -18,6 +18,7 @@ from bots.handlers import settings_input
 from bots.handlers import settings_view as view
 from bots.handlers.settings_input import actors_of, edit_screen
 from bots.handlers.settings_view import SettingsButton
+from bots.i18n import speaking
 from bots.menu import main_menu, menu_button
 from bots.routers import private_router
 from core.db import Database
@@ -132,11 +133,13 @@ async def choose_language(
     prefs: Preferences = await set_language(
         UnitOfWork(db), actor=actors_of(links), language=callback_data.arg
     )
-    lang = prefs.language  # the screen answers in the language just chosen
-    await show(query, view.language(lang, prefs, note=True))
-    if isinstance(query.message, Message):
-        # The reply keyboard belongs to an older message: send it again, translated.
-        await query.message.answer(view.T(lang, "language_changed"), reply_markup=main_menu(lang))
+    lang = prefs.language
+    with speaking(lang):  # the screen answers in the language just chosen
+        await show(query, view.language(lang, prefs, note=True))
+        if isinstance(query.message, Message):
+            # The reply keyboard belongs to an older message: send it again, translated.
+            text = view.language_changed()
+            await query.message.answer(text, reply_markup=main_menu())
 
 
 def build_router() -> Router:

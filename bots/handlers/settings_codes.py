@@ -3,7 +3,7 @@
 The only message that ever goes to an address before its owner confirmed it (core:
 `request_contact_change`). The channels are the notifier's, built from the bot's
 settings for this one message; an SMS takes its segments from the school's daily
-budget like any other.
+budget like any other. Written in the parent's language (the update's, `bots.i18n`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from redis.asyncio import Redis
 
-from bots.i18n import Catalog
 from core.models import School
 from core.policy import policy_of
 from core.services.contact_changes import CODE_TTL, ContactCode
@@ -27,24 +28,6 @@ from notifier.sms_segments import count_segments
 log = logging.getLogger(__name__)
 
 MINUTES = int(CODE_TTL.total_seconds() // 60)
-
-T = Catalog(
-    {
-        "subject": ("Код подтверждения адреса — Звонок", "Your confirmation code — Zvonok"),
-        "email": (
-            "Здравствуйте!\n\nВаш код подтверждения: {code}\n\nНапишите его боту «Звонок» "
-            "в Telegram в течение {minutes} минут. Если вы не меняли адрес в настройках, "
-            "просто не отвечайте на это письмо: без кода адрес не изменится.",
-            "Hello,\n\nyour confirmation code is {code}\n\nType it to the Zvonok bot in "
-            "Telegram within {minutes} minutes. If you did not change your address in the "
-            "settings, ignore this message: without the code nothing changes.",
-        ),
-        "sms": (
-            "Звонок: код подтверждения {code}. Никому его не сообщайте.",
-            "Zvonok: your confirmation code is {code}. Do not share it.",
-        ),
-    }
-)
 
 
 def can_send(settings: Settings, channel: str) -> bool:
@@ -62,18 +45,29 @@ def _channel(settings: Settings, channel: str) -> Channel:
     return SmsChannel(sms)
 
 
-def _message(code: ContactCode, lang: str) -> OutgoingMessage:
+def _letter(code: str) -> str:
+    return ngettext(
+        "Hello,\n\nyour confirmation code is %(code)s\n\nType it to the Zvonok bot in "
+        "Telegram within %(num)d minute. If you did not change your address in the "
+        "settings, ignore this message: without the code nothing changes.",
+        "Hello,\n\nyour confirmation code is %(code)s\n\nType it to the Zvonok bot in "
+        "Telegram within %(num)d minutes. If you did not change your address in the "
+        "settings, ignore this message: without the code nothing changes.",
+        MINUTES,
+    ) % {"code": code, "num": MINUTES}
+
+
+def _message(code: ContactCode) -> OutgoingMessage:
     key = f"zvonok-contact-{code.change_id}"
     if code.channel == "email":
         return OutgoingMessage(
             address=code.address,
-            subject=T(lang, "subject"),
-            text=T(lang, "email", code=code.code, minutes=MINUTES),
+            subject=_("Your confirmation code — Zvonok"),
+            text=_letter(code.code),
             idempotency_key=key,
         )
-    return OutgoingMessage(
-        address=code.address, text=T(lang, "sms", code=code.code), idempotency_key=key
-    )
+    text = _("Zvonok: your confirmation code is %(code)s. Do not share it.") % {"code": code.code}
+    return OutgoingMessage(address=code.address, text=text, idempotency_key=key)
 
 
 async def _send_sms(
@@ -83,19 +77,17 @@ async def _send_sms(
     day = dt.datetime.now(dt.UTC).astimezone(ZoneInfo(school.timezone)).date()
     budget = policy_of(school).sms_daily_budget
     if not await reserve_sms_budget(redis, school.id or 0, segments, budget, day):
-        return SendResult.failed("дневной лимит SMS школы исчерпан")
+        return SendResult.failed("the school's daily SMS budget is spent")
     result = await channel.send(message)
     if result.outcome is not Outcome.sent:
         await release_sms_budget(redis, school.id or 0, segments, day)
     return result
 
 
-async def send_code(
-    settings: Settings, redis: Redis, school: School, code: ContactCode, lang: str
-) -> bool:
+async def send_code(settings: Settings, redis: Redis, school: School, code: ContactCode) -> bool:
     """Send the code to the new address; False when it could not go out."""
     channel = _channel(settings, code.channel)
-    message = _message(code, lang)
+    message = _message(code)
     try:
         if code.channel == "sms":
             result = await _send_sms(channel, message, redis, school)

@@ -15,13 +15,15 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from magic_filter import MagicFilter
 from redis.asyncio import Redis
 
 from bots.handlers import settings_view as view
 from bots.handlers.settings_codes import MINUTES, can_send, send_code
 from bots.handlers.settings_view import SettingsButton
-from bots.i18n import Catalog
-from bots.menu import BUTTONS
+from bots.menu import menu_texts
 from core.actors import GuardianActor
 from core.db import Database
 from core.errors import Forbidden, RuleViolation
@@ -40,51 +42,6 @@ from core.services.guardian_settings import (
 )
 from core.settings import Settings
 from core.uow import UnitOfWork
-
-T = Catalog(
-    {
-        "ask_email": (
-            "Напишите новый адрес электронной почты. На него придёт код подтверждения; "
-            "пока вы не введёте код, адрес не изменится.",
-            "Type the new e-mail address. A confirmation code will be sent to it; the "
-            "address changes only once you type the code here.",
-        ),
-        "ask_sms": (
-            "Напишите новый номер телефона, например +7 916 123-45-67. На него придёт SMS "
-            "с кодом; пока вы не введёте код, номер не изменится.",
-            "Type the new phone number, e.g. +7 916 123-45-67. An SMS with a code will be "
-            "sent to it; the number changes only once you type the code here.",
-        ),
-        "cannot_send_email": (
-            "Отправка писем сейчас не настроена: изменить адрес можно у классного руководителя.",
-            "Sending e-mail is not set up right now: the class teacher can change the address.",
-        ),
-        "cannot_send_sms": (
-            "Отправка SMS сейчас не настроена: изменить номер можно у классного руководителя.",
-            "Sending SMS is not set up right now: the class teacher can change the number.",
-        ),
-        "code_sent": (
-            "Код отправлен на {address}. Напишите его сюда — он действует {minutes} минут.",
-            "The code was sent to {address}. Type it here: it is valid for {minutes} minutes.",
-        ),
-        "not_sent": (
-            "Не удалось отправить код на {address}. Проверьте адрес и напишите его ещё раз.",
-            "Could not send the code to {address}. Check the address and type it again.",
-        ),
-        "confirmed": ("✅ Подтверждено: {address}.", "✅ Confirmed: {address}."),
-        "ask_quiet": (
-            "Напишите тихие часы, например 22:00–07:00, или «нет», чтобы обходиться без них.",
-            "Type the quiet hours, e.g. 22:00–07:00, or “none” to have none.",
-        ),
-        "ask_digest": (
-            "Напишите время сводки, например 19:30.",
-            "Type the digest time, e.g. 19:30.",
-        ),
-    }
-)
-
-MENU_TEXTS = frozenset(text for pair in BUTTONS.entries.values() for text in pair)
-TYPED = F.text & ~F.text.startswith("/") & ~F.text.in_(MENU_TEXTS)
 
 
 class SettingsInput(StatesGroup):
@@ -117,32 +74,56 @@ async def edit_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMar
     await query.answer()
 
 
-async def _prompt(query: CallbackQuery, text: str, back_to: str, lang: str) -> None:
-    await edit_screen(query, text, view.cancel_markup(lang, back_to))
+async def _prompt(query: CallbackQuery, text: str, back_to: str) -> None:
+    await edit_screen(query, text, view.cancel_markup(back_to))
+
+
+def cannot_send(channel: str) -> str:
+    if channel == "email":
+        return _(
+            "Sending e-mail is not set up right now: the class teacher can change the address."
+        )
+    return _("Sending SMS is not set up right now: the class teacher can change the number.")
+
+
+def ask_address(channel: str) -> str:
+    if channel == "email":
+        return _(
+            "Type the new e-mail address. A confirmation code will be sent to it; the "
+            "address changes only once you type the code here."
+        )
+    return _(
+        "Type the new phone number, e.g. +7 916 123-45-67. An SMS with a code will be "
+        "sent to it; the number changes only once you type the code here."
+    )
+
+
+def ask_time(which: str) -> str:
+    if which == "quiet":
+        return _("Type the quiet hours, e.g. 22:00–07:00, or “none” to have none.")
+    return _("Type the digest time, e.g. 19:30.")
 
 
 async def start_change(
     query: CallbackQuery,
     callback_data: SettingsButton,
     links: ChatLinks | None,
-    lang: str,
     state: FSMContext,
     settings: Settings,
 ) -> None:
     actors_of(links)
     channel = "sms" if callback_data.arg == "sms" else "email"
     if not can_send(settings, channel):
-        await query.answer(T(lang, f"cannot_send_{channel}"), show_alert=True)
+        await query.answer(cannot_send(channel), show_alert=True)
         return
     await state.set_state(SettingsInput.address)
     await state.update_data(channel=channel)
-    await _prompt(query, T(lang, f"ask_{channel}"), "contacts", lang)
+    await _prompt(query, ask_address(channel), "contacts")
 
 
 async def take_address(
     message: Message,
     links: ChatLinks | None,
-    lang: str,
     db: Database,
     state: FSMContext,
     settings: Settings,
@@ -156,15 +137,20 @@ async def take_address(
     )
     school = links.schools[links.guardians[0].school_id]
     address = html.escape(code.address)
-    if not await send_code(settings, redis, school, code, lang):
+    if not await send_code(settings, redis, school, code):
         await cancel_contact_change(UnitOfWork(db), actor=actors)
-        await message.answer(T(lang, "not_sent", address=address))
+        await message.answer(
+            _("Could not send the code to %(address)s. Check the address and type it again.")
+            % {"address": address}
+        )
         return
     await state.set_state(SettingsInput.code)
-    await message.answer(
-        T(lang, "code_sent", address=address, minutes=MINUTES),
-        reply_markup=view.cancel_markup(lang, "contacts"),
-    )
+    sent = ngettext(
+        "The code was sent to %(address)s. Type it here: it is valid for %(num)d minute.",
+        "The code was sent to %(address)s. Type it here: it is valid for %(num)d minutes.",
+        MINUTES,
+    ) % {"address": address, "num": MINUTES}
+    await message.answer(sent, reply_markup=view.cancel_markup("contacts"))
 
 
 async def take_code(
@@ -181,7 +167,7 @@ async def take_code(
     await state.clear()
     prefs = await read_preferences(UnitOfWork(db), actor=actors)
     text, markup = view.contacts(lang, prefs)
-    done = T(lang, "confirmed", address=html.escape(confirmed.address))
+    done = _("✅ Confirmed: %(address)s.") % {"address": html.escape(confirmed.address)}
     await message.answer(f"{done}\n\n{text}", reply_markup=markup)
 
 
@@ -189,13 +175,12 @@ async def start_typing(
     query: CallbackQuery,
     callback_data: SettingsButton,
     links: ChatLinks | None,
-    lang: str,
     state: FSMContext,
 ) -> None:
     actors_of(links)
     which = "quiet" if callback_data.screen == "quiet" else "digest"
     await state.set_state(SettingsInput.quiet if which == "quiet" else SettingsInput.digest)
-    await _prompt(query, T(lang, f"ask_{which}"), which, lang)
+    await _prompt(query, ask_time(which), which)
 
 
 async def take_quiet(
@@ -237,13 +222,19 @@ async def cancel(
     await edit_screen(query, *screen(lang, prefs))
 
 
+def typed() -> MagicFilter:
+    """Text the parent typed: not a command, not a menu button in any language."""
+    return F.text & ~F.text.startswith("/") & ~F.text.in_(menu_texts())
+
+
 def register(router: Router) -> None:
     """Add the typed-input handlers to the settings router."""
     on = SettingsButton.filter
+    text = typed()
     router.callback_query.register(start_change, on((F.screen == "contacts") & (F.op == "change")))
     router.callback_query.register(start_typing, on(F.op == "type"))
     router.callback_query.register(cancel, on(F.op == "cancel"))
-    router.message.register(take_address, SettingsInput.address, TYPED)
-    router.message.register(take_code, SettingsInput.code, TYPED)
-    router.message.register(take_quiet, SettingsInput.quiet, TYPED)
-    router.message.register(take_digest, SettingsInput.digest, TYPED)
+    router.message.register(take_address, SettingsInput.address, text)
+    router.message.register(take_code, SettingsInput.code, text)
+    router.message.register(take_quiet, SettingsInput.quiet, text)
+    router.message.register(take_digest, SettingsInput.digest, text)

@@ -8,26 +8,26 @@ member's code links at once. Failed attempts are counted per chat (`bots.throttl
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
 from redis.asyncio import Redis
 
 from bots.context import load_links
 from bots.handlers.subscribe_texts import (
-    T,
-    children_lines,
+    accepted_text,
+    consent_text,
     help_text,
+    no_code,
     retry_text,
     staff_names,
+    stale,
     welcome_back,
 )
-from bots.i18n import Catalog
 from bots.menu import main_menu
 from bots.routers import private_router
 from bots.throttle import InviteAttempts, TooManyAttempts
@@ -35,10 +35,8 @@ from core.db import Database
 from core.errors import InviteError
 from core.security import looks_like_invite_code
 from core.services.chats import ChatLinks
-from core.services.invites import InviteInfo, check_invite, redeem_invite
+from core.services.invites import check_invite, redeem_invite
 from core.uow import UnitOfWork
-
-BUTTONS = Catalog({"accept": ("Согласен", "Accept"), "decline": ("Не согласен", "Decline")})
 
 
 class Subscribe(StatesGroup):
@@ -49,41 +47,38 @@ class ConsentChoice(CallbackData, prefix="consent"):
     accept: bool
 
 
-def consent_keyboard(lang: str) -> InlineKeyboardMarkup:
+def consent_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=BUTTONS(lang, "accept"), callback_data=ConsentChoice(accept=True).pack()
+                    text=_("Accept"), callback_data=ConsentChoice(accept=True).pack()
                 ),
                 InlineKeyboardButton(
-                    text=BUTTONS(lang, "decline"), callback_data=ConsentChoice(accept=False).pack()
+                    text=_("Decline"), callback_data=ConsentChoice(accept=False).pack()
                 ),
             ]
         ]
     )
 
 
-def consent_text(info: InviteInfo, lang: str) -> str:
-    school = html.escape(info.school_name)
-    if info.child_first_names:
-        names = html.escape(", ".join(info.child_first_names))
-        intro = T(lang, "consent_intro", school=school, names=names)
-    else:
-        intro = T(lang, "consent_intro_nobody", school=school)
-    return f"{intro}\n\n{T(lang, 'consent_body')}"
+def journal_down() -> str:
+    return _(
+        "The journal is unavailable right now, so the code cannot be checked. "
+        "Please try again in a few minutes."
+    )
 
 
-async def start_plain(message: Message, links: ChatLinks | None, lang: str) -> None:
+async def start_plain(message: Message, links: ChatLinks | None) -> None:
     """/start with no code: how to get one, or the menu for a chat that is linked."""
     if links is None:
-        await message.answer(T(lang, "journal_down"))
+        await message.answer(journal_down())
     elif links.is_stranger:
-        await message.answer(T(lang, "no_code"))
+        await message.answer(no_code())
     elif links.guardians:
-        await message.answer(welcome_back(links, lang), reply_markup=main_menu(lang))
+        await message.answer(welcome_back(links), reply_markup=main_menu())
     else:
-        await message.answer(welcome_back(links, lang))
+        await message.answer(welcome_back(links))
 
 
 async def start(
@@ -97,7 +92,7 @@ async def start(
 ) -> None:
     code = (command.args or "").strip()
     if not code:
-        await start_plain(message, links, lang)
+        await start_plain(message, links)
         return
     await take_code(message, code, state, db, redis, links, lang)
 
@@ -124,7 +119,7 @@ async def take_code(
 ) -> None:
     """Check a code under the attempt limits; ask for consent or link a staff member."""
     if links is None:
-        await message.answer(T(lang, "journal_down"))
+        await message.answer(journal_down())
         return
     try:
         async with InviteAttempts(redis).attempt(message.chat.id):
@@ -136,20 +131,28 @@ async def take_code(
         await message.answer(error.message(lang))
         return
     if info.purpose == "staff":
-        await link_staff(message, code, db, lang)
+        await link_staff(message, code, db)
         return
-    sent = await message.answer(consent_text(info, lang), reply_markup=consent_keyboard(lang))
+    text = consent_text(info.school_name, info.child_first_names)
+    sent = await message.answer(text, reply_markup=consent_keyboard())
     await state.set_state(Subscribe.consent)
     await state.set_data({"code": code, "message_id": sent.message_id})
 
 
-async def link_staff(message: Message, code: str, db: Database, lang: str) -> None:
+async def link_staff(message: Message, code: str, db: Database) -> None:
     redeemed = await redeem_invite(
         UnitOfWork(db), code=code, chat_id=message.chat.id, consent=False
     )
     links = await load_links(db, message.chat.id)
     me = [s for s in (links.staff if links else ()) if s.staff_id == redeemed.staff_id]
-    await message.answer(T(lang, "staff_linked", names=staff_names(me)))
+    await message.answer(
+        _(
+            "You are connected as %(names)s.\n\n"
+            "Teacher commands:\n/hw — send homework to a class's parents "
+            "(works even when the journal is down)\n/help — all commands"
+        )
+        % {"names": staff_names(me)}
+    )
 
 
 async def answer_consent(
@@ -164,12 +167,19 @@ async def answer_consent(
     current = await state.get_state() == Subscribe.consent.state
     if message is None or not current or data.get("message_id") != message.message_id:
         # An older consent message, or one answered already: its code is not ours to use.
-        await query.answer(T(lang, "stale"), show_alert=True)
+        await query.answer(stale(), show_alert=True)
         return
     await state.clear()
     await query.answer()
     if not callback_data.accept:
-        await edit_or_send(query, T(lang, "declined"))
+        await edit_or_send(
+            query,
+            _(
+                "You did not consent, so nothing is connected and nothing about your "
+                "children will come here.\n\nIf you change your mind, open the invitation "
+                "link again or send the code here while it is valid."
+            ),
+        )
         return
     await accept(query, str(data["code"]), db, lang)
 
@@ -183,15 +193,13 @@ async def accept(query: CallbackQuery, code: str, db: Database, lang: str) -> No
     except InviteError as error:  # used, revoked or expired since it was checked
         await edit_or_send(query, error.message(lang))
         return
-    await edit_or_send(query, T(lang, "consent_recorded"))
+    await edit_or_send(query, _("✅ Consent to personal-data processing recorded."))
     links = await load_links(db, chat_id)
     children = links.children if links else ()
     new = [c for c in children if c.guardian_id == redeemed.guardian_id]
-    text = T(lang, "accepted", children=children_lines(new))
-    if len(children) > len(new):
-        text += "\n\n" + T(lang, "following_all", children=children_lines(children))
     if query.bot is not None:
-        await query.bot.send_message(chat_id, text, reply_markup=main_menu(lang))
+        text = accepted_text(new, children)
+        await query.bot.send_message(chat_id, text, reply_markup=main_menu())
 
 
 async def edit_or_send(query: CallbackQuery, text: str) -> None:
@@ -204,8 +212,8 @@ async def edit_or_send(query: CallbackQuery, text: str) -> None:
         await query.bot.send_message(message.chat.id, text)
 
 
-async def show_help(message: Message, links: ChatLinks | None, lang: str) -> None:
-    await message.answer(help_text(links, lang))
+async def show_help(message: Message, links: ChatLinks | None) -> None:
+    await message.answer(help_text(links))
 
 
 def _is_code(text: str) -> bool:

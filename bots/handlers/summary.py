@@ -22,9 +22,10 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.utils.i18n import gettext as _
 
 from bots.handlers.reading import actor_for, for_families
-from bots.i18n import Catalog
+from bots.handlers.reading_text import journal_down
 from bots.menu import menu_button
 from bots.routers import private_router
 from core.db import Database
@@ -38,24 +39,6 @@ from core.services.context import school_today
 Clock = Callable[[], dt.datetime]
 ALL = 0  # SummaryFor.student_id meaning every child of the chat
 
-T = Catalog(
-    {
-        "journal_down": (
-            "Электронный журнал сейчас недоступен. Попробуйте позже.",
-            "The journal is unavailable right now. Please try again later.",
-        ),
-        "pick": ("Итоги недели какого ребёнка прислать?", "Whose week's summary should I send?"),
-        "all": ("Всех детей", "All children"),
-        "preparing": ("Готовлю PDF…", "Preparing the PDF…"),
-        "caption": (
-            "📄 Итоги недели: <b>{child}</b>\n{span}",
-            "📄 Week's summary: <b>{child}</b>\n{span}",
-        ),
-        "ack": ("✅ Ознакомлен", "✅ Acknowledged"),
-        "unavailable": ("Эта кнопка больше не действует.", "This button no longer works."),
-    }
-)
-
 
 class SummaryFor(CallbackData, prefix="summary"):
     """A child picked for the summary: «summary:<student id>» (0: all of them)."""
@@ -63,14 +46,14 @@ class SummaryFor(CallbackData, prefix="summary"):
     student_id: int
 
 
-def ack_button(student_id: int, monday: dt.date, lang: str) -> InlineKeyboardMarkup:
+def ack_button(student_id: int, monday: dt.date) -> InlineKeyboardMarkup:
     data = f"ack:week:{student_id}:{monday.isoformat()}"
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=T(lang, "ack"), callback_data=data)]]
+        inline_keyboard=[[InlineKeyboardButton(text=_("✅ Acknowledged"), callback_data=data)]]
     )
 
 
-def pick_buttons(children: tuple[Child, ...], lang: str) -> InlineKeyboardMarkup:
+def pick_buttons(children: tuple[Child, ...]) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
@@ -80,7 +63,11 @@ def pick_buttons(children: tuple[Child, ...], lang: str) -> InlineKeyboardMarkup
         for c in children
     ]
     rows.append(
-        [InlineKeyboardButton(text=T(lang, "all"), callback_data=SummaryFor(student_id=ALL).pack())]
+        [
+            InlineKeyboardButton(
+                text=_("All children"), callback_data=SummaryFor(student_id=ALL).pack()
+            )
+        ]
     )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -103,8 +90,9 @@ async def send_summary(
         BufferedInputFile(
             pdf, filename=weekly_summary_filename(child.last_name, child.first_name, monday)
         ),
-        caption=T(lang, "caption", child=escape(child.label), span=span),
-        reply_markup=ack_button(child.student_id, monday, lang),
+        caption=_("📄 Week's summary: <b>%(child)s</b>\n%(span)s")
+        % {"child": escape(child.label), "span": span},
+        reply_markup=ack_button(child.student_id, monday),
     )
 
 
@@ -117,11 +105,12 @@ async def ask(
     clock: Clock = utcnow,
 ) -> None:
     if links is None:
-        await message.answer(T(lang, "journal_down"))
+        await message.answer(journal_down())
     elif len(links.children) == 1:
         await send_summary(bot, db, links, links.children[0], lang, clock)
     else:
-        await message.answer(T(lang, "pick"), reply_markup=pick_buttons(links.children, lang))
+        question = _("Whose week's summary should I send?")
+        await message.answer(question, reply_markup=pick_buttons(links.children))
 
 
 async def picked(
@@ -134,16 +123,16 @@ async def picked(
     clock: Clock = utcnow,
 ) -> None:
     if links is None:
-        await query.answer(T(lang, "journal_down"), show_alert=True)
+        await query.answer(journal_down(), show_alert=True)
         return
     chosen = links.children if callback_data.student_id == ALL else ()
     child = links.child(callback_data.student_id)
     if child is not None:
         chosen = (child,)
     if not chosen:
-        await query.answer(T(lang, "unavailable"), show_alert=True)
+        await query.answer(_("This button no longer works."), show_alert=True)
         return
-    await query.answer(T(lang, "preparing"))
+    await query.answer(_("Preparing the PDF…"))
     for each in chosen:
         await send_summary(bot, db, links, each, lang, clock)
 

@@ -79,8 +79,10 @@ async def last_callback_answer(system: BotUnderTest) -> dict[str, Any]:
     return (await system.emulator.control.callback_answers())[-1]
 
 
-def stamp(instant: dt.datetime) -> str:
-    return instant.astimezone(MOSCOW).strftime("%d.%m %H:%M")
+def stamp(instant: dt.datetime, pattern: str = "%d.%m %H:%M") -> str:
+    """When a press was recorded, on the school's clock, as the reader's language writes
+    dates: «06.12 08:27» in Russian, "06/12 08:27" in English."""
+    return instant.astimezone(MOSCOW).strftime(pattern)
 
 
 async def test_the_delivered_button_records_the_press_and_shows_its_time(
@@ -123,7 +125,7 @@ async def test_the_english_button_and_its_answer(
     [edited] = await father.tap("✅ Acknowledged")
     [row] = await presses(linked)
     assert row.guardian_id == world.guardians["novikov"]
-    assert edited.buttons[0][0] == f"✓ Acknowledged {stamp(row.at)}"
+    assert edited.buttons[0][0] == f"✓ Acknowledged {stamp(row.at, '%d/%m %H:%M')}"
     assert (await last_callback_answer(linked))["text"].startswith("Thank you, acknowledged")
 
 

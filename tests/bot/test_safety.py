@@ -12,6 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bots.handlers.subscribe_texts import retry_text
+from bots.i18n import speaking
 from bots.throttle import DAILY, SHORT, WINDOWS, InviteAttempts, TooManyAttempts, attempts_key
 from core.db import Database
 from core.errors import InviteMalformed, InviteUnknown
@@ -219,10 +220,15 @@ async def test_with_the_journal_unreachable_nothing_is_guessed(redis_url: str) -
 def test_the_wait_is_told_on_the_school_clock() -> None:
     school = School(name="Школа №2", timezone="Asia/Yekaterinburg", created_at=utcnow())
     linked = ChatLinks(chat_id=1, schools={2: school})
-    soon = retry_text(15 * 60, linked, "ru")
+    with speaking("ru"):
+        soon = retry_text(15 * 60, linked, "ru")
     at = dt.datetime.now(ZoneInfo("Asia/Yekaterinburg")) + dt.timedelta(minutes=15)
     assert "через 15 мин" in soon and "по московскому" not in soon
     assert f"{at:%H:%M}" in soon or f"{at - dt.timedelta(minutes=1):%H:%M}" in soon
-    later = retry_text(DAILY.seconds - 3600, None, "en")
+    with speaking("uz"):
+        uzbek = retry_text(15 * 60, linked, "uz")
+    assert "15 daqiqadan soʻng" in uzbek and "Moskva" not in uzbek
+    with speaking("en"):
+        later = retry_text(DAILY.seconds - 3600, None, "en")
     tomorrow = dt.datetime.now(MOSCOW) + dt.timedelta(seconds=DAILY.seconds - 3600)
-    assert f"on {tomorrow:%d.%m.%Y} at" in later and later.endswith("Moscow time.")
+    assert f"on {tomorrow:%d/%m/%Y} at" in later and later.endswith("Moscow time.")

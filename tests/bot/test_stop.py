@@ -102,15 +102,21 @@ async def test_help_lists_what_each_one_can_do(system: BotUnderTest, world: Worl
     assert "invite code" in stranger.text and "/marks" not in stranger.text
 
 
-async def test_the_command_menu_is_set_in_russian_and_english(system: BotUnderTest) -> None:
+async def test_the_command_menu_is_set_in_every_language(system: BotUnderTest) -> None:
     await set_commands(system.bot)
     scope = BotCommandScopeAllPrivateChats()
-    ru = {c.command: c.description for c in await system.bot.get_my_commands(scope=scope)}
-    en = {
-        c.command: c.description
-        for c in await system.bot.get_my_commands(scope=scope, language_code="en")
+    menus = {
+        language: {
+            c.command: c.description
+            for c in await system.bot.get_my_commands(scope=scope, language_code=language)
+        }
+        for language in (None, "en", "uz", "tg", "ky")
     }
     expected = {"homework", "diary", "marks", "absences", "summary", "settings", "hw", "help"}
-    assert set(ru) == set(en) == expected | {"stop"}
+    assert all(set(menu) == expected | {"stop"} for menu in menus.values())
+    ru, en = menus[None], menus["en"]  # Russian is the menu of everyone else
     assert ru["marks"] == "Оценки и средние баллы" and en["marks"] == "Marks and averages"
     assert en["hw"].startswith("Teachers")
+    assert menus["uz"]["marks"] == "Baholar va oʻrtacha ball"
+    assert menus["tg"]["homework"] == "Вазифаи хонагӣ барои имрӯз ва фардо"
+    assert menus["ky"]["stop"] == "Telegram'дагы билдирүүлөргө жазылууну токтотуу"
