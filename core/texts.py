@@ -1,26 +1,18 @@
 """Interface texts kept beside the code that shows them: key → (Russian, English).
 
 The entry points (the web app's pages, the bot's handlers) each keep their own
-`Catalog`; core's error messages live in `core.i18n`. A key missing from a catalog
-is a programming error and raises at once (tests render every page).
+`Catalog` while they move to gettext catalogs (core/i18n.py); core's own texts are
+there already. A key missing from a catalog is a programming error and raises at
+once (tests render every page).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.error_messages import DEFAULT_LANGUAGE, LANGUAGES
+from core.i18n import pick_language
 
-
-def pick_language(*candidates: str | None) -> str:
-    """The first supported language among `candidates` (a stored choice, then a
-    client's "en-US" or "ru,en;q=0.8"), else Russian."""
-    for candidate in candidates:
-        for part in (candidate or "").split(","):
-            short = part.split(";")[0].split("-")[0].strip().lower()
-            if short in LANGUAGES:
-                return short
-    return DEFAULT_LANGUAGE
+__all__ = ["Catalog", "pick_language"]
 
 
 class Catalog:

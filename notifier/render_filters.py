@@ -16,13 +16,13 @@ from jinja2.runtime import Context
 from jinja2.utils import pass_context
 from markupsafe import Markup, escape
 
+from core.i18n import LANGUAGES
 from core.reading import words
-from core.reading.words import MONTHS, WEEKDAYS, WORK_TYPES, WORK_TYPES_SHORT
 
 
 def _lang(context: Context) -> str:
     lang = context.get("lang", "ru")
-    return lang if lang in WEEKDAYS else "ru"
+    return lang if lang in LANGUAGES else "ru"
 
 
 def _date(value: dt.date | str) -> dt.date:
@@ -31,43 +31,39 @@ def _date(value: dt.date | str) -> dt.date:
 
 @pass_context
 def short_date(context: Context, value: dt.date | str) -> str:
-    """«23.11» / "23 Nov"."""
-    day = _date(value)
-    if _lang(context) == "en":
-        return f"{day.day} {MONTHS['en'][day.month - 1][:3]}"
-    return f"{day:%d.%m}"
+    """«23.11» / "23/11"."""
+    return words.short_date(_date(value), _lang(context))
 
 
 @pass_context
 def weekday_date(context: Context, value: dt.date | str) -> str:
     """«пн 23.11» / "Mon 23 Nov": the lesson a line is about."""
     day = _date(value)
-    return f"{WEEKDAYS[_lang(context)][day.weekday()]} {short_date(context, day)}"
+    return f"{words.weekday(day, _lang(context))} {short_date(context, day)}"
 
 
 @pass_context
 def day_month(context: Context, value: dt.date | str) -> str:
     """«23 ноября» / "23 November"."""
-    day = _date(value)
-    return f"{day.day} {MONTHS[_lang(context)][day.month - 1]}"
+    return words.day_month(_date(value), _lang(context))
 
 
 @pass_context
 def long_date(context: Context, value: dt.date | str) -> str:
     """«пн, 23 ноября» / "Mon, 23 November"."""
     day = _date(value)
-    return f"{WEEKDAYS[_lang(context)][day.weekday()]}, {day_month(context, day)}"
+    return f"{words.weekday(day, _lang(context))}, {day_month(context, day)}"
 
 
 @pass_context
 def work_type(context: Context, value: str) -> str:
     """«контрольная работа»; a work type added later prints as its code, never fails."""
-    return WORK_TYPES[_lang(context)].get(value, value)
+    return words.work_type(value, _lang(context))
 
 
 @pass_context
 def work_type_short(context: Context, value: str) -> str:
-    return WORK_TYPES_SHORT[_lang(context)].get(value, value)
+    return words.work_type_short(value, _lang(context))
 
 
 @pass_context
@@ -79,7 +75,7 @@ def attendance(context: Context, status: str, minutes_late: int | None = None) -
 @pass_context
 def remark_kind(context: Context, value: str) -> str:
     """«замечание», as inside a sentence."""
-    return words.REMARK_KINDS[_lang(context)].get(value, value)
+    return words.remark_word(value, _lang(context))
 
 
 def plural(count: int, *forms: str) -> str:

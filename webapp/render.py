@@ -18,8 +18,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from core.error_messages import translate
 from core.models import Role
+from core.services.school_setup import setting_label
 from webapp.auth import Viewer, request_language
 from webapp.csrf import csrf_token, keep_nonce
 from webapp.nav import sections_for
@@ -78,7 +78,7 @@ def _context(request: Request, viewer: Viewer | None, lang: str) -> dict[str, An
         "viewer": viewer,
         "lang": lang,
         "t": t,
-        "core_text": lambda key, **params: translate(key, lang, **params),
+        "setting_label": lambda name: setting_label(name, lang),
         "csrf_token": viewer.csrf_token if viewer and viewer.csrf_token else csrf_token(request),
         "sections": sections_for(viewer.staff) if viewer else [],
         "path": request.url.path,

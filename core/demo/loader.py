@@ -43,10 +43,7 @@ _LOCK_KEY = 0x5A564F4E  # "ZVON": the demo loader's advisory lock
 class DemoAlreadyLoaded(ZvonokError):
     """The database already holds the demo school; loading it again would duplicate it."""
 
-    def message(self, language: str = "ru") -> str:
-        if language == "en":
-            return f"The demo school «{DEMO_SCHOOL_NAME}» is already in this database."
-        return f"Демонстрационная школа «{DEMO_SCHOOL_NAME}» уже загружена в эту базу."
+    key = "demo_already_loaded"
 
 
 @dataclass(frozen=True)
@@ -115,7 +112,7 @@ async def _refuse_second_copy(conn: AsyncConnection) -> None:
         select(func.count()).select_from(schools).where(schools.c.name == DEMO_SCHOOL_NAME)
     )
     if found:
-        raise DemoAlreadyLoaded()
+        raise DemoAlreadyLoaded(name=DEMO_SCHOOL_NAME)
 
 
 class _Load:

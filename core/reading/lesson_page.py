@@ -95,9 +95,9 @@ async def lesson_page(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> 
     """
     async with uow:
         staff = await load_staff(uow, actor)
-        lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "урок")
+        lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
         if lesson.deleted_at is not None:
-            raise NotFound(what="урок")
+            raise NotFound(what="lesson")
         ctx = await lesson_context(uow, lesson, staff)
         page = JournalPage(staff, ctx.school, ctx.klass, ctx.group, ctx.subject)
         writable = await _writes(uow, staff, lesson)

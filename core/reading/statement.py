@@ -188,7 +188,7 @@ def require_statement_reader(staff: Staff, klass: SchoolClass) -> None:
 async def open_class(uow: UnitOfWork, actor: StaffActor, class_id: int) -> SchoolClass:
     """The class if `actor` may read its statement (NotFound for another school's)."""
     staff = await load_staff(uow, actor)
-    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
     require_statement_reader(staff, klass)
     return klass
 

@@ -144,7 +144,7 @@ async def _holders(
     """The guardians to print, checked up front: nothing is issued for a refused sheet."""
     async with uow:
         staff = await load_staff(uow, actor)
-        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         school = await uow.session.get(School, staff.school_id)
         assert school is not None
         students = await class_students(uow, klass, school_today(school, uow.now()))

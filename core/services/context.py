@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.errors import NotFound, RuleViolation
+from core.errors import NotFound, RuleViolation, Thing
 from core.events import LessonRef
 from core.models import (
     Enrollment,
@@ -58,7 +58,7 @@ class LessonContext:
 
 
 async def get_in_school(
-    uow: UnitOfWork, model: type[T], row_id: int, school_id: int, what: str
+    uow: UnitOfWork, model: type[T], row_id: int, school_id: int, what: Thing
 ) -> T:
     """A row of this school, or NotFound (another school's rows do not exist for you)."""
     row = await uow.session.get(model, row_id)
@@ -70,9 +70,9 @@ async def get_in_school(
 async def lesson_for_writing(uow: UnitOfWork, actor: StaffActor, lesson_id: int) -> LessonContext:
     """Load a lesson with its class, subject and policy, refusing non-writers."""
     staff = await load_staff(uow, actor)
-    lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "урок")
+    lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
     if lesson.deleted_at is not None:
-        raise NotFound(what="урок")
+        raise NotFound(what="lesson")
     await require_lesson_writer(uow, staff, lesson)
     return await lesson_context(uow, lesson, staff)
 
@@ -182,7 +182,7 @@ async def is_member(
 
 async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int) -> Student:
     """The student, refusing one who was not in the lesson's class or group that day."""
-    student = await get_in_school(uow, Student, student_id, ctx.school.id or 0, "ученик")
+    student = await get_in_school(uow, Student, student_id, ctx.school.id or 0, "student")
     member = await is_member(
         uow,
         student_id,
@@ -196,6 +196,6 @@ async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int
             "student_not_in_lesson",
             student=student.full_name,
             klass=where,
-            date=ru_date(ctx.lesson.date),
+            date=ctx.lesson.date,
         )
     return student

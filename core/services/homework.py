@@ -24,7 +24,6 @@ from core.services.context import (
     lesson_context,
     lesson_for_writing,
     require_text,
-    ru_date,
     school_today,
     student_of_lesson,
 )
@@ -52,16 +51,14 @@ def _homework_text(ctx: LessonContext, text: str) -> str:
 
 def _check_due(ctx: LessonContext, due_date: dt.date | None) -> None:
     if due_date is not None and due_date < ctx.lesson.date:
-        raise RuleViolation(
-            "homework_due_before_lesson", due=ru_date(due_date), date=ru_date(ctx.lesson.date)
-        )
+        raise RuleViolation("homework_due_before_lesson", due=due_date, date=ctx.lesson.date)
 
 
 def _check_entry(source: str, entered_at: dt.datetime | None) -> None:
     if source not in SOURCES:
-        raise RuleViolation("bad_value", reason=f"источник домашнего задания «{source}»")
+        raise RuleViolation("bad_homework_source", value=source)
     if entered_at is not None and entered_at.tzinfo is None:
-        raise RuleViolation("bad_value", reason="время ввода без часового пояса")
+        raise RuleViolation("naive_entry_time")
 
 
 async def _students_of(uow: UnitOfWork, homework: Homework) -> tuple[int, ...]:
@@ -129,7 +126,7 @@ async def set_homework(
 async def _homework_for_writing(
     uow: UnitOfWork, actor: StaffActor, homework_id: int
 ) -> tuple[Homework, LessonContext]:
-    homework = await get_in_school(uow, Homework, homework_id, actor.school_id, "домашнее задание")
+    homework = await get_in_school(uow, Homework, homework_id, actor.school_id, "homework")
     if homework.deleted_at is not None:
         raise RuleViolation("already_deleted")
     return homework, await lesson_for_writing(uow, actor, homework.lesson_id)
@@ -220,9 +217,7 @@ async def _written_entry(uow: UnitOfWork, fallback_key: str) -> Homework | None:
 async def _lesson_of_page(uow: UnitOfWork, page: JournalPage, on: dt.date) -> LessonContext:
     lesson = await _next_lesson(uow, page, on)
     if lesson is None:
-        raise RuleViolation(
-            "no_next_lesson", subject=page.subject.name, klass=page.where, date=ru_date(on)
-        )
+        raise RuleViolation("no_next_lesson", subject=page.subject.name, klass=page.where, date=on)
     await require_lesson_writer(uow, page.staff, lesson)
     return await lesson_context(uow, lesson, page.staff)
 

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from core.error_messages import LANGUAGES
 from core.errors import ZvonokError
+from core.i18n import STAFF_LANGUAGES as LANGUAGES
 from core.security import MIN_PASSWORD_LENGTH
 from core.services.access_tokens import close_session
 from core.services.passwords import MIN_DISTINCT_CHARACTERS

@@ -68,7 +68,7 @@ def _page(template: str, tab: str) -> Page:
             d=directory,
             klass=klass,
             days=DAYS,
-            day_name=lambda day: words.WEEKDAYS_FULL[viewer.lang][day],
+            day_name=lambda day: words.weekday_name(day, viewer.lang),
         )
 
     return page
