@@ -9,10 +9,13 @@ they are handed. English message ids; Russian, Uzbek, Tajik and Kyrgyz in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from core import formats
 from core.error_texts.base import ErrorTable
-from core.i18n import N_, Texts
+from core.i18n import N_, Texts, texts
 
 ERRORS: dict[str, str] = {
     "invite_unknown": N_("Invite code not found. Check it or ask the class teacher for a new one."),
@@ -112,3 +115,31 @@ FAMILY_ERRORS = ErrorTable(
         "channel_without_address": {"channel": channels},
     },
 )
+
+
+@dataclass(frozen=True)
+class SlipWords:
+    """An invite slip's words, in the parent's language (core/reports/invite_sheet.py)."""
+
+    title: str
+    child: str
+    guardian: str
+    code: str
+    until: str
+    how: str
+
+
+def slip_words(language: str, *, bot: str, expires: dt.date) -> SlipWords:
+    t = texts("family", language)
+    return SlipWords(
+        title=t._("Joining Zvonok"),
+        child=t._("Student"),
+        guardian=t._("Parent"),
+        code=t._("Code"),
+        until=t._("valid until %(date)s", date=formats.numeric_date(expires, t.language)),
+        how=t._(
+            "Point your phone's camera at the QR code, or find @%(bot)s in Telegram "
+            "and send it the code.",
+            bot=bot,
+        ),
+    )

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation, Thing
 from core.events import LessonRef
+from core.i18n import DEFAULT_LANGUAGE, texts
 from core.models import (
     Enrollment,
     Group,
@@ -127,6 +128,16 @@ def require_text(text: str) -> str:
     if not text:
         raise RuleViolation("empty_text")
     return text
+
+
+def substitution_note(name: str) -> str:
+    """Seed 002 §2.5.10: «Замена. Фамилия И.О.», as the journal records a substitution.
+
+    Written into the journal itself (a homework entry), so in the journal's language,
+    Russian, whoever reads it later.
+    """
+    # TRANSLATORS: the journal's record of a substitute teacher, «Замена. Фамилия И.О.».
+    return texts("core", DEFAULT_LANGUAGE)._("Substitution. %(name)s", name=name)
 
 
 def ru_date(day: dt.date) -> str:

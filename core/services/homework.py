@@ -26,6 +26,7 @@ from core.services.context import (
     require_text,
     school_today,
     student_of_lesson,
+    substitution_note,
 )
 from core.services.pages import JournalPage, load_page, require_page_teacher
 from core.uow import UnitOfWork, snapshot
@@ -37,7 +38,7 @@ def substitution_line(ctx: LessonContext) -> str | None:
     """Seed 002 §2.5.10: «Замена. Фамилия И.О.» when the lesson's substitute writes."""
     if ctx.lesson.substitute_id is None or ctx.staff.id != ctx.lesson.substitute_id:
         return None
-    return f"Замена. {ctx.staff.short_name}"
+    return substitution_note(ctx.staff.short_name)
 
 
 def _homework_text(ctx: LessonContext, text: str) -> str:
