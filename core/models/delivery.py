@@ -74,7 +74,9 @@ class ContactStatus(SQLModel, table=True):
     address: str
     dead_at: datetime = instant_field()
     reason: str  # a code of core.delivery.reasons: why the address failed for good
-    reason_params: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    reason_params: dict[str, Any] | None = Field(
+        default=None, sa_type=JSON(none_as_null=True), nullable=True
+    )
 
 
 class Notification(SQLModel, table=True):
@@ -99,7 +101,9 @@ class Notification(SQLModel, table=True):
     # Why cancelled or failed: a code of core.delivery.reasons and its parameters,
     # rendered in the reader's language when shown.
     reason: str | None = None
-    reason_params: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    reason_params: dict[str, Any] | None = Field(
+        default=None, sa_type=JSON(none_as_null=True), nullable=True
+    )
 
 
 class NotificationEvent(SQLModel, table=True):
@@ -131,7 +135,9 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime | None = instant_field(nullable=True)
     provider_id: str | None = Field(default=None, index=True)
     error: str | None = None  # a code of core.delivery.reasons: why not sent (yet)
-    error_params: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    error_params: dict[str, Any] | None = Field(
+        default=None, sa_type=JSON(none_as_null=True), nullable=True
+    )
     parts: int = 0
     created_at: datetime = instant_field()
     sending_since: datetime | None = instant_field(nullable=True)

@@ -63,7 +63,9 @@ def downgrade() -> None:
     for table, column, params, _ in COLUMNS:
         _rewrite(table, column, params, lambda code, stored: (_prose(code, stored), None))
     for table, _, params, _ in COLUMNS:
-        with op.batch_alter_table(table) as batch:
+        # A plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): copying the table, as
+        # batch mode otherwise does, would drop rows other tables' keys point at.
+        with op.batch_alter_table(table, recreate="never") as batch:
             batch.drop_column(params)
 
 
@@ -73,7 +75,10 @@ def _rewrite(
     """Run `convert` over every row with a value in `column` (the value and the
     parameters stored), writing both columns."""
     rows = sa.table(
-        table, sa.column("id", sa.Integer), sa.column(column, sa.String), sa.column(params, sa.JSON)
+        table,
+        sa.column("id", sa.Integer),
+        sa.column(column, sa.String),
+        sa.column(params, sa.JSON(none_as_null=True)),
     )
     connection = op.get_bind()
     found = connection.execute(
