@@ -28,7 +28,7 @@ async def load_staff(uow: UnitOfWork, actor: StaffActor) -> Staff:
     """The acting staff member, refusing unknown, foreign-school and locked accounts."""
     staff = await uow.session.get(Staff, actor.staff_id)
     if staff is None or staff.school_id != actor.school_id:
-        raise Forbidden("account_not_found")
+        raise Forbidden(reason="account_not_found")
     if staff.locked_at is not None:
         raise AccountLocked()
     return staff
@@ -36,7 +36,7 @@ async def load_staff(uow: UnitOfWork, actor: StaffActor) -> Staff:
 
 def require_role(staff: Staff, *roles: Role) -> None:
     if not set(staff.roles) & {r.value for r in roles}:
-        raise Forbidden("admin_only")
+        raise Forbidden(reason="admin_only")
 
 
 def has_role(staff: Staff, *roles: Role) -> bool:
@@ -105,7 +105,7 @@ async def can_read_class(uow: UnitOfWork, staff: Staff, klass: SchoolClass) -> b
 
 async def require_class_reader(uow: UnitOfWork, staff: Staff, klass: SchoolClass) -> None:
     if not await can_read_class(uow, staff, klass):
-        raise Forbidden("journal_closed", klass=klass.name)
+        raise Forbidden(reason="journal_closed", klass=klass.name)
 
 
 def require_same_school(staff: Staff, school_id: int, what: Thing) -> None:

@@ -31,7 +31,7 @@ def _date(value: dt.date | str) -> dt.date:
 
 @pass_context
 def short_date(context: Context, value: dt.date | str) -> str:
-    """«23.11» / "23/11"."""
+    """«23.11» / "23 Nov"."""
     return words.short_date(_date(value), _lang(context))
 
 

@@ -28,7 +28,9 @@ from core.family_texts import FAMILY_ERRORS
 from core.i18n import DEFAULT_LANGUAGE, DOMAINS, Texts, texts
 
 TABLES = (FAMILY_ERRORS, JOURNAL, PEOPLE, ROSTER, SCHOOL)
-_BY_CODE: dict[str, ErrorTable] = {code: table for table in TABLES for code in table.codes()}
+_BY_CODE: dict[str, ErrorTable] = {
+    code.partition(".")[0]: table for table in TABLES for code in table.codes()
+}
 # Parameters holding an ISO date, date and time, or time: shown as the reader writes them.
 TEMPORAL = frozenset(("date", "due", "since", "on", "start", "end", "year_start", "year_end"))
 TEMPORAL |= {"until", "at"}
@@ -47,7 +49,18 @@ def error_text(code: str, language: str, params: Mapping[str, object]) -> str:
     if code in table.plurals:
         count_name, plural = table.plurals[code]
         return plural(t, int(str(params[count_name])), shown)
-    return t.gettext(table.messages[code], **shown)
+    return t.gettext(table.messages[_variant(table, code, params)], **shown)
+
+
+def _variant(table: ErrorTable, code: str, params: Mapping[str, object]) -> str:
+    """The message for `code` and its `reason` (a code, or text from older callers)."""
+    reason = params.get("reason")
+    if not isinstance(reason, str):
+        return code
+    for key in (f"{code}.{reason}", f"{code}.other"):
+        if key in table.messages:
+            return key
+    return code
 
 
 def json_safe(value: object) -> object:
@@ -80,8 +93,13 @@ def _shown(name: str, value: object, t: Texts, words: WordTable | None) -> str:
 def _temporal(value: str, language: str) -> str:
     """An ISO date, date-time or time as the reader writes it; other text as it is."""
     try:
-        if "T" in value:
-            return formats.date_time(dt.datetime.fromisoformat(value), language)
+        if "T" in value:  # the date and the clock as the journal writes them: «23.11.2026 10:05»
+            instant = dt.datetime.fromisoformat(value)
+            date, clock = (
+                formats.numeric_date(instant, language),
+                formats.time_of_day(instant, language),
+            )
+            return f"{date} {clock}"
         if len(value) == 10 and value[4] == "-":
             return formats.numeric_date(dt.date.fromisoformat(value), language)
         return formats.time_of_day(dt.time.fromisoformat(value), language)

@@ -11,12 +11,17 @@ from core.i18n import N_, Texts
 
 ERRORS: dict[str, str] = {
     "not_found": N_("Not found: %(what)s."),
+    # `Forbidden(reason=...)` and `RuleViolation("bad_value", reason=...)` keep their
+    # code (an API's error code) and say why by the reason's own text: "code.reason";
+    # "code.other" shows a reason given as text.
     "forbidden": N_("Not allowed."),
-    "account_not_found": N_("Not allowed: the account was not found."),
-    "admin_only": N_("Not allowed: only the school administration can do this."),
-    "journal_closed": N_("Not allowed: the journal of %(klass)s is not open to you."),
+    "forbidden.other": N_("Not allowed: %(reason)s."),
+    "forbidden.account_not_found": N_("Not allowed: the account was not found."),
+    "forbidden.admin_only": N_("Not allowed: only the school administration can do this."),
+    "forbidden.journal_closed": N_("Not allowed: the journal of %(klass)s is not open to you."),
     "account_locked": N_("This account is locked. Please contact the school administrator."),
     "bad_value": N_("Invalid value."),
+    "bad_value.other": N_("Invalid value: %(reason)s."),
     "bad_mark_value": N_("Mark “%(value)s” is not allowed: marks are 2 to 5."),
     "bad_period_mark_value": N_(
         "Period mark “%(value)s” is not allowed: use 2, 3, 4, 5, «осв» or «н/а»."
@@ -48,8 +53,15 @@ ERRORS: dict[str, str] = {
         "Lateness is given in minutes (1 to %(limit)s) and only with the «оп» mark."
     ),
     "homework_due_before_lesson": N_("Due date %(due)s is before the lesson itself (%(date)s)."),
-    "bad_homework_source": N_("Invalid value: homework source “%(value)s”."),
-    "naive_entry_time": N_("Invalid value: a time of entry without a time zone."),
+    "bad_value.homework_source": N_("Invalid value: homework source “%(value)s”."),
+    "bad_value.naive_entry_time": N_("Invalid value: a time of entry without a time zone."),
+    "bad_value.yes_or_no": N_("Invalid value: “yes” or “no” is expected."),
+    "bad_value.no_students_chosen": N_("Invalid value: no students are chosen."),
+    "bad_value.no_student_chosen": N_("Invalid value: no student is chosen."),
+    "bad_value.unknown_setting": N_("Invalid value: unknown setting “%(name)s”."),
+    "bad_value.weights": N_(
+        "Invalid value: the weights of work types are a mapping “type: weight”."
+    ),
     "no_next_lesson": N_(
         "The journal has no %(subject)s lesson in %(klass)s on %(date)s or later: "
         "record the lesson first."

@@ -58,7 +58,6 @@ ERRORS: dict[str, str] = {
         "Acknowledgements are seen by the class teacher, the announcement's author "
         "and the school administration."
     ),
-    "yes_or_no": N_("Invalid value: “yes” or “no” is expected."),
     "class_families_forbidden": N_(
         "The parents of %(klass)s are seen by its class teacher, the school administration "
         "and the secretary."
@@ -68,8 +67,6 @@ ERRORS: dict[str, str] = {
     "student_not_in_class": N_("%(student)s is not in %(klass)s."),
     "paper_summary_nobody": N_("No parent in %(klass)s asked for the week's summary on paper."),
     "class_has_no_students": N_("%(klass)s has no students."),
-    "no_students_chosen": N_("Invalid value: no students are chosen."),
-    "no_student_chosen": N_("Invalid value: no student is chosen."),
 }
 
 

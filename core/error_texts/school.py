@@ -14,7 +14,6 @@ ERRORS: dict[str, str] = {
         "the deputy director and the school administrator."
     ),
     "bad_export_format": N_("Format “%(value)s” is not supported: use %(allowed)s."),
-    "unknown_setting": N_("Invalid value: unknown setting “%(name)s”."),
     "bad_setting": N_("“%(setting)s”: “%(value)s” is not allowed."),
     "setting_time": N_("“%(setting)s”: time “%(value)s” not recognised — write it like 21:00."),
     "setting_choice": N_("“%(setting)s”: “%(value)s” is not allowed, use %(allowed)s."),
@@ -24,7 +23,6 @@ ERRORS: dict[str, str] = {
     "setting_range": N_(
         "“%(setting)s”: a whole number from %(min)s to %(max)s is needed, not “%(value)s”."
     ),
-    "bad_weights": N_("Invalid value: the weights of work types are a mapping “type: weight”."),
     "bad_weight": N_("The weight of work type “%(work_type)s” is 0.1 to %(max)s, not “%(value)s”."),
     "bad_timezone": N_("Time zone “%(value)s” not found: use one like Europe/Moscow."),
     "school_name_required": N_("Enter the school's name."),

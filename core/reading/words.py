@@ -70,8 +70,15 @@ def by_weekday(day: dt.date, language: str) -> str:
 
 
 def short_date(day: dt.date, language: str) -> str:
-    """«23.11» / "23/11"."""
-    return formats.short_date(day, _t(language).language)
+    """«23.11» / "23 Nov": a day in a diary line."""
+    t = _t(language)
+    # TRANSLATORS: not words but a CLDR date skeleton for a day in a diary line: "MMMd"
+    # writes "23 Nov" (the month's short name), "dM" writes "23.11". Keep one of them.
+    skeleton = t.pgettext("date skeleton", "MMMd")
+    try:
+        return formats.date_skeleton(day, skeleton, t.language)
+    except KeyError:  # not a skeleton the language's calendar data has
+        return formats.short_date(day, t.language)
 
 
 def day_month(day: dt.date, language: str) -> str:

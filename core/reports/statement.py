@@ -179,6 +179,7 @@ _BAND = PatternFill("solid", fgColor="EEEEEE")
 
 def statement_xlsx(statement: Statement, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """One sheet: the table, the class averages, then the time and the content hash."""
+    language = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
     t = labels(statement, language)
     words_of = texts("core", language)
     content = statement.content

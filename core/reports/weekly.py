@@ -74,7 +74,7 @@ async def summary_pages(
     """The pages' content, read in one unit of work; and when it was read (local time)."""
     ids = list(dict.fromkeys(student_ids))
     if not ids:
-        raise RuleViolation("no_students_chosen")
+        raise RuleViolation("bad_value", reason="no_students_chosen")
     monday = monday_of(week_start)
     pages = []
     async with uow:

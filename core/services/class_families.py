@@ -189,7 +189,7 @@ async def set_paper_summary(
     and the secretary (core.permissions.require_people_manager). Audited.
     """
     if not isinstance(wants, bool):
-        raise RuleViolation("yes_or_no")
+        raise RuleViolation("bad_value", reason="yes_or_no")
     async with uow:
         staff = await load_staff(uow, actor)
         guardian = await get_in_school(uow, Guardian, guardian_id, staff.school_id, "guardian")

@@ -57,9 +57,9 @@ def _check_due(ctx: LessonContext, due_date: dt.date | None) -> None:
 
 def _check_entry(source: str, entered_at: dt.datetime | None) -> None:
     if source not in SOURCES:
-        raise RuleViolation("bad_homework_source", value=source)
+        raise RuleViolation("bad_value", reason="homework_source", value=source)
     if entered_at is not None and entered_at.tzinfo is None:
-        raise RuleViolation("naive_entry_time")
+        raise RuleViolation("bad_value", reason="naive_entry_time")
 
 
 async def _students_of(uow: UnitOfWork, homework: Homework) -> tuple[int, ...]:

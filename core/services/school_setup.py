@@ -148,7 +148,7 @@ async def update_policy(
 def _checked(field: str, value: object) -> Any:
     info = SchoolPolicy.model_fields.get(field)
     if info is None:
-        raise RuleViolation("unknown_setting", name=field)
+        raise RuleViolation("bad_value", reason="unknown_setting", name=field)
     if field == "work_type_weights":
         return _weights(value)
     if info.annotation is dt.time:
@@ -189,7 +189,7 @@ def _integer(field: str, value: object) -> int:
 
 def _weights(value: object) -> dict[str, float]:
     if not isinstance(value, Mapping):
-        raise RuleViolation("bad_weights")
+        raise RuleViolation("bad_value", reason="weights")
     known = set(WorkType.__members__.values())
     weights: dict[str, float] = {}
     for work_type, weight in value.items():

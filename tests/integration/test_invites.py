@@ -127,7 +127,7 @@ async def test_code_expires_after_its_lifetime(db: Database) -> None:
         )
     # Told in the school's time (Moscow, UTC+3).
     assert str(err.value) == (
-        "Срок действия кода истёк 26.11.2026, 12:00. Попросите новый у классного руководителя."
+        "Срок действия кода истёк 26.11.2026 12:00. Попросите новый у классного руководителя."
     )
     assert await counts(db) == {"OutboxEvent": 0, "AuditEntry": 1}
     last_second = issued.expires_at - dt.timedelta(seconds=1)
@@ -149,7 +149,7 @@ async def test_a_new_code_revokes_the_older_one_and_revoked_codes_fail(db: Datab
     assert [a.action for a in await audit_trail(db, "invite_code", 2)] == ["create", "update"]
     third = await _issue(db, w)
     await redeem_invite(uow_at(db, NOON), code=third, chat_id=5, consent=True)
-    with pytest.raises(RuleViolation, match=re.escape("Код уже использован 23.11.2026, 12:00")):
+    with pytest.raises(RuleViolation, match=re.escape("Код уже использован 23.11.2026 12:00")):
         await revoke_invite(uow_at(db, NOON), actor=w.actor("admin"), invite_id=3)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from core.error_texts import TABLES, error_text
 from core.error_texts.journal import things
-from core.errors import InviteExpired, NotFound, RuleViolation, Thing, ZvonokError
+from core.errors import Forbidden, InviteExpired, NotFound, RuleViolation, Thing, ZvonokError
 from core.i18n import texts
 from core.services.roster_plan import RowProblem
 
@@ -38,6 +38,19 @@ def test_a_parameter_that_is_a_code_is_shown_as_a_word_of_the_readers_language()
     assert roles.message("en") == (
         "Give at least one role: teacher, deputy director, administrator, secretary."
     )
+
+
+def test_a_refusal_keeps_its_code_and_says_why_by_the_reasons_own_text() -> None:
+    refused = Forbidden(reason="journal_closed", klass="7Б")
+    assert (refused.code, refused.params) == (
+        "forbidden",
+        {"reason": "journal_closed", "klass": "7Б"},
+    )
+    assert str(refused) == "Недостаточно прав: журнал 7Б вам недоступен."
+    assert refused.message("en") == "Not allowed: the journal of 7Б is not open to you."
+    # A caller not yet giving a code still reads as before.
+    assert str(RuleViolation("bad_value", reason="нет даты")) == "Недопустимое значение: нет даты."
+    assert str(Forbidden()) == "Недостаточно прав."
 
 
 @pytest.mark.parametrize(
@@ -71,9 +84,9 @@ def test_a_parents_error_reads_in_every_parents_language(left: int, ru: str, uz:
 def test_dates_are_written_as_the_reader_writes_them() -> None:
     expired = InviteExpired(date=dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC))
     assert expired.params == {"date": "2026-11-26T12:00:00+00:00"}
-    assert str(expired).startswith("Срок действия кода истёк 26.11.2026, 12:00.")
-    assert expired.message("en").startswith("This code expired on 26/11/2026, 12:00.")
-    assert expired.message("uz").startswith("Bu kodning amal qilish muddati 26/11/26, 12:00 da")
+    assert str(expired).startswith("Срок действия кода истёк 26.11.2026 12:00.")
+    assert expired.message("en").startswith("This code expired on 26/11/2026 12:00.")
+    assert expired.message("uz").startswith("Bu kodning amal qilish muddati 26/11/26 12:00 da")
 
 
 def test_a_staff_error_read_in_a_parents_language_is_read_in_russian() -> None:

@@ -31,6 +31,15 @@ def test_weekdays_and_dates(
     assert words.day_month(FRIDAY, language) == date
 
 
+def test_a_diary_lines_date_is_short_in_the_readers_own_way() -> None:
+    assert [words.short_date(FRIDAY, lang) for lang in ("ru", "en", "uz", "ky")] == [
+        "27.11",
+        "27 Nov",
+        "27-noy",
+        "27-ноя.",
+    ]
+
+
 def test_every_weekday_has_its_own_phrase() -> None:
     week = [dt.date(2026, 11, 23) + dt.timedelta(days=n) for n in range(7)]
     assert [words.for_weekday(day, "ru") for day in week] == [

@@ -60,7 +60,7 @@ async def weekly_summary(
 ) -> Response:
     """The week's summary: the whole class, those who asked for paper, or one student."""
     if who == "student" and student is None:
-        raise RuleViolation("no_student_chosen")
+        raise RuleViolation("bad_value", reason="no_student_chosen")
     printed = await class_weekly_pdf(
         reading_uow(request),
         actor=viewer.actor,
