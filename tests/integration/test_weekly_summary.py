@@ -220,7 +220,7 @@ async def test_the_summary_in_uzbek_for_a_parent_who_reads_it(db: Database) -> N
         "Dushanba, 23-noyabr",
         "Uy vazifasi",
         "Карточка №4 (shaxsan)",  # the school's own words stay as the teacher wrote them
-        "(25/11 gacha)",
+        "(25-noy gacha)",
         "kech. 10 daq.",
         "Tashakkur: Отличный ответ у доски",
         "yoʻq — darsda boʻlmagan",
