@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from core.error_messages import LANGUAGES
 from core.errors import RuleViolation
+from core.i18n import LANGUAGES
 
 # Separators people put in phone numbers; anything else makes the number invalid.
 _SEPARATORS = re.compile(r"[\s()\-.\u2010-\u2015]")
@@ -53,7 +53,7 @@ def normalize_email(raw: str) -> str:
 
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise RuleViolation("bad_language", value=language, allowed=", ".join(LANGUAGES))
+        raise RuleViolation("bad_language", value=language, allowed=list(LANGUAGES))
     return language
 
 

@@ -1,14 +1,44 @@
 """Typed errors of the core. Each carries a message a teacher or parent can act on.
 
-`str(error)` is the Russian text; `error.message("en")` gives English. Entry points
-map the class to a status (HTTP 404/403/422, a bot reply) without parsing text.
+An error is a stable code and JSON parameters (`RuleViolation("bad_mark_value",
+value=7)`: `error.code`, `error.params`); its text is rendered in the reader's
+language when read (`error.message("en")`, core/error_texts). `str(error)` is the
+Russian text. Entry points map the class to a status (HTTP 404/403/422, a bot reply)
+and the code to an API's error code, without parsing text.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
-from core.error_messages import translate
+from core.error_texts import error_text, json_safe
+from core.i18n import DEFAULT_LANGUAGE
+
+# What `NotFound(what=...)` says was not found (core/error_texts/journal.py names them).
+Thing = Literal[
+    "announcement",
+    "assignment",
+    "class",
+    "export",
+    "group",
+    "guardian",
+    "holiday",
+    "homework",
+    "invite",
+    "lesson",
+    "mark",
+    "period",
+    "roster_import",
+    "school",
+    "staff",
+    "student",
+    "subject",
+    "teacher",
+    "test",
+    "timetable_entry",
+    "token",
+    "year",
+]
 
 
 class ZvonokError(Exception):
@@ -17,12 +47,17 @@ class ZvonokError(Exception):
     key: ClassVar[str] = "bad_value"
 
     def __init__(self, key: str | None = None, **params: object) -> None:
-        self.key_used = key or self.key
-        self.params = params
+        self.code = key or self.key
+        self.params: dict[str, object] = {name: json_safe(v) for name, v in params.items()}
         super().__init__(self.message())
 
-    def message(self, language: str = "ru") -> str:
-        return translate(self.key_used, language, **self.params)
+    @property
+    def key_used(self) -> str:
+        """The code (the name entry points used before `code`)."""
+        return self.code
+
+    def message(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return error_text(self.code, language, self.params)
 
 
 class NotFound(ZvonokError):

@@ -74,6 +74,11 @@ def time_of_day(value: dt.time | dt.datetime, language: str) -> str:
     return babel_dates.format_time(value, "HH:mm", locale=babel_locale(language))
 
 
+def time_with_seconds(value: dt.time | dt.datetime, language: str) -> str:
+    """«07:30:05»: a log's or a message list's clock."""
+    return babel_dates.format_time(value, "HH:mm:ss", locale=babel_locale(language))
+
+
 def date_time(value: dt.datetime, language: str, zone: dt.tzinfo | None = None) -> str:
     """«23.11.2026, 10:05» in `zone` (else the value's own zone)."""
     instant = value.astimezone(zone) if zone is not None else value

@@ -66,6 +66,15 @@ async def upgrade_database(url: str, revision: str = "head") -> None:
     await _on_connection(url, upgrade)
 
 
+async def downgrade_database(url: str, revision: str) -> None:
+    """Take the database at `url` back to `revision` (every migration has a downgrade)."""
+
+    def downgrade(connection: Connection) -> None:
+        _run_command(connection, lambda config: command.downgrade(config, revision))
+
+    await _on_connection(url, downgrade)
+
+
 async def current_revision(url: str) -> str | None:
     """The revision the database at `url` is at; None when it was never migrated."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.errors import AccountLocked, Forbidden, NotFound
+from core.errors import AccountLocked, Forbidden, NotFound, Thing
 from core.models import (
     Enrollment,
     Lesson,
@@ -28,7 +28,7 @@ async def load_staff(uow: UnitOfWork, actor: StaffActor) -> Staff:
     """The acting staff member, refusing unknown, foreign-school and locked accounts."""
     staff = await uow.session.get(Staff, actor.staff_id)
     if staff is None or staff.school_id != actor.school_id:
-        raise Forbidden(reason="учётная запись не найдена")
+        raise Forbidden(reason="account_not_found")
     if staff.locked_at is not None:
         raise AccountLocked()
     return staff
@@ -36,7 +36,7 @@ async def load_staff(uow: UnitOfWork, actor: StaffActor) -> Staff:
 
 def require_role(staff: Staff, *roles: Role) -> None:
     if not set(staff.roles) & {r.value for r in roles}:
-        raise Forbidden(reason="это действие доступно только администрации школы")
+        raise Forbidden(reason="admin_only")
 
 
 def has_role(staff: Staff, *roles: Role) -> bool:
@@ -68,7 +68,7 @@ async def teaches(
 async def require_lesson_writer(uow: UnitOfWork, staff: Staff, lesson: Lesson) -> None:
     """Refuse unless `staff` teaches this lesson's subject here or substitutes it."""
     if lesson.school_id != staff.school_id:
-        raise NotFound(what="урок")
+        raise NotFound(what="lesson")
     if lesson.substitute_id is not None:
         # While a substitute is named, the lesson page is theirs (seed 002 §2.5.10),
         # and the regular teacher keeps access to their own journal.
@@ -105,10 +105,10 @@ async def can_read_class(uow: UnitOfWork, staff: Staff, klass: SchoolClass) -> b
 
 async def require_class_reader(uow: UnitOfWork, staff: Staff, klass: SchoolClass) -> None:
     if not await can_read_class(uow, staff, klass):
-        raise Forbidden(reason=f"журнал {klass.name} вам недоступен")
+        raise Forbidden(reason="journal_closed", klass=klass.name)
 
 
-def require_same_school(staff: Staff, school_id: int, what: str) -> None:
+def require_same_school(staff: Staff, school_id: int, what: Thing) -> None:
     if staff.school_id != school_id:
         raise NotFound(what=what)
 
@@ -121,11 +121,11 @@ def require_announcer(staff: Staff, klass: SchoolClass | None) -> None:
     """
     if has_role(staff, Role.deputy, Role.admin):
         if klass is not None:
-            require_same_school(staff, klass.school_id, "класс")
+            require_same_school(staff, klass.school_id, "class")
         return
     if klass is None:
         raise Forbidden("school_announcement_forbidden")
-    require_same_school(staff, klass.school_id, "класс")
+    require_same_school(staff, klass.school_id, "class")
     if klass.class_teacher_id != staff.id:
         raise Forbidden("not_class_teacher", klass=klass.name)
 
@@ -134,7 +134,7 @@ async def require_class_teacher_or_teacher(
     uow: UnitOfWork, staff: Staff, klass: SchoolClass
 ) -> None:
     """The class teacher, or anyone who teaches in the class (a remark outside a lesson)."""
-    require_same_school(staff, klass.school_id, "класс")
+    require_same_school(staff, klass.school_id, "class")
     if klass.class_teacher_id == staff.id or await teaches_class(uow, staff, klass.id or 0):
         return
     raise Forbidden("not_teacher_of_class", klass=klass.name)

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from core import formats
-from core.i18n import Texts, texts
+from core.i18n import texts
 from core.reading import words
 
 
@@ -56,20 +56,7 @@ def day_month(value: dt.date | str, lang: str) -> str:
 
 def work_type(code: str, lang: str) -> str:
     """«контрольная работа»; a work type added later prints as its code, never fails."""
-    return _work_types(texts("messages", lang)).get(code, code)
-
-
-def _work_types(t: Texts) -> dict[str, str]:
-    return {
-        "oral": t.pgettext("work type", "oral answer"),
-        "written": t.pgettext("work type", "written work"),
-        "test": t.pgettext("work type", "test"),
-        "essay": t.pgettext("work type", "essay"),
-        "homework": t.pgettext("work type", "homework"),
-        "practical": t.pgettext("work type", "practical work"),
-        "dictation": t.pgettext("work type", "dictation"),
-        "lab": t.pgettext("work type", "lab work"),
-    }
+    return words.work_type(code, lang)
 
 
 def work_type_short(code: str, lang: str) -> str:
@@ -79,13 +66,7 @@ def work_type_short(code: str, lang: str) -> str:
 
 def remark_kind(code: str, lang: str) -> str:
     """«замечание», as inside a sentence; `upper_first` makes a heading of it."""
-    t = texts("messages", lang)
-    kinds = {
-        "remark": t.pgettext("remark kind", "remark"),
-        "praise": t.pgettext("remark kind", "praise"),
-        "appeal": t.pgettext("remark kind", "note to parents"),
-    }
-    return kinds.get(code, code)
+    return words.remark_word(code, lang)
 
 
 def upper_first(value: str) -> str:

@@ -29,7 +29,7 @@ class Labels:
     missing: Mapping[str, str]  # what a lesson still lacks (Today)
     tabs: Mapping[str, str]  # the set-up pages
     period_kinds: Mapping[str, str]
-    settings: Mapping[str, str]  # SchoolPolicy's fields and the deadline's options
+    deadline_options: Mapping[str, str]  # the choices of SchoolPolicy.homework_deadline
     channels: Mapping[str, str]
     unreachable: Mapping[str, str]  # why a parent cannot be reached
     attempts: Mapping[str, str]  # a delivery attempt's status
@@ -69,7 +69,7 @@ def labels(lang: str) -> Labels:
             staff=t._("Staff"),
         ),
         period_kinds=Words(quarter=t._("quarter"), half=t._("half-year"), year=t._("year")),
-        settings=_settings(t),
+        deadline_options=_deadline_options(t),
         channels=Words(telegram=t._("Telegram"), email=t._("email"), sms=t._("SMS")),
         unreachable=Words(
             no_consent=t._("no consent to the processing of personal data"),
@@ -104,27 +104,10 @@ def labels(lang: str) -> Labels:
     )
 
 
-def _settings(t: Texts) -> Words:
-    """The school's settings by field name (core.policy.SchoolPolicy), and the choices of
-    `homework_deadline`."""
+def _deadline_options(t: Texts) -> Words:
+    """The choices of the `homework_deadline` setting (the settings' own names are
+    core's: core.services.school_setup.setting_label)."""
     return Words(
-        marks_from_grade=t._("Marks are given from grade"),
-        electives_attendance_only=t._("Electives: attendance only"),
-        homework_deadline=t._("Homework deadline"),
-        homework_minutes_after_last_lesson=t._("Minutes after the class's last lesson"),
-        homework_fixed_time=t._("Homework by the time"),
-        oral_mark_days=t._("Oral answers: days to mark"),
-        written_mark_days_junior=t._("Written work, grades 2–8: days"),
-        written_mark_days_senior=t._("Written work, grades 9–11: days"),
-        essay_mark_days_senior=t._("Essays, grades 9–11: days"),
-        preliminary_marks_days_before_holidays=t._("Preliminary marks: days before holidays"),
-        work_type_weights=t._("Weights of work types"),
-        grace_window_seconds=t._("Grace window for a mark, seconds"),
-        quiet_hours_start=t._("Quiet hours: start"),
-        quiet_hours_end=t._("Quiet hours: end"),
-        digest_time=t._("Daily digest time"),
-        sms_daily_budget=t._("SMS per day, at most"),
-        invite_ttl_days=t._("Invite code valid for, days"),
         after_last_lesson=t._("N minutes after the last lesson"),
         fixed_time=t._("by a fixed time"),
     )

@@ -26,6 +26,7 @@ from core import formats
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, STAFF_LANGUAGES, install_jinja
 from core.models import Role, WorkType
 from core.reading import words
+from core.services.school_setup import setting_label
 from webapp.auth import Viewer, request_language
 from webapp.csrf import csrf_token, keep_nonce
 from webapp.labels import labels
@@ -86,6 +87,7 @@ def _context(request: Request, viewer: Viewer | None) -> dict[str, Any]:
     return {
         "request": request,
         "viewer": viewer,
+        "setting_label": lambda name: setting_label(name, lang),
         "csrf_token": viewer.csrf_token if viewer and viewer.csrf_token else csrf_token(request),
         "sections": sections_for(viewer.staff) if viewer else [],
         "path": request.url.path,

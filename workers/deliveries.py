@@ -16,6 +16,12 @@ from zoneinfo import ZoneInfo
 from core.db import Database
 from core.delivery.dispatch import dispatch_event
 from core.delivery.lifecycle import Claimed, claim_delivery, settle_delivery, start_and_claim
+from core.delivery.reasons import (
+    CHANNEL_NOT_CONFIGURED,
+    SEND_ERROR,
+    SMS_BUDGET_SPENT,
+    Reason,
+)
 from core.models import School
 from core.policy import policy_of
 from core.uow import UnitOfWork
@@ -31,6 +37,14 @@ log = logging.getLogger(__name__)
 # A school's name, time zone and SMS budget change rarely; a worker rereads them this
 # often rather than on every delivery of a broadcast.
 SCHOOL_CACHE_SECONDS = 60.0
+
+
+class NotSent(Exception):
+    """This worker refused to send (no such channel here, the SMS budget is spent)."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.code)
+        self.reason = reason
 
 
 async def dispatch(ctx: dict[str, Any], event_id: str) -> int:
@@ -72,10 +86,14 @@ async def _send_and_settle(ctx: dict[str, Any], claimed: Claimed) -> str:
     delivery_id = claimed.delivery.id or 0
     try:
         result = await _send(ctx, claimed)
+        reason = Reason.provider(result.reason)  # the channel's own words
+    except NotSent as refused:
+        result, reason = SendResult(Outcome.permanent), refused.reason
     except Exception as error:  # a channel bug must not leave the delivery "sending"
         log.exception("delivery %s: channel raised", delivery_id)
         # No retry_after: the backoff table of core.delivery.lifecycle decides.
-        result = SendResult(Outcome.retry, reason=f"ошибка отправки: {type(error).__name__}")
+        result = SendResult(Outcome.retry)
+        reason = Reason(SEND_ERROR, {"error": type(error).__name__})
     async with writing(ctx):
         settled = await settle_delivery(
             UnitOfWork(db),
@@ -83,7 +101,7 @@ async def _send_and_settle(ctx: dict[str, Any], claimed: Claimed) -> str:
             outcome=result.outcome.value,
             provider_id=result.provider_id,
             retry_after=result.retry_after,
-            reason=result.reason,
+            reason=reason,
             address_dead=result.address_dead,
             parts=result.parts,
         )
@@ -112,7 +130,7 @@ async def _send(ctx: dict[str, Any], claimed: Claimed) -> SendResult:
     delivery = claimed.delivery
     channel: Channel | None = ctx["channels"].get(delivery.channel)
     if channel is None:
-        return SendResult.failed(f"канал {delivery.channel} не настроен на сервере")
+        raise NotSent(Reason(CHANNEL_NOT_CONFIGURED, {"channel": delivery.channel}))
     school = await _school(ctx, delivery.school_id)
     message = replace(
         render(claimed.composition, delivery.channel, school_name=school.name),
@@ -133,7 +151,7 @@ async def _send_sms(
     school_id = school.id or 0
     budget = policy_of(school).sms_daily_budget
     if not await reserve_sms_budget(ctx["redis"], school_id, segments, budget, day):
-        return SendResult.failed("дневной лимит SMS школы исчерпан")
+        raise NotSent(Reason(SMS_BUDGET_SPENT))
     sent = False
     try:
         result = await channel.send(message)

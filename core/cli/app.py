@@ -5,37 +5,38 @@ from typing import Annotated
 import typer
 
 from core.cli import db, demo, i18n, messages, run, simulate
-from core.cli.common import console, fail, replace_process, settings_or_exit
+from core.cli.common import console, fail, replace_process, settings_or_exit, t
 from core.cli.processes import bot_argv, web_argv, worker_argv
 from core.settings import SettingsError
 
 app = typer.Typer(
     name="zvonok",
-    help="Звонок — электронный журнал, который сам сообщает родителям.",
+    help=t._("Zvonok: the school journal that tells the parents itself."),
     no_args_is_help=True,
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
 app.add_typer(i18n.app, name="i18n")
-app.command()(demo.demo)
-app.command()(run.run)
-app.command()(messages.messages)
-app.command(name="simulate")(simulate.simulate_command)
+app.command(help=demo.HELP)(demo.demo)
+app.command(help=run.HELP)(run.run)
+app.command(help=messages.HELP)(messages.messages)
+app.command(name="simulate", help=simulate.HELP)(simulate.simulate_command)
 
 
-@app.command()
+@app.command(help=t._("Start the web app (uvicorn) on ZVONOK_WEB_HOST:ZVONOK_WEB_PORT."))
 def web() -> None:
-    """Запустить веб-приложение (uvicorn) на ZVONOK_WEB_HOST:ZVONOK_WEB_PORT."""
+    """Start the web app."""
     replace_process(web_argv(settings_or_exit()))
 
 
-@app.command()
+@app.command(help=t._("Start the arq worker (deliveries, periodic jobs)."))
 def worker(
     check: Annotated[
-        bool, typer.Option("--check", help="Проверить, жив ли воркер (health check arq).")
+        bool,
+        typer.Option("--check", help=t._("Check that a worker is alive (arq's health check).")),
     ] = False,
 ) -> None:
-    """Запустить воркер arq (рассылки, периодические задачи)."""
+    """Start the worker, or check one."""
     settings = settings_or_exit()
     try:
         settings.require_redis_url()
@@ -44,9 +45,9 @@ def worker(
     replace_process(worker_argv(check=check))
 
 
-@app.command()
+@app.command(help=t._("Start the Telegram bot."))
 def bot() -> None:
-    """Запустить Telegram-бота."""
+    """Start the bot."""
     settings_or_exit()
     replace_process(bot_argv())
 

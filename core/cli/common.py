@@ -1,4 +1,8 @@
-"""What every `zvonok` command shares: the console, settings, handing over to a module."""
+"""What every `zvonok` command shares: the console, its language, settings, handing over.
+
+The CLI speaks the language of `ZVONOK_LANGUAGE` (`ru`, the default, or `en`), read
+once here: Typer builds the commands' help when the modules are imported.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,16 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
+from core.i18n import STAFF_LANGUAGES, pick_language, texts
 from core.settings import Settings, SettingsError, load_settings
 
 console = Console(highlight=False)
+LANGUAGE = pick_language(os.environ.get("ZVONOK_LANGUAGE"), allowed=STAFF_LANGUAGES)
+t = texts("core", LANGUAGE)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    console.print(f"[bold red]Ошибка:[/] {message}", markup=True)
+    console.print(t._("[bold red]Error:[/] %(message)s", message=message), markup=True)
     raise typer.Exit(code)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from core.cli.common import console, fail, settings_or_exit
+from core.cli.common import console, fail, settings_or_exit, t
 from core.migrate import (
     check_migrations_match_models,
     check_migrations_on_scratch_database,
@@ -15,38 +15,58 @@ from core.migrate import (
     upgrade_database,
 )
 
-app = typer.Typer(help="База данных: миграции схемы.", no_args_is_help=True)
+app = typer.Typer(help=t._("The database: schema migrations."), no_args_is_help=True)
 
 
-@app.command()
+@app.command(
+    help=t._("Apply the migrations to the database of the settings (ZVONOK_DATABASE_URL).")
+)
 def upgrade(
-    revision: Annotated[str, typer.Argument(help="Целевая ревизия.")] = "head",
+    revision: Annotated[str, typer.Argument(help=t._("The revision to reach."))] = "head",
 ) -> None:
-    """Применить миграции к базе из настроек (ZVONOK_DATABASE_URL)."""
+    """Migrate the database."""
     url = settings_or_exit().database_url_resolved
     asyncio.run(upgrade_database(url, revision))
     now = asyncio.run(current_revision(url))
-    console.print(f"База данных на ревизии [bold]{now}[/] (последняя: {head_revision()}).")
+    console.print(
+        t._(
+            "The database is at revision [bold]%(revision)s[/] (the latest: %(head)s).",
+            revision=now,
+            head=head_revision(),
+        )
+    )
 
 
-@app.command()
+@app.command(help=t._("Show the revision of the database of the settings."))
 def current() -> None:
-    """Показать ревизию базы из настроек."""
+    """Show the database's revision."""
     url = settings_or_exit().database_url_resolved
     now = asyncio.run(current_revision(url))
-    console.print(f"База: {now or 'без миграций'}; последняя ревизия: {head_revision()}.")
+    if now is None:
+        console.print(
+            t._("The database has no migrations; the latest: %(head)s.", head=head_revision())
+        )
+    else:
+        console.print(
+            t._(
+                "The database: %(revision)s; the latest: %(head)s.",
+                revision=now,
+                head=head_revision(),
+            )
+        )
 
 
-@app.command()
+@app.command(help=t._("Check that the migrations describe exactly what the models hold."))
 def check(
     database: Annotated[
         bool,
         typer.Option(
-            "--database", help="Сравнить с моделями базу из настроек, а не чистую SQLite."
+            "--database",
+            help=t._("Compare the models with the database of the settings, not a fresh SQLite."),
         ),
     ] = False,
 ) -> None:
-    """Проверить, что миграции описывают ровно то, что в моделях."""
+    """Compare the migrations with the models."""
     if database:
         differences = asyncio.run(
             check_migrations_match_models(settings_or_exit().database_url_resolved)
@@ -57,22 +77,31 @@ def check(
         for difference in differences:
             console.print(f"  {difference}", markup=False)
         fail(
-            f"модели и миграции расходятся ({len(differences)}): "
-            'создайте ревизию командой `zvonok db revision -m "..."`'
+            t.ngettext(
+                "the models and the migrations differ in %(num)d place: make a revision with "
+                '`zvonok db revision -m "..."`',
+                "the models and the migrations differ in %(num)d places: make a revision with "
+                '`zvonok db revision -m "..."`',
+                len(differences),
+            )
         )
-    console.print("Миграции совпадают с моделями.")
+    console.print(t._("The migrations match the models."))
 
 
-@app.command()
+@app.command(
+    help=t._("Make the next revision from the difference between the models and the migrations.")
+)
 def revision(
-    message: Annotated[str, typer.Option("-m", "--message", help="Что меняет ревизия.")],
+    message: Annotated[
+        str, typer.Option("-m", "--message", help=t._("What the revision changes."))
+    ],
     empty: Annotated[
-        bool, typer.Option("--empty", help="Создать ревизию, даже если разницы нет.")
+        bool, typer.Option("--empty", help=t._("Make a revision even when nothing differs."))
     ] = False,
 ) -> None:
-    """Создать следующую ревизию автоматически из разницы моделей и миграций."""
+    """Make a migration."""
     if not empty and not asyncio.run(check_migrations_on_scratch_database()):
-        console.print("Модели и миграции совпадают: новая ревизия не нужна.")
+        console.print(t._("The models and the migrations match: no new revision is needed."))
         return
     path = asyncio.run(generate_revision(message))
-    console.print(f"Создана ревизия {path}. Прочитайте её перед коммитом.")
+    console.print(t._("Made revision %(path)s. Read it before committing.", path=path))

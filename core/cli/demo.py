@@ -13,13 +13,14 @@ from rich.table import Table
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.cli.common import console, fail, settings_or_exit
+from core.cli.common import LANGUAGE, console, fail, settings_or_exit, t
 from core.db import Database
 from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_demo
 from core.demo.invites import issue_demo_invites
 from core.migrate import upgrade_database
 from core.models import School
 
+HELP = t._("Apply the migrations and load the demo school with teachers, classes and marks.")
 LOGINS_FILE = "demo-logins.tsv"
 INVITES_FILE = "demo-invites.json"  # read by the Telegram emulator's chat page
 Login = tuple[str, str, str, str]  # role, login, password, name
@@ -46,36 +47,41 @@ async def load_demo_school(
 ) -> DemoSummary:
     """Load the demo school into `db`, drawing core.demo's progress reports as a bar."""
     with _progress_bar() as bar:
-        task = bar.add_task("Демо-школа", total=None)
+        task = bar.add_task(t._("Demo school"), total=None)
 
         def report(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
 
-        return await load_demo(db, seed=seed, today=today, progress=report, scale=scale)
+        return await load_demo(
+            db, seed=seed, today=today, progress=report, scale=scale, language=LANGUAGE
+        )
+
+
+def _counts(summary: DemoSummary) -> list[str]:
+    return [
+        t.ngettext("%(num)d class", "%(num)d classes", summary.classes),
+        t.ngettext("%(num)d student", "%(num)d students", summary.students),
+        t.ngettext("%(num)d parent", "%(num)d parents", summary.guardians),
+        t.ngettext("%(num)d staff member", "%(num)d staff members", summary.staff),
+        t.ngettext("%(num)d lesson", "%(num)d lessons", summary.lessons),
+        t.ngettext("%(num)d mark", "%(num)d marks", summary.marks),
+        t.ngettext("%(num)d absence", "%(num)d absences", summary.absences),
+        t.ngettext("%(num)d homework", "%(num)d homeworks", summary.homework),
+        t.ngettext("%(num)d note", "%(num)d notes", summary.remarks),
+        t.ngettext("%(num)d announcement", "%(num)d announcements", summary.announcements),
+        t.ngettext("%(num)d period mark", "%(num)d period marks", summary.period_marks),
+    ]
 
 
 def print_summary(summary: DemoSummary, *, with_logins: bool = True) -> None:
-    counts = (
-        ("классов", summary.classes),
-        ("учеников", summary.students),
-        ("родителей", summary.guardians),
-        ("сотрудников", summary.staff),
-        ("уроков", summary.lessons),
-        ("оценок", summary.marks),
-        ("пропусков", summary.absences),
-        ("домашних заданий", summary.homework),
-        ("замечаний", summary.remarks),
-        ("объявлений", summary.announcements),
-        ("четвертных оценок", summary.period_marks),
-    )
-    console.print("Загружено: " + ", ".join(f"{name} — {n}" for name, n in counts) + ".")
+    console.print(t._("Loaded: %(counts)s.", counts=", ".join(_counts(summary))))
     if with_logins:
         print_logins(summary.logins)
 
 
 def print_logins(logins: Sequence[Login]) -> None:
-    table = Table(title="Демо-входы", title_justify="left")
-    for column in ("Роль", "Логин", "Пароль", "Имя"):
+    table = Table(title=t._("Demo sign-ins"), title_justify="left")
+    for column in (t._("Role"), t._("Login"), t._("Password"), t._("Name")):
         table.add_column(column)
     for row in logins:
         table.add_row(*row)
@@ -94,7 +100,7 @@ def save_logins(data_dir: Path, logins: Sequence[Login]) -> Path:
 async def save_demo_invites(db: Database, data_dir: Path, school_id: int) -> Path:
     """Issue the demo school's invite codes and keep the plain ones next to the data:
     the only place they exist, since the database holds their hashes."""
-    invites = await issue_demo_invites(db, school_id=school_id)
+    invites = await issue_demo_invites(db, school_id=school_id, language=LANGUAGE)
     sheet = {"school": DEMO_SCHOOL_NAME, "invites": [invite.to_json() for invite in invites]}
     path = data_dir / INVITES_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,16 +122,18 @@ async def _demo(url: str, data_dir: Path, seed: int, today: dt.date, scale: floa
     db = Database(url)
     try:
         if await count_schools(db):
-            fail("в базе уже есть школа: демо загружается только в пустую базу")
+            fail(t._("the database already has a school: the demo loads into an empty one only"))
         summary = await load_demo_school(db, seed=seed, today=today, scale=scale)
         invites = await save_demo_invites(db, data_dir, summary.school_id)
     except DemoAlreadyLoaded as error:
-        fail(error.message())
+        fail(error.message(LANGUAGE))
     finally:
         await db.dispose()
     print_summary(summary)
-    console.print(f"Логины сохранены в {save_logins(data_dir, summary.logins)}")
-    console.print(f"Коды приглашений в бота — в {invites}")
+    console.print(
+        t._("The logins are saved in %(path)s", path=save_logins(data_dir, summary.logins))
+    )
+    console.print(t._("The bot's invite codes are in %(path)s", path=invites))
 
 
 def parse_day(value: str | None) -> dt.date:
@@ -134,22 +142,23 @@ def parse_day(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        fail(f"дата {value!r} не в формате ГГГГ-ММ-ДД")
+        fail(t._("the date “%(value)s” is not YYYY-MM-DD", value=value))
 
 
 def demo(
     seed: Annotated[
-        int, typer.Option(help="Зерно генератора: при том же числе — та же школа.")
+        int, typer.Option(help=t._("The generator's seed: the same number, the same school."))
     ] = 2026,
     today: Annotated[
         str | None,
-        typer.Option(help="«Сегодня» демо-журнала, ГГГГ-ММ-ДД (по умолчанию — сегодня)."),
+        typer.Option(help=t._("The demo journal's “today”, YYYY-MM-DD (default: today).")),
     ] = None,
     scale: Annotated[
-        float, typer.Option(min=0.05, max=2.0, help="Размер школы: 0.1 — по классу в параллели.")
+        float,
+        typer.Option(min=0.05, max=2.0, help=t._("The school's size: 0.1 is one class a grade.")),
     ] = 1.0,
 ) -> None:
-    """Применить миграции и загрузить демо-школу с учителями, классами и оценками."""
+    """Migrate and load the demo school."""
     settings = settings_or_exit()
     day = parse_day(today)
     asyncio.run(_demo(settings.database_url_resolved, settings.data_dir, seed, day, scale))

@@ -22,9 +22,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from core.cli.common import console, fail, settings_or_exit
+from core import formats
+from core.cli.common import LANGUAGE, console, fail, settings_or_exit, t
 from core.cli.run import STATE_FILE
 
+HELP = t._("Show what the Telegram, mail and SMS stand-ins of a running `zvonok run` got.")
 TEXT_WIDTH = 90
 
 
@@ -55,7 +57,7 @@ def telegram_messages(info: dict[str, Any]) -> list[Received]:
         Received(
             at=float(m["sent_at"]),
             channel="Telegram",
-            to=f"чат {m['chat_id']}",
+            to=t._("chat %(chat)s", chat=m["chat_id"]),
             text=_one_line(
                 f"[{m['document_name']}] {m['text'] or ''}" if m["document_name"] else m["text"]
             ),
@@ -82,7 +84,7 @@ def email_messages(info: dict[str, Any]) -> list[Received]:
         found.append(
             Received(
                 at=_email_time(headers.get("Date"), path),
-                channel="Почта",
+                channel=t.pgettext("channel", "Mail"),
                 to=str(headers.get("To", "")),
                 text=_one_line(f"{headers.get('Subject', '')}   ({path.name})"),
             )
@@ -103,7 +105,7 @@ def sms_messages(info: dict[str, Any]) -> list[Received]:
 
 READERS: dict[str, tuple[str, Callable[[dict[str, Any]], list[Received]]]] = {
     "telegram": ("Telegram", telegram_messages),
-    "smtp": ("Почта", email_messages),
+    "smtp": (t.pgettext("channel", "Mail"), email_messages),
     "sms": ("SMS", sms_messages),
 }
 
@@ -113,9 +115,9 @@ def read_state(data_dir: Path) -> dict[str, Any]:
     try:
         state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        fail(f"`zvonok run` не запущен: нет {path}")
+        fail(t._("`zvonok run` is not running: there is no %(path)s", path=path))
     except json.JSONDecodeError as error:
-        fail(f"{path} повреждён: {error}")
+        fail(t._("%(path)s is damaged: %(error)s", path=path, error=error))
     return state
 
 
@@ -126,32 +128,50 @@ def collect(standins: dict[str, dict[str, Any]]) -> tuple[list[Received], list[s
     for key, (label, reader) in READERS.items():
         info = standins.get(key)
         if info is None:
-            notes.append(f"{label}: настоящий сервис, не заглушка — здесь не видно")
+            notes.append(
+                t._("%(channel)s: a real service, not a stand-in: not seen here", channel=label)
+            )
             continue
         try:
             received += reader(info)
         except (OSError, urllib.error.URLError, ValueError, KeyError) as error:
-            notes.append(f"{label}: не удалось прочитать ({error})")
+            notes.append(
+                t._("%(channel)s: could not be read (%(error)s)", channel=label, error=error)
+            )
     return received, notes
 
 
 def print_received(received: list[Received], limit: int) -> None:
     newest = sorted(received, key=lambda r: r.at, reverse=True)[:limit]
-    table = Table(title=f"Что получили заглушки: {len(newest)} из {len(received)}, новые сверху")
-    for column in ("Время", "Канал", "Кому", "Текст / тема"):
+    title = t.ngettext(
+        "What the stand-ins got: %(num)d of %(total)d message, newest first",
+        "What the stand-ins got: %(num)d of %(total)d messages, newest first",
+        len(received),
+        num=len(newest),
+        total=len(received),
+    )
+    table = Table(title=title)
+    for column in (t._("Time"), t._("Channel"), t._("To"), t._("Text / subject")):
         table.add_column(column)
     for item in newest:
-        when = dt.datetime.fromtimestamp(item.at).strftime("%d.%m %H:%M:%S")
+        at = dt.datetime.fromtimestamp(item.at)
+        when = t._(
+            # TRANSLATORS: a date and a time of day, e.g. 23.11 10:05:07.
+            "%(date)s %(time)s",
+            date=formats.short_date(at, LANGUAGE),
+            time=formats.time_with_seconds(at, LANGUAGE),
+        )
         table.add_row(when, item.channel, item.to, item.text)
     console.print(table)
 
 
 def messages(
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="Сколько последних сообщений показать.")
+        int,
+        typer.Option("--limit", "-n", min=1, help=t._("How many of the latest messages to show.")),
     ] = 20,
 ) -> None:
-    """Показать, что получили заглушки Telegram, почты и SMS запущенного `zvonok run`."""
+    """Show what the stand-ins got."""
     state = read_state(settings_or_exit().data_dir)
     standins: dict[str, dict[str, Any]] = state.get("standins") or {}
     received, notes = collect(standins)

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from core.cli.common import console
+from core.cli.common import console, t
 from core.cli.demo import print_logins, saved_logins
 from core.cli.processes import web_url
 from core.cli.redis_server import PrivateRedis
@@ -55,13 +55,18 @@ def wait_until_ready(
     """
     deadline = time.monotonic() + timeout
     web, worker = False, False
-    with console.status("Жду, пока поднимутся веб и воркер…"):
+    with console.status(t._("Waiting for the web app and the worker to come up…")):
         while not (web and worker):
             if supervisor.exited() or stop.is_set():
                 return False
             if time.monotonic() > deadline:
                 missing = [n for n, ok in (("web /healthz", web), ("worker", worker)) if not ok]
-                console.print(f"[yellow]Не дождался за {timeout:.0f} с: {', '.join(missing)}[/]")
+                note = t._(
+                    "Not up within %(seconds)s s: %(missing)s",
+                    seconds=round(timeout),
+                    missing=", ".join(missing),
+                )
+                console.print(f"[yellow]{note}[/]")
                 return True
             web = web or web_is_healthy(web_url(settings))
             worker = worker or worker_heartbeat(redis_url) is not None
@@ -80,33 +85,46 @@ def print_started(
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    facts.add_row("Веб", f"{url}/   (состояние: {url}/healthz)")
-    redis_note = f"частный, данные и журнал в {private.directory}" if private else "внешний"
-    facts.add_row("Redis", f"{redis_url}   ({redis_note})")
+    facts.add_row(t._("Web"), t._("%(url)s/   (health: %(url)s/healthz)", url=url))
+    if private:
+        where = t._(
+            "%(url)s   (private, data and log in %(path)s)", url=redis_url, path=private.directory
+        )
+    else:
+        where = t._("%(url)s   (external)", url=redis_url)
+    facts.add_row("Redis", where)
     db = make_url(settings.database_url_resolved).render_as_string(hide_password=True)
-    facts.add_row("База", db)
-    facts.add_row("Бот", bot_mode(settings, standins))
+    facts.add_row(t._("Database"), db)
+    facts.add_row(t._("Bot"), bot_mode(settings, standins))
     for label, where in standins.panel_rows(settings):
         facts.add_row(label, where)
     children = [*standins.supervisor.children, *supervisor.children]
     pids = ", ".join(f"{c.name} {c.pid}" for c in children)
-    facts.add_row("Процессы", pids)
-    facts.add_row("Проверка", "zvonok worker --check   (с тем же ZVONOK_REDIS_URL)")
-    console.print(Panel(facts, title="Звонок запущен", subtitle="Ctrl-C — остановить всё"))
+    facts.add_row(t._("Processes"), pids)
+    facts.add_row(t._("Check"), t._("zvonok worker --check   (with the same ZVONOK_REDIS_URL)"))
+    title, subtitle = t._("Zvonok is running"), t._("Ctrl-C stops everything")
+    console.print(Panel(facts, title=title, subtitle=subtitle))
     logins = saved_logins(settings.data_dir)
     if logins:
         print_logins(logins)
     chat = standins.chat_page()
     if chat is not None:
         console.print(
-            f"Поговорить с ботом: откройте {chat}, нажмите «Написать» у родителя "
-            "и отправьте /start с его кодом."
+            t._(
+                "To talk to the bot: open %(page)s, press “Write” next to a parent "
+                "and send /start with their code.",
+                page=chat,
+            )
         )
 
 
 def bot_mode(settings: Settings, standins: Standins) -> str:
     if settings.telegram_webhook_url is not None:
         listen = f"{settings.telegram_webhook_host}:{settings.telegram_webhook_port}"
-        return f"получает обновления вебхуком {settings.telegram_webhook_url} (слушает {listen})"
+        return t._(
+            "gets updates by webhook %(url)s (listens on %(listen)s)",
+            url=settings.telegram_webhook_url,
+            listen=listen,
+        )
     api = standins.env().get("ZVONOK_TELEGRAM_API_URL", settings.telegram_api_url)
-    return f"опрашивает API ({api})"
+    return t._("polls the API (%(api)s)", api=api)

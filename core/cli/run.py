@@ -20,7 +20,7 @@ from typing import Annotated
 
 import typer
 
-from core.cli.common import console, fail, settings_or_exit
+from core.cli.common import console, fail, settings_or_exit, t
 from core.cli.demo import (
     count_schools,
     load_demo_school,
@@ -37,6 +37,10 @@ from core.db import Database
 from core.migrate import upgrade_database
 from core.settings import Settings
 
+HELP = t._(
+    "Start the whole system: Redis, migrations, the demo school, stand-ins, the web app, "
+    "the worker and the bot."
+)
 STATE_FILE = "run.json"
 
 
@@ -61,13 +65,13 @@ class StopRequest:
 async def prepare_database(settings: Settings, demo_scale: float) -> None:
     """Migrate; load the demo school into an empty database and show its logins."""
     url = settings.database_url_resolved
-    console.print("Применяю миграции…")
+    console.print(t._("Applying the migrations…"))
     await upgrade_database(url)
     db = Database(url)
     try:
         if await count_schools(db):
             return
-        console.print("База пуста: загружаю демо-школу.")
+        console.print(t._("The database is empty: loading the demo school."))
         summary = await load_demo_school(db, seed=2026, today=dt.date.today(), scale=demo_scale)
         await save_demo_invites(db, settings.data_dir, summary.school_id)
     finally:
@@ -84,8 +88,12 @@ def refuse_busy_port(settings: Settings) -> None:
             probe.bind((settings.web_host, settings.web_port))
         except OSError:
             fail(
-                f"порт {settings.web_port} на {settings.web_host} занят: "
-                "остановите то, что его держит, или задайте ZVONOK_WEB_PORT"
+                t._(
+                    "port %(port)s on %(host)s is taken: stop what holds it, "
+                    "or set ZVONOK_WEB_PORT",
+                    port=settings.web_port,
+                    host=settings.web_host,
+                )
             )
 
 
@@ -124,10 +132,12 @@ def supervise(supervisors: list[Supervisor], stop: StopRequest) -> int:
         gone = [child for supervisor in supervisors for child in supervisor.exited()]
         if gone:
             for child in gone:
-                console.print(
-                    f"[bold red]{child.name} завершился сам (код {child.process.returncode}):"
-                    " останавливаю всё.[/]"
+                message = t._(
+                    "%(name)s ended by itself (code %(code)s): stopping everything.",
+                    name=child.name,
+                    code=child.process.returncode,
                 )
+                console.print(f"[bold red]{message}[/]")
             return 1
     return 0
 
@@ -135,31 +145,38 @@ def supervise(supervisors: list[Supervisor], stop: StopRequest) -> int:
 def shut_down(
     supervisor: Supervisor, standins: Standins, redis: PrivateRedis | None, state: Path
 ) -> None:
-    console.print("Останавливаю процессы…")
+    console.print(t._("Stopping the processes…"))
     codes = supervisor.stop_all()
     # After the worker: it may be finishing a send to one of them.
     codes |= standins.stop_all()
     if redis is not None:
         codes["redis"] = redis.stop() or 0
     state.unlink(missing_ok=True)
-    summary = ", ".join(f"{name} ({_describe_exit(code)})" for name, code in codes.items())
-    console.print(f"Остановлено: {summary or 'ничего не было запущено'}.")
+    if not codes:
+        console.print(t._("Stopped: nothing was running."))
+        return
+    summary = ", ".join(_describe_exit(name, code) for name, code in codes.items())
+    console.print(t._("Stopped: %(processes)s.", processes=summary))
 
 
-def _describe_exit(code: int) -> str:
+def _describe_exit(name: str, code: int) -> str:
     # uvicorn re-raises the signal it stopped on, so -SIGTERM is a clean stop too.
     if code in (0, -signal.SIGTERM, -signal.SIGINT):
-        return "ok"
-    return f"код {code}"
+        return t._("%(name)s (ok)", name=name)
+    return t._("%(name)s (code %(code)s)", name=name, code=code)
 
 
 def run(
     demo_scale: Annotated[
         float,
-        typer.Option(min=0.05, max=2.0, help="Размер демо-школы, если база пуста (0.1 — малая)."),
+        typer.Option(
+            min=0.05,
+            max=2.0,
+            help=t._("The demo school's size when the database is empty (0.1: a small one)."),
+        ),
     ] = 1.0,
 ) -> None:
-    """Запустить всю систему: Redis, миграции, демо-школу, заглушки, веб, воркер и бота."""
+    """Run everything on this machine."""
     settings = settings_or_exit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     refuse_busy_port(settings)
@@ -182,10 +199,10 @@ def run(
             print_started(settings, redis_url, supervisor, redis, standins)
         code = supervise([supervisor, standins.supervisor], stop)
     except (RedisStartError, StandinStartError) as error:
-        console.print(f"[bold red]Ошибка:[/] {error}")
+        console.print(t._("[bold red]Error:[/] %(message)s", message=error))
         code = 1
     except KeyboardInterrupt:
-        console.print("Прервано при запуске.")
+        console.print(t._("Interrupted while starting."))
     finally:
         stop.running = True
         with contextlib.suppress(KeyboardInterrupt):

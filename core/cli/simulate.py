@@ -15,7 +15,7 @@ import typer
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.cli.common import console, fail, settings_or_exit
+from core.cli.common import LANGUAGE, console, fail, settings_or_exit, t
 from core.db import Database
 from core.errors import ZvonokError
 from core.models import Enrollment, Lesson, School, SchoolClass
@@ -24,6 +24,7 @@ from core.services.attendance import mark_attendance
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
 
+HELP = t._("Post a few marks and an absence as the demo school's teachers.")
 WORK_TYPES = ("oral", "written", "test", "homework")
 
 
@@ -57,7 +58,7 @@ async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, in
     """Post `marks` marks and one absence; returns (marks, absences, grace seconds)."""
     lessons = await _latest_lessons(db)
     if not lessons:
-        fail("в базе нет уроков: сначала `zvonok demo`")
+        fail(t._("the database has no lessons: run `zvonok demo` first"))
     rng = random.Random(seed)
     posted = absences = 0
     for _ in range(marks * 3):  # a drawn student may already have left: try others
@@ -90,7 +91,7 @@ async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, in
             )
             posted += 1
         except ZvonokError as error:
-            console.print(f"пропущено: {error}")
+            console.print(t._("skipped: %(reason)s", reason=error.message(LANGUAGE)))
     async with db.session() as session:
         school = await session.get(School, lessons[0][0].school_id)
     grace = policy_of(school).grace_window_seconds if school else 0
@@ -98,10 +99,10 @@ async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, in
 
 
 def simulate_command(
-    marks: Annotated[int, typer.Option(min=1, max=200, help="Сколько отметок поставить.")] = 5,
-    seed: Annotated[int, typer.Option(help="Случайное зерно выбора учеников.")] = 1,
+    marks: Annotated[int, typer.Option(min=1, max=200, help=t._("How many marks to post."))] = 5,
+    seed: Annotated[int, typer.Option(help=t._("The random seed for choosing students."))] = 1,
 ) -> None:
-    """Поставить несколько отметок и пропуск от имени учителей демо-школы."""
+    """Post marks and an absence through the real services."""
     settings = settings_or_exit()
     db = Database(settings.database_url_resolved)
 
@@ -112,7 +113,16 @@ def simulate_command(
             await db.dispose()
 
     posted, absences, grace = asyncio.run(go())
+    posted_text = t.ngettext("Posted %(num)d mark", "Posted %(num)d marks", posted)
+    absences_text = t.ngettext("%(num)d absence", "%(num)d absences", absences)
     console.print(
-        f"Поставлено отметок: {posted}, пропусков: {absences}. Родители получат сообщения "
-        f"через окно исправления ({grace} с) — смотрите `zvonok messages`."
+        t.ngettext(
+            "%(marks)s and %(absences)s. The parents get their messages after the grace "
+            "window (%(num)d second): see `zvonok messages`.",
+            "%(marks)s and %(absences)s. The parents get their messages after the grace "
+            "window (%(num)d seconds): see `zvonok messages`.",
+            grace,
+            marks=posted_text,
+            absences=absences_text,
+        )
     )

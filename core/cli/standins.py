@@ -22,7 +22,7 @@ from typing import Any
 
 from rich.console import Console
 
-from core.cli.common import python_module
+from core.cli.common import python_module, t
 from core.cli.demo import INVITES_FILE
 from core.cli.redis_server import free_port
 from core.cli.supervisor import Child, ChildSpec, Supervisor
@@ -46,7 +46,7 @@ class Standin:
     argv: list[str]
     env: dict[str, str]  # settings for the worker and the bot
     info: dict[str, str]  # addresses for run.json
-    look: tuple[str, str]  # the start-up panel's row: label, where to look
+    look: str  # the start-up panel's row for its channel (`key`): where to look
     answers: Callable[[], bool] = field(repr=False)
 
 
@@ -94,7 +94,7 @@ def telegram_standin(port: int, invites_file: Path) -> Standin:
             "sent": f"{url}/_emulator/sent",
             "chat": f"{url}/chat/",
         },
-        look=("Telegram", f"эмулятор Bot API {url}; отправленное ботом: {url}/_emulator/sent"),
+        look=t._("Bot API emulator %(url)s; what the bot sent: %(url)s/_emulator/sent", url=url),
         answers=_answers_json(
             f"{url}/bot{DEMO_TELEGRAM_TOKEN}/getMe", lambda body: body.get("ok") is True
         ),
@@ -110,7 +110,12 @@ def smtp_standin(port: int, mail_dir: Path) -> Standin:
         ),
         env={"ZVONOK_SMTP_HOST": HOST, "ZVONOK_SMTP_PORT": str(port), "ZVONOK_SMTP_TLS": "none"},
         info={"host": HOST, "port": str(port), "mail_dir": str(mail_dir)},
-        look=("Почта", f"SMTP-заглушка {HOST}:{port}; письма (.eml) в {mail_dir}"),
+        look=t._(
+            "SMTP stand-in %(host)s:%(port)s; the mail (.eml) in %(path)s",
+            host=HOST,
+            port=port,
+            path=mail_dir,
+        ),
         answers=lambda: smtp_answers(HOST, port),
     )
 
@@ -132,10 +137,11 @@ def sms_standin(port: int, web: str, settings: Settings) -> Standin:
             "ZVONOK_SMS_API_KEY": DEMO_SMS_API_ID,
         },
         info={"url": url, "sent": f"{url}/_emulator/sent"},
-        look=(
-            "SMS",
-            f"эмулятор SMS.ru {url}; отправленные: {url}/_emulator/sent; "
-            f"отчёты о доставке идут в {web}/hooks/sms/smsru/<токен>",
+        look=t._(
+            "SMS.ru emulator %(url)s; sent: %(url)s/_emulator/sent; delivery reports go "
+            "to %(web)s/hooks/sms/smsru/<token>",
+            url=url,
+            web=web,
         ),
         answers=_answers_json(f"{url}/_emulator/sent", lambda body: "sent" in body),
     )
@@ -183,7 +189,13 @@ class Standins:
                     del waiting[key]
             if waiting and time.monotonic() > deadline:
                 names = ", ".join(standin.name for standin, _ in waiting.values())
-                raise StandinStartError(f"не ответили за {timeout:.0f} с: {names}")
+                raise StandinStartError(
+                    t._(
+                        "no answer within %(seconds)s s: %(names)s",
+                        seconds=round(timeout),
+                        names=names,
+                    )
+                )
             stop.wait(0.1)
 
     def state(self) -> dict[str, dict[str, Any]]:
@@ -193,16 +205,39 @@ class Standins:
 
     def panel_rows(self, settings: Settings) -> list[tuple[str, str]]:
         """The start-up panel's rows: each channel's stand-in, or the real service in use."""
-        rows = {s.look[0]: s.look[1] for s in self.planned}
-        rows.setdefault("Telegram", f"настоящий Bot API ({settings.telegram_api_url})")
-        rows.setdefault("Почта", f"настоящий SMTP {settings.smtp_host}:{settings.smtp_port}")
-        rows.setdefault("SMS", f"настоящий шлюз {settings.sms_provider}")
+        looks = {s.key: s.look for s in self.planned}
+        rows = [
+            (
+                "Telegram",
+                looks.get("telegram")
+                or t._("the real Bot API (%(url)s)", url=settings.telegram_api_url),
+            ),
+            (
+                t.pgettext("channel", "Mail"),
+                looks.get("smtp")
+                or t._(
+                    "the real SMTP %(host)s:%(port)s",
+                    host=settings.smtp_host,
+                    port=settings.smtp_port,
+                ),
+            ),
+            (
+                "SMS",
+                looks.get("sms")
+                or t._("the real gateway %(provider)s", provider=settings.sms_provider),
+            ),
+        ]
         if self.planned:
-            rows["Сообщения"] = "zvonok messages — что получили заглушки, новые сверху"
+            rows.append(
+                (t._("Messages"), t._("zvonok messages: what the stand-ins got, newest first"))
+            )
         chat = self.chat_page()
         if chat is not None:
-            rows["Чат с ботом"] = f"{chat}   (пишите как родитель; демо-коды приглашений там же)"
-        return list(rows.items())
+            note = t._(
+                "%(page)s   (write as a parent; the demo invite codes are there too)", page=chat
+            )
+            rows.append((t._("Chat with the bot"), note))
+        return rows
 
     def chat_page(self) -> str | None:
         """The Telegram emulator's page for talking to the bot, when the emulator runs."""
@@ -215,4 +250,6 @@ class Standins:
 def _check_alive(standin: Standin, child: Child) -> None:
     code = child.process.poll()
     if code is not None:
-        raise StandinStartError(f"{standin.name} завершился при запуске (код {code})")
+        raise StandinStartError(
+            t._("%(name)s ended while starting (code %(code)s)", name=standin.name, code=code)
+        )

@@ -17,6 +17,8 @@ from typing import IO
 from rich.console import Console
 from rich.text import Text
 
+from core.cli.common import t
+
 
 @dataclass(frozen=True)
 class ChildSpec:
@@ -108,6 +110,7 @@ class Supervisor:
         try:
             return child.process.wait(max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            self.console.print(f"[yellow]{child.name} did not stop in time: killing it[/]")
+            note = t._("%(name)s did not stop in time: killing it", name=child.name)
+            self.console.print(f"[yellow]{note}[/]")
             child.process.kill()
             return child.process.wait()

@@ -14,14 +14,20 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.delivery.compose import Composition, compose
-from core.delivery.routing import live_channels, mode_for, quiet_ends_at, quiet_window
-from core.delivery.transitions import (
+from core.delivery.reasons import (
     CHANNEL_DROPPED,
     CONSENT_WITHDRAWN,
+    GAVE_UP,
     NO_CHANNEL,
     NOTHING_LEFT,
     SWITCHED_OFF,
+    UNDELIVERED,
+    Reason,
+)
+from core.delivery.routing import live_channels, mode_for, quiet_ends_at, quiet_window
+from core.delivery.transitions import (
     close,
+    error_values,
     guardian_context,
     new_delivery,
     record_dead_contact,
@@ -96,13 +102,13 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
         channels = live_channels(guardian, settings, dead)
         composition = None
         if not guardian.has_consent:
-            close(uow, note, "cancelled", CONSENT_WITHDRAWN)
+            close(uow, note, "cancelled", Reason(CONSENT_WITHDRAWN))
         elif _switched_off(note, settings):
-            close(uow, note, "cancelled", SWITCHED_OFF)
+            close(uow, note, "cancelled", Reason(SWITCHED_OFF))
         elif (composition := await compose(uow.session, note)) is None:
-            close(uow, note, "cancelled", NOTHING_LEFT)
+            close(uow, note, "cancelled", Reason(NOTHING_LEFT))
         elif not channels:
-            close(uow, note, "failed", NO_CHANNEL)
+            close(uow, note, "failed", Reason(NO_CHANNEL))
         elif await transition(uow, Notification, notification_id, "open", "sending"):
             delivery = new_delivery(note, *channels[0], now)
             if claim:
@@ -185,14 +191,13 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
         contact = (ChannelName(delivery.channel), delivery.address)
         composition = None
         if not guardian.has_consent:
-            await _cancel(uow, delivery, note, CONSENT_WITHDRAWN)
+            await _cancel(uow, delivery, note, Reason(CONSENT_WITHDRAWN))
         elif contact not in live_channels(guardian, settings, dead):
-            if await transition(
-                uow, Delivery, delivery_id, "pending", "cancelled", error=CHANNEL_DROPPED
-            ):
+            dropped = error_values(Reason(CHANNEL_DROPPED))
+            if await transition(uow, Delivery, delivery_id, "pending", "cancelled", **dropped):
                 await _fall_back(uow, note)
         elif (composition := await compose(uow.session, note)) is None:
-            await _cancel(uow, delivery, note, NOTHING_LEFT)
+            await _cancel(uow, delivery, note, Reason(NOTHING_LEFT))
         else:
             values = {"sending_since": now, "attempts": delivery.attempts + 1}
             if not await transition(uow, Delivery, delivery_id, "pending", "sending", **values):
@@ -202,8 +207,9 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
         return Claimed(delivery, composition) if composition is not None else None
 
 
-async def _cancel(uow: UnitOfWork, delivery: Delivery, note: Notification, reason: str) -> None:
-    if await transition(uow, Delivery, delivery.id or 0, "pending", "cancelled", error=reason):
+async def _cancel(uow: UnitOfWork, delivery: Delivery, note: Notification, reason: Reason) -> None:
+    values = error_values(reason)
+    if await transition(uow, Delivery, delivery.id or 0, "pending", "cancelled", **values):
         close(uow, note, "cancelled", reason)
 
 
@@ -222,11 +228,15 @@ async def settle_delivery(
     outcome: str,
     provider_id: str | None = None,
     retry_after: float | None = None,
-    reason: str | None = None,
+    reason: Reason | str | None = None,
     address_dead: bool = False,
     parts: int = 1,
 ) -> Settled:
-    """Record a send's outcome (sent | retry | permanent) and decide what follows."""
+    """Record a send's outcome (sent | retry | permanent) and decide what follows.
+
+    `reason` says why it was not sent: a code (core.delivery.reasons), or a channel's
+    own words as text."""
+    why = reason if isinstance(reason, Reason) or reason is None else Reason.provider(reason)
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown delivery outcome {outcome!r}: one of {', '.join(OUTCOMES)}")
     async with uow:
@@ -238,11 +248,12 @@ async def settle_delivery(
         if outcome == "sent":
             settled = await _record_sent(uow, delivery, note, provider_id, parts)
         elif outcome == "retry" and delivery.attempts <= len(BACKOFF_SECONDS):
-            settled = await _schedule_retry(uow, delivery, retry_after, reason)
+            settled = await _schedule_retry(uow, delivery, retry_after, why)
         else:
             if outcome == "retry":
-                reason = f"не удалось после {delivery.attempts} попыток: {reason}"
-            settled = await _record_failure(uow, delivery, note, reason, address_dead)
+                last = why.to_json() if why else None
+                why = Reason(GAVE_UP, {"attempts": delivery.attempts, "last": last})
+            settled = await _record_failure(uow, delivery, note, why, address_dead)
         await uow.commit()
         return settled
 
@@ -250,19 +261,20 @@ async def settle_delivery(
 async def _record_sent(
     uow: UnitOfWork, delivery: Delivery, note: Notification, provider_id: str | None, parts: int
 ) -> Settled:
-    values = {"sent_at": uow.now(), "provider_id": provider_id, "parts": parts, "error": None}
+    values = {"sent_at": uow.now(), "provider_id": provider_id, "parts": parts}
+    values |= error_values(None)
     if await transition(uow, Delivery, delivery.id or 0, "sending", "sent", **values):
         close(uow, note, "sent", None)
     return Settled()
 
 
 async def _schedule_retry(
-    uow: UnitOfWork, delivery: Delivery, retry_after: float | None, reason: str | None
+    uow: UnitOfWork, delivery: Delivery, retry_after: float | None, reason: Reason | None
 ) -> Settled:
     # Telegram's retry_after is obeyed exactly; otherwise back off.
     wait = retry_after if retry_after is not None else BACKOFF_SECONDS[delivery.attempts - 1]
     retry_at = uow.now() + dt.timedelta(seconds=wait)
-    values = {"next_attempt_at": retry_at, "error": reason}
+    values = {"next_attempt_at": retry_at, **error_values(reason)}
     if not await transition(uow, Delivery, delivery.id or 0, "sending", "pending", **values):
         return Settled()
     return Settled(retry_at=retry_at)
@@ -272,13 +284,14 @@ async def _record_failure(
     uow: UnitOfWork,
     delivery: Delivery,
     note: Notification,
-    reason: str | None,
+    reason: Reason | None,
     address_dead: bool,
 ) -> Settled:
-    if not await transition(uow, Delivery, delivery.id or 0, "sending", "failed", error=reason):
+    values = error_values(reason)
+    if not await transition(uow, Delivery, delivery.id or 0, "sending", "failed", **values):
         return Settled()
     if address_dead:
-        await record_dead_contact(uow, delivery, reason or "")
+        await record_dead_contact(uow, delivery, reason)
     return Settled(fallback=await _fall_back(uow, note))
 
 
@@ -288,7 +301,7 @@ async def fall_back_after_receipt(
     """The operator could not deliver an SMS the gateway had accepted: reopen the
     notification and try the guardian's next channel, as for any permanent failure."""
     if address_dead:
-        await record_dead_contact(uow, delivery, delivery.error or "")
+        await record_dead_contact(uow, delivery, Reason.of(delivery.error, delivery.error_params))
     note.status, note.closed_at = "sending", None
     uow.session.add(note)
     return await _fall_back(uow, note)
@@ -309,6 +322,10 @@ async def _fall_back(uow: UnitOfWork, note: Notification) -> int | None:
             uow.session.add(delivery)
             await uow.session.flush()
             return delivery.id
-    reasons = "; ".join(f"{d.channel}: {d.error}" for d in tried if d.error)
-    close(uow, note, "failed", f"не доставлено ни по одному каналу ({reasons})")
+    failures = [
+        {"channel": d.channel, "reason": {"code": d.error, "params": d.error_params or {}}}
+        for d in tried
+        if d.error
+    ]
+    close(uow, note, "failed", Reason(UNDELIVERED, {"tried": failures}))
     return None

@@ -17,6 +17,8 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import col, select
 
 from core.delivery.lifecycle import fall_back_after_receipt
+from core.delivery.reasons import RECEIPT, Reason
+from core.delivery.transitions import error_values
 from core.models import ChannelName, Delivery, Notification
 from core.uow import UnitOfWork
 
@@ -76,16 +78,16 @@ async def _mark_failed(
     changed = 0
     for delivery in found:
         # Conditional on the status again: a concurrent receipt must not count twice.
-        error = f"{provider}: {reason or 'not delivered'}"
+        why = Reason(RECEIPT, {"provider": provider, "detail": reason})
         marked = (
             update(Delivery)
             .where(col(Delivery.id) == delivery.id, *_sent_sms(provider_id))
-            .values(status="failed", error=error)
+            .values(status="failed", **error_values(why))
         )
         if not await _execute(uow, marked):
             continue
         changed += 1
-        delivery.error = error
+        delivery.error, delivery.error_params = why.code, why.params
         note = await uow.session.get(Notification, delivery.notification_id)
         if note is not None:
             # The next channel's delivery is pending; the worker's sweeper sends it.

@@ -15,6 +15,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.delivery.reasons import INTERRUPTED, Reason
+from core.delivery.transitions import error_values
 from core.models import Delivery, Notification, OutboxEvent
 from core.uow import UnitOfWork
 
@@ -112,7 +114,7 @@ async def reset_stuck_sending(
             await uow.session.exec(
                 update(Delivery)
                 .where(col(Delivery.id).in_(ids), col(Delivery.status) == "sending")
-                .values(status="pending", error="прервано: отправка будет повторена")
+                .values(status="pending", **error_values(Reason(INTERRUPTED)))
             )
         await uow.commit()
         return ids

@@ -7,12 +7,14 @@ the same job, one changes the row and the other finds nothing to do.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
+from core.delivery.reasons import Reason
 from core.models import (
     ChannelName,
     ContactStatus,
@@ -22,13 +24,6 @@ from core.models import (
     Notification,
 )
 from core.uow import UnitOfWork
-
-# Why a notification or a delivery stopped, in words a class teacher reads.
-CONSENT_WITHDRAWN = "согласие на обработку данных отозвано"
-NOTHING_LEFT = "нечего сообщать: запись исправлена или удалена"
-NO_CHANNEL = "нет доступного канала связи"
-CHANNEL_DROPPED = "канал больше не выбран"
-SWITCHED_OFF = "родитель отключил такие сообщения"
 
 
 async def guardian_context(
@@ -67,9 +62,19 @@ async def transition(
     return result.rowcount == 1
 
 
-def close(uow: UnitOfWork, note: Notification, status: str, reason: str | None) -> None:
-    note.status, note.reason, note.closed_at = status, reason, uow.now()
+def close(uow: UnitOfWork, note: Notification, status: str, reason: Reason | None) -> None:
+    note.status, note.closed_at = status, uow.now()
+    note.reason = reason.code if reason else None
+    note.reason_params = reason.params if reason else None
     uow.session.add(note)
+
+
+def error_values(reason: Reason | None) -> dict[str, Any]:
+    """A delivery's `error` columns for `reason` (for `transition(**values)`)."""
+    return {
+        "error": reason.code if reason else None,
+        "error_params": reason.params if reason else None,
+    }
 
 
 def new_delivery(
@@ -85,7 +90,7 @@ def new_delivery(
     )
 
 
-async def record_dead_contact(uow: UnitOfWork, delivery: Delivery, reason: str) -> None:
+async def record_dead_contact(uow: UnitOfWork, delivery: Delivery, reason: Reason | None) -> None:
     """Remember that the delivery's address is dead; once, however many messages find it.
 
     Several notifications in flight to one blocked chat fail one after another (or at
@@ -100,7 +105,8 @@ async def record_dead_contact(uow: UnitOfWork, delivery: Delivery, reason: str) 
             channel=delivery.channel,
             address=delivery.address,
             dead_at=uow.now(),
-            reason=reason,
+            reason=reason.code if reason else "",
+            reason_params=reason.params if reason else None,
         )
         .on_conflict_do_nothing(index_elements=["guardian_id", "channel", "address"])
     )

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.actors import StaffActor
 from core.db import Database
+from core.i18n import DEFAULT_LANGUAGE, Texts, texts
 from core.models import Enrollment, Guardian, Role, SchoolClass, Staff, Student, StudentGuardian
 from core.services.invites import MAX_TTL_DAYS, issue_invite
 from core.uow import UnitOfWork
@@ -46,11 +47,14 @@ class _Holder:
     about: list[str]
 
 
-async def issue_demo_invites(db: Database, *, school_id: int) -> list[DemoInvite]:
-    """Issue the demo codes (a year long, so a later `zvonok run` still finds them good)."""
+async def issue_demo_invites(
+    db: Database, *, school_id: int, language: str = DEFAULT_LANGUAGE
+) -> list[DemoInvite]:
+    """Issue the demo codes (a year long, so a later `zvonok run` still finds them good);
+    a staff member's role is named in `language`."""
     async with db.session() as session:
         admin = await _admin_id(session, school_id)
-        holders = await _holders(session, school_id)
+        holders = await _holders(session, school_id, texts("core", language))
     actor = StaffActor(staff_id=admin, school_id=school_id)
     invites = []
     for holder in holders:
@@ -72,7 +76,7 @@ async def _admin_id(session: AsyncSession, school_id: int) -> int:
     return next(s.id for s in staff if Role.admin.value in s.roles and s.id is not None)
 
 
-async def _holders(session: AsyncSession, school_id: int) -> list[_Holder]:
+async def _holders(session: AsyncSession, school_id: int, t: Texts) -> list[_Holder]:
     klass = await _demo_class(session, school_id)
     guardian_ids = await _parents_of_class(session, klass)
     sibling = await _parent_of_children_in_two_classes(session, school_id, set(guardian_ids))
@@ -84,7 +88,8 @@ async def _holders(session: AsyncSession, school_id: int) -> list[_Holder]:
         name = " ".join(
             p for p in (teacher.last_name, teacher.first_name, teacher.middle_name) if p
         )
-        holders.append(_Holder("staff", teacher.id, name, [f"Классный руководитель {klass.name}"]))
+        role = t.pgettext("demo login", "Class teacher of %(klass)s", klass=klass.name)
+        holders.append(_Holder("staff", teacher.id, name, [role]))
     return holders
 
 

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import formats
 from core.db import Database
 from core.demo.bulk import insert_ids, insert_rows, table_of
 from core.demo.journal import Journal, JournalRows
@@ -18,9 +19,9 @@ from core.demo.periods import period_marks, scheduled_tests
 from core.demo.plan import SchoolPlan, StaffPlan
 from core.demo.school import plan_school, rng_for
 from core.demo.staffing import assign_logins
-from core.demo.texts import MONTHS
 from core.demo.writer import DEMO_SCHOOL_NAME, StructureWriter
 from core.errors import ZvonokError
+from core.i18n import DEFAULT_LANGUAGE, Texts, texts
 from core.models import (
     Announcement,
     Attendance,
@@ -43,10 +44,7 @@ _LOCK_KEY = 0x5A564F4E  # "ZVON": the demo loader's advisory lock
 class DemoAlreadyLoaded(ZvonokError):
     """The database already holds the demo school; loading it again would duplicate it."""
 
-    def message(self, language: str = "ru") -> str:
-        if language == "en":
-            return f"The demo school «{DEMO_SCHOOL_NAME}» is already in this database."
-        return f"Демонстрационная школа «{DEMO_SCHOOL_NAME}» уже загружена в эту базу."
+    key = "demo_already_loaded"
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,8 @@ class DemoSummary:
     remarks: int = 0
     announcements: int = 0
     period_marks: int = 0
-    # (role in Russian, login, password, full name): one account of each role.
+    # (role, login, password, full name): one account of each role; the role in the
+    # language `load_demo` was given.
     logins: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
@@ -75,13 +74,15 @@ async def load_demo(
     today: dt.date,
     progress: Progress | None = None,
     scale: float = 1.0,
+    language: str = DEFAULT_LANGUAGE,
 ) -> DemoSummary:
     """Build the demo school for the academic year holding `today`, up to `today`.
 
     The same `seed`, `today` and `scale` give the same rows (on an empty database,
     the same ids too). Journal rows are written directly, without outbox events:
     families must not be messaged about a term of invented marks. `scale` shrinks
-    the school (0.1: one class a grade, about 60 students) for quick tests.
+    the school (0.1: one class a grade, about 60 students) for quick tests. The
+    progress steps and the logins' roles are named in `language` (the CLI's).
     Raises `DemoAlreadyLoaded` when the database has the demo school already.
     """
     if not 0 < scale <= 2:
@@ -98,7 +99,8 @@ async def load_demo(
         password_hash = PasswordHasher().hash(plan.password, salt=salt)
         taken = set((await conn.execute(select(table_of(Staff).c.login))).scalars())
         assign_logins(plan.staff, taken)
-        summary = await _Load(conn, plan, seed, today, progress).run(password_hash)
+        loading = _Load(conn, plan, seed, today, progress, texts("core", language))
+        summary = await loading.run(password_hash)
         await session.commit()
     finally:
         await session.close()
@@ -115,7 +117,7 @@ async def _refuse_second_copy(conn: AsyncConnection) -> None:
         select(func.count()).select_from(schools).where(schools.c.name == DEMO_SCHOOL_NAME)
     )
     if found:
-        raise DemoAlreadyLoaded()
+        raise DemoAlreadyLoaded(name=DEMO_SCHOOL_NAME)
 
 
 class _Load:
@@ -126,7 +128,9 @@ class _Load:
         seed: int,
         today: dt.date,
         progress: Progress | None,
+        words: Texts,
     ) -> None:
+        self.t = words
         self.conn = conn
         self.plan = plan
         self.today = today
@@ -146,23 +150,24 @@ class _Load:
 
     async def run(self, password_hash: str) -> DemoSummary:
         await self.writer.school_and_year()
-        self.report("Школа и учебный год")
+        t = self.t
+        self.report(t._("The school and the academic year"))
         await self.writer.staff(password_hash)
-        self.report("Сотрудники")
+        self.report(t._("Staff"))
         await self.writer.classes()
         await self.writer.students()
         await self.writer.groups()
-        self.report("Классы и ученики")
+        self.report(t._("Classes and students"))
         await self.writer.guardians()
-        self.report("Родители")
+        self.report(t._("Parents"))
         await self.writer.timetable()
         await insert_rows(self.conn, ScheduledTest, scheduled_tests(self.journal))
-        self.report("Расписание и график контрольных работ")
+        self.report(t._("The timetable and the schedule of tests"))
         announcements = await self._journal()
         finals = period_marks(self.journal, self.today)
         await insert_rows(self.conn, PeriodMark, finals)
         await insert_rows(self.conn, Announcement, announcements)
-        self.report("Итоговые отметки и объявления")
+        self.report(self.t._("Period marks and announcements"))
         return self._summary(len(announcements), len(finals))
 
     async def _journal(self) -> list[dict[str, object]]:
@@ -186,7 +191,8 @@ class _Load:
             for day in week:
                 announcements += notices.after(day, self.today)
             self._count(len(drafts), entries)
-            self.report(f"Журнал: {MONTHS[week[-1].month - 1]} {week[-1].year}", len(week))
+            month = formats.date_skeleton(week[-1], "yMMMM", self.t.language)
+            self.report(self.t._("The journal: %(month)s", month=month), len(week))
         return announcements
 
     def _count(self, lessons: int, entries: JournalRows) -> None:
@@ -208,7 +214,7 @@ class _Load:
             staff=len(plan.staff),
             announcements=announcements,
             period_marks=finals,
-            logins=demo_logins(plan),
+            logins=demo_logins(plan, self.t),
             **self.counts,
         )
 
@@ -221,7 +227,7 @@ def _weeks(days: list[dt.date]) -> list[list[dt.date]]:
     return list(weeks.values())
 
 
-def demo_logins(plan: SchoolPlan) -> list[tuple[str, str, str, str]]:
+def demo_logins(plan: SchoolPlan, t: Texts) -> list[tuple[str, str, str, str]]:
     """One account of each role, to try the journal with."""
 
     def line(label: str, member: StaffPlan) -> tuple[str, str, str, str]:
@@ -240,9 +246,17 @@ def demo_logins(plan: SchoolPlan) -> list[tuple[str, str, str, str]]:
         c.subject.name.lower() for c in plan.courses if c.teacher is subject_teacher
     )
     return [
-        line("Администратор", with_role(Role.admin)),
-        line("Зам. директора по УВР", with_role(Role.deputy)),
-        line("Секретарь", with_role(Role.secretary)),
-        line(f"Классный руководитель {klass.name}", klass.class_teacher),
-        line(f"Учитель-предметник ({', '.join(subjects)})", subject_teacher),
+        line(t.pgettext("demo login", "Administrator"), with_role(Role.admin)),
+        line(t.pgettext("demo login", "Deputy director"), with_role(Role.deputy)),
+        line(t.pgettext("demo login", "Secretary"), with_role(Role.secretary)),
+        line(
+            t.pgettext("demo login", "Class teacher of %(klass)s", klass=klass.name),
+            klass.class_teacher,
+        ),
+        line(
+            t.pgettext(
+                "demo login", "Subject teacher (%(subjects)s)", subjects=", ".join(subjects)
+            ),
+            subject_teacher,
+        ),
     ]

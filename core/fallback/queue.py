@@ -13,13 +13,15 @@ dead-letter hash with the reason the journal refused it (`set_aside`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
 
+from core.error_texts import error_text
 from core.fallback import keys
 from core.fallback.snapshot import Assignment
+from core.i18n import DEFAULT_LANGUAGE
 
 # How long a conversation's «Отправить» stays claimed (longer than any conversation).
 CLAIM_SECONDS = 24 * 3600
@@ -62,9 +64,13 @@ class DeadLetter(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     entry: FallbackEntry
-    reason: str  # the journal's own message (names a class and subject, nobody personal)
-    error: str  # the error's key, for logs and counting
+    error: str  # the journal's error code (core/error_texts), for logs and counting
+    params: dict[str, Any] = {}  # its parameters (a class and subject, nobody personal)
     at: dt.datetime
+
+    def message(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """Why the journal refused the entry, in `language`."""
+        return error_text(self.error, language, self.params)
 
 
 async def claim_send(redis: Redis, flow_id: str) -> bool:

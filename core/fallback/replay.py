@@ -85,10 +85,10 @@ async def settle_entry(
     error = replayed.error
     await set_aside(
         redis,
-        DeadLetter(entry=entry, reason=error.message("ru"), error=error.key_used, at=now),
+        DeadLetter(entry=entry, error=error.code, params=error.params, at=now),
     )
     # The id and the error's key only: the entry names a teacher and a class.
-    log.warning("fallback entry %s set aside: %s", entry.id, error.key_used)
+    log.warning("fallback entry %s set aside: %s", entry.id, error.code)
 
 
 async def replayable_entries(redis: Redis, *, now: dt.datetime) -> list[FallbackEntry]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.models.base import instant_field, json_field
@@ -72,7 +73,10 @@ class ContactStatus(SQLModel, table=True):
     channel: str
     address: str
     dead_at: datetime = instant_field()
-    reason: str
+    reason: str  # a code of core.delivery.reasons: why the address failed for good
+    reason_params: dict[str, Any] | None = Field(
+        default=None, sa_type=JSON(none_as_null=True), nullable=True
+    )
 
 
 class Notification(SQLModel, table=True):
@@ -94,7 +98,12 @@ class Notification(SQLModel, table=True):
     due_at: datetime = instant_field(index=True)
     created_at: datetime = instant_field()
     closed_at: datetime | None = instant_field(nullable=True)
-    reason: str | None = None  # why cancelled or failed, in words a class teacher reads
+    # Why cancelled or failed: a code of core.delivery.reasons and its parameters,
+    # rendered in the reader's language when shown.
+    reason: str | None = None
+    reason_params: dict[str, Any] | None = Field(
+        default=None, sa_type=JSON(none_as_null=True), nullable=True
+    )
 
 
 class NotificationEvent(SQLModel, table=True):
@@ -125,7 +134,10 @@ class Delivery(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime | None = instant_field(nullable=True)
     provider_id: str | None = Field(default=None, index=True)
-    error: str | None = None
+    error: str | None = None  # a code of core.delivery.reasons: why not sent (yet)
+    error_params: dict[str, Any] | None = Field(
+        default=None, sa_type=JSON(none_as_null=True), nullable=True
+    )
     parts: int = 0
     created_at: datetime = instant_field()
     sending_since: datetime | None = instant_field(nullable=True)

@@ -62,11 +62,11 @@ async def open_student(uow: UnitOfWork, actor: Actor, student_id: int) -> ReadSc
     """The student if `actor` may read their diary; Forbidden or NotFound otherwise."""
     if isinstance(actor, GuardianActor):
         await _require_guardian_of(uow, actor, student_id)
-        student = await get_in_school(uow, Student, student_id, actor.school_id, "ученик")
+        student = await get_in_school(uow, Student, student_id, actor.school_id, "student")
         return await _scope(uow, student, for_family=True)
     if isinstance(actor, StaffActor):
         staff = await load_staff(uow, actor)
-        student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+        student = await get_in_school(uow, Student, student_id, staff.school_id, "student")
         scope = await _scope(uow, student, for_family=False)
         await _require_staff_reader(uow, staff, scope)
         return scope

@@ -250,7 +250,7 @@ async def _chosen_period(
     if period_id is not None:
         chosen = next((p for p in periods if p.period_id == period_id), None)
         if chosen is None:
-            raise NotFound(what="период")
+            raise NotFound(what="period")
         return chosen
     current = await period_of(uow, page.school.id or 0, today)
     if current is not None and any(p.period_id == current.period_id for p in periods):
@@ -258,9 +258,7 @@ async def _chosen_period(
     if periods:
         return periods[0]
     # A year set up without periods: the whole academic year is the page's period.
-    year = await get_in_school(
-        uow, AcademicYear, page.klass.year_id, page.school.id or 0, "учебный год"
-    )
+    year = await get_in_school(uow, AcademicYear, page.klass.year_id, page.school.id or 0, "year")
     return PeriodRef(0, year.name, year.starts_on, year.ends_on)
 
 

@@ -150,7 +150,7 @@ async def _chosen_class(
     if class_id is None:
         led = [c for c in classes if c.class_teacher_id == staff.id]
         return led[0] if len(led) == 1 else None
-    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
     await require_class_reader(uow, staff, klass)
     return klass
 

@@ -27,7 +27,7 @@ from core.reading.grid import (
     page_ref,
 )
 from core.reading.page_data import lesson_attendance, lesson_marks, page_roster, staff_names
-from core.services.context import get_in_school, lesson_context
+from core.services.context import get_in_school, lesson_context, substitution_note
 from core.services.pages import JournalPage
 from core.uow import UnitOfWork
 
@@ -85,7 +85,7 @@ class LessonPage:
     @property
     def substitution(self) -> str | None:
         """Seed 002 §2.5.10: «Замена. Фамилия И.О.»."""
-        return f"Замена. {self.substitute}" if self.substitute else None
+        return substitution_note(self.substitute) if self.substitute else None
 
 
 async def lesson_page(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> LessonPage:
@@ -95,9 +95,9 @@ async def lesson_page(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> 
     """
     async with uow:
         staff = await load_staff(uow, actor)
-        lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "урок")
+        lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
         if lesson.deleted_at is not None:
-            raise NotFound(what="урок")
+            raise NotFound(what="lesson")
         ctx = await lesson_context(uow, lesson, staff)
         page = JournalPage(staff, ctx.school, ctx.klass, ctx.group, ctx.subject)
         writable = await _writes(uow, staff, lesson)

@@ -160,7 +160,7 @@ async def class_roster(uow: UnitOfWork, *, actor: StaffActor, class_id: int) -> 
     """A class's students (and those who left it), for enrolling, transferring, leaving."""
     async with uow:
         staff = await roster_keeper(uow, actor)
-        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         year = await uow.session.get(AcademicYear, klass.year_id)
         assert year is not None
         today = await _school_today(uow, staff)
@@ -206,7 +206,7 @@ async def student_record(uow: UnitOfWork, *, actor: StaffActor, student_id: int)
     classes they could be transferred to."""
     async with uow:
         staff = await roster_keeper(uow, actor)
-        student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+        student = await get_in_school(uow, Student, student_id, staff.school_id, "student")
         today = await _school_today(uow, staff)
         query = (
             select(Enrollment, SchoolClass)

@@ -30,6 +30,7 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import Forbidden
+from core.i18n import texts
 from core.models import (
     AcademicYear,
     Enrollment,
@@ -62,13 +63,14 @@ class StatementPeriod:
 
     def label(self, language: str) -> str:
         """A column's short head: «1 ч», «2 п/г», «год» / "Q1", "H2", "Year"."""
+        t = texts("core", language)
         number = re.match(r"\s*(\d+)", self.name)
-        en = language == "en"
         if self.kind == "year":
-            return "Year" if en else "год"
-        if number and self.kind in ("quarter", "half"):
-            short = {"quarter": ("ч", "Q"), "half": ("п/г", "H")}[self.kind]
-            return f"{short[1]}{number.group(1)}" if en else f"{number.group(1)} {short[0]}"
+            return t.pgettext("period column", "Year")
+        if number and self.kind == "quarter":
+            return t.pgettext("period column", "Q%(number)s", number=number.group(1))
+        if number and self.kind == "half":
+            return t.pgettext("period column", "H%(number)s", number=number.group(1))
         return self.name
 
 
@@ -188,7 +190,7 @@ def require_statement_reader(staff: Staff, klass: SchoolClass) -> None:
 async def open_class(uow: UnitOfWork, actor: StaffActor, class_id: int) -> SchoolClass:
     """The class if `actor` may read its statement (NotFound for another school's)."""
     staff = await load_staff(uow, actor)
-    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
     require_statement_reader(staff, klass)
     return klass
 

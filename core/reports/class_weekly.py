@@ -73,7 +73,7 @@ async def _pupils(
     """The class's name and its pupils to print (id, surname, name), in page order."""
     async with uow:
         staff = await load_staff(uow, actor)
-        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         await require_class_reader(uow, staff, klass)
         school = await uow.session.get(School, staff.school_id)
         assert school is not None
@@ -83,7 +83,7 @@ async def _pupils(
         if student_id is not None:
             students = [s for s in students if s.id == student_id]
             if not students:
-                student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+                student = await get_in_school(uow, Student, student_id, staff.school_id, "student")
                 raise RuleViolation(
                     "student_not_in_class", student=student.full_name, klass=klass.name
                 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import warnings
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -29,8 +30,11 @@ with warnings.catch_warnings():
 
 from sqlmodel import col, select
 
+from core import formats
 from core.actors import StaffActor
 from core.errors import RuleViolation
+from core.family_texts import slip_words
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, pick_language
 from core.models import Guardian, School, SchoolClass, StudentGuardian
 from core.permissions import load_staff, require_people_manager
 from core.reports.filenames import slug
@@ -39,30 +43,6 @@ from core.services.context import get_in_school, school_today
 from core.services.invites import issue_invite
 from core.services.reachability import load_contacts
 from core.uow import UnitOfWork
-
-LABELS: dict[str, dict[str, str]] = {
-    "ru": {
-        "title": "Подключение к «Звонку»",
-        "child": "Ученик",
-        "guardian": "Родитель",
-        "code": "Код",
-        "until": "действует до {date}",
-        "how": (
-            "Наведите камеру телефона на QR-код или найдите в Telegram бота @{bot} "
-            "и отправьте ему код."
-        ),
-        "sheet": "Коды приглашения, {klass}, {date}",
-    },
-    "en": {
-        "title": "Joining Zvonok",
-        "child": "Student",
-        "guardian": "Parent",
-        "code": "Code",
-        "until": "valid until {date}",
-        "how": "Point your phone's camera at the QR code, or find @{bot} in Telegram and send it the code.",
-        "sheet": "Invite codes, {klass}, {date}",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -124,7 +104,7 @@ async def invite_sheet(
                 guardian_id=holder.guardian_id,
                 guardian_name=holder.name,
                 children=holder.children,
-                language=holder.language if holder.language in LABELS else "ru",
+                language=pick_language(holder.language),
                 code=issued.code,
                 expires_at=issued.expires_at.astimezone(zone),
                 link=deep_link(bot_username, issued.code),
@@ -144,7 +124,7 @@ async def _holders(
     """The guardians to print, checked up front: nothing is issued for a refused sheet."""
     async with uow:
         staff = await load_staff(uow, actor)
-        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         school = await uow.session.get(School, staff.school_id)
         assert school is not None
         students = await class_students(uow, klass, school_today(school, uow.now()))
@@ -176,7 +156,8 @@ async def _holders(
         return klass.name, school.timezone, holders
 
 
-def _environment() -> Environment:
+@functools.cache
+def _environment(language: str) -> Environment:
     env = Environment(
         loader=PackageLoader("core.reports", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -185,25 +166,28 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["qr"] = qr_svg
-    return env
-
-
-_ENV = _environment()
+    return install_jinja(env, "core", language)
 
 
 def render_invite_sheet_html(
     slips: list[InviteSlip], *, klass: str, bot: str, made: dt.datetime, language: str
 ) -> str:
-    lang = language if language in LABELS else "ru"
-    return _ENV.get_template("invite_sheet.html").render(
-        slips=slips,
-        rows=[slips[i : i + 2] for i in range(0, len(slips), 2)],
-        labels=LABELS,
-        t=LABELS[lang],
-        lang=lang,
-        klass=klass,
-        bot=bot,
-        made=made.strftime("%d.%m.%Y %H:%M"),
+    """The sheet's own title in `language` (staff's); each slip in its guardian's."""
+    lang = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
+    words = {
+        slip.language: slip_words(slip.language, bot=bot, expires=slip.expires_at.date())
+        for slip in slips
+    }
+    return (
+        _environment(lang)
+        .get_template("invite_sheet.html")
+        .render(
+            rows=[slips[i : i + 2] for i in range(0, len(slips), 2)],
+            words=words,
+            klass=klass,
+            date=formats.numeric_date(made, lang),
+            time=formats.time_of_day(made, lang),
+        )
     )
 
 

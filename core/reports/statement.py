@@ -9,6 +9,7 @@ hash of its own bytes: that one (`file_sha256`) is kept with the archived export
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import warnings
@@ -25,75 +26,61 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     from weasyprint import HTML  # type: ignore[import-untyped]
 
+from core import formats
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, texts
 from core.reading import words
 from core.reading.statement import Cell, Statement
 from core.reports.filenames import slug
 
-LABELS: dict[str, dict[str, str]] = {
-    "ru": {
-        "title": "Сводная ведомость итоговых отметок",
-        "school": "Школа",
-        "class": "Класс",
-        "year": "Учебный год",
-        "number": "№",
-        "student": "Фамилия, имя, отчество",
-        "average": "Средний балл",
-        "class_average": "Средний балл класса",
-        "left": "выбыл(а) {date}",
-        "preliminary": "* — предварительная отметка (итоговая ещё не выставлена)",
-        "legend": "осв — освобождён(а), н/а — не аттестован(а); средний балл — по отметкам 2–5",
-        "periods": "Периоды",
-        "no_marks": "В этом классе отметки не выставляются.",
-        "no_students": "В классе нет учеников.",
-        "generated": "Сформировано {at} ({zone})",
-        "content_hash": "SHA-256 содержимого: {hash}",
-        "hash_note": (
-            "SHA-256 содержимого вычислен по данным ведомости в каноническом виде JSON "
-            "(без времени формирования); SHA-256 самого файла хранится в архиве журнала."
+
+@dataclass(frozen=True)
+class Labels:
+    """The statement's words in one language, shared by the PDF and the XLSX."""
+
+    title: str
+    number: str
+    student: str
+    average: str
+    class_average: str
+    preliminary: str
+    legend: str
+    generated: str  # with the time the statement was made, and the time zone
+    content_hash: str  # with the content's SHA-256
+    hash_note: str
+    page: str
+
+
+def labels(statement: Statement, language: str) -> Labels:
+    t = texts("core", language)
+    made = statement.generated_at
+    return Labels(
+        title=t._("Summary statement of period marks"),
+        number=t.pgettext("row number", "#"),
+        student=t._("Last name, first name, patronymic"),
+        average=t._("Average"),
+        class_average=t._("Class average"),
+        preliminary=t._("* — preliminary mark (no final mark yet)"),
+        legend=t._("осв — exempt, н/а — not attested; averages are of marks 2–5"),
+        generated=t._(
+            "Generated %(date)s %(time)s (%(zone)s)",
+            date=formats.numeric_date(made, t.language),
+            time=formats.time_of_day(made, t.language),
+            zone=statement.timezone,
         ),
-        "class_teacher": "Классный руководитель",
-        "deputy": "Заместитель директора по УВР",
-        "head": "Директор",
-        "seal": "М.П.",
-        "page": "стр.",
-    },
-    "en": {
-        "title": "Summary statement of period marks",
-        "school": "School",
-        "class": "Class",
-        "year": "Academic year",
-        "number": "#",
-        "student": "Student",
-        "average": "Average",
-        "class_average": "Class average",
-        "left": "left {date}",
-        "preliminary": "* — preliminary mark (no final mark yet)",
-        "legend": "осв — exempt, н/а — not attested; averages are of marks 2–5",
-        "periods": "Periods",
-        "no_marks": "This class gets no marks.",
-        "no_students": "The class has no students.",
-        "generated": "Generated {at} ({zone})",
-        "content_hash": "Content SHA-256: {hash}",
-        "hash_note": (
+        content_hash=t._("Content SHA-256: %(hash)s", hash=statement.content_sha256),
+        hash_note=t._(
             "The content SHA-256 is computed over the statement's data as canonical JSON "
             "(without the time it was made); the file's own SHA-256 is kept in the journal's "
             "archive."
         ),
-        "class_teacher": "Class teacher",
-        "deputy": "Deputy director",
-        "head": "Head of school",
-        "seal": "Seal",
-        "page": "p.",
-    },
-}
+        # TRANSLATORS: before the page number in the footer: "p. 2 / 3".
+        page=t.pgettext("page footer", "p."),
+    )
+
 
 # A4 landscape, 10 mm margins: 277 mm of width; the number and name columns take 56.
 _TABLE_MM = 277 - 56
 _COLUMN_MM = 7.6
-
-
-def labels(language: str) -> dict[str, str]:
-    return LABELS[language if language in LABELS else "ru"]
 
 
 def cell_text(cell: Cell | None) -> str:
@@ -105,11 +92,6 @@ def cell_text(cell: Cell | None) -> str:
 
 def average_text(value: float | None, language: str) -> str:
     return "" if value is None else words.average_text(value, language)
-
-
-def stamp(statement: Statement) -> str:
-    """«23.11.2026 10:00», the school's clock."""
-    return statement.generated_at.strftime("%d.%m.%Y %H:%M")
 
 
 def filename(statement: Statement, fmt: str) -> str:
@@ -139,7 +121,8 @@ def blocks(statement: Statement) -> list[Block]:
     ]
 
 
-def _environment() -> Environment:
+@functools.cache
+def _environment(language: str) -> Environment:
     env = Environment(
         loader=PackageLoader("core.reports", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -147,30 +130,41 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cell=cell_text)
-    return env
-
-
-_ENV = _environment()
+    env.filters.update(cell=cell_text, numeric_date=formats.numeric_date)
+    return install_jinja(env, "core", language)
 
 
 def render_html(statement: Statement, *, language: str) -> str:
-    lang = language if language in LABELS else "ru"
-    return _ENV.get_template("statement.html").render(
-        s=statement,
-        c=statement.content,
-        t=labels(lang),
-        lang=lang,
-        blocks=blocks(statement),
-        labels=[p.label(lang) for p in statement.content.periods],
-        subject_averages=statement.content.subject_averages(),
-        average=lambda value: average_text(value, lang),
-        generated=stamp(statement),
-        content_hash=statement.content_sha256,
+    lang = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
+    t = texts("core", lang)
+    content = statement.content
+    periods = [
+        t._(
+            "%(label)s — %(name)s (%(start)s–%(end)s)",
+            label=p.label(lang),
+            name=p.name,
+            start=formats.numeric_date(p.starts_on, lang),
+            end=formats.numeric_date(p.ends_on, lang),
+        )
+        for p in content.periods
+    ]
+    return (
+        _environment(lang)
+        .get_template("statement.html")
+        .render(
+            s=statement,
+            c=content,
+            t=labels(statement, lang),
+            blocks=blocks(statement),
+            labels=[p.label(lang) for p in content.periods],
+            periods="; ".join(periods),
+            subject_averages=content.subject_averages(),
+            average=lambda value: average_text(value, lang),
+        )
     )
 
 
-def statement_pdf(statement: Statement, *, language: str = "ru") -> bytes:
+def statement_pdf(statement: Statement, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """The statement on A4 landscape pages. CPU-bound: run it in a thread."""
     pdf: bytes = HTML(string=render_html(statement, language=language)).write_pdf()
     return pdf
@@ -183,29 +177,40 @@ _PRELIMINARY = Font(italic=True, color="555555")
 _BAND = PatternFill("solid", fgColor="EEEEEE")
 
 
-def statement_xlsx(statement: Statement, *, language: str = "ru") -> bytes:
+def statement_xlsx(statement: Statement, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """One sheet: the table, the class averages, then the time and the content hash."""
-    t = labels(language)
+    language = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
+    t = labels(statement, language)
+    words_of = texts("core", language)
     content = statement.content
     book = Workbook()
     sheet = book.active
     sheet.title = content.class_name[:31] or "1"
-    sheet.append([t["title"]])
+    sheet.append([t.title])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([f"{t['school']}: {content.school}"])
-    sheet.append([f"{t['class']}: {content.class_name}    {t['year']}: {content.year}"])
+    sheet.append([words_of._("School: %(school)s", school=content.school)])
+    sheet.append(
+        [
+            words_of._(
+                "Class: %(klass)s    Academic year: %(year)s",
+                klass=content.class_name,
+                year=content.year,
+            )
+        ]
+    )
     _xlsx_head(sheet, statement, language, first_row=5)
     row = 7
     for number, line in enumerate(content.rows, start=1):
         name = line.full_name
         if line.left_on is not None:
-            name += f" ({t['left'].format(date=line.left_on.strftime('%d.%m.%Y'))})"
+            left = formats.numeric_date(line.left_on, words_of.language)
+            name = words_of._("%(name)s (left %(date)s)", name=name, date=left)
         values: list[Any] = [number, name]
         values += [_xlsx_value(cell) for by_subject in line.cells for cell in by_subject]
         values += [_rounded(value) for value in line.averages]
         _xlsx_row(sheet, row, values, line.cells)
         row += 1
-    averages: list[Any] = ["", t["class_average"]]
+    averages: list[Any] = ["", t.class_average]
     averages += [_rounded(v) for by_subject in content.subject_averages() for v in by_subject]
     averages += [None] * len(content.periods)
     _xlsx_row(sheet, row, averages, ())
@@ -229,14 +234,14 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _xlsx_head(sheet: Any, statement: Statement, language: str, *, first_row: int) -> None:
-    t = labels(language)
+    t = labels(statement, language)
     content = statement.content
     width = max(len(content.periods), 1)
     top, second = first_row, first_row + 1
-    for column, text in ((1, t["number"]), (2, t["student"])):
+    for column, text in ((1, t.number), (2, t.student)):
         sheet.cell(row=top, column=column, value=text)
         sheet.merge_cells(start_row=top, start_column=column, end_row=second, end_column=column)
-    groups = [*content.subjects, t["average"]]
+    groups = [*content.subjects, t.average]
     for index, name in enumerate(groups):
         start = 3 + index * width
         sheet.cell(row=top, column=start, value=name)
@@ -273,23 +278,19 @@ def _xlsx_row(
             target.number_format = "0.00"
 
 
-def _xlsx_footer(sheet: Any, statement: Statement, t: dict[str, str], row: int) -> None:
+def _xlsx_footer(sheet: Any, statement: Statement, t: Labels, row: int) -> None:
     if any(
         cell is not None and cell.preliminary
         for r in statement.content.rows
         for s in r.cells
         for cell in s
     ):
-        sheet.cell(row=row, column=2, value=t["preliminary"])
+        sheet.cell(row=row, column=2, value=t.preliminary)
         row += 1
-    sheet.cell(row=row, column=2, value=t["legend"])
-    sheet.cell(
-        row=row + 1,
-        column=2,
-        value=t["generated"].format(at=stamp(statement), zone=statement.timezone),
-    )
-    sheet.cell(row=row + 2, column=2, value=t["content_hash"].format(hash=statement.content_sha256))
-    sheet.cell(row=row + 3, column=2, value=t["hash_note"])
+    sheet.cell(row=row, column=2, value=t.legend)
+    sheet.cell(row=row + 1, column=2, value=t.generated)
+    sheet.cell(row=row + 2, column=2, value=t.content_hash)
+    sheet.cell(row=row + 3, column=2, value=t.hash_note)
 
 
 def _xlsx_layout(sheet: Any, statement: Statement) -> None:

@@ -127,7 +127,7 @@ async def fetch_export(uow: UnitOfWork, *, actor: StaffActor, export_id: int) ->
     """An archived export's bytes, for whoever may read its class's statement."""
     async with uow:
         staff = await load_staff(uow, actor)
-        row = await get_in_school(uow, StatementExport, export_id, staff.school_id, "выгрузка")
+        row = await get_in_school(uow, StatementExport, export_id, staff.school_id, "export")
         await open_class(uow, actor, row.class_id)
         names = await _names(uow, {row.generated_by})
         return ExportFile(_info(row, names.get(row.generated_by, "")), bytes(row.data))

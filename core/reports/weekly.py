@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,14 +25,15 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     from weasyprint import HTML  # type: ignore[import-untyped]
 
+from core import formats
 from core.actors import Actor
 from core.errors import RuleViolation
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, install_jinja
 from core.reading import words
 from core.reading.access import open_student
 from core.reading.diary import build_week, monday_of
 from core.reading.marks import period_averages
 from core.reading.views import PeriodRef, SubjectAverage, WeekDiary
-from core.reports.labels import LABELS
 from core.uow import UnitOfWork
 
 # Type sizes a sheet may fall back to when its week does not fit one A4 page (CSS
@@ -55,10 +57,11 @@ async def weekly_summary_pdf(
     actor: Actor,
     student_ids: Iterable[int],
     week_start: dt.date,
-    language: str = "ru",
+    language: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """The week (Monday to Saturday of `week_start`'s week) for each pupil, one A4 page
-    each, in the order given; every pupil is checked for `actor` first."""
+    each, in the order given; every pupil is checked for `actor` first. Written in
+    `language`: any parents' language (core.i18n.LANGUAGES), Russian by default."""
     pages, generated = await summary_pages(
         uow, actor=actor, student_ids=student_ids, week_start=week_start
     )
@@ -71,7 +74,7 @@ async def summary_pages(
     """The pages' content, read in one unit of work; and when it was read (local time)."""
     ids = list(dict.fromkeys(student_ids))
     if not ids:
-        raise RuleViolation("bad_value", reason="не выбран ни один ученик")
+        raise RuleViolation("bad_value", reason="no_students_chosen")
     monday = monday_of(week_start)
     pages = []
     async with uow:
@@ -85,7 +88,9 @@ async def summary_pages(
     return pages, generated
 
 
-def _environment() -> Environment:
+@functools.cache
+def _environment(language: str) -> Environment:
+    """The templates with the `family` texts of `language` (one environment each)."""
     env = Environment(
         loader=PackageLoader("core.reports", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -101,11 +106,11 @@ def _environment() -> Environment:
         attendance=words.attendance_code,
         remark_kind=words.remark_kind,
         average=words.average_text,
+        short_date=words.short_date,
+        numeric_date=formats.numeric_date,
+        time_of_day=formats.time_of_day,
     )
-    return env
-
-
-_ENV = _environment()
+    return install_jinja(env, "family", language)
 
 
 def render_summary_html(
@@ -116,13 +121,16 @@ def render_summary_html(
     densities: list[int] | None = None,
 ) -> str:
     """The printable HTML of the pages (one document, a page break after each pupil)."""
-    lang = language if language in LABELS else "ru"
+    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
     levels = densities or [0] * len(pages)
-    return _ENV.get_template("weekly_summary.html").render(
-        sheets=[(page, DENSITIES[level]) for page, level in zip(pages, levels, strict=True)],
-        lang=lang,
-        t=LABELS[lang],
-        generated=generated.strftime("%d.%m.%Y %H:%M"),
+    return (
+        _environment(lang)
+        .get_template("weekly_summary.html")
+        .render(
+            sheets=[(page, DENSITIES[level]) for page, level in zip(pages, levels, strict=True)],
+            legend=words.attendance_legend(lang),
+            generated=generated,
+        )
     )
 
 

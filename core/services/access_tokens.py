@@ -208,7 +208,7 @@ async def revoke_api_token(uow: UnitOfWork, *, actor: StaffActor, token_id: int)
         staff = await load_staff(uow, actor)
         token = await uow.session.get(AccessToken, token_id)
         if token is None or token.staff_id != staff.id or token.kind != TokenKind.api.value:
-            raise NotFound(what="токен")
+            raise NotFound(what="token")
         if token.revoked_at is not None:
             raise RuleViolation("token_already_revoked", name=token.name)
         old = snapshot(token)

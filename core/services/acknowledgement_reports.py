@@ -49,10 +49,10 @@ async def _announcement_for_reader(
     uow: UnitOfWork, staff: Staff, announcement_id: int
 ) -> Announcement:
     announcement = await get_in_school(
-        uow, Announcement, announcement_id, staff.school_id, "объявление"
+        uow, Announcement, announcement_id, staff.school_id, "announcement"
     )
     if announcement.deleted_at is not None:
-        raise NotFound(what="объявление")
+        raise NotFound(what="announcement")
     if announcement.created_by == staff.id or has_role(staff, Role.deputy, Role.admin):
         return announcement
     if announcement.class_id is not None:
@@ -147,7 +147,7 @@ async def week_acknowledgements(
     """
     async with uow:
         staff = await load_staff(uow, actor)
-        student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+        student = await get_in_school(uow, Student, student_id, staff.school_id, "student")
         if not has_role(staff, Role.deputy, Role.admin) and not await is_class_teacher_of(
             uow, staff, student_id
         ):

@@ -6,7 +6,7 @@ was posted, or the school's), one line:
 - **delivered**, by which channel and when (after a failed Telegram, by email...);
 - **pending**: not planned yet, waiting for the digest or the end of quiet hours, being
   sent, or retrying after a temporary failure;
-- **failed**, with the reason written on the row by the delivery pipeline;
+- **failed**, with the reason the delivery pipeline recorded (a code, in words here);
 - **unreachable**: no consent, messages of this kind switched off, no contact point,
   every contact point dead (the bot blocked): core.services.reachability says which;
 - and, for any of them, «Ознакомлен» with its time.
@@ -19,16 +19,13 @@ the guardians' settings and dead contacts, the acknowledgements.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass, replace
-from enum import StrEnum
-from typing import Any
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.delivery.transitions import CONSENT_WITHDRAWN, NO_CHANNEL, SWITCHED_OFF
+from core.i18n import DEFAULT_LANGUAGE
 from core.models import (
     Acknowledgement,
     Announcement,
@@ -46,41 +43,11 @@ from core.models import (
 )
 from core.permissions import load_staff
 from core.services.acknowledgement_reports import _announcement_for_reader
-from core.services.reachability import Contacts, Reach, Unreachable, load_contacts
+from core.services.parent_status import Attempt, ParentState, ParentStatus, count_states, line_of
+from core.services.reachability import load_contacts
 from core.uow import UnitOfWork
 
-
-class ParentState(StrEnum):
-    delivered = "delivered"
-    pending = "pending"
-    failed = "failed"
-    unreachable = "unreachable"
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One channel tried for this guardian: its outcome and when."""
-
-    channel: str
-    status: str  # pending | sending | sent | failed | cancelled
-    error: str | None
-    at: dt.datetime  # sent, else created (UTC)
-
-
-@dataclass(frozen=True)
-class ParentStatus:
-    guardian_id: int
-    guardian_name: str
-    children: tuple[str, ...]  # full names of their children in the audience
-    state: ParentState
-    channel: str | None = None  # delivered by
-    at: dt.datetime | None = None  # delivered at (UTC)
-    due_at: dt.datetime | None = None  # pending: when it is to go (digest, quiet hours, retry)
-    reason: str | None = None  # failed: the pipeline's words; pending: the last retry's error
-    unreachable: Unreachable | None = None
-    dead: tuple[str, ...] = ()  # "telegram: бот заблокирован" for each dead contact point
-    attempts: tuple[Attempt, ...] = ()
-    acknowledged_at: dt.datetime | None = None  # «Ознакомлен» (UTC)
+__all__ = ["AnnouncementStatus", "Attempt", "ParentState", "ParentStatus", "announcement_status"]
 
 
 @dataclass(frozen=True)
@@ -109,12 +76,16 @@ class AnnouncementStatus:
 
 
 async def announcement_status(
-    uow: UnitOfWork, *, actor: StaffActor, announcement_id: int
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    announcement_id: int,
+    language: str = DEFAULT_LANGUAGE,
 ) -> AnnouncementStatus:
     """Every guardian the announcement is for, with its delivery and «Ознакомлен».
 
     Readable by its author, the class's class teacher, the deputy director and the
-    administrators (as the acknowledgements are).
+    administrators (as the acknowledgements are). Reasons are written in `language`.
     """
     async with uow:
         staff = await load_staff(uow, actor)
@@ -132,7 +103,7 @@ async def announcement_status(
         acks = await _acknowledgements(uow, f"announcement:{announcement_id}")
         planned = event is not None and event.dispatched_at is not None
         lines = [
-            _line(
+            line_of(
                 guardian,
                 tuple(sorted(children[gid])),
                 notes.get(gid),
@@ -140,11 +111,12 @@ async def announcement_status(
                 contacts,
                 planned=planned,
                 acknowledged_at=acks.get(gid),
+                language=language,
             )
             for gid, guardian in guardians.items()
         ]
     lines.sort(key=lambda line: (line.guardian_name, line.guardian_id))
-    return AnnouncementStatus(info, tuple(lines), _count(lines))
+    return AnnouncementStatus(info, tuple(lines), count_states(lines))
 
 
 async def _info(uow: UnitOfWork, announcement: Announcement) -> AnnouncementInfo:
@@ -242,98 +214,3 @@ async def _deliveries(uow: UnitOfWork, note_ids: list[int]) -> dict[int, list[De
 async def _acknowledgements(uow: UnitOfWork, subject: str) -> dict[int, dt.datetime]:
     query = select(Acknowledgement).where(Acknowledgement.subject == subject)
     return {a.guardian_id: a.at for a in (await uow.session.exec(query)).all()}
-
-
-def _line(
-    guardian: Guardian,
-    children: tuple[str, ...],
-    note: Notification | None,
-    deliveries: dict[int, list[Delivery]],
-    contacts: Contacts,
-    *,
-    planned: bool,
-    acknowledged_at: dt.datetime | None,
-) -> ParentStatus:
-    base = ParentStatus(
-        guardian_id=guardian.id or 0,
-        guardian_name=guardian.full_name,
-        children=children,
-        state=ParentState.pending,
-        acknowledged_at=acknowledged_at,
-    )
-    reach = contacts.reach(guardian)
-    dead = tuple(f"{d.channel}: {d.reason}" for d in reach.dead)
-    if note is None:
-        return _without_notification(base, reach, dead, planned=planned)
-    tried = deliveries.get(note.id or 0, [])
-    attempts = tuple(
-        Attempt(d.channel, d.status, d.error, d.sent_at or d.created_at) for d in tried
-    )
-    return _with_notification(base, note, tried, reach, dead, attempts)
-
-
-def _without_notification(
-    base: ParentStatus, reach: Reach, dead: tuple[str, ...], *, planned: bool
-) -> ParentStatus:
-    """Nothing is planned for this guardian: not yet, or they could not be reached."""
-    if reach.unreachable is not None:
-        return _replace(base, ParentState.unreachable, unreachable=reach.unreachable, dead=dead)
-    if not planned:
-        return base  # the workers have not planned the announcement yet
-    # Reachable now but not when the announcement was sent out (subscribed since).
-    return _replace(base, ParentState.unreachable, unreachable=Unreachable.then, dead=dead)
-
-
-def _with_notification(
-    base: ParentStatus,
-    note: Notification,
-    tried: list[Delivery],
-    reach: Reach,
-    dead: tuple[str, ...],
-    attempts: tuple[Attempt, ...],
-) -> ParentStatus:
-    if note.status == "sent":
-        sent = next((d for d in tried if d.status == "sent"), None)
-        return _replace(
-            base,
-            ParentState.delivered,
-            channel=sent.channel if sent else None,
-            at=(sent.delivered_at or sent.sent_at) if sent else note.closed_at,
-            attempts=attempts,
-        )
-    if note.status in ("open", "sending"):
-        retrying = next((d for d in tried if d.status == "pending"), None)
-        due = note.due_at if note.status == "open" else None
-        if retrying is not None:
-            due = retrying.next_attempt_at
-        reason = retrying.error if retrying else None
-        return _replace(base, ParentState.pending, due_at=due, reason=reason, attempts=attempts)
-    why = _unreachable_reason(note.reason, reach)
-    if why is not None:
-        return _replace(
-            base, ParentState.unreachable, unreachable=why, dead=dead, attempts=attempts
-        )
-    return _replace(base, ParentState.failed, reason=note.reason, dead=dead, attempts=attempts)
-
-
-def _unreachable_reason(reason: str | None, reach: Reach) -> Unreachable | None:
-    """A closed notification that never had a channel to try is "unreachable"."""
-    if reason == CONSENT_WITHDRAWN:
-        return Unreachable.consent_withdrawn
-    if reason == SWITCHED_OFF:
-        return Unreachable.switched_off
-    if reason == NO_CHANNEL:
-        return reach.unreachable or Unreachable.contacts_dead
-    return None
-
-
-def _replace(base: ParentStatus, state: ParentState, **values: Any) -> ParentStatus:
-    return replace(base, state=state, **values)
-
-
-def _count(lines: list[ParentStatus]) -> dict[str, int]:
-    counts = Counter(line.state.value for line in lines)
-    result = {state.value: counts.get(state.value, 0) for state in ParentState}
-    result["acknowledged"] = sum(1 for line in lines if line.acknowledged_at is not None)
-    result["total"] = len(lines)
-    return result

@@ -40,7 +40,7 @@ async def post_announcement(
         staff = await load_staff(uow, actor)
         klass = None
         if class_id is not None:
-            klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+            klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         require_announcer(staff, klass)
         announcement = Announcement(
             school_id=staff.school_id,

@@ -109,7 +109,7 @@ async def class_families(uow: UnitOfWork, *, actor: StaffActor, class_id: int) -
     """The class's students today, each with their guardians' reachability and paper flag."""
     async with uow:
         staff = await load_staff(uow, actor)
-        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         if klass.class_teacher_id != staff.id and not has_role(
             staff, Role.deputy, Role.admin, Role.secretary
         ):
@@ -189,12 +189,10 @@ async def set_paper_summary(
     and the secretary (core.permissions.require_people_manager). Audited.
     """
     if not isinstance(wants, bool):
-        raise RuleViolation("bad_value", reason="ожидается «да» или «нет»")
+        raise RuleViolation("bad_value", reason="yes_or_no")
     async with uow:
         staff = await load_staff(uow, actor)
-        guardian = await get_in_school(
-            uow, Guardian, guardian_id, staff.school_id, "законный представитель"
-        )
+        guardian = await get_in_school(uow, Guardian, guardian_id, staff.school_id, "guardian")
         children = select(StudentGuardian.student_id).where(
             StudentGuardian.guardian_id == guardian_id
         )

@@ -99,7 +99,7 @@ async def class_messages(
         staff = await load_staff(uow, actor)
         klass = None
         if class_id is not None:
-            klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+            klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         require_announcer(staff, klass)
         school = await uow.session.get(School, staff.school_id)
         assert school is not None

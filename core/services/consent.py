@@ -41,17 +41,13 @@ async def _guardian_for(
     if isinstance(actor, GuardianActor):
         if actor.guardian_id != guardian_id:
             raise Forbidden("not_your_consent")
-        guardian = await get_in_school(
-            uow, Guardian, guardian_id, actor.school_id, "законный представитель"
-        )
+        guardian = await get_in_school(uow, Guardian, guardian_id, actor.school_id, "guardian")
         allowed, kind, actor_id = GUARDIAN_SOURCES, "guardian", guardian.id
     else:
         staff = await load_staff(uow, actor)
         if not has_role(staff, Role.admin, Role.secretary):
             raise Forbidden("not_your_consent")
-        guardian = await get_in_school(
-            uow, Guardian, guardian_id, staff.school_id, "законный представитель"
-        )
+        guardian = await get_in_school(uow, Guardian, guardian_id, staff.school_id, "guardian")
         allowed, kind, actor_id = STAFF_SOURCES, "staff", staff.id
     if source is not None and source not in allowed:
         raise RuleViolation("bad_consent_source", source=source, allowed=", ".join(allowed))

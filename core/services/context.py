@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.errors import NotFound, RuleViolation
+from core.errors import NotFound, RuleViolation, Thing
 from core.events import LessonRef
+from core.i18n import DEFAULT_LANGUAGE, texts
 from core.models import (
     Enrollment,
     Group,
@@ -58,7 +59,7 @@ class LessonContext:
 
 
 async def get_in_school(
-    uow: UnitOfWork, model: type[T], row_id: int, school_id: int, what: str
+    uow: UnitOfWork, model: type[T], row_id: int, school_id: int, what: Thing
 ) -> T:
     """A row of this school, or NotFound (another school's rows do not exist for you)."""
     row = await uow.session.get(model, row_id)
@@ -70,9 +71,9 @@ async def get_in_school(
 async def lesson_for_writing(uow: UnitOfWork, actor: StaffActor, lesson_id: int) -> LessonContext:
     """Load a lesson with its class, subject and policy, refusing non-writers."""
     staff = await load_staff(uow, actor)
-    lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "урок")
+    lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
     if lesson.deleted_at is not None:
-        raise NotFound(what="урок")
+        raise NotFound(what="lesson")
     await require_lesson_writer(uow, staff, lesson)
     return await lesson_context(uow, lesson, staff)
 
@@ -129,6 +130,16 @@ def require_text(text: str) -> str:
     return text
 
 
+def substitution_note(name: str) -> str:
+    """Seed 002 §2.5.10: «Замена. Фамилия И.О.», as the journal records a substitution.
+
+    Written into the journal itself (a homework entry), so in the journal's language,
+    Russian, whoever reads it later.
+    """
+    # TRANSLATORS: the journal's record of a substitute teacher, «Замена. Фамилия И.О.».
+    return texts("core", DEFAULT_LANGUAGE)._("Substitution. %(name)s", name=name)
+
+
 def ru_date(day: dt.date) -> str:
     """«23.11.2026», the way dates are written in the journal's messages."""
     return day.strftime("%d.%m.%Y")
@@ -182,7 +193,7 @@ async def is_member(
 
 async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int) -> Student:
     """The student, refusing one who was not in the lesson's class or group that day."""
-    student = await get_in_school(uow, Student, student_id, ctx.school.id or 0, "ученик")
+    student = await get_in_school(uow, Student, student_id, ctx.school.id or 0, "student")
     member = await is_member(
         uow,
         student_id,
@@ -196,6 +207,6 @@ async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int
             "student_not_in_lesson",
             student=student.full_name,
             klass=where,
-            date=ru_date(ctx.lesson.date),
+            date=ctx.lesson.date,
         )
     return student

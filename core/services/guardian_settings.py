@@ -49,11 +49,6 @@ NO_QUIET = dt.time(0, 0)
 _CLOCK = re.compile(r"(\d{1,2})(?:[:.\s]?(\d{2}))?")
 _RANGE = re.compile(r"\s*(\S+?)\s*(?:-|–|—|до|to)\s*(\S+)\s*")
 _NONE_WORDS = frozenset({"нет", "none", "no", "off", "выкл", "без", "-"})
-CHANNEL_LABELS = {
-    ChannelName.telegram: "Telegram",
-    ChannelName.email: "email",
-    ChannelName.sms: "SMS",
-}
 
 
 @dataclass(frozen=True)
@@ -200,13 +195,13 @@ async def _change_all(uow: UnitOfWork, actor: Acting, **values: object) -> Prefe
 
 def check_topic(topic: str) -> Topic:
     if topic not in Topic.__members__:
-        raise RuleViolation("bad_topic", value=topic, allowed=", ".join(Topic))
+        raise RuleViolation("bad_topic", value=topic, allowed=list(Topic))
     return Topic(topic)
 
 
 def check_mode(mode: str) -> Mode:
     if mode not in Mode.__members__:
-        raise RuleViolation("bad_mode", value=mode, allowed=", ".join(Mode))
+        raise RuleViolation("bad_mode", value=mode, allowed=list(Mode))
     return Mode(mode)
 
 
@@ -233,7 +228,7 @@ def check_channels(channels: Sequence[str]) -> list[ChannelName]:
     order: list[ChannelName] = []
     for name in channels:
         if name not in ChannelName.__members__:
-            raise RuleViolation("bad_channel", value=name, allowed=", ".join(ChannelName))
+            raise RuleViolation("bad_channel", value=name, allowed=list(ChannelName))
         if ChannelName(name) in order:
             raise RuleViolation("duplicate_channel", value=name)
         order.append(ChannelName(name))
@@ -243,7 +238,7 @@ def check_channels(channels: Sequence[str]) -> list[ChannelName]:
 async def _apply_order(uow: UnitOfWork, actor: Acting, order: list[ChannelName]) -> Preferences:
     for guardian in await load_guardians(uow, actor):
         if address_of(guardian, order[0]) is None:
-            raise RuleViolation("channel_without_address", channel=CHANNEL_LABELS[order[0]])
+            raise RuleViolation("channel_without_address", channel=order[0].value)
     return await _change_all(uow, actor, channels=[c.value for c in order])
 
 

@@ -24,7 +24,7 @@ from core.uow import UnitOfWork
 
 async def _student_for_guardians(uow: UnitOfWork, actor: StaffActor, student_id: int) -> Student:
     staff = await load_staff(uow, actor)
-    student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+    student = await get_in_school(uow, Student, student_id, staff.school_id, "student")
     await require_people_manager(uow, staff, student_id)
     if student.left_on is not None:
         raise RuleViolation("student_already_left", student=student.full_name)
@@ -152,9 +152,7 @@ async def link_guardian(
     """Name an existing guardian for another student (a second child at the school)."""
     async with uow:
         student = await _student_for_guardians(uow, actor, student_id)
-        guardian = await get_in_school(
-            uow, Guardian, guardian_id, student.school_id, "законный представитель"
-        )
+        guardian = await get_in_school(uow, Guardian, guardian_id, student.school_id, "guardian")
         link = await _link(uow, actor, student, guardian, relation)
         await uow.commit()
         return link

@@ -24,9 +24,9 @@ from core.services.context import (
     lesson_context,
     lesson_for_writing,
     require_text,
-    ru_date,
     school_today,
     student_of_lesson,
+    substitution_note,
 )
 from core.services.pages import JournalPage, load_page, require_page_teacher
 from core.uow import UnitOfWork, snapshot
@@ -38,7 +38,7 @@ def substitution_line(ctx: LessonContext) -> str | None:
     """Seed 002 §2.5.10: «Замена. Фамилия И.О.» when the lesson's substitute writes."""
     if ctx.lesson.substitute_id is None or ctx.staff.id != ctx.lesson.substitute_id:
         return None
-    return f"Замена. {ctx.staff.short_name}"
+    return substitution_note(ctx.staff.short_name)
 
 
 def _homework_text(ctx: LessonContext, text: str) -> str:
@@ -52,16 +52,14 @@ def _homework_text(ctx: LessonContext, text: str) -> str:
 
 def _check_due(ctx: LessonContext, due_date: dt.date | None) -> None:
     if due_date is not None and due_date < ctx.lesson.date:
-        raise RuleViolation(
-            "homework_due_before_lesson", due=ru_date(due_date), date=ru_date(ctx.lesson.date)
-        )
+        raise RuleViolation("homework_due_before_lesson", due=due_date, date=ctx.lesson.date)
 
 
 def _check_entry(source: str, entered_at: dt.datetime | None) -> None:
     if source not in SOURCES:
-        raise RuleViolation("bad_value", reason=f"источник домашнего задания «{source}»")
+        raise RuleViolation("bad_value", reason="homework_source", value=source)
     if entered_at is not None and entered_at.tzinfo is None:
-        raise RuleViolation("bad_value", reason="время ввода без часового пояса")
+        raise RuleViolation("bad_value", reason="naive_entry_time")
 
 
 async def _students_of(uow: UnitOfWork, homework: Homework) -> tuple[int, ...]:
@@ -129,7 +127,7 @@ async def set_homework(
 async def _homework_for_writing(
     uow: UnitOfWork, actor: StaffActor, homework_id: int
 ) -> tuple[Homework, LessonContext]:
-    homework = await get_in_school(uow, Homework, homework_id, actor.school_id, "домашнее задание")
+    homework = await get_in_school(uow, Homework, homework_id, actor.school_id, "homework")
     if homework.deleted_at is not None:
         raise RuleViolation("already_deleted")
     return homework, await lesson_for_writing(uow, actor, homework.lesson_id)
@@ -220,9 +218,7 @@ async def _written_entry(uow: UnitOfWork, fallback_key: str) -> Homework | None:
 async def _lesson_of_page(uow: UnitOfWork, page: JournalPage, on: dt.date) -> LessonContext:
     lesson = await _next_lesson(uow, page, on)
     if lesson is None:
-        raise RuleViolation(
-            "no_next_lesson", subject=page.subject.name, klass=page.where, date=ru_date(on)
-        )
+        raise RuleViolation("no_next_lesson", subject=page.subject.name, klass=page.where, date=on)
     await require_lesson_writer(uow, page.staff, lesson)
     return await lesson_context(uow, lesson, page.staff)
 

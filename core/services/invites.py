@@ -74,15 +74,15 @@ class Redeemed:
     staff_id: int | None
 
 
-def format_local(instant: datetime, school: School) -> str:
-    """«07.12.2026 12:00» in the school's time zone, as people there read clocks."""
-    return instant.astimezone(ZoneInfo(school.timezone)).strftime("%d.%m.%Y %H:%M")
+def school_time(instant: datetime, school: School) -> datetime:
+    """`instant` on the school's clock: an error shows it as people there read clocks."""
+    return instant.astimezone(ZoneInfo(school.timezone))
 
 
 async def _school(uow: UnitOfWork, school_id: int) -> School:
     school = await uow.session.get(School, school_id)
     if school is None:
-        raise NotFound(what="школа")
+        raise NotFound(what="school")
     return school
 
 
@@ -139,9 +139,7 @@ def _check_ttl(ttl_days: object, default: int) -> int:
 
 
 async def _guardian_for_invite(uow: UnitOfWork, issuer: Staff, guardian_id: int) -> Guardian:
-    guardian = await get_in_school(
-        uow, Guardian, guardian_id, issuer.school_id, "законный представитель"
-    )
+    guardian = await get_in_school(uow, Guardian, guardian_id, issuer.school_id, "guardian")
     children = select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == guardian_id)
     await require_people_manager(uow, issuer, *(await uow.session.exec(children)).all())
     return guardian
@@ -149,7 +147,7 @@ async def _guardian_for_invite(uow: UnitOfWork, issuer: Staff, guardian_id: int)
 
 async def _staff_for_invite(uow: UnitOfWork, issuer: Staff, staff_id: int) -> Staff:
     require_role(issuer, Role.admin)
-    staff = await get_in_school(uow, Staff, staff_id, issuer.school_id, "сотрудник")
+    staff = await get_in_school(uow, Staff, staff_id, issuer.school_id, "staff")
     if staff.locked_at is not None:
         raise RuleViolation("staff_locked", staff=staff.short_name)
     return staff
@@ -187,14 +185,14 @@ async def revoke_invite(uow: UnitOfWork, *, actor: StaffActor, invite_id: int) -
     """Make an unused code unusable (a lost sheet, a wrong person). Idempotent."""
     async with uow:
         staff = await load_staff(uow, actor)
-        invite = await get_in_school(uow, InviteCode, invite_id, staff.school_id, "код")
+        invite = await get_in_school(uow, InviteCode, invite_id, staff.school_id, "invite")
         if invite.guardian_id is not None:
             await _guardian_for_invite(uow, staff, invite.guardian_id)
         else:
             require_role(staff, Role.admin)
         if invite.used_at is not None:
             school = await _school(uow, staff.school_id)
-            raise RuleViolation("invite_already_used", date=format_local(invite.used_at, school))
+            raise RuleViolation("invite_already_used", date=school_time(invite.used_at, school))
         if invite.revoked_at is None:
             old = snapshot(invite)
             invite.revoked_at = uow.now()
@@ -222,7 +220,7 @@ async def _usable_invite(uow: UnitOfWork, code: str) -> InviteCode:
         raise InviteUsed()
     if uow.now() >= invite.expires_at:
         school = await _school(uow, invite.school_id)
-        raise InviteExpired(date=format_local(invite.expires_at, school))
+        raise InviteExpired(date=school_time(invite.expires_at, school))
     return invite
 
 

@@ -169,9 +169,9 @@ async def _read_cell(
     uow: UnitOfWork, actor: StaffActor, lesson_id: int, student_id: int
 ) -> _Before:
     async with ReadingUnit(uow.db, clock=uow.clock) as reading:
-        lesson = await get_in_school(reading, Lesson, lesson_id, actor.school_id, "урок")
+        lesson = await get_in_school(reading, Lesson, lesson_id, actor.school_id, "lesson")
         if lesson.deleted_at is not None:
-            raise NotFound(what="урок")
+            raise NotFound(what="lesson")
         marks = await _live_marks(reading, lesson_id, student_id)
         row = await _live_attendance(reading, lesson_id, student_id)
         return _Before(

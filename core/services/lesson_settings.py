@@ -27,9 +27,9 @@ async def set_lesson_topic(
     """Set the topic of a lesson already in the journal (`record_lesson`'s rules)."""
     async with ReadingUnit(uow.db, clock=uow.clock) as reading:
         staff = await load_staff(reading, actor)
-        lesson = await get_in_school(reading, Lesson, lesson_id, staff.school_id, "урок")
+        lesson = await get_in_school(reading, Lesson, lesson_id, staff.school_id, "lesson")
         if lesson.deleted_at is not None:
-            raise NotFound(what="урок")
+            raise NotFound(what="lesson")
         klass, subject, group = lesson.class_id, lesson.subject_id, lesson.group_id
         on, slot = lesson.date, lesson.slot
     return await record_lesson(

@@ -14,7 +14,7 @@ from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.models import Lesson, Role, ScheduledTest, School, Staff, Subject
 from core.permissions import load_staff, require_lesson_writer, require_role
-from core.services.context import check_work_type, get_in_school, ru_date
+from core.services.context import check_work_type, get_in_school
 from core.services.pages import JournalPage, load_page, require_page_teacher, require_school_day
 from core.uow import UnitOfWork, snapshot
 
@@ -62,7 +62,7 @@ async def _slot_taken(uow: UnitOfWork, page: JournalPage, clash: Lesson) -> Rule
         "lesson_slot_taken",
         klass=page.where,
         subject=subject.name if subject else "?",
-        date=ru_date(clash.date),
+        date=clash.date,
         slot=clash.slot,
     )
 
@@ -136,7 +136,7 @@ async def record_lesson(
 
 
 async def _check_substitute(uow: UnitOfWork, lesson: Lesson, substitute_id: int) -> None:
-    substitute = await get_in_school(uow, Staff, substitute_id, lesson.school_id, "учитель")
+    substitute = await get_in_school(uow, Staff, substitute_id, lesson.school_id, "teacher")
     if Role.teacher.value not in substitute.roles:
         raise RuleViolation("substitute_not_teacher", name=substitute.short_name)
     if substitute.locked_at is not None:
@@ -156,9 +156,9 @@ async def assign_substitute(
     async with uow:
         staff = await load_staff(uow, actor)
         require_role(staff, Role.deputy, Role.admin)
-        lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "урок")
+        lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
         if lesson.deleted_at is not None:
-            raise NotFound(what="урок")
+            raise NotFound(what="lesson")
         if substitute_id is not None:
             await _check_substitute(uow, lesson, substitute_id)
         if lesson.substitute_id == substitute_id:
@@ -241,7 +241,7 @@ async def cancel_test(uow: UnitOfWork, *, actor: StaffActor, test_id: int) -> Sc
     """Take a test off the schedule. The row stays, marked deleted, with who and when."""
     async with uow:
         staff = await load_staff(uow, actor)
-        test = await get_in_school(uow, ScheduledTest, test_id, staff.school_id, "контрольная")
+        test = await get_in_school(uow, ScheduledTest, test_id, staff.school_id, "test")
         if test.deleted_at is not None:
             raise RuleViolation("already_deleted")
         page = await load_page(

@@ -99,8 +99,9 @@ async def forget_failures(uow: UnitOfWork, login: str) -> None:
 
 async def local_time(
     session: AsyncSession, instant: dt.datetime, staff: Staff | None, now: dt.datetime
-) -> str:
-    """«10:15» (or «24.11 10:15» on another day) on the clock of the login's school.
+) -> dt.time | dt.datetime:
+    """The time of day on the clock of the login's school (shown «10:15»), or the
+    date and time when it is another day there.
 
     An unknown login is shown the first school's clock, the same one a district's
     only school would show, so the answer does not tell logins apart.
@@ -113,4 +114,4 @@ async def local_time(
         school = (await session.exec(query)).first()
     zone = ZoneInfo(school.timezone if school is not None else "Europe/Moscow")
     local, today = instant.astimezone(zone), now.astimezone(zone).date()
-    return local.strftime("%H:%M") if local.date() == today else local.strftime("%d.%m %H:%M")
+    return local.time().replace(second=0, microsecond=0) if local.date() == today else local

@@ -78,12 +78,12 @@ async def post_mark(
 async def _mark_for_writing(
     uow: UnitOfWork, actor: StaffActor, mark_id: int
 ) -> tuple[Mark, Lesson]:
-    mark = await get_in_school(uow, Mark, mark_id, actor.school_id, "отметка")
+    mark = await get_in_school(uow, Mark, mark_id, actor.school_id, "mark")
     if mark.deleted_at is not None:
         raise RuleViolation("already_deleted")
     lesson = await uow.session.get(Lesson, mark.lesson_id)
     if lesson is None:
-        raise NotFound(what="урок")
+        raise NotFound(what="lesson")
     return mark, lesson
 
 

@@ -15,7 +15,7 @@ from core.actors import StaffActor
 from core.errors import Forbidden, NotFound, RuleViolation
 from core.models import AcademicYear, Group, Holiday, School, SchoolClass, Staff, Subject
 from core.permissions import load_staff, teaches
-from core.services.context import get_in_school, ru_date
+from core.services.context import get_in_school
 from core.uow import UnitOfWork
 
 
@@ -44,13 +44,13 @@ async def load_page(
     """The page, refusing another school's class, subject or a group of another class."""
     staff = await load_staff(uow, actor)
     sid = staff.school_id
-    klass = await get_in_school(uow, SchoolClass, class_id, sid, "класс")
-    subject = await get_in_school(uow, Subject, subject_id, sid, "предмет")
+    klass = await get_in_school(uow, SchoolClass, class_id, sid, "class")
+    subject = await get_in_school(uow, Subject, subject_id, sid, "subject")
     group = None
     if group_id is not None:
-        group = await get_in_school(uow, Group, group_id, sid, "группа")
+        group = await get_in_school(uow, Group, group_id, sid, "group")
         if group.class_id != klass.id:
-            raise NotFound(what="группа")
+            raise NotFound(what="group")
     school = await uow.session.get(School, sid)
     assert school is not None
     return JournalPage(staff, school, klass, group, subject)
@@ -77,10 +77,10 @@ async def require_school_day(uow: UnitOfWork, page: JournalPage, on: dt.date) ->
     year = await uow.session.get(AcademicYear, page.klass.year_id)
     assert year is not None
     if not year.starts_on <= on <= year.ends_on:
-        raise RuleViolation("lesson_outside_year", date=ru_date(on), year=year.name)
+        raise RuleViolation("lesson_outside_year", date=on, year=year.name)
     query = select(Holiday).where(
         Holiday.school_id == page.school.id, Holiday.starts_on <= on, Holiday.ends_on >= on
     )
     holiday = (await uow.session.exec(query.limit(1))).first()
     if holiday is not None:
-        raise RuleViolation("lesson_on_holiday", date=ru_date(on), holiday=holiday.name)
+        raise RuleViolation("lesson_on_holiday", date=on, holiday=holiday.name)

@@ -30,7 +30,7 @@ from core.models import (
 )
 from core.permissions import load_staff, teaches
 from core.policy import SchoolPolicy, policy_of
-from core.services.context import class_on, get_in_school, require_marks_allowed, ru_date
+from core.services.context import class_on, get_in_school, require_marks_allowed
 from core.uow import UnitOfWork, snapshot
 
 
@@ -105,13 +105,13 @@ async def _line_for_writing(
     """The pupil's class on the period's last day decides the page and the teacher."""
     staff = await load_staff(uow, actor)
     sid = staff.school_id
-    period = await get_in_school(uow, Period, period_id, sid, "период")
-    student = await get_in_school(uow, Student, student_id, sid, "ученик")
-    subject = await get_in_school(uow, Subject, subject_id, sid, "предмет")
+    period = await get_in_school(uow, Period, period_id, sid, "period")
+    student = await get_in_school(uow, Student, student_id, sid, "student")
+    subject = await get_in_school(uow, Subject, subject_id, sid, "subject")
     on = period.ends_on
     klass = await class_on(uow, student_id, school_id=sid, on=on)
     if klass is None:
-        raise RuleViolation("student_no_class", student=student.full_name, date=ru_date(on))
+        raise RuleViolation("student_no_class", student=student.full_name, date=on)
     if klass.year_id != period.year_id:
         raise RuleViolation("period_closed", period=period.name)
     group = await _taught_group(uow, staff, klass, subject, student_id, on)

@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.delivery.reasons import Reason
 from core.delivery.routing import address_of, channel_order, live_channels, mode_for
 from core.models import ContactStatus, Guardian, GuardianSettings, Mode, Topic
 
@@ -35,7 +36,7 @@ class Unreachable(StrEnum):
 @dataclass(frozen=True)
 class DeadContact:
     channel: str
-    reason: str  # the channel's words when it failed for good («бот заблокирован»...)
+    reason: Reason  # why it failed for good: `reason.text(language)`
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Contacts:
     """Settings and dead addresses of a set of guardians, loaded together."""
 
     settings: dict[int, GuardianSettings]
-    dead: dict[int, dict[tuple[str, str], str]]  # guardian → (channel, address) → reason
+    dead: dict[int, dict[tuple[str, str], Reason]]  # guardian → (channel, address) → why
 
     def reach(self, guardian: Guardian, topic: Topic = Topic.announcements) -> Reach:
         return reach_of(
@@ -75,16 +76,18 @@ async def load_contacts(session: AsyncSession, guardian_ids: Iterable[int]) -> C
     dead_rows = await session.exec(
         select(ContactStatus).where(col(ContactStatus.guardian_id).in_(ids))
     )
-    dead: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
+    dead: dict[int, dict[tuple[str, str], Reason]] = defaultdict(dict)
     for row in dead_rows.all():
-        dead[row.guardian_id][(row.channel, row.address)] = row.reason
+        dead[row.guardian_id][(row.channel, row.address)] = Reason(
+            row.reason, row.reason_params or {}
+        )
     return Contacts({s.guardian_id: s for s in settings_rows.all()}, dict(dead))
 
 
 def reach_of(
     guardian: Guardian,
     settings: GuardianSettings | None,
-    dead: dict[tuple[str, str], str],
+    dead: dict[tuple[str, str], Reason],
     topic: Topic = Topic.announcements,
 ) -> Reach:
     """Whether a message of `topic` would reach `guardian` now, and if not, why."""

@@ -20,7 +20,6 @@ from core.services.context import (
     get_in_school,
     lesson_for_writing,
     require_text,
-    ru_date,
     school_today,
     student_of_lesson,
 )
@@ -38,13 +37,13 @@ async def _class_now(
 ) -> tuple[Staff, SchoolClass]:
     """The writer and the pupil's class today, refusing who neither teaches nor leads it."""
     staff = await load_staff(uow, actor)
-    student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+    student = await get_in_school(uow, Student, student_id, staff.school_id, "student")
     school = await uow.session.get(School, staff.school_id)
     assert school is not None
     today = school_today(school, uow.now())
     klass = await class_on(uow, student_id, school_id=staff.school_id, on=today)
     if klass is None:
-        raise RuleViolation("student_no_class", student=student.full_name, date=ru_date(today))
+        raise RuleViolation("student_no_class", student=student.full_name, date=today)
     await require_class_teacher_or_teacher(uow, staff, klass)
     return staff, klass
 

@@ -28,7 +28,7 @@ from core.models import (
     Student,
 )
 from core.permissions import load_staff, require_role
-from core.services.context import get_in_school, ru_date
+from core.services.context import get_in_school
 from core.services.guardians import add_guardian, link_guardian
 from core.uow import UnitOfWork, snapshot
 
@@ -59,12 +59,12 @@ async def roster_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
 def check_class_year(klass: SchoolClass, year: AcademicYear, on: dt.date) -> None:
     """Refuse a date outside the class's academic year."""
     if not year.starts_on <= on <= year.ends_on:
-        raise RuleViolation("date_outside_year", date=ru_date(on), year=year.name, klass=klass.name)
+        raise RuleViolation("date_outside_year", date=on, year=year.name, klass=klass.name)
 
 
 async def _class_on(uow: UnitOfWork, staff: Staff, class_id: int, on: dt.date) -> SchoolClass:
     """The class, refusing a date outside its academic year."""
-    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
     year = await uow.session.get(AcademicYear, klass.year_id)
     assert year is not None  # a foreign key
     check_class_year(klass, year, on)
@@ -85,7 +85,7 @@ def student_row(
     added to the session: `enrol_student` and the roster import both build them here."""
     last, first, middle = clean_names(last_name, first_name, middle_name)
     if birth_date is not None and birth_date >= on:
-        raise RuleViolation("bad_birth_date", date=ru_date(birth_date), on=ru_date(on))
+        raise RuleViolation("bad_birth_date", date=birth_date, on=on)
     return Student(
         school_id=school_id,
         last_name=last,
@@ -117,7 +117,7 @@ def enrolled_event(student: Student, class_id: int) -> RosterChanged:
 async def _current_enrollment(
     uow: UnitOfWork, staff: Staff, student_id: int
 ) -> tuple[Student, Enrollment, SchoolClass]:
-    student = await get_in_school(uow, Student, student_id, staff.school_id, "ученик")
+    student = await get_in_school(uow, Student, student_id, staff.school_id, "student")
     if student.left_on is not None:
         raise RuleViolation("student_already_left", student=student.full_name)
     query = (
@@ -147,8 +147,8 @@ async def _close_enrollment(
             "roster_date_too_early",
             student=student.full_name,
             klass=klass.name,
-            since=ru_date(enrollment.since),
-            date=ru_date(on),
+            since=enrollment.since,
+            date=on,
         )
     old = snapshot(enrollment)
     enrollment.until, enrollment.end_reason = on - DAY, end_reason

@@ -61,12 +61,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 for _n in range(1, GUARDIANS_PER_ROW + 1):
     COLUMNS.update(_guardian_aliases(_n))
 _BY_HEADER = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
-# How the documentation names the required columns, in both languages.
-_REQUIRED_NAMES = {
-    "last_name": "Фамилия / Last name",
-    "first_name": "Имя / First name",
-    "class": "Класс / Class",
-}
 
 
 @dataclass(frozen=True)
@@ -145,8 +139,7 @@ def _columns(cells: list[Value]) -> tuple[dict[str, str], list[str], list[str | 
     missing = [key for key in ("last_name", "first_name") if not has_name and key not in headers]
     missing += [] if "class" in headers else ["class"]
     if missing:
-        names = ", ".join(f"«{_REQUIRED_NAMES[key]}»" for key in missing)
-        raise RuleViolation("roster_missing_columns", columns=names)
+        raise RuleViolation("roster_missing_columns", columns=missing)
     return headers, ignored, keys
 
 

@@ -143,7 +143,7 @@ def _clean_filename(filename: str) -> str:
 
 
 async def _import_of(uow: UnitOfWork, staff: Staff, import_id: int, *, lock: bool) -> RosterImport:
-    await get_in_school(uow, RosterImport, import_id, staff.school_id, "загрузка списка")
+    await get_in_school(uow, RosterImport, import_id, staff.school_id, "roster_import")
     if not lock:
         found = await uow.session.get(RosterImport, import_id)
         assert found is not None

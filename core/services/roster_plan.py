@@ -15,15 +15,16 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import col, select
 
 from core.contacts import clean_names, normalize_email, normalize_phone
-from core.error_messages import translate
+from core.error_texts import error_text
 from core.errors import RuleViolation
+from core.i18n import DEFAULT_LANGUAGE
 from core.models import AcademicYear, Enrollment, Guardian, SchoolClass, Student
-from core.services.context import ru_date
 from core.services.guardians import guardian_row, guardians_by_phone, refuse_known_phone
 from core.services.roster import check_class_year, student_row
 from core.services.roster_file import GUARDIANS_PER_ROW, RosterFile, RosterRow
@@ -42,16 +43,15 @@ class RowProblem(BaseModel):
 
     row: int
     column: str  # the column's header as written in the file; "" for the row as a whole
-    key: str  # a core.i18n message key
-    params: dict[str, str]
+    key: str  # the error's code (core/error_texts)
+    params: dict[str, Any]  # its JSON parameters
 
-    def message(self, language: str = "ru") -> str:
-        return translate(self.key, language, **self.params)
+    def message(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return error_text(self.key, language, self.params)
 
 
 def problem_of(row: int, column: str, error: RuleViolation) -> RowProblem:
-    params = {name: str(value) for name, value in error.params.items()}
-    return RowProblem(row=row, column=column, key=error.key_used, params=params)
+    return RowProblem(row=row, column=column, key=error.code, params=dict(error.params))
 
 
 @dataclass
@@ -244,7 +244,7 @@ class _Checker:
                 check_class_year(*self.school.elsewhere[key], self.on)
             known = ", ".join(sorted(self.school.classes, key=_class_order)) or "—"
             raise RuleViolation(
-                "roster_unknown_class", klass=typed or "—", date=ru_date(self.on), known=known
+                "roster_unknown_class", klass=typed or "—", date=self.on, known=known
             )
         except RuleViolation as error:
             self.problem(row, "class", error)

@@ -17,7 +17,7 @@ from sqlmodel import col, func, select
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.models import AcademicYear, Holiday, Lesson, Period, PeriodMark
-from core.services.context import get_in_school, ru_date
+from core.services.context import get_in_school
 from core.services.school_setup import setup_manager, setup_reader
 from core.uow import UnitOfWork
 
@@ -43,18 +43,18 @@ def _name(value: str, key: str) -> str:
 
 def _span(starts_on: dt.date, ends_on: dt.date) -> None:
     if starts_on > ends_on:
-        raise RuleViolation("bad_date_range", start=ru_date(starts_on), end=ru_date(ends_on))
+        raise RuleViolation("bad_date_range", start=starts_on, end=ends_on)
 
 
 def _inside(year: AcademicYear, starts_on: dt.date, ends_on: dt.date) -> None:
     if starts_on < year.starts_on or ends_on > year.ends_on:
         raise RuleViolation(
             "outside_year",
-            start=ru_date(starts_on),
-            end=ru_date(ends_on),
+            start=starts_on,
+            end=ends_on,
             year=year.name,
-            year_start=ru_date(year.starts_on),
-            year_end=ru_date(year.ends_on),
+            year_start=year.starts_on,
+            year_end=year.ends_on,
         )
 
 
@@ -129,7 +129,7 @@ async def add_period(
     """A marking period inside its year, overlapping no period of the same kind."""
     async with uow:
         staff = await setup_manager(uow, actor)
-        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "учебный год")
+        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
         clean = _name(name, "period_name_required")
         if kind not in PERIOD_KINDS:
             raise RuleViolation("bad_period_kind", value=kind, allowed=", ".join(PERIOD_KINDS))
@@ -163,7 +163,7 @@ async def delete_period(uow: UnitOfWork, *, actor: StaffActor, period_id: int) -
     """Remove a period that has no marks yet (a mistake in the set-up)."""
     async with uow:
         staff = await setup_manager(uow, actor)
-        period = await get_in_school(uow, Period, period_id, staff.school_id, "период")
+        period = await get_in_school(uow, Period, period_id, staff.school_id, "period")
         marks = await uow.session.exec(
             select(func.count()).select_from(PeriodMark).where(PeriodMark.period_id == period.id)
         )
@@ -187,7 +187,7 @@ async def add_holiday(
     """Holidays or a day off inside the year, on days the journal has no lessons."""
     async with uow:
         staff = await setup_manager(uow, actor)
-        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "учебный год")
+        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
         clean = _name(name, "holiday_name_required")
         _span(starts_on, ends_on)
         _inside(year, starts_on, ends_on)
@@ -204,7 +204,7 @@ async def add_holiday(
         )
         taught = (await uow.session.exec(query.limit(1))).first()
         if taught is not None:
-            raise RuleViolation("holiday_has_lessons", date=ru_date(taught[0]), count=taught[1])
+            raise RuleViolation("holiday_has_lessons", date=taught[0], count=taught[1])
         holiday = Holiday(
             school_id=staff.school_id,
             year_id=year.id or 0,
@@ -222,7 +222,7 @@ async def add_holiday(
 async def delete_holiday(uow: UnitOfWork, *, actor: StaffActor, holiday_id: int) -> None:
     async with uow:
         staff = await setup_manager(uow, actor)
-        holiday = await get_in_school(uow, Holiday, holiday_id, staff.school_id, "каникулы")
+        holiday = await get_in_school(uow, Holiday, holiday_id, staff.school_id, "holiday")
         uow.audit(holiday, school_id=staff.school_id, action="delete", actor_id=staff.id)
         await uow.session.delete(holiday)
         await uow.commit()

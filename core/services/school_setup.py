@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import col, func, select
 
 from core.actors import StaffActor
-from core.error_messages import translate
+from core.error_texts import setting_labels
 from core.errors import RuleViolation
+from core.i18n import texts
 from core.models import Role, School, Staff, TimetableEntry, WorkType
 from core.permissions import load_staff, require_role
 from core.policy import SchoolPolicy, policy_of
@@ -36,10 +37,10 @@ class BadSetting(RuleViolation):
 
     key = "bad_setting"
 
-    def message(self, language: str = "ru") -> str:
-        params = dict(self.params)
-        params["setting"] = translate(f"setting_{params['setting']}", language)
-        return translate(self.key_used, language, **params)
+
+def setting_label(name: str, language: str) -> str:
+    """A school setting's name (a SchoolPolicy field) as the set-up page shows it."""
+    return setting_labels(texts("core", language)).get(name, name)
 
 
 async def setup_manager(uow: UnitOfWork, actor: StaffActor) -> Staff:
@@ -147,7 +148,7 @@ async def update_policy(
 def _checked(field: str, value: object) -> Any:
     info = SchoolPolicy.model_fields.get(field)
     if info is None:
-        raise RuleViolation("bad_value", reason=f"неизвестная настройка «{field}»")
+        raise RuleViolation("bad_value", reason="unknown_setting", name=field)
     if field == "work_type_weights":
         return _weights(value)
     if info.annotation is dt.time:
@@ -188,7 +189,7 @@ def _integer(field: str, value: object) -> int:
 
 def _weights(value: object) -> dict[str, float]:
     if not isinstance(value, Mapping):
-        raise RuleViolation("bad_value", reason="веса видов работ — словарь «вид: вес»")
+        raise RuleViolation("bad_value", reason="weights")
     known = set(WorkType.__members__.values())
     weights: dict[str, float] = {}
     for work_type, weight in value.items():

@@ -142,7 +142,7 @@ def _check_slot(school: School, slot: object) -> int:
 
 async def _teacher(uow: UnitOfWork, school_id: int, staff_id: int) -> Staff:
     """A working teacher of this school (a class teacher, an assignment, a timetable slot)."""
-    person = await get_in_school(uow, Staff, staff_id, school_id, "сотрудник")
+    person = await get_in_school(uow, Staff, staff_id, school_id, "staff")
     if not has_role(person, Role.teacher):
         raise RuleViolation("not_a_teacher", name=person.short_name)
     if person.locked_at is not None:
@@ -184,7 +184,7 @@ async def create_class(
     """A class such as «7Б» in an academic year, with its class teacher (if chosen)."""
     async with uow:
         staff = await setup_manager(uow, actor)
-        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "учебный год")
+        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
         grade, letter = _check_class(grade, letter)
         if class_teacher_id is not None:
             await _teacher(uow, staff.school_id, class_teacher_id)
@@ -215,7 +215,7 @@ async def update_class(
     """Rename a class or change its class teacher (None: no class teacher)."""
     async with uow:
         staff = await setup_manager(uow, actor)
-        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
+        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         year = await uow.session.get(AcademicYear, klass.year_id)
         assert year is not None
         grade, letter = _check_class(grade, letter)
@@ -269,7 +269,7 @@ async def rename_subject(
 ) -> Subject:
     async with uow:
         staff = await setup_manager(uow, actor)
-        subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "предмет")
+        subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "subject")
         clean, short = _subject_names(name, short_name)
         await _refuse_same_subject(uow, staff, clean, subject.id)
         old = snapshot(subject)
@@ -293,11 +293,11 @@ class _Place:
 async def _place(
     uow: UnitOfWork, staff: Staff, class_id: int, group_id: int | None, subject_id: int
 ) -> _Place:
-    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "класс")
-    subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "предмет")
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
+    subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "subject")
     group = None
     if group_id is not None:
-        group = await get_in_school(uow, Group, group_id, staff.school_id, "группа")
+        group = await get_in_school(uow, Group, group_id, staff.school_id, "group")
         if group.class_id != klass.id:
             raise RuleViolation("group_not_in_class", group=group.name, klass=klass.name)
     return _Place(klass, group, subject)
@@ -351,7 +351,7 @@ async def remove_assignment(uow: UnitOfWork, *, actor: StaffActor, assignment_id
     async with uow:
         staff = await setup_manager(uow, actor)
         row = await get_in_school(
-            uow, TeachingAssignment, assignment_id, staff.school_id, "назначение"
+            uow, TeachingAssignment, assignment_id, staff.school_id, "assignment"
         )
         query = select(func.count()).where(
             TimetableEntry.teacher_id == row.teacher_id,
@@ -459,7 +459,7 @@ async def remove_timetable_entry(uow: UnitOfWork, *, actor: StaffActor, entry_id
     async with uow:
         staff = await setup_manager(uow, actor)
         entry = await get_in_school(
-            uow, TimetableEntry, entry_id, staff.school_id, "урок расписания"
+            uow, TimetableEntry, entry_id, staff.school_id, "timetable_entry"
         )
         uow.audit(entry, school_id=staff.school_id, action="delete", actor_id=staff.id)
         await uow.session.delete(entry)

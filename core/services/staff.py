@@ -25,7 +25,7 @@ from core.services import login_guard
 from core.services.access_tokens import revoke_tokens_of
 from core.services.breach import void_entries_since
 from core.services.context import get_in_school
-from core.services.invites import format_local, revoke_pending_invites
+from core.services.invites import revoke_pending_invites, school_time
 from core.services.passwords import check_new_password
 from core.uow import UnitOfWork, snapshot
 
@@ -42,7 +42,7 @@ def _check_login(login: str) -> str:
 
 
 def _check_roles(roles: Iterable[str]) -> list[str]:
-    allowed = ", ".join(ROLE_VALUES)
+    allowed = list(ROLE_VALUES)  # shown as the roles' names in the reader's language
     chosen: list[str] = []
     for role in roles:
         value = str(role)
@@ -73,12 +73,12 @@ async def _creator(
         if school_id is None:
             raise RuleViolation("school_required")
         if await uow.session.get(School, school_id) is None:
-            raise NotFound(what="школа")
+            raise NotFound(what="school")
         return school_id, None, "system"
     admin = await load_staff(uow, actor)
     require_role(admin, Role.admin)
     if school_id is not None and school_id != admin.school_id:
-        raise NotFound(what="школа")
+        raise NotFound(what="school")
     return admin.school_id, admin.id, "staff"
 
 
@@ -153,7 +153,7 @@ async def set_password(
     """
     async with uow:
         me = await load_staff(uow, actor)
-        target = await get_in_school(uow, Staff, staff_id, me.school_id, "сотрудник")
+        target = await get_in_school(uow, Staff, staff_id, me.school_id, "staff")
         if target.id == me.id:
             # A borrowed open session must not be enough to take the account over.
             if target.password_hash is not None and not await asyncio.to_thread(
@@ -244,13 +244,13 @@ async def report_breach(
     async with uow:
         admin = await load_staff(uow, actor)
         require_role(admin, Role.admin, Role.deputy)
-        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "сотрудник")
+        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
         if target.id == admin.id:
             raise RuleViolation("breach_self")
         if reported_at > uow.now():
             school = await uow.session.get(School, admin.school_id)
             assert school is not None
-            raise RuleViolation("breach_in_future", at=format_local(reported_at, school))
+            raise RuleViolation("breach_in_future", at=school_time(reported_at, school))
         if target.locked_at is None:
             old = snapshot(target)
             target.locked_at = uow.now()
@@ -278,7 +278,7 @@ async def unlock_staff(
     async with uow:
         admin = await load_staff(uow, actor)
         require_role(admin, Role.admin)
-        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "сотрудник")
+        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
         if target.locked_at is None:
             raise RuleViolation("staff_not_locked", staff=target.short_name)
         old = snapshot(target)
@@ -302,7 +302,7 @@ async def set_staff_roles(
     async with uow:
         admin = await load_staff(uow, actor)
         require_role(admin, Role.admin)
-        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "сотрудник")
+        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
         role_values = _check_roles(roles)
         if target.id == admin.id and Role.admin.value not in role_values:
             raise RuleViolation("own_admin_role")

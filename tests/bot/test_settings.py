@@ -163,7 +163,7 @@ async def test_a_new_email_is_confirmed_with_the_code_sent_to_it(
 
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     [refused] = await mother.send(wrong)
-    assert refused.text == "Код неверный. Осталось попыток: 4."
+    assert refused.text == "Код неверный. Осталось 4 попытки."
     assert (await guardian(system, world)).email == "sokolova@example.ru"
 
     [done] = await mother.send(code)

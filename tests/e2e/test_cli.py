@@ -64,7 +64,7 @@ def test_db_upgrade_creates_the_database_in_the_data_dir(tmp_path: Path) -> None
         timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "0001_initial" in done.stdout
+    assert "0002_reason_codes" in done.stdout  # the latest revision
     assert (data / "zvonok.db").is_file()
     checked = subprocess.run(
         [ZVONOK, "db", "check", "--database"],
@@ -103,7 +103,7 @@ def test_private_redis_answers_and_is_gone_after_stop(tmp_path: Path) -> None:
         client = redis.Redis.from_url(server.url)
         assert client.ping()
         client.close()
-        with pytest.raises(RedisStartError, match="already runs"):
+        with pytest.raises(RedisStartError, match="уже работает"):  # the CLI speaks Russian
             PrivateRedis(tmp_path / "redis").start()
     finally:
         code = server.stop()

@@ -18,6 +18,7 @@ from core.db import Database
 from core.delivery.compose import Composition, Item, compose
 from core.delivery.dispatch import dispatch_event
 from core.delivery.lifecycle import claim_delivery, settle_delivery, start_notification
+from core.delivery.reasons import describe
 from core.delivery.sweep import (
     due_notifications,
     mark_relayed,
@@ -254,3 +255,10 @@ async def choose(db: Database, w: World, guardian: str, **values: Any) -> int:
         db, GuardianSettings(school_id=w.school_id, guardian_id=w.guardians[guardian], **values)
     )
     return settings_id
+
+
+def reason_text(row: Notification | Delivery, language: str = "ru") -> str | None:
+    """Why the row stopped, as a class teacher reads it."""
+    if isinstance(row, Notification):
+        return None if row.reason is None else describe(row.reason, row.reason_params, language)
+    return None if row.error is None else describe(row.error, row.error_params, language)

@@ -100,7 +100,8 @@ async def the_families(
             channel="telegram",
             address=str(TG_DEAD),
             dead_at=msk(9),
-            reason="Forbidden: bot was blocked by the user",
+            reason="provider",
+            reason_params={"detail": "Forbidden: bot was blocked by the user"},
         ),
     )
     await add_guardian(db, w, "bounced", ["masha"], email="gone@example.ru")
@@ -140,9 +141,12 @@ async def test_each_parent_has_a_status_through_sending_and_acknowledging(
         monthly=True,
     )
 
-    async def read() -> AnnouncementStatus:
+    async def read(language: str = "ru") -> AnnouncementStatus:
         return await announcement_status(
-            clock.uow(), actor=w.actor("russian"), announcement_id=posted.id or 0
+            clock.uow(),
+            actor=w.actor("russian"),
+            announcement_id=posted.id or 0,
+            language=language,
         )
 
     # Just posted: the workers have planned nothing yet; the unreachable are known now.
@@ -187,8 +191,8 @@ async def test_each_parent_has_a_status_through_sending_and_acknowledging(
 
     bounced = lines["bounced"]
     assert bounced.state is ParentState.failed
-    assert "не доставлено ни по одному каналу" in (bounced.reason or "")
-    assert "550" in (bounced.reason or "")
+    assert bounced.reason_code == "undelivered"
+    assert (bounced.reason or "").startswith("не доставлено ни по одному каналу (Почта: smtp 550")
 
     digest = lines["digest"]
     assert digest.state is ParentState.pending
@@ -201,7 +205,12 @@ async def test_each_parent_has_a_status_through_sending_and_acknowledging(
     assert lines["nocontact"].unreachable is Unreachable.no_contact
     dead = lines["dead"]
     assert (dead.state, dead.unreachable) == (ParentState.unreachable, Unreachable.contacts_dead)
-    assert dead.dead == ("telegram: Forbidden: bot was blocked by the user",)
+    assert dead.dead == ("Telegram: Forbidden: bot was blocked by the user",)
+    # The reasons are codes: the same status reads in English for an English reader.
+    english = by_name(await read("en"), w)
+    assert (english["bounced"].reason or "").startswith(
+        "not delivered by any channel (Email: smtp 550"
+    )
 
     assert status.counts == {
         "delivered": 4,

@@ -247,10 +247,11 @@ async def test_an_entry_the_journal_refuses_is_set_aside_with_its_reason(
     assert counts == {"written": 0, "already": 0, "refused": 2, "failed": 0}
     assert await queued_entries(redis) == [] and await _fallback_rows(db) == []
     letters = {d.entry.id: d for d in await dead_letters(redis)}
-    assert letters[first].reason == (
+    assert letters[first].message() == (
         f"В журнале нет урока «Математика» в 10А {TODAY:%d.%m.%Y} или позже: сначала запишите урок."
     )
-    assert letters[second].reason == "Вы не ведёте «Математика» в 7Б."
+    assert letters[second].message() == "Вы не ведёте «Математика» в 7Б."
+    assert letters[second].message("en") == "You do not teach Математика in 7Б."
     assert letters[second].entry.text == "§ 2"  # kept whole, to be entered by hand
     logged = caplog.text
     assert first in logged and "no_next_lesson" in logged and "not_your_class" in logged

@@ -196,7 +196,7 @@ async def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(db: Data
             "например +7 916 123-45-67 или 8 (916) 123-45-67.",
         )
     ]
-    with pytest.raises(RuleViolation, match=r"В файле есть ошибки \(строк с ошибками: 1\)"):
+    with pytest.raises(RuleViolation, match=r"В файле есть ошибки в 1 строке: исправьте их"):
         await confirm_roster_import(uow_at(db), actor=w.actor("secretary"), import_id=checked.id)
     assert await roster_counts(db) == before
 
@@ -363,7 +363,7 @@ async def test_english_headers_and_a_single_name_column(sqlite_db: Database) -> 
         (b"", None),
         (
             csv_file([["Иванов", "Иван"]], header=["Фамилия", "Имя"]),
-            "В файле нет обязательных столбцов: «Класс / Class».",
+            "В файле нет обязательных столбцов: «Класс».",
         ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "старого формата Excel (.xls)"),
         (b"PK\x03\x04 broken", "не читается как книга Excel"),
@@ -417,7 +417,7 @@ async def test_a_row_that_became_a_duplicate_before_confirming_stops_the_import(
     await confirm_roster_import(uow_at(db), actor=w.actor("admin"), import_id=first.id)
     before = await roster_counts(db)
 
-    with pytest.raises(RuleViolation, match="теперь в файле ошибок: 1"):
+    with pytest.raises(RuleViolation, match="и теперь в файле 1 ошибка"):
         await confirm_roster_import(uow_at(db), actor=w.actor("admin"), import_id=checked.id)
 
     assert await roster_counts(db) == before

@@ -121,8 +121,8 @@ BAD_RULES = [
     ),
     (
         {"work_type_weights": {"test": "0"}},
-        "Вес вида работы «test» — число от 0,1 до 10.0, указано «0».",
-        "The weight of work type “test” is 0.1 to 10.0, not “0”.",
+        "Вес вида работы «test» — число от 0,1 до 10, указано «0».",
+        "The weight of work type “test” is 0.1 to 10, not “0”.",
     ),
     (
         {"work_type_weights": {"quiz": 1}},
@@ -132,7 +132,7 @@ BAD_RULES = [
     (
         {"colour": "red"},
         "Недопустимое значение: неизвестная настройка «colour».",
-        "Invalid value: неизвестная настройка «colour».",
+        "Invalid value: unknown setting “colour”.",
     ),
 ]
 
@@ -266,7 +266,7 @@ async def test_a_lesson_number_the_timetable_uses_cannot_be_dropped(db: Database
         db, w, lambda u, w: setup.set_bells(u, actor=w.actor("admin"), bells=first_two)
     )
     assert str(error) == (
-        "3-й урок есть в расписании (1): сначала уберите эти уроки из расписания."
+        "3-й урок стоит в расписании 1 раз: сначала уберите эти уроки из расписания."
     )
 
 
@@ -378,7 +378,7 @@ BAD_CALENDAR = [
     ),
     (
         _holiday("день здоровья", TODAY, TODAY),
-        "23.11.2026 в журнале уже есть уроки (5): каникулы на эти дни не назначить.",
+        "23.11.2026 в журнале уже есть 5 уроков: каникулы на эти дни не назначить.",
     ),
     (
         _holiday("летние", D(2027, 6, 1), D(2027, 8, 31)),
@@ -411,8 +411,8 @@ async def test_a_period_with_marks_cannot_be_deleted(db: Database) -> None:
     error = await _refused(
         db, w, lambda u, w: calendar.delete_period(u, actor=w.actor("admin"), period_id=period)
     )
-    assert str(error) == "За период «1 четверть» уже выставлены отметки (1): удалить его нельзя."
-    assert error.message("en") == "Period “1 четверть” already has marks (1): it cannot be deleted."
+    assert str(error) == "За период «1 четверть» уже выставлена 1 отметка: удалить его нельзя."
+    assert error.message("en") == "Period “1 четверть” already has 1 mark: it cannot be deleted."
 
 
 def test_dates_are_read_as_typed_or_from_a_date_field() -> None:
@@ -563,7 +563,7 @@ async def test_an_assignment_lets_the_teacher_into_the_timetable(db: Database) -
         db, w, lambda u, w: structure.remove_assignment(u, actor=admin, assignment_id=row.id or 0)
     )
     assert str(error) == (
-        "Это назначение есть в расписании (1): сначала уберите эти уроки из расписания."
+        "Это назначение стоит в расписании 1 раз: сначала уберите эти уроки из расписания."
     )
     await structure.remove_timetable_entry(uow_at(db), actor=admin, entry_id=entry.id or 0)
     await structure.remove_assignment(uow_at(db), actor=admin, assignment_id=row.id or 0)

@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import select
 
 from core.db import Database
+from core.delivery.reasons import describe
 from core.delivery.receipts import record_sms_receipts
 from core.models import Delivery, Notification
 from core.settings import Settings
@@ -117,7 +118,8 @@ async def test_an_undelivered_sms_falls_back_to_email(
 
     failed = await load(db, Delivery, delivery_id)
     assert failed.status == "failed" and failed.delivered_at is None
-    assert failed.error is not None and failed.error.startswith(f"{provider}: not delivered")
+    assert failed.error == "receipt"
+    assert describe("receipt", failed.error_params, "en").startswith(f"{provider}: not delivered")
     note = await load(db, Notification, note_id)
     assert note.status == "sending"  # again: the email is on its way
     async with db.session() as session:
@@ -136,7 +138,8 @@ async def test_an_undelivered_sms_to_a_phone_only_family_fails_with_the_reason(
 
     note = await load(db, Notification, note_id)
     assert note.status == "failed"
-    assert note.reason is not None and "sms: smsru: not delivered" in note.reason
+    assert note.reason == "undelivered"
+    assert "SMS: smsru: not delivered" in describe(note.reason, note.reason_params, "en")
 
 
 async def test_reports_for_sms_that_are_not_ours_are_acknowledged_and_ignored(

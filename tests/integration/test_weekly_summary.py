@@ -208,3 +208,24 @@ async def test_a_full_week_still_fits_one_page(sqlite_db: Database) -> None:
     pdf = await _summary(db, w, _parent(w), "petya")
     assert len(pages_text(pdf)) == 1
     save_first_page_png(pdf, "weekly_summary_full_week.png")
+
+
+async def test_the_summary_in_uzbek_for_a_parent_who_reads_it(db: Database) -> None:
+    w = await build_world(db)
+    await write_week(db, w)
+    [text] = pages_text(await _summary(db, w, _parent(w), "petya", lang="uz"))
+    for expected in (
+        "Hafta yakunlari",
+        "23–28-noyabr, 2026",
+        "Dushanba, 23-noyabr",
+        "Uy vazifasi",
+        "Карточка №4 (shaxsan)",  # the school's own words stay as the teacher wrote them
+        "(25-noy gacha)",
+        "kech. 10 daq.",
+        "Tashakkur: Отличный ответ у доски",
+        "yoʻq — darsda boʻlmagan",
+        "Математика 5 3 4,33",
+        "Ota-onaning imzosi ____",
+    ):
+        assert expected in text, expected
+    assert "5n/i" in text.replace(" ", "") and "Итоги недели" not in text

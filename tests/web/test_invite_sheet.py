@@ -120,6 +120,6 @@ async def test_the_api_gives_the_same_sheet_in_english(web: Web) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     [page] = pages_text(response.content)
-    assert "Invite codes, 7Б, 23.11.2026" in page
+    assert "Invite codes, 7Б, 23/11/2026" in page
     # Each slip is in its parent's own language: Russian for both here.
     assert len(SLIP.findall(page)) == 2

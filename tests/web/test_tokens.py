@@ -107,7 +107,7 @@ async def test_api_refusals_are_json_errors(web: Web) -> None:
         f"/api/v1/tokens/{theirs.info.id}",
         headers={**bearer(mine.secret), "Accept-Language": "en-GB,en;q=0.9"},
     )
-    assert english.json()["error"]["message"] == "Not found: токен."
+    assert english.json()["error"]["message"] == "Not found: token."
     long_name = await api.post(
         "/api/v1/tokens", json={"name": "я" * 101}, headers=bearer(mine.secret)
     )

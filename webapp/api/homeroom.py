@@ -243,7 +243,10 @@ async def create_announcement(
 async def status_of(request: Request, viewer: ApiViewer, announcement_id: int) -> StatusOut:
     """Each parent's delivery of the announcement and their «Ознакомлен»."""
     status = await announcement_status(
-        reading_uow(request), actor=viewer.actor, announcement_id=announcement_id
+        reading_uow(request),
+        actor=viewer.actor,
+        announcement_id=announcement_id,
+        language=viewer.lang,
     )
     return StatusOut.of(status)
 

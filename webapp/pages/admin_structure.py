@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from core import formats
 from core.models import Role
 from core.permissions import has_role
+from core.reading import words
 from core.services.school_structure import (
     add_assignment,
     add_timetable_entry,
@@ -39,12 +38,6 @@ router = page_router()
 
 Text = Annotated[str, Form(max_length=200)]
 DAYS = range(6)
-A_MONDAY = dt.date(2026, 11, 23)
-
-
-def day_name(day: int, lang: str) -> str:
-    """«понедельник» / "Monday" for 0, and so on (the timetable's days)."""
-    return formats.weekday_name(A_MONDAY + dt.timedelta(days=day), lang)
 
 
 def _page(template: str, tab: str) -> Page:
@@ -75,7 +68,7 @@ def _page(template: str, tab: str) -> Page:
             d=directory,
             klass=klass,
             days=DAYS,
-            day_name=lambda day: day_name(day, viewer.lang),
+            day_name=lambda day: words.weekday_name(day, viewer.lang),
         )
 
     return page

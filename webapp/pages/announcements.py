@@ -98,7 +98,10 @@ async def _status(
     request: Request, viewer: Viewer, announcement_id: int, state: str, template: str
 ) -> Response:
     status = await announcement_status(
-        reading_uow(request), actor=viewer.actor, announcement_id=announcement_id
+        reading_uow(request),
+        actor=viewer.actor,
+        announcement_id=announcement_id,
+        language=viewer.lang,
     )
     chosen = state if state in FILTERS else ""
     lines = [

@@ -13,7 +13,6 @@ from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
 from core.errors import RuleViolation
-from core.i18n import texts
 from core.reports.class_weekly import class_weekly_pdf
 from core.reports.invite_sheet import invite_sheet
 from webapp.auth import PageViewer
@@ -61,7 +60,7 @@ async def weekly_summary(
 ) -> Response:
     """The week's summary: the whole class, those who asked for paper, or one student."""
     if who == "student" and student is None:
-        raise RuleViolation("bad_value", reason=texts("web", viewer.lang)._("no student chosen"))
+        raise RuleViolation("bad_value", reason="no_student_chosen")
     printed = await class_weekly_pdf(
         reading_uow(request),
         actor=viewer.actor,

@@ -1,0 +1,134 @@
+"""Why a notification or a delivery stopped, or a contact point is dead: codes, not prose.
+
+The pipeline stores a reason's code in `notification.reason`, `delivery.error` and
+`contact_status.reason`, and its parameters beside it (`*_params`, JSON): a count of
+attempts, a channel, a provider's own error text (kept as the provider wrote it).
+`describe` renders one in the reader's language when a class teacher reads it; a
+reason from before the codes (migration 0002 could not recognise it) is its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.i18n import DEFAULT_LANGUAGE, Texts, texts
+
+CONSENT_WITHDRAWN = "consent_withdrawn"
+NOTHING_LEFT = "nothing_left"  # the entry was corrected or deleted before it went out
+NO_CHANNEL = "no_channel"
+CHANNEL_DROPPED = "channel_dropped"  # the guardian no longer wants this channel
+SWITCHED_OFF = "switched_off"
+UNDELIVERED = "undelivered"  # every channel failed: `tried` holds each one's reason
+GAVE_UP = "gave_up"  # retries exhausted: `attempts`, and the `last` reason
+PROVIDER = "provider"  # a channel's own words (`detail`), e.g. "smtp 550: no mailbox"
+RECEIPT = "receipt"  # an SMS gateway's report that it could not deliver
+SEND_ERROR = "send_error"  # the channel raised (`error`: the exception's type)
+CHANNEL_NOT_CONFIGURED = "channel_not_configured"
+SMS_BUDGET_SPENT = "sms_budget_spent"
+INTERRUPTED = "interrupted"  # a worker died mid-send: the sweeper sends it again
+LEGACY = "text"  # a reason written as prose before the codes (`text`)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason's code and its JSON parameters."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str | None, params: Mapping[str, Any] | None) -> Reason | None:
+        """The reason stored in a row's columns, or None."""
+        return None if code is None else cls(code, dict(params or {}))
+
+    @classmethod
+    def provider(cls, detail: str | None) -> Reason | None:
+        """A channel's own account of a failure."""
+        return None if detail is None else cls(PROVIDER, {"detail": detail})
+
+    def text(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return describe(self.code, self.params, language)
+
+    def to_json(self) -> dict[str, Any]:
+        """As nested in another reason's parameters (`undelivered`, `gave_up`)."""
+        return {"code": self.code, "params": self.params}
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def describe(code: str, params: Mapping[str, Any] | None, language: str) -> str:
+    """The reason in words a class teacher reads, in `language` (staff: ru, en)."""
+    t = texts("core", language)
+    p = dict(params or {})
+    if code == PROVIDER:
+        return str(p.get("detail", ""))
+    if code == LEGACY:
+        return str(p.get("text", ""))
+    if code == GAVE_UP:
+        return _gave_up(t, p, language)
+    if code == UNDELIVERED:
+        return _undelivered(t, p, language)
+    if code == RECEIPT:
+        if p.get("detail"):
+            return t._("%(provider)s: %(detail)s", provider=p.get("provider"), detail=p["detail"])
+        return t._("%(provider)s: not delivered", provider=p.get("provider"))
+    if code == SEND_ERROR:
+        return t._("sending failed: %(error)s", error=p.get("error"))
+    if code == CHANNEL_NOT_CONFIGURED:
+        channel = channel_name(t, str(p.get("channel")))
+        return t._("the %(channel)s channel is not set up on the server", channel=channel)
+    return _plain(t).get(code, code)
+
+
+def channel_name(t: Texts, channel: str) -> str:
+    names = {
+        "telegram": t.pgettext("channel", "Telegram"),
+        "email": t.pgettext("channel", "Email"),
+        "sms": t.pgettext("channel", "SMS"),
+    }
+    return names.get(channel, channel)
+
+
+def _plain(t: Texts) -> dict[str, str]:
+    return {
+        CONSENT_WITHDRAWN: t._("consent to data processing was withdrawn"),
+        NOTHING_LEFT: t._("nothing to tell: the entry was corrected or deleted"),
+        NO_CHANNEL: t._("no channel to reach the parent"),
+        CHANNEL_DROPPED: t._("the channel is no longer chosen"),
+        SWITCHED_OFF: t._("the parent turned such messages off"),
+        SMS_BUDGET_SPENT: t._("the school's daily SMS limit is used up"),
+        INTERRUPTED: t._("interrupted: the send will be retried"),
+    }
+
+
+def _nested(value: object, language: str) -> str:
+    if isinstance(value, Mapping) and "code" in value:
+        return describe(str(value["code"]), value.get("params"), language)
+    return str(value or "")
+
+
+def _gave_up(t: Texts, p: dict[str, Any], language: str) -> str:
+    return t.ngettext(
+        "failed after %(num)d attempt: %(reason)s",
+        "failed after %(num)d attempts: %(reason)s",
+        int(p.get("attempts", 0)),
+        reason=_nested(p.get("last"), language),
+    )
+
+
+def _undelivered(t: Texts, p: dict[str, Any], language: str) -> str:
+    tried = [
+        t._(
+            "%(channel)s: %(reason)s",
+            channel=channel_name(t, str(each.get("channel"))),
+            reason=_nested(each.get("reason"), language),
+        )
+        for each in p.get("tried", [])
+        if isinstance(each, Mapping)
+    ]
+    if not tried:
+        return t._("not delivered by any channel")
+    return t._("not delivered by any channel (%(reasons)s)", reasons="; ".join(tried))
