@@ -1,7 +1,8 @@
 """The emulator's chat page: write to the bot as a parent, without a Telegram account.
 
-`/chat/` serves a plain HTML page and a small script (files in `chat_page/`, no build
-step, nothing fetched from elsewhere). The script only uses the control API: it injects
+`/chat/` serves a page and a small script (files in `chat_page/`, no build step, nothing
+fetched from elsewhere), in the browser's language (`?lang=` overrides; texts from the
+`core` catalogs, the script's own handed over as JSON in the page). The script only uses the control API: it injects
 messages and button taps (`/_emulator/updates/...`) and reads what the bot sent
 (`/_emulator/sent`), what the user wrote (`/_emulator/received`), the known chats
 (`/_emulator/chats`) and the demo school's invite codes (`/_emulator/demo/invites`,
@@ -10,19 +11,58 @@ read from the file `zvonok run` writes when it loads the demo school).
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from core.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    STAFF_LANGUAGES,
+    install_jinja,
+    pick_language,
+    texts,
+)
 from notifier.standins.telegram_emulator import TelegramEmulator
 
 PAGE_DIR = Path(__file__).with_name("chat_page")
 _INVITE_FIELDS = ("kind", "code", "name", "about", "expires_at")
+
+
+def page_language(request: Request) -> str:
+    return pick_language(
+        request.query_params.get("lang"),
+        request.headers.get("accept-language"),
+        allowed=STAFF_LANGUAGES,
+    )
+
+
+@functools.cache
+def _page_environment(lang: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(PAGE_DIR), autoescape=select_autoescape(default=True))
+    return install_jinja(env, "core", lang)
+
+
+def _script_texts(lang: str) -> dict[str, str]:
+    """What chat.js writes itself, filled there with `%(name)s` parameters."""
+    t = texts("core", lang)
+    return {
+        "file": t._("file %(id)s"),
+        "edited": t._("edited %(when)s"),
+        "chat": t._("Chat %(id)s"),
+        "chat_named": t._("Chat %(id)s — %(name)s"),
+        "teacher": t._("teacher"),
+        "parent": t._("parent"),
+        "code": t._("code"),
+        "write": t._("Write"),
+    }
 
 
 class InvitesFileError(Exception):
@@ -65,16 +105,28 @@ class ChatPageApi:
                 seen[chat["id"]] = {"chat_id": chat["id"], "first_name": chat.get("first_name")}
         return JSONResponse({"chats": list(seen.values())})
 
+    async def page(self, request: Request) -> Response:
+        lang = page_language(request)
+        languages = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+        html = (
+            _page_environment(lang)
+            .get_template("page.html")
+            .render(languages=languages, js_texts=_script_texts(lang))
+        )
+        return HTMLResponse(html)
+
     async def invites(self, request: Request) -> Response:
         path = self.invites_file
+        t = texts("core", page_language(request))
         sheet: dict[str, Any] = {"bot": self.emu.bot_user, "file": path and str(path)}
         if path is None:
-            problem = "эмулятор запущен без --invites-file: кодов нет"
+            problem = t._("the emulator was started without --invites-file: no codes")
             return JSONResponse(sheet | {"invites": [], "problem": problem})
         if not path.is_file():
-            problem = (
-                f"нет файла {path}: коды выдаются, когда демо-школа загружается в пустую "
-                "базу (zvonok run с новым каталогом данных или zvonok demo)"
+            problem = t._(
+                "no file %(path)s: codes are issued when the demo school is loaded into an "
+                "empty database (zvonok run with a new data folder, or zvonok demo)",
+                path=path,
             )
             return JSONResponse(sheet | {"invites": [], "problem": problem})
         try:
@@ -89,7 +141,8 @@ class ChatPageApi:
 
         return [
             Route("/", to_page, methods=["GET"]),
-            Mount("/chat", StaticFiles(directory=PAGE_DIR, html=True), name="chat"),
+            Route("/chat/", self.page, methods=["GET"]),
+            Mount("/chat", StaticFiles(directory=PAGE_DIR), name="chat"),
             Route("/_emulator/received", self.received, methods=["GET"]),
             Route("/_emulator/chats", self.chats, methods=["GET"]),
             Route("/_emulator/demo/invites", self.invites, methods=["GET"]),

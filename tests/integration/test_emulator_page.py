@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import stat
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -88,6 +89,34 @@ async def test_the_page_and_its_script_are_served_by_the_emulator(
         assert "innerHTML" not in script  # the bot's HTML is rebuilt node by node
         async with http.get(f"{emu.base_url}/chat/chat.css") as response:
             assert response.status == 200 and response.content_type == "text/css"
+
+
+def script_texts(page: str) -> dict[str, str]:
+    """The texts the page hands its script (a JSON block)."""
+    found = re.search(r'<script id="texts" type="application/json">(.*?)</script>', page, re.S)
+    assert found is not None
+    texts: dict[str, str] = json.loads(found.group(1))
+    return texts
+
+
+async def test_the_page_speaks_the_browsers_language_and_offers_every_parents_language(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with run_telegram_emulator() as emu:
+        async with http.get(f"{emu.base_url}/chat/") as response:
+            russian = await response.text()
+        english_url = f"{emu.base_url}/chat/"
+        async with http.get(english_url, headers={"Accept-Language": "en-GB,en;q=0.9"}) as response:
+            english = await response.text()
+        invites = await get_json(http, f"{emu.base_url}/_emulator/demo/invites?lang=en")
+    assert "<h1>Чат с ботом" in russian and 'lang="ru"' in russian
+    assert "<h1>Chat with the bot" in english and 'lang="en"' in english
+    assert script_texts(english)["write"] == "Write"
+    assert script_texts(russian)["write"] == "Написать"
+    # A newcomer can try the bot as a parent reading Uzbek, Tajik or Kyrgyz.
+    for code, name in (("uz", "O‘zbekcha"), ("tg", "Тоҷикӣ"), ("ky", "Кыргызча")):
+        assert f'<option value="{code}">{name}</option>' in english
+    assert invites["problem"] == "the emulator was started without --invites-file: no codes"
 
 
 async def test_demo_invites_are_issued_at_load_and_listed_on_the_page(

@@ -17,6 +17,10 @@ const api = {
   document: (id) => `/_emulator/documents/${id}`,
 };
 const $ = (id) => document.getElementById(id);
+// The page's texts in its language, from the gettext catalogs (telegram_chat_page.py).
+const TEXTS = JSON.parse($("texts").textContent);
+const say = (key, params = {}) =>
+  TEXTS[key].replace(/%\((\w+)\)s/g, (_, name) => String(params[name]));
 const state = { userId: null, name: "", lang: "ru", shown: "" };
 
 async function getJson(url) {
@@ -105,7 +109,7 @@ function botBubble(message) {
   const bubble = el("li", { className: "msg bot" });
   bubble.dataset.messageId = message.message_id;
   if (message.method === "sendDocument") {
-    const name = message.document_name || `файл ${message.message_id}`;
+    const name = message.document_name || say("file", { id: message.message_id });
     bubble.append(el("a", { className: "doc", href: api.document(message.message_id),
       download: name, textContent: `📄 ${name}` }), "\n");
   }
@@ -117,7 +121,7 @@ function botBubble(message) {
   if (keyboard) bubble.append(keyboard);
   const when = new Date(1000 * (message.edited_at || message.sent_at)).toLocaleTimeString();
   bubble.append(el("span", { className: "meta",
-    textContent: message.edited_at ? `изменено ${when}` : when }));
+    textContent: message.edited_at ? say("edited", { when }) : when }));
   return bubble;
 }
 
@@ -217,7 +221,8 @@ function openChat(userId, name, draft) {
   state.shown = "";
   $("user-id").value = state.userId;
   $("user-name").value = state.name;
-  $("chat-title").textContent = `Чат ${state.userId}${state.name ? ` — ${state.name}` : ""}`;
+  $("chat-title").textContent = state.name
+    ? say("chat_named", { id: state.userId, name: state.name }) : say("chat", { id: state.userId });
   $("messages").replaceChildren();
   $("keyboard").replaceChildren();
   $("text").disabled = false;
@@ -237,12 +242,13 @@ async function loadInvites() {
     $("invites").replaceChildren(...sheet.invites.map((invite, index) => {
       const userId = FIRST_INVITE_USER_ID + index;
       const firstName = (invite.name || "").split(" ")[1] || invite.name;
-      const role = invite.kind === "staff" ? "учитель" : "родитель";
+      const role = say(invite.kind === "staff" ? "teacher" : "parent");
       return el("li", {},
         el("div", { className: "who", textContent: `${invite.name} (${role})` }),
         el("div", { className: "about", textContent: (invite.about || []).join("; ") }),
-        el("div", {}, "код ", el("code", { textContent: invite.code }), " · чат ", String(userId)),
-        el("button", { type: "button", textContent: "Написать",
+        el("div", {}, say("code"), " ", el("code", { textContent: invite.code }), " · ",
+          say("chat", { id: userId })),
+        el("button", { type: "button", textContent: say("write"),
           onclick: () => openChat(userId, firstName, `/start ${invite.code}`) }));
     }));
   } catch (error) {
