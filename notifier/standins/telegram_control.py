@@ -86,9 +86,6 @@ class EmulatorControl:
         body |= {"language_code": language_code}
         return await self._post("updates/callback", body)
 
-    async def inject_update(self, update: dict[str, Any]) -> int:
-        return int((await self._post("updates", update))["update_id"])
-
     async def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         return await self.wait_sent(0, chat_id=chat_id, within=0)
 
