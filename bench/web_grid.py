@@ -61,7 +61,7 @@ async def fill_journal(db: Database, w: WebSchool) -> tuple[int, int]:
             roll = rng.random()
             base = {"school_id": w.school_id, "lesson_id": lesson, "student_id": student}
             if roll < 0.05:
-                absences.append(base | {"status": "н", "created_at": now})
+                absences.append(base | {"status": "absent", "created_at": now})
                 continue
             for _ in range(2 if roll > 0.95 else 1 if roll > 0.5 else 0):
                 value = rng.choice((2, 3, 4, 4, 5, 5))

@@ -32,6 +32,7 @@ from bots.pacing import PacedSends
 from bots.webhook import serve_webhook
 from core.db import Database
 from core.settings import Settings
+from notifier.channels import Channels, build_channels, close_channels
 from notifier.ratelimit import RateLimiter, TelegramRates
 
 log = logging.getLogger(__name__)
@@ -45,9 +46,14 @@ FSM_TTL = dt.timedelta(days=1)
 
 
 def build_dispatcher(
-    settings: Settings, db: Database, redis: Redis, storage: BaseStorage | None = None
+    settings: Settings,
+    db: Database,
+    redis: Redis,
+    channels: Channels,
+    storage: BaseStorage | None = None,
 ) -> Dispatcher:
-    """Handlers get `settings`, `db` and `redis` by parameter name (aiogram's injection),
+    """Handlers get `settings`, `db`, `redis` and `channels` (the notifier's, built once
+    by the caller, `notifier.channels`) by parameter name (aiogram's injection),
     and `links`, `journal_up`, `lang` from `ChatContext`; texts are read in `lang`
     (`ChatLanguage`, on the event observers, runs after ChatContext, which is on the
     update itself). Conversations (FSM) live in Redis, so a restarted bot process picks
@@ -57,6 +63,7 @@ def build_dispatcher(
         settings=settings,
         db=db,
         redis=redis,
+        channels=channels,
     )
     dispatcher.update.outer_middleware(ChatContext(db))
     ChatLanguage(bot_i18n()).setup(dispatcher)
@@ -164,7 +171,8 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     stop = stop or stop_on_signals()
     db = Database(settings.database_url_resolved)
     redis = Redis.from_url(settings.require_redis_url())
-    dispatcher = build_dispatcher(settings, db, redis)
+    channels = build_channels(settings, redis)
+    dispatcher = build_dispatcher(settings, db, redis, channels)
     try:
         if settings.telegram_token is None:
             log.info("no ZVONOK_TELEGRAM_TOKEN: the bot is waiting for a token and does nothing")
@@ -180,6 +188,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             await bot.session.close()
     finally:
         await dispatcher.storage.close()
+        await close_channels(channels)
         await redis.aclose()
         await db.dispose()
         log.info("bot stopped")

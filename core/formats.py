@@ -52,11 +52,6 @@ def long_date(value: dt.date | str, language: str) -> str:
     return babel_dates.format_date(_day(value), "full", locale=babel_locale(language))
 
 
-def medium_date(value: dt.date | str, language: str) -> str:
-    """«23 нояб. 2026 г.» / "23 Nov 2026"."""
-    return babel_dates.format_date(_day(value), "medium", locale=babel_locale(language))
-
-
 def numeric_date(value: dt.date | str, language: str) -> str:
     """«23.11.2026» / "23/11/2026"."""
     return babel_dates.format_date(_day(value), "short", locale=babel_locale(language))
@@ -97,11 +92,6 @@ def fixed(value: float | Decimal | int, language: str, digits: int = 2) -> str:
     """«4,50» / "4.50": exactly `digits` decimals (averages in a table line up)."""
     pattern = "0." + "0" * digits if digits else "0"
     return babel_numbers.format_decimal(value, format=pattern, locale=babel_locale(language))
-
-
-def percent(value: float, language: str) -> str:
-    """«95 %» / "95%" for 0.95."""
-    return babel_numbers.format_percent(value, locale=babel_locale(language))
 
 
 def file_size(size: int, language: str) -> str:

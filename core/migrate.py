@@ -2,14 +2,21 @@
 
 Migrations run on a connection from `core.db.Database`, so they see the same
 SQLite pragmas as the application, inside one transaction (both backends have
-transactional DDL: a failed upgrade leaves the schema as it was).
+transactional DDL: a failed upgrade leaves the schema as it was). On SQLite, foreign
+keys are off while they run and checked before the commit: SQLite changes a table
+(a CHECK constraint, say) by copying it, and dropping the old copy would otherwise
+trip every key that points at it (SQLite's own "making other kinds of table schema
+changes" procedure).
+
+Migrations are append-only: a revision, once released, is never edited (its hash is
+pinned by tests/integration/test_migrations.py); a change is the next revision.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +25,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import CheckConstraint, Table, event, inspect
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -42,11 +50,39 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-async def _on_connection(url: str, action: Callable[[Connection], Any]) -> Any:
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows whose foreign key points nowhere (SQLite): rolled back."""
+
+
+def _without_foreign_keys(db: Database) -> None:
+    # Registered after Database's own "connect" hook, so it runs after `foreign_keys=ON`;
+    # the pragma only takes effect outside a transaction, hence at connect time.
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def keys_off(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise ForeignKeysBroken(f"rows with broken foreign keys: {broken[:10]}")
+
+
+async def _on_connection(
+    url: str, action: Callable[[Connection], Any], *, migrating: bool = False
+) -> Any:
     db = Database(url)
+    sqlite_migration = migrating and db.is_sqlite
+    if sqlite_migration:
+        _without_foreign_keys(db)
     try:
         async with db.engine.begin() as connection:
-            return await connection.run_sync(action)
+            result = await connection.run_sync(action)
+            if sqlite_migration:
+                await connection.run_sync(_check_foreign_keys)
+            return result
     finally:
         await db.dispose()
 
@@ -63,7 +99,7 @@ async def upgrade_database(url: str, revision: str = "head") -> None:
     def upgrade(connection: Connection) -> None:
         _run_command(connection, lambda config: command.upgrade(config, revision))
 
-    await _on_connection(url, upgrade)
+    await _on_connection(url, upgrade, migrating=True)
 
 
 async def downgrade_database(url: str, revision: str) -> None:
@@ -72,7 +108,7 @@ async def downgrade_database(url: str, revision: str) -> None:
     def downgrade(connection: Connection) -> None:
         _run_command(connection, lambda config: command.downgrade(config, revision))
 
-    await _on_connection(url, downgrade)
+    await _on_connection(url, downgrade, migrating=True)
 
 
 async def current_revision(url: str) -> str | None:
@@ -85,9 +121,56 @@ async def current_revision(url: str) -> str | None:
     return result
 
 
+def _sql(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _where(options: Mapping[str, Any], dialect: str) -> str | None:
+    where = options.get(f"{dialect}_where")
+    return None if where is None else _sql(where)
+
+
+def _check_differences(inspector: Any, table: Table, exact: bool) -> list[tuple[str, str, str]]:
+    """CHECK constraints by name (Alembic does not compare them), and on SQLite, which
+    keeps the SQL as written, by text."""
+    wanted = {
+        str(c.name): _sql(c.sqltext) for c in table.constraints if isinstance(c, CheckConstraint)
+    }
+    have = {str(c["name"]): _sql(c["sqltext"]) for c in inspector.get_check_constraints(table.name)}
+    found = [("add_check", table.name, name) for name in sorted(wanted.keys() - have.keys())]
+    found += [("remove_check", table.name, name) for name in sorted(have.keys() - wanted.keys())]
+    if exact:
+        changed = sorted(n for n in wanted.keys() & have.keys() if wanted[n] != have[n])
+        found += [("modify_check", table.name, name) for name in changed]
+    return found
+
+
+def _partial_index_differences(
+    inspector: Any, table: Table, dialect: str
+) -> list[tuple[str, str, str]]:
+    """Indexes partial in one and whole in the other (Alembic compares their columns
+    only); on SQLite also a differing WHERE."""
+    wanted = {str(i.name): _where(i.dialect_kwargs, dialect) for i in table.indexes}
+    have = {
+        str(i["name"]): _where(i.get("dialect_options", {}), dialect)
+        for i in inspector.get_indexes(table.name)
+    }
+    exact = dialect == "sqlite"
+    return [
+        ("modify_index_where", table.name, name)
+        for name in sorted(wanted.keys() & have.keys())
+        if (wanted[name] is None) != (have[name] is None) or (exact and wanted[name] != have[name])
+    ]
+
+
 def _differences(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, SQLModel.metadata))
+    inspector, dialect = inspect(connection), connection.dialect.name
+    found: list[Any] = list(compare_metadata(context, SQLModel.metadata))
+    for table in SQLModel.metadata.sorted_tables:
+        found += _check_differences(inspector, table, exact=dialect == "sqlite")
+        found += _partial_index_differences(inspector, table, dialect)
+    return found
 
 
 async def check_migrations_match_models(url: str) -> list[Any]:

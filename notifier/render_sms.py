@@ -211,7 +211,7 @@ def _tally(items: Iterable[Item]) -> list[tuple[str, int]]:
 
 def _count_key(item: Item) -> str:
     if item.kind == "attendance":
-        return "late" if item.data["status"] == "оп" else "absence"
+        return "late" if item.data["status"] == "late" else "absence"
     if item.kind == "remark":
         return str(item.data["remark_kind"])
     if item.kind == "period_mark":

@@ -1,22 +1,19 @@
-"""SMS channel over SMS.ru or SMSC.ru, their status callbacks, and a school's daily budget.
+"""SMS channel over SMS.ru or SMSC.ru, and their status callbacks.
 
-SMS costs money per segment, so each school has a daily budget (SchoolPolicy.
-sms_daily_budget); workers reserve the segments before sending and give them
-back if the message never left.
+SMS costs money per segment: every SMS goes out through `notifier.sms_budget`, which
+takes its segments from the school's daily budget first.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Literal, cast
+from typing import Literal
 from urllib.parse import parse_qsl
 
 import httpx
-from redis.asyncio import Redis
 
 from core.settings import Settings
 from notifier.base import OutgoingMessage, SendResult
@@ -41,8 +38,6 @@ __all__ = [
     "count_segments",
     "normalize_phone",
     "parse_status_callback",
-    "release_sms_budget",
-    "reserve_sms_budget",
 ]
 
 log = logging.getLogger("zvonok.notifier.sms")
@@ -175,52 +170,3 @@ def _form_pairs(body: CallbackBody) -> list[tuple[str, str]]:
     if isinstance(body, Mapping):
         return [(str(k), str(v)) for k, v in body.items()]
     return [(str(k), str(v)) for k, v in body]
-
-
-# -- daily budget -----------------------------------------------------------------
-
-# Atomic check-and-add: concurrent workers must not both pass the last free segment.
-_RESERVE = """
-local used = redis.call('INCRBY', KEYS[1], ARGV[1])
-if used > tonumber(ARGV[2]) then
-  used = redis.call('DECRBY', KEYS[1], ARGV[1])
-  return {0, used}
-end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return {1, used}
-"""
-_BUDGET_TTL = 3 * 24 * 3600  # a day's counter outlives the day in every time zone
-
-
-def budget_key(school_id: int | str, day: date) -> str:
-    return f"zvonok:sms-budget:{school_id}:{day.isoformat()}"
-
-
-async def reserve_sms_budget(
-    redis: Redis, school_id: int | str, segments: int, limit: int, day: date
-) -> bool:
-    """Take `segments` from the school's budget for `day` (its local date); False when over."""
-    if segments <= 0:
-        return True
-    # redis-py types eval() for its sync and async clients at once; this one awaits.
-    reply = redis.eval(
-        _RESERVE, 1, budget_key(school_id, day), str(segments), str(limit), str(_BUDGET_TTL)
-    )
-    result = await cast(Awaitable[list[int]], reply)
-    granted, used = int(result[0]), int(result[1])
-    if not granted:
-        log.warning(
-            "SMS budget exhausted: school %s, %s: %s of %s segments used, %s more refused",
-            school_id,
-            day.isoformat(),
-            used,
-            limit,
-            segments,
-        )
-    return bool(granted)
-
-
-async def release_sms_budget(redis: Redis, school_id: int | str, segments: int, day: date) -> None:
-    """Give back segments reserved for an SMS the gateway never accepted."""
-    if segments > 0:
-        await redis.decrby(budget_key(school_id, day), segments)

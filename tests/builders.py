@@ -37,7 +37,6 @@ from core.models import (
 from core.uow import UnitOfWork
 
 TODAY = dt.date(2026, 11, 23)  # a Monday in the second quarter
-AUTUMN_HOLIDAY = dt.date(2026, 10, 28)
 BELLS = [
     {"slot": n + 1, "start": f"{8 + (n * 55 + 30) // 60:02d}:{(n * 55 + 30) % 60:02d}"}
     for n in range(8)

@@ -14,8 +14,10 @@ BIN = Path(sys.executable).parent
 CHECKS = {
     "ruff check": [str(BIN / "ruff"), "check", "."],
     "ruff format": [str(BIN / "ruff"), "format", "--check", "."],
-    "mypy": [str(BIN / "mypy"), "core", "notifier", "workers", "webapp"],
+    "mypy": [str(BIN / "mypy"), "core", "notifier", "workers", "webapp", "bots"],
     "import-linter": [str(BIN / "lint-imports"), "--no-cache"],
+    # Dead code, configured in pyproject.toml ([tool.vulture], vulture_whitelist.py).
+    "vulture": [str(BIN / "vulture")],
 }
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
-from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from core.db import Database
 from core.delivery.dispatch import dispatch_event
@@ -23,12 +21,10 @@ from core.delivery.reasons import (
     Reason,
 )
 from core.models import School
-from core.policy import policy_of
 from core.uow import UnitOfWork
-from notifier.base import Channel, Outcome, OutgoingMessage, SendResult
+from notifier.base import Channel, Outcome, SendResult
 from notifier.render import render
-from notifier.sms import release_sms_budget, reserve_sms_budget
-from notifier.sms_segments import count_segments
+from notifier.sms_budget import BudgetSpent, send_within_budget
 from workers.queue import enqueue_delivery, enqueue_start
 from workers.writes import writing
 
@@ -137,26 +133,9 @@ async def _send(ctx: dict[str, Any], claimed: Claimed) -> SendResult:
         address=delivery.address,
         idempotency_key=f"zvonok-delivery-{delivery.id}",
     )
-    if delivery.channel == "sms":
-        return await _send_sms(ctx, channel, message, school)
-    return await channel.send(message)
-
-
-async def _send_sms(
-    ctx: dict[str, Any], channel: Channel, message: OutgoingMessage, school: School
-) -> SendResult:
-    """Take the segments from the school's daily budget; give them back if not sent."""
-    segments = count_segments(message.text).segments
-    day: date = datetime.now(UTC).astimezone(ZoneInfo(school.timezone)).date()
-    school_id = school.id or 0
-    budget = policy_of(school).sms_daily_budget
-    if not await reserve_sms_budget(ctx["redis"], school_id, segments, budget, day):
-        raise NotSent(Reason(SMS_BUDGET_SPENT))
-    sent = False
+    if delivery.channel != "sms":
+        return await channel.send(message)
     try:
-        result = await channel.send(message)
-        sent = result.outcome is Outcome.sent
-    finally:
-        if not sent:  # refused, failed or raised: the gateway did not take it
-            await release_sms_budget(ctx["redis"], school_id, segments, day)
-    return result
+        return await send_within_budget(ctx["redis"], channel, message, school)
+    except BudgetSpent:
+        raise NotSent(Reason(SMS_BUDGET_SPENT)) from None

@@ -20,7 +20,7 @@ from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
 from core.services.roster_import import purge_expired_imports
 from core.settings import Settings, load_settings
 from core.uow import UnitOfWork
-from workers.channels import build_channels
+from notifier.channels import build_channels, close_channels
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
@@ -50,8 +50,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     await stop_relay(ctx)
-    for channel in ctx.get("channels", {}).values():
-        await channel.close()
+    await close_channels(ctx.get("channels", {}))
     db: Database | None = ctx.get("db")
     if db is not None:
         await db.dispose()

@@ -1,112 +1,56 @@
 """/hw: a teacher gives homework through the bot, with the journal up or down.
 
 Pick a class (or group) and subject from one's assignments, type the text, confirm.
-Journal up: the homework goes on the next lesson through core, and delivery tells the
-families as usual. Journal down (its database unreachable): the teacher is known by
-their chat from the roster snapshot, the homework is broadcast at once to the class's
-families and queued; a worker writes it into the journal when it is back.
+Journal up: core puts the homework on the page's next lesson (from the timetable when
+the journal has none yet), and delivery tells the families as usual. Journal down
+(its database unreachable): the teacher is known by their chat from the roster
+snapshot, and the notifier broadcasts the homework to the class's families and
+queues it; a worker writes it into the journal when it is back. An entry that is
+refused keeps its text, with what the teacher can do next
+(`bots.handlers.homework_refused`).
 """
 
 from __future__ import annotations
 
 import html
 import uuid
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, Message
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 
+from bots.handlers import homework_refused as refused
 from bots.handlers import homework_texts as say
-from bots.handlers.homework_broadcast import send_to_families
+from bots.handlers.homework_keyboards import (
+    Decide,
+    HwFlow,
+    Pick,
+    confirm_keyboard,
+    names,
+    pick_of,
+    picker,
+)
+from bots.handlers.homework_pages import ask_to_confirm, teacher_assignments
 from bots.routers import private_router
 from core import formats
 from core.actors import StaffActor
 from core.db import Database
 from core.errors import ZvonokError
-from core.fallback.queue import (
-    FallbackEntry,
-    claim_send,
-    close_broadcast,
-    open_entry,
-    release_send,
-)
-from core.fallback.roster import assignments_of
-from core.fallback.snapshot import Assignment, staff_snapshots
-from core.models import Lesson, utcnow
+from core.fallback.queue import claim_send, release_send
+from core.fallback.snapshot import Assignment
+from core.models import utcnow
+from core.services.chat_homework import give_homework_from_chat
 from core.services.chats import ChatLinks
-from core.services.homework import set_homework_for_next_lesson
-from core.settings import Settings
 from core.uow import UnitOfWork
+from notifier.channels import Channels
+from notifier.fallback import NotListed, broadcast_homework
 
 # Room for the heading and the note around it in one Telegram message (4,096).
 MAX_TEXT = 3000
-
-
-class HwFlow(StatesGroup):
-    text = State()
-    confirm = State()
-
-
-class Pick(CallbackData, prefix="hwp"):
-    school: int
-    klass: int
-    group: int  # 0: the whole class
-    subject: int
-
-
-class Decide(CallbackData, prefix="hwc"):
-    send: bool
-
-
-def _pick_of(a: Assignment) -> Pick:
-    return Pick(school=a.school_id, klass=a.class_id, group=a.group_id or 0, subject=a.subject_id)
-
-
-def _same(a: Assignment, b: Assignment) -> bool:
-    return (a.staff_id, _pick_of(a)) == (b.staff_id, _pick_of(b))
-
-
-async def teacher_assignments(
-    db: Database, redis: Redis, links: ChatLinks | None, chat_id: int, journal_up: bool
-) -> tuple[Assignment, ...]:
-    """From the journal while it is up; from the roster snapshot, by chat, while it is down."""
-    if journal_up and links is not None:
-        if not links.staff:
-            return ()
-        async with db.session() as session:
-            return await assignments_of(session, [s.staff_id for s in links.staff])
-    return tuple(a for _, staff in await staff_snapshots(redis, chat_id) for a in staff.assignments)
-
-
-def _picker(assignments: tuple[Assignment, ...]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for a in assignments:
-        builder.button(text=f"{a.where} · {a.subject}", callback_data=_pick_of(a).pack())
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def _confirm_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(text=say.send_label(), callback_data=Decide(send=True).pack()),
-                InlineKeyboardButton(
-                    text=say.cancel_label(), callback_data=Decide(send=False).pack()
-                ),
-            ]
-        ]
-    )
-
-
-def _names(a: Assignment) -> dict[str, str]:
-    return {"where": html.escape(a.where), "subject": html.escape(a.subject)}
 
 
 async def start_hw(
@@ -122,7 +66,7 @@ async def start_hw(
     if not assignments:
         await message.answer(say.not_teacher())
         return
-    await message.answer(say.pick(journal_up), reply_markup=_picker(assignments))
+    await message.answer(say.pick(journal_up), reply_markup=picker(assignments))
 
 
 async def picked(
@@ -135,14 +79,19 @@ async def picked(
     journal_up: bool,
 ) -> None:
     assignments = await teacher_assignments(db, redis, links, query.from_user.id, journal_up)
-    chosen = next((a for a in assignments if _pick_of(a) == callback_data), None)
-    if chosen is None:
+    chosen = next((a for a in assignments if pick_of(a) == callback_data), None)
+    if chosen is None or not isinstance(query.message, Message):
         await query.answer(say.gone(), show_alert=True)
         return
-    await state.set_state(HwFlow.text)
-    await state.set_data({"assignment": chosen.model_dump(mode="json")})
-    if isinstance(query.message, Message):
-        await query.message.edit_text(say.type_prompt(**_names(chosen)))
+    data: dict[str, Any] = {"assignment": chosen.model_dump(mode="json")}
+    kept = (await state.get_data()).get("text")
+    if kept:  # the text of a refused entry, now for another class or subject
+        await state.set_data(data | {"text": kept})
+        await ask_to_confirm(query.message, state, data | {"text": kept})
+    else:
+        await state.set_data(data)
+        await state.set_state(HwFlow.text)
+        await query.message.edit_text(say.type_prompt(**names(chosen)))
     await query.answer()
 
 
@@ -158,8 +107,8 @@ async def typed(message: Message, state: FSMContext) -> None:
     assignment = Assignment.model_validate(data["assignment"])
     await state.update_data(text=text, flow=uuid.uuid4().hex)
     await state.set_state(HwFlow.confirm)
-    preview = say.preview(text=html.escape(text), **_names(assignment))
-    await message.answer(preview, reply_markup=_confirm_keyboard())
+    preview = say.preview(text=html.escape(text), **names(assignment))
+    await message.answer(preview, reply_markup=confirm_keyboard())
 
 
 async def not_text(message: Message) -> None:
@@ -172,60 +121,47 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 
 async def _set_in_journal(
-    db: Database, links: ChatLinks | None, assignment: Assignment, text: str, lang: str
+    db: Database, chat_id: int, assignment: Assignment, text: str, lang: str
 ) -> str:
-    staff_ids = {s.staff_id for s in links.staff} if links is not None else set()
-    if assignment.staff_id not in staff_ids:
-        return say.not_teacher()
-    try:
-        homework = await set_homework_for_next_lesson(
-            UnitOfWork(db),
-            actor=StaffActor(staff_id=assignment.staff_id, school_id=assignment.school_id),
-            class_id=assignment.class_id,
-            group_id=assignment.group_id,
-            subject_id=assignment.subject_id,
-            text=text,
-        )
-    except ZvonokError as error:
-        return html.escape(error.message(lang))
-    async with db.session() as session:
-        lesson = await session.get(Lesson, homework.lesson_id)
-    assert lesson is not None
-    date = formats.numeric_date(lesson.date, lang)
-    return say.entered(date=date, slot=lesson.slot, **_names(assignment))
+    """Through core: what to tell the teacher. A refusal raises the core error."""
+    given = await give_homework_from_chat(
+        UnitOfWork(db),
+        chat_id=chat_id,
+        actor=StaffActor(staff_id=assignment.staff_id, school_id=assignment.school_id),
+        class_id=assignment.class_id,
+        group_id=assignment.group_id,
+        subject_id=assignment.subject_id,
+        text=text,
+    )
+    date = formats.numeric_date(given.date, lang)
+    return say.entered(date=date, slot=given.slot, **names(assignment))
 
 
 async def _broadcast(
-    settings: Settings, redis: Redis, chat_id: int, assignment: Assignment, data: dict[str, str]
+    redis: Redis, channels: Channels, chat_id: int, assignment: Assignment, data: dict[str, str]
 ) -> str:
-    """Queue the entry, send it to the families in the snapshot: what to tell the teacher."""
-    schools = {
-        snap.school_id: (snap, staff) for snap, staff in await staff_snapshots(redis, chat_id)
-    }
-    found = schools.get(assignment.school_id)
-    if found is None or not any(_same(a, assignment) for a in found[1].assignments):
-        return say.not_in_snapshot()
-    snapshot, _ = found
-    entry = FallbackEntry.for_assignment(
-        data["flow"], assignment, text=data["text"], sent_at=utcnow()
+    """Through the notifier's broadcast: what to tell the teacher."""
+    result = await broadcast_homework(
+        redis,
+        channels.get("telegram"),
+        chat_id=chat_id,
+        assignment=assignment,
+        entry_id=data["flow"],
+        text=data["text"],
+        now=utcnow(),
     )
-    await open_entry(redis, entry)
-    audience = snapshot.audience(assignment.class_id, assignment.group_id)
-    result = await send_to_families(settings, redis, entry, audience)
-    await close_broadcast(redis, entry)
     if not result.total:
-        return say.broadcast_nobody(**_names(assignment))
-    return say.broadcast_done(reached=result.reached, total=result.total, **_names(assignment))
+        return say.broadcast_nobody(**names(assignment))
+    return say.broadcast_done(reached=result.reached, total=result.total, **names(assignment))
 
 
 async def decided(
     query: CallbackQuery,
     callback_data: Decide,
     state: FSMContext,
-    settings: Settings,
     db: Database,
     redis: Redis,
-    links: ChatLinks | None,
+    channels: Channels,
     journal_up: bool,
     lang: str,
 ) -> None:
@@ -237,16 +173,23 @@ async def decided(
         await query.answer(say.already_sent(), show_alert=True)
         return
     assignment = Assignment.model_validate(data["assignment"])
-    if journal_up:
-        try:
-            answer = await _set_in_journal(db, links, assignment, data["text"], lang)
-        except (SQLAlchemyError, OSError):
-            # The journal went away mid-way and nothing was written: the conversation is
-            # still there, and «Отправить» again broadcasts it (the journal is down now).
-            await release_send(redis, data["flow"])
-            raise
-    else:
-        answer = await _broadcast(settings, redis, query.from_user.id, assignment, data)
+    chat_id = query.from_user.id
+    try:
+        if journal_up:
+            answer = await _set_in_journal(db, chat_id, assignment, data["text"], lang)
+        else:
+            answer = await _broadcast(redis, channels, chat_id, assignment, data)
+    except (SQLAlchemyError, OSError):
+        # The journal went away mid-way and nothing was written: the conversation is
+        # still there, and «Отправить» again broadcasts it (the journal is down now).
+        await release_send(redis, data["flow"])
+        raise
+    except ZvonokError as error:
+        await refused.offer(query, state, data["flow"], html.escape(error.message(lang)), redis)
+        return
+    except NotListed:
+        await refused.offer(query, state, data["flow"], say.not_in_snapshot(), redis)
+        return
     await _finish(query, state, answer)
 
 
@@ -270,4 +213,5 @@ def build_router() -> Router:
     router.callback_query.register(picked, Pick.filter())
     router.callback_query.register(decided, Decide.filter(), StateFilter(HwFlow.confirm))
     router.callback_query.register(stale_button, Decide.filter())
+    refused.register(router)
     return router

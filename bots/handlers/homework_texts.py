@@ -59,6 +59,27 @@ def cancel_label() -> str:
     return _("Cancel")
 
 
+def retry_label() -> str:
+    return _("Send again")
+
+
+def other_page_label() -> str:
+    return _("Another class or subject")
+
+
+def change_text_label() -> str:
+    return _("Change the text")
+
+
+def kept(reason: str, text: str) -> str:
+    """An entry refused: why (a sentence of its own), the text kept, what next."""
+    return _(
+        "%(reason)s\n\nThe homework was not entered. Your text is kept:\n\n%(text)s\n\n"
+        "Send it again (once the lesson is in the journal or the timetable), put it on "
+        "another class or subject, or change it."
+    ) % {"reason": reason, "text": text}
+
+
 def cancelled() -> str:
     return _("Cancelled: nothing was sent.")
 

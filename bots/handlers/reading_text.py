@@ -14,6 +14,7 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from core.models import ATTENDANCE_LETTERS
 from core.reading import (
     AbsencesOverview,
     DayHomework,
@@ -30,7 +31,6 @@ from core.reading import words as w
 
 REMARK_ICONS = {"praise": "🌟", "remark": "⚠️", "appeal": "✉️"}
 INDENT = "    "
-ATTENDANCE_CODES = ("н", "б", "оп")  # absent, ill, late: the journal's marks, as on paper
 
 
 def journal_down() -> str:
@@ -201,7 +201,9 @@ def absences_text(label: str, overview: AbsencesOverview, lang: str) -> str:
         return f"{header(label)}\n{title}\n\n{none}"
     counts = overview.counts
     # The journal's own marks and how many of each: the same in every language.
-    summary = " · ".join(f"{code} — {counts.get(code, 0)}" for code in ATTENDANCE_CODES)
+    summary = " · ".join(
+        f"{letter} — {counts.get(status, 0)}" for status, letter in ATTENDANCE_LETTERS.items()
+    )
     # TRANSLATORS: explains the journal's marks «н», «б», «оп»: keep the marks as they are.
     legend = _("н — absent, б — ill, оп — late")
     lines = [

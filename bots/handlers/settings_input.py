@@ -40,8 +40,8 @@ from core.services.guardian_settings import (
     set_digest_time,
     set_quiet_hours,
 )
-from core.settings import Settings
 from core.uow import UnitOfWork
+from notifier.channels import Channels
 
 
 class SettingsInput(StatesGroup):
@@ -109,11 +109,11 @@ async def start_change(
     callback_data: SettingsButton,
     links: ChatLinks | None,
     state: FSMContext,
-    settings: Settings,
+    channels: Channels,
 ) -> None:
     actors_of(links)
     channel = "sms" if callback_data.arg == "sms" else "email"
-    if not can_send(settings, channel):
+    if not can_send(channels, channel):
         await query.answer(cannot_send(channel), show_alert=True)
         return
     await state.set_state(SettingsInput.address)
@@ -126,7 +126,7 @@ async def take_address(
     links: ChatLinks | None,
     db: Database,
     state: FSMContext,
-    settings: Settings,
+    channels: Channels,
     redis: Redis,
 ) -> None:
     actors = actors_of(links)
@@ -137,7 +137,7 @@ async def take_address(
     )
     school = links.schools[links.guardians[0].school_id]
     address = html.escape(code.address)
-    if not await send_code(settings, redis, school, code):
+    if not await send_code(channels, redis, school, code):
         await cancel_contact_change(UnitOfWork(db), actor=actors)
         await message.answer(
             _("Could not send the code to %(address)s. Check the address and type it again.")

@@ -18,7 +18,7 @@ from core.actors import StaffActor
 from core.cli.common import LANGUAGE, console, fail, settings_or_exit, t
 from core.db import Database
 from core.errors import ZvonokError
-from core.models import Enrollment, Lesson, School, SchoolClass
+from core.models import AttendanceStatus, Enrollment, Lesson, School, SchoolClass
 from core.policy import policy_of
 from core.services.attendance import mark_attendance
 from core.services.marks import post_mark
@@ -77,7 +77,7 @@ async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, in
                     actor=writer,
                     lesson_id=lesson.id or 0,
                     student_id=student,
-                    status="н",
+                    status=AttendanceStatus.absent,
                 )
                 absences += 1
                 continue

@@ -19,6 +19,7 @@ from core.demo.grading import Grader, PeriodBook
 from core.demo.plan import Course, Placement, SchoolPlan, StudentPlan
 from core.demo.school import rng_for
 from core.demo.texts import homework_text, remark_text
+from core.models import AttendanceStatus
 from core.policy import SchoolPolicy
 
 Row = dict[str, Any]
@@ -157,26 +158,26 @@ class Journal:
         late_share = absences.LATE_SHARE_FIRST if draft.slot == 1 else absences.LATE_SHARE_OTHER
         for student in draft.course.students:
             status = self._status(student.index in ill, late_share)
-            if status is None or status[0] == "оп":
+            if status is None or status[0] == AttendanceStatus.late:
                 present.append(student)
             if status is None:
                 continue
-            if status[0] != "оп":
+            if status[0] != AttendanceStatus.late:
                 self._month_stats(draft)[2] += 1
             row = self._tracked(draft, self.rng.uniform(2, 8))
             row.update(lesson_id=draft.id, student_id=student.id)
-            row.update(status=status[0], minutes_late=status[1])
+            row.update(status=status[0].value, minutes_late=status[1])
             rows.attendance.append(row)
         return present
 
-    def _status(self, ill: bool, late_share: float) -> tuple[str, int | None] | None:
+    def _status(self, ill: bool, late_share: float) -> tuple[AttendanceStatus, int | None] | None:
         roll = self.rng.random()
         if ill:
-            return "б", None
+            return AttendanceStatus.ill, None
         if roll < absences.ABSENT_SHARE:
-            return "н", None
+            return AttendanceStatus.absent, None
         if roll < absences.ABSENT_SHARE + late_share:
-            return "оп", self.rng.randint(2, 15)
+            return AttendanceStatus.late, self.rng.randint(2, 15)
         return None
 
     def _marks(self, draft: LessonDraft, present: list[StudentPlan], rows: JournalRows) -> None:

@@ -25,6 +25,7 @@ from core.i18n import DEFAULT_LANGUAGE, Texts, texts
 from core.models import (
     Announcement,
     Attendance,
+    AttendanceStatus,
     Homework,
     Lesson,
     Mark,
@@ -196,7 +197,7 @@ class _Load:
         return announcements
 
     def _count(self, lessons: int, entries: JournalRows) -> None:
-        late = sum(1 for row in entries.attendance if row["status"] == "оп")
+        late = sum(1 for row in entries.attendance if row["status"] == AttendanceStatus.late)
         self.counts["lessons"] += lessons
         self.counts["marks"] += len(entries.marks)
         self.counts["absences"] += len(entries.attendance) - late

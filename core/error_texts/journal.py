@@ -63,8 +63,9 @@ ERRORS: dict[str, str] = {
         "Invalid value: the weights of work types are a mapping “type: weight”."
     ),
     "no_next_lesson": N_(
-        "The journal has no %(subject)s lesson in %(klass)s on %(date)s or later: "
-        "record the lesson first."
+        "Neither the journal nor the timetable has a %(subject)s lesson in %(klass)s "
+        "from %(date)s to the end of the school year: put the lesson in the timetable "
+        "or record it in the journal first."
     ),
     "bad_remark_kind": N_("Unknown note kind “%(value)s”: remark, praise or appeal to parents."),
     "not_teacher_of_class": N_("You neither teach in %(klass)s nor are its class teacher."),

@@ -115,6 +115,11 @@ async def staff_snapshots(redis: Redis, chat_id: int) -> list[tuple[RosterSnapsh
     return found
 
 
+async def snapshot_assignments(redis: Redis, chat_id: int) -> tuple[Assignment, ...]:
+    """The pages the snapshots let this chat's staff member broadcast homework on."""
+    return tuple(a for _, staff in await staff_snapshots(redis, chat_id) for a in staff.assignments)
+
+
 # Bookkeeping events (roster changes, consent given or withdrawn...) change who a
 # broadcast reaches; the relay marks their school's snapshot stale.
 ROSTER_EVENT_KINDS = frozenset(kind for kind, cls in EVENT_TYPES.items() if not cls.for_families)

@@ -21,6 +21,7 @@ from core.models.delivery import (
 )
 from core.models.imports import ImportStatus, RosterImport
 from core.models.journal import (
+    ATTENDANCE_LETTERS,
     PERIOD_MARK_VALUES,
     Announcement,
     Attendance,
@@ -49,6 +50,7 @@ from core.models.structure import (
 )
 
 __all__ = [
+    "ATTENDANCE_LETTERS",
     "PERIOD_MARK_VALUES",
     "AcademicYear",
     "AccessToken",

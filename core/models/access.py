@@ -7,7 +7,13 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from core.models.base import chat_id_field, instant_field, json_field
+from core.models.base import chat_id_field, instant_field, json_field, one_of, partial_index
+
+INVITE_PURPOSES = ("guardian", "staff")
+ACTOR_KINDS = ("staff", "guardian", "system")
+AUDIT_ACTIONS = ("create", "update", "delete")
+ACKNOWLEDGED_VIA = ("telegram", "web")
+CONTACT_CHANGE_CHANNELS = ("email", "sms")  # a chat is linked by an invite code instead
 
 
 class InviteCode(SQLModel, table=True):
@@ -18,6 +24,7 @@ class InviteCode(SQLModel, table=True):
     """
 
     __tablename__ = "invite_code"
+    __table_args__ = (one_of("purpose", INVITE_PURPOSES),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -37,6 +44,7 @@ class AuditEntry(SQLModel, table=True):
     """Who changed what and when, with the values before and after."""
 
     __tablename__ = "audit_entry"
+    __table_args__ = (one_of("actor_kind", ACTOR_KINDS), one_of("action", AUDIT_ACTIONS))
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -55,9 +63,20 @@ class OutboxEvent(SQLModel, table=True):
 
     The outbox, not Redis, is the source of truth for delivery: the relay marks
     `relayed_at` once the event is in the queue and re-relays what stays unrelayed.
+    `kind` is not checked by the schema: it names an event class (`core.events`), and
+    new kinds come with the code that records them.
+
+    The relay and the sweeper read events not relayed, or not dispatched, oldest
+    first: partial indexes hold just those, a few among all the events ever recorded.
     """
 
     __tablename__ = "outbox_event"
+    __table_args__ = (
+        partial_index("ix_outbox_event_unrelayed", "occurred_at", "id", where="relayed_at IS NULL"),
+        partial_index(
+            "ix_outbox_event_undispatched", "occurred_at", "id", where="dispatched_at IS NULL"
+        ),
+    )
 
     id: str = Field(primary_key=True, max_length=32)  # uuid4 hex
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -65,10 +84,10 @@ class OutboxEvent(SQLModel, table=True):
     entity: str = Field(default="", index=True)  # "mark:17": see Event.entity
     payload: dict[str, Any] = json_field()
     occurred_at: datetime = instant_field()
-    relayed_at: datetime | None = instant_field(nullable=True, index=True)
+    relayed_at: datetime | None = instant_field(nullable=True)
     # Set by the dispatcher once every recipient's notification rows exist; the
     # sweeper re-relays events relayed long ago but never dispatched (Redis lost them).
-    dispatched_at: datetime | None = instant_field(nullable=True, index=True)
+    dispatched_at: datetime | None = instant_field(nullable=True)
     attempts: int = 0
 
 
@@ -81,7 +100,10 @@ class Acknowledgement(SQLModel, table=True):
     """
 
     __tablename__ = "acknowledgement"
-    __table_args__ = (UniqueConstraint("guardian_id", "subject"),)
+    __table_args__ = (
+        UniqueConstraint("guardian_id", "subject"),
+        one_of("via", ACKNOWLEDGED_VIA),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -101,6 +123,7 @@ class ContactChange(SQLModel, table=True):
     """
 
     __tablename__ = "contact_change"
+    __table_args__ = (one_of("channel", CONTACT_CHANGE_CHANNELS),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from core.models.base import instant_field
+from core.models.base import instant_field, one_of
 
 
 class TokenKind(StrEnum):
@@ -23,6 +23,7 @@ class AccessToken(SQLModel, table=True):
     """A secret that stands for a staff member: a web session or a personal API token."""
 
     __tablename__ = "access_token"
+    __table_args__ = (one_of("kind", TokenKind),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)

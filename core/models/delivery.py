@@ -14,7 +14,15 @@ from typing import Any
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.models.base import instant_field, json_field
+from core.models.base import (
+    between,
+    instant_field,
+    json_field,
+    json_list_of,
+    json_map_of,
+    one_of,
+    partial_index,
+)
 
 
 class Topic(StrEnum):
@@ -41,10 +49,22 @@ class ChannelName(StrEnum):
     sms = "sms"
 
 
+# A notification's topic: one of Topic, or "mixed" once events of several topics
+# joined it (an instant bundle, a digest).
+NOTIFICATION_TOPICS = (*Topic, "mixed")
+NOTIFICATION_STATUSES = ("open", "sending", "sent", "cancelled", "failed")
+DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
+
+
 class GuardianSettings(SQLModel, table=True):
     """A guardian's choices; a missing row means the school's defaults."""
 
     __tablename__ = "guardian_settings"
+    __table_args__ = (
+        json_map_of("modes", Topic, Mode),
+        json_list_of("channels", ChannelName),
+        between("weekly_weekday", 0, 6),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -65,7 +85,10 @@ class ContactStatus(SQLModel, table=True):
     """
 
     __tablename__ = "contact_status"
-    __table_args__ = (UniqueConstraint("guardian_id", "channel", "address"),)
+    __table_args__ = (
+        UniqueConstraint("guardian_id", "channel", "address"),
+        one_of("channel", ChannelName),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -85,7 +108,17 @@ class Notification(SQLModel, table=True):
     Events join an `open` notification until `due_at` (the grace window, the bundling
     window, the end of quiet hours, or the digest time); then it is rendered from the
     journal's current state and handed to a channel.
+
+    The sweeper looks for open notifications whose time has come, oldest first: the
+    partial index holds only the open ones, a few among millions that are closed.
     """
+
+    __table_args__ = (
+        partial_index("ix_notification_open_due", "due_at", "id", where="status = 'open'"),
+        one_of("topic", NOTIFICATION_TOPICS),
+        one_of("mode", Mode),
+        one_of("status", NOTIFICATION_STATUSES),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -94,8 +127,8 @@ class Notification(SQLModel, table=True):
     topic: str  # Topic value, or "digest"
     mode: str  # Mode value
     urgent: bool = False
-    status: str = Field(default="open", index=True)  # open | sending | sent | cancelled | failed
-    due_at: datetime = instant_field(index=True)
+    status: str = "open"  # NOTIFICATION_STATUSES
+    due_at: datetime = instant_field()
     created_at: datetime = instant_field()
     closed_at: datetime | None = instant_field(nullable=True)
     # Why cancelled or failed: a code of core.delivery.reasons and its parameters,
@@ -120,9 +153,21 @@ class NotificationEvent(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """One attempt path of a notification on one channel: pending → sending → sent | failed."""
+    """One attempt path of a notification on one channel: pending → sending → sent | failed.
 
-    __table_args__ = (UniqueConstraint("notification_id", "channel"),)
+    The sweeper's partial indexes hold only the pending deliveries (oldest first) and
+    those being sent (by when they were claimed), never the sent ones.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("notification_id", "channel"),
+        partial_index(
+            "ix_delivery_pending_created", "created_at", "id", where="status = 'pending'"
+        ),
+        partial_index("ix_delivery_sending_since", "sending_since", where="status = 'sending'"),
+        one_of("channel", ChannelName),
+        one_of("status", DELIVERY_STATUSES),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -130,7 +175,7 @@ class Delivery(SQLModel, table=True):
     guardian_id: int = Field(foreign_key="guardian.id", index=True)
     channel: str  # ChannelName value
     address: str
-    status: str = Field(default="pending", index=True)
+    status: str = "pending"  # DELIVERY_STATUSES
     attempts: int = 0
     next_attempt_at: datetime | None = instant_field(nullable=True)
     provider_id: str | None = Field(default=None, index=True)

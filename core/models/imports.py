@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from core.models.base import instant_field
+from core.models.base import instant_field, one_of
 
 
 class ImportStatus(StrEnum):
@@ -30,6 +30,7 @@ class RosterImport(SQLModel, table=True):
     """
 
     __tablename__ = "roster_import"
+    __table_args__ = (one_of("status", ImportStatus),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)

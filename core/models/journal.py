@@ -14,13 +14,24 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.models.base import instant_field
+from core.models.base import at_least, between, instant_field, one_of, partial_index
 
 
 class AttendanceStatus(StrEnum):
-    absent = "н"
-    ill = "б"
-    late = "оп"
+    """Stored as these codes; the journal's letters are `ATTENDANCE_LETTERS`."""
+
+    absent = "absent"
+    ill = "ill"
+    late = "late"
+
+
+# The journal's own letters for attendance, as teachers type them in the grid and as
+# paper journals have them: «н» absent, «б» ill, «оп» late.
+ATTENDANCE_LETTERS = {
+    AttendanceStatus.absent: "н",
+    AttendanceStatus.ill: "б",
+    AttendanceStatus.late: "оп",
+}
 
 
 class WorkType(StrEnum):
@@ -46,6 +57,8 @@ class PeriodMarkKind(StrEnum):
 
 
 PERIOD_MARK_VALUES = ("2", "3", "4", "5", "осв", "н/а")
+# "journal": typed in the journal; "fallback": broadcast by the bot while it was down.
+HOMEWORK_SOURCES = ("journal", "fallback")
 
 
 class Tracked(SQLModel):
@@ -60,6 +73,30 @@ class Tracked(SQLModel):
 
 
 class Lesson(Tracked, table=True):
+    # One live lesson per class and slot of a day, and one per group: parallel groups
+    # (language subgroups) share a slot. That a group's lesson and a whole-class lesson
+    # of the same class do not overlap is checked by `core.services.lessons`.
+    __table_args__ = (
+        partial_index(
+            "uq_lesson_class_date_slot",
+            "class_id",
+            "date",
+            "slot",
+            where="group_id IS NULL AND deleted_at IS NULL",
+            unique=True,
+        ),
+        partial_index(
+            "uq_lesson_group_date_slot",
+            "group_id",
+            "date",
+            "slot",
+            where="group_id IS NOT NULL AND deleted_at IS NULL",
+            unique=True,
+        ),
+        at_least("slot", 0),
+        one_of("work_type", WorkType),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     class_id: int = Field(foreign_key="school_class.id", index=True)
@@ -81,7 +118,11 @@ class Lesson(Tracked, table=True):
 
 
 class Attendance(Tracked, table=True):
-    __table_args__ = (UniqueConstraint("lesson_id", "student_id"),)
+    __table_args__ = (
+        UniqueConstraint("lesson_id", "student_id"),
+        one_of("status", AttendanceStatus),
+        between("minutes_late", 1, 45),  # core.services.attendance.MAX_MINUTES_LATE
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -92,6 +133,11 @@ class Attendance(Tracked, table=True):
 
 
 class Mark(Tracked, table=True):
+    __table_args__ = (
+        between("value", 2, 5),  # core.services.marks.MARK_VALUES
+        one_of("work_type", WorkType),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     lesson_id: int = Field(foreign_key="lesson.id", index=True)
@@ -105,6 +151,8 @@ class Mark(Tracked, table=True):
 
 
 class Homework(Tracked, table=True):
+    __table_args__ = (one_of("source", HOMEWORK_SOURCES),)
+
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     lesson_id: int = Field(foreign_key="lesson.id", index=True)
@@ -132,6 +180,8 @@ class HomeworkStudent(SQLModel, table=True):
 
 
 class Remark(Tracked, table=True):
+    __table_args__ = (one_of("kind", RemarkKind),)
+
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     lesson_id: int | None = Field(default=None, foreign_key="lesson.id", index=True)
@@ -154,7 +204,11 @@ class Announcement(Tracked, table=True):
 
 class PeriodMark(Tracked, table=True):
     __tablename__ = "period_mark"
-    __table_args__ = (UniqueConstraint("period_id", "student_id", "subject_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("period_id", "student_id", "subject_id", "kind"),
+        one_of("value", PERIOD_MARK_VALUES),
+        one_of("kind", PeriodMarkKind),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -171,6 +225,7 @@ class ScheduledTest(Tracked, table=True):
     """An entry of the test schedule (график контрольных работ)."""
 
     __tablename__ = "scheduled_test"
+    __table_args__ = (one_of("work_type", WorkType),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)

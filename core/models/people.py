@@ -8,7 +8,8 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.models.base import chat_id_field, instant_field, json_field
+from core.i18n import LANGUAGES
+from core.models.base import chat_id_field, instant_field, json_field, json_list_of, one_of
 
 
 class Role(StrEnum):
@@ -21,6 +22,8 @@ class Role(StrEnum):
 
 
 class Staff(SQLModel, table=True):
+    __table_args__ = (json_list_of("roles", Role),)
+
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     login: str = Field(unique=True)
@@ -56,8 +59,16 @@ class Student(SQLModel, table=True):
         return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
 
 
+ENROLLMENT_REASONS = ("enrolled", "transferred")
+# How consent was given: by the parent in the bot or on the web, or on paper (staff).
+CONSENT_SOURCES = ("telegram", "paper", "web")
+
+
 class Enrollment(SQLModel, table=True):
     """A student's membership of a class over a span of dates (history is kept)."""
+
+    # `end_reason` is "transferred" or the reason a leaving was given, as typed.
+    __table_args__ = (one_of("reason", ENROLLMENT_REASONS),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -71,6 +82,8 @@ class Enrollment(SQLModel, table=True):
 
 class Guardian(SQLModel, table=True):
     """A parent or other legal representative (законный представитель)."""
+
+    __table_args__ = (one_of("language", LANGUAGES), one_of("consent_source", CONSENT_SOURCES))
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)

@@ -7,7 +7,10 @@ from datetime import datetime
 from sqlalchemy import LargeBinary
 from sqlmodel import Field, SQLModel
 
-from core.models.base import instant_field
+from core.i18n import LANGUAGES
+from core.models.base import instant_field, one_of
+
+EXPORT_FORMATS = ("pdf", "xlsx")
 
 
 class StatementExport(SQLModel, table=True):
@@ -20,6 +23,7 @@ class StatementExport(SQLModel, table=True):
     """
 
     __tablename__ = "statement_export"
+    __table_args__ = (one_of("format", EXPORT_FORMATS), one_of("language", LANGUAGES))
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)

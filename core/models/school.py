@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from core.models.base import instant_field, json_field
+from core.models.base import instant_field, json_field, one_of
+
+PERIOD_KINDS = ("quarter", "half", "year")
 
 
 class School(SQLModel, table=True):
@@ -34,6 +36,8 @@ class AcademicYear(SQLModel, table=True):
 
 class Period(SQLModel, table=True):
     """A marking period: a quarter, a half-year, or the whole year."""
+
+    __table_args__ = (one_of("kind", PERIOD_KINDS),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)

@@ -7,12 +7,19 @@ from datetime import date
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.models.base import at_least, between, one_of
+
+GROUP_KINDS = ("subgroup", "elective")
+
 
 class SchoolClass(SQLModel, table=True):
     """A class such as «7Б» in one academic year."""
 
     __tablename__ = "school_class"
-    __table_args__ = (UniqueConstraint("school_id", "year_id", "grade", "letter"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "year_id", "grade", "letter"),
+        between("grade", 1, 11),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -30,6 +37,7 @@ class Group(SQLModel, table=True):
     """A part of a class taught separately: a language subgroup or an elective."""
 
     __tablename__ = "class_group"
+    __table_args__ = (one_of("kind", GROUP_KINDS),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -73,6 +81,7 @@ class TeachingAssignment(SQLModel, table=True):
 
 class TimetableEntry(SQLModel, table=True):
     __tablename__ = "timetable_entry"
+    __table_args__ = (between("weekday", 0, 6), at_least("slot", 0))
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)

@@ -23,7 +23,9 @@ from sqlmodel import select
 from core.actors import StaffActor
 from core.errors import Forbidden, NotFound, RuleViolation
 from core.models import (
+    ATTENDANCE_LETTERS,
     AcademicYear,
+    AttendanceStatus,
     Group,
     Lesson,
     Period,
@@ -79,13 +81,14 @@ class GridCell:
     lesson_id: int
     member: bool  # the student was in the lesson's class (and group) that day
     marks: tuple[GridMark, ...] = ()
-    attendance: str | None = None  # «н», «б», «оп»
+    attendance: str | None = None  # AttendanceStatus: absent, ill, late
     minutes_late: int | None = None
 
     @property
     def text(self) -> str:
-        """The cell as the teacher types it: «оп 5 4», «н», «5»."""
-        parts = [self.attendance] if self.attendance else []
+        """The cell as the teacher types it, with the journal's letters: «оп 5 4», «н», «5»."""
+        status = self.attendance
+        parts = [ATTENDANCE_LETTERS.get(AttendanceStatus(status), status)] if status else []
         return " ".join([*parts, *(str(mark.value) for mark in self.marks)])
 
 

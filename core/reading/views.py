@@ -58,7 +58,7 @@ class HomeworkEntry:
 
 @dataclass(frozen=True)
 class AttendanceEntry:
-    status: str  # «н», «б», «оп»
+    status: str  # AttendanceStatus: absent («н»), ill («б»), late («оп»)
     minutes_late: int | None
     subject: str
     date: dt.date
@@ -158,5 +158,5 @@ class AbsencesOverview:
     period: PeriodRef | None
     since: dt.date
     until: dt.date
-    counts: Mapping[str, int] = field(default_factory=dict)  # «н» / «б» / «оп» -> lessons
+    counts: Mapping[str, int] = field(default_factory=dict)  # absent / ill / late -> lessons
     items: tuple[AttendanceEntry, ...] = ()  # newest first

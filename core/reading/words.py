@@ -16,8 +16,8 @@ from core.i18n import Texts, texts
 
 # Work types (core.models.WorkType), in the order the journal offers them.
 WORK_TYPE_CODES = ("oral", "written", "test", "essay", "homework", "practical", "dictation", "lab")
-REMARK_KIND_CODES = ("remark", "praise", "appeal")
-# Attendance as the journal stores it today («н», «б», «оп») or by name.
+# Attendance as the journal stores it (absent, ill, late), or by the journal's letters
+# as a teacher types them («н», «б», «оп»).
 _ATTENDANCE = {"н": "absent", "б": "ill", "оп": "late", "absent": "absent", "ill": "ill"}
 _ATTENDANCE |= {"late": "late"}
 

@@ -1,5 +1,8 @@
 """Attendance: «н» absent, «б» ill, «оп» late. One row per pupil and lesson.
 
+Stored as the codes `absent`, `ill`, `late` (`AttendanceStatus`); a teacher may give
+either the code or the journal's letter (`TYPED_ATTENDANCE`).
+
 Seed 002 §2.5.2: attendance is marked every lesson. It is exactly what electives get
 (§2.5.7) and grade 1 keeps it like any class (§2.6), so the marks rules do not apply.
 """
@@ -13,21 +16,31 @@ from sqlmodel import select
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.events import AttendanceMarked
-from core.models import Attendance, AttendanceStatus
+from core.models import ATTENDANCE_LETTERS, Attendance, AttendanceStatus
 from core.services.context import LessonContext, lesson_for_writing, student_of_lesson
 from core.uow import UnitOfWork, snapshot
 
 # A lesson lasts 45 minutes: a pupil who missed all of it is absent («н»), not late.
 MAX_MINUTES_LATE = 45
 
+# What a teacher may type for attendance: the code, the journal's letter, or the same
+# letters in Latin for a keyboard left in the English layout.
+TYPED_ATTENDANCE: dict[str, AttendanceStatus] = {
+    **{status.value: status for status in AttendanceStatus},
+    **{letter: status for status, letter in ATTENDANCE_LETTERS.items()},
+    "n": AttendanceStatus.absent,
+    "b": AttendanceStatus.ill,
+    "op": AttendanceStatus.late,
+}
+
 
 def _check_status(status: object) -> str | None:
     if status is None:
         return None
     value = status.strip().lower() if isinstance(status, str) else status
-    if value not in AttendanceStatus.__members__.values():
+    if not isinstance(value, str) or value not in TYPED_ATTENDANCE:
         raise RuleViolation("bad_attendance", value=status)
-    return str(value)
+    return TYPED_ATTENDANCE[value].value
 
 
 def _check_minutes(status: str | None, minutes_late: object) -> int | None:

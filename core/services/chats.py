@@ -63,12 +63,6 @@ class ChatLinks:
     def child(self, student_id: int) -> Child | None:
         return next((c for c in self.children if c.student_id == student_id), None)
 
-    def guardian_for(self, student_id: int) -> Guardian | None:
-        child = self.child(student_id)
-        if child is None:
-            return None
-        return next((g for g in self.guardians if g.id == child.guardian_id), None)
-
 
 async def chat_links(session: AsyncSession, chat_id: int) -> ChatLinks:
     """Everything linked to `chat_id`, read in a handful of queries."""

@@ -28,7 +28,6 @@ CODE_DIGITS = 6
 CODE_TTL = dt.timedelta(minutes=15)
 MAX_WRONG_CODES = 5
 MAX_REQUESTS_PER_DAY = 5
-CHANNELS = ("email", "sms")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.events import HomeworkChanged, HomeworkSet
-from core.models import Homework, HomeworkStudent, Lesson
+from core.models import Homework, HomeworkStudent
 from core.permissions import require_lesson_writer
 from core.services.context import (
     LessonContext,
@@ -28,6 +28,7 @@ from core.services.context import (
     student_of_lesson,
     substitution_note,
 )
+from core.services.next_lesson import next_lesson
 from core.services.pages import JournalPage, load_page, require_page_teacher
 from core.uow import UnitOfWork, snapshot
 
@@ -197,26 +198,13 @@ async def delete_homework(uow: UnitOfWork, *, actor: StaffActor, homework_id: in
 # --- homework given through the bot (/hw), and its fallback entries ----------------------
 
 
-async def _next_lesson(uow: UnitOfWork, page: JournalPage, on: dt.date) -> Lesson | None:
-    """The page's first lesson on `on` or later (by date, then bell)."""
-    query = select(Lesson).where(
-        Lesson.class_id == page.klass.id,
-        Lesson.subject_id == page.subject.id,
-        Lesson.date >= on,
-        col(Lesson.deleted_at).is_(None),
-        col(Lesson.group_id).is_(None) if page.group is None else Lesson.group_id == page.group_id,
-    )
-    found = await uow.session.exec(query.order_by(col(Lesson.date), col(Lesson.slot)).limit(1))
-    return found.first()
-
-
 async def _written_entry(uow: UnitOfWork, fallback_key: str) -> Homework | None:
     query = select(Homework).where(Homework.fallback_key == fallback_key)
     return (await uow.session.exec(query)).first()
 
 
 async def _lesson_of_page(uow: UnitOfWork, page: JournalPage, on: dt.date) -> LessonContext:
-    lesson = await _next_lesson(uow, page, on)
+    lesson = await next_lesson(uow, page, on)
     if lesson is None:
         raise RuleViolation("no_next_lesson", subject=page.subject.name, klass=page.where, date=on)
     await require_lesson_writer(uow, page.staff, lesson)
@@ -238,47 +226,73 @@ async def set_homework_for_next_lesson(
     """Homework for a class (or group) and subject, as a teacher gives it through the bot.
 
     It goes on the page's next lesson: the first on the school's date of `entered_at`
-    (now by default) or later. With `fallback_key` it is an entry the bot broadcast
-    while the journal was down: source "fallback", `entered_at` its original time,
-    written at most once per key (a repeat returns the row written first), and the
-    guardians the broadcast reached (`notified_guardian_ids`) are not notified again.
+    (now by default) or later, in the journal or in the timetable (the timetable's is
+    then put in the journal, `core.services.next_lesson`). With `fallback_key` it is an
+    entry the bot broadcast while the journal was down: source "fallback",
+    `entered_at` its original time, written at most once per key (a repeat returns the
+    row written first), and the guardians the broadcast reached
+    (`notified_guardian_ids`) are not notified again.
     """
     async with uow:
-        source = "journal" if fallback_key is None else "fallback"
-        _check_entry(source, entered_at)
-        written = await _written_entry(uow, fallback_key) if fallback_key else None
-        if written is not None:
-            await uow.commit()  # a rollback would expire the row we hand back
-            return written
-        page = await load_page(
-            uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id
-        )
-        await require_page_teacher(uow, page)
-        ctx = await _lesson_of_page(uow, page, school_today(page.school, entered_at or uow.now()))
-        homework = Homework(
-            school_id=ctx.school.id or 0,
-            lesson_id=ctx.lesson.id or 0,
-            text=_homework_text(ctx, text),
-            source=source,
-            entered_at=entered_at or uow.now(),
+        homework = await homework_for_next_lesson(
+            uow,
+            actor=actor,
+            class_id=class_id,
+            subject_id=subject_id,
+            text=text,
+            group_id=group_id,
+            entered_at=entered_at,
             fallback_key=fallback_key,
-            created_at=uow.now(),
-            created_by=ctx.staff.id,
+            notified_guardian_ids=notified_guardian_ids,
         )
-        uow.session.add(homework)
-        await uow.session.flush()
-        uow.audit(homework, school_id=homework.school_id, action="create", actor_id=ctx.staff.id)
-        uow.record(
-            HomeworkSet(
-                school_id=homework.school_id,
-                homework_id=homework.id or 0,
-                lesson=ctx.ref,
-                text=homework.text,
-                due_date=None,
-                student_ids=(),
-                source=source,
-                notified_guardian_ids=tuple(sorted(set(notified_guardian_ids))),
-            )
-        )
-        await uow.commit()
+        await uow.commit()  # also for a repeat: a rollback would expire the row
         return homework
+
+
+async def homework_for_next_lesson(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    class_id: int,
+    subject_id: int,
+    text: str,
+    group_id: int | None = None,
+    entered_at: dt.datetime | None = None,
+    fallback_key: str | None = None,
+    notified_guardian_ids: Iterable[int] = (),
+) -> Homework:
+    """`set_homework_for_next_lesson` inside the caller's open unit of work (no commit)."""
+    source = "journal" if fallback_key is None else "fallback"
+    _check_entry(source, entered_at)
+    written = await _written_entry(uow, fallback_key) if fallback_key else None
+    if written is not None:
+        return written
+    page = await load_page(uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id)
+    await require_page_teacher(uow, page)
+    ctx = await _lesson_of_page(uow, page, school_today(page.school, entered_at or uow.now()))
+    homework = Homework(
+        school_id=ctx.school.id or 0,
+        lesson_id=ctx.lesson.id or 0,
+        text=_homework_text(ctx, text),
+        source=source,
+        entered_at=entered_at or uow.now(),
+        fallback_key=fallback_key,
+        created_at=uow.now(),
+        created_by=ctx.staff.id,
+    )
+    uow.session.add(homework)
+    await uow.session.flush()
+    uow.audit(homework, school_id=homework.school_id, action="create", actor_id=ctx.staff.id)
+    uow.record(
+        HomeworkSet(
+            school_id=homework.school_id,
+            homework_id=homework.id or 0,
+            lesson=ctx.ref,
+            text=homework.text,
+            due_date=None,
+            student_ids=(),
+            source=source,
+            notified_guardian_ids=tuple(sorted(set(notified_guardian_ids))),
+        )
+    )
+    return homework

@@ -25,12 +25,12 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
-from core.models import Attendance, AttendanceStatus, Lesson, Mark, Period, PeriodMark
+from core.models import Attendance, Lesson, Mark, Period, PeriodMark
 from core.reading.access import ReadingUnit
 from core.reading.grid import DEFAULT_WORK_TYPE, GridCell, grid_mark
 from core.reading.journal import mark_entry
 from core.reading.marks import period_of, weighted_average
-from core.services.attendance import mark_attendance
+from core.services.attendance import TYPED_ATTENDANCE, mark_attendance
 from core.services.context import (
     get_in_school,
     lesson_for_writing,
@@ -42,16 +42,6 @@ from core.services.period_marks import set_period_mark
 from core.services.roll_call import record_roll_call
 from core.uow import UnitOfWork
 
-# What a teacher may type for attendance: the journal's letters, and the same in Latin
-# letters for a keyboard left in the English layout.
-ATTENDANCE_WORDS = {
-    "н": AttendanceStatus.absent,
-    "n": AttendanceStatus.absent,
-    "б": AttendanceStatus.ill,
-    "b": AttendanceStatus.ill,
-    "оп": AttendanceStatus.late,
-    "op": AttendanceStatus.late,
-}
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")
 _SEPARATORS = re.compile(r"[\s,;/]*")
 CELL_MAX = 40  # characters: a cell is a few marks and a letter
@@ -83,8 +73,8 @@ def parse_cell(text: str) -> CellEntry:
             if int(token) not in MARK_VALUES:
                 raise RuleViolation("bad_mark_value", value=token)
             marks.append(int(token))
-        elif token in ATTENDANCE_WORDS:
-            attendance.append(ATTENDANCE_WORDS[token].value)
+        elif token in TYPED_ATTENDANCE:
+            attendance.append(TYPED_ATTENDANCE[token].value)
         else:
             raise RuleViolation("grid_bad_cell", value=raw)
     if len(attendance) > 1:

@@ -104,6 +104,22 @@ async def _add_lesson(
     return lesson
 
 
+async def place_lesson(uow: UnitOfWork, page: JournalPage, on: dt.date, slot: int) -> Lesson:
+    """The page's lesson in the bell, put in the journal if it is not there yet.
+
+    Works inside the caller's open unit of work and does not commit: homework given
+    for a timetable lesson creates the lesson in the same transaction. The rules are
+    `record_lesson`'s: a bell of the school, a school day, the page's teacher, no
+    other lesson of the same pupils in the bell.
+    """
+    slot = _check_slot(page.school, slot)
+    await require_school_day(uow, page, on)
+    own, clash = await _lessons_in_slot(uow, page, on, slot)
+    if own is not None:
+        return own
+    return await _add_lesson(uow, page, on, slot, "", clash)
+
+
 async def record_lesson(
     uow: UnitOfWork,
     *,

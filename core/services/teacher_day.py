@@ -67,7 +67,6 @@ class DayLesson:
 @dataclass(frozen=True)
 class TeacherDay:
     day: dt.date
-    staff_name: str
     holiday: str | None  # the name of the holiday the day falls on
     lessons: tuple[DayLesson, ...]
 
@@ -105,7 +104,7 @@ async def teacher_day(
         rows = [_from_lesson(lesson, staff, names, bells, done) for lesson in lessons]
         rows += [_from_plan(entry, names, bells) for entry in planned]
         rows.sort(key=lambda row: (row.slot, row.class_name, row.subject))
-        return TeacherDay(day, staff.short_name, holiday, tuple(rows))
+        return TeacherDay(day, holiday, tuple(rows))
 
 
 async def _holiday(uow: UnitOfWork, school_id: int, day: dt.date) -> str | None:

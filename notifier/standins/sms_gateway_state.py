@@ -16,8 +16,6 @@ from typing import Any, Literal
 
 import httpx
 
-from notifier.sms_segments import GSM7_BASIC, GSM7_EXTENSION
-
 Provider = Literal["smsru", "smsc"]
 Failure = Literal["server_error", "no_money"]
 
@@ -26,12 +24,20 @@ SMSRU_DELIVERED, SMSRU_EXPIRED = 103, 104
 SMSC_DELIVERED, SMSC_UNDELIVERABLE, SMSC_ERR_OFFLINE = 1, 20, 6
 CALLBACK_ATTEMPTS = 3
 
+# The GSM 03.38 default alphabet and its extension table (each extension character
+# takes two septets), as 3GPP TS 23.038 lists them: the gateway's own copy.
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+
 
 def billed_segments(text: str) -> int:
     """Segments as gateways bill them: ceil(units / per-part limit).
 
-    Written independently of notifier.sms_segments' greedy split (only the
-    alphabet table is shared) so tests cross-check our counter against it.
+    Written independently of notifier.sms_segments' greedy split, with its own
+    alphabet table, so tests cross-check our counter against it.
     """
     gsm = all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text)
     if gsm:

@@ -27,13 +27,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from notifier.ratelimit import Rate
 from notifier.standins.telegram_chat_page import ChatPageApi
 from notifier.standins.telegram_emulator import CHAT_FAILURES, InjectedFailure, TelegramEmulator
 from notifier.standins.telegram_injection import inject_callback, inject_message
 from notifier.standins.telegram_methods import BotApi
 from notifier.standins.telegram_params import Params, UploadedFile
-from notifier.standins.telegram_rules import FloodLimits
+from notifier.standins.telegram_rules import FloodLimits, Rate
 
 DEFAULT_TOKEN = "123456789:ZVONOK-emulated-token"  # noqa: S105  (a fake bot's token)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

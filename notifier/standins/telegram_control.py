@@ -16,14 +16,13 @@ from typing import Any
 
 import aiohttp
 
-from notifier.ratelimit import Rate
 from notifier.standins.asgi import serve_asgi
 from notifier.standins.telegram_api import DEFAULT_TOKEN, create_app
 from notifier.standins.telegram_emulator import TelegramEmulator
-from notifier.standins.telegram_rules import FloodLimits
+from notifier.standins.telegram_rules import FloodLimits, RateLike
 
 
-def _rate(rate: Rate | None) -> dict[str, float] | None:
+def _rate(rate: RateLike | None) -> dict[str, float] | None:
     return None if rate is None else {"limit": rate.limit, "period": rate.period}
 
 
@@ -87,9 +86,6 @@ class EmulatorControl:
         body |= {"language_code": language_code}
         return await self._post("updates/callback", body)
 
-    async def inject_update(self, update: dict[str, Any]) -> int:
-        return int((await self._post("updates", update))["update_id"])
-
     async def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         return await self.wait_sent(0, chat_id=chat_id, within=0)
 
@@ -150,9 +146,9 @@ class EmulatorControl:
     async def set_limits(
         self,
         *,
-        per_bot: Rate | None = None,
-        per_chat: Rate | None = None,
-        per_group: Rate | None = None,
+        per_bot: RateLike | None = None,
+        per_chat: RateLike | None = None,
+        per_group: RateLike | None = None,
         tolerance: float | None = None,
         enabled: bool | None = None,
     ) -> None:

@@ -1,6 +1,9 @@
 """The rules the Telegram emulator enforces: flood limits and the HTML parse mode.
 
 Kept apart from the HTTP layer so the numbers and the parser can be read on their own.
+Written from Telegram's documentation, not from our client's code (the stand-ins import
+nothing of ours, a contract in pyproject.toml): a mistake in notifier.ratelimit is then
+met by the emulator's 429s instead of being mirrored by it.
 """
 
 from __future__ import annotations
@@ -10,8 +13,26 @@ import math
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from notifier.ratelimit import Rate
+
+class RateLike(Protocol):
+    """A rate as the control API's callers give one (any object with the two numbers)."""
+
+    @property
+    def limit(self) -> int: ...
+
+    @property
+    def period(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `limit` messages in any `period` seconds, as Telegram states its limits."""
+
+    limit: int
+    period: float
+
 
 # Telegram counts message length after entity parsing, in UTF-16 code units.
 MAX_MESSAGE_LENGTH = 4096

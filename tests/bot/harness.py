@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from bots.app import build_bot, build_dispatcher
 from core.db import Database
 from core.settings import Settings
+from notifier.channels import build_channels, close_channels
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
 
 WITHIN = 10.0
@@ -143,7 +144,8 @@ async def running_bot(db: Database, redis_url: str, **settings: Any) -> AsyncIte
             **settings,
         )
         redis = Redis.from_url(redis_url)
-        dispatcher = build_dispatcher(config, db, redis)
+        channels = build_channels(config, redis)
+        dispatcher = build_dispatcher(config, db, redis, channels)
         bot = build_bot(config, redis)
         polling = asyncio.create_task(
             dispatcher.start_polling(
@@ -159,4 +161,5 @@ async def running_bot(db: Database, redis_url: str, **settings: Any) -> AsyncIte
                 await asyncio.wait_for(polling, 10)
             await bot.session.close()
             await dispatcher.storage.close()
+            await close_channels(channels)
             await redis.aclose()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from bots.handlers.homework_broadcast import family_text
 from bots.i18n import speaking
 from core.db import Database
 from core.fallback.queue import FallbackEntry
+from notifier.fallback import family_text
 from tests.bot.harness import BotUnderTest, running_bot
 from tests.bot.reading_helpers import at_now, link_chat, plain
 from tests.bot.subscribe_helpers import guardian_code, guardian_row

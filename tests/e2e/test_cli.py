@@ -20,6 +20,7 @@ import redis
 
 from core.cli.redis_server import PrivateRedis, RedisStartError
 from core.health import HEARTBEAT_KEY
+from core.migrate import head_revision
 
 ZVONOK = str(Path(sys.executable).parent / "zvonok")
 
@@ -64,7 +65,7 @@ def test_db_upgrade_creates_the_database_in_the_data_dir(tmp_path: Path) -> None
         timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "0002_reason_codes" in done.stdout  # the latest revision
+    assert f"{head_revision()} (последняя: {head_revision()})" in done.stdout
     assert (data / "zvonok.db").is_file()
     checked = subprocess.run(
         [ZVONOK, "db", "check", "--database"],

@@ -35,15 +35,15 @@ async def _mark(
 
 async def test_absence_writes_one_event_with_what_delivery_needs(db: Database) -> None:
     w = await build_world(db)
-    row = await _mark(db, w, "н")
+    row = await _mark(db, w, "н")  # the journal's letter, stored as its code
 
-    assert row is not None and row.status == "н" and row.created_by == w.staff["math"]
+    assert row is not None and row.status == "absent" and row.created_by == w.staff["math"]
     events = await outbox(db)
     assert [e.kind for e in events] == ["attendance_marked"]
     payload = events[0].payload
     assert payload["attendance_id"] == row.id
     assert payload["student_id"] == w.students["petya"]
-    assert (payload["status"], payload["old_status"]) == ("н", None)
+    assert (payload["status"], payload["old_status"]) == ("absent", None)
     assert payload["lesson"]["subject"] == "Математика"
     assert payload["lesson"]["class_name"] == "7Б" and payload["lesson"]["date"] == "2026-11-23"
     assert [a.action for a in await audit_trail(db, "attendance", row.id or 0)] == ["create"]
@@ -51,31 +51,31 @@ async def test_absence_writes_one_event_with_what_delivery_needs(db: Database) -
 
 async def test_lateness_carries_its_minutes(db: Database) -> None:
     w = await build_world(db)
-    row = await _mark(db, w, "оп", minutes_late=10)
-    assert row is not None and (row.status, row.minutes_late) == ("оп", 10)
+    row = await _mark(db, w, "late", minutes_late=10)
+    assert row is not None and (row.status, row.minutes_late) == ("late", 10)
     [event] = await outbox(db)
-    assert (event.payload["status"], event.payload["minutes_late"]) == ("оп", 10)
+    assert (event.payload["status"], event.payload["minutes_late"]) == ("late", 10)
 
 
 async def test_change_clear_and_remark_keep_one_row_and_its_history(db: Database) -> None:
     w = await build_world(db)
     first = await _mark(db, w, "н")
     ill = await _mark(db, w, "б")
-    same = await _mark(db, w, "б")  # saved again: nothing changed
+    same = await _mark(db, w, "ill")  # saved again, by its code: nothing changed
     cleared = await _mark(db, w, None)
     cleared_again = await _mark(db, w, None)
     back = await _mark(db, w, "оп", minutes_late=5)
 
     assert first is not None and ill is not None and same is not None and back is not None
     assert first.id == ill.id == same.id == back.id
-    assert same.status == "б"
+    assert same.status == "ill"
     assert cleared is None and cleared_again is None
-    assert back.deleted_at is None and back.status == "оп"
+    assert back.deleted_at is None and back.status == "late"
     changes = [(e.payload["old_status"], e.payload["status"]) for e in await outbox(db)]
-    assert changes == [(None, "н"), ("н", "б"), ("б", None), (None, "оп")]
+    assert changes == [(None, "absent"), ("absent", "ill"), ("ill", None), (None, "late")]
     trail = await audit_trail(db, "attendance", first.id or 0)
     assert [a.action for a in trail] == ["create", "update", "delete", "update"]
-    assert trail[2].old is not None and trail[2].old["status"] == "б"
+    assert trail[2].old is not None and trail[2].old["status"] == "ill"
     assert trail[3].old is not None and trail[3].old["deleted_by"] == w.staff["math"]
     assert all(a.actor_id == w.staff["math"] for a in trail)
 
@@ -86,7 +86,7 @@ async def test_clearing_keeps_the_row_marked_deleted(db: Database) -> None:
     await _mark(db, w, None)
     async with db.session() as s:
         kept = await s.get(Attendance, row.id if row else 0)
-    assert kept is not None and kept.status == "н"
+    assert kept is not None and kept.status == "absent"
     assert kept.deleted_at is not None and kept.deleted_by == w.staff["math"]
 
 
@@ -96,7 +96,7 @@ async def test_clearing_nothing_writes_nothing(db: Database) -> None:
         assert await _mark(db, w, None) is None
 
 
-@pytest.mark.parametrize("status", ["x", "н/а", "", "absent", 5])
+@pytest.mark.parametrize("status", ["x", "н/а", "", "absence", 5])
 async def test_unknown_attendance_mark_is_refused(db: Database, status: object) -> None:
     w = await build_world(db)
     async with unchanged(db, Attendance):
@@ -121,7 +121,7 @@ async def test_minutes_late_only_with_lateness_and_within_a_lesson(
 async def test_capital_letters_are_understood(db: Database) -> None:
     w = await build_world(db)
     row = await _mark(db, w, " Н ")
-    assert row is not None and row.status == "н"
+    assert row is not None and row.status == "absent"
 
 
 async def test_grade_one_and_electives_keep_attendance(db: Database) -> None:

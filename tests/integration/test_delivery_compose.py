@@ -193,14 +193,18 @@ async def test_attendance_lines_and_their_corrections(db: Database) -> None:
     assert w.guardians["sokolova"] not in received
     [late] = received[w.guardians["novikov"]]
     [item] = late.items
-    assert (item.change, item.data["status"], item.data["minutes_late"]) == ("new", "оп", 10)
+    assert (item.change, item.data["status"], item.data["minutes_late"]) == ("new", "late", 10)
 
     clock.set(msk(12))
     await mark("vanya", "н")
     clock.set(msk(12, 2))
     [fixed] = (await run_worker(clock))[w.guardians["novikov"]]
     [item] = fixed.items
-    assert (item.change, item.data["old_status"], item.data["status"]) == ("corrected", "оп", "н")
+    assert (item.change, item.data["old_status"], item.data["status"]) == (
+        "corrected",
+        "late",
+        "absent",
+    )
 
 
 async def test_homework_remark_and_period_mark_lines(db: Database) -> None:

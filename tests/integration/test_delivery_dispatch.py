@@ -219,7 +219,7 @@ async def test_grade_one_attendance_reaches_the_family_but_there_are_no_marks(
     clock.set(msk(9, 2))
     received = await run_worker(clock)
     [message] = received[w.guardians["sokolova"]]
-    assert lines(message) == [("attendance", "new", "Дарья", "н")]
+    assert lines(message) == [("attendance", "new", "Дарья", "absent")]
     assert message.items[0].data["class_name"] == "1А"
 
 

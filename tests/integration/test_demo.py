@@ -256,7 +256,7 @@ async def _check_marks_and_absences(db: Database, s: DemoSummary) -> None:
     }
     for value, share in {5: 0.30, 4: 0.40, 3: 0.25, 2: 0.05}.items():
         assert shares[value] == pytest.approx(share, abs=0.05), value
-    missed = await scalar(db, "SELECT count(*) FROM attendance WHERE status IN ('н', 'б')")
+    missed = await scalar(db, "SELECT count(*) FROM attendance WHERE status IN ('absent', 'ill')")
     assert 0.02 <= missed / seats <= 0.06
     assert s.absences + s.lates == await scalar(db, "SELECT count(*) FROM attendance")
     assert 0 < s.lates < s.absences / 4

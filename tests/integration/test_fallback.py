@@ -248,7 +248,8 @@ async def test_an_entry_the_journal_refuses_is_set_aside_with_its_reason(
     assert await queued_entries(redis) == [] and await _fallback_rows(db) == []
     letters = {d.entry.id: d for d in await dead_letters(redis)}
     assert letters[first].message() == (
-        f"В журнале нет урока «Математика» в 10А {TODAY:%d.%m.%Y} или позже: сначала запишите урок."
+        f"Ни в журнале, ни в расписании нет урока «Математика» в 10А с {TODAY:%d.%m.%Y} до "
+        "конца учебного года: сначала добавьте урок в расписание или запишите его в журнал."
     )
     assert letters[second].message() == "Вы не ведёте «Математика» в 7Б."
     assert letters[second].message("en") == "You do not teach Математика in 7Б."

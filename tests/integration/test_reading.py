@@ -75,12 +75,12 @@ async def test_a_parent_reads_the_week_with_marks_attendance_homework_and_remark
     # The remark the teacher did not tick for parents stays in the journal.
     assert math.remarks == ()
     assert russian.attendance is not None
-    assert (russian.attendance.status, russian.attendance.minutes_late) == ("оп", 10)
+    assert (russian.attendance.status, russian.attendance.minutes_late) == ("late", 10)
     assert [(r.kind, r.text) for r in russian.remarks] == [("praise", "Отличный ответ у доски")]
     assert russian.homework == ()  # set, then withdrawn
     assert english.group == "7Б англ. 1" and [m.value for m in english.marks] == [5]
     assert english.remarks == ()  # deleted
-    assert robotics.attendance is not None and robotics.attendance.status == "н"
+    assert robotics.attendance is not None and robotics.attendance.status == "absent"
     # Written at 01:30 Moscow time on Monday (Sunday in UTC): Monday's page.
     assert [r.text for r in diary.days[0].remarks] == ["Победа в школьной олимпиаде"]
     assert [(x.subject, x.topic) for x in diary.days[1].lessons] == [("Математика", "Проценты")]
@@ -214,10 +214,10 @@ async def test_absences_of_the_period_by_reason(db: Database) -> None:
     w, _ = await _setup(db)
     petya = await absences_overview(reader(db), actor=parent(w), student_id=w.students["petya"])
     assert petya.period is not None and petya.since == dt.date(2026, 11, 5)
-    assert dict(petya.counts) == {"оп": 1, "н": 1}
+    assert dict(petya.counts) == {"late": 1, "absent": 1}
     assert [(a.subject, a.status, a.minutes_late) for a in petya.items] == [
-        ("Робототехника", "н", None),
-        ("Русский язык", "оп", 10),
+        ("Робототехника", "absent", None),
+        ("Русский язык", "late", 10),
     ]
     masha = await absences_overview(reader(db), actor=parent(w), student_id=w.students["masha"])
     assert dict(masha.counts) == {} and masha.items == ()

@@ -24,9 +24,8 @@ from notifier.sms import (
     SmsConfig,
     callback_ack,
     parse_status_callback,
-    release_sms_budget,
-    reserve_sms_budget,
 )
+from notifier.sms_budget import release_sms_budget, reserve_sms_budget
 from notifier.sms_providers import smsc_message_id
 from notifier.standins.asgi import serve_asgi
 from notifier.standins.sms_gateway import RunningGateway, run_sms_gateway

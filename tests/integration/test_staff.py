@@ -194,7 +194,7 @@ async def _journal_at(db: Database, w: World, moment: dt.datetime, student: str)
         "created_by": w.staff["math"],
     }
     rows: dict[str, Attendance | Homework | Remark] = {
-        "attendance": Attendance(**common, student_id=student_id, status="оп", minutes_late=5),
+        "attendance": Attendance(**common, student_id=student_id, status="late", minutes_late=5),
         "homework": Homework(**common, text="№ 12, 14"),
         "remark": Remark(**common, student_id=student_id, kind="remark", text="Нет тетради"),
     }
@@ -257,7 +257,7 @@ async def test_breach_voids_only_entries_made_since_the_report(db: Database) -> 
     assert by_kind["mark_deleted"]["mark_id"] == after["mark"]
     assert by_kind["mark_deleted"]["old_value"] == 4 and by_kind["mark_deleted"]["version"] == 2
     assert by_kind["attendance_marked"]["status"] is None
-    assert by_kind["attendance_marked"]["old_status"] == "оп"
+    assert by_kind["attendance_marked"]["old_status"] == "late"
     assert by_kind["homework_changed"]["deleted"] is True
     assert by_kind["homework_changed"]["student_ids"] == [w.students["masha"]]
     assert by_kind["mark_deleted"]["lesson"]["subject"] == "Математика"

@@ -40,7 +40,7 @@ def mark(change: str = "new", value: int | None = 5, old: int | None = None, **k
 
 def absence(
     change: str = "new",
-    status: str | None = "н",
+    status: str | None = "absent",
     minutes: int | None = None,
     student: str = "Пётр",
     subject: str = "Математика",
@@ -101,8 +101,8 @@ RUSSIAN = {
     "mark corrected": (mark("corrected", 5, 4), "Пётр · Математика, пн 23.11\nИсправлено: 4 → 5 (контрольная работа)", "исправлена отметка — Пётр, Математика", "Пётр: 5 вместо 4 (к/р) математика 23.11"),
     "mark withdrawn": (mark("withdrawn", None, 4), "Пётр · Математика, пн 23.11\nОтметка 4 отменена", "отменена отметка — Пётр, Математика", "Пётр: отметка 4 отменена, математика 23.11"),
     "absent": (absence(), "Пётр · Математика, пн 23.11\nОтсутствовал(а)", "пропуск урока — Пётр, Математика", "Пётр: отсутствовал(а), математика 23.11"),
-    "late": (absence(status="оп", minutes=10), "Пётр · Математика, пн 23.11\nОпоздал(а) на 10 мин", "опоздание — Пётр, Математика", "Пётр: опоздал(а) на 10 мин, математика 23.11"),
-    "ill corrected": (absence("corrected", "б"), "Пётр · Математика, пн 23.11\nИсправлено: болел(а)", "исправлена отметка посещаемости — Пётр, Математика", "Пётр: исправлено: болел(а), математика 23.11"),
+    "late": (absence(status="late", minutes=10), "Пётр · Математика, пн 23.11\nОпоздал(а) на 10 мин", "опоздание — Пётр, Математика", "Пётр: опоздал(а) на 10 мин, математика 23.11"),
+    "ill corrected": (absence("corrected", "ill"), "Пётр · Математика, пн 23.11\nИсправлено: болел(а)", "исправлена отметка посещаемости — Пётр, Математика", "Пётр: исправлено: болел(а), математика 23.11"),
     "absence withdrawn": (absence("withdrawn", None), "Пётр · Математика, пн 23.11\nОтметка об отсутствии снята", "снята отметка об отсутствии — Пётр, Математика", "Пётр: отметка об отсутствии снята, математика 23.11"),
     "homework new": (homework(), "Математика (7А), пн 23.11\nДомашнее задание к ср 25.11:\nСтр. 45, № 3", "домашнее задание — Математика, 7А", "Д/з математика к 25.11: Стр. 45, № 3"),
     "homework corrected": (homework("corrected", "№ 4", None), "Математика (7А), пн 23.11\nИзменено домашнее задание:\n№ 4", "изменено домашнее задание — Математика, 7А", "Д/з математика 23.11 изменено: № 4"),
@@ -120,7 +120,7 @@ ENGLISH = {
     "mark new": (mark(), "Пётр · Математика, Mon 23/11\nMark 5 (test)", "new mark — Пётр, Математика", "Пётр: 5 (test) математика 23/11"),
     "mark corrected": (mark("corrected", 5, 4, work_type="dictation"), "Пётр · Математика, Mon 23/11\nCorrected: 4 → 5 (dictation)", "corrected mark — Пётр, Математика", "Пётр: 5 instead of 4 (dict.) математика 23/11"),
     "mark withdrawn": (mark("withdrawn", None, 4), "Пётр · Математика, Mon 23/11\nMark 4 withdrawn", "withdrawn mark — Пётр, Математика", "Пётр: mark 4 withdrawn, математика 23/11"),
-    "late": (absence(status="оп", minutes=5), "Пётр · Математика, Mon 23/11\nLate by 5 min", "late — Пётр, Математика", "Пётр: late by 5 min, математика 23/11"),
+    "late": (absence(status="late", minutes=5), "Пётр · Математика, Mon 23/11\nLate by 5 min", "late — Пётр, Математика", "Пётр: late by 5 min, математика 23/11"),
     "absence withdrawn": (absence("withdrawn", None), "Пётр · Математика, Mon 23/11\nAbsence mark removed", "absence mark removed — Пётр, Математика", "Пётр: absence mark removed, математика 23/11"),
     "homework": (homework(), "Математика (7А), Mon 23/11\nHomework for Wed 25/11:\nСтр. 45, № 3", "homework — Математика, 7А", "HW математика for 25/11: Стр. 45, № 3"),
     "praise": (remark("praise"), "Пётр · Praise · Физика\nНе готов к уроку\n— Орлов И. С.", "praise — Пётр, Физика", "Пётр: praise (физика) — Не готов к уроку"),
@@ -136,7 +136,7 @@ UZBEK = {
     "mark new": (mark(**AZIZ), "Aziz · Matematika, Dush 23/11\nBaho 5 (nazorat ishi)", "yangi baho — Aziz, Matematika", f"Aziz: 5 ({UZ_TEST}) matematika 23/11"),
     "mark corrected": (mark("corrected", 5, 4, work_type="dictation", **AZIZ), "Aziz · Matematika, Dush 23/11\nTuzatildi: 4 → 5 (diktant)", "baho tuzatildi — Aziz, Matematika", f"Aziz: 4 oʻrniga 5 ({words.work_type_short('dictation', 'uz')}) matematika 23/11"),
     "absent": (absence(**AZIZ), "Aziz · Matematika, Dush 23/11\nDarsga kelmadi", "dars qoldirildi — Aziz, Matematika", "Aziz: darsga kelmadi, matematika 23/11"),
-    "late": (absence(status="оп", minutes=10, **AZIZ), "Aziz · Matematika, Dush 23/11\n10 daqiqa kechikdi", "darsga kechikish — Aziz, Matematika", "Aziz: 10 daqiqa kechikdi, matematika 23/11"),
+    "late": (absence(status="late", minutes=10, **AZIZ), "Aziz · Matematika, Dush 23/11\n10 daqiqa kechikdi", "darsga kechikish — Aziz, Matematika", "Aziz: 10 daqiqa kechikdi, matematika 23/11"),
     "remark": (remark(subject="Fizika", text="Darsga tayyor emas", student="Aziz"), "Aziz · Tanbeh · Fizika\nDarsga tayyor emas\n— Орлов И. С.", "tanbeh — Aziz, Fizika", "Aziz: tanbeh (fizika) — Darsga tayyor emas"),
     "homework": (homework(), "Математика (7А), Dush 23/11\nChor 25/11 uchun uy vazifasi:\nСтр. 45, № 3", "uy vazifasi — Математика, 7А", "Uy vazifasi, математика, 25/11 uchun: Стр. 45, № 3"),
     "announcement": (announcement(urgent=True), "❗ Shoshilinch · Eʼlon · 7А\nСобрание\nВ четверг в 18:00, каб. 12\n— Петрова Е. В.", "❗ Shoshilinch — Собрание", "Shoshilinch! Собрание. В четверг в 18:00, каб. 12"),
@@ -151,7 +151,7 @@ TAJIK = {
 
 KYRGYZ = {
     "mark new": (mark(), "Пётр · Математика, дүй. 23-11\nБаа 5 (текшерүү иши)", "жаңы баа — Пётр, Математика", f"Пётр: 5 ({words.work_type_short('test', 'ky')}) математика 23-11"),
-    "late": (absence(status="оп", minutes=5), "Пётр · Математика, дүй. 23-11\n5 мүнөт кечикти", "сабакка кечигүү — Пётр, Математика", "Пётр: 5 мүнөт кечикти, математика 23-11"),
+    "late": (absence(status="late", minutes=5), "Пётр · Математика, дүй. 23-11\n5 мүнөт кечикти", "сабакка кечигүү — Пётр, Математика", "Пётр: 5 мүнөт кечикти, математика 23-11"),
     "praise": (remark("praise"), "Пётр · Ыраазычылык · Физика\nНе готов к уроку\n— Орлов И. С.", "ыраазычылык — Пётр, Физика", "Пётр: ыраазычылык (физика) — Не готов к уроку"),
 }  # fmt: skip
 
@@ -219,7 +219,7 @@ def test_bundles_and_digests_get_a_header(mode: str, lang: str, header: str, sub
 
 
 def test_a_digest_reads_whole_in_uzbek() -> None:
-    items = [mark(**AZIZ), absence(status="оп", minutes=5, **AZIZ), homework()]
+    items = [mark(**AZIZ), absence(status="late", minutes=5, **AZIZ), homework()]
     assert send("telegram", *items, mode="daily", lang="uz").text == (
         "23-noyabr kundaligi\n\n"
         "Математика (7А), Dush 23/11\nChor 25/11 uchun uy vazifasi:\nСтр. 45, № 3\n\n"
@@ -381,7 +381,7 @@ def test_a_latin_sms_gets_two_gsm_segments() -> None:
 def test_a_long_sms_bundle_of_several_children_is_counted_child_by_child() -> None:
     items = [mark(subject=s) for s in ("Математика", "Физика", "Химия")] + [
         absence(),
-        absence(status="оп", minutes=5),
+        absence(status="late", minutes=5),
         mark(student="Анна", subject="Литература"),
         remark("praise"),
         homework(),
@@ -487,7 +487,7 @@ def test_filters(expression: str, ru: str, en: str, uz: str) -> None:
 BUNDLE = [
     mark("new", 5, None, work_type="test"),
     mark("corrected", 4, 3, subject="Русский язык", work_type="dictation", comment="Работа над ошибками"),
-    absence(status="оп", minutes=10),
+    absence(status="late", minutes=10),
     homework(text="Стр. 45, № 3 & 4"),
 ]  # fmt: skip
 

@@ -77,10 +77,12 @@ def test_work_types_attendance_and_notes() -> None:
     assert words.work_type("test", "uz") == "nazorat ishi"
     assert words.work_type_short("quiz", "ru") == "quiz"  # a type added later prints as is
     assert words.WORK_TYPE_CODES[0] == "oral"
-    # The journal stores «н», «б», «оп» today; the names are accepted too.
+    # The journal stores absent, ill, late; the journal's letters are accepted too.
+    assert words.attendance_code("late", 10, "ru") == "оп 10 мин"
     assert words.attendance_code("оп", 10, "ru") == "оп 10 мин"
     assert words.attendance_code("late", 10, "en") == "late 10 min"
-    assert words.attendance_code("н", None, "ru") == "н"
+    assert words.attendance_code("absent", None, "ru") == words.attendance_code("н", None, "ru")
+    assert words.attendance_code("absent", None, "ru") == "н"
     assert words.attendance_words("оп", 10, "ru") == "опоздал(а) на 10 мин"
     assert words.attendance_words("б", None, "tg") == "бемор буд"
     assert words.attendance_legend("ru") == "н — отсутствовал(а), б — болел(а), оп — опоздал(а)"

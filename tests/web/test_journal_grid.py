@@ -302,11 +302,11 @@ async def test_a_cell_saves_marks_and_attendance_through_core(web: Web) -> None:
     assert kinds == ["mark_posted", "mark_posted", "mark_changed", "mark_deleted"]
 
     late = await put_cell(browser, lesson, petya, "ОП 4")
-    assert late.json()["text"] == "оп 4" and late.json()["attendance"] == "оп"
+    assert late.json()["text"] == "оп 4" and late.json()["attendance"] == "late"
     absent = await put_cell(browser, lesson, petya, "n")  # the English layout's «н»
     assert absent.json()["text"] == "н" and absent.json()["average"] is None
     assert await live_marks(web.db, lesson, petya) == []
-    assert await attendance_of(web.db, lesson, petya) == "н"
+    assert await attendance_of(web.db, lesson, petya) == "absent"
     async with web.db.session() as s:
         roll = await s.get(Lesson, lesson)
         assert roll is not None and roll.roll_called_at is not None  # Today: attendance taken
@@ -431,6 +431,6 @@ async def test_a_cell_needs_the_pages_csrf_token(site: Web) -> None:
 def test_cell_text_is_read_as_typed() -> None:
     assert parse_cell("") == parse_cell("  ") == parse_cell(" , ")
     assert parse_cell("5").marks == (5,) and parse_cell("5").attendance is None
-    assert parse_cell("оп5/4").marks == (5, 4) and parse_cell("оп5/4").attendance == "оп"
-    assert parse_cell("Н").attendance == "н" and parse_cell("b").attendance == "б"
-    assert parse_cell("op 3").attendance == "оп"
+    assert parse_cell("оп5/4").marks == (5, 4) and parse_cell("оп5/4").attendance == "late"
+    assert parse_cell("Н").attendance == "absent" and parse_cell("b").attendance == "ill"
+    assert parse_cell("op 3").attendance == "late"

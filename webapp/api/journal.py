@@ -243,7 +243,9 @@ async def remove_mark(request: Request, viewer: ApiViewer, mark_id: int) -> Resp
 async def put_attendance(
     request: Request, viewer: ApiViewer, lesson_id: int, student_id: int, body: AttendanceIn
 ) -> AttendanceOut:
-    """Mark a student absent («н»), ill («б») or late («оп»), or clear it (none)."""
+    """Mark a student absent («н»), ill («б») or late («оп»), or clear it (none).
+
+    Answers with the stored code: `absent`, `ill` or `late`."""
     row = await mark_attendance(
         uow(request),
         actor=viewer.actor,

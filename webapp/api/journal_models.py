@@ -99,7 +99,7 @@ class CellOut(BaseModel):
     member: bool = Field(description="False: the student was not in the class or group then.")
     text: str = Field(description="The cell as typed in the grid: «оп 5 4».")
     marks: list[MarkOut]
-    attendance: str | None = Field(description="«н», «б», «оп» or none.")
+    attendance: str | None = Field(description="absent («н»), ill («б»), late («оп») or none.")
     minutes_late: int | None
 
     @classmethod
@@ -383,7 +383,10 @@ class MarkRowOut(BaseModel):
 
 
 class AttendanceIn(BaseModel):
-    status: str | None = Field(description="«н», «б», «оп»; none clears the mark.")
+    status: str | None = Field(
+        description="absent, ill or late (the journal's letters «н», «б», «оп» too); "
+        "none clears the mark."
+    )
     minutes_late: int | None = None
 
 

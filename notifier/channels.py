@@ -1,12 +1,18 @@
-"""Building the delivery channels a worker process has credentials for."""
+"""The delivery channels a process has credentials for, built in one place.
+
+The worker builds them in arq's `on_startup`, the bot when it builds its Dispatcher;
+both get the same channels from here (one Telegram pacing, one SMTP pool, one SMS
+client per process) and close them when they stop.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from redis.asyncio import Redis
 
+from core.models import ChannelName
 from core.settings import Settings
 from notifier.base import Channel
 from notifier.email import EmailChannel, EmailConfig
@@ -15,6 +21,8 @@ from notifier.sms import SmsChannel, SmsConfig
 from notifier.telegram import TelegramChannel
 
 log = logging.getLogger(__name__)
+
+Channels = Mapping[str, Channel]
 
 
 def _telegram(settings: Settings, redis: Redis) -> Channel | None:
@@ -38,18 +46,20 @@ def _sms(settings: Settings, redis: Redis) -> Channel | None:
 
 
 _BUILDERS: dict[str, Callable[[Settings, Redis], Channel | None]] = {
-    "telegram": _telegram,
-    "email": _email,
-    "sms": _sms,
+    ChannelName.telegram: _telegram,
+    ChannelName.email: _email,
+    ChannelName.sms: _sms,
 }
 
 
 def build_channels(settings: Settings, redis: Redis) -> dict[str, Channel]:
-    """One channel per configured service; a missing one fails over to the next channel.
+    """One channel per configured service, by name ("telegram", "email", "sms").
 
     A channel whose settings are incomplete or invalid (an SMS provider without its
     key, a malformed bot token) is logged and left out: families on the other
     channels keep getting their messages, and deliveries on this one fall back.
+    Telegram sends are paced by the shared Redis rate limiter, so every process
+    sending to Telegram shares its limits.
     """
     channels: dict[str, Channel] = {}
     for name, build in _BUILDERS.items():
@@ -59,6 +69,12 @@ def build_channels(settings: Settings, redis: Redis) -> dict[str, Channel]:
             log.error("%s channel disabled, its settings are unusable: %s", name, error)
             continue
         if channel is not None:
-            channels[name] = channel
+            channels[str(name)] = channel
     log.info("delivery channels: %s", ", ".join(sorted(channels)) or "none configured")
     return channels
+
+
+async def close_channels(channels: Channels) -> None:
+    """Release every channel's connections (SMTP pool, HTTP sessions)."""
+    for channel in channels.values():
+        await channel.close()

@@ -1,0 +1,60 @@
+"""Homework a teacher gives in the bot (/hw), while the journal is up.
+
+The bot hands over what the teacher chose and typed, with the chat it came from; the
+rules are here: the chat must be the staff member's own linked chat, the homework
+goes on the page's next lesson (`set_homework_for_next_lesson`), and the answer says
+which lesson that is. While the journal is down the bot broadcasts instead
+(`notifier.fallback`) and the worker's replay writes it here later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.actors import StaffActor
+from core.errors import Forbidden
+from core.models import Lesson, Staff
+from core.services.homework import homework_for_next_lesson
+from core.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class GivenHomework:
+    """Where the homework went: the lesson's date and bell."""
+
+    homework_id: int
+    lesson_id: int
+    date: dt.date
+    slot: int
+
+
+async def give_homework_from_chat(
+    uow: UnitOfWork,
+    *,
+    chat_id: int,
+    actor: StaffActor,
+    class_id: int,
+    group_id: int | None,
+    subject_id: int,
+    text: str,
+) -> GivenHomework:
+    """Set homework on the page's next lesson (journal or timetable) for `actor`,
+    who must be linked to `chat_id`; one transaction (the lesson created with it)."""
+    async with uow:
+        staff = await uow.session.get(Staff, actor.staff_id)
+        if staff is None or staff.telegram_chat_id != chat_id:
+            raise Forbidden(reason="account_not_found")
+        homework = await homework_for_next_lesson(
+            uow,
+            actor=actor,
+            class_id=class_id,
+            group_id=group_id,
+            subject_id=subject_id,
+            text=text,
+        )
+        lesson = await uow.session.get(Lesson, homework.lesson_id)
+        assert lesson is not None
+        given = GivenHomework(homework.id or 0, lesson.id or 0, lesson.date, lesson.slot)
+        await uow.commit()
+        return given
