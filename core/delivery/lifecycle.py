@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.delivery.compose import Composition, compose
+from core.delivery.holds import awaits_first, quiet_hold
 from core.delivery.reasons import (
     CHANNEL_DROPPED,
     CONSENT_WITHDRAWN,
@@ -93,9 +94,12 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
         if note is None or note.status != "open" or note.due_at > now:
             return None
         guardian, settings, dead = await guardian_context(uow, note.guardian_id)
-        held_until = None if not guardian.has_consent else await _held_until(uow, note, settings)
-        if held_until is not None:
-            note.due_at = held_until  # held, never dropped; still open for more events
+        hold = None if not guardian.has_consent else await _hold(uow, note, settings)
+        if hold is not None:
+            # Held, never dropped; still open for more events. Why is kept for the
+            # class teacher's page and `zvonok messages` (core/delivery/holds.py).
+            note.due_at, reason = hold
+            note.reason, note.reason_params = reason.code, reason.params
             uow.session.add(note)
             await uow.commit()
             return None
@@ -109,7 +113,9 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
             close(uow, note, "cancelled", Reason(NOTHING_LEFT))
         elif not channels:
             close(uow, note, "failed", Reason(NO_CHANNEL))
-        elif await transition(uow, Notification, notification_id, "open", "sending"):
+        elif await transition(
+            uow, Notification, notification_id, "open", "sending", reason=None, reason_params=None
+        ):
             delivery = new_delivery(note, *channels[0], now)
             if claim:
                 delivery.status, delivery.sending_since, delivery.attempts = "sending", now, 1
@@ -129,21 +135,28 @@ def _switched_off(note: Notification, settings: GuardianSettings | None) -> bool
     return mode_for(settings, Topic(note.topic)) is Mode.off
 
 
-async def _held_until(
+async def _hold(
     uow: UnitOfWork, note: Notification, settings: GuardianSettings | None
-) -> dt.datetime | None:
-    """When a due notification may go after all: quiet hours, or a message in flight."""
+) -> tuple[dt.datetime, Reason] | None:
+    """When a due notification may go after all, and why: quiet hours, or a message
+    in flight."""
     now = uow.now()
     if not note.urgent:
-        school = await uow.session.get(School, note.school_id)
-        assert school is not None
+        school = await _school(uow, note)
         start, end = quiet_window(settings, policy_of(school))
         quiet_end = quiet_ends_at(now, school.timezone, start, end)
         if quiet_end is not None:
-            return quiet_end
+            return quiet_end, quiet_hold(quiet_end, school.timezone)
     if await _corrects_one_in_flight(uow, note):
-        return now + dt.timedelta(seconds=IN_FLIGHT_HOLD_SECONDS)
+        until = now + dt.timedelta(seconds=IN_FLIGHT_HOLD_SECONDS)
+        return until, awaits_first(until, (await _school(uow, note)).timezone)
     return None
+
+
+async def _school(uow: UnitOfWork, note: Notification) -> School:
+    school = await uow.session.get(School, note.school_id)
+    assert school is not None
+    return school
 
 
 async def _corrects_one_in_flight(uow: UnitOfWork, note: Notification) -> bool:

@@ -98,8 +98,8 @@ class Notification(SQLModel, table=True):
     due_at: datetime = instant_field(index=True)
     created_at: datetime = instant_field()
     closed_at: datetime | None = instant_field(nullable=True)
-    # Why cancelled or failed: a code of core.delivery.reasons and its parameters,
-    # rendered in the reader's language when shown.
+    # Why held (open: quiet hours, a message in flight), cancelled or failed: a code of
+    # core.delivery.reasons and its parameters, rendered in the reader's language.
     reason: str | None = None
     reason_params: dict[str, Any] | None = Field(
         default=None, sa_type=JSON(none_as_null=True), nullable=True

@@ -114,6 +114,12 @@ class ParentStatusOut(BaseModel):
     at: dt.datetime | None = Field(description="When it was delivered.")
     due_at: dt.datetime | None = Field(description="Pending: when it is to go.")
     reason: str | None = Field(description="Failed: why; pending: the last retry's error.")
+    held: str | None = Field(
+        description="Pending, not tried yet: why it waits, e.g. «тихие часы до 07:30»."
+    )
+    held_code: str | None = Field(
+        description="grace | quiet_hours | digest | weekly_digest | awaits_first"
+    )
     unreachable: str | None = Field(
         description="no_consent | consent_withdrawn | switched_off | no_contact | "
         "contacts_dead | unreachable_then (subscribed after it was sent)"
