@@ -31,6 +31,7 @@ from core.delivery.transitions import (
     error_values,
     guardian_context,
     new_delivery,
+    note_topics,
     record_dead_contact,
     transition,
 )
@@ -103,11 +104,16 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
             uow.session.add(note)
             await uow.commit()
             return None
-        channels = live_channels(guardian, settings, dead)
+        topics = await note_topics(uow, note)
+        channels = live_channels(guardian, settings, dead, topics)
         composition = None
         if not guardian.has_consent:
             close(uow, note, "cancelled", Reason(CONSENT_WITHDRAWN))
-        elif _switched_off(note, settings):
+        elif _switched_off(note, settings) or (
+            not channels and live_channels(guardian, settings, dead)
+        ):
+            # Off by the parent's choice: the mode "never", or email switched off for
+            # this kind when email is all they have.
             close(uow, note, "cancelled", Reason(SWITCHED_OFF))
         elif (composition := await compose(uow.session, note)) is None:
             close(uow, note, "cancelled", Reason(NOTHING_LEFT))
@@ -205,7 +211,7 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
         composition = None
         if not guardian.has_consent:
             await _cancel(uow, delivery, note, Reason(CONSENT_WITHDRAWN))
-        elif contact not in live_channels(guardian, settings, dead):
+        elif contact not in live_channels(guardian, settings, dead, await note_topics(uow, note)):
             dropped = error_values(Reason(CHANNEL_DROPPED))
             if await transition(uow, Delivery, delivery_id, "pending", "cancelled", **dropped):
                 await _fall_back(uow, note)
@@ -329,7 +335,7 @@ async def _fall_back(uow: UnitOfWork, note: Notification) -> int | None:
     tried_rows = await uow.session.exec(select(Delivery).where(Delivery.notification_id == note.id))
     tried = list(tried_rows.all())
     used = {d.channel for d in tried}
-    for channel, address in live_channels(guardian, settings, dead):
+    for channel, address in live_channels(guardian, settings, dead, await note_topics(uow, note)):
         if channel.value not in used:
             delivery = new_delivery(note, channel, address, uow.now())
             uow.session.add(delivery)

@@ -51,6 +51,9 @@ class GuardianSettings(SQLModel, table=True):
     guardian_id: int = Field(foreign_key="guardian.id", unique=True)
     modes: dict[str, str] = json_field()  # Topic -> Mode; missing topics use defaults
     channels: list[str] = json_field(default_factory=list)  # order of ChannelName
+    # Topics switched off for email by an email's unsubscribe link (RFC 8058); the
+    # other channels still carry them. Choosing a topic's mode again clears it.
+    email_off: list[str] = json_field(default_factory=list)
     quiet_start: dt.time | None = None
     quiet_end: dt.time | None = None
     digest_time: dt.time | None = None

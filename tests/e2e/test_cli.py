@@ -64,7 +64,7 @@ def test_db_upgrade_creates_the_database_in_the_data_dir(tmp_path: Path) -> None
         timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "0002_reason_codes" in done.stdout  # the latest revision
+    assert "0003_email_opt_out" in done.stdout  # the latest revision
     assert (data / "zvonok.db").is_file()
     checked = subprocess.run(
         [ZVONOK, "db", "check", "--database"],

@@ -30,6 +30,7 @@ from core.services.announcement_status import (
 from core.services.announcements import post_announcement
 from core.services.class_messages import class_messages, monthly_message_due
 from core.services.reachability import Unreachable
+from core.settings import Settings
 from notifier.email import EmailChannel, EmailConfig
 from notifier.standins.smtp import SmtpStandin, run_smtp_standin
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
@@ -72,7 +73,8 @@ async def worker_ctx(
         )
     )
     pool = await create_pool(RedisSettings.from_dsn(redis_url))
-    yield {"db": db, "channels": {"telegram": telegram, "email": email}, "redis": pool}
+    channels = {"telegram": telegram, "email": email}
+    yield {"db": db, "channels": channels, "redis": pool, "settings": Settings()}
     await telegram.close()
     await email.close()
     await pool.aclose()

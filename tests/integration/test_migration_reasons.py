@@ -160,7 +160,7 @@ async def check_round_trip(url: str) -> None:
     await upgrade_database(url, "0001_initial")
     await _fill(url)
 
-    await upgrade_database(url)
+    await upgrade_database(url, "0002_reason_codes")
     assert await current_revision(url) == "0002_reason_codes"
     converted = await _read(url, with_params=True)
     for table, row_id, _, code, params in ROWS:
