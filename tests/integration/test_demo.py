@@ -257,7 +257,8 @@ async def test_full_school_has_the_size_and_shape_of_a_real_one(sqlite_db: Datab
     await _check_marks_and_absences(db, s)
     await _check_announcements_were_delivered(db, s)
     labels = [label.split()[0] for label, *_ in s.logins]
-    assert labels == ["Администратор", "Зам.", "Секретарь", "Классный", "Учитель-предметник"]
+    # The roles as the docs and the web app name them (webapp/labels.py).
+    assert labels == ["Администратор", "Заместитель", "Секретарь", "Классный", "Учитель-предметник"]
     for _, login, password, _ in s.logins:
         hashed = await scalar(db, "SELECT password_hash FROM staff WHERE login = :l", l=login)
         assert PasswordHasher().verify(hashed, password)
