@@ -38,14 +38,16 @@ from core.fallback.queue import (
 )
 from core.fallback.roster import assignments_of
 from core.fallback.snapshot import Assignment, staff_snapshots
+from core.limits import HOMEWORK
 from core.models import Lesson, utcnow
 from core.services.chats import ChatLinks
 from core.services.homework import set_homework_for_next_lesson
 from core.settings import Settings
 from core.uow import UnitOfWork
 
-# Room for the heading and the note around it in one Telegram message (4,096).
-MAX_TEXT = 3000
+# Room for the heading and the note around it in one Telegram message (4,096): below
+# the journal's own limit (core.limits.HOMEWORK), and said in the prompt.
+MAX_TEXT = min(3000, HOMEWORK)
 
 
 class HwFlow(StatesGroup):
@@ -142,7 +144,7 @@ async def picked(
     await state.set_state(HwFlow.text)
     await state.set_data({"assignment": chosen.model_dump(mode="json")})
     if isinstance(query.message, Message):
-        await query.message.edit_text(say.type_prompt(**_names(chosen)))
+        await query.message.edit_text(say.type_prompt(**_names(chosen), limit=MAX_TEXT))
     await query.answer()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from core import limits
 from core.reports.class_weekly import class_weekly_pdf
 from core.reports.invite_sheet import invite_sheet
 from core.services.announcement_status import AnnouncementStatus, announcement_status
@@ -22,6 +23,7 @@ from core.services.class_messages import ClassMessages, class_messages
 from core.services.reachability import Reach
 from webapp.api.v1 import ErrorResponse
 from webapp.auth import ApiViewer
+from webapp.limits import FORM_GUARD, at_most
 from webapp.state import reading_uow, uow, web_state
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -44,8 +46,8 @@ class AnnouncementIn(BaseModel):
     class_id: int | None = Field(
         default=None, description="None: the whole school (administration only)."
     )
-    title: str = Field(max_length=200)
-    body: str = Field(max_length=4000)
+    title: str = Field(max_length=FORM_GUARD, description=at_most(limits.ANNOUNCEMENT_TITLE))
+    body: str = Field(max_length=FORM_GUARD, description=at_most(limits.ANNOUNCEMENT_BODY))
     urgent: bool = False
     monthly: bool = Field(default=False, description="The class's monthly message to parents.")
 
