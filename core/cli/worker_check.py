@@ -79,9 +79,11 @@ def print_findings(findings: list[Finding]) -> bool:
     """Print each finding and the verdict; True when the worker is alive."""
     for finding in findings:
         mark = "[green]✓[/]" if finding.ok else "[red]✗[/]"
-        console.print(
-            t._("%(mark)s %(what)s: %(found)s", mark=mark, what=finding.what, found=finding.found)
+        # soft_wrap: a long path or URL stays whole, to copy from the terminal.
+        line = t._(
+            "%(mark)s %(what)s: %(found)s", mark=mark, what=finding.what, found=finding.found
         )
+        console.print(line, soft_wrap=True)
     alive = all(finding.ok for finding in findings)
     if alive:
         console.print(t._("[bold green]OK[/]: a worker is running."))
