@@ -10,6 +10,7 @@ import re
 
 from core.errors import RuleViolation
 from core.i18n import LANGUAGES
+from core.limits import check_length
 
 # Separators people put in phone numbers; anything else makes the number invalid.
 _SEPARATORS = re.compile(r"[\s()\-.\u2010-\u2015]")
@@ -60,6 +61,8 @@ def check_language(language: str) -> str:
 def clean_names(last_name: str, first_name: str, middle_name: str = "") -> tuple[str, str, str]:
     """Trimmed names with inner runs of spaces collapsed; last and first are required."""
     last, first, middle = (" ".join(n.split()) for n in (last_name, first_name, middle_name))
+    for field, name in (("last_name", last), ("first_name", first), ("middle_name", middle)):
+        check_length(field, name)
     if not last:
         raise RuleViolation("last_name_required")
     if not first:

@@ -26,6 +26,7 @@ Thing = Literal[
     "homework",
     "invite",
     "lesson",
+    "link",  # an email's unsubscribe link (core.services.unsubscribe)
     "mark",
     "period",
     "roster_import",

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
+    # The web app's address as families and outside services reach it (the HTTPS proxy
+    # in front of it): emails' unsubscribe links, the SMS gateway's delivery reports.
+    # Unset: http://<web_host>:<web_port> (development only, see _check_public_url).
+    public_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator("log_level", mode="before")
@@ -105,6 +109,7 @@ class Settings(BaseSettings):
         "smtp_host",
         "telegram_webhook_url",
         "telegram_webhook_secret",
+        "public_url",
         mode="before",
     )
     @classmethod
@@ -153,6 +158,31 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _check_public_url(self) -> Settings:
+        if self.public_url is None:
+            if self.env == "production" and (self.smtp_host or self.sms_provider):
+                raise ValueError(
+                    "ZVONOK_PUBLIC_URL must be set (https://…) when email or SMS is: every "
+                    "email carries an unsubscribe link to it, and the SMS gateway posts its "
+                    "delivery reports there"
+                )
+            return self
+        parts = urlsplit(self.public_url)
+        plain_http_ok = self.env == "development" and parts.scheme == "http"
+        if (
+            not parts.hostname
+            or not (parts.scheme == "https" or plain_http_ok)
+            or parts.query
+            or parts.fragment
+        ):
+            raise ValueError(
+                "ZVONOK_PUBLIC_URL must be the web app's public https:// address, without "
+                "a query (http:// only with ZVONOK_ENV=development)"
+            )
+        self.public_url = self.public_url.rstrip("/")
+        return self
+
+    @model_validator(mode="after")
     def _stuck_sending_outlasts_a_job(self) -> Settings:
         if self.worker_stuck_sending_seconds <= self.worker_job_timeout_seconds:
             raise ValueError(
@@ -181,6 +211,11 @@ class Settings(BaseSettings):
         if self.database_url is not None:
             return self.database_url
         return normalize_url(f"sqlite:///{self.data_dir.resolve() / 'zvonok.db'}")
+
+    @property
+    def public_url_resolved(self) -> str:
+        """The web app's base URL for links sent out (no trailing slash)."""
+        return self.public_url or f"http://{self.web_host}:{self.web_port}"
 
     def sms_hook_path(self, provider: str) -> str:
         """Where this provider's delivery reports are posted (set it in the account)."""

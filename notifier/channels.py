@@ -78,3 +78,33 @@ async def close_channels(channels: Channels) -> None:
     """Release every channel's connections (SMTP pool, HTTP sessions)."""
     for channel in channels.values():
         await channel.close()
+
+
+async def register_sms_reports(settings: Settings, channels: Channels) -> None:
+    """Tell the SMS gateway where its delivery reports go (the web app's hook), so an
+    operator does not paste a computed URL into the provider's account by hand."""
+    sms = channels.get("sms")
+    if not isinstance(sms, SmsChannel) or settings.sms_provider is None:
+        return
+    url = settings.public_url_resolved + settings.sms_hook_path(settings.sms_provider)
+    done = await sms.register_reports(url)
+    # The hook's token is in the URL: only its start is logged.
+    shown = url.rsplit("/", 1)[0] + "/…"
+    if done.outcome == "added":
+        log.info("SMS delivery reports: %s now posts them to %s", settings.sms_provider, shown)
+    elif done.outcome == "present":
+        log.info("SMS delivery reports: %s posts them to %s already", settings.sms_provider, shown)
+    elif done.outcome == "manual":
+        log.warning(
+            "SMS delivery reports: %s has no API for its report address; set the web app's "
+            "hook %s in the account's settings",
+            settings.sms_provider,
+            shown,
+        )
+    else:
+        log.warning(
+            "SMS delivery reports: could not register the report address with %s (%s); "
+            "reports will not arrive until it is set in the account",
+            settings.sms_provider,
+            done.detail,
+        )

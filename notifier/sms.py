@@ -26,6 +26,7 @@ from notifier.sms_providers import (
     parse_smsc_callback,
     parse_smsru_callback,
 )
+from notifier.sms_reports import ReportRegistration, register_smsru_reports
 from notifier.sms_segments import count_segments
 
 __all__ = [
@@ -133,6 +134,20 @@ class SmsChannel:
     @property
     def _retry(self) -> float:
         return self._config.backoff.transient
+
+    async def register_reports(self, url: str) -> ReportRegistration:
+        """Have the gateway post its delivery reports to `url` (our hook).
+
+        SMS.ru: added to the account's handlers over its API, once. SMSC.ru has no
+        such API: the answer says to set it in the account (outcome "manual")."""
+        if self._config.provider != "smsru" or not self._config.api_key:
+            return ReportRegistration("manual", url)
+        return await register_smsru_reports(
+            self._http,
+            base_url=self._config.base_url or DEFAULT_BASE_URLS["smsru"],
+            api_id=self._config.api_key,
+            url=url,
+        )
 
     async def close(self) -> None:
         if self._owns_http:

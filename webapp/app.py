@@ -46,7 +46,7 @@ from core.health import check_database
 from core.logs import configure_logging
 from core.models import utcnow
 from core.settings import Settings, load_settings
-from webapp import hooks
+from webapp import hooks, unsubscribe
 from webapp.api import admin as admin_api
 from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
@@ -160,6 +160,7 @@ def create_app(
     for router in (roster_pages.router, roster_api.router):
         app.include_router(router)
     app.include_router(hooks.router, include_in_schema=False)
+    app.include_router(unsubscribe.router, include_in_schema=False)
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app

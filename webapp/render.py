@@ -30,6 +30,7 @@ from core.services.school_setup import setting_label
 from webapp.auth import Viewer, request_language
 from webapp.csrf import csrf_token, keep_nonce
 from webapp.labels import labels
+from webapp.limits import limit_attributes
 from webapp.nav import sections_for
 
 
@@ -56,6 +57,8 @@ def environment(lang: str) -> Environment:
         work_types=[work_type.value for work_type in WorkType],
         work_type=lambda code: words.work_type_short(code, lang),
         remark_kind=lambda kind: words.remark_kind(kind, lang),
+        # A field's length limit for the counter: `<textarea {{ limit("remark") }}>`.
+        limit=lambda field: limit_attributes(field, lang),
         # The switch offers the other staff languages, each named in itself.
         other_languages=[(code, LANGUAGE_NAMES[code]) for code in STAFF_LANGUAGES if code != lang],
     )

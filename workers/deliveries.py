@@ -6,6 +6,8 @@ running a job twice, late, or after Redis lost it, sends nothing twice.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from dataclasses import replace
@@ -20,7 +22,9 @@ from core.delivery.reasons import (
     SMS_BUDGET_SPENT,
     Reason,
 )
-from core.models import School
+from core.models import Delivery, School
+from core.services.unsubscribe import unsubscribe_link
+from core.settings import Settings
 from core.uow import UnitOfWork
 from notifier.base import Channel, Outcome, SendResult
 from notifier.render import render
@@ -128,10 +132,15 @@ async def _send(ctx: dict[str, Any], claimed: Claimed) -> SendResult:
     if channel is None:
         raise NotSent(Reason(CHANNEL_NOT_CONFIGURED, {"channel": delivery.channel}))
     school = await _school(ctx, delivery.school_id)
+    unsubscribe_url = _unsubscribe_url(ctx, claimed) if delivery.channel == "email" else None
+    rendered = render(
+        claimed.composition,
+        delivery.channel,
+        school_name=school.name,
+        unsubscribe_url=unsubscribe_url,
+    )
     message = replace(
-        render(claimed.composition, delivery.channel, school_name=school.name),
-        address=delivery.address,
-        idempotency_key=f"zvonok-delivery-{delivery.id}",
+        rendered, address=delivery.address, idempotency_key=delivery_key(ctx, delivery)
     )
     if delivery.channel != "sms":
         return await channel.send(message)
@@ -139,3 +148,32 @@ async def _send(ctx: dict[str, Any], claimed: Claimed) -> SendResult:
         return await send_within_budget(ctx["redis"], channel, message, school)
     except BudgetSpent:
         raise NotSent(Reason(SMS_BUDGET_SPENT)) from None
+
+
+def delivery_key(ctx: dict[str, Any], delivery: Delivery) -> str:
+    """The delivery's id for providers (an email's Message-ID, SMSC's message id).
+
+    The same on every retry of the delivery, and globally unique: besides the row's
+    id, which every installation counts from 1, an HMAC with this installation's
+    secret key over the id and the row's creation instant (two installations with the
+    development key still differ by the microsecond). Mailbox providers hide messages
+    that share a Message-ID as duplicates.
+    """
+    settings: Settings = ctx["settings"]
+    secret = settings.secret_key.get_secret_value().encode()
+    made = f"{delivery.id}:{delivery.created_at.isoformat()}".encode()
+    unique = hmac.new(secret, made, hashlib.sha256).hexdigest()[:20]
+    return f"zvonok-delivery-{delivery.id}-{unique}"
+
+
+def _unsubscribe_url(ctx: dict[str, Any], claimed: Claimed) -> str:
+    """The one-click link of this email (RFC 8058): the kinds of message it carries,
+    switched off for email for its guardian (webapp/unsubscribe.py answers it)."""
+    settings: Settings = ctx["settings"]
+    link = unsubscribe_link(
+        settings.secret_key.get_secret_value(),
+        guardian_id=claimed.delivery.guardian_id,
+        topics=claimed.composition.topics,
+        email=claimed.delivery.address,
+    )
+    return settings.public_url_resolved + link.path

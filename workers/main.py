@@ -20,7 +20,7 @@ from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
 from core.services.roster_import import purge_expired_imports
 from core.settings import Settings, load_settings
 from core.uow import UnitOfWork
-from notifier.channels import build_channels, close_channels
+from notifier.channels import build_channels, close_channels, register_sms_reports
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
@@ -38,6 +38,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["db"] = Database(settings.database_url_resolved)
     ctx["sqlite_writer"] = sqlite_writer(ctx["db"])
     ctx["channels"] = build_channels(settings, ctx["redis"])
+    await register_sms_reports(settings, ctx["channels"])
     start_relay(ctx)
     # Everything imported and built so far lives as long as the process: move it out
     # of the collector's sight. Full collections over it stalled the worker for

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bots.handlers import homework_refused as refused
 from bots.handlers import homework_texts as say
 from bots.handlers.homework_keyboards import (
+    MAX_TEXT,
     Decide,
     HwFlow,
     Pick,
@@ -48,9 +49,6 @@ from core.services.chats import ChatLinks
 from core.uow import UnitOfWork
 from notifier.channels import Channels
 from notifier.fallback import NotListed, broadcast_homework
-
-# Room for the heading and the note around it in one Telegram message (4,096).
-MAX_TEXT = 3000
 
 
 async def start_hw(
@@ -91,7 +89,7 @@ async def picked(
     else:
         await state.set_data(data)
         await state.set_state(HwFlow.text)
-        await query.message.edit_text(say.type_prompt(**names(chosen)))
+        await query.message.edit_text(say.type_prompt(**names(chosen), limit=MAX_TEXT))
     await query.answer()
 
 

@@ -12,6 +12,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bots.handlers import homework_texts as say
 from core.fallback.snapshot import Assignment
+from core.limits import HOMEWORK
+
+# Room for the heading and the note around it in one Telegram message (4,096): below
+# the journal's own limit (core.limits.HOMEWORK), and said in the prompt.
+MAX_TEXT = min(3000, HOMEWORK)
 
 
 class HwFlow(StatesGroup):

@@ -13,7 +13,14 @@ from aiogram.types import CallbackQuery, Message
 from redis.asyncio import Redis
 
 from bots.handlers import homework_texts as say
-from bots.handlers.homework_keyboards import HwFlow, Next, names, picker, refused_keyboard
+from bots.handlers.homework_keyboards import (
+    MAX_TEXT,
+    HwFlow,
+    Next,
+    names,
+    picker,
+    refused_keyboard,
+)
 from bots.handlers.homework_pages import ask_to_confirm, teacher_assignments
 from core.db import Database
 from core.fallback.queue import release_send
@@ -56,7 +63,7 @@ async def next_step(
     elif callback_data.step == "text":
         await state.set_state(HwFlow.text)
         assignment = Assignment.model_validate(data["assignment"])
-        await message.edit_text(say.type_prompt(**names(assignment)))
+        await message.edit_text(say.type_prompt(**names(assignment), limit=MAX_TEXT))
     else:
         await state.clear()
         await message.edit_text(say.cancelled())

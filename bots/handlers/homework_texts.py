@@ -24,11 +24,11 @@ def gone() -> str:
     return _("This choice is no longer available. Send /hw again.")
 
 
-def type_prompt(where: str, subject: str) -> str:
-    return _("%(where)s, %(subject)s. Type the homework in one message (or /cancel to stop).") % {
-        "where": where,
-        "subject": subject,
-    }
+def type_prompt(where: str, subject: str, limit: int) -> str:
+    return _(
+        "%(where)s, %(subject)s. Type the homework in one message, up to %(limit)d "
+        "characters (or /cancel to stop)."
+    ) % {"where": where, "subject": subject, "limit": limit}
 
 
 def text_only() -> str:

@@ -7,6 +7,8 @@ import typer
 from core.cli import db, demo, i18n, messages, run, simulate
 from core.cli.common import console, fail, replace_process, settings_or_exit, t
 from core.cli.processes import bot_argv, web_argv, worker_argv
+from core.cli.state import redis_url_of
+from core.cli.worker_check import check_worker, print_findings
 from core.settings import SettingsError
 
 app = typer.Typer(
@@ -33,16 +35,25 @@ def web() -> None:
 def worker(
     check: Annotated[
         bool,
-        typer.Option("--check", help=t._("Check that a worker is alive (arq's health check).")),
+        typer.Option(
+            "--check",
+            help=t._(
+                "Check that a worker is alive: its heartbeat and arq's health check in "
+                "ZVONOK_REDIS_URL, or in the Redis of a running `zvonok run`."
+            ),
+        ),
     ] = False,
 ) -> None:
     """Start the worker, or check one."""
     settings = settings_or_exit()
+    if check:
+        url, source = redis_url_of(settings)
+        raise typer.Exit(0 if print_findings(check_worker(url, source)) else 1)
     try:
         settings.require_redis_url()
     except SettingsError as error:
         fail(str(error), code=2)
-    replace_process(worker_argv(check=check))
+    replace_process(worker_argv())
 
 
 @app.command(help=t._("Start the Telegram bot."))

@@ -1,4 +1,5 @@
-"""`zvonok messages`: what the stand-ins of a running `zvonok run` received, newest first.
+"""`zvonok messages`: what the stand-ins of a running `zvonok run` received, newest first,
+and what the workers still hold back, with why (quiet hours, the digest...).
 
 The addresses come from `<data_dir>/run.json`; the Telegram and SMS emulators are
 asked over their control API, the SMTP stand-in's mail is read from its directory.
@@ -6,7 +7,9 @@ asked over their control API, the SMTP stand-in's mail is read from its director
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import html
 import json
 import re
 import urllib.error
@@ -21,13 +24,17 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from core import formats
-from core.cli.common import LANGUAGE, console, fail, settings_or_exit, t
-from core.cli.run import STATE_FILE
+from core.cli.common import LANGUAGE, console, settings_or_exit, t
+from core.cli.state import read_state
+from core.db import Database
+from core.delivery.holds import Held, held_notifications
 
 HELP = t._("Show what the Telegram, mail and SMS stand-ins of a running `zvonok run` got.")
 TEXT_WIDTH = 90
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")  # the tags Telegram's HTML allows: b, i, a href...
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,11 @@ class Received:
     channel: str
     to: str
     text: str
+
+
+def plain_text(html_text: str | None) -> str:
+    """A Telegram HTML message as its reader sees it: no tags, entities decoded."""
+    return html.unescape(_TAG.sub("", html_text or ""))
 
 
 def _one_line(text: str | None) -> str:
@@ -59,7 +71,9 @@ def telegram_messages(info: dict[str, Any]) -> list[Received]:
             channel="Telegram",
             to=t._("chat %(chat)s", chat=m["chat_id"]),
             text=_one_line(
-                f"[{m['document_name']}] {m['text'] or ''}" if m["document_name"] else m["text"]
+                f"[{m['document_name']}] {plain_text(m['text'])}"
+                if m["document_name"]
+                else plain_text(m["text"])
             ),
         )
         for m in found
@@ -110,17 +124,6 @@ READERS: dict[str, tuple[str, Callable[[dict[str, Any]], list[Received]]]] = {
 }
 
 
-def read_state(data_dir: Path) -> dict[str, Any]:
-    path = data_dir / STATE_FILE
-    try:
-        state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(t._("`zvonok run` is not running: there is no %(path)s", path=path))
-    except json.JSONDecodeError as error:
-        fail(t._("%(path)s is damaged: %(error)s", path=path, error=error))
-    return state
-
-
 def collect(standins: dict[str, dict[str, Any]]) -> tuple[list[Received], list[str]]:
     """Every stand-in's messages, and notes on the channels that could not be read."""
     received: list[Received] = []
@@ -165,6 +168,53 @@ def print_received(received: list[Received], limit: int) -> None:
     console.print(table)
 
 
+async def _held(database_url: str) -> list[Held]:
+    db = Database(database_url)
+    try:
+        async with db.session() as session:
+            return await held_notifications(session)
+    finally:
+        await db.dispose()
+
+
+def held_lines(held: list[Held]) -> list[str]:
+    """What is held back and why, one line per reason («тихие часы до 07:30: 3 сообщения»)."""
+    if not held:
+        return [t._("No message is held back: whatever is due has gone out.")]
+    total = sum(group.count for group in held)
+    lines = [
+        t.ngettext(
+            "Not sent yet, and why: %(num)d message",
+            "Not sent yet, and why: %(num)d messages",
+            total,
+        )
+    ]
+    for group in held:
+        reason = group.reason.text(LANGUAGE)
+        lines.append(
+            "  "
+            + t.ngettext(
+                "%(reason)s: %(num)d message",
+                "%(reason)s: %(num)d messages",
+                group.count,
+                reason=reason,
+            )
+        )
+    return lines
+
+
+def print_held(database_url: str) -> None:
+    """What the workers owe parents and hold back, grouped by why (quiet hours...)."""
+    try:
+        held = asyncio.run(_held(database_url))
+    except (OSError, SQLAlchemyError) as error:
+        note = t._("Held messages could not be read from the database: %(error)s", error=error)
+        console.print(f"[yellow]{note}[/]")
+        return
+    for line in held_lines(held):
+        console.print(line)
+
+
 def messages(
     limit: Annotated[
         int,
@@ -172,10 +222,12 @@ def messages(
     ] = 20,
 ) -> None:
     """Show what the stand-ins got."""
-    state = read_state(settings_or_exit().data_dir)
+    settings = settings_or_exit()
+    state = read_state(settings.data_dir)
     standins: dict[str, dict[str, Any]] = state.get("standins") or {}
     received, notes = collect(standins)
     print_received(received, limit)
+    print_held(settings.database_url_resolved)
     for note in notes:
         console.print(f"[yellow]{note}[/]")
     for key, (label, _) in READERS.items():

@@ -26,8 +26,8 @@ def web_argv(settings: Settings) -> list[str]:
     )
 
 
-def worker_argv(*, check: bool = False) -> list[str]:
-    return python_module("workers", *(["--check"] if check else []))
+def worker_argv() -> list[str]:
+    return python_module("workers")
 
 
 def bot_argv() -> list[str]:

@@ -101,7 +101,7 @@ def print_started(
     children = [*standins.supervisor.children, *supervisor.children]
     pids = ", ".join(f"{c.name} {c.pid}" for c in children)
     facts.add_row(t._("Processes"), pids)
-    facts.add_row(t._("Check"), t._("zvonok worker --check   (with the same ZVONOK_REDIS_URL)"))
+    facts.add_row(t._("Check"), t._("zvonok worker --check   (finds this Redis in run.json)"))
     title, subtitle = t._("Zvonok is running"), t._("Ctrl-C stops everything")
     console.print(Panel(facts, title=title, subtitle=subtitle))
     logins = saved_logins(settings.data_dir)

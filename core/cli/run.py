@@ -32,6 +32,7 @@ from core.cli.processes import bot_argv, child_env, web_argv, web_url, worker_ar
 from core.cli.readiness import print_started, wait_until_ready
 from core.cli.redis_server import PrivateRedis, RedisStartError
 from core.cli.standins import Standins, StandinStartError, plan_standins
+from core.cli.state import STATE_FILE
 from core.cli.supervisor import ChildSpec, Supervisor
 from core.db import Database
 from core.migrate import upgrade_database
@@ -41,7 +42,6 @@ HELP = t._(
     "Start the whole system: Redis, migrations, the demo school, stand-ins, the web app, "
     "the worker and the bot."
 )
-STATE_FILE = "run.json"
 
 
 class StopRequest:

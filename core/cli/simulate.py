@@ -8,17 +8,24 @@ the worker delivers them after the grace window, and `zvonok messages` shows the
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
 from sqlmodel import col, select
 
+from core import formats
 from core.actors import StaffActor
 from core.cli.common import LANGUAGE, console, fail, settings_or_exit, t
 from core.db import Database
+from core.delivery.holds import expected_hold
+from core.delivery.reasons import QUIET_HOURS, Reason
 from core.errors import ZvonokError
 from core.models import AttendanceStatus, Enrollment, Lesson, School, SchoolClass
+from core.models.base import utcnow
 from core.policy import policy_of
 from core.services.attendance import mark_attendance
 from core.services.marks import post_mark
@@ -54,8 +61,21 @@ async def _students(db: Database, lesson: Lesson) -> list[int]:
         return sorted((await session.exec(query)).all())
 
 
-async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, int]:
-    """Post `marks` marks and one absence; returns (marks, absences, grace seconds)."""
+@dataclass(frozen=True)
+class Simulated:
+    """What `simulate` entered, and what holds the messages about it."""
+
+    marks: int
+    absences: int
+    grace: int  # the school's grace window, seconds
+    hold: Reason  # grace window, or quiet hours (core.delivery.holds.expected_hold)
+    quiet: tuple[dt.time, dt.time]  # the school's quiet hours
+
+
+async def simulate(
+    db: Database, *, marks: int, seed: int, clock: Callable[[], dt.datetime] = utcnow
+) -> Simulated:
+    """Post `marks` marks and one absence, as the lessons' teachers would."""
     lessons = await _latest_lessons(db)
     if not lessons:
         fail(t._("the database has no lessons: run `zvonok demo` first"))
@@ -73,7 +93,7 @@ async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, in
         try:
             if absences == 0:
                 await mark_attendance(
-                    UnitOfWork(db),
+                    UnitOfWork(db, clock=clock),
                     actor=writer,
                     lesson_id=lesson.id or 0,
                     student_id=student,
@@ -82,7 +102,7 @@ async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, in
                 absences += 1
                 continue
             await post_mark(
-                UnitOfWork(db),
+                UnitOfWork(db, clock=clock),
                 actor=writer,
                 lesson_id=lesson.id or 0,
                 student_id=student,
@@ -94,8 +114,33 @@ async def simulate(db: Database, *, marks: int, seed: int) -> tuple[int, int, in
             console.print(t._("skipped: %(reason)s", reason=error.message(LANGUAGE)))
     async with db.session() as session:
         school = await session.get(School, lessons[0][0].school_id)
-    grace = policy_of(school).grace_window_seconds if school else 0
-    return posted, absences, grace
+    assert school is not None
+    policy = policy_of(school)
+    hold = expected_hold(clock(), policy, school.timezone)
+    quiet = (policy.quiet_hours_start, policy.quiet_hours_end)
+    return Simulated(posted, absences, policy.grace_window_seconds, hold, quiet)
+
+
+def when_sent(result: Simulated) -> str:
+    """When the parents hear of it, and why not sooner."""
+    if result.hold.code == QUIET_HOURS:
+        start, end = (formats.time_of_day(moment, LANGUAGE) for moment in result.quiet)
+        return t._(
+            "It is quiet hours at the school (%(start)s–%(end)s): the messages wait until "
+            "%(until)s and go out then. Until then `zvonok messages` lists them as held, "
+            "with the reason.",
+            start=start,
+            end=end,
+            until=formats.time_of_day(dt.time.fromisoformat(result.hold.params["until"]), LANGUAGE),
+        )
+    return t.ngettext(
+        "The parents get their messages after the grace window (%(num)d second, until "
+        "%(until)s): see `zvonok messages`.",
+        "The parents get their messages after the grace window (%(num)d seconds, until "
+        "%(until)s): see `zvonok messages`.",
+        result.grace,
+        until=formats.time_of_day(dt.time.fromisoformat(result.hold.params["until"]), LANGUAGE),
+    )
 
 
 def simulate_command(
@@ -106,23 +151,20 @@ def simulate_command(
     settings = settings_or_exit()
     db = Database(settings.database_url_resolved)
 
-    async def go() -> tuple[int, int, int]:
+    async def go() -> Simulated:
         try:
             return await simulate(db, marks=marks, seed=seed)
         finally:
             await db.dispose()
 
-    posted, absences, grace = asyncio.run(go())
-    posted_text = t.ngettext("Posted %(num)d mark", "Posted %(num)d marks", posted)
-    absences_text = t.ngettext("%(num)d absence", "%(num)d absences", absences)
+    result = asyncio.run(go())
+    posted_text = t.ngettext("Posted %(num)d mark", "Posted %(num)d marks", result.marks)
+    absences_text = t.ngettext("%(num)d absence", "%(num)d absences", result.absences)
     console.print(
-        t.ngettext(
-            "%(marks)s and %(absences)s. The parents get their messages after the grace "
-            "window (%(num)d second): see `zvonok messages`.",
-            "%(marks)s and %(absences)s. The parents get their messages after the grace "
-            "window (%(num)d seconds): see `zvonok messages`.",
-            grace,
+        t._(
+            "%(marks)s and %(absences)s. %(when)s",
             marks=posted_text,
             absences=absences_text,
+            when=when_sent(result),
         )
     )

@@ -128,7 +128,8 @@ def sms_standin(port: int, web: str, settings: Settings) -> Standin:
         argv=python_module(
             "notifier.standins.sms_gateway",
             *("--host", HOST, "--port", str(port), "--smsru-api-id", DEMO_SMS_API_ID),
-            *("--smsru-callback", web + settings.sms_hook_path("smsru")),
+            # SMS.ru's report address is not given here: the worker registers it over
+            # the gateway's API at start-up, as with the real SMS.ru (callback/add).
             *("--smsc-callback", web + settings.sms_hook_path("smsc")),
         ),
         env={
@@ -138,8 +139,8 @@ def sms_standin(port: int, web: str, settings: Settings) -> Standin:
         },
         info={"url": url, "sent": f"{url}/_emulator/sent"},
         look=t._(
-            "SMS.ru emulator %(url)s; sent: %(url)s/_emulator/sent; delivery reports go "
-            "to %(web)s/hooks/sms/smsru/<token>",
+            "SMS.ru emulator %(url)s; sent: %(url)s/_emulator/sent; the worker registers "
+            "%(web)s/hooks/sms/smsru/<token> for its delivery reports",
             url=url,
             web=web,
         ),

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.delivery.routing import address_of
+from core.delivery.routing import TOPIC_OF_ITEM, address_of
 from core.models import (
     Announcement,
     Attendance,
@@ -57,6 +57,11 @@ class Composition:
     # Where else the guardian reads us: "telegram" (a linked chat) and "email" (an
     # address), unless found dead. An SMS points there for details only if present.
     channels: tuple[str, ...] = ()
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The kinds of message (core.models.Topic values) its items are, sorted."""
+        return tuple(sorted({TOPIC_OF_ITEM[item.kind].value for item in self.items}))
 
 
 async def compose(session: AsyncSession, notification: Notification) -> Composition | None:

@@ -99,7 +99,7 @@ class _Planner:
             mode = mode_for(mine, self.topic)
             if mode is Mode.off or gid in done or gid in self.told:
                 continue
-            if not live_channels(recipient.guardian, mine, dead[gid]):
+            if not live_channels(recipient.guardian, mine, dead[gid], (self.topic.value,)):
                 continue  # unreachable: shown to the class teacher, nothing to queue
             note = self._notification_for(recipient, mode, mine, open_notes.get((gid, mode)))
             joined.append((gid, note))

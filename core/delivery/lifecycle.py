@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.delivery.compose import Composition, compose
+from core.delivery.holds import awaits_first, quiet_hold
 from core.delivery.reasons import (
     CHANNEL_DROPPED,
     CONSENT_WITHDRAWN,
@@ -30,6 +31,7 @@ from core.delivery.transitions import (
     error_values,
     guardian_context,
     new_delivery,
+    note_topics,
     record_dead_contact,
     transition,
 )
@@ -93,23 +95,33 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
         if note is None or note.status != "open" or note.due_at > now:
             return None
         guardian, settings, dead = await guardian_context(uow, note.guardian_id)
-        held_until = None if not guardian.has_consent else await _held_until(uow, note, settings)
-        if held_until is not None:
-            note.due_at = held_until  # held, never dropped; still open for more events
+        hold = None if not guardian.has_consent else await _hold(uow, note, settings)
+        if hold is not None:
+            # Held, never dropped; still open for more events. Why is kept for the
+            # class teacher's page and `zvonok messages` (core/delivery/holds.py).
+            note.due_at, reason = hold
+            note.reason, note.reason_params = reason.code, reason.params
             uow.session.add(note)
             await uow.commit()
             return None
-        channels = live_channels(guardian, settings, dead)
+        topics = await note_topics(uow, note)
+        channels = live_channels(guardian, settings, dead, topics)
         composition = None
         if not guardian.has_consent:
             close(uow, note, "cancelled", Reason(CONSENT_WITHDRAWN))
-        elif _switched_off(note, settings):
+        elif _switched_off(note, settings) or (
+            not channels and live_channels(guardian, settings, dead)
+        ):
+            # Off by the parent's choice: the mode "never", or email switched off for
+            # this kind when email is all they have.
             close(uow, note, "cancelled", Reason(SWITCHED_OFF))
         elif (composition := await compose(uow.session, note)) is None:
             close(uow, note, "cancelled", Reason(NOTHING_LEFT))
         elif not channels:
             close(uow, note, "failed", Reason(NO_CHANNEL))
-        elif await transition(uow, Notification, notification_id, "open", "sending"):
+        elif await transition(
+            uow, Notification, notification_id, "open", "sending", reason=None, reason_params=None
+        ):
             delivery = new_delivery(note, *channels[0], now)
             if claim:
                 delivery.status, delivery.sending_since, delivery.attempts = "sending", now, 1
@@ -129,21 +141,28 @@ def _switched_off(note: Notification, settings: GuardianSettings | None) -> bool
     return mode_for(settings, Topic(note.topic)) is Mode.off
 
 
-async def _held_until(
+async def _hold(
     uow: UnitOfWork, note: Notification, settings: GuardianSettings | None
-) -> dt.datetime | None:
-    """When a due notification may go after all: quiet hours, or a message in flight."""
+) -> tuple[dt.datetime, Reason] | None:
+    """When a due notification may go after all, and why: quiet hours, or a message
+    in flight."""
     now = uow.now()
     if not note.urgent:
-        school = await uow.session.get(School, note.school_id)
-        assert school is not None
+        school = await _school(uow, note)
         start, end = quiet_window(settings, policy_of(school))
         quiet_end = quiet_ends_at(now, school.timezone, start, end)
         if quiet_end is not None:
-            return quiet_end
+            return quiet_end, quiet_hold(quiet_end, school.timezone)
     if await _corrects_one_in_flight(uow, note):
-        return now + dt.timedelta(seconds=IN_FLIGHT_HOLD_SECONDS)
+        until = now + dt.timedelta(seconds=IN_FLIGHT_HOLD_SECONDS)
+        return until, awaits_first(until, (await _school(uow, note)).timezone)
     return None
+
+
+async def _school(uow: UnitOfWork, note: Notification) -> School:
+    school = await uow.session.get(School, note.school_id)
+    assert school is not None
+    return school
 
 
 async def _corrects_one_in_flight(uow: UnitOfWork, note: Notification) -> bool:
@@ -192,7 +211,7 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
         composition = None
         if not guardian.has_consent:
             await _cancel(uow, delivery, note, Reason(CONSENT_WITHDRAWN))
-        elif contact not in live_channels(guardian, settings, dead):
+        elif contact not in live_channels(guardian, settings, dead, await note_topics(uow, note)):
             dropped = error_values(Reason(CHANNEL_DROPPED))
             if await transition(uow, Delivery, delivery_id, "pending", "cancelled", **dropped):
                 await _fall_back(uow, note)
@@ -316,7 +335,7 @@ async def _fall_back(uow: UnitOfWork, note: Notification) -> int | None:
     tried_rows = await uow.session.exec(select(Delivery).where(Delivery.notification_id == note.id))
     tried = list(tried_rows.all())
     used = {d.channel for d in tried}
-    for channel, address in live_channels(guardian, settings, dead):
+    for channel, address in live_channels(guardian, settings, dead, await note_topics(uow, note)):
         if channel.value not in used:
             delivery = new_delivery(note, channel, address, uow.now())
             uow.session.add(delivery)

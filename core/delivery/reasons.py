@@ -1,4 +1,5 @@
-"""Why a notification or a delivery stopped, or a contact point is dead: codes, not prose.
+"""Why a notification waits or stopped, why a delivery failed, or a contact point is dead:
+codes, not prose.
 
 The pipeline stores a reason's code in `notification.reason`, `delivery.error` and
 `contact_status.reason`, and its parameters beside it (`*_params`, JSON): a count of
@@ -9,10 +10,12 @@ reason from before the codes (migration 0002 could not recognise it) is its text
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import formats
 from core.i18n import DEFAULT_LANGUAGE, Texts, texts
 
 CONSENT_WITHDRAWN = "consent_withdrawn"
@@ -29,6 +32,15 @@ CHANNEL_NOT_CONFIGURED = "channel_not_configured"
 SMS_BUDGET_SPENT = "sms_budget_spent"
 INTERRUPTED = "interrupted"  # a worker died mid-send: the sweeper sends it again
 LEGACY = "text"  # a reason written as prose before the codes (`text`)
+
+# Why an open notification waits (core/delivery/holds.py); times are the school's
+# local "HH:MM", a weekly digest's day an ISO date (`on`).
+GRACE = "grace"  # `until`: the grace window, a teacher may still correct the entry
+QUIET_HOURS = "quiet_hours"  # `until`: the end of the guardian's quiet hours
+DIGEST = "digest"  # `at`: the daily digest
+WEEKLY_DIGEST = "weekly_digest"  # `on`, `at`: the weekly digest
+AWAITS_FIRST = "awaits_first"  # `until`: a correction waits for the message it corrects
+HOLD_CODES = frozenset({GRACE, QUIET_HOURS, DIGEST, WEEKLY_DIGEST, AWAITS_FIRST})
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,8 @@ def describe(code: str, params: Mapping[str, Any] | None, language: str) -> str:
         return t._("%(provider)s: not delivered", provider=p.get("provider"))
     if code == SEND_ERROR:
         return t._("sending failed: %(error)s", error=p.get("error"))
+    if code in HOLD_CODES:
+        return _held(t, code, p, language)
     if code == CHANNEL_NOT_CONFIGURED:
         channel = channel_name(t, str(p.get("channel")))
         return t._("the %(channel)s channel is not set up on the server", channel=channel)
@@ -102,6 +116,30 @@ def _plain(t: Texts) -> dict[str, str]:
         SMS_BUDGET_SPENT: t._("the school's daily SMS limit is used up"),
         INTERRUPTED: t._("interrupted: the send will be retried"),
     }
+
+
+def _held(t: Texts, code: str, p: dict[str, Any], language: str) -> str:
+    times = {
+        key: formats.time_of_day(dt.time.fromisoformat(str(p[key])), language)
+        for key in ("until", "at")
+        if key in p
+    }
+    if code == QUIET_HOURS:
+        return t._("quiet hours until %(time)s", time=times.get("until"))
+    if code == DIGEST:
+        return t._("in the digest at %(time)s", time=times.get("at"))
+    if code == WEEKLY_DIGEST:
+        day = formats.day_month(str(p.get("on")), language)
+        return t._("in the weekly digest on %(date)s at %(time)s", date=day, time=times.get("at"))
+    if code == AWAITS_FIRST:
+        return t._(
+            "until the message it corrects has gone (next look at %(time)s)",
+            time=times.get("until"),
+        )
+    return t._(
+        "the grace window until %(time)s: the teacher may still correct the entry",
+        time=times.get("until"),
+    )
 
 
 def _nested(value: object, language: str) -> str:

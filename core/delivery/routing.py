@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from core.models import ChannelName, Guardian, GuardianSettings, Mode, Topic
@@ -18,6 +19,15 @@ TOPIC_OF_EVENT: dict[str, Topic] = {
     "remark_posted": Topic.remarks,
     "announcement_posted": Topic.announcements,
     "period_mark_set": Topic.period_marks,
+}
+# A composed message's items (core.delivery.compose.Item.kind) by topic.
+TOPIC_OF_ITEM: dict[str, Topic] = {
+    "mark": Topic.marks,
+    "attendance": Topic.attendance,
+    "homework": Topic.homework,
+    "remark": Topic.remarks,
+    "announcement": Topic.announcements,
+    "period_mark": Topic.period_marks,
 }
 
 # Marks, absences and remarks at once (the reason families install the bot);
@@ -62,15 +72,28 @@ def address_of(guardian: Guardian, channel: ChannelName) -> str | None:
 
 
 def live_channels(
-    guardian: Guardian, settings: GuardianSettings | None, dead: set[tuple[str, str]]
+    guardian: Guardian,
+    settings: GuardianSettings | None,
+    dead: set[tuple[str, str]],
+    topics: Collection[str] = (),
 ) -> list[tuple[ChannelName, str]]:
-    """(channel, address) in the guardian's order, skipping missing and dead addresses."""
+    """(channel, address) in the guardian's order, skipping missing and dead addresses,
+    and email for a message carrying a topic the guardian switched off for email."""
+    no_email = email_muted(settings, topics)
     found = []
     for channel in channel_order(settings):
         address = address_of(guardian, channel)
+        if channel is ChannelName.email and no_email:
+            continue
         if address is not None and (channel.value, address) not in dead:
             found.append((channel, address))
     return found
+
+
+def email_muted(settings: GuardianSettings | None, topics: Collection[str]) -> bool:
+    """Does a message of these topics skip email? A bundle carrying one topic switched
+    off for email skips it as a whole and goes by the next channel."""
+    return settings is not None and bool(set(topics) & set(settings.email_off or ()))
 
 
 def quiet_window(

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from core.delivery.reasons import Reason
+from core.delivery.routing import TOPIC_OF_EVENT
 from core.models import (
     ChannelName,
     ContactStatus,
@@ -22,6 +23,9 @@ from core.models import (
     Guardian,
     GuardianSettings,
     Notification,
+    NotificationEvent,
+    OutboxEvent,
+    Topic,
 )
 from core.uow import UnitOfWork
 
@@ -42,6 +46,19 @@ async def guardian_context(
         select(ContactStatus).where(ContactStatus.guardian_id == guardian_id)
     )
     return guardian, settings, {(d.channel, d.address) for d in dead_rows.all()}
+
+
+async def note_topics(uow: UnitOfWork, note: Notification) -> tuple[str, ...]:
+    """The kinds of message a notification carries: its topic, or a bundle's topics."""
+    if note.topic in Topic.__members__:
+        return (note.topic,)
+    query = (
+        select(OutboxEvent.kind)
+        .join(NotificationEvent, col(NotificationEvent.event_id) == OutboxEvent.id)
+        .where(NotificationEvent.notification_id == note.id)
+    )
+    kinds = (await uow.session.exec(query)).all()
+    return tuple(sorted({TOPIC_OF_EVENT[k].value for k in kinds if k in TOPIC_OF_EVENT}))
 
 
 async def transition(

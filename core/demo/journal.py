@@ -36,6 +36,9 @@ class LessonDraft:
     control: str | None
     author: int  # staff index of who gives the lesson
     substitute: int | None
+    # What the lesson's marks are for (its journal column's work type): the control
+    # work, or one of the subject's ordinary kinds (oral answers, homework checked...).
+    work_type: str | None = None
     id: int = 0
 
 
@@ -82,6 +85,7 @@ class Journal:
         )
         self.grader = Grader(rng_for(seed, "marks"))
         self.rng = rng_for(seed, "journal")
+        self.work_rng = rng_for(seed, "work-types")
         self.tz = ZoneInfo(TIMEZONE)
         self.weights = SchoolPolicy().work_type_weights
         self.book = PeriodBook()
@@ -108,10 +112,19 @@ class Journal:
             if teacher.index in away:
                 substitute = self.substitutes.choose(teacher, day, p.slot, away)
             author = teacher.index if substitute is None else substitute
+            control = year.control_at(k)
             drafts.append(
-                LessonDraft(p.course, day, p.slot, k, year.control_at(k), author, substitute)
+                LessonDraft(
+                    p.course, day, p.slot, k, control, author, substitute, self._work(p, control)
+                )
             )
         return drafts
+
+    def _work(self, placement: Placement, control: str | None) -> str | None:
+        """The lesson's work type; None for a course without marks."""
+        if not placement.course.marked:
+            return None
+        return control or self.work_rng.choice(placement.course.subject.work_types)
 
     def lesson_row(self, draft: LessonDraft) -> Row:
         course, plan = draft.course, self.plan
@@ -127,6 +140,7 @@ class Journal:
             "slot": draft.slot,
             "topic": self.years[course.index].topic(draft.k),
             "substitute_id": plan.staff[substitute].id if substitute is not None else None,
+            "work_type": draft.work_type,
             "created_at": self.at(draft.day, start + self.rng.uniform(0, 5)),
             "created_by": plan.staff[draft.author].id,
         }
@@ -191,7 +205,7 @@ class Journal:
             share = self.rng.uniform(0.03, 0.15) * (2 if course.hours == 1 else 1)
             chosen = self._next_in_turn(course, present, round(len(present) * share))
         for student in chosen:
-            work = draft.control or self.rng.choice(course.subject.work_types)
+            work = draft.work_type or "oral"  # the column's: its header says what they are
             value = self.grader.mark(
                 student, course.subject.specialty, control=draft.control is not None
             )

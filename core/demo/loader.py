@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core import formats
 from core.db import Database
 from core.demo.bulk import insert_ids, insert_rows, table_of
+from core.demo.calendar import TIMEZONE
+from core.demo.history import write_history
 from core.demo.journal import Journal, JournalRows
 from core.demo.notices import Notices
 from core.demo.periods import period_marks, scheduled_tests
@@ -63,6 +65,7 @@ class DemoSummary:
     remarks: int = 0
     announcements: int = 0
     period_marks: int = 0
+    messages: int = 0  # the announcements' notifications, as the workers left them
     # (role, login, password, full name): one account of each role; the role in the
     # language `load_demo` was given.
     logins: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -81,7 +84,9 @@ async def load_demo(
 
     The same `seed`, `today` and `scale` give the same rows (on an empty database,
     the same ids too). Journal rows are written directly, without outbox events:
-    families must not be messaged about a term of invented marks. `scale` shrinks
+    families must not be messaged about a term of invented marks. Past announcements
+    come with the delivery rows the workers would have left (core/demo/history.py),
+    all settled: nothing is queued. `scale` shrinks
     the school (0.1: one class a grade, about 60 students) for quick tests. The
     progress steps and the logins' roles are named in `language` (the CLI's).
     Raises `DemoAlreadyLoaded` when the database has the demo school already.
@@ -135,6 +140,7 @@ class _Load:
         self.conn = conn
         self.plan = plan
         self.today = today
+        self.seed = seed
         self.journal = Journal(plan, seed, today)
         self.writer = StructureWriter(conn, plan, rng_for(seed, "writer"))
         self.progress = progress
@@ -167,9 +173,17 @@ class _Load:
         announcements = await self._journal()
         finals = period_marks(self.journal, self.today)
         await insert_rows(self.conn, PeriodMark, finals)
-        await insert_rows(self.conn, Announcement, announcements)
+        await insert_ids(self.conn, Announcement, announcements)
+        messages = await write_history(
+            self.conn,
+            school_id=self.plan.school_id,
+            timezone=TIMEZONE,
+            announcements=announcements,
+            class_names={k.id: k.name for k in self.plan.classes},
+            rng=rng_for(self.seed, "history"),
+        )
         self.report(self.t._("Period marks and announcements"))
-        return self._summary(len(announcements), len(finals))
+        return self._summary(len(announcements), len(finals), messages)
 
     async def _journal(self) -> list[dict[str, object]]:
         notices = Notices(self.journal)
@@ -205,7 +219,7 @@ class _Load:
         self.counts["homework"] += len(entries.homework)
         self.counts["remarks"] += len(entries.remarks)
 
-    def _summary(self, announcements: int, finals: int) -> DemoSummary:
+    def _summary(self, announcements: int, finals: int, messages: int) -> DemoSummary:
         plan = self.plan
         return DemoSummary(
             school_id=plan.school_id,
@@ -215,6 +229,7 @@ class _Load:
             staff=len(plan.staff),
             announcements=announcements,
             period_marks=finals,
+            messages=messages,
             logins=demo_logins(plan, self.t),
             **self.counts,
         )

@@ -187,9 +187,10 @@ class StructureWriter:
         )
 
     def _consent_at(self) -> dt.datetime:
-        """Paper consent forms come back in the first days of September."""
+        """Paper consent forms are signed at the parents' meetings of the last week of
+        August, before the first school day's messages."""
         day = self.rng.randrange(6)
-        return self.set_up_at + dt.timedelta(days=7 + day, minutes=self.rng.randrange(480))
+        return self.set_up_at + dt.timedelta(days=day, minutes=self.rng.randrange(480))
 
     async def timetable(self) -> None:
         plan = self.plan

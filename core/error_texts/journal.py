@@ -105,6 +105,7 @@ def things(t: Texts) -> dict[str, str]:
         "homework": t.pgettext("not found", "homework"),
         "invite": t.pgettext("not found", "code"),
         "lesson": t.pgettext("not found", "lesson"),
+        "link": t.pgettext("not found", "link"),
         "mark": t.pgettext("not found", "mark"),
         "period": t.pgettext("not found", "period"),
         "roster_import": t.pgettext("not found", "roster upload"),

@@ -71,6 +71,9 @@ class GuardianSettings(SQLModel, table=True):
     guardian_id: int = Field(foreign_key="guardian.id", unique=True)
     modes: dict[str, str] = json_field()  # Topic -> Mode; missing topics use defaults
     channels: list[str] = json_field(default_factory=list)  # order of ChannelName
+    # Topics switched off for email by an email's unsubscribe link (RFC 8058); the
+    # other channels still carry them. Choosing a topic's mode again clears it.
+    email_off: list[str] = json_field(default_factory=list)
     quiet_start: dt.time | None = None
     quiet_end: dt.time | None = None
     digest_time: dt.time | None = None
@@ -131,8 +134,8 @@ class Notification(SQLModel, table=True):
     due_at: datetime = instant_field()
     created_at: datetime = instant_field()
     closed_at: datetime | None = instant_field(nullable=True)
-    # Why cancelled or failed: a code of core.delivery.reasons and its parameters,
-    # rendered in the reader's language when shown.
+    # Why held (open: quiet hours, a message in flight), cancelled or failed: a code of
+    # core.delivery.reasons and its parameters, rendered in the reader's language.
     reason: str | None = None
     reason_params: dict[str, Any] | None = Field(
         default=None, sa_type=JSON(none_as_null=True), nullable=True

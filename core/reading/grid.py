@@ -15,6 +15,7 @@ marks, the attendance, the period marks and the substitutes' names.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -64,6 +65,13 @@ class GridColumn:
     topic: str
     writable: bool  # the viewer may write this lesson's cells
     substitute: str | None  # «Сидорова Е.В.» when a substitute gives the lesson
+    marked_as: tuple[str, ...] = ()  # the work types of its marks, the most used first
+
+    @property
+    def heading(self) -> tuple[str, ...]:
+        """What the column's header names: what its marks are, or, with none yet, what
+        new marks will be (a column of tests reads «контр.», whatever was set)."""
+        return self.marked_as or (self.work_type,)
 
 
 @dataclass(frozen=True)
@@ -183,7 +191,16 @@ async def journal_grid(
         roster = await page_roster(uow, page, period.starts_on, period.ends_on)
         rows = await _rows(uow, page, period, lessons, roster)
         substitutes = await staff_names(uow, {x.substitute_id for x in lessons})
-        columns = tuple(_column(lesson, page.staff, mine, substitutes) for lesson in lessons)
+        columns = tuple(
+            _column(
+                lesson,
+                page.staff,
+                mine,
+                substitutes,
+                _marked_as(rows, index, lesson.work_type or DEFAULT_WORK_TYPE),
+            )
+            for index, lesson in enumerate(lessons)
+        )
         return JournalGrid(
             page=page_ref(page),
             period=period,
@@ -221,7 +238,20 @@ def lesson_writable(lesson: Lesson, staff: Staff, teaches_page: bool) -> bool:
     return teaches_page
 
 
-def _column(lesson: Lesson, staff: Staff, mine: bool, names: dict[int, str]) -> GridColumn:
+def _marked_as(rows: tuple[GridRow, ...], index: int, column_type: str) -> tuple[str, ...]:
+    """The work types of a column's marks: the most used first, the column's own first
+    among equals, then by name."""
+    used = Counter(mark.work_type for row in rows for mark in row.cells[index].marks)
+    return tuple(sorted(used, key=lambda kind: (-used[kind], kind != column_type, kind)))
+
+
+def _column(
+    lesson: Lesson,
+    staff: Staff,
+    mine: bool,
+    names: dict[int, str],
+    marked_as: tuple[str, ...],
+) -> GridColumn:
     return GridColumn(
         lesson_id=lesson.id or 0,
         date=lesson.date,
@@ -230,6 +260,7 @@ def _column(lesson: Lesson, staff: Staff, mine: bool, names: dict[int, str]) -> 
         topic=lesson.topic,
         writable=lesson_writable(lesson, staff, mine),
         substitute=names.get(lesson.substitute_id or 0),
+        marked_as=marked_as,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from core import limits
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.models import AccessToken, Staff, TokenKind
@@ -28,7 +29,7 @@ SESSION_MAX_AGE = dt.timedelta(days=7)
 # Writing `last_used_at` on every request would make each page a write; a few
 # minutes' precision is all the idle timeout and the token list need.
 TOUCH_EVERY = dt.timedelta(minutes=5)
-TOKEN_NAME_MAX = 100
+TOKEN_NAME_MAX = limits.TOKEN_NAME
 API_TOKEN_PREFIX = "zvk_"  # noqa: S105  (a visible prefix, not a secret)
 _SECRET_BYTES = 32
 

@@ -112,6 +112,7 @@ async def announcement_status(
                 planned=planned,
                 acknowledged_at=acks.get(gid),
                 language=language,
+                school=school,
             )
             for gid, guardian in guardians.items()
         ]

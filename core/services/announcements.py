@@ -9,6 +9,7 @@ from __future__ import annotations
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.events import AnnouncementPosted
+from core.limits import check_length
 from core.models import Announcement, SchoolClass
 from core.permissions import load_staff, require_announcer
 from core.services.context import get_in_school, require_text
@@ -31,10 +32,10 @@ async def post_announcement(
     school: the deputy director or an administrator. Urgent ones skip quiet hours.
     """
     async with uow:
-        title = title.strip()
+        title = check_length("announcement_title", title.strip())
         if not title:
             raise RuleViolation("empty_title")
-        body = require_text(body)
+        body = check_length("announcement_body", require_text(body))
         if monthly and class_id is None:
             raise RuleViolation("monthly_needs_class")
         staff = await load_staff(uow, actor)

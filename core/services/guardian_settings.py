@@ -215,7 +215,10 @@ async def set_mode(uow: UnitOfWork, *, actor: Acting, topic: str, mode: str) -> 
             # A new dict: the JSON column is saved when the attribute is reassigned.
             modes = dict(current.modes) if current is not None else {}
             modes[chosen_topic.value] = chosen_mode.value
-            await _change_settings(uow, guardian, modes=modes)
+            # Choosing how a kind of message comes brings back email too, if an email's
+            # unsubscribe link had switched it off there (core.services.unsubscribe).
+            email_off = [t for t in (current.email_off if current else []) if t != topic]
+            await _change_settings(uow, guardian, modes=modes, email_off=email_off)
         preferences = await _preferences(uow, guardians[0])
         await uow.commit()
         return preferences

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.events import HomeworkChanged, HomeworkSet
+from core.limits import check_length
 from core.models import Homework, HomeworkStudent
 from core.permissions import require_lesson_writer
 from core.services.context import (
@@ -43,7 +44,7 @@ def substitution_line(ctx: LessonContext) -> str | None:
 
 
 def _homework_text(ctx: LessonContext, text: str) -> str:
-    text = require_text(text)
+    text = check_length("homework", require_text(text))
     line = substitution_line(ctx)
     # Once only: a substitute editing their own homework must not stack the line.
     if line is None or line in (part.strip() for part in text.splitlines()):

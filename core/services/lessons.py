@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
+from core.limits import check_length
 from core.models import Lesson, Role, ScheduledTest, School, Staff, Subject
 from core.permissions import load_staff, require_lesson_writer, require_role
 from core.services.context import check_work_type, get_in_school
@@ -136,6 +137,7 @@ async def record_lesson(
     Seed 003 §2.3.1: lessons are recorded on the day; §2.6: the topic follows the
     calendar-thematic plan. A named substitute may set the topic (seed 002 §2.5.10).
     """
+    topic = check_length("topic", topic.strip())
     async with uow:
         page = await load_page(
             uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id
@@ -144,9 +146,9 @@ async def record_lesson(
         await require_school_day(uow, page, on)
         own, clash = await _lessons_in_slot(uow, page, on, slot)
         if own is not None:
-            lesson = await _set_topic(uow, page.staff, own, topic.strip())
+            lesson = await _set_topic(uow, page.staff, own, topic)
         else:
-            lesson = await _add_lesson(uow, page, on, slot, topic.strip(), clash)
+            lesson = await _add_lesson(uow, page, on, slot, topic, clash)
         await uow.commit()
         return lesson
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.events import MarkChanged, MarkDeleted, MarkPosted
+from core.limits import check_length
 from core.models import Lesson, Mark
 from core.policy import weight_of
 from core.services.context import (
@@ -51,7 +52,7 @@ async def post_mark(
             value=value,
             work_type=work_type,
             weight=weight if weight is not None else weight_of(ctx.policy, work_type),
-            comment=comment.strip(),
+            comment=check_length("comment", comment.strip()),
             created_at=uow.now(),
             created_by=ctx.staff.id,
         )
@@ -109,7 +110,7 @@ async def change_mark(
             mark.work_type = check_work_type(work_type)
             mark.weight = weight_of(ctx.policy, mark.work_type)
         if comment is not None:
-            mark.comment = comment.strip()
+            mark.comment = check_length("comment", comment.strip())
         if snapshot(mark) == old:
             # Nothing changed: no history row, no message. Commit (an empty
             # transaction) so the returned row stays loaded, as on every other path.

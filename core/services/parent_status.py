@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from core.delivery.holds import hold_of
 from core.delivery.reasons import (
     CONSENT_WITHDRAWN,
     NO_CHANNEL,
@@ -21,7 +22,8 @@ from core.delivery.reasons import (
     describe,
 )
 from core.i18n import texts
-from core.models import Delivery, Guardian, Notification
+from core.models import Delivery, Guardian, Notification, School
+from core.policy import policy_of
 from core.services.reachability import Contacts, Reach, Unreachable
 
 
@@ -55,6 +57,9 @@ class ParentStatus:
     # Failed: why; pending: the last retry's error; in the language asked for.
     reason: str | None = None
     reason_code: str | None = None  # core.delivery.reasons
+    # Pending, not yet tried: why it waits («тихие часы до 07:30», «в дайджест в 18:00»).
+    held: str | None = None
+    held_code: str | None = None  # core.delivery.reasons, a hold code
     unreachable: Unreachable | None = None
     dead: tuple[str, ...] = ()  # "Telegram: Forbidden: bot was blocked" per dead contact
     attempts: tuple[Attempt, ...] = ()
@@ -71,6 +76,7 @@ def line_of(
     planned: bool,
     acknowledged_at: dt.datetime | None,
     language: str,
+    school: School,
 ) -> ParentStatus:
     base = ParentStatus(
         guardian_id=guardian.id or 0,
@@ -102,7 +108,18 @@ def line_of(
         )
         for d in tried
     )
-    return _with_notification(base, note, tried, reach, dead, attempts, language)
+    hold = hold_of(
+        note,
+        settings=contacts.settings.get(guardian.id or 0),
+        policy=policy_of(school),
+        timezone=school.timezone,
+    )
+    held = replace(
+        base,
+        held=hold.text(language) if hold else None,
+        held_code=hold.code if hold else None,
+    )
+    return _with_notification(held, note, tried, reach, dead, attempts, language)
 
 
 def _without_notification(

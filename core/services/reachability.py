@@ -26,7 +26,9 @@ class Unreachable(StrEnum):
 
     no_consent = "no_consent"  # never consented: no code redeemed, no paper form
     consent_withdrawn = "consent_withdrawn"
-    switched_off = "switched_off"  # chose "never" for this kind of message
+    # Chose "never" for this kind of message, or switched it off for email (an email's
+    # unsubscribe link) when email is their only way.
+    switched_off = "switched_off"
     no_contact = "no_contact"  # no Telegram chat, email or phone on their channels
     contacts_dead = "contacts_dead"  # every address they have failed for good
     # Reachable now, but not when the message was sent out (subscribed since).
@@ -91,7 +93,8 @@ def reach_of(
     topic: Topic = Topic.announcements,
 ) -> Reach:
     """Whether a message of `topic` would reach `guardian` now, and if not, why."""
-    live = live_channels(guardian, settings, set(dead))
+    live = live_channels(guardian, settings, set(dead), (topic.value,))
+    muted = not live and bool(live_channels(guardian, settings, set(dead)))
     found_dead = []
     for channel in channel_order(settings):
         address = address_of(guardian, channel)
@@ -102,7 +105,7 @@ def reach_of(
     return Reach(
         channels=tuple(channel.value for channel, _ in live),
         dead=tuple(found_dead),
-        unreachable=_why_not(guardian, settings, topic, bool(live), bool(found_dead)),
+        unreachable=_why_not(guardian, settings, topic, bool(live), bool(found_dead), muted),
         subscribed=subscribed,
     )
 
@@ -113,12 +116,13 @@ def _why_not(
     topic: Topic,
     live: bool,
     any_dead: bool,
+    email_muted: bool,
 ) -> Unreachable | None:
     if not guardian.has_consent:
         if guardian.consent_withdrawn_at is not None:
             return Unreachable.consent_withdrawn
         return Unreachable.no_consent
-    if mode_for(settings, topic) is Mode.off:
+    if mode_for(settings, topic) is Mode.off or email_muted:
         return Unreachable.switched_off
     if not live:
         return Unreachable.contacts_dead if any_dead else Unreachable.no_contact

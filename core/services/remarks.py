@@ -13,6 +13,7 @@ import datetime as dt
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.events import RemarkPosted
+from core.limits import check_length
 from core.models import Remark, RemarkKind, School, SchoolClass, Staff, Student
 from core.permissions import load_staff, require_class_teacher_or_teacher
 from core.services.context import (
@@ -81,7 +82,7 @@ async def post_remark(
     without, the writer must teach in the pupil's class today or be its class teacher.
     """
     async with uow:
-        kind, text = _check_kind(kind), require_text(text)
+        kind, text = _check_kind(kind), check_length("remark", require_text(text))
         subject: str | None = None
         lesson_date: dt.date | None = None
         if lesson_id is not None:

@@ -17,6 +17,7 @@ from core.actors import StaffActor
 from core.contacts import clean_names
 from core.errors import RuleViolation
 from core.events import RosterChanged
+from core.limits import check_length
 from core.models import (
     AcademicYear,
     Enrollment,
@@ -251,7 +252,7 @@ async def remove_student(
     """Record that a student leaves the school on `on` (their last day is the day
     before). Guardians stay linked: the history must still name them."""
     async with uow:
-        reason = reason.strip()
+        reason = check_length("reason", reason.strip())
         if not reason:
             raise RuleViolation("leave_reason_required")
         staff = await roster_keeper(uow, actor)

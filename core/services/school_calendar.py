@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, func, select
 
+from core import limits
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.models import AcademicYear, Holiday, Lesson, Period, PeriodMark
@@ -22,7 +23,7 @@ from core.services.school_setup import setup_manager, setup_reader
 from core.uow import UnitOfWork
 
 PERIOD_KINDS = ("quarter", "half", "year")
-NAME_MAX = 100
+NAME_MAX = limits.NAME
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from core.actors import StaffActor
 from core.error_texts import setting_labels
 from core.errors import RuleViolation
 from core.i18n import texts
+from core.limits import check_length
 from core.models import Role, School, Staff, TimetableEntry, WorkType
 from core.permissions import load_staff, require_role
 from core.policy import SchoolPolicy, policy_of
@@ -109,7 +110,7 @@ async def update_school(
     """The school's name and time zone (its clock decides "today" and deadlines)."""
     async with uow:
         staff = await setup_manager(uow, actor)
-        clean = " ".join(name.split())
+        clean = check_length("school_name", " ".join(name.split()))
         if not clean:
             raise RuleViolation("school_name_required")
         zone = check_timezone(timezone)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, func, select
 
+from core import limits
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.models import (
@@ -35,9 +36,9 @@ from core.services.school_setup import setup_manager, setup_reader
 from core.uow import UnitOfWork, snapshot
 
 _LETTER = re.compile(r"[А-ЯЁA-Z]{1,2}")
-SUBJECT_MAX = 100
-SHORT_MAX = 20
-ROOM_MAX = 20
+SUBJECT_MAX = limits.NAME
+SHORT_MAX = limits.SHORT_NAME
+ROOM_MAX = limits.ROOM
 WEEKDAYS = range(6)  # Monday to Saturday: Russian schools may teach on Saturdays
 Row = TypeVar("Row", bound=SQLModel)
 

@@ -1,9 +1,14 @@
-"""An SMS gateway emulator speaking SMS.ru (/sms/send) and SMSC.ru (/sys/send.php).
+"""An SMS gateway emulator speaking SMS.ru (/sms/send, /callback/*) and SMSC.ru
+(/sys/send.php).
 
 It checks the API key, records every SMS with the segments the provider would
 bill, can fail the way the providers do (invalid number with their real codes,
 no money, 5xx), and sends delivery reports back in each provider's callback
 format. A control API lives under /_emulator/:
+
+SMS.ru's report handlers are registered over its API (/callback/add, /callback/get,
+/callback/del), as the worker does at start-up; SMSC's is set by --smsc-callback (on
+the real service, in the account's settings).
 
     GET  /_emulator/sent[?provider=smsru]   what was accepted
     GET  /_emulator/callbacks               delivery reports sent and their answers
@@ -68,6 +73,24 @@ def server_error() -> Response:
 
 
 # -- SMS.ru -----------------------------------------------------------------------
+
+
+async def smsru_callbacks(request: Request) -> Response:
+    """/callback/get, /callback/add (url), /callback/del (url): the account's report
+    handlers, as SMS.ru's API manages them (every report goes to each handler)."""
+    gateway = gateway_of(request)
+    if gateway.failure == "server_error":
+        return server_error()
+    params = await request_params(request)
+    if params.get("api_id") != gateway.smsru_api_id:
+        return smsru_error(params, 200)
+    method, url = request.path_params["method"], params.get("url", "")
+    handlers = gateway.smsru_handlers
+    if method == "add" and url.startswith(("http://", "https://")) and url not in handlers:
+        handlers.append(url)
+    elif method == "del" and url in handlers:
+        handlers.remove(url)
+    return JSONResponse({"status": "OK", "status_code": 100, "callback": list(handlers)})
 
 
 def smsru_answer(params: dict[str, str], body: dict[str, Any]) -> Response:
@@ -210,6 +233,7 @@ def create_app(gateway: GatewayState) -> Starlette:
     app = Starlette(
         routes=[
             Route("/sms/send", smsru_send, methods=["GET", "POST"]),
+            Route("/callback/{method:str}", smsru_callbacks, methods=["GET", "POST"]),
             Route("/sys/send.php", smsc_send, methods=["GET", "POST"]),
             Route("/_emulator/sent", control_sent, methods=["GET"]),
             Route("/_emulator/callbacks", control_callbacks, methods=["GET"]),

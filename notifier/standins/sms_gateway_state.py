@@ -92,6 +92,8 @@ class GatewayState:
         self.smsc_apikey = smsc_apikey
         self.callback_delay = callback_delay
         self.callback_urls: dict[Provider, str] = dict(callback_urls or {})
+        # SMS.ru's report handlers, registered over its API (/callback/add).
+        self.smsru_handlers: list[str] = []
         self.balance = 1000.0
         self.sent: list[SentSms] = []
         self.callbacks: list[CallbackAttempt] = []
@@ -133,7 +135,7 @@ class GatewayState:
         )
         self.sent.append(sms)
         self.balance -= sms.segments
-        if provider in self.callback_urls:
+        if self._report_urls(provider):
             task = asyncio.create_task(self._report_later(sms))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -158,12 +160,22 @@ class GatewayState:
         if self._http is not None:
             await self._http.aclose()
 
+    def _report_urls(self, provider: Provider) -> list[str]:
+        """Where `provider`'s reports go: the configured URL, and for SMS.ru every
+        handler registered over the API."""
+        urls = [self.callback_urls[provider]] if provider in self.callback_urls else []
+        if provider == "smsru":
+            urls += [url for url in self.smsru_handlers if url not in urls]
+        return urls
+
     async def _report_later(self, sms: SentSms) -> None:
         await asyncio.sleep(self.callback_delay)
-        url = self.callback_urls.get(sms.provider)
-        if url is None:
-            return
         payload = smsru_report(sms) if sms.provider == "smsru" else smsc_report(sms)
+        await asyncio.gather(
+            *(self._deliver_report(sms, url, payload) for url in self._report_urls(sms.provider))
+        )
+
+    async def _deliver_report(self, sms: SentSms, url: str, payload: list[tuple[str, str]]) -> None:
         for attempt in range(CALLBACK_ATTEMPTS):
             if await self._post_report(sms.provider, url, payload):
                 return

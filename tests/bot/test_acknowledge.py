@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from core.models import Acknowledgement, Guardian
 from core.services.announcements import post_announcement
+from core.settings import Settings
 from notifier.base import OutgoingMessage
 from notifier.ratelimit import RateLimiter
 from notifier.telegram import TelegramChannel
@@ -64,7 +65,11 @@ async def deliver_announcement(system: BotUnderTest, world: World, channel: Tele
     )
     await relay_and_dispatch(clock)
     clock.advance(120)
-    ctx: dict[str, Any] = {"db": system.db, "channels": {"telegram": channel}}
+    ctx: dict[str, Any] = {
+        "db": system.db,
+        "channels": {"telegram": channel},
+        "settings": Settings(),
+    }
     for delivery_id in await start_due(clock):
         assert await deliver(ctx, delivery_id) == "sent"
     return announcement.id or 0

@@ -96,6 +96,7 @@ async def test_hw_with_the_journal_up_sets_homework_through_core(
     ]
     [ask] = await teacher.tap("7Б · Математика")
     assert ask.message_id == menu.message_id and "7Б, Математика" in ask.text
+    assert "не длиннее 3000 символов" in ask.text  # the limit, said before typing
     [preview] = await teacher.send("  § 12, № 3 < 5  ")
     assert "§ 12, № 3 &lt; 5" in preview.text  # the emulator keeps the HTML the bot sent
     [done] = await teacher.tap("Отправить", on=preview)

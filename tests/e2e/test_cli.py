@@ -189,15 +189,19 @@ def test_run_brings_everything_up_and_ctrl_c_stops_it_all(
     log = tmp_path / "run.log"
     wait_for(lambda: "Звонок запущен" in log.read_text(), 10, "the start-up report")
     assert "Сегодня" in demo_teacher_signs_in(port, data)
+    # No ZVONOK_REDIS_URL: the check finds `zvonok run`'s Redis in run.json.
     check = subprocess.run(
         [ZVONOK, "worker", "--check"],
         cwd=tmp_path,
-        env=clean_env(data, ZVONOK_REDIS_URL=state["redis_url"]),
+        env=clean_env(data),
         capture_output=True,
         text=True,
         timeout=30,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+    said = " ".join(check.stdout.split())
+    assert f"Redis {state['redis_url']} (из {state_file})" in said
+    assert "OK: воркер работает." in said
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0, (tmp_path / "run.log").read_text()

@@ -14,6 +14,7 @@ import pytest
 from core.db import Database
 from core.models import Guardian
 from core.services.announcements import post_announcement
+from core.settings import Settings
 from notifier.email import EmailChannel, EmailConfig
 from notifier.standins.smtp import SmtpStandin, run_smtp_standin
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
@@ -67,7 +68,7 @@ async def families(db: Database, w: World) -> int:
 async def deliver_due(clock: Clock, db: Database, channels: dict[str, Any]) -> None:
     await relay_and_dispatch(clock)
     clock.advance(120)
-    ctx: dict[str, Any] = {"db": db, "channels": channels}
+    ctx: dict[str, Any] = {"db": db, "channels": channels, "settings": Settings()}
     for delivery_id in await start_due(clock):
         assert await deliver(ctx, delivery_id) == "sent"
 

@@ -30,6 +30,7 @@ from core.services.announcement_status import (
 from core.services.announcements import post_announcement
 from core.services.class_messages import class_messages, monthly_message_due
 from core.services.reachability import Unreachable
+from core.settings import Settings
 from notifier.email import EmailChannel, EmailConfig
 from notifier.standins.smtp import SmtpStandin, run_smtp_standin
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
@@ -72,7 +73,8 @@ async def worker_ctx(
         )
     )
     pool = await create_pool(RedisSettings.from_dsn(redis_url))
-    yield {"db": db, "channels": {"telegram": telegram, "email": email}, "redis": pool}
+    channels = {"telegram": telegram, "email": email}
+    yield {"db": db, "channels": channels, "redis": pool, "settings": Settings()}
     await telegram.close()
     await email.close()
     await pool.aclose()
@@ -197,6 +199,7 @@ async def test_each_parent_has_a_status_through_sending_and_acknowledging(
     digest = lines["digest"]
     assert digest.state is ParentState.pending
     assert digest.due_at == msk(18)  # the evening digest
+    assert (digest.held, digest.held_code) == ("в дайджест в 18:00", "digest")
 
     assert (lines["unconsented"].state, lines["unconsented"].unreachable) == (
         ParentState.unreachable,
@@ -232,6 +235,53 @@ async def test_each_parent_has_a_status_through_sending_and_acknowledging(
     after = await read()
     assert by_name(after, w)["telegram"].acknowledged_at == clock()
     assert after.counts["acknowledged"] == 1
+
+
+async def test_a_message_in_the_grace_window_says_until_when(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    posted = await post_announcement(
+        clock.uow(), actor=w.actor("russian"), class_id=w.classes["7Б"], title="T", body="B"
+    )
+    await relay_and_dispatch(clock)
+    status = await announcement_status(
+        clock.uow(), actor=w.actor("russian"), announcement_id=posted.id or 0
+    )
+    line = by_name(status, w)["sokolova"]
+    assert (line.held_code, line.held) == (
+        "grace",
+        "окно исправления до 10:02: учитель ещё может исправить запись",
+    )
+
+
+async def test_a_message_held_by_quiet_hours_says_so_and_until_when(db: Database) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(20, 59))
+    posted = await post_announcement(
+        clock.uow(), actor=w.actor("russian"), class_id=w.classes["7Б"], title="T", body="B"
+    )
+
+    async def line(language: str = "ru") -> ParentStatus:
+        status = await announcement_status(
+            clock.uow(), actor=w.actor("russian"), announcement_id=posted.id or 0, language=language
+        )
+        return by_name(status, w)["sokolova"]
+
+    await relay_and_dispatch(clock)
+    # The grace window ends at 21:01, inside the quiet hours: said before it ends.
+    waiting = await line()
+    assert (waiting.held_code, waiting.held) == ("quiet_hours", "тихие часы до 07:30")
+    assert waiting.due_at == msk(21, 1)
+    clock.advance(120)
+    assert await start_due(clock) == []
+    held = await line()
+    assert held.state is ParentState.pending
+    assert (held.held_code, held.held) == ("quiet_hours", "тихие часы до 07:30")
+    assert held.due_at == msk(7, 30) + dt.timedelta(days=1)
+    assert (await line("en")).held == "quiet hours until 07:30"
+    clock.set(msk(7, 30) + dt.timedelta(days=1))
+    assert len(await start_due(clock)) == 2  # sokolova and novikov, by email
+    assert (await line()).held is None
 
 
 async def test_a_parent_subscribed_after_sending_is_said_not_to_have_been_reachable(

@@ -22,6 +22,7 @@ from core.db import Database
 from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_demo
 from core.demo.school import plan_school
 from core.models import Staff, utcnow
+from core.services.announcement_status import announcement_status
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
 from tests.builders import build_world
@@ -52,6 +53,11 @@ DIGESTED = (
     "announcement",
     "period_mark",
     "scheduled_test",
+    "outbox_event",
+    "notification",
+    "notification_event",
+    "delivery",
+    "contact_status",
 )
 
 # Each query lists what breaks a rule: the rule holds when it returns no rows.
@@ -83,7 +89,24 @@ BROKEN_RULES = {
     "two control works for a class on one day (SanPiN)": """
         SELECT class_id FROM scheduled_test GROUP BY class_id, date
         HAVING count(DISTINCT subject_id) > 1""",
-    "an outbox event": "SELECT id FROM outbox_event",
+    "a mark whose work type is not its lesson's (the grid column's header)": """
+        SELECT m.id FROM mark m JOIN lesson l ON l.id = m.lesson_id
+        WHERE l.work_type IS NULL OR m.work_type <> l.work_type""",
+    "a marked lesson without its work type": """
+        SELECT l.id FROM lesson l JOIN school_class c ON c.id = l.class_id
+        LEFT JOIN class_group g ON g.id = l.group_id
+        WHERE l.work_type IS NULL AND c.grade >= 2 AND (g.kind IS NULL OR g.kind <> 'elective')
+          AND l.subject_id NOT IN (SELECT id FROM subject WHERE name LIKE 'Основы религиозных%')""",
+    "an outbox event the workers would still dispatch": """
+        SELECT id FROM outbox_event WHERE dispatched_at IS NULL OR relayed_at IS NULL""",
+    "a message still on its way (the workers would send it)": """
+        SELECT id FROM notification WHERE status NOT IN ('sent', 'failed')
+        UNION SELECT id FROM delivery WHERE status NOT IN ('sent', 'failed')""",
+    "an outbox event for anything but an announcement": """
+        SELECT id FROM outbox_event WHERE kind <> 'announcement_posted'""",
+    "a message to a parent before their consent": """
+        SELECT n.id FROM notification n JOIN guardian g ON g.id = n.guardian_id
+        WHERE g.consent_given_at IS NULL OR g.consent_given_at > n.created_at""",
 }
 
 
@@ -190,7 +213,7 @@ async def _check_a_teacher_can_post_a_mark(db: Database, school_id: int) -> None
     await post_mark(
         UnitOfWork(db), actor=actor, lesson_id=lesson_id, student_id=student_id, value=4
     )
-    assert await scalar(db, "SELECT count(*) FROM outbox_event") == 1
+    assert await scalar(db, "SELECT count(*) FROM outbox_event WHERE relayed_at IS NULL") == 1
 
 
 async def test_it_loads_next_to_another_school_and_avoids_its_logins(db: Database) -> None:
@@ -232,8 +255,10 @@ async def test_full_school_has_the_size_and_shape_of_a_real_one(sqlite_db: Datab
     consent = await scalar(db, "SELECT avg(consent_given_at IS NULL) FROM guardian")
     assert 0.08 <= consent <= 0.22
     await _check_marks_and_absences(db, s)
+    await _check_announcements_were_delivered(db, s)
     labels = [label.split()[0] for label, *_ in s.logins]
-    assert labels == ["Администратор", "Зам.", "Секретарь", "Классный", "Учитель-предметник"]
+    # The roles as the docs and the web app name them (webapp/labels.py).
+    assert labels == ["Администратор", "Заместитель", "Секретарь", "Классный", "Учитель-предметник"]
     for _, login, password, _ in s.logins:
         hashed = await scalar(db, "SELECT password_hash FROM staff WHERE login = :l", l=login)
         assert PasswordHasher().verify(hashed, password)
@@ -260,6 +285,26 @@ async def _check_marks_and_absences(db: Database, s: DemoSummary) -> None:
     assert 0.02 <= missed / seats <= 0.06
     assert s.absences + s.lates == await scalar(db, "SELECT count(*) FROM attendance")
     assert 0 < s.lates < s.absences / 4
+
+
+async def _check_announcements_were_delivered(db: Database, s: DemoSummary) -> None:
+    """The class teacher's status of a past announcement: delivered, with a few failures."""
+    admin = await scalar(db, "SELECT id FROM staff WHERE login = :l", l=s.logins[0][1])
+    states: dict[str, int] = {}
+    for (announcement_id,) in await rows(db, "SELECT id FROM announcement ORDER BY id"):
+        status = await announcement_status(
+            UnitOfWork(db),
+            actor=StaffActor(staff_id=admin, school_id=s.school_id),
+            announcement_id=announcement_id,
+        )
+        assert not status.pending, announcement_id
+        for state, n in status.counts.items():
+            states[state] = states.get(state, 0) + n
+    assert s.messages == states["delivered"] + states["failed"]
+    assert states["pending"] == 0 and 0 < states["failed"] < states["total"] * 0.01
+    assert 0.8 < states["delivered"] / states["total"] < 0.9  # consent: about 85 %
+    bounced = await scalar(db, "SELECT count(*) FROM contact_status WHERE channel = 'email'")
+    assert bounced > 3
 
 
 def _day(value: Any) -> dt.date:

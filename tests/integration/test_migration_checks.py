@@ -34,6 +34,7 @@ RELEASED = {
     "0001_initial.py": "337e0fbcade0a0e9dd775db8e58bfaef6797ab870252ade51c822c80c45f276c",
     "0002_reason_codes.py": "468524bc659a3015141e6446affb0eff32a1d026e46af6cf14307f3f057e4436",
     "0003_checks_and_indexes.py": "e47b4fed3ea668d7b1a7ef38307e2b8d786a8a322ee12c486326066f6c476149",
+    "0004_email_opt_out.py": "318808d28919a13cd0e173ba4285d4d582b6d94b7a606ded556fed2d7b7ed16c",
 }
 
 
@@ -217,9 +218,8 @@ async def check_round_trip(url: str) -> None:
     await upgrade_database(url, "0002_reason_codes")
     await _fill(url)
 
-    await upgrade_database(url)
+    await upgrade_database(url, "0003_checks_and_indexes")
     assert await current_revision(url) == "0003_checks_and_indexes"
-    assert await check_migrations_match_models(url) == []
     converted = await _attendance(url)
     assert converted["rows"] == ["absent", "ill", "late"]
     assert converted["events"] == [
@@ -234,6 +234,8 @@ async def check_round_trip(url: str) -> None:
     )
     assert "ix_notification_status" not in await _index_names(url, "notification")
     await check_the_schema_refuses_what_the_code_never_writes(url)
+    await upgrade_database(url)  # the later migrations keep what 0003 made
+    assert await check_migrations_match_models(url) == []
 
     await downgrade_database(url, "0002_reason_codes")
     assert await current_revision(url) == "0002_reason_codes"

@@ -102,3 +102,24 @@ def test_a_process_without_redis_is_told_what_to_do() -> None:
 def test_a_non_redis_url_is_refused() -> None:
     with pytest.raises(ValidationError, match="must start with redis://"):
         Settings(redis_url="http://localhost:6379")
+
+
+def test_the_public_url_defaults_to_the_web_app_and_loses_a_trailing_slash() -> None:
+    assert Settings().public_url_resolved == "http://127.0.0.1:8000"
+    given = Settings(public_url="https://journal.school.example/")
+    assert given.public_url_resolved == "https://journal.school.example"
+
+
+def test_production_with_email_or_sms_needs_a_public_https_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ZVONOK_ENV", "production")
+    monkeypatch.setenv("ZVONOK_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("ZVONOK_SMTP_HOST", "smtp.school.example")
+    with pytest.raises(SettingsError, match="ZVONOK_PUBLIC_URL must be set"):
+        load_settings()
+    monkeypatch.setenv("ZVONOK_PUBLIC_URL", "http://journal.school.example")
+    with pytest.raises(SettingsError, match="public https:// address"):
+        load_settings()
+    monkeypatch.setenv("ZVONOK_PUBLIC_URL", "https://journal.school.example")
+    assert load_settings().public_url_resolved == "https://journal.school.example"

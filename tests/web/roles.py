@@ -334,6 +334,10 @@ PUBLIC_ROUTES = frozenset(
         "POST /language",
         "GET /healthz",
         "POST /hooks/sms/{provider}/{token}",
+        # The one-click unsubscribe of family emails: the signed URL is the credential
+        # (tests/web/test_unsubscribe.py).
+        "GET /unsubscribe/{guardian_id}/{topics}/{token}",
+        "POST /unsubscribe/{guardian_id}/{topics}/{token}",
     }
 )
 

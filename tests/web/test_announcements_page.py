@@ -73,6 +73,10 @@ async def test_sending_the_monthly_message_opens_its_status_which_refreshes_unti
 
     clock = Clock(web.db, web.clock.now)
     await relay_and_dispatch(clock)
+    planned = await browser.get(f"{status_path}/status")
+    assert row_with(planned.text, "Соколова Анна")[3].startswith(
+        "окно исправления до 10:02: учитель ещё может исправить запись"
+    )
     clock.advance(120)
     await start_due(clock)
     await send_pending(clock)
@@ -199,6 +203,7 @@ async def test_the_api_sends_and_reports_statuses(web: Web) -> None:
         ("Новиков Павел", "pending"),
         ("Соколова Анна", "pending"),
     ]
+    assert body["parents"][0]["held"] is None  # not planned by the workers yet
     after = (await client.get(f"/api/v1/classes/{seven_b}/announcements", headers=auth)).json()
     assert after["monthly"]["due"] is False
     assert after["announcements"][0]["title"] == "Итоги"

@@ -84,7 +84,9 @@ def _page_routes_that_change_things(web: Web) -> list[str]:
         path
         for method, path in app_routes(web.app)
         if method in {"POST", "PUT", "PATCH", "DELETE"}
-        and not path.startswith(("/api/", "/hooks/"))
+        # Hooks and the unsubscribe link are posted by other services (a gateway, a mail
+        # provider's one-click): a signed URL, not a browser session, is their credential.
+        and not path.startswith(("/api/", "/hooks/", "/unsubscribe/"))
     ]
 
 

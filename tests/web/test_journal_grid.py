@@ -121,7 +121,8 @@ async def test_the_grid_shows_marks_absences_averages_and_period_marks(site: Web
     quarter = w.periods["2 четверть"]
     assert f'<option value="{quarter}" selected>2 четверть</option>' in page.text
     header = text_of(page.text.split("<thead>")[1].split("</thead>")[0])
-    assert header == "№ Ученик 16.11 устн. 18.11 устн. 23.11 устн. Ср. балл Итог"
+    # A header names what its marks are: Monday's column has three kinds.
+    assert header == "№ Ученик 16.11 устн., д/з, к/р 18.11 устн. 23.11 устн. Ср. балл Итог"
     assert table_rows(page.text) == [
         ["1", "Алексеев Антон", "", "", "", "", ""],
         ["2", "Новиков Иван", "", "2", "", "2,00", ""],
@@ -130,6 +131,17 @@ async def test_the_grid_shows_marks_absences_averages_and_period_marks(site: Web
     ]
     assert '<td class="x"></td>' in row_html(page.text, "Алексеев Антон")  # not his lesson
     assert "Только просмотр" not in page.text and 'id="wt-select"' in page.text
+
+
+async def test_a_column_of_tests_is_headed_as_tests_whatever_its_work_type(site: Web) -> None:
+    (monday,) = await add_lessons(site, MONDAY)  # no work type set: new marks are oral
+    await mark(site, monday, "petya", 5, "test")
+    await mark(site, monday, "masha", 4, "test")
+    browser = await site.signed_in("math")
+    page = await browser.get(grid_path(site))
+    header = text_of(page.text.split("<thead>")[1].split("</thead>")[0])
+    assert "16.11 к/р 23.11 устн." in header
+    assert 'data-wt="oral"' in page.text  # what the column gives new marks is unchanged
 
 
 def row_html(page: str, name: str) -> str:

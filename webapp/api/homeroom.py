@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from core import limits
 from core.reports.class_weekly import class_weekly_pdf
 from core.reports.invite_sheet import invite_sheet
 from core.services.announcement_status import AnnouncementStatus, announcement_status
@@ -22,6 +23,7 @@ from core.services.class_messages import ClassMessages, class_messages
 from core.services.reachability import Reach
 from webapp.api.v1 import ErrorResponse
 from webapp.auth import ApiViewer
+from webapp.limits import FORM_GUARD, at_most
 from webapp.state import reading_uow, uow, web_state
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -44,8 +46,8 @@ class AnnouncementIn(BaseModel):
     class_id: int | None = Field(
         default=None, description="None: the whole school (administration only)."
     )
-    title: str = Field(max_length=200)
-    body: str = Field(max_length=4000)
+    title: str = Field(max_length=FORM_GUARD, description=at_most(limits.ANNOUNCEMENT_TITLE))
+    body: str = Field(max_length=FORM_GUARD, description=at_most(limits.ANNOUNCEMENT_BODY))
     urgent: bool = False
     monthly: bool = Field(default=False, description="The class's monthly message to parents.")
 
@@ -114,6 +116,12 @@ class ParentStatusOut(BaseModel):
     at: dt.datetime | None = Field(description="When it was delivered.")
     due_at: dt.datetime | None = Field(description="Pending: when it is to go.")
     reason: str | None = Field(description="Failed: why; pending: the last retry's error.")
+    held: str | None = Field(
+        description="Pending, not tried yet: why it waits, e.g. «тихие часы до 07:30»."
+    )
+    held_code: str | None = Field(
+        description="grace | quiet_hours | digest | weekly_digest | awaits_first"
+    )
     unreachable: str | None = Field(
         description="no_consent | consent_withdrawn | switched_off | no_contact | "
         "contacts_dead | unreachable_then (subscribed after it was sent)"

@@ -10,12 +10,14 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from core import limits
 from core.models import Attendance, Homework, Mark, PeriodMark, Remark
 from core.reading.grid import GridCell, JournalGrid, PageRef
 from core.reading.journal_pages import JournalPages
 from core.reading.lesson_page import LessonPage
 from core.reading.views import PeriodRef
 from core.services.journal_grid import SavedCell
+from webapp.limits import FORM_GUARD, at_most
 
 
 class PageOut(BaseModel):
@@ -285,7 +287,7 @@ class LessonOut(BaseModel):
 
 
 class TopicIn(BaseModel):
-    topic: str = Field(max_length=500)
+    topic: str = Field(max_length=FORM_GUARD, description=at_most(limits.TOPIC))
 
 
 class WorkTypeIn(BaseModel):
@@ -297,7 +299,7 @@ class SubstituteIn(BaseModel):
 
 
 class HomeworkIn(BaseModel):
-    text: str = Field(max_length=4000)
+    text: str = Field(max_length=FORM_GUARD, description=at_most(limits.HOMEWORK))
     due_date: dt.date | None = None
     student_ids: list[int] = Field(default_factory=list, description="Empty: the whole class.")
 
@@ -321,7 +323,7 @@ class HomeworkOut(BaseModel):
 class RemarkIn(BaseModel):
     student_id: int
     kind: str = Field(max_length=20, description="remark, praise or appeal.")
-    text: str = Field(max_length=4000)
+    text: str = Field(max_length=FORM_GUARD, description=at_most(limits.REMARK))
     send_to_parents: bool = True
 
 
@@ -349,13 +351,17 @@ class MarkIn(BaseModel):
     student_id: int
     value: int = Field(description="2 to 5.")
     work_type: str = Field(default="oral", max_length=20)
-    comment: str = Field(default="", max_length=1000)
+    comment: str = Field(
+        default="", max_length=FORM_GUARD, description=at_most(limits.MARK_COMMENT)
+    )
 
 
 class MarkChangeIn(BaseModel):
     value: int | None = None
     work_type: str | None = Field(default=None, max_length=20)
-    comment: str | None = Field(default=None, max_length=1000)
+    comment: str | None = Field(
+        default=None, max_length=FORM_GUARD, description=at_most(limits.MARK_COMMENT)
+    )
 
 
 class MarkRowOut(BaseModel):

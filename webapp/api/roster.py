@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
+from core import limits
 from core.reading.roster import (
     ClassRoster,
     StudentLine,
@@ -35,6 +36,7 @@ from core.services.roster_plan import RowProblem
 from webapp.api.v1 import ErrorResponse
 from webapp.auth import ApiViewer, Viewer
 from webapp.errors import error_code
+from webapp.limits import FORM_GUARD, at_most
 from webapp.roster_jobs import Job, roster_jobs, start_check, start_import
 from webapp.state import reading_uow, uow
 
@@ -134,9 +136,11 @@ class StudentOut(BaseModel):
 
 
 class EnrolIn(BaseModel):
-    last_name: str = Field(max_length=200)
-    first_name: str = Field(max_length=200)
-    middle_name: str = Field(default="", max_length=200)
+    last_name: str = Field(max_length=FORM_GUARD, description=at_most(limits.PERSON_NAME))
+    first_name: str = Field(max_length=FORM_GUARD, description=at_most(limits.PERSON_NAME))
+    middle_name: str = Field(
+        default="", max_length=FORM_GUARD, description=at_most(limits.PERSON_NAME)
+    )
     birth_date: dt.date | None = None
     on: dt.date = Field(description="The first day in the class.")
 
@@ -148,7 +152,10 @@ class TransferIn(BaseModel):
 
 class LeaveIn(BaseModel):
     on: dt.date = Field(description="The first day the student is no longer at the school.")
-    reason: str = Field(max_length=500, description="E.g. the director's order.")
+    reason: str = Field(
+        max_length=FORM_GUARD,
+        description="E.g. the director's order; " + at_most(limits.ROSTER_REASON),
+    )
 
 
 class ProblemOut(BaseModel):

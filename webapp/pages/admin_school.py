@@ -28,13 +28,14 @@ from core.services.school_setup import (
     update_school,
 )
 from webapp.auth import PageViewer, Viewer
+from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.pages.admin_forms import render_admin, submit, whole_number
 from webapp.state import reading_uow, uow
 
 router = page_router()
 
-Text = Annotated[str, Form(max_length=200)]
+Text = Annotated[str, Form(max_length=FORM_GUARD)]
 # The policy form's fields, in the order the page shows them.
 DEADLINES = (
     "homework_deadline",

@@ -29,13 +29,14 @@ from core.services.staff import (
 )
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
+from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.pages.admin_forms import render_admin, submit
 from webapp.state import reading_uow, uow, web_state
 
 router = page_router()
 
-Text = Annotated[str, Form(max_length=200)]
+Text = Annotated[str, Form(max_length=FORM_GUARD)]
 Secret = Annotated[str, Form(max_length=1000)]
 ROLES = tuple(role.value for role in Role)
 

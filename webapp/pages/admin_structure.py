@@ -23,6 +23,7 @@ from core.services.school_structure import (
     update_class,
 )
 from webapp.auth import PageViewer, Viewer
+from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.pages.admin_forms import (
     Page,
@@ -36,7 +37,7 @@ from webapp.state import reading_uow, uow
 
 router = page_router()
 
-Text = Annotated[str, Form(max_length=200)]
+Text = Annotated[str, Form(max_length=FORM_GUARD)]
 DAYS = range(6)
 
 

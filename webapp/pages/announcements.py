@@ -17,6 +17,7 @@ from core.services.announcements import post_announcement
 from core.services.class_messages import class_messages
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
+from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.render import render
 from webapp.state import reading_uow, uow
@@ -57,8 +58,8 @@ async def _school_page(
 async def post_to_school(
     request: Request,
     viewer: PageViewer,
-    title: Annotated[str, Form()] = "",
-    body: Annotated[str, Form()] = "",
+    title: Annotated[str, Form(max_length=FORM_GUARD)] = "",
+    body: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     urgent: Annotated[bool, Form()] = False,
 ) -> Response:
     """An announcement to every family of the school."""

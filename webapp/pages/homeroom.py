@@ -21,6 +21,7 @@ from core.services.class_families import class_families, set_paper_summary
 from core.services.class_messages import class_messages, my_classes
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
+from webapp.limits import FORM_GUARD
 from webapp.pages import page_router, safe_next
 from webapp.render import is_htmx, render
 from webapp.state import reading_uow, uow, web_state
@@ -74,8 +75,8 @@ async def post_to_class(
     request: Request,
     viewer: PageViewer,
     class_id: int,
-    title: Annotated[str, Form()] = "",
-    body: Annotated[str, Form()] = "",
+    title: Annotated[str, Form(max_length=FORM_GUARD)] = "",
+    body: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     urgent: Annotated[bool, Form()] = False,
     monthly: Annotated[bool, Form()] = False,
 ) -> Response:

@@ -23,6 +23,7 @@ from core.services.lessons import assign_substitute
 from core.services.remarks import post_remark
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
+from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.render import is_htmx, render
 from webapp.state import reading_uow, uow
@@ -76,7 +77,7 @@ async def topic(
     request: Request,
     viewer: PageViewer,
     lesson_id: int,
-    topic: Annotated[str, Form(max_length=500)] = "",
+    topic: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     work_type: Annotated[str | None, Form(max_length=20)] = None,
 ) -> Response:
     """The topic and, when given, the lesson's work type (the grid column's)."""
@@ -97,7 +98,7 @@ async def homework(
     request: Request,
     viewer: PageViewer,
     lesson_id: int,
-    text: Annotated[str, Form(max_length=4000)] = "",
+    text: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     due_date: Annotated[dt.date | None, Form()] = None,
     students: Annotated[list[int] | None, Form()] = None,
 ) -> Response:
@@ -129,7 +130,7 @@ async def remark(
     lesson_id: int,
     student: Annotated[int, Form()],
     kind: Annotated[str, Form(max_length=20)] = "remark",
-    text: Annotated[str, Form(max_length=4000)] = "",
+    text: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     send: Annotated[bool, Form()] = False,
 ) -> Response:
     """A remark, praise or appeal; sent to the parents when «отправить родителям» is ticked."""

@@ -27,6 +27,7 @@ from core.services.roster_import import (
 )
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
+from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.render import render
 from webapp.roster_jobs import roster_jobs, start_check, start_import
@@ -101,9 +102,9 @@ async def enrol(
     request: Request,
     viewer: PageViewer,
     class_id: int,
-    last_name: Annotated[str, Form(max_length=200)] = "",
-    first_name: Annotated[str, Form(max_length=200)] = "",
-    middle_name: Annotated[str, Form(max_length=200)] = "",
+    last_name: Annotated[str, Form(max_length=FORM_GUARD)] = "",
+    first_name: Annotated[str, Form(max_length=FORM_GUARD)] = "",
+    middle_name: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     birth_date: Annotated[str, Form(max_length=20)] = "",
     on: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
@@ -202,7 +203,7 @@ async def leave(
     viewer: PageViewer,
     student_id: int,
     on: Annotated[str, Form(max_length=20)] = "",
-    reason: Annotated[str, Form(max_length=500)] = "",
+    reason: Annotated[str, Form(max_length=FORM_GUARD)] = "",
 ) -> Response:
     try:
         await remove_student(

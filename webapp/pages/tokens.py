@@ -16,6 +16,7 @@ from core.services.access_tokens import (
 )
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
+from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.render import render
 from webapp.state import reading_uow, uow
@@ -50,7 +51,7 @@ async def tokens_page(request: Request, viewer: PageViewer) -> Response:
 
 @router.post("/tokens")
 async def create_token(
-    request: Request, viewer: PageViewer, name: Annotated[str, Form(max_length=1000)] = ""
+    request: Request, viewer: PageViewer, name: Annotated[str, Form(max_length=FORM_GUARD)] = ""
 ) -> Response:
     try:
         issued = await create_api_token(uow(request), actor=viewer.actor, name=name)
