@@ -1,7 +1,7 @@
 """One student's lessons over some days, with what was written at them for that student.
 
 A student sees the lessons of their class and of their groups on each date, as
-`core.services.context.is_member` decides for one lesson; here the student's
+`core.enrolment.is_member` decides for one lesson; here the student's
 enrolments and group memberships are read once and applied to many lessons, so a
 class's weekly summaries stay a handful of queries per student. Deleted rows
 (`deleted_at` set) are never read.

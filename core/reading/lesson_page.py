@@ -16,6 +16,8 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import Forbidden, NotFound
+from core.journal_page import JournalPage
+from core.lesson_access import lesson_context, substitution_note
 from core.models import Homework, HomeworkStudent, Lesson, Remark, Role, Staff
 from core.permissions import can_read_class, has_role, load_staff, require_lesson_writer
 from core.reading.grid import (
@@ -27,8 +29,7 @@ from core.reading.grid import (
     page_ref,
 )
 from core.reading.page_data import lesson_attendance, lesson_marks, page_roster, staff_names
-from core.services.context import get_in_school, lesson_context, substitution_note
-from core.services.pages import JournalPage
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Select
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
+from core.journal_page import JournalPage
 from core.models import (
     Attendance,
     Enrollment,
@@ -27,7 +28,6 @@ from core.models import (
     Student,
 )
 from core.reading.journal import Span
-from core.services.pages import JournalPage
 from core.uow import UnitOfWork
 
 # Lessons to read at: their ids, or a subquery of them (`page_lesson_ids`).
@@ -69,7 +69,7 @@ class RosterLine:
     groups: tuple[Span, ...]
 
     def attends(self, lesson: Lesson) -> bool:
-        """The rule of `core.services.context.is_member`, for one lesson."""
+        """The rule of `core.enrolment.is_member`, for one lesson."""
         return self.attends_on(lesson.date, grouped=lesson.group_id is not None)
 
     def attends_on(self, day: dt.date, *, grouped: bool) -> bool:

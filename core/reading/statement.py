@@ -47,7 +47,7 @@ from core.models import (
 )
 from core.permissions import has_role, load_staff
 from core.policy import policy_of
-from core.services.context import get_in_school
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 NUMERIC = frozenset({"2", "3", "4", "5"})

@@ -11,8 +11,9 @@ from core.errors import RuleViolation
 from core.events import AnnouncementPosted
 from core.models import Announcement, SchoolClass
 from core.permissions import load_staff, require_announcer
-from core.services.context import get_in_school, require_text
+from core.rows import get_in_school
 from core.uow import UnitOfWork
+from core.validation import require_text
 
 
 async def post_announcement(

@@ -13,8 +13,8 @@ from sqlmodel import select
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.events import AttendanceMarked
+from core.lesson_access import LessonContext, lesson_for_writing, student_of_lesson
 from core.models import Attendance, AttendanceStatus
-from core.services.context import LessonContext, lesson_for_writing, student_of_lesson
 from core.uow import UnitOfWork, snapshot
 
 # A lesson lasts 45 minutes: a pupil who missed all of it is absent («н»), not late.

@@ -14,8 +14,8 @@ from typing import TypeVar
 from sqlmodel import col, select
 
 from core.events import AttendanceMarked, HomeworkChanged, LessonRef, MarkDeleted
+from core.lesson_access import lesson_context
 from core.models import Attendance, Homework, HomeworkStudent, Lesson, Mark, Remark, Staff
-from core.services.context import lesson_context
 from core.uow import UnitOfWork, snapshot
 
 Entry = TypeVar("Entry", Mark, Attendance, Homework, Remark)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import Forbidden, RuleViolation
 from core.models import (
     Enrollment,
@@ -34,7 +35,7 @@ from core.permissions import (
     require_class_reader,
     require_people_manager,
 )
-from core.services.context import get_in_school, school_today
+from core.rows import get_in_school
 from core.services.reachability import Reach, load_contacts
 from core.uow import UnitOfWork, snapshot
 

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.models import (
     AcademicYear,
     Acknowledgement,
@@ -32,7 +33,7 @@ from core.models import (
     StudentGuardian,
 )
 from core.permissions import has_role, load_staff, require_announcer
-from core.services.context import get_in_school, school_today
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 RECENT = 20  # announcements listed on a class page

@@ -16,7 +16,7 @@ from core.errors import Forbidden, RuleViolation
 from core.events import ConsentChanged
 from core.models import Guardian, Role
 from core.permissions import has_role, load_staff
-from core.services.context import get_in_school
+from core.rows import get_in_school
 from core.uow import UnitOfWork, snapshot
 
 GUARDIAN_SOURCES: tuple[str, ...] = ("telegram", "web")

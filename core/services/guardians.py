@@ -18,7 +18,7 @@ from core.contacts import check_language, clean_names, normalize_email, normaliz
 from core.errors import RuleViolation
 from core.models import Guardian, Student, StudentGuardian
 from core.permissions import load_staff, require_people_manager
-from core.services.context import get_in_school
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 

@@ -14,22 +14,22 @@ from collections.abc import Iterable
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import RuleViolation
 from core.events import HomeworkChanged, HomeworkSet
-from core.models import Homework, HomeworkStudent, Lesson
-from core.permissions import require_lesson_writer
-from core.services.context import (
+from core.journal_page import JournalPage, load_page, require_page_teacher
+from core.lesson_access import (
     LessonContext,
-    get_in_school,
     lesson_context,
     lesson_for_writing,
-    require_text,
-    school_today,
     student_of_lesson,
     substitution_note,
 )
-from core.services.pages import JournalPage, load_page, require_page_teacher
+from core.models import Homework, HomeworkStudent, Lesson
+from core.permissions import require_lesson_writer
+from core.rows import get_in_school
 from core.uow import UnitOfWork, snapshot
+from core.validation import require_text
 
 SOURCES = ("journal", "fallback")
 

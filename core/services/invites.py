@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import col, delete, select, update
 
 from core.actors import StaffActor
+from core.calendar import school_time
 from core.contacts import check_language
 from core.errors import (
     AccountLocked,
@@ -40,9 +40,9 @@ from core.models import (
 )
 from core.permissions import load_staff, require_people_manager, require_role
 from core.policy import policy_of
+from core.rows import get_in_school
 from core.security import hash_invite_code, looks_like_invite_code, new_invite_code
 from core.services.consent import mark_consent
-from core.services.context import get_in_school
 from core.uow import UnitOfWork, snapshot
 
 MAX_TTL_DAYS = 365
@@ -72,11 +72,6 @@ class Redeemed:
     school_id: int
     guardian_id: int | None
     staff_id: int | None
-
-
-def school_time(instant: datetime, school: School) -> datetime:
-    """`instant` on the school's clock: an error shows it as people there read clocks."""
-    return instant.astimezone(ZoneInfo(school.timezone))
 
 
 async def _school(uow: UnitOfWork, school_id: int) -> School:

@@ -25,18 +25,14 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
+from core.lesson_access import lesson_for_writing, require_marks_allowed, student_of_lesson
 from core.models import Attendance, AttendanceStatus, Lesson, Mark, Period, PeriodMark
 from core.reading.access import ReadingUnit
 from core.reading.grid import DEFAULT_WORK_TYPE, GridCell, grid_mark
 from core.reading.journal import mark_entry
 from core.reading.marks import period_of, weighted_average
+from core.rows import get_in_school
 from core.services.attendance import mark_attendance
-from core.services.context import (
-    get_in_school,
-    lesson_for_writing,
-    require_marks_allowed,
-    student_of_lesson,
-)
 from core.services.marks import MARK_VALUES, change_mark, delete_mark, post_mark
 from core.services.period_marks import set_period_mark
 from core.services.roll_call import record_roll_call

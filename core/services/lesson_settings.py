@@ -11,14 +11,16 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import NotFound
+from core.lesson_access import lesson_for_writing
 from core.models import Lesson, Mark
 from core.permissions import load_staff
 from core.reading.access import ReadingUnit
 from core.reading.grid import DEFAULT_WORK_TYPE
-from core.services.context import check_work_type, get_in_school, lesson_for_writing
+from core.rows import get_in_school
 from core.services.lessons import record_lesson
 from core.services.marks import change_mark
 from core.uow import UnitOfWork, snapshot
+from core.validation import check_work_type
 
 
 async def set_lesson_topic(

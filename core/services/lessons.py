@@ -12,11 +12,12 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
+from core.journal_page import JournalPage, load_page, require_page_teacher, require_school_day
 from core.models import Lesson, Role, ScheduledTest, School, Staff, Subject
 from core.permissions import load_staff, require_lesson_writer, require_role
-from core.services.context import check_work_type, get_in_school
-from core.services.pages import JournalPage, load_page, require_page_teacher, require_school_day
+from core.rows import get_in_school
 from core.uow import UnitOfWork, snapshot
+from core.validation import check_work_type
 
 
 def _check_slot(school: School, slot: object) -> int:

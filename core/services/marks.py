@@ -5,16 +5,12 @@ from __future__ import annotations
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.events import MarkChanged, MarkDeleted, MarkPosted
+from core.lesson_access import lesson_for_writing, require_marks_allowed, student_of_lesson
 from core.models import Lesson, Mark
 from core.policy import weight_of
-from core.services.context import (
-    check_work_type,
-    get_in_school,
-    lesson_for_writing,
-    require_marks_allowed,
-    student_of_lesson,
-)
+from core.rows import get_in_school
 from core.uow import UnitOfWork, snapshot
+from core.validation import check_work_type
 
 MARK_VALUES = range(2, 6)
 

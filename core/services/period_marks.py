@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.enrolment import class_on
 from core.errors import Forbidden, RuleViolation
 from core.events import PeriodMarkSet
+from core.lesson_access import require_marks_allowed
 from core.models import (
     PERIOD_MARK_VALUES,
     Group,
@@ -30,7 +32,7 @@ from core.models import (
 )
 from core.permissions import load_staff, teaches
 from core.policy import SchoolPolicy, policy_of
-from core.services.context import class_on, get_in_school, require_marks_allowed
+from core.rows import get_in_school
 from core.uow import UnitOfWork, snapshot
 
 

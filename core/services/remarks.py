@@ -11,19 +11,16 @@ from __future__ import annotations
 import datetime as dt
 
 from core.actors import StaffActor
+from core.calendar import school_today
+from core.enrolment import class_on
 from core.errors import RuleViolation
 from core.events import RemarkPosted
+from core.lesson_access import lesson_for_writing, student_of_lesson
 from core.models import Remark, RemarkKind, School, SchoolClass, Staff, Student
 from core.permissions import load_staff, require_class_teacher_or_teacher
-from core.services.context import (
-    class_on,
-    get_in_school,
-    lesson_for_writing,
-    require_text,
-    school_today,
-    student_of_lesson,
-)
+from core.rows import get_in_school
 from core.uow import UnitOfWork
+from core.validation import require_text
 
 
 def _check_kind(kind: object) -> str:

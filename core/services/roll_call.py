@@ -9,8 +9,8 @@ Families hear nothing of it: no outbox event. The change is audited.
 from __future__ import annotations
 
 from core.actors import StaffActor
+from core.lesson_access import lesson_for_writing
 from core.models import Lesson
-from core.services.context import lesson_for_writing
 from core.uow import UnitOfWork, snapshot
 
 

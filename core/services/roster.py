@@ -28,7 +28,7 @@ from core.models import (
     Student,
 )
 from core.permissions import load_staff, require_role
-from core.services.context import get_in_school
+from core.rows import get_in_school
 from core.services.guardians import add_guardian, link_guardian
 from core.uow import UnitOfWork, snapshot
 

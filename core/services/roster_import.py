@@ -25,10 +25,11 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import RuleViolation
 from core.models import Enrollment, ImportStatus, RosterImport, School, Staff, StudentGuardian
 from core.reading.access import ReadingUnit
-from core.services.context import get_in_school, school_today
+from core.rows import get_in_school
 from core.services.guardians import link_row
 from core.services.roster import enrolled_event, enrollment_row, roster_keeper
 from core.services.roster_file import MAX_FILE_BYTES, read_roster_file

@@ -2,7 +2,7 @@
 
 Seed 002 §2.2: set before 5 September. Periods are quarters, halves or the year
 (the year mark is a period mark of the year period); periods of one kind do not
-overlap. Holidays are days without lessons (`core.services.pages.require_school_day`
+overlap. Holidays are days without lessons (`core.journal_page.require_school_day`
 refuses a lesson on one), so a holiday cannot cover a day the journal already has
 lessons on. A period that has marks cannot be deleted: the marks would lose their page.
 """
@@ -17,7 +17,7 @@ from sqlmodel import col, func, select
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.models import AcademicYear, Holiday, Lesson, Period, PeriodMark
-from core.services.context import get_in_school
+from core.rows import get_in_school
 from core.services.school_setup import setup_manager, setup_reader
 from core.uow import UnitOfWork
 

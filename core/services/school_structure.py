@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlmodel import SQLModel, col, func, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import RuleViolation
 from core.models import (
     AcademicYear,
@@ -30,7 +31,7 @@ from core.models import (
     TimetableEntry,
 )
 from core.permissions import has_role, teaches
-from core.services.context import get_in_school, school_today
+from core.rows import get_in_school
 from core.services.school_setup import setup_manager, setup_reader
 from core.uow import UnitOfWork, snapshot
 

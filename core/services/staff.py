@@ -16,16 +16,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.actors import StaffActor, SystemActor
+from core.calendar import school_time
 from core.contacts import clean_names
 from core.errors import AccountLocked, Forbidden, LoginBlocked, NotFound, RuleViolation
 from core.models import Role, School, Staff, TokenKind
 from core.permissions import load_staff, require_role
+from core.rows import get_in_school
 from core.security import hash_password, password_needs_rehash, verify_password
 from core.services import login_guard
 from core.services.access_tokens import revoke_tokens_of
 from core.services.breach import void_entries_since
-from core.services.context import get_in_school
-from core.services.invites import revoke_pending_invites, school_time
+from core.services.invites import revoke_pending_invites
 from core.services.passwords import check_new_password
 from core.uow import UnitOfWork, snapshot
 

@@ -18,6 +18,7 @@ from typing import TypeVar
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.models import (
     AcademicYear,
     Attendance,
@@ -32,7 +33,6 @@ from core.models import (
     TimetableEntry,
 )
 from core.permissions import load_staff
-from core.services.context import school_today
 from core.uow import UnitOfWork
 
 
