@@ -39,7 +39,7 @@ from core.fallback.queue import (
 from core.fallback.roster import assignments_of
 from core.fallback.snapshot import Assignment, staff_snapshots
 from core.models import Lesson, utcnow
-from core.services.chats import ChatLinks
+from core.reading.chats import ChatLinks
 from core.services.homework import set_homework_for_next_lesson
 from core.settings import Settings
 from core.uow import UnitOfWork

@@ -25,8 +25,8 @@ from core.models import (
     Student,
     StudentGuardian,
 )
+from core.permissions import roster_keeper
 from core.rows import get_in_school
-from core.services.roster import roster_keeper
 from core.uow import UnitOfWork
 
 

@@ -17,11 +17,11 @@ from core.calendar import school_today
 from core.errors import RuleViolation
 from core.models import Guardian, School, SchoolClass, Student, StudentGuardian
 from core.permissions import load_staff, require_class_reader
+from core.reading.class_families import class_students
 from core.reading.diary import DIARY_DAYS, monday_of
 from core.reports.filenames import slug, weekly_summary_filename
 from core.reports.weekly import weekly_summary_pdf
 from core.rows import get_in_school
-from core.services.class_families import class_students
 from core.uow import UnitOfWork
 
 

@@ -38,11 +38,11 @@ from core.family_texts import slip_words
 from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, pick_language
 from core.models import Guardian, School, SchoolClass, StudentGuardian
 from core.permissions import load_staff, require_people_manager
+from core.reading.class_families import class_students
+from core.reading.reachability import load_contacts
 from core.reports.filenames import slug
 from core.rows import get_in_school
-from core.services.class_families import class_students
 from core.services.invites import issue_invite
-from core.services.reachability import load_contacts
 from core.uow import UnitOfWork
 
 

@@ -27,7 +27,7 @@ from core.models import (
     School,
     StudentGuardian,
 )
-from core.services.guardian_settings import Acting, as_actors
+from core.reading.preferences import Acting, as_actors
 from core.uow import UnitOfWork
 
 VIA = ("telegram", "web")

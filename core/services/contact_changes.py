@@ -21,7 +21,7 @@ from sqlmodel import col, select, update
 from core.contacts import normalize_email, normalize_phone
 from core.errors import RuleViolation
 from core.models import ContactChange, Guardian
-from core.services.guardian_settings import Acting, load_guardians
+from core.reading.preferences import Acting, load_guardians
 from core.uow import UnitOfWork, snapshot
 
 CODE_DIGITS = 6

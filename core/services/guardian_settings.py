@@ -12,35 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlmodel import col, select
-
-from core.actors import GuardianActor
 from core.contacts import check_language
 from core.delivery.routing import (
     DEFAULT_CHANNELS,
     address_of,
-    channel_order,
-    digest_time,
-    mode_for,
-    quiet_window,
 )
-from core.errors import Forbidden, RuleViolation
+from core.errors import RuleViolation
 from core.models import (
     ChannelName,
-    ContactChange,
-    ContactStatus,
     Guardian,
     GuardianSettings,
     Mode,
-    School,
     Topic,
 )
-from core.policy import policy_of
+from core.reading.preferences import (
+    Acting,
+    Preferences,
+    full_order,
+    load_guardians,
+    preferences_of,
+    settings_of,
+)
 from core.uow import UnitOfWork, snapshot
-
-Acting = GuardianActor | Sequence[GuardianActor]
 
 # No quiet hours at all: an empty window (start == end), which `routing.is_quiet`
 # never finds quiet. A missing value (None) means the school's window instead.
@@ -51,121 +45,9 @@ _RANGE = re.compile(r"\s*(\S+?)\s*(?:-|–|—|до|to)\s*(\S+)\s*")
 _NONE_WORDS = frozenset({"нет", "none", "no", "off", "выкл", "без", "-"})
 
 
-@dataclass(frozen=True)
-class ContactPoint:
-    """A channel in the guardian's order, with the address it would use."""
-
-    channel: ChannelName
-    address: str | None
-    dead: bool = False  # delivery found the address unusable (bot blocked, mailbox gone)
-
-
-@dataclass(frozen=True)
-class PendingContact:
-    channel: str  # email | sms
-    address: str
-    expires_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Preferences:
-    """What delivery will do for this guardian: their choices over the school's defaults."""
-
-    guardian_id: int
-    modes: dict[Topic, Mode]
-    channels: tuple[ContactPoint, ...]
-    quiet: tuple[dt.time, dt.time] | None  # None: no quiet hours
-    quiet_is_school_default: bool
-    digest_time: dt.time
-    digest_is_school_default: bool
-    language: str
-    pending: PendingContact | None
-
-
-def as_actors(actor: Acting) -> list[GuardianActor]:
-    actors = [actor] if isinstance(actor, GuardianActor) else list(actor)
-    if not actors:
-        raise Forbidden("guardian_unknown")
-    return actors
-
-
-async def load_guardians(uow: UnitOfWork, actor: Acting) -> list[Guardian]:
-    """The acting guardians' rows, refusing any that is unknown or of another school."""
-    guardians = []
-    for one in as_actors(actor):
-        guardian = await uow.session.get(Guardian, one.guardian_id)
-        if guardian is None or guardian.school_id != one.school_id:
-            raise Forbidden("guardian_unknown")
-        guardians.append(guardian)
-    return guardians
-
-
-async def _settings_of(uow: UnitOfWork, guardian: Guardian) -> GuardianSettings | None:
-    query = select(GuardianSettings).where(GuardianSettings.guardian_id == guardian.id)
-    return (await uow.session.exec(query)).first()
-
-
-async def _school(uow: UnitOfWork, school_id: int) -> School:
-    school = await uow.session.get(School, school_id)
-    assert school is not None
-    return school
-
-
-def full_order(settings: GuardianSettings | None) -> list[ChannelName]:
-    """The guardian's order, then any channel it leaves out, in the default order."""
-    order = channel_order(settings)
-    return order + [c for c in DEFAULT_CHANNELS if c not in order]
-
-
-async def read_preferences(uow: UnitOfWork, *, actor: Acting) -> Preferences:
-    """The first acting guardian's effective settings (the bot shows one screen)."""
-    async with uow:
-        return await _preferences(uow, (await load_guardians(uow, actor))[0])
-
-
-async def _preferences(uow: UnitOfWork, guardian: Guardian) -> Preferences:
-    settings = await _settings_of(uow, guardian)
-    policy = policy_of(await _school(uow, guardian.school_id))
-    dead_query = select(ContactStatus).where(ContactStatus.guardian_id == guardian.id)
-    dead = {(d.channel, d.address) for d in (await uow.session.exec(dead_query)).all()}
-    points = []
-    for channel in full_order(settings):
-        address = address_of(guardian, channel)
-        points.append(ContactPoint(channel, address, (channel.value, address or "") in dead))
-    start, end = quiet_window(settings, policy)
-    return Preferences(
-        guardian_id=guardian.id or 0,
-        modes={topic: mode_for(settings, topic) for topic in Topic},
-        channels=tuple(points),
-        quiet=None if start == end else (start, end),
-        quiet_is_school_default=settings is None or settings.quiet_start is None,
-        digest_time=digest_time(settings, policy),
-        digest_is_school_default=settings is None or settings.digest_time is None,
-        language=guardian.language,
-        pending=await _pending(uow, guardian, uow.now()),
-    )
-
-
-async def _pending(uow: UnitOfWork, guardian: Guardian, now: dt.datetime) -> PendingContact | None:
-    query = (
-        select(ContactChange)
-        .where(
-            ContactChange.guardian_id == guardian.id,
-            col(ContactChange.confirmed_at).is_(None),
-            col(ContactChange.cancelled_at).is_(None),
-            col(ContactChange.expires_at) > now,
-        )
-        .order_by(col(ContactChange.id).desc())
-    )
-    change = (await uow.session.exec(query.limit(1))).first()
-    if change is None:
-        return None
-    return PendingContact(change.channel, change.address, change.expires_at)
-
-
 async def _change_settings(uow: UnitOfWork, guardian: Guardian, **values: object) -> None:
     """Set `values` on the guardian's row (created on the first change), audited."""
-    row = await _settings_of(uow, guardian)
+    row = await settings_of(uow, guardian)
     old = snapshot(row) if row is not None else None
     if row is None:
         row = GuardianSettings(school_id=guardian.school_id, guardian_id=guardian.id or 0)
@@ -188,7 +70,7 @@ async def _change_all(uow: UnitOfWork, actor: Acting, **values: object) -> Prefe
     guardians = await load_guardians(uow, actor)
     for guardian in guardians:
         await _change_settings(uow, guardian, **values)
-    preferences = await _preferences(uow, guardians[0])
+    preferences = await preferences_of(uow, guardians[0])
     await uow.commit()
     return preferences
 
@@ -211,12 +93,12 @@ async def set_mode(uow: UnitOfWork, *, actor: Acting, topic: str, mode: str) -> 
     async with uow:
         guardians = await load_guardians(uow, actor)
         for guardian in guardians:
-            current = await _settings_of(uow, guardian)
+            current = await settings_of(uow, guardian)
             # A new dict: the JSON column is saved when the attribute is reassigned.
             modes = dict(current.modes) if current is not None else {}
             modes[chosen_topic.value] = chosen_mode.value
             await _change_settings(uow, guardian, modes=modes)
-        preferences = await _preferences(uow, guardians[0])
+        preferences = await preferences_of(uow, guardians[0])
         await uow.commit()
         return preferences
 
@@ -257,7 +139,7 @@ async def move_channel_up(uow: UnitOfWork, *, actor: Acting, channel: str) -> Pr
     moved = check_channels([channel])[0]
     async with uow:
         guardian = (await load_guardians(uow, actor))[0]
-        order = full_order(await _settings_of(uow, guardian))
+        order = full_order(await settings_of(uow, guardian))
         at = order.index(moved)
         if at > 0:
             order[at - 1], order[at] = order[at], order[at - 1]
@@ -337,6 +219,6 @@ async def set_language(uow: UnitOfWork, *, actor: Acting, language: str) -> Pref
                 actor_kind="guardian",
                 old=old,
             )
-        preferences = await _preferences(uow, guardians[0])
+        preferences = await preferences_of(uow, guardians[0])
         await uow.commit()
         return preferences

@@ -3,7 +3,8 @@
 The administrator and the secretary keep the roster; the class teacher, who hands
 out parents' invite codes (seed 002 §2.3), keeps their students' guardians too.
 A guardian gets no message until they consent (seed 003 §4.8): by the bot with an
-invite code, or on a paper form (`core.services.consent`).
+invite code, or on a paper form (`core.services.consent`). Whether one wants the weekly
+summary on paper is kept here too (`set_paper_summary`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from core.errors import RuleViolation
 from core.models import Guardian, Student, StudentGuardian
 from core.permissions import load_staff, require_people_manager
 from core.rows import get_in_school
-from core.uow import UnitOfWork
+from core.uow import UnitOfWork, snapshot
 
 
 async def _student_for_guardians(uow: UnitOfWork, actor: StaffActor, student_id: int) -> Student:
@@ -156,3 +157,31 @@ async def link_guardian(
         link = await _link(uow, actor, student, guardian, relation)
         await uow.commit()
         return link
+
+
+async def set_paper_summary(
+    uow: UnitOfWork, *, actor: StaffActor, guardian_id: int, wants: bool
+) -> Guardian:
+    """Record that a guardian wants (or no longer wants) the weekly summary on paper.
+
+    For those who keep a student's guardians: the class teacher, the administrators
+    and the secretary (core.permissions.require_people_manager). Audited.
+    """
+    if not isinstance(wants, bool):
+        raise RuleViolation("bad_value", reason="yes_or_no")
+    async with uow:
+        staff = await load_staff(uow, actor)
+        guardian = await get_in_school(uow, Guardian, guardian_id, staff.school_id, "guardian")
+        children = select(StudentGuardian.student_id).where(
+            StudentGuardian.guardian_id == guardian_id
+        )
+        await require_people_manager(uow, staff, *(await uow.session.exec(children)).all())
+        if guardian.wants_paper_summary != wants:
+            old = snapshot(guardian)
+            guardian.wants_paper_summary = wants
+            uow.session.add(guardian)
+            uow.audit(
+                guardian, school_id=guardian.school_id, action="update", actor_id=staff.id, old=old
+            )
+        await uow.commit()
+        return guardian

@@ -22,12 +22,11 @@ from core.models import (
     Enrollment,
     Group,
     GroupMembership,
-    Role,
     SchoolClass,
     Staff,
     Student,
 )
-from core.permissions import load_staff, require_role
+from core.permissions import roster_keeper
 from core.rows import get_in_school
 from core.services.guardians import add_guardian, link_guardian
 from core.uow import UnitOfWork, snapshot
@@ -41,19 +40,11 @@ __all__ = [
     "enrollment_row",
     "link_guardian",
     "remove_student",
-    "roster_keeper",
     "student_row",
     "transfer_student",
 ]
 
 DAY = dt.timedelta(days=1)
-
-
-async def roster_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
-    """The acting staff member, refused unless they keep the roster (seed 004 §5)."""
-    staff = await load_staff(uow, actor)
-    require_role(staff, Role.admin, Role.secretary)
-    return staff
 
 
 def check_class_year(klass: SchoolClass, year: AcademicYear, on: dt.date) -> None:

@@ -10,26 +10,18 @@ lessons on. A period that has marks cannot be deleted: the marks would lose thei
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlmodel import col, func, select
 
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.models import AcademicYear, Holiday, Lesson, Period, PeriodMark
+from core.permissions import setup_manager
 from core.rows import get_in_school
-from core.services.school_setup import setup_manager, setup_reader
 from core.uow import UnitOfWork
 
 PERIOD_KINDS = ("quarter", "half", "year")
 NAME_MAX = 100
-
-
-@dataclass(frozen=True)
-class YearCalendar:
-    year: AcademicYear
-    periods: tuple[Period, ...]
-    holidays: tuple[Holiday, ...]
 
 
 def _name(value: str, key: str) -> str:
@@ -56,38 +48,6 @@ def _inside(year: AcademicYear, starts_on: dt.date, ends_on: dt.date) -> None:
             year_start=year.starts_on,
             year_end=year.ends_on,
         )
-
-
-async def read_calendar(uow: UnitOfWork, *, actor: StaffActor) -> list[YearCalendar]:
-    """Every academic year of the school with its periods and holidays, newest first."""
-    async with uow:
-        staff = await setup_reader(uow, actor)
-        sid = staff.school_id
-        years = (
-            await uow.session.exec(
-                select(AcademicYear)
-                .where(AcademicYear.school_id == sid)
-                .order_by(col(AcademicYear.starts_on).desc())
-            )
-        ).all()
-        periods = (await uow.session.exec(select(Period).where(Period.school_id == sid))).all()
-        holidays = (await uow.session.exec(select(Holiday).where(Holiday.school_id == sid))).all()
-        uow.session.expunge_all()  # plain values: leaving must not expire them
-        return [
-            YearCalendar(
-                year,
-                tuple(
-                    sorted(
-                        (p for p in periods if p.year_id == year.id),
-                        key=lambda p: (p.kind == "year", p.starts_on, p.id or 0),
-                    )
-                ),
-                tuple(
-                    sorted((h for h in holidays if h.year_id == year.id), key=lambda h: h.starts_on)
-                ),
-            )
-            for year in years
-        ]
 
 
 async def add_year(

@@ -12,7 +12,6 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,9 +21,10 @@ from core.actors import StaffActor
 from core.error_texts import setting_labels
 from core.errors import RuleViolation
 from core.i18n import texts
-from core.models import Role, School, Staff, TimetableEntry, WorkType
-from core.permissions import load_staff, require_role
+from core.models import School, Staff, TimetableEntry, WorkType
+from core.permissions import setup_manager
 from core.policy import SchoolPolicy, policy_of
+from core.reading.school_settings import Bell, SchoolSettings, school_of, settings_of
 from core.uow import UnitOfWork, snapshot
 
 MAX_SLOT = 12
@@ -41,57 +41,6 @@ class BadSetting(RuleViolation):
 def setting_label(name: str, language: str) -> str:
     """A school setting's name (a SchoolPolicy field) as the set-up page shows it."""
     return setting_labels(texts("core", language)).get(name, name)
-
-
-async def setup_manager(uow: UnitOfWork, actor: StaffActor) -> Staff:
-    """The acting administrator (seed 002 §2.2), refusing everyone else."""
-    staff = await load_staff(uow, actor)
-    require_role(staff, Role.admin)
-    return staff
-
-
-async def setup_reader(uow: UnitOfWork, actor: StaffActor) -> Staff:
-    """An administrator, or the secretary who needs classes and staff to keep the roster."""
-    staff = await load_staff(uow, actor)
-    require_role(staff, Role.admin, Role.secretary)
-    return staff
-
-
-@dataclass(frozen=True)
-class Bell:
-    slot: int
-    start: str  # «08:30»
-    end: str
-
-
-@dataclass(frozen=True)
-class SchoolSettings:
-    school_id: int
-    name: str
-    timezone: str
-    bells: tuple[Bell, ...]
-    policy: SchoolPolicy
-
-
-def _settings(school: School) -> SchoolSettings:
-    bells = tuple(
-        Bell(int(b["slot"]), str(b.get("start", "")), str(b.get("end", "")))
-        for b in sorted(school.bells, key=lambda b: int(b.get("slot", 0)))
-        if "slot" in b
-    )
-    return SchoolSettings(school.id or 0, school.name, school.timezone, bells, policy_of(school))
-
-
-async def _school(uow: UnitOfWork, staff: Staff) -> School:
-    school = await uow.session.get(School, staff.school_id)
-    assert school is not None  # staff.school_id is a foreign key
-    return school
-
-
-async def read_settings(uow: UnitOfWork, *, actor: StaffActor) -> SchoolSettings:
-    async with uow:
-        staff = await setup_reader(uow, actor)
-        return _settings(await _school(uow, staff))
 
 
 def check_timezone(value: str) -> str:
@@ -113,9 +62,9 @@ async def update_school(
         if not clean:
             raise RuleViolation("school_name_required")
         zone = check_timezone(timezone)
-        school = await _school(uow, staff)
+        school = await school_of(uow, staff)
         await _save(uow, staff, school, name=clean, timezone=zone)
-        return _settings(school)
+        return settings_of(school)
 
 
 def parse_time(value: object) -> dt.time | None:
@@ -136,13 +85,13 @@ async def update_policy(
     """
     async with uow:
         staff = await setup_manager(uow, actor)
-        school = await _school(uow, staff)
+        school = await school_of(uow, staff)
         data = policy_of(school).model_dump(mode="json")
         for field, value in values.items():
             data[field] = _checked(field, value)
         policy = SchoolPolicy.model_validate(data)
         await _save(uow, staff, school, policy=policy.model_dump(mode="json"))
-        return _settings(school)
+        return settings_of(school)
 
 
 def _checked(field: str, value: object) -> Any:
@@ -213,11 +162,11 @@ async def set_bells(uow: UnitOfWork, *, actor: StaffActor, bells: Sequence[Bell]
     async with uow:
         staff = await setup_manager(uow, actor)
         checked = check_bells(bells)
-        school = await _school(uow, staff)
+        school = await school_of(uow, staff)
         await _refuse_dropped_slots(uow, school, {bell.slot for bell in checked})
         rows = [{"slot": b.slot, "start": b.start, "end": b.end} for b in checked]
         await _save(uow, staff, school, bells=rows)
-        return _settings(school)
+        return settings_of(school)
 
 
 def check_bells(bells: Sequence[Bell]) -> list[Bell]:

@@ -22,7 +22,7 @@ from core.delivery.reasons import (
 )
 from core.i18n import texts
 from core.models import Delivery, Guardian, Notification
-from core.services.reachability import Contacts, Reach, Unreachable
+from core.reading.reachability import Contacts, Reach, Unreachable
 
 
 class ParentState(StrEnum):
