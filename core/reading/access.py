@@ -40,6 +40,7 @@ class ReadingUnit(UnitOfWork):
     SQLite's write lock and never waits behind a teacher's entry. It cannot commit."""
 
     async def __aenter__(self) -> Self:
+        self._refuse_nesting()
         self._session = self.db.session()
         self._events = []
         self.committed_events = []

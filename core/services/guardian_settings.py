@@ -34,7 +34,7 @@ from core.reading.preferences import (
     preferences_of,
     settings_of,
 )
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 # No quiet hours at all: an empty window (start == end), which `routing.is_quiet`
 # never finds quiet. A missing value (None) means the school's window instead.
@@ -70,9 +70,7 @@ async def _change_all(uow: UnitOfWork, actor: Acting, **values: object) -> Prefe
     guardians = await load_guardians(uow, actor)
     for guardian in guardians:
         await _change_settings(uow, guardian, **values)
-    preferences = await preferences_of(uow, guardians[0])
-    await uow.commit()
-    return preferences
+    return await preferences_of(uow, guardians[0])
 
 
 def check_topic(topic: str) -> Topic:
@@ -87,20 +85,21 @@ def check_mode(mode: str) -> Mode:
     return Mode(mode)
 
 
-async def set_mode(uow: UnitOfWork, *, actor: Acting, topic: str, mode: str) -> Preferences:
+async def set_mode_in(uow: UnitOfWork, *, actor: Acting, topic: str, mode: str) -> Preferences:
     """How one kind of message reaches the guardian: instant, daily, weekly or off."""
     chosen_topic, chosen_mode = check_topic(topic), check_mode(mode)
-    async with uow:
-        guardians = await load_guardians(uow, actor)
-        for guardian in guardians:
-            current = await settings_of(uow, guardian)
-            # A new dict: the JSON column is saved when the attribute is reassigned.
-            modes = dict(current.modes) if current is not None else {}
-            modes[chosen_topic.value] = chosen_mode.value
-            await _change_settings(uow, guardian, modes=modes)
-        preferences = await preferences_of(uow, guardians[0])
-        await uow.commit()
-        return preferences
+    guardians = await load_guardians(uow, actor)
+    for guardian in guardians:
+        current = await settings_of(uow, guardian)
+        # A new dict: the JSON column is saved when the attribute is reassigned.
+        modes = dict(current.modes) if current is not None else {}
+        modes[chosen_topic.value] = chosen_mode.value
+        await _change_settings(uow, guardian, modes=modes)
+    preferences = await preferences_of(uow, guardians[0])
+    return preferences
+
+
+set_mode = transactional(set_mode_in)
 
 
 def check_channels(channels: Sequence[str]) -> list[ChannelName]:
@@ -124,26 +123,30 @@ async def _apply_order(uow: UnitOfWork, actor: Acting, order: list[ChannelName])
     return await _change_all(uow, actor, channels=[c.value for c in order])
 
 
-async def set_channel_order(
+async def set_channel_order_in(
     uow: UnitOfWork, *, actor: Acting, channels: Sequence[str]
 ) -> Preferences:
     """The order in which channels are tried; channels left out follow in the default
     order. Only a channel the guardian has an address for can be first."""
     order = check_channels(channels)
-    async with uow:
-        return await _apply_order(uow, actor, order)
+    return await _apply_order(uow, actor, order)
 
 
-async def move_channel_up(uow: UnitOfWork, *, actor: Acting, channel: str) -> Preferences:
+set_channel_order = transactional(set_channel_order_in)
+
+
+async def move_channel_up_in(uow: UnitOfWork, *, actor: Acting, channel: str) -> Preferences:
     """Swap `channel` with the one before it in the guardian's order."""
     moved = check_channels([channel])[0]
-    async with uow:
-        guardian = (await load_guardians(uow, actor))[0]
-        order = full_order(await settings_of(uow, guardian))
-        at = order.index(moved)
-        if at > 0:
-            order[at - 1], order[at] = order[at], order[at - 1]
-        return await _apply_order(uow, actor, order)
+    guardian = (await load_guardians(uow, actor))[0]
+    order = full_order(await settings_of(uow, guardian))
+    at = order.index(moved)
+    if at > 0:
+        order[at - 1], order[at] = order[at], order[at - 1]
+    return await _apply_order(uow, actor, order)
+
+
+move_channel_up = transactional(move_channel_up_in)
 
 
 def parse_clock(text: str) -> dt.time:
@@ -168,7 +171,7 @@ def parse_quiet_hours(text: str) -> tuple[dt.time, dt.time] | None:
         raise RuleViolation("bad_quiet_hours", value=text.strip()) from None
 
 
-async def set_quiet_hours(
+async def set_quiet_hours_in(
     uow: UnitOfWork,
     *,
     actor: Acting,
@@ -187,38 +190,43 @@ async def set_quiet_hours(
         start, end = hours
         if start == end:
             raise RuleViolation("quiet_hours_empty")
-    async with uow:
-        return await _change_all(uow, actor, quiet_start=start, quiet_end=end)
+    return await _change_all(uow, actor, quiet_start=start, quiet_end=end)
 
 
-async def set_digest_time(uow: UnitOfWork, *, actor: Acting, at: dt.time | None) -> Preferences:
+set_quiet_hours = transactional(set_quiet_hours_in)
+
+
+async def set_digest_time_in(uow: UnitOfWork, *, actor: Acting, at: dt.time | None) -> Preferences:
     """When the daily (and weekly) digest goes out, school time; None: the school's."""
     if at is not None and (at.second or at.microsecond or at.tzinfo is not None):
         raise RuleViolation("bad_time", value=at.isoformat())
-    async with uow:
-        return await _change_all(uow, actor, digest_time=at)
+    return await _change_all(uow, actor, digest_time=at)
 
 
-async def set_language(uow: UnitOfWork, *, actor: Acting, language: str) -> Preferences:
+set_digest_time = transactional(set_digest_time_in)
+
+
+async def set_language_in(uow: UnitOfWork, *, actor: Acting, language: str) -> Preferences:
     """The language of the bot and of every message (ru or en)."""
     check_language(language)
-    async with uow:
-        guardians = await load_guardians(uow, actor)
-        for guardian in guardians:
-            if guardian.language == language:
-                continue
-            old = snapshot(guardian)
-            guardian.language = language
-            uow.session.add(guardian)
-            await uow.session.flush()
-            uow.audit(
-                guardian,
-                school_id=guardian.school_id,
-                action="update",
-                actor_id=guardian.id,
-                actor_kind="guardian",
-                old=old,
-            )
-        preferences = await preferences_of(uow, guardians[0])
-        await uow.commit()
-        return preferences
+    guardians = await load_guardians(uow, actor)
+    for guardian in guardians:
+        if guardian.language == language:
+            continue
+        old = snapshot(guardian)
+        guardian.language = language
+        uow.session.add(guardian)
+        await uow.session.flush()
+        uow.audit(
+            guardian,
+            school_id=guardian.school_id,
+            action="update",
+            actor_id=guardian.id,
+            actor_kind="guardian",
+            old=old,
+        )
+    preferences = await preferences_of(uow, guardians[0])
+    return preferences
+
+
+set_language = transactional(set_language_in)

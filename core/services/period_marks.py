@@ -33,7 +33,7 @@ from core.models import (
 from core.permissions import load_staff, teaches
 from core.policy import SchoolPolicy, policy_of
 from core.rows import get_in_school
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def _apply(
     return mark
 
 
-async def set_period_mark(
+async def set_period_mark_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -186,24 +186,24 @@ async def set_period_mark(
     One row per (period, pupil, subject, kind): a correction bumps `version`, keeps
     the old value in the audit log and tells families the old and new values.
     """
-    async with uow:
-        value, kind = _check_value(value), _check_kind(kind)
-        line = await _line_for_writing(
-            uow, actor, period_id=period_id, student_id=student_id, subject_id=subject_id
-        )
-        require_marks_allowed(line)  # seed 002 §2.6 and §2.5.7, as for lesson marks
-        mark = await _existing(uow, line, kind)
-        live = mark if mark is not None and mark.deleted_at is None else None
-        if live is not None and live.value == value:
-            await uow.commit()  # a rollback would expire the row we hand back
-            return live  # nothing changed: no history row, no message
-        old_value = live.value if live is not None else None
-        old = snapshot(mark) if mark is not None else None
-        mark = _apply(uow, line, mark, value=value, kind=kind)
-        uow.session.add(mark)
-        await uow.session.flush()
-        action = "create" if old is None else "update"
-        uow.audit(mark, school_id=mark.school_id, action=action, actor_id=line.staff.id, old=old)
-        uow.record(_event(mark, line, old_value))
-        await uow.commit()
-        return mark
+    value, kind = _check_value(value), _check_kind(kind)
+    line = await _line_for_writing(
+        uow, actor, period_id=period_id, student_id=student_id, subject_id=subject_id
+    )
+    require_marks_allowed(line)  # seed 002 §2.6 and §2.5.7, as for lesson marks
+    mark = await _existing(uow, line, kind)
+    live = mark if mark is not None and mark.deleted_at is None else None
+    if live is not None and live.value == value:
+        return live  # nothing changed: no history row, no message
+    old_value = live.value if live is not None else None
+    old = snapshot(mark) if mark is not None else None
+    mark = _apply(uow, line, mark, value=value, kind=kind)
+    uow.session.add(mark)
+    await uow.session.flush()
+    action = "create" if old is None else "update"
+    uow.audit(mark, school_id=mark.school_id, action=action, actor_id=line.staff.id, old=old)
+    uow.record(_event(mark, line, old_value))
+    return mark
+
+
+set_period_mark = transactional(set_period_mark_in)

@@ -49,7 +49,7 @@ from core.services.roster_plan import (
     plan_import,
     problem_of,
 )
-from core.uow import UnitOfWork
+from core.uow import UnitOfWork, transactional
 
 KEEP = dt.timedelta(hours=24)
 MAX_PROBLEMS_SHOWN = 300
@@ -76,7 +76,7 @@ def _refuse_closed(item: RosterImport, now: dt.datetime) -> None:
         raise RuleViolation("roster_import_expired", hours=int(KEEP.total_seconds() // 3600))
 
 
-async def upload_roster(
+async def upload_roster_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -88,30 +88,32 @@ async def upload_roster(
 
     `enrol_on`: the students' first day in their classes (the school's today by default).
     """
-    async with uow:
-        staff = await roster_keeper(uow, actor)
-        if not content.strip():
-            raise RuleViolation("roster_file_empty")
-        if len(content) > MAX_FILE_BYTES:
-            raise RuleViolation("roster_file_too_big", limit=MAX_FILE_BYTES // (1024 * 1024))
-        now = uow.now()
-        await _purge(uow, now)
-        school = await uow.session.get(School, staff.school_id)
-        assert school is not None
-        item = RosterImport(
-            school_id=staff.school_id,
-            uploaded_by=staff.id or 0,
-            filename=_clean_filename(filename),
-            size=len(content),
-            enrol_on=enrol_on or school_today(school, now),
-            status=ImportStatus.uploaded.value,
-            content=content,
-            created_at=now,
-            expires_at=now + KEEP,
-        )
-        uow.session.add(item)
-        await uow.commit()
-        return import_view(item, staff, now)
+    staff = await roster_keeper(uow, actor)
+    if not content.strip():
+        raise RuleViolation("roster_file_empty")
+    if len(content) > MAX_FILE_BYTES:
+        raise RuleViolation("roster_file_too_big", limit=MAX_FILE_BYTES // (1024 * 1024))
+    now = uow.now()
+    await _purge(uow, now)
+    school = await uow.session.get(School, staff.school_id)
+    assert school is not None
+    item = RosterImport(
+        school_id=staff.school_id,
+        uploaded_by=staff.id or 0,
+        filename=_clean_filename(filename),
+        size=len(content),
+        enrol_on=enrol_on or school_today(school, now),
+        status=ImportStatus.uploaded.value,
+        content=content,
+        created_at=now,
+        expires_at=now + KEEP,
+    )
+    uow.session.add(item)
+    await uow.session.flush()  # the view shows the import's id
+    return import_view(item, staff, now)
+
+
+upload_roster = transactional(upload_roster_in)
 
 
 async def check_roster_import(
@@ -291,16 +293,19 @@ def _finish(item: RosterImport, staff: Staff, now: dt.datetime, status: ImportSt
     item.finished_by = staff.id
 
 
-async def cancel_roster_import(uow: UnitOfWork, *, actor: StaffActor, import_id: int) -> ImportView:
+async def cancel_roster_import_in(
+    uow: UnitOfWork, *, actor: StaffActor, import_id: int
+) -> ImportView:
     """Drop an uploaded file without importing it (the file is removed at once)."""
-    async with uow:
-        staff = await roster_keeper(uow, actor)
-        item = await import_of(uow, staff, import_id, lock=True)
-        _refuse_closed(item, uow.now())
-        _finish(item, staff, uow.now(), ImportStatus.cancelled)
-        uow.session.add(item)
-        await uow.commit()
-        return await view_of(uow, item)
+    staff = await roster_keeper(uow, actor)
+    item = await import_of(uow, staff, import_id, lock=True)
+    _refuse_closed(item, uow.now())
+    _finish(item, staff, uow.now(), ImportStatus.cancelled)
+    uow.session.add(item)
+    return await view_of(uow, item)
+
+
+cancel_roster_import = transactional(cancel_roster_import_in)
 
 
 async def _purge(uow: UnitOfWork, now: dt.datetime) -> int:
@@ -313,14 +318,15 @@ async def _purge(uow: UnitOfWork, now: dt.datetime) -> int:
     return int(result.rowcount)
 
 
-async def purge_expired_imports(uow: UnitOfWork) -> int:
+async def purge_expired_imports_in(uow: UnitOfWork) -> int:
     """Remove the files (and previews) of imports left unconfirmed for `KEEP`; how many.
 
     Runs at every upload; a scheduler may call it too (no actor: it only deletes)."""
-    async with uow:
-        purged = await _purge(uow, uow.now())
-        await uow.commit()
-        return purged
+    purged = await _purge(uow, uow.now())
+    return purged
+
+
+purge_expired_imports = transactional(purge_expired_imports_in)
 
 
 __all__ = [

@@ -25,7 +25,7 @@ from core.models import School, Staff, TimetableEntry, WorkType
 from core.permissions import setup_manager
 from core.policy import SchoolPolicy, policy_of
 from core.reading.school_settings import Bell, SchoolSettings, school_of, settings_of
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 MAX_SLOT = 12
 MAX_WEIGHT = 10.0
@@ -52,19 +52,21 @@ def check_timezone(value: str) -> str:
     return name
 
 
-async def update_school(
+async def update_school_in(
     uow: UnitOfWork, *, actor: StaffActor, name: str, timezone: str
 ) -> SchoolSettings:
     """The school's name and time zone (its clock decides "today" and deadlines)."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        clean = " ".join(name.split())
-        if not clean:
-            raise RuleViolation("school_name_required")
-        zone = check_timezone(timezone)
-        school = await school_of(uow, staff)
-        await _save(uow, staff, school, name=clean, timezone=zone)
-        return settings_of(school)
+    staff = await setup_manager(uow, actor)
+    clean = " ".join(name.split())
+    if not clean:
+        raise RuleViolation("school_name_required")
+    zone = check_timezone(timezone)
+    school = await school_of(uow, staff)
+    await _save(uow, staff, school, name=clean, timezone=zone)
+    return settings_of(school)
+
+
+update_school = transactional(update_school_in)
 
 
 def parse_time(value: object) -> dt.time | None:
@@ -75,7 +77,7 @@ def parse_time(value: object) -> dt.time | None:
     return dt.time(int(found.group(1)), int(found.group(2))) if found else None
 
 
-async def update_policy(
+async def update_policy_in(
     uow: UnitOfWork, *, actor: StaffActor, values: Mapping[str, object]
 ) -> SchoolSettings:
     """Change some of the school's rules (`core.policy.SchoolPolicy` fields).
@@ -83,15 +85,17 @@ async def update_policy(
     Each value is checked on its own so the error names the setting; fields not
     given keep their values.
     """
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        school = await school_of(uow, staff)
-        data = policy_of(school).model_dump(mode="json")
-        for field, value in values.items():
-            data[field] = _checked(field, value)
-        policy = SchoolPolicy.model_validate(data)
-        await _save(uow, staff, school, policy=policy.model_dump(mode="json"))
-        return settings_of(school)
+    staff = await setup_manager(uow, actor)
+    school = await school_of(uow, staff)
+    data = policy_of(school).model_dump(mode="json")
+    for field, value in values.items():
+        data[field] = _checked(field, value)
+    policy = SchoolPolicy.model_validate(data)
+    await _save(uow, staff, school, policy=policy.model_dump(mode="json"))
+    return settings_of(school)
+
+
+update_policy = transactional(update_policy_in)
 
 
 def _checked(field: str, value: object) -> Any:
@@ -154,19 +158,23 @@ def _weights(value: object) -> dict[str, float]:
     return weights
 
 
-async def set_bells(uow: UnitOfWork, *, actor: StaffActor, bells: Sequence[Bell]) -> SchoolSettings:
+async def set_bells_in(
+    uow: UnitOfWork, *, actor: StaffActor, bells: Sequence[Bell]
+) -> SchoolSettings:
     """Replace the bell schedule: lessons numbered, in order, none overlapping.
 
     A lesson number the timetable still uses cannot be dropped.
     """
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        checked = check_bells(bells)
-        school = await school_of(uow, staff)
-        await _refuse_dropped_slots(uow, school, {bell.slot for bell in checked})
-        rows = [{"slot": b.slot, "start": b.start, "end": b.end} for b in checked]
-        await _save(uow, staff, school, bells=rows)
-        return settings_of(school)
+    staff = await setup_manager(uow, actor)
+    checked = check_bells(bells)
+    school = await school_of(uow, staff)
+    await _refuse_dropped_slots(uow, school, {bell.slot for bell in checked})
+    rows = [{"slot": b.slot, "start": b.start, "end": b.end} for b in checked]
+    await _save(uow, staff, school, bells=rows)
+    return settings_of(school)
+
+
+set_bells = transactional(set_bells_in)
 
 
 def check_bells(bells: Sequence[Bell]) -> list[Bell]:
@@ -219,4 +227,3 @@ async def _save(uow: UnitOfWork, staff: Staff, school: School, **values: Any) ->
     uow.session.add(school)
     await uow.session.flush()
     uow.audit(school, school_id=school.id or 0, action="update", actor_id=staff.id, old=old)
-    await uow.commit()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.models import Guardian, Staff
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,13 @@ async def _unlink_staff(uow: UnitOfWork, chat_id: int) -> tuple[UnlinkedStaff, .
     return tuple(unlinked)
 
 
-async def unlink_chat(uow: UnitOfWork, *, chat_id: int) -> Unlinked:
+async def unlink_chat_in(uow: UnitOfWork, *, chat_id: int) -> Unlinked:
     """End every link of `chat_id` (guardians in any school, staff members), each change
     audited as made by the person whose row it is. Idempotent: a chat linked to nothing
     gets an empty `Unlinked` and nothing is written."""
-    async with uow:
-        guardians = await _unlink_guardians(uow, chat_id)
-        staff = await _unlink_staff(uow, chat_id)
-        await uow.commit()
-        return Unlinked(guardians=guardians, staff=staff)
+    guardians = await _unlink_guardians(uow, chat_id)
+    staff = await _unlink_staff(uow, chat_id)
+    return Unlinked(guardians=guardians, staff=staff)
+
+
+unlink_chat = transactional(unlink_chat_in)
