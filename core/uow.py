@@ -112,6 +112,27 @@ class UnitOfWork:
             )
         )
 
+    async def save(
+        self,
+        row: SQLModel,
+        *,
+        action: str,
+        actor_id: int | None,
+        actor_kind: str = "staff",
+        old: dict[str, Any] | None = None,
+        school_id: int | None = None,
+    ) -> None:
+        """Add `row`, flush it (a new row gets its id) and keep the change in the audit
+        log (`audit`); the school is the row's own unless given. Commit is the caller's."""
+        self.session.add(row)
+        await self.session.flush()
+        school = school_id if school_id is not None else getattr(row, "school_id", None)
+        if school is None:
+            raise RuntimeError("save() needs the school of a row without school_id")
+        self.audit(
+            row, school_id=school, action=action, actor_id=actor_id, actor_kind=actor_kind, old=old
+        )
+
     async def commit(self) -> None:
         occurred = self.now()
         rows = [

@@ -214,8 +214,7 @@ async def revoke_api_token_in(uow: UnitOfWork, *, actor: StaffActor, token_id: i
         raise RuleViolation("token_already_revoked", name=token.name)
     old = snapshot(token)
     token.revoked_at = uow.now()
-    uow.session.add(token)
-    uow.audit(token, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(token, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
     return TokenInfo.of(token)
 
 

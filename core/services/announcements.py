@@ -52,9 +52,7 @@ async def post_announcement_in(
         created_at=uow.now(),
         created_by=staff.id,
     )
-    uow.session.add(announcement)
-    await uow.session.flush()
-    uow.audit(announcement, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(announcement, school_id=staff.school_id, action="create", actor_id=staff.id)
     uow.record(
         AnnouncementPosted(
             school_id=staff.school_id,

@@ -111,9 +111,7 @@ async def mark_attendance_in(
     row, action, old = _apply(
         uow, ctx, row, student_id=student_id, status=status, minutes_late=minutes_late
     )
-    uow.session.add(row)
-    await uow.session.flush()
-    uow.audit(row, school_id=row.school_id, action=action, actor_id=ctx.staff.id, old=old)
+    await uow.save(row, action=action, actor_id=ctx.staff.id, old=old)
     uow.record(
         AttendanceMarked(
             school_id=row.school_id,

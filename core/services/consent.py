@@ -65,15 +65,7 @@ async def _change(
 ) -> None:
     old = snapshot(guardian)
     mark_consent(guardian, given=given, source=source, at=uow.now())
-    uow.session.add(guardian)
-    uow.audit(
-        guardian,
-        school_id=guardian.school_id,
-        action="update",
-        actor_id=actor_id,
-        actor_kind=actor_kind,
-        old=old,
-    )
+    await uow.save(guardian, action="update", actor_id=actor_id, actor_kind=actor_kind, old=old)
     uow.record(
         ConsentChanged(school_id=guardian.school_id, guardian_id=guardian.id or 0, given=given)
     )

@@ -105,9 +105,7 @@ async def request_contact_change_in(
         created_at=uow.now(),
         expires_at=uow.now() + CODE_TTL,
     )
-    uow.session.add(change)
-    await uow.session.flush()
-    uow.audit(
+    await uow.save(
         change,
         school_id=primary.school_id,
         action="create",
@@ -168,17 +166,11 @@ async def confirm_contact_change_in(
         await _count_wrong(uow, change)
     old = snapshot(change)
     change.confirmed_at = uow.now()
-    uow.session.add(change)
-    uow.audit(
-        change,
-        school_id=change.school_id,
-        action="update",
-        actor_id=change.guardian_id,
-        actor_kind="guardian",
-        old=old,
+    await uow.save(
+        change, action="update", actor_id=change.guardian_id, actor_kind="guardian", old=old
     )
     for guardian in guardians:
-        _apply(uow, guardian, change)
+        await _apply(uow, guardian, change)
     await _cancel_others(uow, ids, keep=change.id or 0)
     return ContactConfirmed(change.channel, change.address)
 
@@ -186,7 +178,7 @@ async def confirm_contact_change_in(
 confirm_contact_change = transactional(confirm_contact_change_in)
 
 
-def _apply(uow: UnitOfWork, guardian: Guardian, change: ContactChange) -> None:
+async def _apply(uow: UnitOfWork, guardian: Guardian, change: ContactChange) -> None:
     if _current(guardian, change.channel) == change.address:
         return
     old = snapshot(guardian)
@@ -194,15 +186,7 @@ def _apply(uow: UnitOfWork, guardian: Guardian, change: ContactChange) -> None:
         guardian.email = change.address
     else:
         guardian.phone = change.address
-    uow.session.add(guardian)
-    uow.audit(
-        guardian,
-        school_id=guardian.school_id,
-        action="update",
-        actor_id=guardian.id,
-        actor_kind="guardian",
-        old=old,
-    )
+    await uow.save(guardian, action="update", actor_id=guardian.id, actor_kind="guardian", old=old)
 
 
 async def _cancel_others(uow: UnitOfWork, guardian_ids: list[int], *, keep: int) -> None:

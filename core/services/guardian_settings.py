@@ -53,9 +53,7 @@ async def _change_settings(uow: UnitOfWork, guardian: Guardian, **values: object
         row = GuardianSettings(school_id=guardian.school_id, guardian_id=guardian.id or 0)
     for name, value in values.items():
         setattr(row, name, value)
-    uow.session.add(row)
-    await uow.session.flush()
-    uow.audit(
+    await uow.save(
         row,
         school_id=guardian.school_id,
         action="create" if old is None else "update",
@@ -215,15 +213,8 @@ async def set_language_in(uow: UnitOfWork, *, actor: Acting, language: str) -> P
             continue
         old = snapshot(guardian)
         guardian.language = language
-        uow.session.add(guardian)
-        await uow.session.flush()
-        uow.audit(
-            guardian,
-            school_id=guardian.school_id,
-            action="update",
-            actor_id=guardian.id,
-            actor_kind="guardian",
-            old=old,
+        await uow.save(
+            guardian, action="update", actor_id=guardian.id, actor_kind="guardian", old=old
         )
     preferences = await preferences_of(uow, guardians[0])
     return preferences

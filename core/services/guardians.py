@@ -81,9 +81,7 @@ async def _link(
             "guardian_already_linked", guardian=guardian.full_name, student=student.full_name
         )
     link = link_row(student, guardian, relation)
-    uow.session.add(link)
-    await uow.session.flush()
-    uow.audit(link, school_id=student.school_id, action="create", actor_id=actor.staff_id)
+    await uow.save(link, school_id=student.school_id, action="create", actor_id=actor.staff_id)
     return link
 
 
@@ -138,9 +136,7 @@ async def add_guardian_in(
     if guardian.phone is not None:
         known = await guardians_by_phone(uow, student.school_id, [guardian.phone])
         refuse_known_phone(guardian.phone, known.get(guardian.phone))
-    uow.session.add(guardian)
-    await uow.session.flush()
-    uow.audit(guardian, school_id=guardian.school_id, action="create", actor_id=actor.staff_id)
+    await uow.save(guardian, action="create", actor_id=actor.staff_id)
     await _link(uow, actor, student, guardian, relation)
     return guardian
 
@@ -178,10 +174,7 @@ async def set_paper_summary_in(
     if guardian.wants_paper_summary != wants:
         old = snapshot(guardian)
         guardian.wants_paper_summary = wants
-        uow.session.add(guardian)
-        uow.audit(
-            guardian, school_id=guardian.school_id, action="update", actor_id=staff.id, old=old
-        )
+        await uow.save(guardian, action="update", actor_id=staff.id, old=old)
     return guardian
 
 

@@ -99,13 +99,11 @@ async def set_homework_in(
         created_at=uow.now(),
         created_by=ctx.staff.id,
     )
-    uow.session.add(homework)
-    await uow.session.flush()
+    await uow.save(homework, action="create", actor_id=ctx.staff.id)
     uow.session.add_all(
         HomeworkStudent(school_id=homework.school_id, homework_id=homework.id or 0, student_id=s)
         for s in students
     )
-    uow.audit(homework, school_id=homework.school_id, action="create", actor_id=ctx.staff.id)
     uow.record(
         HomeworkSet(
             school_id=homework.school_id,
@@ -137,10 +135,8 @@ async def _record_change(
 ) -> None:
     """Keep the values before, and tell families once what the homework is now."""
     deleted = homework.deleted_at is not None
-    uow.session.add(homework)
-    await uow.session.flush()
     action = "delete" if deleted else "update"
-    uow.audit(homework, school_id=homework.school_id, action=action, actor_id=ctx.staff.id, old=old)
+    await uow.save(homework, action=action, actor_id=ctx.staff.id, old=old)
     uow.record(
         HomeworkChanged(
             school_id=homework.school_id,
@@ -262,9 +258,7 @@ async def set_homework_for_next_lesson_in(
         created_at=uow.now(),
         created_by=ctx.staff.id,
     )
-    uow.session.add(homework)
-    await uow.session.flush()
-    uow.audit(homework, school_id=homework.school_id, action="create", actor_id=ctx.staff.id)
+    await uow.save(homework, action="create", actor_id=ctx.staff.id)
     uow.record(
         HomeworkSet(
             school_id=homework.school_id,

@@ -115,9 +115,7 @@ async def issue_invite_in(
         issued_at=now,
         expires_at=now + timedelta(days=days),
     )
-    uow.session.add(invite)
-    await uow.session.flush()
-    uow.audit(invite, school_id=invite.school_id, action="create", actor_id=issuer.id)
+    await uow.save(invite, action="create", actor_id=issuer.id)
     return IssuedInvite(code=code, invite_id=invite.id or 0, expires_at=invite.expires_at)
 
 
@@ -172,8 +170,7 @@ async def revoke_pending_invites(
     for invite in pending:
         old = snapshot(invite)
         invite.revoked_at = uow.now()
-        uow.session.add(invite)
-        uow.audit(invite, school_id=school_id, action="update", actor_id=by.id, old=old)
+        await uow.save(invite, school_id=school_id, action="update", actor_id=by.id, old=old)
     return len(pending)
 
 
@@ -191,8 +188,7 @@ async def revoke_invite_in(uow: UnitOfWork, *, actor: StaffActor, invite_id: int
     if invite.revoked_at is None:
         old = snapshot(invite)
         invite.revoked_at = uow.now()
-        uow.session.add(invite)
-        uow.audit(invite, school_id=invite.school_id, action="update", actor_id=staff.id, old=old)
+        await uow.save(invite, action="update", actor_id=staff.id, old=old)
     return invite
 
 
@@ -320,15 +316,7 @@ async def _link_guardian_chat(
         )
     )
     mark_consent(guardian, given=True, source="telegram", at=uow.now())
-    uow.session.add(guardian)
-    uow.audit(
-        guardian,
-        school_id=guardian.school_id,
-        action="update",
-        actor_id=guardian_id,
-        actor_kind="guardian",
-        old=old,
-    )
+    await uow.save(guardian, action="update", actor_id=guardian_id, actor_kind="guardian", old=old)
     uow.record(ConsentChanged(school_id=guardian.school_id, guardian_id=guardian_id, given=True))
 
 
@@ -340,5 +328,4 @@ async def _link_staff_chat(uow: UnitOfWork, staff_id: int, chat_id: int) -> None
         raise AccountLocked()
     old = snapshot(staff)
     staff.telegram_chat_id = chat_id
-    uow.session.add(staff)
-    uow.audit(staff, school_id=staff.school_id, action="update", actor_id=staff_id, old=old)
+    await uow.save(staff, action="update", actor_id=staff_id, old=old)

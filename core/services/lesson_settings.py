@@ -66,9 +66,7 @@ async def set_lesson_work_type_in(
     old = snapshot(lesson)
     lesson.work_type = work_type
     lesson.updated_at, lesson.updated_by = uow.now(), ctx.staff.id
-    uow.session.add(lesson)
-    await uow.session.flush()
-    uow.audit(lesson, school_id=lesson.school_id, action="update", actor_id=ctx.staff.id, old=old)
+    await uow.save(lesson, action="update", actor_id=ctx.staff.id, old=old)
     query = select(Mark.id).where(
         Mark.lesson_id == lesson_id, Mark.work_type == previous, col(Mark.deleted_at).is_(None)
     )

@@ -75,9 +75,7 @@ async def _set_topic(uow: UnitOfWork, staff: Staff, lesson: Lesson, topic: str) 
     old = snapshot(lesson)
     lesson.topic = topic
     lesson.updated_at, lesson.updated_by = uow.now(), staff.id
-    uow.session.add(lesson)
-    await uow.session.flush()
-    uow.audit(lesson, school_id=lesson.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(lesson, action="update", actor_id=staff.id, old=old)
     return lesson
 
 
@@ -99,9 +97,7 @@ async def _add_lesson(
         created_at=uow.now(),
         created_by=page.staff.id,
     )
-    uow.session.add(lesson)
-    await uow.session.flush()
-    uow.audit(lesson, school_id=lesson.school_id, action="create", actor_id=page.staff.id)
+    await uow.save(lesson, action="create", actor_id=page.staff.id)
     return lesson
 
 
@@ -165,9 +161,7 @@ async def assign_substitute_in(
     old = snapshot(lesson)
     lesson.substitute_id = substitute_id
     lesson.updated_at, lesson.updated_by = uow.now(), staff.id
-    uow.session.add(lesson)
-    await uow.session.flush()
-    uow.audit(lesson, school_id=lesson.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(lesson, action="update", actor_id=staff.id, old=old)
     return lesson
 
 
@@ -225,10 +219,8 @@ async def schedule_test_in(
     else:
         test.updated_at, test.updated_by = uow.now(), page.staff.id
     test.work_type, test.title = work_type, title
-    uow.session.add(test)
-    await uow.session.flush()
     action = "create" if old is None else "update"
-    uow.audit(test, school_id=test.school_id, action=action, actor_id=page.staff.id, old=old)
+    await uow.save(test, action=action, actor_id=page.staff.id, old=old)
     return test
 
 
@@ -247,9 +239,7 @@ async def cancel_test_in(uow: UnitOfWork, *, actor: StaffActor, test_id: int) ->
     await require_page_teacher(uow, page)
     old = snapshot(test)
     test.deleted_at, test.deleted_by = uow.now(), staff.id
-    uow.session.add(test)
-    await uow.session.flush()
-    uow.audit(test, school_id=test.school_id, action="delete", actor_id=staff.id, old=old)
+    await uow.save(test, action="delete", actor_id=staff.id, old=old)
     return test
 
 

@@ -50,9 +50,7 @@ async def post_mark_in(
         created_at=uow.now(),
         created_by=ctx.staff.id,
     )
-    uow.session.add(mark)
-    await uow.session.flush()
-    uow.audit(mark, school_id=mark.school_id, action="create", actor_id=ctx.staff.id)
+    await uow.save(mark, action="create", actor_id=ctx.staff.id)
     uow.record(
         MarkPosted(
             school_id=mark.school_id,
@@ -111,9 +109,7 @@ async def change_mark_in(
         return mark
     mark.version += 1
     mark.updated_at, mark.updated_by = uow.now(), ctx.staff.id
-    uow.session.add(mark)
-    await uow.session.flush()
-    uow.audit(mark, school_id=mark.school_id, action="update", actor_id=ctx.staff.id, old=old)
+    await uow.save(mark, action="update", actor_id=ctx.staff.id, old=old)
     uow.record(
         MarkChanged(
             school_id=mark.school_id,
@@ -140,9 +136,7 @@ async def delete_mark_in(uow: UnitOfWork, *, actor: StaffActor, mark_id: int) ->
     old = snapshot(mark)
     mark.version += 1
     mark.deleted_at, mark.deleted_by = uow.now(), ctx.staff.id
-    uow.session.add(mark)
-    await uow.session.flush()
-    uow.audit(mark, school_id=mark.school_id, action="delete", actor_id=ctx.staff.id, old=old)
+    await uow.save(mark, action="delete", actor_id=ctx.staff.id, old=old)
     uow.record(
         MarkDeleted(
             school_id=mark.school_id,

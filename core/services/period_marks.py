@@ -198,10 +198,8 @@ async def set_period_mark_in(
     old_value = live.value if live is not None else None
     old = snapshot(mark) if mark is not None else None
     mark = _apply(uow, line, mark, value=value, kind=kind)
-    uow.session.add(mark)
-    await uow.session.flush()
     action = "create" if old is None else "update"
-    uow.audit(mark, school_id=mark.school_id, action=action, actor_id=line.staff.id, old=old)
+    await uow.save(mark, action=action, actor_id=line.staff.id, old=old)
     uow.record(_event(mark, line, old_value))
     return mark
 

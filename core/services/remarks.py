@@ -97,9 +97,7 @@ async def post_remark_in(
         created_at=uow.now(),
         created_by=staff.id,
     )
-    uow.session.add(remark)
-    await uow.session.flush()
-    uow.audit(remark, school_id=remark.school_id, action="create", actor_id=staff.id)
+    await uow.save(remark, action="create", actor_id=staff.id)
     if send_to_parents:
         uow.record(_posted(remark, klass, subject=subject, lesson_date=lesson_date))
     return remark

@@ -25,11 +25,7 @@ async def record_roll_call_in(uow: UnitOfWork, *, actor: StaffActor, lesson_id: 
     if lesson.roll_called_at is None:
         old = snapshot(lesson)
         lesson.roll_called_at, lesson.roll_called_by = uow.now(), ctx.staff.id
-        uow.session.add(lesson)
-        await uow.session.flush()
-        uow.audit(
-            lesson, school_id=lesson.school_id, action="update", actor_id=ctx.staff.id, old=old
-        )
+        await uow.save(lesson, action="update", actor_id=ctx.staff.id, old=old)
     return lesson
 
 

@@ -143,8 +143,9 @@ async def _close_enrollment(
         )
     old = snapshot(enrollment)
     enrollment.until, enrollment.end_reason = on - DAY, end_reason
-    uow.session.add(enrollment)
-    uow.audit(enrollment, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(
+        enrollment, school_id=staff.school_id, action="update", actor_id=staff.id, old=old
+    )
     query = (
         select(GroupMembership)
         .join(Group, col(Group.id) == GroupMembership.group_id)
@@ -158,8 +159,7 @@ async def _close_enrollment(
     for membership in (await uow.session.exec(query)).all():
         old = snapshot(membership)
         membership.until = on - DAY
-        uow.session.add(membership)
-        uow.audit(
+        await uow.save(
             membership, school_id=staff.school_id, action="update", actor_id=staff.id, old=old
         )
 
@@ -170,9 +170,7 @@ async def _open_enrollment(
     enrollment = enrollment_row(
         school_id=staff.school_id, student_id=student_id, class_id=class_id, on=on, reason=reason
     )
-    uow.session.add(enrollment)
-    await uow.session.flush()
-    uow.audit(enrollment, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(enrollment, school_id=staff.school_id, action="create", actor_id=staff.id)
     return enrollment
 
 
@@ -199,9 +197,7 @@ async def enrol_student_in(
     )
     staff = await roster_keeper(uow, actor)
     klass = await _class_on(uow, staff, class_id, on)
-    uow.session.add(student)
-    await uow.session.flush()
-    uow.audit(student, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(student, school_id=staff.school_id, action="create", actor_id=staff.id)
     await _open_enrollment(uow, staff, student.id or 0, class_id, on, "enrolled")
     uow.record(enrolled_event(student, klass.id or 0))
     return student
@@ -252,8 +248,7 @@ async def remove_student_in(
     await _close_enrollment(uow, staff, current, on, reason)
     old = snapshot(student)
     student.left_on = on
-    uow.session.add(student)
-    uow.audit(student, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(student, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
     uow.record(
         RosterChanged(
             school_id=staff.school_id,

@@ -66,9 +66,7 @@ async def add_year_in(
     if other is not None:
         raise RuleViolation("year_overlap", name=clean, other=other.name)
     year = AcademicYear(school_id=staff.school_id, name=clean, starts_on=starts_on, ends_on=ends_on)
-    uow.session.add(year)
-    await uow.session.flush()
-    uow.audit(year, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(year, school_id=staff.school_id, action="create", actor_id=staff.id)
     return year
 
 
@@ -110,9 +108,7 @@ async def add_period_in(
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    uow.session.add(period)
-    await uow.session.flush()
-    uow.audit(period, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(period, school_id=staff.school_id, action="create", actor_id=staff.id)
     return period
 
 
@@ -172,9 +168,7 @@ async def add_holiday_in(
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    uow.session.add(holiday)
-    await uow.session.flush()
-    uow.audit(holiday, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(holiday, school_id=staff.school_id, action="create", actor_id=staff.id)
     return holiday
 
 

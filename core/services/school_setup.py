@@ -224,6 +224,4 @@ async def _save(uow: UnitOfWork, staff: Staff, school: School, **values: Any) ->
     old = snapshot(school)
     for name, value in values.items():
         setattr(school, name, value)
-    uow.session.add(school)
-    await uow.session.flush()
-    uow.audit(school, school_id=school.id or 0, action="update", actor_id=staff.id, old=old)
+    await uow.save(school, school_id=school.id or 0, action="update", actor_id=staff.id, old=old)

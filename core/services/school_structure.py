@@ -103,9 +103,7 @@ async def create_class_in(
         letter=letter,
         class_teacher_id=class_teacher_id,
     )
-    uow.session.add(klass)
-    await uow.session.flush()
-    uow.audit(klass, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(klass, school_id=staff.school_id, action="create", actor_id=staff.id)
     return klass
 
 
@@ -132,8 +130,7 @@ async def update_class_in(
     await _refuse_same_class(uow, staff, year, grade, letter, klass.id)
     old = snapshot(klass)
     klass.grade, klass.letter, klass.class_teacher_id = grade, letter, class_teacher_id
-    uow.session.add(klass)
-    uow.audit(klass, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(klass, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
     return klass
 
 
@@ -166,9 +163,7 @@ async def create_subject_in(
     clean, short = _subject_names(name, short_name)
     await _refuse_same_subject(uow, staff, clean, None)
     subject = Subject(school_id=staff.school_id, name=clean, short_name=short)
-    uow.session.add(subject)
-    await uow.session.flush()
-    uow.audit(subject, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(subject, school_id=staff.school_id, action="create", actor_id=staff.id)
     return subject
 
 
@@ -184,8 +179,7 @@ async def rename_subject_in(
     await _refuse_same_subject(uow, staff, clean, subject.id)
     old = snapshot(subject)
     subject.name, subject.short_name = clean, short
-    uow.session.add(subject)
-    uow.audit(subject, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(subject, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
     return subject
 
 
@@ -250,9 +244,7 @@ async def add_assignment_in(
         group_id=group_id,
         subject_id=subject_id,
     )
-    uow.session.add(row)
-    await uow.session.flush()
-    uow.audit(row, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(row, school_id=staff.school_id, action="create", actor_id=staff.id)
     return row
 
 
@@ -324,9 +316,7 @@ async def add_timetable_entry_in(
         group_id=group_id,
         subject_id=subject_id,
     )
-    uow.session.add(entry)
-    await uow.session.flush()
-    uow.audit(entry, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(entry, school_id=staff.school_id, action="create", actor_id=staff.id)
     return entry
 
 

@@ -164,8 +164,7 @@ async def set_password_in(
         keep_session = None
     old = snapshot(target)
     target.password_hash = await _hash_new_password(password, login=target.login)
-    uow.session.add(target)
-    uow.audit(target, school_id=target.school_id, action="update", actor_id=me.id, old=old)
+    await uow.save(target, action="update", actor_id=me.id, old=old)
     await revoke_tokens_of(uow, target.id or 0, kind=TokenKind.session, keep=keep_session)
 
 
@@ -216,15 +215,7 @@ async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
             # the only moment the plain password is at hand.
             old = snapshot(staff)
             staff.password_hash = await asyncio.to_thread(hash_password, password)
-            uow.session.add(staff)
-            uow.audit(
-                staff,
-                school_id=staff.school_id,
-                action="update",
-                actor_id=None,
-                actor_kind="system",
-                old=old,
-            )
+            await uow.save(staff, action="update", actor_id=None, actor_kind="system", old=old)
         # Commit even when nothing changed: a rollback would expire the returned row.
         await uow.commit()
         return staff
@@ -254,8 +245,7 @@ async def report_breach_in(
     if target.locked_at is None:
         old = snapshot(target)
         target.locked_at = uow.now()
-        uow.session.add(target)
-        uow.audit(target, school_id=target.school_id, action="update", actor_id=admin.id, old=old)
+        await uow.save(target, action="update", actor_id=admin.id, old=old)
     # Leaked credentials may have opened sessions or made API tokens: all of them die.
     await revoke_tokens_of(uow, target.id or 0)
     await revoke_pending_invites(uow, school_id=admin.school_id, staff_id=target.id, by=admin)
@@ -284,8 +274,7 @@ async def unlock_staff_in(
     target.password_hash = await _hash_new_password(new_password, login=target.login)
     target.locked_at = None
     target.telegram_chat_id = None
-    uow.session.add(target)
-    uow.audit(target, school_id=target.school_id, action="update", actor_id=admin.id, old=old)
+    await uow.save(target, action="update", actor_id=admin.id, old=old)
     return target
 
 
@@ -309,8 +298,7 @@ async def set_staff_roles_in(
     if role_values != target.roles:
         old = snapshot(target)
         target.roles = role_values
-        uow.session.add(target)
-        uow.audit(target, school_id=target.school_id, action="update", actor_id=admin.id, old=old)
+        await uow.save(target, action="update", actor_id=admin.id, old=old)
     return target
 
 

@@ -48,14 +48,8 @@ async def _unlink_guardians(uow: UnitOfWork, chat_id: int) -> tuple[UnlinkedGuar
     for guardian in (await uow.session.exec(query)).all():
         old = snapshot(guardian)
         guardian.telegram_chat_id = None
-        uow.session.add(guardian)
-        uow.audit(
-            guardian,
-            school_id=guardian.school_id,
-            action="update",
-            actor_id=guardian.id,
-            actor_kind="guardian",
-            old=old,
+        await uow.save(
+            guardian, action="update", actor_id=guardian.id, actor_kind="guardian", old=old
         )
         unlinked.append(UnlinkedGuardian(guardian.id or 0, guardian.school_id))
     return tuple(unlinked)
@@ -68,8 +62,7 @@ async def _unlink_staff(uow: UnitOfWork, chat_id: int) -> tuple[UnlinkedStaff, .
     for staff in (await uow.session.exec(query)).all():
         old = snapshot(staff)
         staff.telegram_chat_id = None
-        uow.session.add(staff)
-        uow.audit(staff, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+        await uow.save(staff, action="update", actor_id=staff.id, old=old)
         unlinked.append(UnlinkedStaff(staff.id or 0, staff.school_id, staff.short_name))
     return tuple(unlinked)
 
