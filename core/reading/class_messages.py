@@ -33,7 +33,7 @@ from core.models import (
     StudentGuardian,
 )
 from core.permissions import has_role, load_staff, require_announcer
-from core.rows import get_in_school
+from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork
 
 RECENT = 20  # announcements listed on a class page
@@ -106,7 +106,7 @@ async def class_messages(
         assert school is not None
         query = select(Announcement).where(
             Announcement.school_id == staff.school_id,
-            col(Announcement.deleted_at).is_(None),
+            not_deleted(Announcement),
         )
         if class_id is None:
             query = query.where(col(Announcement.class_id).is_(None))
@@ -194,7 +194,7 @@ async def _last_monthly(uow: UnitOfWork, class_ids: list[int]) -> dict[int, dt.d
         .where(
             col(Announcement.class_id).in_(class_ids),
             col(Announcement.monthly).is_(True),
-            col(Announcement.deleted_at).is_(None),
+            not_deleted(Announcement),
         )
         .group_by(col(Announcement.class_id))
     )

@@ -27,7 +27,7 @@ from core.lesson_access import (
 )
 from core.models import Homework, HomeworkStudent, Lesson
 from core.permissions import require_lesson_writer
-from core.rows import get_in_school
+from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork, snapshot, transactional
 from core.validation import require_text
 
@@ -200,7 +200,7 @@ async def _next_lesson(uow: UnitOfWork, page: JournalPage, on: dt.date) -> Lesso
         Lesson.class_id == page.klass.id,
         Lesson.subject_id == page.subject.id,
         Lesson.date >= on,
-        col(Lesson.deleted_at).is_(None),
+        not_deleted(Lesson),
         col(Lesson.group_id).is_(None) if page.group is None else Lesson.group_id == page.group_id,
     )
     found = await uow.session.exec(query.order_by(col(Lesson.date), col(Lesson.slot)).limit(1))

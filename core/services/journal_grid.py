@@ -31,7 +31,7 @@ from core.models import Attendance, AttendanceStatus, Lesson, Mark, Period, Peri
 from core.reading.grid import DEFAULT_WORK_TYPE, GridCell, grid_mark
 from core.reading.journal import mark_entry
 from core.reading.marks import period_of, weighted_average
-from core.rows import get_in_school
+from core.rows import get_in_school, not_deleted
 from core.services.attendance import mark_attendance_in
 from core.services.marks import MARK_VALUES, change_mark_in, delete_mark_in, post_mark_in
 from core.services.period_marks import set_period_mark_in
@@ -236,7 +236,7 @@ def _steps(
 
 async def _live_marks(uow: UnitOfWork, lesson_id: int, student_id: int) -> list[Mark]:
     query = select(Mark).where(
-        Mark.lesson_id == lesson_id, Mark.student_id == student_id, col(Mark.deleted_at).is_(None)
+        Mark.lesson_id == lesson_id, Mark.student_id == student_id, not_deleted(Mark)
     )
     return list((await uow.session.exec(query.order_by(col(Mark.created_at), col(Mark.id)))).all())
 
@@ -245,7 +245,7 @@ async def _live_attendance(uow: UnitOfWork, lesson_id: int, student_id: int) -> 
     query = select(Attendance).where(
         Attendance.lesson_id == lesson_id,
         Attendance.student_id == student_id,
-        col(Attendance.deleted_at).is_(None),
+        not_deleted(Attendance),
     )
     return (await uow.session.exec(query)).first()
 
@@ -259,13 +259,13 @@ async def _saved(
         .join(Lesson, col(Lesson.id) == Mark.lesson_id)
         .where(
             Mark.student_id == student_id,
-            col(Mark.deleted_at).is_(None),
+            not_deleted(Mark),
             Lesson.class_id == lesson.class_id,
             Lesson.subject_id == lesson.subject_id,
             col(Lesson.group_id).is_(None)
             if lesson.group_id is None
             else Lesson.group_id == lesson.group_id,
-            col(Lesson.deleted_at).is_(None),
+            not_deleted(Lesson),
             Lesson.date >= min(first, lesson.date),
             Lesson.date <= max(last, lesson.date),
         )

@@ -9,7 +9,7 @@ the topic as it was.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from core.actors import StaffActor
 from core.errors import NotFound
@@ -17,7 +17,7 @@ from core.lesson_access import lesson_for_writing
 from core.models import Lesson, Mark
 from core.permissions import load_staff
 from core.reading.grid import DEFAULT_WORK_TYPE
-from core.rows import get_in_school
+from core.rows import get_in_school, not_deleted
 from core.services.lessons import record_lesson_in
 from core.services.marks import change_mark_in
 from core.uow import UnitOfWork, snapshot, transactional
@@ -68,7 +68,7 @@ async def set_lesson_work_type_in(
     lesson.updated_at, lesson.updated_by = uow.now(), ctx.staff.id
     await uow.save(lesson, action="update", actor_id=ctx.staff.id, old=old)
     query = select(Mark.id).where(
-        Mark.lesson_id == lesson_id, Mark.work_type == previous, col(Mark.deleted_at).is_(None)
+        Mark.lesson_id == lesson_id, Mark.work_type == previous, not_deleted(Mark)
     )
     for mark_id in list((await uow.session.exec(query)).all()):
         await change_mark_in(uow, actor=actor, mark_id=mark_id or 0, work_type=work_type)

@@ -15,7 +15,7 @@ from core.errors import NotFound, RuleViolation
 from core.journal_page import JournalPage, load_page, require_page_teacher, require_school_day
 from core.models import Lesson, Role, ScheduledTest, School, Staff, Subject
 from core.permissions import load_staff, require_lesson_writer, require_role
-from core.rows import get_in_school
+from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork, snapshot, transactional
 from core.validation import check_work_type
 
@@ -45,7 +45,7 @@ async def _lessons_in_slot(
         Lesson.class_id == page.klass.id,
         Lesson.date == on,
         Lesson.slot == slot,
-        col(Lesson.deleted_at).is_(None),
+        not_deleted(Lesson),
     )
     if page.group is not None:
         query = query.where(col(Lesson.group_id).is_(None) | (Lesson.group_id == page.group_id))
@@ -173,7 +173,7 @@ async def _scheduled_on(uow: UnitOfWork, page: JournalPage, on: dt.date) -> Sche
         ScheduledTest.class_id == page.klass.id,
         ScheduledTest.subject_id == page.subject.id,
         ScheduledTest.date == on,
-        col(ScheduledTest.deleted_at).is_(None),
+        not_deleted(ScheduledTest),
         col(ScheduledTest.group_id).is_(None)
         if page.group is None
         else ScheduledTest.group_id == page.group_id,

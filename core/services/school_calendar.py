@@ -17,7 +17,7 @@ from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.models import AcademicYear, Holiday, Lesson, Period, PeriodMark
 from core.permissions import setup_manager
-from core.rows import get_in_school
+from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork, transactional
 
 PERIOD_KINDS = ("quarter", "half", "year")
@@ -151,7 +151,7 @@ async def add_holiday_in(
         select(col(Lesson.date), func.count())
         .where(
             Lesson.school_id == staff.school_id,
-            col(Lesson.deleted_at).is_(None),
+            not_deleted(Lesson),
             Lesson.date >= starts_on,
             Lesson.date <= ends_on,
         )

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import col, select
 
 from core.models import Homework, HomeworkStudent, Lesson, OutboxEvent, Remark
+from core.rows import not_deleted
 from core.services.lessons import assign_substitute
 from tests.builders import uow_at
 from tests.web.browser import Browser, Web
@@ -101,7 +102,7 @@ async def test_homework_for_the_class_and_for_some_pupils(site: Web) -> None:
 
 async def _homework_ids(web: Web) -> list[int]:
     async with web.db.session() as s:
-        query = select(Homework.id).where(col(Homework.deleted_at).is_(None))
+        query = select(Homework.id).where(not_deleted(Homework))
         return [i or 0 for i in (await s.exec(query.order_by(col(Homework.id)))).all()]
 
 
