@@ -32,7 +32,6 @@ def started(tmp_path: Path) -> list[list[str]]:
     return [
         web_argv(settings),
         worker_argv(),
-        worker_argv(check=True),
         bot_argv(),
         *(s.argv for s in standins),
     ]

@@ -20,6 +20,7 @@ from core.db import Database
 from core.models import Delivery
 from core.settings import Settings
 from notifier.base import Channel
+from notifier.channels import register_sms_reports
 from notifier.sms import SmsChannel, SmsConfig
 from notifier.standins.asgi import serve_asgi
 from notifier.standins.sms_gateway import RunningGateway, run_sms_gateway
@@ -33,7 +34,6 @@ from tests.integration.delivery_helpers import (
     start_due,
 )
 from webapp.app import create_app
-from workers.channels import register_sms_reports
 from workers.deliveries import deliver
 
 SECRET = "a-test-secret-that-is-long-enough-to-pass-0123456789"
