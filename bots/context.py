@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.db import Database
 from core.i18n import pick_language
-from core.services.chats import ChatLinks, chat_links
+from core.reading.chats import ChatLinks, chat_links
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ Thing = Literal[
     "homework",
     "invite",
     "lesson",
-    "link",  # an email's unsubscribe link (core.services.unsubscribe)
+    "link",  # an email's unsubscribe link (core.reading.unsubscription)
     "mark",
     "period",
     "roster_import",

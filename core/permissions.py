@@ -39,6 +39,27 @@ def require_role(staff: Staff, *roles: Role) -> None:
         raise Forbidden(reason="admin_only")
 
 
+async def setup_manager(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    """The acting administrator (seed 002 §2.2), refusing everyone else."""
+    staff = await load_staff(uow, actor)
+    require_role(staff, Role.admin)
+    return staff
+
+
+async def setup_reader(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    """An administrator, or the secretary who needs classes and staff to keep the roster."""
+    staff = await load_staff(uow, actor)
+    require_role(staff, Role.admin, Role.secretary)
+    return staff
+
+
+async def roster_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    """The acting staff member, refused unless they keep the roster (seed 004 §5)."""
+    staff = await load_staff(uow, actor)
+    require_role(staff, Role.admin, Role.secretary)
+    return staff
+
+
 def has_role(staff: Staff, *roles: Role) -> bool:
     return bool(set(staff.roles) & {r.value for r in roles})
 

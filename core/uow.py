@@ -3,16 +3,24 @@
 Events recorded during the call are written to `outbox_event` by `commit()` in the
 same transaction as the change, so a change and its notification commit or roll
 back together. Nothing leaves the process before commit.
+
+Services compose: a service's work is an inner function, `post_mark_in(uow, ...)`,
+that runs inside a unit of work someone else opened and never commits; its public
+form, `post_mark = transactional(post_mark_in)`, opens the unit of work, runs it and
+commits. A composite operation (an invite sheet, a lesson form, a journal cell)
+opens one unit of work and calls the inner functions of its steps inside it, so it
+is one transaction: all or nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -42,7 +50,14 @@ class UnitOfWork:
             raise RuntimeError("unit of work used outside `async with`")
         return self._session
 
+    def _refuse_nesting(self) -> None:
+        # A second `async with` would open a second transaction and lose the first:
+        # inside an open unit of work, call a service's inner function (`*_in`).
+        if self._session is not None:
+            raise RuntimeError("unit of work already open: call the service's `*_in` function")
+
     async def __aenter__(self) -> Self:
+        self._refuse_nesting()
         self._session = await self.db.writing_session()
         self._events = []
         self.committed_events = []
@@ -97,6 +112,27 @@ class UnitOfWork:
             )
         )
 
+    async def save(
+        self,
+        row: SQLModel,
+        *,
+        action: str,
+        actor_id: int | None,
+        actor_kind: str = "staff",
+        old: dict[str, Any] | None = None,
+        school_id: int | None = None,
+    ) -> None:
+        """Add `row`, flush it (a new row gets its id) and keep the change in the audit
+        log (`audit`); the school is the row's own unless given. Commit is the caller's."""
+        self.session.add(row)
+        await self.session.flush()
+        school = school_id if school_id is not None else getattr(row, "school_id", None)
+        if school is None:
+            raise RuntimeError("save() needs the school of a row without school_id")
+        self.audit(
+            row, school_id=school, action=action, actor_id=actor_id, actor_kind=actor_kind, old=old
+        )
+
     async def commit(self) -> None:
         occurred = self.now()
         rows = [
@@ -118,6 +154,32 @@ class UnitOfWork:
     async def rollback(self) -> None:
         self._events = []
         await self.session.rollback()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def transactional(
+    inner: Callable[Concatenate[UnitOfWork, P], Awaitable[R]],
+) -> Callable[Concatenate[UnitOfWork, P], Coroutine[Any, Any, R]]:
+    """The public form of a service's inner function: open `uow`, run `inner`, commit.
+
+    A refusal (any exception) leaves the unit of work without commit: nothing of the
+    call stays. `post_mark = transactional(post_mark_in)` keeps the inner function's
+    name without `_in`, its signature and its docstring.
+    """
+
+    @functools.wraps(inner)
+    async def in_transaction(uow: UnitOfWork, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        async with uow:
+            result = await inner(uow, *args, **kwargs)
+            await uow.commit()
+            return result
+
+    in_transaction.__name__ = inner.__name__.removesuffix("_in")
+    in_transaction.__qualname__ = inner.__qualname__.removesuffix("_in")
+    return in_transaction
 
 
 # Columns whose values never enter the audit log (it is read far more widely than

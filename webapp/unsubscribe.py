@@ -1,6 +1,6 @@
 """One-click unsubscribe (RFC 8058): the link in every family email's `List-Unsubscribe`.
 
-Public and without sign-in: the signed URL (core.services.unsubscribe) is the
+Public and without sign-in: the signed URL (core.reading.unsubscription) is the
 credential, and a mail provider's one-click POST (`List-Unsubscribe=One-Click`) carries
 no CSRF token. GET shows what the link switches off and a button; POST switches it
 off and says so. The page speaks the parent's language (the `family` domain); a link
@@ -19,16 +19,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from core.errors import NotFound
 from core.family_texts import topics as topic_words
 from core.i18n import install_jinja, pick_language, texts
-from core.services.unsubscribe import (
+from core.reading.unsubscription import (
     PATH_PREFIX,
     UnsubscribeLink,
     Unsubscription,
     parse_topics,
     read_unsubscription,
-    unsubscribe,
 )
-from core.uow import UnitOfWork
-from webapp.state import web_state
+from core.services.unsubscribe import unsubscribe
+from webapp.state import reading_uow, uow, web_state
 
 router = APIRouter(prefix=PATH_PREFIX)
 State = Literal["ask", "done", "broken"]
@@ -77,7 +76,7 @@ async def ask(request: Request, guardian_id: int, topics: str, token: str) -> HT
     web = web_state(request)
     try:
         found = await read_unsubscription(
-            UnitOfWork(web.db, clock=web.clock),
+            reading_uow(request),
             secret=web.secret,
             link=_link(guardian_id, topics, token),
         )
@@ -93,7 +92,7 @@ async def one_click(request: Request, guardian_id: int, topics: str, token: str)
     web = web_state(request)
     try:
         done = await unsubscribe(
-            UnitOfWork(web.db, clock=web.clock),
+            uow(request),
             secret=web.secret,
             link=_link(guardian_id, topics, token),
         )

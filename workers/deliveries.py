@@ -23,7 +23,7 @@ from core.delivery.reasons import (
     Reason,
 )
 from core.models import Delivery, School
-from core.services.unsubscribe import unsubscribe_link
+from core.reading.unsubscription import unsubscribe_link
 from core.settings import Settings
 from core.uow import UnitOfWork
 from notifier.base import Channel, Outcome, SendResult

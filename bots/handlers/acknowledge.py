@@ -17,8 +17,8 @@ from core import formats
 from core.actors import GuardianActor
 from core.db import Database
 from core.errors import Forbidden
+from core.reading.chats import ChatLinks
 from core.services.acknowledgements import acknowledge
-from core.services.chats import ChatLinks
 from core.uow import UnitOfWork
 
 PREFIX = "ack:"

@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from bots.handlers.subscribe_texts import no_code
 from bots.menu import main_menu
 from bots.routers import private_router
-from core.services.chats import ChatLinks
+from core.reading.chats import ChatLinks
 
 
 def staff_hint() -> str:

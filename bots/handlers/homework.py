@@ -44,8 +44,8 @@ from core.errors import ZvonokError
 from core.fallback.queue import claim_send, release_send
 from core.fallback.snapshot import Assignment
 from core.models import utcnow
+from core.reading.chats import ChatLinks
 from core.services.chat_homework import give_homework_from_chat
-from core.services.chats import ChatLinks
 from core.uow import UnitOfWork
 from notifier.channels import Channels
 from notifier.fallback import NotListed, broadcast_homework

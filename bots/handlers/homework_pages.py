@@ -15,8 +15,8 @@ from bots.handlers.homework_keyboards import HwFlow, confirm_keyboard, names
 from core.db import Database
 from core.fallback.snapshot import Assignment, snapshot_assignments
 from core.reading import ReadingUnit
+from core.reading.chats import ChatLinks
 from core.reading.teaching import teaching_pages
-from core.services.chats import ChatLinks
 
 
 async def teacher_assignments(

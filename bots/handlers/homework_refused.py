@@ -25,7 +25,7 @@ from bots.handlers.homework_pages import ask_to_confirm, teacher_assignments
 from core.db import Database
 from core.fallback.queue import release_send
 from core.fallback.snapshot import Assignment
-from core.services.chats import ChatLinks
+from core.reading.chats import ChatLinks
 
 
 async def offer(

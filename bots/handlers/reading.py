@@ -38,7 +38,7 @@ from core.reading import (
     monday_of,
     week_diary,
 )
-from core.services.chats import ChatLinks, Child
+from core.reading.chats import ChatLinks, Child
 from notifier.telegram_text import MESSAGE_LIMIT, split_message
 
 Clock = Callable[[], dt.datetime]

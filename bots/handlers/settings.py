@@ -23,12 +23,11 @@ from bots.menu import main_menu, menu_button
 from bots.routers import private_router
 from core.db import Database
 from core.models import Topic
-from core.services.chats import ChatLinks
+from core.reading.chats import ChatLinks
+from core.reading.preferences import Preferences, read_preferences
 from core.services.guardian_settings import (
-    Preferences,
     move_channel_up,
     parse_clock,
-    read_preferences,
     set_digest_time,
     set_language,
     set_mode,

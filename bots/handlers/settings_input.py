@@ -27,7 +27,8 @@ from bots.menu import menu_texts
 from core.actors import GuardianActor
 from core.db import Database
 from core.errors import Forbidden, RuleViolation
-from core.services.chats import ChatLinks
+from core.reading.chats import ChatLinks
+from core.reading.preferences import read_preferences
 from core.services.contact_changes import (
     cancel_contact_change,
     confirm_contact_change,
@@ -36,7 +37,6 @@ from core.services.contact_changes import (
 from core.services.guardian_settings import (
     parse_clock,
     parse_quiet_hours,
-    read_preferences,
     set_digest_time,
     set_quiet_hours,
 )

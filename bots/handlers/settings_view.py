@@ -20,7 +20,7 @@ from aiogram.utils.i18n import lazy_gettext as __
 from core import formats
 from core.i18n import LANGUAGE_NAMES
 from core.models import ChannelName, Mode, Topic
-from core.services.guardian_settings import ContactPoint, Preferences
+from core.reading.preferences import ContactPoint, Preferences
 
 TOPICS = {
     Topic.marks: __("Marks"),

@@ -33,8 +33,8 @@ from bots.routers import private_router
 from bots.throttle import InviteAttempts, TooManyAttempts
 from core.db import Database
 from core.errors import InviteError
+from core.reading.chats import ChatLinks
 from core.security import looks_like_invite_code
-from core.services.chats import ChatLinks
 from core.services.invites import check_invite, redeem_invite
 from core.uow import UnitOfWork
 

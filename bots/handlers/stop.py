@@ -21,7 +21,7 @@ from aiogram.utils.i18n import gettext as _
 from bots.handlers.subscribe_texts import children_lines, no_code, staff_names, stale
 from bots.routers import private_router
 from core.db import Database
-from core.services.chats import ChatLinks
+from core.reading.chats import ChatLinks
 from core.services.subscriptions import unlink_chat
 from core.uow import UnitOfWork
 

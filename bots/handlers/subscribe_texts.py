@@ -16,7 +16,7 @@ from aiogram.utils.i18n import ngettext
 
 from bots.commands import command_description
 from core import formats
-from core.services.chats import ChatLinks, Child, LinkedStaff
+from core.reading.chats import ChatLinks, Child, LinkedStaff
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 PARENT_COMMANDS = ("homework", "diary", "marks", "absences", "summary", "settings", "stop")

@@ -28,13 +28,13 @@ from bots.handlers.reading import actor_for, for_families
 from bots.handlers.reading_text import journal_down
 from bots.menu import menu_button
 from bots.routers import private_router
+from core.calendar import school_today
 from core.db import Database
 from core.models import utcnow
 from core.reading import ReadingUnit, monday_of
+from core.reading.chats import ChatLinks, Child
 from core.reading.words import date_span
 from core.reports import weekly_summary_filename, weekly_summary_pdf
-from core.services.chats import ChatLinks, Child
-from core.services.context import school_today
 
 Clock = Callable[[], dt.datetime]
 ALL = 0  # SummaryFor.student_id meaning every child of the chat

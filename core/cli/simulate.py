@@ -27,6 +27,7 @@ from core.errors import ZvonokError
 from core.models import AttendanceStatus, Enrollment, Lesson, School, SchoolClass
 from core.models.base import utcnow
 from core.policy import policy_of
+from core.rows import not_deleted
 from core.services.attendance import mark_attendance
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
@@ -42,7 +43,7 @@ async def _latest_lessons(db: Database) -> list[tuple[Lesson, SchoolClass]]:
             select(Lesson, SchoolClass)
             .join(SchoolClass, col(SchoolClass.id) == Lesson.class_id)
             .where(col(SchoolClass.grade) >= 2, col(Lesson.group_id).is_(None))
-            .where(col(Lesson.deleted_at).is_(None))
+            .where(not_deleted(Lesson))
             .order_by(col(Lesson.date).desc(), col(Lesson.id))
             .limit(60)
         )

@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.calendar import school_today
 from core.delivery.routing import channel_order, mode_for
 from core.fallback import keys
 from core.fallback.snapshot import (
@@ -37,7 +38,6 @@ from core.models import (
     TeachingAssignment,
     Topic,
 )
-from core.services.context import school_today
 
 
 async def staff_assignments(

@@ -1,5 +1,7 @@
-"""One student's diary as its readers see it: the bot, the web app and the printed
-weekly summary all read through here, with the permission checks of `access`.
+"""Reads: what the pages, the bot and the reports show; they write nothing (the commands
+are `core.services`). The package itself is one student's diary as its readers see
+it: the bot, the web app and the printed weekly summary all read through here, with
+the permission checks of `access`.
 
 Each public function takes a `UnitOfWork` (a `ReadingUnit` reads without taking a
 write lock) and the acting person, and returns frozen values from `views`.

@@ -15,6 +15,8 @@ from typing import Self
 from sqlmodel import col, select
 
 from core.actors import Actor, GuardianActor, StaffActor
+from core.calendar import school_today
+from core.enrolment import class_on
 from core.errors import Forbidden
 from core.models import (
     Enrollment,
@@ -29,7 +31,7 @@ from core.models import (
 from core.permissions import load_staff, require_class_reader, require_role
 from core.policy import SchoolPolicy, policy_of
 from core.reading.views import StudentCard
-from core.services.context import class_on, get_in_school, school_today
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 
@@ -38,6 +40,7 @@ class ReadingUnit(UnitOfWork):
     SQLite's write lock and never waits behind a teacher's entry. It cannot commit."""
 
     async def __aenter__(self) -> Self:
+        self._refuse_nesting()
         self._session = self.db.session()
         self._events = []
         self.committed_events = []

@@ -22,7 +22,10 @@ from typing import Protocol
 from sqlmodel import select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import Forbidden, NotFound, RuleViolation
+from core.journal_page import JournalPage, load_page
+from core.lesson_access import require_marks_allowed
 from core.models import (
     ATTENDANCE_LETTERS,
     AcademicYear,
@@ -47,8 +50,7 @@ from core.reading.page_data import (
     staff_names,
 )
 from core.reading.views import MarkEntry, PeriodRef
-from core.services.context import get_in_school, require_marks_allowed, school_today
-from core.services.pages import JournalPage, load_page
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 DEFAULT_WORK_TYPE = "oral"

@@ -1,7 +1,7 @@
 """One student's lessons over some days, with what was written at them for that student.
 
 A student sees the lessons of their class and of their groups on each date, as
-`core.services.context.is_member` decides for one lesson; here the student's
+`core.enrolment.is_member` decides for one lesson; here the student's
 enrolments and group memberships are read once and applied to many lessons, so a
 class's weekly summaries stay a handful of queries per student. Deleted rows
 (`deleted_at` set) are never read.
@@ -30,6 +30,7 @@ from core.models import (
 )
 from core.reading.access import ReadScope
 from core.reading.views import AttendanceEntry, HomeworkEntry, MarkEntry, RemarkEntry
+from core.rows import not_deleted
 from core.uow import UnitOfWork
 
 
@@ -91,7 +92,7 @@ async def student_lessons(
             col(Lesson.class_id).in_(member.class_ids),
             Lesson.date >= first,
             Lesson.date <= last,
-            col(Lesson.deleted_at).is_(None),
+            not_deleted(Lesson),
         )
         .order_by(col(Lesson.date), col(Lesson.slot), col(Lesson.id))
     )
@@ -145,7 +146,7 @@ async def _marks(
         .where(
             col(Mark.lesson_id).in_(list(lessons)),
             Mark.student_id == scope.student.id,
-            col(Mark.deleted_at).is_(None),
+            not_deleted(Mark),
         )
         .order_by(col(Mark.created_at), col(Mark.id))
     )
@@ -173,7 +174,7 @@ async def _attendance(
     query = select(Attendance).where(
         col(Attendance.lesson_id).in_(list(lessons)),
         Attendance.student_id == scope.student.id,
-        col(Attendance.deleted_at).is_(None),
+        not_deleted(Attendance),
     )
     for row in (await uow.session.exec(query)).all():
         lesson = lessons[row.lesson_id]
@@ -198,7 +199,7 @@ async def homework_for_student(
     Each comes with True when it is individual."""
     if not lesson_ids:
         return []
-    query = select(Homework).where(col(Homework.deleted_at).is_(None))
+    query = select(Homework).where(not_deleted(Homework))
     query = query.where(col(Homework.lesson_id).in_(lesson_ids))
     if due_on is not None:
         query = query.where(Homework.due_date == due_on)
@@ -246,7 +247,7 @@ async def _remarks(
     query = select(Remark).where(
         col(Remark.lesson_id).in_(list(lessons)),
         Remark.student_id == scope.student.id,
-        col(Remark.deleted_at).is_(None),
+        not_deleted(Remark),
     )
     if scope.for_family:
         # Seed 002 §2.5.11: families read only what the teacher ticked for them.
@@ -274,7 +275,7 @@ async def remarks_outside_lessons(
     query = select(Remark).where(
         Remark.student_id == scope.student.id,
         col(Remark.lesson_id).is_(None),
-        col(Remark.deleted_at).is_(None),
+        not_deleted(Remark),
         Remark.created_at >= start,
         Remark.created_at < end,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.models import (
     AcademicYear,
     Group,
@@ -27,7 +28,7 @@ from core.models import (
 )
 from core.permissions import has_role, load_staff, require_class_reader
 from core.reading.grid import PageRef
-from core.services.context import get_in_school, school_today
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 

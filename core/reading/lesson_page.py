@@ -16,6 +16,8 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import Forbidden, NotFound
+from core.journal_page import JournalPage
+from core.lesson_access import lesson_context, substitution_note
 from core.models import Homework, HomeworkStudent, Lesson, Remark, Role, Staff
 from core.permissions import can_read_class, has_role, load_staff, require_lesson_writer
 from core.reading.grid import (
@@ -27,8 +29,7 @@ from core.reading.grid import (
     page_ref,
 )
 from core.reading.page_data import lesson_attendance, lesson_marks, page_roster, staff_names
-from core.services.context import get_in_school, lesson_context, substitution_note
-from core.services.pages import JournalPage
+from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork
 
 
@@ -160,9 +161,7 @@ async def _pupils(uow: UnitOfWork, page: JournalPage, lesson: Lesson) -> tuple[L
 async def _homework(
     uow: UnitOfWork, lesson_id: int, names: dict[int, str]
 ) -> tuple[LessonHomework, ...]:
-    query = select(Homework).where(
-        Homework.lesson_id == lesson_id, col(Homework.deleted_at).is_(None)
-    )
+    query = select(Homework).where(Homework.lesson_id == lesson_id, not_deleted(Homework))
     rows = list((await uow.session.exec(query.order_by(col(Homework.id)))).all())
     if not rows:
         return ()
@@ -181,7 +180,7 @@ async def _homework(
 async def _remarks(
     uow: UnitOfWork, lesson_id: int, names: dict[int, str]
 ) -> tuple[LessonRemark, ...]:
-    query = select(Remark).where(Remark.lesson_id == lesson_id, col(Remark.deleted_at).is_(None))
+    query = select(Remark).where(Remark.lesson_id == lesson_id, not_deleted(Remark))
     rows = list((await uow.session.exec(query.order_by(col(Remark.id)))).all())
     authors = await staff_names(uow, {r.created_by for r in rows})
     return tuple(

@@ -25,6 +25,7 @@ from core.reading.views import (
     PeriodRef,
     SubjectAverage,
 )
+from core.rows import not_deleted
 from core.uow import UnitOfWork
 
 RECENT_DAYS = 14
@@ -79,8 +80,8 @@ async def marks_between(
         .join(Lesson, col(Lesson.id) == Mark.lesson_id)
         .where(
             Mark.student_id == scope.student.id,
-            col(Mark.deleted_at).is_(None),
-            col(Lesson.deleted_at).is_(None),
+            not_deleted(Mark),
+            not_deleted(Lesson),
             Lesson.date >= first,
             Lesson.date <= last,
         )
@@ -152,8 +153,8 @@ async def attendance_between(
         .join(Lesson, col(Lesson.id) == Attendance.lesson_id)
         .where(
             Attendance.student_id == scope.student.id,
-            col(Attendance.deleted_at).is_(None),
-            col(Lesson.deleted_at).is_(None),
+            not_deleted(Attendance),
+            not_deleted(Lesson),
             Lesson.date >= first,
             Lesson.date <= last,
         )

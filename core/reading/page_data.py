@@ -16,6 +16,7 @@ from sqlalchemy import Select
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
+from core.journal_page import JournalPage
 from core.models import (
     Attendance,
     Enrollment,
@@ -27,7 +28,7 @@ from core.models import (
     Student,
 )
 from core.reading.journal import Span
-from core.services.pages import JournalPage
+from core.rows import not_deleted
 from core.uow import UnitOfWork
 
 # Lessons to read at: their ids, or a subquery of them (`page_lesson_ids`).
@@ -41,7 +42,7 @@ def _page_lessons_where(page: JournalPage, first: dt.date, last: dt.date) -> lis
         col(Lesson.group_id).is_(None) if page.group is None else Lesson.group_id == page.group_id,
         Lesson.date >= first,
         Lesson.date <= last,
-        col(Lesson.deleted_at).is_(None),
+        not_deleted(Lesson),
     ]
 
 
@@ -69,7 +70,7 @@ class RosterLine:
     groups: tuple[Span, ...]
 
     def attends(self, lesson: Lesson) -> bool:
-        """The rule of `core.services.context.is_member`, for one lesson."""
+        """The rule of `core.enrolment.is_member`, for one lesson."""
         return self.attends_on(lesson.date, grouped=lesson.group_id is not None)
 
     def attends_on(self, day: dt.date, *, grouped: bool) -> bool:
@@ -154,7 +155,7 @@ async def lesson_marks(
             col(Mark.weight),
             col(Mark.comment),
         )
-        .where(col(Mark.lesson_id).in_(lessons), col(Mark.deleted_at).is_(None))
+        .where(col(Mark.lesson_id).in_(lessons), not_deleted(Mark))
         .order_by(col(Mark.created_at), col(Mark.id))
     )
     wanted = set(student_ids)
@@ -179,7 +180,7 @@ async def lesson_attendance(
         col(Attendance.student_id),
         col(Attendance.status),
         col(Attendance.minutes_late),
-    ).where(col(Attendance.lesson_id).in_(lessons), col(Attendance.deleted_at).is_(None))
+    ).where(col(Attendance.lesson_id).in_(lessons), not_deleted(Attendance))
     wanted = set(student_ids)
     connection = await uow.session.connection()
     rows = (AttendanceRow(*row) for row in (await connection.execute(query)).all())
@@ -196,7 +197,7 @@ async def final_period_marks(
         PeriodMark.subject_id == subject_id,
         PeriodMark.kind == "final",
         col(PeriodMark.student_id).in_(student_ids),
-        col(PeriodMark.deleted_at).is_(None),
+        not_deleted(PeriodMark),
     )
     return {row.student_id: row.value for row in (await uow.session.exec(query)).all()}
 

@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.models import (
     AcademicYear,
     Enrollment,
@@ -24,8 +25,8 @@ from core.models import (
     Student,
     StudentGuardian,
 )
-from core.services.context import get_in_school, school_today
-from core.services.roster import roster_keeper
+from core.permissions import roster_keeper
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 

@@ -47,7 +47,7 @@ from core.models import (
 )
 from core.permissions import has_role, load_staff
 from core.policy import policy_of
-from core.services.context import get_in_school
+from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork
 
 NUMERIC = frozenset({"2", "3", "4", "5"})
@@ -262,9 +262,7 @@ def _sort_key(student: Student) -> tuple[str, str, str, int]:
 
 
 async def _marks(uow: UnitOfWork, klass: SchoolClass) -> list[PeriodMark]:
-    query = select(PeriodMark).where(
-        PeriodMark.class_id == klass.id, col(PeriodMark.deleted_at).is_(None)
-    )
+    query = select(PeriodMark).where(PeriodMark.class_id == klass.id, not_deleted(PeriodMark))
     return list((await uow.session.exec(query)).all())
 
 

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import RuleViolation
 from core.models import Guardian, School, SchoolClass, Student, StudentGuardian
 from core.permissions import load_staff, require_class_reader
+from core.reading.class_families import class_students
 from core.reading.diary import DIARY_DAYS, monday_of
 from core.reports.filenames import slug, weekly_summary_filename
 from core.reports.weekly import weekly_summary_pdf
-from core.services.class_families import class_students
-from core.services.context import get_in_school, school_today
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 

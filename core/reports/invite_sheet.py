@@ -7,7 +7,9 @@ camera at it, Telegram opens the bot and the bot receives `/start <code>`.
 
 Codes are issued while the sheet is made (core.services.invites.issue_invite, one per
 guardian), which revokes the guardian's older unused codes: only the latest sheet
-works. The plain codes exist only in the PDF returned here.
+works. The plain codes exist only in the PDF returned here, so the sheet is one
+transaction, PDF included: when any step fails (a guardian's code, the PDF), no code
+is issued and every older one still works.
 """
 
 from __future__ import annotations
@@ -32,17 +34,18 @@ from sqlmodel import col, select
 
 from core import formats
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import RuleViolation
 from core.family_texts import slip_words
 from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, pick_language
 from core.models import Guardian, School, SchoolClass, StudentGuardian
 from core.permissions import load_staff, require_people_manager
+from core.reading.class_families import class_students
+from core.reading.reachability import load_contacts
 from core.reports.filenames import slug
-from core.services.class_families import class_students
-from core.services.context import get_in_school, school_today
-from core.services.invites import issue_invite
-from core.services.reachability import load_contacts
-from core.uow import UnitOfWork
+from core.rows import get_in_school
+from core.services.invites import issue_invite_in
+from core.uow import UnitOfWork, transactional
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def qr_svg(text: str) -> Markup:
     return Markup(svg)  # noqa: S704  (segno's own markup of our own URL)
 
 
-async def invite_sheet(
+async def invite_sheet_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -93,12 +96,15 @@ async def invite_sheet(
 ) -> InviteSheet:
     """Issue a code for each guardian of the class (or only those not subscribed to the
     bot yet) and lay them out on A4 slips. For the class teacher, the administrators
-    and the secretary; older unused codes of those guardians stop working."""
+    and the secretary; older unused codes of those guardians stop working.
+
+    The PDF is made before the transaction commits (SQLite's write lock is held for
+    that second or two): a code nobody can print must not replace a printed one."""
     class_name, timezone, holders = await _holders(uow, actor, class_id, only_unsubscribed)
     zone = ZoneInfo(timezone)
     slips = []
     for holder in holders:
-        issued = await issue_invite(uow, actor=actor, guardian_id=holder.guardian_id)
+        issued = await issue_invite_in(uow, actor=actor, guardian_id=holder.guardian_id)
         slips.append(
             InviteSlip(
                 guardian_id=holder.guardian_id,
@@ -118,42 +124,42 @@ async def invite_sheet(
     return InviteSheet(pdf=pdf, slips=tuple(slips), filename=filename)
 
 
+invite_sheet = transactional(invite_sheet_in)
+
+
 async def _holders(
     uow: UnitOfWork, actor: StaffActor, class_id: int, only_unsubscribed: bool
 ) -> tuple[str, str, list[_Holder]]:
     """The guardians to print, checked up front: nothing is issued for a refused sheet."""
-    async with uow:
-        staff = await load_staff(uow, actor)
-        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
-        school = await uow.session.get(School, staff.school_id)
-        assert school is not None
-        students = await class_students(uow, klass, school_today(school, uow.now()))
-        await require_people_manager(uow, staff, *(s.id or 0 for s in students))
-        names = {s.id: f"{s.last_name} {s.first_name}, {klass.name}" for s in students}
-        query = (
-            select(StudentGuardian.student_id, Guardian)
-            .join(Guardian, col(Guardian.id) == StudentGuardian.guardian_id)
-            .where(col(StudentGuardian.student_id).in_(list(names)))
-        )
-        children: dict[int, list[str]] = {}
-        guardians: dict[int, Guardian] = {}
-        for student_id, guardian in (await uow.session.exec(query)).all():
-            guardians[guardian.id or 0] = guardian
-            children.setdefault(guardian.id or 0, []).append(names[student_id])
-        if only_unsubscribed:
-            contacts = await load_contacts(uow.session, guardians)
-            guardians = {gid: g for gid, g in guardians.items() if not contacts.reach(g).subscribed}
-        if not guardians:
-            key = (
-                "invite_sheet_all_subscribed" if only_unsubscribed else "invite_sheet_no_guardians"
-            )
-            raise RuleViolation(key, klass=klass.name)
-        holders = [
-            _Holder(gid, g.full_name, g.language, tuple(sorted(children[gid])))
-            for gid, g in guardians.items()
-        ]
-        holders.sort(key=lambda h: (h.children, h.name, h.guardian_id))
-        return klass.name, school.timezone, holders
+    staff = await load_staff(uow, actor)
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
+    school = await uow.session.get(School, staff.school_id)
+    assert school is not None
+    students = await class_students(uow, klass, school_today(school, uow.now()))
+    await require_people_manager(uow, staff, *(s.id or 0 for s in students))
+    names = {s.id: f"{s.last_name} {s.first_name}, {klass.name}" for s in students}
+    query = (
+        select(StudentGuardian.student_id, Guardian)
+        .join(Guardian, col(Guardian.id) == StudentGuardian.guardian_id)
+        .where(col(StudentGuardian.student_id).in_(list(names)))
+    )
+    children: dict[int, list[str]] = {}
+    guardians: dict[int, Guardian] = {}
+    for student_id, guardian in (await uow.session.exec(query)).all():
+        guardians[guardian.id or 0] = guardian
+        children.setdefault(guardian.id or 0, []).append(names[student_id])
+    if only_unsubscribed:
+        contacts = await load_contacts(uow.session, guardians)
+        guardians = {gid: g for gid, g in guardians.items() if not contacts.reach(g).subscribed}
+    if not guardians:
+        key = "invite_sheet_all_subscribed" if only_unsubscribed else "invite_sheet_no_guardians"
+        raise RuleViolation(key, klass=klass.name)
+    holders = [
+        _Holder(gid, g.full_name, g.language, tuple(sorted(children[gid])))
+        for gid, g in guardians.items()
+    ]
+    holders.sort(key=lambda h: (h.children, h.name, h.guardian_id))
+    return klass.name, school.timezone, holders
 
 
 @functools.cache

@@ -22,7 +22,7 @@ from core.permissions import load_staff
 from core.reading.access import ReadingUnit
 from core.reading.statement import Statement, open_class, read_statement
 from core.reports.statement import filename, statement_pdf, statement_xlsx
-from core.services.context import get_in_school
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 FORMATS = {

@@ -22,7 +22,7 @@ from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.models import AccessToken, Staff, TokenKind
 from core.permissions import load_staff
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 SESSION_IDLE = dt.timedelta(hours=12)
 SESSION_MAX_AGE = dt.timedelta(days=7)
@@ -126,19 +126,20 @@ async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> 
     return staff
 
 
-async def close_session(uow: UnitOfWork, *, secret: str) -> None:
+async def close_session_in(uow: UnitOfWork, *, secret: str) -> None:
     """Sign out: the session's secret stops working (an unknown one is ignored)."""
-    async with uow:
-        await uow.session.exec(
-            update(AccessToken)
-            .where(
-                col(AccessToken.token_hash) == hash_secret(secret),
-                col(AccessToken.kind) == TokenKind.session.value,
-                col(AccessToken.revoked_at).is_(None),
-            )
-            .values(revoked_at=uow.now())
+    await uow.session.exec(
+        update(AccessToken)
+        .where(
+            col(AccessToken.token_hash) == hash_secret(secret),
+            col(AccessToken.kind) == TokenKind.session.value,
+            col(AccessToken.revoked_at).is_(None),
         )
-        await uow.commit()
+        .values(revoked_at=uow.now())
+    )
+
+
+close_session = transactional(close_session_in)
 
 
 async def revoke_tokens_of(
@@ -172,19 +173,20 @@ class NewApiToken:
     secret: str
 
 
-async def create_api_token(uow: UnitOfWork, *, actor: StaffActor, name: str) -> NewApiToken:
+async def create_api_token_in(uow: UnitOfWork, *, actor: StaffActor, name: str) -> NewApiToken:
     """A personal API token for the acting staff member; its secret is shown only now.
 
     The token acts with its owner's rights, checked by each service as for the web.
     """
-    async with uow:
-        cleaned = _clean_name(name)
-        staff = await load_staff(uow, actor)
-        issued = issue_token(uow, staff, kind=TokenKind.api, name=cleaned)
-        await uow.session.flush()
-        uow.audit(issued.token, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await uow.commit()
-        return NewApiToken(TokenInfo.of(issued.token), issued.secret)
+    cleaned = _clean_name(name)
+    staff = await load_staff(uow, actor)
+    issued = issue_token(uow, staff, kind=TokenKind.api, name=cleaned)
+    await uow.session.flush()
+    uow.audit(issued.token, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return NewApiToken(TokenInfo.of(issued.token), issued.secret)
+
+
+create_api_token = transactional(create_api_token_in)
 
 
 async def list_api_tokens(uow: UnitOfWork, *, actor: StaffActor) -> list[TokenInfo]:
@@ -203,18 +205,18 @@ async def list_api_tokens(uow: UnitOfWork, *, actor: StaffActor) -> list[TokenIn
         return [TokenInfo.of(token) for token in (await uow.session.exec(query)).all()]
 
 
-async def revoke_api_token(uow: UnitOfWork, *, actor: StaffActor, token_id: int) -> TokenInfo:
+async def revoke_api_token_in(uow: UnitOfWork, *, actor: StaffActor, token_id: int) -> TokenInfo:
     """Revoke one of one's own API tokens; someone else's does not exist for you."""
-    async with uow:
-        staff = await load_staff(uow, actor)
-        token = await uow.session.get(AccessToken, token_id)
-        if token is None or token.staff_id != staff.id or token.kind != TokenKind.api.value:
-            raise NotFound(what="token")
-        if token.revoked_at is not None:
-            raise RuleViolation("token_already_revoked", name=token.name)
-        old = snapshot(token)
-        token.revoked_at = uow.now()
-        uow.session.add(token)
-        uow.audit(token, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
-        await uow.commit()
-        return TokenInfo.of(token)
+    staff = await load_staff(uow, actor)
+    token = await uow.session.get(AccessToken, token_id)
+    if token is None or token.staff_id != staff.id or token.kind != TokenKind.api.value:
+        raise NotFound(what="token")
+    if token.revoked_at is not None:
+        raise RuleViolation("token_already_revoked", name=token.name)
+    old = snapshot(token)
+    token.revoked_at = uow.now()
+    await uow.save(token, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    return TokenInfo.of(token)
+
+
+revoke_api_token = transactional(revoke_api_token_in)

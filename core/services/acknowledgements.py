@@ -27,8 +27,8 @@ from core.models import (
     School,
     StudentGuardian,
 )
-from core.services.guardian_settings import Acting, as_actors
-from core.uow import UnitOfWork
+from core.reading.preferences import Acting, as_actors
+from core.uow import UnitOfWork, transactional
 
 VIA = ("telegram", "web")
 
@@ -148,7 +148,7 @@ async def _existing(uow: UnitOfWork, guardian_id: int, subject: str) -> Acknowle
     return (await uow.session.exec(query)).first()
 
 
-async def acknowledge(
+async def acknowledge_in(
     uow: UnitOfWork, *, actor: Acting, subject: str, via: str = "telegram"
 ) -> Acknowledged:
     """Record the guardian's «Ознакомлен» for `subject` (see the module's docstring).
@@ -159,27 +159,29 @@ async def acknowledge(
     parsed = parse_subject(subject)
     if via not in VIA:
         raise Forbidden("ack_refused")
-    async with uow:
-        guardian = None
-        for one in as_actors(actor):
-            guardian = await _entitled(uow, one, parsed)
-            if guardian is not None:
-                break
-        if guardian is None:
-            raise Forbidden("ack_refused")
-        school = await _school(uow, guardian.school_id)
-        found = await _existing(uow, guardian.id or 0, parsed.text)
-        already = found is not None
-        if found is None:
-            found, created = await _record(uow, guardian, parsed, via)
-            already = not created
-        return Acknowledged(
-            subject=parsed.text,
-            guardian_id=guardian.id or 0,
-            at=found.at,
-            local_at=found.at.astimezone(ZoneInfo(school.timezone)),
-            already=already,
-        )
+    guardian = None
+    for one in as_actors(actor):
+        guardian = await _entitled(uow, one, parsed)
+        if guardian is not None:
+            break
+    if guardian is None:
+        raise Forbidden("ack_refused")
+    school = await _school(uow, guardian.school_id)
+    found = await _existing(uow, guardian.id or 0, parsed.text)
+    already = found is not None
+    if found is None:
+        found, created = await _record(uow, guardian, parsed, via)
+        already = not created
+    return Acknowledged(
+        subject=parsed.text,
+        guardian_id=guardian.id or 0,
+        at=found.at,
+        local_at=found.at.astimezone(ZoneInfo(school.timezone)),
+        already=already,
+    )
+
+
+acknowledge = transactional(acknowledge_in)
 
 
 async def _record(
@@ -211,5 +213,4 @@ async def _record(
         actor_id=guardian.id,
         actor_kind="guardian",
     )
-    await uow.commit()
     return row, True

@@ -16,9 +16,9 @@ from sqlmodel import select
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.events import AttendanceMarked
+from core.lesson_access import LessonContext, lesson_for_writing, student_of_lesson
 from core.models import ATTENDANCE_LETTERS, Attendance, AttendanceStatus
-from core.services.context import LessonContext, lesson_for_writing, student_of_lesson
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 # A lesson lasts 45 minutes: a pupil who missed all of it is absent («н»), not late.
 MAX_MINUTES_LATE = 45
@@ -98,7 +98,7 @@ def _apply(
     return row, "update", old
 
 
-async def mark_attendance(
+async def mark_attendance_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -112,33 +112,31 @@ async def mark_attendance(
     Families hear of every change; re-saving the same mark changes nothing and
     writes neither history nor a message. Returns None when the mark was cleared.
     """
-    async with uow:
-        status = _check_status(status)
-        minutes_late = _check_minutes(status, minutes_late)
-        ctx = await lesson_for_writing(uow, actor, lesson_id)
-        await student_of_lesson(uow, ctx, student_id)
-        row = await _existing(uow, lesson_id, student_id)
-        live = row if row is not None and row.deleted_at is None else None
-        before = (live.status, live.minutes_late) if live else (None, None)
-        if before == (status, minutes_late):
-            await uow.commit()  # a rollback would expire the row we hand back
-            return live  # nothing changed: no history row, no message
-        row, action, old = _apply(
-            uow, ctx, row, student_id=student_id, status=status, minutes_late=minutes_late
+    status = _check_status(status)
+    minutes_late = _check_minutes(status, minutes_late)
+    ctx = await lesson_for_writing(uow, actor, lesson_id)
+    await student_of_lesson(uow, ctx, student_id)
+    row = await _existing(uow, lesson_id, student_id)
+    live = row if row is not None and row.deleted_at is None else None
+    before = (live.status, live.minutes_late) if live else (None, None)
+    if before == (status, minutes_late):
+        return live  # nothing changed: no history row, no message
+    row, action, old = _apply(
+        uow, ctx, row, student_id=student_id, status=status, minutes_late=minutes_late
+    )
+    await uow.save(row, action=action, actor_id=ctx.staff.id, old=old)
+    uow.record(
+        AttendanceMarked(
+            school_id=row.school_id,
+            attendance_id=row.id or 0,
+            student_id=student_id,
+            lesson=ctx.ref,
+            status=status,
+            old_status=before[0],
+            minutes_late=minutes_late,
         )
-        uow.session.add(row)
-        await uow.session.flush()
-        uow.audit(row, school_id=row.school_id, action=action, actor_id=ctx.staff.id, old=old)
-        uow.record(
-            AttendanceMarked(
-                school_id=row.school_id,
-                attendance_id=row.id or 0,
-                student_id=student_id,
-                lesson=ctx.ref,
-                status=status,
-                old_status=before[0],
-                minutes_late=minutes_late,
-            )
-        )
-        await uow.commit()
-        return row if status is not None else None
+    )
+    return row if status is not None else None
+
+
+mark_attendance = transactional(mark_attendance_in)

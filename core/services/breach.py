@@ -14,8 +14,9 @@ from typing import TypeVar
 from sqlmodel import col, select
 
 from core.events import AttendanceMarked, HomeworkChanged, LessonRef, MarkDeleted
+from core.lesson_access import lesson_context
 from core.models import Attendance, Homework, HomeworkStudent, Lesson, Mark, Remark, Staff
-from core.services.context import lesson_context
+from core.rows import not_deleted
 from core.uow import UnitOfWork, snapshot
 
 Entry = TypeVar("Entry", Mark, Attendance, Homework, Remark)
@@ -38,7 +39,7 @@ class _Voider:
                 col(model.school_id) == author.school_id,
                 col(model.created_by) == author.id,
                 col(model.created_at) >= since,
-                col(model.deleted_at).is_(None),
+                not_deleted(model),
             )
             .order_by(col(model.id))
         )

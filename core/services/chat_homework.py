@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from core.actors import StaffActor
 from core.errors import Forbidden
 from core.models import Lesson, Staff
-from core.services.homework import homework_for_next_lesson
-from core.uow import UnitOfWork
+from core.services.homework import set_homework_for_next_lesson_in
+from core.uow import UnitOfWork, transactional
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class GivenHomework:
     slot: int
 
 
-async def give_homework_from_chat(
+async def give_homework_from_chat_in(
     uow: UnitOfWork,
     *,
     chat_id: int,
@@ -41,20 +41,20 @@ async def give_homework_from_chat(
 ) -> GivenHomework:
     """Set homework on the page's next lesson (journal or timetable) for `actor`,
     who must be linked to `chat_id`; one transaction (the lesson created with it)."""
-    async with uow:
-        staff = await uow.session.get(Staff, actor.staff_id)
-        if staff is None or staff.telegram_chat_id != chat_id:
-            raise Forbidden(reason="account_not_found")
-        homework = await homework_for_next_lesson(
-            uow,
-            actor=actor,
-            class_id=class_id,
-            group_id=group_id,
-            subject_id=subject_id,
-            text=text,
-        )
-        lesson = await uow.session.get(Lesson, homework.lesson_id)
-        assert lesson is not None
-        given = GivenHomework(homework.id or 0, lesson.id or 0, lesson.date, lesson.slot)
-        await uow.commit()
-        return given
+    staff = await uow.session.get(Staff, actor.staff_id)
+    if staff is None or staff.telegram_chat_id != chat_id:
+        raise Forbidden(reason="account_not_found")
+    homework = await set_homework_for_next_lesson_in(
+        uow,
+        actor=actor,
+        class_id=class_id,
+        group_id=group_id,
+        subject_id=subject_id,
+        text=text,
+    )
+    lesson = await uow.session.get(Lesson, homework.lesson_id)
+    assert lesson is not None
+    return GivenHomework(homework.id or 0, lesson.id or 0, lesson.date, lesson.slot)
+
+
+give_homework_from_chat = transactional(give_homework_from_chat_in)

@@ -16,8 +16,8 @@ from core.errors import Forbidden, RuleViolation
 from core.events import ConsentChanged
 from core.models import Guardian, Role
 from core.permissions import has_role, load_staff
-from core.services.context import get_in_school
-from core.uow import UnitOfWork, snapshot
+from core.rows import get_in_school
+from core.uow import UnitOfWork, snapshot, transactional
 
 GUARDIAN_SOURCES: tuple[str, ...] = ("telegram", "web")
 STAFF_SOURCES: tuple[str, ...] = ("paper",)
@@ -65,52 +65,43 @@ async def _change(
 ) -> None:
     old = snapshot(guardian)
     mark_consent(guardian, given=given, source=source, at=uow.now())
-    uow.session.add(guardian)
-    uow.audit(
-        guardian,
-        school_id=guardian.school_id,
-        action="update",
-        actor_id=actor_id,
-        actor_kind=actor_kind,
-        old=old,
-    )
+    await uow.save(guardian, action="update", actor_id=actor_id, actor_kind=actor_kind, old=old)
     uow.record(
         ConsentChanged(school_id=guardian.school_id, guardian_id=guardian.id or 0, given=given)
     )
 
 
-async def record_consent(
+async def record_consent_in(
     uow: UnitOfWork, *, actor: GuardianActor | StaffActor, guardian_id: int, source: str
 ) -> Guardian:
     """Record consent (`telegram`/`web` by the guardian, `paper` by the school).
 
     Consent already in force is left as it is: no new history row, no event.
     """
-    async with uow:
-        guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, source)
-        if not guardian.has_consent:
-            await _change(
-                uow, guardian, given=True, source=source, actor_kind=kind, actor_id=actor_id
-            )
-        # Also when nothing changed: a rollback would expire the returned row.
-        await uow.commit()
-        return guardian
+    guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, source)
+    if not guardian.has_consent:
+        await _change(uow, guardian, given=True, source=source, actor_kind=kind, actor_id=actor_id)
+    return guardian
 
 
-async def withdraw_consent(
+record_consent = transactional(record_consent_in)
+
+
+async def withdraw_consent_in(
     uow: UnitOfWork, *, actor: GuardianActor | StaffActor, guardian_id: int
 ) -> Guardian:
     """Withdraw consent: from now on the guardian gets no messages. Idempotent."""
-    async with uow:
-        guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, None)
-        if guardian.has_consent:
-            await _change(
-                uow,
-                guardian,
-                given=False,
-                source=guardian.consent_source,
-                actor_kind=kind,
-                actor_id=actor_id,
-            )
-        await uow.commit()
-        return guardian
+    guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, None)
+    if guardian.has_consent:
+        await _change(
+            uow,
+            guardian,
+            given=False,
+            source=guardian.consent_source,
+            actor_kind=kind,
+            actor_id=actor_id,
+        )
+    return guardian
+
+
+withdraw_consent = transactional(withdraw_consent_in)

@@ -21,8 +21,8 @@ from sqlmodel import col, select, update
 from core.contacts import normalize_email, normalize_phone
 from core.errors import RuleViolation
 from core.models import ContactChange, Guardian
-from core.services.guardian_settings import Acting, load_guardians
-from core.uow import UnitOfWork, snapshot
+from core.reading.preferences import Acting, load_guardians
+from core.uow import UnitOfWork, snapshot, transactional
 
 CODE_DIGITS = 6
 CODE_TTL = dt.timedelta(minutes=15)
@@ -79,7 +79,7 @@ async def _requests_today(uow: UnitOfWork, guardian_id: int) -> int:
     return int((await uow.session.exec(query)).one())
 
 
-async def request_contact_change(
+async def request_contact_change_in(
     uow: UnitOfWork, *, actor: Acting, channel: str, address: str
 ) -> ContactCode:
     """Start changing the guardian's email (`channel` "email") or phone ("sms").
@@ -88,34 +88,33 @@ async def request_contact_change(
     details stay as they are until `confirm_contact_change` gets that code.
     """
     normalized = _normalize(channel, address)
-    async with uow:
-        guardians = await load_guardians(uow, actor)
-        primary = guardians[0]
-        if all(_current(g, channel) == normalized for g in guardians):
-            raise RuleViolation("contact_unchanged")
-        if await _requests_today(uow, primary.id or 0) >= MAX_REQUESTS_PER_DAY:
-            raise RuleViolation("contact_too_many")
-        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-        change = ContactChange(
-            school_id=primary.school_id,
-            guardian_id=primary.id or 0,
-            channel=channel,
-            address=normalized,
-            code_hash=hash_code(code),
-            created_at=uow.now(),
-            expires_at=uow.now() + CODE_TTL,
-        )
-        uow.session.add(change)
-        await uow.session.flush()
-        uow.audit(
-            change,
-            school_id=primary.school_id,
-            action="create",
-            actor_id=primary.id,
-            actor_kind="guardian",
-        )
-        await uow.commit()
-        return ContactCode(code, channel, normalized, change.expires_at, change.id or 0)
+    guardians = await load_guardians(uow, actor)
+    primary = guardians[0]
+    if all(_current(g, channel) == normalized for g in guardians):
+        raise RuleViolation("contact_unchanged")
+    if await _requests_today(uow, primary.id or 0) >= MAX_REQUESTS_PER_DAY:
+        raise RuleViolation("contact_too_many")
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    change = ContactChange(
+        school_id=primary.school_id,
+        guardian_id=primary.id or 0,
+        channel=channel,
+        address=normalized,
+        code_hash=hash_code(code),
+        created_at=uow.now(),
+        expires_at=uow.now() + CODE_TTL,
+    )
+    await uow.save(
+        change,
+        school_id=primary.school_id,
+        action="create",
+        actor_id=primary.id,
+        actor_kind="guardian",
+    )
+    return ContactCode(code, channel, normalized, change.expires_at, change.id or 0)
+
+
+request_contact_change = transactional(request_contact_change_in)
 
 
 async def _latest_pending(uow: UnitOfWork, guardian_ids: list[int]) -> ContactChange | None:
@@ -148,40 +147,37 @@ async def _count_wrong(uow: UnitOfWork, change: ContactChange) -> None:
     raise RuleViolation("contact_code_wrong", left=MAX_WRONG_CODES - change.attempts)
 
 
-async def confirm_contact_change(uow: UnitOfWork, *, actor: Acting, code: str) -> ContactConfirmed:
+async def confirm_contact_change_in(
+    uow: UnitOfWork, *, actor: Acting, code: str
+) -> ContactConfirmed:
     """Apply the latest pending change when `code` is its code; every other pending
     change of the guardian is cancelled. Refuses an expired or locked change."""
-    async with uow:
-        guardians = await load_guardians(uow, actor)
-        ids = [g.id or 0 for g in guardians]
-        change = await _latest_pending(uow, ids)
-        if change is None:
-            raise RuleViolation("contact_no_pending")
-        if change.attempts >= MAX_WRONG_CODES:
-            raise RuleViolation("contact_code_locked")
-        if change.expires_at <= uow.now():
-            raise RuleViolation("contact_code_expired")
-        if not code_matches(code, change.code_hash):
-            await _count_wrong(uow, change)
-        old = snapshot(change)
-        change.confirmed_at = uow.now()
-        uow.session.add(change)
-        uow.audit(
-            change,
-            school_id=change.school_id,
-            action="update",
-            actor_id=change.guardian_id,
-            actor_kind="guardian",
-            old=old,
-        )
-        for guardian in guardians:
-            _apply(uow, guardian, change)
-        await _cancel_others(uow, ids, keep=change.id or 0)
-        await uow.commit()
-        return ContactConfirmed(change.channel, change.address)
+    guardians = await load_guardians(uow, actor)
+    ids = [g.id or 0 for g in guardians]
+    change = await _latest_pending(uow, ids)
+    if change is None:
+        raise RuleViolation("contact_no_pending")
+    if change.attempts >= MAX_WRONG_CODES:
+        raise RuleViolation("contact_code_locked")
+    if change.expires_at <= uow.now():
+        raise RuleViolation("contact_code_expired")
+    if not code_matches(code, change.code_hash):
+        await _count_wrong(uow, change)
+    old = snapshot(change)
+    change.confirmed_at = uow.now()
+    await uow.save(
+        change, action="update", actor_id=change.guardian_id, actor_kind="guardian", old=old
+    )
+    for guardian in guardians:
+        await _apply(uow, guardian, change)
+    await _cancel_others(uow, ids, keep=change.id or 0)
+    return ContactConfirmed(change.channel, change.address)
 
 
-def _apply(uow: UnitOfWork, guardian: Guardian, change: ContactChange) -> None:
+confirm_contact_change = transactional(confirm_contact_change_in)
+
+
+async def _apply(uow: UnitOfWork, guardian: Guardian, change: ContactChange) -> None:
     if _current(guardian, change.channel) == change.address:
         return
     old = snapshot(guardian)
@@ -189,15 +185,7 @@ def _apply(uow: UnitOfWork, guardian: Guardian, change: ContactChange) -> None:
         guardian.email = change.address
     else:
         guardian.phone = change.address
-    uow.session.add(guardian)
-    uow.audit(
-        guardian,
-        school_id=guardian.school_id,
-        action="update",
-        actor_id=guardian.id,
-        actor_kind="guardian",
-        old=old,
-    )
+    await uow.save(guardian, action="update", actor_id=guardian.id, actor_kind="guardian", old=old)
 
 
 async def _cancel_others(uow: UnitOfWork, guardian_ids: list[int], *, keep: int) -> None:
@@ -214,12 +202,13 @@ async def _cancel_others(uow: UnitOfWork, guardian_ids: list[int], *, keep: int)
     )
 
 
-async def cancel_contact_change(uow: UnitOfWork, *, actor: Acting) -> bool:
+async def cancel_contact_change_in(uow: UnitOfWork, *, actor: Acting) -> bool:
     """The guardian gave up: every pending change is cancelled; False when there was none."""
-    async with uow:
-        ids = [g.id or 0 for g in await load_guardians(uow, actor)]
-        if await _latest_pending(uow, ids) is None:
-            return False
-        await _cancel_others(uow, ids, keep=0)
-        await uow.commit()
-        return True
+    ids = [g.id or 0 for g in await load_guardians(uow, actor)]
+    if await _latest_pending(uow, ids) is None:
+        return False
+    await _cancel_others(uow, ids, keep=0)
+    return True
+
+
+cancel_contact_change = transactional(cancel_contact_change_in)

@@ -12,35 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlmodel import col, select
-
-from core.actors import GuardianActor
 from core.contacts import check_language
 from core.delivery.routing import (
     DEFAULT_CHANNELS,
     address_of,
-    channel_order,
-    digest_time,
-    mode_for,
-    quiet_window,
 )
-from core.errors import Forbidden, RuleViolation
+from core.errors import RuleViolation
 from core.models import (
     ChannelName,
-    ContactChange,
-    ContactStatus,
     Guardian,
     GuardianSettings,
     Mode,
-    School,
     Topic,
 )
-from core.policy import policy_of
-from core.uow import UnitOfWork, snapshot
-
-Acting = GuardianActor | Sequence[GuardianActor]
+from core.reading.preferences import (
+    Acting,
+    Preferences,
+    full_order,
+    load_guardians,
+    preferences_of,
+    settings_of,
+)
+from core.uow import UnitOfWork, snapshot, transactional
 
 # No quiet hours at all: an empty window (start == end), which `routing.is_quiet`
 # never finds quiet. A missing value (None) means the school's window instead.
@@ -51,129 +45,15 @@ _RANGE = re.compile(r"\s*(\S+?)\s*(?:-|–|—|до|to)\s*(\S+)\s*")
 _NONE_WORDS = frozenset({"нет", "none", "no", "off", "выкл", "без", "-"})
 
 
-@dataclass(frozen=True)
-class ContactPoint:
-    """A channel in the guardian's order, with the address it would use."""
-
-    channel: ChannelName
-    address: str | None
-    dead: bool = False  # delivery found the address unusable (bot blocked, mailbox gone)
-
-
-@dataclass(frozen=True)
-class PendingContact:
-    channel: str  # email | sms
-    address: str
-    expires_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Preferences:
-    """What delivery will do for this guardian: their choices over the school's defaults."""
-
-    guardian_id: int
-    modes: dict[Topic, Mode]
-    channels: tuple[ContactPoint, ...]
-    quiet: tuple[dt.time, dt.time] | None  # None: no quiet hours
-    quiet_is_school_default: bool
-    digest_time: dt.time
-    digest_is_school_default: bool
-    language: str
-    pending: PendingContact | None
-
-
-def as_actors(actor: Acting) -> list[GuardianActor]:
-    actors = [actor] if isinstance(actor, GuardianActor) else list(actor)
-    if not actors:
-        raise Forbidden("guardian_unknown")
-    return actors
-
-
-async def load_guardians(uow: UnitOfWork, actor: Acting) -> list[Guardian]:
-    """The acting guardians' rows, refusing any that is unknown or of another school."""
-    guardians = []
-    for one in as_actors(actor):
-        guardian = await uow.session.get(Guardian, one.guardian_id)
-        if guardian is None or guardian.school_id != one.school_id:
-            raise Forbidden("guardian_unknown")
-        guardians.append(guardian)
-    return guardians
-
-
-async def _settings_of(uow: UnitOfWork, guardian: Guardian) -> GuardianSettings | None:
-    query = select(GuardianSettings).where(GuardianSettings.guardian_id == guardian.id)
-    return (await uow.session.exec(query)).first()
-
-
-async def _school(uow: UnitOfWork, school_id: int) -> School:
-    school = await uow.session.get(School, school_id)
-    assert school is not None
-    return school
-
-
-def full_order(settings: GuardianSettings | None) -> list[ChannelName]:
-    """The guardian's order, then any channel it leaves out, in the default order."""
-    order = channel_order(settings)
-    return order + [c for c in DEFAULT_CHANNELS if c not in order]
-
-
-async def read_preferences(uow: UnitOfWork, *, actor: Acting) -> Preferences:
-    """The first acting guardian's effective settings (the bot shows one screen)."""
-    async with uow:
-        return await _preferences(uow, (await load_guardians(uow, actor))[0])
-
-
-async def _preferences(uow: UnitOfWork, guardian: Guardian) -> Preferences:
-    settings = await _settings_of(uow, guardian)
-    policy = policy_of(await _school(uow, guardian.school_id))
-    dead_query = select(ContactStatus).where(ContactStatus.guardian_id == guardian.id)
-    dead = {(d.channel, d.address) for d in (await uow.session.exec(dead_query)).all()}
-    points = []
-    for channel in full_order(settings):
-        address = address_of(guardian, channel)
-        points.append(ContactPoint(channel, address, (channel.value, address or "") in dead))
-    start, end = quiet_window(settings, policy)
-    return Preferences(
-        guardian_id=guardian.id or 0,
-        modes={topic: mode_for(settings, topic) for topic in Topic},
-        channels=tuple(points),
-        quiet=None if start == end else (start, end),
-        quiet_is_school_default=settings is None or settings.quiet_start is None,
-        digest_time=digest_time(settings, policy),
-        digest_is_school_default=settings is None or settings.digest_time is None,
-        language=guardian.language,
-        pending=await _pending(uow, guardian, uow.now()),
-    )
-
-
-async def _pending(uow: UnitOfWork, guardian: Guardian, now: dt.datetime) -> PendingContact | None:
-    query = (
-        select(ContactChange)
-        .where(
-            ContactChange.guardian_id == guardian.id,
-            col(ContactChange.confirmed_at).is_(None),
-            col(ContactChange.cancelled_at).is_(None),
-            col(ContactChange.expires_at) > now,
-        )
-        .order_by(col(ContactChange.id).desc())
-    )
-    change = (await uow.session.exec(query.limit(1))).first()
-    if change is None:
-        return None
-    return PendingContact(change.channel, change.address, change.expires_at)
-
-
 async def _change_settings(uow: UnitOfWork, guardian: Guardian, **values: object) -> None:
     """Set `values` on the guardian's row (created on the first change), audited."""
-    row = await _settings_of(uow, guardian)
+    row = await settings_of(uow, guardian)
     old = snapshot(row) if row is not None else None
     if row is None:
         row = GuardianSettings(school_id=guardian.school_id, guardian_id=guardian.id or 0)
     for name, value in values.items():
         setattr(row, name, value)
-    uow.session.add(row)
-    await uow.session.flush()
-    uow.audit(
+    await uow.save(
         row,
         school_id=guardian.school_id,
         action="create" if old is None else "update",
@@ -188,9 +68,7 @@ async def _change_all(uow: UnitOfWork, actor: Acting, **values: object) -> Prefe
     guardians = await load_guardians(uow, actor)
     for guardian in guardians:
         await _change_settings(uow, guardian, **values)
-    preferences = await _preferences(uow, guardians[0])
-    await uow.commit()
-    return preferences
+    return await preferences_of(uow, guardians[0])
 
 
 def check_topic(topic: str) -> Topic:
@@ -205,23 +83,24 @@ def check_mode(mode: str) -> Mode:
     return Mode(mode)
 
 
-async def set_mode(uow: UnitOfWork, *, actor: Acting, topic: str, mode: str) -> Preferences:
+async def set_mode_in(uow: UnitOfWork, *, actor: Acting, topic: str, mode: str) -> Preferences:
     """How one kind of message reaches the guardian: instant, daily, weekly or off."""
     chosen_topic, chosen_mode = check_topic(topic), check_mode(mode)
-    async with uow:
-        guardians = await load_guardians(uow, actor)
-        for guardian in guardians:
-            current = await _settings_of(uow, guardian)
-            # A new dict: the JSON column is saved when the attribute is reassigned.
-            modes = dict(current.modes) if current is not None else {}
-            modes[chosen_topic.value] = chosen_mode.value
-            # Choosing how a kind of message comes brings back email too, if an email's
-            # unsubscribe link had switched it off there (core.services.unsubscribe).
-            email_off = [t for t in (current.email_off if current else []) if t != topic]
-            await _change_settings(uow, guardian, modes=modes, email_off=email_off)
-        preferences = await _preferences(uow, guardians[0])
-        await uow.commit()
-        return preferences
+    guardians = await load_guardians(uow, actor)
+    for guardian in guardians:
+        current = await settings_of(uow, guardian)
+        # A new dict: the JSON column is saved when the attribute is reassigned.
+        modes = dict(current.modes) if current is not None else {}
+        modes[chosen_topic.value] = chosen_mode.value
+        # Choosing how a kind of message comes brings back email too, if an email's
+        # unsubscribe link had switched it off there (core.services.unsubscribe).
+        email_off = [t for t in (current.email_off if current else []) if t != topic]
+        await _change_settings(uow, guardian, modes=modes, email_off=email_off)
+    preferences = await preferences_of(uow, guardians[0])
+    return preferences
+
+
+set_mode = transactional(set_mode_in)
 
 
 def check_channels(channels: Sequence[str]) -> list[ChannelName]:
@@ -245,26 +124,30 @@ async def _apply_order(uow: UnitOfWork, actor: Acting, order: list[ChannelName])
     return await _change_all(uow, actor, channels=[c.value for c in order])
 
 
-async def set_channel_order(
+async def set_channel_order_in(
     uow: UnitOfWork, *, actor: Acting, channels: Sequence[str]
 ) -> Preferences:
     """The order in which channels are tried; channels left out follow in the default
     order. Only a channel the guardian has an address for can be first."""
     order = check_channels(channels)
-    async with uow:
-        return await _apply_order(uow, actor, order)
+    return await _apply_order(uow, actor, order)
 
 
-async def move_channel_up(uow: UnitOfWork, *, actor: Acting, channel: str) -> Preferences:
+set_channel_order = transactional(set_channel_order_in)
+
+
+async def move_channel_up_in(uow: UnitOfWork, *, actor: Acting, channel: str) -> Preferences:
     """Swap `channel` with the one before it in the guardian's order."""
     moved = check_channels([channel])[0]
-    async with uow:
-        guardian = (await load_guardians(uow, actor))[0]
-        order = full_order(await _settings_of(uow, guardian))
-        at = order.index(moved)
-        if at > 0:
-            order[at - 1], order[at] = order[at], order[at - 1]
-        return await _apply_order(uow, actor, order)
+    guardian = (await load_guardians(uow, actor))[0]
+    order = full_order(await settings_of(uow, guardian))
+    at = order.index(moved)
+    if at > 0:
+        order[at - 1], order[at] = order[at], order[at - 1]
+    return await _apply_order(uow, actor, order)
+
+
+move_channel_up = transactional(move_channel_up_in)
 
 
 def parse_clock(text: str) -> dt.time:
@@ -289,7 +172,7 @@ def parse_quiet_hours(text: str) -> tuple[dt.time, dt.time] | None:
         raise RuleViolation("bad_quiet_hours", value=text.strip()) from None
 
 
-async def set_quiet_hours(
+async def set_quiet_hours_in(
     uow: UnitOfWork,
     *,
     actor: Acting,
@@ -308,38 +191,36 @@ async def set_quiet_hours(
         start, end = hours
         if start == end:
             raise RuleViolation("quiet_hours_empty")
-    async with uow:
-        return await _change_all(uow, actor, quiet_start=start, quiet_end=end)
+    return await _change_all(uow, actor, quiet_start=start, quiet_end=end)
 
 
-async def set_digest_time(uow: UnitOfWork, *, actor: Acting, at: dt.time | None) -> Preferences:
+set_quiet_hours = transactional(set_quiet_hours_in)
+
+
+async def set_digest_time_in(uow: UnitOfWork, *, actor: Acting, at: dt.time | None) -> Preferences:
     """When the daily (and weekly) digest goes out, school time; None: the school's."""
     if at is not None and (at.second or at.microsecond or at.tzinfo is not None):
         raise RuleViolation("bad_time", value=at.isoformat())
-    async with uow:
-        return await _change_all(uow, actor, digest_time=at)
+    return await _change_all(uow, actor, digest_time=at)
 
 
-async def set_language(uow: UnitOfWork, *, actor: Acting, language: str) -> Preferences:
+set_digest_time = transactional(set_digest_time_in)
+
+
+async def set_language_in(uow: UnitOfWork, *, actor: Acting, language: str) -> Preferences:
     """The language of the bot and of every message (ru or en)."""
     check_language(language)
-    async with uow:
-        guardians = await load_guardians(uow, actor)
-        for guardian in guardians:
-            if guardian.language == language:
-                continue
-            old = snapshot(guardian)
-            guardian.language = language
-            uow.session.add(guardian)
-            await uow.session.flush()
-            uow.audit(
-                guardian,
-                school_id=guardian.school_id,
-                action="update",
-                actor_id=guardian.id,
-                actor_kind="guardian",
-                old=old,
-            )
-        preferences = await _preferences(uow, guardians[0])
-        await uow.commit()
-        return preferences
+    guardians = await load_guardians(uow, actor)
+    for guardian in guardians:
+        if guardian.language == language:
+            continue
+        old = snapshot(guardian)
+        guardian.language = language
+        await uow.save(
+            guardian, action="update", actor_id=guardian.id, actor_kind="guardian", old=old
+        )
+    preferences = await preferences_of(uow, guardians[0])
+    return preferences
+
+
+set_language = transactional(set_language_in)

@@ -3,7 +3,8 @@
 The administrator and the secretary keep the roster; the class teacher, who hands
 out parents' invite codes (seed 002 §2.3), keeps their students' guardians too.
 A guardian gets no message until they consent (seed 003 §4.8): by the bot with an
-invite code, or on a paper form (`core.services.consent`).
+invite code, or on a paper form (`core.services.consent`). Whether one wants the weekly
+summary on paper is kept here too (`set_paper_summary`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from core.contacts import check_language, clean_names, normalize_email, normaliz
 from core.errors import RuleViolation
 from core.models import Guardian, Student, StudentGuardian
 from core.permissions import load_staff, require_people_manager
-from core.services.context import get_in_school
-from core.uow import UnitOfWork
+from core.rows import get_in_school
+from core.uow import UnitOfWork, snapshot, transactional
 
 
 async def _student_for_guardians(uow: UnitOfWork, actor: StaffActor, student_id: int) -> Student:
@@ -80,9 +81,7 @@ async def _link(
             "guardian_already_linked", guardian=guardian.full_name, student=student.full_name
         )
     link = link_row(student, guardian, relation)
-    uow.session.add(link)
-    await uow.session.flush()
-    uow.audit(link, school_id=student.school_id, action="create", actor_id=actor.staff_id)
+    await uow.save(link, school_id=student.school_id, action="create", actor_id=actor.staff_id)
     return link
 
 
@@ -107,7 +106,7 @@ def refuse_known_phone(phone: str, same: Guardian | None) -> None:
         raise RuleViolation("guardian_phone_taken", phone=phone, guardian=same.full_name)
 
 
-async def add_guardian(
+async def add_guardian_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -123,36 +122,60 @@ async def add_guardian(
     """Add a parent or other legal representative of a student (administrator,
     secretary, or the student's class teacher). Consent comes later: by the bot
     with an invite code, or from a paper form."""
-    async with uow:
-        guardian = guardian_row(
-            school_id=actor.school_id,
-            last_name=last_name,
-            first_name=first_name,
-            middle_name=middle_name,
-            phone=phone,
-            email=email,
-            language=language,
-            now=uow.now(),
-        )
-        student = await _student_for_guardians(uow, actor, student_id)
-        if guardian.phone is not None:
-            known = await guardians_by_phone(uow, student.school_id, [guardian.phone])
-            refuse_known_phone(guardian.phone, known.get(guardian.phone))
-        uow.session.add(guardian)
-        await uow.session.flush()
-        uow.audit(guardian, school_id=guardian.school_id, action="create", actor_id=actor.staff_id)
-        await _link(uow, actor, student, guardian, relation)
-        await uow.commit()
-        return guardian
+    guardian = guardian_row(
+        school_id=actor.school_id,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        phone=phone,
+        email=email,
+        language=language,
+        now=uow.now(),
+    )
+    student = await _student_for_guardians(uow, actor, student_id)
+    if guardian.phone is not None:
+        known = await guardians_by_phone(uow, student.school_id, [guardian.phone])
+        refuse_known_phone(guardian.phone, known.get(guardian.phone))
+    await uow.save(guardian, action="create", actor_id=actor.staff_id)
+    await _link(uow, actor, student, guardian, relation)
+    return guardian
 
 
-async def link_guardian(
+add_guardian = transactional(add_guardian_in)
+
+
+async def link_guardian_in(
     uow: UnitOfWork, *, actor: StaffActor, student_id: int, guardian_id: int, relation: str = ""
 ) -> StudentGuardian:
     """Name an existing guardian for another student (a second child at the school)."""
-    async with uow:
-        student = await _student_for_guardians(uow, actor, student_id)
-        guardian = await get_in_school(uow, Guardian, guardian_id, student.school_id, "guardian")
-        link = await _link(uow, actor, student, guardian, relation)
-        await uow.commit()
-        return link
+    student = await _student_for_guardians(uow, actor, student_id)
+    guardian = await get_in_school(uow, Guardian, guardian_id, student.school_id, "guardian")
+    link = await _link(uow, actor, student, guardian, relation)
+    return link
+
+
+link_guardian = transactional(link_guardian_in)
+
+
+async def set_paper_summary_in(
+    uow: UnitOfWork, *, actor: StaffActor, guardian_id: int, wants: bool
+) -> Guardian:
+    """Record that a guardian wants (or no longer wants) the weekly summary on paper.
+
+    For those who keep a student's guardians: the class teacher, the administrators
+    and the secretary (core.permissions.require_people_manager). Audited.
+    """
+    if not isinstance(wants, bool):
+        raise RuleViolation("bad_value", reason="yes_or_no")
+    staff = await load_staff(uow, actor)
+    guardian = await get_in_school(uow, Guardian, guardian_id, staff.school_id, "guardian")
+    children = select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == guardian_id)
+    await require_people_manager(uow, staff, *(await uow.session.exec(children)).all())
+    if guardian.wants_paper_summary != wants:
+        old = snapshot(guardian)
+        guardian.wants_paper_summary = wants
+        await uow.save(guardian, action="update", actor_id=staff.id, old=old)
+    return guardian
+
+
+set_paper_summary = transactional(set_paper_summary_in)

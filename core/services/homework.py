@@ -14,24 +14,24 @@ from collections.abc import Iterable
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import RuleViolation
 from core.events import HomeworkChanged, HomeworkSet
-from core.limits import check_length
-from core.models import Homework, HomeworkStudent
-from core.permissions import require_lesson_writer
-from core.services.context import (
+from core.journal_page import JournalPage, load_page, require_page_teacher
+from core.lesson_access import (
     LessonContext,
-    get_in_school,
     lesson_context,
     lesson_for_writing,
-    require_text,
-    school_today,
     student_of_lesson,
     substitution_note,
 )
+from core.limits import check_length
+from core.models import Homework, HomeworkStudent
+from core.permissions import require_lesson_writer
+from core.rows import get_in_school
 from core.services.next_lesson import next_lesson
-from core.services.pages import JournalPage, load_page, require_page_teacher
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
+from core.validation import require_text
 
 SOURCES = ("journal", "fallback")
 
@@ -69,7 +69,7 @@ async def _students_of(uow: UnitOfWork, homework: Homework) -> tuple[int, ...]:
     return tuple(sorted((await uow.session.exec(query.order_by(col(HomeworkStudent.id)))).all()))
 
 
-async def set_homework(
+async def set_homework_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -84,46 +84,43 @@ async def set_homework(
 
     Allowed in grade 1 and electives alike (seed 002 §2.6, §2.5.7 restrict marks only).
     """
-    async with uow:
-        _check_entry(source, entered_at)
-        ctx = await lesson_for_writing(uow, actor, lesson_id)
-        text = _homework_text(ctx, text)
-        _check_due(ctx, due_date)
-        students = tuple(sorted(set(student_ids)))
-        for student_id in students:
-            await student_of_lesson(uow, ctx, student_id)
-        homework = Homework(
-            school_id=ctx.school.id or 0,
-            lesson_id=lesson_id,
-            text=text,
-            due_date=due_date,
-            source=source,
-            entered_at=entered_at or uow.now(),
-            created_at=uow.now(),
-            created_by=ctx.staff.id,
+    _check_entry(source, entered_at)
+    ctx = await lesson_for_writing(uow, actor, lesson_id)
+    text = _homework_text(ctx, text)
+    _check_due(ctx, due_date)
+    students = tuple(sorted(set(student_ids)))
+    for student_id in students:
+        await student_of_lesson(uow, ctx, student_id)
+    homework = Homework(
+        school_id=ctx.school.id or 0,
+        lesson_id=lesson_id,
+        text=text,
+        due_date=due_date,
+        source=source,
+        entered_at=entered_at or uow.now(),
+        created_at=uow.now(),
+        created_by=ctx.staff.id,
+    )
+    await uow.save(homework, action="create", actor_id=ctx.staff.id)
+    uow.session.add_all(
+        HomeworkStudent(school_id=homework.school_id, homework_id=homework.id or 0, student_id=s)
+        for s in students
+    )
+    uow.record(
+        HomeworkSet(
+            school_id=homework.school_id,
+            homework_id=homework.id or 0,
+            lesson=ctx.ref,
+            text=homework.text,
+            due_date=homework.due_date,
+            student_ids=students,
+            source=homework.source,
         )
-        uow.session.add(homework)
-        await uow.session.flush()
-        uow.session.add_all(
-            HomeworkStudent(
-                school_id=homework.school_id, homework_id=homework.id or 0, student_id=s
-            )
-            for s in students
-        )
-        uow.audit(homework, school_id=homework.school_id, action="create", actor_id=ctx.staff.id)
-        uow.record(
-            HomeworkSet(
-                school_id=homework.school_id,
-                homework_id=homework.id or 0,
-                lesson=ctx.ref,
-                text=homework.text,
-                due_date=homework.due_date,
-                student_ids=students,
-                source=homework.source,
-            )
-        )
-        await uow.commit()
-        return homework
+    )
+    return homework
+
+
+set_homework = transactional(set_homework_in)
 
 
 async def _homework_for_writing(
@@ -140,10 +137,8 @@ async def _record_change(
 ) -> None:
     """Keep the values before, and tell families once what the homework is now."""
     deleted = homework.deleted_at is not None
-    uow.session.add(homework)
-    await uow.session.flush()
     action = "delete" if deleted else "update"
-    uow.audit(homework, school_id=homework.school_id, action=action, actor_id=ctx.staff.id, old=old)
+    await uow.save(homework, action=action, actor_id=ctx.staff.id, old=old)
     uow.record(
         HomeworkChanged(
             school_id=homework.school_id,
@@ -156,10 +151,9 @@ async def _record_change(
             deleted=deleted,
         )
     )
-    await uow.commit()
 
 
-async def change_homework(
+async def change_homework_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -168,32 +162,35 @@ async def change_homework(
     due_date: dt.date | None = None,
 ) -> Homework:
     """Correct the text or the due date; the previous values stay in the audit log."""
-    async with uow:
-        homework, ctx = await _homework_for_writing(uow, actor, homework_id)
-        old = snapshot(homework)
-        if text is not None:
-            homework.text = _homework_text(ctx, text)
-        if due_date is not None:
-            _check_due(ctx, due_date)
-            homework.due_date = due_date
-        if snapshot(homework) == old:
-            await uow.commit()  # a rollback would expire the row we hand back
-            return homework  # nothing changed: no history row, no message
-        homework.version += 1
-        homework.updated_at, homework.updated_by = uow.now(), ctx.staff.id
-        await _record_change(uow, ctx, homework, old)
-        return homework
+    homework, ctx = await _homework_for_writing(uow, actor, homework_id)
+    old = snapshot(homework)
+    if text is not None:
+        homework.text = _homework_text(ctx, text)
+    if due_date is not None:
+        _check_due(ctx, due_date)
+        homework.due_date = due_date
+    if snapshot(homework) == old:
+        return homework  # nothing changed: no history row, no message
+    homework.version += 1
+    homework.updated_at, homework.updated_by = uow.now(), ctx.staff.id
+    await _record_change(uow, ctx, homework, old)
+    return homework
 
 
-async def delete_homework(uow: UnitOfWork, *, actor: StaffActor, homework_id: int) -> Homework:
+change_homework = transactional(change_homework_in)
+
+
+async def delete_homework_in(uow: UnitOfWork, *, actor: StaffActor, homework_id: int) -> Homework:
     """Withdraw homework. The row stays, marked deleted, with who and when."""
-    async with uow:
-        homework, ctx = await _homework_for_writing(uow, actor, homework_id)
-        old = snapshot(homework)
-        homework.version += 1
-        homework.deleted_at, homework.deleted_by = uow.now(), ctx.staff.id
-        await _record_change(uow, ctx, homework, old)
-        return homework
+    homework, ctx = await _homework_for_writing(uow, actor, homework_id)
+    old = snapshot(homework)
+    homework.version += 1
+    homework.deleted_at, homework.deleted_by = uow.now(), ctx.staff.id
+    await _record_change(uow, ctx, homework, old)
+    return homework
+
+
+delete_homework = transactional(delete_homework_in)
 
 
 # --- homework given through the bot (/hw), and its fallback entries ----------------------
@@ -212,7 +209,7 @@ async def _lesson_of_page(uow: UnitOfWork, page: JournalPage, on: dt.date) -> Le
     return await lesson_context(uow, lesson, page.staff)
 
 
-async def set_homework_for_next_lesson(
+async def set_homework_for_next_lesson_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -234,35 +231,6 @@ async def set_homework_for_next_lesson(
     row written first), and the guardians the broadcast reached
     (`notified_guardian_ids`) are not notified again.
     """
-    async with uow:
-        homework = await homework_for_next_lesson(
-            uow,
-            actor=actor,
-            class_id=class_id,
-            subject_id=subject_id,
-            text=text,
-            group_id=group_id,
-            entered_at=entered_at,
-            fallback_key=fallback_key,
-            notified_guardian_ids=notified_guardian_ids,
-        )
-        await uow.commit()  # also for a repeat: a rollback would expire the row
-        return homework
-
-
-async def homework_for_next_lesson(
-    uow: UnitOfWork,
-    *,
-    actor: StaffActor,
-    class_id: int,
-    subject_id: int,
-    text: str,
-    group_id: int | None = None,
-    entered_at: dt.datetime | None = None,
-    fallback_key: str | None = None,
-    notified_guardian_ids: Iterable[int] = (),
-) -> Homework:
-    """`set_homework_for_next_lesson` inside the caller's open unit of work (no commit)."""
     source = "journal" if fallback_key is None else "fallback"
     _check_entry(source, entered_at)
     written = await _written_entry(uow, fallback_key) if fallback_key else None
@@ -281,9 +249,7 @@ async def homework_for_next_lesson(
         created_at=uow.now(),
         created_by=ctx.staff.id,
     )
-    uow.session.add(homework)
-    await uow.session.flush()
-    uow.audit(homework, school_id=homework.school_id, action="create", actor_id=ctx.staff.id)
+    await uow.save(homework, action="create", actor_id=ctx.staff.id)
     uow.record(
         HomeworkSet(
             school_id=homework.school_id,
@@ -297,3 +263,6 @@ async def homework_for_next_lesson(
         )
     )
     return homework
+
+
+set_homework_for_next_lesson = transactional(set_homework_for_next_lesson_in)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import col, delete, select, update
 
 from core.actors import StaffActor
+from core.calendar import school_time
 from core.contacts import check_language
 from core.errors import (
     AccountLocked,
@@ -40,10 +40,10 @@ from core.models import (
 )
 from core.permissions import load_staff, require_people_manager, require_role
 from core.policy import policy_of
+from core.rows import get_in_school
 from core.security import hash_invite_code, looks_like_invite_code, new_invite_code
 from core.services.consent import mark_consent
-from core.services.context import get_in_school
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 MAX_TTL_DAYS = 365
 
@@ -74,11 +74,6 @@ class Redeemed:
     staff_id: int | None
 
 
-def school_time(instant: datetime, school: School) -> datetime:
-    """`instant` on the school's clock: an error shows it as people there read clocks."""
-    return instant.astimezone(ZoneInfo(school.timezone))
-
-
 async def _school(uow: UnitOfWork, school_id: int) -> School:
     school = await uow.session.get(School, school_id)
     if school is None:
@@ -86,7 +81,7 @@ async def _school(uow: UnitOfWork, school_id: int) -> School:
     return school
 
 
-async def issue_invite(
+async def issue_invite_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -97,35 +92,34 @@ async def issue_invite(
     """A code for one guardian (admin, secretary or a child's class teacher) or one
     staff member (admin). Older unused codes of the same person are revoked, so only
     the latest printed sheet works."""
-    async with uow:
-        if (guardian_id is None) == (staff_id is None):
-            raise RuleViolation("invite_target")
-        issuer = await load_staff(uow, actor)
-        school = await _school(uow, issuer.school_id)
-        days = _check_ttl(ttl_days, policy_of(school).invite_ttl_days)
-        if guardian_id is not None:
-            await _guardian_for_invite(uow, issuer, guardian_id)
-        else:
-            await _staff_for_invite(uow, issuer, staff_id or 0)
-        await revoke_pending_invites(
-            uow, school_id=issuer.school_id, guardian_id=guardian_id, staff_id=staff_id, by=issuer
-        )
-        code, now = new_invite_code(), uow.now()
-        invite = InviteCode(
-            school_id=issuer.school_id,
-            code_hash=hash_invite_code(code),
-            purpose="guardian" if guardian_id is not None else "staff",
-            guardian_id=guardian_id,
-            staff_id=staff_id,
-            issued_by=issuer.id,
-            issued_at=now,
-            expires_at=now + timedelta(days=days),
-        )
-        uow.session.add(invite)
-        await uow.session.flush()
-        uow.audit(invite, school_id=invite.school_id, action="create", actor_id=issuer.id)
-        await uow.commit()
-        return IssuedInvite(code=code, invite_id=invite.id or 0, expires_at=invite.expires_at)
+    if (guardian_id is None) == (staff_id is None):
+        raise RuleViolation("invite_target")
+    issuer = await load_staff(uow, actor)
+    school = await _school(uow, issuer.school_id)
+    days = _check_ttl(ttl_days, policy_of(school).invite_ttl_days)
+    if guardian_id is not None:
+        await _guardian_for_invite(uow, issuer, guardian_id)
+    else:
+        await _staff_for_invite(uow, issuer, staff_id or 0)
+    await revoke_pending_invites(
+        uow, school_id=issuer.school_id, guardian_id=guardian_id, staff_id=staff_id, by=issuer
+    )
+    code, now = new_invite_code(), uow.now()
+    invite = InviteCode(
+        school_id=issuer.school_id,
+        code_hash=hash_invite_code(code),
+        purpose="guardian" if guardian_id is not None else "staff",
+        guardian_id=guardian_id,
+        staff_id=staff_id,
+        issued_by=issuer.id,
+        issued_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    await uow.save(invite, action="create", actor_id=issuer.id)
+    return IssuedInvite(code=code, invite_id=invite.id or 0, expires_at=invite.expires_at)
+
+
+issue_invite = transactional(issue_invite_in)
 
 
 def _check_ttl(ttl_days: object, default: int) -> int:
@@ -176,33 +170,29 @@ async def revoke_pending_invites(
     for invite in pending:
         old = snapshot(invite)
         invite.revoked_at = uow.now()
-        uow.session.add(invite)
-        uow.audit(invite, school_id=school_id, action="update", actor_id=by.id, old=old)
+        await uow.save(invite, school_id=school_id, action="update", actor_id=by.id, old=old)
     return len(pending)
 
 
-async def revoke_invite(uow: UnitOfWork, *, actor: StaffActor, invite_id: int) -> InviteCode:
+async def revoke_invite_in(uow: UnitOfWork, *, actor: StaffActor, invite_id: int) -> InviteCode:
     """Make an unused code unusable (a lost sheet, a wrong person). Idempotent."""
-    async with uow:
-        staff = await load_staff(uow, actor)
-        invite = await get_in_school(uow, InviteCode, invite_id, staff.school_id, "invite")
-        if invite.guardian_id is not None:
-            await _guardian_for_invite(uow, staff, invite.guardian_id)
-        else:
-            require_role(staff, Role.admin)
-        if invite.used_at is not None:
-            school = await _school(uow, staff.school_id)
-            raise RuleViolation("invite_already_used", date=school_time(invite.used_at, school))
-        if invite.revoked_at is None:
-            old = snapshot(invite)
-            invite.revoked_at = uow.now()
-            uow.session.add(invite)
-            uow.audit(
-                invite, school_id=invite.school_id, action="update", actor_id=staff.id, old=old
-            )
-        # Also when it was revoked already: a rollback would expire the returned row.
-        await uow.commit()
-        return invite
+    staff = await load_staff(uow, actor)
+    invite = await get_in_school(uow, InviteCode, invite_id, staff.school_id, "invite")
+    if invite.guardian_id is not None:
+        await _guardian_for_invite(uow, staff, invite.guardian_id)
+    else:
+        require_role(staff, Role.admin)
+    if invite.used_at is not None:
+        school = await _school(uow, staff.school_id)
+        raise RuleViolation("invite_already_used", date=school_time(invite.used_at, school))
+    if invite.revoked_at is None:
+        old = snapshot(invite)
+        invite.revoked_at = uow.now()
+        await uow.save(invite, action="update", actor_id=staff.id, old=old)
+    return invite
+
+
+revoke_invite = transactional(revoke_invite_in)
 
 
 async def _usable_invite(uow: UnitOfWork, code: str) -> InviteCode:
@@ -246,7 +236,7 @@ async def check_invite(uow: UnitOfWork, *, code: str) -> InviteInfo:
         )
 
 
-async def redeem_invite(
+async def redeem_invite_in(
     uow: UnitOfWork, *, code: str, chat_id: int, consent: bool, language: str | None = None
 ) -> Redeemed:
     """Use a code once: link the Telegram chat to its guardian (recording their consent,
@@ -257,22 +247,23 @@ async def redeem_invite(
     """
     if language is not None:
         language = check_language(language)
-    async with uow:
-        invite = await _usable_invite(uow, code)
-        if invite.purpose == "guardian" and not consent:
-            raise RuleViolation("consent_required")
-        await _claim(uow, invite, chat_id)
-        if invite.guardian_id is not None:
-            await _link_guardian_chat(uow, invite.guardian_id, chat_id, language)
-        else:
-            await _link_staff_chat(uow, invite.staff_id or 0, chat_id)
-        await uow.commit()
-        return Redeemed(
-            purpose=invite.purpose,
-            school_id=invite.school_id,
-            guardian_id=invite.guardian_id,
-            staff_id=invite.staff_id,
-        )
+    invite = await _usable_invite(uow, code)
+    if invite.purpose == "guardian" and not consent:
+        raise RuleViolation("consent_required")
+    await _claim(uow, invite, chat_id)
+    if invite.guardian_id is not None:
+        await _link_guardian_chat(uow, invite.guardian_id, chat_id, language)
+    else:
+        await _link_staff_chat(uow, invite.staff_id or 0, chat_id)
+    return Redeemed(
+        purpose=invite.purpose,
+        school_id=invite.school_id,
+        guardian_id=invite.guardian_id,
+        staff_id=invite.staff_id,
+    )
+
+
+redeem_invite = transactional(redeem_invite_in)
 
 
 async def _claim(uow: UnitOfWork, invite: InviteCode, chat_id: int) -> None:
@@ -325,15 +316,7 @@ async def _link_guardian_chat(
         )
     )
     mark_consent(guardian, given=True, source="telegram", at=uow.now())
-    uow.session.add(guardian)
-    uow.audit(
-        guardian,
-        school_id=guardian.school_id,
-        action="update",
-        actor_id=guardian_id,
-        actor_kind="guardian",
-        old=old,
-    )
+    await uow.save(guardian, action="update", actor_id=guardian_id, actor_kind="guardian", old=old)
     uow.record(ConsentChanged(school_id=guardian.school_id, guardian_id=guardian_id, given=True))
 
 
@@ -345,5 +328,4 @@ async def _link_staff_chat(uow: UnitOfWork, staff_id: int, chat_id: int) -> None
         raise AccountLocked()
     old = snapshot(staff)
     staff.telegram_chat_id = chat_id
-    uow.session.add(staff)
-    uow.audit(staff, school_id=staff.school_id, action="update", actor_id=staff_id, old=old)
+    await uow.save(staff, action="update", actor_id=staff_id, old=old)

@@ -3,11 +3,12 @@
 A cell holds a student's marks at one lesson (2–5, several allowed) and their
 attendance («н» absent, «б» ill, «оп» late), typed as text: «5», «5 4», «н», «оп 4».
 Saving a cell makes the journal say exactly that, through the marks and attendance
-services (each change is one of their transactions, with its history and its
-message to the family): a mark typed over another is a correction («4 → 5»), a
-removed one is withdrawn, an added one is posted. The text is read before anything
-else, and a cell needing more than one service call is checked whole first (the
-writer, the pupil, the grade-1 and elective rules): a refused cell changes nothing.
+services (each change with its history and its message to the family), all in one
+transaction: a mark typed over another is a correction («4 → 5»), a removed one is
+withdrawn, an added one is posted. The text is read before anything else, and a cell
+needing more than one service call is checked whole first (the writer, the pupil,
+the grade-1 and elective rules), so a refusal names the first rule the cell breaks;
+a refused or failed cell changes nothing.
 
 Seed 002 §2.5.2: taking attendance is recorded on the lesson (the roll call) when
 the teacher marks it in the grid, so "Today" counts the lesson's attendance as taken.
@@ -25,22 +26,17 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
+from core.lesson_access import lesson_for_writing, require_marks_allowed, student_of_lesson
 from core.models import Attendance, Lesson, Mark, Period, PeriodMark
-from core.reading.access import ReadingUnit
 from core.reading.grid import DEFAULT_WORK_TYPE, GridCell, grid_mark
 from core.reading.journal import mark_entry
 from core.reading.marks import period_of, weighted_average
-from core.services.attendance import TYPED_ATTENDANCE, mark_attendance
-from core.services.context import (
-    get_in_school,
-    lesson_for_writing,
-    require_marks_allowed,
-    student_of_lesson,
-)
-from core.services.marks import MARK_VALUES, change_mark, delete_mark, post_mark
-from core.services.period_marks import set_period_mark
-from core.services.roll_call import record_roll_call
-from core.uow import UnitOfWork
+from core.rows import get_in_school, not_deleted
+from core.services.attendance import TYPED_ATTENDANCE, mark_attendance_in
+from core.services.marks import MARK_VALUES, change_mark_in, delete_mark_in, post_mark_in
+from core.services.period_marks import set_period_mark_in
+from core.services.roll_call import record_roll_call_in
+from core.uow import UnitOfWork, transactional
 
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")
 _SEPARATORS = re.compile(r"[\s,;/]*")
@@ -92,7 +88,7 @@ class SavedCell:
 
 @dataclass(frozen=True)
 class _Before:
-    """The cell before the save, read as plain values (a closed session's rows expire)."""
+    """The cell before the save, read as plain values (the steps change the rows)."""
 
     lesson: _LessonFacts
     marks: tuple[tuple[int, int], ...]  # (mark id, value), in the order given
@@ -127,7 +123,7 @@ class _LessonFacts:
 Step = Callable[[], Awaitable[object]]
 
 
-async def save_cell(
+async def save_cell_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -145,41 +141,42 @@ async def save_cell(
     before = await _read_cell(uow, actor, lesson_id, student_id)
     steps = _steps(uow, actor, before, student_id, entry)
     if len(steps) != 1:
-        # One step is checked by its own service before it writes; several must all
-        # pass first (a refused cell changes nothing), and none must still be allowed.
+        # One step is checked by its own service; several are checked whole first, so
+        # the refusal is the same whatever the order of the steps (and none is allowed).
         await _check(uow, actor, lesson_id, student_id, entry)
     for step in steps:
         await step()
     if entry.attendance != before.attendance and not before.lesson.roll_called:
-        await record_roll_call(uow, actor=actor, lesson_id=lesson_id)
+        await record_roll_call_in(uow, actor=actor, lesson_id=lesson_id)
     return await _saved(uow, before.lesson, student_id, period_id)
+
+
+save_cell = transactional(save_cell_in)
 
 
 async def _read_cell(
     uow: UnitOfWork, actor: StaffActor, lesson_id: int, student_id: int
 ) -> _Before:
-    async with ReadingUnit(uow.db, clock=uow.clock) as reading:
-        lesson = await get_in_school(reading, Lesson, lesson_id, actor.school_id, "lesson")
-        if lesson.deleted_at is not None:
-            raise NotFound(what="lesson")
-        marks = await _live_marks(reading, lesson_id, student_id)
-        row = await _live_attendance(reading, lesson_id, student_id)
-        return _Before(
-            lesson=_LessonFacts.of(lesson),
-            marks=tuple((mark.id or 0, mark.value) for mark in marks),
-            attendance=row.status if row else None,
-        )
+    lesson = await get_in_school(uow, Lesson, lesson_id, actor.school_id, "lesson")
+    if lesson.deleted_at is not None:
+        raise NotFound(what="lesson")
+    marks = await _live_marks(uow, lesson_id, student_id)
+    row = await _live_attendance(uow, lesson_id, student_id)
+    return _Before(
+        lesson=_LessonFacts.of(lesson),
+        marks=tuple((mark.id or 0, mark.value) for mark in marks),
+        attendance=row.status if row else None,
+    )
 
 
 async def _check(
     uow: UnitOfWork, actor: StaffActor, lesson_id: int, student_id: int, entry: CellEntry
 ) -> None:
     """Everything core would refuse, checked before anything is written."""
-    async with ReadingUnit(uow.db, clock=uow.clock) as reading:
-        ctx = await lesson_for_writing(reading, actor, lesson_id)
-        await student_of_lesson(reading, ctx, student_id)
-        if entry.marks:
-            require_marks_allowed(ctx)
+    ctx = await lesson_for_writing(uow, actor, lesson_id)
+    await student_of_lesson(uow, ctx, student_id)
+    if entry.marks:
+        require_marks_allowed(ctx)
 
 
 def _steps(
@@ -193,13 +190,13 @@ def _steps(
     """
     lesson, old, values = before.lesson, before.marks, entry.marks
     steps: list[Step] = [
-        partial(change_mark, uow, actor=actor, mark_id=mark_id, value=value)
+        partial(change_mark_in, uow, actor=actor, mark_id=mark_id, value=value)
         for (mark_id, was), value in zip(old, values, strict=False)
         if was != value
     ]
     steps += [
         partial(
-            post_mark,
+            post_mark_in,
             uow,
             actor=actor,
             lesson_id=lesson.lesson_id,
@@ -210,12 +207,13 @@ def _steps(
         for value in values[len(old) :]
     ]
     steps += [
-        partial(delete_mark, uow, actor=actor, mark_id=mark_id) for mark_id, _ in old[len(values) :]
+        partial(delete_mark_in, uow, actor=actor, mark_id=mark_id)
+        for mark_id, _ in old[len(values) :]
     ]
     if entry.attendance != before.attendance:
         steps.append(
             partial(
-                mark_attendance,
+                mark_attendance_in,
                 uow,
                 actor=actor,
                 lesson_id=lesson.lesson_id,
@@ -228,7 +226,7 @@ def _steps(
 
 async def _live_marks(uow: UnitOfWork, lesson_id: int, student_id: int) -> list[Mark]:
     query = select(Mark).where(
-        Mark.lesson_id == lesson_id, Mark.student_id == student_id, col(Mark.deleted_at).is_(None)
+        Mark.lesson_id == lesson_id, Mark.student_id == student_id, not_deleted(Mark)
     )
     return list((await uow.session.exec(query.order_by(col(Mark.created_at), col(Mark.id)))).all())
 
@@ -237,7 +235,7 @@ async def _live_attendance(uow: UnitOfWork, lesson_id: int, student_id: int) -> 
     query = select(Attendance).where(
         Attendance.lesson_id == lesson_id,
         Attendance.student_id == student_id,
-        col(Attendance.deleted_at).is_(None),
+        not_deleted(Attendance),
     )
     return (await uow.session.exec(query)).first()
 
@@ -245,36 +243,35 @@ async def _live_attendance(uow: UnitOfWork, lesson_id: int, student_id: int) -> 
 async def _saved(
     uow: UnitOfWork, lesson: _LessonFacts, student_id: int, period_id: int | None
 ) -> SavedCell:
-    async with ReadingUnit(uow.db, clock=uow.clock) as reading:
-        first, last = await _period_span(reading, lesson, period_id)
-        query = (
-            select(Mark, Lesson)
-            .join(Lesson, col(Lesson.id) == Mark.lesson_id)
-            .where(
-                Mark.student_id == student_id,
-                col(Mark.deleted_at).is_(None),
-                Lesson.class_id == lesson.class_id,
-                Lesson.subject_id == lesson.subject_id,
-                col(Lesson.group_id).is_(None)
-                if lesson.group_id is None
-                else Lesson.group_id == lesson.group_id,
-                col(Lesson.deleted_at).is_(None),
-                Lesson.date >= min(first, lesson.date),
-                Lesson.date <= max(last, lesson.date),
-            )
-            .order_by(col(Mark.created_at), col(Mark.id))
+    first, last = await _period_span(uow, lesson, period_id)
+    query = (
+        select(Mark, Lesson)
+        .join(Lesson, col(Lesson.id) == Mark.lesson_id)
+        .where(
+            Mark.student_id == student_id,
+            not_deleted(Mark),
+            Lesson.class_id == lesson.class_id,
+            Lesson.subject_id == lesson.subject_id,
+            col(Lesson.group_id).is_(None)
+            if lesson.group_id is None
+            else Lesson.group_id == lesson.group_id,
+            not_deleted(Lesson),
+            Lesson.date >= min(first, lesson.date),
+            Lesson.date <= max(last, lesson.date),
         )
-        rows = (await reading.session.exec(query)).all()
-        row = await _live_attendance(reading, lesson.lesson_id, student_id)
-        cell = GridCell(
-            lesson_id=lesson.lesson_id,
-            member=True,
-            marks=tuple(grid_mark(mark) for mark, _ in rows if mark.lesson_id == lesson.lesson_id),
-            attendance=row.status if row else None,
-            minutes_late=row.minutes_late if row else None,
-        )
-        in_period = [mark_entry(m, at, {}) for m, at in rows if first <= at.date <= last]
-        return SavedCell(cell, weighted_average(in_period))
+        .order_by(col(Mark.created_at), col(Mark.id))
+    )
+    rows = (await uow.session.exec(query)).all()
+    row = await _live_attendance(uow, lesson.lesson_id, student_id)
+    cell = GridCell(
+        lesson_id=lesson.lesson_id,
+        member=True,
+        marks=tuple(grid_mark(mark) for mark, _ in rows if mark.lesson_id == lesson.lesson_id),
+        attendance=row.status if row else None,
+        minutes_late=row.minutes_late if row else None,
+    )
+    in_period = [mark_entry(m, at, {}) for m, at in rows if first <= at.date <= last]
+    return SavedCell(cell, weighted_average(in_period))
 
 
 async def _period_span(
@@ -291,7 +288,7 @@ async def _period_span(
     return found.starts_on, found.ends_on
 
 
-async def save_period_cell(
+async def save_period_cell_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -306,7 +303,7 @@ async def save_period_cell(
     """
     if not text.strip():
         raise RuleViolation("period_mark_not_cleared")
-    return await set_period_mark(
+    return await set_period_mark_in(
         uow,
         actor=actor,
         period_id=period_id,
@@ -314,3 +311,6 @@ async def save_period_cell(
         subject_id=subject_id,
         value=text,
     )
+
+
+save_period_cell = transactional(save_period_cell_in)

@@ -12,12 +12,13 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
+from core.journal_page import JournalPage, load_page, require_page_teacher, require_school_day
 from core.limits import check_length
 from core.models import Lesson, Role, ScheduledTest, School, Staff, Subject
 from core.permissions import load_staff, require_lesson_writer, require_role
-from core.services.context import check_work_type, get_in_school
-from core.services.pages import JournalPage, load_page, require_page_teacher, require_school_day
-from core.uow import UnitOfWork, snapshot
+from core.rows import get_in_school, not_deleted
+from core.uow import UnitOfWork, snapshot, transactional
+from core.validation import check_work_type
 
 
 def _check_slot(school: School, slot: object) -> int:
@@ -45,7 +46,7 @@ async def _lessons_in_slot(
         Lesson.class_id == page.klass.id,
         Lesson.date == on,
         Lesson.slot == slot,
-        col(Lesson.deleted_at).is_(None),
+        not_deleted(Lesson),
     )
     if page.group is not None:
         query = query.where(col(Lesson.group_id).is_(None) | (Lesson.group_id == page.group_id))
@@ -75,9 +76,7 @@ async def _set_topic(uow: UnitOfWork, staff: Staff, lesson: Lesson, topic: str) 
     old = snapshot(lesson)
     lesson.topic = topic
     lesson.updated_at, lesson.updated_by = uow.now(), staff.id
-    uow.session.add(lesson)
-    await uow.session.flush()
-    uow.audit(lesson, school_id=lesson.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(lesson, action="update", actor_id=staff.id, old=old)
     return lesson
 
 
@@ -99,9 +98,7 @@ async def _add_lesson(
         created_at=uow.now(),
         created_by=page.staff.id,
     )
-    uow.session.add(lesson)
-    await uow.session.flush()
-    uow.audit(lesson, school_id=lesson.school_id, action="create", actor_id=page.staff.id)
+    await uow.save(lesson, action="create", actor_id=page.staff.id)
     return lesson
 
 
@@ -121,7 +118,7 @@ async def place_lesson(uow: UnitOfWork, page: JournalPage, on: dt.date, slot: in
     return await _add_lesson(uow, page, on, slot, "", clash)
 
 
-async def record_lesson(
+async def record_lesson_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -138,19 +135,18 @@ async def record_lesson(
     calendar-thematic plan. A named substitute may set the topic (seed 002 §2.5.10).
     """
     topic = check_length("topic", topic.strip())
-    async with uow:
-        page = await load_page(
-            uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id
-        )
-        slot = _check_slot(page.school, slot)
-        await require_school_day(uow, page, on)
-        own, clash = await _lessons_in_slot(uow, page, on, slot)
-        if own is not None:
-            lesson = await _set_topic(uow, page.staff, own, topic)
-        else:
-            lesson = await _add_lesson(uow, page, on, slot, topic, clash)
-        await uow.commit()
-        return lesson
+    page = await load_page(uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id)
+    slot = _check_slot(page.school, slot)
+    await require_school_day(uow, page, on)
+    own, clash = await _lessons_in_slot(uow, page, on, slot)
+    if own is not None:
+        lesson = await _set_topic(uow, page.staff, own, topic)
+    else:
+        lesson = await _add_lesson(uow, page, on, slot, topic, clash)
+    return lesson
+
+
+record_lesson = transactional(record_lesson_in)
 
 
 async def _check_substitute(uow: UnitOfWork, lesson: Lesson, substitute_id: int) -> None:
@@ -163,7 +159,7 @@ async def _check_substitute(uow: UnitOfWork, lesson: Lesson, substitute_id: int)
         raise RuleViolation("substitute_is_teacher", name=substitute.short_name)
 
 
-async def assign_substitute(
+async def assign_substitute_in(
     uow: UnitOfWork, *, actor: StaffActor, lesson_id: int, substitute_id: int | None
 ) -> Lesson:
     """Name the teacher who replaces the absent one (None withdraws the substitution).
@@ -171,25 +167,23 @@ async def assign_substitute(
     Seed 002 §2.5.10: the substitute gets the absent teacher's journal page for that
     lesson and fills it in; `require_lesson_writer` lets them write it from now on.
     """
-    async with uow:
-        staff = await load_staff(uow, actor)
-        require_role(staff, Role.deputy, Role.admin)
-        lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
-        if lesson.deleted_at is not None:
-            raise NotFound(what="lesson")
-        if substitute_id is not None:
-            await _check_substitute(uow, lesson, substitute_id)
-        if lesson.substitute_id == substitute_id:
-            await uow.commit()  # a rollback would expire the row we hand back
-            return lesson
-        old = snapshot(lesson)
-        lesson.substitute_id = substitute_id
-        lesson.updated_at, lesson.updated_by = uow.now(), staff.id
-        uow.session.add(lesson)
-        await uow.session.flush()
-        uow.audit(lesson, school_id=lesson.school_id, action="update", actor_id=staff.id, old=old)
-        await uow.commit()
+    staff = await load_staff(uow, actor)
+    require_role(staff, Role.deputy, Role.admin)
+    lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
+    if lesson.deleted_at is not None:
+        raise NotFound(what="lesson")
+    if substitute_id is not None:
+        await _check_substitute(uow, lesson, substitute_id)
+    if lesson.substitute_id == substitute_id:
         return lesson
+    old = snapshot(lesson)
+    lesson.substitute_id = substitute_id
+    lesson.updated_at, lesson.updated_by = uow.now(), staff.id
+    await uow.save(lesson, action="update", actor_id=staff.id, old=old)
+    return lesson
+
+
+assign_substitute = transactional(assign_substitute_in)
 
 
 async def _scheduled_on(uow: UnitOfWork, page: JournalPage, on: dt.date) -> ScheduledTest | None:
@@ -197,7 +191,7 @@ async def _scheduled_on(uow: UnitOfWork, page: JournalPage, on: dt.date) -> Sche
         ScheduledTest.class_id == page.klass.id,
         ScheduledTest.subject_id == page.subject.id,
         ScheduledTest.date == on,
-        col(ScheduledTest.deleted_at).is_(None),
+        not_deleted(ScheduledTest),
         col(ScheduledTest.group_id).is_(None)
         if page.group is None
         else ScheduledTest.group_id == page.group_id,
@@ -205,7 +199,7 @@ async def _scheduled_on(uow: UnitOfWork, page: JournalPage, on: dt.date) -> Sche
     return (await uow.session.exec(query.limit(1))).first()
 
 
-async def schedule_test(
+async def schedule_test_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -221,55 +215,50 @@ async def schedule_test(
     Seed 002 §2.5.3: each teacher sets the schedule for their classes in September.
     One entry per page and day: scheduling the same day again updates it.
     """
-    async with uow:
-        work_type, title = check_work_type(work_type), title.strip()
-        page = await load_page(
-            uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id
-        )
-        await require_page_teacher(uow, page)
-        await require_school_day(uow, page, on)
-        test = await _scheduled_on(uow, page, on)
-        if test is not None and (test.work_type, test.title) == (work_type, title):
-            await uow.commit()  # a rollback would expire the row we hand back
-            return test
-        old = snapshot(test) if test is not None else None
-        if test is None:
-            test = ScheduledTest(
-                school_id=page.staff.school_id,
-                class_id=class_id,
-                group_id=group_id,
-                subject_id=subject_id,
-                teacher_id=page.staff.id or 0,
-                date=on,
-                created_at=uow.now(),
-                created_by=page.staff.id,
-            )
-        else:
-            test.updated_at, test.updated_by = uow.now(), page.staff.id
-        test.work_type, test.title = work_type, title
-        uow.session.add(test)
-        await uow.session.flush()
-        action = "create" if old is None else "update"
-        uow.audit(test, school_id=test.school_id, action=action, actor_id=page.staff.id, old=old)
-        await uow.commit()
+    work_type, title = check_work_type(work_type), title.strip()
+    page = await load_page(uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id)
+    await require_page_teacher(uow, page)
+    await require_school_day(uow, page, on)
+    test = await _scheduled_on(uow, page, on)
+    if test is not None and (test.work_type, test.title) == (work_type, title):
         return test
+    old = snapshot(test) if test is not None else None
+    if test is None:
+        test = ScheduledTest(
+            school_id=page.staff.school_id,
+            class_id=class_id,
+            group_id=group_id,
+            subject_id=subject_id,
+            teacher_id=page.staff.id or 0,
+            date=on,
+            created_at=uow.now(),
+            created_by=page.staff.id,
+        )
+    else:
+        test.updated_at, test.updated_by = uow.now(), page.staff.id
+    test.work_type, test.title = work_type, title
+    action = "create" if old is None else "update"
+    await uow.save(test, action=action, actor_id=page.staff.id, old=old)
+    return test
 
 
-async def cancel_test(uow: UnitOfWork, *, actor: StaffActor, test_id: int) -> ScheduledTest:
+schedule_test = transactional(schedule_test_in)
+
+
+async def cancel_test_in(uow: UnitOfWork, *, actor: StaffActor, test_id: int) -> ScheduledTest:
     """Take a test off the schedule. The row stays, marked deleted, with who and when."""
-    async with uow:
-        staff = await load_staff(uow, actor)
-        test = await get_in_school(uow, ScheduledTest, test_id, staff.school_id, "test")
-        if test.deleted_at is not None:
-            raise RuleViolation("already_deleted")
-        page = await load_page(
-            uow, actor, class_id=test.class_id, subject_id=test.subject_id, group_id=test.group_id
-        )
-        await require_page_teacher(uow, page)
-        old = snapshot(test)
-        test.deleted_at, test.deleted_by = uow.now(), staff.id
-        uow.session.add(test)
-        await uow.session.flush()
-        uow.audit(test, school_id=test.school_id, action="delete", actor_id=staff.id, old=old)
-        await uow.commit()
-        return test
+    staff = await load_staff(uow, actor)
+    test = await get_in_school(uow, ScheduledTest, test_id, staff.school_id, "test")
+    if test.deleted_at is not None:
+        raise RuleViolation("already_deleted")
+    page = await load_page(
+        uow, actor, class_id=test.class_id, subject_id=test.subject_id, group_id=test.group_id
+    )
+    await require_page_teacher(uow, page)
+    old = snapshot(test)
+    test.deleted_at, test.deleted_by = uow.now(), staff.id
+    await uow.save(test, action="delete", actor_id=staff.id, old=old)
+    return test
+
+
+cancel_test = transactional(cancel_test_in)

@@ -5,17 +5,13 @@ from __future__ import annotations
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.events import MarkChanged, MarkDeleted, MarkPosted
+from core.lesson_access import lesson_for_writing, require_marks_allowed, student_of_lesson
 from core.limits import check_length
 from core.models import Lesson, Mark
 from core.policy import weight_of
-from core.services.context import (
-    check_work_type,
-    get_in_school,
-    lesson_for_writing,
-    require_marks_allowed,
-    student_of_lesson,
-)
-from core.uow import UnitOfWork, snapshot
+from core.rows import get_in_school
+from core.uow import UnitOfWork, snapshot, transactional
+from core.validation import check_work_type
 
 MARK_VALUES = range(2, 6)
 
@@ -27,7 +23,7 @@ def _check_value(value: object) -> int:
     return value
 
 
-async def post_mark(
+async def post_mark_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -39,41 +35,40 @@ async def post_mark(
     weight: float | None = None,
 ) -> Mark:
     """Give a student a mark (2–5) for a lesson's work; families hear of it."""
-    async with uow:
-        value = _check_value(value)
-        work_type = check_work_type(work_type)
-        ctx = await lesson_for_writing(uow, actor, lesson_id)
-        require_marks_allowed(ctx)
-        await student_of_lesson(uow, ctx, student_id)
-        mark = Mark(
-            school_id=ctx.school.id or 0,
-            lesson_id=lesson_id,
+    value = _check_value(value)
+    work_type = check_work_type(work_type)
+    ctx = await lesson_for_writing(uow, actor, lesson_id)
+    require_marks_allowed(ctx)
+    await student_of_lesson(uow, ctx, student_id)
+    mark = Mark(
+        school_id=ctx.school.id or 0,
+        lesson_id=lesson_id,
+        student_id=student_id,
+        value=value,
+        work_type=work_type,
+        weight=weight if weight is not None else weight_of(ctx.policy, work_type),
+        comment=check_length("comment", comment.strip()),
+        created_at=uow.now(),
+        created_by=ctx.staff.id,
+    )
+    await uow.save(mark, action="create", actor_id=ctx.staff.id)
+    uow.record(
+        MarkPosted(
+            school_id=mark.school_id,
+            mark_id=mark.id or 0,
             student_id=student_id,
-            value=value,
-            work_type=work_type,
-            weight=weight if weight is not None else weight_of(ctx.policy, work_type),
-            comment=check_length("comment", comment.strip()),
-            created_at=uow.now(),
-            created_by=ctx.staff.id,
+            lesson=ctx.ref,
+            value=mark.value,
+            work_type=mark.work_type,
+            weight=mark.weight,
+            comment=mark.comment,
+            version=mark.version,
         )
-        uow.session.add(mark)
-        await uow.session.flush()
-        uow.audit(mark, school_id=mark.school_id, action="create", actor_id=ctx.staff.id)
-        uow.record(
-            MarkPosted(
-                school_id=mark.school_id,
-                mark_id=mark.id or 0,
-                student_id=student_id,
-                lesson=ctx.ref,
-                value=mark.value,
-                work_type=mark.work_type,
-                weight=mark.weight,
-                comment=mark.comment,
-                version=mark.version,
-            )
-        )
-        await uow.commit()
-        return mark
+    )
+    return mark
+
+
+post_mark = transactional(post_mark_in)
 
 
 async def _mark_for_writing(
@@ -88,7 +83,7 @@ async def _mark_for_writing(
     return mark, lesson
 
 
-async def change_mark(
+async def change_mark_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -98,66 +93,62 @@ async def change_mark(
     comment: str | None = None,
 ) -> Mark:
     """Correct a mark; the previous values stay in the audit log."""
-    async with uow:
-        mark, lesson = await _mark_for_writing(uow, actor, mark_id)
-        ctx = await lesson_for_writing(uow, actor, lesson.id or 0)
-        require_marks_allowed(ctx)
-        old = snapshot(mark)
-        old_value = mark.value
-        if value is not None:
-            mark.value = _check_value(value)
-        if work_type is not None:
-            mark.work_type = check_work_type(work_type)
-            mark.weight = weight_of(ctx.policy, mark.work_type)
-        if comment is not None:
-            mark.comment = check_length("comment", comment.strip())
-        if snapshot(mark) == old:
-            # Nothing changed: no history row, no message. Commit (an empty
-            # transaction) so the returned row stays loaded, as on every other path.
-            await uow.commit()
-            return mark
-        mark.version += 1
-        mark.updated_at, mark.updated_by = uow.now(), ctx.staff.id
-        uow.session.add(mark)
-        await uow.session.flush()
-        uow.audit(mark, school_id=mark.school_id, action="update", actor_id=ctx.staff.id, old=old)
-        uow.record(
-            MarkChanged(
-                school_id=mark.school_id,
-                mark_id=mark.id or 0,
-                student_id=mark.student_id,
-                lesson=ctx.ref,
-                old_value=old_value,
-                value=mark.value,
-                work_type=mark.work_type,
-                comment=mark.comment,
-                version=mark.version,
-            )
-        )
-        await uow.commit()
+    mark, lesson = await _mark_for_writing(uow, actor, mark_id)
+    ctx = await lesson_for_writing(uow, actor, lesson.id or 0)
+    require_marks_allowed(ctx)
+    old = snapshot(mark)
+    old_value = mark.value
+    if value is not None:
+        mark.value = _check_value(value)
+    if work_type is not None:
+        mark.work_type = check_work_type(work_type)
+        mark.weight = weight_of(ctx.policy, mark.work_type)
+    if comment is not None:
+        mark.comment = check_length("comment", comment.strip())
+    if snapshot(mark) == old:
+        # Nothing changed: no history row, no message.
         return mark
+    mark.version += 1
+    mark.updated_at, mark.updated_by = uow.now(), ctx.staff.id
+    await uow.save(mark, action="update", actor_id=ctx.staff.id, old=old)
+    uow.record(
+        MarkChanged(
+            school_id=mark.school_id,
+            mark_id=mark.id or 0,
+            student_id=mark.student_id,
+            lesson=ctx.ref,
+            old_value=old_value,
+            value=mark.value,
+            work_type=mark.work_type,
+            comment=mark.comment,
+            version=mark.version,
+        )
+    )
+    return mark
 
 
-async def delete_mark(uow: UnitOfWork, *, actor: StaffActor, mark_id: int) -> Mark:
+change_mark = transactional(change_mark_in)
+
+
+async def delete_mark_in(uow: UnitOfWork, *, actor: StaffActor, mark_id: int) -> Mark:
     """Withdraw a mark. The row stays, marked deleted, with who and when."""
-    async with uow:
-        mark, lesson = await _mark_for_writing(uow, actor, mark_id)
-        ctx = await lesson_for_writing(uow, actor, lesson.id or 0)
-        old = snapshot(mark)
-        mark.version += 1
-        mark.deleted_at, mark.deleted_by = uow.now(), ctx.staff.id
-        uow.session.add(mark)
-        await uow.session.flush()
-        uow.audit(mark, school_id=mark.school_id, action="delete", actor_id=ctx.staff.id, old=old)
-        uow.record(
-            MarkDeleted(
-                school_id=mark.school_id,
-                mark_id=mark.id or 0,
-                student_id=mark.student_id,
-                lesson=ctx.ref,
-                old_value=mark.value,
-                version=mark.version,
-            )
+    mark, lesson = await _mark_for_writing(uow, actor, mark_id)
+    ctx = await lesson_for_writing(uow, actor, lesson.id or 0)
+    old = snapshot(mark)
+    mark.version += 1
+    mark.deleted_at, mark.deleted_by = uow.now(), ctx.staff.id
+    await uow.save(mark, action="delete", actor_id=ctx.staff.id, old=old)
+    uow.record(
+        MarkDeleted(
+            school_id=mark.school_id,
+            mark_id=mark.id or 0,
+            student_id=mark.student_id,
+            lesson=ctx.ref,
+            old_value=mark.value,
+            version=mark.version,
         )
-        await uow.commit()
-        return mark
+    )
+    return mark
+
+
+delete_mark = transactional(delete_mark_in)

@@ -12,9 +12,10 @@ import datetime as dt
 
 from sqlmodel import col, select
 
+from core.journal_page import JournalPage
 from core.models import AcademicYear, Holiday, Lesson, TimetableEntry
+from core.rows import not_deleted
 from core.services.lessons import place_lesson
-from core.services.pages import JournalPage
 from core.uow import UnitOfWork
 
 
@@ -24,7 +25,7 @@ async def _first_in_journal(uow: UnitOfWork, page: JournalPage, on: dt.date) -> 
         Lesson.class_id == page.klass.id,
         Lesson.subject_id == page.subject.id,
         Lesson.date >= on,
-        col(Lesson.deleted_at).is_(None),
+        not_deleted(Lesson),
         col(Lesson.group_id).is_(None) if page.group is None else Lesson.group_id == page.group_id,
     )
     found = await uow.session.exec(query.order_by(col(Lesson.date), col(Lesson.slot)).limit(1))

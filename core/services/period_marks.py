@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.enrolment import class_on
 from core.errors import Forbidden, RuleViolation
 from core.events import PeriodMarkSet
+from core.lesson_access import require_marks_allowed
 from core.models import (
     PERIOD_MARK_VALUES,
     Group,
@@ -30,8 +32,8 @@ from core.models import (
 )
 from core.permissions import load_staff, teaches
 from core.policy import SchoolPolicy, policy_of
-from core.services.context import class_on, get_in_school, require_marks_allowed
-from core.uow import UnitOfWork, snapshot
+from core.rows import get_in_school
+from core.uow import UnitOfWork, snapshot, transactional
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def _apply(
     return mark
 
 
-async def set_period_mark(
+async def set_period_mark_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -184,24 +186,22 @@ async def set_period_mark(
     One row per (period, pupil, subject, kind): a correction bumps `version`, keeps
     the old value in the audit log and tells families the old and new values.
     """
-    async with uow:
-        value, kind = _check_value(value), _check_kind(kind)
-        line = await _line_for_writing(
-            uow, actor, period_id=period_id, student_id=student_id, subject_id=subject_id
-        )
-        require_marks_allowed(line)  # seed 002 §2.6 and §2.5.7, as for lesson marks
-        mark = await _existing(uow, line, kind)
-        live = mark if mark is not None and mark.deleted_at is None else None
-        if live is not None and live.value == value:
-            await uow.commit()  # a rollback would expire the row we hand back
-            return live  # nothing changed: no history row, no message
-        old_value = live.value if live is not None else None
-        old = snapshot(mark) if mark is not None else None
-        mark = _apply(uow, line, mark, value=value, kind=kind)
-        uow.session.add(mark)
-        await uow.session.flush()
-        action = "create" if old is None else "update"
-        uow.audit(mark, school_id=mark.school_id, action=action, actor_id=line.staff.id, old=old)
-        uow.record(_event(mark, line, old_value))
-        await uow.commit()
-        return mark
+    value, kind = _check_value(value), _check_kind(kind)
+    line = await _line_for_writing(
+        uow, actor, period_id=period_id, student_id=student_id, subject_id=subject_id
+    )
+    require_marks_allowed(line)  # seed 002 §2.6 and §2.5.7, as for lesson marks
+    mark = await _existing(uow, line, kind)
+    live = mark if mark is not None and mark.deleted_at is None else None
+    if live is not None and live.value == value:
+        return live  # nothing changed: no history row, no message
+    old_value = live.value if live is not None else None
+    old = snapshot(mark) if mark is not None else None
+    mark = _apply(uow, line, mark, value=value, kind=kind)
+    action = "create" if old is None else "update"
+    await uow.save(mark, action=action, actor_id=line.staff.id, old=old)
+    uow.record(_event(mark, line, old_value))
+    return mark
+
+
+set_period_mark = transactional(set_period_mark_in)

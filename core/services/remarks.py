@@ -11,20 +11,17 @@ from __future__ import annotations
 import datetime as dt
 
 from core.actors import StaffActor
+from core.calendar import school_today
+from core.enrolment import class_on
 from core.errors import RuleViolation
 from core.events import RemarkPosted
+from core.lesson_access import lesson_for_writing, student_of_lesson
 from core.limits import check_length
 from core.models import Remark, RemarkKind, School, SchoolClass, Staff, Student
 from core.permissions import load_staff, require_class_teacher_or_teacher
-from core.services.context import (
-    class_on,
-    get_in_school,
-    lesson_for_writing,
-    require_text,
-    school_today,
-    student_of_lesson,
-)
-from core.uow import UnitOfWork
+from core.rows import get_in_school
+from core.uow import UnitOfWork, transactional
+from core.validation import require_text
 
 
 def _check_kind(kind: object) -> str:
@@ -66,7 +63,7 @@ def _posted(
     )
 
 
-async def post_remark(
+async def post_remark_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -81,31 +78,30 @@ async def post_remark(
     With `lesson_id` the writer must be that lesson's writer and the pupil in it;
     without, the writer must teach in the pupil's class today or be its class teacher.
     """
-    async with uow:
-        kind, text = _check_kind(kind), check_length("remark", require_text(text))
-        subject: str | None = None
-        lesson_date: dt.date | None = None
-        if lesson_id is not None:
-            ctx = await lesson_for_writing(uow, actor, lesson_id)
-            await student_of_lesson(uow, ctx, student_id)
-            staff, klass = ctx.staff, ctx.klass
-            subject, lesson_date = ctx.subject.name, ctx.lesson.date
-        else:
-            staff, klass = await _class_now(uow, actor, student_id)
-        remark = Remark(
-            school_id=staff.school_id,
-            lesson_id=lesson_id,
-            student_id=student_id,
-            kind=kind,
-            text=text,
-            send_to_parents=send_to_parents,
-            created_at=uow.now(),
-            created_by=staff.id,
-        )
-        uow.session.add(remark)
-        await uow.session.flush()
-        uow.audit(remark, school_id=remark.school_id, action="create", actor_id=staff.id)
-        if send_to_parents:
-            uow.record(_posted(remark, klass, subject=subject, lesson_date=lesson_date))
-        await uow.commit()
-        return remark
+    kind, text = _check_kind(kind), check_length("remark", require_text(text))
+    subject: str | None = None
+    lesson_date: dt.date | None = None
+    if lesson_id is not None:
+        ctx = await lesson_for_writing(uow, actor, lesson_id)
+        await student_of_lesson(uow, ctx, student_id)
+        staff, klass = ctx.staff, ctx.klass
+        subject, lesson_date = ctx.subject.name, ctx.lesson.date
+    else:
+        staff, klass = await _class_now(uow, actor, student_id)
+    remark = Remark(
+        school_id=staff.school_id,
+        lesson_id=lesson_id,
+        student_id=student_id,
+        kind=kind,
+        text=text,
+        send_to_parents=send_to_parents,
+        created_at=uow.now(),
+        created_by=staff.id,
+    )
+    await uow.save(remark, action="create", actor_id=staff.id)
+    if send_to_parents:
+        uow.record(_posted(remark, klass, subject=subject, lesson_date=lesson_date))
+    return remark
+
+
+post_remark = transactional(post_remark_in)

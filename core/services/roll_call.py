@@ -9,27 +9,24 @@ Families hear nothing of it: no outbox event. The change is audited.
 from __future__ import annotations
 
 from core.actors import StaffActor
+from core.lesson_access import lesson_for_writing
 from core.models import Lesson
-from core.services.context import lesson_for_writing
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 
-async def record_roll_call(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> Lesson:
+async def record_roll_call_in(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> Lesson:
     """Record that attendance was taken (by the lesson's teacher or its substitute).
 
     Recording it again keeps the first time: the journal shows when the roll was
     actually called.
     """
-    async with uow:
-        ctx = await lesson_for_writing(uow, actor, lesson_id)
-        lesson = ctx.lesson
-        if lesson.roll_called_at is None:
-            old = snapshot(lesson)
-            lesson.roll_called_at, lesson.roll_called_by = uow.now(), ctx.staff.id
-            uow.session.add(lesson)
-            await uow.session.flush()
-            uow.audit(
-                lesson, school_id=lesson.school_id, action="update", actor_id=ctx.staff.id, old=old
-            )
-        await uow.commit()  # also when nothing changed: a rollback would expire the row
-        return lesson
+    ctx = await lesson_for_writing(uow, actor, lesson_id)
+    lesson = ctx.lesson
+    if lesson.roll_called_at is None:
+        old = snapshot(lesson)
+        lesson.roll_called_at, lesson.roll_called_by = uow.now(), ctx.staff.id
+        await uow.save(lesson, action="update", actor_id=ctx.staff.id, old=old)
+    return lesson
+
+
+record_roll_call = transactional(record_roll_call_in)

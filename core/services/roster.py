@@ -23,15 +23,14 @@ from core.models import (
     Enrollment,
     Group,
     GroupMembership,
-    Role,
     SchoolClass,
     Staff,
     Student,
 )
-from core.permissions import load_staff, require_role
-from core.services.context import get_in_school
+from core.permissions import roster_keeper
+from core.rows import get_in_school
 from core.services.guardians import add_guardian, link_guardian
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 # add_guardian and link_guardian are part of the roster's interface as well.
 __all__ = [
@@ -42,19 +41,11 @@ __all__ = [
     "enrollment_row",
     "link_guardian",
     "remove_student",
-    "roster_keeper",
     "student_row",
     "transfer_student",
 ]
 
 DAY = dt.timedelta(days=1)
-
-
-async def roster_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
-    """The acting staff member, refused unless they keep the roster (seed 004 §5)."""
-    staff = await load_staff(uow, actor)
-    require_role(staff, Role.admin, Role.secretary)
-    return staff
 
 
 def check_class_year(klass: SchoolClass, year: AcademicYear, on: dt.date) -> None:
@@ -153,8 +144,9 @@ async def _close_enrollment(
         )
     old = snapshot(enrollment)
     enrollment.until, enrollment.end_reason = on - DAY, end_reason
-    uow.session.add(enrollment)
-    uow.audit(enrollment, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    await uow.save(
+        enrollment, school_id=staff.school_id, action="update", actor_id=staff.id, old=old
+    )
     query = (
         select(GroupMembership)
         .join(Group, col(Group.id) == GroupMembership.group_id)
@@ -168,8 +160,7 @@ async def _close_enrollment(
     for membership in (await uow.session.exec(query)).all():
         old = snapshot(membership)
         membership.until = on - DAY
-        uow.session.add(membership)
-        uow.audit(
+        await uow.save(
             membership, school_id=staff.school_id, action="update", actor_id=staff.id, old=old
         )
 
@@ -180,13 +171,11 @@ async def _open_enrollment(
     enrollment = enrollment_row(
         school_id=staff.school_id, student_id=student_id, class_id=class_id, on=on, reason=reason
     )
-    uow.session.add(enrollment)
-    await uow.session.flush()
-    uow.audit(enrollment, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await uow.save(enrollment, school_id=staff.school_id, action="create", actor_id=staff.id)
     return enrollment
 
 
-async def enrol_student(
+async def enrol_student_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -198,79 +187,79 @@ async def enrol_student(
     on: dt.date,
 ) -> Student:
     """Add a newly arrived student to a class from `on` (administrator or secretary)."""
-    async with uow:
-        student = student_row(
-            school_id=actor.school_id,
-            last_name=last_name,
-            first_name=first_name,
-            middle_name=middle_name,
-            birth_date=birth_date,
-            on=on,
-            now=uow.now(),
-        )
-        staff = await roster_keeper(uow, actor)
-        klass = await _class_on(uow, staff, class_id, on)
-        uow.session.add(student)
-        await uow.session.flush()
-        uow.audit(student, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await _open_enrollment(uow, staff, student.id or 0, class_id, on, "enrolled")
-        uow.record(enrolled_event(student, klass.id or 0))
-        await uow.commit()
-        return student
+    student = student_row(
+        school_id=actor.school_id,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        birth_date=birth_date,
+        on=on,
+        now=uow.now(),
+    )
+    staff = await roster_keeper(uow, actor)
+    klass = await _class_on(uow, staff, class_id, on)
+    await uow.save(student, school_id=staff.school_id, action="create", actor_id=staff.id)
+    await _open_enrollment(uow, staff, student.id or 0, class_id, on, "enrolled")
+    uow.record(enrolled_event(student, klass.id or 0))
+    return student
 
 
-async def transfer_student(
+enrol_student = transactional(enrol_student_in)
+
+
+async def transfer_student_in(
     uow: UnitOfWork, *, actor: StaffActor, student_id: int, to_class_id: int, on: dt.date
 ) -> Enrollment:
     """Move a student to another class from `on`; the old class's enrolment and
     groups end the day before, and stay in the history."""
-    async with uow:
-        staff = await roster_keeper(uow, actor)
-        current = await _current_enrollment(uow, staff, student_id)
-        student, _enrollment, old_class = current
-        if old_class.id == to_class_id:
-            raise RuleViolation("same_class", student=student.full_name, klass=old_class.name)
-        await _class_on(uow, staff, to_class_id, on)
-        await _close_enrollment(uow, staff, current, on, "transferred")
-        enrollment = await _open_enrollment(uow, staff, student_id, to_class_id, on, "transferred")
-        uow.record(
-            RosterChanged(
-                school_id=staff.school_id,
-                student_id=student_id,
-                change="transferred",
-                from_class_id=old_class.id,
-                to_class_id=to_class_id,
-            )
+    staff = await roster_keeper(uow, actor)
+    current = await _current_enrollment(uow, staff, student_id)
+    student, _enrollment, old_class = current
+    if old_class.id == to_class_id:
+        raise RuleViolation("same_class", student=student.full_name, klass=old_class.name)
+    await _class_on(uow, staff, to_class_id, on)
+    await _close_enrollment(uow, staff, current, on, "transferred")
+    enrollment = await _open_enrollment(uow, staff, student_id, to_class_id, on, "transferred")
+    uow.record(
+        RosterChanged(
+            school_id=staff.school_id,
+            student_id=student_id,
+            change="transferred",
+            from_class_id=old_class.id,
+            to_class_id=to_class_id,
         )
-        await uow.commit()
-        return enrollment
+    )
+    return enrollment
 
 
-async def remove_student(
+transfer_student = transactional(transfer_student_in)
+
+
+async def remove_student_in(
     uow: UnitOfWork, *, actor: StaffActor, student_id: int, on: dt.date, reason: str = "left"
 ) -> Student:
     """Record that a student leaves the school on `on` (their last day is the day
     before). Guardians stay linked: the history must still name them."""
-    async with uow:
-        reason = check_length("reason", reason.strip())
-        if not reason:
-            raise RuleViolation("leave_reason_required")
-        staff = await roster_keeper(uow, actor)
-        current = await _current_enrollment(uow, staff, student_id)
-        student, _enrollment, klass = current
-        await _close_enrollment(uow, staff, current, on, reason)
-        old = snapshot(student)
-        student.left_on = on
-        uow.session.add(student)
-        uow.audit(student, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
-        uow.record(
-            RosterChanged(
-                school_id=staff.school_id,
-                student_id=student_id,
-                change="left",
-                from_class_id=klass.id,
-                to_class_id=None,
-            )
+    reason = check_length("reason", reason.strip())
+    if not reason:
+        raise RuleViolation("leave_reason_required")
+    staff = await roster_keeper(uow, actor)
+    current = await _current_enrollment(uow, staff, student_id)
+    student, _enrollment, klass = current
+    await _close_enrollment(uow, staff, current, on, reason)
+    old = snapshot(student)
+    student.left_on = on
+    await uow.save(student, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    uow.record(
+        RosterChanged(
+            school_id=staff.school_id,
+            student_id=student_id,
+            change="left",
+            from_class_id=klass.id,
+            to_class_id=None,
         )
-        await uow.commit()
-        return student
+    )
+    return student
+
+
+remove_student = transactional(remove_student_in)

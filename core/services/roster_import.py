@@ -17,124 +17,48 @@ import asyncio
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
 
-from pydantic import BaseModel
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.errors import RuleViolation
 from core.models import Enrollment, ImportStatus, RosterImport, School, Staff, StudentGuardian
+from core.permissions import roster_keeper
 from core.reading.access import ReadingUnit
-from core.services.context import get_in_school, school_today
+from core.reading.roster_imports import (
+    OPEN,
+    ClassCount,
+    ImportReport,
+    ImportResult,
+    ImportView,
+    SampleRow,
+    import_of,
+    import_status,
+    import_view,
+    view_of,
+)
 from core.services.guardians import link_row
-from core.services.roster import enrolled_event, enrollment_row, roster_keeper
+from core.services.roster import enrolled_event, enrollment_row
 from core.services.roster_file import MAX_FILE_BYTES, read_roster_file
 from core.services.roster_plan import (
     Plan,
     PlannedStudent,
     Progress,
-    RowProblem,
     plan_import,
     problem_of,
 )
-from core.uow import UnitOfWork
+from core.uow import UnitOfWork, transactional
 
 KEEP = dt.timedelta(hours=24)
 MAX_PROBLEMS_SHOWN = 300
 SAMPLE_ROWS = 10
 WRITE_CHUNK = 500
-OPEN = (ImportStatus.uploaded.value, ImportStatus.checked.value)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
-
-
-class ClassCount(BaseModel):
-    class_id: int
-    name: str
-    students: int
-
-
-class SampleRow(BaseModel):
-    row: int
-    student: str
-    birth_date: str
-    klass: str
-    guardians: list[str]
-
-
-class ImportReport(BaseModel):
-    """The preview: what the file would create, or why it cannot be imported."""
-
-    rows: int = 0
-    students: int = 0
-    guardians_new: int = 0
-    guardians_linked: int = 0  # guardians already at the school who get another child
-    classes: list[ClassCount] = []
-    problems: list[RowProblem] = []  # the first MAX_PROBLEMS_SHOWN
-    problem_count: int = 0
-    problem_rows: int = 0  # rows with at least one problem
-    file_error: RowProblem | None = None  # the file as a whole is unusable
-    ignored_columns: list[str] = []
-    sample: list[SampleRow] = []
-
-    @property
-    def ok(self) -> bool:
-        return self.file_error is None and self.problem_count == 0
-
-
-class ImportResult(BaseModel):
-    """What an import created: counts only (kept after the file is gone)."""
-
-    students: int
-    guardians_new: int
-    guardians_linked: int
-    classes: list[ClassCount]
-
-
-@dataclass(frozen=True)
-class ImportView:
-    id: int
-    filename: str
-    size: int
-    enrol_on: dt.date
-    status: str  # an ImportStatus value; "expired" as soon as `expires_at` has passed
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    finished_at: dt.datetime | None
-    uploaded_by: str
-    report: ImportReport | None
-    result: ImportResult | None
-
-    @property
-    def can_confirm(self) -> bool:
-        return self.status == ImportStatus.checked and self.report is not None and self.report.ok
-
-
-def _status(item: RosterImport, now: dt.datetime) -> str:
-    if item.status in OPEN and item.expires_at <= now:
-        return ImportStatus.expired.value
-    return item.status
-
-
-def _view(item: RosterImport, uploader: Staff | None, now: dt.datetime) -> ImportView:
-    return ImportView(
-        id=item.id or 0,
-        filename=item.filename,
-        size=item.size,
-        enrol_on=item.enrol_on,
-        status=_status(item, now),
-        created_at=item.created_at,
-        expires_at=item.expires_at,
-        finished_at=item.finished_at,
-        uploaded_by=uploader.short_name if uploader else "",
-        report=ImportReport.model_validate(item.report) if item.report else None,
-        result=ImportResult.model_validate(item.result) if item.result else None,
-    )
 
 
 def _clean_filename(filename: str) -> str:
@@ -142,26 +66,8 @@ def _clean_filename(filename: str) -> str:
     return " ".join(name.split())[:200] or "roster"
 
 
-async def _import_of(uow: UnitOfWork, staff: Staff, import_id: int, *, lock: bool) -> RosterImport:
-    await get_in_school(uow, RosterImport, import_id, staff.school_id, "roster_import")
-    if not lock:
-        found = await uow.session.get(RosterImport, import_id)
-        assert found is not None
-        return found
-    # Two confirmations at once (two tabs, two web processes): the second waits here
-    # for the first to commit and then sees it imported (PostgreSQL; SQLite's write
-    # lock already serializes them).
-    query = (
-        select(RosterImport)
-        .where(RosterImport.id == import_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return (await uow.session.exec(query)).one()
-
-
 def _refuse_closed(item: RosterImport, now: dt.datetime) -> None:
-    status = _status(item, now)
+    status = import_status(item, now)
     if status == ImportStatus.imported:
         raise RuleViolation("roster_import_done")
     if status == ImportStatus.cancelled:
@@ -170,12 +76,7 @@ def _refuse_closed(item: RosterImport, now: dt.datetime) -> None:
         raise RuleViolation("roster_import_expired", hours=int(KEEP.total_seconds() // 3600))
 
 
-async def _view_of(uow: UnitOfWork, item: RosterImport) -> ImportView:
-    uploader = await uow.session.get(Staff, item.uploaded_by)
-    return _view(item, uploader, uow.now())
-
-
-async def upload_roster(
+async def upload_roster_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -187,30 +88,32 @@ async def upload_roster(
 
     `enrol_on`: the students' first day in their classes (the school's today by default).
     """
-    async with uow:
-        staff = await roster_keeper(uow, actor)
-        if not content.strip():
-            raise RuleViolation("roster_file_empty")
-        if len(content) > MAX_FILE_BYTES:
-            raise RuleViolation("roster_file_too_big", limit=MAX_FILE_BYTES // (1024 * 1024))
-        now = uow.now()
-        await _purge(uow, now)
-        school = await uow.session.get(School, staff.school_id)
-        assert school is not None
-        item = RosterImport(
-            school_id=staff.school_id,
-            uploaded_by=staff.id or 0,
-            filename=_clean_filename(filename),
-            size=len(content),
-            enrol_on=enrol_on or school_today(school, now),
-            status=ImportStatus.uploaded.value,
-            content=content,
-            created_at=now,
-            expires_at=now + KEEP,
-        )
-        uow.session.add(item)
-        await uow.commit()
-        return _view(item, staff, now)
+    staff = await roster_keeper(uow, actor)
+    if not content.strip():
+        raise RuleViolation("roster_file_empty")
+    if len(content) > MAX_FILE_BYTES:
+        raise RuleViolation("roster_file_too_big", limit=MAX_FILE_BYTES // (1024 * 1024))
+    now = uow.now()
+    await _purge(uow, now)
+    school = await uow.session.get(School, staff.school_id)
+    assert school is not None
+    item = RosterImport(
+        school_id=staff.school_id,
+        uploaded_by=staff.id or 0,
+        filename=_clean_filename(filename),
+        size=len(content),
+        enrol_on=enrol_on or school_today(school, now),
+        status=ImportStatus.uploaded.value,
+        content=content,
+        created_at=now,
+        expires_at=now + KEEP,
+    )
+    uow.session.add(item)
+    await uow.session.flush()  # the view shows the import's id
+    return import_view(item, staff, now)
+
+
+upload_roster = transactional(upload_roster_in)
 
 
 async def check_roster_import(
@@ -224,18 +127,18 @@ async def check_roster_import(
     reading = ReadingUnit(uow.db, clock=uow.clock)
     async with reading:
         staff = await roster_keeper(reading, actor)
-        item = await _import_of(reading, staff, import_id, lock=False)
+        item = await import_of(reading, staff, import_id, lock=False)
         _refuse_closed(item, reading.now())
         report, _plan = await _check(reading, item, progress)
     async with uow:
         staff = await roster_keeper(uow, actor)
-        item = await _import_of(uow, staff, import_id, lock=True)
+        item = await import_of(uow, staff, import_id, lock=True)
         _refuse_closed(item, uow.now())
         item.report = report.model_dump(mode="json")
         item.status = ImportStatus.checked.value
         uow.session.add(item)
         await uow.commit()
-        return await _view_of(uow, item)
+        return await view_of(uow, item)
 
 
 async def _check(
@@ -305,7 +208,7 @@ async def confirm_roster_import(
     """
     async with uow:
         staff = await roster_keeper(uow, actor)
-        item = await _import_of(uow, staff, import_id, lock=True)
+        item = await import_of(uow, staff, import_id, lock=True)
         _refuse_closed(item, uow.now())
         if item.status != ImportStatus.checked:
             raise RuleViolation("roster_import_not_checked")
@@ -325,7 +228,7 @@ async def confirm_roster_import(
             uow.session.add(item)
             await uow.commit()
             progress("done", report.students, report.students)
-            return _view(item, await uow.session.get(Staff, item.uploaded_by), uow.now())
+            return import_view(item, await uow.session.get(Staff, item.uploaded_by), uow.now())
     await _replace_report(uow, actor, import_id, report)
     raise RuleViolation("roster_import_has_errors", count=max(report.problem_count, 1))
 
@@ -335,7 +238,7 @@ async def _replace_report(
 ) -> None:
     async with uow:
         staff = await roster_keeper(uow, actor)
-        item = await _import_of(uow, staff, import_id, lock=True)
+        item = await import_of(uow, staff, import_id, lock=True)
         if item.status != ImportStatus.checked:
             return
         item.report = report.model_dump(mode="json")
@@ -390,41 +293,19 @@ def _finish(item: RosterImport, staff: Staff, now: dt.datetime, status: ImportSt
     item.finished_by = staff.id
 
 
-async def cancel_roster_import(uow: UnitOfWork, *, actor: StaffActor, import_id: int) -> ImportView:
+async def cancel_roster_import_in(
+    uow: UnitOfWork, *, actor: StaffActor, import_id: int
+) -> ImportView:
     """Drop an uploaded file without importing it (the file is removed at once)."""
-    async with uow:
-        staff = await roster_keeper(uow, actor)
-        item = await _import_of(uow, staff, import_id, lock=True)
-        _refuse_closed(item, uow.now())
-        _finish(item, staff, uow.now(), ImportStatus.cancelled)
-        uow.session.add(item)
-        await uow.commit()
-        return await _view_of(uow, item)
+    staff = await roster_keeper(uow, actor)
+    item = await import_of(uow, staff, import_id, lock=True)
+    _refuse_closed(item, uow.now())
+    _finish(item, staff, uow.now(), ImportStatus.cancelled)
+    uow.session.add(item)
+    return await view_of(uow, item)
 
 
-async def roster_import(uow: UnitOfWork, *, actor: StaffActor, import_id: int) -> ImportView:
-    """One import as its page shows it (administrator or secretary of its school)."""
-    async with uow:
-        staff = await roster_keeper(uow, actor)
-        item = await _import_of(uow, staff, import_id, lock=False)
-        return await _view_of(uow, item)
-
-
-async def recent_roster_imports(
-    uow: UnitOfWork, *, actor: StaffActor, limit: int = 10
-) -> Sequence[ImportView]:
-    """The school's latest imports, newest first."""
-    async with uow:
-        staff = await roster_keeper(uow, actor)
-        query = (
-            select(RosterImport, Staff)
-            .join(Staff, col(Staff.id) == RosterImport.uploaded_by)
-            .where(RosterImport.school_id == staff.school_id)
-            .order_by(col(RosterImport.created_at).desc(), col(RosterImport.id).desc())
-            .limit(limit)
-        )
-        rows = (await uow.session.exec(query)).all()
-        return [_view(item, uploader, uow.now()) for item, uploader in rows]
+cancel_roster_import = transactional(cancel_roster_import_in)
 
 
 async def _purge(uow: UnitOfWork, now: dt.datetime) -> int:
@@ -437,27 +318,22 @@ async def _purge(uow: UnitOfWork, now: dt.datetime) -> int:
     return int(result.rowcount)
 
 
-async def purge_expired_imports(uow: UnitOfWork) -> int:
+async def purge_expired_imports_in(uow: UnitOfWork) -> int:
     """Remove the files (and previews) of imports left unconfirmed for `KEEP`; how many.
 
     Runs at every upload; a scheduler may call it too (no actor: it only deletes)."""
-    async with uow:
-        purged = await _purge(uow, uow.now())
-        await uow.commit()
-        return purged
+    purged = await _purge(uow, uow.now())
+    return purged
+
+
+purge_expired_imports = transactional(purge_expired_imports_in)
 
 
 __all__ = [
     "KEEP",
-    "ClassCount",
-    "ImportReport",
-    "ImportResult",
-    "ImportView",
     "cancel_roster_import",
     "check_roster_import",
     "confirm_roster_import",
     "purge_expired_imports",
-    "recent_roster_imports",
-    "roster_import",
     "upload_roster",
 ]

@@ -15,16 +15,13 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import col, select
 
 from core.contacts import clean_names, normalize_email, normalize_phone
-from core.error_texts import error_text
 from core.errors import RuleViolation
-from core.i18n import DEFAULT_LANGUAGE
 from core.models import AcademicYear, Enrollment, Guardian, SchoolClass, Student
+from core.reading.roster_imports import RowProblem
 from core.services.guardians import guardian_row, guardians_by_phone, refuse_known_phone
 from core.services.roster import check_class_year, student_row
 from core.services.roster_file import GUARDIANS_PER_ROW, RosterFile, RosterRow
@@ -36,18 +33,6 @@ PROGRESS_EVERY = 250  # rows between progress reports (and turns given to other 
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 # Latin letters that look like Cyrillic ones in a class name typed on the wrong layout.
 _LOOKALIKES = str.maketrans("ABCEHKMOPTXabcehkmoptx", "АВСЕНКМОРТХавсенкмортх")
-
-
-class RowProblem(BaseModel):
-    """Why one row of the file cannot be imported."""
-
-    row: int
-    column: str  # the column's header as written in the file; "" for the row as a whole
-    key: str  # the error's code (core/error_texts)
-    params: dict[str, Any]  # its JSON parameters
-
-    def message(self, language: str = DEFAULT_LANGUAGE) -> str:
-        return error_text(self.key, language, self.params)
 
 
 def problem_of(row: int, column: str, error: RuleViolation) -> RowProblem:

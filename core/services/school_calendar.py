@@ -2,7 +2,7 @@
 
 Seed 002 §2.2: set before 5 September. Periods are quarters, halves or the year
 (the year mark is a period mark of the year period); periods of one kind do not
-overlap. Holidays are days without lessons (`core.services.pages.require_school_day`
+overlap. Holidays are days without lessons (`core.journal_page.require_school_day`
 refuses a lesson on one), so a holiday cannot cover a day the journal already has
 lessons on. A period that has marks cannot be deleted: the marks would lose their page.
 """
@@ -10,7 +10,6 @@ lessons on. A period that has marks cannot be deleted: the marks would lose thei
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlmodel import col, func, select
 
@@ -18,19 +17,12 @@ from core import limits
 from core.actors import StaffActor
 from core.errors import RuleViolation
 from core.models import AcademicYear, Holiday, Lesson, Period, PeriodMark
-from core.services.context import get_in_school
-from core.services.school_setup import setup_manager, setup_reader
-from core.uow import UnitOfWork
+from core.permissions import setup_manager
+from core.rows import get_in_school, not_deleted
+from core.uow import UnitOfWork, transactional
 
 PERIOD_KINDS = ("quarter", "half", "year")
 NAME_MAX = limits.NAME
-
-
-@dataclass(frozen=True)
-class YearCalendar:
-    year: AcademicYear
-    periods: tuple[Period, ...]
-    holidays: tuple[Holiday, ...]
 
 
 def _name(value: str, key: str) -> str:
@@ -59,65 +51,30 @@ def _inside(year: AcademicYear, starts_on: dt.date, ends_on: dt.date) -> None:
         )
 
 
-async def read_calendar(uow: UnitOfWork, *, actor: StaffActor) -> list[YearCalendar]:
-    """Every academic year of the school with its periods and holidays, newest first."""
-    async with uow:
-        staff = await setup_reader(uow, actor)
-        sid = staff.school_id
-        years = (
-            await uow.session.exec(
-                select(AcademicYear)
-                .where(AcademicYear.school_id == sid)
-                .order_by(col(AcademicYear.starts_on).desc())
-            )
-        ).all()
-        periods = (await uow.session.exec(select(Period).where(Period.school_id == sid))).all()
-        holidays = (await uow.session.exec(select(Holiday).where(Holiday.school_id == sid))).all()
-        uow.session.expunge_all()  # plain values: leaving must not expire them
-        return [
-            YearCalendar(
-                year,
-                tuple(
-                    sorted(
-                        (p for p in periods if p.year_id == year.id),
-                        key=lambda p: (p.kind == "year", p.starts_on, p.id or 0),
-                    )
-                ),
-                tuple(
-                    sorted((h for h in holidays if h.year_id == year.id), key=lambda h: h.starts_on)
-                ),
-            )
-            for year in years
-        ]
-
-
-async def add_year(
+async def add_year_in(
     uow: UnitOfWork, *, actor: StaffActor, name: str, starts_on: dt.date, ends_on: dt.date
 ) -> AcademicYear:
     """A new academic year (such as «2027/2028»), overlapping no other."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        clean = _name(name, "year_name_required")
-        _span(starts_on, ends_on)
-        query = select(AcademicYear).where(
-            AcademicYear.school_id == staff.school_id,
-            AcademicYear.starts_on <= ends_on,
-            AcademicYear.ends_on >= starts_on,
-        )
-        other = (await uow.session.exec(query.limit(1))).first()
-        if other is not None:
-            raise RuleViolation("year_overlap", name=clean, other=other.name)
-        year = AcademicYear(
-            school_id=staff.school_id, name=clean, starts_on=starts_on, ends_on=ends_on
-        )
-        uow.session.add(year)
-        await uow.session.flush()
-        uow.audit(year, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await uow.commit()
-        return year
+    staff = await setup_manager(uow, actor)
+    clean = _name(name, "year_name_required")
+    _span(starts_on, ends_on)
+    query = select(AcademicYear).where(
+        AcademicYear.school_id == staff.school_id,
+        AcademicYear.starts_on <= ends_on,
+        AcademicYear.ends_on >= starts_on,
+    )
+    other = (await uow.session.exec(query.limit(1))).first()
+    if other is not None:
+        raise RuleViolation("year_overlap", name=clean, other=other.name)
+    year = AcademicYear(school_id=staff.school_id, name=clean, starts_on=starts_on, ends_on=ends_on)
+    await uow.save(year, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return year
 
 
-async def add_period(
+add_year = transactional(add_year_in)
+
+
+async def add_period_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -128,55 +85,55 @@ async def add_period(
     ends_on: dt.date,
 ) -> Period:
     """A marking period inside its year, overlapping no period of the same kind."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
-        clean = _name(name, "period_name_required")
-        if kind not in PERIOD_KINDS:
-            raise RuleViolation("bad_period_kind", value=kind, allowed=", ".join(PERIOD_KINDS))
-        _span(starts_on, ends_on)
-        _inside(year, starts_on, ends_on)
-        query = select(Period).where(
-            Period.year_id == year.id,
-            Period.kind == kind,
-            Period.starts_on <= ends_on,
-            Period.ends_on >= starts_on,
-        )
-        other = (await uow.session.exec(query.limit(1))).first()
-        if other is not None:
-            raise RuleViolation("period_overlap", name=clean, other=other.name)
-        period = Period(
-            school_id=staff.school_id,
-            year_id=year.id or 0,
-            name=clean,
-            kind=kind,
-            starts_on=starts_on,
-            ends_on=ends_on,
-        )
-        uow.session.add(period)
-        await uow.session.flush()
-        uow.audit(period, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await uow.commit()
-        return period
+    staff = await setup_manager(uow, actor)
+    year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
+    clean = _name(name, "period_name_required")
+    if kind not in PERIOD_KINDS:
+        raise RuleViolation("bad_period_kind", value=kind, allowed=", ".join(PERIOD_KINDS))
+    _span(starts_on, ends_on)
+    _inside(year, starts_on, ends_on)
+    query = select(Period).where(
+        Period.year_id == year.id,
+        Period.kind == kind,
+        Period.starts_on <= ends_on,
+        Period.ends_on >= starts_on,
+    )
+    other = (await uow.session.exec(query.limit(1))).first()
+    if other is not None:
+        raise RuleViolation("period_overlap", name=clean, other=other.name)
+    period = Period(
+        school_id=staff.school_id,
+        year_id=year.id or 0,
+        name=clean,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    await uow.save(period, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return period
 
 
-async def delete_period(uow: UnitOfWork, *, actor: StaffActor, period_id: int) -> None:
+add_period = transactional(add_period_in)
+
+
+async def delete_period_in(uow: UnitOfWork, *, actor: StaffActor, period_id: int) -> None:
     """Remove a period that has no marks yet (a mistake in the set-up)."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        period = await get_in_school(uow, Period, period_id, staff.school_id, "period")
-        marks = await uow.session.exec(
-            select(func.count()).select_from(PeriodMark).where(PeriodMark.period_id == period.id)
-        )
-        count = marks.one()
-        if count:
-            raise RuleViolation("period_has_marks", name=period.name, count=count)
-        uow.audit(period, school_id=staff.school_id, action="delete", actor_id=staff.id)
-        await uow.session.delete(period)
-        await uow.commit()
+    staff = await setup_manager(uow, actor)
+    period = await get_in_school(uow, Period, period_id, staff.school_id, "period")
+    marks = await uow.session.exec(
+        select(func.count()).select_from(PeriodMark).where(PeriodMark.period_id == period.id)
+    )
+    count = marks.one()
+    if count:
+        raise RuleViolation("period_has_marks", name=period.name, count=count)
+    uow.audit(period, school_id=staff.school_id, action="delete", actor_id=staff.id)
+    await uow.session.delete(period)
 
 
-async def add_holiday(
+delete_period = transactional(delete_period_in)
+
+
+async def add_holiday_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -186,47 +143,47 @@ async def add_holiday(
     ends_on: dt.date,
 ) -> Holiday:
     """Holidays or a day off inside the year, on days the journal has no lessons."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
-        clean = _name(name, "holiday_name_required")
-        _span(starts_on, ends_on)
-        _inside(year, starts_on, ends_on)
-        query = (
-            select(col(Lesson.date), func.count())
-            .where(
-                Lesson.school_id == staff.school_id,
-                col(Lesson.deleted_at).is_(None),
-                Lesson.date >= starts_on,
-                Lesson.date <= ends_on,
-            )
-            .group_by(col(Lesson.date))
-            .order_by(col(Lesson.date))
+    staff = await setup_manager(uow, actor)
+    year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
+    clean = _name(name, "holiday_name_required")
+    _span(starts_on, ends_on)
+    _inside(year, starts_on, ends_on)
+    query = (
+        select(col(Lesson.date), func.count())
+        .where(
+            Lesson.school_id == staff.school_id,
+            not_deleted(Lesson),
+            Lesson.date >= starts_on,
+            Lesson.date <= ends_on,
         )
-        taught = (await uow.session.exec(query.limit(1))).first()
-        if taught is not None:
-            raise RuleViolation("holiday_has_lessons", date=taught[0], count=taught[1])
-        holiday = Holiday(
-            school_id=staff.school_id,
-            year_id=year.id or 0,
-            name=clean,
-            starts_on=starts_on,
-            ends_on=ends_on,
-        )
-        uow.session.add(holiday)
-        await uow.session.flush()
-        uow.audit(holiday, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await uow.commit()
-        return holiday
+        .group_by(col(Lesson.date))
+        .order_by(col(Lesson.date))
+    )
+    taught = (await uow.session.exec(query.limit(1))).first()
+    if taught is not None:
+        raise RuleViolation("holiday_has_lessons", date=taught[0], count=taught[1])
+    holiday = Holiday(
+        school_id=staff.school_id,
+        year_id=year.id or 0,
+        name=clean,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    await uow.save(holiday, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return holiday
 
 
-async def delete_holiday(uow: UnitOfWork, *, actor: StaffActor, holiday_id: int) -> None:
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        holiday = await get_in_school(uow, Holiday, holiday_id, staff.school_id, "holiday")
-        uow.audit(holiday, school_id=staff.school_id, action="delete", actor_id=staff.id)
-        await uow.session.delete(holiday)
-        await uow.commit()
+add_holiday = transactional(add_holiday_in)
+
+
+async def delete_holiday_in(uow: UnitOfWork, *, actor: StaffActor, holiday_id: int) -> None:
+    staff = await setup_manager(uow, actor)
+    holiday = await get_in_school(uow, Holiday, holiday_id, staff.school_id, "holiday")
+    uow.audit(holiday, school_id=staff.school_id, action="delete", actor_id=staff.id)
+    await uow.session.delete(holiday)
+
+
+delete_holiday = transactional(delete_holiday_in)
 
 
 def parse_day(text: str) -> dt.date:

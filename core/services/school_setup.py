@@ -12,7 +12,6 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,10 +22,11 @@ from core.error_texts import setting_labels
 from core.errors import RuleViolation
 from core.i18n import texts
 from core.limits import check_length
-from core.models import Role, School, Staff, TimetableEntry, WorkType
-from core.permissions import load_staff, require_role
+from core.models import School, Staff, TimetableEntry, WorkType
+from core.permissions import setup_manager
 from core.policy import SchoolPolicy, policy_of
-from core.uow import UnitOfWork, snapshot
+from core.reading.school_settings import Bell, SchoolSettings, school_of, settings_of
+from core.uow import UnitOfWork, snapshot, transactional
 
 MAX_SLOT = 12
 MAX_WEIGHT = 10.0
@@ -44,57 +44,6 @@ def setting_label(name: str, language: str) -> str:
     return setting_labels(texts("core", language)).get(name, name)
 
 
-async def setup_manager(uow: UnitOfWork, actor: StaffActor) -> Staff:
-    """The acting administrator (seed 002 §2.2), refusing everyone else."""
-    staff = await load_staff(uow, actor)
-    require_role(staff, Role.admin)
-    return staff
-
-
-async def setup_reader(uow: UnitOfWork, actor: StaffActor) -> Staff:
-    """An administrator, or the secretary who needs classes and staff to keep the roster."""
-    staff = await load_staff(uow, actor)
-    require_role(staff, Role.admin, Role.secretary)
-    return staff
-
-
-@dataclass(frozen=True)
-class Bell:
-    slot: int
-    start: str  # «08:30»
-    end: str
-
-
-@dataclass(frozen=True)
-class SchoolSettings:
-    school_id: int
-    name: str
-    timezone: str
-    bells: tuple[Bell, ...]
-    policy: SchoolPolicy
-
-
-def _settings(school: School) -> SchoolSettings:
-    bells = tuple(
-        Bell(int(b["slot"]), str(b.get("start", "")), str(b.get("end", "")))
-        for b in sorted(school.bells, key=lambda b: int(b.get("slot", 0)))
-        if "slot" in b
-    )
-    return SchoolSettings(school.id or 0, school.name, school.timezone, bells, policy_of(school))
-
-
-async def _school(uow: UnitOfWork, staff: Staff) -> School:
-    school = await uow.session.get(School, staff.school_id)
-    assert school is not None  # staff.school_id is a foreign key
-    return school
-
-
-async def read_settings(uow: UnitOfWork, *, actor: StaffActor) -> SchoolSettings:
-    async with uow:
-        staff = await setup_reader(uow, actor)
-        return _settings(await _school(uow, staff))
-
-
 def check_timezone(value: str) -> str:
     name = value.strip()
     try:
@@ -104,19 +53,21 @@ def check_timezone(value: str) -> str:
     return name
 
 
-async def update_school(
+async def update_school_in(
     uow: UnitOfWork, *, actor: StaffActor, name: str, timezone: str
 ) -> SchoolSettings:
     """The school's name and time zone (its clock decides "today" and deadlines)."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        clean = check_length("school_name", " ".join(name.split()))
-        if not clean:
-            raise RuleViolation("school_name_required")
-        zone = check_timezone(timezone)
-        school = await _school(uow, staff)
-        await _save(uow, staff, school, name=clean, timezone=zone)
-        return _settings(school)
+    staff = await setup_manager(uow, actor)
+    clean = check_length("school_name", " ".join(name.split()))
+    if not clean:
+        raise RuleViolation("school_name_required")
+    zone = check_timezone(timezone)
+    school = await school_of(uow, staff)
+    await _save(uow, staff, school, name=clean, timezone=zone)
+    return settings_of(school)
+
+
+update_school = transactional(update_school_in)
 
 
 def parse_time(value: object) -> dt.time | None:
@@ -127,7 +78,7 @@ def parse_time(value: object) -> dt.time | None:
     return dt.time(int(found.group(1)), int(found.group(2))) if found else None
 
 
-async def update_policy(
+async def update_policy_in(
     uow: UnitOfWork, *, actor: StaffActor, values: Mapping[str, object]
 ) -> SchoolSettings:
     """Change some of the school's rules (`core.policy.SchoolPolicy` fields).
@@ -135,15 +86,17 @@ async def update_policy(
     Each value is checked on its own so the error names the setting; fields not
     given keep their values.
     """
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        school = await _school(uow, staff)
-        data = policy_of(school).model_dump(mode="json")
-        for field, value in values.items():
-            data[field] = _checked(field, value)
-        policy = SchoolPolicy.model_validate(data)
-        await _save(uow, staff, school, policy=policy.model_dump(mode="json"))
-        return _settings(school)
+    staff = await setup_manager(uow, actor)
+    school = await school_of(uow, staff)
+    data = policy_of(school).model_dump(mode="json")
+    for field, value in values.items():
+        data[field] = _checked(field, value)
+    policy = SchoolPolicy.model_validate(data)
+    await _save(uow, staff, school, policy=policy.model_dump(mode="json"))
+    return settings_of(school)
+
+
+update_policy = transactional(update_policy_in)
 
 
 def _checked(field: str, value: object) -> Any:
@@ -206,19 +159,23 @@ def _weights(value: object) -> dict[str, float]:
     return weights
 
 
-async def set_bells(uow: UnitOfWork, *, actor: StaffActor, bells: Sequence[Bell]) -> SchoolSettings:
+async def set_bells_in(
+    uow: UnitOfWork, *, actor: StaffActor, bells: Sequence[Bell]
+) -> SchoolSettings:
     """Replace the bell schedule: lessons numbered, in order, none overlapping.
 
     A lesson number the timetable still uses cannot be dropped.
     """
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        checked = check_bells(bells)
-        school = await _school(uow, staff)
-        await _refuse_dropped_slots(uow, school, {bell.slot for bell in checked})
-        rows = [{"slot": b.slot, "start": b.start, "end": b.end} for b in checked]
-        await _save(uow, staff, school, bells=rows)
-        return _settings(school)
+    staff = await setup_manager(uow, actor)
+    checked = check_bells(bells)
+    school = await school_of(uow, staff)
+    await _refuse_dropped_slots(uow, school, {bell.slot for bell in checked})
+    rows = [{"slot": b.slot, "start": b.start, "end": b.end} for b in checked]
+    await _save(uow, staff, school, bells=rows)
+    return settings_of(school)
+
+
+set_bells = transactional(set_bells_in)
 
 
 def check_bells(bells: Sequence[Bell]) -> list[Bell]:
@@ -268,7 +225,4 @@ async def _save(uow: UnitOfWork, staff: Staff, school: School, **values: Any) ->
     old = snapshot(school)
     for name, value in values.items():
         setattr(school, name, value)
-    uow.session.add(school)
-    await uow.session.flush()
-    uow.audit(school, school_id=school.id or 0, action="update", actor_id=staff.id, old=old)
-    await uow.commit()
+    await uow.save(school, school_id=school.id or 0, action="update", actor_id=staff.id, old=old)

@@ -9,12 +9,10 @@ an assignment: a teacher is never timetabled for a class they could not write.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
 
-from sqlmodel import SQLModel, col, func, select
+from sqlmodel import col, func, select
 
 from core import limits
 from core.actors import StaffActor
@@ -30,105 +28,15 @@ from core.models import (
     TeachingAssignment,
     TimetableEntry,
 )
-from core.permissions import has_role, teaches
-from core.services.context import get_in_school, school_today
-from core.services.school_setup import setup_manager, setup_reader
-from core.uow import UnitOfWork, snapshot
+from core.permissions import has_role, setup_manager, teaches
+from core.rows import get_in_school
+from core.uow import UnitOfWork, snapshot, transactional
 
 _LETTER = re.compile(r"[А-ЯЁA-Z]{1,2}")
 SUBJECT_MAX = limits.NAME
 SHORT_MAX = limits.SHORT_NAME
 ROOM_MAX = limits.ROOM
 WEEKDAYS = range(6)  # Monday to Saturday: Russian schools may teach on Saturdays
-Row = TypeVar("Row", bound=SQLModel)
-
-
-@dataclass(frozen=True)
-class Directory:
-    """A school's structure for one academic year, read in a handful of queries."""
-
-    years: tuple[AcademicYear, ...]
-    year: AcademicYear | None
-    classes: tuple[SchoolClass, ...]
-    groups: tuple[Group, ...]
-    subjects: tuple[Subject, ...]
-    staff: tuple[Staff, ...]
-    assignments: tuple[TeachingAssignment, ...]
-    timetable: tuple[TimetableEntry, ...]
-    slots: tuple[int, ...]
-    names: dict[str, dict[int, str]] = field(default_factory=dict)
-
-    @property
-    def teachers(self) -> tuple[Staff, ...]:
-        return tuple(s for s in self.staff if has_role(s, Role.teacher) and s.locked_at is None)
-
-    def name(self, kind: str, row_id: int | None) -> str:
-        """«7Б», «Математика», «Иванова М.П.», «7Б англ. 1» by kind and id ("" for None)."""
-        return self.names.get(kind, {}).get(row_id or 0, "")
-
-
-async def read_directory(
-    uow: UnitOfWork, *, actor: StaffActor, year_id: int | None = None
-) -> Directory:
-    """Classes, groups, subjects, staff, assignments and timetable of one year (the
-    current one unless `year_id` is given)."""
-    async with uow:
-        staff = await setup_reader(uow, actor)
-        sid = staff.school_id
-        school = await uow.session.get(School, sid)
-        assert school is not None
-        years = tuple(
-            (
-                await uow.session.exec(
-                    select(AcademicYear)
-                    .where(AcademicYear.school_id == sid)
-                    .order_by(col(AcademicYear.starts_on).desc())
-                )
-            ).all()
-        )
-        year = _pick_year(years, year_id, school_today(school, uow.now()))
-        classes = await _rows(uow, SchoolClass, SchoolClass.year_id == (year.id if year else -1))
-        class_ids = [c.id for c in classes]
-        in_classes = col(Group.class_id).in_(class_ids)
-        groups = await _rows(uow, Group, in_classes)
-        subjects = await _rows(uow, Subject, Subject.school_id == sid)
-        people = await _rows(uow, Staff, Staff.school_id == sid)
-        assignments = await _rows(
-            uow, TeachingAssignment, col(TeachingAssignment.class_id).in_(class_ids)
-        )
-        timetable = await _rows(uow, TimetableEntry, col(TimetableEntry.class_id).in_(class_ids))
-        # Plain values from here on: leaving the unit of work must not expire them.
-        uow.session.expunge_all()
-        return Directory(
-            years=years,
-            year=year,
-            classes=tuple(sorted(classes, key=lambda c: (c.grade, c.letter))),
-            groups=tuple(sorted(groups, key=lambda g: g.name)),
-            subjects=tuple(sorted(subjects, key=lambda s: s.name.lower())),
-            staff=tuple(sorted(people, key=lambda s: (s.last_name, s.first_name, s.id or 0))),
-            assignments=tuple(assignments),
-            timetable=tuple(sorted(timetable, key=lambda e: (e.weekday, e.slot, e.id or 0))),
-            slots=tuple(sorted(int(b["slot"]) for b in school.bells if "slot" in b)),
-            names={
-                "class": {c.id or 0: c.name for c in classes},
-                "group": {g.id or 0: g.name for g in groups},
-                "subject": {s.id or 0: s.name for s in subjects},
-                "staff": {s.id or 0: s.short_name for s in people},
-            },
-        )
-
-
-def _pick_year(
-    years: tuple[AcademicYear, ...], year_id: int | None, today: dt.date
-) -> AcademicYear | None:
-    if year_id is not None:
-        return next((y for y in years if y.id == year_id), None)
-    current = [y for y in years if y.starts_on <= today <= y.ends_on]
-    return current[0] if current else (years[0] if years else None)
-
-
-async def _rows(uow: UnitOfWork, model: type[Row], condition: Any) -> list[Row]:
-    return list((await uow.session.exec(select(model).where(condition))).all())
 
 
 def _check_slot(school: School, slot: object) -> int:
@@ -173,7 +81,7 @@ async def _refuse_same_class(
         raise RuleViolation("class_exists", klass=f"{grade}{letter}", year=year.name)
 
 
-async def create_class(
+async def create_class_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -183,28 +91,27 @@ async def create_class(
     class_teacher_id: int | None = None,
 ) -> SchoolClass:
     """A class such as «7Б» in an academic year, with its class teacher (if chosen)."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
-        grade, letter = _check_class(grade, letter)
-        if class_teacher_id is not None:
-            await _teacher(uow, staff.school_id, class_teacher_id)
-        await _refuse_same_class(uow, staff, year, grade, letter, None)
-        klass = SchoolClass(
-            school_id=staff.school_id,
-            year_id=year.id or 0,
-            grade=grade,
-            letter=letter,
-            class_teacher_id=class_teacher_id,
-        )
-        uow.session.add(klass)
-        await uow.session.flush()
-        uow.audit(klass, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await uow.commit()
-        return klass
+    staff = await setup_manager(uow, actor)
+    year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
+    grade, letter = _check_class(grade, letter)
+    if class_teacher_id is not None:
+        await _teacher(uow, staff.school_id, class_teacher_id)
+    await _refuse_same_class(uow, staff, year, grade, letter, None)
+    klass = SchoolClass(
+        school_id=staff.school_id,
+        year_id=year.id or 0,
+        grade=grade,
+        letter=letter,
+        class_teacher_id=class_teacher_id,
+    )
+    await uow.save(klass, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return klass
 
 
-async def update_class(
+create_class = transactional(create_class_in)
+
+
+async def update_class_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -214,21 +121,21 @@ async def update_class(
     class_teacher_id: int | None,
 ) -> SchoolClass:
     """Rename a class or change its class teacher (None: no class teacher)."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
-        year = await uow.session.get(AcademicYear, klass.year_id)
-        assert year is not None
-        grade, letter = _check_class(grade, letter)
-        if class_teacher_id is not None and class_teacher_id != klass.class_teacher_id:
-            await _teacher(uow, staff.school_id, class_teacher_id)
-        await _refuse_same_class(uow, staff, year, grade, letter, klass.id)
-        old = snapshot(klass)
-        klass.grade, klass.letter, klass.class_teacher_id = grade, letter, class_teacher_id
-        uow.session.add(klass)
-        uow.audit(klass, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
-        await uow.commit()
-        return klass
+    staff = await setup_manager(uow, actor)
+    klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
+    year = await uow.session.get(AcademicYear, klass.year_id)
+    assert year is not None
+    grade, letter = _check_class(grade, letter)
+    if class_teacher_id is not None and class_teacher_id != klass.class_teacher_id:
+        await _teacher(uow, staff.school_id, class_teacher_id)
+    await _refuse_same_class(uow, staff, year, grade, letter, klass.id)
+    old = snapshot(klass)
+    klass.grade, klass.letter, klass.class_teacher_id = grade, letter, class_teacher_id
+    await uow.save(klass, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    return klass
+
+
+update_class = transactional(update_class_in)
 
 
 def _subject_names(name: str, short_name: str) -> tuple[str, str]:
@@ -250,35 +157,34 @@ async def _refuse_same_subject(uow: UnitOfWork, staff: Staff, name: str, own: in
             raise RuleViolation("subject_exists", name=name)
 
 
-async def create_subject(
+async def create_subject_in(
     uow: UnitOfWork, *, actor: StaffActor, name: str, short_name: str = ""
 ) -> Subject:
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        clean, short = _subject_names(name, short_name)
-        await _refuse_same_subject(uow, staff, clean, None)
-        subject = Subject(school_id=staff.school_id, name=clean, short_name=short)
-        uow.session.add(subject)
-        await uow.session.flush()
-        uow.audit(subject, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await uow.commit()
-        return subject
+    staff = await setup_manager(uow, actor)
+    clean, short = _subject_names(name, short_name)
+    await _refuse_same_subject(uow, staff, clean, None)
+    subject = Subject(school_id=staff.school_id, name=clean, short_name=short)
+    await uow.save(subject, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return subject
 
 
-async def rename_subject(
+create_subject = transactional(create_subject_in)
+
+
+async def rename_subject_in(
     uow: UnitOfWork, *, actor: StaffActor, subject_id: int, name: str, short_name: str = ""
 ) -> Subject:
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "subject")
-        clean, short = _subject_names(name, short_name)
-        await _refuse_same_subject(uow, staff, clean, subject.id)
-        old = snapshot(subject)
-        subject.name, subject.short_name = clean, short
-        uow.session.add(subject)
-        uow.audit(subject, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
-        await uow.commit()
-        return subject
+    staff = await setup_manager(uow, actor)
+    subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "subject")
+    clean, short = _subject_names(name, short_name)
+    await _refuse_same_subject(uow, staff, clean, subject.id)
+    old = snapshot(subject)
+    subject.name, subject.short_name = clean, short
+    await uow.save(subject, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+    return subject
+
+
+rename_subject = transactional(rename_subject_in)
 
 
 @dataclass(frozen=True)
@@ -304,7 +210,7 @@ async def _place(
     return _Place(klass, group, subject)
 
 
-async def add_assignment(
+async def add_assignment_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -314,63 +220,61 @@ async def add_assignment(
     group_id: int | None = None,
 ) -> TeachingAssignment:
     """Let a teacher teach a subject to a class (or one of its groups)."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        teacher = await _teacher(uow, staff.school_id, teacher_id)
-        place = await _place(uow, staff, class_id, group_id, subject_id)
-        query = select(TeachingAssignment.id).where(
-            TeachingAssignment.teacher_id == teacher.id,
-            TeachingAssignment.class_id == class_id,
-            TeachingAssignment.subject_id == subject_id,
-            col(TeachingAssignment.group_id).is_(None)
-            if group_id is None
-            else TeachingAssignment.group_id == group_id,
+    staff = await setup_manager(uow, actor)
+    teacher = await _teacher(uow, staff.school_id, teacher_id)
+    place = await _place(uow, staff, class_id, group_id, subject_id)
+    query = select(TeachingAssignment.id).where(
+        TeachingAssignment.teacher_id == teacher.id,
+        TeachingAssignment.class_id == class_id,
+        TeachingAssignment.subject_id == subject_id,
+        col(TeachingAssignment.group_id).is_(None)
+        if group_id is None
+        else TeachingAssignment.group_id == group_id,
+    )
+    if (await uow.session.exec(query.limit(1))).first() is not None:
+        raise RuleViolation(
+            "assignment_exists",
+            teacher=teacher.short_name,
+            subject=place.subject.name,
+            klass=place.where(),
         )
-        if (await uow.session.exec(query.limit(1))).first() is not None:
-            raise RuleViolation(
-                "assignment_exists",
-                teacher=teacher.short_name,
-                subject=place.subject.name,
-                klass=place.where(),
-            )
-        row = TeachingAssignment(
-            school_id=staff.school_id,
-            teacher_id=teacher.id or 0,
-            class_id=class_id,
-            group_id=group_id,
-            subject_id=subject_id,
-        )
-        uow.session.add(row)
-        await uow.session.flush()
-        uow.audit(row, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await uow.commit()
-        return row
+    row = TeachingAssignment(
+        school_id=staff.school_id,
+        teacher_id=teacher.id or 0,
+        class_id=class_id,
+        group_id=group_id,
+        subject_id=subject_id,
+    )
+    await uow.save(row, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return row
 
 
-async def remove_assignment(uow: UnitOfWork, *, actor: StaffActor, assignment_id: int) -> None:
+add_assignment = transactional(add_assignment_in)
+
+
+async def remove_assignment_in(uow: UnitOfWork, *, actor: StaffActor, assignment_id: int) -> None:
     """End an assignment that the timetable no longer uses."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        row = await get_in_school(
-            uow, TeachingAssignment, assignment_id, staff.school_id, "assignment"
-        )
-        query = select(func.count()).where(
-            TimetableEntry.teacher_id == row.teacher_id,
-            TimetableEntry.class_id == row.class_id,
-            TimetableEntry.subject_id == row.subject_id,
-            col(TimetableEntry.group_id).is_(None)
-            if row.group_id is None
-            else TimetableEntry.group_id == row.group_id,
-        )
-        used = (await uow.session.exec(query)).one()
-        if used:
-            raise RuleViolation("assignment_in_timetable", count=used)
-        uow.audit(row, school_id=staff.school_id, action="delete", actor_id=staff.id)
-        await uow.session.delete(row)
-        await uow.commit()
+    staff = await setup_manager(uow, actor)
+    row = await get_in_school(uow, TeachingAssignment, assignment_id, staff.school_id, "assignment")
+    query = select(func.count()).where(
+        TimetableEntry.teacher_id == row.teacher_id,
+        TimetableEntry.class_id == row.class_id,
+        TimetableEntry.subject_id == row.subject_id,
+        col(TimetableEntry.group_id).is_(None)
+        if row.group_id is None
+        else TimetableEntry.group_id == row.group_id,
+    )
+    used = (await uow.session.exec(query)).one()
+    if used:
+        raise RuleViolation("assignment_in_timetable", count=used)
+    uow.audit(row, school_id=staff.school_id, action="delete", actor_id=staff.id)
+    await uow.session.delete(row)
 
 
-async def add_timetable_entry(
+remove_assignment = transactional(remove_assignment_in)
+
+
+async def add_timetable_entry_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -384,43 +288,40 @@ async def add_timetable_entry(
 ) -> TimetableEntry:
     """A weekly lesson: the teacher must be assigned to it, and neither the pupils
     nor the teacher may have another lesson in that slot."""
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        teacher = await _teacher(uow, staff.school_id, teacher_id)
-        place = await _place(uow, staff, class_id, group_id, subject_id)
-        if isinstance(weekday, bool) or weekday not in WEEKDAYS:
-            raise RuleViolation("bad_weekday", value=weekday)
-        school = await uow.session.get(School, staff.school_id)
-        assert school is not None
-        slot = _check_slot(school, slot)
-        room = " ".join(room.split())
-        if len(room) > ROOM_MAX:
-            raise RuleViolation("name_too_long", max=ROOM_MAX)
-        if not await teaches(
-            uow, teacher, class_id=class_id, subject_id=subject_id, group_id=group_id
-        ):
-            raise RuleViolation(
-                "timetable_not_assigned",
-                teacher=teacher.short_name,
-                subject=place.subject.name,
-                klass=place.where(),
-            )
-        await _refuse_busy(uow, place, teacher, weekday, slot)
-        entry = TimetableEntry(
-            school_id=staff.school_id,
-            teacher_id=teacher.id or 0,
-            weekday=weekday,
-            slot=slot,
-            room=room,
-            class_id=class_id,
-            group_id=group_id,
-            subject_id=subject_id,
+    staff = await setup_manager(uow, actor)
+    teacher = await _teacher(uow, staff.school_id, teacher_id)
+    place = await _place(uow, staff, class_id, group_id, subject_id)
+    if isinstance(weekday, bool) or weekday not in WEEKDAYS:
+        raise RuleViolation("bad_weekday", value=weekday)
+    school = await uow.session.get(School, staff.school_id)
+    assert school is not None
+    slot = _check_slot(school, slot)
+    room = " ".join(room.split())
+    if len(room) > ROOM_MAX:
+        raise RuleViolation("name_too_long", max=ROOM_MAX)
+    if not await teaches(uow, teacher, class_id=class_id, subject_id=subject_id, group_id=group_id):
+        raise RuleViolation(
+            "timetable_not_assigned",
+            teacher=teacher.short_name,
+            subject=place.subject.name,
+            klass=place.where(),
         )
-        uow.session.add(entry)
-        await uow.session.flush()
-        uow.audit(entry, school_id=staff.school_id, action="create", actor_id=staff.id)
-        await uow.commit()
-        return entry
+    await _refuse_busy(uow, place, teacher, weekday, slot)
+    entry = TimetableEntry(
+        school_id=staff.school_id,
+        teacher_id=teacher.id or 0,
+        weekday=weekday,
+        slot=slot,
+        room=room,
+        class_id=class_id,
+        group_id=group_id,
+        subject_id=subject_id,
+    )
+    await uow.save(entry, school_id=staff.school_id, action="create", actor_id=staff.id)
+    return entry
+
+
+add_timetable_entry = transactional(add_timetable_entry_in)
 
 
 async def _refuse_busy(
@@ -456,12 +357,11 @@ async def _refuse_busy(
         )
 
 
-async def remove_timetable_entry(uow: UnitOfWork, *, actor: StaffActor, entry_id: int) -> None:
-    async with uow:
-        staff = await setup_manager(uow, actor)
-        entry = await get_in_school(
-            uow, TimetableEntry, entry_id, staff.school_id, "timetable_entry"
-        )
-        uow.audit(entry, school_id=staff.school_id, action="delete", actor_id=staff.id)
-        await uow.session.delete(entry)
-        await uow.commit()
+async def remove_timetable_entry_in(uow: UnitOfWork, *, actor: StaffActor, entry_id: int) -> None:
+    staff = await setup_manager(uow, actor)
+    entry = await get_in_school(uow, TimetableEntry, entry_id, staff.school_id, "timetable_entry")
+    uow.audit(entry, school_id=staff.school_id, action="delete", actor_id=staff.id)
+    await uow.session.delete(entry)
+
+
+remove_timetable_entry = transactional(remove_timetable_entry_in)

@@ -16,18 +16,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.actors import StaffActor, SystemActor
+from core.calendar import school_time
 from core.contacts import clean_names
 from core.errors import AccountLocked, Forbidden, LoginBlocked, NotFound, RuleViolation
 from core.models import Role, School, Staff, TokenKind
 from core.permissions import load_staff, require_role
+from core.rows import get_in_school
 from core.security import hash_password, password_needs_rehash, verify_password
 from core.services import login_guard
 from core.services.access_tokens import revoke_tokens_of
 from core.services.breach import void_entries_since
-from core.services.context import get_in_school
-from core.services.invites import revoke_pending_invites, school_time
+from core.services.invites import revoke_pending_invites
 from core.services.passwords import check_new_password
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 _LOGIN = re.compile(r"[a-z0-9._@-]{3,64}")
 ROLE_VALUES = tuple(r.value for r in Role)
@@ -89,7 +90,7 @@ async def _require_free_login(uow: UnitOfWork, login: str) -> None:
         raise RuleViolation("login_taken", login=login)
 
 
-async def create_staff(
+async def create_staff_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor | SystemActor,
@@ -105,38 +106,37 @@ async def create_staff(
 
     Without a password the account signs in only through its Telegram invite code.
     """
-    async with uow:
-        login = _check_login(login)
-        last, first, middle = clean_names(last_name, first_name, middle_name)
-        role_values = _check_roles(roles)
-        school, actor_id, actor_kind = await _creator(uow, actor, school_id)
-        await _require_free_login(uow, login)
-        staff = Staff(
-            school_id=school,
-            login=login,
-            last_name=last,
-            first_name=first,
-            middle_name=middle,
-            roles=role_values,
-            password_hash=(
-                await _hash_new_password(password, login=login) if password is not None else None
-            ),
-            created_at=uow.now(),
-        )
-        uow.session.add(staff)
-        try:
-            await uow.session.flush()
-        except IntegrityError as exc:
-            # Two administrators creating the same login at once: the unique index decides.
-            raise RuleViolation("login_taken", login=login) from exc
-        uow.audit(
-            staff, school_id=school, action="create", actor_id=actor_id, actor_kind=actor_kind
-        )
-        await uow.commit()
-        return staff
+    login = _check_login(login)
+    last, first, middle = clean_names(last_name, first_name, middle_name)
+    role_values = _check_roles(roles)
+    school, actor_id, actor_kind = await _creator(uow, actor, school_id)
+    await _require_free_login(uow, login)
+    staff = Staff(
+        school_id=school,
+        login=login,
+        last_name=last,
+        first_name=first,
+        middle_name=middle,
+        roles=role_values,
+        password_hash=(
+            await _hash_new_password(password, login=login) if password is not None else None
+        ),
+        created_at=uow.now(),
+    )
+    uow.session.add(staff)
+    try:
+        await uow.session.flush()
+    except IntegrityError as exc:
+        # Two administrators creating the same login at once: the unique index decides.
+        raise RuleViolation("login_taken", login=login) from exc
+    uow.audit(staff, school_id=school, action="create", actor_id=actor_id, actor_kind=actor_kind)
+    return staff
 
 
-async def set_password(
+create_staff = transactional(create_staff_in)
+
+
+async def set_password_in(
     uow: UnitOfWork,
     *,
     actor: StaffActor,
@@ -151,24 +151,24 @@ async def set_password(
     The account's web sessions end, all but `keep_session` (the secret of the session
     making the change): a session opened with the old password ends with it.
     """
-    async with uow:
-        me = await load_staff(uow, actor)
-        target = await get_in_school(uow, Staff, staff_id, me.school_id, "staff")
-        if target.id == me.id:
-            # A borrowed open session must not be enough to take the account over.
-            if target.password_hash is not None and not await asyncio.to_thread(
-                verify_password, target.password_hash, current_password or ""
-            ):
-                raise Forbidden("wrong_current_password")
-        else:
-            require_role(me, Role.admin)
-            keep_session = None
-        old = snapshot(target)
-        target.password_hash = await _hash_new_password(password, login=target.login)
-        uow.session.add(target)
-        uow.audit(target, school_id=target.school_id, action="update", actor_id=me.id, old=old)
-        await revoke_tokens_of(uow, target.id or 0, kind=TokenKind.session, keep=keep_session)
-        await uow.commit()
+    me = await load_staff(uow, actor)
+    target = await get_in_school(uow, Staff, staff_id, me.school_id, "staff")
+    if target.id == me.id:
+        # A borrowed open session must not be enough to take the account over.
+        if target.password_hash is not None and not await asyncio.to_thread(
+            verify_password, target.password_hash, current_password or ""
+        ):
+            raise Forbidden("wrong_current_password")
+    else:
+        require_role(me, Role.admin)
+        keep_session = None
+    old = snapshot(target)
+    target.password_hash = await _hash_new_password(password, login=target.login)
+    await uow.save(target, action="update", actor_id=me.id, old=old)
+    await revoke_tokens_of(uow, target.id or 0, kind=TokenKind.session, keep=keep_session)
+
+
+set_password = transactional(set_password_in)
 
 
 async def _refuse_sign_in(uow: UnitOfWork, login: str, staff: Staff | None) -> Forbidden:
@@ -215,21 +215,13 @@ async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
             # the only moment the plain password is at hand.
             old = snapshot(staff)
             staff.password_hash = await asyncio.to_thread(hash_password, password)
-            uow.session.add(staff)
-            uow.audit(
-                staff,
-                school_id=staff.school_id,
-                action="update",
-                actor_id=None,
-                actor_kind="system",
-                old=old,
-            )
+            await uow.save(staff, action="update", actor_id=None, actor_kind="system", old=old)
         # Commit even when nothing changed: a rollback would expire the returned row.
         await uow.commit()
         return staff
 
 
-async def report_breach(
+async def report_breach_in(
     uow: UnitOfWork, *, actor: StaffActor, staff_id: int, reported_at: datetime
 ) -> int:
     """Record that an account's credentials leaked (seed 002 §4.3–4.4).
@@ -241,32 +233,30 @@ async def report_breach(
     """
     if reported_at.tzinfo is None:
         raise ValueError("reported_at must be timezone-aware")
-    async with uow:
-        admin = await load_staff(uow, actor)
-        require_role(admin, Role.admin, Role.deputy)
-        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
-        if target.id == admin.id:
-            raise RuleViolation("breach_self")
-        if reported_at > uow.now():
-            school = await uow.session.get(School, admin.school_id)
-            assert school is not None
-            raise RuleViolation("breach_in_future", at=school_time(reported_at, school))
-        if target.locked_at is None:
-            old = snapshot(target)
-            target.locked_at = uow.now()
-            uow.session.add(target)
-            uow.audit(
-                target, school_id=target.school_id, action="update", actor_id=admin.id, old=old
-            )
-        # Leaked credentials may have opened sessions or made API tokens: all of them die.
-        await revoke_tokens_of(uow, target.id or 0)
-        await revoke_pending_invites(uow, school_id=admin.school_id, staff_id=target.id, by=admin)
-        voided = await void_entries_since(uow, author=target, by=admin, since=reported_at)
-        await uow.commit()
-        return voided
+    admin = await load_staff(uow, actor)
+    require_role(admin, Role.admin, Role.deputy)
+    target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
+    if target.id == admin.id:
+        raise RuleViolation("breach_self")
+    if reported_at > uow.now():
+        school = await uow.session.get(School, admin.school_id)
+        assert school is not None
+        raise RuleViolation("breach_in_future", at=school_time(reported_at, school))
+    if target.locked_at is None:
+        old = snapshot(target)
+        target.locked_at = uow.now()
+        await uow.save(target, action="update", actor_id=admin.id, old=old)
+    # Leaked credentials may have opened sessions or made API tokens: all of them die.
+    await revoke_tokens_of(uow, target.id or 0)
+    await revoke_pending_invites(uow, school_id=admin.school_id, staff_id=target.id, by=admin)
+    voided = await void_entries_since(uow, author=target, by=admin, since=reported_at)
+    return voided
 
 
-async def unlock_staff(
+report_breach = transactional(report_breach_in)
+
+
+async def unlock_staff_in(
     uow: UnitOfWork, *, actor: StaffActor, staff_id: int, new_password: str
 ) -> Staff:
     """Give a locked account back to its owner (administrator only).
@@ -275,23 +265,23 @@ async def unlock_staff(
     Telegram link is dropped too (it may be how the account leaked) and is renewed
     with a fresh invite code.
     """
-    async with uow:
-        admin = await load_staff(uow, actor)
-        require_role(admin, Role.admin)
-        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
-        if target.locked_at is None:
-            raise RuleViolation("staff_not_locked", staff=target.short_name)
-        old = snapshot(target)
-        target.password_hash = await _hash_new_password(new_password, login=target.login)
-        target.locked_at = None
-        target.telegram_chat_id = None
-        uow.session.add(target)
-        uow.audit(target, school_id=target.school_id, action="update", actor_id=admin.id, old=old)
-        await uow.commit()
-        return target
+    admin = await load_staff(uow, actor)
+    require_role(admin, Role.admin)
+    target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
+    if target.locked_at is None:
+        raise RuleViolation("staff_not_locked", staff=target.short_name)
+    old = snapshot(target)
+    target.password_hash = await _hash_new_password(new_password, login=target.login)
+    target.locked_at = None
+    target.telegram_chat_id = None
+    await uow.save(target, action="update", actor_id=admin.id, old=old)
+    return target
 
 
-async def set_staff_roles(
+unlock_staff = transactional(unlock_staff_in)
+
+
+async def set_staff_roles_in(
     uow: UnitOfWork, *, actor: StaffActor, staff_id: int, roles: Iterable[str]
 ) -> Staff:
     """Change a staff member's roles (administrator only).
@@ -299,19 +289,17 @@ async def set_staff_roles(
     An administrator cannot drop their own administrator role: the school would be
     left without anyone to give it back.
     """
-    async with uow:
-        admin = await load_staff(uow, actor)
-        require_role(admin, Role.admin)
-        target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
-        role_values = _check_roles(roles)
-        if target.id == admin.id and Role.admin.value not in role_values:
-            raise RuleViolation("own_admin_role")
-        if role_values != target.roles:
-            old = snapshot(target)
-            target.roles = role_values
-            uow.session.add(target)
-            uow.audit(
-                target, school_id=target.school_id, action="update", actor_id=admin.id, old=old
-            )
-        await uow.commit()
-        return target
+    admin = await load_staff(uow, actor)
+    require_role(admin, Role.admin)
+    target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
+    role_values = _check_roles(roles)
+    if target.id == admin.id and Role.admin.value not in role_values:
+        raise RuleViolation("own_admin_role")
+    if role_values != target.roles:
+        old = snapshot(target)
+        target.roles = role_values
+        await uow.save(target, action="update", actor_id=admin.id, old=old)
+    return target
+
+
+set_staff_roles = transactional(set_staff_roles_in)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.models import Guardian, Staff
-from core.uow import UnitOfWork, snapshot
+from core.uow import UnitOfWork, snapshot, transactional
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,8 @@ async def _unlink_guardians(uow: UnitOfWork, chat_id: int) -> tuple[UnlinkedGuar
     for guardian in (await uow.session.exec(query)).all():
         old = snapshot(guardian)
         guardian.telegram_chat_id = None
-        uow.session.add(guardian)
-        uow.audit(
-            guardian,
-            school_id=guardian.school_id,
-            action="update",
-            actor_id=guardian.id,
-            actor_kind="guardian",
-            old=old,
+        await uow.save(
+            guardian, action="update", actor_id=guardian.id, actor_kind="guardian", old=old
         )
         unlinked.append(UnlinkedGuardian(guardian.id or 0, guardian.school_id))
     return tuple(unlinked)
@@ -68,18 +62,18 @@ async def _unlink_staff(uow: UnitOfWork, chat_id: int) -> tuple[UnlinkedStaff, .
     for staff in (await uow.session.exec(query)).all():
         old = snapshot(staff)
         staff.telegram_chat_id = None
-        uow.session.add(staff)
-        uow.audit(staff, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
+        await uow.save(staff, action="update", actor_id=staff.id, old=old)
         unlinked.append(UnlinkedStaff(staff.id or 0, staff.school_id, staff.short_name))
     return tuple(unlinked)
 
 
-async def unlink_chat(uow: UnitOfWork, *, chat_id: int) -> Unlinked:
+async def unlink_chat_in(uow: UnitOfWork, *, chat_id: int) -> Unlinked:
     """End every link of `chat_id` (guardians in any school, staff members), each change
     audited as made by the person whose row it is. Idempotent: a chat linked to nothing
     gets an empty `Unlinked` and nothing is written."""
-    async with uow:
-        guardians = await _unlink_guardians(uow, chat_id)
-        staff = await _unlink_staff(uow, chat_id)
-        await uow.commit()
-        return Unlinked(guardians=guardians, staff=staff)
+    guardians = await _unlink_guardians(uow, chat_id)
+    staff = await _unlink_staff(uow, chat_id)
+    return Unlinked(guardians=guardians, staff=staff)
+
+
+unlink_chat = transactional(unlink_chat_in)

@@ -17,8 +17,8 @@ from bots.throttle import DAILY, SHORT, WINDOWS, InviteAttempts, TooManyAttempts
 from core.db import Database
 from core.errors import InviteMalformed, InviteUnknown
 from core.models import School, utcnow
+from core.reading.chats import ChatLinks
 from core.security import new_invite_code
-from core.services.chats import ChatLinks
 from tests.bot.harness import Answer, BotUnderTest, running_bot
 from tests.bot.subscribe_helpers import (
     guardian_code,

@@ -16,7 +16,7 @@ from core.actors import GuardianActor
 from core.db import Database
 from core.errors import Forbidden, NotFound
 from core.models import Acknowledgement, Guardian
-from core.services.acknowledgement_reports import (
+from core.reading.acknowledgement_reports import (
     announcement_acknowledgements,
     week_acknowledgements,
 )

@@ -20,16 +20,16 @@ from core.db import Database
 from core.delivery.sweep import retryable_deliveries
 from core.errors import Forbidden, NotFound
 from core.models import ContactStatus, Guardian
-from core.services.acknowledgements import acknowledge
-from core.services.announcement_status import (
+from core.reading.announcement_status import (
     AnnouncementStatus,
     ParentState,
     ParentStatus,
     announcement_status,
 )
+from core.reading.class_messages import class_messages, monthly_message_due
+from core.reading.reachability import Unreachable
+from core.services.acknowledgements import acknowledge
 from core.services.announcements import post_announcement
-from core.services.class_messages import class_messages, monthly_message_due
-from core.services.reachability import Unreachable
 from core.settings import Settings
 from notifier.email import EmailChannel, EmailConfig
 from notifier.standins.smtp import SmtpStandin, run_smtp_standin

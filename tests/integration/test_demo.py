@@ -22,7 +22,7 @@ from core.db import Database
 from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_demo
 from core.demo.school import plan_school
 from core.models import Staff, utcnow
-from core.services.announcement_status import announcement_status
+from core.reading.announcement_status import announcement_status
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
 from tests.builders import build_world

@@ -15,6 +15,7 @@ from core.actors import GuardianActor
 from core.db import Database
 from core.errors import Forbidden, RuleViolation, ZvonokError
 from core.models import ChannelName, ContactChange, Guardian, GuardianSettings, Mode, Topic
+from core.reading.preferences import read_preferences
 from core.services.contact_changes import (
     cancel_contact_change,
     confirm_contact_change,
@@ -24,7 +25,6 @@ from core.services.guardian_settings import (
     move_channel_up,
     parse_clock,
     parse_quiet_hours,
-    read_preferences,
     set_channel_order,
     set_digest_time,
     set_language,

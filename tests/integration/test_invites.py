@@ -23,13 +23,7 @@ from core.errors import (
 )
 from core.models import AuditEntry, ContactStatus, Guardian, InviteCode, Staff
 from core.security import hash_invite_code, new_invite_code
-from core.services.invites import (
-    Redeemed,
-    check_invite,
-    issue_invite,
-    redeem_invite,
-    revoke_invite,
-)
+from core.services.invites import Redeemed, check_invite, issue_invite, redeem_invite, revoke_invite
 from core.services.staff import create_staff
 from core.uow import UnitOfWork
 from tests.builders import World, build_world

@@ -8,6 +8,7 @@ import pytest
 
 from core.actors import GuardianActor, StaffActor, SystemActor
 from core.db import Database
+from core.enrolment import is_member
 from core.errors import Forbidden, NotFound
 from core.models import Guardian, Holiday, Lesson
 from core.reading import (
@@ -21,7 +22,6 @@ from core.reading import (
     next_school_day,
     week_diary,
 )
-from core.services.context import is_member
 from core.uow import UnitOfWork
 from tests.builders import NOW, TODAY, World, build_world, update_row
 from tests.integration.reading_helpers import (

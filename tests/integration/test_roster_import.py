@@ -20,14 +20,13 @@ from core.models import (
     Student,
     StudentGuardian,
 )
+from core.reading.roster_imports import ImportView, roster_import
 from core.services.roster_import import (
     KEEP,
-    ImportView,
     cancel_roster_import,
     check_roster_import,
     confirm_roster_import,
     purge_expired_imports,
-    roster_import,
     upload_roster,
 )
 from tests.builders import NOW, TODAY, World, build_world, uow_at

@@ -28,6 +28,9 @@ from core.models import (
     TimetableEntry,
 )
 from core.policy import policy_of
+from core.reading.school_calendar import read_calendar
+from core.reading.school_directory import read_directory
+from core.reading.school_settings import Bell, read_settings
 from core.services import school_calendar as calendar
 from core.services import school_setup as setup
 from core.services import school_structure as structure
@@ -182,14 +185,14 @@ async def test_only_the_administrator_changes_the_set_up(db: Database, who: str)
 
 async def test_the_secretary_reads_the_set_up_and_a_teacher_does_not(db: Database) -> None:
     w = await build_world(db)
-    settings = await setup.read_settings(uow_at(db), actor=w.actor("secretary"))
+    settings = await read_settings(uow_at(db), actor=w.actor("secretary"))
     assert settings.name == "Школа №1" and len(settings.bells) == 8
-    directory = await structure.read_directory(uow_at(db), actor=w.actor("secretary"))
+    directory = await read_directory(uow_at(db), actor=w.actor("secretary"))
     assert [c.name for c in directory.classes] == ["1А", "7Б", "10А"]
     with pytest.raises(Forbidden):
-        await structure.read_directory(uow_at(db), actor=w.actor("math"))
+        await read_directory(uow_at(db), actor=w.actor("math"))
     with pytest.raises(Forbidden):
-        await calendar.read_calendar(uow_at(db), actor=w.actor("deputy"))
+        await read_calendar(uow_at(db), actor=w.actor("deputy"))
 
 
 async def test_another_schools_administrator_changes_only_his_own_school(db: Database) -> None:
@@ -221,9 +224,9 @@ async def test_another_schools_administrator_changes_only_his_own_school(db: Dat
 
 async def test_bells_are_kept_in_order_with_times_written_alike(db: Database) -> None:
     w = await build_world(db)
-    bells = [setup.Bell(2, "9.25", "10:10"), setup.Bell(1, "8:30", "09:15")]
+    bells = [Bell(2, "9.25", "10:10"), Bell(1, "8:30", "09:15")]
     changed = await setup.set_bells(uow_at(db), actor=w.actor("admin"), bells=bells)
-    assert changed.bells == (setup.Bell(1, "08:30", "09:15"), setup.Bell(2, "09:25", "10:10"))
+    assert changed.bells == (Bell(1, "08:30", "09:15"), Bell(2, "09:25", "10:10"))
     school = await load(db, School, w.school_id)
     assert school.bells == [
         {"slot": 1, "start": "08:30", "end": "09:15"},
@@ -251,7 +254,7 @@ BAD_BELLS = [
 async def test_a_bad_bell_schedule_is_refused(db: Database) -> None:
     w = await build_world(db)
     for bells, message in BAD_BELLS:
-        rows = [setup.Bell(*row) for row in bells]
+        rows = [Bell(*row) for row in bells]
         error = await _refused(
             db, w, lambda u, w, rows=rows: setup.set_bells(u, actor=w.actor("admin"), bells=rows)
         )
@@ -261,7 +264,7 @@ async def test_a_bad_bell_schedule_is_refused(db: Database) -> None:
 async def test_a_lesson_number_the_timetable_uses_cannot_be_dropped(db: Database) -> None:
     w = await build_world(db)
     await _timetable(db, w, "math", "10А", "Математика", weekday=0, slot=3)
-    first_two = [setup.Bell(1, "08:30", "09:15"), setup.Bell(2, "09:25", "10:10")]
+    first_two = [Bell(1, "08:30", "09:15"), Bell(2, "09:25", "10:10")]
     error = await _refused(
         db, w, lambda u, w: setup.set_bells(u, actor=w.actor("admin"), bells=first_two)
     )
@@ -296,7 +299,7 @@ async def test_a_year_its_periods_and_holidays(db: Database) -> None:
         starts_on=D(2027, 10, 27),
         ends_on=D(2027, 11, 4),
     )
-    years = await calendar.read_calendar(uow_at(db), actor=w.actor("secretary"))
+    years = await read_calendar(uow_at(db), actor=w.actor("secretary"))
     assert [y.year.name for y in years] == ["2027/2028", "2026/2027"]
     assert [p.name for p in years[0].periods] == ["1 полугодие"]
     assert [h.name for h in years[0].holidays] == ["осенние каникулы"]
@@ -664,7 +667,7 @@ async def test_parallel_subgroups_share_a_slot(db: Database) -> None:
         db, w, "robotics", "7Б", "Робототехника", weekday=1, slot=4, group="7Б робототехника"
     )
     assert robotics.group_id == w.groups["7Б робототехника"]
-    directory = await structure.read_directory(uow_at(db), actor=w.actor("admin"))
+    directory = await read_directory(uow_at(db), actor=w.actor("admin"))
     assert [(e.weekday, e.slot) for e in directory.timetable] == [(1, 4), (1, 4)]
 
 
@@ -720,7 +723,7 @@ async def test_the_current_year_is_the_one_holding_today(db: Database) -> None:
             )
         )
         await s.commit()
-    directory = await structure.read_directory(uow_at(db), actor=w.actor("admin"))
+    directory = await read_directory(uow_at(db), actor=w.actor("admin"))
     assert directory.year is not None and directory.year.name == "2026/2027"
     assert [y.name for y in directory.years] == ["2027/2028", "2026/2027"]
     assert directory.name("staff", w.staff["russian"]) == "Петров С.И."

@@ -13,7 +13,7 @@ from core.error_texts import TABLES, error_text
 from core.error_texts.journal import things
 from core.errors import Forbidden, InviteExpired, NotFound, RuleViolation, Thing, ZvonokError
 from core.i18n import texts
-from core.services.roster_plan import RowProblem
+from core.reading.roster_imports import RowProblem
 
 ROOT = Path(__file__).resolve().parents[2]
 ERRORS = ("RuleViolation", "Forbidden", "NotFound", "BadSetting", "ZvonokError")

@@ -22,6 +22,7 @@ from core.models import (
     Student,
     utcnow,
 )
+from core.rows import not_deleted
 from core.services.attendance import mark_attendance
 from core.services.journal_grid import parse_cell
 from core.services.marks import post_mark
@@ -272,7 +273,7 @@ async def put_cell(
 async def live_marks(db: Database, lesson: int, student: int) -> list[tuple[int, str]]:
     async with db.session() as s:
         query = select(Mark).where(
-            Mark.lesson_id == lesson, Mark.student_id == student, col(Mark.deleted_at).is_(None)
+            Mark.lesson_id == lesson, Mark.student_id == student, not_deleted(Mark)
         )
         rows = (await s.exec(query.order_by(col(Mark.id)))).all()
         return [(m.value, m.work_type) for m in rows]
@@ -283,7 +284,7 @@ async def attendance_of(db: Database, lesson: int, student: int) -> str | None:
         query = select(Attendance).where(
             Attendance.lesson_id == lesson,
             Attendance.student_id == student,
-            col(Attendance.deleted_at).is_(None),
+            not_deleted(Attendance),
         )
         row = (await s.exec(query)).first()
         return row.status if row else None

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import col, select
 
 from core.models import Homework, HomeworkStudent, Lesson, OutboxEvent, Remark
+from core.rows import not_deleted
 from core.services.lessons import assign_substitute
 from tests.builders import uow_at
 from tests.web.browser import Browser, Web
@@ -53,6 +54,26 @@ async def test_topic_and_work_type_are_saved_in_place(site: Web) -> None:
         assert row is not None and (row.topic, row.work_type) == ("Дроби", "written")
 
 
+async def test_a_refused_work_type_leaves_the_topic_as_it_was(site: Web) -> None:
+    """The topic form is one transaction: the topic is not saved without its work type."""
+    lesson = site.world.lessons["math7"]
+    browser, _ = await lesson_page(site, "math")
+    async with site.db.session() as s:
+        row = await s.get(Lesson, lesson)
+        assert row is not None
+        before = (row.topic, row.work_type)
+    status, section = await htmx_form(
+        browser, f"/lessons/{lesson}/topic", {"topic": "Дроби", "work_type": "nonsense"}
+    )
+    assert status == 422
+    assert '<p class="error" role="alert">Неизвестный вид работы «nonsense».</p>' in section
+    assert 'value="Дроби"' in section  # what was typed is kept in the form
+    async with site.db.session() as s:
+        row = await s.get(Lesson, lesson)
+        assert row is not None and (row.topic, row.work_type) == before
+        assert row.topic != "Дроби"
+
+
 async def test_homework_for_the_class_and_for_some_pupils(site: Web) -> None:
     w = site.world
     lesson = w.lessons["math7"]
@@ -81,7 +102,7 @@ async def test_homework_for_the_class_and_for_some_pupils(site: Web) -> None:
 
 async def _homework_ids(web: Web) -> list[int]:
     async with web.db.session() as s:
-        query = select(Homework.id).where(col(Homework.deleted_at).is_(None))
+        query = select(Homework.id).where(not_deleted(Homework))
         return [i or 0 for i in (await s.exec(query.order_by(col(Homework.id)))).all()]
 
 

@@ -10,7 +10,7 @@ import pytest
 from core.db import Database
 from core.models import Lesson
 from core.services.access_tokens import create_api_token
-from core.services.class_families import set_paper_summary
+from core.services.guardians import set_paper_summary
 from core.services.homework import set_homework
 from tests.builders import NOW, TODAY, insert
 from tests.integration.reading_helpers import write_week

@@ -25,6 +25,9 @@ from core.models import (
     TeachingAssignment,
     TimetableEntry,
 )
+from core.reading.school_calendar import read_calendar
+from core.reading.school_directory import read_directory
+from core.reading.school_settings import Bell, SchoolSettings, read_settings
 from core.services import school_calendar as calendar
 from core.services import school_setup as setup
 from core.services import school_structure as structure
@@ -61,7 +64,7 @@ class SchoolOut(BaseModel):
     policy: dict[str, Any] = Field(description="The fields of the school's rules.")
 
     @classmethod
-    def of(cls, found: setup.SchoolSettings) -> SchoolOut:
+    def of(cls, found: SchoolSettings) -> SchoolOut:
         return cls(
             id=found.school_id,
             name=found.name,
@@ -176,7 +179,7 @@ class InviteOut(BaseModel):
 @router.get("/school", response_model=SchoolOut)
 async def school(request: Request, viewer: ApiViewer) -> SchoolOut:
     """The school's name, time zone, bell schedule and rules."""
-    return SchoolOut.of(await setup.read_settings(reading_uow(request), actor=viewer.actor))
+    return SchoolOut.of(await read_settings(reading_uow(request), actor=viewer.actor))
 
 
 @router.put("/school", response_model=SchoolOut)
@@ -197,14 +200,14 @@ async def policy_save(request: Request, viewer: ApiViewer, body: dict[str, Any])
 @router.put("/school/bells", response_model=SchoolOut)
 async def bells_save(request: Request, viewer: ApiViewer, body: list[BellIO]) -> SchoolOut:
     """Replace the bell schedule."""
-    bells = [setup.Bell(b.slot, b.start, b.end) for b in body]
+    bells = [Bell(b.slot, b.start, b.end) for b in body]
     return SchoolOut.of(await setup.set_bells(uow(request), actor=viewer.actor, bells=bells))
 
 
 @router.get("/calendar", response_model=list[YearOut])
 async def calendar_read(request: Request, viewer: ApiViewer) -> list[YearOut]:
     """Academic years, newest first, with their periods and holidays."""
-    found = await calendar.read_calendar(reading_uow(request), actor=viewer.actor)
+    found = await read_calendar(reading_uow(request), actor=viewer.actor)
     return [YearOut(year=c.year, periods=list(c.periods), holidays=list(c.holidays)) for c in found]
 
 
@@ -248,9 +251,7 @@ class ClassesOut(BaseModel):
 @router.get("/classes", response_model=ClassesOut)
 async def classes(request: Request, viewer: ApiViewer, year_id: int | None = None) -> ClassesOut:
     """The classes (and their groups) of a year, the current one by default."""
-    found = await structure.read_directory(
-        reading_uow(request), actor=viewer.actor, year_id=year_id
-    )
+    found = await read_directory(reading_uow(request), actor=viewer.actor, year_id=year_id)
     return ClassesOut(year=found.year, classes=list(found.classes), groups=list(found.groups))
 
 
@@ -274,7 +275,7 @@ async def class_save(
 
 @router.get("/subjects", response_model=list[Subject])
 async def subjects(request: Request, viewer: ApiViewer) -> list[Subject]:
-    found = await structure.read_directory(reading_uow(request), actor=viewer.actor)
+    found = await read_directory(reading_uow(request), actor=viewer.actor)
     return list(found.subjects)
 
 
@@ -297,9 +298,7 @@ async def assignments(
     request: Request, viewer: ApiViewer, year_id: int | None = None
 ) -> list[TeachingAssignment]:
     """Teaching assignments of the classes of a year (the current one by default)."""
-    found = await structure.read_directory(
-        reading_uow(request), actor=viewer.actor, year_id=year_id
-    )
+    found = await read_directory(reading_uow(request), actor=viewer.actor, year_id=year_id)
     return list(found.assignments)
 
 
@@ -321,9 +320,7 @@ async def timetable(
     request: Request, viewer: ApiViewer, year_id: int | None = None
 ) -> list[TimetableEntry]:
     """The weekly timetable of the classes of a year (the current one by default)."""
-    found = await structure.read_directory(
-        reading_uow(request), actor=viewer.actor, year_id=year_id
-    )
+    found = await read_directory(reading_uow(request), actor=viewer.actor, year_id=year_id)
     return list(found.timetable)
 
 
@@ -344,7 +341,7 @@ async def timetable_delete(request: Request, viewer: ApiViewer, entry_id: int) -
 
 @router.get("/staff", response_model=list[StaffOut])
 async def staff(request: Request, viewer: ApiViewer) -> list[StaffOut]:
-    found = await structure.read_directory(reading_uow(request), actor=viewer.actor)
+    found = await read_directory(reading_uow(request), actor=viewer.actor)
     return [StaffOut.of(row) for row in found.staff]
 
 

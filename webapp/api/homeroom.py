@@ -14,13 +14,14 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from core import limits
+from core.reading.announcement_status import AnnouncementStatus, announcement_status
+from core.reading.class_families import class_families
+from core.reading.class_messages import ClassMessages, class_messages
+from core.reading.reachability import Reach
 from core.reports.class_weekly import class_weekly_pdf
 from core.reports.invite_sheet import invite_sheet
-from core.services.announcement_status import AnnouncementStatus, announcement_status
 from core.services.announcements import post_announcement
-from core.services.class_families import class_families, set_paper_summary
-from core.services.class_messages import ClassMessages, class_messages
-from core.services.reachability import Reach
+from core.services.guardians import set_paper_summary
 from webapp.api.v1 import ErrorResponse
 from webapp.auth import ApiViewer
 from webapp.limits import FORM_GUARD, at_most

@@ -24,15 +24,10 @@ from core.reading.roster import (
     roster_overview,
     student_record,
 )
+from core.reading.roster_imports import ImportView, RowProblem, roster_import
 from core.services.roster import enrol_student, remove_student, transfer_student
 from core.services.roster_file import MAX_FILE_BYTES
-from core.services.roster_import import (
-    ImportView,
-    cancel_roster_import,
-    roster_import,
-    upload_roster,
-)
-from core.services.roster_plan import RowProblem
+from core.services.roster_import import cancel_roster_import, upload_roster
 from webapp.api.v1 import ErrorResponse
 from webapp.auth import ApiViewer, Viewer
 from webapp.errors import error_code

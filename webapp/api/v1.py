@@ -12,6 +12,7 @@ import datetime as dt
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from core.reading.teacher_day import teacher_day
 from core.services.access_tokens import (
     TOKEN_NAME_MAX,
     TokenInfo,
@@ -19,7 +20,6 @@ from core.services.access_tokens import (
     list_api_tokens,
     revoke_api_token,
 )
-from core.services.teacher_day import teacher_day
 from webapp.auth import ApiViewer
 from webapp.state import reading_uow, uow
 

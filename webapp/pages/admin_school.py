@@ -10,6 +10,8 @@ from fastapi.responses import Response
 
 from core.models import Role, WorkType
 from core.permissions import has_role
+from core.reading.school_calendar import read_calendar
+from core.reading.school_settings import Bell, read_settings
 from core.services.school_calendar import (
     PERIOD_KINDS,
     add_holiday,
@@ -18,15 +20,8 @@ from core.services.school_calendar import (
     delete_holiday,
     delete_period,
     parse_day,
-    read_calendar,
 )
-from core.services.school_setup import (
-    Bell,
-    read_settings,
-    set_bells,
-    update_policy,
-    update_school,
-)
+from core.services.school_setup import set_bells, update_policy, update_school
 from webapp.auth import PageViewer, Viewer
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router

@@ -18,8 +18,8 @@ from fastapi.responses import Response
 from core.errors import RuleViolation, ZvonokError
 from core.models import Role
 from core.permissions import has_role
+from core.reading.school_directory import read_directory
 from core.services.invites import IssuedInvite, issue_invite
-from core.services.school_structure import read_directory
 from core.services.staff import (
     create_staff,
     report_breach,

@@ -11,12 +11,12 @@ from fastapi.responses import Response
 from core.models import Role
 from core.permissions import has_role
 from core.reading import words
+from core.reading.school_directory import read_directory
 from core.services.school_structure import (
     add_assignment,
     add_timetable_entry,
     create_class,
     create_subject,
-    read_directory,
     remove_assignment,
     remove_timetable_entry,
     rename_subject,

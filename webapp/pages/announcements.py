@@ -12,9 +12,9 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.errors import ZvonokError
-from core.services.announcement_status import ParentState, announcement_status
+from core.reading.announcement_status import ParentState, announcement_status
+from core.reading.class_messages import class_messages
 from core.services.announcements import post_announcement
-from core.services.class_messages import class_messages
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD

@@ -4,7 +4,7 @@
 administration every class) with the monthly message's state; `/homeroom/{class}` shows
 the class's announcements and the compose form, the parents (reachable or not, and
 who wants the weekly summary on paper), the invite sheet and the weekly print forms.
-Who may do what there is core's answer (core.services.class_families).
+Who may do what there is core's answer (core.reading.class_families).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.errors import ZvonokError
+from core.reading.class_families import class_families
+from core.reading.class_messages import class_messages, my_classes
 from core.reading.diary import monday_of
 from core.services.announcements import post_announcement
-from core.services.class_families import class_families, set_paper_summary
-from core.services.class_messages import class_messages, my_classes
+from core.services.guardians import set_paper_summary
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from core.errors import ZvonokError
 from core.reading.lesson_page import lesson_page
 from core.services.homework import delete_homework, set_homework
-from core.services.lesson_settings import set_lesson_topic, set_lesson_work_type
+from core.services.lesson_settings import set_topic_and_work_type
 from core.services.lessons import assign_substitute
 from core.services.remarks import post_remark
 from webapp.auth import PageViewer, Viewer
@@ -80,17 +80,12 @@ async def topic(
     topic: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     work_type: Annotated[str | None, Form(max_length=20)] = None,
 ) -> Response:
-    """The topic and, when given, the lesson's work type (the grid column's)."""
-
-    async def save() -> None:
-        await set_lesson_topic(uow(request), actor=viewer.actor, lesson_id=lesson_id, topic=topic)
-        if work_type:
-            await set_lesson_work_type(
-                uow(request), actor=viewer.actor, lesson_id=lesson_id, work_type=work_type
-            )
-
+    """The topic and, when given, the lesson's work type (the grid column's): both or neither."""
+    action = set_topic_and_work_type(
+        uow(request), actor=viewer.actor, lesson_id=lesson_id, topic=topic, work_type=work_type
+    )
     form = {"topic": topic, "work_type": work_type}
-    return await _answer(request, viewer, lesson_id, "topic", save(), form)
+    return await _answer(request, viewer, lesson_id, "topic", action, form)
 
 
 @router.post("/lessons/{lesson_id}/homework")

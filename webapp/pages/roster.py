@@ -17,14 +17,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from core.errors import RuleViolation, ZvonokError
 from core.reading.roster import class_roster, roster_overview, student_record
+from core.reading.roster_imports import recent_roster_imports, roster_import
 from core.services.roster import enrol_student, remove_student, transfer_student
 from core.services.roster_file import MAX_FILE_BYTES
-from core.services.roster_import import (
-    cancel_roster_import,
-    recent_roster_imports,
-    roster_import,
-    upload_roster,
-)
+from core.services.roster_import import cancel_roster_import, upload_roster
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD

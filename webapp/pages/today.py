@@ -7,8 +7,8 @@ import datetime as dt
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from core.reading.teacher_day import teacher_day
 from core.services.roll_call import record_roll_call
-from core.services.teacher_day import teacher_day
 from webapp.auth import PageViewer
 from webapp.nav import sections_for, start_page
 from webapp.pages import page_router

@@ -1,35 +1,24 @@
-"""What every journal write needs first: the lesson, who writes it, and the rules."""
+"""What every journal write needs first: the lesson, who writes it, and the rules.
+
+Shared by the services that write a lesson's entries and by the pages that show
+whether they may (`core/reading/lesson_page.py`, `core/reading/grid.py`).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
-from zoneinfo import ZoneInfo
-
-from sqlmodel import col, select
+from typing import Protocol
 
 from core.actors import StaffActor
-from core.errors import NotFound, RuleViolation, Thing
+from core.enrolment import is_member
+from core.errors import NotFound, RuleViolation
 from core.events import LessonRef
 from core.i18n import DEFAULT_LANGUAGE, texts
-from core.models import (
-    Enrollment,
-    Group,
-    GroupMembership,
-    Lesson,
-    School,
-    SchoolClass,
-    Staff,
-    Student,
-    Subject,
-    WorkType,
-)
+from core.models import Group, Lesson, School, SchoolClass, Staff, Student, Subject
 from core.permissions import load_staff, require_lesson_writer
 from core.policy import SchoolPolicy, policy_of
+from core.rows import get_in_school
 from core.uow import UnitOfWork
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -56,16 +45,6 @@ class LessonContext:
             subject=self.subject.name,
             teacher_id=self.lesson.teacher_id,
         )
-
-
-async def get_in_school(
-    uow: UnitOfWork, model: type[T], row_id: int, school_id: int, what: Thing
-) -> T:
-    """A row of this school, or NotFound (another school's rows do not exist for you)."""
-    row = await uow.session.get(model, row_id)
-    if row is None or getattr(row, "school_id", None) != school_id:
-        raise NotFound(what=what)
-    return row
 
 
 async def lesson_for_writing(uow: UnitOfWork, actor: StaffActor, lesson_id: int) -> LessonContext:
@@ -115,21 +94,6 @@ def require_marks_allowed(ctx: MarkScope) -> None:
         raise RuleViolation("elective_attendance_only", group=ctx.group.name)
 
 
-def check_work_type(work_type: str) -> str:
-    """A known `WorkType` value, or RuleViolation (marks and the test schedule share it)."""
-    if work_type not in WorkType.__members__.values():
-        raise RuleViolation("bad_work_type", value=work_type)
-    return work_type
-
-
-def require_text(text: str) -> str:
-    """The text without surrounding blanks, refusing an empty one."""
-    text = text.strip()
-    if not text:
-        raise RuleViolation("empty_text")
-    return text
-
-
 def substitution_note(name: str) -> str:
     """Seed 002 §2.5.10: «Замена. Фамилия И.О.», as the journal records a substitution.
 
@@ -138,57 +102,6 @@ def substitution_note(name: str) -> str:
     """
     # TRANSLATORS: the journal's record of a substitute teacher, «Замена. Фамилия И.О.».
     return texts("core", DEFAULT_LANGUAGE)._("Substitution. %(name)s", name=name)
-
-
-def ru_date(day: dt.date) -> str:
-    """«23.11.2026», the way dates are written in the journal's messages."""
-    return day.strftime("%d.%m.%Y")
-
-
-def school_today(school: School, now: dt.datetime) -> dt.date:
-    """The school's calendar date at `now`: a school day follows its own clock."""
-    return now.astimezone(ZoneInfo(school.timezone)).date()
-
-
-async def class_on(
-    uow: UnitOfWork, student_id: int, *, school_id: int, on: dt.date
-) -> SchoolClass | None:
-    """The class the student was enrolled in on that date, if any."""
-    query = (
-        select(SchoolClass)
-        .join(Enrollment, col(Enrollment.class_id) == col(SchoolClass.id))
-        .where(
-            Enrollment.student_id == student_id,
-            Enrollment.school_id == school_id,
-            Enrollment.since <= on,
-            (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= on),
-        )
-        .order_by(col(Enrollment.since).desc())
-    )
-    return (await uow.session.exec(query.limit(1))).first()
-
-
-async def is_member(
-    uow: UnitOfWork, student_id: int, *, class_id: int, group_id: int | None, on: dt.date
-) -> bool:
-    """Was the student in this class (and group) on that date?"""
-    enrolled = select(Enrollment.id).where(
-        Enrollment.student_id == student_id,
-        Enrollment.class_id == class_id,
-        Enrollment.since <= on,
-        (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= on),
-    )
-    if (await uow.session.exec(enrolled.limit(1))).first() is None:
-        return False
-    if group_id is None:
-        return True
-    in_group = select(GroupMembership.id).where(
-        GroupMembership.student_id == student_id,
-        GroupMembership.group_id == group_id,
-        GroupMembership.since <= on,
-        (col(GroupMembership.until).is_(None)) | (col(GroupMembership.until) >= on),
-    )
-    return (await uow.session.exec(in_group.limit(1))).first() is not None
 
 
 async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int) -> Student:

@@ -18,6 +18,7 @@ from typing import TypeVar
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.models import (
     AcademicYear,
     Attendance,
@@ -32,7 +33,7 @@ from core.models import (
     TimetableEntry,
 )
 from core.permissions import load_staff
-from core.services.context import school_today
+from core.rows import not_deleted
 from core.uow import UnitOfWork
 
 
@@ -118,7 +119,7 @@ async def _journal_lessons(uow: UnitOfWork, staff: Staff, day: dt.date) -> list[
     query = select(Lesson).where(
         Lesson.school_id == staff.school_id,
         Lesson.date == day,
-        col(Lesson.deleted_at).is_(None),
+        not_deleted(Lesson),
         (col(Lesson.teacher_id) == staff.id) | (col(Lesson.substitute_id) == staff.id),
     )
     return list((await uow.session.exec(query)).all())
@@ -186,10 +187,10 @@ async def _filled(uow: UnitOfWork, lesson_ids: list[int]) -> tuple[set[int], set
     if not lesson_ids:
         return set(), set()
     attendance = select(Attendance.lesson_id).where(
-        col(Attendance.lesson_id).in_(lesson_ids), col(Attendance.deleted_at).is_(None)
+        col(Attendance.lesson_id).in_(lesson_ids), not_deleted(Attendance)
     )
     homework = select(Homework.lesson_id).where(
-        col(Homework.lesson_id).in_(lesson_ids), col(Homework.deleted_at).is_(None)
+        col(Homework.lesson_id).in_(lesson_ids), not_deleted(Homework)
     )
     return (
         set((await uow.session.exec(attendance.distinct())).all()),

@@ -28,7 +28,7 @@ from core.models import (
     StudentGuardian,
 )
 from core.permissions import has_role, is_class_teacher_of, load_staff
-from core.services.context import get_in_school
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 

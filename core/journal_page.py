@@ -15,7 +15,7 @@ from core.actors import StaffActor
 from core.errors import Forbidden, NotFound, RuleViolation
 from core.models import AcademicYear, Group, Holiday, School, SchoolClass, Staff, Subject
 from core.permissions import load_staff, teaches
-from core.services.context import get_in_school
+from core.rows import get_in_school
 from core.uow import UnitOfWork
 
 

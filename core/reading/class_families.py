@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.errors import Forbidden, RuleViolation
+from core.calendar import school_today
+from core.errors import Forbidden
 from core.models import (
     Enrollment,
     Guardian,
@@ -34,9 +35,9 @@ from core.permissions import (
     require_class_reader,
     require_people_manager,
 )
-from core.services.context import get_in_school, school_today
-from core.services.reachability import Reach, load_contacts
-from core.uow import UnitOfWork, snapshot
+from core.reading.reachability import Reach, load_contacts
+from core.rows import get_in_school
+from core.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -178,31 +179,3 @@ async def _allowed(check: Awaitable[None]) -> bool:
     except Forbidden:
         return False
     return True
-
-
-async def set_paper_summary(
-    uow: UnitOfWork, *, actor: StaffActor, guardian_id: int, wants: bool
-) -> Guardian:
-    """Record that a guardian wants (or no longer wants) the weekly summary on paper.
-
-    For those who keep a student's guardians: the class teacher, the administrators
-    and the secretary (core.permissions.require_people_manager). Audited.
-    """
-    if not isinstance(wants, bool):
-        raise RuleViolation("bad_value", reason="yes_or_no")
-    async with uow:
-        staff = await load_staff(uow, actor)
-        guardian = await get_in_school(uow, Guardian, guardian_id, staff.school_id, "guardian")
-        children = select(StudentGuardian.student_id).where(
-            StudentGuardian.guardian_id == guardian_id
-        )
-        await require_people_manager(uow, staff, *(await uow.session.exec(children)).all())
-        if guardian.wants_paper_summary != wants:
-            old = snapshot(guardian)
-            guardian.wants_paper_summary = wants
-            uow.session.add(guardian)
-            uow.audit(
-                guardian, school_id=guardian.school_id, action="update", actor_id=staff.id, old=old
-            )
-        await uow.commit()
-        return guardian

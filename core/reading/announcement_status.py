@@ -8,7 +8,7 @@ was posted, or the school's), one line:
   sent, or retrying after a temporary failure;
 - **failed**, with the reason the delivery pipeline recorded (a code, in words here);
 - **unreachable**: no consent, messages of this kind switched off, no contact point,
-  every contact point dead (the bot blocked): core.services.reachability says which;
+  every contact point dead (the bot blocked): core.reading.reachability says which;
 - and, for any of them, «Ознакомлен» with its time.
 
 Read in a fixed handful of queries, whatever the audience's size: the announcement,
@@ -42,9 +42,9 @@ from core.models import (
     StudentGuardian,
 )
 from core.permissions import load_staff
-from core.services.acknowledgement_reports import _announcement_for_reader
-from core.services.parent_status import Attempt, ParentState, ParentStatus, count_states, line_of
-from core.services.reachability import load_contacts
+from core.reading.acknowledgement_reports import _announcement_for_reader
+from core.reading.parent_status import Attempt, ParentState, ParentStatus, count_states, line_of
+from core.reading.reachability import load_contacts
 from core.uow import UnitOfWork
 
 __all__ = ["AnnouncementStatus", "Attempt", "ParentState", "ParentStatus", "announcement_status"]

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.calendar import school_today
 from core.models import (
     AcademicYear,
     Acknowledgement,
@@ -32,7 +33,7 @@ from core.models import (
     StudentGuardian,
 )
 from core.permissions import has_role, load_staff, require_announcer
-from core.services.context import get_in_school, school_today
+from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork
 
 RECENT = 20  # announcements listed on a class page
@@ -105,7 +106,7 @@ async def class_messages(
         assert school is not None
         query = select(Announcement).where(
             Announcement.school_id == staff.school_id,
-            col(Announcement.deleted_at).is_(None),
+            not_deleted(Announcement),
         )
         if class_id is None:
             query = query.where(col(Announcement.class_id).is_(None))
@@ -193,7 +194,7 @@ async def _last_monthly(uow: UnitOfWork, class_ids: list[int]) -> dict[int, dt.d
         .where(
             col(Announcement.class_id).in_(class_ids),
             col(Announcement.monthly).is_(True),
-            col(Announcement.deleted_at).is_(None),
+            not_deleted(Announcement),
         )
         .group_by(col(Announcement.class_id))
     )

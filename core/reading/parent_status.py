@@ -1,7 +1,7 @@
 """One parent's line of an announcement's status: delivered, pending, failed or
 unreachable, with the reasons in the reader's language (core/delivery/reasons.py).
 
-Built by core/services/announcement_status.py from rows it has read: nothing here
+Built by core/reading/announcement_status.py from rows it has read: nothing here
 touches the database.
 """
 
@@ -24,7 +24,7 @@ from core.delivery.reasons import (
 from core.i18n import texts
 from core.models import Delivery, Guardian, Notification, School
 from core.policy import policy_of
-from core.services.reachability import Contacts, Reach, Unreachable
+from core.reading.reachability import Contacts, Reach, Unreachable
 
 
 class ParentState(StrEnum):

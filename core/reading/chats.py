@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.calendar import school_today
 from core.models import Enrollment, Guardian, School, SchoolClass, Staff, Student, StudentGuardian
 from core.models.base import utcnow
-from core.services.context import school_today
 
 
 @dataclass(frozen=True)
