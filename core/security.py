@@ -13,7 +13,9 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,11 +29,43 @@ _INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MIN_PASSWORD_LENGTH = 8
 
 
+PasswordCost = Literal["standard", "light"]
+
+
+@dataclass(frozen=True)
+class _Argon2Cost:
+    time_cost: int
+    memory_kib: int
+    parallelism: int
+
+
+_COSTS: dict[str, _Argon2Cost] = {
+    # argon2-cffi's defaults, RFC 9106's second recommendation: 3 passes over 64 MiB.
+    "standard": _Argon2Cost(time_cost=3, memory_kib=65536, parallelism=4),
+    # One pass over 1 MiB, a few hundred times cheaper: for test runs, which sign in
+    # thousands of times. Settings refuse it when ZVONOK_ENV=production.
+    "light": _Argon2Cost(time_cost=1, memory_kib=1024, parallelism=1),
+}
+_current_cost: list[PasswordCost] = ["standard"]
+
+
+def use_password_cost(cost: PasswordCost) -> None:
+    """Hash new passwords with `cost` from now on, in this process (a process's
+    entry point calls it with `Settings.password_hash_cost`). Hashes made with other
+    parameters still verify; `password_needs_rehash` tells they differ."""
+    if cost != _current_cost[0]:
+        _current_cost[0] = cost
+        _hasher.cache_clear()
+        _dummy_hash.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
-    # argon2-cffi's defaults follow RFC 9106's recommendation; built lazily so that
-    # importing the module costs nothing.
-    return PasswordHasher()
+    # Built lazily so that importing the module costs nothing.
+    cost = _COSTS[_current_cost[0]]
+    return PasswordHasher(
+        time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism
+    )
 
 
 @lru_cache(maxsize=1)

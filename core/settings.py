@@ -17,7 +17,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.db import normalize_url
-from core.security import hook_token
+from core.security import PasswordCost, hook_token, use_password_cost
 
 DEV_SECRET_PLACEHOLDER = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in production)
 MIN_SECRET_LENGTH = 32
@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     # Unset: http://<web_host>:<web_port> (development only, see _check_public_url).
     public_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # argon2 parameters for new password hashes (core/security.py): "light" is for test
+    # runs only and is refused in production.
+    password_hash_cost: PasswordCost = "standard"  # noqa: S105  (a cost, not a password)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -193,6 +196,15 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _standard_password_cost_in_production(self) -> Settings:
+        if self.env == "production" and self.password_hash_cost != "standard":  # noqa: S105
+            raise ValueError(
+                "ZVONOK_PASSWORD_HASH_COST=light is for test runs only: unset it when "
+                "ZVONOK_ENV=production"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
         secret = self.secret_key.get_secret_value()
         if self.env == "production" and (
@@ -233,12 +245,17 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Read the settings at a process's start-up, turning validation errors into one message."""
+    """Read the settings at a process's start-up, turning validation errors into one message.
+
+    Also sets what is process-wide: the cost of new password hashes.
+    """
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as error:
         lines = [_describe(e["loc"], e["msg"]) for e in error.errors()]
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(lines)) from error
+    use_password_cost(settings.password_hash_cost)
+    return settings
 
 
 def _describe(loc: tuple[int | str, ...], message: str) -> str:

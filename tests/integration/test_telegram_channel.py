@@ -180,7 +180,9 @@ async def test_the_limiter_prevents_429s_on_one_busy_chat(
     assert [r.outcome for r in results] == [Outcome.sent] * 40
     assert (await emulator.control.stats())["total"].get("429", 0) == 0
     expected = 39 * rates.limits(1, 4001)[1].rate.interval  # 40 sends, 10% under 20/s
-    assert expected - 0.05 <= elapsed < expected + 1.0  # paced at the rate, not slower
+    # Never faster than the limit; the upper bound only catches a pacing far too slow
+    # (a busy machine stretches the run, so it is loose).
+    assert expected - 0.05 <= elapsed < 2 * expected + 2.0
 
 
 async def test_a_broadcast_at_telegrams_default_limits(
@@ -192,7 +194,9 @@ async def test_a_broadcast_at_telegrams_default_limits(
     assert {r.outcome for r in results} == {Outcome.sent}
     assert (await emulator.control.stats())["total"].get("429", 0) == 0
     expected = 44 * channel.rates.limits(1, 5000)[0].rate.interval  # 10% under 30/s
-    assert expected - 0.05 <= elapsed < expected + 1.0
+    # Never faster than the limit; the upper bound only catches a pacing far too slow
+    # (a busy machine stretches the run, so it is loose).
+    assert expected - 0.05 <= elapsed < 2 * expected + 2.0
 
 
 async def test_a_retry_resumes_after_the_parts_already_sent(
