@@ -22,6 +22,7 @@ from core.demo.invites import issue_demo_invites
 from core.migrate import upgrade_database
 from core.models import School
 from core.reports.cells import csv_field
+from core.settings import Settings
 
 HELP = t._("Apply the migrations and load the demo school with teachers, classes and marks.")
 LOGINS_FILE = "demo-logins.tsv"
@@ -147,6 +148,19 @@ async def _demo(url: str, data_dir: Path, seed: int, today: dt.date, scale: floa
     console.print(t._("The bot's invite codes are in %(path)s", path=invites))
 
 
+def refuse_demo_in_production(settings: Settings) -> None:
+    """The demo's pupils and parents are invented and its accounts share one password:
+    they must never sit beside a real school's, nor be taken for it."""
+    if settings.env == "production":
+        fail(
+            t._(
+                "ZVONOK_ENV=production: the demo school is never loaded into a production "
+                "database (its pupils and parents are invented and its accounts share one "
+                "password). Try the demo with ZVONOK_ENV=development and a database of its own."
+            )
+        )
+
+
 def parse_day(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -171,5 +185,6 @@ def demo(
 ) -> None:
     """Migrate and load the demo school."""
     settings = settings_or_exit()
+    refuse_demo_in_production(settings)
     day = parse_day(today)
     asyncio.run(_demo(settings.database_url_resolved, settings.data_dir, seed, day, scale))

@@ -241,7 +241,7 @@ def only_these_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         (
             {
                 "ZVONOK_ENV": "production",
-                "ZVONOK_SECRET_KEY": "p" * 40,
+                "ZVONOK_SECRET_KEY": "q8N3v7tZ0pXw2LrY5sKc9HjD4mFb6GaE1uVe",
                 "ZVONOK_TELEGRAM_WEBHOOK_URL": "http://bot.school.ru/hook",
                 "ZVONOK_TELEGRAM_WEBHOOK_SECRET": SECRET,
             },
