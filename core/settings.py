@@ -25,7 +25,7 @@ MIN_SECRET_LENGTH = 32
 # digits: 8 or fewer about once in 10^9 draws); "aaaa…", "abab…" or "0000…", and any
 # pattern of up to 8 characters repeated, have fewer, whatever their length.
 MIN_DISTINCT_CHARACTERS = 9
-_MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+_RANDOM_VALUE_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _PLACEHOLDERS = {DEV_SECRET_PLACEHOLDER, "", "changeme", "change-me", "secret", "please-change-me"}
 
@@ -208,7 +208,7 @@ class Settings(BaseSettings):
             raise ValueError(
                 "ZVONOK_SECRET_KEY must be set to a random value of at least "
                 f"{MIN_SECRET_LENGTH} characters when ZVONOK_ENV=production, not a few "
-                f"characters repeated (for example: {_MAKE_SECRET})"
+                f"characters repeated (for example: {_RANDOM_VALUE_HINT})"
             )
         return self
 
@@ -219,7 +219,7 @@ class Settings(BaseSettings):
             raise ValueError(
                 "ZVONOK_TELEGRAM_WEBHOOK_SECRET must be a random value when "
                 "ZVONOK_ENV=production, not a few characters repeated "
-                f"(for example: {_MAKE_SECRET})"
+                f"(for example: {_RANDOM_VALUE_HINT})"
             )
         return self
 

@@ -23,7 +23,6 @@ from core.demo.staffing import assign_logins
 from core.demo.writer import DEMO_SCHOOL_NAME, StructureWriter
 from core.errors import ZvonokError
 from core.i18n import DEFAULT_LANGUAGE, Texts, texts
-from core.security import hash_password
 from core.models import (
     Announcement,
     Attendance,
@@ -38,6 +37,7 @@ from core.models import (
     School,
     Staff,
 )
+from core.security import hash_password
 
 Progress = Callable[[str, int, int], None]
 _SET_UP_STEPS = 5
