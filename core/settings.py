@@ -21,9 +21,10 @@ from core.security import hook_token
 
 DEV_SECRET_PLACEHOLDER = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in production)
 MIN_SECRET_LENGTH = 32
-# A random secret of 16 or more characters has more distinct ones than this (32 hex
-# digits: 8 or fewer about once in 10^9 draws); "aaaa…", "abab…" or "0000…", and any
-# pattern of up to 8 characters repeated, have fewer, whatever their length.
+# A random secret has more distinct characters than this (8 or fewer: about one draw in
+# 300,000 of 32 hex digits, one in 60,000 of 16 URL-safe characters, and then a second
+# draw passes); "aaaa…", "abab…" or "0000…", and any pattern of up to 8 characters
+# repeated, have fewer, whatever their length.
 MIN_DISTINCT_CHARACTERS = 9
 _RANDOM_VALUE_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
