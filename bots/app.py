@@ -29,6 +29,7 @@ from bots.context import ChatContext
 from bots.handlers import ROUTER_BUILDERS
 from bots.i18n import ChatLanguage, bot_i18n
 from bots.pacing import PacedSends
+from bots.redelivery import OncePerUpdate
 from bots.webhook import serve_webhook
 from core.db import Database
 from core.settings import Settings
@@ -57,7 +58,8 @@ def build_dispatcher(
     and `links`, `journal_up`, `lang` from `ChatContext`; texts are read in `lang`
     (`ChatLanguage`, on the event observers, runs after ChatContext, which is on the
     update itself). Conversations (FSM) live in Redis, so a restarted bot process picks
-    them up where they were."""
+    them up where they were. In webhook mode an update Telegram posts again is handled
+    once (`bots.redelivery`), before anything else looks at it."""
     dispatcher = Dispatcher(
         storage=storage or RedisStorage(redis, state_ttl=FSM_TTL, data_ttl=FSM_TTL),
         settings=settings,
@@ -65,6 +67,8 @@ def build_dispatcher(
         redis=redis,
         channels=channels,
     )
+    if settings.telegram_webhook_url is not None:
+        dispatcher.update.outer_middleware(OncePerUpdate(redis))
     dispatcher.update.outer_middleware(ChatContext(db))
     ChatLanguage(bot_i18n()).setup(dispatcher)
     for build_router in ROUTER_BUILDERS:

@@ -5,12 +5,12 @@ Limits (a chat over either one gets its code refused unchecked until it is under
   is fine; a script is slowed to a crawl at once.
 - `DAILY`: 20 failed attempts in any 24 hours. A successful code does not clear it.
 
-Why guessing is hopeless: a code is `secrets.token_urlsafe(16)`, 128 random bits
-(core/security.py `new_invite_code`), so there are 2**128 ≈ 3.4e38 codes. Even with a
+Why guessing is hopeless: a code is 16 symbols drawn by `secrets` from 30 (core/security.py
+`new_invite_code`), so there are 30**16 ≈ 4.3e23 codes (78.5 bits). Even with a
 million live codes at once (far more than a district hands out), one guess hits one
-with probability 1e6 / 3.4e38 ≈ 2.9e-33. A chat gets at most 20 guesses a day, 7,300
-a year: ≈ 2.1e-29 per chat-year. A million Telegram accounts guessing for a whole
-year (7.3e9 guesses) would still succeed with probability ≈ 2.1e-23. The limits are
+with probability 1e6 / 4.3e23 ≈ 2.3e-18. A chat gets at most 20 guesses a day, 7,300
+a year: ≈ 1.7e-14 per chat-year. A million Telegram accounts guessing for a whole
+year (7.3e9 guesses) would still succeed with probability ≈ 1.7e-8. The limits are
 there to keep the database quiet under a flood, not because the code space needs them.
 
 Attempts are a sliding log (one sorted set per chat and window, scored by the Redis

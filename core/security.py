@@ -4,7 +4,8 @@ Seed 002 §4.1–4.2: every participant signs in with a personal login and passw
 so passwords are stored only as argon2 hashes. Invite codes (seed 002 §2.3: the
 administrator hands out an invite code for parents and for new staff) travel in a
 Telegram deep link, `t.me/<bot>?start=<code>`, whose payload Telegram limits to
-64 characters of A–Z, a–z, 0–9, `_` and `-`.
+64 characters of A–Z, a–z, 0–9, `_` and `-`, and are typed from paper: `K7QM-4TZX-
+9HDP-W2CE`, four groups of four symbols from an alphabet with no look-alikes.
 """
 
 from __future__ import annotations
@@ -20,11 +21,23 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-# 128 random bits: guessing a live code is hopeless even with millions of tries a day.
-INVITE_CODE_BYTES = 16
-# token_urlsafe(16) gives 22 characters; accept up to Telegram's 64 so a future
-# longer code still passes, and at least 16 so obvious junk is told apart early.
-_INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# Crockford's base32 digits without the look-alikes: no 0/O, no 1/I/L (nor U). Thirty
+# symbols; 16 of them carry log2(30**16) ≈ 78.5 random bits, so guessing a live code is
+# hopeless even with millions of tries a day (bots/throttle.py has the sums).
+INVITE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+INVITE_GROUPS, INVITE_GROUP_LENGTH = 4, 4
+_INVITE_LENGTH = INVITE_GROUPS * INVITE_GROUP_LENGTH
+_CANONICAL = re.compile(f"[{INVITE_ALPHABET}]{{{_INVITE_LENGTH}}}")
+# What a parent may type between or around the groups: spaces, dashes of any kind
+# (a phone turns "--" into "—"), underscores.
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
+# A parent on a Russian keyboard types these Cyrillic letters (upper-cased here) for the
+# Latin letters and the digit they look like.
+_CYRILLIC_TWINS = str.maketrans("АВЕКМНРСТХУЗ", "ABEKMHPCTXY3")
+# Codes issued by earlier versions were secrets.token_urlsafe(16) (22 characters, case
+# matters, their SHA-256 stored as typed); they keep working until they expire. Any
+# text of this shape (Telegram's payload alphabet, 16 to 64) is worth a look-up.
+_LEGACY_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -96,22 +109,49 @@ def password_needs_rehash(password_hash: str) -> bool:
 
 
 def new_invite_code() -> str:
-    """A fresh single-use code: 128 random bits, URL-safe, 22 characters."""
-    return secrets.token_urlsafe(INVITE_CODE_BYTES)
+    """A fresh single-use code, grouped for reading: "K7QM-4TZX-9HDP-W2CE" (78 bits)."""
+    symbols = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(_INVITE_LENGTH))
+    step = INVITE_GROUP_LENGTH
+    return "-".join(symbols[i : i + step] for i in range(0, _INVITE_LENGTH, step))
+
+
+def canonical_invite_code(text: str) -> str | None:
+    """The code as typed, in its one stored form ("K7QM4TZX9HDPW2CE"): case, spaces,
+    dashes and Cyrillic look-alike letters do not matter. None when it is not one."""
+    compact = _SEPARATORS.sub("", text).upper().translate(_CYRILLIC_TWINS)
+    return compact if _CANONICAL.fullmatch(compact) else None
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def hash_invite_code(code: str) -> str:
-    """What the database keeps instead of the code (SHA-256, hex).
+    """What the database keeps instead of the code (SHA-256, hex, of its canonical form).
 
-    A plain hash suffices: the code itself carries 128 random bits, so there is
-    nothing to brute-force that a slow hash would protect.
+    A plain hash suffices: the code itself carries 78 random bits, so there is nothing
+    to brute-force that a slow hash would protect.
     """
-    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+    canonical = canonical_invite_code(code)
+    return _sha256(canonical if canonical is not None else code.strip())
+
+
+def invite_code_hashes(text: str) -> tuple[str, ...]:
+    """The hashes a typed code may be stored under: its canonical form's and, for text of
+    the old shape, the text's own (codes issued before grouped codes, case-sensitive)."""
+    stripped = text.strip()
+    hashes = []
+    canonical = canonical_invite_code(stripped)
+    if canonical is not None:
+        hashes.append(_sha256(canonical))
+    if _LEGACY_CODE.fullmatch(stripped) and _sha256(stripped) not in hashes:
+        hashes.append(_sha256(stripped))
+    return tuple(hashes)
 
 
 def looks_like_invite_code(text: str) -> bool:
     """Cheap shape check before any database look-up (the bot passes user text)."""
-    return _INVITE_CODE.fullmatch(text) is not None
+    return bool(invite_code_hashes(text))
 
 
 def hook_token(secret: str, hook: str) -> str:

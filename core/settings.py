@@ -21,6 +21,12 @@ from core.security import PasswordCost, hook_token, use_password_cost
 
 DEV_SECRET_PLACEHOLDER = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in production)
 MIN_SECRET_LENGTH = 32
+# A random secret has more distinct characters than this (8 or fewer: about one draw in
+# 300,000 of 32 hex digits, one in 60,000 of 16 URL-safe characters, and then a second
+# draw passes); "aaaa…", "abab…" or "0000…", and any pattern of up to 8 characters
+# repeated, have fewer, whatever their length.
+MIN_DISTINCT_CHARACTERS = 9
+_RANDOM_VALUE_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _PLACEHOLDERS = {DEV_SECRET_PLACEHOLDER, "", "changeme", "change-me", "secret", "please-change-me"}
 
@@ -208,12 +214,25 @@ class Settings(BaseSettings):
     def _refuse_weak_secret_in_production(self) -> Settings:
         secret = self.secret_key.get_secret_value()
         if self.env == "production" and (
-            secret.strip().lower() in _PLACEHOLDERS or len(secret) < MIN_SECRET_LENGTH
+            secret.strip().lower() in _PLACEHOLDERS
+            or len(secret) < MIN_SECRET_LENGTH
+            or looks_repetitive(secret)
         ):
             raise ValueError(
                 "ZVONOK_SECRET_KEY must be set to a random value of at least "
-                f"{MIN_SECRET_LENGTH} characters when ZVONOK_ENV=production "
-                '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+                f"{MIN_SECRET_LENGTH} characters when ZVONOK_ENV=production, not a few "
+                f"characters repeated (for example: {_RANDOM_VALUE_HINT})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_repetitive_webhook_secret_in_production(self) -> Settings:
+        secret = self.telegram_webhook_secret
+        if self.env == "production" and secret and looks_repetitive(secret.get_secret_value()):
+            raise ValueError(
+                "ZVONOK_TELEGRAM_WEBHOOK_SECRET must be a random value when "
+                "ZVONOK_ENV=production, not a few characters repeated "
+                f"(for example: {_RANDOM_VALUE_HINT})"
             )
         return self
 
@@ -242,6 +261,12 @@ class Settings(BaseSettings):
                 "whole system with `zvonok run`, which starts a private Redis."
             )
         return self.redis_url
+
+
+def looks_repetitive(secret: str) -> bool:
+    """One character or very few, repeated: typed by hand, not drawn at random (the
+    length check alone lets "a" * 64 through)."""
+    return len(set(secret)) < MIN_DISTINCT_CHARACTERS
 
 
 def load_settings() -> Settings:

@@ -1,7 +1,9 @@
 """`zvonok demo`: the demo school, with a progress bar and the logins to try."""
 
 import asyncio
+import csv
 import datetime as dt
+import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +21,8 @@ from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_dem
 from core.demo.invites import issue_demo_invites
 from core.migrate import upgrade_database
 from core.models import School
+from core.reports.cells import csv_field
+from core.settings import Settings
 
 HELP = t._("Apply the migrations and load the demo school with teachers, classes and marks.")
 LOGINS_FILE = "demo-logins.tsv"
@@ -89,10 +93,17 @@ def print_logins(logins: Sequence[Login]) -> None:
 
 
 def save_logins(data_dir: Path, logins: Sequence[Login]) -> Path:
-    """Keep the demo logins next to the data: later `zvonok run`s print them again."""
+    """Keep the demo logins next to the data: later `zvonok run`s print them again.
+
+    Tab-separated, quoted where needed, and a field that a spreadsheet would read as a
+    formula is neutralised (`core.reports.cells.csv_field`): people open such files in one.
+    """
     path = data_dir / LOGINS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join("\t".join(row) + "\n" for row in logins), encoding="utf-8")
+    lines = io.StringIO()
+    writer = csv.writer(lines, delimiter="\t", lineterminator="\n")
+    writer.writerows([csv_field(value) for value in row] for row in logins)
+    path.write_text(lines.getvalue(), encoding="utf-8")
     path.chmod(0o600)
     return path
 
@@ -113,7 +124,8 @@ def saved_logins(data_dir: Path) -> list[Login]:
     path = data_dir / LOGINS_FILE
     if not path.is_file():
         return []
-    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
     return [(r[0], r[1], r[2], r[3]) for r in rows if len(r) == 4]
 
 
@@ -134,6 +146,19 @@ async def _demo(url: str, data_dir: Path, seed: int, today: dt.date, scale: floa
         t._("The logins are saved in %(path)s", path=save_logins(data_dir, summary.logins))
     )
     console.print(t._("The bot's invite codes are in %(path)s", path=invites))
+
+
+def refuse_demo_in_production(settings: Settings) -> None:
+    """The demo's pupils and parents are invented and its accounts share one password:
+    they must never sit beside a real school's, nor be taken for it."""
+    if settings.env == "production":
+        fail(
+            t._(
+                "ZVONOK_ENV=production: the demo school is never loaded into a production "
+                "database (its pupils and parents are invented and its accounts share one "
+                "password). Try the demo with ZVONOK_ENV=development and a database of its own."
+            )
+        )
 
 
 def parse_day(value: str | None) -> dt.date:
@@ -160,5 +185,6 @@ def demo(
 ) -> None:
     """Migrate and load the demo school."""
     settings = settings_or_exit()
+    refuse_demo_in_production(settings)
     day = parse_day(today)
     asyncio.run(_demo(settings.database_url_resolved, settings.data_dir, seed, day, scale))

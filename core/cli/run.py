@@ -25,6 +25,7 @@ from core.cli.demo import (
     count_schools,
     load_demo_school,
     print_summary,
+    refuse_demo_in_production,
     save_demo_invites,
     save_logins,
 )
@@ -71,6 +72,7 @@ async def prepare_database(settings: Settings, demo_scale: float) -> None:
     try:
         if await count_schools(db):
             return
+        refuse_demo_in_production(settings)
         console.print(t._("The database is empty: loading the demo school."))
         summary = await load_demo_school(db, seed=2026, today=dt.date.today(), scale=demo_scale)
         await save_demo_invites(db, settings.data_dir, summary.school_id)

@@ -1,6 +1,7 @@
 """A realistic demo school, built deterministically: `zvonok demo` calls `load_demo`.
 
-Same seed and same `today` give the same data. See `core.demo.loader.load_demo`.
+Same seed and same `today` give the same data, but for the staff's password: random
+at every load. See `core.demo.loader.load_demo`.
 """
 
 from core.demo.loader import DemoAlreadyLoaded, DemoSummary, load_demo

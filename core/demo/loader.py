@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from argon2 import PasswordHasher
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,7 +18,7 @@ from core.demo.journal import Journal, JournalRows
 from core.demo.notices import Notices
 from core.demo.periods import period_marks, scheduled_tests
 from core.demo.plan import SchoolPlan, StaffPlan
-from core.demo.school import plan_school, rng_for
+from core.demo.school import demo_password, plan_school, rng_for
 from core.demo.staffing import assign_logins
 from core.demo.writer import DEMO_SCHOOL_NAME, StructureWriter
 from core.errors import ZvonokError
@@ -38,6 +37,7 @@ from core.models import (
     School,
     Staff,
 )
+from core.security import hash_password
 
 Progress = Callable[[str, int, int], None]
 _SET_UP_STEPS = 5
@@ -83,7 +83,8 @@ async def load_demo(
     """Build the demo school for the academic year holding `today`, up to `today`.
 
     The same `seed`, `today` and `scale` give the same rows (on an empty database,
-    the same ids too). Journal rows are written directly, without outbox events:
+    the same ids too), except the staff's password: a new random one at every load,
+    the same for every demo account, shown in the summary's `logins`. Journal rows are written directly, without outbox events:
     families must not be messaged about a term of invented marks. Past announcements
     come with the delivery rows the workers would have left (core/demo/history.py),
     all settled: nothing is queued. `scale` shrinks
@@ -100,13 +101,11 @@ async def load_demo(
         conn = await session.connection()
         await _refuse_second_copy(conn)
         plan = plan_school(seed, today, scale)
-        # Hashed once for every demo account; a seeded salt keeps the rows reproducible.
-        salt = rng_for(seed, "salt").randbytes(16)
-        password_hash = PasswordHasher().hash(plan.password, salt=salt)
+        password = demo_password()
         taken = set((await conn.execute(select(table_of(Staff).c.login))).scalars())
         assign_logins(plan.staff, taken)
         loading = _Load(conn, plan, seed, today, progress, texts("core", language))
-        summary = await loading.run(password_hash)
+        summary = await loading.run(password)
         await session.commit()
     finally:
         await session.close()
@@ -155,11 +154,11 @@ class _Load:
         if self.progress is not None:
             self.progress(label, self.done, self.total)
 
-    async def run(self, password_hash: str) -> DemoSummary:
+    async def run(self, password: str) -> DemoSummary:
         await self.writer.school_and_year()
         t = self.t
         self.report(t._("The school and the academic year"))
-        await self.writer.staff(password_hash)
+        await self.writer.staff(hash_password(password))  # hashed once for every account
         self.report(t._("Staff"))
         await self.writer.classes()
         await self.writer.students()
@@ -183,7 +182,7 @@ class _Load:
             rng=rng_for(self.seed, "history"),
         )
         self.report(self.t._("Period marks and announcements"))
-        return self._summary(len(announcements), len(finals), messages)
+        return self._summary(len(announcements), len(finals), messages, password)
 
     async def _journal(self) -> list[dict[str, object]]:
         notices = Notices(self.journal)
@@ -219,7 +218,9 @@ class _Load:
         self.counts["homework"] += len(entries.homework)
         self.counts["remarks"] += len(entries.remarks)
 
-    def _summary(self, announcements: int, finals: int, messages: int) -> DemoSummary:
+    def _summary(
+        self, announcements: int, finals: int, messages: int, password: str
+    ) -> DemoSummary:
         plan = self.plan
         return DemoSummary(
             school_id=plan.school_id,
@@ -230,7 +231,7 @@ class _Load:
             announcements=announcements,
             period_marks=finals,
             messages=messages,
-            logins=demo_logins(plan, self.t),
+            logins=demo_logins(plan, password, self.t),
             **self.counts,
         )
 
@@ -243,11 +244,11 @@ def _weeks(days: list[dt.date]) -> list[list[dt.date]]:
     return list(weeks.values())
 
 
-def demo_logins(plan: SchoolPlan, t: Texts) -> list[tuple[str, str, str, str]]:
+def demo_logins(plan: SchoolPlan, password: str, t: Texts) -> list[tuple[str, str, str, str]]:
     """One account of each role, to try the journal with."""
 
     def line(label: str, member: StaffPlan) -> tuple[str, str, str, str]:
-        return (label, member.login, plan.password, member.person.full_name)
+        return (label, member.login, password, member.person.full_name)
 
     def with_role(role: Role) -> StaffPlan:
         return next(s for s in plan.staff if role.value in s.roles)

@@ -117,7 +117,6 @@ class SchoolPlan:
     subjects: list[SubjectSpec]
     courses: list[Course]
     timetable: list[Placement]
-    password: str
     subject_ids: dict[str, int] = field(default_factory=dict)
     school_id: int = 0
     year_id: int = 0

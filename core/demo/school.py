@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 
 from core.demo.calendar import build_calendar
 from core.demo.curriculum import SubjectSpec
@@ -21,6 +22,12 @@ def rng_for(seed: int, part: str) -> random.Random:
     return random.Random(f"zvonok-demo:{seed}:{part}")
 
 
+def demo_password() -> str:
+    """The demo accounts' password: new at every load (the rows are seeded, it is not), so
+    no two installations share one and no document can print it."""
+    return "demo-" + "".join(secrets.choice(_UNAMBIGUOUS_CHARS) for _ in range(10))
+
+
 def plan_school(seed: int, today: dt.date, scale: float) -> SchoolPlan:
     calendar = build_calendar(today)
     classes = plan_classes(rng_for(seed, "classes"), scale)
@@ -36,8 +43,6 @@ def plan_school(seed: int, today: dt.date, scale: float) -> SchoolPlan:
     subjects: dict[str, SubjectSpec] = {}
     for course in staffing.courses:
         subjects.setdefault(course.subject.name, course.subject)
-    password_rng = rng_for(seed, "password")
-    password = "demo-" + "".join(password_rng.choices(_UNAMBIGUOUS_CHARS, k=8))
     return SchoolPlan(
         calendar=calendar,
         classes=classes,
@@ -47,5 +52,4 @@ def plan_school(seed: int, today: dt.date, scale: float) -> SchoolPlan:
         subjects=list(subjects.values()),
         courses=staffing.courses,
         timetable=timetable,
-        password=password,
     )

@@ -30,6 +30,7 @@ from core import formats
 from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, texts
 from core.reading import words
 from core.reading.statement import Cell, Statement
+from core.reports.cells import put, sheet_title
 from core.reports.filenames import slug
 
 
@@ -185,19 +186,14 @@ def statement_xlsx(statement: Statement, *, language: str = DEFAULT_LANGUAGE) ->
     content = statement.content
     book = Workbook()
     sheet = book.active
-    sheet.title = content.class_name[:31] or "1"
-    sheet.append([t.title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([words_of._("School: %(school)s", school=content.school)])
-    sheet.append(
-        [
-            words_of._(
-                "Class: %(klass)s    Academic year: %(year)s",
-                klass=content.class_name,
-                year=content.year,
-            )
-        ]
+    # Every cell goes through `put`: names typed by people stay text (core/reports/cells).
+    sheet.title = sheet_title(content.class_name)
+    put(sheet, 1, 1, t.title).font = Font(bold=True, size=13)
+    put(sheet, 2, 1, words_of._("School: %(school)s", school=content.school))
+    klass = words_of._(
+        "Class: %(klass)s    Academic year: %(year)s", klass=content.class_name, year=content.year
     )
+    put(sheet, 3, 1, klass)
     _xlsx_head(sheet, statement, language, first_row=5)
     row = 7
     for number, line in enumerate(content.rows, start=1):
@@ -239,17 +235,17 @@ def _xlsx_head(sheet: Any, statement: Statement, language: str, *, first_row: in
     width = max(len(content.periods), 1)
     top, second = first_row, first_row + 1
     for column, text in ((1, t.number), (2, t.student)):
-        sheet.cell(row=top, column=column, value=text)
+        put(sheet, top, column, text)
         sheet.merge_cells(start_row=top, start_column=column, end_row=second, end_column=column)
     groups = [*content.subjects, t.average]
     for index, name in enumerate(groups):
         start = 3 + index * width
-        sheet.cell(row=top, column=start, value=name)
+        put(sheet, top, start, name)
         sheet.merge_cells(
             start_row=top, start_column=start, end_row=top, end_column=start + width - 1
         )
         for offset, period in enumerate(content.periods):
-            sheet.cell(row=second, column=start + offset, value=period.label(language))
+            put(sheet, second, start + offset, period.label(language))
     for row in (top, second):
         for column in range(1, 3 + len(groups) * width):
             cell = sheet.cell(row=row, column=column)
@@ -266,7 +262,7 @@ def _xlsx_row(
 ) -> None:
     flat = [cell for by_subject in cells for cell in by_subject]
     for column, value in enumerate(values, start=1):
-        target = sheet.cell(row=row, column=column, value=value)
+        target = put(sheet, row, column, value)
         target.border = _BOX
         if column > 2:
             target.alignment = _CENTER
@@ -285,12 +281,10 @@ def _xlsx_footer(sheet: Any, statement: Statement, t: Labels, row: int) -> None:
         for s in r.cells
         for cell in s
     ):
-        sheet.cell(row=row, column=2, value=t.preliminary)
+        put(sheet, row, 2, t.preliminary)
         row += 1
-    sheet.cell(row=row, column=2, value=t.legend)
-    sheet.cell(row=row + 1, column=2, value=t.generated)
-    sheet.cell(row=row + 2, column=2, value=t.content_hash)
-    sheet.cell(row=row + 3, column=2, value=t.hash_note)
+    for offset, text in enumerate((t.legend, t.generated, t.content_hash, t.hash_note)):
+        put(sheet, row + offset, 2, text)
 
 
 def _xlsx_layout(sheet: Any, statement: Statement) -> None:

@@ -3,7 +3,9 @@
 Seed 002 §2.3: the administrator gives the class teacher invite codes for parents,
 and a newly arrived staff member gets one on their first day. Only the code's
 SHA-256 is stored; the plain code exists once, in the `IssuedInvite` handed to
-whoever prints the sheet or sends the deep link.
+whoever prints the sheet or sends the deep link. Codes are read from paper and typed:
+`core.security` makes them of symbols that cannot be confused and accepts them in any
+case, with or without the dashes.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from core.models import (
 from core.permissions import load_staff, require_people_manager, require_role
 from core.policy import policy_of
 from core.rows import get_in_school
-from core.security import hash_invite_code, looks_like_invite_code, new_invite_code
+from core.security import hash_invite_code, invite_code_hashes, new_invite_code
 from core.services.consent import mark_consent
 from core.uow import UnitOfWork, snapshot, transactional
 
@@ -196,11 +198,12 @@ revoke_invite = transactional(revoke_invite_in)
 
 
 async def _usable_invite(uow: UnitOfWork, code: str) -> InviteCode:
-    """The invite behind `code`, refusing malformed, unknown, revoked, used and expired."""
-    text = code.strip()
-    if not looks_like_invite_code(text):
+    """The invite behind `code` as typed (any case, spaces or dashes; an old-style code
+    as issued), refusing malformed, unknown, revoked, used and expired."""
+    hashes = invite_code_hashes(code)
+    if not hashes:
         raise InviteMalformed()
-    query = select(InviteCode).where(InviteCode.code_hash == hash_invite_code(text))
+    query = select(InviteCode).where(col(InviteCode.code_hash).in_(hashes))
     invite = (await uow.session.exec(query)).first()
     if invite is None:
         raise InviteUnknown()

@@ -85,7 +85,8 @@ async def test_parent_consents_and_the_chat_is_linked(system: BotUnderTest, worl
 async def test_a_typed_code_works_like_the_deep_link(system: BotUnderTest, world: World) -> None:
     code = await guardian_code(system.db, world, "morozova")
     parent = system.person(7002)
-    [offer] = await parent.send(f"  {code}  ")
+    # Typed from the paper slip: lower case, spaces for the dashes.
+    [offer] = await parent.send(f"  {' '.join(code.split('-')).lower()}  ")
     assert "Елена" in offer.text and offer.buttons
     await parent.tap("Согласен")
     assert (await guardian_row(system.db, world.guardians["morozova"])).telegram_chat_id == 7002

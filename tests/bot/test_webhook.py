@@ -28,6 +28,7 @@ from core.cli.redis_server import free_port
 from core.db import Database
 from core.settings import Settings, SettingsError, load_settings
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
+from tests.bot.subscribe_helpers import invite_row, staff_code
 from tests.builders import World
 from tests.integration.telegram_fixtures import bot_for
 
@@ -191,6 +192,25 @@ async def test_a_post_without_the_secret_is_refused_and_handled_by_nobody(
     assert "код" in answer["text"]
 
 
+async def test_an_update_telegram_posts_again_is_handled_once(
+    webhook_bot: WebhookBot, sqlite_db: Database, world: World
+) -> None:
+    control = webhook_bot.emulator.control
+    code = await staff_code(sqlite_db, world, "math")
+    update = update_from(6004, f"/start {code}", update_id=900010)
+    assert await post_directly(webhook_bot.url, update, SECRET) == 200
+    [linked] = await control.sent(chat_id=6004)
+    assert "Вы подключены как" in linked["text"]
+    # Telegram got no answer in time and posts the same update again: answered 200
+    # (so it stops retrying) and handled by nobody, not refused as "code already used".
+    assert await post_directly(webhook_bot.url, update, SECRET) == 200
+    assert await control.sent(chat_id=6004) == [linked]
+    assert (await invite_row(sqlite_db, code)).used_by_chat == 6004
+    # The chat's next update is handled as usual.
+    assert await post_directly(webhook_bot.url, update_from(6004, "/help", 900011), SECRET) == 200
+    assert len(await control.sent(chat_id=6004)) == 2
+
+
 async def test_stopping_leaves_the_webhook_and_polling_takes_over(
     sqlite_db: Database, world: World, redis_url: str
 ) -> None:
@@ -241,7 +261,7 @@ def only_these_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         (
             {
                 "ZVONOK_ENV": "production",
-                "ZVONOK_SECRET_KEY": "p" * 40,
+                "ZVONOK_SECRET_KEY": "q8N3v7tZ0pXw2LrY5sKc9HjD4mFb6GaE1uVe",
                 "ZVONOK_TELEGRAM_WEBHOOK_URL": "http://bot.school.ru/hook",
                 "ZVONOK_TELEGRAM_WEBHOOK_SECRET": SECRET,
             },

@@ -6,6 +6,7 @@ on SQLite and PostgreSQL; one test loads the full school on SQLite for its sizes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -23,6 +24,7 @@ from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_dem
 from core.demo.school import plan_school
 from core.models import Staff, utcnow
 from core.reading.announcement_status import announcement_status
+from core.security import verify_password
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
 from tests.builders import build_world
@@ -111,12 +113,14 @@ BROKEN_RULES = {
 
 
 async def digest(db: Database) -> str:
-    """A hash of every demo table's rows, in id order, as Python values."""
+    """A hash of every demo table's rows, in id order, as Python values (but for the
+    staff's password hash: the password is new at every load)."""
     sha = hashlib.sha256()
     async with db.engine.connect() as conn:
         for name in DIGESTED:
             table = SQLModel.metadata.tables[name]
-            found = (await conn.execute(select(table).order_by(table.c.id))).all()
+            columns = [c for c in table.columns if c.name != "password_hash"]
+            found = (await conn.execute(select(*columns).order_by(table.c.id))).all()
             sha.update(f"{name}:{len(found)}:{[tuple(r) for r in found]!r}".encode())
     return sha.hexdigest()
 
@@ -141,13 +145,33 @@ async def load_small(db: Database, **kwargs: Any) -> DemoSummary:
     return await load_demo(db, today=TODAY, scale=0.1, **kwargs)
 
 
-async def test_same_seed_and_day_give_the_same_school(db: Database, tmp_path: Path) -> None:
+def without_passwords(summary: DemoSummary) -> DemoSummary:
+    return dataclasses.replace(
+        summary, logins=[(r, login, "", n) for r, login, _, n in summary.logins]
+    )
+
+
+async def signs_in(db: Database, login: str, password: str) -> bool:
+    hashed = await scalar(db, "SELECT password_hash FROM staff WHERE login = :l", l=login)
+    return verify_password(hashed, password)
+
+
+async def test_same_seed_and_day_give_the_same_school_with_a_new_password(
+    db: Database, tmp_path: Path
+) -> None:
     steps: list[tuple[str, int, int]] = []
     first = await load_small(db, progress=lambda *step: steps.append(step))
     again = await fresh_sqlite(tmp_path / "again.db")
     try:
-        assert await load_small(again) == first
+        second = await load_small(again)
+        assert without_passwords(second) == without_passwords(first)
         assert await digest(again) == await digest(db)  # across backends, too
+        # Random at every load: a password printed anywhere opens no other demo.
+        [(_, login, password, _), *_] = first.logins
+        [(_, _, other, _), *_] = second.logins
+        assert password != other and {len(password), len(other)} == {15}
+        assert await signs_in(db, login, password) and not await signs_in(db, login, other)
+        assert await signs_in(again, login, other)
     finally:
         await again.dispose()
     done = [d for _, d, _ in steps]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import re
 
 import pytest
@@ -26,7 +27,7 @@ from core.security import hash_invite_code, new_invite_code
 from core.services.invites import Redeemed, check_invite, issue_invite, redeem_invite, revoke_invite
 from core.services.staff import create_staff
 from core.uow import UnitOfWork
-from tests.builders import World, build_world
+from tests.builders import World, build_world, insert
 from tests.integration.outbox_helpers import audit_trail, outbox
 from tests.integration.people_helpers import NOON, counts, load, state, uow_at
 
@@ -159,6 +160,42 @@ async def test_malformed_text_is_told_apart_from_an_unknown_code(
         await check_invite(UnitOfWork(db), code=text)
     with pytest.raises(InviteUnknown, match="Код приглашения не найден"):
         await redeem_invite(UnitOfWork(db), code=new_invite_code(), chat_id=1, consent=True)
+
+
+async def test_a_code_typed_in_lower_case_with_spaces_redeems(db: Database) -> None:
+    w = await build_world(db)
+    code = await _issue(db, w, guardian="novikov")
+    typed = " ".join(code.split("-")).lower()  # "k7qm 4tzx 9hdp w2ce"
+    info = await check_invite(uow_at(db, NOON), code=typed)
+    assert info.child_first_names == ("Иван",)
+    await redeem_invite(uow_at(db, NOON), code=typed.replace(" ", ""), chat_id=7003, consent=True)
+    with pytest.raises(InviteUsed):
+        await check_invite(uow_at(db, NOON), code=code)
+
+
+async def test_a_code_of_the_old_shape_still_works_until_it_expires(db: Database) -> None:
+    """Codes printed before the grouped ones (token_urlsafe, case-sensitive) are looked
+    up by the hash of the text as typed."""
+    w = await build_world(db)
+    old = "O6NUO9DEdYdwdrvl-iD4pA"
+    await insert(
+        db,
+        InviteCode(
+            school_id=w.school_id,
+            code_hash=hashlib.sha256(old.encode()).hexdigest(),
+            purpose="guardian",
+            guardian_id=w.guardians["novikov"],
+            issued_by=w.staff["admin"],
+            issued_at=NOON,
+            expires_at=NOON + 14 * DAY,
+        ),
+    )
+    with pytest.raises(InviteUnknown):  # case mattered for these
+        await check_invite(uow_at(db, NOON), code=old.lower())
+    with pytest.raises(InviteExpired):
+        await check_invite(uow_at(db, NOON + 14 * DAY), code=old)
+    redeemed = await redeem_invite(uow_at(db, NOON), code=f" {old} ", chat_id=7004, consent=True)
+    assert redeemed.guardian_id == w.guardians["novikov"]
 
 
 async def test_concurrent_redeems_of_one_code_let_exactly_one_win(db: Database) -> None:

@@ -45,6 +45,38 @@ def test_production_refuses_a_missing_placeholder_or_short_secret(
         load_settings()
 
 
+@pytest.mark.parametrize("secret", ["a" * 64, "ab" * 32, "0123456789"[:8] * 6, "Zz9" * 20])
+def test_production_refuses_a_long_secret_of_a_few_characters_repeated(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("ZVONOK_ENV", "production")
+    monkeypatch.setenv("ZVONOK_SECRET_KEY", secret)
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    said = str(refused.value)
+    assert "ZVONOK_SECRET_KEY must be set to a random value" in said
+    assert "not a few characters repeated" in said and "secrets.token_urlsafe" in said
+    assert secret not in said
+
+
+def test_production_refuses_a_webhook_secret_of_one_character_repeated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hook = {
+        "ZVONOK_TELEGRAM_WEBHOOK_URL": "https://bot.school.ru/hook",
+        "ZVONOK_TELEGRAM_WEBHOOK_SECRET": "x" * 48,
+    }
+    for name, value in hook.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings().telegram_webhook_secret is not None  # development: a laptop's
+    monkeypatch.setenv("ZVONOK_ENV", "production")
+    monkeypatch.setenv("ZVONOK_SECRET_KEY", STRONG_SECRET)
+    with pytest.raises(SettingsError, match="ZVONOK_TELEGRAM_WEBHOOK_SECRET must be a random"):
+        load_settings()
+    monkeypatch.setenv("ZVONOK_TELEGRAM_WEBHOOK_SECRET", "zvonok-webhook-secret_42")
+    assert load_settings().env == "production"
+
+
 def test_production_accepts_a_long_random_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZVONOK_ENV", "production")
     monkeypatch.setenv("ZVONOK_SECRET_KEY", STRONG_SECRET)

@@ -20,8 +20,9 @@ from tests.web.browser import Web
 from tests.web.pages import text_of
 from tests.web.pdfs import page_size, pages_text, qr_codes, save_png
 
+GROUP = "[2-9A-HJKMNP-TV-Z]{4}"  # no 0 O 1 I L U: read from paper
 SLIP = re.compile(
-    r"Ученик (?P<children>.+?) Родитель (?P<guardian>.+?) Код (?P<code>[A-Za-z0-9_-]{16,64}) "
+    rf"Ученик (?P<children>.+?) Родитель (?P<guardian>.+?) Код (?P<code>{GROUP}(?:-{GROUP}){{3}}) "
     r"действует до (?P<until>\d\d\.\d\d\.\d{4})",
     re.IGNORECASE,
 )
