@@ -34,7 +34,8 @@ from core.models import utcnow
 from core.reading import ReadingUnit, monday_of
 from core.reading.chats import ChatLinks, Child
 from core.reading.words import date_span
-from core.reports import weekly_summary_filename, weekly_summary_pdf
+from core.reports.filenames import weekly_summary_filename
+from core.reports.weekly import weekly_summary_pdf
 
 Clock = Callable[[], dt.datetime]
 ALL = 0  # SummaryFor.student_id meaning every child of the chat

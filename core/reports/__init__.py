@@ -1,6 +1,6 @@
-"""Printed documents built from the journal: the weekly summary for families."""
+"""Printed documents built from the journal: the weekly summary for families, the
+summary statement, the invite sheet, and the cell helpers of every export.
 
-from core.reports.filenames import weekly_summary_filename
-from core.reports.weekly import SummaryPage, render_summary_html, weekly_summary_pdf
-
-__all__ = ["SummaryPage", "render_summary_html", "weekly_summary_filename", "weekly_summary_pdf"]
+Import the modules themselves (`core.reports.weekly`, …): this package imports nothing,
+so a process that only needs `core.reports.cells` does not load WeasyPrint.
+"""

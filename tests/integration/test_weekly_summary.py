@@ -19,7 +19,8 @@ from core.db import Database
 from core.errors import Forbidden
 from core.models import Lesson
 from core.reading import ReadingUnit
-from core.reports import weekly_summary_filename, weekly_summary_pdf
+from core.reports.filenames import weekly_summary_filename
+from core.reports.weekly import weekly_summary_pdf
 from core.services.homework import set_homework
 from core.services.marks import post_mark
 from tests.builders import NOW, TODAY, World, build_world, insert, uow_at
