@@ -1,4 +1,11 @@
-"""Fixtures of the web tests: the app on the `db` fixture (SQLite and PostgreSQL)."""
+"""Fixtures of the web tests: the app with the builders' world, at a fixed clock.
+
+`web` runs on SQLite only: a page or an endpoint asks core, whose commands and reads
+are tested on SQLite and PostgreSQL in tests/integration; what the web tests check
+(what a route shows, accepts and refuses) does not depend on the database. Modules
+whose requests exercise database behaviour of their own (locking, counting queries,
+big exports) use `web_on_both_databases` instead.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +26,7 @@ def settings(**values: object) -> Settings:
     return Settings(_env_file=None, secret_key=SECRET, **values)  # type: ignore[call-arg, arg-type]
 
 
-@pytest.fixture
-async def web(db: Database) -> AsyncIterator[Web]:
-    """The web app at 10:00 in Moscow on the builders' TODAY, with the builders' world."""
+async def _site(db: Database) -> AsyncIterator[Web]:
     world = await build_world(db)
     clock = Clock(NOW)
     app = create_app(settings=settings(), database=db, clock=clock)
@@ -29,3 +34,17 @@ async def web(db: Database) -> AsyncIterator[Web]:
     yield site
     for client in site.browsers:
         await client.aclose()
+
+
+@pytest.fixture
+async def web(sqlite_db: Database) -> AsyncIterator[Web]:
+    """The web app at 10:00 in Moscow on the builders' TODAY, on SQLite."""
+    async for site in _site(sqlite_db):
+        yield site
+
+
+@pytest.fixture
+async def web_on_both_databases(db: Database) -> AsyncIterator[Web]:
+    """The same app on SQLite and on PostgreSQL in turn."""
+    async for site in _site(db):
+        yield site

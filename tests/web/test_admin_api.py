@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from core.services.access_tokens import create_api_token
 from tests.web.browser import PASSWORD, Web
 from tests.web.setup_actions import IDS
+
+
+@pytest.fixture
+def web(web_on_both_databases: Web) -> Web:
+    """On SQLite and PostgreSQL: these requests exercise the database's own behaviour."""
+    return web_on_both_databases
 
 
 async def _api(web: Web, who: str) -> tuple[httpx.AsyncClient, dict[str, str]]:

@@ -32,6 +32,13 @@ from tests.web.browser import Browser, Web
 from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixture)
 from tests.web.pages import row_with, table_rows, text_of
 
+
+@pytest.fixture
+def web(web_on_both_databases: Web) -> Web:
+    """On SQLite and PostgreSQL: these requests exercise the database's own behaviour."""
+    return web_on_both_databases
+
+
 MONDAY, WEDNESDAY = dt.date(2026, 11, 16), dt.date(2026, 11, 18)
 
 

@@ -13,6 +13,12 @@ from core.services.staff import authenticate
 from tests.web.browser import PASSWORD, Web
 
 
+@pytest.fixture
+def web(web_on_both_databases: Web) -> Web:
+    """On SQLite and PostgreSQL: these requests exercise the database's own behaviour."""
+    return web_on_both_databases
+
+
 async def throttles(web: Web) -> dict[str, int]:
     async with web.db.session() as session:
         rows = (await session.exec(select(LoginThrottle))).all()

@@ -14,6 +14,7 @@ import io
 import json
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from core.models import Period
@@ -34,6 +35,13 @@ from tests.builders import insert, uow_at
 from tests.web.browser import Web
 from tests.web.pages import row_with, table_rows, text_of
 from tests.web.pdfs import page_size, pages_text, save_png
+
+
+@pytest.fixture
+def web(web_on_both_databases: Web) -> Web:
+    """On SQLite and PostgreSQL: these requests exercise the database's own behaviour."""
+    return web_on_both_databases
+
 
 D = dt.date
 MOSCOW = ZoneInfo("Europe/Moscow")
