@@ -10,16 +10,16 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.actors import StaffActor, SystemActor
-from core.calendar import school_time
+from core.breach_rules import EntryCounts, check_breach_report
 from core.contacts import clean_names
 from core.errors import AccountLocked, Forbidden, LoginBlocked, NotFound, RuleViolation
-from core.models import Role, School, Staff, TokenKind
+from core.models import Role, School, Staff
 from core.permissions import load_staff, require_role
 from core.rows import get_in_school
 from core.security import hash_password, password_needs_rehash, verify_password
@@ -148,8 +148,9 @@ async def set_password_in(
     """Change a password: one's own (giving the current one, if any) or, as an
     administrator, anyone's in the school.
 
-    The account's web sessions end, all but `keep_session` (the secret of the session
-    making the change): a session opened with the old password ends with it.
+    The account's web sessions and API tokens end, all but `keep_session` (the secret
+    of the session making the change): whatever was opened or made with the old
+    password, perhaps by whoever learned it, ends with it.
     """
     me = await load_staff(uow, actor)
     target = await get_in_school(uow, Staff, staff_id, me.school_id, "staff")
@@ -165,7 +166,7 @@ async def set_password_in(
     old = snapshot(target)
     target.password_hash = await _hash_new_password(password, login=target.login)
     await uow.save(target, action="update", actor_id=me.id, old=old)
-    await revoke_tokens_of(uow, target.id or 0, kind=TokenKind.session, keep=keep_session)
+    await revoke_tokens_of(uow, target.id or 0, keep=keep_session)
 
 
 set_password = transactional(set_password_in)
@@ -222,26 +223,30 @@ async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
 
 
 async def report_breach_in(
-    uow: UnitOfWork, *, actor: StaffActor, staff_id: int, reported_at: datetime
-) -> int:
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    staff_id: int,
+    reported_at: datetime,
+    lookback: timedelta,
+) -> EntryCounts:
     """Record that an account's credentials leaked (seed 002 §4.3–4.4).
 
     The account is locked, its unused invite codes are revoked, and every mark,
     attendance entry, homework and remark it created since `reported_at` (the
-    moment the head of the school learned of the breach) is voided; families hear
-    of withdrawn marks, absences and homework. Returns how many entries were voided.
+    moment the head of the school learned of the breach, at most `lookback` ago) is
+    voided; families hear of withdrawn marks, absences and homework. Who may lock
+    whom: `core.breach_rules`. Returns how many entries of each kind were voided;
+    `core.reading.breach.preview_breach` says the same beforehand, changing nothing.
     """
-    if reported_at.tzinfo is None:
-        raise ValueError("reported_at must be timezone-aware")
-    admin = await load_staff(uow, actor)
-    require_role(admin, Role.admin, Role.deputy)
-    target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
-    if target.id == admin.id:
-        raise RuleViolation("breach_self")
-    if reported_at > uow.now():
-        school = await uow.session.get(School, admin.school_id)
-        assert school is not None
-        raise RuleViolation("breach_in_future", at=school_time(reported_at, school))
+    # One report at a time per school: two administrators locking each other at once
+    # must not both pass the "another active administrator remains" rule.
+    school = select(School.id).where(School.id == actor.school_id)
+    await uow.session.exec(school.with_for_update(key_share=True))  # FK checks still pass
+    case = await check_breach_report(
+        uow, actor=actor, staff_id=staff_id, since=reported_at, lookback=lookback
+    )
+    admin, target = case.reporter, case.target
     if target.locked_at is None:
         old = snapshot(target)
         target.locked_at = uow.now()
@@ -249,8 +254,7 @@ async def report_breach_in(
     # Leaked credentials may have opened sessions or made API tokens: all of them die.
     await revoke_tokens_of(uow, target.id or 0)
     await revoke_pending_invites(uow, school_id=admin.school_id, staff_id=target.id, by=admin)
-    voided = await void_entries_since(uow, author=target, by=admin, since=reported_at)
-    return voided
+    return await void_entries_since(uow, author=target, by=admin, since=reported_at)
 
 
 report_breach = transactional(report_breach_in)

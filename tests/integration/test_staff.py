@@ -8,6 +8,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from core.actors import StaffActor, SystemActor
+from core.breach_rules import EntryCounts
 from core.db import Database
 from core.errors import AccountLocked, Forbidden, InviteRevoked, NotFound, RuleViolation
 from core.models import (
@@ -35,6 +36,7 @@ from tests.integration.outbox_helpers import audit_trail, outbox
 from tests.integration.people_helpers import NOON, counts, load, state, uow_at
 
 HOUR = dt.timedelta(hours=1)
+LOOKBACK = dt.timedelta(days=7)  # ZVONOK_BREACH_LOOKBACK_DAYS's default
 
 
 async def _set_password_directly(db: Database, staff_id: int, password_hash: str) -> None:
@@ -233,9 +235,10 @@ async def test_breach_voids_only_entries_made_since_the_report(db: Database) -> 
         actor=w.actor("admin"),
         staff_id=w.staff["math"],
         reported_at=reported_at,
+        lookback=LOOKBACK,
     )
 
-    assert voided == 4
+    assert voided == EntryCounts(marks=1, attendance=1, homework=1, remarks=1)
     kinds = {"mark": Mark, "attendance": Attendance, "homework": Homework, "remark": Remark}
     for key, model in kinds.items():
         kept = await load(db, model, before[key])
@@ -282,7 +285,11 @@ async def test_locked_account_signs_in_again_only_with_a_new_password(db: Databa
     )
     invite = await issue_invite(UnitOfWork(db), actor=admin, staff_id=w.staff["math"])
     await report_breach(
-        uow_at(db, NOON), actor=admin, staff_id=w.staff["math"], reported_at=NOON - HOUR
+        uow_at(db, NOON),
+        actor=admin,
+        staff_id=w.staff["math"],
+        reported_at=NOON - HOUR,
+        lookback=LOOKBACK,
     )
     with pytest.raises(AccountLocked):
         await authenticate(UnitOfWork(db), login="math@1", password="утёкший-пароль")
@@ -335,6 +342,7 @@ async def test_breach_report_refusals_change_nothing(
             actor=w.actor(who),
             staff_id=w.staff[target],
             reported_at=NOON + HOUR + shift,
+            lookback=LOOKBACK,
         )
     assert await counts(db, Mark) == before
     assert await state(db, watched) == rows
@@ -348,7 +356,8 @@ async def test_deputy_may_report_a_breach_too(db: Database) -> None:
         actor=StaffActor(staff_id=w.staff["deputy"], school_id=w.school_id),
         staff_id=w.staff["english"],
         reported_at=NOON - HOUR,
+        lookback=LOOKBACK,
     )
-    assert voided == 0
+    assert voided.total == 0
     assert (await load(db, Staff, w.staff["english"])).locked_at == NOON
     assert await counts(db, InviteCode) == {"InviteCode": 0, "OutboxEvent": 0, "AuditEntry": 1}
