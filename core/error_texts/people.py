@@ -21,6 +21,15 @@ ERRORS: dict[str, str] = {
         "Too many failed sign-ins: this login is closed until %(until)s. "
         "If you forgot the password, ask the school administrator."
     ),
+    "address_blocked": N_(
+        "Too many failed sign-ins from this address: signing in from it is closed until "
+        "%(until)s, except in browsers that have signed in here before."
+    ),
+    "login_blocked_new_devices": N_(
+        "Too many failed sign-ins with this login from many addresses: until %(until)s it "
+        "signs in only in browsers that have signed in with it before. If you forgot the "
+        "password, ask the school administrator."
+    ),
     "password_too_common": N_("This password is too common: choose another one."),
     "password_contains_login": N_("The password must not contain the login."),
     "token_already_revoked": N_("Token “%(name)s” is already revoked."),

@@ -172,44 +172,55 @@ async def set_password_in(
 set_password = transactional(set_password_in)
 
 
-async def _refuse_sign_in(uow: UnitOfWork, login: str, staff: Staff | None) -> Forbidden:
-    """Count the failure; the error to raise (the lock-out's, if this one closed the login)."""
+async def _refuse_sign_in(
+    uow: UnitOfWork, attempt: login_guard.Attempt, staff: Staff | None
+) -> Forbidden:
+    """Count the failure; the error to raise (the lock-out's, if this one closed it)."""
     async with uow:
-        until = await login_guard.record_failure(uow, login)
-        text = await login_guard.local_time(uow.session, until, staff, uow.now()) if until else ""
+        block = await login_guard.record_failure(uow, attempt)
+        text = (
+            await login_guard.local_time(uow.session, block.until, staff, uow.now())
+            if block
+            else ""
+        )
         await uow.commit()
-    return LoginBlocked(until=text) if until else Forbidden("bad_credentials")
+    return LoginBlocked(block.code, until=text) if block else Forbidden("bad_credentials")
 
 
-async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
+async def authenticate(
+    uow: UnitOfWork, *, login: str, password: str, client: login_guard.Client
+) -> Staff:
     """The staff member with this login and password.
 
     An unknown login and a wrong password get the same answer in about the same
     time, so logins cannot be probed; a locked account is told it is locked only
-    after the right password. `login_guard.MAX_FAILURES` failures in a row close the
-    login for a while (`LoginBlocked` says until when), known or not; a success
-    forgets the failures.
+    after the right password. Failures are counted per login and source, per
+    address and per login (`login_guard`: which `client` counts where); a closed
+    counter refuses even the right password with `LoginBlocked`, saying until when;
+    a success forgets its own count.
     """
-    key = login_guard.login_key(login)
+    attempt = login_guard.attempt_of(login, client)
+    now = uow.now()
     # Read and verify without the write lock: argon2 takes tens of milliseconds.
     async with uow.db.session() as session:
         query = select(Staff).where(Staff.login == login.strip().lower())
         staff = (await session.exec(query)).first()
-        throttle = (await session.exec(login_guard.throttle_query(key))).first()
-        blocked = login_guard.blocked_until(throttle, uow.now())
-        until = await login_guard.local_time(session, blocked, staff, uow.now()) if blocked else ""
+        block = await login_guard.current_block(session, attempt, now)
+        until = await login_guard.local_time(session, block.until, staff, now) if block else ""
+    if block is not None:
+        # Refused before argon2: the answer is the same for every login, and whoever
+        # keeps knocking while closed costs the server nothing.
+        raise LoginBlocked(block.code, until=until)
     stored = staff.password_hash if staff is not None else None
     matched = await asyncio.to_thread(verify_password, stored, password)
-    if blocked is not None:
-        raise LoginBlocked(until=until)
     if staff is None or not matched:
-        raise await _refuse_sign_in(uow, key, staff)
+        raise await _refuse_sign_in(uow, attempt, staff)
     async with uow:
         staff = await uow.session.get(Staff, staff.id)
         assert staff is not None
         if staff.locked_at is not None:
             raise AccountLocked()
-        await login_guard.forget_failures(uow, key)
+        await login_guard.forget_failures(uow, attempt)
         stored = staff.password_hash
         if stored is not None and password_needs_rehash(stored):
             # argon2's parameters were raised since this hash was made: upgrade it now,

@@ -100,8 +100,10 @@ class Web:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db, clock=self.clock)
 
-    def browser(self, base_url: str = "http://testserver") -> Browser:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=base_url)
+    def browser(self, base_url: str = "http://testserver", address: str = "127.0.0.1") -> Browser:
+        """A browser of its own (cookies), at the client address `address`."""
+        transport = httpx.ASGITransport(app=self.app, client=(address, 50000))
+        client = httpx.AsyncClient(transport=transport, base_url=base_url)
         self.browsers.append(client)
         return Browser(client)
 
