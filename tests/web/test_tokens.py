@@ -11,7 +11,7 @@ from sqlmodel import select
 from core.models import AccessToken
 from core.services.staff import report_breach, set_password, unlock_staff
 from tests.builders import NOW
-from tests.web.browser import PASSWORD, Web
+from tests.web.browser import PASSWORD, Browser, Web
 from tests.web.conftest import settings
 from tests.web.pages import row_with, text_of
 from webapp.app import create_app
@@ -268,11 +268,19 @@ async def test_a_token_expires_after_the_configured_days_like_an_unknown_one(web
     assert row_with(listed.text, "отчёт")[4] == "истёк 23.12.2026, 10:00"
 
 
+async def made_on_the_page(browser: Browser, name: str, password: str) -> str:
+    await browser.get("/tokens")
+    made = await browser.submit("/tokens", {"name": name, "current_password": password})
+    found = re.search(r'id="new-token">([^<]+)<', made.text)
+    assert found is not None, made.text
+    return found.group(1)
+
+
 async def test_a_password_change_or_reset_revokes_every_token(web: Web) -> None:
     browser = await web.signed_in("math")
-    own = await web.api_token("math", name="мой")
+    own = await made_on_the_page(browser, "мой", PASSWORD)
     api = web.browser().client
-    assert (await api.get("/api/v1/me", headers=bearer(own.secret))).status_code == 200
+    assert (await api.get("/api/v1/me", headers=bearer(own))).status_code == 200
 
     await browser.get("/password")
     changed = await browser.submit(
@@ -280,21 +288,17 @@ async def test_a_password_change_or_reset_revokes_every_token(web: Web) -> None:
         {"current": PASSWORD, "new": "новый-пароль-2026", "repeat": "новый-пароль-2026"},
     )
     assert changed.status_code == 200 and "Пароль изменён" in text_of(changed.text)
-    assert (await api.get("/api/v1/me", headers=bearer(own.secret))).status_code == 401
+    assert (await api.get("/api/v1/me", headers=bearer(own))).status_code == 401
     assert (await browser.get("/tokens")).status_code == 200, "the session that changed it stays"
     assert "Действующих токенов нет." in text_of((await browser.get("/tokens")).text)
 
-    again = await browser.submit(
-        "/tokens", {"name": "после смены", "current_password": "новый-пароль-2026"}
-    )
-    found = re.search(r'id="new-token">([^<]+)<', again.text)
-    assert found is not None
-    assert (await api.get("/api/v1/me", headers=bearer(found.group(1)))).status_code == 200
+    again = await made_on_the_page(browser, "после смены", "новый-пароль-2026")
+    assert (await api.get("/api/v1/me", headers=bearer(again))).status_code == 200
     await set_password(
         web.uow(),
         actor=web.world.actor("admin"),
         staff_id=web.world.staff["math"],
         password="пароль-от-администратора",
     )
-    assert (await api.get("/api/v1/me", headers=bearer(found.group(1)))).status_code == 401
+    assert (await api.get("/api/v1/me", headers=bearer(again))).status_code == 401
     assert all(t.revoked_at is not None for t in await api_tokens(web))
