@@ -106,6 +106,13 @@ class Settings(BaseSettings):
     # runs only and is refused in production.
     password_hash_cost: PasswordCost = "standard"  # noqa: S105  (a cost, not a password)
 
+    # A personal API token works this many days after it is made (then 401, like an
+    # unknown one); its owner makes a new one on the tokens page.
+    api_token_ttl_days: int = Field(default=90, ge=1, le=3650)
+    # How far back a reported breach may void entries: a mistyped year must not wipe
+    # a teacher's whole term (core.services.staff.report_breach).
+    breach_lookback_days: int = Field(default=7, ge=1, le=365)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:

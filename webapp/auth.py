@@ -22,10 +22,14 @@ from core.actors import StaffActor
 from core.i18n import STAFF_LANGUAGES, pick_language
 from core.models import School, Staff, TokenKind
 from core.services.access_tokens import SESSION_MAX_AGE, staff_for_secret
+from core.services.login_guard import Client
 from webapp.csrf import HEADER, SESSION_COOKIE, csrf_token, token_matches
 from webapp.state import uow, web_state
 
 LANGUAGE_COOKIE = "zvonok_lang"
+# Known devices (core/known_devices.py): kept across sign-outs, renewed at each sign-in.
+DEVICE_COOKIE = "zvonok_device"
+DEVICE_COOKIE_DAYS = 365
 _bearer = HTTPBearer(auto_error=False, description="A personal API token (page /tokens).")
 
 
@@ -117,6 +121,28 @@ def set_session_cookie(request: Request, response: Response, secret: str) -> Non
         SESSION_COOKIE,
         secret,
         max_age=int(SESSION_MAX_AGE.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=web_state(request).production,
+        path="/",
+    )
+
+
+def sign_in_client(request: Request) -> Client:
+    """Who is signing in: the client's address as the server saw it (uvicorn honours
+    `X-Forwarded-For` from trusted proxies only) and the browser's known devices."""
+    return Client(
+        address=request.client.host if request.client else "",
+        device_cookie=request.cookies.get(DEVICE_COOKIE, ""),
+        device_key=web_state(request).secret,
+    )
+
+
+def set_device_cookie(request: Request, response: Response, value: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
         httponly=True,
         samesite="lax",
         secure=web_state(request).production,

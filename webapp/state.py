@@ -35,6 +35,14 @@ class WebState:
     def production(self) -> bool:
         return self.settings.env == "production"
 
+    @property
+    def api_token_ttl(self) -> dt.timedelta:
+        return dt.timedelta(days=self.settings.api_token_ttl_days)
+
+    @property
+    def breach_lookback(self) -> dt.timedelta:
+        return dt.timedelta(days=self.settings.breach_lookback_days)
+
 
 def web_state(request: Request) -> WebState:
     state: WebState = request.app.state.web

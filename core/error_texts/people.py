@@ -21,6 +21,15 @@ ERRORS: dict[str, str] = {
         "Too many failed sign-ins: this login is closed until %(until)s. "
         "If you forgot the password, ask the school administrator."
     ),
+    "address_blocked": N_(
+        "Too many failed sign-ins from this address: signing in from it is closed until "
+        "%(until)s, except in browsers that have signed in here before."
+    ),
+    "login_blocked_new_devices": N_(
+        "Too many failed sign-ins with this login from many addresses: until %(until)s it "
+        "signs in only in browsers that have signed in with it before. If you forgot the "
+        "password, ask the school administrator."
+    ),
     "password_too_common": N_("This password is too common: choose another one."),
     "password_contains_login": N_("The password must not contain the login."),
     "token_already_revoked": N_("Token “%(name)s” is already revoked."),
@@ -29,6 +38,13 @@ ERRORS: dict[str, str] = {
         "Report a breach of your own account to another administrator or the deputy director."
     ),
     "breach_in_future": N_("The time the breach was reported (%(at)s) has not come yet."),
+    "breach_admin_by_deputy": N_(
+        "%(staff)s is an administrator: only another administrator may lock the account."
+    ),
+    "breach_last_admin": N_(
+        "%(staff)s is the school's last active administrator: the account cannot be locked, "
+        "or nobody could unlock accounts. Make someone else an administrator first."
+    ),
     "staff_locked": N_("The account of %(staff)s is locked: unlock it first."),
     "staff_not_locked": N_("The account of %(staff)s is not locked."),
     "not_people_manager": N_(
@@ -97,7 +113,17 @@ def _token_name_too_long(t: Texts, n: int, p: Mapping[str, object]) -> str:
     )
 
 
+def _breach_too_far_back(t: Texts, n: int, p: Mapping[str, object]) -> str:
+    return t.ngettext(
+        "A breach may void entries at most %(num)d day back: give a time from %(at)s on.",
+        "A breach may void entries at most %(num)d days back: give a time from %(at)s on.",
+        n,
+        **p,
+    )
+
+
 PLURALS: dict[str, tuple[str, Plural]] = {
+    "breach_too_far_back": ("days", _breach_too_far_back),
     "password_too_short": ("min", _password_too_short),
     "password_too_uniform": ("min", _password_too_uniform),
     "token_name_too_long": ("max", _token_name_too_long),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.models.base import instant_field, one_of
@@ -39,17 +40,21 @@ class AccessToken(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins per login, and until when the login is closed.
+    """Failed sign-ins counted for a (login, source), and until when they are closed.
 
-    Keyed by the login as typed (normalized), not by the account: an unknown login
-    is counted and closed exactly like a real one, so the lock-out reveals nothing
-    about which logins exist.
+    `core/services/login_guard.py` keeps three kinds of row: a login from one source
+    (`source` "ip:<address>" or "device:<id>"), an address over every login (`login`
+    ""), and a login from every address (`source` ""). Keyed by the login as typed
+    (normalized), not by the account: an unknown login is counted and closed exactly
+    like a real one, so the lock-out reveals nothing about which logins exist.
     """
 
     __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("login", "source"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    login: str = Field(unique=True, max_length=64)
+    login: str = Field(default="", max_length=64)
+    source: str = Field(default="", max_length=64)
     failures: int = 0
     window_started_at: datetime | None = instant_field(nullable=True)
     blocked_until: datetime | None = instant_field(nullable=True)

@@ -2,13 +2,19 @@
 
 A secret is shown once, when it is made; the database keeps its SHA-256 (like invite
 codes: 256 random bits leave nothing for a slow hash to protect). A session lives
-`SESSION_IDLE` after its last use and at most `SESSION_MAX_AGE`; an API token lives
-until its owner revokes it. A locked account's secrets stop working at once, and a
-reported breach revokes them all (`core.services.staff.report_breach`).
+`SESSION_IDLE` after its last use and at most `SESSION_MAX_AGE`. An API token is made
+only with its owner's current password (a borrowed open session must not be enough
+to leave a key behind) and lives for the `ttl` its maker passes
+(`ZVONOK_API_TOKEN_TTL_DAYS`), until its owner revokes it, or until the owner's
+password changes or is reset (`core.services.staff.set_password`): an expired or
+revoked token is refused like an unknown one. A locked account's secrets stop
+working at once, and a reported breach revokes them all
+(`core.services.staff.report_breach`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import secrets
@@ -19,9 +25,10 @@ from sqlmodel import col, select
 
 from core import limits
 from core.actors import StaffActor
-from core.errors import NotFound, RuleViolation
+from core.errors import Forbidden, NotFound, RuleViolation
 from core.models import AccessToken, Staff, TokenKind
 from core.permissions import load_staff
+from core.security import verify_password
 from core.uow import UnitOfWork, snapshot, transactional
 
 SESSION_IDLE = dt.timedelta(hours=12)
@@ -43,6 +50,7 @@ class TokenInfo:
     hint: str  # the first characters of the secret
     created_at: dt.datetime
     last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
 
     @classmethod
@@ -53,8 +61,13 @@ class TokenInfo:
             hint=token.hint,
             created_at=token.created_at,
             last_used_at=token.last_used_at,
+            expires_at=token.expires_at,
             revoked_at=token.revoked_at,
         )
+
+    def expired(self, now: dt.datetime) -> bool:
+        """The token has outlived its time (it is refused like an unknown one)."""
+        return self.expires_at is not None and self.expires_at <= now
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,15 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def issue_token(uow: UnitOfWork, staff: Staff, *, kind: TokenKind, name: str = "") -> IssuedToken:
-    """Add a token for `staff` to the caller's transaction."""
+def issue_token(
+    uow: UnitOfWork,
+    staff: Staff,
+    *,
+    kind: TokenKind,
+    name: str = "",
+    ttl: dt.timedelta = SESSION_MAX_AGE,
+) -> IssuedToken:
+    """Add a token for `staff`, valid for `ttl`, to the caller's transaction."""
     raw = secrets.token_urlsafe(_SECRET_BYTES)
     secret = f"{API_TOKEN_PREFIX}{raw}" if kind is TokenKind.api else raw
     now = uow.now()
@@ -82,7 +102,7 @@ def issue_token(uow: UnitOfWork, staff: Staff, *, kind: TokenKind, name: str = "
         token_hash=hash_secret(secret),
         hint=secret[: len(API_TOKEN_PREFIX) + 4] if kind is TokenKind.api else "",
         created_at=now,
-        expires_at=now + SESSION_MAX_AGE if kind is TokenKind.session else None,
+        expires_at=now + ttl,
     )
     uow.session.add(token)
     return IssuedToken(token, secret)
@@ -173,14 +193,27 @@ class NewApiToken:
     secret: str
 
 
-async def create_api_token_in(uow: UnitOfWork, *, actor: StaffActor, name: str) -> NewApiToken:
-    """A personal API token for the acting staff member; its secret is shown only now.
+async def create_api_token_in(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    name: str,
+    current_password: str,
+    ttl: dt.timedelta,
+) -> NewApiToken:
+    """A personal API token for the acting staff member, valid for `ttl`; its secret
+    is shown only now.
 
-    The token acts with its owner's rights, checked by each service as for the web.
+    The owner confirms with their current password: whoever finds a signed-in
+    browser or a token must not be able to make themselves a key of their own. The
+    token acts with its owner's rights, checked by each service as for the web.
     """
     cleaned = _clean_name(name)
     staff = await load_staff(uow, actor)
-    issued = issue_token(uow, staff, kind=TokenKind.api, name=cleaned)
+    # An account without a password has nothing to confirm with: it gets no token.
+    if not await asyncio.to_thread(verify_password, staff.password_hash, current_password):
+        raise Forbidden("wrong_current_password")
+    issued = issue_token(uow, staff, kind=TokenKind.api, name=cleaned, ttl=ttl)
     await uow.session.flush()
     uow.audit(issued.token, school_id=staff.school_id, action="create", actor_id=staff.id)
     return NewApiToken(TokenInfo.of(issued.token), issued.secret)
@@ -190,7 +223,10 @@ create_api_token = transactional(create_api_token_in)
 
 
 async def list_api_tokens(uow: UnitOfWork, *, actor: StaffActor) -> list[TokenInfo]:
-    """The acting staff member's API tokens not revoked yet, newest first (reads only)."""
+    """The acting staff member's API tokens not revoked yet, newest first (reads only).
+
+    Expired ones are listed too (`TokenInfo.expired`), so an owner whose program
+    stopped sees why, and revokes them to clear the list."""
     async with uow:
         staff = await load_staff(uow, actor)
         query = (

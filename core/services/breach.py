@@ -13,10 +13,10 @@ from typing import TypeVar
 
 from sqlmodel import col, select
 
+from core.breach_rules import EntryCounts, entries_since
 from core.events import AttendanceMarked, HomeworkChanged, LessonRef, MarkDeleted
 from core.lesson_access import lesson_context
 from core.models import Attendance, Homework, HomeworkStudent, Lesson, Mark, Remark, Staff
-from core.rows import not_deleted
 from core.uow import UnitOfWork, snapshot
 
 Entry = TypeVar("Entry", Mark, Attendance, Homework, Remark)
@@ -33,16 +33,7 @@ class _Voider:
     async def created_since(
         self, model: type[Entry], author: Staff, since: datetime
     ) -> list[Entry]:
-        query = (
-            select(model)
-            .where(
-                col(model.school_id) == author.school_id,
-                col(model.created_by) == author.id,
-                col(model.created_at) >= since,
-                not_deleted(model),
-            )
-            .order_by(col(model.id))
-        )
+        query = select(model).where(*entries_since(model, author, since)).order_by(col(model.id))
         return list((await self.uow.session.exec(query)).all())
 
     def soft_delete(self, row: Entry) -> None:
@@ -61,15 +52,17 @@ class _Voider:
         return self._refs[lesson_id]
 
 
-async def void_entries_since(uow: UnitOfWork, *, author: Staff, by: Staff, since: datetime) -> int:
+async def void_entries_since(
+    uow: UnitOfWork, *, author: Staff, by: Staff, since: datetime
+) -> EntryCounts:
     """Soft-delete the marks, attendance, homework and remarks `author` created at or
-    after `since`, in the caller's transaction; returns how many were voided."""
+    after `since`, in the caller's transaction; returns how many of each were voided."""
     voider = _Voider(uow, by)
-    return (
-        await _void_marks(voider, author, since)
-        + await _void_attendance(voider, author, since)
-        + await _void_homework(voider, author, since)
-        + await _void_remarks(voider, author, since)
+    return EntryCounts(
+        marks=await _void_marks(voider, author, since),
+        attendance=await _void_attendance(voider, author, since),
+        homework=await _void_homework(voider, author, since),
+        remarks=await _void_remarks(voider, author, since),
     )
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.actors import StaffActor, SystemActor
-from core.calendar import school_time
+from core.breach_rules import EntryCounts, check_breach_report
 from core.contacts import clean_names
 from core.errors import AccountLocked, Forbidden, LoginBlocked, NotFound, RuleViolation
-from core.models import Role, School, Staff, TokenKind
+from core.models import Role, School, Staff
 from core.permissions import load_staff, require_role
 from core.rows import get_in_school
 from core.security import hash_password, password_needs_rehash, verify_password
@@ -148,8 +148,9 @@ async def set_password_in(
     """Change a password: one's own (giving the current one, if any) or, as an
     administrator, anyone's in the school.
 
-    The account's web sessions end, all but `keep_session` (the secret of the session
-    making the change): a session opened with the old password ends with it.
+    The account's web sessions and API tokens end, all but `keep_session` (the secret
+    of the session making the change): whatever was opened or made with the old
+    password, perhaps by whoever learned it, ends with it.
     """
     me = await load_staff(uow, actor)
     target = await get_in_school(uow, Staff, staff_id, me.school_id, "staff")
@@ -165,50 +166,61 @@ async def set_password_in(
     old = snapshot(target)
     target.password_hash = await _hash_new_password(password, login=target.login)
     await uow.save(target, action="update", actor_id=me.id, old=old)
-    await revoke_tokens_of(uow, target.id or 0, kind=TokenKind.session, keep=keep_session)
+    await revoke_tokens_of(uow, target.id or 0, keep=keep_session)
 
 
 set_password = transactional(set_password_in)
 
 
-async def _refuse_sign_in(uow: UnitOfWork, login: str, staff: Staff | None) -> Forbidden:
-    """Count the failure; the error to raise (the lock-out's, if this one closed the login)."""
+async def _refuse_sign_in(
+    uow: UnitOfWork, attempt: login_guard.Attempt, staff: Staff | None
+) -> Forbidden:
+    """Count the failure; the error to raise (the lock-out's, if this one closed it)."""
     async with uow:
-        until = await login_guard.record_failure(uow, login)
-        text = await login_guard.local_time(uow.session, until, staff, uow.now()) if until else ""
+        block = await login_guard.record_failure(uow, attempt)
+        text = (
+            await login_guard.local_time(uow.session, block.until, staff, uow.now())
+            if block
+            else ""
+        )
         await uow.commit()
-    return LoginBlocked(until=text) if until else Forbidden("bad_credentials")
+    return LoginBlocked(block.code, until=text) if block else Forbidden("bad_credentials")
 
 
-async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
+async def authenticate(
+    uow: UnitOfWork, *, login: str, password: str, client: login_guard.Client
+) -> Staff:
     """The staff member with this login and password.
 
     An unknown login and a wrong password get the same answer in about the same
     time, so logins cannot be probed; a locked account is told it is locked only
-    after the right password. `login_guard.MAX_FAILURES` failures in a row close the
-    login for a while (`LoginBlocked` says until when), known or not; a success
-    forgets the failures.
+    after the right password. Failures are counted per login and source, per
+    address and per login (`login_guard`: which `client` counts where); a closed
+    counter refuses even the right password with `LoginBlocked`, saying until when;
+    a success forgets its own count.
     """
-    key = login_guard.login_key(login)
+    attempt = login_guard.attempt_of(login, client)
+    now = uow.now()
     # Read and verify without the write lock: argon2 takes tens of milliseconds.
     async with uow.db.session() as session:
         query = select(Staff).where(Staff.login == login.strip().lower())
         staff = (await session.exec(query)).first()
-        throttle = (await session.exec(login_guard.throttle_query(key))).first()
-        blocked = login_guard.blocked_until(throttle, uow.now())
-        until = await login_guard.local_time(session, blocked, staff, uow.now()) if blocked else ""
+        block = await login_guard.current_block(session, attempt, now)
+        until = await login_guard.local_time(session, block.until, staff, now) if block else ""
+    if block is not None:
+        # Refused before argon2: the answer is the same for every login, and whoever
+        # keeps knocking while closed costs the server nothing.
+        raise LoginBlocked(block.code, until=until)
     stored = staff.password_hash if staff is not None else None
     matched = await asyncio.to_thread(verify_password, stored, password)
-    if blocked is not None:
-        raise LoginBlocked(until=until)
     if staff is None or not matched:
-        raise await _refuse_sign_in(uow, key, staff)
+        raise await _refuse_sign_in(uow, attempt, staff)
     async with uow:
         staff = await uow.session.get(Staff, staff.id)
         assert staff is not None
         if staff.locked_at is not None:
             raise AccountLocked()
-        await login_guard.forget_failures(uow, key)
+        await login_guard.forget_failures(uow, attempt)
         stored = staff.password_hash
         if stored is not None and password_needs_rehash(stored):
             # argon2's parameters were raised since this hash was made: upgrade it now,
@@ -222,26 +234,30 @@ async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> Staff:
 
 
 async def report_breach_in(
-    uow: UnitOfWork, *, actor: StaffActor, staff_id: int, reported_at: datetime
-) -> int:
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    staff_id: int,
+    reported_at: datetime,
+    lookback: timedelta,
+) -> EntryCounts:
     """Record that an account's credentials leaked (seed 002 §4.3–4.4).
 
     The account is locked, its unused invite codes are revoked, and every mark,
     attendance entry, homework and remark it created since `reported_at` (the
-    moment the head of the school learned of the breach) is voided; families hear
-    of withdrawn marks, absences and homework. Returns how many entries were voided.
+    moment the head of the school learned of the breach, at most `lookback` ago) is
+    voided; families hear of withdrawn marks, absences and homework. Who may lock
+    whom: `core.breach_rules`. Returns how many entries of each kind were voided;
+    `core.reading.breach.preview_breach` says the same beforehand, changing nothing.
     """
-    if reported_at.tzinfo is None:
-        raise ValueError("reported_at must be timezone-aware")
-    admin = await load_staff(uow, actor)
-    require_role(admin, Role.admin, Role.deputy)
-    target = await get_in_school(uow, Staff, staff_id, admin.school_id, "staff")
-    if target.id == admin.id:
-        raise RuleViolation("breach_self")
-    if reported_at > uow.now():
-        school = await uow.session.get(School, admin.school_id)
-        assert school is not None
-        raise RuleViolation("breach_in_future", at=school_time(reported_at, school))
+    # One report at a time per school: two administrators locking each other at once
+    # must not both pass the "another active administrator remains" rule.
+    school = select(School.id).where(School.id == actor.school_id)
+    await uow.session.exec(school.with_for_update(key_share=True))  # FK checks still pass
+    case = await check_breach_report(
+        uow, actor=actor, staff_id=staff_id, since=reported_at, lookback=lookback
+    )
+    admin, target = case.reporter, case.target
     if target.locked_at is None:
         old = snapshot(target)
         target.locked_at = uow.now()
@@ -249,8 +265,7 @@ async def report_breach_in(
     # Leaked credentials may have opened sessions or made API tokens: all of them die.
     await revoke_tokens_of(uow, target.id or 0)
     await revoke_pending_invites(uow, school_id=admin.school_id, staff_id=target.id, by=admin)
-    voided = await void_entries_since(uow, author=target, by=admin, since=reported_at)
-    return voided
+    return await void_entries_since(uow, author=target, by=admin, since=reported_at)
 
 
 report_breach = transactional(report_breach_in)

@@ -8,6 +8,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from core.actors import StaffActor, SystemActor
+from core.breach_rules import EntryCounts
 from core.db import Database
 from core.errors import AccountLocked, Forbidden, InviteRevoked, NotFound, RuleViolation
 from core.models import (
@@ -21,6 +22,7 @@ from core.models import (
     Staff,
 )
 from core.services.invites import issue_invite, redeem_invite
+from core.services.login_guard import Client
 from core.services.marks import post_mark
 from core.services.staff import (
     authenticate,
@@ -35,6 +37,8 @@ from tests.integration.outbox_helpers import audit_trail, outbox
 from tests.integration.people_helpers import NOON, counts, load, state, uow_at
 
 HOUR = dt.timedelta(hours=1)
+LOOKBACK = dt.timedelta(days=7)  # ZVONOK_BREACH_LOOKBACK_DAYS's default
+CLIENT = Client(address="192.0.2.10")  # a browser at the school
 
 
 async def _set_password_directly(db: Database, staff_id: int, password_hash: str) -> None:
@@ -63,7 +67,9 @@ async def test_admin_opens_an_account_that_signs_in_and_leaves_no_secret_in_audi
     assert staff.login == "volkova@1" and staff.last_name == "Волкова"
     assert staff.roles == ["teacher"] and staff.school_id == w.school_id
 
-    signed_in = await authenticate(UnitOfWork(db), login="VOLKOVA@1", password="первый-пароль")
+    signed_in = await authenticate(
+        UnitOfWork(db), login="VOLKOVA@1", password="первый-пароль", client=CLIENT
+    )
     assert signed_in.id == staff.id
 
     [entry] = await audit_trail(db, "staff", staff.id or 0)
@@ -128,11 +134,15 @@ async def test_wrong_password_and_unknown_login_get_the_same_answer(db: Database
         UnitOfWork(db), actor=w.actor("admin"), staff_id=w.staff["math"], password="верный-пароль"
     )
     with pytest.raises(Forbidden) as wrong:
-        await authenticate(UnitOfWork(db), login="math@1", password="неверный-пароль")
+        await authenticate(
+            UnitOfWork(db), login="math@1", password="неверный-пароль", client=CLIENT
+        )
     with pytest.raises(Forbidden) as unknown:
-        await authenticate(UnitOfWork(db), login="nobody@1", password="верный-пароль")
+        await authenticate(
+            UnitOfWork(db), login="nobody@1", password="верный-пароль", client=CLIENT
+        )
     with pytest.raises(Forbidden) as no_password:
-        await authenticate(UnitOfWork(db), login="russian@1", password="")
+        await authenticate(UnitOfWork(db), login="russian@1", password="", client=CLIENT)
     assert str(wrong.value) == str(unknown.value) == str(no_password.value)
     assert str(wrong.value) == "Неверный логин или пароль."
     assert wrong.value.message("en") == "Wrong login or password."
@@ -142,10 +152,10 @@ async def test_old_weak_hash_is_upgraded_at_sign_in(db: Database) -> None:
     w = await build_world(db)
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("старый-пароль")
     await _set_password_directly(db, w.staff["math"], weak)
-    await authenticate(UnitOfWork(db), login="math@1", password="старый-пароль")
+    await authenticate(UnitOfWork(db), login="math@1", password="старый-пароль", client=CLIENT)
     upgraded = (await load(db, Staff, w.staff["math"])).password_hash
     assert upgraded is not None and upgraded != weak
-    await authenticate(UnitOfWork(db), login="math@1", password="старый-пароль")
+    await authenticate(UnitOfWork(db), login="math@1", password="старый-пароль", client=CLIENT)
     [entry] = await audit_trail(db, "staff", w.staff["math"])
     assert entry.actor_kind == "system" and entry.action == "update"
 
@@ -173,7 +183,7 @@ async def test_own_password_change_needs_the_current_one(db: Database) -> None:
         password="пароль-два",
         current_password="пароль-один",
     )
-    await authenticate(UnitOfWork(db), login="math@1", password="пароль-два")
+    await authenticate(UnitOfWork(db), login="math@1", password="пароль-два", client=CLIENT)
 
 
 async def _journal_at(db: Database, w: World, moment: dt.datetime, student: str) -> dict[str, int]:
@@ -233,9 +243,10 @@ async def test_breach_voids_only_entries_made_since_the_report(db: Database) -> 
         actor=w.actor("admin"),
         staff_id=w.staff["math"],
         reported_at=reported_at,
+        lookback=LOOKBACK,
     )
 
-    assert voided == 4
+    assert voided == EntryCounts(marks=1, attendance=1, homework=1, remarks=1)
     kinds = {"mark": Mark, "attendance": Attendance, "homework": Homework, "remark": Remark}
     for key, model in kinds.items():
         kept = await load(db, model, before[key])
@@ -282,12 +293,16 @@ async def test_locked_account_signs_in_again_only_with_a_new_password(db: Databa
     )
     invite = await issue_invite(UnitOfWork(db), actor=admin, staff_id=w.staff["math"])
     await report_breach(
-        uow_at(db, NOON), actor=admin, staff_id=w.staff["math"], reported_at=NOON - HOUR
+        uow_at(db, NOON),
+        actor=admin,
+        staff_id=w.staff["math"],
+        reported_at=NOON - HOUR,
+        lookback=LOOKBACK,
     )
     with pytest.raises(AccountLocked):
-        await authenticate(UnitOfWork(db), login="math@1", password="утёкший-пароль")
+        await authenticate(UnitOfWork(db), login="math@1", password="утёкший-пароль", client=CLIENT)
     with pytest.raises(Forbidden, match="Неверный логин или пароль"):
-        await authenticate(UnitOfWork(db), login="math@1", password="подбор")
+        await authenticate(UnitOfWork(db), login="math@1", password="подбор", client=CLIENT)
     # The account's pending Telegram code died with the breach.
     with pytest.raises(InviteRevoked):
         await redeem_invite(UnitOfWork(db), code=invite.code, chat_id=555, consent=False)
@@ -296,10 +311,10 @@ async def test_locked_account_signs_in_again_only_with_a_new_password(db: Databa
         UnitOfWork(db), actor=admin, staff_id=w.staff["math"], new_password="новый-пароль"
     )
     with pytest.raises(Forbidden):
-        await authenticate(UnitOfWork(db), login="math@1", password="утёкший-пароль")
-    assert (await authenticate(UnitOfWork(db), login="math@1", password="новый-пароль")).id == (
-        w.staff["math"]
-    )
+        await authenticate(UnitOfWork(db), login="math@1", password="утёкший-пароль", client=CLIENT)
+    assert (
+        await authenticate(UnitOfWork(db), login="math@1", password="новый-пароль", client=CLIENT)
+    ).id == (w.staff["math"])
     with pytest.raises(RuleViolation, match="не заблокирована"):
         await unlock_staff(
             UnitOfWork(db), actor=admin, staff_id=w.staff["math"], new_password="ещё-пароль"
@@ -335,6 +350,7 @@ async def test_breach_report_refusals_change_nothing(
             actor=w.actor(who),
             staff_id=w.staff[target],
             reported_at=NOON + HOUR + shift,
+            lookback=LOOKBACK,
         )
     assert await counts(db, Mark) == before
     assert await state(db, watched) == rows
@@ -348,7 +364,8 @@ async def test_deputy_may_report_a_breach_too(db: Database) -> None:
         actor=StaffActor(staff_id=w.staff["deputy"], school_id=w.school_id),
         staff_id=w.staff["english"],
         reported_at=NOON - HOUR,
+        lookback=LOOKBACK,
     )
-    assert voided == 0
+    assert voided.total == 0
     assert (await load(db, Staff, w.staff["english"])).locked_at == NOON
     assert await counts(db, InviteCode) == {"InviteCode": 0, "OutboxEvent": 0, "AuditEntry": 1}

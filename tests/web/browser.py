@@ -15,6 +15,8 @@ import httpx
 from fastapi import FastAPI
 
 from core.db import Database
+from core.models import Staff
+from core.services.access_tokens import NewApiToken, create_api_token
 from core.services.staff import set_password
 from core.uow import UnitOfWork
 from tests.builders import World
@@ -98,8 +100,10 @@ class Web:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db, clock=self.clock)
 
-    def browser(self, base_url: str = "http://testserver") -> Browser:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=base_url)
+    def browser(self, base_url: str = "http://testserver", address: str = "127.0.0.1") -> Browser:
+        """A browser of its own (cookies), at the client address `address`."""
+        transport = httpx.ASGITransport(app=self.app, client=(address, 50000))
+        client = httpx.AsyncClient(transport=transport, base_url=base_url)
         self.browsers.append(client)
         return Browser(client)
 
@@ -112,6 +116,21 @@ class Web:
             actor=self.world.actor(admin),
             staff_id=self.world.staff[who],
             password=password,
+        )
+
+    async def api_token(self, who: str, name: str = "api") -> NewApiToken:
+        """A personal API token of `who`, made as on the tokens page: with the password
+        (given first if `who` has none yet) and the app's token lifetime."""
+        async with self.db.session() as session:
+            staff = await session.get(Staff, self.world.staff[who])
+        if staff is None or staff.password_hash is None:
+            await self.give_password(who)
+        return await create_api_token(
+            self.uow(),
+            actor=self.world.actor(who),
+            name=name,
+            current_password=PASSWORD,
+            ttl=self.app.state.web.api_token_ttl,
         )
 
     async def signed_in(self, who: str) -> Browser:

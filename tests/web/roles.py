@@ -23,7 +23,6 @@ from typing import Any
 
 import httpx
 
-from core.services.access_tokens import create_api_token
 from tests.web.browser import PASSWORD, Browser, Web
 from tests.web.homeroom_prepare import class_announcement
 
@@ -79,7 +78,7 @@ def resolve(web: Web, path: str, extra: Mapping[str, int]) -> str:
 async def own_api_token(web: Web, who: str) -> dict[str, int]:
     """`{token}`: an API token of the person acting (the math teacher's for anonymous)."""
     owner = "math" if who == ANONYMOUS else who
-    made = await create_api_token(web.uow(), actor=web.world.actor(owner), name="матрица")
+    made = await web.api_token(owner, name="матрица")
     return {"token": made.info.id}
 
 
@@ -100,7 +99,7 @@ class Person:
             return cls(who, browser, web.browser().client, {})
         browser = await web.signed_in(who)
         await browser.get("/password")
-        token = await create_api_token(web.uow(), actor=web.world.actor(who), name="api")
+        token = await web.api_token(who, name="api")
         return cls(who, browser, web.browser().client, {"Authorization": f"Bearer {token.secret}"})
 
     async def send(self, action: Action, path: str) -> httpx.Response:
@@ -162,11 +161,15 @@ MATRIX: list[Action] = [
         "POST /today/lessons/{lesson_id}/roll-call",
     ),
     Action("password page", "GET", "/password", EVERYONE, "GET /password"),
-    Action(
-        "change own password", "POST", "/password", EVERYONE, "POST /password", form=SAME_PASSWORD
-    ),
     Action("tokens page", "GET", "/tokens", EVERYONE, "GET /tokens"),
-    Action("create a token", "POST", "/tokens", EVERYONE, "POST /tokens", form={"name": "n"}),
+    Action(
+        "create a token",
+        "POST",
+        "/tokens",
+        EVERYONE,
+        "POST /tokens",
+        form={"name": "n", "current_password": PASSWORD},
+    ),
     Action(
         "revoke own token",
         "POST",
@@ -184,7 +187,7 @@ MATRIX: list[Action] = [
         EVERYONE,
         "POST /api/v1/tokens",
         api=True,
-        json={"name": "n"},
+        json={"name": "n", "current_password": PASSWORD},
     ),
     Action(
         "api: revoke own token",
@@ -322,6 +325,13 @@ MATRIX: list[Action] = [
         _READERS,
         "GET /api/v1/classes/{class_id}/weekly-summary",
         api=True,
+    ),
+]
+
+# Run after every other action: a password change revokes the person's API token.
+LAST_ACTIONS: list[Action] = [
+    Action(
+        "change own password", "POST", "/password", EVERYONE, "POST /password", form=SAME_PASSWORD
     ),
 ]
 

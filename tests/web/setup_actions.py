@@ -389,11 +389,19 @@ SETUP_PAGE_ACTIONS: list[Action] = [
         "POST /admin/staff/{staff_id}/invite",
     ),
     Action(
+        "breach preview",
+        "GET",
+        "/admin/staff/{staff:substitute}/lock",
+        BREACH,
+        "GET /admin/staff/{staff_id}/lock",
+    ),
+    Action(
         "staff locked after a breach",
         "POST",
         "/admin/staff/{staff:substitute}/lock",
         BREACH,
         "POST /admin/staff/{staff_id}/lock",
+        form={"confirm": "yes"},
     ),
     Action(
         "staff unlocked",
@@ -620,13 +628,22 @@ SETUP_API_ACTIONS: list[Action] = [
         api=True,
     ),
     Action(
-        "api: staff locked after a breach",
+        "api: breach preview",
         "POST",
         "/api/v1/admin/staff/{staff:substitute}/lock",
         BREACH,
         "POST /api/v1/admin/staff/{staff_id}/lock",
         api=True,
         json={},
+    ),
+    Action(
+        "api: staff locked after a breach",
+        "POST",
+        "/api/v1/admin/staff/{staff:substitute}/lock",
+        BREACH,
+        "POST /api/v1/admin/staff/{staff_id}/lock",
+        api=True,
+        json={"confirm": True},
     ),
     Action(
         "api: staff unlocked",

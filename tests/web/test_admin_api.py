@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from core.services.access_tokens import create_api_token
 from tests.web.browser import PASSWORD, Web
 from tests.web.setup_actions import IDS
 
@@ -17,7 +16,7 @@ def web(web_on_both_databases: Web) -> Web:
 
 
 async def _api(web: Web, who: str) -> tuple[httpx.AsyncClient, dict[str, str]]:
-    token = await create_api_token(web.uow(), actor=web.world.actor(who), name="set-up")
+    token = await web.api_token(who, name="set-up")
     return web.browser().client, {"Authorization": f"Bearer {token.secret}"}
 
 
@@ -129,8 +128,19 @@ async def test_staff_accounts_through_the_api(web: Web) -> None:
     assert invite.status_code == 201 and len(invite.json()["code"]) >= 16
 
     _, deputy = await _api(web, "deputy")
-    locked = await api.post(f"/api/v1/admin/staff/{person['id']}/lock", json={}, headers=deputy)
-    assert locked.json() == {"voided": 0}
+    lock = f"/api/v1/admin/staff/{person['id']}/lock"
+    preview = await api.post(lock, json={}, headers=deputy)
+    none = {"marks": 0, "attendance": 0, "homework": 0, "remarks": 0, "total": 0}
+    assert preview.json() == {
+        "confirmed": False,
+        "staff_id": person["id"],
+        "since": "2026-11-23T07:00:00Z",
+        "entries": none,
+        "voided": 0,
+    }
+    assert (await web.browser().login("volkova")).status_code == 303, "a preview locks nothing"
+    locked = await api.post(lock, json={"confirm": True}, headers=deputy)
+    assert locked.json() == {**preview.json(), "confirmed": True}
     assert (await web.browser().login("volkova")).status_code != 303
     refused = await api.post(
         f"/api/v1/admin/staff/{person['id']}/unlock", json={"password": PASSWORD}, headers=deputy

@@ -217,11 +217,16 @@ async def test_staff_accounts_opened_invited_locked_and_unlocked(site: Web) -> N
     assert "Код приглашения для Сидорова Е.В.:" in text_of(invited.text)
     assert "больше он показан не будет" in text_of(invited.text)
 
-    locked = await browser.submit(
-        f"/admin/staff/{substitute}/lock",
-        {"_form": f"staff-{substitute}", "since": "2026-11-23T09:00"},
+    preview = await browser.get(f"/admin/staff/{substitute}/lock?since=2026-11-23T09:00")
+    assert preview.status_code == 200
+    assert "Будет аннулировано 0 записей, внесённых с этой учётной записи с 23.11.2026, 09:00" in (
+        text_of(preview.text)
     )
-    assert locked.status_code == 303
+    locked = await browser.submit(
+        f"/admin/staff/{substitute}/lock", {"since": "2026-11-23T09:00", "confirm": "yes"}
+    )
+    assert locked.status_code == 200
+    assert "Учётная запись Сидорова Е.В. заблокирована." in text_of(locked.text)
     page = await browser.get("/admin/staff")
     assert "заблокирован(а) 23.11.2026, 10:00" in row_with(page.text, "substitute@1")[3]
     short = await browser.submit(

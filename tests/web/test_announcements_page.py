@@ -14,7 +14,6 @@ from sqlmodel import select
 
 from core.db import Database
 from core.models import AuditEntry, Guardian
-from core.services.access_tokens import create_api_token
 from tests.integration.delivery_helpers import (
     Clock,
     add_guardian,
@@ -183,7 +182,7 @@ async def test_the_page_in_english(web: Web) -> None:
 
 async def test_the_api_sends_and_reports_statuses(web: Web) -> None:
     w = web.world
-    token = await create_api_token(web.uow(), actor=w.actor("russian"), name="t")
+    token = await web.api_token("russian", name="t")
     client = web.browser().client
     auth = {"Authorization": f"Bearer {token.secret}"}
     seven_b = w.classes["7Б"]

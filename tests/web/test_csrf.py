@@ -21,14 +21,15 @@ async def count_api_tokens(web: Web) -> int:
 async def test_form_without_the_token_is_refused_and_changes_nothing(web: Web) -> None:
     browser = await web.signed_in("math")
     await browser.get("/tokens")
-    refused = await browser.submit("/tokens", {"name": "Выгрузка"}, csrf=False)
+    form = {"name": "Выгрузка", "current_password": PASSWORD}
+    refused = await browser.submit("/tokens", form, csrf=False)
     assert refused.status_code == 403
     assert "Форма устарела" in refused.text
-    forged = await browser.client.post("/tokens", data={"name": "x", "csrf_token": "0" * 64})
-    assert forged.status_code == 403
+    forged = await browser.client.post("/tokens", data={**form, "csrf_token": "0" * 64})
+    assert forged.status_code == 403 and "Форма устарела" in forged.text
     assert await count_api_tokens(web) == 0
 
-    accepted = await browser.submit("/tokens", {"name": "Выгрузка"})
+    accepted = await browser.submit("/tokens", form)
     assert accepted.status_code == 201
     assert await count_api_tokens(web) == 1
 
@@ -39,8 +40,9 @@ async def test_a_token_from_another_session_does_not_work(web: Web) -> None:
     other = await web.signed_in("russian")
     await other.get("/tokens")
     assert other.csrf != mine.csrf
-    refused = await mine.client.post("/tokens", data={"name": "x", "csrf_token": other.csrf})
-    assert refused.status_code == 403
+    form = {"name": "x", "current_password": PASSWORD, "csrf_token": other.csrf}
+    refused = await mine.client.post("/tokens", data=form)
+    assert refused.status_code == 403 and "Форма устарела" in refused.text
     assert await count_api_tokens(web) == 0
 
 

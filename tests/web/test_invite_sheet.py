@@ -12,7 +12,6 @@ from sqlmodel import select
 from core.db import Database
 from core.errors import InviteRevoked
 from core.models import Guardian, InviteCode
-from core.services.access_tokens import create_api_token
 from core.services.invites import check_invite, issue_invite
 from tests.builders import update_row
 from tests.integration.delivery_helpers import add_guardian
@@ -111,7 +110,7 @@ async def test_the_deputy_may_not_issue_codes(web: Web) -> None:
 
 async def test_the_api_gives_the_same_sheet_in_english(web: Web) -> None:
     w = web.world
-    token = await create_api_token(web.uow(), actor=w.actor("secretary"), name="t")
+    token = await web.api_token("secretary", name="t")
     client = web.browser().client
     response = await client.post(
         f"/api/v1/classes/{w.classes['7Б']}/invite-sheet",

@@ -17,7 +17,6 @@ from sqlmodel import select
 from core import limits
 from core.errors import RuleViolation
 from core.models import Announcement, Remark
-from core.services.access_tokens import create_api_token
 from core.services.remarks import post_remark
 from tests.builders import uow_at
 from tests.web.browser import Web
@@ -54,7 +53,7 @@ async def test_an_announcement_title_over_its_limit_is_refused_by_the_api_too(
     site: Web,
 ) -> None:
     w = site.world
-    token = await create_api_token(site.uow(), actor=w.actor("russian"), name="t")
+    token = await site.api_token("russian", name="t")
     client = site.browser().client
     sent = await client.post(
         "/api/v1/announcements",

@@ -12,12 +12,12 @@ import pytest
 from tests.web.browser import Web
 from tests.web.journal_matrix import JOURNAL_ACTIONS
 from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixture)
-from tests.web.roles import MATRIX, PUBLIC_ROUTES, WHO, assert_matrix
+from tests.web.roles import LAST_ACTIONS, MATRIX, PUBLIC_ROUTES, WHO, assert_matrix
 from tests.web.roster_matrix import ROSTER_ACTIONS
 from tests.web.routes import app_routes
 from tests.web.setup_actions import SETUP_ACTIONS
 
-ALL_ACTIONS = [*MATRIX, *JOURNAL_ACTIONS, *SETUP_ACTIONS, *ROSTER_ACTIONS]
+ALL_ACTIONS = [*MATRIX, *JOURNAL_ACTIONS, *SETUP_ACTIONS, *ROSTER_ACTIONS, *LAST_ACTIONS]
 
 
 @pytest.mark.parametrize("who", WHO)

@@ -12,7 +12,6 @@ import pytest
 
 from core.db import Database
 from core.models import Enrollment, Guardian, Student, StudentGuardian
-from core.services.access_tokens import create_api_token
 from tests.builders import NOW, build_world
 from tests.integration.outbox_helpers import snapshot_counts
 from tests.integration.roster_files import csv_file, row
@@ -234,7 +233,7 @@ async def test_an_unusable_file_is_explained_on_the_page(web: Web) -> None:
 
 
 async def test_the_api_previews_confirms_and_reports(web: Web) -> None:
-    token = await create_api_token(web.uow(), actor=web.world.actor("admin"), name="1С")
+    token = await web.api_token("admin", name="1С")
     api = web.browser().client
     api.headers["Authorization"] = f"Bearer {token.secret}"
 

@@ -28,7 +28,6 @@ from core.reading.statement import (
     read_statement,
 )
 from core.reports.statement import blocks, statement_pdf
-from core.services.access_tokens import create_api_token
 from core.services.period_marks import set_period_mark
 from core.services.roster import transfer_student
 from tests.builders import insert, uow_at
@@ -172,7 +171,7 @@ async def test_a_pdf_export_carries_its_content_hash_and_is_archived_with_its_ow
 async def test_an_xlsx_export_through_the_api_opens_with_its_cells(web: Web) -> None:
     await give_marks(web)
     w = web.world
-    token = await create_api_token(web.uow(), actor=w.actor("deputy"), name="archive")
+    token = await web.api_token("deputy", name="archive")
     api = web.browser().client
     auth = {"Authorization": f"Bearer {token.secret}"}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from core.models import TimetableEntry
-from core.services.access_tokens import create_api_token
 from core.services.attendance import mark_attendance
 from core.services.homework import set_homework
 from core.services.lessons import assign_substitute, record_lesson
@@ -151,7 +150,7 @@ async def test_staff_without_lessons_start_on_their_sections(web: Web) -> None:
 
 
 async def test_today_over_the_api(web: Web) -> None:
-    token = await create_api_token(web.uow(), actor=web.world.actor("math"), name="телефон")
+    token = await web.api_token("math", name="телефон")
     client = web.browser().client
     answer = await client.get("/api/v1/today", headers={"Authorization": f"Bearer {token.secret}"})
     assert answer.status_code == 200

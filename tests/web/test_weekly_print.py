@@ -9,7 +9,6 @@ import pytest
 
 from core.db import Database
 from core.models import Lesson
-from core.services.access_tokens import create_api_token
 from core.services.guardians import set_paper_summary
 from core.services.homework import set_homework
 from tests.builders import NOW, TODAY, insert
@@ -95,7 +94,7 @@ async def test_the_secretary_may_not_print_a_diary(web: Web) -> None:
 
 async def test_the_api_prints_for_a_teacher_of_the_class(web: Web) -> None:
     w = web.world
-    token = await create_api_token(web.uow(), actor=w.actor("math"), name="t")
+    token = await web.api_token("math", name="t")
     response = await web.browser().client.get(
         f"/api/v1/classes/{w.classes['7Б']}/weekly-summary",
         params={"week": "2026-11-25", "student_id": w.students["petya"]},

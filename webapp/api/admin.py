@@ -2,7 +2,8 @@
 
 Reading is for the administrator and the secretary, changing for the administrator
 (core/services/school_setup.py); locking an account after a breach also for the
-deputy director (core/services/staff.py `report_breach`).
+deputy director (core/services/staff.py `report_breach`), in two calls: a preview,
+then the same call with `"confirm": true`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from core.breach_rules import EntryCounts
 from core.models import (
     AcademicYear,
     Group,
@@ -25,6 +27,7 @@ from core.models import (
     TeachingAssignment,
     TimetableEntry,
 )
+from core.reading.breach import preview_breach
 from core.reading.school_calendar import read_calendar
 from core.reading.school_directory import read_directory
 from core.reading.school_settings import Bell, SchoolSettings, read_settings
@@ -167,8 +170,44 @@ class PasswordIn(BaseModel):
 
 class LockIn(BaseModel):
     since: dt.datetime | None = Field(
-        default=None, description="When the breach was reported (now by default)."
+        default=None,
+        description="When the breach was learned of (now by default; without a time zone, "
+        "on the school's clock); at most ZVONOK_BREACH_LOOKBACK_DAYS days back (default 7).",
     )
+    confirm: bool = Field(
+        default=False,
+        description="false (the default): only say whom the lock locks and what it voids, "
+        "changing nothing; true: lock the account and void the entries.",
+    )
+
+
+class EntryCountsOut(BaseModel):
+    marks: int
+    attendance: int
+    homework: int
+    remarks: int
+    total: int
+
+    @classmethod
+    def of(cls, counts: EntryCounts) -> EntryCountsOut:
+        return cls(
+            marks=counts.marks,
+            attendance=counts.attendance,
+            homework=counts.homework,
+            remarks=counts.remarks,
+            total=counts.total,
+        )
+
+
+class LockOut(BaseModel):
+    confirmed: bool = Field(description="false: a preview, nothing changed; true: locked now.")
+    staff_id: int
+    since: dt.datetime
+    entries: EntryCountsOut = Field(
+        description="The account's entries made since `since`: to be voided (a preview) or "
+        "voided (confirmed)."
+    )
+    voided: int = Field(description="How many entries this call voided (0 in a preview).")
 
 
 class InviteOut(BaseModel):
@@ -378,18 +417,36 @@ async def staff_invite(request: Request, viewer: ApiViewer, staff_id: int) -> In
     return InviteOut(code=issued.code, expires_at=issued.expires_at)
 
 
-@router.post("/staff/{staff_id}/lock", status_code=200)
-async def staff_lock(
-    request: Request, viewer: ApiViewer, staff_id: int, body: LockIn
-) -> dict[str, int]:
-    """Lock the account after a reported breach; returns how many entries were voided."""
-    since = body.since or web_state(request).clock()
+@router.post("/staff/{staff_id}/lock", response_model=LockOut)
+async def staff_lock(request: Request, viewer: ApiViewer, staff_id: int, body: LockIn) -> LockOut:
+    """Lock the account after a reported breach, in two calls: without `confirm` the
+    answer says what the lock would void and nothing changes; with `"confirm": true`
+    the account is locked and its entries since `since` are voided."""
+    state = web_state(request)
+    since = body.since or state.clock()
     if since.tzinfo is None:
         since = since.replace(tzinfo=ZoneInfo(viewer.school_timezone))  # the school's clock
+    if not body.confirm:
+        preview = await preview_breach(
+            reading_uow(request),
+            actor=viewer.actor,
+            staff_id=staff_id,
+            reported_at=since,
+            lookback=state.breach_lookback,
+        )
+        entries = EntryCountsOut.of(preview.entries)
+        return LockOut(confirmed=False, staff_id=staff_id, since=since, entries=entries, voided=0)
     voided = await accounts.report_breach(
-        uow(request), actor=viewer.actor, staff_id=staff_id, reported_at=since
+        uow(request),
+        actor=viewer.actor,
+        staff_id=staff_id,
+        reported_at=since,
+        lookback=state.breach_lookback,
     )
-    return {"voided": voided}
+    entries = EntryCountsOut.of(voided)
+    return LockOut(
+        confirmed=True, staff_id=staff_id, since=since, entries=entries, voided=voided.total
+    )
 
 
 @router.post("/staff/{staff_id}/unlock", response_model=StaffOut)

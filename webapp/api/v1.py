@@ -21,7 +21,7 @@ from core.services.access_tokens import (
     revoke_api_token,
 )
 from webapp.auth import ApiViewer
-from webapp.state import reading_uow, uow
+from webapp.state import reading_uow, uow, web_state
 
 
 class ErrorBody(BaseModel):
@@ -68,6 +68,9 @@ class TokenOut(BaseModel):
     hint: str = Field(description="The token's first characters, to tell tokens apart.")
     created_at: dt.datetime
     last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None = Field(
+        description="After this the token is refused (401); make a new one."
+    )
 
     @classmethod
     def of(cls, token: TokenInfo) -> TokenOut:
@@ -77,6 +80,7 @@ class TokenOut(BaseModel):
             hint=token.hint,
             created_at=token.created_at,
             last_used_at=token.last_used_at,
+            expires_at=token.expires_at,
         )
 
 
@@ -86,6 +90,9 @@ class TokenCreated(TokenOut):
 
 class TokenIn(BaseModel):
     name: str = Field(default="", max_length=TOKEN_NAME_MAX)
+    current_password: str = Field(
+        max_length=1000, description="The owner's password: a token alone cannot make another."
+    )
 
 
 class DayLessonOut(BaseModel):
@@ -125,15 +132,22 @@ async def me(viewer: ApiViewer) -> MeOut:
 
 @router.get("/tokens", response_model=list[TokenOut])
 async def tokens(request: Request, viewer: ApiViewer) -> list[TokenOut]:
-    """My API tokens that are not revoked, newest first."""
+    """My API tokens that are not revoked, newest first (expired ones too, until revoked)."""
     found = await list_api_tokens(reading_uow(request), actor=viewer.actor)
     return [TokenOut.of(token) for token in found]
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
 async def create_token(request: Request, viewer: ApiViewer, body: TokenIn) -> TokenCreated:
-    """A new API token of mine; its secret is in this answer only."""
-    issued = await create_api_token(uow(request), actor=viewer.actor, name=body.name)
+    """A new API token of mine (my current password confirms it); its secret is in this
+    answer only. It expires after `ZVONOK_API_TOKEN_TTL_DAYS` days (`expires_at`)."""
+    issued = await create_api_token(
+        uow(request),
+        actor=viewer.actor,
+        name=body.name,
+        current_password=body.current_password,
+        ttl=web_state(request).api_token_ttl,
+    )
     return TokenCreated(**TokenOut.of(issued.info).model_dump(), token=issued.secret)
 
 

@@ -21,7 +21,9 @@ from webapp.auth import (
     clear_session_cookie,
     optional_staff,
     request_language,
+    set_device_cookie,
     set_session_cookie,
+    sign_in_client,
 )
 from webapp.csrf import SESSION_COOKIE
 from webapp.errors import status_for
@@ -51,7 +53,9 @@ async def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        signed_in = await sign_in(uow(request), login=login, password=password)
+        signed_in = await sign_in(
+            uow(request), login=login, password=password, client=sign_in_client(request)
+        )
     except ZvonokError as error:
         return render(
             request,
@@ -64,6 +68,7 @@ async def login(
         )
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(request, response, signed_in.session_secret)
+    set_device_cookie(request, response, signed_in.device_cookie)
     return response
 
 

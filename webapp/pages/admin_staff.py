@@ -2,7 +2,9 @@
 
 Seed 002 §4.1–4.4: a personal login for everyone; a newly arrived staff member gets
 an invite code on their first day (§2.3); a reported breach locks the account and
-voids what it entered since (core/services/staff.py `report_breach`).
+voids what it entered since (core/services/staff.py `report_breach`), after a page
+that shows whom it locks and how many entries it voids asks to confirm
+(`core.reading.breach.preview_breach`; the administrator or the deputy director).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from zoneinfo import ZoneInfo
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from core.breach_rules import EntryCounts
 from core.errors import RuleViolation, ZvonokError
 from core.models import Role
 from core.permissions import has_role
+from core.reading.breach import BreachPreview, preview_breach
 from core.reading.school_directory import read_directory
 from core.services.invites import IssuedInvite, issue_invite
 from core.services.staff import (
@@ -32,6 +36,7 @@ from webapp.errors import status_for
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.pages.admin_forms import render_admin, submit
+from webapp.render import render
 from webapp.state import reading_uow, uow, web_state
 
 router = page_router()
@@ -140,19 +145,96 @@ async def staff_invite(request: Request, viewer: PageViewer, staff_id: int) -> R
     return await staff_page(request, viewer, issued=(name, issued), status_code=201)
 
 
+@router.get("/admin/staff/{staff_id}/lock")
+async def staff_lock_preview(
+    request: Request, viewer: PageViewer, staff_id: int, since: str = ""
+) -> Response:
+    """What locking the account after a breach would do, and the button confirming it."""
+    return await _lock_page(request, viewer, staff_id, since)
+
+
 @router.post("/admin/staff/{staff_id}/lock")
 async def staff_lock(
-    request: Request, viewer: PageViewer, staff_id: int, since: Text = ""
+    request: Request, viewer: PageViewer, staff_id: int, since: Text = "", confirm: Text = ""
 ) -> Response:
-    """Lock an account after a reported breach; what it entered since `since` is voided."""
-
-    def change() -> Any:
+    """Without `confirm=yes` the preview (as the GET); with it, lock the account after a
+    reported breach and void what it entered since `since`."""
+    if confirm != "yes":
+        return await _lock_page(request, viewer, staff_id, since)
+    lookback = web_state(request).breach_lookback
+    try:
         reported = _local_instant(since, viewer) if since else web_state(request).clock()
-        return report_breach(
-            uow(request), actor=viewer.actor, staff_id=staff_id, reported_at=reported
+        case = await preview_breach(
+            reading_uow(request),
+            actor=viewer.actor,
+            staff_id=staff_id,
+            reported_at=reported,
+            lookback=lookback,
         )
+        voided = await report_breach(
+            uow(request),
+            actor=viewer.actor,
+            staff_id=staff_id,
+            reported_at=reported,
+            lookback=lookback,
+        )
+    except ZvonokError as error:
+        return await _lock_page(request, viewer, staff_id, since, refused=error)
+    return _render_lock(request, viewer, staff_id, since, preview=case, done=voided)
 
-    return await submit(request, viewer, staff_page, change, "/admin/staff")
+
+async def _lock_page(
+    request: Request,
+    viewer: Viewer,
+    staff_id: int,
+    since: str,
+    *,
+    refused: ZvonokError | None = None,
+) -> Response:
+    """The preview of a breach report for the time typed (now by default), or core's
+    refusal: the same rules as the lock itself."""
+    since = since.strip() or _now_local(request, viewer)
+    preview: BreachPreview | None = None
+    try:
+        preview = await preview_breach(
+            reading_uow(request),
+            actor=viewer.actor,
+            staff_id=staff_id,
+            reported_at=_local_instant(since, viewer),
+            lookback=web_state(request).breach_lookback,
+        )
+    except ZvonokError as error:
+        refused = refused or error
+    return _render_lock(request, viewer, staff_id, since, preview=preview, refused=refused)
+
+
+def _render_lock(
+    request: Request,
+    viewer: Viewer,
+    staff_id: int,
+    since: str,
+    *,
+    preview: BreachPreview | None,
+    refused: ZvonokError | None = None,
+    done: EntryCounts | None = None,
+) -> Response:
+    state = web_state(request)
+    earliest = state.clock() - state.breach_lookback
+    zone = ZoneInfo(viewer.school_timezone)
+    return render(
+        request,
+        "admin_staff_lock.html",
+        viewer=viewer,
+        status_code=status_for(refused) if refused else 200,
+        staff_id=staff_id,
+        since=since,
+        earliest=earliest.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+        latest=_now_local(request, viewer),
+        preview=preview,
+        error=refused.message(viewer.lang) if refused else None,
+        done=done,
+        back="/admin/staff" if has_role(viewer.staff, Role.admin, Role.secretary) else "/",
+    )
 
 
 def _local_instant(text: str, viewer: Viewer) -> dt.datetime:

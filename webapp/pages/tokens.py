@@ -1,4 +1,5 @@
-"""Personal API tokens: list, create (the secret is shown once), revoke."""
+"""Personal API tokens: list (with when each expires), create with the current password
+(the secret is shown once), revoke."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from webapp.errors import status_for
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.render import render
-from webapp.state import reading_uow, uow
+from webapp.state import reading_uow, uow, web_state
 
 router = page_router()
 
@@ -30,9 +31,11 @@ async def _tokens_page(
     *,
     issued: NewApiToken | None = None,
     error: str | None = None,
+    name: str = "",
     status_code: int = 200,
 ) -> Response:
     tokens = await list_api_tokens(reading_uow(request), actor=viewer.actor)
+    state = web_state(request)
     return render(
         request,
         "tokens.html",
@@ -41,6 +44,9 @@ async def _tokens_page(
         tokens=tokens,
         issued=issued,
         error=error,
+        name=name,
+        now=state.clock(),
+        ttl_days=state.settings.api_token_ttl_days,
     )
 
 
@@ -51,13 +57,24 @@ async def tokens_page(request: Request, viewer: PageViewer) -> Response:
 
 @router.post("/tokens")
 async def create_token(
-    request: Request, viewer: PageViewer, name: Annotated[str, Form(max_length=FORM_GUARD)] = ""
+    request: Request,
+    viewer: PageViewer,
+    name: Annotated[str, Form(max_length=FORM_GUARD)] = "",
+    current_password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     try:
-        issued = await create_api_token(uow(request), actor=viewer.actor, name=name)
+        issued = await create_api_token(
+            uow(request),
+            actor=viewer.actor,
+            name=name,
+            current_password=current_password,
+            ttl=web_state(request).api_token_ttl,
+        )
     except ZvonokError as error:
         message = error.message(viewer.lang)
-        return await _tokens_page(request, viewer, error=message, status_code=status_for(error))
+        return await _tokens_page(
+            request, viewer, error=message, name=name, status_code=status_for(error)
+        )
     return await _tokens_page(request, viewer, issued=issued, status_code=201)
 
 
