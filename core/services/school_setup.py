@@ -27,6 +27,7 @@ from core.permissions import setup_manager
 from core.policy import SchoolPolicy, policy_of
 from core.reading.school_settings import Bell, SchoolSettings, school_of, settings_of
 from core.uow import UnitOfWork, snapshot, transactional
+from core.validation import check_visible
 
 MAX_SLOT = 12
 MAX_WEIGHT = 10.0
@@ -58,7 +59,7 @@ async def update_school_in(
 ) -> SchoolSettings:
     """The school's name and time zone (its clock decides "today" and deadlines)."""
     staff = await setup_manager(uow, actor)
-    clean = check_length("school_name", " ".join(name.split()))
+    clean = check_visible("school_name", check_length("school_name", " ".join(name.split())))
     if not clean:
         raise RuleViolation("school_name_required")
     zone = check_timezone(timezone)

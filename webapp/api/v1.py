@@ -21,6 +21,7 @@ from core.services.access_tokens import (
     revoke_api_token,
 )
 from webapp.auth import ApiViewer
+from webapp.params import Day, Id
 from webapp.state import reading_uow, uow
 
 
@@ -102,7 +103,7 @@ class DayLessonOut(BaseModel):
 
 
 class DayOut(BaseModel):
-    date: dt.date
+    date: Day
     holiday: str | None
     lessons: list[DayLessonOut]
 
@@ -138,14 +139,14 @@ async def create_token(request: Request, viewer: ApiViewer, body: TokenIn) -> To
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-async def revoke_token(request: Request, viewer: ApiViewer, token_id: int) -> Response:
+async def revoke_token(request: Request, viewer: ApiViewer, token_id: Id) -> Response:
     """Revoke one of my API tokens (it stops working at once)."""
     await revoke_api_token(uow(request), actor=viewer.actor, token_id=token_id)
     return Response(status_code=204)
 
 
 @router.get("/today", response_model=DayOut)
-async def today(request: Request, viewer: ApiViewer, date: dt.date | None = None) -> DayOut:
+async def today(request: Request, viewer: ApiViewer, date: Day | None = None) -> DayOut:
     """My lessons on a day (the school's today by default) and what each still lacks."""
     day = await teacher_day(reading_uow(request), actor=viewer.actor, on=date)
     lessons = [
