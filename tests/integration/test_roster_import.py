@@ -32,7 +32,14 @@ from core.services.roster_import import (
 from tests.builders import NOW, TODAY, World, build_world, uow_at
 from tests.integration.outbox_helpers import outbox, snapshot_counts
 from tests.integration.people_helpers import load
-from tests.integration.roster_files import big_file, csv_file, row, xlsx_file
+from tests.integration.roster_files import (
+    big_file,
+    csv_file,
+    row,
+    xlsx_file,
+    xlsx_reaching_row,
+    xlsx_without_sheets,
+)
 from workers.main import purge_roster_files
 from workers.writes import sqlite_writer
 
@@ -382,6 +389,26 @@ async def test_an_unusable_file_is_explained(
             await preview(sqlite_db, w, content)
         return
     checked = await preview(sqlite_db, w, content)
+    assert checked.report is not None and checked.report.file_error is not None
+    assert message in checked.report.file_error.message()
+    assert not checked.can_confirm
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (xlsx_without_sheets(), "В книге Excel нет ни одного листа"),
+        (xlsx_reaching_row(1_048_576), "Лист продолжается далеко ниже списка"),
+    ],
+    ids=["no sheet", "a million rows"],
+)
+async def test_a_workbook_without_a_sheet_or_with_a_million_rows_is_explained_at_once(
+    sqlite_db: Database, content: bytes, message: str
+) -> None:
+    w = await build_world(sqlite_db)
+    started = time.monotonic()
+    checked = await preview(sqlite_db, w, content)
+    assert time.monotonic() - started < 3
     assert checked.report is not None and checked.report.file_error is not None
     assert message in checked.report.file_error.message()
     assert not checked.can_confirm
