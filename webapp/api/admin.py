@@ -33,22 +33,19 @@ from core.services import school_setup as setup
 from core.services import school_structure as structure
 from core.services import staff as accounts
 from core.services.invites import issue_invite
-from webapp.api.v1 import ErrorResponse
+from webapp.api.policy import PolicyPatch
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
 from webapp.params import Day, Id, Instant
 from webapp.state import reading_uow, uow, web_state
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not an administrator (reading: administrator or secretary)."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
-
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_ERRORS)
+router = APIRouter(
+    prefix="/api/v1/admin",
+    tags=["admin"],
+    responses=error_responses(
+        forbidden="Not an administrator (reading: administrator or secretary)."
+    ),
+)
 
 
 class BellIO(BaseModel):
@@ -192,9 +189,9 @@ async def school_save(request: Request, viewer: ApiViewer, body: SchoolIn) -> Sc
 
 
 @router.patch("/school/policy", response_model=SchoolOut)
-async def policy_save(request: Request, viewer: ApiViewer, body: dict[str, Any]) -> SchoolOut:
+async def policy_save(request: Request, viewer: ApiViewer, body: PolicyPatch) -> SchoolOut:
     """Change some of the school's rules: `{"grace_window_seconds": 180, ...}`."""
-    found = await setup.update_policy(uow(request), actor=viewer.actor, values=body)
+    found = await setup.update_policy(uow(request), actor=viewer.actor, values=body.given())
     return SchoolOut.of(found)
 
 

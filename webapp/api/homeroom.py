@@ -22,26 +22,17 @@ from core.reports.class_weekly import class_weekly_pdf
 from core.reports.invite_sheet import invite_sheet
 from core.services.announcements import post_announcement
 from core.services.guardians import set_paper_summary
-from webapp.api.v1 import ErrorResponse
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
 from webapp.limits import FORM_GUARD, at_most
 from webapp.params import Day, Id
 from webapp.state import reading_uow, uow, web_state
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not allowed for this staff member."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
 _PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "An A4 PDF."}
 }
 
-router = APIRouter(prefix="/api/v1", tags=["class teacher"], responses=_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["class teacher"], responses=error_responses())
 
 
 class AnnouncementIn(BaseModel):

@@ -42,22 +42,12 @@ from webapp.api.journal_models import (
     TopicIn,
     WorkTypeIn,
 )
-from webapp.api.v1 import ErrorResponse
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
 from webapp.params import Id
 from webapp.state import reading_uow, uow
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not allowed for this staff member."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
-
-router = APIRouter(prefix="/api/v1", tags=["journal"], responses=_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["journal"], responses=error_responses())
 
 
 @router.get("/journal/pages", response_model=PagesOut)

@@ -28,7 +28,7 @@ from core.reading.roster_imports import ImportView, RowProblem, roster_import
 from core.services.roster import enrol_student, remove_student, transfer_student
 from core.services.roster_file import MAX_FILE_BYTES
 from core.services.roster_import import cancel_roster_import, upload_roster
-from webapp.api.v1 import ErrorResponse
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer, Viewer
 from webapp.errors import error_code
 from webapp.limits import FORM_GUARD, at_most
@@ -38,17 +38,15 @@ from webapp.state import reading_uow, uow
 
 SETTLE_SECONDS = 2.0
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not the administrator or the secretary."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the roster."),
-    )
-}
 
-router = APIRouter(prefix="/api/v1/roster", tags=["roster"], responses=_ERRORS)
+router = APIRouter(
+    prefix="/api/v1/roster",
+    tags=["roster"],
+    responses=error_responses(
+        forbidden="Not the administrator or the secretary.",
+        invalid="The request breaks a rule of the roster, or a value is malformed or out of range.",
+    ),
+)
 
 
 class ClassOut(BaseModel):

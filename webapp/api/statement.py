@@ -16,23 +16,19 @@ from pydantic import BaseModel, Field
 
 from core.reading.statement import read_statement
 from core.reports.statement_exports import ExportInfo, export_statement, fetch_export, list_exports
-from webapp.api.v1 import ErrorResponse
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
 from webapp.pages.statement import file_response
 from webapp.params import Id
 from webapp.state import reading_uow, uow
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not the class teacher, the deputy director or an administrator."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
-
-router = APIRouter(prefix="/api/v1", tags=["statement"], responses=_ERRORS)
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["statement"],
+    responses=error_responses(
+        forbidden="Not the class teacher, the deputy director or an administrator."
+    ),
+)
 
 
 class StatementOut(BaseModel):

@@ -8,6 +8,7 @@ describes it. Core errors become `{"error": {"code", "message"}}` (webapp.errors
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
@@ -34,17 +35,28 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not allowed for this staff member."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
+_INVALID = "The request breaks a rule of the journal, or a value is malformed or out of range."
 
-router = APIRouter(prefix="/api/v1", tags=["v1"], responses=_ERRORS)
+
+def error_responses(
+    *, forbidden: str = "Not allowed for this staff member.", invalid: str = _INVALID
+) -> dict[int | str, dict[str, Any]]:
+    """The error answers of an API router, each with the `ErrorResponse` body (the text
+    of 403 and 422 in the router's own words)."""
+    return {
+        status: {"model": ErrorResponse, "description": text}
+        for status, text in (
+            (401, "No valid API token."),
+            (403, forbidden),
+            (404, "Not found (or in another school)."),
+            (409, "The change collides with one written meanwhile (a duplicate): nothing saved."),
+            (413, "The request body is over the size limit (ZVONOK_MAX_REQUEST_BYTES)."),
+            (422, invalid),
+        )
+    }
+
+
+router = APIRouter(prefix="/api/v1", tags=["v1"], responses=error_responses())
 
 
 class SchoolOut(BaseModel):
