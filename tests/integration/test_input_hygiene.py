@@ -16,6 +16,7 @@ import pytest
 from core.db import Database
 from core.errors import NotFound, RuleViolation
 from core.models import Student, utcnow
+from core.reports.class_weekly import class_weekly_pdf
 from core.services.guardians import add_guardian
 from core.services.marks import post_mark
 from core.services.period_marks import set_period_mark
@@ -134,6 +135,25 @@ async def test_a_mark_for_a_pupil_of_another_class_is_not_found(sqlite_db: Datab
         await post_mark(
             uow_at(sqlite_db), actor=english, lesson_id=w.lessons["english7"],
             student_id=w.students["vanya"], value=5,
+        )  # fmt: skip
+
+
+async def test_a_weekly_print_for_a_pupil_of_another_class_is_not_found(
+    sqlite_db: Database,
+) -> None:
+    w = await build_world(sqlite_db)
+    # 7Б's class teacher teaches Russian in 7Б only: Лена of 10А is none of his.
+    with pytest.raises(NotFound) as hidden:
+        await class_weekly_pdf(
+            uow_at(sqlite_db), actor=w.actor("russian"), class_id=w.classes["7Б"],
+            week_start=TODAY, student_id=w.students["lena"], paper_only=False, language="ru",
+        )  # fmt: skip
+    assert "Морозова" not in hidden.value.message("ru")
+    # The deputy director reads the school: told that Лена is not in 7Б.
+    with pytest.raises(RuleViolation, match="Морозова Елена"):
+        await class_weekly_pdf(
+            uow_at(sqlite_db), actor=w.actor("deputy"), class_id=w.classes["7Б"],
+            week_start=TODAY, student_id=w.students["lena"], paper_only=False, language="ru",
         )  # fmt: skip
 
 

@@ -151,15 +151,6 @@ class _Lines(logging.Handler):
         self.lines.append(self.format(record))
 
 
-@pytest.fixture
-def root_logging() -> Iterator[None]:
-    """The app's start-up sets the root logger up for a process; put pytest's back."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:], root.level = handlers, level
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -167,10 +158,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-async def served(
-    sqlite_db: Database, root_logging: None
-) -> AsyncIterator[tuple[str, Settings, list[str]]]:
-    """The app under uvicorn, as `zvonok web` starts it, with its access log collected."""
+async def served(sqlite_db: Database) -> AsyncIterator[tuple[str, Settings, list[str]]]:
+    """The app under uvicorn, as `zvonok web` starts it, with its access log collected.
+
+    The app's start-up sets the root logger up for a process: pytest's is put back."""
+    root = logging.getLogger()
+    root_handlers, root_level = root.handlers[:], root.level
     config_of_app = settings()
     app = create_app(config_of_app, database=sqlite_db, clock=Clock(NOW))
     port = _free_port()
@@ -190,6 +183,7 @@ async def served(
     server.should_exit = True
     await task
     access.removeHandler(collected)
+    root.handlers[:], root.level = root_handlers, root_level
 
 
 async def test_the_sms_hook_token_never_reaches_the_access_log(

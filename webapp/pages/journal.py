@@ -28,7 +28,7 @@ router = page_router()
 async def journal(
     request: Request,
     viewer: PageViewer,
-    klass: Annotated[int | None, Query(alias="class")] = None,
+    klass: Annotated[Id | None, Query(alias="class")] = None,
     subject: Id | None = None,
     group: Id | None = None,
     period: Id | None = None,
