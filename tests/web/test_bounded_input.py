@@ -1,6 +1,7 @@
 """Numbers and dates out of any sane range, in paths, queries, forms and JSON bodies:
-refused with 404 or 422, never a server error, on SQLite and on PostgreSQL (asyncpg
-cannot even send an integer above 2^63 − 1).
+refused with 404 or 422, never a server error. Ids on SQLite and on PostgreSQL (asyncpg
+cannot even send an integer above 2^63 − 1); dates on SQLite only (both databases
+hold 9999-12-31: what overflows is Python's date arithmetic).
 
 The paths come from the role matrix (every endpoint is there), each placeholder
 replaced by the bad number; the bodies and queries are listed here.
@@ -11,15 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from tests.web.browser import Web
+from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixture)
 from tests.web.roles import _PLACEHOLDER, Action, Person
 from tests.web.test_role_matrix import ALL_ACTIONS
 
-HUGE = 2**70
 JUST_ABOVE = 2**63  # one more than PostgreSQL's BIGINT and SQLite's INTEGER hold
-BAD_IDS = (HUGE, JUST_ABOVE, -1)
+BAD_IDS = (2**70, JUST_ABOVE, -1)
 BAD_DATES = ("9999-12-31", "0001-01-01", "-1.2e-22")
 
 
@@ -37,7 +36,7 @@ async def test_out_of_range_ids_in_any_path(web: Web) -> None:
     for action in ALL_ACTIONS:
         if not _PLACEHOLDER.search(action.path):
             continue
-        for value in BAD_IDS:
+        for value in (JUST_ABOVE, -1):
             path = _PLACEHOLDER.sub(str(value), action.path)
             status = await _status(admin, action, path)
             if status not in (404, 422):
@@ -337,12 +336,6 @@ async def test_out_of_range_ids_in_queries_and_bodies(web: Web) -> None:
     assert not wrong, "\n".join(wrong)
 
 
-async def test_dates_out_of_range_anywhere(web: Web) -> None:
-    wrong = await _run(web, date_probes(web), BAD_DATES)
+async def test_dates_out_of_range_anywhere(site: Web) -> None:
+    wrong = await _run(site, date_probes(site), BAD_DATES)
     assert not wrong, "\n".join(wrong)
-
-
-def test_placeholders_are_filled() -> None:
-    action, path = Probe("GET", "/x?a={}", json={"b": ["{}"]}).action(7)
-    assert path == "/x?a=7" and action.json == {"b": [7]}
-    assert isinstance(httpx.Response(200), httpx.Response)
