@@ -52,7 +52,9 @@ def is_row_id(value: object) -> bool:
 def check_day(day: Day) -> Day:
     """`day` when it is from FIRST_DAY to LAST_DAY; RuleViolation("date_out_of_range")."""
     if not FIRST_DAY <= _date_of(day) <= LAST_DAY:
-        raise RuleViolation("date_out_of_range", date=day, start=FIRST_DAY, end=LAST_DAY)
+        # As ISO: a date format of the reader's would write the year 1 as «1».
+        shown = f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+        raise RuleViolation("date_out_of_range", value=shown, start=FIRST_DAY, end=LAST_DAY)
     return day
 
 

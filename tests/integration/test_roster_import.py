@@ -270,6 +270,38 @@ async def test_every_kind_of_bad_row_is_named_with_its_reason(db: Database) -> N
     assert checked.report.problems[3].message("en") == "Соколов Пётр is already at the school (7Б)."
 
 
+async def test_invisible_characters_and_far_dates_are_named_in_the_preview(
+    sqlite_db: Database,
+) -> None:
+    w = await build_world(sqlite_db)
+    rows = [
+        row("Орлов\u202e", "Степан"),  # the right-to-left override
+        row("Орлов", "Пётр", g1=("Орлова\u200b Мария", "+79161112299")),  # a zero-width space
+        row("Орлов", "Лев", born="01.01.0001"),
+    ]
+    checked = await preview(sqlite_db, w, csv_file(rows))
+    assert problems(checked) == [
+        (
+            2,
+            "Фамилия",
+            "Фамилия: невидимый или управляющий символ (U+202E). Наберите заново без него, "
+            "ничего не сохранено.",
+        ),
+        (
+            3,
+            "Родитель 1",
+            "Фамилия: невидимый или управляющий символ (U+200B). Наберите заново без него, "
+            "ничего не сохранено.",
+        ),
+        (
+            4,
+            "Дата рождения",
+            "Дата 0001-01-01 вне допустимого диапазона: журнал принимает даты с 01.01.1900 "
+            "по 31.12.2100.",
+        ),
+    ]
+
+
 async def test_phones_are_stored_in_e164_whatever_way_they_were_typed(db: Database) -> None:
     w = await build_world(db)
     typed = [
