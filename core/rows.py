@@ -22,7 +22,7 @@ async def get_in_school(
     uow: UnitOfWork, model: type[T], row_id: int, school_id: int, what: Thing
 ) -> T:
     """A row of this school, or NotFound (another school's rows do not exist for you,
-    nor do ids no row can have: 0, negative, above 2^63 − 1)."""
+    nor do ids no row can have: 0, negative, above 2^31 − 1)."""
     row = await uow.session.get(model, row_id) if is_row_id(row_id) else None
     if row is None or getattr(row, "school_id", None) != school_id:
         raise NotFound(what=what)

@@ -1,9 +1,10 @@
 """Checks of typed values that several services share (each refusal a `RuleViolation`).
 
 The bounds of numbers and dates are here too: every id, date and moment a person or a
-program sends is within them before it reaches a query (an id above 2^63 − 1 cannot
-even be sent to PostgreSQL, and `date.max + 1 day` is an OverflowError), and the web
-app's request types (webapp/params.py) use the same bounds.
+program sends is within them before it reaches a query (no row of an INTEGER column
+has an id above 2^31 − 1, asyncpg refuses to send one, SQLite's driver one above
+2^63 − 1; `date.max + 1 day` is an OverflowError), and the web app's request types
+(webapp/params.py) use the same bounds.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import TypeVar
 from core.errors import RuleViolation
 from core.models import WorkType
 
-# The largest row id: PostgreSQL's BIGINT and SQLite's INTEGER hold no more.
-MAX_ID = 2**63 - 1
+# The largest row id: ids are INTEGER columns (SERIAL, PostgreSQL's int4).
+MAX_ID = 2**31 - 1
 # A school journal's dates: births of the oldest staff to plans of the next decades.
 # Outside, a date is a typing slip (or a probe), and date arithmetic would overflow.
 FIRST_DAY = dt.date(1900, 1, 1)
@@ -45,7 +46,7 @@ def require_text(text: str) -> str:
 
 
 def is_row_id(value: object) -> bool:
-    """True for a number that can be a row's id (1 to 2^63 − 1)."""
+    """True for a number that can be a row's id (1 to 2^31 − 1)."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 

@@ -2,9 +2,9 @@
 
 Core's typed errors map to HTTP statuses by class (`status_for`): NotFound 404,
 LoginBlocked 429, Forbidden 403, anything else core refuses 422. The text is always
-`error.message(lang)`. Besides, a number or date too big for the database is 422
-`out_of_range` and a write that collides with another (a unique index) 409
-`conflict`. The API answers `{"error": {"code": <code>, "message": <text>}}`
+`error.message(lang)`. Besides, a value the database cannot store (a number or date
+out of range, a NUL in a text) is 422 `unstorable_value` and a write that collides
+with another (a unique index) 409 `conflict`. The API answers `{"error": {"code": <code>, "message": <text>}}`
 (the error's own code: `error_code`);
 an htmx request gets the `_error.html` fragment, retargeted to the layout's
 `#flash` area (base.html lets htmx swap 4xx fragments); a page gets `error.html`. A handler that wants to show the error in
@@ -131,13 +131,18 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return error_response(request, status=error.status_code, code=code, message=message, lang=lang)
 
 
-def _is_out_of_range(error: BaseException) -> bool:
-    """A number or date the database (or Python's date arithmetic) cannot hold: SQLite's
-    driver raises OverflowError for an integer above 2^63 − 1, asyncpg a DataError
-    ("value out of int64 range"), which SQLAlchemy wraps in a DBAPIError."""
+def _is_unstorable(error: BaseException) -> bool:
+    """A value the database (or Python's date arithmetic) cannot hold: SQLite's driver
+    raises OverflowError for an integer above 2^63 − 1; PostgreSQL answers SQLSTATE
+    class 22, "data exception" (asyncpg: "value out of int32 range", a NUL in a text),
+    which SQLAlchemy wraps in a DBAPIError."""
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, OverflowError | DataError) or type(seen).__name__ == "DataError":
+        if isinstance(seen, OverflowError | DataError):
+            return True
+        if any(cls.__name__ == "DataError" for cls in type(seen).__mro__):  # the driver's
+            return True
+        if str(getattr(seen, "sqlstate", None) or "").startswith("22"):
             return True
         seen = seen.__cause__ or getattr(seen, "orig", None)
     return False
@@ -148,10 +153,15 @@ async def _database_error(request: Request, error: Exception) -> Response:
     a row written meanwhile (409); anything else is a server error."""
     lang = request_language(request, api=is_api(request))
     t = texts("web", lang)
-    if _is_out_of_range(error):
-        log.info("out-of-range value refused: %s %s", request.method, request.url.path)
-        message = t._("A number or a date in the request is out of range. Nothing was saved.")
-        return error_response(request, status=422, code="out_of_range", message=message, lang=lang)
+    if _is_unstorable(error):
+        log.info("unstorable value refused: %s %s", request.method, request.url.path)
+        message = t._(
+            "A value in the request cannot be stored: a number or a date out of range, or a "
+            "character no text may hold. Nothing was saved."
+        )
+        return error_response(
+            request, status=422, code="unstorable_value", message=message, lang=lang
+        )
     if isinstance(error, IntegrityError):
         log.info("conflicting write refused: %s %s", request.method, request.url.path)
         message = t._(

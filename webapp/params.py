@@ -2,8 +2,8 @@
 a form or a JSON body, so a value no row or calendar can have is refused with 422
 before a handler runs (and /openapi.json says the bounds).
 
-The bounds are core's (core/validation.py): ids 1 to 2^63 − 1 (PostgreSQL's BIGINT;
-asyncpg cannot even send a larger number), dates from 1900 to 2100 written
+The bounds are core's (core/validation.py): ids 1 to 2^31 − 1 (ids are INTEGER
+columns, PostgreSQL's int4: asyncpg refuses to send a larger number), dates from 1900 to 2100 written
 YYYY-MM-DD (a number such as `-1.2e-22` is not a date, though pydantic would read
 it as a timestamp).
 """
@@ -48,7 +48,7 @@ def _in_range(value: dt.date) -> dt.date:
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-"""A row's id: 1 to 2^63 − 1."""
+"""A row's id: 1 to 2^31 − 1."""
 
 Day = Annotated[
     dt.date,

@@ -154,6 +154,13 @@ def _columns(cells: list[Value]) -> tuple[dict[str, str], list[str], list[str | 
 
 
 def _decode(content: bytes) -> str:
+    text = _decoded(content)
+    if "\x00" in text:  # UTF-16 without its byte-order mark, or not text at all
+        raise RuleViolation("roster_bad_encoding")
+    return text
+
+
+def _decoded(content: bytes) -> str:
     if content.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -405,6 +405,7 @@ async def test_english_headers_and_a_single_name_column(sqlite_db: Database) -> 
         ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "старого формата Excel (.xls)"),
         (b"PK\x03\x04 broken", "не читается как книга Excel"),
+        ("Фамилия,Имя,Класс\nИванов,Иван,7Б\n".encode("utf-16-le"), "Текст файла не прочитать"),
         (csv_file([]), "нет ни одной строки с учениками"),
         (
             csv_file([["Иванов", "Иван", "7Б"]], header=["Фамилия", "Имя", "Фамилия"]),

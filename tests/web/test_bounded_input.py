@@ -1,7 +1,8 @@
-"""Numbers and dates out of any sane range, in paths, queries, forms and JSON bodies:
-refused with 404 or 422, never a server error. Ids on SQLite and on PostgreSQL (asyncpg
-cannot even send an integer above 2^63 − 1); dates on SQLite only (both databases
-hold 9999-12-31: what overflows is Python's date arithmetic).
+"""Numbers, dates and texts no journal can hold, in paths, queries, forms and JSON
+bodies: refused with 404 or 422, never a server error. Ids and texts on SQLite and on
+PostgreSQL (ids are int4 columns there: asyncpg refuses to send 2^31; SQLite's driver
+refuses 2^63; PostgreSQL's text cannot hold a NUL); dates on SQLite only (both
+databases hold 9999-12-31: what overflows is Python's date arithmetic).
 
 The paths come from the role matrix (every endpoint is there), each placeholder
 replaced by the bad number; the bodies and queries are listed here.
@@ -13,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.web.browser import Web
+from tests.web.conftest import settings
 from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixture)
 from tests.web.roles import _PLACEHOLDER, Action, Person
 from tests.web.test_role_matrix import ALL_ACTIONS
 
-JUST_ABOVE = 2**63  # one more than PostgreSQL's BIGINT and SQLite's INTEGER hold
-BAD_IDS = (2**70, JUST_ABOVE, -1)
+ABOVE_INT4 = 2**31  # one more than an id column holds on PostgreSQL
+ABOVE_INT8 = 2**63  # one more than SQLite's driver sends
+BAD_IDS = (2**70, ABOVE_INT8, ABOVE_INT4, -1)
 BAD_DATES = ("9999-12-31", "0001-01-01", "-1.2e-22")
 
 
@@ -36,7 +39,7 @@ async def test_out_of_range_ids_in_any_path(web: Web) -> None:
     for action in ALL_ACTIONS:
         if not _PLACEHOLDER.search(action.path):
             continue
-        for value in (JUST_ABOVE, -1):
+        for value in (ABOVE_INT4, ABOVE_INT8):
             path = _PLACEHOLDER.sub(str(value), action.path)
             status = await _status(admin, action, path)
             if status not in (404, 422):
@@ -339,3 +342,61 @@ async def test_out_of_range_ids_in_queries_and_bodies(web: Web) -> None:
 async def test_dates_out_of_range_anywhere(site: Web) -> None:
     wrong = await _run(site, date_probes(site), BAD_DATES)
     assert not wrong, "\n".join(wrong)
+
+
+def text_probes(web: Web) -> list[Probe]:
+    i = _ids(web)
+    lesson, petya, klass = i["math7"], i["petya"], i["7b"]
+    return [
+        Probe(
+            "POST",
+            f"/api/v1/lessons/{lesson}/remarks",
+            who="math",
+            json={"student_id": petya, "kind": "praise", "text": "{}"},
+        ),
+        Probe("PUT", f"/api/v1/lessons/{lesson}/topic", who="math", json={"topic": "{}"}),
+        Probe("POST", f"/api/v1/lessons/{lesson}/homework", who="math", json={"text": "{}"}),
+        Probe(
+            "POST",
+            f"/api/v1/lessons/{lesson}/marks",
+            who="math",
+            json={"student_id": petya, "value": 5, "comment": "{}"},
+        ),
+        Probe(
+            "POST", "/api/v1/announcements", json={"class_id": klass, "title": "{}", "body": "b"}
+        ),
+        Probe(
+            "POST",
+            f"/api/v1/roster/classes/{klass}/students",
+            json={"last_name": "{}", "first_name": "Иван", "on": "2026-11-24"},
+        ),
+        Probe(
+            "POST",
+            f"/api/v1/roster/students/{i['vanya']}/leave",
+            json={"on": "2026-11-24", "reason": "{}"},
+        ),
+        Probe("POST", "/api/v1/admin/subjects", json={"name": "{}"}),
+        Probe("PUT", "/api/v1/admin/school", json={"name": "{}", "timezone": "Europe/Moscow"}),
+        Probe(
+            "POST",
+            f"/lessons/{lesson}/remarks",
+            who="math",
+            form={"student": str(petya), "kind": "praise", "text": "{}"},
+            api=False,
+        ),
+    ]
+
+
+async def test_a_nul_in_any_text_is_refused(web: Web) -> None:
+    wrong = await _run(web, text_probes(web), ("a\x00b",))
+    assert not wrong, "\n".join(wrong)
+
+
+async def test_a_value_the_database_cannot_store_is_refused_not_a_server_error(web: Web) -> None:
+    """The last line (webapp/errors.py): the SMS gateway's report names an SMS whose id
+    PostgreSQL cannot even compare (a NUL in it)."""
+    hook = settings().sms_hook_path("smsru")
+    client = web.browser().client
+    response = await client.post(hook, data={"data[0]": "sms_status\n12\x00ab\n103"})
+    # SQLite compares it (no such SMS: acknowledged); PostgreSQL cannot.
+    assert response.status_code == (200 if web.db.is_sqlite else 422), response.text
