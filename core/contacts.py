@@ -11,6 +11,7 @@ import re
 from core.errors import RuleViolation
 from core.i18n import LANGUAGES
 from core.limits import check_length
+from core.validation import check_visible
 
 # Separators people put in phone numbers; anything else makes the number invalid.
 _SEPARATORS = re.compile(r"[\s()\-.\u2010-\u2015]")
@@ -59,10 +60,11 @@ def check_language(language: str) -> str:
 
 
 def clean_names(last_name: str, first_name: str, middle_name: str = "") -> tuple[str, str, str]:
-    """Trimmed names with inner runs of spaces collapsed; last and first are required."""
+    """Trimmed names with inner runs of spaces collapsed; last and first are required,
+    and none may hold a control or invisible character (a NUL, an RTL override)."""
     last, first, middle = (" ".join(n.split()) for n in (last_name, first_name, middle_name))
     for field, name in (("last_name", last), ("first_name", first), ("middle_name", middle)):
-        check_length(field, name)
+        check_visible(field, check_length(field, name))
     if not last:
         raise RuleViolation("last_name_required")
     if not first:

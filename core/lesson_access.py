@@ -15,7 +15,7 @@ from core.errors import NotFound, RuleViolation
 from core.events import LessonRef
 from core.i18n import DEFAULT_LANGUAGE, texts
 from core.models import Group, Lesson, School, SchoolClass, Staff, Student, Subject
-from core.permissions import load_staff, require_lesson_writer
+from core.permissions import load_staff, require_lesson_writer, require_student_reader
 from core.policy import SchoolPolicy, policy_of
 from core.rows import get_in_school
 from core.uow import UnitOfWork
@@ -115,6 +115,7 @@ async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int
         on=ctx.lesson.date,
     )
     if not member:
+        await require_student_reader(uow, ctx.staff, student_id)  # the error names the pupil
         where = f"{ctx.klass.name} ({ctx.group.name})" if ctx.group else ctx.klass.name
         raise RuleViolation(
             "student_not_in_lesson",

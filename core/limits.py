@@ -3,7 +3,8 @@ forms' counters and the bot.
 
 A text over its limit is refused with `RuleViolation("too_long", field=..., limit=...,
 length=...)`, never cut: a remark pasted at 6,160 characters once lost its end
-mid-word to a form's `maxlength`. The web forms show these limits while typing
+mid-word to a form's `maxlength`. Every typed text passes here, so a NUL, which no
+text may hold, is refused here too. The web forms show these limits while typing
 (`webapp/static/limits.js`); the bot says them before a teacher types.
 
 Why these numbers: a remark, homework or an announcement's text goes to parents as
@@ -56,7 +57,12 @@ LIMITS: dict[str, int] = {
 
 
 def check_length(field: str, text: str) -> str:
-    """`text` when it is within `field`'s limit; RuleViolation("too_long") otherwise."""
+    """`text` when it is within `field`'s limit; RuleViolation("too_long") otherwise.
+
+    Nor may a text hold a NUL, whatever its field (PostgreSQL's text cannot store one,
+    and nothing a person types has it): RuleViolation("invisible_character")."""
+    if "\x00" in text:
+        raise RuleViolation("invisible_character", field=field, char="U+0000")
     limit = LIMITS[field]
     # A browser sends a textarea's line breaks as CRLF but counts them as one.
     length = len(text.replace("\r\n", "\n"))

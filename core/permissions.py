@@ -8,7 +8,7 @@ reads the school; administrators and secretaries manage the roster and set-up.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from core.actors import StaffActor
 from core.errors import AccountLocked, Forbidden, NotFound, Thing
@@ -159,6 +159,32 @@ async def require_class_teacher_or_teacher(
     if klass.class_teacher_id == staff.id or await teaches_class(uow, staff, klass.id or 0):
         return
     raise Forbidden("not_teacher_of_class", klass=klass.name)
+
+
+async def can_read_student(uow: UnitOfWork, staff: Staff, student_id: int) -> bool:
+    """May `staff` know this pupil's name? The administration and the secretary, and
+    whoever leads or teaches a class the pupil is or was in. An error that would name a
+    pupil to anyone else says "not found" instead."""
+    if has_role(staff, Role.admin, Role.deputy, Role.secretary):
+        return True
+    taught = select(TeachingAssignment.class_id).where(TeachingAssignment.teacher_id == staff.id)
+    query = (
+        select(Enrollment.id)
+        .join(SchoolClass, col(SchoolClass.id) == Enrollment.class_id)
+        .where(
+            Enrollment.student_id == student_id,
+            SchoolClass.school_id == staff.school_id,
+            or_(SchoolClass.class_teacher_id == staff.id, col(Enrollment.class_id).in_(taught)),
+        )
+    )
+    return (await uow.session.exec(query.limit(1))).first() is not None
+
+
+async def require_student_reader(uow: UnitOfWork, staff: Staff, student_id: int) -> None:
+    """NotFound unless `staff` may know the pupil (`can_read_student`): called before an
+    error that names them."""
+    if not await can_read_student(uow, staff, student_id):
+        raise NotFound(what="student")
 
 
 async def is_class_teacher_of(uow: UnitOfWork, staff: Staff, student_id: int) -> bool:

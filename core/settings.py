@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     # in front of it): emails' unsubscribe links, the SMS gateway's delivery reports.
     # Unset: http://<web_host>:<web_port> (development only, see _check_public_url).
     public_url: str | None = None
+    # The largest request body the web app reads (a roster file is at most 5 MB): a
+    # bigger one is answered 413 before it is read.
+    max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # argon2 parameters for new password hashes (core/security.py): "light" is for test
     # runs only and is refused in production.

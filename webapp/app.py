@@ -53,6 +53,7 @@ from webapp.api import journal as journal_api
 from webapp.api import roster as roster_api
 from webapp.api import statement as statement_api
 from webapp.api import v1
+from webapp.body_limit import RequestSizeLimit
 from webapp.errors import install_error_handlers
 from webapp.pages import access, announcements, homeroom, printouts, today, tokens
 from webapp.pages import admin as admin_pages
@@ -81,22 +82,33 @@ _PAGE_HEADERS = [
 ]
 
 
+# Every response, static files too: no guessing a type from the content, and (in
+# production, behind the HTTPS proxy) HTTPS only for a year, so a café's Wi-Fi cannot
+# strip it from a teacher's next visit.
+_ALWAYS = [(b"x-content-type-options", b"nosniff")]
+_PRODUCTION = [(b"strict-transport-security", b"max-age=31536000")]
+
+
 class SecurityHeaders:
-    """Adds `_PAGE_HEADERS` to every response but static files (a plain ASGI middleware:
-    no per-request task, unlike BaseHTTPMiddleware)."""
+    """Adds `_PAGE_HEADERS` to every response but static files, which get `_ALWAYS`;
+    `_PRODUCTION` with ZVONOK_ENV=production (a plain ASGI middleware: no per-request
+    task, unlike BaseHTTPMiddleware)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = _ALWAYS if scope["path"].startswith("/static/") else _PAGE_HEADERS
+        if scope["app"].state.settings.env == "production":
+            headers = [*headers, *_PRODUCTION]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in _PAGE_HEADERS if k not in present]
+                extra = [(k, v) for k, v in headers if k not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -125,6 +137,7 @@ def create_app(
             config = settings or load_settings()
             build_state(app, config, Database(config.database_url_resolved))
         configure_logging(app.state.settings.log_level)
+        hooks.hide_hook_tokens()  # uvicorn has set its access log up by now
         log.info("web app started (env=%s)", app.state.settings.env)
         try:
             yield
@@ -162,15 +175,17 @@ def create_app(
     app.include_router(hooks.router, include_in_schema=False)
     app.include_router(unsubscribe.router, include_in_schema=False)
     install_error_handlers(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestSizeLimit)
+    app.add_middleware(SecurityHeaders)  # the outermost: the 413 gets the headers too
     return app
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """200 when the database answers, 503 (with the reason) when it does not."""
+    """200 when the database answers, 503 when it does not. The reason goes to the log
+    only: a driver's error text names hosts, users and paths, and anyone may ask."""
     try:
         await check_database(request.app.state.db)
-    except Exception as error:  # any failure means "not healthy"; the reason is reported
-        log.warning("health check failed: %s", error)
-        return JSONResponse({"status": "error", "database": str(error)}, status_code=503)
+    except Exception as error:  # any failure means "not healthy"
+        log.warning("health check failed: %s: %s", type(error).__name__, error)
+        return JSONResponse({"status": "error", "database": "error"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})

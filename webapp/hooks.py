@@ -8,6 +8,7 @@ so a report that matches nothing of ours is still acknowledged.
 from __future__ import annotations
 
 import logging
+import re
 from typing import cast, get_args
 
 from fastapi import APIRouter, HTTPException, Request
@@ -21,6 +22,32 @@ from notifier.sms import ProviderName, callback_ack, parse_status_callback
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/hooks")
+
+# The token in a hook's path is its password: uvicorn's access log writes every path.
+_HOOK_TOKEN = re.compile(r"(/hooks/sms/[^/?\s]+/)[^/?\s\"]+")
+ACCESS_LOGGER = "uvicorn.access"
+
+
+class HookTokenFilter(logging.Filter):
+    """Masks a hook's token in a log record's arguments (uvicorn's access line passes
+    the path as one): «POST /hooks/sms/smsru/*** HTTP/1.1» 200."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_masked(arg) for arg in record.args)
+        record.msg = _masked(record.msg)
+        return True
+
+
+def _masked(value: object) -> object:
+    return _HOOK_TOKEN.sub(r"\1***", value) if isinstance(value, str) else value
+
+
+def hide_hook_tokens() -> None:
+    """Install `HookTokenFilter` on uvicorn's access log (once per process)."""
+    access = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(f, HookTokenFilter) for f in access.filters):
+        access.addFilter(HookTokenFilter())
 
 
 @router.post("/sms/{provider}/{token}", response_class=PlainTextResponse)

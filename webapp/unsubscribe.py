@@ -27,6 +27,7 @@ from core.reading.unsubscription import (
     read_unsubscription,
 )
 from core.services.unsubscribe import unsubscribe
+from webapp.params import Id
 from webapp.state import reading_uow, uow, web_state
 
 router = APIRouter(prefix=PATH_PREFIX)
@@ -66,12 +67,12 @@ def _page(state: State, lang: str, found: Unsubscription | None, status: int) ->
     return HTMLResponse(html, status_code=status)
 
 
-def _link(guardian_id: int, topics: str, token: str) -> UnsubscribeLink:
+def _link(guardian_id: Id, topics: str, token: str) -> UnsubscribeLink:
     return UnsubscribeLink(guardian_id, parse_topics(topics), token)
 
 
 @router.get("/{guardian_id}/{topics}/{token}", response_class=HTMLResponse)
-async def ask(request: Request, guardian_id: int, topics: str, token: str) -> HTMLResponse:
+async def ask(request: Request, guardian_id: Id, topics: str, token: str) -> HTMLResponse:
     """What the link switches off, with the button (an email's link opens this)."""
     web = web_state(request)
     try:
@@ -86,7 +87,7 @@ async def ask(request: Request, guardian_id: int, topics: str, token: str) -> HT
 
 
 @router.post("/{guardian_id}/{topics}/{token}", response_class=HTMLResponse)
-async def one_click(request: Request, guardian_id: int, topics: str, token: str) -> HTMLResponse:
+async def one_click(request: Request, guardian_id: Id, topics: str, token: str) -> HTMLResponse:
     """Switch the link's kinds of message off for email: the mail provider's one-click
     POST, or the page's button."""
     web = web_state(request)

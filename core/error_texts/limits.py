@@ -1,4 +1,5 @@
-"""The refusal of a text over its limit (core/limits.py), naming the field and the limit."""
+"""The refusal of a text over its limit (core/limits.py), naming the field and the limit,
+and of a name holding a control or invisible character (core/validation.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Mapping
 
 from core import formats
 from core.error_texts.base import ErrorTable
-from core.i18n import Texts
+from core.i18n import N_, Texts
 
 
 def fields(t: Texts) -> dict[str, str]:
@@ -48,7 +49,12 @@ def _too_long(t: Texts, n: int, p: Mapping[str, object]) -> str:
 
 LIMITS = ErrorTable(
     "core",
-    {},
+    {
+        "invisible_character": N_(
+            "%(field)s holds an invisible or control character (%(char)s): type it again "
+            "without it. Nothing was saved."
+        ),
+    },
     plurals={"too_long": ("length", _too_long)},
-    words={"too_long": {"field": fields}},
+    words={"too_long": {"field": fields}, "invisible_character": {"field": fields}},
 )

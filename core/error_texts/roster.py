@@ -21,6 +21,14 @@ ERRORS: dict[str, str] = {
         "The file cannot be read as an Excel workbook (.xlsx); it may be damaged. "
         "Save it again, or as CSV."
     ),
+    "roster_xlsx_no_sheet": N_(
+        "The Excel workbook has no sheet at all: put the list on the first sheet and "
+        "save the file again."
+    ),
+    "roster_sheet_too_long": N_(
+        "The sheet goes on far below the list (rows that look empty count too): delete the "
+        "rows under the list, or copy the list to a new workbook, and upload it again."
+    ),
     "roster_bad_encoding": N_("The file's text cannot be read: save it as UTF-8 or Windows-1251."),
     "roster_bad_csv": N_("The CSV file is damaged near row %(row)s (an unclosed quote, say)."),
     "roster_duplicate_column": N_("Column “%(column)s” repeats column “%(first)s”: keep one."),

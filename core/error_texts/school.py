@@ -62,6 +62,9 @@ ERRORS: dict[str, str] = {
         "%(teacher)s already teaches %(klass)s in lesson %(slot)s that day."
     ),
     "bad_date": N_("Date “%(value)s” not recognised: write it like 23.11.2026."),
+    "date_out_of_range": N_(
+        "Date %(value)s is out of range: the journal takes dates from %(start)s to %(end)s."
+    ),
     "own_admin_role": N_("You cannot drop your own administrator role: another administrator can."),
 }
 

@@ -16,7 +16,7 @@ from core.actors import StaffActor
 from core.calendar import school_today
 from core.errors import RuleViolation
 from core.models import Guardian, School, SchoolClass, Student, StudentGuardian
-from core.permissions import load_staff, require_class_reader
+from core.permissions import load_staff, require_class_reader, require_student_reader
 from core.reading.class_families import class_students
 from core.reading.diary import DIARY_DAYS, monday_of
 from core.reports.filenames import slug, weekly_summary_filename
@@ -85,6 +85,7 @@ async def _pupils(
             students = [s for s in students if s.id == student_id]
             if not students:
                 student = await get_in_school(uow, Student, student_id, staff.school_id, "student")
+                await require_student_reader(uow, staff, student_id)  # the error names them
                 raise RuleViolation(
                     "student_not_in_class", student=student.full_name, klass=klass.name
                 )

@@ -30,7 +30,7 @@ from core.models import (
     Student,
     Subject,
 )
-from core.permissions import load_staff, teaches
+from core.permissions import load_staff, require_student_reader, teaches
 from core.policy import SchoolPolicy, policy_of
 from core.rows import get_in_school
 from core.uow import UnitOfWork, snapshot, transactional
@@ -113,6 +113,7 @@ async def _line_for_writing(
     on = period.ends_on
     klass = await class_on(uow, student_id, school_id=sid, on=on)
     if klass is None:
+        await require_student_reader(uow, staff, student_id)  # the error names the pupil
         raise RuleViolation("student_no_class", student=student.full_name, date=on)
     if klass.year_id != period.year_id:
         raise RuleViolation("period_closed", period=period.name)

@@ -18,7 +18,11 @@ from core.events import RemarkPosted
 from core.lesson_access import lesson_for_writing, student_of_lesson
 from core.limits import check_length
 from core.models import Remark, RemarkKind, School, SchoolClass, Staff, Student
-from core.permissions import load_staff, require_class_teacher_or_teacher
+from core.permissions import (
+    load_staff,
+    require_class_teacher_or_teacher,
+    require_student_reader,
+)
 from core.rows import get_in_school
 from core.uow import UnitOfWork, transactional
 from core.validation import require_text
@@ -41,6 +45,7 @@ async def _class_now(
     today = school_today(school, uow.now())
     klass = await class_on(uow, student_id, school_id=staff.school_id, on=today)
     if klass is None:
+        await require_student_reader(uow, staff, student_id)  # the error names the pupil
         raise RuleViolation("student_no_class", student=student.full_name, date=today)
     await require_class_teacher_or_teacher(uow, staff, klass)
     return staff, klass

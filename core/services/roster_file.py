@@ -2,7 +2,8 @@
 
 Pure: bytes in, rows out; no database. The format is described in docs/roster-import.md.
 CSV comes as Russian Excel writes it (cp1251, semicolons) or as UTF-8 with or without
-a byte-order mark (commas, semicolons or tabs); XLSX is read from its first sheet.
+a byte-order mark (commas, semicolons or tabs); XLSX is read from its first sheet, its
+first MAX_SHEET_ROWS rows and MAX_SHEET_COLUMNS columns.
 Row numbers are the spreadsheet's own (the header is usually row 1), so a secretary
 finds a named row where Excel shows it.
 """
@@ -22,6 +23,12 @@ from core.errors import RuleViolation
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000  # a big school has about 2,000 students
+# How much of an XLSX sheet is read, empty cells included. A sheet may claim all of
+# Excel's 1,048,576 rows and 16,384 columns (one stray cell at the bottom does it):
+# read-only openpyxl then makes up every empty row in between, 16,384 cells wide,
+# which would take hours. A roster fits in a few thousand rows and a dozen columns.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+MAX_SHEET_COLUMNS = 100
 # An XLSX is a zip: refuse one that would unpack into far more than a roster needs.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 GUARDIANS_PER_ROW = 2
@@ -147,6 +154,13 @@ def _columns(cells: list[Value]) -> tuple[dict[str, str], list[str], list[str | 
 
 
 def _decode(content: bytes) -> str:
+    text = _decoded(content)
+    if "\x00" in text:  # UTF-16 without its byte-order mark, or not text at all
+        raise RuleViolation("roster_bad_encoding")
+    return text
+
+
+def _decoded(content: bytes) -> str:
     if content.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -196,8 +210,14 @@ def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[Value]]]:
     except Exception as error:  # a damaged file or not a workbook: the same answer
         raise RuleViolation("roster_bad_xlsx") from error
     try:
-        sheet = book.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        if not book.worksheets:  # only a chart sheet, or a list of sheets cut off
+            raise RuleViolation("roster_xlsx_no_sheet")
+        rows = book.worksheets[0].iter_rows(
+            min_row=1, max_row=MAX_SHEET_ROWS + 1, max_col=MAX_SHEET_COLUMNS, values_only=True
+        )
+        for number, cells in enumerate(rows, start=1):
+            if number > MAX_SHEET_ROWS:
+                raise RuleViolation("roster_sheet_too_long")
             yield number, [_cell_value(cell) for cell in cells]
     finally:
         book.close()

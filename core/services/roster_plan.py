@@ -26,6 +26,7 @@ from core.services.guardians import guardian_row, guardians_by_phone, refuse_kno
 from core.services.roster import check_class_year, student_row
 from core.services.roster_file import GUARDIANS_PER_ROW, RosterFile, RosterRow
 from core.uow import UnitOfWork
+from core.validation import check_day
 
 # (stage, done, total): "reading", "checking", "writing".
 Progress = Callable[[str, int, int], None]
@@ -85,10 +86,10 @@ def _split_full_name(text: str) -> tuple[str, str, str]:
 
 def _parse_date(value: str | dt.date) -> dt.date:
     if isinstance(value, dt.date):
-        return value
+        return check_day(value)
     for pattern in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(value, pattern).date()
+            return check_day(dt.datetime.strptime(value, pattern).date())
         except ValueError:
             continue
     raise RuleViolation("roster_bad_date", value=value)
@@ -192,6 +193,9 @@ class _Checker:
             )
         except RuleViolation as error:
             column = "birth_date" if error.key_used == "bad_birth_date" else name_column
+            named = error.params.get("field")  # too long, or an invisible character: there
+            if name_column != "full_name" and named in ("last_name", "first_name", "middle_name"):
+                column = str(named)
             self.problem(row, column, error)
             return None
         self.refuse_duplicate(row, student)
@@ -270,9 +274,10 @@ class _Checker:
         last, first, middle = _split_full_name(name)
         try:
             clean_names(last, first, middle)
-        except RuleViolation:
-            missing = RuleViolation("roster_guardian_name_required", n=n)
-            self.problem(row, f"{key}_name", missing)
+        except RuleViolation as error:
+            if error.code in ("last_name_required", "first_name_required"):
+                error = RuleViolation("roster_guardian_name_required", n=n)
+            self.problem(row, f"{key}_name", error)  # or too long, or an invisible character
             return None
         if failed:
             return None

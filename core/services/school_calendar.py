@@ -20,13 +20,14 @@ from core.models import AcademicYear, Holiday, Lesson, Period, PeriodMark
 from core.permissions import setup_manager
 from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork, transactional
+from core.validation import check_day, check_visible
 
 PERIOD_KINDS = ("quarter", "half", "year")
 NAME_MAX = limits.NAME
 
 
 def _name(value: str, key: str) -> str:
-    name = " ".join(value.split())
+    name = check_visible("name", " ".join(value.split()))
     if not name:
         raise RuleViolation(key)
     if len(name) > NAME_MAX:
@@ -191,7 +192,9 @@ def parse_day(text: str) -> dt.date:
     value = text.strip()
     try:
         if "." in value:
-            return dt.datetime.strptime(value, "%d.%m.%Y").date()
-        return dt.date.fromisoformat(value)
+            day = dt.datetime.strptime(value, "%d.%m.%Y").date()
+        else:
+            day = dt.date.fromisoformat(value)
     except ValueError:
         raise RuleViolation("bad_date", value=text) from None
+    return check_day(day)

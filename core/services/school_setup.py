@@ -27,10 +27,12 @@ from core.permissions import setup_manager
 from core.policy import SchoolPolicy, policy_of
 from core.reading.school_settings import Bell, SchoolSettings, school_of, settings_of
 from core.uow import UnitOfWork, snapshot, transactional
+from core.validation import check_visible
 
 MAX_SLOT = 12
 MAX_WEIGHT = 10.0
-_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+# «8:30», «08.30», and «21:00:00» as the API writes a time (the seconds must be 00).
+_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)(?::00)?")
 
 
 class BadSetting(RuleViolation):
@@ -58,7 +60,7 @@ async def update_school_in(
 ) -> SchoolSettings:
     """The school's name and time zone (its clock decides "today" and deadlines)."""
     staff = await setup_manager(uow, actor)
-    clean = check_length("school_name", " ".join(name.split()))
+    clean = check_visible("school_name", check_length("school_name", " ".join(name.split())))
     if not clean:
         raise RuleViolation("school_name_required")
     zone = check_timezone(timezone)
@@ -71,7 +73,7 @@ update_school = transactional(update_school_in)
 
 
 def parse_time(value: object) -> dt.time | None:
-    """«8:30», «08.30», a `time`: the time; None when it is not one."""
+    """«8:30», «08.30», «08:30:00», a `time`: the time; None when it is not one."""
     if isinstance(value, dt.time):
         return value
     found = _TIME.fullmatch(str(value).strip())

@@ -31,6 +31,7 @@ from core.models import (
 from core.permissions import has_role, setup_manager, teaches
 from core.rows import get_in_school
 from core.uow import UnitOfWork, snapshot, transactional
+from core.validation import check_visible
 
 _LETTER = re.compile(r"[А-ЯЁA-Z]{1,2}")
 SUBJECT_MAX = limits.NAME
@@ -139,7 +140,8 @@ update_class = transactional(update_class_in)
 
 
 def _subject_names(name: str, short_name: str) -> tuple[str, str]:
-    clean, short = " ".join(name.split()), " ".join(short_name.split())
+    clean = check_visible("name", " ".join(name.split()))
+    short = check_visible("short_name", " ".join(short_name.split()))
     if not clean:
         raise RuleViolation("subject_name_required")
     if len(clean) > SUBJECT_MAX or len(short) > SHORT_MAX:

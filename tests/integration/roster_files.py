@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -68,6 +70,35 @@ def xlsx_file(rows: Sequence[Sequence[Cell]], *, header: Sequence[str] = HEADER)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _rewritten(content: bytes, parts: dict[str, bytes]) -> bytes:
+    """The XLSX (a zip) with some of its parts replaced."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, parts.get(item.filename, source.read(item.filename)))
+    return buffer.getvalue()
+
+
+def xlsx_without_sheets() -> bytes:
+    """A workbook whose list of sheets is empty (a program wrote it so, or it was cut)."""
+    content = xlsx_file([row("Иванов", "Иван")])
+    book = zipfile.ZipFile(io.BytesIO(content)).read("xl/workbook.xml")
+    return _rewritten(
+        content, {"xl/workbook.xml": re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", book)}
+    )
+
+
+def xlsx_reaching_row(last: int) -> bytes:
+    """One student, and a sheet that claims rows down to `last` (Excel's bottom is
+    1,048,576): an empty row element there and the dimension saying so."""
+    content = xlsx_file([row("Иванов", "Иван")])
+    name = "xl/worksheets/sheet1.xml"
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read(name)
+    sheet = re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1:XFD%d"/>' % last, sheet)
+    sheet = sheet.replace(b"</sheetData>", b'<row r="%d"/></sheetData>' % last)
+    return _rewritten(content, {name: sheet})
 
 
 def big_file(count: int, classes: Sequence[str] = ("1А", "7Б", "10А")) -> bytes:

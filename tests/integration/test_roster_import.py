@@ -32,7 +32,14 @@ from core.services.roster_import import (
 from tests.builders import NOW, TODAY, World, build_world, uow_at
 from tests.integration.outbox_helpers import outbox, snapshot_counts
 from tests.integration.people_helpers import load
-from tests.integration.roster_files import big_file, csv_file, row, xlsx_file
+from tests.integration.roster_files import (
+    big_file,
+    csv_file,
+    row,
+    xlsx_file,
+    xlsx_reaching_row,
+    xlsx_without_sheets,
+)
 from workers.main import purge_roster_files
 from workers.writes import sqlite_writer
 
@@ -263,6 +270,38 @@ async def test_every_kind_of_bad_row_is_named_with_its_reason(db: Database) -> N
     assert checked.report.problems[3].message("en") == "Соколов Пётр is already at the school (7Б)."
 
 
+async def test_invisible_characters_and_far_dates_are_named_in_the_preview(
+    sqlite_db: Database,
+) -> None:
+    w = await build_world(sqlite_db)
+    rows = [
+        row("Орлов\u202e", "Степан"),  # the right-to-left override
+        row("Орлов", "Пётр", g1=("Орлова\u200b Мария", "+79161112299")),  # a zero-width space
+        row("Орлов", "Лев", born="01.01.0001"),
+    ]
+    checked = await preview(sqlite_db, w, csv_file(rows))
+    assert problems(checked) == [
+        (
+            2,
+            "Фамилия",
+            "Фамилия: невидимый или управляющий символ (U+202E). Наберите заново без него, "
+            "ничего не сохранено.",
+        ),
+        (
+            3,
+            "Родитель 1",
+            "Фамилия: невидимый или управляющий символ (U+200B). Наберите заново без него, "
+            "ничего не сохранено.",
+        ),
+        (
+            4,
+            "Дата рождения",
+            "Дата 0001-01-01 вне допустимого диапазона: журнал принимает даты с 01.01.1900 "
+            "по 31.12.2100.",
+        ),
+    ]
+
+
 async def test_phones_are_stored_in_e164_whatever_way_they_were_typed(db: Database) -> None:
     w = await build_world(db)
     typed = [
@@ -366,6 +405,7 @@ async def test_english_headers_and_a_single_name_column(sqlite_db: Database) -> 
         ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "старого формата Excel (.xls)"),
         (b"PK\x03\x04 broken", "не читается как книга Excel"),
+        ("Фамилия,Имя,Класс\nИванов,Иван,7Б\n".encode("utf-16-le"), "Текст файла не прочитать"),
         (csv_file([]), "нет ни одной строки с учениками"),
         (
             csv_file([["Иванов", "Иван", "7Б"]], header=["Фамилия", "Имя", "Фамилия"]),
@@ -382,6 +422,26 @@ async def test_an_unusable_file_is_explained(
             await preview(sqlite_db, w, content)
         return
     checked = await preview(sqlite_db, w, content)
+    assert checked.report is not None and checked.report.file_error is not None
+    assert message in checked.report.file_error.message()
+    assert not checked.can_confirm
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (xlsx_without_sheets(), "В книге Excel нет ни одного листа"),
+        (xlsx_reaching_row(1_048_576), "Лист продолжается далеко ниже списка"),
+    ],
+    ids=["no sheet", "a million rows"],
+)
+async def test_a_workbook_without_a_sheet_or_with_a_million_rows_is_explained_at_once(
+    sqlite_db: Database, content: bytes, message: str
+) -> None:
+    w = await build_world(sqlite_db)
+    started = time.monotonic()
+    checked = await preview(sqlite_db, w, content)
+    assert time.monotonic() - started < 3
     assert checked.report is not None and checked.report.file_error is not None
     assert message in checked.report.file_error.message()
     assert not checked.can_confirm

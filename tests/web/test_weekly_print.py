@@ -81,8 +81,12 @@ async def test_one_pupil(web: Web) -> None:
     )
     assert [pupil_of(p) for p in pages] == ["Соколова Мария"]
     assert disposition == 'inline; filename="itogi-nedeli-sokolova-mariia-2026-11-23.pdf"'
-    lena = web.world.students["lena"]  # 10А
+    lena = web.world.students["lena"]  # 10А, none of whose lessons the class teacher gives
     refused = await browser.get(print_path(web, who="student", student=str(lena)))
+    assert refused.status_code == 404
+    assert "Морозова" not in refused.text  # a pupil he may not read is not named to him
+    deputy = await web.signed_in("deputy")  # reads the whole school: told why
+    refused = await deputy.get(print_path(web, who="student", student=str(lena)))
     assert refused.status_code == 422
     assert "Морозова Елена не учится в 7Б." in text_of(refused.text)
 

@@ -36,21 +36,19 @@ from core.services import school_setup as setup
 from core.services import school_structure as structure
 from core.services import staff as accounts
 from core.services.invites import issue_invite
-from webapp.api.v1 import ErrorResponse
+from webapp.api.policy import PolicyPatch
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
+from webapp.params import Day, Id, Instant
 from webapp.state import reading_uow, uow, web_state
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not an administrator (reading: administrator or secretary)."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
-
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_ERRORS)
+router = APIRouter(
+    prefix="/api/v1/admin",
+    tags=["admin"],
+    responses=error_responses(
+        forbidden="Not an administrator (reading: administrator or secretary)."
+    ),
+)
 
 
 class BellIO(BaseModel):
@@ -84,8 +82,8 @@ class SchoolIn(BaseModel):
 
 class YearIn(BaseModel):
     name: str = Field(examples=["2027/2028"])
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: Day
 
 
 class PeriodIn(YearIn):
@@ -101,7 +99,7 @@ class YearOut(BaseModel):
 class ClassIn(BaseModel):
     grade: int
     letter: str
-    class_teacher_id: int | None = None
+    class_teacher_id: Id | None = None
 
 
 class SubjectIn(BaseModel):
@@ -110,18 +108,18 @@ class SubjectIn(BaseModel):
 
 
 class AssignmentIn(BaseModel):
-    teacher_id: int
-    class_id: int
-    subject_id: int
-    group_id: int | None = None
+    teacher_id: Id
+    class_id: Id
+    subject_id: Id
+    group_id: Id | None = None
 
 
 class TimetableIn(BaseModel):
-    subject_id: int
-    teacher_id: int
+    subject_id: Id
+    teacher_id: Id
     weekday: int = Field(description="0 = Monday … 5 = Saturday")
     slot: int
-    group_id: int | None = None
+    group_id: Id | None = None
     room: str = ""
 
 
@@ -169,7 +167,7 @@ class PasswordIn(BaseModel):
 
 
 class LockIn(BaseModel):
-    since: dt.datetime | None = Field(
+    since: Instant | None = Field(
         default=None,
         description="When the breach was learned of (now by default; without a time zone, "
         "on the school's clock); at most ZVONOK_BREACH_LOOKBACK_DAYS days back (default 7).",
@@ -230,9 +228,9 @@ async def school_save(request: Request, viewer: ApiViewer, body: SchoolIn) -> Sc
 
 
 @router.patch("/school/policy", response_model=SchoolOut)
-async def policy_save(request: Request, viewer: ApiViewer, body: dict[str, Any]) -> SchoolOut:
+async def policy_save(request: Request, viewer: ApiViewer, body: PolicyPatch) -> SchoolOut:
     """Change some of the school's rules: `{"grace_window_seconds": 180, ...}`."""
-    found = await setup.update_policy(uow(request), actor=viewer.actor, values=body)
+    found = await setup.update_policy(uow(request), actor=viewer.actor, values=body.given())
     return SchoolOut.of(found)
 
 
@@ -256,27 +254,27 @@ async def year_add(request: Request, viewer: ApiViewer, body: YearIn) -> Academi
 
 
 @router.post("/years/{year_id}/periods", response_model=Period, status_code=201)
-async def period_add(request: Request, viewer: ApiViewer, year_id: int, body: PeriodIn) -> Period:
+async def period_add(request: Request, viewer: ApiViewer, year_id: Id, body: PeriodIn) -> Period:
     return await calendar.add_period(
         uow(request), actor=viewer.actor, year_id=year_id, **body.model_dump()
     )
 
 
 @router.delete("/periods/{period_id}", status_code=204)
-async def period_delete(request: Request, viewer: ApiViewer, period_id: int) -> Response:
+async def period_delete(request: Request, viewer: ApiViewer, period_id: Id) -> Response:
     await calendar.delete_period(uow(request), actor=viewer.actor, period_id=period_id)
     return Response(status_code=204)
 
 
 @router.post("/years/{year_id}/holidays", response_model=Holiday, status_code=201)
-async def holiday_add(request: Request, viewer: ApiViewer, year_id: int, body: YearIn) -> Holiday:
+async def holiday_add(request: Request, viewer: ApiViewer, year_id: Id, body: YearIn) -> Holiday:
     return await calendar.add_holiday(
         uow(request), actor=viewer.actor, year_id=year_id, **body.model_dump()
     )
 
 
 @router.delete("/holidays/{holiday_id}", status_code=204)
-async def holiday_delete(request: Request, viewer: ApiViewer, holiday_id: int) -> Response:
+async def holiday_delete(request: Request, viewer: ApiViewer, holiday_id: Id) -> Response:
     await calendar.delete_holiday(uow(request), actor=viewer.actor, holiday_id=holiday_id)
     return Response(status_code=204)
 
@@ -288,16 +286,14 @@ class ClassesOut(BaseModel):
 
 
 @router.get("/classes", response_model=ClassesOut)
-async def classes(request: Request, viewer: ApiViewer, year_id: int | None = None) -> ClassesOut:
+async def classes(request: Request, viewer: ApiViewer, year_id: Id | None = None) -> ClassesOut:
     """The classes (and their groups) of a year, the current one by default."""
     found = await read_directory(reading_uow(request), actor=viewer.actor, year_id=year_id)
     return ClassesOut(year=found.year, classes=list(found.classes), groups=list(found.groups))
 
 
 @router.post("/years/{year_id}/classes", response_model=SchoolClass, status_code=201)
-async def class_add(
-    request: Request, viewer: ApiViewer, year_id: int, body: ClassIn
-) -> SchoolClass:
+async def class_add(request: Request, viewer: ApiViewer, year_id: Id, body: ClassIn) -> SchoolClass:
     return await structure.create_class(
         uow(request), actor=viewer.actor, year_id=year_id, **body.model_dump()
     )
@@ -305,7 +301,7 @@ async def class_add(
 
 @router.put("/classes/{class_id}", response_model=SchoolClass)
 async def class_save(
-    request: Request, viewer: ApiViewer, class_id: int, body: ClassIn
+    request: Request, viewer: ApiViewer, class_id: Id, body: ClassIn
 ) -> SchoolClass:
     return await structure.update_class(
         uow(request), actor=viewer.actor, class_id=class_id, **body.model_dump()
@@ -325,7 +321,7 @@ async def subject_add(request: Request, viewer: ApiViewer, body: SubjectIn) -> S
 
 @router.put("/subjects/{subject_id}", response_model=Subject)
 async def subject_save(
-    request: Request, viewer: ApiViewer, subject_id: int, body: SubjectIn
+    request: Request, viewer: ApiViewer, subject_id: Id, body: SubjectIn
 ) -> Subject:
     return await structure.rename_subject(
         uow(request), actor=viewer.actor, subject_id=subject_id, **body.model_dump()
@@ -334,7 +330,7 @@ async def subject_save(
 
 @router.get("/assignments", response_model=list[TeachingAssignment])
 async def assignments(
-    request: Request, viewer: ApiViewer, year_id: int | None = None
+    request: Request, viewer: ApiViewer, year_id: Id | None = None
 ) -> list[TeachingAssignment]:
     """Teaching assignments of the classes of a year (the current one by default)."""
     found = await read_directory(reading_uow(request), actor=viewer.actor, year_id=year_id)
@@ -349,14 +345,14 @@ async def assignment_add(
 
 
 @router.delete("/assignments/{assignment_id}", status_code=204)
-async def assignment_delete(request: Request, viewer: ApiViewer, assignment_id: int) -> Response:
+async def assignment_delete(request: Request, viewer: ApiViewer, assignment_id: Id) -> Response:
     await structure.remove_assignment(uow(request), actor=viewer.actor, assignment_id=assignment_id)
     return Response(status_code=204)
 
 
 @router.get("/timetable", response_model=list[TimetableEntry])
 async def timetable(
-    request: Request, viewer: ApiViewer, year_id: int | None = None
+    request: Request, viewer: ApiViewer, year_id: Id | None = None
 ) -> list[TimetableEntry]:
     """The weekly timetable of the classes of a year (the current one by default)."""
     found = await read_directory(reading_uow(request), actor=viewer.actor, year_id=year_id)
@@ -365,7 +361,7 @@ async def timetable(
 
 @router.post("/classes/{class_id}/timetable", response_model=TimetableEntry, status_code=201)
 async def timetable_add(
-    request: Request, viewer: ApiViewer, class_id: int, body: TimetableIn
+    request: Request, viewer: ApiViewer, class_id: Id, body: TimetableIn
 ) -> TimetableEntry:
     return await structure.add_timetable_entry(
         uow(request), actor=viewer.actor, class_id=class_id, **body.model_dump()
@@ -373,7 +369,7 @@ async def timetable_add(
 
 
 @router.delete("/timetable/{entry_id}", status_code=204)
-async def timetable_delete(request: Request, viewer: ApiViewer, entry_id: int) -> Response:
+async def timetable_delete(request: Request, viewer: ApiViewer, entry_id: Id) -> Response:
     await structure.remove_timetable_entry(uow(request), actor=viewer.actor, entry_id=entry_id)
     return Response(status_code=204)
 
@@ -391,9 +387,7 @@ async def staff_add(request: Request, viewer: ApiViewer, body: StaffIn) -> Staff
 
 
 @router.put("/staff/{staff_id}/roles", response_model=StaffOut)
-async def staff_roles(
-    request: Request, viewer: ApiViewer, staff_id: int, body: RolesIn
-) -> StaffOut:
+async def staff_roles(request: Request, viewer: ApiViewer, staff_id: Id, body: RolesIn) -> StaffOut:
     changed = await accounts.set_staff_roles(
         uow(request), actor=viewer.actor, staff_id=staff_id, roles=body.roles
     )
@@ -402,7 +396,7 @@ async def staff_roles(
 
 @router.put("/staff/{staff_id}/password", status_code=204)
 async def staff_password(
-    request: Request, viewer: ApiViewer, staff_id: int, body: PasswordIn
+    request: Request, viewer: ApiViewer, staff_id: Id, body: PasswordIn
 ) -> Response:
     await accounts.set_password(
         uow(request), actor=viewer.actor, staff_id=staff_id, password=body.password
@@ -411,14 +405,14 @@ async def staff_password(
 
 
 @router.post("/staff/{staff_id}/invite", response_model=InviteOut, status_code=201)
-async def staff_invite(request: Request, viewer: ApiViewer, staff_id: int) -> InviteOut:
+async def staff_invite(request: Request, viewer: ApiViewer, staff_id: Id) -> InviteOut:
     """A Telegram invite code for the staff member (older unused ones are revoked)."""
     issued = await issue_invite(uow(request), actor=viewer.actor, staff_id=staff_id)
     return InviteOut(code=issued.code, expires_at=issued.expires_at)
 
 
 @router.post("/staff/{staff_id}/lock", response_model=LockOut)
-async def staff_lock(request: Request, viewer: ApiViewer, staff_id: int, body: LockIn) -> LockOut:
+async def staff_lock(request: Request, viewer: ApiViewer, staff_id: Id, body: LockIn) -> LockOut:
     """Lock the account after a reported breach, in two calls: without `confirm` the
     answer says what the lock would void and nothing changes; with `"confirm": true`
     the account is locked and its entries since `since` are voided."""
@@ -451,7 +445,7 @@ async def staff_lock(request: Request, viewer: ApiViewer, staff_id: int, body: L
 
 @router.post("/staff/{staff_id}/unlock", response_model=StaffOut)
 async def staff_unlock(
-    request: Request, viewer: ApiViewer, staff_id: int, body: PasswordIn
+    request: Request, viewer: ApiViewer, staff_id: Id, body: PasswordIn
 ) -> StaffOut:
     """Unlock with a new password (the leaked one never works again)."""
     unlocked = await accounts.unlock_staff(

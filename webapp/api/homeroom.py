@@ -22,29 +22,21 @@ from core.reports.class_weekly import class_weekly_pdf
 from core.reports.invite_sheet import invite_sheet
 from core.services.announcements import post_announcement
 from core.services.guardians import set_paper_summary
-from webapp.api.v1 import ErrorResponse
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
 from webapp.limits import FORM_GUARD, at_most
+from webapp.params import Day, Id
 from webapp.state import reading_uow, uow, web_state
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not allowed for this staff member."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
 _PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "An A4 PDF."}
 }
 
-router = APIRouter(prefix="/api/v1", tags=["class teacher"], responses=_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["class teacher"], responses=error_responses())
 
 
 class AnnouncementIn(BaseModel):
-    class_id: int | None = Field(
+    class_id: Id | None = Field(
         default=None, description="None: the whole school (administration only)."
     )
     title: str = Field(max_length=FORM_GUARD, description=at_most(limits.ANNOUNCEMENT_TITLE))
@@ -219,7 +211,7 @@ class InviteSheetIn(BaseModel):
 
 
 @router.get("/classes/{class_id}/announcements", response_model=MessagesOut)
-async def class_announcements(request: Request, viewer: ApiViewer, class_id: int) -> MessagesOut:
+async def class_announcements(request: Request, viewer: ApiViewer, class_id: Id) -> MessagesOut:
     """The class's latest announcements with delivery counts; the monthly message's state."""
     messages = await class_messages(reading_uow(request), actor=viewer.actor, class_id=class_id)
     return MessagesOut.of(messages)
@@ -249,7 +241,7 @@ async def create_announcement(
 
 
 @router.get("/announcements/{announcement_id}/status", response_model=StatusOut)
-async def status_of(request: Request, viewer: ApiViewer, announcement_id: int) -> StatusOut:
+async def status_of(request: Request, viewer: ApiViewer, announcement_id: Id) -> StatusOut:
     """Each parent's delivery of the announcement and their «Ознакомлен»."""
     status = await announcement_status(
         reading_uow(request),
@@ -261,7 +253,7 @@ async def status_of(request: Request, viewer: ApiViewer, announcement_id: int) -
 
 
 @router.get("/classes/{class_id}/families", response_model=FamiliesOut)
-async def families(request: Request, viewer: ApiViewer, class_id: int) -> FamiliesOut:
+async def families(request: Request, viewer: ApiViewer, class_id: Id) -> FamiliesOut:
     """The class's students and their parents: reachable or not, paper or not."""
     found = await class_families(reading_uow(request), actor=viewer.actor, class_id=class_id)
     students = [
@@ -286,7 +278,7 @@ async def families(request: Request, viewer: ApiViewer, class_id: int) -> Famili
 
 @router.put("/guardians/{guardian_id}/paper-summary", response_model=PaperOut)
 async def paper_summary(
-    request: Request, viewer: ApiViewer, guardian_id: int, body: PaperIn
+    request: Request, viewer: ApiViewer, guardian_id: Id, body: PaperIn
 ) -> PaperOut:
     """Record whether a parent wants the weekly summary on paper."""
     guardian = await set_paper_summary(
@@ -299,7 +291,7 @@ async def paper_summary(
     "/classes/{class_id}/invite-sheet", response_class=Response, responses=_PDF, status_code=200
 )
 async def invite_sheet_pdf(
-    request: Request, viewer: ApiViewer, class_id: int, body: InviteSheetIn
+    request: Request, viewer: ApiViewer, class_id: Id, body: InviteSheetIn
 ) -> Response:
     """Issue new invite codes for the class's parents (their older unused codes stop
     working) and return the A4 sheet of slips with QR codes."""
@@ -318,9 +310,9 @@ async def invite_sheet_pdf(
 async def weekly_summary(
     request: Request,
     viewer: ApiViewer,
-    class_id: int,
-    week: dt.date,
-    student_id: int | None = None,
+    class_id: Id,
+    week: Day,
+    student_id: Id | None = None,
     paper_only: bool = False,
 ) -> Response:
     """The week's summary, a page per student: the class, one student, or only those

@@ -42,25 +42,16 @@ from webapp.api.journal_models import (
     TopicIn,
     WorkTypeIn,
 )
-from webapp.api.v1 import ErrorResponse
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
+from webapp.params import Id
 from webapp.state import reading_uow, uow
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not allowed for this staff member."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
-
-router = APIRouter(prefix="/api/v1", tags=["journal"], responses=_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["journal"], responses=error_responses())
 
 
 @router.get("/journal/pages", response_model=PagesOut)
-async def pages(request: Request, viewer: ApiViewer, class_id: int | None = None) -> PagesOut:
+async def pages(request: Request, viewer: ApiViewer, class_id: Id | None = None) -> PagesOut:
     """The pages I teach, the classes I read, and one class's other pages."""
     found = await journal_pages(reading_uow(request), actor=viewer.actor, class_id=class_id)
     return PagesOut.of(found)
@@ -70,10 +61,10 @@ async def pages(request: Request, viewer: ApiViewer, class_id: int | None = None
 async def grid(
     request: Request,
     viewer: ApiViewer,
-    class_id: int,
-    subject_id: int,
-    group_id: int | None = None,
-    period_id: int | None = None,
+    class_id: Id,
+    subject_id: Id,
+    group_id: Id | None = None,
+    period_id: Id | None = None,
 ) -> GridOut:
     """A page's grid for a period (the current one by default)."""
     found = await journal_grid(
@@ -116,20 +107,18 @@ async def put_period_mark(request: Request, viewer: ApiViewer, body: PeriodMarkI
 
 
 @router.get("/lessons/{lesson_id}", response_model=LessonOut)
-async def get_lesson(request: Request, viewer: ApiViewer, lesson_id: int) -> LessonOut:
+async def get_lesson(request: Request, viewer: ApiViewer, lesson_id: Id) -> LessonOut:
     """A lesson: topic, work type, substitution, pupils' cells, homework, remarks."""
     return await _lesson_now(request, viewer, lesson_id)
 
 
-async def _lesson_now(request: Request, viewer: ApiViewer, lesson_id: int) -> LessonOut:
+async def _lesson_now(request: Request, viewer: ApiViewer, lesson_id: Id) -> LessonOut:
     page = await lesson_page(reading_uow(request), actor=viewer.actor, lesson_id=lesson_id)
     return LessonOut.of(page)
 
 
 @router.put("/lessons/{lesson_id}/topic", response_model=LessonOut)
-async def put_topic(
-    request: Request, viewer: ApiViewer, lesson_id: int, body: TopicIn
-) -> LessonOut:
+async def put_topic(request: Request, viewer: ApiViewer, lesson_id: Id, body: TopicIn) -> LessonOut:
     """Set the lesson's topic."""
     await set_lesson_topic(uow(request), actor=viewer.actor, lesson_id=lesson_id, topic=body.topic)
     return await _lesson_now(request, viewer, lesson_id)
@@ -137,7 +126,7 @@ async def put_topic(
 
 @router.put("/lessons/{lesson_id}/work-type", response_model=LessonOut)
 async def put_work_type(
-    request: Request, viewer: ApiViewer, lesson_id: int, body: WorkTypeIn
+    request: Request, viewer: ApiViewer, lesson_id: Id, body: WorkTypeIn
 ) -> LessonOut:
     """Set the work the lesson's marks are for; its marks of the old type follow."""
     await set_lesson_work_type(
@@ -148,7 +137,7 @@ async def put_work_type(
 
 @router.put("/lessons/{lesson_id}/substitute", response_model=LessonOut)
 async def put_substitute(
-    request: Request, viewer: ApiViewer, lesson_id: int, body: SubstituteIn
+    request: Request, viewer: ApiViewer, lesson_id: Id, body: SubstituteIn
 ) -> LessonOut:
     """Name the substitute teacher (deputy director, administrator), or withdraw it."""
     await assign_substitute(
@@ -159,7 +148,7 @@ async def put_substitute(
 
 @router.post("/lessons/{lesson_id}/homework", response_model=HomeworkOut, status_code=201)
 async def post_homework(
-    request: Request, viewer: ApiViewer, lesson_id: int, body: HomeworkIn
+    request: Request, viewer: ApiViewer, lesson_id: Id, body: HomeworkIn
 ) -> HomeworkOut:
     """Set homework for the class, or (with `student_ids`) for those students only."""
     homework = await set_homework(
@@ -175,7 +164,7 @@ async def post_homework(
 
 @router.delete("/lessons/{lesson_id}/homework/{homework_id}", status_code=204)
 async def remove_homework(
-    request: Request, viewer: ApiViewer, lesson_id: int, homework_id: int
+    request: Request, viewer: ApiViewer, lesson_id: Id, homework_id: Id
 ) -> Response:
     """Withdraw homework (families are told)."""
     await delete_homework(uow(request), actor=viewer.actor, homework_id=homework_id)
@@ -184,7 +173,7 @@ async def remove_homework(
 
 @router.post("/lessons/{lesson_id}/remarks", response_model=RemarkOut, status_code=201)
 async def post_lesson_remark(
-    request: Request, viewer: ApiViewer, lesson_id: int, body: RemarkIn
+    request: Request, viewer: ApiViewer, lesson_id: Id, body: RemarkIn
 ) -> RemarkOut:
     """A remark, praise or appeal about a student at the lesson; sent to parents if ticked."""
     remark = await post_remark(
@@ -201,7 +190,7 @@ async def post_lesson_remark(
 
 @router.post("/lessons/{lesson_id}/marks", response_model=MarkRowOut, status_code=201)
 async def post_lesson_mark(
-    request: Request, viewer: ApiViewer, lesson_id: int, body: MarkIn
+    request: Request, viewer: ApiViewer, lesson_id: Id, body: MarkIn
 ) -> MarkRowOut:
     """Give a student a mark (2–5) for the lesson's work."""
     mark = await post_mark(
@@ -218,7 +207,7 @@ async def post_lesson_mark(
 
 @router.patch("/marks/{mark_id}", response_model=MarkRowOut)
 async def patch_mark(
-    request: Request, viewer: ApiViewer, mark_id: int, body: MarkChangeIn
+    request: Request, viewer: ApiViewer, mark_id: Id, body: MarkChangeIn
 ) -> MarkRowOut:
     """Correct a mark's value, work type or comment (history is kept)."""
     mark = await change_mark(
@@ -233,7 +222,7 @@ async def patch_mark(
 
 
 @router.delete("/marks/{mark_id}", status_code=204)
-async def remove_mark(request: Request, viewer: ApiViewer, mark_id: int) -> Response:
+async def remove_mark(request: Request, viewer: ApiViewer, mark_id: Id) -> Response:
     """Withdraw a mark (the row is kept, marked deleted)."""
     await delete_mark(uow(request), actor=viewer.actor, mark_id=mark_id)
     return Response(status_code=204)
@@ -241,7 +230,7 @@ async def remove_mark(request: Request, viewer: ApiViewer, mark_id: int) -> Resp
 
 @router.put("/lessons/{lesson_id}/attendance/{student_id}", response_model=AttendanceOut)
 async def put_attendance(
-    request: Request, viewer: ApiViewer, lesson_id: int, student_id: int, body: AttendanceIn
+    request: Request, viewer: ApiViewer, lesson_id: Id, student_id: Id, body: AttendanceIn
 ) -> AttendanceOut:
     """Mark a student absent («н»), ill («б») or late («оп»), or clear it (none).
 
@@ -258,7 +247,7 @@ async def put_attendance(
 
 
 @router.post("/lessons/{lesson_id}/roll-call", status_code=204)
-async def post_roll_call(request: Request, viewer: ApiViewer, lesson_id: int) -> Response:
+async def post_roll_call(request: Request, viewer: ApiViewer, lesson_id: Id) -> Response:
     """Record that attendance was taken (everyone present but those marked)."""
     await record_roll_call(uow(request), actor=viewer.actor, lesson_id=lesson_id)
     return Response(status_code=204)

@@ -18,6 +18,7 @@ from core.reading.lesson_page import LessonPage
 from core.reading.views import PeriodRef
 from core.services.journal_grid import SavedCell
 from webapp.limits import FORM_GUARD, at_most
+from webapp.params import Day, Id
 
 
 class PageOut(BaseModel):
@@ -163,10 +164,10 @@ class GridOut(BaseModel):
 
 
 class CellIn(BaseModel):
-    lesson_id: int
-    student_id: int
+    lesson_id: Id
+    student_id: Id
     text: str = Field(max_length=200, description="«5», «5 4», «н», «оп 4»; empty erases.")
-    period_id: int | None = Field(default=None, description="The period of the average.")
+    period_id: Id | None = Field(default=None, description="The period of the average.")
 
 
 class SavedCellOut(CellOut):
@@ -181,9 +182,9 @@ class SavedCellOut(CellOut):
 
 
 class PeriodMarkIn(BaseModel):
-    period_id: int
-    student_id: int
-    subject_id: int
+    period_id: Id
+    student_id: Id
+    subject_id: Id
     value: str = Field(max_length=20, description="2, 3, 4, 5, «осв» or «н/а».")
 
 
@@ -295,13 +296,13 @@ class WorkTypeIn(BaseModel):
 
 
 class SubstituteIn(BaseModel):
-    substitute_id: int | None = Field(description="None withdraws the substitution.")
+    substitute_id: Id | None = Field(description="None withdraws the substitution.")
 
 
 class HomeworkIn(BaseModel):
     text: str = Field(max_length=FORM_GUARD, description=at_most(limits.HOMEWORK))
-    due_date: dt.date | None = None
-    student_ids: list[int] = Field(default_factory=list, description="Empty: the whole class.")
+    due_date: Day | None = None
+    student_ids: list[Id] = Field(default_factory=list, description="Empty: the whole class.")
 
 
 class HomeworkOut(BaseModel):
@@ -321,7 +322,7 @@ class HomeworkOut(BaseModel):
 
 
 class RemarkIn(BaseModel):
-    student_id: int
+    student_id: Id
     kind: str = Field(max_length=20, description="remark, praise or appeal.")
     text: str = Field(max_length=FORM_GUARD, description=at_most(limits.REMARK))
     send_to_parents: bool = True
@@ -348,7 +349,7 @@ class RemarkOut(BaseModel):
 
 
 class MarkIn(BaseModel):
-    student_id: int
+    student_id: Id
     value: int = Field(description="2 to 5.")
     work_type: str = Field(default="oral", max_length=20)
     comment: str = Field(

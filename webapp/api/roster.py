@@ -28,26 +28,25 @@ from core.reading.roster_imports import ImportView, RowProblem, roster_import
 from core.services.roster import enrol_student, remove_student, transfer_student
 from core.services.roster_file import MAX_FILE_BYTES
 from core.services.roster_import import cancel_roster_import, upload_roster
-from webapp.api.v1 import ErrorResponse
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer, Viewer
 from webapp.errors import error_code
 from webapp.limits import FORM_GUARD, at_most
+from webapp.params import Day, Id
 from webapp.roster_jobs import Job, roster_jobs, start_check, start_import
 from webapp.state import reading_uow, uow
 
 SETTLE_SECONDS = 2.0
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not the administrator or the secretary."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the roster."),
-    )
-}
 
-router = APIRouter(prefix="/api/v1/roster", tags=["roster"], responses=_ERRORS)
+router = APIRouter(
+    prefix="/api/v1/roster",
+    tags=["roster"],
+    responses=error_responses(
+        forbidden="Not the administrator or the secretary.",
+        invalid="The request breaks a rule of the roster, or a value is malformed or out of range.",
+    ),
+)
 
 
 class ClassOut(BaseModel):
@@ -136,17 +135,17 @@ class EnrolIn(BaseModel):
     middle_name: str = Field(
         default="", max_length=FORM_GUARD, description=at_most(limits.PERSON_NAME)
     )
-    birth_date: dt.date | None = None
-    on: dt.date = Field(description="The first day in the class.")
+    birth_date: Day | None = None
+    on: Day = Field(description="The first day in the class.")
 
 
 class TransferIn(BaseModel):
-    class_id: int
-    on: dt.date = Field(description="The first day in the new class.")
+    class_id: Id
+    on: Day = Field(description="The first day in the new class.")
 
 
 class LeaveIn(BaseModel):
-    on: dt.date = Field(description="The first day the student is no longer at the school.")
+    on: Day = Field(description="The first day the student is no longer at the school.")
     reason: str = Field(
         max_length=FORM_GUARD,
         description="E.g. the director's order; " + at_most(limits.ROSTER_REASON),
@@ -267,19 +266,19 @@ async def classes(request: Request, viewer: ApiViewer) -> list[ClassOut]:
 
 
 @router.get("/classes/{class_id}", response_model=ClassRosterOut)
-async def class_students(request: Request, viewer: ApiViewer, class_id: int) -> ClassRosterOut:
+async def class_students(request: Request, viewer: ApiViewer, class_id: Id) -> ClassRosterOut:
     """A class's students, and those who have left it."""
     roster = await class_roster(reading_uow(request), actor=viewer.actor, class_id=class_id)
     return ClassRosterOut.of(roster)
 
 
-async def _student(request: Request, viewer: Viewer, student_id: int) -> StudentOut:
+async def _student(request: Request, viewer: Viewer, student_id: Id) -> StudentOut:
     record = await student_record(reading_uow(request), actor=viewer.actor, student_id=student_id)
     return StudentOut.of(record)
 
 
 @router.post("/classes/{class_id}/students", response_model=StudentOut, status_code=201)
-async def enrol(request: Request, viewer: ApiViewer, class_id: int, body: EnrolIn) -> StudentOut:
+async def enrol(request: Request, viewer: ApiViewer, class_id: Id, body: EnrolIn) -> StudentOut:
     """Enrol a new student in the class from `on`."""
     student = await enrol_student(
         uow(request), actor=viewer.actor, class_id=class_id, **body.model_dump()
@@ -288,14 +287,14 @@ async def enrol(request: Request, viewer: ApiViewer, class_id: int, body: EnrolI
 
 
 @router.get("/students/{student_id}", response_model=StudentOut)
-async def student(request: Request, viewer: ApiViewer, student_id: int) -> StudentOut:
+async def student(request: Request, viewer: ApiViewer, student_id: Id) -> StudentOut:
     """A student: classes over time, and guardians."""
     return await _student(request, viewer, student_id)
 
 
 @router.post("/students/{student_id}/transfer", response_model=StudentOut)
 async def transfer(
-    request: Request, viewer: ApiViewer, student_id: int, body: TransferIn
+    request: Request, viewer: ApiViewer, student_id: Id, body: TransferIn
 ) -> StudentOut:
     """Transfer to another class from `on` (the old enrolment ends the day before)."""
     await transfer_student(
@@ -309,7 +308,7 @@ async def transfer(
 
 
 @router.post("/students/{student_id}/leave", response_model=StudentOut)
-async def leave(request: Request, viewer: ApiViewer, student_id: int, body: LeaveIn) -> StudentOut:
+async def leave(request: Request, viewer: ApiViewer, student_id: Id, body: LeaveIn) -> StudentOut:
     """Record that the student leaves the school on `on`."""
     await remove_student(
         uow(request), actor=viewer.actor, student_id=student_id, on=body.on, reason=body.reason
@@ -317,7 +316,7 @@ async def leave(request: Request, viewer: ApiViewer, student_id: int, body: Leav
     return await _student(request, viewer, student_id)
 
 
-async def _import_out(request: Request, viewer: Viewer, import_id: int) -> ImportOut:
+async def _import_out(request: Request, viewer: Viewer, import_id: Id) -> ImportOut:
     view = await roster_import(reading_uow(request), actor=viewer.actor, import_id=import_id)
     return ImportOut.of(view, roster_jobs(request).get(import_id), viewer.lang)
 
@@ -327,7 +326,7 @@ async def upload(
     request: Request,
     viewer: ApiViewer,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or cp1251) or XLSX.")],
-    enrol_on: Annotated[dt.date | None, Form(description="Enrolment date; today if empty.")] = None,
+    enrol_on: Annotated[Day | None, Form(description="Enrolment date; today if empty.")] = None,
 ) -> ImportOut:
     """Upload a roster file and check it: nothing enters the journal until confirmed."""
     content = await file.read(MAX_FILE_BYTES + 1)
@@ -344,13 +343,13 @@ async def upload(
 
 
 @router.get("/imports/{import_id}", response_model=ImportOut)
-async def import_state(request: Request, viewer: ApiViewer, import_id: int) -> ImportOut:
+async def import_state(request: Request, viewer: ApiViewer, import_id: Id) -> ImportOut:
     """An import's status, preview (every bad row with why), progress, or result."""
     return await _import_out(request, viewer, import_id)
 
 
 @router.post("/imports/{import_id}/confirm", response_model=ImportOut, status_code=202)
-async def confirm(request: Request, viewer: ApiViewer, import_id: int) -> ImportOut:
+async def confirm(request: Request, viewer: ApiViewer, import_id: Id) -> ImportOut:
     """Write the checked file to the journal: everything, or nothing. A refusal that
     comes at once is answered 422; one that comes later is in `progress.error`."""
     await roster_import(reading_uow(request), actor=viewer.actor, import_id=import_id)
@@ -362,7 +361,7 @@ async def confirm(request: Request, viewer: ApiViewer, import_id: int) -> Import
 
 
 @router.delete("/imports/{import_id}", status_code=204)
-async def cancel(request: Request, viewer: ApiViewer, import_id: int) -> Response:
+async def cancel(request: Request, viewer: ApiViewer, import_id: Id) -> Response:
     """Cancel an import that is not written yet; its file is deleted at once."""
     await cancel_roster_import(uow(request), actor=viewer.actor, import_id=import_id)
     return Response(status_code=204)

@@ -16,22 +16,19 @@ from pydantic import BaseModel, Field
 
 from core.reading.statement import read_statement
 from core.reports.statement_exports import ExportInfo, export_statement, fetch_export, list_exports
-from webapp.api.v1 import ErrorResponse
+from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
 from webapp.pages.statement import file_response
+from webapp.params import Id
 from webapp.state import reading_uow, uow
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not the class teacher, the deputy director or an administrator."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
-
-router = APIRouter(prefix="/api/v1", tags=["statement"], responses=_ERRORS)
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["statement"],
+    responses=error_responses(
+        forbidden="Not the class teacher, the deputy director or an administrator."
+    ),
+)
 
 
 class StatementOut(BaseModel):
@@ -78,7 +75,7 @@ class ExportOut(BaseModel):
 
 
 @router.get("/classes/{class_id}/statement", response_model=StatementOut)
-async def statement(request: Request, viewer: ApiViewer, class_id: int) -> StatementOut:
+async def statement(request: Request, viewer: ApiViewer, class_id: Id) -> StatementOut:
     """The class's summary statement of period and year marks, as it stands now."""
     found = await read_statement(reading_uow(request), actor=viewer.actor, class_id=class_id)
     return StatementOut(
@@ -91,7 +88,7 @@ async def statement(request: Request, viewer: ApiViewer, class_id: int) -> State
 
 @router.post("/classes/{class_id}/statement/exports", response_model=ExportOut, status_code=201)
 async def create_export(
-    request: Request, viewer: ApiViewer, class_id: int, body: ExportIn
+    request: Request, viewer: ApiViewer, class_id: Id, body: ExportIn
 ) -> ExportOut:
     """Export the statement as PDF or XLSX; the file is kept in the archive."""
     made = await export_statement(
@@ -101,7 +98,7 @@ async def create_export(
 
 
 @router.get("/classes/{class_id}/statement/exports", response_model=list[ExportOut])
-async def exports(request: Request, viewer: ApiViewer, class_id: int) -> list[ExportOut]:
+async def exports(request: Request, viewer: ApiViewer, class_id: Id) -> list[ExportOut]:
     """The class's latest exports, newest first."""
     found = await list_exports(reading_uow(request), actor=viewer.actor, class_id=class_id)
     return [ExportOut.of(info) for info in found]
@@ -112,7 +109,7 @@ async def exports(request: Request, viewer: ApiViewer, class_id: int) -> list[Ex
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}, "application/octet-stream": {}}}},
 )
-async def download(request: Request, viewer: ApiViewer, export_id: int) -> Response:
+async def download(request: Request, viewer: ApiViewer, export_id: Id) -> Response:
     """An archived export's bytes; `X-Content-SHA256` is their SHA-256."""
     found = await fetch_export(reading_uow(request), actor=viewer.actor, export_id=export_id)
     return file_response(found)

@@ -8,6 +8,7 @@ describes it. Core errors become `{"error": {"code", "message"}}` (webapp.errors
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
@@ -21,6 +22,7 @@ from core.services.access_tokens import (
     revoke_api_token,
 )
 from webapp.auth import ApiViewer
+from webapp.params import Day, Id
 from webapp.state import reading_uow, uow, web_state
 
 
@@ -33,17 +35,28 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in (
-        (401, "No valid API token."),
-        (403, "Not allowed for this staff member."),
-        (404, "Not found (or in another school)."),
-        (422, "The request breaks a rule of the journal."),
-    )
-}
+_INVALID = "The request breaks a rule of the journal, or a value is malformed or out of range."
 
-router = APIRouter(prefix="/api/v1", tags=["v1"], responses=_ERRORS)
+
+def error_responses(
+    *, forbidden: str = "Not allowed for this staff member.", invalid: str = _INVALID
+) -> dict[int | str, dict[str, Any]]:
+    """The error answers of an API router, each with the `ErrorResponse` body (the text
+    of 403 and 422 in the router's own words)."""
+    return {
+        status: {"model": ErrorResponse, "description": text}
+        for status, text in (
+            (401, "No valid API token."),
+            (403, forbidden),
+            (404, "Not found (or in another school)."),
+            (409, "The change collides with one written meanwhile (a duplicate): nothing saved."),
+            (413, "The request body is over the size limit (ZVONOK_MAX_REQUEST_BYTES)."),
+            (422, invalid),
+        )
+    }
+
+
+router = APIRouter(prefix="/api/v1", tags=["v1"], responses=error_responses())
 
 
 class SchoolOut(BaseModel):
@@ -109,7 +122,7 @@ class DayLessonOut(BaseModel):
 
 
 class DayOut(BaseModel):
-    date: dt.date
+    date: Day
     holiday: str | None
     lessons: list[DayLessonOut]
 
@@ -152,14 +165,14 @@ async def create_token(request: Request, viewer: ApiViewer, body: TokenIn) -> To
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-async def revoke_token(request: Request, viewer: ApiViewer, token_id: int) -> Response:
+async def revoke_token(request: Request, viewer: ApiViewer, token_id: Id) -> Response:
     """Revoke one of my API tokens (it stops working at once)."""
     await revoke_api_token(uow(request), actor=viewer.actor, token_id=token_id)
     return Response(status_code=204)
 
 
 @router.get("/today", response_model=DayOut)
-async def today(request: Request, viewer: ApiViewer, date: dt.date | None = None) -> DayOut:
+async def today(request: Request, viewer: ApiViewer, date: Day | None = None) -> DayOut:
     """My lessons on a day (the school's today by default) and what each still lacks."""
     day = await teacher_day(reading_uow(request), actor=viewer.actor, on=date)
     lessons = [

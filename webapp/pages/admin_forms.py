@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from core.errors import ZvonokError
+from core.validation import is_row_id
 from webapp.auth import Viewer
 from webapp.errors import status_for
 from webapp.render import render
@@ -94,10 +95,12 @@ def render_admin(
 
 
 def optional_id(text: str | None) -> int | None:
-    """A chosen row id from a select ("" for none); a non-number is no row (core: 404)."""
+    """A chosen row id from a select ("" for none); a non-number, or one no row can
+    have, is no row (core: 404)."""
     if text is None or not text.strip():
         return None
-    return int(text) if text.strip().isdigit() else 0
+    number = int(text) if text.strip().isdigit() else 0
+    return number if is_row_id(number) else 0
 
 
 def required_id(text: str | None) -> int:

@@ -26,6 +26,7 @@ from webapp.auth import PageViewer, Viewer
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.pages.admin_forms import render_admin, submit, whole_number
+from webapp.params import Id
 from webapp.state import reading_uow, uow
 
 router = page_router()
@@ -194,7 +195,7 @@ async def year_add(
 async def period_add(
     request: Request,
     viewer: PageViewer,
-    year_id: int,
+    year_id: Id,
     name: Text = "",
     kind: Text = "quarter",
     starts_on: Text = "",
@@ -216,7 +217,7 @@ async def period_add(
 
 
 @router.post("/admin/calendar/periods/{period_id}/delete")
-async def period_delete(request: Request, viewer: PageViewer, period_id: int) -> Response:
+async def period_delete(request: Request, viewer: PageViewer, period_id: Id) -> Response:
     def change() -> Any:
         return delete_period(uow(request), actor=viewer.actor, period_id=period_id)
 
@@ -227,7 +228,7 @@ async def period_delete(request: Request, viewer: PageViewer, period_id: int) ->
 async def holiday_add(
     request: Request,
     viewer: PageViewer,
-    year_id: int,
+    year_id: Id,
     name: Text = "",
     starts_on: Text = "",
     ends_on: Text = "",
@@ -247,7 +248,7 @@ async def holiday_add(
 
 
 @router.post("/admin/calendar/holidays/{holiday_id}/delete")
-async def holiday_delete(request: Request, viewer: PageViewer, holiday_id: int) -> Response:
+async def holiday_delete(request: Request, viewer: PageViewer, holiday_id: Id) -> Response:
     def change() -> Any:
         return delete_holiday(uow(request), actor=viewer.actor, holiday_id=holiday_id)
 

@@ -31,11 +31,13 @@ from core.services.staff import (
     set_staff_roles,
     unlock_staff,
 )
+from core.validation import check_day
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
 from webapp.pages.admin_forms import render_admin, submit
+from webapp.params import Id
 from webapp.render import render
 from webapp.state import reading_uow, uow, web_state
 
@@ -110,7 +112,7 @@ async def staff_add(
 
 
 @router.post("/admin/staff/{staff_id}/roles")
-async def staff_roles(request: Request, viewer: PageViewer, staff_id: int) -> Response:
+async def staff_roles(request: Request, viewer: PageViewer, staff_id: Id) -> Response:
     roles = [str(role) for role in (await request.form()).getlist("roles")]
 
     def change() -> Any:
@@ -121,7 +123,7 @@ async def staff_roles(request: Request, viewer: PageViewer, staff_id: int) -> Re
 
 @router.post("/admin/staff/{staff_id}/password")
 async def staff_password(
-    request: Request, viewer: PageViewer, staff_id: int, password: Secret = ""
+    request: Request, viewer: PageViewer, staff_id: Id, password: Secret = ""
 ) -> Response:
     def change() -> Any:
         return set_password(uow(request), actor=viewer.actor, staff_id=staff_id, password=password)
@@ -130,7 +132,7 @@ async def staff_password(
 
 
 @router.post("/admin/staff/{staff_id}/invite")
-async def staff_invite(request: Request, viewer: PageViewer, staff_id: int) -> Response:
+async def staff_invite(request: Request, viewer: PageViewer, staff_id: Id) -> Response:
     """A code for the staff member's Telegram link: shown once, on this answer only."""
     try:
         issued = await issue_invite(uow(request), actor=viewer.actor, staff_id=staff_id)
@@ -147,7 +149,7 @@ async def staff_invite(request: Request, viewer: PageViewer, staff_id: int) -> R
 
 @router.get("/admin/staff/{staff_id}/lock")
 async def staff_lock_preview(
-    request: Request, viewer: PageViewer, staff_id: int, since: str = ""
+    request: Request, viewer: PageViewer, staff_id: Id, since: str = ""
 ) -> Response:
     """What locking the account after a breach would do, and the button confirming it."""
     return await _lock_page(request, viewer, staff_id, since)
@@ -155,7 +157,7 @@ async def staff_lock_preview(
 
 @router.post("/admin/staff/{staff_id}/lock")
 async def staff_lock(
-    request: Request, viewer: PageViewer, staff_id: int, since: Text = "", confirm: Text = ""
+    request: Request, viewer: PageViewer, staff_id: Id, since: Text = "", confirm: Text = ""
 ) -> Response:
     """Without `confirm=yes` the preview (as the GET); with it, lock the account after a
     reported breach and void what it entered since `since`."""
@@ -240,7 +242,7 @@ def _render_lock(
 def _local_instant(text: str, viewer: Viewer) -> dt.datetime:
     """«2026-11-23T09:30» on the school's clock, as an instant."""
     try:
-        local = dt.datetime.fromisoformat(text.strip())
+        local = check_day(dt.datetime.fromisoformat(text.strip()))
     except ValueError:
         raise RuleViolation("bad_date", value=text) from None
     return local.replace(tzinfo=ZoneInfo(viewer.school_timezone))
@@ -248,7 +250,7 @@ def _local_instant(text: str, viewer: Viewer) -> dt.datetime:
 
 @router.post("/admin/staff/{staff_id}/unlock")
 async def staff_unlock(
-    request: Request, viewer: PageViewer, staff_id: int, password: Secret = ""
+    request: Request, viewer: PageViewer, staff_id: Id, password: Secret = ""
 ) -> Response:
     def change() -> Any:
         return unlock_staff(

@@ -33,6 +33,7 @@ from webapp.pages.admin_forms import (
     submit,
     whole_number,
 )
+from webapp.params import Id
 from webapp.state import reading_uow, uow
 
 router = page_router()
@@ -90,7 +91,7 @@ async def classes(request: Request, viewer: PageViewer) -> Response:
 async def class_add(
     request: Request,
     viewer: PageViewer,
-    year_id: int,
+    year_id: Id,
     grade: Text = "",
     letter: Text = "",
     class_teacher_id: Text = "",
@@ -112,7 +113,7 @@ async def class_add(
 async def class_save(
     request: Request,
     viewer: PageViewer,
-    class_id: int,
+    class_id: Id,
     grade: Text = "",
     letter: Text = "",
     class_teacher_id: Text = "",
@@ -147,7 +148,7 @@ async def subject_add(
 
 @router.post("/admin/subjects/{subject_id}")
 async def subject_save(
-    request: Request, viewer: PageViewer, subject_id: int, name: Text = "", short_name: Text = ""
+    request: Request, viewer: PageViewer, subject_id: Id, name: Text = "", short_name: Text = ""
 ) -> Response:
     def change() -> Any:
         return rename_subject(
@@ -189,7 +190,7 @@ async def assignment_add(
 
 
 @router.post("/admin/assignments/{assignment_id}/delete")
-async def assignment_delete(request: Request, viewer: PageViewer, assignment_id: int) -> Response:
+async def assignment_delete(request: Request, viewer: PageViewer, assignment_id: Id) -> Response:
     def change() -> Any:
         return remove_assignment(uow(request), actor=viewer.actor, assignment_id=assignment_id)
 
@@ -205,7 +206,7 @@ async def timetable(request: Request, viewer: PageViewer) -> Response:
 async def timetable_add(
     request: Request,
     viewer: PageViewer,
-    class_id: int,
+    class_id: Id,
     subject_id: Text = "",
     teacher_id: Text = "",
     group_id: Text = "",
@@ -233,7 +234,7 @@ async def timetable_add(
 
 @router.post("/admin/timetable/{entry_id}/delete")
 async def timetable_delete(
-    request: Request, viewer: PageViewer, entry_id: int, class_id: Text = ""
+    request: Request, viewer: PageViewer, entry_id: Id, class_id: Text = ""
 ) -> Response:
     def change() -> Any:
         return remove_timetable_entry(uow(request), actor=viewer.actor, entry_id=entry_id)

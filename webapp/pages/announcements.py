@@ -19,6 +19,7 @@ from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
+from webapp.params import Id
 from webapp.render import render
 from webapp.state import reading_uow, uow
 
@@ -81,7 +82,7 @@ async def post_to_school(
 
 @router.get("/announcements/{announcement_id}")
 async def announcement_page(
-    request: Request, viewer: PageViewer, announcement_id: int, state: str = ""
+    request: Request, viewer: PageViewer, announcement_id: Id, state: str = ""
 ) -> Response:
     """Each parent's delivery and «Ознакомлен»; `state` keeps only one kind of line."""
     return await _status(request, viewer, announcement_id, state, "announcement.html")
@@ -89,14 +90,14 @@ async def announcement_page(
 
 @router.get("/announcements/{announcement_id}/status")
 async def announcement_status_fragment(
-    request: Request, viewer: PageViewer, announcement_id: int, state: str = ""
+    request: Request, viewer: PageViewer, announcement_id: Id, state: str = ""
 ) -> Response:
     """The status table alone: what the page's polling swaps in."""
     return await _status(request, viewer, announcement_id, state, "_announcement_status.html")
 
 
 async def _status(
-    request: Request, viewer: Viewer, announcement_id: int, state: str, template: str
+    request: Request, viewer: Viewer, announcement_id: Id, state: str, template: str
 ) -> Response:
     status = await announcement_status(
         reading_uow(request),

@@ -24,6 +24,7 @@ from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router, safe_next
+from webapp.params import Id
 from webapp.render import is_htmx, render
 from webapp.state import reading_uow, uow, web_state
 
@@ -40,14 +41,14 @@ async def homeroom(request: Request, viewer: PageViewer) -> Response:
 
 
 @router.get("/homeroom/{class_id}")
-async def class_page(request: Request, viewer: PageViewer, class_id: int) -> Response:
+async def class_page(request: Request, viewer: PageViewer, class_id: Id) -> Response:
     return await _class_page(request, viewer, class_id)
 
 
 async def _class_page(
     request: Request,
     viewer: Viewer,
-    class_id: int,
+    class_id: Id,
     *,
     status_code: int = 200,
     error: str | None = None,
@@ -75,7 +76,7 @@ async def _class_page(
 async def post_to_class(
     request: Request,
     viewer: PageViewer,
-    class_id: int,
+    class_id: Id,
     title: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     body: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     urgent: Annotated[bool, Form()] = False,
@@ -110,7 +111,7 @@ async def post_to_class(
 async def paper_summary(
     request: Request,
     viewer: PageViewer,
-    guardian_id: int,
+    guardian_id: Id,
     wants: Annotated[bool, Form()] = False,
     next: Annotated[str, Form()] = "",
 ) -> Response:

@@ -17,6 +17,7 @@ from core.reading.grid import journal_grid
 from core.reading.journal_pages import journal_pages
 from webapp.auth import PageViewer
 from webapp.pages import page_router
+from webapp.params import Id
 from webapp.render import render
 from webapp.state import reading_uow
 
@@ -27,10 +28,10 @@ router = page_router()
 async def journal(
     request: Request,
     viewer: PageViewer,
-    klass: Annotated[int | None, Query(alias="class")] = None,
-    subject: int | None = None,
-    group: int | None = None,
-    period: int | None = None,
+    klass: Annotated[Id | None, Query(alias="class")] = None,
+    subject: Id | None = None,
+    group: Id | None = None,
+    period: Id | None = None,
 ) -> Response:
     """The pages to choose from; with a class and a subject, that page's grid."""
     if klass is None or subject is None:

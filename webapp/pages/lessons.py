@@ -8,7 +8,6 @@ page with the message. The pupils' marks and attendance use the grid's script.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable
 from typing import Annotated, Any
 
@@ -25,6 +24,7 @@ from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
+from webapp.params import Day, Id
 from webapp.render import is_htmx, render
 from webapp.state import reading_uow, uow
 
@@ -39,7 +39,7 @@ SECTIONS = {
 
 
 @router.get("/lessons/{lesson_id}")
-async def lesson(request: Request, viewer: PageViewer, lesson_id: int) -> Response:
+async def lesson(request: Request, viewer: PageViewer, lesson_id: Id) -> Response:
     found = await lesson_page(reading_uow(request), actor=viewer.actor, lesson_id=lesson_id)
     return render(request, "lesson.html", viewer=viewer, lesson=found, **_blank())
 
@@ -51,7 +51,7 @@ def _blank() -> dict[str, Any]:
 async def _answer(
     request: Request,
     viewer: Viewer,
-    lesson_id: int,
+    lesson_id: Id,
     section: str,
     action: Awaitable[object],
     form: dict[str, Any],
@@ -76,7 +76,7 @@ async def _answer(
 async def topic(
     request: Request,
     viewer: PageViewer,
-    lesson_id: int,
+    lesson_id: Id,
     topic: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     work_type: Annotated[str | None, Form(max_length=20)] = None,
 ) -> Response:
@@ -92,10 +92,10 @@ async def topic(
 async def homework(
     request: Request,
     viewer: PageViewer,
-    lesson_id: int,
+    lesson_id: Id,
     text: Annotated[str, Form(max_length=FORM_GUARD)] = "",
-    due_date: Annotated[dt.date | None, Form()] = None,
-    students: Annotated[list[int] | None, Form()] = None,
+    due_date: Annotated[Day | None, Form()] = None,
+    students: Annotated[list[Id] | None, Form()] = None,
 ) -> Response:
     """Homework for the class, or for the ticked students only."""
     action = set_homework(
@@ -112,7 +112,7 @@ async def homework(
 
 @router.post("/lessons/{lesson_id}/homework/{homework_id}/delete")
 async def homework_delete(
-    request: Request, viewer: PageViewer, lesson_id: int, homework_id: int
+    request: Request, viewer: PageViewer, lesson_id: Id, homework_id: Id
 ) -> Response:
     action = delete_homework(uow(request), actor=viewer.actor, homework_id=homework_id)
     return await _answer(request, viewer, lesson_id, "homework", action, {})
@@ -122,8 +122,8 @@ async def homework_delete(
 async def remark(
     request: Request,
     viewer: PageViewer,
-    lesson_id: int,
-    student: Annotated[int, Form()],
+    lesson_id: Id,
+    student: Annotated[Id, Form()],
     kind: Annotated[str, Form(max_length=20)] = "remark",
     text: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     send: Annotated[bool, Form()] = False,
@@ -146,8 +146,8 @@ async def remark(
 async def substitute(
     request: Request,
     viewer: PageViewer,
-    lesson_id: int,
-    substitute: Annotated[int | None, Form()] = None,
+    lesson_id: Id,
+    substitute: Annotated[Id | None, Form()] = None,
 ) -> Response:
     """The deputy director or an administrator names the substitute (none: withdraw)."""
     action = assign_substitute(

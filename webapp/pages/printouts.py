@@ -6,7 +6,6 @@ viewer with a print button; the file name is Latin (core.reports.filenames).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import Form, Query, Request
@@ -17,6 +16,7 @@ from core.reports.class_weekly import class_weekly_pdf
 from core.reports.invite_sheet import invite_sheet
 from webapp.auth import PageViewer
 from webapp.pages import page_router
+from webapp.params import Day, Id
 from webapp.state import reading_uow, uow, web_state
 
 router = page_router()
@@ -34,7 +34,7 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
 async def invite_sheet_pdf(
     request: Request,
     viewer: PageViewer,
-    class_id: int,
+    class_id: Id,
     only_unsubscribed: Annotated[bool, Form()] = False,
 ) -> Response:
     """Issue new codes for the class's parents and return their A4 sheet."""
@@ -53,10 +53,10 @@ async def invite_sheet_pdf(
 async def weekly_summary(
     request: Request,
     viewer: PageViewer,
-    class_id: int,
-    week: dt.date,
+    class_id: Id,
+    week: Day,
     who: Annotated[Literal["all", "paper", "student"], Query()] = "all",
-    student: int | None = None,
+    student: Id | None = None,
 ) -> Response:
     """The week's summary: the whole class, those who asked for paper, or one student."""
     if who == "student" and student is None:

@@ -21,10 +21,12 @@ from core.reading.roster_imports import recent_roster_imports, roster_import
 from core.services.roster import enrol_student, remove_student, transfer_student
 from core.services.roster_file import MAX_FILE_BYTES
 from core.services.roster_import import cancel_roster_import, upload_roster
+from core.validation import check_day
 from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
+from webapp.params import Id
 from webapp.render import render
 from webapp.roster_jobs import roster_jobs, start_check, start_import
 from webapp.state import reading_uow, uow
@@ -41,9 +43,10 @@ def form_date(text: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as error:
         raise RuleViolation("roster_bad_date", value=text) from error
+    return check_day(day)
 
 
 def _shown(error: ZvonokError, viewer: Viewer) -> tuple[str, int]:
@@ -65,7 +68,7 @@ async def overview(request: Request, viewer: PageViewer) -> Response:
 
 @router.get("/roster/classes/{class_id}")
 async def class_page(
-    request: Request, viewer: PageViewer, class_id: int, enrolled: int | None = None
+    request: Request, viewer: PageViewer, class_id: Id, enrolled: Id | None = None
 ) -> Response:
     return await _class_page(request, viewer, class_id, enrolled=enrolled)
 
@@ -73,9 +76,9 @@ async def class_page(
 async def _class_page(
     request: Request,
     viewer: Viewer,
-    class_id: int,
+    class_id: Id,
     *,
-    enrolled: int | None = None,
+    enrolled: Id | None = None,
     error: str | None = None,
     typed: dict[str, str] | None = None,
     status_code: int = 200,
@@ -97,7 +100,7 @@ async def _class_page(
 async def enrol(
     request: Request,
     viewer: PageViewer,
-    class_id: int,
+    class_id: Id,
     last_name: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     first_name: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     middle_name: Annotated[str, Form(max_length=FORM_GUARD)] = "",
@@ -140,7 +143,7 @@ def _no_date() -> dt.date:
 
 @router.get("/roster/students/{student_id}")
 async def student_page(
-    request: Request, viewer: PageViewer, student_id: int, done: str = ""
+    request: Request, viewer: PageViewer, student_id: Id, done: str = ""
 ) -> Response:
     return await _student_page(request, viewer, student_id, done=done)
 
@@ -148,7 +151,7 @@ async def student_page(
 async def _student_page(
     request: Request,
     viewer: Viewer,
-    student_id: int,
+    student_id: Id,
     *,
     done: str = "",
     error: str | None = None,
@@ -172,8 +175,8 @@ async def _student_page(
 async def transfer(
     request: Request,
     viewer: PageViewer,
-    student_id: int,
-    class_id: Annotated[int, Form()],
+    student_id: Id,
+    class_id: Annotated[Id, Form()],
     on: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     try:
@@ -197,7 +200,7 @@ async def transfer(
 async def leave(
     request: Request,
     viewer: PageViewer,
-    student_id: int,
+    student_id: Id,
     on: Annotated[str, Form(max_length=20)] = "",
     reason: Annotated[str, Form(max_length=FORM_GUARD)] = "",
 ) -> Response:
@@ -266,19 +269,17 @@ async def upload(
 
 
 @router.get("/roster/imports/{import_id}")
-async def import_page(request: Request, viewer: PageViewer, import_id: int) -> Response:
+async def import_page(request: Request, viewer: PageViewer, import_id: Id) -> Response:
     return await _import_state(request, viewer, import_id, "roster_import.html")
 
 
 @router.get("/roster/imports/{import_id}/state")
-async def import_state(request: Request, viewer: PageViewer, import_id: int) -> Response:
+async def import_state(request: Request, viewer: PageViewer, import_id: Id) -> Response:
     """The import's state as a fragment: the page polls it while a task runs."""
     return await _import_state(request, viewer, import_id, "_roster_import_state.html")
 
 
-async def _import_state(
-    request: Request, viewer: Viewer, import_id: int, template: str
-) -> Response:
+async def _import_state(request: Request, viewer: Viewer, import_id: Id, template: str) -> Response:
     view = await roster_import(reading_uow(request), actor=viewer.actor, import_id=import_id)
     job = roster_jobs(request).get(import_id)
     if view.status == "uploaded" and job is None:
@@ -288,7 +289,7 @@ async def _import_state(
 
 
 @router.post("/roster/imports/{import_id}/confirm")
-async def confirm(request: Request, viewer: PageViewer, import_id: int) -> Response:
+async def confirm(request: Request, viewer: PageViewer, import_id: Id) -> Response:
     # Refuse at once whom core refuses (another school, a teacher), not in the background.
     await roster_import(reading_uow(request), actor=viewer.actor, import_id=import_id)
     job = start_import(request, viewer.actor, import_id)
@@ -297,6 +298,6 @@ async def confirm(request: Request, viewer: PageViewer, import_id: int) -> Respo
 
 
 @router.post("/roster/imports/{import_id}/cancel")
-async def cancel(request: Request, viewer: PageViewer, import_id: int) -> Response:
+async def cancel(request: Request, viewer: PageViewer, import_id: Id) -> Response:
     await cancel_roster_import(uow(request), actor=viewer.actor, import_id=import_id)
     return RedirectResponse(f"/roster/imports/{import_id}", status_code=303)

@@ -21,6 +21,7 @@ from core.reports.statement_exports import (
 )
 from webapp.auth import PageViewer
 from webapp.pages import page_router
+from webapp.params import Id
 from webapp.render import render
 from webapp.state import reading_uow, uow
 
@@ -35,7 +36,7 @@ async def statement_index(request: Request, viewer: PageViewer) -> Response:
 
 @router.get("/statement/{class_id}")
 async def statement_page(
-    request: Request, viewer: PageViewer, class_id: int, export: int | None = None
+    request: Request, viewer: PageViewer, class_id: Id, export: Id | None = None
 ) -> Response:
     statement = await read_statement(reading_uow(request), actor=viewer.actor, class_id=class_id)
     exports = await list_exports(reading_uow(request), actor=viewer.actor, class_id=class_id)
@@ -58,7 +59,7 @@ async def statement_page(
 async def make_export(
     request: Request,
     viewer: PageViewer,
-    class_id: int,
+    class_id: Id,
     format: Annotated[str, Form(max_length=10)] = "pdf",
 ) -> Response:
     made = await export_statement(
@@ -69,7 +70,7 @@ async def make_export(
 
 
 @router.get("/statement/exports/{export_id}")
-async def download_export(request: Request, viewer: PageViewer, export_id: int) -> Response:
+async def download_export(request: Request, viewer: PageViewer, export_id: Id) -> Response:
     found = await fetch_export(reading_uow(request), actor=viewer.actor, export_id=export_id)
     return file_response(found)
 

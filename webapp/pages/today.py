@@ -12,6 +12,7 @@ from core.services.roll_call import record_roll_call
 from webapp.auth import PageViewer
 from webapp.nav import sections_for, start_page
 from webapp.pages import page_router
+from webapp.params import Day, Id
 from webapp.render import is_htmx, render
 from webapp.state import reading_uow, uow
 
@@ -28,13 +29,13 @@ async def home(request: Request, viewer: PageViewer) -> Response:
 
 
 @router.get("/today")
-async def today(request: Request, viewer: PageViewer, date: dt.date | None = None) -> Response:
+async def today(request: Request, viewer: PageViewer, date: Day | None = None) -> Response:
     day = await teacher_day(reading_uow(request), actor=viewer.actor, on=date)
     return render(request, "today.html", viewer=viewer, day=day, dt=dt, picked=date is not None)
 
 
 @router.post("/today/lessons/{lesson_id}/roll-call")
-async def roll_call(request: Request, viewer: PageViewer, lesson_id: int) -> Response:
+async def roll_call(request: Request, viewer: PageViewer, lesson_id: Id) -> Response:
     """ "Everyone present": the roll was called and nobody is missing."""
     lesson = await record_roll_call(uow(request), actor=viewer.actor, lesson_id=lesson_id)
     back = f"/today?date={lesson.date.isoformat()}"

@@ -19,6 +19,7 @@ from webapp.auth import PageViewer, Viewer
 from webapp.errors import status_for
 from webapp.limits import FORM_GUARD
 from webapp.pages import page_router
+from webapp.params import Id
 from webapp.render import render
 from webapp.state import reading_uow, uow, web_state
 
@@ -79,6 +80,6 @@ async def create_token(
 
 
 @router.post("/tokens/{token_id}/revoke")
-async def revoke_token(request: Request, viewer: PageViewer, token_id: int) -> Response:
+async def revoke_token(request: Request, viewer: PageViewer, token_id: Id) -> Response:
     await revoke_api_token(uow(request), actor=viewer.actor, token_id=token_id)
     return RedirectResponse("/tokens", status_code=303)

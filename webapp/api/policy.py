@@ -1,0 +1,54 @@
+"""The body of `PATCH /api/v1/admin/school/policy`: some of the school's rules.
+
+One optional field per `core.policy.SchoolPolicy` field; a field left out (or null)
+keeps its value. The types say what each takes; the ranges are core's to check
+(`core.services.school_setup.update_policy`), so a refusal names the setting in the
+reader's language. Times are written as the API reads them back: «21:00» or «21:00:00».
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Days = Annotated[int, Field(description="Days, 0 or more.")]
+ClockTime = Annotated[
+    str, Field(examples=["21:00"], description="HH:MM (HH:MM:00 as the API writes it).")
+]
+
+
+class PolicyPatch(BaseModel):
+    """Some of the school's rules; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    marks_from_grade: int | None = Field(None, description="No marks below this grade: 1 to 11.")
+    electives_attendance_only: bool | None = Field(
+        None, description="Electives get attendance only, no marks."
+    )
+    homework_deadline: Literal["after_last_lesson", "fixed_time"] | None = None
+    homework_minutes_after_last_lesson: int | None = Field(
+        None, description="Minutes after the class's last lesson, 0 or more."
+    )
+    homework_fixed_time: ClockTime | None = None
+    oral_mark_days: Days | None = None
+    written_mark_days_junior: Days | None = Field(None, description="Grades 2–8: days, 0 or more.")
+    written_mark_days_senior: Days | None = Field(None, description="Grades 9–11: days, 0 or more.")
+    essay_mark_days_senior: Days | None = None
+    preliminary_marks_days_before_holidays: Days | None = None
+    work_type_weights: dict[str, float] | None = Field(
+        None, description="Weight of each work type (oral, written, test...): 0.1 to 10."
+    )
+    grace_window_seconds: int | None = Field(
+        None, description="How long a mark may be corrected before families hear: 0 to 3600."
+    )
+    quiet_hours_start: ClockTime | None = None
+    quiet_hours_end: ClockTime | None = None
+    digest_time: ClockTime | None = None
+    sms_daily_budget: int | None = Field(None, description="SMS a day for the school, 0 or more.")
+    invite_ttl_days: int | None = Field(None, description="Days an invite code lasts: 1 to 365.")
+
+    def given(self) -> dict[str, object]:
+        """The fields the caller set to a value."""
+        return self.model_dump(exclude_unset=True, exclude_none=True)
