@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # Pacing of Telegram sends (notifier.ratelimit.TelegramRates): messages a second per
     # bot, and how far below that to stay (0.03: intervals 3% longer than the limit's).
     telegram_bot_rate: int = Field(default=30, ge=1)
+    # Messages a second to one chat: Telegram allows about one. A test run raises it
+    # together with its emulator's limit, so a bot dialogue does not wait a second a reply.
+    telegram_chat_rate: int = Field(default=1, ge=1)
     telegram_rate_headroom: float = Field(default=0.03, ge=0, le=1)
     # Webhook mode (unset: long polling). Telegram POSTs updates to the public URL with
     # the secret in `X-Telegram-Bot-Api-Secret-Token`; the bot's own server listens on

@@ -113,6 +113,7 @@ class TelegramRates:
         """The pacing every Zvonok process sending through one bot agrees on."""
         return cls(
             per_bot=Rate(settings.telegram_bot_rate, 1.0),
+            per_chat=Rate(settings.telegram_chat_rate, 1.0),
             headroom=settings.telegram_rate_headroom,
         )
 

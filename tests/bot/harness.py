@@ -22,9 +22,16 @@ from bots.app import build_bot, build_dispatcher
 from core.db import Database
 from core.settings import Settings
 from notifier.channels import build_channels, close_channels
+from notifier.ratelimit import Rate
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
+from notifier.standins.telegram_rules import FloodLimits
 
 WITHIN = 10.0
+# Replies a second to one chat, in the emulator and in the bot's pacing alike. Telegram
+# allows one, which would make every step of a dialogue wait a second; the pacing itself
+# is tested at Telegram's rates (tests/integration/test_ratelimit.py,
+# test_telegram_channel.py, tests/e2e/test_delivery_outages.py).
+CHAT_RATE = 50
 
 
 @dataclass
@@ -135,13 +142,14 @@ class BotUnderTest:
 @contextlib.asynccontextmanager
 async def running_bot(db: Database, redis_url: str, **settings: Any) -> AsyncIterator[BotUnderTest]:
     """The bot polling the emulator until the block ends."""
-    async with run_telegram_emulator() as emulator:
+    limits = FloodLimits(per_chat=Rate(CHAT_RATE, 1.0))
+    async with run_telegram_emulator(limits=limits) as emulator:
         config = Settings(
             database_url="sqlite:///unused.db",  # the bot is handed `db` itself
             redis_url=redis_url,
             telegram_token=emulator.token,
             telegram_api_url=emulator.base_url,
-            **settings,
+            **{"telegram_chat_rate": CHAT_RATE, **settings},
         )
         redis = Redis.from_url(redis_url)
         channels = build_channels(config, redis)
