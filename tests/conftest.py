@@ -74,10 +74,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # End-to-end tests run whole systems (worker processes, servers) with timing
     # expectations: keep them on one xdist worker, one at a time, while the other
-    # worker runs the database tests.
+    # worker runs the database tests. Longest first, so that no worker is left alone
+    # with a long test at the end: the chain of end-to-end tests (about four minutes)
+    # starts at once on one worker, then the other long ones (the type checker on a
+    # cold cache, schemathesis, the role matrix, the browser), then the rest.
     for item in items:
         if "e2e" in item.path.parts:
             item.add_marker(pytest.mark.xdist_group("e2e"))
+    items.sort(key=_run_order)
     if config.stash.get(_PG_KEY, None) is not None:
         return
     kept = [item for item in items if item.get_closest_marker("postgres") is None]
@@ -85,6 +89,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+_LONG = ("test_quality.py", "test_schemathesis.py", "test_role_matrix.py", "browser")
+
+
+def _run_order(item: pytest.Item) -> int:
+    parts = item.path.parts
+    if "e2e" in parts:
+        return 0
+    return 1 if any(name in parts for name in _LONG) else 2
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
