@@ -36,6 +36,26 @@ KEEP_FINISHED = 200  # finished jobs remembered (for their error), the oldest dr
 Work = Callable[[Progress], Awaitable[object]]
 
 
+@dataclass(frozen=True)
+class JobState:
+    """A job as it was at one moment. A page takes it before it reads the import's row:
+    a task that finishes during that read is then still shown as running, and the next
+    poll reads its outcome, instead of showing the row as it was before the task wrote
+    with no task running (the page would stop polling on a stale state)."""
+
+    kind: str
+    stage: str
+    done: int
+    total: int
+    error: ZvonokError | None
+    failed: bool
+    running: bool
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 0
+
+
 @dataclass
 class Job:
     import_id: int
@@ -54,9 +74,10 @@ class Job:
     def running(self) -> bool:
         return self.task is not None and not self.task.done()
 
-    @property
-    def percent(self) -> int:
-        return 100 * self.done // self.total if self.total else 0
+    def state(self) -> JobState:
+        return JobState(
+            self.kind, self.stage, self.done, self.total, self.error, self.failed, self.running
+        )
 
 
 class RosterJobs:
@@ -67,6 +88,11 @@ class RosterJobs:
 
     def get(self, import_id: int) -> Job | None:
         return self._jobs.get(import_id)
+
+    def state(self, import_id: int) -> JobState | None:
+        """The import's job as it is now (take it before reading the import's row)."""
+        job = self._jobs.get(import_id)
+        return None if job is None else job.state()
 
     def start(self, import_id: int, kind: str, work: Work) -> Job:
         current = self._jobs.get(import_id)

@@ -33,7 +33,7 @@ from webapp.auth import ApiViewer, Viewer
 from webapp.errors import error_code
 from webapp.limits import FORM_GUARD, at_most
 from webapp.params import Day, Id
-from webapp.roster_jobs import Job, roster_jobs, start_check, start_import
+from webapp.roster_jobs import JobState, roster_jobs, start_check, start_import
 from webapp.state import reading_uow, uow
 
 SETTLE_SECONDS = 2.0
@@ -215,7 +215,7 @@ class ImportOut(BaseModel):
     progress: ProgressOut | None
 
     @classmethod
-    def of(cls, view: ImportView, job: Job | None, lang: str) -> ImportOut:
+    def of(cls, view: ImportView, job: JobState | None, lang: str) -> ImportOut:
         report = view.report
         return cls(
             id=view.id,
@@ -240,7 +240,7 @@ class ImportOut(BaseModel):
         )
 
 
-def _progress(job: Job | None, lang: str) -> ProgressOut | None:
+def _progress(job: JobState | None, lang: str) -> ProgressOut | None:
     if job is None:
         return None
     error = None
@@ -317,8 +317,9 @@ async def leave(request: Request, viewer: ApiViewer, student_id: Id, body: Leave
 
 
 async def _import_out(request: Request, viewer: Viewer, import_id: Id) -> ImportOut:
+    job = roster_jobs(request).state(import_id)  # before the row: see JobState
     view = await roster_import(reading_uow(request), actor=viewer.actor, import_id=import_id)
-    return ImportOut.of(view, roster_jobs(request).get(import_id), viewer.lang)
+    return ImportOut.of(view, job, viewer.lang)
 
 
 @router.post("/imports", response_model=ImportOut, status_code=202)

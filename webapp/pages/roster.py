@@ -280,11 +280,11 @@ async def import_state(request: Request, viewer: PageViewer, import_id: Id) -> R
 
 
 async def _import_state(request: Request, viewer: Viewer, import_id: Id, template: str) -> Response:
+    job = roster_jobs(request).state(import_id)  # before the row: see JobState
     view = await roster_import(reading_uow(request), actor=viewer.actor, import_id=import_id)
-    job = roster_jobs(request).get(import_id)
     if view.status == "uploaded" and job is None:
         # Its check was lost with a restarted process: start it again.
-        job = start_check(request, viewer.actor, import_id)
+        job = start_check(request, viewer.actor, import_id).state()
     return render(request, template, viewer=viewer, view=view, job=job)
 
 
