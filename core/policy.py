@@ -46,6 +46,31 @@ class SchoolPolicy(BaseModel):
     # Seed 002 §2.5.6: preliminary period marks at least 10 days before the holidays.
     preliminary_marks_days_before_holidays: int = Field(default=10, ge=0)
     work_type_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    # Journal control («наполняемость», seed 002 §2.5.5 and seed 001 §3: enough marks
+    # per period to grade fairly): the fewest marks per pupil, subject and period, for a
+    # subject of one or two lessons a week and for one of more.
+    fill_min_marks_light: int = Field(default=3, ge=0, le=50)
+    fill_min_marks_heavy: int = Field(default=5, ge=0, le=50)
+    # Homework volume a day, in minutes, by grade: SanPiN 1.2.3685-21, table 6.6.
+    homework_minutes_grade_1: int = Field(default=60, ge=0, le=600)
+    homework_minutes_grades_2_3: int = Field(default=90, ge=0, le=600)
+    homework_minutes_grades_4_5: int = Field(default=120, ge=0, le=600)
+    homework_minutes_grades_6_8: int = Field(default=150, ge=0, le=600)
+    homework_minutes_grades_9_11: int = Field(default=210, ge=0, le=600)
+    # The test schedule (seed 002 §2.5.3: made in September): at most this many tests a
+    # day and a week per class; over it, planning is refused or only warned about.
+    tests_per_day_max: int = Field(default=1, ge=1, le=10)
+    tests_per_week_max: int = Field(default=3, ge=1, le=30)
+    test_limits_refuse: bool = False
+    # Reminders to staff (issue 10): before a deadline and once when it has passed.
+    reminders_mandatory: bool = False  # teachers cannot switch them off
+    homework_reminder_minutes_before: int = Field(default=30, ge=0, le=600)
+    mark_reminder_time: time = time(18, 0)  # the evening before a mark is due
+    # Seed 004: the class teacher writes to the parents at least once a month;
+    # reminded from this day of the month until it is sent.
+    monthly_message_reminder_day: int = Field(default=20, ge=1, le=28)
+    # The deputy hears when a teacher has this many late or missing items.
+    backlog_alert_threshold: int = Field(default=10, ge=1, le=1000)
     # Delivery settings the school sets for its families (used by the workers).
     grace_window_seconds: int = Field(default=120, ge=0, le=3600)
     quiet_hours_start: time = time(21, 0)
@@ -79,6 +104,19 @@ def homework_deadline(policy: SchoolPolicy, *, lesson_day: date, last_lesson_end
         return datetime.combine(lesson_day, policy.homework_fixed_time)
     end = datetime.combine(lesson_day, last_lesson_end)
     return end + timedelta(minutes=policy.homework_minutes_after_last_lesson)
+
+
+def homework_minutes_limit(policy: SchoolPolicy, grade: int) -> int:
+    """The most homework a day for a grade, in minutes (SanPiN 1.2.3685-21, table 6.6)."""
+    if grade <= 1:
+        return policy.homework_minutes_grade_1
+    if grade <= 3:
+        return policy.homework_minutes_grades_2_3
+    if grade <= 5:
+        return policy.homework_minutes_grades_4_5
+    if grade <= 8:
+        return policy.homework_minutes_grades_6_8
+    return policy.homework_minutes_grades_9_11
 
 
 def weight_of(policy: SchoolPolicy, work_type: str) -> float:

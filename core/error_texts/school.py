@@ -141,6 +141,31 @@ def setting_labels(t: Texts) -> dict[str, str]:
             "setting", "Preliminary marks: days before holidays"
         ),
         "work_type_weights": t.pgettext("setting", "Weights of work types"),
+        "fill_min_marks_light": t.pgettext(
+            "setting", "Fewest marks per period, subject of 1–2 lessons a week"
+        ),
+        "fill_min_marks_heavy": t.pgettext(
+            "setting", "Fewest marks per period, subject of 3 or more lessons a week"
+        ),
+        "homework_minutes_grade_1": t.pgettext("setting", "Homework a day, grade 1, minutes"),
+        "homework_minutes_grades_2_3": t.pgettext("setting", "Homework a day, grades 2–3, minutes"),
+        "homework_minutes_grades_4_5": t.pgettext("setting", "Homework a day, grades 4–5, minutes"),
+        "homework_minutes_grades_6_8": t.pgettext("setting", "Homework a day, grades 6–8, minutes"),
+        "homework_minutes_grades_9_11": t.pgettext(
+            "setting", "Homework a day, grades 9–11, minutes"
+        ),
+        "tests_per_day_max": t.pgettext("setting", "Tests a day per class, at most"),
+        "tests_per_week_max": t.pgettext("setting", "Tests a week per class, at most"),
+        "test_limits_refuse": t.pgettext("setting", "Refuse a test over the limits"),
+        "reminders_mandatory": t.pgettext("setting", "Reminders to teachers are mandatory"),
+        "homework_reminder_minutes_before": t.pgettext(
+            "setting", "Homework reminder, minutes before the deadline"
+        ),
+        "mark_reminder_time": t.pgettext("setting", "Mark reminder the evening before, at"),
+        "monthly_message_reminder_day": t.pgettext("setting", "Monthly message reminder from day"),
+        "backlog_alert_threshold": t.pgettext(
+            "setting", "Late items that alert the deputy director"
+        ),
         "grace_window_seconds": t.pgettext("setting", "Grace window for a mark, seconds"),
         "quiet_hours_start": t.pgettext("setting", "Quiet hours: start"),
         "quiet_hours_end": t.pgettext("setting", "Quiet hours: end"),

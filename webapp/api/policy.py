@@ -40,6 +40,35 @@ class PolicyPatch(BaseModel):
     work_type_weights: dict[str, float] | None = Field(
         None, description="Weight of each work type (oral, written, test...): 0.1 to 10."
     )
+    fill_min_marks_light: int | None = Field(
+        None, description="Fewest marks a pupil needs per period, 1–2 lessons a week: 0 to 50."
+    )
+    fill_min_marks_heavy: int | None = Field(
+        None, description="Fewest marks a pupil needs per period, more lessons: 0 to 50."
+    )
+    homework_minutes_grade_1: int | None = Field(None, description="Minutes a day: 0 to 600.")
+    homework_minutes_grades_2_3: int | None = Field(None, description="Minutes a day: 0 to 600.")
+    homework_minutes_grades_4_5: int | None = Field(None, description="Minutes a day: 0 to 600.")
+    homework_minutes_grades_6_8: int | None = Field(None, description="Minutes a day: 0 to 600.")
+    homework_minutes_grades_9_11: int | None = Field(None, description="Minutes a day: 0 to 600.")
+    tests_per_day_max: int | None = Field(None, description="Tests a day per class: 1 to 10.")
+    tests_per_week_max: int | None = Field(None, description="Tests a week per class: 1 to 30.")
+    test_limits_refuse: bool | None = Field(
+        None, description="Over the limits, refuse the test (true) or warn only (false)."
+    )
+    reminders_mandatory: bool | None = Field(
+        None, description="Teachers cannot switch their reminders off."
+    )
+    homework_reminder_minutes_before: int | None = Field(
+        None, description="Minutes before the homework deadline: 0 to 600."
+    )
+    mark_reminder_time: ClockTime | None = None
+    monthly_message_reminder_day: int | None = Field(
+        None, description="Day of the month the class teacher is first reminded: 1 to 28."
+    )
+    backlog_alert_threshold: int | None = Field(
+        None, description="Late or missing items of a teacher that alert the deputy: 1 to 1000."
+    )
     grace_window_seconds: int | None = Field(
         None, description="How long a mark may be corrected before families hear: 0 to 3600."
     )

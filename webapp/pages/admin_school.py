@@ -45,6 +45,24 @@ DEADLINES = (
     "marks_from_grade",
     "electives_attendance_only",
 )
+# Journal control: what the dashboard counts and when staff are reminded.
+CONTROL = (
+    "fill_min_marks_light",
+    "fill_min_marks_heavy",
+    "homework_minutes_grade_1",
+    "homework_minutes_grades_2_3",
+    "homework_minutes_grades_4_5",
+    "homework_minutes_grades_6_8",
+    "homework_minutes_grades_9_11",
+    "tests_per_day_max",
+    "tests_per_week_max",
+    "test_limits_refuse",
+    "reminders_mandatory",
+    "homework_reminder_minutes_before",
+    "mark_reminder_time",
+    "monthly_message_reminder_day",
+    "backlog_alert_threshold",
+)
 DELIVERY = (
     "grace_window_seconds",
     "quiet_hours_start",
@@ -53,7 +71,16 @@ DELIVERY = (
     "sms_daily_budget",
     "invite_ttl_days",
 )
-TIMES = frozenset({"homework_fixed_time", "quiet_hours_start", "quiet_hours_end", "digest_time"})
+TIMES = frozenset(
+    {
+        "homework_fixed_time",
+        "quiet_hours_start",
+        "quiet_hours_end",
+        "digest_time",
+        "mark_reminder_time",
+    }
+)
+CHECKBOXES = frozenset({"electives_attendance_only", "test_limits_refuse", "reminders_mandatory"})
 WORK_TYPES = tuple(WorkType.__members__.values())
 
 
@@ -83,7 +110,9 @@ async def school_page(
         policy=settings.policy.model_dump(mode="json"),
         deadlines=DEADLINES,
         delivery=DELIVERY,
+        control=CONTROL,
         times=TIMES,
+        checkboxes=CHECKBOXES,
         work_types=WORK_TYPES,
         bell_rows=_bell_rows(settings.bells, form, blank=2 if _editor(viewer) else 0),
     )
@@ -118,8 +147,8 @@ async def school_save(
 async def policy_save(request: Request, viewer: PageViewer) -> Response:
     sent = await request.form()
     values: dict[str, object] = {}
-    for field in (*DEADLINES, *DELIVERY):
-        if field == "electives_attendance_only":
+    for field in (*DEADLINES, *CONTROL, *DELIVERY):
+        if field in CHECKBOXES:
             values[field] = sent.get(field) == "on"
         elif field in sent:
             values[field] = str(sent.get(field, ""))
