@@ -57,6 +57,9 @@ class PeriodMarkKind(StrEnum):
 
 
 PERIOD_MARK_VALUES = ("2", "3", "4", "5", "осв", "н/а")
+# The longest time a teacher may estimate for one assignment (10 hours).
+HOMEWORK_MINUTES_MAX = 600
+
 # "journal": typed in the journal; "fallback": broadcast by the bot while it was down.
 HOMEWORK_SOURCES = ("journal", "fallback")
 
@@ -151,7 +154,10 @@ class Mark(Tracked, table=True):
 
 
 class Homework(Tracked, table=True):
-    __table_args__ = (one_of("source", HOMEWORK_SOURCES),)
+    __table_args__ = (
+        one_of("source", HOMEWORK_SOURCES),
+        between("minutes", 1, HOMEWORK_MINUTES_MAX),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -164,6 +170,9 @@ class Homework(Tracked, table=True):
     entered_at: datetime | None = instant_field(nullable=True)
     # The bot's id for a fallback entry: replaying the queue twice writes it once.
     fallback_key: str | None = Field(default=None, unique=True)
+    # The teacher's estimate of the time it takes, in minutes (optional): the class's
+    # total a day is checked against SanPiN's limits (core.policy.homework_minutes_limit).
+    minutes: int | None = None
     version: int = 1
 
 

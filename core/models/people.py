@@ -33,6 +33,8 @@ class Staff(SQLModel, table=True):
     roles: list[str] = json_field(default_factory=list)
     password_hash: str | None = None
     telegram_chat_id: int | None = chat_id_field(index=True)
+    # Where reminders go when the staff member has no linked Telegram chat.
+    email: str | None = None
     # Regulations: a reported breach voids the account's operations since the report.
     locked_at: datetime | None = instant_field(nullable=True)
     created_at: datetime = instant_field()
