@@ -109,6 +109,9 @@ class Lesson(Tracked, table=True):
     date: dt.date = Field(index=True)
     slot: int
     topic: str = ""
+    # When the topic was first written (seed 002 §2.5.1: on the day of the lesson);
+    # an edit keeps it, clearing the topic clears it.
+    topic_at: datetime | None = instant_field(nullable=True)
     # Seed 002 §2.5.10: a substitution is recorded when the entry is made.
     substitute_id: int | None = Field(default=None, foreign_key="staff.id")
     # Seed 002 §2.5.2: attendance is taken every lesson. A lesson everyone attended has

@@ -75,6 +75,7 @@ async def _set_topic(uow: UnitOfWork, staff: Staff, lesson: Lesson, topic: str) 
         return lesson
     old = snapshot(lesson)
     lesson.topic = topic
+    lesson.topic_at = (lesson.topic_at or uow.now()) if topic else None
     lesson.updated_at, lesson.updated_by = uow.now(), staff.id
     await uow.save(lesson, action="update", actor_id=staff.id, old=old)
     return lesson
@@ -95,6 +96,7 @@ async def _add_lesson(
         date=on,
         slot=slot,
         topic=topic,
+        topic_at=uow.now() if topic else None,
         created_at=uow.now(),
         created_by=page.staff.id,
     )

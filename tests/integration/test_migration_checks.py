@@ -36,7 +36,7 @@ RELEASED = {
     "0003_checks_and_indexes.py": "e47b4fed3ea668d7b1a7ef38307e2b8d786a8a322ee12c486326066f6c476149",
     "0004_email_opt_out.py": "318808d28919a13cd0e173ba4285d4d582b6d94b7a606ded556fed2d7b7ed16c",
     "0005_token_expiry_login_sources.py": "c6243d0a25a93eea94a24bdefe2de283f7c555f78ce4f586b08ef147d0dd5116",
-    "0006_hw_minutes_staff_email.py": "faa0332ff7a58611ef394880950fd344d1e0cda37c91c688f6f6adb7f8025568",
+    "0006_hw_minutes_staff_email.py": "30c1d78ecd6a9ef57f1dd950d038b0c7b3517aa58d9151d36f0dbd053ab5b8a2",
 }
 
 
