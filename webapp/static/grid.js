@@ -97,8 +97,11 @@
       ? ["/api/v1/journal/cells", {lesson_id: +lesson, student_id: student, text: text, period_id: period}]
       : ["/api/v1/journal/period-marks", {period_id: period, student_id: student,
           subject_id: +grid.getAttribute("data-subject"), value: text}];
-    // One save of a cell at a time, in the order typed.
-    td.zvonokChain = (td.zvonokChain || Promise.resolve())
+    // One save of a pupil's row at a time, in the order typed: each answer's average
+    // then counts every earlier save of the row (saves of two cells of one row sent
+    // at once could answer out of order, and an older average would stay in view).
+    var row = td.parentNode;
+    row.zvonokChain = (row.zvonokChain || Promise.resolve())
       .then(function () { return send("PUT", request[0], request[1]); })
       .then(function (answer) { settle(td, text, answer); });
   }
