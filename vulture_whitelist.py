@@ -33,22 +33,15 @@ _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
 
 # For people, not called by the code.
 _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md)
-# core/policy.py: the marks' deadlines of seed 002 §2.5.4 (and homework_deadline,
-# which vulture does not flag: a setting has its name). The settings form edits them;
-# no page reports lateness with them yet.
-_.mark_deadline
 # core/policy.py: issue 10's settings, on the set-up page and in the policy API; the
 # control rules, reminders and test schedule that read them are being built (remove
 # each line when its reader lands).
-_.fill_min_marks_light
-_.fill_min_marks_heavy
 _.tests_per_day_max
 _.tests_per_week_max
 _.test_limits_refuse
 _.reminders_mandatory
 _.homework_reminder_minutes_before
 _.mark_reminder_time
-_.monthly_message_reminder_day
 _.backlog_alert_threshold
 _.homework_minutes_limit
 _.minutes  # core/models/journal.py: Homework.minutes, entered by the homework-volume work

@@ -15,6 +15,10 @@ ERRORS: dict[str, str] = {
     # code (an API's error code) and say why by the reason's own text: "code.reason";
     # "code.other" shows a reason given as text.
     "forbidden": N_("Not allowed."),
+    "control_readers_only": N_(
+        "The control of the journal is for the deputy director, the administrator and teachers."
+    ),
+    "control_own_part_only": N_("A teacher sees only their own part of the journal's control."),
     "forbidden.other": N_("Not allowed: %(reason)s."),
     "forbidden.account_not_found": N_("Not allowed: the account was not found."),
     "forbidden.admin_only": N_("Not allowed: only the school administration can do this."),

@@ -1,0 +1,1 @@
+"""Journal control: the regulations' deadlines (rules) and what follows from them."""

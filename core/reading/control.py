@@ -1,0 +1,810 @@
+"""The control of the journal for a school and a span of days, in a fixed number of queries.
+
+`journal_control` gathers what the rules of `core.control.rules` need — the lessons
+of the span with the first time their topic, roll call, homework and each pupil's mark
+came, the pupils present at each lesson of written work, the period marks, the
+timetable, the monthly messages — with one query per table whatever the school's
+size, and applies the rules in memory. The deputy's dashboard, the control report and
+the staff reminders read it; each decides what to show.
+
+Who reads what: the deputy director and the administrator read the whole school; a
+teacher reads only what is theirs to fill (their lessons, those they substitute, their
+classes' period marks, the classes they lead for the monthly message).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from core.actors import StaffActor
+from core.calendar import school_today
+from core.control.rules import (
+    Due,
+    Kind,
+    LessonFacts,
+    MarksDue,
+    State,
+    expects_marks,
+    fill_minimum,
+    final_due,
+    lesson_dues,
+    mark_is_late,
+    marks_due,
+    preliminary_due,
+)
+from core.errors import Forbidden
+from core.models import (
+    AcademicYear,
+    Announcement,
+    Attendance,
+    Enrollment,
+    Group,
+    GroupMembership,
+    Holiday,
+    Homework,
+    Lesson,
+    Mark,
+    Period,
+    PeriodMark,
+    Role,
+    School,
+    SchoolClass,
+    Staff,
+    Student,
+    Subject,
+    TeachingAssignment,
+    TimetableEntry,
+)
+from core.models.journal import AttendanceStatus
+from core.permissions import has_role, load_staff
+from core.policy import SchoolPolicy, policy_of
+from core.rows import not_deleted
+from core.uow import UnitOfWork
+
+# Absent pupils owe no mark for the written work of that lesson; a pupil who came late did it.
+AWAY = (AttendanceStatus.absent.value, AttendanceStatus.ill.value)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A class, or a group of it, and a subject: one page of the journal."""
+
+    class_id: int
+    group_id: int | None
+    subject_id: int
+
+
+@dataclass(frozen=True)
+class LessonCheck:
+    """One lesson: what it owes, by when, and when it came."""
+
+    lesson_id: int
+    date: dt.date
+    slot: int
+    place: Place
+    teacher_id: int  # whose it is to fill: the substitute's when there is one
+    owner_id: int  # the teacher of the timetable
+    dues: dict[Kind, Due]
+    marks: MarksDue | None  # for written work: a mark per present pupil
+    late_marks: int  # marks of this lesson entered after their deadline (any work)
+
+    def state(self, kind: Kind, now: dt.datetime) -> State:
+        if kind == Kind.marks:
+            if self.marks is not None:
+                return self.marks.state(now)
+            return State.late if self.late_marks else State.on_time
+        return self.dues[kind].state(now)
+
+
+@dataclass(frozen=True)
+class PeriodMarksCheck:
+    """The preliminary or final marks a teacher owes a class (or group) in a subject."""
+
+    period_id: int
+    kind: Kind  # Kind.preliminary or Kind.final
+    place: Place
+    teacher_id: int
+    due_at: dt.datetime
+    expected: int
+    late: int
+    missing: tuple[int, ...]  # pupils without the mark
+
+    def state(self, now: dt.datetime) -> State:
+        if self.missing:
+            return State.missing if now > self.due_at else State.upcoming
+        return State.late if self.late else State.on_time
+
+
+@dataclass(frozen=True)
+class FillCheck:
+    """A pupil with fewer marks in a subject this period than the school's minimum."""
+
+    period_id: int
+    student_id: int
+    place: Place
+    teacher_id: int
+    marks: int
+    minimum: int
+
+
+@dataclass(frozen=True)
+class CurriculumCheck:
+    """Lessons held against the timetable, for one teacher, class (group) and subject."""
+
+    teacher_id: int
+    place: Place
+    timetabled: int
+    held: int
+    not_held: tuple[dt.date, ...]  # days the timetable had more lessons than the journal
+    substituted: int  # of the held lessons, how many a substitute gave
+
+
+@dataclass(frozen=True)
+class MonthlyCheck:
+    """A class teacher's monthly messages to parents (seed 004), month by month."""
+
+    class_id: int
+    teacher_id: int
+    sent: dict[tuple[int, int], int]  # (year, month) → messages
+    missing: tuple[tuple[int, int], ...]  # months owed a message and without one
+
+
+@dataclass(frozen=True)
+class Names:
+    classes: dict[int, str] = field(default_factory=dict)
+    groups: dict[int, str] = field(default_factory=dict)
+    subjects: dict[int, str] = field(default_factory=dict)
+    staff: dict[int, str] = field(default_factory=dict)
+    students: dict[int, str] = field(default_factory=dict)
+
+    def place(self, place: Place) -> str:
+        """«7Б», or «7Б (7Б англ. 1)» for a group."""
+        klass = self.classes.get(place.class_id, "")
+        return f"{klass} ({self.groups[place.group_id]})" if place.group_id else klass
+
+
+@dataclass(frozen=True)
+class JournalControl:
+    school_id: int
+    start: dt.date
+    end: dt.date
+    today: dt.date
+    now: dt.datetime
+    zone: ZoneInfo
+    policy: SchoolPolicy
+    whole_school: bool  # False: only what the reader has to fill
+    lessons: tuple[LessonCheck, ...]
+    period_marks: tuple[PeriodMarksCheck, ...]
+    fill: tuple[FillCheck, ...]
+    curriculum: tuple[CurriculumCheck, ...]
+    substitutions: tuple[LessonCheck, ...]
+    monthly: tuple[MonthlyCheck, ...]
+    names: Names
+
+
+async def journal_control(
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    start: dt.date,
+    end: dt.date,
+    teacher_id: int | None = None,
+) -> JournalControl:
+    """The control of the journal from `start` to `end` (both included, up to today).
+
+    The deputy director and the administrator read the school, or one teacher's part
+    with `teacher_id`; a teacher reads their own part only. Reads only: pass a reading
+    unit of work.
+    """
+    async with uow:
+        staff = await load_staff(uow, actor)
+        overseer = has_role(staff, Role.deputy, Role.admin)
+        if not overseer:
+            if not has_role(staff, Role.teacher):
+                raise Forbidden("control_readers_only")
+            if teacher_id is not None and teacher_id != staff.id:
+                raise Forbidden("control_own_part_only")
+            teacher_id = staff.id
+        school = await uow.session.get(School, staff.school_id)
+        assert school is not None
+        reader = _Reader(uow, school, start, end, teacher_id)
+        return await reader.read(whole_school=overseer and teacher_id is None)
+
+
+class _Reader:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        school: School,
+        start: dt.date,
+        end: dt.date,
+        teacher_id: int | None,
+    ) -> None:
+        self.uow = uow
+        self.school = school
+        self.school_id = school.id or 0
+        self.policy = policy_of(school)
+        self.zone = ZoneInfo(school.timezone)
+        self.now = uow.now()
+        self.today = school_today(school, self.now)
+        self.start, self.end = start, min(end, self.today)
+        self.teacher_id = teacher_id
+
+    async def read(self, *, whole_school: bool) -> JournalControl:
+        years = await self._years()
+        periods = await self._periods()
+        holidays = await self._holidays()
+        # Marks are read over the periods that meet the span, for the fill rate.
+        first = min([self.start, *(p.starts_on for p in periods)])
+        last = min(max([self.end, *(p.ends_on for p in periods)]), self.today)
+        classes = await self._classes(years)
+        lessons = [row for row in await self._lessons(first, last) if row.class_id in classes]
+        in_span = [row for row in lessons if self.start <= row.date <= self.end]
+        homework = await self._first_homework(first, last)
+        attendance = await self._attendance(first, last)
+        marks = await self._marks(first, last)
+        pupils = await self._pupils()
+        bells = _bell_ends(self.school)
+        ends = _class_day_ends(lessons, bells)
+        by_lesson: dict[int, list[_MarkRow]] = defaultdict(list)
+        for mark in marks:
+            by_lesson[mark.lesson_id].append(mark)
+        checks = [
+            self._lesson_check(row, classes, ends, homework, attendance, by_lesson, pupils)
+            for row in in_span
+        ]
+        mine = [c for c in checks if self.teacher_id in (None, c.teacher_id)]
+        assignments = await self._assignments()
+        timetable = await self._timetable()
+        period_marks = await self._period_marks(periods)
+        period_checks = self._period_checks(
+            periods, holidays, assignments, classes, pupils, period_marks
+        )
+        fill = self._fill(periods, assignments, classes, pupils, lessons, marks, timetable)
+        curriculum = self._curriculum(timetable, holidays, checks, classes)
+        monthly = await self._monthly(classes)
+        names = await self._names(
+            classes, checks, [*(c.missing for c in period_checks), [f.student_id for f in fill]]
+        )
+        return JournalControl(
+            school_id=self.school_id,
+            start=self.start,
+            end=self.end,
+            today=self.today,
+            now=self.now,
+            zone=self.zone,
+            policy=self.policy,
+            whole_school=whole_school,
+            lessons=tuple(mine),
+            period_marks=tuple(period_checks),
+            fill=tuple(fill),
+            curriculum=tuple(curriculum),
+            substitutions=tuple(c for c in mine if c.teacher_id != c.owner_id),
+            monthly=tuple(monthly),
+            names=names,
+        )
+
+    # The queries: one per table.
+
+    async def _periods(self) -> list[Period]:
+        query = select(Period).where(
+            Period.school_id == self.school_id,
+            Period.starts_on <= self.end,
+            Period.ends_on >= self.start,
+        )
+        return list((await self.uow.session.exec(query.order_by(col(Period.starts_on)))).all())
+
+    async def _holidays(self) -> list[Holiday]:
+        query = select(Holiday).where(Holiday.school_id == self.school_id)
+        return list((await self.uow.session.exec(query.order_by(col(Holiday.starts_on)))).all())
+
+    async def _years(self) -> list[int]:
+        query = select(AcademicYear.id).where(
+            AcademicYear.school_id == self.school_id,
+            AcademicYear.starts_on <= self.end,
+            AcademicYear.ends_on >= self.start,
+        )
+        return [year or 0 for year in await self.uow.session.exec(query)]
+
+    async def _classes(self, years: Sequence[int]) -> dict[int, _Class]:
+        """The classes of the academic years the span meets, with their groups."""
+        rows = await self.uow.session.exec(
+            select(SchoolClass, Group)
+            .join(Group, col(Group.class_id) == col(SchoolClass.id), isouter=True)
+            .where(SchoolClass.school_id == self.school_id, col(SchoolClass.year_id).in_(years))
+        )
+        classes: dict[int, _Class] = {}
+        for klass, group in rows.all():
+            entry = classes.setdefault(klass.id or 0, _Class(klass))
+            if group is not None:
+                entry.groups[group.id or 0] = group
+        return classes
+
+    async def _lessons(self, first: dt.date, last: dt.date) -> list[Lesson]:
+        query = select(Lesson).where(
+            Lesson.school_id == self.school_id,
+            Lesson.date >= first,
+            Lesson.date <= last,
+            not_deleted(Lesson),
+        )
+        return list((await self.uow.session.exec(query.order_by(col(Lesson.date)))).all())
+
+    async def _first_homework(self, first: dt.date, last: dt.date) -> dict[int, dt.datetime]:
+        came = func.min(func.coalesce(Homework.entered_at, Homework.created_at))
+        query = (
+            select(Homework.lesson_id, came)
+            .join(Lesson, col(Lesson.id) == col(Homework.lesson_id))
+            .where(
+                Lesson.school_id == self.school_id,
+                Lesson.date >= first,
+                Lesson.date <= last,
+                not_deleted(Homework),
+            )
+            .group_by(col(Homework.lesson_id))
+        )
+        return {lesson_id: _aware(at) for lesson_id, at in (await self.uow.session.exec(query))}
+
+    async def _attendance(self, first: dt.date, last: dt.date) -> _Attendance:
+        query = (
+            select(
+                col(Attendance.lesson_id),
+                col(Attendance.student_id),
+                col(Attendance.status),
+                col(Attendance.created_at),
+            )
+            .join(Lesson, col(Lesson.id) == col(Attendance.lesson_id))
+            .where(
+                Lesson.school_id == self.school_id,
+                Lesson.date >= first,
+                Lesson.date <= last,
+                not_deleted(Attendance),
+            )
+        )
+        found = _Attendance()
+        for lesson_id, student_id, status, created in await self.uow.session.exec(query):
+            at = _aware(created)
+            known = found.first.get(lesson_id)
+            found.first[lesson_id] = at if known is None else min(known, at)
+            if status in AWAY:
+                found.away[lesson_id].add(student_id)
+        return found
+
+    async def _marks(self, first: dt.date, last: dt.date) -> list[_MarkRow]:
+        query = (
+            select(Mark.lesson_id, Mark.student_id, Mark.work_type, Mark.created_at)
+            .join(Lesson, col(Lesson.id) == col(Mark.lesson_id))
+            .where(
+                Lesson.school_id == self.school_id,
+                Lesson.date >= first,
+                Lesson.date <= last,
+                not_deleted(Mark),
+                not_deleted(Lesson),
+            )
+        )
+        return [
+            _MarkRow(lesson_id, student_id, work_type, _aware(created))
+            for lesson_id, student_id, work_type, created in await self.uow.session.exec(query)
+        ]
+
+    async def _pupils(self) -> _Pupils:
+        enrolled = await self.uow.session.exec(
+            select(
+                col(Enrollment.class_id),
+                col(Enrollment.student_id),
+                col(Enrollment.since),
+                col(Enrollment.until),
+            ).where(Enrollment.school_id == self.school_id)
+        )
+        grouped = await self.uow.session.exec(
+            select(
+                col(GroupMembership.group_id),
+                col(GroupMembership.student_id),
+                col(GroupMembership.since),
+                col(GroupMembership.until),
+            ).where(GroupMembership.school_id == self.school_id)
+        )
+        pupils = _Pupils()
+        for class_id, student_id, since, until in enrolled:
+            pupils.classes[class_id].append((student_id, since, until))
+        for group_id, student_id, since, until in grouped:
+            pupils.groups[group_id].append((student_id, since, until))
+        return pupils
+
+    async def _assignments(self) -> list[TeachingAssignment]:
+        query = select(TeachingAssignment).where(TeachingAssignment.school_id == self.school_id)
+        return list((await self.uow.session.exec(query)).all())
+
+    async def _timetable(self) -> list[TimetableEntry]:
+        query = select(TimetableEntry).where(TimetableEntry.school_id == self.school_id)
+        return list((await self.uow.session.exec(query)).all())
+
+    async def _period_marks(self, periods: Sequence[Period]) -> list[PeriodMark]:
+        if not periods:
+            return []
+        query = select(PeriodMark).where(
+            PeriodMark.school_id == self.school_id,
+            col(PeriodMark.period_id).in_([p.id for p in periods]),
+            not_deleted(PeriodMark),
+        )
+        return list((await self.uow.session.exec(query)).all())
+
+    async def _monthly(self, classes: dict[int, _Class]) -> list[MonthlyCheck]:
+        led = {
+            class_id: c.row.class_teacher_id
+            for class_id, c in classes.items()
+            if c.row.class_teacher_id is not None
+            and self.teacher_id in (None, c.row.class_teacher_id)
+        }
+        if not led:
+            return []
+        months = _months(self.start, self.end)
+        since = dt.datetime.combine(self.start.replace(day=1), dt.time(0), tzinfo=self.zone)
+        query = select(Announcement.class_id, Announcement.created_at).where(
+            Announcement.school_id == self.school_id,
+            col(Announcement.monthly).is_(True),
+            col(Announcement.class_id).in_(list(led)),
+            col(Announcement.created_at) >= since,
+            not_deleted(Announcement),
+        )
+        sent: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+        for class_id, created in await self.uow.session.exec(query):
+            day = _aware(created).astimezone(self.zone).date()
+            key = (day.year, day.month)
+            sent[class_id or 0][key] = sent[class_id or 0].get(key, 0) + 1
+        owed = [m for m in months if self._month_owed(m)]
+        return [
+            MonthlyCheck(
+                class_id=class_id,
+                teacher_id=teacher,
+                sent=dict(sent[class_id]),
+                missing=tuple(m for m in owed if m not in sent[class_id]),
+            )
+            for class_id, teacher in sorted(led.items())
+        ]
+
+    def _month_owed(self, month: tuple[int, int]) -> bool:
+        """A month is owed its message once it is over, or from the reminder day on."""
+        this = (self.today.year, self.today.month)
+        if month < this:
+            return True
+        return month == this and self.today.day >= self.policy.monthly_message_reminder_day
+
+    async def _names(
+        self,
+        classes: dict[int, _Class],
+        checks: Iterable[LessonCheck],
+        pupil_lists: Iterable[Iterable[int]],
+    ) -> Names:
+        subjects = await self.uow.session.exec(
+            select(Subject.id, Subject.name).where(Subject.school_id == self.school_id)
+        )
+        staff = await self.uow.session.exec(select(Staff).where(Staff.school_id == self.school_id))
+        wanted = {pupil for pupils in pupil_lists for pupil in pupils}
+        students: dict[int, str] = {}
+        if wanted:
+            rows = await self.uow.session.exec(
+                select(Student).where(col(Student.id).in_(sorted(wanted)))
+            )
+            students = {row.id or 0: row.full_name for row in rows.all()}
+        return Names(
+            classes={cid: c.row.name for cid, c in classes.items()},
+            groups={gid: g.name for c in classes.values() for gid, g in c.groups.items()},
+            subjects={sid or 0: name for sid, name in subjects},
+            staff={row.id or 0: row.short_name for row in staff.all()},
+            students=students,
+        )
+
+    # The rules, applied in memory.
+
+    def _lesson_check(
+        self,
+        lesson: Lesson,
+        classes: dict[int, _Class],
+        ends: dict[tuple[int, dt.date], dt.time],
+        homework: dict[int, dt.datetime],
+        attendance: _Attendance,
+        marks: dict[int, list[_MarkRow]],
+        pupils: _Pupils,
+    ) -> LessonCheck:
+        lesson_id = lesson.id or 0
+        klass = classes[lesson.class_id]
+        group = klass.groups.get(lesson.group_id or 0)
+        elective = group is not None and group.kind == "elective"
+        roll = [at for at in (_opt(lesson.roll_called_at), attendance.first.get(lesson_id)) if at]
+        facts = LessonFacts(
+            date=lesson.date,
+            grade=klass.row.grade,
+            elective=elective,
+            work_type=lesson.work_type,
+            class_last_lesson_end=ends.get((lesson.class_id, lesson.date)),
+            topic_at=_opt(lesson.topic_at),
+            roll_called_at=min(roll) if roll else None,
+            homework_at=homework.get(lesson_id),
+        )
+        own = marks.get(lesson_id, [])
+        marked: dict[int, dt.datetime] = {}
+        for mark in own:
+            known = marked.get(mark.student_id)
+            marked[mark.student_id] = mark.at if known is None else min(known, mark.at)
+        present = frozenset(
+            pupils.on(lesson.class_id, lesson.group_id, lesson.date)
+            - attendance.away.get(lesson_id, set())
+        )
+        late = 0
+        if expects_marks(self.policy, grade=klass.row.grade, elective=elective):
+            late = sum(
+                1
+                for m in own
+                if mark_is_late(
+                    self.policy,
+                    self.zone,
+                    grade=klass.row.grade,
+                    work_type=m.work_type,
+                    day=lesson.date,
+                    entered_at=m.at,
+                )
+            )
+        return LessonCheck(
+            lesson_id=lesson_id,
+            date=lesson.date,
+            slot=lesson.slot,
+            place=Place(lesson.class_id, lesson.group_id, lesson.subject_id),
+            teacher_id=lesson.substitute_id or lesson.teacher_id,
+            owner_id=lesson.teacher_id,
+            dues=lesson_dues(self.policy, self.zone, facts),
+            marks=marks_due(self.policy, self.zone, facts, present=present, marked=marked),
+            late_marks=late,
+        )
+
+    def _period_checks(
+        self,
+        periods: Sequence[Period],
+        holidays: Sequence[Holiday],
+        assignments: Sequence[TeachingAssignment],
+        classes: dict[int, _Class],
+        pupils: _Pupils,
+        period_marks: Sequence[PeriodMark],
+    ) -> list[PeriodMarksCheck]:
+        given: dict[tuple[int, str, int, int], dt.datetime] = {}
+        for row in period_marks:
+            given[(row.period_id, row.kind, row.subject_id, row.student_id)] = _aware(
+                row.created_at
+            )
+        checks: list[PeriodMarksCheck] = []
+        for period in periods:
+            after = next((h.starts_on for h in holidays if h.starts_on > period.ends_on), None)
+            dues = {
+                Kind.preliminary: preliminary_due(
+                    self.policy, self.zone, period_ends=period.ends_on, holidays_start=after
+                ),
+                Kind.final: final_due(self.zone, period_ends=period.ends_on),
+            }
+            for job in assignments:
+                klass = classes.get(job.class_id)
+                if klass is None or klass.row.year_id != period.year_id:
+                    continue
+                if self.teacher_id not in (None, job.teacher_id):
+                    continue
+                group = klass.groups.get(job.group_id or 0)
+                elective = group is not None and group.kind == "elective"
+                if not expects_marks(self.policy, grade=klass.row.grade, elective=elective):
+                    continue
+                place = Place(job.class_id, job.group_id, job.subject_id)
+                on = min(period.ends_on, self.today)
+                owing = sorted(pupils.on(job.class_id, job.group_id, on))
+                for kind, due in dues.items():
+                    came = [
+                        given.get((period.id or 0, kind.value, job.subject_id, p)) for p in owing
+                    ]
+                    checks.append(
+                        PeriodMarksCheck(
+                            period_id=period.id or 0,
+                            kind=kind,
+                            place=place,
+                            teacher_id=job.teacher_id,
+                            due_at=due,
+                            expected=len(owing),
+                            late=sum(1 for at in came if at is not None and at > due),
+                            missing=tuple(
+                                p for p, at in zip(owing, came, strict=True) if at is None
+                            ),
+                        )
+                    )
+        return checks
+
+    def _fill(
+        self,
+        periods: Sequence[Period],
+        assignments: Sequence[TeachingAssignment],
+        classes: dict[int, _Class],
+        pupils: _Pupils,
+        lessons: Sequence[Lesson],
+        marks: Sequence[_MarkRow],
+        timetable: Sequence[TimetableEntry],
+    ) -> list[FillCheck]:
+        weekly: dict[Place, int] = defaultdict(int)
+        for entry in timetable:
+            weekly[Place(entry.class_id, entry.group_id, entry.subject_id)] += 1
+        where = {
+            lesson.id or 0: (
+                Place(lesson.class_id, lesson.group_id, lesson.subject_id),
+                lesson.date,
+            )
+            for lesson in lessons
+        }
+        counted: dict[tuple[int, Place, int], int] = defaultdict(int)
+        held: dict[tuple[int, Place], int] = defaultdict(int)
+        for period in periods:
+            pid = period.id or 0
+            for lesson in lessons:
+                if period.starts_on <= lesson.date <= period.ends_on:
+                    held[(pid, Place(lesson.class_id, lesson.group_id, lesson.subject_id))] += 1
+            for mark in marks:
+                place, day = where.get(mark.lesson_id, (None, None))
+                if (
+                    place is not None
+                    and day is not None
+                    and period.starts_on <= day <= period.ends_on
+                ):
+                    counted[(pid, place, mark.student_id)] += 1
+        found: list[FillCheck] = []
+        for period in periods:
+            pid = period.id or 0
+            weeks = max(1, ((min(period.ends_on, self.today) - period.starts_on).days + 1) // 7)
+            for job in assignments:
+                klass = classes.get(job.class_id)
+                if klass is None or klass.row.year_id != period.year_id:
+                    continue
+                if self.teacher_id not in (None, job.teacher_id):
+                    continue
+                group = klass.groups.get(job.group_id or 0)
+                elective = group is not None and group.kind == "elective"
+                if not expects_marks(self.policy, grade=klass.row.grade, elective=elective):
+                    continue
+                place = Place(job.class_id, job.group_id, job.subject_id)
+                a_week = weekly.get(place) or -(-held[(pid, place)] // weeks)
+                minimum = fill_minimum(self.policy, lessons_a_week=a_week)
+                on = min(period.ends_on, self.today)
+                for pupil in sorted(pupils.on(job.class_id, job.group_id, on)):
+                    count = counted[(pid, place, pupil)]
+                    if count < minimum:
+                        found.append(FillCheck(pid, pupil, place, job.teacher_id, count, minimum))
+        return found
+
+    def _curriculum(
+        self,
+        timetable: Sequence[TimetableEntry],
+        holidays: Sequence[Holiday],
+        lessons: Sequence[LessonCheck],
+        classes: dict[int, _Class],
+    ) -> list[CurriculumCheck]:
+        days = [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+        school_days = [
+            day for day in days if not any(h.starts_on <= day <= h.ends_on for h in holidays)
+        ]
+        planned: dict[tuple[int, Place], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+        for entry in timetable:
+            if entry.class_id not in classes:
+                continue
+            if self.teacher_id not in (None, entry.teacher_id):
+                continue
+            place = Place(entry.class_id, entry.group_id, entry.subject_id)
+            for day in school_days:
+                if day.weekday() == entry.weekday:
+                    planned[(entry.teacher_id, place)][day] += 1
+        held: dict[Place, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+        substituted: dict[tuple[int, Place], int] = defaultdict(int)
+        owners: set[tuple[int, Place]] = set()
+        for check in lessons:
+            held[check.place][check.date] += 1
+            owners.add((check.owner_id, check.place))
+            if check.teacher_id != check.owner_id:
+                substituted[(check.owner_id, check.place)] += 1
+        rows: list[CurriculumCheck] = []
+        for key in sorted(
+            set(planned) | owners, key=lambda k: (k[0], k[1].class_id, k[1].subject_id)
+        ):
+            teacher, place = key
+            if self.teacher_id not in (None, teacher):
+                continue
+            plan = planned.get(key, {})
+            done = held.get(place, {})
+            rows.append(
+                CurriculumCheck(
+                    teacher_id=teacher,
+                    place=place,
+                    timetabled=sum(plan.values()),
+                    held=sum(done.values()),
+                    not_held=tuple(sorted(d for d, n in plan.items() if done.get(d, 0) < n)),
+                    substituted=substituted.get(key, 0),
+                )
+            )
+        return rows
+
+
+@dataclass
+class _Class:
+    row: SchoolClass
+    groups: dict[int, Group] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _MarkRow:
+    lesson_id: int
+    student_id: int
+    work_type: str
+    at: dt.datetime
+
+
+@dataclass
+class _Attendance:
+    first: dict[int, dt.datetime] = field(default_factory=dict)  # lesson → first entry
+    away: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+Span = tuple[int, dt.date, dt.date | None]
+
+
+@dataclass
+class _Pupils:
+    classes: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
+    groups: dict[int, list[Span]] = field(default_factory=lambda: defaultdict(list))
+
+    def on(self, class_id: int, group_id: int | None, day: dt.date) -> set[int]:
+        """The pupils of the class (and group) on `day`."""
+        members = _during(self.classes.get(class_id, []), day)
+        if group_id is not None:
+            members &= _during(self.groups.get(group_id, []), day)
+        return members
+
+
+def _during(spans: Iterable[Span], day: dt.date) -> set[int]:
+    return {
+        pupil for pupil, since, until in spans if since <= day and (until is None or until >= day)
+    }
+
+
+def _bell_ends(school: School) -> dict[int, dt.time]:
+    ends: dict[int, dt.time] = {}
+    for bell in school.bells:
+        try:
+            hours, minutes = str(bell.get("end", "")).split(":")[:2]
+            ends[int(bell["slot"])] = dt.time(int(hours), int(minutes))
+        except (KeyError, ValueError):
+            continue
+    return ends
+
+
+def _class_day_ends(
+    lessons: Iterable[Lesson], bells: dict[int, dt.time]
+) -> dict[tuple[int, dt.date], dt.time]:
+    """When each class's last lesson of a day ends, by the bells (its latest slot)."""
+    last: dict[tuple[int, dt.date], int] = {}
+    for lesson in lessons:
+        key = (lesson.class_id, lesson.date)
+        last[key] = max(last.get(key, lesson.slot), lesson.slot)
+    return {key: bells[slot] for key, slot in last.items() if slot in bells}
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    months: list[tuple[int, int]] = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _opt(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else _aware(moment)
