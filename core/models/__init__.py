@@ -38,7 +38,7 @@ from core.models.journal import (
     WorkType,
 )
 from core.models.people import Enrollment, Guardian, Role, Staff, Student, StudentGuardian
-from core.models.reports import StatementExport
+from core.models.reports import ControlReportExport, StatementExport
 from core.models.school import AcademicYear, Holiday, Period, School
 from core.models.structure import (
     Group,
@@ -91,6 +91,7 @@ __all__ = [
     "School",
     "SchoolClass",
     "Staff",
+    "ControlReportExport",
     "StatementExport",
     "Student",
     "StudentGuardian",

@@ -37,6 +37,7 @@ RELEASED = {
     "0004_email_opt_out.py": "318808d28919a13cd0e173ba4285d4d582b6d94b7a606ded556fed2d7b7ed16c",
     "0005_token_expiry_login_sources.py": "c6243d0a25a93eea94a24bdefe2de283f7c555f78ce4f586b08ef147d0dd5116",
     "0006_hw_minutes_staff_email.py": "30c1d78ecd6a9ef57f1dd950d038b0c7b3517aa58d9151d36f0dbd053ab5b8a2",
+    "0007_control_report_export.py": "eaba1dd5919f115d845e84d20d093884f9c6c2853ec6ba545d81023446c8ca49",
 }
 
 
