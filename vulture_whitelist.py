@@ -42,9 +42,6 @@ _.mark_deadline
 # each line when its reader lands).
 _.fill_min_marks_light
 _.fill_min_marks_heavy
-_.tests_per_day_max
-_.tests_per_week_max
-_.test_limits_refuse
 _.reminders_mandatory
 _.homework_reminder_minutes_before
 _.mark_reminder_time
