@@ -124,18 +124,20 @@ async def teacher_tests(
     *,
     actor: StaffActor,
     period_id: int | None = None,
+    around: dt.date | None = None,
     first: dt.date | None = None,
     last: dt.date | None = None,
 ) -> TeacherSchedule:
-    """The viewer's own planned tests of a period of this school year (the one holding
-    today, else the next to begin) or of the range `first`–`last`; with what a
-    planning form needs. Reads only: pass a reading unit of work."""
+    """The viewer's own planned tests of a period of this school year (`period_id`, or
+    the one holding `around`, by default today, else the next to begin) or of the range
+    `first`–`last`; with what a planning form needs. Reads only: pass a reading unit of
+    work."""
     async with uow:
         staff = await load_staff(uow, actor)
         school = await _school(uow, staff.school_id)
         today = school_today(school, uow.now())
         year_id = await current_year_id(uow, school, uow.now())
-        span = await _span(uow, school, year_id, today, period_id, (first, last))
+        span = await _span(uow, school, year_id, around or today, period_id, (first, last))
         own = await page_assignments(uow, school_id=staff.school_id, teacher_id=staff.id)
         own = [a for a in own if a[0].year_id == year_id]
         classes = await readable_classes(uow, staff, year_id, own)
@@ -156,19 +158,21 @@ async def class_tests(
     actor: StaffActor,
     class_id: int,
     period_id: int | None = None,
+    around: dt.date | None = None,
     first: dt.date | None = None,
     last: dt.date | None = None,
 ) -> ClassSchedule:
-    """Every subject's tests of a class in a period of its year (the one holding today,
-    else the next to begin) or the range `first`–`last`. For the class's readers only.
-    Reads only: pass a reading unit of work."""
+    """Every subject's tests of a class in a period of its year (`period_id`, or the one
+    holding `around`, by default today, else the next to begin) or the range
+    `first`–`last`. For the class's readers only. Reads only: pass a reading unit of
+    work."""
     async with uow:
         staff = await load_staff(uow, actor)
         klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
         await require_class_reader(uow, staff, klass)
         school = await _school(uow, staff.school_id)
         today = school_today(school, uow.now())
-        span = await _span(uow, school, klass.year_id, today, period_id, (first, last))
+        span = await _span(uow, school, klass.year_id, around or today, period_id, (first, last))
         rows = await _live_tests(uow, span, class_id=klass.id or 0)
         return ClassSchedule(
             class_id=klass.id or 0,
@@ -212,10 +216,11 @@ async def _span(
     uow: UnitOfWork,
     school: School,
     year_id: int | None,
-    today: dt.date,
+    day: dt.date,
     period_id: int | None,
     dates: tuple[dt.date | None, dt.date | None],
 ) -> Span:
+    """The range asked for, else the period asked for, else the one holding `day`."""
     rows = (await uow.session.exec(select(Period).where(Period.year_id == year_id))).all()
     periods = tuple(
         PeriodRef(p.id or 0, p.name, p.starts_on, p.ends_on)
@@ -223,32 +228,30 @@ async def _span(
     )
     first, last = dates
     if first is not None or last is not None:
-        first, last = first or last or today, last or first or today
+        first, last = first or last or day, last or first or day
         check_range(first, last)
         return Span(first, last, None, periods)
-    period = _chosen(periods, period_id, today)
+    period = _chosen(periods, period_id, day)
     if period is None:
         year = await uow.session.get(AcademicYear, year_id) if year_id else None
         if year is None or year.school_id != school.id:
-            return Span(today, today, None, periods)
+            return Span(day, day, None, periods)
         period = PeriodRef(0, year.name, year.starts_on, year.ends_on)
     return Span(period.starts_on, period.ends_on, period, periods)
 
 
-def _chosen(
-    periods: Sequence[PeriodRef], period_id: int | None, today: dt.date
-) -> PeriodRef | None:
+def _chosen(periods: Sequence[PeriodRef], period_id: int | None, day: dt.date) -> PeriodRef | None:
     """The period asked for (NotFound if it is not the year's); else the shortest one
-    holding today, else the next to begin (planning in the holidays), else the last."""
+    holding `day`, else the next to begin (planning in the holidays), else the last."""
     if period_id is not None:
         found = next((p for p in periods if p.period_id == period_id), None)
         if found is None:
             raise NotFound(what="period")
         return found
-    holding = [p for p in periods if p.starts_on <= today <= p.ends_on]
+    holding = [p for p in periods if p.starts_on <= day <= p.ends_on]
     if holding:
         return min(holding, key=lambda p: (p.ends_on - p.starts_on, p.period_id))
-    ahead = [p for p in periods if p.starts_on > today]
+    ahead = [p for p in periods if p.starts_on > day]
     if ahead:
         return min(ahead, key=lambda p: p.starts_on)
     return periods[-1] if periods else None
