@@ -30,6 +30,7 @@ _.has_password  # webapp/api/admin.py: the staff list's JSON
 _.telegram_linked
 _.built_for  # core/fallback/snapshot.py: in the stored snapshot, for whoever inspects it
 _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
+_.__test__  # core/reading/test_matching.py: pytest reads it (a test* function is no test)
 
 # For people, not called by the code.
 _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md)

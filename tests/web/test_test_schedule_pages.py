@@ -157,6 +157,20 @@ async def test_the_teacher_cancels_her_test_and_nobody_else_can(web: Web) -> Non
     assert await live_tests(web) == []
 
 
+async def test_cancelling_without_htmx_goes_back_to_the_page_that_says_so(web: Web) -> None:
+    test_id = await plan_math_on_tuesday(web)
+    browser = await web.signed_in("math")
+    await browser.get("/tests")
+    sent = await browser.submit(f"/tests/{test_id}/cancel")
+    assert (sent.status_code, sent.headers["location"]) == (
+        303,
+        "/tests?date=2026-12-01&cancelled=1",
+    )
+    page = await browser.get(sent.headers["location"])
+    assert "Контрольная работа снята с графика." in text_of(page.text)
+    assert await live_tests(web) == []
+
+
 async def test_the_class_view_shows_every_subject_to_its_readers(web: Web) -> None:
     w = web.world
     await plan_math_on_tuesday(web)
