@@ -52,6 +52,7 @@ from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
 from webapp.api import roster as roster_api
 from webapp.api import statement as statement_api
+from webapp.api import test_schedule as test_schedule_api
 from webapp.api import v1
 from webapp.body_limit import RequestSizeLimit
 from webapp.errors import install_error_handlers
@@ -61,6 +62,7 @@ from webapp.pages import journal as journal_pages
 from webapp.pages import lessons as lesson_pages
 from webapp.pages import roster as roster_pages
 from webapp.pages import statement as statement_pages
+from webapp.pages import test_schedule as test_schedule_pages
 from webapp.state import Clock, WebState
 
 log = logging.getLogger(__name__)
@@ -171,6 +173,8 @@ def create_app(
     for router in (journal_pages.router, lesson_pages.router, journal_api.router):
         app.include_router(router)
     for router in (roster_pages.router, roster_api.router):
+        app.include_router(router)
+    for router in (test_schedule_pages.router, test_schedule_api.router):
         app.include_router(router)
     app.include_router(hooks.router, include_in_schema=False)
     app.include_router(unsubscribe.router, include_in_schema=False)

@@ -45,6 +45,7 @@ def labels(lang: str) -> Labels:
         sections=Words(
             today=t._("Today"),
             journal=t._("Journal"),
+            tests=t.pgettext("section", "Tests"),
             homeroom=t.pgettext("section", "Class teacher"),
             statement=t._("Statement"),
             admin=t._("School set-up"),

@@ -56,6 +56,7 @@ def environment(lang: str) -> Environment:
         labels=labels(lang),
         work_types=[work_type.value for work_type in WorkType],
         work_type=lambda code: words.work_type_short(code, lang),
+        work_type_name=lambda code: words.work_type(code, lang),  # «контрольная работа»
         remark_kind=lambda kind: words.remark_kind(kind, lang),
         # A field's length limit for the counter: `<textarea {{ limit("remark") }}>`.
         limit=lambda field: limit_attributes(field, lang),

@@ -25,6 +25,8 @@ from core.reading import (
     MarkEntry,
     MarksOverview,
     RemarkEntry,
+    TestNote,
+    UpcomingTests,
     WeekDiary,
 )
 from core.reading import words as w
@@ -124,12 +126,21 @@ def _lesson_lines(lesson: DiaryLesson, lang: str) -> list[str]:
     return lines
 
 
+def _test(test: TestNote, lang: str) -> str:
+    """«Математика — контрольная работа: Дроби»."""
+    what = escape(w.work_type(test.work_type, lang))
+    title = f": {escape(test.title)}" if test.title else ""
+    return f"{escape(test.subject)} — {what}{title}"
+
+
 def _diary_day(day: DiaryDay, lang: str) -> str:
     title = f"<b>{_day(day.date, lang)}</b>"
-    if not day.lessons and not day.remarks:
+    if not day.lessons and not day.remarks and not day.tests:
         rest = escape(day.holiday) if day.holiday else _("no lessons")
         return f"{title} — {rest}"
     lines = [f"{title} — {escape(day.holiday)}" if day.holiday else title]
+    # The tests planned for the day first: what a family prepares for.
+    lines += [f"❗ {_test(test, lang)}" for test in day.tests]
     for lesson in day.lessons:
         lines += _lesson_lines(lesson, lang)
     lines += [_remark(r, lang) for r in day.remarks]
@@ -142,6 +153,24 @@ def diary_text(label: str, diary: WeekDiary, lang: str) -> str:
     title = _("📅 Diary: %(span)s") % {"span": span}
     blocks = [f"{header(label)}\n{title}"]
     blocks += [_diary_day(day, lang) for day in diary.days]
+    return "\n\n".join(blocks)
+
+
+# The test schedule ----------------------------------------------------------------
+
+
+def tests_text(label: str, upcoming: UpcomingTests, lang: str) -> str:
+    """The child's tests day by day, from today over the next two weeks."""
+    span = w.date_span(upcoming.today, upcoming.until, lang)
+    title = _("📝 Tests: %(span)s") % {"span": span}
+    blocks = [f"{header(label)}\n{title}"]
+    days = sorted({t.date for t in upcoming.tests})
+    for day in days:
+        lines = [f"<b>{_day(day, lang)}</b>"]
+        lines += [f"• {_test(t, lang)}" for t in upcoming.tests if t.date == day]
+        blocks.append("\n".join(lines))
+    if not days:
+        blocks.append(_("No tests planned."))
     return "\n\n".join(blocks)
 
 
