@@ -39,9 +39,5 @@ _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md
 _.tests_per_day_max
 _.tests_per_week_max
 _.test_limits_refuse
-_.reminders_mandatory
-_.homework_reminder_minutes_before
-_.mark_reminder_time
-_.backlog_alert_threshold
 _.homework_minutes_limit
 _.minutes  # core/models/journal.py: Homework.minutes, entered by the homework-volume work
