@@ -77,7 +77,7 @@ def environment(lang: str) -> Environment:
     env.filters.update(
         {
             "short_date": lambda d: formats.short_date(d, lang),
-            "month_name": lambda d: formats.date_skeleton(d, "LLLLy", lang),
+            "month_name": lambda d: formats.date_skeleton(d, "yMMMM", lang),
             "work_type": lambda code: words.work_type(code or "written", lang),
             "deadline": lambda due, today: _deadline(due, today, lang),
             "unreachable": lambda pairs: _unreachable(pairs, lang),
