@@ -46,8 +46,9 @@ async def plan_reminders(ctx: dict[str, Any]) -> int:
     """Record the reminders owed now and within the next planning interval."""
     settings: Settings = ctx["settings"]
     horizon = dt.timedelta(seconds=settings.worker_reminder_seconds)
-    async with writing(ctx):
-        planned = await plan_staff_messages(ctx["db"], now=utcnow(), horizon=horizon)
+    planned = await plan_staff_messages(
+        ctx["db"], now=utcnow(), horizon=horizon, write_turn=lambda: writing(ctx)
+    )
     if planned:
         log.info("reminders planned: %s", planned)
     return planned

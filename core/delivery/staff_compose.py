@@ -9,6 +9,7 @@ prose: `notifier.staff_render` writes it in the reader's language.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -156,10 +157,16 @@ async def _reminders(
         line = _line(control, lessons, item, now)
         if line is not None and key not in lines:
             lines[key] = line
-    return sorted(lines.values(), key=lambda x: (x.due or now, x.place, x.subject))
+    return sorted(lines.values(), key=lambda x: (x.due or now, _natural(x.place), x.subject))
 
 
 _LESSON_KINDS = {"topic", "attendance", "homework", "marks"}
+
+
+def _natural(place: str) -> tuple[int, str]:
+    """«7Б» before «10А»: classes by grade, then letter."""
+    digits = "".join(itertools.takewhile(str.isdigit, place))
+    return (int(digits) if digits else 0, place)
 
 
 def _line(

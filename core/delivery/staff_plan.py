@@ -18,11 +18,14 @@ teacher's backlog reaches `backlog_alert_threshold` (once per crossing).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -75,8 +78,18 @@ class Planned:
     params: tuple[tuple[str, str], ...] = ()
 
 
-async def plan_staff_messages(db: Database, *, now: dt.datetime, horizon: dt.timedelta) -> int:
-    """Record the reminders owed by `now + horizon` in every school; how many were new."""
+async def plan_staff_messages(
+    db: Database,
+    *,
+    now: dt.datetime,
+    horizon: dt.timedelta,
+    write_turn: Callable[[], AbstractAsyncContextManager[Any]] = contextlib.nullcontext,
+) -> int:
+    """Record the reminders owed by `now + horizon` in every school; how many were new.
+
+    Each school's journal is read without a write lock; its reminders are then recorded
+    in one transaction, inside `write_turn()` (a worker's turn at SQLite's writer).
+    """
     async with db.session() as session:
         schools = list((await session.exec(select(School))).all())
         staff = list((await session.exec(select(Staff))).all())
@@ -89,7 +102,9 @@ async def plan_staff_messages(db: Database, *, now: dt.datetime, horizon: dt.tim
             people[member.school_id].append(member)
     planned = 0
     for school in schools:
-        planned += await _plan_school(db, school, people[school.id or 0], settings, now, horizon)
+        planned += await _plan_school(
+            db, school, people[school.id or 0], settings, now, horizon, write_turn
+        )
     return planned
 
 
@@ -100,6 +115,7 @@ async def _plan_school(
     settings: dict[int, StaffReminderSettings],
     now: dt.datetime,
     horizon: dt.timedelta,
+    write_turn: Callable[[], AbstractAsyncContextManager[Any]],
 ) -> int:
     overseers = _with_role(staff, Role.deputy) or _with_role(staff, Role.admin)
     if not overseers:
@@ -117,7 +133,7 @@ async def _plan_school(
         *_teacher_items(control, timings, now, horizon),
         *_weekly_notes(control, overseers, today, now, horizon),
     ]
-    async with UnitOfWork(db, clock=lambda: now) as uow:
+    async with write_turn(), UnitOfWork(db, clock=lambda: now) as uow:
         known = await _known(uow, school.id or 0, {p.staff_id for p in wanted} | _ids(overseers))
         wanted += _backlog(control, overseers, known, now)
         fresh = [p for p in wanted if (p.staff_id, p.item, p.stage) not in known]
