@@ -21,6 +21,10 @@ _.deadline_options
 _.states
 _.import_statuses
 _.enrol_reasons
+_.monthly_missing  # core/delivery/staff_compose.py: notifier/staff_templates/summary.html
+_.mandatory  # core/reading/reminder_settings.py: webapp/templates/reminders.html
+_.school_minutes_before
+_.school_evening_time
 
 # Read by name: settings forms and JSON answers list fields as strings, the SMS
 # providers' error tables name the backoff to use, uvicorn imports an app by string.

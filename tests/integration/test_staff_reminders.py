@@ -12,7 +12,7 @@ from core.services.homework import set_homework
 from core.services.lesson_settings import set_lesson_topic
 from core.services.roll_call import record_roll_call
 from core.uow import UnitOfWork
-from tests.builders import World, build_world, insert, update_row, uow_at
+from tests.builders import World, build_world, insert, uow_at, update_row
 from tests.integration.reminder_helpers import (
     compose,
     items,
