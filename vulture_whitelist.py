@@ -21,6 +21,10 @@ _.deadline_options
 _.states
 _.import_statuses
 _.enrol_reasons
+_.monthly_missing  # core/delivery/staff_compose.py: notifier/staff_templates/summary.html
+_.mandatory  # core/reading/reminder_settings.py: webapp/templates/reminders.html
+_.school_minutes_before
+_.school_evening_time
 
 # Read by name: settings forms and JSON answers list fields as strings, the SMS
 # providers' error tables name the backoff to use, uvicorn imports an app by string.
@@ -37,9 +41,5 @@ _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md
 # core/policy.py: issue 10's settings, on the set-up page and in the policy API; the
 # control rules, reminders and test schedule that read them are being built (remove
 # each line when its reader lands).
-_.reminders_mandatory
-_.homework_reminder_minutes_before
-_.mark_reminder_time
-_.backlog_alert_threshold
 _.homework_minutes_limit
 _.minutes  # core/models/journal.py: Homework.minutes, entered by the homework-volume work

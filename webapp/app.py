@@ -56,7 +56,7 @@ from webapp.api import test_schedule as test_schedule_api
 from webapp.api import v1
 from webapp.body_limit import RequestSizeLimit
 from webapp.errors import install_error_handlers
-from webapp.pages import access, announcements, homeroom, printouts, today, tokens
+from webapp.pages import access, announcements, homeroom, printouts, reminders, today, tokens
 from webapp.pages import admin as admin_pages
 from webapp.pages import journal as journal_pages
 from webapp.pages import lessons as lesson_pages
@@ -160,7 +160,7 @@ def create_app(
         build_state(app, settings or load_settings(), database)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (access.router, tokens.router, today.router):
+    for router in (access.router, tokens.router, today.router, reminders.router):
         app.include_router(router)
     for router in (homeroom.router, announcements.router, printouts.router):
         app.include_router(router)

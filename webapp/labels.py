@@ -50,6 +50,7 @@ def labels(lang: str) -> Labels:
             statement=t._("Statement"),
             admin=t._("School set-up"),
             roster=t.pgettext("section", "Students"),
+            reminders=t._("Reminders"),
             tokens=t._("API tokens"),
             password=t._("Password"),
         ),

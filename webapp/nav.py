@@ -35,6 +35,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("statement", "/statement", (Role.deputy, Role.admin)),
     Section("admin", "/admin/school", (Role.admin, Role.secretary)),
     Section("roster", "/roster", (Role.admin, Role.secretary)),
+    Section("reminders", "/reminders", (Role.teacher, Role.deputy)),
     Section("tokens", "/tokens"),
     Section("password", "/password"),
 )
