@@ -16,25 +16,37 @@ import datetime as dt
 import itertools
 import time
 from collections.abc import AsyncIterator, Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
 from sqlmodel import SQLModel, select
 
 from core.db import Database
-from core.models import Holiday, Lesson, Staff, StaffMessage, utcnow
+from core.models import Holiday, Lesson, School, Staff, StaffMessage, utcnow
 from core.services.homework import set_homework
 from core.uow import UnitOfWork
 from notifier.standins.telegram_emulator import InjectedFailure
 from tests.builders import World, insert, update_row
 from tests.e2e.conftest import fresh_school
-from tests.e2e.families import SCHOOL_TZ, plain, set_policy
+from tests.e2e.families import plain, set_policy
 from tests.e2e.system import System, run_system
 from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 LEAD = dt.timedelta(seconds=4)  # from now until the reminder is due
+
+
+def _midday_zone() -> ZoneInfo:
+    """A time zone where it is about noon now. The schools here live in it, so that a
+    deadline half an hour ahead, quiet hours and "today" stay on one date whenever the
+    suite runs (in Moscow, a run at 23:40 would put the deadline on tomorrow's clock)."""
+    offset = 12 - dt.datetime.now(dt.UTC).hour  # -11 … +12
+    return ZoneInfo(f"Etc/GMT{-offset:+d}") if offset else ZoneInfo("Etc/UTC")
+
+
+SCHOOL_TZ = _midday_zone()
 _CHATS = itertools.count(8_100_000)
 
 
@@ -64,6 +76,7 @@ async def reminder_system(
 async def _school(system: System, **policy: object) -> tuple[World, dt.datetime]:
     """A school whose homework is due in 30 minutes and LEAD; when its reminder is due."""
     w = await fresh_school(system.db)
+    await update_row(system.db, School, w.school_id, timezone=SCHOOL_TZ.key)
     now = dt.datetime.now(SCHOOL_TZ)
     due = now + dt.timedelta(minutes=30) + LEAD
     rules = {
