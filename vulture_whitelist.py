@@ -28,6 +28,7 @@ _.preliminary_marks_days_before_holidays  # core/policy.py: the school settings 
 _.rate_limited  # notifier/sms_providers.py: SMS.ru's codes 206, 230, 232
 _.has_password  # webapp/api/admin.py: the staff list's JSON
 _.telegram_linked
+_.day_load  # webapp/api/journal_models.py: the posted homework's day, in its JSON
 _.built_for  # core/fallback/snapshot.py: in the stored snapshot, for whoever inspects it
 _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
 
@@ -43,5 +44,3 @@ _.reminders_mandatory
 _.homework_reminder_minutes_before
 _.mark_reminder_time
 _.backlog_alert_threshold
-_.homework_minutes_limit
-_.minutes  # core/models/journal.py: Homework.minutes, entered by the homework-volume work

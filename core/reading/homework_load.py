@@ -27,9 +27,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from core.actors import StaffActor
-from core.errors import NotFound
+from core.errors import Forbidden, NotFound
 from core.models import Homework, Lesson, Role, School, SchoolClass
-from core.permissions import load_staff, require_class_reader, require_role
+from core.permissions import (
+    load_staff,
+    require_class_reader,
+    require_lesson_writer,
+    require_role,
+)
 from core.policy import homework_minutes_limit, policy_of
 from core.reading.homework_days import (
     LOOKBACK,
@@ -79,14 +84,18 @@ async def homework_overload(
 
 
 async def homework_day_load(uow: UnitOfWork, *, actor: StaffActor, homework_id: int) -> DayLoad:
-    """The load of the day a homework is for, in its lesson's class; for whoever reads
-    the class's journal (the teacher who just set it, above all). Reads only."""
+    """The load of the day a homework is for, in its lesson's class; for the lesson's
+    writer (the teacher who just set it, or its substitute) and whoever reads the
+    class's journal. Reads only."""
     async with uow:
         staff = await load_staff(uow, actor)
         homework = await get_in_school(uow, Homework, homework_id, staff.school_id, "homework")
         lesson = await get_in_school(uow, Lesson, homework.lesson_id, staff.school_id, "lesson")
         klass = await get_in_school(uow, SchoolClass, lesson.class_id, staff.school_id, "class")
-        await require_class_reader(uow, staff, klass)
+        try:
+            await require_lesson_writer(uow, staff, lesson)
+        except Forbidden:
+            await require_class_reader(uow, staff, klass)
         school = await _school(uow, staff.school_id)
         return await lesson_day_load(uow, school, klass, lesson, homework.due_date)
 
