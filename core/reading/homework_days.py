@@ -10,12 +10,13 @@ group's members, individual homework the pupils named.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement
-from sqlalchemy.orm import aliased
+from sqlalchemy import select as select_columns
 from sqlmodel import and_, col, func, or_, select
 
 from core.models import (
@@ -83,6 +84,8 @@ class Facts:
     in_class: dict[int, dict[int, list[Span]]] = field(default_factory=dict)  # class -> pupils
     in_group: dict[int, dict[int, list[Span]]] = field(default_factory=dict)  # group -> pupils
     named: dict[int, set[int]] = field(default_factory=dict)  # homework -> pupils
+    # (class, group, day) -> its pupils that day, as found
+    reached: dict[tuple[int, int | None, dt.date], set[int]] = field(default_factory=dict)
 
 
 async def load_facts(
@@ -113,16 +116,20 @@ async def next_day(uow: UnitOfWork, facts: Facts, lesson: Lesson) -> dt.date:
 def reached(facts: Facts, item: Item) -> set[int]:
     """The pupils a homework is for: those named, else the class's (or the group's)
     on the day it was set."""
-    on = item.assignment.set_on
     named = facts.named.get(item.assignment.homework_id)
     if named:
         return named
-    members = facts.in_class.get(item.class_id, {})
-    pupils = {p for p, spans in members.items() if any(s.covers(on) for s in spans)}
-    if item.group_id is None:
-        return pupils
-    grouped = facts.in_group.get(item.group_id, {})
-    return {p for p in pupils if any(s.covers(on) for s in grouped.get(p, ()))}
+    key = (item.class_id, item.group_id, item.assignment.set_on)
+    found = facts.reached.get(key)
+    if found is None:
+        on = item.assignment.set_on
+        members = facts.in_class.get(item.class_id, {})
+        found = {p for p, spans in members.items() if any(s.covers(on) for s in spans)}
+        if item.group_id is not None:
+            grouped = facts.in_group.get(item.group_id, {})
+            found = {p for p in found if any(s.covers(on) for s in grouped.get(p, ()))}
+        facts.reached[key] = found
+    return found
 
 
 def _same_group(model: type[Lesson], group_id: int | None) -> ColumnElement[bool]:
@@ -173,45 +180,90 @@ def _homework_where(
 async def items_between(
     uow: UnitOfWork, facts: Facts, start: dt.date, end: dt.date, class_ids: list[int] | None
 ) -> list[Item]:
-    """The homework for a day from `start` to `end`, with the day it is for: one query,
-    the journal's next lesson of each page found by the database."""
-    later = aliased(Lesson)
-    journal_next = (
-        select(func.min(later.date))
-        .where(
-            later.class_id == Lesson.class_id,
-            later.subject_id == Lesson.subject_id,
-            col(later.group_id).is_not_distinct_from(Lesson.group_id),
-            later.date > Lesson.date,
-            col(later.deleted_at).is_(None),
-        )
-        .correlate(Lesson)
-        .scalar_subquery()
-    )
+    """The homework for a day from `start` to `end`, with the day it is for."""
     query = (
-        select(Homework, Lesson, journal_next)
+        select_columns(
+            col(Homework.id),
+            col(Homework.text),
+            col(Homework.minutes),
+            col(Homework.due_date),
+            col(Lesson.id),
+            col(Lesson.class_id),
+            col(Lesson.group_id),
+            col(Lesson.subject_id),
+            col(Lesson.date),
+        )
         .join(Lesson, col(Lesson.id) == Homework.lesson_id)
         .where(*_homework_where(facts.school.id or 0, start, end, class_ids))
         .order_by(col(Homework.id))
     )
+    connection = await uow.session.connection()  # plain rows: no entities to build
+    found = (await connection.execute(query)).all()
+    journal = await _JournalDays.read(uow, facts, start, end, class_ids)
     items = []
-    for homework, lesson, following in (await uow.session.exec(query)).all():
-        page = (lesson.class_id, lesson.group_id, lesson.subject_id)
-        day = homework.due_date or _day_for(facts, page, lesson.date, following)
-        if not start <= day <= end or lesson.class_id not in facts.classes:
+    for row in found:
+        homework_id, text, minutes, due = row[0] or 0, row[1], row[2], row[3]
+        lesson_id, klass, group, subject, set_on = row[4] or 0, row[5], row[6], row[7], row[8]
+        page = (klass, group, subject)
+        day = due or _day_for(facts, page, set_on, journal.after(page, set_on))
+        if not start <= day <= end or klass not in facts.classes:
             continue
         assignment = Assignment(
-            homework_id=homework.id or 0,
-            lesson_id=lesson.id or 0,
-            subject=facts.subjects.get(lesson.subject_id, "?"),
-            group=facts.groups.get(lesson.group_id) if lesson.group_id else None,
-            set_on=lesson.date,
-            text=homework.text,
-            minutes=homework.minutes,
-            individual=bool(facts.named.get(homework.id or 0)),
+            homework_id=homework_id,
+            lesson_id=lesson_id,
+            subject=facts.subjects.get(subject, "?"),
+            group=facts.groups.get(group) if group else None,
+            set_on=set_on,
+            text=text,
+            minutes=minutes,
+            individual=bool(facts.named.get(homework_id)),
         )
-        items.append(Item(assignment, lesson.class_id, lesson.group_id, day))
+        items.append(Item(assignment, klass, group, day))
     return items
+
+
+@dataclass
+class _JournalDays:
+    """The days of each page's lessons in the journal up to `end`, and which pages have
+    lessons after it: enough to tell each homework's next lesson when it is on or before
+    `end` (and only that it is later otherwise). Two queries, no correlated subquery
+    (the lesson table has no index for one per homework)."""
+
+    end: dt.date
+    days: dict[Page, list[dt.date]]
+    later: set[Page]
+
+    @classmethod
+    async def read(
+        cls,
+        uow: UnitOfWork,
+        facts: Facts,
+        start: dt.date,
+        end: dt.date,
+        class_ids: list[int] | None,
+    ) -> _JournalDays:
+        columns = (col(Lesson.class_id), col(Lesson.group_id), col(Lesson.subject_id))
+        where = [col(Lesson.school_id) == (facts.school.id or 0), not_deleted(Lesson)]
+        if class_ids is not None:
+            where.append(col(Lesson.class_id).in_(class_ids))
+        span = select(*columns, col(Lesson.date)).where(
+            *where, col(Lesson.date) >= start - LOOKBACK, col(Lesson.date) <= end
+        )
+        days: dict[Page, set[dt.date]] = defaultdict(set)
+        for klass, group, subject, day in (await uow.session.exec(span.distinct())).all():
+            days[klass, group, subject].add(day)
+        after = select(*columns).where(*where, col(Lesson.date) > end).distinct()
+        later = {(k, g, s) for k, g, s in (await uow.session.exec(after)).all()}
+        return cls(end, {page: sorted(found) for page, found in days.items()}, later)
+
+    def after(self, page: Page, day: dt.date) -> dt.date | None:
+        """The page's next lesson day after `day`; the day after `end` stands for any
+        later one."""
+        found = self.days.get(page, [])
+        index = bisect.bisect_right(found, day)
+        if index < len(found):
+            return found[index]
+        return self.end + ONE_DAY if page in self.later else None
 
 
 async def _membership(

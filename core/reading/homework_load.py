@@ -79,7 +79,7 @@ async def homework_overload(
         staff = await load_staff(uow, actor)
         require_role(staff, Role.deputy, Role.admin)
         school = await _school(uow, staff.school_id)
-        loads = await day_loads(uow, school, start, end)
+        loads = await day_loads(uow, school, start, end, over_only=True)
         return [load for load in loads if load.over]
 
 
@@ -129,15 +129,24 @@ async def day_loads(
     end: dt.date,
     *,
     class_ids: list[int] | None = None,
+    over_only: bool = False,
 ) -> list[DayLoad]:
     """Every class's (or these classes') load on each day from `start` to `end` that
-    has homework, by day and class (the caller has checked who reads them)."""
+    has homework, by day and class (the caller has checked who reads them); with
+    `over_only`, only the days that may go over the limit (the others are not added up
+    pupil by pupil)."""
     facts = await load_facts(uow, school, class_ids, start, end)
-    return await _day_loads(uow, facts, start, end, class_ids)
+    return await _day_loads(uow, facts, start, end, class_ids, over_only=over_only)
 
 
 async def _day_loads(
-    uow: UnitOfWork, facts: Facts, start: dt.date, end: dt.date, class_ids: list[int] | None
+    uow: UnitOfWork,
+    facts: Facts,
+    start: dt.date,
+    end: dt.date,
+    class_ids: list[int] | None,
+    *,
+    over_only: bool = False,
 ) -> list[DayLoad]:
     items = await items_between(uow, facts, start, end, class_ids)
     by_day: dict[tuple[dt.date, int], list[Item]] = defaultdict(list)
@@ -148,6 +157,8 @@ async def _day_loads(
     for (day, class_id), found in by_day.items():
         klass = facts.classes[class_id]
         limit = homework_minutes_limit(policy, klass.grade)
+        if over_only and sum(i.assignment.minutes or 0 for i in found) <= limit:
+            continue  # nobody can get more than all of it
         loads.append(_load(facts, klass, day, limit, found))
     return sorted(loads, key=lambda x: (x.day, x.grade, x.class_name))
 
