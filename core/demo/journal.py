@@ -172,6 +172,9 @@ class Journal:
             "work_type": draft.work_type,
             "created_at": opened,
             "created_by": author,
+            # A topic written later is a change of the lesson, as the service records it.
+            "updated_at": topic_at if topic_at and topic_at > opened else None,
+            "updated_by": author if topic_at and topic_at > opened else None,
         }
 
     def entries(self, drafts: list[LessonDraft]) -> JournalRows:
