@@ -4,8 +4,9 @@ Most teachers give an estimate (`ESTIMATING_SHARE`), a few minutes to half an ho
 more in the senior grades; a class's estimates for a day stay well within SanPiN's
 limit for its grade (`core.policy.homework_minutes_limit`), but on `OVERLOAD_DAYS`
 days in different classes, when every subject due that day gives a long assignment
-(revision before the holidays, a project), so the journal control has an overload day
-to show (`core.reading.homework_load.homework_overload`).
+(revision before a test, a project) and together they go a fifth or more over the
+limit, so the journal control has an overload day to show
+(`core.reading.homework_load.homework_overload`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from core.demo.curriculum import homework_kind
 from core.demo.plan import ClassPlan, SchoolPlan
 from core.policy import SchoolPolicy, homework_minutes_limit
 
 ESTIMATING_SHARE = 0.5
 OVERLOAD_DAYS = 2
+OVERLOAD = 1.2  # an overload day's total, against the limit (about)
 USUAL_SHARE_OF_LIMIT = 0.8  # a usual day's estimates stay under this part of the limit
 
 
@@ -29,6 +32,18 @@ class Estimates:
         self.limits = {k.index: homework_minutes_limit(policy, k.grade) for k in plan.classes}
         self.sums: dict[tuple[int, dt.date], int] = {}
         self.overloaded = _overload_days(rng, plan.classes, days)
+        # An overload day's assignments: about one per lesson with homework that day
+        # (parallel subgroups' lessons count once: a pupil is in one of them).
+        self.due_that_day: dict[tuple[int, dt.date], int] = {}
+        for klass_index, day in self.overloaded:
+            slots = {
+                p.slot
+                for p in plan.timetable
+                if p.course.klass.index == klass_index
+                and p.weekday == day.weekday()
+                and homework_kind(p.course.subject, p.course.klass.grade) is not None
+            }
+            self.due_that_day[klass_index, day] = max(1, len(slots))
 
     def overloads(self, klass: ClassPlan, due: dt.date | None) -> bool:
         """Is `due` one of the class's overload days (its homework is then given in full)?"""
@@ -40,7 +55,8 @@ class Estimates:
             return None
         limit, key = self.limits[klass.index], (klass.index, due)
         if key in self.overloaded:
-            minutes = _round(limit / 3 + self.rng.uniform(0, limit / 6))
+            share = OVERLOAD * limit / self.due_that_day[key]
+            minutes = _round(share + self.rng.choice((-5, 0, 5)))
         elif teacher not in self.estimating:
             return None
         else:

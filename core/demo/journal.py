@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.control.rules import MARKED_WORK
 from core.demo import absences
 from core.demo.calendar import LESSON_MINUTES, TIMEZONE, lesson_start_minutes
 from core.demo.course_year import course_years
@@ -27,9 +28,10 @@ from core.models import AttendanceStatus
 from core.policy import SchoolPolicy
 
 Row = dict[str, Any]
-HOMEWORK_SHARE = 0.85
+HOMEWORK_SHARE = 0.96  # of the lessons of subjects with homework
 REMARK_SHARE = 0.006
-CONTROL_GAPS_SHARE = 0.12  # control works where a few pupils present have no mark yet
+WRITTEN_WORK_SHARE = 0.1  # of ordinary lessons: a written or practical work for all
+WRITTEN_GAPS_SHARE = 0.08  # of written works: a few pupils present not marked
 
 
 @dataclass(eq=False)
@@ -144,10 +146,20 @@ class Journal:
         return drafts
 
     def _work(self, placement: Placement, control: str | None) -> str | None:
-        """The lesson's work type; None for a course without marks."""
+        """The lesson's work type; None for a course without marks.
+
+        Now and then a written (or practical) work the whole class does and is marked
+        for, as `core.control.rules` expects of such a column; otherwise the subject's
+        oral kinds (answers, homework checked), where the teacher marks a few."""
         if not placement.course.marked:
             return None
-        return control or self.work_rng.choice(placement.course.subject.work_types)
+        if control:
+            return control
+        kinds = placement.course.subject.work_types
+        written = [kind for kind in kinds if kind in MARKED_WORK]
+        if written and self.work_rng.random() < WRITTEN_WORK_SHARE:
+            return self.work_rng.choice(written)
+        return self.work_rng.choice([kind for kind in kinds if kind not in MARKED_WORK] or ["oral"])
 
     def lesson_row(self, draft: LessonDraft) -> Row:
         course, plan = draft.course, self.plan
@@ -236,10 +248,10 @@ class Journal:
         quarter = self.plan.calendar.quarter_index(draft.day)
         if quarter is None:
             return
-        if draft.control is not None:
-            chosen = self._control_work(present)
+        if draft.work_type in MARKED_WORK:
+            chosen = self._written_work(course, present)
         else:
-            share = self.rng.uniform(0.02, 0.10) * (2 if course.hours == 1 else 1)
+            share = self.rng.uniform(0.01, 0.06) * (2 if course.hours == 1 else 1)
             count = round(len(present) * share)
             chosen = self.turns.choose(course, draft.k, quarter, present, count)
         work = draft.work_type or "oral"  # the column's: its header says what they are
@@ -264,12 +276,15 @@ class Journal:
             row.update(work_type=work, weight=weight, comment="", version=1)
             rows.marks.append(row)
 
-    def _control_work(self, present: list[StudentPlan]) -> list[StudentPlan]:
-        """Everyone present writes it; in a few, some pupils' works are not marked yet."""
-        if len(present) < 4 or self.late.rng.random() >= CONTROL_GAPS_SHARE:
-            return list(present)
-        gaps = set(self.late.rng.sample(range(len(present)), self.late.rng.randint(1, 3)))
-        return [s for i, s in enumerate(present) if i not in gaps]
+    def _written_work(self, course: Course, present: list[StudentPlan]) -> list[StudentPlan]:
+        """Everyone present does it; in a few, some pupils' works are not marked (and an
+        overlooked pupil's, half the time)."""
+        rng = self.late.rng
+        kept = [s for s in present if not self.turns.overlooks(course, s) or rng.random() < 0.5]
+        if len(kept) < 4 or rng.random() >= WRITTEN_GAPS_SHARE:
+            return kept
+        gaps = set(rng.sample(range(len(kept)), rng.randint(1, 3)))
+        return [s for i, s in enumerate(kept) if i not in gaps]
 
     def _homework(self, draft: LessonDraft, rows: JournalRows) -> None:
         """Most lessons' homework, with the teacher's estimate of its time when they give

@@ -6,9 +6,9 @@ turn comes is asked first next time. Towards a quarter's end the teacher makes s
 each pupil has the school's minimum of marks for the period
 (`SchoolPolicy.fill_min_marks_light` for a subject of one or two lessons a week,
 `fill_min_marks_heavy` for more): each lesson marks enough of those still short for the
-lessons left. A couple of pupils are overlooked in one subject (`neglected`): asked
-only in control works, they end the quarter under-filled, for the journal control to
-find.
+lessons left. A couple of pupils are overlooked in one subject (`neglected`): never
+asked, and their written works marked only half the time, they end the quarter
+under-filled, for the journal control to find.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ class Turns:
                 quarter = calendar.quarter_index(day)
                 if quarter is not None:
                     self.last[index, quarter] = k
+
+    def overlooks(self, course: Course, student: StudentPlan) -> bool:
+        return (course.index, student.index) in self.neglected
 
     def minimum(self, course: Course) -> int:
         return self.light if course.hours <= 2 else self.heavy
@@ -104,9 +107,10 @@ class Turns:
 
 def neglected_pupils(rng: random.Random, courses: list[Course]) -> set[tuple[int, int]]:
     """(course, student) pairs of `NEGLECTED_PUPILS` pupils, each overlooked in one
-    subject of two or more lessons a week, in different classes (grade 5 and up)."""
+    subject of three or more lessons a week (a minimum of 5 marks: the written works
+    alone do not make it), in different classes (grade 5 and up)."""
     candidates = [
-        c for c in courses if c.marked and c.group is None and c.klass.grade >= 5 and c.hours >= 2
+        c for c in courses if c.marked and c.group is None and c.klass.grade >= 5 and c.hours >= 3
     ]
     chosen: set[tuple[int, int]] = set()
     classes: set[int] = set()

@@ -18,7 +18,13 @@ from core.actors import StaffActor
 from core.db import Database
 from core.demo import load_demo
 from core.models import Role
-from core.policy import SchoolPolicy, homework_deadline, homework_minutes_limit, mark_deadline
+from core.policy import (
+    WRITTEN_KINDS,
+    SchoolPolicy,
+    homework_deadline,
+    homework_minutes_limit,
+    mark_deadline,
+)
 from core.reading.access import ReadingUnit
 from core.reading.homework_load import homework_overload
 from tests.integration.test_demo import rows
@@ -27,6 +33,7 @@ TODAY = dt.date(2026, 11, 13)
 FIRST_QUARTER = (dt.date(2026, 9, 1), dt.date(2026, 10, 25))
 MOSCOW = ZoneInfo("Europe/Moscow")
 POLICY = SchoolPolicy()
+WRITTEN = WRITTEN_KINDS | {"essay"}  # work every pupil present does, and is marked for
 
 
 def local(value: Any) -> dt.datetime:
@@ -93,6 +100,7 @@ async def test_the_demo_term_is_late_as_a_real_schools_is(db: Database) -> None:
     assert await _without_roll_call_nobody_is_marked_absent(term) == 0
     await _check_homework(term)
     await _check_marks(term)
+    await _check_period_marks(term)
     await _check_fill_rate(term)
     await _check_homework_volume(term)
     await _check_monthly_messages(term)
@@ -163,7 +171,8 @@ async def _check_marks(term: Term) -> None:
         )
         late += local(created_at).date() > due
     assert some_but_few(late, len(marks), 0.1), ("marks entered late", late, len(marks))
-    # Control works: every pupil present writes; in a few, some are not marked.
+    # Written work (a test, a dictation, a practical work…): every pupil present does it
+    # and is marked; in a few lessons some are not.
     classes, groups = await _members(term.db)
     away = defaultdict(set)
     for lesson_id, student in await rows(
@@ -173,9 +182,33 @@ async def _check_marks(term: Term) -> None:
     marked = defaultdict(set)
     for lesson_id, student, *_ in marks:
         marked[lesson_id].add(student)
-    tests = [i for i, lesson in term.lessons.items() if lesson[9] == "test" and marked[i]]
-    gaps = [i for i in tests if term.pupils(i, classes, groups) - away[i] - marked[i]]
-    assert some_but_few(len(gaps), len(tests), 0.4), ("tests with marks missing", gaps, tests)
+    written = [i for i, lesson in term.lessons.items() if lesson[9] in WRITTEN and marked[i]]
+    gaps = [i for i in written if term.pupils(i, classes, groups) - away[i] - marked[i]]
+    assert some_but_few(len(gaps), len(written), 0.15), ("written work unmarked", gaps)
+
+
+async def _check_period_marks(term: Term) -> None:
+    """Seed 002 §2.5.6: the first quarter's preliminary marks 10 days before the autumn
+    holidays (some courses late), its final marks by its last day."""
+    found = await rows(
+        term.db,
+        """SELECT m.kind, m.created_at FROM period_mark m JOIN period p ON p.id = m.period_id
+           WHERE p.starts_on = :first""",
+        first=FIRST_QUARTER[0],
+    )
+    holidays = sorted(day_of(d) for (d,) in await rows(term.db, "SELECT starts_on FROM holiday"))
+    after = next(d for d in holidays if d > FIRST_QUARTER[1])
+    due = {
+        "preliminary": after - dt.timedelta(days=POLICY.preliminary_marks_days_before_holidays),
+        "final": FIRST_QUARTER[1],
+    }
+    late = {"preliminary": 0, "final": 0}
+    for kind, created_at in found:
+        late[kind] += local(created_at).date() > due[kind]
+    given = {kind: sum(1 for k, _ in found if k == kind) for kind in due}
+    assert given["preliminary"] == given["final"] > 0
+    assert some_but_few(late["preliminary"], given["preliminary"], 0.15), late
+    assert late["final"] == 0
 
 
 async def _check_fill_rate(term: Term) -> None:
