@@ -32,14 +32,10 @@ _.preliminary_marks_days_before_holidays  # core/policy.py: the school settings 
 _.rate_limited  # notifier/sms_providers.py: SMS.ru's codes 206, 230, 232
 _.has_password  # webapp/api/admin.py: the staff list's JSON
 _.telegram_linked
+_.day_load  # webapp/api/journal_models.py: the posted homework's day, in its JSON
 _.built_for  # core/fallback/snapshot.py: in the stored snapshot, for whoever inspects it
 _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
 _.__test__  # core/reading/test_matching.py: pytest reads it (a test* function is no test)
 
 # For people, not called by the code.
 _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md)
-# core/policy.py: issue 10's settings, on the set-up page and in the policy API; the
-# control rules, reminders and test schedule that read them are being built (remove
-# each line when its reader lands).
-_.homework_minutes_limit
-_.minutes  # core/models/journal.py: Homework.minutes, entered by the homework-volume work

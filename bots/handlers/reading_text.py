@@ -53,6 +53,14 @@ def _remark(remark: RemarkEntry, lang: str) -> str:
     return f"{icon} {escape(w.remark_kind(remark.kind, lang))}: {escape(remark.text)}"
 
 
+def _minutes(item: HomeworkEntry) -> str:
+    """«~30 мин»: the teacher's estimate of the time the task takes, when given."""
+    if item.minutes is None:
+        return ""
+    # TRANSLATORS: after a homework task: about how many minutes it takes.
+    return " " + _("~%(minutes)s min") % {"minutes": item.minutes}
+
+
 def _individual() -> str:
     # TRANSLATORS: homework given to this child alone, in brackets after the task.
     return _("individual")
@@ -76,7 +84,7 @@ def _homework_line(item: HomeworkEntry, on: dt.date, lang: str) -> str:
     elif item.due_date is not None and item.due_date != on:
         notes.append(_due(item.due_date, lang))
     suffix = f" <i>({', '.join(notes)})</i>" if notes else ""
-    return f"• {escape(item.subject)}: {escape(item.text)}{suffix}"
+    return f"• {escape(item.subject)}: {escape(item.text)}{_minutes(item)}{suffix}"
 
 
 def _day_title(day: DayHomework, today: dt.date, lang: str) -> str:
@@ -121,7 +129,7 @@ def _lesson_lines(lesson: DiaryLesson, lang: str) -> list[str]:
     for item in lesson.homework:
         mark = f" <i>({_individual()})</i>" if item.individual else ""
         when = f" <i>({_due(item.due_date, lang)})</i>" if item.due_date else ""
-        lines.append(f"{INDENT}📝 {escape(item.text)}{mark}{when}")
+        lines.append(f"{INDENT}📝 {escape(item.text)}{_minutes(item)}{mark}{when}")
     lines += [f"{INDENT}{_remark(r, lang)}" for r in lesson.remarks]
     return lines
 

@@ -243,6 +243,7 @@ def _homework_entry(
         slot=lesson.slot,
         due_date=homework.due_date,
         individual=individual,
+        minutes=homework.minutes,
     )
 
 

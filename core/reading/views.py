@@ -54,6 +54,7 @@ class HomeworkEntry:
     slot: int
     due_date: dt.date | None
     individual: bool  # set for this student alone (or a few named students)
+    minutes: int | None = None  # the teacher's estimate of the time it takes
 
 
 @dataclass(frozen=True)
