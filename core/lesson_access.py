@@ -76,11 +76,15 @@ class MarkScope(Protocol):
     def group(self) -> Group | None: ...
 
     @property
+    def subject(self) -> Subject: ...
+
+    @property
     def policy(self) -> SchoolPolicy: ...
 
 
 def require_marks_allowed(ctx: MarkScope) -> None:
-    """Seed 002 §2.6 (no marks in grade 1) and §2.5.7 (electives: attendance only).
+    """Seed 002 §2.6 (no marks in grade 1), §2.5.7 (electives: attendance only), and a
+    subject the school teaches without marks («безотметочное обучение», `graded`).
 
     Serves lesson marks and period marks alike, so the two can never disagree.
     """
@@ -92,6 +96,8 @@ def require_marks_allowed(ctx: MarkScope) -> None:
         and ctx.policy.electives_attendance_only
     ):
         raise RuleViolation("elective_attendance_only", group=ctx.group.name)
+    if not ctx.subject.graded:
+        raise RuleViolation("subject_not_graded", subject=ctx.subject.name)
 
 
 def substitution_note(name: str) -> str:

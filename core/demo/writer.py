@@ -85,9 +85,19 @@ class StructureWriter:
                 for h in calendar.holidays
             ],
         )
-        ids = await self._ids(
-            Subject, [{"name": s.name, "short_name": s.short_name} for s in plan.subjects]
-        )
+        # What each subject owes the journal's control: no homework where the demo sets
+        # none (PE, music, art, technology, ОБЗР, ОРКСЭ, the electives), no marks where
+        # it gives none (ОРКСЭ, the electives).
+        subjects = [
+            {
+                "name": s.name,
+                "short_name": s.short_name,
+                "homework": s.homework is not None,
+                "graded": s.marked,
+            }
+            for s in plan.subjects
+        ]
+        ids = await self._ids(Subject, subjects)
         plan.subject_ids = {s.name: i for s, i in zip(plan.subjects, ids, strict=True)}
 
     async def staff(self, password_hash: str) -> None:

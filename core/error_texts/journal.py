@@ -34,6 +34,10 @@ ERRORS: dict[str, str] = {
     "bad_attendance": N_("Unknown attendance mark “%(value)s”: use «н», «б» or «оп»."),
     "no_marks_in_grade": N_("Grade %(grade)s gets no marks (attendance and notes only)."),
     "elective_attendance_only": N_("“%(group)s” is an elective: attendance only, no marks."),
+    "subject_not_graded": N_(
+        "“%(subject)s” is taught without marks: no marks are given for it "
+        "(the administrator sets this in the school's subjects)."
+    ),
     "not_your_lesson": N_(
         "You do not teach %(subject)s in %(klass)s and do not substitute this lesson."
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 from core.models.base import at_least, between, one_of
@@ -58,12 +58,23 @@ class GroupMembership(SQLModel, table=True):
 
 
 class Subject(SQLModel, table=True):
+    """A subject the school teaches, and what its lessons owe the journal.
+
+    Not every subject owes homework (physical education, music, art: none is set
+    by custom) or marks («безотметочное обучение»: ОРКСЭ in grade 4, some electives);
+    so the journal's control can expect only what a subject owes.
+    """
+
     __table_args__ = (UniqueConstraint("school_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     name: str
     short_name: str = ""
+    # Its lessons owe homework (a teacher may still give some when False).
+    homework: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    # Its lessons get marks; False: taught without marks, a mark is refused.
+    graded: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
 
 
 class TeachingAssignment(SQLModel, table=True):

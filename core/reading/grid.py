@@ -35,6 +35,7 @@ from core.models import (
     Period,
     SchoolClass,
     Staff,
+    Subject,
 )
 from core.permissions import can_read_class, teaches
 from core.policy import SchoolPolicy, policy_of
@@ -137,7 +138,7 @@ class JournalGrid:
     rows: tuple[GridRow, ...]
     today: dt.date
     writable: bool  # the viewer teaches this page (a substitute writes only their lesson)
-    marks_allowed: bool  # False in grade 1 and electives: attendance only
+    marks_allowed: bool  # False in grade 1, electives, subjects without marks
 
     @property
     def read_only(self) -> bool:
@@ -216,10 +217,12 @@ async def journal_grid(
 
 
 def marks_allowed(page: JournalPage) -> bool:
-    """Seed 002 §2.6 and §2.5.7, as core's `require_marks_allowed` decides them."""
+    """Seed 002 §2.6 and §2.5.7 and the subject's `graded`, as core's
+    `require_marks_allowed` decides them."""
+    scope = _PageScope(page.klass, page.group, page.subject, policy_of(page.school))
     try:
-        require_marks_allowed(_PageScope(page.klass, page.group, policy_of(page.school)))
-    except RuleViolation:  # grade 1, an elective: attendance only
+        require_marks_allowed(scope)
+    except RuleViolation:  # grade 1, an elective, a subject without marks
         return False
     return True
 
@@ -230,6 +233,7 @@ class _PageScope:
 
     klass: SchoolClass
     group: Group | None
+    subject: Subject
     policy: SchoolPolicy
 
 

@@ -100,7 +100,8 @@ async def set_homework_in(
     """Set homework for a lesson; with `student_ids`, for those pupils only; with
     `minutes`, the teacher's estimate of the time it takes (1 to 600).
 
-    Allowed in grade 1 and electives alike (seed 002 §2.6, §2.5.7 restrict marks only).
+    Allowed in grade 1 and electives alike (seed 002 §2.6, §2.5.7 restrict marks only),
+    and in a subject that owes none (`Subject.homework` false): a teacher may still give some.
     """
     _check_entry(source, entered_at)
     minutes = _check_minutes(minutes)

@@ -160,12 +160,25 @@ async def _refuse_same_subject(uow: UnitOfWork, staff: Staff, name: str, own: in
 
 
 async def create_subject_in(
-    uow: UnitOfWork, *, actor: StaffActor, name: str, short_name: str = ""
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    name: str,
+    short_name: str = "",
+    homework: bool | None = None,
+    graded: bool | None = None,
 ) -> Subject:
+    """Add a subject; its lessons owe homework and get marks unless told otherwise."""
     staff = await setup_manager(uow, actor)
     clean, short = _subject_names(name, short_name)
     await _refuse_same_subject(uow, staff, clean, None)
-    subject = Subject(school_id=staff.school_id, name=clean, short_name=short)
+    subject = Subject(
+        school_id=staff.school_id,
+        name=clean,
+        short_name=short,
+        homework=True if homework is None else homework,
+        graded=True if graded is None else graded,
+    )
     await uow.save(subject, school_id=staff.school_id, action="create", actor_id=staff.id)
     return subject
 
@@ -174,14 +187,30 @@ create_subject = transactional(create_subject_in)
 
 
 async def rename_subject_in(
-    uow: UnitOfWork, *, actor: StaffActor, subject_id: int, name: str, short_name: str = ""
+    uow: UnitOfWork,
+    *,
+    actor: StaffActor,
+    subject_id: int,
+    name: str,
+    short_name: str = "",
+    homework: bool | None = None,
+    graded: bool | None = None,
 ) -> Subject:
+    """Rename a subject and, where given, change what its lessons owe (None: as it was).
+
+    Marks already given stay when a subject becomes ungraded: the journal keeps its
+    history, only new marks are refused.
+    """
     staff = await setup_manager(uow, actor)
     subject = await get_in_school(uow, Subject, subject_id, staff.school_id, "subject")
     clean, short = _subject_names(name, short_name)
     await _refuse_same_subject(uow, staff, clean, subject.id)
     old = snapshot(subject)
     subject.name, subject.short_name = clean, short
+    if homework is not None:
+        subject.homework = homework
+    if graded is not None:
+        subject.graded = graded
     await uow.save(subject, school_id=staff.school_id, action="update", actor_id=staff.id, old=old)
     return subject
 

@@ -97,8 +97,14 @@ BROKEN_RULES = {
     "a marked lesson without its work type": """
         SELECT l.id FROM lesson l JOIN school_class c ON c.id = l.class_id
         LEFT JOIN class_group g ON g.id = l.group_id
+        JOIN subject s ON s.id = l.subject_id
         WHERE l.work_type IS NULL AND c.grade >= 2 AND (g.kind IS NULL OR g.kind <> 'elective')
-          AND l.subject_id NOT IN (SELECT id FROM subject WHERE name LIKE 'Основы религиозных%')""",
+          AND s.graded""",
+    "a mark or period mark in a subject taught without marks": """
+        SELECT m.id FROM mark m JOIN lesson l ON l.id = m.lesson_id
+        JOIN subject s ON s.id = l.subject_id WHERE NOT s.graded
+        UNION SELECT p.id FROM period_mark p JOIN subject s ON s.id = p.subject_id
+        WHERE NOT s.graded""",
     "an outbox event the workers would still dispatch": """
         SELECT id FROM outbox_event WHERE dispatched_at IS NULL OR relayed_at IS NULL""",
     "a message still on its way (the workers would send it)": """
@@ -186,12 +192,34 @@ async def test_the_journal_keeps_the_rules_and_loading_twice_is_refused(db: Data
         assert await rows(db, sql) == [], rule
     await _check_school_days(db)
     await _check_authors(db)
+    await _check_what_subjects_owe(db)
     assert await scalar(db, "SELECT count(*) FROM class_group WHERE kind = 'elective'") == 2
     before = await digest(db)
     with pytest.raises(DemoAlreadyLoaded, match="уже загружена"):
         await load_small(db, seed=99)
     assert await digest(db) == before
     await _check_a_teacher_can_post_a_mark(db, summary.school_id)
+
+
+async def _check_what_subjects_owe(db: Database) -> None:
+    """No homework is owed in PE, music, art, technology, ОБЗР, ОРКСЭ and the electives,
+    and none is given in them; no marks in ОРКСЭ and the electives. The rest owe both."""
+    electives = {
+        n for (n,) in await rows(db, "SELECT name FROM subject WHERE short_name = 'Электив'")
+    }
+    assert len(electives) == 2
+    free = {"ОРКСЭ", "ОБЗР", "Муз.", "ИЗО", "Техн.", "Физ-ра"}
+    flags = {
+        (name if short == "Электив" else short): (bool(homework), bool(graded))
+        for name, short, homework, graded in await rows(
+            db, "SELECT name, short_name, homework, graded FROM subject"
+        )
+    }
+    assert {k for k, (homework, _) in flags.items() if not homework} == free | electives
+    assert {k for k, (_, graded) in flags.items() if not graded} == {"ОРКСЭ"} | electives
+    given = """SELECT count(*) FROM homework h JOIN lesson l ON l.id = h.lesson_id
+               JOIN subject s ON s.id = l.subject_id WHERE NOT s.homework"""
+    assert await scalar(db, given) == 0
 
 
 async def _check_school_days(db: Database) -> None:

@@ -524,6 +524,63 @@ async def test_subjects_are_unique_whatever_the_case(db: Database) -> None:
     ]
 
 
+async def test_a_subject_says_whether_it_owes_homework_and_marks(db: Database) -> None:
+    w = await build_world(db)
+    admin = w.actor("admin")
+    physics = await structure.create_subject(uow_at(db), actor=admin, name="Физика")
+    pe = await structure.create_subject(
+        uow_at(db), actor=admin, name="Физическая культура", homework=False
+    )
+    orkse = await structure.create_subject(
+        uow_at(db), actor=admin, name="ОРКСЭ", homework=False, graded=False
+    )
+    flags = {
+        s.name: (s.homework, s.graded)
+        for s in [await load(db, Subject, x.id or 0) for x in (physics, pe, orkse)]
+    }
+    assert flags == {
+        "Физика": (True, True),
+        "Физическая культура": (False, True),
+        "ОРКСЭ": (False, False),
+    }
+    [created] = await audit_trail(db, "subject", orkse.id or 0)
+    assert created.new is not None
+    assert (created.new["homework"], created.new["graded"]) == (False, False)
+
+    # A rename without the flags keeps them; given, they change, each with its audit entry.
+    await structure.rename_subject(
+        uow_at(db), actor=admin, subject_id=orkse.id or 0, name="Основы религиозных культур"
+    )
+    kept = await load(db, Subject, orkse.id or 0)
+    assert (kept.name, kept.homework, kept.graded) == ("Основы религиозных культур", False, False)
+    await structure.rename_subject(
+        uow_at(db), actor=admin, subject_id=orkse.id or 0, name=kept.name, graded=True
+    )
+    await structure.rename_subject(
+        uow_at(db), actor=admin, subject_id=pe.id or 0, name=pe.name, homework=True, graded=False
+    )
+    assert (await load(db, Subject, orkse.id or 0)).graded is True
+    changed = await load(db, Subject, pe.id or 0)
+    assert (changed.homework, changed.graded) == (True, False)
+    *_, renamed, regraded = await audit_trail(db, "subject", orkse.id or 0)
+    assert renamed.old is not None and renamed.new is not None
+    assert (renamed.old["graded"], renamed.new["graded"]) == (False, False)
+    assert regraded.old is not None and regraded.new is not None
+    assert (regraded.old["graded"], regraded.new["graded"]) == (False, True)
+    assert regraded.actor_id == w.staff["admin"]
+
+    # Only who sets up the school changes them.
+    error = await _refused(
+        db,
+        w,
+        lambda u, w: structure.rename_subject(
+            u, actor=w.actor("math"), subject_id=pe.id or 0, name=pe.name, homework=False
+        ),
+    )
+    assert isinstance(error, Forbidden)
+    assert (await load(db, Subject, pe.id or 0)).homework is True
+
+
 # ---------------------------------------------------------------- assignments and timetable
 
 

@@ -169,3 +169,50 @@ async def test_the_api_document_describes_the_set_up_and_the_statement(web: Web)
     ):
         assert method in paths[path], (path, method)
     assert not [p for p in paths if p.startswith(("/admin", "/statement"))]  # pages are not
+
+
+async def test_a_program_says_what_a_subject_owes(web: Web) -> None:
+    w = web.world
+    api, admin = await _api(web, "admin")
+    made = await api.post(
+        "/api/v1/admin/subjects",
+        json={"name": "ОРКСЭ", "homework": False, "graded": False},
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    assert (made.json()["homework"], made.json()["graded"]) == (False, False)
+    plain = await api.post("/api/v1/admin/subjects", json={"name": "Физика"}, headers=admin)
+    assert (plain.json()["homework"], plain.json()["graded"]) == (True, True)
+
+    # An update that leaves a flag out keeps it.
+    robotics = w.subjects["Робототехника"]
+    renamed = await api.put(
+        f"/api/v1/admin/subjects/{robotics}",
+        json={"name": "Робототехника", "graded": False},
+        headers=admin,
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert (renamed.json()["homework"], renamed.json()["graded"]) == (True, False)
+    again = await api.put(
+        f"/api/v1/admin/subjects/{robotics}",
+        json={"name": "Робототехника", "short_name": "РТ", "homework": False},
+        headers=admin,
+    )
+    assert (again.json()["homework"], again.json()["graded"]) == (False, False)
+    bad = await api.put(
+        f"/api/v1/admin/subjects/{robotics}",
+        json={"name": "Робототехника", "graded": "maybe"},
+        headers=admin,
+    )
+    assert bad.status_code == 422
+
+    api_secretary, secretary = await _api(web, "secretary")
+    listed = (await api_secretary.get("/api/v1/admin/subjects", headers=secretary)).json()
+    assert {s["name"]: (s["homework"], s["graded"]) for s in listed} == {
+        "Английский язык": (True, True),
+        "Математика": (True, True),
+        "ОРКСЭ": (False, False),
+        "Робототехника": (False, False),
+        "Русский язык": (True, True),
+        "Физика": (True, True),
+    }

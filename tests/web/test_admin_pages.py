@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from core.db import Database
-from core.models import AuditEntry, School, TimetableEntry
+from core.models import AuditEntry, School, Subject, TimetableEntry
 from core.policy import policy_of
 from tests.builders import NOW, build_world
 from tests.web.browser import PASSWORD, Browser, Clock, Web
@@ -193,6 +193,68 @@ async def test_a_class_an_assignment_and_a_timetable_lesson(site: Web) -> None:
     assert "Расписание 10А" in text_of(clash.text)  # the same class's grid, not another's
     async with site.db.session() as s:
         assert len((await s.exec(select(TimetableEntry))).all()) == 1
+
+
+def _ticked(page: str, form_id: str) -> dict[str, bool]:
+    """The checkboxes of form `form_id` (the add form holds its own; a table row's point
+    to their row's form) and whether each is ticked."""
+    found = {}
+    for tag in re.findall(r'<input type="checkbox"[^>]*>', page):
+        name = re.search(r'name="(\w+)"', tag)
+        owner = re.search(r'form="([\w-]+)"', tag)
+        if name and (owner.group(1) if owner else "subject-new") == form_id:
+            found[name.group(1)] = " checked" in tag
+    return found
+
+
+async def test_a_subject_says_whether_it_owes_homework_and_marks(site: Web) -> None:
+    w = site.world
+    browser = await _admin(site, "/admin/subjects")
+    page = await browser.get("/admin/subjects")
+    assert "Домашние задания" in text_of(page.text) and "Оценивается отметками" in text_of(
+        page.text
+    )
+    # A new subject owes both unless the administrator unticks them.
+    assert _ticked(page.text, "subject-new") == {"homework": True, "graded": True}
+    made = await browser.submit(
+        "/admin/subjects", {"_form": "subject-new", "name": "Физкультура", "graded": "on"}
+    )
+    assert made.status_code == 303
+    robotics = w.subjects["Робототехника"]
+    saved = await browser.submit(
+        f"/admin/subjects/{robotics}",
+        {"_form": f"subject-{robotics}", "name": "Робототехника", "homework": "on"},
+    )
+    assert saved.status_code == 303
+    page = await browser.get("/admin/subjects")
+    async with site.db.session() as s:
+        rows = (await s.exec(select(Subject).where(Subject.school_id == w.school_id))).all()
+        audits = (await s.exec(select(AuditEntry).where(AuditEntry.entity == "subject"))).all()
+    flags = {row.name: (row.homework, row.graded) for row in rows}
+    assert flags["Физкультура"] == (False, True) and flags["Робототехника"] == (True, False)
+    assert flags["Математика"] == (True, True)
+    assert [a.action for a in audits] == ["create", "update"]
+    pe = next(row.id for row in rows if row.name == "Физкультура")
+    assert _ticked(page.text, f"subject-{pe}") == {"homework": False, "graded": True}
+    assert _ticked(page.text, f"subject-{robotics}") == {"homework": True, "graded": False}
+
+    # Refused, the form comes back as it was sent: the boxes as ticked, nothing saved.
+    refused = await browser.submit(
+        f"/admin/subjects/{robotics}",
+        {"_form": f"subject-{robotics}", "name": "Математика", "graded": "on"},
+    )
+    assert refused.status_code == 422
+    assert "Предмет «Математика» уже есть." in text_of(refused.text)
+    assert _ticked(refused.text, f"subject-{robotics}") == {"homework": False, "graded": True}
+    assert _ticked(refused.text, f"subject-{pe}") == {"homework": False, "graded": True}
+    async with site.db.session() as s:
+        kept = await s.get(Subject, robotics)
+    assert kept is not None and (kept.homework, kept.graded) == (True, False)
+
+    reader = await site.signed_in("secretary")
+    listed = await reader.get("/admin/subjects")
+    assert row_with(listed.text, "Робототехника") == ["Робототехника", "", "да", "нет"]
+    assert row_with(listed.text, "Физкультура") == ["Физкультура", "", "нет", "да"]
 
 
 async def test_staff_accounts_opened_invited_locked_and_unlocked(site: Web) -> None:

@@ -105,6 +105,16 @@ class ClassIn(BaseModel):
 class SubjectIn(BaseModel):
     name: str
     short_name: str = ""
+    homework: bool | None = Field(
+        default=None,
+        description="Its lessons owe homework. Left out: true for a new subject, unchanged "
+        "on an update.",
+    )
+    graded: bool | None = Field(
+        default=None,
+        description="Its lessons get marks (false: taught without marks, marks refused). "
+        "Left out: true for a new subject, unchanged on an update.",
+    )
 
 
 class AssignmentIn(BaseModel):

@@ -139,7 +139,9 @@ class GridOut(BaseModel):
     rows: list[RowOut]
     writable: bool = Field(description="I teach this page.")
     read_only: bool
-    marks_allowed: bool = Field(description="False in grade 1 and electives.")
+    marks_allowed: bool = Field(
+        description="False in grade 1, electives and subjects taught without marks."
+    )
 
     @classmethod
     def of(cls, grid: JournalGrid) -> GridOut:

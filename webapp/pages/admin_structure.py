@@ -138,18 +138,37 @@ async def subjects(request: Request, viewer: PageViewer) -> Response:
 
 @router.post("/admin/subjects")
 async def subject_add(
-    request: Request, viewer: PageViewer, name: Text = "", short_name: Text = ""
+    request: Request,
+    viewer: PageViewer,
+    name: Text = "",
+    short_name: Text = "",
+    homework: Text = "",
+    graded: Text = "",
 ) -> Response:
     def change() -> Any:
-        return create_subject(uow(request), actor=viewer.actor, name=name, short_name=short_name)
+        return create_subject(
+            uow(request),
+            actor=viewer.actor,
+            name=name,
+            short_name=short_name,
+            homework=bool(homework),
+            graded=bool(graded),
+        )
 
     return await submit(request, viewer, subjects_page, change, "/admin/subjects")
 
 
 @router.post("/admin/subjects/{subject_id}")
 async def subject_save(
-    request: Request, viewer: PageViewer, subject_id: Id, name: Text = "", short_name: Text = ""
+    request: Request,
+    viewer: PageViewer,
+    subject_id: Id,
+    name: Text = "",
+    short_name: Text = "",
+    homework: Text = "",
+    graded: Text = "",
 ) -> Response:
+    # An unticked box is not sent at all: the form always shows both, so absent is "no".
     def change() -> Any:
         return rename_subject(
             uow(request),
@@ -157,6 +176,8 @@ async def subject_save(
             subject_id=subject_id,
             name=name,
             short_name=short_name,
+            homework=bool(homework),
+            graded=bool(graded),
         )
 
     return await submit(request, viewer, subjects_page, change, "/admin/subjects")
