@@ -48,6 +48,7 @@ from core.models import utcnow
 from core.settings import Settings, load_settings
 from webapp import hooks, unsubscribe
 from webapp.api import admin as admin_api
+from webapp.api import control as control_api
 from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
 from webapp.api import roster as roster_api
@@ -57,6 +58,7 @@ from webapp.body_limit import RequestSizeLimit
 from webapp.errors import install_error_handlers
 from webapp.pages import access, announcements, homeroom, printouts, today, tokens
 from webapp.pages import admin as admin_pages
+from webapp.pages import control as control_pages
 from webapp.pages import journal as journal_pages
 from webapp.pages import lessons as lesson_pages
 from webapp.pages import roster as roster_pages
@@ -171,6 +173,8 @@ def create_app(
     for router in (journal_pages.router, lesson_pages.router, journal_api.router):
         app.include_router(router)
     for router in (roster_pages.router, roster_api.router):
+        app.include_router(router)
+    for router in (control_pages.router, control_api.router):
         app.include_router(router)
     app.include_router(hooks.router, include_in_schema=False)
     app.include_router(unsubscribe.router, include_in_schema=False)
