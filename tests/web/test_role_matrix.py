@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browser import Web
+from tests.web.control_matrix import CONTROL_ACTIONS
 from tests.web.journal_matrix import JOURNAL_ACTIONS
 from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixture)
 from tests.web.roles import LAST_ACTIONS, MATRIX, PUBLIC_ROUTES, WHO, assert_matrix
@@ -17,7 +18,14 @@ from tests.web.roster_matrix import ROSTER_ACTIONS
 from tests.web.routes import app_routes
 from tests.web.setup_actions import SETUP_ACTIONS
 
-ALL_ACTIONS = [*MATRIX, *JOURNAL_ACTIONS, *SETUP_ACTIONS, *ROSTER_ACTIONS, *LAST_ACTIONS]
+ALL_ACTIONS = [
+    *MATRIX,
+    *JOURNAL_ACTIONS,
+    *SETUP_ACTIONS,
+    *ROSTER_ACTIONS,
+    *CONTROL_ACTIONS,
+    *LAST_ACTIONS,
+]
 
 
 @pytest.mark.parametrize("who", WHO)
