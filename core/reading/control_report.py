@@ -138,7 +138,7 @@ def report_data(summary: ControlSummary) -> dict[str, Any]:
             for line in summary.places
             if _worth_noting(line.figures)
         ],
-        "entries": _entries(control),
+        "entries": _entries(control, [line.teacher_id for line in summary.teachers]),
         "fill": _fill(summary),
         "period_marks": _period_marks(summary),
         "not_held": _not_held(control),
@@ -173,8 +173,9 @@ def _worth_noting(figures: Figures) -> bool:
     return bool(figures.overdue or figures.behind or figures.fill or figures.not_held)
 
 
-def _entries(control: JournalControl) -> list[dict[str, Any]]:
-    """Per teacher (who fills the lesson), the lessons with an entry late or missing."""
+def _entries(control: JournalControl, order: list[int]) -> list[dict[str, Any]]:
+    """Per teacher (who fills the lesson), the lessons with an entry late or missing; the
+    teachers in the dashboard's `order` (the most overdue first)."""
     by_teacher: dict[int, list[dict[str, Any]]] = defaultdict(list)
     names = control.names
     for check in sorted(control.lessons, key=lambda c: (c.date, c.slot, c.lesson_id)):
@@ -190,11 +191,12 @@ def _entries(control: JournalControl) -> list[dict[str, Any]]:
                     "entries": found,
                 }
             )
-    lines = [
-        {"teacher": names.staff.get(teacher, ""), "lessons": lessons}
-        for teacher, lessons in by_teacher.items()
+    rank = {teacher: n for n, teacher in enumerate(order)}
+    teachers = sorted(by_teacher, key=lambda t: (rank.get(t, len(rank)), names.staff.get(t, "")))
+    return [
+        {"teacher": names.staff.get(teacher, ""), "lessons": by_teacher[teacher]}
+        for teacher in teachers
     ]
-    return sorted(lines, key=lambda line: (-len(line["lessons"]), line["teacher"]))
 
 
 def _lesson_entries(check: LessonCheck, tally: LessonTally) -> list[dict[str, Any]]:
