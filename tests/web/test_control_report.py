@@ -16,7 +16,7 @@ from core.reading.access import ReadingUnit
 from core.reading.control_report import read_control_report
 from core.reading.control_span import SpanAsked
 from core.services.homework import set_homework
-from tests.builders import update_row, uow_at
+from tests.builders import uow_at, update_row
 from tests.control_journal import READ_AT, WEEK, fill_the_week
 from tests.web.browser import Web
 from tests.web.pages import row_with, text_of

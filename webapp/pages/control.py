@@ -111,6 +111,7 @@ async def lessons(
         what=what.value,
         state=state.value if state else None,
         whose=where.words(found.control.names),
+        teacher_id=where.teacher_id if found.control.whole_school else None,
     )
 
 
@@ -145,6 +146,7 @@ async def pupils(
         kind=kind.value if kind else None,
         overdue=overdue,
         whose=where.words(found.control.names),
+        teacher_id=where.teacher_id if found.control.whole_school else None,
     )
 
 
