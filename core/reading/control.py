@@ -619,10 +619,9 @@ class _Reader:
                 place = Place(job.class_id, job.group_id, job.subject_id)
                 on = min(period.ends_on, self.today)
                 owing = sorted(pupils.on(job.class_id, job.group_id, on))
+                pid, subject = period.id or 0, job.subject_id
                 for kind, due in dues.items():
-                    came = [
-                        given.get((period.id or 0, kind.value, job.subject_id, p)) for p in owing
-                    ]
+                    came = [given.get((pid, kind.value, subject, p)) for p in owing]
                     checks.append(
                         PeriodMarksCheck(
                             period_id=period.id or 0,
@@ -716,6 +715,9 @@ class _Reader:
         school_days = [
             day for day in days if not any(h.starts_on <= day <= h.ends_on for h in holidays)
         ]
+        by_weekday: dict[int, list[dt.date]] = defaultdict(list)
+        for day in school_days:
+            by_weekday[day.weekday()].append(day)
         planned: dict[tuple[int, Place], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
         for entry in timetable:
             if entry.class_id not in classes:
@@ -723,9 +725,8 @@ class _Reader:
             if self.teacher_id not in (None, entry.teacher_id):
                 continue
             place = Place(entry.class_id, entry.group_id, entry.subject_id)
-            for day in school_days:
-                if day.weekday() == entry.weekday:
-                    planned[(entry.teacher_id, place)][day] += 1
+            for day in by_weekday.get(entry.weekday, ()):
+                planned[(entry.teacher_id, place)][day] += 1
         held: dict[Place, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
         substituted: dict[tuple[int, Place], int] = defaultdict(int)
         owners: set[tuple[int, Place]] = set()
