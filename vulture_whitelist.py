@@ -21,6 +21,9 @@ _.deadline_options
 _.states
 _.import_statuses
 _.enrol_reasons
+_.control_kinds  # the control's pages (control*.html)
+_.lesson_lists
+_.monthly_missing  # core/reading/control_summary.py: control.html
 
 # Read by name: settings forms and JSON answers list fields as strings, the SMS
 # providers' error tables name the backoff to use, uvicorn imports an app by string.
@@ -28,10 +31,14 @@ _.preliminary_marks_days_before_holidays  # core/policy.py: the school settings 
 _.rate_limited  # notifier/sms_providers.py: SMS.ru's codes 206, 230, 232
 _.has_password  # webapp/api/admin.py: the staff list's JSON
 _.telegram_linked
+_.pupils_owed  # webapp/api/control.py: the control's lessons in JSON
 _.built_for  # core/fallback/snapshot.py: in the stored snapshot, for whoever inspects it
 _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
 
 # For people, not called by the code.
+# core/control/rules.py: the rule for one mark, beside the others; journal_control makes
+# the same comparison with each deadline worked out once (core/reading/control.py _Memo).
+_.mark_is_late
 _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md)
 # core/policy.py: issue 10's settings, on the set-up page and in the policy API; the
 # control rules, reminders and test schedule that read them are being built (remove

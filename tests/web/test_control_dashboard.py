@@ -28,10 +28,6 @@ from tests.control_journal import READ_AT, WEEK, fill_the_week, msk
 from tests.web.browser import Browser, Web
 from tests.web.pages import row_with, table_rows, text_of
 
-HEADS = (
-    14  # lessons, 4 × (late, missing), fill, period marks, held/timetabled, not held, substituted
-)
-
 
 async def deputy_on_friday(web: Web, who: str = "deputy") -> Browser:
     await fill_the_week(web.db, web.world)
