@@ -183,6 +183,9 @@ class ControlSummary:
     substitutions: int
     monthly: tuple[MonthlyLine, ...]
     reach: tuple[ReachLine, ...]  # the deputy director's and administrator's only
+    # Issue 10's homework volume (`core.reading.homework_load.homework_overload`: days a
+    # class's homework passed the SanPiN limit) and tests held off the test schedule
+    # (`tests_off_schedule`) become fields here, read in `control_summary`, when merged.
 
     @property
     def whole_school(self) -> bool:
