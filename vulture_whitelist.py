@@ -23,7 +23,10 @@ _.import_statuses
 _.enrol_reasons
 _.control_kinds  # the control's pages (control*.html)
 _.lesson_lists
-_.monthly_missing  # core/reading/control_summary.py: control.html
+_.monthly_missing  # control.html; core/delivery/staff_compose.py: the staff summary
+_.mandatory  # core/reading/reminder_settings.py: webapp/templates/reminders.html
+_.school_minutes_before
+_.school_evening_time
 
 # Read by name: settings forms and JSON answers list fields as strings, the SMS
 # providers' error tables name the backoff to use, uvicorn imports an app by string.
@@ -31,24 +34,14 @@ _.preliminary_marks_days_before_holidays  # core/policy.py: the school settings 
 _.rate_limited  # notifier/sms_providers.py: SMS.ru's codes 206, 230, 232
 _.has_password  # webapp/api/admin.py: the staff list's JSON
 _.telegram_linked
+_.day_load  # webapp/api/journal_models.py: the posted homework's day, in its JSON
 _.pupils_owed  # webapp/api/control.py: the control's lessons in JSON
 _.built_for  # core/fallback/snapshot.py: in the stored snapshot, for whoever inspects it
 _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
+_.__test__  # core/reading/test_matching.py: pytest reads it (a test* function is no test)
 
 # For people, not called by the code.
 # core/control/rules.py: the rule for one mark, beside the others; journal_control makes
 # the same comparison with each deadline worked out once (core/reading/control.py _Memo).
 _.mark_is_late
 _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md)
-# core/policy.py: issue 10's settings, on the set-up page and in the policy API; the
-# control rules, reminders and test schedule that read them are being built (remove
-# each line when its reader lands).
-_.tests_per_day_max
-_.tests_per_week_max
-_.test_limits_refuse
-_.reminders_mandatory
-_.homework_reminder_minutes_before
-_.mark_reminder_time
-_.backlog_alert_threshold
-_.homework_minutes_limit
-_.minutes  # core/models/journal.py: Homework.minutes, entered by the homework-volume work

@@ -18,6 +18,7 @@ from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 COMMANDS = {
     "homework": N_("Homework for today and tomorrow"),
     "diary": N_("The week's diary"),
+    "tests": N_("Tests of the next two weeks"),
     "marks": N_("Marks and averages"),
     "absences": N_("Absences and lateness"),
     "summary": N_("The week's summary (PDF)"),

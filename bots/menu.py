@@ -17,13 +17,19 @@ from core.i18n import N_
 BUTTONS = {
     "homework": N_("📚 Homework"),
     "diary": N_("📅 Week's diary"),
+    "tests": N_("📝 Tests"),
     "marks": N_("📊 Marks"),
     "absences": N_("🚪 Absences"),
     "summary": N_("📄 Week's summary (PDF)"),
     "settings": N_("⚙️ Settings"),
 }
 
-LAYOUT = (("homework", "diary"), ("marks", "absences"), ("summary", "settings"))
+LAYOUT = (
+    ("homework", "diary"),
+    ("tests", "marks"),
+    ("absences", "summary"),
+    ("settings",),
+)
 
 
 def main_menu() -> ReplyKeyboardMarkup:

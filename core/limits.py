@@ -32,6 +32,7 @@ NAME = 100  # a subject, a period, holidays, an academic year
 SHORT_NAME = 20  # a subject's short name
 ROOM = 20
 TOKEN_NAME = 100
+TEST_TITLE = 200  # a test in the schedule: «Контрольная работа №3 по теме «Дроби»»
 
 # By the field codes a form and an error name them (core/error_texts/limits.py).
 LIMITS: dict[str, int] = {
@@ -53,6 +54,7 @@ LIMITS: dict[str, int] = {
     "short_name": SHORT_NAME,
     "room": ROOM,
     "token_name": TOKEN_NAME,
+    "test_title": TEST_TITLE,
 }
 
 

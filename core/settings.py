@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     worker_job_timeout_seconds: int = Field(default=90, ge=5)
     worker_stuck_sending_seconds: int = Field(default=120, ge=1)
     worker_max_jobs: int = Field(default=50, ge=1, le=1000)
+    # How often the staff reminders' planner reads every school's journal control (and
+    # how far ahead it plans, so a reminder goes at its minute).
+    worker_reminder_seconds: int = Field(default=60, ge=1, le=60)
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)

@@ -35,6 +35,7 @@ from core.models import (
     utcnow,
 )
 from core.uow import UnitOfWork
+from tests.world_template import built_once
 
 TODAY = dt.date(2026, 11, 23)  # a Monday in the second quarter
 BELLS = [
@@ -63,7 +64,15 @@ class World:
 
 
 async def build_world(db: Database) -> World:
-    """Школа №1: classes 1А, 7Б and 10А, their teachers, students, guardians, lessons."""
+    """Школа №1: classes 1А, 7Б and 10А, their teachers, students, guardians, lessons.
+
+    On an empty SQLite database, a copy of the first one this process built
+    (tests/world_template.py): the same rows, ids and `World`.
+    """
+    return await built_once(db, _build_world)
+
+
+async def _build_world(db: Database) -> World:
     w = World()
     now = utcnow()
     async with db.session() as s:

@@ -19,6 +19,7 @@ from core.db import Database
 from core.security import use_password_cost
 from tests.postgres import PostgresServer, find_postgres
 from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
+from tests.world_template import forget_template, register_fresh
 
 # Test runs sign in thousands of times: hash passwords with argon2's light parameters
 # in the test processes (the processes they start hash a password or two, at the
@@ -55,6 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    forget_template()
     if "path" in _SQLITE_TEMPLATE:
         shutil.rmtree(_SQLITE_TEMPLATE["path"].parent, ignore_errors=True)
     server = config.stash.get(_PG_KEY, None)
@@ -149,6 +151,7 @@ async def _sqlite_database(path: Path) -> Database:
         await empty.dispose()
         _SQLITE_TEMPLATE["path"] = template
     shutil.copyfile(_SQLITE_TEMPLATE["path"], path)
+    register_fresh(path)
     return Database(f"sqlite:///{path}")
 
 

@@ -53,16 +53,18 @@ from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
 from webapp.api import roster as roster_api
 from webapp.api import statement as statement_api
+from webapp.api import test_schedule as test_schedule_api
 from webapp.api import v1
 from webapp.body_limit import RequestSizeLimit
 from webapp.errors import install_error_handlers
-from webapp.pages import access, announcements, homeroom, printouts, today, tokens
+from webapp.pages import access, announcements, homeroom, printouts, reminders, today, tokens
 from webapp.pages import admin as admin_pages
 from webapp.pages import control as control_pages
 from webapp.pages import journal as journal_pages
 from webapp.pages import lessons as lesson_pages
 from webapp.pages import roster as roster_pages
 from webapp.pages import statement as statement_pages
+from webapp.pages import test_schedule as test_schedule_pages
 from webapp.state import Clock, WebState
 
 log = logging.getLogger(__name__)
@@ -160,7 +162,7 @@ def create_app(
         build_state(app, settings or load_settings(), database)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (access.router, tokens.router, today.router):
+    for router in (access.router, tokens.router, today.router, reminders.router):
         app.include_router(router)
     for router in (homeroom.router, announcements.router, printouts.router):
         app.include_router(router)
@@ -173,6 +175,8 @@ def create_app(
     for router in (journal_pages.router, lesson_pages.router, journal_api.router):
         app.include_router(router)
     for router in (roster_pages.router, roster_api.router):
+        app.include_router(router)
+    for router in (test_schedule_pages.router, test_schedule_api.router):
         app.include_router(router)
     for router in (control_pages.router, control_api.router):
         app.include_router(router)

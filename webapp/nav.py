@@ -30,6 +30,8 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("today", "/today", (Role.teacher,)),
     Section("journal", "/journal", (Role.teacher, Role.deputy, Role.admin)),
+    # Teachers plan their tests; every reader of a class opens its schedule from there.
+    Section("tests", "/tests", (Role.teacher, Role.deputy, Role.admin)),
     # Class teachers (a teacher named on a class) and the administration: /homeroom
     # lists whichever classes each looks after.
     Section("homeroom", "/homeroom"),
@@ -39,6 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("backlog", "/control", (Role.teacher,), unless=(Role.deputy, Role.admin)),
     Section("admin", "/admin/school", (Role.admin, Role.secretary)),
     Section("roster", "/roster", (Role.admin, Role.secretary)),
+    Section("reminders", "/reminders", (Role.teacher, Role.deputy)),
     Section("tokens", "/tokens"),
     Section("password", "/password"),
 )

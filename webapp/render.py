@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from core import formats
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, STAFF_LANGUAGES, install_jinja
 from core.models import Role, WorkType
+from core.models.journal import HOMEWORK_MINUTES_MAX
 from core.reading import words
 from core.services.school_setup import setting_label
 from webapp.auth import Viewer, request_language
@@ -56,9 +57,11 @@ def environment(lang: str) -> Environment:
         labels=labels(lang),
         work_types=[work_type.value for work_type in WorkType],
         work_type=lambda code: words.work_type_short(code, lang),
+        work_type_name=lambda code: words.work_type(code, lang),  # «контрольная работа»
         remark_kind=lambda kind: words.remark_kind(kind, lang),
         # A field's length limit for the counter: `<textarea {{ limit("remark") }}>`.
         limit=lambda field: limit_attributes(field, lang),
+        homework_minutes_max=HOMEWORK_MINUTES_MAX,  # the homework form's estimate field
         # The switch offers the other staff languages, each named in itself.
         other_languages=[(code, LANGUAGE_NAMES[code]) for code in STAFF_LANGUAGES if code != lang],
     )
@@ -70,6 +73,7 @@ def _formats(lang: str) -> dict[str, Any]:
     return {
         "long_date": lambda day: formats.long_date(day, lang),  # «понедельник, 23 ноября 2026 г.»
         "short_date": lambda day: formats.short_date(day, lang),  # «23.11»
+        "weekday_date": lambda day: formats.weekday_date(day, lang),  # «пн, 23.11»
         "numeric_date": lambda day: formats.numeric_date(day, lang) if day else "",  # «23.11.2026»
         "month_year": lambda day: formats.date_skeleton(day, "yMMMM", lang),  # «ноябрь 2026 г.»
         "average": lambda value: "" if value is None else formats.fixed(value, lang),  # «4,50»

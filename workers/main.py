@@ -24,6 +24,7 @@ from notifier.channels import build_channels, close_channels, register_sms_repor
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
+from workers.staff import plan_reminders, staff_send, staff_start, sweep_staff
 from workers.writes import sqlite_writer, writing
 
 log = logging.getLogger(__name__)
@@ -77,10 +78,12 @@ def job_functions(timeout: int) -> list[Function]:
         func(dispatch, name="dispatch", timeout=timeout),
         func(start, name="start", timeout=timeout),
         func(deliver, name="deliver", timeout=timeout),
+        func(staff_start, name="staff_start", timeout=timeout),
+        func(staff_send, name="staff_send", timeout=timeout),
     ]
 
 
-def crons(sweep_every: int, timeout: int) -> list[CronJob]:
+def crons(sweep_every: int, timeout: int, remind_every: int = 60) -> list[CronJob]:
     return [
         cron(heartbeat, second={0, 30}, run_at_startup=True, timeout=5),
         cron(
@@ -88,6 +91,18 @@ def crons(sweep_every: int, timeout: int) -> list[CronJob]:
             second=set(range(0, 60, sweep_every)),
             run_at_startup=True,
             timeout=min(SWEEP_TIMEOUT_SECONDS, timeout),
+        ),
+        cron(
+            sweep_staff,
+            second=set(range(0, 60, sweep_every)),
+            run_at_startup=True,
+            timeout=min(SWEEP_TIMEOUT_SECONDS, timeout),
+        ),
+        cron(
+            plan_reminders,
+            second=set(range(0, 60, remind_every)),
+            run_at_startup=True,
+            timeout=timeout,
         ),
         *fallback_crons(timeout),
         cron(purge_roster_files, minute={7, 37}, second=0, timeout=timeout),
@@ -104,7 +119,9 @@ def worker_options(settings: Settings) -> dict[str, Any]:
     timeout = settings.worker_job_timeout_seconds
     return {
         "functions": job_functions(timeout),
-        "cron_jobs": crons(settings.worker_sweep_seconds, timeout),
+        "cron_jobs": crons(
+            settings.worker_sweep_seconds, timeout, settings.worker_reminder_seconds
+        ),
         "job_timeout": timeout,
         "max_jobs": settings.worker_max_jobs,
     }

@@ -1,4 +1,4 @@
-"""What parents read: /homework, /diary (◀ ▶ move it by a week), /marks, /absences.
+"""What parents read: /homework, /diary (◀ ▶ move it by a week), /tests, /marks, /absences.
 
 The same through the reply keyboard. A chat following several children gets one
 message per child, each headed with the child's name and class. Only chats with
@@ -24,6 +24,7 @@ from bots.handlers.reading_text import (
     homework_text,
     journal_down,
     marks_text,
+    tests_text,
 )
 from bots.menu import menu_button
 from bots.routers import private_router
@@ -36,6 +37,7 @@ from core.reading import (
     homework_ahead,
     marks_overview,
     monday_of,
+    upcoming_tests,
     week_diary,
 )
 from core.reading.chats import ChatLinks, Child
@@ -76,6 +78,13 @@ async def diary_screen(
 ) -> tuple[str, Markup]:
     diary = await week_diary(uow, actor=actor, student_id=child.student_id, week_start=week)
     return diary_text(child.label, diary, lang), week_buttons(child.student_id, diary.week_start)
+
+
+async def tests_screen(
+    uow: ReadingUnit, actor: GuardianActor, child: Child, lang: str
+) -> tuple[str, Markup]:
+    upcoming = await upcoming_tests(uow, actor=actor, student_id=child.student_id)
+    return tests_text(child.label, upcoming, lang), None
 
 
 async def marks_screen(
@@ -196,6 +205,7 @@ def build_router() -> Router:
     screens = {
         "homework": homework_screen,
         "diary": diary_screen,
+        "tests": tests_screen,
         "marks": marks_screen,
         "absences": absences_screen,
     }

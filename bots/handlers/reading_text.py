@@ -25,6 +25,8 @@ from core.reading import (
     MarkEntry,
     MarksOverview,
     RemarkEntry,
+    TestNote,
+    UpcomingTests,
     WeekDiary,
 )
 from core.reading import words as w
@@ -51,6 +53,14 @@ def _remark(remark: RemarkEntry, lang: str) -> str:
     return f"{icon} {escape(w.remark_kind(remark.kind, lang))}: {escape(remark.text)}"
 
 
+def _minutes(item: HomeworkEntry) -> str:
+    """«~30 мин»: the teacher's estimate of the time the task takes, when given."""
+    if item.minutes is None:
+        return ""
+    # TRANSLATORS: after a homework task: about how many minutes it takes.
+    return " " + _("~%(minutes)s min") % {"minutes": item.minutes}
+
+
 def _individual() -> str:
     # TRANSLATORS: homework given to this child alone, in brackets after the task.
     return _("individual")
@@ -74,7 +84,7 @@ def _homework_line(item: HomeworkEntry, on: dt.date, lang: str) -> str:
     elif item.due_date is not None and item.due_date != on:
         notes.append(_due(item.due_date, lang))
     suffix = f" <i>({', '.join(notes)})</i>" if notes else ""
-    return f"• {escape(item.subject)}: {escape(item.text)}{suffix}"
+    return f"• {escape(item.subject)}: {escape(item.text)}{_minutes(item)}{suffix}"
 
 
 def _day_title(day: DayHomework, today: dt.date, lang: str) -> str:
@@ -119,17 +129,26 @@ def _lesson_lines(lesson: DiaryLesson, lang: str) -> list[str]:
     for item in lesson.homework:
         mark = f" <i>({_individual()})</i>" if item.individual else ""
         when = f" <i>({_due(item.due_date, lang)})</i>" if item.due_date else ""
-        lines.append(f"{INDENT}📝 {escape(item.text)}{mark}{when}")
+        lines.append(f"{INDENT}📝 {escape(item.text)}{_minutes(item)}{mark}{when}")
     lines += [f"{INDENT}{_remark(r, lang)}" for r in lesson.remarks]
     return lines
 
 
+def _test(test: TestNote, lang: str) -> str:
+    """«Математика — контрольная работа: Дроби»."""
+    what = escape(w.work_type(test.work_type, lang))
+    title = f": {escape(test.title)}" if test.title else ""
+    return f"{escape(test.subject)} — {what}{title}"
+
+
 def _diary_day(day: DiaryDay, lang: str) -> str:
     title = f"<b>{_day(day.date, lang)}</b>"
-    if not day.lessons and not day.remarks:
+    if not day.lessons and not day.remarks and not day.tests:
         rest = escape(day.holiday) if day.holiday else _("no lessons")
         return f"{title} — {rest}"
     lines = [f"{title} — {escape(day.holiday)}" if day.holiday else title]
+    # The tests planned for the day first: what a family prepares for.
+    lines += [f"❗ {_test(test, lang)}" for test in day.tests]
     for lesson in day.lessons:
         lines += _lesson_lines(lesson, lang)
     lines += [_remark(r, lang) for r in day.remarks]
@@ -142,6 +161,24 @@ def diary_text(label: str, diary: WeekDiary, lang: str) -> str:
     title = _("📅 Diary: %(span)s") % {"span": span}
     blocks = [f"{header(label)}\n{title}"]
     blocks += [_diary_day(day, lang) for day in diary.days]
+    return "\n\n".join(blocks)
+
+
+# The test schedule ----------------------------------------------------------------
+
+
+def tests_text(label: str, upcoming: UpcomingTests, lang: str) -> str:
+    """The child's tests day by day, from today over the next two weeks."""
+    span = w.date_span(upcoming.today, upcoming.until, lang)
+    title = _("📝 Tests: %(span)s") % {"span": span}
+    blocks = [f"{header(label)}\n{title}"]
+    days = sorted({t.date for t in upcoming.tests})
+    for day in days:
+        lines = [f"<b>{_day(day, lang)}</b>"]
+        lines += [f"• {_test(t, lang)}" for t in upcoming.tests if t.date == day]
+        blocks.append("\n".join(lines))
+    if not days:
+        blocks.append(_("No tests planned."))
     return "\n\n".join(blocks)
 
 

@@ -19,7 +19,16 @@ from core import formats
 from core.reading.chats import ChatLinks, Child, LinkedStaff
 
 MOSCOW = ZoneInfo("Europe/Moscow")
-PARENT_COMMANDS = ("homework", "diary", "marks", "absences", "summary", "settings", "stop")
+PARENT_COMMANDS = (
+    "homework",
+    "diary",
+    "tests",
+    "marks",
+    "absences",
+    "summary",
+    "settings",
+    "stop",
+)
 STAFF_COMMANDS = ("hw", "stop")
 
 

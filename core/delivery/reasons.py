@@ -32,6 +32,10 @@ CHANNEL_NOT_CONFIGURED = "channel_not_configured"
 SMS_BUDGET_SPENT = "sms_budget_spent"
 INTERRUPTED = "interrupted"  # a worker died mid-send: the sweeper sends it again
 LEGACY = "text"  # a reason written as prose before the codes (`text`)
+# Staff messages (core/delivery/staff_lifecycle.py): why one waits or failed.
+HOLIDAYS = "holidays"  # `until`: held over the school's holidays, to this ISO date
+SPACING = "spacing"  # `until`: a teacher hears at most once an hour, next at this time
+STAFF_NO_CHANNEL = "staff_no_channel"  # no linked Telegram chat and no email
 
 # Why an open notification waits (core/delivery/holds.py); times are the school's
 # local "HH:MM", a weekly digest's day an ISO date (`on`).
@@ -91,6 +95,13 @@ def describe(code: str, params: Mapping[str, Any] | None, language: str) -> str:
         return t._("sending failed: %(error)s", error=p.get("error"))
     if code in HOLD_CODES:
         return _held(t, code, p, language)
+    if code == HOLIDAYS:
+        return t._(
+            "school holidays until %(date)s", date=formats.day_month(str(p.get("until")), language)
+        )
+    if code == SPACING:
+        until = formats.time_of_day(dt.time.fromisoformat(str(p.get("until"))), language)
+        return t._("at most one reminder an hour: the next at %(time)s", time=until)
     if code == CHANNEL_NOT_CONFIGURED:
         channel = channel_name(t, str(p.get("channel")))
         return t._("the %(channel)s channel is not set up on the server", channel=channel)
@@ -115,6 +126,7 @@ def _plain(t: Texts) -> dict[str, str]:
         SWITCHED_OFF: t._("the parent turned such messages off"),
         SMS_BUDGET_SPENT: t._("the school's daily SMS limit is used up"),
         INTERRUPTED: t._("interrupted: the send will be retried"),
+        STAFF_NO_CHANNEL: t._("no linked Telegram chat and no email address"),
     }
 
 

@@ -1,4 +1,9 @@
-"""Announcements: the school's (start of year, holidays), class meetings, monthly letters."""
+"""Announcements: the school's (start of year, holidays), class meetings, monthly letters.
+
+Seed 004: every class teacher writes to the parents at least once a month. They all do,
+at the end of each month, but one: in the last month over before `today`, one class
+teacher wrote nothing (the journal control's "monthly message not sent").
+"""
 
 from __future__ import annotations
 
@@ -36,6 +41,12 @@ class Notices:
                     back,
                 )
         self.meeting_posted_on = days[min(5, len(days) - 1)]
+        self.silent: tuple[int, int, int] | None = None  # (class index, year, month)
+        this_month = (journal.today.year, journal.today.month)
+        over = sorted((d.year, d.month) for d in self.month_ends if (d.year, d.month) < this_month)
+        if over and self.plan.classes:
+            klass = journal.late.rng.choice(self.plan.classes)
+            self.silent = (klass.index, *over[-1])
 
     def after(self, day: dt.date, today: dt.date) -> list[Row]:
         rows = []
@@ -63,6 +74,8 @@ class Notices:
         rows = []
         rng = self.journal.rng
         for klass in self.plan.classes:
+            if (klass.index, day.year, day.month) == self.silent:
+                continue
             total, count, missed = self.journal.month.get((klass.index, day.month), [0, 0, 0])
             average = total / count if count else None
             title, body = monthly_message(rng, klass.name, day.month, average, int(missed))

@@ -1,4 +1,9 @@
-"""Quarter and year marks for the periods already over, and the test schedule."""
+"""Quarter and year marks, and the test schedule.
+
+Preliminary quarter marks come a few days before their deadline, `SchoolPolicy.
+preliminary_marks_days_before_holidays` before the holidays after the quarter (seed 002
+§2.5.6), a few courses' some days late; final marks on the quarter's last day.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ from typing import Any
 from core.demo.grading import period_value
 from core.demo.journal import Journal
 from core.demo.plan import Course
+from core.policy import SchoolPolicy
+
+PRELIMINARY_LATE_SHARE = 0.04  # courses whose preliminary marks come after the deadline
 
 Row = dict[str, Any]
 
@@ -40,6 +48,30 @@ def period_marks(journal: Journal, today: dt.date) -> list[Row]:
         if year_over:
             for student in course.students:
                 rows.append(_year_row(journal, course, student.index, student.id))
+    return rows + _preliminary_marks(journal, today)
+
+
+def _preliminary_marks(journal: Journal, today: dt.date) -> list[Row]:
+    plan, rng = journal.plan, journal.late.rng
+    calendar = plan.calendar
+    breaks = sorted(h.starts_on for h in calendar.holidays)
+    days_before = dt.timedelta(days=SchoolPolicy().preliminary_marks_days_before_holidays)
+    rows: list[Row] = []
+    for q, quarter in enumerate(calendar.quarters):
+        after = next((d for d in breaks if d > quarter.ends_on), None)
+        due = (after or quarter.ends_on + dt.timedelta(days=1)) - days_before
+        for course in (c for c in plan.courses if c.marked):
+            late = rng.random() < PRELIMINARY_LATE_SHARE
+            shift = rng.randint(1, 3) if late else -rng.randint(0, 3)
+            day = due + dt.timedelta(days=shift)
+            if day > today:
+                continue  # not given yet
+            for student in course.students:
+                average = journal.book.average(student.index, course.subject.name, q)
+                row = _row(
+                    journal, course, plan.period_ids[q], student.id, period_value(average), day
+                )
+                rows.append(row | {"kind": "preliminary"})
     return rows
 
 

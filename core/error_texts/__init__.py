@@ -24,11 +24,12 @@ from core.error_texts.journal import JOURNAL
 from core.error_texts.limits import LIMITS
 from core.error_texts.people import PEOPLE
 from core.error_texts.roster import ROSTER
+from core.error_texts.schedule import SCHEDULE
 from core.error_texts.school import SCHOOL, setting_labels
 from core.family_texts import FAMILY_ERRORS
 from core.i18n import DEFAULT_LANGUAGE, DOMAINS, Texts, texts
 
-TABLES = (FAMILY_ERRORS, JOURNAL, LIMITS, PEOPLE, ROSTER, SCHOOL)
+TABLES = (FAMILY_ERRORS, JOURNAL, LIMITS, PEOPLE, ROSTER, SCHEDULE, SCHOOL)
 _BY_CODE: dict[str, ErrorTable] = {
     code.partition(".")[0]: table for table in TABLES for code in table.codes()
 }

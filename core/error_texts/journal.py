@@ -63,6 +63,9 @@ ERRORS: dict[str, str] = {
         "Lateness is given in minutes (1 to %(limit)s) and only with the «оп» mark."
     ),
     "homework_due_before_lesson": N_("Due date %(due)s is before the lesson itself (%(date)s)."),
+    "bad_homework_minutes": N_(
+        "The time homework takes is given in whole minutes, 1 to %(limit)s (not “%(value)s”)."
+    ),
     "bad_value.homework_source": N_("Invalid value: homework source “%(value)s”."),
     "bad_value.naive_entry_time": N_("Invalid value: a time of entry without a time zone."),
     "bad_value.yes_or_no": N_("Invalid value: “yes” or “no” is expected."),

@@ -31,6 +31,7 @@ def fields(t: Texts) -> dict[str, str]:
         "short_name": t.pgettext("text field", "Short name"),
         "room": t.pgettext("text field", "Room"),
         "token_name": t.pgettext("text field", "Token name"),
+        "test_title": t.pgettext("text field", "Test title"),
     }
 
 

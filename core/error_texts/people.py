@@ -33,6 +33,13 @@ ERRORS: dict[str, str] = {
     "password_too_common": N_("This password is too common: choose another one."),
     "password_contains_login": N_("The password must not contain the login."),
     "token_already_revoked": N_("Token “%(name)s” is already revoked."),
+    "reminders_mandatory": N_(
+        "The school has made reminders mandatory: they cannot be switched off, only their times chosen."
+    ),
+    "bad_reminder_time": N_("Give the time as hours and minutes (18:00), not “%(value)s”."),
+    "bad_reminder_minutes": N_(
+        "Remind of homework 0 to 600 minutes before its deadline, not %(value)s."
+    ),
     "school_required": N_("Say which school the account belongs to."),
     "breach_self": N_(
         "Report a breach of your own account to another administrator or the deputy director."

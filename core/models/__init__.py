@@ -40,6 +40,13 @@ from core.models.journal import (
 from core.models.people import Enrollment, Guardian, Role, Staff, Student, StudentGuardian
 from core.models.reports import ControlReportExport, StatementExport
 from core.models.school import AcademicYear, Holiday, Period, School
+from core.models.staff_messages import (
+    ReminderStage,
+    StaffMessage,
+    StaffMessageKind,
+    StaffReminder,
+    StaffReminderSettings,
+)
 from core.models.structure import (
     Group,
     GroupMembership,
@@ -86,12 +93,17 @@ __all__ = [
     "PeriodMarkKind",
     "Remark",
     "RemarkKind",
+    "ReminderStage",
     "Role",
     "RosterImport",
     "ScheduledTest",
     "School",
     "SchoolClass",
     "Staff",
+    "StaffMessage",
+    "StaffMessageKind",
+    "StaffReminder",
+    "StaffReminderSettings",
     "StatementExport",
     "Student",
     "StudentGuardian",

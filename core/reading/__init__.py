@@ -17,6 +17,7 @@ from core.reading.diary import (
     week_diary,
 )
 from core.reading.marks import absences_overview, marks_overview, weighted_average
+from core.reading.upcoming_tests import upcoming_tests
 from core.reading.views import (
     AbsencesOverview,
     AttendanceEntry,
@@ -31,6 +32,8 @@ from core.reading.views import (
     RemarkEntry,
     StudentCard,
     SubjectAverage,
+    TestNote,
+    UpcomingTests,
     WeekDiary,
 )
 
@@ -50,6 +53,8 @@ __all__ = [
     "RemarkEntry",
     "StudentCard",
     "SubjectAverage",
+    "TestNote",
+    "UpcomingTests",
     "WeekDiary",
     "absences_overview",
     "homework_ahead",
@@ -59,6 +64,7 @@ __all__ = [
     "monday_of",
     "next_school_day",
     "open_student",
+    "upcoming_tests",
     "week_diary",
     "weighted_average",
 ]

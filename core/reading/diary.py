@@ -18,6 +18,7 @@ from core.reading.journal import (
     student_lessons,
     subject_names,
 )
+from core.reading.upcoming_tests import student_tests
 from core.reading.views import (
     DayHomework,
     DiaryDay,
@@ -72,7 +73,7 @@ async def week_diary(
 ) -> WeekDiary:
     """Monday to Saturday of the week holding `week_start` (default: this week): each
     day's lessons by slot with subject, topic, the student's marks, attendance,
-    homework and remarks."""
+    homework and remarks, and the tests planned for the day (the test schedule)."""
     async with uow:
         scope = await open_student(uow, actor, student_id)
         return await build_week(uow, scope, monday_of(week_start or scope.today))
@@ -85,6 +86,7 @@ async def build_week(uow: UnitOfWork, scope: ReadScope, monday: dt.date) -> Week
     notes = await lesson_notes(uow, scope, lessons)
     loose = await remarks_outside_lessons(uow, scope, monday, saturday)
     holidays = await holidays_between(uow, scope.school.id or 0, monday, saturday)
+    tests = await student_tests(uow, scope, monday, saturday)
     days = []
     for offset in range(DIARY_DAYS):
         day = monday + dt.timedelta(days=offset)
@@ -94,6 +96,7 @@ async def build_week(uow: UnitOfWork, scope: ReadScope, monday: dt.date) -> Week
                 lessons=tuple(_lesson(x, notes) for x in lessons if x.date == day),
                 remarks=tuple(r for r in loose if r.date == day),
                 holiday=holiday_on(holidays, day),
+                tests=tuple(t for t in tests if t.date == day),
             )
         )
     card = await student_card(uow, scope, min(saturday, max(monday, scope.today)))

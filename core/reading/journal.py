@@ -57,12 +57,15 @@ class Memberships:
 
     def attends(self, lesson: Lesson) -> bool:
         """The rule of `is_member`: in the lesson's class that day, and in its group if any."""
-        day = lesson.date
-        if not any(s.owner_id == lesson.class_id and s.covers(day) for s in self.classes):
+        return self.member_of(lesson.class_id, lesson.group_id, lesson.date)
+
+    def member_of(self, class_id: int, group_id: int | None, day: dt.date) -> bool:
+        """In the class on `day`, and in the group if one is named."""
+        if not any(s.owner_id == class_id and s.covers(day) for s in self.classes):
             return False
-        if lesson.group_id is None:
+        if group_id is None:
             return True
-        return any(s.owner_id == lesson.group_id and s.covers(day) for s in self.groups)
+        return any(s.owner_id == group_id and s.covers(day) for s in self.groups)
 
 
 async def load_memberships(uow: UnitOfWork, student_id: int) -> Memberships:
@@ -116,6 +119,14 @@ async def subject_names(uow: UnitOfWork, subject_ids: set[int]) -> dict[int, str
         return {}
     rows = await uow.session.exec(select(Subject).where(col(Subject.id).in_(subject_ids)))
     return {s.id or 0: s.name for s in rows.all()}
+
+
+async def group_names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
+    """Group id -> name."""
+    if not ids:
+        return {}
+    rows = await uow.session.exec(select(Group).where(col(Group.id).in_(sorted(ids))))
+    return {g.id or 0: g.name for g in rows.all()}
 
 
 async def lesson_notes(uow: UnitOfWork, scope: ReadScope, lessons: list[Lesson]) -> LessonNotes:
@@ -232,6 +243,7 @@ def _homework_entry(
         slot=lesson.slot,
         due_date=homework.due_date,
         individual=individual,
+        minutes=homework.minutes,
     )
 
 

@@ -57,27 +57,27 @@ async def journal_pages(
         staff = await load_staff(uow, actor)
         school = await uow.session.get(School, staff.school_id)
         assert school is not None
-        year_id = await _current_year(uow, school, uow.now())
-        own = await _assignments(uow, school_id=staff.school_id, teacher_id=staff.id)
+        year_id = await current_year_id(uow, school, uow.now())
+        own = await page_assignments(uow, school_id=staff.school_id, teacher_id=staff.id)
         own = [a for a in own if a[0].year_id == year_id]
-        classes = await _readable_classes(uow, staff, year_id, own)
+        classes = await readable_classes(uow, staff, year_id, own)
         chosen = await _chosen_class(uow, staff, classes, class_id)
         readable: list[tuple[SchoolClass, Group | None, Subject]] = []
         if chosen is not None:
             mine = {(k.id, g.id if g else None, s.id) for k, g, s in own}
-            found = await _assignments(uow, school_id=staff.school_id, class_id=chosen.id)
+            found = await page_assignments(uow, school_id=staff.school_id, class_id=chosen.id)
             readable = [
                 x for x in found if (x[0].id, x[1].id if x[1] else None, x[2].id) not in mine
             ]
         return JournalPages(
-            mine=_refs(own),
+            mine=page_refs(own),
             classes=tuple(ClassChoice(c.id or 0, c.name) for c in classes),
             chosen=ClassChoice(chosen.id or 0, chosen.name) if chosen else None,
-            readable=_refs(readable),
+            readable=page_refs(readable),
         )
 
 
-async def _current_year(uow: UnitOfWork, school: School, now: dt.datetime) -> int | None:
+async def current_year_id(uow: UnitOfWork, school: School, now: dt.datetime) -> int | None:
     """The academic year holding the school's today, else the last one begun."""
     today = school_today(school, now)
     query = select(AcademicYear).where(
@@ -92,7 +92,7 @@ async def _current_year(uow: UnitOfWork, school: School, now: dt.datetime) -> in
 Assignment = tuple[SchoolClass, Group | None, Subject]
 
 
-async def _assignments(
+async def page_assignments(
     uow: UnitOfWork, *, school_id: int, teacher_id: int | None = None, class_id: int | None = None
 ) -> list[Assignment]:
     """Distinct (class, group, subject) pages of the school's teaching assignments."""
@@ -128,7 +128,7 @@ async def _groups(uow: UnitOfWork, ids: Iterable[int | None]) -> dict[int, Group
     return {g.id or 0: g for g in rows.all()}
 
 
-async def _readable_classes(
+async def readable_classes(
     uow: UnitOfWork, staff: Staff, year_id: int | None, own: list[Assignment]
 ) -> list[SchoolClass]:
     """The year's classes the viewer reads: every one for the deputy director and
@@ -156,7 +156,7 @@ async def _chosen_class(
     return klass
 
 
-def _refs(items: list[Assignment]) -> tuple[PageRef, ...]:
+def page_refs(items: list[Assignment]) -> tuple[PageRef, ...]:
     return tuple(
         PageRef(
             class_id=klass.id or 0,

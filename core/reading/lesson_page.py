@@ -18,7 +18,16 @@ from core.actors import StaffActor
 from core.errors import Forbidden, NotFound
 from core.journal_page import JournalPage
 from core.lesson_access import lesson_context, substitution_note
-from core.models import Homework, HomeworkStudent, Lesson, Remark, Role, Staff
+from core.models import (
+    Homework,
+    HomeworkStudent,
+    Lesson,
+    Remark,
+    Role,
+    School,
+    SchoolClass,
+    Staff,
+)
 from core.permissions import can_read_class, has_role, load_staff, require_lesson_writer
 from core.reading.grid import (
     DEFAULT_WORK_TYPE,
@@ -28,6 +37,7 @@ from core.reading.grid import (
     marks_allowed,
     page_ref,
 )
+from core.reading.homework_load import DayLoad, lesson_day_load
 from core.reading.page_data import lesson_attendance, lesson_marks, page_roster, staff_names
 from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork
@@ -46,6 +56,7 @@ class LessonHomework:
     text: str
     due_date: dt.date | None
     for_students: tuple[str, ...]  # empty: the whole class (or group)
+    minutes: int | None = None  # the teacher's estimate of the time it takes
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,9 @@ class LessonPage:
     remarks: tuple[LessonRemark, ...]
     # Filled for those who name substitutes (the deputy director, administrators).
     substitutes: tuple[Teacher, ...] = ()
+    # The class's homework on the day this lesson's homework is for (its latest
+    # homework's day, or the day new homework would be for), against SanPiN's limit.
+    homework_load: DayLoad | None = None
 
     @property
     def substitution(self) -> str | None:
@@ -107,6 +121,7 @@ async def lesson_page(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> 
         pupils = await _pupils(uow, page, lesson)
         names = {p.student_id: p.name for p in pupils}
         people = await staff_names(uow, {lesson.teacher_id, lesson.substitute_id})
+        homework = await _homework(uow, lesson_id, names)
         return LessonPage(
             lesson_id=lesson_id,
             page=page_ref(page),
@@ -120,10 +135,22 @@ async def lesson_page(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> 
             writable=writable,
             marks_allowed=marks_allowed(page),
             pupils=pupils,
-            homework=await _homework(uow, lesson_id, names),
+            homework=homework,
             remarks=await _remarks(uow, lesson_id, names),
             substitutes=await _substitutes(uow, staff, lesson),
+            homework_load=await _homework_load(uow, ctx.school, ctx.klass, lesson, homework),
         )
+
+
+async def _homework_load(
+    uow: UnitOfWork,
+    school: School,
+    klass: SchoolClass,
+    lesson: Lesson,
+    homework: tuple[LessonHomework, ...],
+) -> DayLoad:
+    latest = homework[-1].due_date if homework else None
+    return await lesson_day_load(uow, school, klass, lesson, latest)
 
 
 async def _writes(uow: UnitOfWork, staff: Staff, lesson: Lesson) -> bool:
@@ -172,7 +199,9 @@ async def _homework(
     for link in links.all():
         only_for[link.homework_id].append(names.get(link.student_id, "?"))
     return tuple(
-        LessonHomework(h.id or 0, h.text, h.due_date, tuple(sorted(only_for.get(h.id or 0, []))))
+        LessonHomework(
+            h.id or 0, h.text, h.due_date, tuple(sorted(only_for.get(h.id or 0, []))), h.minutes
+        )
         for h in rows
     )
 

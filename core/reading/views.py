@@ -54,6 +54,7 @@ class HomeworkEntry:
     slot: int
     due_date: dt.date | None
     individual: bool  # set for this student alone (or a few named students)
+    minutes: int | None = None  # the teacher's estimate of the time it takes
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,23 @@ class DiaryLesson:
 
 
 @dataclass(frozen=True)
+class TestNote:
+    """A test in the schedule (график контрольных работ), as a family reads it."""
+
+    date: dt.date
+    subject: str
+    group: str | None  # a group's test: the group's name
+    work_type: str  # core.test_limits.TEST_KINDS
+    title: str
+
+
+@dataclass(frozen=True)
 class DiaryDay:
     date: dt.date
     lessons: tuple[DiaryLesson, ...] = ()
     remarks: tuple[RemarkEntry, ...] = ()  # written outside any lesson that day
     holiday: str | None = None
+    tests: tuple[TestNote, ...] = ()  # planned in the test schedule for that day
 
 
 @dataclass(frozen=True)
@@ -160,3 +173,13 @@ class AbsencesOverview:
     until: dt.date
     counts: Mapping[str, int] = field(default_factory=dict)  # absent / ill / late -> lessons
     items: tuple[AttendanceEntry, ...] = ()  # newest first
+
+
+@dataclass(frozen=True)
+class UpcomingTests:
+    """The student's tests in the schedule from today to `until`."""
+
+    student: StudentCard
+    today: dt.date
+    until: dt.date
+    tests: tuple[TestNote, ...] = ()

@@ -2,6 +2,8 @@
 
 Seed 002 §2.5.9 and seed 003 §2.7: homework goes in during the lesson or soon after
 (`core.policy.homework_deadline` tells what is late; nothing is refused for it).
+The teacher may estimate the time it takes (`minutes`, 1 to 600): a class's total a
+day is read against SanPiN's limits by `core.reading.homework_load`.
 When the journal is down the teacher broadcasts the homework through the bot, and
 it is entered here later with source "fallback" and the original time.
 """
@@ -27,6 +29,7 @@ from core.lesson_access import (
 )
 from core.limits import check_length
 from core.models import Homework, HomeworkStudent
+from core.models.journal import HOMEWORK_MINUTES_MAX
 from core.permissions import require_lesson_writer
 from core.rows import get_in_school
 from core.services.next_lesson import next_lesson
@@ -57,6 +60,19 @@ def _check_due(ctx: LessonContext, due_date: dt.date | None) -> None:
         raise RuleViolation("homework_due_before_lesson", due=due_date, date=ctx.lesson.date)
 
 
+def _check_minutes(minutes: object) -> int | None:
+    """The teacher's estimate: whole minutes, 1 to HOMEWORK_MINUTES_MAX, or none."""
+    if minutes is None:
+        return None
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not 1 <= minutes <= HOMEWORK_MINUTES_MAX
+    ):
+        raise RuleViolation("bad_homework_minutes", value=str(minutes), limit=HOMEWORK_MINUTES_MAX)
+    return minutes
+
+
 def _check_entry(source: str, entered_at: dt.datetime | None) -> None:
     if source not in SOURCES:
         raise RuleViolation("bad_value", reason="homework_source", value=source)
@@ -79,12 +95,15 @@ async def set_homework_in(
     student_ids: Iterable[int] = (),
     source: str = "journal",
     entered_at: dt.datetime | None = None,
+    minutes: int | None = None,
 ) -> Homework:
-    """Set homework for a lesson; with `student_ids`, for those pupils only.
+    """Set homework for a lesson; with `student_ids`, for those pupils only; with
+    `minutes`, the teacher's estimate of the time it takes (1 to 600).
 
     Allowed in grade 1 and electives alike (seed 002 §2.6, §2.5.7 restrict marks only).
     """
     _check_entry(source, entered_at)
+    minutes = _check_minutes(minutes)
     ctx = await lesson_for_writing(uow, actor, lesson_id)
     text = _homework_text(ctx, text)
     _check_due(ctx, due_date)
@@ -98,6 +117,7 @@ async def set_homework_in(
         due_date=due_date,
         source=source,
         entered_at=entered_at or uow.now(),
+        minutes=minutes,
         created_at=uow.now(),
         created_by=ctx.staff.id,
     )
@@ -135,10 +155,15 @@ async def _homework_for_writing(
 async def _record_change(
     uow: UnitOfWork, ctx: LessonContext, homework: Homework, old: dict[str, object]
 ) -> None:
-    """Keep the values before, and tell families once what the homework is now."""
+    """Keep the values before, and tell families once what the homework is now.
+
+    A new estimate of its time alone is kept but not sent: the task is the same."""
     deleted = homework.deleted_at is not None
     action = "delete" if deleted else "update"
     await uow.save(homework, action=action, actor_id=ctx.staff.id, old=old)
+    now = snapshot(homework)
+    if all(old[name] == now[name] for name in ("text", "due_date", "deleted_at")):
+        return
     uow.record(
         HomeworkChanged(
             school_id=homework.school_id,
@@ -160,8 +185,11 @@ async def change_homework_in(
     homework_id: int,
     text: str | None = None,
     due_date: dt.date | None = None,
+    minutes: int | None = None,
+    clear_minutes: bool = False,
 ) -> Homework:
-    """Correct the text or the due date; the previous values stay in the audit log."""
+    """Correct the text, the due date or the estimate of its time (`minutes`; with
+    `clear_minutes`, no estimate); the previous values stay in the audit log."""
     homework, ctx = await _homework_for_writing(uow, actor, homework_id)
     old = snapshot(homework)
     if text is not None:
@@ -169,6 +197,10 @@ async def change_homework_in(
     if due_date is not None:
         _check_due(ctx, due_date)
         homework.due_date = due_date
+    if clear_minutes:
+        homework.minutes = None
+    elif minutes is not None:
+        homework.minutes = _check_minutes(minutes)
     if snapshot(homework) == old:
         return homework  # nothing changed: no history row, no message
     homework.version += 1

@@ -1,7 +1,8 @@
-"""Lessons (date, slot, topic), substitutions and the test schedule.
+"""Lessons (date, slot, topic) and substitutions (the test schedule is
+`core.services.test_schedule`).
 
-Families do not hear about topics, substitutions or the test schedule, so nothing
-here records an outbox event; every change is still audited.
+Families do not hear about topics or substitutions, so nothing here records an outbox
+event; every change is still audited.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.journal_page import JournalPage, load_page, require_page_teacher, require_school_day
 from core.limits import check_length
-from core.models import Lesson, Role, ScheduledTest, School, Staff, Subject
+from core.models import Lesson, Role, School, Staff, Subject
 from core.permissions import load_staff, require_lesson_writer, require_role
 from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork, snapshot, transactional
-from core.validation import check_work_type
 
 
 def _check_slot(school: School, slot: object) -> int:
@@ -186,81 +186,3 @@ async def assign_substitute_in(
 
 
 assign_substitute = transactional(assign_substitute_in)
-
-
-async def _scheduled_on(uow: UnitOfWork, page: JournalPage, on: dt.date) -> ScheduledTest | None:
-    query = select(ScheduledTest).where(
-        ScheduledTest.class_id == page.klass.id,
-        ScheduledTest.subject_id == page.subject.id,
-        ScheduledTest.date == on,
-        not_deleted(ScheduledTest),
-        col(ScheduledTest.group_id).is_(None)
-        if page.group is None
-        else ScheduledTest.group_id == page.group_id,
-    )
-    return (await uow.session.exec(query.limit(1))).first()
-
-
-async def schedule_test_in(
-    uow: UnitOfWork,
-    *,
-    actor: StaffActor,
-    class_id: int,
-    subject_id: int,
-    on: dt.date,
-    group_id: int | None = None,
-    work_type: str = "test",
-    title: str = "",
-) -> ScheduledTest:
-    """Put a test in the test schedule (график контрольных работ), or retitle it.
-
-    Seed 002 §2.5.3: each teacher sets the schedule for their classes in September.
-    One entry per page and day: scheduling the same day again updates it.
-    """
-    work_type, title = check_work_type(work_type), title.strip()
-    page = await load_page(uow, actor, class_id=class_id, subject_id=subject_id, group_id=group_id)
-    await require_page_teacher(uow, page)
-    await require_school_day(uow, page, on)
-    test = await _scheduled_on(uow, page, on)
-    if test is not None and (test.work_type, test.title) == (work_type, title):
-        return test
-    old = snapshot(test) if test is not None else None
-    if test is None:
-        test = ScheduledTest(
-            school_id=page.staff.school_id,
-            class_id=class_id,
-            group_id=group_id,
-            subject_id=subject_id,
-            teacher_id=page.staff.id or 0,
-            date=on,
-            created_at=uow.now(),
-            created_by=page.staff.id,
-        )
-    else:
-        test.updated_at, test.updated_by = uow.now(), page.staff.id
-    test.work_type, test.title = work_type, title
-    action = "create" if old is None else "update"
-    await uow.save(test, action=action, actor_id=page.staff.id, old=old)
-    return test
-
-
-schedule_test = transactional(schedule_test_in)
-
-
-async def cancel_test_in(uow: UnitOfWork, *, actor: StaffActor, test_id: int) -> ScheduledTest:
-    """Take a test off the schedule. The row stays, marked deleted, with who and when."""
-    staff = await load_staff(uow, actor)
-    test = await get_in_school(uow, ScheduledTest, test_id, staff.school_id, "test")
-    if test.deleted_at is not None:
-        raise RuleViolation("already_deleted")
-    page = await load_page(
-        uow, actor, class_id=test.class_id, subject_id=test.subject_id, group_id=test.group_id
-    )
-    await require_page_teacher(uow, page)
-    old = snapshot(test)
-    test.deleted_at, test.deleted_by = uow.now(), staff.id
-    await uow.save(test, action="delete", actor_id=staff.id, old=old)
-    return test
-
-
-cancel_test = transactional(cancel_test_in)

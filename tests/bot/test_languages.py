@@ -23,6 +23,7 @@ from tests.integration.reading_helpers import write_week
 MENU_UZ = [
     "📚 Uy vazifasi",
     "📅 Haftalik kundalik",
+    "📝 Nazorat ishlari",
     "📊 Baholar",
     "🚪 Dars qoldirishlar",
     "📄 Hafta yakunlari (PDF)",
@@ -31,6 +32,7 @@ MENU_UZ = [
 MENU_KY = [
     "📚 Үй тапшырмасы",
     "📅 Жуманын күндөлүгү",
+    "📝 Текшерүү иштери",
     "📊 Баалар",
     "🚪 Сабак калтыруулар",
     "📄 Жуманын жыйынтыгы (PDF)",

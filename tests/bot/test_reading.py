@@ -226,3 +226,22 @@ async def test_with_the_journal_down_the_parent_is_told(redis_url: str) -> None:
             assert plain(down) == "Электронный журнал сейчас недоступен. Попробуйте позже."
     finally:
         await unreachable.dispose()
+
+
+async def test_the_teachers_estimate_of_the_time_comes_with_the_task(
+    bot_system: BotUnderTest, world: World
+) -> None:
+    db = bot_system.db
+    await set_homework(
+        uow_at(db),
+        actor=world.actor("math"),
+        lesson_id=world.lessons["math7"],
+        text="Задачи 8–10",
+        minutes=30,
+    )
+    await link_chat(db, world, "novikov", 8260)
+    father = at_now(bot_system).person(8260)
+    [homework] = await father.send("/homework")
+    assert "• Математика: Задачи 8–10 ~30 мин" in plain(homework)
+    [diary] = await father.send("/diary")
+    assert "📝 Задачи 8–10 ~30 мин" in plain(diary)

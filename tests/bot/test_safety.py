@@ -151,6 +151,7 @@ STRANGER_SAYS = [
     "Здравствуйте, как узнать оценки?",
     "/homework",
     "/diary",
+    "/tests",
     "/marks",
     "/absences",
     "/summary",
@@ -160,6 +161,7 @@ STRANGER_SAYS = [
     "/stop",
     "📊 Оценки",
     "📚 Домашнее задание",
+    "📝 Контрольные",
 ]
 
 

@@ -89,7 +89,8 @@ async def test_a_stranger_has_nothing_to_stop(system: BotUnderTest, world: World
 async def test_help_lists_what_each_one_can_do(system: BotUnderTest, world: World) -> None:
     await subscribed(system.db, world, "morozova", 7605)
     [parent] = await system.person(7605).send("/help")
-    for command in ("/homework", "/diary", "/marks", "/absences", "/summary", "/settings"):
+    commands = ("/homework", "/diary", "/tests", "/marks", "/absences", "/summary", "/settings")
+    for command in commands:
         assert command in parent.text
     assert "/stop" in parent.text and "/hw" not in parent.text
 
@@ -112,9 +113,10 @@ async def test_the_command_menu_is_set_in_every_language(system: BotUnderTest) -
         }
         for language in (None, "en", "uz", "tg", "ky")
     }
-    expected = {"homework", "diary", "marks", "absences", "summary", "settings", "hw", "help"}
-    assert all(set(menu) == expected | {"stop"} for menu in menus.values())
+    expected = {"homework", "diary", "tests", "marks", "absences", "summary", "settings", "hw"}
+    assert all(set(menu) == expected | {"help", "stop"} for menu in menus.values())
     ru, en = menus[None], menus["en"]  # Russian is the menu of everyone else
+    assert ru["tests"] == "Контрольные на две недели"
     assert ru["marks"] == "Оценки и средние баллы" and en["marks"] == "Marks and averages"
     assert en["hw"].startswith("Teachers")
     assert menus["uz"]["marks"] == "Baholar va oʻrtacha ball"

@@ -37,6 +37,7 @@ def system(bot_system: BotUnderTest) -> BotUnderTest:
 MENU_RU = [
     "📚 Домашнее задание",
     "📅 Дневник на неделю",
+    "📝 Контрольные",
     "📊 Оценки",
     "🚪 Пропуски",
     "📄 Итоги недели (PDF)",

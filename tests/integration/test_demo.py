@@ -206,7 +206,9 @@ async def _check_school_days(db: Database) -> None:
 
 
 async def _check_authors(db: Database) -> None:
-    """Entries are the lesson giver's, timed on the lesson day (school time)."""
+    """Entries are the lesson giver's, entered on the lesson day (school time), or later
+    for checked written work and what a teacher entered late (test_demo_lateness.py),
+    never before it; and never after the day the demo is loaded for."""
     for entity in ("mark", "attendance", "homework", "remark"):
         found = await rows(
             db,
@@ -214,9 +216,13 @@ async def _check_authors(db: Database) -> None:
             f" FROM {entity} e JOIN lesson l ON l.id = e.lesson_id",
         )
         assert found, entity
+        on_the_day = 0
         for created_at, author, day, giver in found:
-            assert _instant(created_at).astimezone(MOSCOW).date() == _day(day), entity
+            entered = _instant(created_at).astimezone(MOSCOW).date()
+            assert _day(day) <= entered <= TODAY, entity
+            on_the_day += entered == _day(day)
             assert author == giver, entity
+        assert on_the_day > len(found) * 0.5, entity
 
 
 async def _check_a_teacher_can_post_a_mark(db: Database, school_id: int) -> None:
@@ -289,7 +295,9 @@ async def test_full_school_has_the_size_and_shape_of_a_real_one(sqlite_db: Datab
 
 
 async def _check_marks_and_absences(db: Database, s: DemoSummary) -> None:
-    """About 1–2 marks a lesson per 10 students; 5: 30 %, 4: 40 %, 3: 25 %, 2: 5 %."""
+    """About 2–3 marks a lesson per 10 students (the whole class's for written work,
+    enough for the fill rate: 3 marks a quarter in a subject of one or two lessons a
+    week, 5 in others); 5: 30 %, 4: 40 %, 3: 25 %, 2: 5 %."""
     seats = await scalar(
         db,
         """SELECT count(*) FROM lesson l JOIN school_class c ON c.id = l.class_id
@@ -299,7 +307,7 @@ async def _check_marks_and_absences(db: Database, s: DemoSummary) -> None:
     marks = await scalar(
         db, "SELECT count(*) FROM mark m JOIN lesson l ON l.id = m.lesson_id AND l.group_id IS NULL"
     )
-    assert 0.08 <= marks / seats <= 0.22
+    assert 0.15 <= marks / seats <= 0.35
     shares = {
         v: n / s.marks for v, n in await rows(db, "SELECT value, count(*) FROM mark GROUP BY value")
     }

@@ -1,4 +1,5 @@
-"""Lessons, substitutions and the test schedule through the core services."""
+"""Lessons and substitutions through the core services (the test schedule:
+test_test_schedule.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import pytest
 
 from core.db import Database
 from core.errors import Forbidden, NotFound, RuleViolation
-from core.models import Lesson, ScheduledTest, School, Staff
-from core.services.lessons import assign_substitute, cancel_test, record_lesson, schedule_test
+from core.models import Lesson, School, Staff
+from core.services.lessons import assign_substitute, record_lesson
 from tests.builders import NOW, TODAY, World, build_world, uow_at, update_row
 from tests.integration.outbox_helpers import audit_trail, outbox, unchanged
 
@@ -221,53 +222,3 @@ async def test_locked_teacher_cannot_be_named_substitute(db: Database) -> None:
             lesson_id=w.lessons["math7"],
             substitute_id=w.staff["substitute"],
         )
-
-
-async def test_teacher_puts_a_test_in_the_schedule_and_changes_it(db: Database) -> None:
-    w = await build_world(db)
-    math = w.actor("math")
-    day = dt.date(2026, 12, 10)
-    where = {"class_id": w.classes["7Б"], "subject_id": w.subjects["Математика"], "on": day}
-    test = await schedule_test(uow_at(db), actor=math, title="Контрольная работа №3", **where)
-    same = await schedule_test(uow_at(db), actor=math, title="Контрольная работа №3", **where)
-    moved = await schedule_test(
-        uow_at(db), actor=math, work_type="written", title="Самостоятельная работа", **where
-    )
-
-    assert test.id == same.id == moved.id
-    assert (moved.work_type, moved.title, moved.date) == ("written", "Самостоятельная работа", day)
-    trail = await audit_trail(db, "scheduled_test", test.id or 0)
-    assert [a.action for a in trail] == ["create", "update"]
-    assert trail[1].old is not None and trail[1].old["title"] == "Контрольная работа №3"
-
-    cancelled = await cancel_test(uow_at(db), actor=math, test_id=test.id or 0)
-    assert cancelled.deleted_at is not None and cancelled.deleted_by == w.staff["math"]
-    assert [a.action for a in await audit_trail(db, "scheduled_test", test.id or 0)][-1] == "delete"
-    assert await outbox(db) == []
-    with pytest.raises(RuleViolation, match="уже удалена"):
-        await cancel_test(uow_at(db), actor=math, test_id=test.id or 0)
-
-
-@pytest.mark.parametrize(
-    ("who", "day", "work_type", "error", "message"),
-    [
-        ("russian", dt.date(2026, 12, 10), "test", Forbidden, "не ведёте «Математика» в 7Б"),
-        ("math", dt.date(2026, 10, 28), "test", RuleViolation, "осенние каникулы"),
-        ("math", dt.date(2027, 6, 15), "test", RuleViolation, "не входит в учебный год"),
-        ("math", dt.date(2026, 12, 10), "exam", RuleViolation, "Неизвестный вид работы «exam»"),
-    ],
-)
-async def test_test_schedule_refusals_write_nothing(
-    db: Database, who: str, day: dt.date, work_type: str, error: type[Exception], message: str
-) -> None:
-    w = await build_world(db)
-    async with unchanged(db, ScheduledTest):
-        with pytest.raises(error, match=message):
-            await schedule_test(
-                uow_at(db),
-                actor=w.actor(who),
-                class_id=w.classes["7Б"],
-                subject_id=w.subjects["Математика"],
-                on=day,
-                work_type=work_type,
-            )

@@ -38,6 +38,7 @@ RELEASED = {
     "0005_token_expiry_login_sources.py": "c6243d0a25a93eea94a24bdefe2de283f7c555f78ce4f586b08ef147d0dd5116",
     "0006_hw_minutes_staff_email.py": "30c1d78ecd6a9ef57f1dd950d038b0c7b3517aa58d9151d36f0dbd053ab5b8a2",
     "0007_control_report_export.py": "eaba1dd5919f115d845e84d20d093884f9c6c2853ec6ba545d81023446c8ca49",
+    "0008_staff_messages.py": "d4e35b0dba0b30d5e88a0e9e130682b37d5f904a6817443a990aa51cfb4e46f4",
 }
 
 

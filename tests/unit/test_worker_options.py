@@ -28,17 +28,23 @@ def test_timeouts_sweeps_and_concurrency_follow_the_settings(
     monkeypatch.setenv("ZVONOK_WORKER_JOB_TIMEOUT_SECONDS", "10")
     monkeypatch.setenv("ZVONOK_WORKER_STUCK_SENDING_SECONDS", "12")
     monkeypatch.setenv("ZVONOK_WORKER_MAX_JOBS", "7")
+    monkeypatch.setenv("ZVONOK_WORKER_REMINDER_SECONDS", "15")
     options = worker_options(load_settings())
     assert {f.name: f.timeout_s for f in options["functions"]} == {
         "dispatch": 10,
         "start": 10,
         "deliver": 10,
+        "staff_start": 10,
+        "staff_send": 10,
     }
     crons = {c.name: c for c in options["cron_jobs"]}
     assert crons["cron:sweep"].second == set(range(0, 60, 2))
     # No timeout may exceed the job timeout: it sets how long arq waits before running
     # again the jobs of a killed worker.
     assert crons["cron:sweep"].timeout_s == 10
+    assert crons["cron:sweep_staff"].second == set(range(0, 60, 2))
+    assert crons["cron:plan_reminders"].second == {0, 15, 30, 45}
+    assert crons["cron:plan_reminders"].timeout_s == 10
     assert (options["job_timeout"], options["max_jobs"]) == (10, 7)
 
 

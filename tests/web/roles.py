@@ -162,6 +162,15 @@ MATRIX: list[Action] = [
     ),
     Action("password page", "GET", "/password", EVERYONE, "GET /password"),
     Action("tokens page", "GET", "/tokens", EVERYONE, "GET /tokens"),
+    Action("reminders page", "GET", "/reminders", EVERYONE, "GET /reminders"),
+    Action(
+        "own reminder settings",
+        "POST",
+        "/reminders",
+        EVERYONE,
+        "POST /reminders",
+        form={"enabled": "on", "homework_minutes_before": "20"},
+    ),
     Action(
         "create a token",
         "POST",

@@ -133,6 +133,52 @@ async def test_refused_homework_is_explained_and_the_form_kept(
     assert await _homework_ids(site) == []
 
 
+async def test_the_days_total_is_shown_and_going_over_the_limit_is_said_at_once(
+    site: Web,
+) -> None:
+    """7Б is in grade 7: 150 minutes a day (SanPiN 1.2.3685-21)."""
+    w = site.world
+    math, _ = await lesson_page(site, "math")
+    form = {"text": "№ 12, 14", "due_date": "2026-11-24", "minutes": "100"}
+    status, section = await htmx_form(math, f"/lessons/{w.lessons['math7']}/homework", form)
+    assert status == 200 and 'id="homework-overload"' not in section
+    words = text_of(section)
+    assert "№ 12, 14 — всему классу, сдать 24.11, ~100 мин" in words
+    assert "Домашние задания на вт, 24.11 в 7Б: 100 мин из 150 допустимых в 7 классе." in words
+
+    russian, _ = await lesson_page(site, "russian", "russian7")
+    form = {"text": "Упр. 145", "due_date": "2026-11-24", "minutes": "60"}
+    status, section = await htmx_form(russian, f"/lessons/{w.lessons['russian7']}/homework", form)
+    assert status == 200
+    alert = section.split('role="alert" id="homework-overload">')[1].split("</div>")[0]
+    assert text_of(alert) == (
+        "Превышен объём: домашние задания на вт, 24.11 занимают 160 мин, а в 7 классе "
+        "допускается 150 (СанПиН 1.2.3685-21). Больше нормы получают 3 ученика. "
+        "Другие задания на этот день: Математика, задано 23.11: № 12, 14 — ~100 мин"
+    )
+    # Read again later, the page still shows the day's total, marked, without the alert.
+    _, page = await lesson_page(site, "russian", "russian7")
+    assert 'class="hint over" id="homework-day-load"' in page
+    assert 'id="homework-overload"' not in page
+    assert "160 мин из 150 допустимых" in text_of(page)
+
+
+async def test_an_estimate_out_of_bounds_is_refused_with_the_form_kept(site: Web) -> None:
+    browser, page = await lesson_page(site, "math")
+    assert 'name="minutes" min="1" max="600"' in page
+    form = {"text": "№ 3", "minutes": "601"}
+    status, section = await htmx_form(
+        browser, f"/lessons/{site.world.lessons['math7']}/homework", form
+    )
+    assert status == 422
+    assert (
+        '<p class="error" role="alert">Время на домашнее задание указывается в минутах, '
+        "от 1 до 600 (а не «601»).</p>"
+    ) in section
+    assert 'name="minutes" min="1" max="600" step="1" value="601"' in section
+    assert await _homework_ids(site) == []
+
+
 async def test_a_remark_reaches_parents_only_when_ticked(site: Web) -> None:
     w = site.world
     lesson = w.lessons["math7"]
@@ -250,10 +296,23 @@ async def test_the_lesson_api(web: Web) -> None:
     }
     homework = await api.post(
         f"/api/v1/lessons/{lesson}/homework",
-        json={"text": "№ 5", "student_ids": [petya]},
+        json={"text": "№ 5", "student_ids": [petya], "minutes": 25},
         headers=headers,
     )
-    assert homework.status_code == 201
+    assert homework.status_code == 201 and homework.json()["minutes"] == 25
+    load = homework.json()["day_load"]
+    assert (load["class_name"], load["day"], load["total"], load["limit"]) == (
+        "7Б",
+        "2026-11-23",  # no due date and no later lesson: the lesson's own day
+        25,
+        150,
+    )
+    assert not load["over"] and [a["individual"] for a in load["assignments"]] == [True]
+    too_long = await api.post(
+        f"/api/v1/lessons/{lesson}/homework", json={"text": "№ 6", "minutes": 0}, headers=headers
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["code"] == "bad_homework_minutes"
     remark = await api.post(
         f"/api/v1/lessons/{lesson}/remarks",
         json={
@@ -275,8 +334,10 @@ async def test_the_lesson_api(web: Web) -> None:
             "text": "№ 5",
             "due_date": None,
             "for_students": ["Соколов Пётр"],
+            "minutes": 25,
         }
     ]
+    assert found["homework_load"]["total"] == 25
     assert [(r["kind"], r["text"]) for r in found["remarks"]] == [("appeal", "Прошу зайти")]
     removed = await api.delete(f"/api/v1/marks/{mark_id}", headers=headers)
     assert removed.status_code == 204

@@ -16,6 +16,7 @@ from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixtu
 from tests.web.roles import LAST_ACTIONS, MATRIX, PUBLIC_ROUTES, WHO, assert_matrix
 from tests.web.roster_matrix import ROSTER_ACTIONS
 from tests.web.routes import app_routes
+from tests.web.schedule_matrix import SCHEDULE_ACTIONS
 from tests.web.setup_actions import SETUP_ACTIONS
 
 ALL_ACTIONS = [
@@ -23,6 +24,7 @@ ALL_ACTIONS = [
     *JOURNAL_ACTIONS,
     *SETUP_ACTIONS,
     *ROSTER_ACTIONS,
+    *SCHEDULE_ACTIONS,
     *CONTROL_ACTIONS,
     *LAST_ACTIONS,
 ]

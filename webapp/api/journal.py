@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from core.reading.grid import journal_grid
+from core.reading.homework_load import homework_day_load
 from core.reading.journal_pages import journal_pages
 from core.reading.lesson_page import lesson_page
 from core.services.attendance import mark_attendance
@@ -150,7 +151,8 @@ async def put_substitute(
 async def post_homework(
     request: Request, viewer: ApiViewer, lesson_id: Id, body: HomeworkIn
 ) -> HomeworkOut:
-    """Set homework for the class, or (with `student_ids`) for those students only."""
+    """Set homework for the class, or (with `student_ids`) for those students only; with
+    `minutes`, the time it takes. The answer carries the day's load against the limit."""
     homework = await set_homework(
         uow(request),
         actor=viewer.actor,
@@ -158,8 +160,12 @@ async def post_homework(
         text=body.text,
         due_date=body.due_date,
         student_ids=body.student_ids,
+        minutes=body.minutes,
     )
-    return HomeworkOut.of(homework)
+    load = await homework_day_load(
+        reading_uow(request), actor=viewer.actor, homework_id=homework.id or 0
+    )
+    return HomeworkOut.of(homework, load)
 
 
 @router.delete("/lessons/{lesson_id}/homework/{homework_id}", status_code=204)

@@ -12,7 +12,9 @@ from pydantic import BaseModel, Field
 
 from core import limits
 from core.models import Attendance, Homework, Mark, PeriodMark, Remark
+from core.models.journal import HOMEWORK_MINUTES_MAX
 from core.reading.grid import GridCell, JournalGrid, PageRef
+from core.reading.homework_load import DayLoad
 from core.reading.journal_pages import JournalPages
 from core.reading.lesson_page import LessonPage
 from core.reading.views import PeriodRef
@@ -217,6 +219,58 @@ class LessonHomeworkOut(BaseModel):
     text: str
     due_date: dt.date | None
     for_students: list[str] = Field(description="Empty: for the whole class or group.")
+    minutes: int | None = Field(description="The teacher's estimate of the time it takes.")
+
+
+class AssignmentOut(BaseModel):
+    homework_id: int
+    lesson_id: int
+    subject: str
+    group: str | None
+    set_on: dt.date = Field(description="The day of the lesson it was set at.")
+    text: str
+    minutes: int | None
+    individual: bool
+
+
+class HomeworkLoadOut(BaseModel):
+    """A class's homework for a day against SanPiN's limit for its grade."""
+
+    class_id: int
+    class_name: str
+    grade: int
+    day: dt.date = Field(description="The day the homework is for.")
+    total: int = Field(description="Minutes: the most loaded pupil's estimated total.")
+    limit: int = Field(description="Minutes allowed a day in the grade (the school's policy).")
+    over: bool
+    pupils_over: int = Field(description="How many pupils get more than the limit.")
+    assignments: list[AssignmentOut] = Field(description="What makes up the total.")
+
+    @classmethod
+    def of(cls, load: DayLoad) -> HomeworkLoadOut:
+        return cls(
+            class_id=load.class_id,
+            class_name=load.class_name,
+            grade=load.grade,
+            day=load.day,
+            total=load.total,
+            limit=load.limit,
+            over=load.over,
+            pupils_over=load.pupils_over,
+            assignments=[
+                AssignmentOut(
+                    homework_id=a.homework_id,
+                    lesson_id=a.lesson_id,
+                    subject=a.subject,
+                    group=a.group,
+                    set_on=a.set_on,
+                    text=a.text,
+                    minutes=a.minutes,
+                    individual=a.individual,
+                )
+                for a in load.assignments
+            ],
+        )
 
 
 class LessonRemarkOut(BaseModel):
@@ -244,6 +298,9 @@ class LessonOut(BaseModel):
     pupils: list[PupilOut]
     homework: list[LessonHomeworkOut]
     remarks: list[LessonRemarkOut]
+    homework_load: HomeworkLoadOut | None = Field(
+        description="The class's homework on the day this lesson's homework is for."
+    )
 
     @classmethod
     def of(cls, lesson: LessonPage) -> LessonOut:
@@ -270,6 +327,7 @@ class LessonOut(BaseModel):
                     text=h.text,
                     due_date=h.due_date,
                     for_students=list(h.for_students),
+                    minutes=h.minutes,
                 )
                 for h in lesson.homework
             ],
@@ -284,6 +342,9 @@ class LessonOut(BaseModel):
                 )
                 for r in lesson.remarks
             ],
+            homework_load=HomeworkLoadOut.of(lesson.homework_load)
+            if lesson.homework_load
+            else None,
         )
 
 
@@ -303,6 +364,10 @@ class HomeworkIn(BaseModel):
     text: str = Field(max_length=FORM_GUARD, description=at_most(limits.HOMEWORK))
     due_date: Day | None = None
     student_ids: list[Id] = Field(default_factory=list, description="Empty: the whole class.")
+    minutes: int | None = Field(
+        default=None,
+        description=f"The time it takes, in minutes (1 to {HOMEWORK_MINUTES_MAX}), if estimated.",
+    )
 
 
 class HomeworkOut(BaseModel):
@@ -310,14 +375,20 @@ class HomeworkOut(BaseModel):
     lesson_id: int
     text: str
     due_date: dt.date | None
+    minutes: int | None
+    day_load: HomeworkLoadOut = Field(
+        description="The class's homework on the day this one is for, against the limit."
+    )
 
     @classmethod
-    def of(cls, homework: Homework) -> HomeworkOut:
+    def of(cls, homework: Homework, load: DayLoad) -> HomeworkOut:
         return cls(
             id=homework.id or 0,
             lesson_id=homework.lesson_id,
             text=homework.text,
             due_date=homework.due_date,
+            minutes=homework.minutes,
+            day_load=HomeworkLoadOut.of(load),
         )
 
 

@@ -96,8 +96,10 @@ async def homework(
     text: Annotated[str, Form(max_length=FORM_GUARD)] = "",
     due_date: Annotated[Day | None, Form()] = None,
     students: Annotated[list[Id] | None, Form()] = None,
+    minutes: Annotated[int | None, Form()] = None,
 ) -> Response:
-    """Homework for the class, or for the ticked students only."""
+    """Homework for the class, or for the ticked students only, with the time it takes
+    if the teacher estimates it; the section then says when the day goes over the limit."""
     action = set_homework(
         uow(request),
         actor=viewer.actor,
@@ -105,8 +107,9 @@ async def homework(
         text=text,
         due_date=due_date,
         student_ids=students or [],
+        minutes=minutes,
     )
-    form = {"text": text, "due_date": due_date, "students": students or []}
+    form = {"text": text, "due_date": due_date, "students": students or [], "minutes": minutes}
     return await _answer(request, viewer, lesson_id, "homework", action, form)
 
 
