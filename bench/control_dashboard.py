@@ -13,7 +13,8 @@ from its first day to --today: the whole period so far). Figures, p50 and p95 ov
 - `page_ms`: the page as the server makes it (session check, the read, the template);
 - `summary_ms`: `core.reading.control_summary.control_summary` alone (the read model:
   the span, `journal_control`, the delivery reach, the figures);
-- `control_ms`: `core.reading.control.journal_control` alone (the rules over the journal);
+- `control_ms`: `core.reading.control.journal_control` alone (the rules over the journal,
+  the fill rate of the page's period only, as the page asks);
 - `week_page_ms`: the page for the week holding --today;
 - `queries`: SQL statements of one period page, session check included (the same for
   any school: `tests/web/test_control_dashboard.py` checks it), `page_kb` its size;
@@ -175,7 +176,11 @@ async def _pages(
     )
     control_times = await timed(
         lambda: journal_control(
-            ReadingUnit(db, clock=clock), actor=actor, start=span.start, end=span.end
+            ReadingUnit(db, clock=clock),
+            actor=actor,
+            start=span.start,
+            end=span.end,
+            fill_periods=span.focus_ids(),
         ),
         args.warmup,
         args.requests,

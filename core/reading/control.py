@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -199,12 +199,15 @@ async def journal_control(
     start: dt.date,
     end: dt.date,
     teacher_id: int | None = None,
+    fill_periods: Collection[int] | None = None,
 ) -> JournalControl:
     """The control of the journal from `start` to `end` (both included, up to today).
 
     The deputy director and the administrator read the school, or one teacher's part
-    with `teacher_id`; a teacher reads their own part only. Reads only: pass a reading
-    unit of work.
+    with `teacher_id`; a teacher reads their own part only. The fill rate is worked
+    out for every period meeting the span, or only for those of `fill_periods` (the
+    dashboard shows a quarter's, not the year's too). Reads only: pass a reading unit
+    of work.
     """
     async with uow:
         staff = await load_staff(uow, actor)
@@ -218,7 +221,9 @@ async def journal_control(
         school = await uow.session.get(School, staff.school_id)
         assert school is not None
         reader = _Reader(uow, school, start, end, teacher_id)
-        return await reader.read(whole_school=overseer and teacher_id is None)
+        return await reader.read(
+            whole_school=overseer and teacher_id is None, fill_periods=fill_periods
+        )
 
 
 class _Reader:
@@ -240,7 +245,9 @@ class _Reader:
         self.start, self.end = start, min(end, self.today)
         self.teacher_id = teacher_id
 
-    async def read(self, *, whole_school: bool) -> JournalControl:
+    async def read(
+        self, *, whole_school: bool, fill_periods: Collection[int] | None
+    ) -> JournalControl:
         years = await self._years()
         periods = await self._periods()
         holidays = await self._holidays()
@@ -272,8 +279,9 @@ class _Reader:
         period_checks = self._period_checks(
             periods, holidays, assignments, classes, pupils, period_marks
         )
-        counts = [await self._fill_counts(period, classes) for period in periods]
-        fill = self._fill(periods, assignments, classes, pupils, counts, timetable)
+        filled = [p for p in periods if fill_periods is None or p.id in fill_periods]
+        counts = [await self._fill_counts(period, classes) for period in filled]
+        fill = self._fill(filled, assignments, classes, pupils, counts, timetable)
         curriculum = self._curriculum(timetable, holidays, checks, classes)
         monthly = await self._monthly(classes)
         names = await self._names(
@@ -451,15 +459,27 @@ class _Reader:
         query = select(TimetableEntry).where(TimetableEntry.school_id == self.school_id)
         return list((await self.uow.session.exec(query)).all())
 
-    async def _period_marks(self, periods: Sequence[Period]) -> list[PeriodMark]:
+    async def _period_marks(self, periods: Sequence[Period]) -> dict[_Given, dt.datetime]:
+        """When each period mark (period, kind, subject, pupil) was given, as plain columns."""
         if not periods:
-            return []
-        query = select(PeriodMark).where(
-            PeriodMark.school_id == self.school_id,
+            return {}
+        query = select_columns(
+            col(PeriodMark.period_id),
+            col(PeriodMark.kind),
+            col(PeriodMark.subject_id),
+            col(PeriodMark.student_id),
+            col(PeriodMark.created_at),
+        ).where(
+            col(PeriodMark.school_id) == self.school_id,
             col(PeriodMark.period_id).in_([p.id for p in periods]),
             not_deleted(PeriodMark),
         )
-        return list((await self.uow.session.exec(query)).all())
+        connection = await self.uow.session.connection()
+        rows = await connection.execute(query)
+        return {
+            (period_id, kind, subject_id, student_id): _aware(created)
+            for period_id, kind, subject_id, student_id, created in rows.all()
+        }
 
     async def _monthly(self, classes: dict[int, _Class]) -> list[MonthlyCheck]:
         led = {
@@ -590,13 +610,8 @@ class _Reader:
         assignments: Sequence[TeachingAssignment],
         classes: dict[int, _Class],
         pupils: _Pupils,
-        period_marks: Sequence[PeriodMark],
+        given: dict[_Given, dt.datetime],
     ) -> list[PeriodMarksCheck]:
-        given: dict[tuple[int, str, int, int], dt.datetime] = {}
-        for row in period_marks:
-            given[(row.period_id, row.kind, row.subject_id, row.student_id)] = _aware(
-                row.created_at
-            )
         checks: list[PeriodMarksCheck] = []
         for period in periods:
             after = next((h.starts_on for h in holidays if h.starts_on > period.ends_on), None)
@@ -830,6 +845,7 @@ class _Attendance:
 
 
 Span = tuple[int, dt.date, dt.date | None]
+_Given = tuple[int, str, int, int]  # a period mark: period, kind, subject, pupil
 
 
 @dataclass

@@ -178,7 +178,9 @@ async def _read(
         span = await resolve_span_in(uow, actor, asked)
     # The whole part the reader may see: a filter on the teacher is applied to the
     # checks, since a substitution is listed under the teacher it was given for too.
-    control = await journal_control(uow, actor=actor, start=span.start, end=span.end)
+    control = await journal_control(
+        uow, actor=actor, start=span.start, end=span.end, fill_periods=span.focus_ids()
+    )
     if not control.whole_school and where.teacher_id not in (None, actor.staff_id):
         raise Forbidden("control_own_part_only")
     return span, control

@@ -207,7 +207,12 @@ async def control_summary(
     async with uow:
         span = await resolve_span_in(uow, actor, asked)
     control = await journal_control(
-        uow, actor=actor, start=span.start, end=span.end, teacher_id=teacher_id
+        uow,
+        actor=actor,
+        start=span.start,
+        end=span.end,
+        teacher_id=teacher_id,
+        fill_periods=span.focus_ids(),
     )
     reach: dict[int, ClassReach] = {}
     if control.whole_school:
