@@ -21,7 +21,9 @@ _.deadline_options
 _.states
 _.import_statuses
 _.enrol_reasons
-_.monthly_missing  # core/delivery/staff_compose.py: notifier/staff_templates/summary.html
+_.control_kinds  # the control's pages (control*.html)
+_.lesson_lists
+_.monthly_missing  # control.html; core/delivery/staff_compose.py: the staff summary
 _.mandatory  # core/reading/reminder_settings.py: webapp/templates/reminders.html
 _.school_minutes_before
 _.school_evening_time
@@ -33,9 +35,13 @@ _.rate_limited  # notifier/sms_providers.py: SMS.ru's codes 206, 230, 232
 _.has_password  # webapp/api/admin.py: the staff list's JSON
 _.telegram_linked
 _.day_load  # webapp/api/journal_models.py: the posted homework's day, in its JSON
+_.pupils_owed  # webapp/api/control.py: the control's lessons in JSON
 _.built_for  # core/fallback/snapshot.py: in the stored snapshot, for whoever inspects it
 _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
 _.__test__  # core/reading/test_matching.py: pytest reads it (a test* function is no test)
 
 # For people, not called by the code.
+# core/control/rules.py: the rule for one mark, beside the others; journal_control makes
+# the same comparison with each deadline worked out once (core/reading/control.py _Memo).
+_.mark_is_late
 _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md)

@@ -94,6 +94,11 @@ def fixed(value: float | Decimal | int, language: str, digits: int = 2) -> str:
     return babel_numbers.format_decimal(value, format=pattern, locale=babel_locale(language))
 
 
+def percent(share: float, language: str) -> str:
+    """«87 %» / "87%": a share (0.87) in whole percent, as the language writes it."""
+    return babel_numbers.format_percent(share, locale=babel_locale(language))
+
+
 def file_size(size: int, language: str) -> str:
     """«56,6 КБ» / "56.6 kB": CLDR's own unit names for the reader's language."""
     units = ("byte", "kilobyte", "megabyte", "gigabyte")

@@ -48,6 +48,7 @@ from core.models import utcnow
 from core.settings import Settings, load_settings
 from webapp import hooks, unsubscribe
 from webapp.api import admin as admin_api
+from webapp.api import control as control_api
 from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
 from webapp.api import roster as roster_api
@@ -58,6 +59,7 @@ from webapp.body_limit import RequestSizeLimit
 from webapp.errors import install_error_handlers
 from webapp.pages import access, announcements, homeroom, printouts, reminders, today, tokens
 from webapp.pages import admin as admin_pages
+from webapp.pages import control as control_pages
 from webapp.pages import journal as journal_pages
 from webapp.pages import lessons as lesson_pages
 from webapp.pages import roster as roster_pages
@@ -175,6 +177,8 @@ def create_app(
     for router in (roster_pages.router, roster_api.router):
         app.include_router(router)
     for router in (test_schedule_pages.router, test_schedule_api.router):
+        app.include_router(router)
+    for router in (control_pages.router, control_api.router):
         app.include_router(router)
     app.include_router(hooks.router, include_in_schema=False)
     app.include_router(unsubscribe.router, include_in_schema=False)

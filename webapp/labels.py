@@ -36,6 +36,8 @@ class Labels:
     states: Mapping[str, str]  # an announcement's per-parent filter
     import_statuses: Mapping[str, str]
     enrol_reasons: Mapping[str, str]
+    control_kinds: Mapping[str, str]  # what the control of the journal checks
+    lesson_lists: Mapping[str, str]  # the lists behind the dashboard's figures
 
 
 @functools.cache
@@ -48,6 +50,8 @@ def labels(lang: str) -> Labels:
             tests=t.pgettext("section", "Tests"),
             homeroom=t.pgettext("section", "Class teacher"),
             statement=t._("Statement"),
+            control=t.pgettext("section", "Journal control"),
+            backlog=t._("My backlog"),
             admin=t._("School set-up"),
             roster=t.pgettext("section", "Students"),
             reminders=t._("Reminders"),
@@ -103,6 +107,29 @@ def labels(lang: str) -> Labels:
             expired=t._("deleted (expired)"),
         ),
         enrol_reasons=Words(enrolled=t._("enrolled"), transferred=t._("transferred")),
+        control_kinds=Words(
+            topic=t.pgettext("control", "Topic"),
+            attendance=t.pgettext("control", "Roll call"),
+            homework=t.pgettext("control", "Homework"),
+            marks=t.pgettext("control", "Marks"),
+            preliminary=t.pgettext("control", "preliminary"),
+            final=t.pgettext("control", "final"),
+        ),
+        lesson_lists=Words(
+            {
+                "topic.late": t._("Topic entered late"),
+                "topic.missing": t._("Topic missing"),
+                "attendance.late": t._("Roll call taken late"),
+                "attendance.missing": t._("Roll call missing"),
+                "homework.late": t._("Homework entered late"),
+                "homework.missing": t._("Homework missing"),
+                "marks.late": t._("Marks entered late"),
+                "marks.missing": t._("Marks missing"),
+                "substituted": t._("Lessons a substitute gave"),
+                "substituting": t._("Substitutions"),
+                "not_held": t._("Timetabled lessons not held"),
+            }
+        ),
     )
 
 

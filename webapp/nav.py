@@ -19,8 +19,11 @@ class Section:
     key: str  # its words are `labels(lang).sections[key]` (webapp/labels.py)
     href: str
     roles: tuple[Role, ...] = ()  # empty: every staff member
+    unless: tuple[Role, ...] = ()  # not offered to these (another section serves them)
 
     def offered_to(self, staff: Staff) -> bool:
+        if self.unless and has_role(staff, *self.unless):
+            return False
         return not self.roles or has_role(staff, *self.roles)
 
 
@@ -33,6 +36,9 @@ SECTIONS: tuple[Section, ...] = (
     # lists whichever classes each looks after.
     Section("homeroom", "/homeroom"),
     Section("statement", "/statement", (Role.deputy, Role.admin)),
+    # The same page: the school's control for the administration, a teacher's own backlog.
+    Section("control", "/control", (Role.deputy, Role.admin)),
+    Section("backlog", "/control", (Role.teacher,), unless=(Role.deputy, Role.admin)),
     Section("admin", "/admin/school", (Role.admin, Role.secretary)),
     Section("roster", "/roster", (Role.admin, Role.secretary)),
     Section("reminders", "/reminders", (Role.teacher, Role.deputy)),

@@ -88,6 +88,17 @@ def local_time(instant: dt.datetime | None, lang: str, zone: str | None) -> str:
     return formats.date_time(instant, lang, ZoneInfo(zone) if zone else dt.UTC)
 
 
+def deadline(instant: dt.datetime | None, lang: str, zone: str | None) -> str:
+    """A deadline as people say it: «26.11.2026» for one ending a day (at the school's
+    midnight after it), «23.11.2026, 16:15» for one at a time of day; "" for None."""
+    if instant is None:
+        return ""
+    local = instant.astimezone(ZoneInfo(zone) if zone else dt.UTC)
+    if local.time() == dt.time(0):
+        return formats.numeric_date(local.date() - dt.timedelta(days=1), lang)
+    return formats.date_time(instant, lang, local.tzinfo)
+
+
 def _context(request: Request, viewer: Viewer | None) -> dict[str, Any]:
     lang = staff_language(viewer.lang if viewer else request_language(request))
     zone = viewer.school_timezone if viewer else None
@@ -99,6 +110,7 @@ def _context(request: Request, viewer: Viewer | None) -> dict[str, Any]:
         "sections": sections_for(viewer.staff) if viewer else [],
         "path": request.url.path,
         "local_time": lambda instant: local_time(instant, lang, zone),
+        "deadline": lambda instant: deadline(instant, lang, zone),
     }
 
 

@@ -19,6 +19,12 @@ ERRORS: dict[str, str] = {
         "The control of the journal is for the deputy director, the administrator and teachers."
     ),
     "control_own_part_only": N_("A teacher sees only their own part of the journal's control."),
+    "control_report_overseers_only": N_(
+        "The control report is made by the deputy director or the administrator."
+    ),
+    "control_span_reversed": N_("The span ends (%(end)s) before it starts (%(start)s)."),
+    "control_span_too_long": N_("The control reads a span of at most %(days)s days at once."),
+    "control_state_needed": N_("Say which entries to list: late or missing (not “%(value)s”)."),
     "forbidden.other": N_("Not allowed: %(reason)s."),
     "forbidden.account_not_found": N_("Not allowed: the account was not found."),
     "forbidden.admin_only": N_("Not allowed: only the school administration can do this."),

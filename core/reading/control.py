@@ -4,8 +4,10 @@
 of the span with the first time their topic, roll call, homework and each pupil's mark
 came, the pupils present at each lesson of written work, the period marks, the
 timetable, the monthly messages — with one query per table whatever the school's
-size, and applies the rules in memory. The deputy's dashboard, the control report and
-the staff reminders read it; each decides what to show.
+size (and, for the fill rate, two grouped counts per period that meets the span:
+lessons held and marks per pupil, so a period's marks outside the span are never
+loaded), and applies the rules in memory. The deputy's dashboard, the control report
+and the staff reminders read it; each decides what to show.
 
 Who reads what: the deputy director and the administrator read the whole school; a
 teacher reads only what is theirs to fill (their lessons, those they substitute, their
@@ -16,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
+from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from core.actors import StaffActor
@@ -35,7 +38,7 @@ from core.control.rules import (
     fill_minimum,
     final_due,
     lesson_dues,
-    mark_is_late,
+    mark_due,
     marks_due,
     preliminary_due,
 )
@@ -196,12 +199,15 @@ async def journal_control(
     start: dt.date,
     end: dt.date,
     teacher_id: int | None = None,
+    fill_periods: Collection[int] | None = None,
 ) -> JournalControl:
     """The control of the journal from `start` to `end` (both included, up to today).
 
     The deputy director and the administrator read the school, or one teacher's part
-    with `teacher_id`; a teacher reads their own part only. Reads only: pass a reading
-    unit of work.
+    with `teacher_id`; a teacher reads their own part only. The fill rate is worked
+    out for every period meeting the span, or only for those of `fill_periods` (the
+    dashboard shows a quarter's, not the year's too). Reads only: pass a reading unit
+    of work.
     """
     async with uow:
         staff = await load_staff(uow, actor)
@@ -215,7 +221,9 @@ async def journal_control(
         school = await uow.session.get(School, staff.school_id)
         assert school is not None
         reader = _Reader(uow, school, start, end, teacher_id)
-        return await reader.read(whole_school=overseer and teacher_id is None)
+        return await reader.read(
+            whole_school=overseer and teacher_id is None, fill_periods=fill_periods
+        )
 
 
 class _Reader:
@@ -237,28 +245,32 @@ class _Reader:
         self.start, self.end = start, min(end, self.today)
         self.teacher_id = teacher_id
 
-    async def read(self, *, whole_school: bool) -> JournalControl:
+    async def read(
+        self, *, whole_school: bool, fill_periods: Collection[int] | None
+    ) -> JournalControl:
         years = await self._years()
         periods = await self._periods()
         holidays = await self._holidays()
-        # Marks are read over the periods that meet the span, for the fill rate.
-        first = min([self.start, *(p.starts_on for p in periods)])
-        last = min(max([self.end, *(p.ends_on for p in periods)]), self.today)
         classes = await self._classes(years)
-        lessons = [row for row in await self._lessons(first, last) if row.class_id in classes]
-        in_span = [row for row in lessons if self.start <= row.date <= self.end]
-        homework = await self._first_homework(first, last)
-        attendance = await self._attendance(first, last)
-        marks = await self._marks(first, last)
+        # The span's own rows for its lessons' checks; the fill rate of the periods that
+        # meet the span is counted by the database (`_fill_counts`), so a period's
+        # marks outside the span are never loaded.
+        lessons = [
+            row for row in await self._lessons(self.start, self.end) if row.class_id in classes
+        ]
+        homework = await self._first_homework(self.start, self.end)
+        attendance = await self._attendance(self.start, self.end)
+        marks = await self._marks(self.start, self.end)
         pupils = await self._pupils()
         bells = _bell_ends(self.school)
         ends = _class_day_ends(lessons, bells)
         by_lesson: dict[int, list[_MarkRow]] = defaultdict(list)
         for mark in marks:
             by_lesson[mark.lesson_id].append(mark)
+        rules = _Memo(self.policy, self.zone, pupils)
         checks = [
-            self._lesson_check(row, classes, ends, homework, attendance, by_lesson, pupils)
-            for row in in_span
+            self._lesson_check(row, classes, ends, homework, attendance, by_lesson, rules)
+            for row in lessons
         ]
         mine = [c for c in checks if self.teacher_id in (None, c.teacher_id)]
         assignments = await self._assignments()
@@ -267,7 +279,9 @@ class _Reader:
         period_checks = self._period_checks(
             periods, holidays, assignments, classes, pupils, period_marks
         )
-        fill = self._fill(periods, assignments, classes, pupils, lessons, marks, timetable)
+        filled = [p for p in periods if fill_periods is None or p.id in fill_periods]
+        counts = [await self._fill_counts(period, classes) for period in filled]
+        fill = self._fill(filled, assignments, classes, pupils, counts, timetable)
         curriculum = self._curriculum(timetable, holidays, checks, classes)
         monthly = await self._monthly(classes)
         names = await self._names(
@@ -327,14 +341,30 @@ class _Reader:
                 entry.groups[group.id or 0] = group
         return classes
 
-    async def _lessons(self, first: dt.date, last: dt.date) -> list[Lesson]:
-        query = select(Lesson).where(
-            Lesson.school_id == self.school_id,
-            Lesson.date >= first,
-            Lesson.date <= last,
+    async def _lessons(self, first: dt.date, last: dt.date) -> list[_LessonRow]:
+        # Plain columns: ORM objects for a term of a school's lessons cost more than
+        # the query (bench/control_dashboard.py).
+        query = select_columns(
+            col(Lesson.id),
+            col(Lesson.class_id),
+            col(Lesson.group_id),
+            col(Lesson.subject_id),
+            col(Lesson.teacher_id),
+            col(Lesson.substitute_id),
+            col(Lesson.date),
+            col(Lesson.slot),
+            col(Lesson.work_type),
+            col(Lesson.topic_at),
+            col(Lesson.roll_called_at),
+        ).where(
+            col(Lesson.school_id) == self.school_id,
+            col(Lesson.date) >= first,
+            col(Lesson.date) <= last,
             not_deleted(Lesson),
         )
-        return list((await self.uow.session.exec(query.order_by(col(Lesson.date)))).all())
+        connection = await self.uow.session.connection()
+        rows = await connection.execute(query.order_by(col(Lesson.date)))
+        return [_LessonRow(*row) for row in rows.all()]
 
     async def _first_homework(self, first: dt.date, last: dt.date) -> dict[int, dt.datetime]:
         came = func.min(func.coalesce(Homework.entered_at, Homework.created_at))
@@ -378,19 +408,23 @@ class _Reader:
 
     async def _marks(self, first: dt.date, last: dt.date) -> list[_MarkRow]:
         query = (
-            select(Mark.lesson_id, Mark.student_id, Mark.work_type, Mark.created_at)
+            select_columns(
+                col(Mark.lesson_id), col(Mark.student_id), col(Mark.work_type), col(Mark.created_at)
+            )
             .join(Lesson, col(Lesson.id) == col(Mark.lesson_id))
             .where(
-                Lesson.school_id == self.school_id,
-                Lesson.date >= first,
-                Lesson.date <= last,
+                col(Lesson.school_id) == self.school_id,
+                col(Lesson.date) >= first,
+                col(Lesson.date) <= last,
                 not_deleted(Mark),
                 not_deleted(Lesson),
             )
         )
+        connection = await self.uow.session.connection()
+        rows = await connection.execute(query)
         return [
             _MarkRow(lesson_id, student_id, work_type, _aware(created))
-            for lesson_id, student_id, work_type, created in await self.uow.session.exec(query)
+            for lesson_id, student_id, work_type, created in rows.all()
         ]
 
     async def _pupils(self) -> _Pupils:
@@ -425,15 +459,27 @@ class _Reader:
         query = select(TimetableEntry).where(TimetableEntry.school_id == self.school_id)
         return list((await self.uow.session.exec(query)).all())
 
-    async def _period_marks(self, periods: Sequence[Period]) -> list[PeriodMark]:
+    async def _period_marks(self, periods: Sequence[Period]) -> dict[_Given, dt.datetime]:
+        """When each period mark (period, kind, subject, pupil) was given, as plain columns."""
         if not periods:
-            return []
-        query = select(PeriodMark).where(
-            PeriodMark.school_id == self.school_id,
+            return {}
+        query = select_columns(
+            col(PeriodMark.period_id),
+            col(PeriodMark.kind),
+            col(PeriodMark.subject_id),
+            col(PeriodMark.student_id),
+            col(PeriodMark.created_at),
+        ).where(
+            col(PeriodMark.school_id) == self.school_id,
             col(PeriodMark.period_id).in_([p.id for p in periods]),
             not_deleted(PeriodMark),
         )
-        return list((await self.uow.session.exec(query)).all())
+        connection = await self.uow.session.connection()
+        rows = await connection.execute(query)
+        return {
+            (period_id, kind, subject_id, student_id): _aware(created)
+            for period_id, kind, subject_id, student_id, created in rows.all()
+        }
 
     async def _monthly(self, classes: dict[int, _Class]) -> list[MonthlyCheck]:
         led = {
@@ -505,13 +551,13 @@ class _Reader:
 
     def _lesson_check(
         self,
-        lesson: Lesson,
+        lesson: _LessonRow,
         classes: dict[int, _Class],
         ends: dict[tuple[int, dt.date], dt.time],
         homework: dict[int, dt.datetime],
         attendance: _Attendance,
         marks: dict[int, list[_MarkRow]],
-        pupils: _Pupils,
+        rules: _Memo,
     ) -> LessonCheck:
         lesson_id = lesson.id or 0
         klass = classes[lesson.class_id]
@@ -534,7 +580,7 @@ class _Reader:
             known = marked.get(mark.student_id)
             marked[mark.student_id] = mark.at if known is None else min(known, mark.at)
         present = frozenset(
-            pupils.on(lesson.class_id, lesson.group_id, lesson.date)
+            rules.pupils_on(lesson.class_id, lesson.group_id, lesson.date)
             - attendance.away.get(lesson_id, set())
         )
         late = 0
@@ -542,14 +588,8 @@ class _Reader:
             late = sum(
                 1
                 for m in own
-                if mark_is_late(
-                    self.policy,
-                    self.zone,
-                    grade=klass.row.grade,
-                    work_type=m.work_type,
-                    day=lesson.date,
-                    entered_at=m.at,
-                )
+                if m.at
+                > rules.mark_due(grade=klass.row.grade, work_type=m.work_type, day=lesson.date)
             )
         return LessonCheck(
             lesson_id=lesson_id,
@@ -570,13 +610,8 @@ class _Reader:
         assignments: Sequence[TeachingAssignment],
         classes: dict[int, _Class],
         pupils: _Pupils,
-        period_marks: Sequence[PeriodMark],
+        given: dict[_Given, dt.datetime],
     ) -> list[PeriodMarksCheck]:
-        given: dict[tuple[int, str, int, int], dt.datetime] = {}
-        for row in period_marks:
-            given[(row.period_id, row.kind, row.subject_id, row.student_id)] = _aware(
-                row.created_at
-            )
         checks: list[PeriodMarksCheck] = []
         for period in periods:
             after = next((h.starts_on for h in holidays if h.starts_on > period.ends_on), None)
@@ -599,10 +634,9 @@ class _Reader:
                 place = Place(job.class_id, job.group_id, job.subject_id)
                 on = min(period.ends_on, self.today)
                 owing = sorted(pupils.on(job.class_id, job.group_id, on))
+                pid, subject = period.id or 0, job.subject_id
                 for kind, due in dues.items():
-                    came = [
-                        given.get((period.id or 0, kind.value, job.subject_id, p)) for p in owing
-                    ]
+                    came = [given.get((pid, kind.value, subject, p)) for p in owing]
                     checks.append(
                         PeriodMarksCheck(
                             period_id=period.id or 0,
@@ -619,43 +653,50 @@ class _Reader:
                     )
         return checks
 
+    async def _fill_counts(self, period: Period, classes: dict[int, _Class]) -> _FillCounts:
+        """A period's lessons held and each pupil's marks, per class (group) and subject,
+        counted by the database: two grouped queries, whatever the school's size."""
+        found = _FillCounts()
+        if not classes:
+            return found
+        where = (
+            col(Lesson.school_id) == self.school_id,
+            col(Lesson.date) >= period.starts_on,
+            col(Lesson.date) <= min(period.ends_on, self.today),
+            not_deleted(Lesson),
+            col(Lesson.class_id).in_(sorted(classes)),
+        )
+        place = (col(Lesson.class_id), col(Lesson.group_id), col(Lesson.subject_id))
+        connection = await self.uow.session.connection()
+        held = await connection.execute(
+            select_columns(*place, func.count()).where(*where).group_by(*place)
+        )
+        for class_id, group_id, subject_id, count in held.all():
+            found.held[Place(class_id, group_id, subject_id)] = count
+        marked = await connection.execute(
+            select_columns(*place, col(Mark.student_id), func.count())
+            .join(Lesson, col(Lesson.id) == col(Mark.lesson_id))
+            .where(*where, not_deleted(Mark))
+            .group_by(*place, col(Mark.student_id))
+        )
+        for class_id, group_id, subject_id, student_id, count in marked.all():
+            found.marks[(Place(class_id, group_id, subject_id), student_id)] = count
+        return found
+
     def _fill(
         self,
         periods: Sequence[Period],
         assignments: Sequence[TeachingAssignment],
         classes: dict[int, _Class],
         pupils: _Pupils,
-        lessons: Sequence[Lesson],
-        marks: Sequence[_MarkRow],
+        counts: Sequence[_FillCounts],
         timetable: Sequence[TimetableEntry],
     ) -> list[FillCheck]:
         weekly: dict[Place, int] = defaultdict(int)
         for entry in timetable:
             weekly[Place(entry.class_id, entry.group_id, entry.subject_id)] += 1
-        where = {
-            lesson.id or 0: (
-                Place(lesson.class_id, lesson.group_id, lesson.subject_id),
-                lesson.date,
-            )
-            for lesson in lessons
-        }
-        counted: dict[tuple[int, Place, int], int] = defaultdict(int)
-        held: dict[tuple[int, Place], int] = defaultdict(int)
-        for period in periods:
-            pid = period.id or 0
-            for lesson in lessons:
-                if period.starts_on <= lesson.date <= period.ends_on:
-                    held[(pid, Place(lesson.class_id, lesson.group_id, lesson.subject_id))] += 1
-            for mark in marks:
-                place, day = where.get(mark.lesson_id, (None, None))
-                if (
-                    place is not None
-                    and day is not None
-                    and period.starts_on <= day <= period.ends_on
-                ):
-                    counted[(pid, place, mark.student_id)] += 1
         found: list[FillCheck] = []
-        for period in periods:
+        for period, counted in zip(periods, counts, strict=True):
             pid = period.id or 0
             weeks = max(1, ((min(period.ends_on, self.today) - period.starts_on).days + 1) // 7)
             for job in assignments:
@@ -669,11 +710,11 @@ class _Reader:
                 if not expects_marks(self.policy, grade=klass.row.grade, elective=elective):
                     continue
                 place = Place(job.class_id, job.group_id, job.subject_id)
-                a_week = weekly.get(place) or -(-held[(pid, place)] // weeks)
+                a_week = weekly.get(place) or -(-counted.held.get(place, 0) // weeks)
                 minimum = fill_minimum(self.policy, lessons_a_week=a_week)
                 on = min(period.ends_on, self.today)
                 for pupil in sorted(pupils.on(job.class_id, job.group_id, on)):
-                    count = counted[(pid, place, pupil)]
+                    count = counted.marks.get((place, pupil), 0)
                     if count < minimum:
                         found.append(FillCheck(pid, pupil, place, job.teacher_id, count, minimum))
         return found
@@ -689,6 +730,9 @@ class _Reader:
         school_days = [
             day for day in days if not any(h.starts_on <= day <= h.ends_on for h in holidays)
         ]
+        by_weekday: dict[int, list[dt.date]] = defaultdict(list)
+        for day in school_days:
+            by_weekday[day.weekday()].append(day)
         planned: dict[tuple[int, Place], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
         for entry in timetable:
             if entry.class_id not in classes:
@@ -696,9 +740,8 @@ class _Reader:
             if self.teacher_id not in (None, entry.teacher_id):
                 continue
             place = Place(entry.class_id, entry.group_id, entry.subject_id)
-            for day in school_days:
-                if day.weekday() == entry.weekday:
-                    planned[(entry.teacher_id, place)][day] += 1
+            for day in by_weekday.get(entry.weekday, ()):
+                planned[(entry.teacher_id, place)][day] += 1
         held: dict[Place, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
         substituted: dict[tuple[int, Place], int] = defaultdict(int)
         owners: set[tuple[int, Place]] = set()
@@ -729,6 +772,58 @@ class _Reader:
         return rows
 
 
+@dataclass(frozen=True, slots=True)
+class _LessonRow:
+    """The columns of a lesson the control reads."""
+
+    id: int | None
+    class_id: int
+    group_id: int | None
+    subject_id: int
+    teacher_id: int
+    substitute_id: int | None
+    date: dt.date
+    slot: int
+    work_type: str | None
+    topic_at: dt.datetime | None
+    roll_called_at: dt.datetime | None
+
+
+@dataclass
+class _FillCounts:
+    """One period: lessons held per page, and marks per page and pupil."""
+
+    held: dict[Place, int] = field(default_factory=dict)
+    marks: dict[tuple[Place, int], int] = field(default_factory=dict)
+
+
+class _Memo:
+    """What many lessons of a school share, worked out once: the pupils of a class
+    (group) on a day, a mark's deadline for a grade, work and day."""
+
+    def __init__(self, policy: SchoolPolicy, zone: ZoneInfo, pupils: _Pupils) -> None:
+        self.policy, self.zone, self.pupils = policy, zone, pupils
+        self._on: dict[tuple[int, int | None, dt.date], set[int]] = {}
+        self._due: dict[tuple[int, str, dt.date], dt.datetime] = {}
+
+    def pupils_on(self, class_id: int, group_id: int | None, day: dt.date) -> set[int]:
+        key = (class_id, group_id, day)
+        found = self._on.get(key)
+        if found is None:
+            found = self._on[key] = self.pupils.on(class_id, group_id, day)
+        return found
+
+    def mark_due(self, *, grade: int, work_type: str, day: dt.date) -> dt.datetime:
+        """`core.control.rules.mark_due` (a mark after it is late, as `mark_is_late` says)."""
+        key = (grade, work_type, day)
+        found = self._due.get(key)
+        if found is None:
+            found = self._due[key] = mark_due(
+                self.policy, self.zone, grade=grade, work_type=work_type, day=day
+            )
+        return found
+
+
 @dataclass
 class _Class:
     row: SchoolClass
@@ -750,6 +845,7 @@ class _Attendance:
 
 
 Span = tuple[int, dt.date, dt.date | None]
+_Given = tuple[int, str, int, int]  # a period mark: period, kind, subject, pupil
 
 
 @dataclass
@@ -783,7 +879,7 @@ def _bell_ends(school: School) -> dict[int, dt.time]:
 
 
 def _class_day_ends(
-    lessons: Iterable[Lesson], bells: dict[int, dt.time]
+    lessons: Iterable[_LessonRow], bells: dict[int, dt.time]
 ) -> dict[tuple[int, dt.date], dt.time]:
     """When each class's last lesson of a day ends, by the bells (its latest slot)."""
     last: dict[tuple[int, dt.date], int] = {}

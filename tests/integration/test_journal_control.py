@@ -15,7 +15,7 @@ import pytest
 from core.control.rules import Kind, State
 from core.db import Database
 from core.errors import Forbidden
-from core.models import Holiday, School, TimetableEntry
+from core.models import Holiday, Period, School, TimetableEntry
 from core.reading.access import ReadingUnit
 from core.reading.control import JournalControl, LessonCheck, journal_control
 from core.services.announcements import post_announcement
@@ -392,3 +392,31 @@ async def test_the_class_teacher_s_monthly_message_is_owed_from_the_reminder_day
     assert [(m.sent, m.missing) for m in sent.monthly] == [({(2026, 11): 1}, ())]
     # A teacher who leads no class owes none.
     assert (await read(db, w, "math", msk(20, 14), **november)).monthly == ()
+
+
+async def test_the_fill_rate_of_chosen_periods_only(db: Database) -> None:
+    """The dashboard shows a quarter's fill rate, not the year's that also meets it."""
+    w = await build_world(db)
+    [year] = await insert(
+        db,
+        Period(
+            school_id=w.school_id,
+            year_id=w.year_id,
+            name="Год",
+            kind="year",
+            starts_on=dt.date(2026, 9, 1),
+            ends_on=dt.date(2027, 5, 31),
+        ),
+    )
+    quarter = w.periods["2 четверть"]
+    every = await read(db, w, "deputy", msk(27, 12))
+    assert {f.period_id for f in every.fill} == {quarter, year}
+    chosen = await journal_control(
+        ReadingUnit(db, clock=lambda: msk(27, 12)),
+        actor=w.actor("deputy"),
+        start=TODAY,
+        end=TODAY,
+        fill_periods={quarter},
+    )
+    assert chosen.fill == tuple(f for f in every.fill if f.period_id == quarter)
+    assert chosen.lessons == every.lessons and chosen.period_marks == every.period_marks

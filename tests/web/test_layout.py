@@ -26,14 +26,14 @@ async def test_header_names_the_school_the_person_and_their_sections(web: Web) -
     teacher = await web.signed_in("math")
     header = header_text((await teacher.get("/tokens")).text)
     assert header == (
-        "Звонок Школа №1 Сегодня Журнал Контрольные Классное руководство API-токены Пароль "
-        "Иванова М.П. (учитель) Выйти English"
+        "Звонок Школа №1 Сегодня Журнал Контрольные Классное руководство Мои задолженности "
+        "Напоминания API-токены Пароль Иванова М.П. (учитель) Выйти English"
     )
     deputy = await web.signed_in("deputy")
     header = header_text((await deputy.get("/tokens")).text)
     assert header == (
-        "Звонок Школа №1 Журнал Контрольные Классное руководство Ведомость API-токены "
-        "Пароль Орлова Т.Б. (заместитель директора) Выйти English"
+        "Звонок Школа №1 Журнал Контрольные Классное руководство Ведомость Контроль журнала "
+        "Напоминания API-токены Пароль Орлова Т.Б. (заместитель директора) Выйти English"
     )
 
 
@@ -63,8 +63,8 @@ async def test_the_switch_offers_the_other_staff_language_by_its_own_name(web: W
     await browser.submit("/language", {"lang": "en", "next": "/tokens"})
     english = header_text((await browser.get("/tokens")).text)
     assert english == (
-        "Zvonok Школа №1 Today Journal Tests Class teacher API tokens Password "
-        "Иванова М.П. (teacher) Sign out Русский"
+        "Zvonok Школа №1 Today Journal Tests Class teacher My backlog Reminders API tokens "
+        "Password Иванова М.П. (teacher) Sign out Русский"
     )
 
 

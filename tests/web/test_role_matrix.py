@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browser import Web
+from tests.web.control_matrix import CONTROL_ACTIONS
 from tests.web.journal_matrix import JOURNAL_ACTIONS
 from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixture)
 from tests.web.roles import LAST_ACTIONS, MATRIX, PUBLIC_ROUTES, WHO, assert_matrix
@@ -24,6 +25,7 @@ ALL_ACTIONS = [
     *SETUP_ACTIONS,
     *ROSTER_ACTIONS,
     *SCHEDULE_ACTIONS,
+    *CONTROL_ACTIONS,
     *LAST_ACTIONS,
 ]
 
