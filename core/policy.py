@@ -31,6 +31,10 @@ class SchoolPolicy(BaseModel):
 
     # Seed 002 §2.6: no marks in grade 1.
     marks_from_grade: int = Field(default=2, ge=1, le=11)
+    # Homework is owed from this grade on: grade 1 was taught without homework (SanPiN
+    # 2.4.2.2821-10 §10.10, the rule most schools keep); SanPiN 1.2.3685-21 allows up to
+    # an hour, and a school that gives it in grade 1 sets 1.
+    homework_from_grade: int = Field(default=2, ge=1, le=11)
     # Seed 002 §2.5.7: electives get attendance (absence, lateness) only.
     electives_attendance_only: bool = True
     # Seed 003 §2.3.2: homework within 1.5 h after the class's last lesson;

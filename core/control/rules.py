@@ -53,6 +53,7 @@ class State(StrEnum):
     late = "late"  # came after its deadline (stays late in the record)
     missing = "missing"  # not there, and its deadline has passed
     upcoming = "upcoming"  # not there yet, still time
+    not_owed = "not_owed"  # never due (homework in a subject without it, say)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class LessonFacts:
     topic_at: dt.datetime | None
     roll_called_at: dt.datetime | None  # or the first attendance entry's time
     homework_at: dt.datetime | None  # the first live homework's entry time
+    homework_owed: bool = True  # `homework_owed` below: the subject and the grade
+    graded: bool = True  # the subject is taught with marks (Subject.graded)
 
 
 def end_of_day(day: dt.date, zone: ZoneInfo) -> dt.datetime:
@@ -92,12 +95,18 @@ def local(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return moment.replace(tzinfo=zone)
 
 
-def expects_marks(policy: SchoolPolicy, *, grade: int, elective: bool) -> bool:
+def expects_marks(policy: SchoolPolicy, *, grade: int, elective: bool, graded: bool = True) -> bool:
     """Seed 002 §2.6: no marks below `marks_from_grade`; §2.5.7: electives may be kept
-    for attendance only."""
-    if grade < policy.marks_from_grade:
+    for attendance only; a subject taught without marks (Subject.graded) has none."""
+    if not graded or grade < policy.marks_from_grade:
         return False
     return not (elective and policy.electives_attendance_only)
+
+
+def homework_owed(policy: SchoolPolicy, *, grade: int, subject_has_homework: bool) -> bool:
+    """A lesson owes homework when its subject has homework (Subject.homework: not
+    physical education or music, say) and its grade is `homework_from_grade` or above."""
+    return subject_has_homework and grade >= policy.homework_from_grade
 
 
 def homework_due(
@@ -120,19 +129,22 @@ def mark_due(
 
 
 def lesson_dues(policy: SchoolPolicy, zone: ZoneInfo, facts: LessonFacts) -> dict[Kind, Due]:
-    """The topic, the roll call and the homework a lesson owes, each with its deadline.
+    """The topic, the roll call and the homework a lesson owes, each with its deadline
+    (homework only where `facts.homework_owed`).
 
     Marks are counted per pupil by `marks_due`, not here.
     """
     day_end = end_of_day(facts.date, zone)
-    return {
+    dues = {
         Kind.topic: Due(day_end, facts.topic_at),
         Kind.attendance: Due(day_end, facts.roll_called_at),
-        Kind.homework: Due(
+    }
+    if facts.homework_owed:
+        dues[Kind.homework] = Due(
             homework_due(policy, zone, day=facts.date, last_end=facts.class_last_lesson_end),
             facts.homework_at,
-        ),
-    }
+        )
+    return dues
 
 
 @dataclass(frozen=True)
@@ -167,7 +179,7 @@ def marks_due(
     """
     if facts.work_type not in MARKED_WORK:
         return None
-    if not expects_marks(policy, grade=facts.grade, elective=facts.elective):
+    if not expects_marks(policy, grade=facts.grade, elective=facts.elective, graded=facts.graded):
         return None
     due = mark_due(policy, zone, grade=facts.grade, work_type=facts.work_type, day=facts.date)
     times = [marked[pupil] for pupil in present if pupil in marked]
@@ -216,3 +228,15 @@ def fill_minimum(policy: SchoolPolicy, *, lessons_a_week: int) -> int:
     if lessons_a_week <= 2:
         return policy.fill_min_marks_light
     return policy.fill_min_marks_heavy
+
+
+def fill_minimum_so_far(minimum: int, *, starts: dt.date, ends: dt.date, today: dt.date) -> int:
+    """The share of a period's minimum due by `today`: a pupil is behind in a period
+    still running when they have fewer marks than its elapsed part asks (rounded down:
+    three marks a quarter ask one after a third of it, none in its first days)."""
+    if today >= ends:
+        return minimum
+    if today < starts:
+        return 0
+    elapsed, length = (today - starts).days + 1, (ends - starts).days + 1
+    return minimum * elapsed // length

@@ -183,8 +183,8 @@ def _line(
                 return None
             due, missing = check.marks.due_at, check.marks.missing
         else:
-            owed = check.dues[Kind(kind)]
-            if owed.done_at is not None:
+            owed = check.dues.get(Kind(kind))
+            if owed is None or owed.done_at is not None:
                 return None
             due, missing = owed.due_at, 0
         return ReminderLine(

@@ -160,7 +160,11 @@ def _teacher_items(
         timing = timings.get(check.teacher_id, default)
         if not timing.enabled:
             continue
-        owed = [(k, check.dues[k].due_at) for k in LESSON_KINDS if check.dues[k].done_at is None]
+        owed = [
+            (k, owed_due.due_at)
+            for k in LESSON_KINDS
+            if (owed_due := check.dues.get(k)) is not None and owed_due.done_at is None
+        ]
         if check.marks is not None and check.marks.missing:
             owed.append((Kind.marks, check.marks.due_at))
         for kind, due in owed:

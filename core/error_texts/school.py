@@ -127,6 +127,7 @@ def setting_labels(t: Texts) -> dict[str, str]:
     """The school settings (core.policy.SchoolPolicy's fields), as the set-up page names them."""
     return {
         "marks_from_grade": t.pgettext("setting", "Marks are given from grade"),
+        "homework_from_grade": t.pgettext("setting", "Homework is given from grade"),
         "electives_attendance_only": t.pgettext("setting", "Electives: attendance only"),
         "homework_deadline": t.pgettext("setting", "Homework deadline"),
         "homework_minutes_after_last_lesson": t.pgettext(

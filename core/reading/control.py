@@ -36,7 +36,9 @@ from core.control.rules import (
     State,
     expects_marks,
     fill_minimum,
+    fill_minimum_so_far,
     final_due,
+    homework_owed,
     lesson_dues,
     mark_due,
     marks_due,
@@ -103,7 +105,8 @@ class LessonCheck:
             if self.marks is not None:
                 return self.marks.state(now)
             return State.late if self.late_marks else State.on_time
-        return self.dues[kind].state(now)
+        due = self.dues.get(kind)
+        return State.not_owed if due is None else due.state(now)
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ class FillCheck:
     place: Place
     teacher_id: int
     marks: int
-    minimum: int
+    minimum: int  # due by now: the period's minimum, pro rata while it runs
+    period_minimum: int  # the whole period's
 
 
 @dataclass(frozen=True)
@@ -252,6 +256,7 @@ class _Reader:
         periods = await self._periods()
         holidays = await self._holidays()
         classes = await self._classes(years)
+        self.subjects = await self._subjects()
         # The span's own rows for its lessons' checks; the fill rate of the periods that
         # meet the span is counted by the database (`_fill_counts`), so a period's
         # marks outside the span are never loaded.
@@ -306,6 +311,17 @@ class _Reader:
         )
 
     # The queries: one per table.
+
+    async def _subjects(self) -> dict[int, _SubjectRules]:
+        """What each subject's lessons owe: homework, marks (Subject.homework, .graded)."""
+        query = select_columns(col(Subject.id), col(Subject.homework), col(Subject.graded))
+        connection = await self.uow.session.connection()
+        rows = await connection.execute(query.where(col(Subject.school_id) == self.school_id))
+        return {sid or 0: _SubjectRules(homework, graded) for sid, homework, graded in rows.all()}
+
+    def _graded(self, subject_id: int) -> bool:
+        rules = self.subjects.get(subject_id)
+        return rules is None or rules.graded
 
     async def _periods(self) -> list[Period]:
         query = select(Period).where(
@@ -564,6 +580,7 @@ class _Reader:
         group = klass.groups.get(lesson.group_id or 0)
         elective = group is not None and group.kind == "elective"
         roll = [at for at in (_opt(lesson.roll_called_at), attendance.first.get(lesson_id)) if at]
+        subject = self.subjects.get(lesson.subject_id, _SubjectRules(True, True))
         facts = LessonFacts(
             date=lesson.date,
             grade=klass.row.grade,
@@ -573,6 +590,10 @@ class _Reader:
             topic_at=_opt(lesson.topic_at),
             roll_called_at=min(roll) if roll else None,
             homework_at=homework.get(lesson_id),
+            homework_owed=homework_owed(
+                self.policy, grade=klass.row.grade, subject_has_homework=subject.homework
+            ),
+            graded=subject.graded,
         )
         own = marks.get(lesson_id, [])
         marked: dict[int, dt.datetime] = {}
@@ -584,7 +605,9 @@ class _Reader:
             - attendance.away.get(lesson_id, set())
         )
         late = 0
-        if expects_marks(self.policy, grade=klass.row.grade, elective=elective):
+        if expects_marks(
+            self.policy, grade=klass.row.grade, elective=elective, graded=subject.graded
+        ):
             late = sum(
                 1
                 for m in own
@@ -629,7 +652,10 @@ class _Reader:
                     continue
                 group = klass.groups.get(job.group_id or 0)
                 elective = group is not None and group.kind == "elective"
-                if not expects_marks(self.policy, grade=klass.row.grade, elective=elective):
+                graded = self._graded(job.subject_id)
+                if not expects_marks(
+                    self.policy, grade=klass.row.grade, elective=elective, graded=graded
+                ):
                     continue
                 place = Place(job.class_id, job.group_id, job.subject_id)
                 on = min(period.ends_on, self.today)
@@ -707,16 +733,24 @@ class _Reader:
                     continue
                 group = klass.groups.get(job.group_id or 0)
                 elective = group is not None and group.kind == "elective"
-                if not expects_marks(self.policy, grade=klass.row.grade, elective=elective):
+                graded = self._graded(job.subject_id)
+                if not expects_marks(
+                    self.policy, grade=klass.row.grade, elective=elective, graded=graded
+                ):
                     continue
                 place = Place(job.class_id, job.group_id, job.subject_id)
                 a_week = weekly.get(place) or -(-counted.held.get(place, 0) // weeks)
-                minimum = fill_minimum(self.policy, lessons_a_week=a_week)
+                whole = fill_minimum(self.policy, lessons_a_week=a_week)
+                minimum = fill_minimum_so_far(
+                    whole, starts=period.starts_on, ends=period.ends_on, today=self.today
+                )
                 on = min(period.ends_on, self.today)
                 for pupil in sorted(pupils.on(job.class_id, job.group_id, on)):
                     count = counted.marks.get((place, pupil), 0)
                     if count < minimum:
-                        found.append(FillCheck(pid, pupil, place, job.teacher_id, count, minimum))
+                        found.append(
+                            FillCheck(pid, pupil, place, job.teacher_id, count, minimum, whole)
+                        )
         return found
 
     def _curriculum(
@@ -742,11 +776,13 @@ class _Reader:
             place = Place(entry.class_id, entry.group_id, entry.subject_id)
             for day in by_weekday.get(entry.weekday, ()):
                 planned[(entry.teacher_id, place)][day] += 1
-        held: dict[Place, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+        # Held per teacher of the timetable (the lesson's owner, whoever gave it), so two
+        # teachers of one class and subject are each credited with their own lessons.
+        held: dict[tuple[int, Place], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
         substituted: dict[tuple[int, Place], int] = defaultdict(int)
         owners: set[tuple[int, Place]] = set()
         for check in lessons:
-            held[check.place][check.date] += 1
+            held[(check.owner_id, check.place)][check.date] += 1
             owners.add((check.owner_id, check.place))
             if check.teacher_id != check.owner_id:
                 substituted[(check.owner_id, check.place)] += 1
@@ -758,7 +794,7 @@ class _Reader:
             if self.teacher_id not in (None, teacher):
                 continue
             plan = planned.get(key, {})
-            done = held.get(place, {})
+            done = held.get(key, {})
             rows.append(
                 CurriculumCheck(
                     teacher_id=teacher,
@@ -770,6 +806,12 @@ class _Reader:
                 )
             )
         return rows
+
+
+@dataclass(frozen=True, slots=True)
+class _SubjectRules:
+    homework: bool
+    graded: bool
 
 
 @dataclass(frozen=True, slots=True)

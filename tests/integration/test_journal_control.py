@@ -15,7 +15,7 @@ import pytest
 from core.control.rules import Kind, State
 from core.db import Database
 from core.errors import Forbidden
-from core.models import Holiday, Period, School, TimetableEntry
+from core.models import Holiday, Lesson, Period, School, Subject, TimetableEntry
 from core.reading.access import ReadingUnit
 from core.reading.control import JournalControl, LessonCheck, journal_control
 from core.services.announcements import post_announcement
@@ -303,34 +303,37 @@ async def test_pupils_below_the_schools_minimum_of_marks_are_listed(db: Database
             for day in (0, 2)
         ],
     )
-    await update_row(db, School, w.school_id, policy={"fill_min_marks_light": 1})
     await fill_the_day(db, w)
 
-    control = await read(db, w, "deputy", msk(27, 12))
+    def math_7b(control: JournalControl) -> list[tuple[str, int, int, int]]:
+        return [
+            (control.names.students[f.student_id], f.marks, f.minimum, f.period_minimum)
+            for f in control.fill
+            if control.names.place(f.place) == "7Б"
+            and control.names.subjects[f.place.subject_id] == "Математика"
+        ]
 
-    math_7b = [
-        f
-        for f in control.fill
-        if control.names.place(f.place) == "7Б"
-        and control.names.subjects[f.place.subject_id] == "Математика"
+    # Two lessons a week: the light minimum, 3 marks a quarter. On 27 November, 23 of
+    # the quarter's 54 days are gone: one mark is due so far; Ваня has none yet.
+    assert math_7b(await read(db, w, "deputy", msk(27, 12))) == [("Новиков Иван", 0, 1, 3)]
+    # A stricter school (5 a quarter): two are due by now, and nobody has two.
+    await update_row(db, School, w.school_id, policy={"fill_min_marks_light": 5})
+    stricter = math_7b(await read(db, w, "deputy", msk(27, 12)))
+    assert sorted((name, due) for name, _, due, _ in stricter) == [
+        ("Новиков Иван", 2),
+        ("Соколов Пётр", 2),
+        ("Соколова Мария", 2),
     ]
-    # Two lessons a week: the light minimum (1 here); Ваня has no mark yet.
-    assert [(control.names.students[f.student_id], f.marks, f.minimum) for f in math_7b] == [
-        ("Новиков Иван", 0, 1)
-    ]
-    await update_row(db, School, w.school_id, policy={"fill_min_marks_light": 2})
-    stricter = await read(db, w, "deputy", msk(27, 12))
-    assert (
-        len(
-            [
-                f
-                for f in stricter.fill
-                if f.place.class_id == w.classes["7Б"]
-                and f.place.subject_id == w.subjects["Математика"]
-            ]
-        )
-        == 3
+    # Once the quarter is over, the whole minimum.
+    after = await read(
+        db,
+        w,
+        "deputy",
+        msk(29, 12, month=12),
+        start=dt.date(2026, 12, 28),
+        end=dt.date(2026, 12, 28),
     )
+    assert {(due, whole) for _, _, due, whole in math_7b(after)} == {(5, 5)}
 
 
 async def test_lessons_held_against_the_timetable_outside_the_holidays(db: Database) -> None:
@@ -409,6 +412,10 @@ async def test_the_fill_rate_of_chosen_periods_only(db: Database) -> None:
         ),
     )
     quarter = w.periods["2 четверть"]
+    # A minimum high enough that some marks are due in both, a third of the way through.
+    await update_row(
+        db, School, w.school_id, policy={"fill_min_marks_light": 10, "fill_min_marks_heavy": 10}
+    )
     every = await read(db, w, "deputy", msk(27, 12))
     assert {f.period_id for f in every.fill} == {quarter, year}
     chosen = await journal_control(
@@ -420,3 +427,28 @@ async def test_the_fill_rate_of_chosen_periods_only(db: Database) -> None:
     )
     assert chosen.fill == tuple(f for f in every.fill if f.period_id == quarter)
     assert chosen.lessons == every.lessons and chosen.period_marks == every.period_marks
+
+
+async def test_no_homework_is_owed_in_grade_one_or_where_the_subject_has_none(
+    db: Database,
+) -> None:
+    w = await build_world(db)
+    control = await read(db, w, "deputy", msk(27, 12))
+    # Grade 1 is taught without homework by default (policy homework_from_grade, 2).
+    assert lesson(control, w, "math1").state(Kind.homework, control.now) == State.not_owed
+    assert lesson(control, w, "math7").state(Kind.homework, control.now) == State.missing
+    assert lesson(control, w, "robotics7").state(Kind.homework, control.now) == State.missing
+
+    # Robotics without homework and without marks; a school that gives homework in grade 1.
+    await update_row(db, Subject, w.subjects["Робототехника"], homework=False, graded=False)
+    await update_row(db, School, w.school_id, policy={"homework_from_grade": 1})
+    await update_row(db, Lesson, w.lessons["math7"], work_type="test")
+    changed = await read(db, w, "deputy", msk(27, 12))
+    assert lesson(changed, w, "robotics7").state(Kind.homework, changed.now) == State.not_owed
+    assert lesson(changed, w, "math1").state(Kind.homework, changed.now) == State.missing
+    # Marks: Mathematics in 7Б owes them for its test; not once the subject is ungraded.
+    assert lesson(changed, w, "math7").marks is not None
+    await update_row(db, Subject, w.subjects["Математика"], graded=False)
+    ungraded = await read(db, w, "deputy", msk(27, 12))
+    assert lesson(ungraded, w, "math7").marks is None
+    assert not [c for c in ungraded.period_marks if c.place.subject_id == w.subjects["Математика"]]

@@ -24,6 +24,9 @@ class PolicyPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     marks_from_grade: int | None = Field(None, description="No marks below this grade: 1 to 11.")
+    homework_from_grade: int | None = Field(
+        None, description="Homework is owed from this grade on: 1 to 11."
+    )
     electives_attendance_only: bool | None = Field(
         None, description="Electives get attendance only, no marks."
     )

@@ -43,6 +43,7 @@ DEADLINES = (
     "essay_mark_days_senior",
     "preliminary_marks_days_before_holidays",
     "marks_from_grade",
+    "homework_from_grade",
     "electives_attendance_only",
 )
 # Journal control: what the dashboard counts and when staff are reminded.
