@@ -36,7 +36,7 @@ from core.permissions import (
     require_role,
 )
 from core.policy import homework_minutes_limit, policy_of
-from core.reading.homework_days import (
+from core.reading.homework_targets import (
     LOOKBACK,
     Assignment,
     Facts,
