@@ -12,7 +12,8 @@ from its first day to --today: the whole period so far). Figures, p50 and p95 ov
 
 - `page_ms`: the page as the server makes it (session check, the read, the template);
 - `summary_ms`: `core.reading.control_summary.control_summary` alone (the read model:
-  the span, `journal_control`, the delivery reach, the figures);
+  the span, `journal_control`, the homework overload days and the tests off the
+  schedule, the delivery reach, the figures);
 - `control_ms`: `core.reading.control.journal_control` alone (the rules over the journal,
   the fill rate of the page's period only, as the page asks);
 - `week_page_ms`: the page for the week holding --today;

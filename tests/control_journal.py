@@ -16,6 +16,15 @@ too: Wednesday 25.11 was not held. 7Б's class teacher (russian) wrote no monthl
 message in November (owed from the 20th). 7Б got one announcement on 24.11: the
 workers' rows show it delivered to both of its families, and Соколова pressed
 «Ознакомлен».
+
+Homework volume: math7's homework is estimated at 100 minutes, and on 24.11 Петя got
+a card of 60 more (individual homework): both are for Wednesday 25.11 (7Б's next
+mathematics in the timetable), so Петя has 160 minutes that day against grade 7's
+150 — 7Б's one day over the limit, one pupil over it, Иванова's homework.
+
+The test schedule (planned in September): 7Б's Russian dictation on 23.11 (held: on
+schedule) and a mathematics test on Wednesday 25.11 (not held: no lesson that day).
+math7's test on 23.11 is not in it: held off the schedule.
 """
 
 from __future__ import annotations
@@ -43,12 +52,14 @@ from core.services.lesson_settings import set_lesson_topic, set_lesson_work_type
 from core.services.lessons import assign_substitute
 from core.services.marks import post_mark
 from core.services.roll_call import record_roll_call
+from core.services.test_schedule import schedule_test
 from tests.builders import BELLS, TODAY, World, insert, uow_at, update_row
 
 MSK = ZoneInfo("Europe/Moscow")
 # When the deputy reads the control: Friday of the week, noon.
 READ_AT = dt.datetime(2026, 11, 27, 12, 0, tzinfo=MSK)
 WEEK = "2026-11-23"
+WEDNESDAY = dt.date(2026, 11, 25)
 # The bells with ends: 7Б's last lesson on Monday (robotics, slot 7) ends at 14:45, so
 # its homework is due at 16:15; 1А's only lesson (slot 1) ends at 9:15: due 10:45.
 BELLS_WITH_ENDS = [
@@ -102,6 +113,7 @@ async def fill_the_week(db: Database, w: World) -> None:
     await _russian_and_english(db, w)
     await _grade_one(db, w)
     await _announcement(db, w)
+    await _test_schedule(db, w)
 
 
 async def _math(db: Database, w: World) -> None:
@@ -117,7 +129,17 @@ async def _math(db: Database, w: World) -> None:
         student_id=pupils["vanya"],
         status="absent",
     )
-    await set_homework(uow_at(db, msk(23, 20)), actor=math, lesson_id=lesson, text="№ 12–15")
+    await set_homework(
+        uow_at(db, msk(23, 20)), actor=math, lesson_id=lesson, text="№ 12–15", minutes=100
+    )
+    await set_homework(
+        uow_at(db, msk(24, 10)),
+        actor=math,
+        lesson_id=lesson,
+        text="Карточка: задачи 1–6",
+        student_ids=[pupils["petya"]],
+        minutes=60,
+    )
     for pupil, at in (("petya", msk(24, 9)), ("masha", msk(27, 9))):
         await post_mark(
             uow_at(db, at),
@@ -154,6 +176,23 @@ async def _grade_one(db: Database, w: World) -> None:
     await set_lesson_topic(uow_at(db, msk(23, 9, 10)), actor=math, lesson_id=lesson, topic="Счёт")
     await record_roll_call(uow_at(db, msk(23, 9, 11)), actor=math, lesson_id=lesson)
     await set_homework(uow_at(db, msk(23, 9, 20)), actor=math, lesson_id=lesson, text="Прописи")
+
+
+async def _test_schedule(db: Database, w: World) -> None:
+    """Planned in September: the dictation held on 23.11, the test of 25.11 not held."""
+    september = msk(10, 10, month=9)
+    for who, subject, day, kind in (
+        ("russian", "Русский язык", TODAY, "dictation"),
+        ("math", "Математика", WEDNESDAY, "test"),
+    ):
+        await schedule_test(
+            uow_at(db, september),
+            actor=w.actor(who),
+            class_id=w.classes["7Б"],
+            subject_id=w.subjects[subject],
+            on=day,
+            work_type=kind,
+        )
 
 
 async def _announcement(db: Database, w: World) -> None:

@@ -5,8 +5,10 @@ Seed 001 §2 and seed 002 §2.4 give the deputy director the control of the jour
 its report to the director. The report holds the dashboard's figures
 (`core.reading.control_summary`) and the lists behind them: per teacher the lessons
 whose entries came late or are missing, the pupils below the fill minimum, the period
-marks missing, the timetabled lessons not held, the substitutions, the months without
-a class teacher's message to parents, and each class's delivery reach.
+marks missing, the timetabled lessons not held, the substitutions, the days a class's
+homework went over the limit (with the homework making it up), the tests held off the
+test schedule and the scheduled ones not held, the months without a class teacher's
+message to parents, and each class's delivery reach.
 
 `ReportContent.canonical()` is its data as canonical JSON (sorted keys, no spaces,
 UTF-8), codes rather than words, so the SHA-256 printed in every export can be
@@ -31,6 +33,7 @@ from core.errors import Forbidden
 from core.models import Role, Staff
 from core.permissions import has_role, load_staff
 from core.reading.control import JournalControl, LessonCheck
+from core.reading.control_sections import OverloadDay
 from core.reading.control_span import SpanAsked
 from core.reading.control_summary import (
     ENTRY_KINDS,
@@ -41,6 +44,7 @@ from core.reading.control_summary import (
     fill_in_focus,
     period_marks_due,
 )
+from core.reading.test_matching import OffScheduleEntry
 from core.uow import UnitOfWork
 
 
@@ -57,6 +61,9 @@ def figures_data(figures: Figures) -> dict[str, Any]:
         "not_held": figures.not_held,
         "substituted": figures.substituted,
         "substituting": figures.substituting,
+        "overload": figures.overload,
+        "tests_off_schedule": figures.tests_off,
+        "tests_not_held": figures.tests_not_held,
     }
 
 
@@ -143,6 +150,9 @@ def report_data(summary: ControlSummary) -> dict[str, Any]:
         "period_marks": _period_marks(summary),
         "not_held": _not_held(control),
         "substitutions": _substitutions(control),
+        "overload": [_overload_day(day) for day in summary.overload],
+        "tests_off_schedule": [_test(e) for e in summary.sections.tests_off],
+        "tests_not_held": [_test(e) for e in summary.sections.tests_not_held],
         "monthly_missing": [
             {
                 "class": line.class_name,
@@ -170,7 +180,47 @@ def report_data(summary: ControlSummary) -> dict[str, Any]:
 
 
 def _worth_noting(figures: Figures) -> bool:
-    return bool(figures.overdue or figures.behind or figures.fill or figures.not_held)
+    return bool(
+        figures.overdue
+        or figures.behind
+        or figures.fill
+        or figures.not_held
+        or figures.overload
+        or figures.tests_off
+        or figures.tests_not_held
+    )
+
+
+def _overload_day(day: OverloadDay) -> dict[str, Any]:
+    return {
+        "class": day.class_name,
+        "day": day.day.isoformat(),
+        "total": day.total,
+        "limit": day.limit,
+        "pupils_over": day.pupils_over,
+        "assignments": [
+            {
+                "subject": a.subject,
+                "group": a.group,
+                "teacher": a.teacher,
+                "minutes": a.minutes,
+                "set_on": a.set_on.isoformat(),
+                "individual": a.individual,
+            }
+            for a in day.assignments
+        ],
+    }
+
+
+def _test(entry: OffScheduleEntry) -> dict[str, Any]:
+    return {
+        "date": entry.date.isoformat(),
+        "class": entry.class_name,
+        "group": entry.group,
+        "subject": entry.subject,
+        "teacher": entry.teacher,
+        "kind": entry.work_type,
+    }
 
 
 def _entries(control: JournalControl, order: list[int]) -> list[dict[str, Any]]:

@@ -8,13 +8,12 @@ messages to parents (seed 004) and how far messages reach families. Lines are so
 by what needs attention: overdue entries first, then late ones.
 
 It is `core.reading.control.journal_control` (the rules applied to a school's journal
-in a fixed number of queries), the span's choice (`core.reading.control_span`) and,
+in a fixed number of queries), the span's choice (`core.reading.control_span`), the
+homework overload days and the tests off the test schedule
+(`core.reading.control_sections`, counted per teacher and per class × subject too) and,
 for the deputy director and the administrator, the delivery reach
 (`core.reading.control_reach`): the same number of queries whatever the school's size.
 A teacher reads their own part only («Мои задолженности»), without the reach.
-
-Homework volume (SanPiN daily limits) and tests held off the test schedule are
-sections of their own, added here when their reads exist.
 """
 
 from __future__ import annotations
@@ -37,6 +36,14 @@ from core.reading.control import (
     journal_control,
 )
 from core.reading.control_reach import ClassReach, class_reach_in
+from core.reading.control_sections import (
+    NO_SECTIONS,
+    OverloadClass,
+    OverloadDay,
+    Sections,
+    entry_place,
+    read_sections_in,
+)
 from core.reading.control_span import ControlSpan, PeriodChoice, SpanAsked, resolve_span_in
 from core.uow import UnitOfWork
 
@@ -61,6 +68,9 @@ class Figures:
     not_held: int = 0  # days the timetable had a lesson the journal has not
     substituted: int = 0  # own lessons a substitute gave
     substituting: int = 0  # lessons given for another teacher
+    overload: int = 0  # class days over the homework limit (their homework part of it)
+    tests_off: int = 0  # tests held off the test schedule
+    tests_not_held: int = 0  # scheduled tests not held
 
     @property
     def overdue(self) -> int:
@@ -183,13 +193,19 @@ class ControlSummary:
     substitutions: int
     monthly: tuple[MonthlyLine, ...]
     reach: tuple[ReachLine, ...]  # the deputy director's and administrator's only
-    # Issue 10's homework volume (`core.reading.homework_load.homework_overload`: days a
-    # class's homework passed the SanPiN limit) and tests held off the test schedule
-    # (`tests_off_schedule`) become fields here, read in `control_summary`, when merged.
+    sections: Sections  # homework overload days, tests off the schedule
 
     @property
     def whole_school(self) -> bool:
         return self.control.whole_school
+
+    @property
+    def overload(self) -> tuple[OverloadDay, ...]:
+        return self.sections.overload
+
+    @property
+    def overload_classes(self) -> tuple[OverloadClass, ...]:
+        return self.sections.overload_classes
 
     @property
     def monthly_missing(self) -> int:
@@ -215,8 +231,11 @@ async def control_summary(
         fill_periods=span.focus_ids(),
     )
     reach: dict[int, ClassReach] = {}
-    if control.whole_school:
-        async with uow:
+    # Whose part: the school's, the one the administration asked for, a teacher's own.
+    part = None if control.whole_school else (teacher_id if teacher_id else actor.staff_id)
+    async with uow:
+        sections = await read_sections_in(uow, control=control, span=span, teacher_id=part)
+        if control.whole_school:
             reach = await class_reach_in(
                 uow,
                 school_id=control.school_id,
@@ -226,13 +245,17 @@ async def control_summary(
                 start=span.start,
                 end=min(span.end, control.today),
             )
-    return summarize(span, control, reach)
+    return summarize(span, control, reach, sections)
 
 
 def summarize(
-    span: ControlSpan, control: JournalControl, reach: dict[int, ClassReach]
+    span: ControlSpan,
+    control: JournalControl,
+    reach: dict[int, ClassReach],
+    sections: Sections = NO_SECTIONS,
 ) -> ControlSummary:
-    """The figures of `control` for `span` (pure: the report and the tests call it too)."""
+    """The figures of `control` and `sections` for `span` (pure: the report and the tests
+    call it too)."""
     totals = Figures()
     by_teacher: dict[int, Figures] = defaultdict(Figures)
     by_place: dict[Place, Figures] = defaultdict(Figures)
@@ -266,6 +289,7 @@ def summarize(
             else:
                 figures.period_pending += len(due.missing)
         teachers_of[due.place].add(due.teacher_id)
+    _add_sections(sections, totals, by_teacher, by_place, teachers_of)
     names = control.names
     teacher_lines = [
         TeacherLine(tid, names.staff.get(tid, ""), figures) for tid, figures in by_teacher.items()
@@ -298,7 +322,37 @@ def summarize(
                 reach.items(), key=lambda item: _class_order(names.classes.get(item[0], ""))
             )
         ),
+        sections=sections,
     )
+
+
+def _add_sections(
+    sections: Sections,
+    totals: Figures,
+    by_teacher: dict[int, Figures],
+    by_place: dict[Place, Figures],
+    teachers_of: dict[Place, set[int]],
+) -> None:
+    """An overload day counts once for the school (or the part) and once for each teacher
+    and page whose homework is part of it; a test for its teacher and page."""
+    for day in sections.overload:
+        totals.overload += 1
+        for teacher in {t for t, _ in day.givers}:
+            by_teacher[teacher].overload += 1
+        for place in {p for _, p in day.givers}:
+            by_place[place].overload += 1
+        for teacher, place in day.givers:
+            teachers_of[place].add(teacher)
+    for entry in sections.tests_off:
+        place = entry_place(entry)
+        for figures in (totals, by_teacher[entry.teacher_id], by_place[place]):
+            figures.tests_off += 1
+        teachers_of[place].add(entry.teacher_id)
+    for entry in sections.tests_not_held:
+        place = entry_place(entry)
+        for figures in (totals, by_teacher[entry.teacher_id], by_place[place]):
+            figures.tests_not_held += 1
+        teachers_of[place].add(entry.teacher_id)
 
 
 def fill_in_focus(control: JournalControl, span: ControlSpan) -> list[FillCheck]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.actors import StaffActor
@@ -62,6 +63,9 @@ class DayLoad:
     limit: int  # minutes, the school's limit for the grade
     assignments: tuple[Assignment, ...]  # what makes up `total`, by the day it was set
     pupils_over: int = 0  # how many pupils get more than `limit`
+    # Every assignment that reaches a pupil over the limit (any of them, not only the
+    # most loaded): whose homework makes the overload, for the journal control.
+    overloading: tuple[Assignment, ...] = ()
 
     @property
     def over(self) -> bool:
@@ -79,8 +83,16 @@ async def homework_overload(
         staff = await load_staff(uow, actor)
         require_role(staff, Role.deputy, Role.admin)
         school = await _school(uow, staff.school_id)
-        loads = await day_loads(uow, school, start, end, over_only=True)
-        return [load for load in loads if load.over]
+        return await overload_days_in(uow, school, start, end)
+
+
+async def overload_days_in(
+    uow: UnitOfWork, school: School, start: dt.date, end: dt.date
+) -> list[DayLoad]:
+    """`homework_overload` inside an open unit of work, for a caller that has checked
+    who reads the school's days (the journal control's summary)."""
+    loads = await day_loads(uow, school, start, end, over_only=True)
+    return [load for load in loads if load.over]
 
 
 async def homework_day_load(uow: UnitOfWork, *, actor: StaffActor, homework_id: int) -> DayLoad:
@@ -177,8 +189,20 @@ def _load(facts: Facts, klass: SchoolClass, day: dt.date, limit: int, items: lis
         chosen, total = per_pupil[heaviest], totals[heaviest]
     else:
         chosen, total = items, 0
-    ordered = sorted(
-        (i.assignment for i in chosen), key=lambda a: (a.set_on, a.subject, a.homework_id)
+    over = {pupil for pupil, minutes in totals.items() if minutes > limit}
+    overloading = {i.assignment for pupil in over for i in per_pupil[pupil]}
+    return DayLoad(
+        klass.id or 0,
+        klass.name,
+        klass.grade,
+        day,
+        total,
+        limit,
+        _in_order(i.assignment for i in chosen),
+        len(over),
+        _in_order(overloading),
     )
-    over = sum(1 for minutes in totals.values() if minutes > limit)
-    return DayLoad(klass.id or 0, klass.name, klass.grade, day, total, limit, tuple(ordered), over)
+
+
+def _in_order(assignments: Iterable[Assignment]) -> tuple[Assignment, ...]:
+    return tuple(sorted(assignments, key=lambda a: (a.set_on, a.subject, a.homework_id)))

@@ -55,6 +55,11 @@ class Assignment:
     text: str
     minutes: int | None  # the teacher's estimate, if any
     individual: bool  # for named pupils only
+    # Who gave it (the lesson's substitute when one was named, else its teacher) and its
+    # page: the journal control counts an overload day for them.
+    teacher_id: int = 0
+    subject_id: int = 0
+    group_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,7 @@ async def items_between(
             col(Lesson.group_id),
             col(Lesson.subject_id),
             col(Lesson.date),
+            func.coalesce(col(Lesson.substitute_id), col(Lesson.teacher_id)),
         )
         .join(Lesson, col(Lesson.id) == Homework.lesson_id)
         .where(*_homework_where(facts.school.id or 0, start, end, class_ids))
@@ -204,6 +210,7 @@ async def items_between(
     for row in found:
         homework_id, text, minutes, due = row[0] or 0, row[1], row[2], row[3]
         lesson_id, klass, group, subject, set_on = row[4] or 0, row[5], row[6], row[7], row[8]
+        teacher = row[9]
         page = (klass, group, subject)
         day = due or _day_for(facts, page, set_on, journal.after(page, set_on))
         if not start <= day <= end or klass not in facts.classes:
@@ -217,6 +224,9 @@ async def items_between(
             text=text,
             minutes=minutes,
             individual=bool(facts.named.get(homework_id)),
+            teacher_id=teacher,
+            subject_id=subject,
+            group_id=group,
         )
         items.append(Item(assignment, klass, group, day))
     return items
@@ -272,37 +282,50 @@ async def _membership(
     """Who is in which class and group over the span, and who individual homework names."""
     school_id = facts.school.id or 0
     since = start - LOOKBACK
-    enrolments = select(Enrollment).where(
-        Enrollment.school_id == school_id,
-        Enrollment.since <= end,
+    # Plain columns, not entities: a school's enrolments and group memberships are
+    # thousands of rows.
+    enrolments = select_columns(
+        col(Enrollment.class_id),
+        col(Enrollment.student_id),
+        col(Enrollment.since),
+        col(Enrollment.until),
+    ).where(
+        col(Enrollment.school_id) == school_id,
+        col(Enrollment.since) <= end,
         or_(col(Enrollment.until).is_(None), col(Enrollment.until) >= since),
     )
     memberships = (
-        select(GroupMembership)
+        select_columns(
+            col(GroupMembership.group_id),
+            col(GroupMembership.student_id),
+            col(GroupMembership.since),
+            col(GroupMembership.until),
+        )
         .join(Group, col(Group.id) == GroupMembership.group_id)
         .where(
-            Group.school_id == school_id,
-            GroupMembership.since <= end,
+            col(Group.school_id) == school_id,
+            col(GroupMembership.since) <= end,
             or_(col(GroupMembership.until).is_(None), col(GroupMembership.until) >= since),
         )
     )
     if class_ids is not None:
         enrolments = enrolments.where(col(Enrollment.class_id).in_(class_ids))
         memberships = memberships.where(col(Group.class_id).in_(class_ids))
-    for e in (await uow.session.exec(enrolments)).all():
-        spans = facts.in_class.setdefault(e.class_id, {}).setdefault(e.student_id, [])
-        spans.append(Span(e.class_id, e.since, e.until))
-    for m in (await uow.session.exec(memberships)).all():
-        spans = facts.in_group.setdefault(m.group_id, {}).setdefault(m.student_id, [])
-        spans.append(Span(m.group_id, m.since, m.until))
+    connection = await uow.session.connection()
+    for class_id, student_id, first, last in (await connection.execute(enrolments)).all():
+        spans = facts.in_class.setdefault(class_id, {}).setdefault(student_id, [])
+        spans.append(Span(class_id, first, last))
+    for group_id, student_id, first, last in (await connection.execute(memberships)).all():
+        spans = facts.in_group.setdefault(group_id, {}).setdefault(student_id, [])
+        spans.append(Span(group_id, first, last))
     named = (
-        select(HomeworkStudent)
+        select_columns(col(HomeworkStudent.homework_id), col(HomeworkStudent.student_id))
         .join(Homework, col(Homework.id) == HomeworkStudent.homework_id)
         .join(Lesson, col(Lesson.id) == Homework.lesson_id)
         .where(*_homework_where(school_id, start, end, class_ids))
     )
-    for link in (await uow.session.exec(named)).all():
-        facts.named.setdefault(link.homework_id, set()).add(link.student_id)
+    for homework_id, student_id in (await connection.execute(named)).all():
+        facts.named.setdefault(homework_id, set()).add(student_id)
 
 
 async def _setup(

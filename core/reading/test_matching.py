@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel import col, select
@@ -93,29 +94,51 @@ async def tests_off_schedule(
         school = await uow.session.get(School, viewer.staff.school_id)
         assert school is not None
         today = school_today(school, uow.now())
-        class_ids = await _class_scope(uow, viewer)
-        lessons = await _test_lessons(
-            uow, viewer.staff.school_id, first, min(last, today), class_ids
-        )
-        tests = await _tests(uow, viewer.staff.school_id, first, last, class_ids)
-        planned = _by_key([(t.class_id, t.subject_id, t.date, t.group_id) for t in tests])
-        held = _by_key([(x.class_id, x.subject_id, x.date, x.group_id) for x in lessons])
-        off = [
-            x for x in lessons if viewer.sees(x.class_id, x.teacher_id) and not _matches(planned, x)
-        ]
-        missed = [
-            t
-            for t in tests
-            if t.date < today and viewer.sees(t.class_id, t.teacher_id) and not _matches(held, t)
-        ]
-        names = await _Names.load(uow, [*off, *missed])
-        return OffSchedule(
+        return await off_schedule_in(
+            uow,
+            school_id=viewer.staff.school_id,
+            today=today,
             first=first,
             last=last,
-            today=today,
-            held_off_schedule=tuple(names.entry(x, lesson_id=x.id) for x in off),
-            not_held=tuple(names.entry(t, test_id=t.id) for t in missed),
+            class_ids=await _class_scope(uow, viewer),
+            sees=viewer.sees,
         )
+
+
+async def off_schedule_in(
+    uow: UnitOfWork,
+    *,
+    school_id: int,
+    today: dt.date,
+    first: dt.date,
+    last: dt.date,
+    class_ids: set[int] | None = None,
+    sees: Callable[[int, int], bool] = lambda class_id, teacher_id: True,
+    names: EntryNames | None = None,
+) -> OffSchedule:
+    """`tests_off_schedule` inside an open unit of work, for a caller that has checked
+    the range and who reads it: the school's (or these classes') entries `sees` lets
+    through (class, teacher), named from `names` when the caller has them (else read).
+    Two queries, and four for the names."""
+    lessons = await _test_lessons(uow, school_id, first, min(last, today), class_ids)
+    tests = await _tests(uow, school_id, first, last, class_ids)
+    planned = _by_key([(t.class_id, t.subject_id, t.date, t.group_id) for t in tests])
+    held = _by_key([(x.class_id, x.subject_id, x.date, x.group_id) for x in lessons])
+    off = [x for x in lessons if sees(x.class_id, x.teacher_id) and not _matches(planned, x)]
+    missed = [
+        t
+        for t in tests
+        if t.date < today and sees(t.class_id, t.teacher_id) and not _matches(held, t)
+    ]
+    if names is None:
+        names = await EntryNames.load(uow, [*off, *missed])
+    return OffSchedule(
+        first=first,
+        last=last,
+        today=today,
+        held_off_schedule=tuple(names.entry(x, lesson_id=x.id) for x in off),
+        not_held=tuple(names.entry(t, test_id=t.id) for t in missed),
+    )
 
 
 # A function named test* that a test module imports would be collected as a test.
@@ -189,14 +212,16 @@ def _matches(other_side: dict[Key, set[int | None]], row: Lesson | ScheduledTest
 
 
 @dataclass(frozen=True)
-class _Names:
+class EntryNames:
+    """The names an entry shows, by id."""
+
     classes: dict[int, str]
     groups: dict[int, str]
     subjects: dict[int, str]
     staff: dict[int, str]
 
     @classmethod
-    async def load(cls, uow: UnitOfWork, rows: list[Lesson | ScheduledTest]) -> _Names:
+    async def load(cls, uow: UnitOfWork, rows: list[Lesson | ScheduledTest]) -> EntryNames:
         class_ids = sorted({r.class_id for r in rows})
         classes = await uow.session.exec(
             select(SchoolClass).where(col(SchoolClass.id).in_(class_ids))

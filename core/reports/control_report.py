@@ -30,6 +30,7 @@ with warnings.catch_warnings():
 from core import formats
 from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, Texts, install_jinja, texts
 from core.reading.control_report import ControlReport
+from core.reading.words import work_type
 from core.reports.cells import put
 from core.reports.filenames import slug
 
@@ -73,6 +74,26 @@ class Words:
 
     def date(self, iso: str) -> str:
         return formats.numeric_date(iso, self.language)
+
+    def work(self, code: str) -> str:
+        """«контрольная работа»."""
+        return work_type(code, self.language)
+
+    def page(self, line: dict[str, Any]) -> str:
+        """«7Б (7Б англ. 1)»: a class, and the group when there is one."""
+        return f"{line['class']} ({line['group']})" if line.get("group") else str(line["class"])
+
+    def assignment(self, a: dict[str, Any]) -> str:
+        """«Математика — Иванова М.П.: 100 мин (задано 23.11, индивидуально)»."""
+        t = self.t
+        subject = f"{a['subject']} ({a['group']})" if a["group"] else a["subject"]
+        minutes = (
+            t._("%(minutes)d min", minutes=a["minutes"]) if a["minutes"] else t._("no estimate")
+        )
+        note = t._("set %(day)s", day=self.short(a["set_on"]))
+        if a["individual"]:
+            note = t._("%(note)s, for some pupils", note=note)
+        return f"{subject} — {a['teacher']}: {minutes} ({note})"
 
     def short(self, iso: str) -> str:
         return formats.short_date(iso, self.language)
@@ -212,6 +233,9 @@ def figure_heads(t: Texts) -> list[str]:
         t._("Timetabled"),
         t._("Days not held"),
         t._("Substituted"),
+        t._("Days of homework over the limit"),
+        t._("Tests held off the schedule"),
+        t._("Scheduled tests not held"),
     ]
 
 
@@ -233,6 +257,9 @@ def figure_values(f: dict[str, Any]) -> list[int]:
         f["timetabled"],
         f["not_held"],
         f["substituted"],
+        f["overload"],
+        f["tests_off_schedule"],
+        f["tests_not_held"],
     ]
 
 
@@ -253,7 +280,7 @@ def _summary_sheet(s: _Sheet, report: ControlReport, w: Words) -> None:
     s.gap()
     s.line(t._("Deputy director"), "", report.made_by)
     s.line(t._("Head of school"))
-    s.widths(28, *([9] * 15))
+    s.widths(28, *([9] * 18))
     s.sheet.freeze_panes = "B7"
 
 
@@ -262,7 +289,7 @@ def _places_sheet(s: _Sheet, d: dict[str, Any], w: Words) -> None:
     s.line(t._("Class"), t._("Subject"), t._("Teacher"), *figure_heads(t), head=True)
     for line in d["places"]:
         s.line(line["class"], line["subject"], ", ".join(line["teachers"]), *figure_values(line))
-    s.widths(14, 22, 24, *([9] * 15))
+    s.widths(14, 22, 24, *([9] * 18))
 
 
 def _entries_sheet(s: _Sheet, d: dict[str, Any], w: Words) -> None:
@@ -384,6 +411,66 @@ def _substitutions_sheet(s: _Sheet, d: dict[str, Any], w: Words) -> None:
     s.widths(12, 7, 14, 22, 24, 24)
 
 
+def _overload_sheet(s: _Sheet, d: dict[str, Any], w: Words) -> None:
+    """A row per homework of each day over the limit."""
+    t = w.t
+    s.line(
+        t._("Day"),
+        t._("Class"),
+        t._("Total, min"),
+        t._("Limit, min"),
+        t._("Pupils over it"),
+        t._("Subject"),
+        t._("Teacher"),
+        t._("Minutes"),
+        t._("Set on"),
+        head=True,
+    )
+    for day in d["overload"]:
+        for a in day["assignments"]:
+            subject = f"{a['subject']} ({a['group']})" if a["group"] else a["subject"]
+            s.line(
+                w.date(day["day"]),
+                day["class"],
+                day["total"],
+                day["limit"],
+                day["pupils_over"],
+                subject,
+                a["teacher"],
+                a["minutes"],
+                w.date(a["set_on"]),
+            )
+    s.widths(12, 10, 10, 10, 10, 26, 24, 9, 12)
+
+
+def _tests_sheet(s: _Sheet, d: dict[str, Any], w: Words) -> None:
+    """Tests held off the schedule, then scheduled tests not held."""
+    t = w.t
+    s.line(
+        t._("Date"),
+        t._("Class"),
+        t._("Subject"),
+        t._("Teacher"),
+        t._("Kind"),
+        t._("What"),
+        head=True,
+    )
+    for key, what in (
+        ("tests_off_schedule", t._("held off the schedule")),
+        ("tests_not_held", t._("scheduled, not held")),
+    ):
+        for line in d[key]:
+            s.line(
+                w.date(line["date"]),
+                w.page(line),
+                line["subject"],
+                line["teacher"],
+                w.work(line["kind"]),
+                what,
+            )
+    s.widths(12, 22, 22, 24, 22, 24)
+
+
 def _monthly_sheet(s: _Sheet, d: dict[str, Any], w: Words) -> None:
     t = w.t
     s.line(
@@ -433,6 +520,8 @@ _LISTS: list[tuple[Callable[[Texts], str], Callable[[_Sheet, dict[str, Any], Wor
     (lambda t: t._("Period marks"), _period_marks_sheet),
     (lambda t: t._("Not held"), _not_held_sheet),
     (lambda t: t._("Substitutions"), _substitutions_sheet),
+    (lambda t: t._("Homework over the limit"), _overload_sheet),
+    (lambda t: t._("Tests off the schedule"), _tests_sheet),
     (lambda t: t._("Monthly messages"), _monthly_sheet),
     (lambda t: t._("Reach"), _reach_sheet),
 ]

@@ -1,6 +1,7 @@
 """The deputy director at the control dashboard in a real browser: opens it from the
-header, chooses the week, drills down from the teachers' table to a late teacher's
-lessons, and exports the control report, whose download is the archived file."""
+header, chooses the week, opens a class's day over the homework limit, drills down from
+the teachers' table to a late teacher's lessons, and exports the control report, whose
+download is the archived file."""
 
 from __future__ import annotations
 
@@ -30,8 +31,23 @@ async def test_the_deputy_drills_down_to_a_late_teacher_and_exports_the_report(
         await page.click("text=Показать неделю")
     assert "Неделя 23.11.2026–29.11.2026." in await main.inner_text()
     totals = await page.locator("#totals tbody td").all_inner_texts()
-    assert totals == ["5", "1", "2", "0", "2", "1", "3", "1", "3", "7", "0", "5 / 6", "1", "1"]
+    assert totals == [
+        "5", "1", "2", "0", "2", "1", "3", "1", "3", "7", "0", "5 / 6", "1", "1", "1", "1", "1",
+    ]  # fmt: skip
     await page.screenshot(path=ARTIFACTS / "control-dashboard.png", full_page=True)
+
+    # 7Б's Wednesday over the homework limit: its number opens the day and its homework.
+    async with page.expect_navigation():
+        await page.locator("#overload-table a").click()
+    await expect(main.locator("h1")).to_have_text("Объём домашних заданий сверх нормы — 7Б")
+    day = page.locator("#items tbody tr")
+    await expect(day).to_have_count(1)
+    await expect(day.locator("td").nth(5)).to_contain_text(
+        "Математика — Иванова М.П.: 60 мин (задано 23.11, индивидуально)"
+    )
+    await page.screenshot(path=ARTIFACTS / "control-homework.png", full_page=True)
+    async with page.expect_navigation():
+        await page.go_back()
 
     # Иванова М.П. gave homework late: her name opens her part, the number her lessons.
     teacher = page.locator("#by-teacher tr", has_text="Иванова М.П.")

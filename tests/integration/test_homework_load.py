@@ -28,10 +28,13 @@ from core.models import (
 )
 from core.policy import SchoolPolicy
 from core.reading.access import ReadingUnit
+from core.reading.control_items import Filter
+from core.reading.control_lists import control_overload
+from core.reading.control_span import SpanAsked
 from core.reading.homework_load import DayLoad, homework_day_load, homework_overload
 from core.services.homework import change_homework, set_homework
 from core.services.lessons import assign_substitute
-from tests.builders import TODAY, World, build_world, insert, uow_at, update_row
+from tests.builders import NOW, TODAY, World, build_world, insert, uow_at, update_row
 from tests.integration.outbox_helpers import audit_trail, outbox, unchanged
 
 TUESDAY = TODAY + dt.timedelta(days=1)
@@ -239,6 +242,59 @@ async def test_overload_days_of_the_school_for_the_deputy(db: Database) -> None:
             await homework_overload(ReadingUnit(db), w.actor(who), TODAY, WEDNESDAY)
     admin = await homework_overload(ReadingUnit(db), w.actor("admin"), TODAY, WEDNESDAY)
     assert admin == found
+
+
+async def test_whose_homework_makes_an_overload_day_and_who_reads_it(db: Database) -> None:
+    """Tuesday in 7Б: mathematics for all (100 minutes), English for group 1 — Пётр and
+    Мария — (60, given by a substitute), a card for Иван (40): Пётр and Мария are over
+    150, Иван is not, so the card's teacher has no part in the overload."""
+    w = await build_world(db)
+    await assign_substitute(
+        uow_at(db),
+        actor=w.actor("deputy"),
+        lesson_id=w.lessons["english7"],
+        substitute_id=w.staff["substitute"],
+    )
+    await _set(db, w, "math7", 100, due_date=TUESDAY)
+    await set_homework(
+        uow_at(db),
+        actor=w.actor("substitute"),
+        lesson_id=w.lessons["english7"],
+        text="p. 40",
+        minutes=60,
+        due_date=TUESDAY,
+    )
+    await _set(db, w, "russian7", 40, due_date=TUESDAY, student_ids=[w.students["vanya"]])
+    [day] = await _overload(db, w, TODAY, WEDNESDAY)
+    assert (day.total, day.pupils_over) == (160, 2)
+    staff = {v: k for k, v in w.staff.items()}
+    assert [(a.subject, staff[a.teacher_id]) for a in day.overloading] == [
+        ("Английский язык", "substitute"),
+        ("Математика", "math"),
+    ]
+    assert {a.group_id for a in day.overloading} == {w.groups["7Б англ. 1"], None}
+
+    async def days_of(who: str, **where: int) -> list[dt.date]:
+        found = await control_overload(
+            ReadingUnit(db, clock=lambda: NOW),
+            actor=w.actor(who),
+            asked=SpanAsked(start=TODAY, end=WEDNESDAY),
+            where=Filter(**where),
+        )
+        return [d.day for d in found.items]
+
+    # A teacher reads the days their homework is part of; the deputy, anyone's.
+    assert await days_of("math") == await days_of("substitute") == [TUESDAY]
+    assert await days_of("russian") == await days_of("english") == []
+    assert await days_of("deputy") == [TUESDAY]
+    assert await days_of("deputy", teacher_id=w.staff["russian"]) == []
+    english = {"class_id": w.classes["7Б"], "subject_id": w.subjects["Английский язык"]}
+    assert await days_of("deputy", **english) == []  # the whole class's page has none
+    assert await days_of("deputy", **english, group_id=w.groups["7Б англ. 1"]) == [TUESDAY]
+    with pytest.raises(Forbidden):
+        await days_of("russian", teacher_id=w.staff["math"])
+    with pytest.raises(Forbidden):
+        await days_of("secretary")
 
 
 @contextmanager

@@ -46,25 +46,27 @@ async def test_the_deputy_sees_the_week_per_teacher_and_per_class_and_subject(we
     page = (await deputy.get(f"/control?week={WEEK}")).text
     assert "Контроль ведения журнала" in page
     assert "Неделя 23.11.2026–29.11.2026." in text_of(page)
-    #                 lessons topic   roll   hw     marks  fill period held/tt not held subst
+    # lessons, topic / roll call / homework / marks late and missing, fill, period marks,
+    # held / timetabled, not held, substituted, homework over the limit, tests off the
+    # schedule and not held.
     assert table_rows(table(page, "totals")) == [
-        ["5", "1", "2", "0", "2", "1", "3", "1", "3", "7", "0", "5 / 6", "1", "1"]
+        ["5", "1", "2", "0", "2", "1", "3", "1", "3", "7", "0", "5 / 6", "1", "1", "1", "1", "1"]
     ]
     # The most overdue first: the substitute's dictation, the elective's empty lesson...
     assert table_rows(table(page, "by-teacher")) == [
-        ["Сидорова Е.В.", "1", "0", "1", "0", "1", "0", "1", "0", "3", "0", "0", "0 / 0", "0", "0"],
-        ["Кузнецов О.Р.", "1", "0", "1", "0", "1", "0", "1", "0", "0", "0", "0", "1 / 1", "0", "0"],
-        ["Смит А.", "1", "1", "0", "0", "0", "0", "1", "0", "0", "2", "0", "1 / 1", "0", "0"],
-        ["Иванова М.П.", "2", "0", "0", "0", "0", "1", "0", "1", "0", "2", "0", "2 / 3", "1", "0"],
-        ["Петров С.И.", "0", "0", "0", "0", "0", "0", "0", "0", "0", "3", "0", "1 / 1", "0", "1"],
+        ["Сидорова Е.В.", "1", "0", "1", "0", "1", "0", "1", "0", "3", "0", "0", "0 / 0", "0", "0", "0", "0", "0"],
+        ["Кузнецов О.Р.", "1", "0", "1", "0", "1", "0", "1", "0", "0", "0", "0", "1 / 1", "0", "0", "0", "0", "0"],
+        ["Смит А.", "1", "1", "0", "0", "0", "0", "1", "0", "0", "2", "0", "1 / 1", "0", "0", "0", "0", "0"],
+        ["Иванова М.П.", "2", "0", "0", "0", "0", "1", "0", "1", "0", "2", "0", "2 / 3", "1", "0", "1", "1", "1"],
+        ["Петров С.И.", "0", "0", "0", "0", "0", "0", "0", "0", "0", "3", "0", "1 / 1", "0", "1", "0", "0", "0"],
     ]  # fmt: skip
     assert table_rows(table(page, "by-place")) == [
-        ["7Б", "Русский язык", "Петров С.И.", "1", "0", "1", "0", "1", "0", "1", "0", "3", "3", "0", "1 / 1", "0", "1"],
-        ["7Б (7Б робототехника)", "Робототехника", "Кузнецов О.Р.", "1", "0", "1", "0", "1", "0", "1", "0", "0", "0", "0", "1 / 1", "0", "0"],
-        ["7Б (7Б англ. 1)", "Английский язык", "Смит А.", "1", "1", "0", "0", "0", "0", "1", "0", "0", "2", "0", "1 / 1", "0", "0"],
-        ["7Б", "Математика", "Иванова М.П.", "1", "0", "0", "0", "0", "1", "0", "1", "0", "1", "0", "1 / 2", "1", "0"],
-        ["10А", "Математика", "Иванова М.П.", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1", "0", "0 / 0", "0", "0"],
-        ["1А", "Математика", "Иванова М.П.", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1 / 1", "0", "0"],
+        ["7Б", "Русский язык", "Петров С.И.", "1", "0", "1", "0", "1", "0", "1", "0", "3", "3", "0", "1 / 1", "0", "1", "0", "0", "0"],
+        ["7Б (7Б робототехника)", "Робототехника", "Кузнецов О.Р.", "1", "0", "1", "0", "1", "0", "1", "0", "0", "0", "0", "1 / 1", "0", "0", "0", "0", "0"],
+        ["7Б (7Б англ. 1)", "Английский язык", "Смит А.", "1", "1", "0", "0", "0", "0", "1", "0", "0", "2", "0", "1 / 1", "0", "0", "0", "0", "0"],
+        ["7Б", "Математика", "Иванова М.П.", "1", "0", "0", "0", "0", "1", "0", "1", "0", "1", "0", "1 / 2", "1", "0", "1", "1", "1"],
+        ["10А", "Математика", "Иванова М.П.", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1", "0", "0 / 0", "0", "0", "0", "0", "0"],
+        ["1А", "Математика", "Иванова М.П.", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1 / 1", "0", "0", "0", "0", "0"],
     ]  # fmt: skip
     # 7Б's class teacher wrote nothing in November; its families were reached.
     assert row_with(page, "Петров С.И.", "ноябрь") == ["7Б", "Петров С.И.", "", "ноябрь 2026 г."]
@@ -83,13 +85,17 @@ def links(fragment: str) -> list[tuple[str, str]]:
     return [(number, html.unescape(href)) for href, number in found]
 
 
+# What a list counts, by its address: «2 урока», «1 обучающийся», «1 день», «1 контрольная».
+COUNTED = (("/pupils", "обучающ"), ("/homework", "д"), ("/tests", "контрольн"), ("", "урок"))
+
+
 async def test_every_number_links_to_exactly_the_items_it_counts(web: Web) -> None:
     deputy = await deputy_on_friday(web)
     w = web.world
     parts = [
-        (deputy, f"/control?week={WEEK}", 43),  # the school
+        (deputy, f"/control?week={WEEK}", 52),  # the school
         (deputy, f"/control?week={WEEK}&teacher={w.staff['substitute']}", 10),  # one teacher's
-        (await web.signed_in("math"), f"/control?week={WEEK}", 9),  # a teacher's own
+        (await web.signed_in("math"), f"/control?week={WEEK}", 15),  # a teacher's own
     ]
     for browser, path, count in parts:
         page = (await browser.get(path)).text
@@ -108,7 +114,7 @@ async def test_every_number_links_to_exactly_the_items_it_counts(web: Web) -> No
                 assert sum(int(row[column]) for row in rows) == int(number), href
             else:
                 assert len(rows) == int(number), href
-                word = "обучающ" if "/pupils" in href else "урок"
+                word = next(w for part, w in COUNTED if part in href)
                 assert re.search(rf"\b{number} {word}", text_of(items.text)), href
 
 
@@ -167,7 +173,7 @@ async def test_a_teacher_sees_only_their_own_backlog(web: Web) -> None:
         ["1А", "Математика"],
     ]
     assert table_rows(table(page, "totals")) == [
-        ["2", "0", "0", "0", "0", "1", "0", "1", "0", "2", "0", "2 / 3", "1", "0"]
+        ["2", "0", "0", "0", "0", "1", "0", "1", "0", "2", "0", "2 / 3", "1", "0", "1", "1", "1"]
     ]
     # Another teacher's part, or the school's report, is not theirs.
     other = f"/control/lessons?week={WEEK}&what=topic&state=missing&teacher={w.staff['english']}"
@@ -254,6 +260,79 @@ async def test_period_marks_due_and_missing_name_the_pupils(web: Web) -> None:
     assert row_with(table(page, "by-teacher"), "Иванова М.П.")[11] == "6"
 
 
+async def test_homework_over_the_limit_and_tests_off_the_schedule(web: Web) -> None:
+    deputy = await deputy_on_friday(web)
+    w = web.world
+    page = (await deputy.get(f"/control?week={WEEK}")).text
+    # 7Б's Wednesday: Петя has 100 + 60 minutes of mathematics, grade 7 may have 150.
+    assert table_rows(table(page, "overload-table")) == [["7Б", "150", "1", "160"]]
+    assert "Контрольных работ вне графика: 1 . По графику, но не проведено: 1 ." in text_of(page)
+    days = await deputy.get(f"/control/homework?week={WEEK}")
+    assert table_rows(table(days.text, "items")) == [
+        [
+            "ср, 25.11", "7Б", "160", "150", "1",
+            "Математика — Иванова М.П.: 100 мин (задано 23.11) "
+            "Математика — Иванова М.П.: 60 мин (задано 23.11, индивидуально)",
+        ]
+    ]  # fmt: skip
+    assert f'href="/lessons/{w.lessons["math7"]}"' in days.text
+    # math7's test was not planned; the test planned for Wednesday was not held; the
+    # dictation of 23.11 was planned, and is in neither list.
+    for what, day in (("off_schedule", "23.11.2026"), ("not_held", "25.11.2026")):
+        found = await deputy.get(f"/control/tests?week={WEEK}&what={what}")
+        assert table_rows(table(found.text, "items")) == [
+            [day, "7Б", "Математика", "Иванова М.П.", "контрольная работа"]
+        ]
+    held = await deputy.get(f"/control/tests?week={WEEK}&what=off_schedule")
+    assert f'href="/lessons/{w.lessons["math7"]}"' in held.text
+    # Narrowed to a teacher, a class, a class's page: the same filter as every list.
+    for where, count in (
+        (f"&teacher={w.staff['math']}", 1),
+        (f"&teacher={w.staff['english']}", 0),
+        (f"&class={w.classes['7Б']}", 1),
+        (f"&class={w.classes['1А']}", 0),
+        (f"&class={w.classes['7Б']}&subject={w.subjects['Русский язык']}", 0),
+    ):
+        listed = await deputy.get(f"/control/homework?week={WEEK}{where}")
+        assert f"{count} д" in text_of(listed.text), where
+        tests = await deputy.get(f"/control/tests?week={WEEK}&what=not_held{where}")
+        assert f"{count} контрольн" in text_of(tests.text), where
+
+
+async def test_a_teacher_sees_the_overload_days_of_their_homework_and_their_own_tests(
+    web: Web,
+) -> None:
+    await fill_the_week(web.db, web.world)
+    web.clock.now = READ_AT
+    w = web.world
+    math = await web.signed_in("math")
+    mine = (await math.get(f"/control?week={WEEK}")).text
+    assert table_rows(table(mine, "overload-table")) == [["7Б", "150", "1", "160"]]
+    assert "Здесь — дни, в объём которых входят ваши задания." in text_of(mine)
+    days = await math.get(f"/control/homework?week={WEEK}")
+    assert [row[:5] for row in table_rows(table(days.text, "items"))] == [
+        ["ср, 25.11", "7Б", "160", "150", "1"]
+    ]
+    # 7Б's class teacher gave no homework that day, and 7Б's mathematics tests are not
+    # his: his part has neither (though he reads his class's test schedule).
+    russian = await web.signed_in("russian")
+    his = (await russian.get(f"/control?week={WEEK}")).text
+    assert 'id="overload-table"' not in his
+    assert "Ни в одном классе объём домашних заданий не превысил норму" in text_of(his)
+    assert table_rows(table(his, "totals"))[0][-3:] == ["0", "0", "0"]
+    for path in ("/control/homework?", "/control/tests?what=off_schedule&"):
+        listed = await russian.get(f"{path}week={WEEK}")
+        assert 'id="items"' not in listed.text and "Здесь пусто" in text_of(listed.text)
+    # Another teacher's part is refused, as is every list to the secretary.
+    other = f"week={WEEK}&teacher={w.staff['english']}"
+    assert (await math.get(f"/control/homework?{other}")).status_code == 403
+    assert (await math.get(f"/control/tests?{other}&what=not_held")).status_code == 403
+    secretary = await web.signed_in("secretary")
+    assert (await secretary.get(f"/control/homework?week={WEEK}")).status_code == 403
+    assert (await secretary.get(f"/control/tests?week={WEEK}&what=off_schedule")).status_code == 403
+    assert (await math.get(f"/control/tests?week={WEEK}&what=late")).status_code == 422
+
+
 async def test_the_api_gives_the_same_figures_and_items(web: Web) -> None:
     await fill_the_week(web.db, web.world)
     web.clock.now = READ_AT
@@ -266,6 +345,28 @@ async def test_the_api_gives_the_same_figures_and_items(web: Web) -> None:
     assert found["totals"]["late"] == {"topic": 1, "attendance": 0, "homework": 1, "marks": 1}
     assert [t["name"] for t in found["teachers"]][:2] == ["Сидорова Е.В.", "Кузнецов О.Р."]
     assert found["monthly"][0]["missing"] == ["2026-11"]
+    totals = found["totals"]
+    assert (totals["overload"], totals["tests_off_schedule"], totals["tests_not_held"]) == (1, 1, 1)
+    [day] = found["overload"]
+    assert (day["class_name"], day["day"], day["total"], day["limit"], day["pupils_over"]) == (
+        "7Б", "2026-11-25", 160, 150, 1,
+    )  # fmt: skip
+    assert [
+        (a["subject"], a["teacher"], a["teacher_id"], a["minutes"], a["individual"])
+        for a in day["assignments"]
+    ] == [
+        ("Математика", "Иванова М.П.", web.world.staff["math"], 100, False),
+        ("Математика", "Иванова М.П.", web.world.staff["math"], 60, True),
+    ]
+    [off] = found["tests_off_schedule"]
+    [missed] = found["tests_not_held"]
+    assert (off["date"], off["class_name"], off["subject"], off["teacher"], off["work_type"]) == (
+        "2026-11-23", "7Б", "Математика", "Иванова М.П.", "test",
+    )  # fmt: skip
+    assert off["lesson_id"] == web.world.lessons["math7"] and off["test_id"] is None
+    assert (missed["date"], missed["subject"], missed["lesson_id"]) == (
+        "2026-11-25", "Математика", None,
+    )  # fmt: skip
     items = await api.get(
         f"/api/v1/control/lessons?week={WEEK}&what=topic&state=late", headers=headers
     )
@@ -394,7 +495,9 @@ async def test_the_dashboard_reads_in_the_same_queries_whatever_the_school_s_siz
     page = await deputy.get(f"/control?week={WEEK}")
     assert len(table_rows(table(page.text, "by-place"))) == 12
     assert len(statements) == small, statements
-    assert small <= 40, statements
+    # The session check, the span, the journal's rules and the reach: 38; the homework
+    # overload days (the school's set-up, pupils, homework) and the test schedule: 15.
+    assert small <= 53, statements
 
 
 async def test_a_period_of_another_school_is_not_found(web: Web) -> None:

@@ -70,6 +70,15 @@ async def test_the_deputy_exports_the_report_as_pdf_and_finds_it_in_the_archive(
         "Новиков Иван (0 из 1)",
         "Иванова М.П. 7Б Математика 1 / 2 25.11",
         "23.11.2026 3 7Б Русский язык Петров С.И. Сидорова Е.В.",
+        # 7Б's Wednesday over the limit, with the homework that makes it up.
+        "9. Объём домашних заданий сверх нормы Дней сверх нормы (класс × день): 1. "
+        "По классам: 7Б — 1",
+        "25.11.2026 7Б 160 150 1 Математика — Иванова М.П.: 100 мин (задано 23.11); "
+        "Математика — Иванова М.П.: 60 мин (задано 23.11, индивидуально)",
+        "Контрольных работ вне графика: 1; по графику не проведено: 1. "
+        "По учителям (вне графика / не проведено): Иванова М.П. — 1 / 1",
+        "23.11.2026 7Б Математика Иванова М.П. контрольная работа проведена вне графика",
+        "25.11.2026 7Б Математика Иванова М.П. контрольная работа по графику, не проведена",
         "7Б Петров С.И. ноябрь 2026 г.",
         "7Б 2 2 (100 %) 0 1 2 2 0 1",
         f"Сформировано {MADE} (Europe/Moscow)",
@@ -110,6 +119,17 @@ async def test_an_xlsx_report_through_the_api_opens_with_its_cells(web: Web) -> 
     ).encode()
     assert read["content_sha256"] == hashlib.sha256(canonical).hexdigest()
     assert read["content"]["totals"]["missing"]["marks"] == 3
+    assert read["content"]["tests_not_held"] == [
+        {
+            "date": "2026-11-25",
+            "class": "7Б",
+            "group": None,
+            "subject": "Математика",
+            "teacher": formula + " М.П.",
+            "kind": "test",
+        }
+    ]
+    assert [a["minutes"] for a in read["content"]["overload"][0]["assignments"]] == [100, 60]
 
     made = await api.post(
         "/api/v1/control/reports", json={"format": "xlsx", "week": WEEK}, headers=auth
@@ -132,6 +152,8 @@ async def test_an_xlsx_report_through_the_api_opens_with_its_cells(web: Web) -> 
         "Отметки за период",
         "Не проведены",
         "Замены",
+        "Домашние задания сверх нормы",
+        "Контрольные вне графика",
         "Письма родителям",
         "Охват семей",
     ]
@@ -142,7 +164,27 @@ async def test_an_xlsx_report_through_the_api_opens_with_its_cells(web: Web) -> 
     assert values[6][:10] == ["Школа", 5, 1, 2, 0, 2, 1, 3, 1, 3]
     math = next(row for row in figures.iter_rows() if row[0].value == formula + " М.П.")
     assert math[0].data_type == "s" and math[0].quotePrefix
-    assert [cell.value for cell in math[1:]] == [2, 0, 0, 0, 0, 1, 0, 1, 0, 2, 0, 2, 3, 1, 0]
+    # ... then homework over the limit, tests off the schedule and not held.
+    assert [cell.value for cell in math[1:]] == [
+        2,
+        0,
+        0,
+        0,
+        0,
+        1,
+        0,
+        1,
+        0,
+        2,
+        0,
+        2,
+        3,
+        1,
+        0,
+        1,
+        1,
+        1,
+    ]
     texts = [str(row[0]) for row in values]
     assert f"Сформировано {MADE} (Europe/Moscow)" in texts
     assert f"SHA-256 содержимого: {read['content_sha256']}" in texts
@@ -155,6 +197,17 @@ async def test_an_xlsx_report_through_the_api_opens_with_its_cells(web: Web) -> 
     assert ["2 четверть", "10А", "Математика", formula + " М.П.", "Морозова Елена", 0, 1] in pupils
     assert [[c.value for c in row] for row in book["Не проведены"].iter_rows(min_row=2)] == [
         [formula + " М.П.", "7Б", "Математика", 1, 2, "25.11"]
+    ]
+    math = formula + " М.П."
+    overload = book["Домашние задания сверх нормы"]
+    assert [[c.value for c in row] for row in overload.iter_rows(min_row=2)] == [
+        ["25.11.2026", "7Б", 160, 150, 1, "Математика", math, 100, "23.11.2026"],
+        ["25.11.2026", "7Б", 160, 150, 1, "Математика", math, 60, "23.11.2026"],
+    ]
+    tests = book["Контрольные вне графика"]
+    assert [[c.value for c in row] for row in tests.iter_rows(min_row=2)] == [
+        ["23.11.2026", "7Б", "Математика", math, "контрольная работа", "проведена вне графика"],
+        ["25.11.2026", "7Б", "Математика", math, "контрольная работа", "по графику, не проведена"],
     ]
 
 

@@ -26,6 +26,7 @@ from core.reading.control_items import (
     control_pupils,
 )
 from core.reading.control_report import read_control_report
+from core.reading.control_sections import OverloadDay
 from core.reading.control_span import ControlSpan, SpanAsked
 from core.reading.control_summary import ControlSummary, Figures, control_summary
 from core.reports.control_exports import (
@@ -34,6 +35,7 @@ from core.reports.control_exports import (
     fetch_control_report,
     list_control_reports,
 )
+from webapp.api.test_schedule import OffScheduleEntryOut
 from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
 from webapp.pages.control import report_response
@@ -123,6 +125,12 @@ class FiguresOut(BaseModel):
     not_held: int = Field(description="Days the timetable had a lesson the journal has not.")
     substituted: int
     substituting: int
+    overload: int = Field(
+        description="Days a class's homework went over the limit (a teacher's, a page's: "
+        "those their homework is part of)."
+    )
+    tests_off_schedule: int = Field(description="Tests held off the test schedule.")
+    tests_not_held: int = Field(description="Scheduled tests whose day passed without one.")
 
     @classmethod
     def of(cls, f: Figures) -> FiguresOut:
@@ -138,6 +146,9 @@ class FiguresOut(BaseModel):
             not_held=f.not_held,
             substituted=f.substituted,
             substituting=f.substituting,
+            overload=f.overload,
+            tests_off_schedule=f.tests_off,
+            tests_not_held=f.tests_not_held,
         )
 
 
@@ -197,6 +208,40 @@ class ReachOut(BaseModel):
     acknowledged: int
 
 
+class OverloadAssignmentOut(BaseModel):
+    homework_id: int
+    lesson_id: int
+    subject: str
+    group: str | None
+    teacher_id: int = Field(description="Who gave it: the lesson's substitute, else teacher.")
+    teacher: str
+    minutes: int | None = Field(description="The teacher's estimate.")
+    set_on: dt.date
+    individual: bool
+
+
+class OverloadDayOut(BaseModel):
+    class_id: int
+    class_name: str
+    day: dt.date
+    total: int = Field(description="Minutes: the most loaded pupil's estimated total.")
+    limit: int = Field(description="Minutes allowed a day in the grade (the school's policy).")
+    pupils_over: int
+    assignments: list[OverloadAssignmentOut] = Field(description="What makes up the total.")
+
+    @classmethod
+    def of(cls, day: OverloadDay) -> OverloadDayOut:
+        return cls(
+            class_id=day.class_id,
+            class_name=day.class_name,
+            day=day.day,
+            total=day.total,
+            limit=day.limit,
+            pupils_over=day.pupils_over,
+            assignments=[OverloadAssignmentOut.model_validate(vars(a)) for a in day.assignments],
+        )
+
+
 class ControlOut(BaseModel):
     span: SpanOut
     whole_school: bool
@@ -209,6 +254,17 @@ class ControlOut(BaseModel):
     substitutions: int
     monthly: list[MonthlyOut]
     reach: list[ReachOut] = Field(description="Per class; the administration's only.")
+    overload: list[OverloadDayOut] = Field(
+        description="Days of the span (the coming ones too) a class's homework goes over the "
+        "limit for its grade; a teacher's part: those their homework is part of."
+    )
+    tests_off_schedule: list[OffScheduleEntryOut] = Field(
+        description="Lessons of written work with no test of their class and subject in the "
+        "schedule that day."
+    )
+    tests_not_held: list[OffScheduleEntryOut] = Field(
+        description="Scheduled tests whose day passed with no such lesson."
+    )
 
     @classmethod
     def of(cls, s: ControlSummary) -> ControlOut:
@@ -277,6 +333,9 @@ class ControlOut(BaseModel):
                 )
                 for r in s.reach
             ],
+            overload=[OverloadDayOut.of(day) for day in s.overload],
+            tests_off_schedule=[OffScheduleEntryOut.of(e) for e in s.sections.tests_off],
+            tests_not_held=[OffScheduleEntryOut.of(e) for e in s.sections.tests_not_held],
         )
 
 
@@ -362,7 +421,8 @@ class ReportOut(BaseModel):
     content_sha256: str = Field(description="SHA-256 of `content` as canonical JSON.")
     content: dict[str, Any] = Field(
         description="The figures and lists: totals, teachers, places, entries, fill, "
-        "period_marks, not_held, substitutions, monthly_missing, reach."
+        "period_marks, not_held, substitutions, overload, tests_off_schedule, tests_not_held, "
+        "monthly_missing, reach."
     )
 
 

@@ -2,7 +2,8 @@
 teacher's own backlog («Мои задолженности»), the items behind each figure, and the
 control report («Справка по итогам проверки ЭЖ») with its archive.
 
-Every page calls one core read (`core.reading.control_summary`, `control_items`) or
+Every page calls one core read (`core.reading.control_summary`, `control_items`,
+`control_lists`) or
 the report's export (`core.reports.control_exports`); who sees what is core's answer.
 The span (a period, a week, or two dates) travels in the query string, so each figure
 links to exactly the items it counted.
@@ -25,6 +26,7 @@ from core.reading.control_items import (
     control_lessons,
     control_pupils,
 )
+from core.reading.control_lists import ScheduleList, control_overload, control_tests
 from core.reading.control_span import SpanAsked, resolve_span
 from core.reading.control_summary import LESSON_KINDS, control_summary
 from core.reports.control_exports import (
@@ -147,6 +149,41 @@ async def pupils(
         overdue=overdue,
         whose=where.words(found.control.names),
         teacher_id=where.teacher_id if found.control.whole_school else None,
+    )
+
+
+@router.get("/control/homework")
+async def overload(request: Request, viewer: PageViewer, asked: Span, where: Where) -> Response:
+    """The days a class's homework went over the limit."""
+    found = await control_overload(
+        reading_uow(request), actor=viewer.actor, asked=asked, where=where
+    )
+    return render(
+        request,
+        "control_homework.html",
+        viewer=viewer,
+        found=found,
+        whose=where.words(found.names),
+        teacher_id=where.teacher_id if found.whole_school else None,
+    )
+
+
+@router.get("/control/tests")
+async def tests(
+    request: Request, viewer: PageViewer, asked: Span, where: Where, what: ScheduleList
+) -> Response:
+    """Tests held off the schedule, or scheduled and not held."""
+    found = await control_tests(
+        reading_uow(request), actor=viewer.actor, asked=asked, what=what, where=where
+    )
+    return render(
+        request,
+        "control_tests.html",
+        viewer=viewer,
+        found=found,
+        what=what.value,
+        whose=where.words(found.names),
+        teacher_id=where.teacher_id if found.whole_school else None,
     )
 
 
