@@ -22,6 +22,12 @@ from core.policy import SchoolPolicy
 # lab works schools schedule with them. Oral answers, homework and practical work are
 # everyday work: a lesson of those kinds is never "a test held off schedule".
 TEST_KINDS = ("test", "written", "dictation", "lab", "essay")
+# The work a lesson held off the schedule is looked for by: the control work
+# («контрольная работа») the schedule exists for. Everyday written work, labs,
+# dictations and essays are in the journal far more often than in the schedule (a
+# vocabulary dictation is no control work), so a lesson of those kinds only counts as
+# holding a scheduled test of its day, never as one held off schedule.
+CONTROL_WORK = "test"
 
 
 def check_test_kind(work_type: str) -> str:

@@ -4,9 +4,11 @@ A lesson is "a test" when its work type (the journal column's, `Lesson.work_type
 one of `core.test_limits.TEST_KINDS`. It was held on schedule when the schedule has a
 live test of its class and subject on its day, for the same group or where either of
 the two is the whole class (a test planned for 7Б is held at its group lessons, a
-group's test at a lesson of the whole class). Otherwise it was **held off schedule**.
-A scheduled test whose day has passed (before the school's today) with no such lesson
-was **not held**.
+group's test at a lesson of the whole class). A lesson held for a control work
+(`CONTROL_WORK`, «контрольная работа») with no such test was **held off schedule**;
+other written work, far more frequent, is not looked for. A scheduled test whose day
+has passed (before the school's today) with no lesson of any of the kinds was **not
+held**.
 
 `tests_off_schedule` is for the deputy director's control (seed 001 §2, seed 002
 §2.5.3): the deputy director and administrators read the whole school; a teacher their
@@ -39,7 +41,7 @@ from core.permissions import has_role, load_staff
 from core.reading.journal import group_names, subject_names
 from core.reading.test_schedule import check_range
 from core.rows import not_deleted
-from core.test_limits import TEST_KINDS
+from core.test_limits import CONTROL_WORK, TEST_KINDS
 from core.uow import UnitOfWork
 
 Key = tuple[int, int, dt.date]  # class, subject, day
@@ -124,7 +126,13 @@ async def off_schedule_in(
     tests = await _tests(uow, school_id, first, last, class_ids)
     planned = _by_key([(t.class_id, t.subject_id, t.date, t.group_id) for t in tests])
     held = _by_key([(x.class_id, x.subject_id, x.date, x.group_id) for x in lessons])
-    off = [x for x in lessons if sees(x.class_id, x.teacher_id) and not _matches(planned, x)]
+    off = [
+        x
+        for x in lessons
+        if x.work_type == CONTROL_WORK
+        and sees(x.class_id, x.teacher_id)
+        and not _matches(planned, x)
+    ]
     missed = [
         t
         for t in tests

@@ -8,7 +8,8 @@ as the journal has it:
 | 17.11 | 7Б math                           | 7Б math: test            → on schedule |
 | 18.11 | 7Б Russian                        | —                        → not held    |
 | 18.11 |                                   | 10А math: test           → off schedule |
-| 19.11 |                                   | 7Б English group 1: dictation → off schedule |
+| 18.11 |                                   | 7Б English group 1: dictation → everyday work, not looked for |
+| 19.11 |                                   | 7Б English group 1: test → off schedule |
 | 20.11 | 7Б English group 1                | 7Б English group 1: written → on schedule |
 | 20.11 | 7Б math (the whole class)         | 7Б math: oral            → not held    |
 | 23.11 | 7Б Russian (today: not yet due)   | 7Б math today: test      → off schedule |
@@ -83,7 +84,8 @@ async def checked_week(db: Database) -> World:
     await _plan(db, w, "russian", "Русский язык", TODAY)
     await _held(db, w, "math", "7Б", "Математика", 17, "test")
     await _held(db, w, "math", "10А", "Математика", 18, "test")
-    await _held(db, w, "english", "7Б", "Английский язык", 19, "dictation", english)
+    await _held(db, w, "english", "7Б", "Английский язык", 18, "dictation", english)
+    await _held(db, w, "english", "7Б", "Английский язык", 19, "test", english)
     await _held(db, w, "english", "7Б", "Английский язык", 20, "written", english)
     await _held(db, w, "math", "7Б", "Математика", 20, "oral")
     # Today's math lesson becomes a test as the teacher marks its column so.
@@ -115,7 +117,7 @@ def rows(found: OffSchedule) -> tuple[list[tuple[str, ...]], list[tuple[str, ...
 
 OFF = {
     "10А": ("18.11", "10А", "", "Математика", "Иванова М.П.", "test"),
-    "english": ("19.11", "7Б", "7Б англ. 1", "Английский язык", "Смит А.", "dictation"),
+    "english": ("19.11", "7Б", "7Б англ. 1", "Английский язык", "Смит А.", "test"),
     "today": ("23.11", "7Б", "", "Математика", "Иванова М.П.", "test"),
 }
 MISSED = {
@@ -158,7 +160,7 @@ async def test_teachers_read_their_own_and_class_teachers_their_class(
 async def test_a_test_planned_for_the_class_is_held_at_a_group_lesson(db: Database) -> None:
     w = await checked_week(db)
     # The English teacher takes the whole class too, and planned the 19th for all of 7Б:
-    # group 1's dictation that day was on schedule.
+    # group 1's test that day was on schedule.
     await insert(
         db,
         TeachingAssignment(
