@@ -41,7 +41,4 @@ _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
 _.__test__  # core/reading/test_matching.py: pytest reads it (a test* function is no test)
 
 # For people, not called by the code.
-# core/control/rules.py: the rule for one mark, beside the others; journal_control makes
-# the same comparison with each deadline worked out once (core/reading/control.py _Memo).
-_.mark_is_late
 _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md)

@@ -193,19 +193,6 @@ def marks_due(
     )
 
 
-def mark_is_late(
-    policy: SchoolPolicy,
-    zone: ZoneInfo,
-    *,
-    grade: int,
-    work_type: str,
-    day: dt.date,
-    entered_at: dt.datetime,
-) -> bool:
-    """Was a mark (of any work, oral included) entered after its deadline?"""
-    return entered_at > mark_due(policy, zone, grade=grade, work_type=work_type, day=day)
-
-
 def preliminary_due(
     policy: SchoolPolicy, zone: ZoneInfo, *, period_ends: dt.date, holidays_start: dt.date | None
 ) -> dt.datetime:

@@ -856,7 +856,7 @@ class _Memo:
         return found
 
     def mark_due(self, *, grade: int, work_type: str, day: dt.date) -> dt.datetime:
-        """`core.control.rules.mark_due` (a mark after it is late, as `mark_is_late` says)."""
+        """`core.control.rules.mark_due` (a mark entered after it is late)."""
         key = (grade, work_type, day)
         found = self._due.get(key)
         if found is None:
