@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.models import AuditEntry, ControlReportExport, Staff
+from core.models import ControlReportExport
 from core.permissions import load_staff
 from core.reading.access import ReadingUnit
 from core.reading.control_report import ControlReport, read_control_report, require_report_maker
 from core.reading.control_span import SpanAsked
+from core.reports.archive import ArchivedFile, check_format, file_fields, keep, staff_names
 from core.reports.control_report import control_report_pdf, control_report_xlsx, filename
-from core.reports.statement_exports import FORMATS, check_format
 from core.rows import get_in_school
 from core.uow import UnitOfWork
 
@@ -31,24 +30,12 @@ RECENT = 30
 
 
 @dataclass(frozen=True)
-class ReportInfo:
-    """An archived report without its bytes."""
+class ReportInfo(ArchivedFile):
+    """An archived control report without its bytes."""
 
-    export_id: int
     period_id: int | None
     starts_on: dt.date
     ends_on: dt.date
-    format: str
-    filename: str
-    generated_at: dt.datetime
-    generated_by: str  # «Орлова Т.Б.»
-    content_sha256: str
-    file_sha256: str
-    size: int
-
-    @property
-    def media_type(self) -> str:
-        return FORMATS[self.format]
 
 
 @dataclass(frozen=True)
@@ -90,13 +77,9 @@ async def export_control_report(
             generated_at=report.generated_at,
             generated_by=staff.id or 0,
             content_sha256=report.content_sha256,
-            file_sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            data=data,
+            **file_fields(data),
         )
-        uow.session.add(row)
-        await uow.session.flush()
-        _audit(uow, row, staff)
+        await keep(uow, row, staff)
         info = _info(row, staff.short_name)
         await uow.commit()
         return ReportFile(info, data)
@@ -118,7 +101,7 @@ async def list_control_reports(
             .limit(limit)
         )
         rows = list((await uow.session.exec(query)).all())
-        names = await _names(uow, {row.generated_by for row in rows})
+        names = await staff_names(uow, {row.generated_by for row in rows})
         return [_info(row, names.get(row.generated_by, "")) for row in rows]
 
 
@@ -128,31 +111,8 @@ async def fetch_control_report(uow: UnitOfWork, *, actor: StaffActor, export_id:
         staff = await load_staff(uow, actor)
         require_report_maker(staff)
         row = await get_in_school(uow, ControlReportExport, export_id, staff.school_id, "export")
-        names = await _names(uow, {row.generated_by})
+        names = await staff_names(uow, {row.generated_by})
         return ReportFile(_info(row, names.get(row.generated_by, "")), bytes(row.data))
-
-
-async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = (await uow.session.exec(select(Staff).where(col(Staff.id).in_(ids)))).all()
-    return {row.id or 0: row.short_name for row in rows}
-
-
-def _audit(uow: UnitOfWork, row: ControlReportExport, staff: Staff) -> None:
-    """Who exported what and when, with both hashes; the bytes stay in their own row."""
-    uow.session.add(
-        AuditEntry(
-            school_id=row.school_id,
-            at=uow.now(),
-            actor_kind="staff",
-            actor_id=staff.id,
-            entity="control_report_export",
-            entity_id=row.id or 0,
-            action="create",
-            new=row.model_dump(mode="json", exclude={"data"}),
-        )
-    )
 
 
 def _info(row: ControlReportExport, by: str) -> ReportInfo:

@@ -9,58 +9,34 @@ file itself (shown on the statement's page and sent with every download).
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.errors import RuleViolation
-from core.models import AuditEntry, Staff, StatementExport
+from core.models import StatementExport
 from core.permissions import load_staff
 from core.reading.access import ReadingUnit
 from core.reading.statement import Statement, open_class, read_statement
+from core.reports.archive import ArchivedFile, check_format, file_fields, keep, staff_names
 from core.reports.statement import filename, statement_pdf, statement_xlsx
 from core.rows import get_in_school
 from core.uow import UnitOfWork
 
-FORMATS = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 RECENT = 20
 
 
 @dataclass(frozen=True)
-class ExportInfo:
-    """An archived export without its bytes."""
+class ExportInfo(ArchivedFile):
+    """An archived statement without its bytes."""
 
-    export_id: int
     class_id: int
-    format: str
-    filename: str
-    generated_at: dt.datetime
-    generated_by: str  # «Орлова Т.Б.»
-    content_sha256: str
-    file_sha256: str
-    size: int
-
-    @property
-    def media_type(self) -> str:
-        return FORMATS[self.format]
 
 
 @dataclass(frozen=True)
 class ExportFile:
     info: ExportInfo
     data: bytes
-
-
-def check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise RuleViolation("bad_export_format", value=fmt, allowed=", ".join(FORMATS))
-    return fmt
 
 
 def render(statement: Statement, fmt: str, language: str) -> bytes:
@@ -94,13 +70,9 @@ async def export_statement(
             generated_at=statement.generated_at,
             generated_by=staff.id or 0,
             content_sha256=statement.content_sha256,
-            file_sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            data=data,
+            **file_fields(data),
         )
-        uow.session.add(row)
-        await uow.session.flush()
-        _audit(uow, row, staff)
+        await keep(uow, row, staff)
         info = _info(row, staff.short_name)
         await uow.commit()
         return ExportFile(info, data)
@@ -119,7 +91,7 @@ async def list_exports(
             .limit(limit)
         )
         rows = list((await uow.session.exec(query)).all())
-        names = await _names(uow, {row.generated_by for row in rows})
+        names = await staff_names(uow, {row.generated_by for row in rows})
         return [_info(row, names.get(row.generated_by, "")) for row in rows]
 
 
@@ -129,32 +101,8 @@ async def fetch_export(uow: UnitOfWork, *, actor: StaffActor, export_id: int) ->
         staff = await load_staff(uow, actor)
         row = await get_in_school(uow, StatementExport, export_id, staff.school_id, "export")
         await open_class(uow, actor, row.class_id)
-        names = await _names(uow, {row.generated_by})
+        names = await staff_names(uow, {row.generated_by})
         return ExportFile(_info(row, names.get(row.generated_by, "")), bytes(row.data))
-
-
-async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = (await uow.session.exec(select(Staff).where(col(Staff.id).in_(ids)))).all()
-    return {row.id or 0: row.short_name for row in rows}
-
-
-def _audit(uow: UnitOfWork, row: StatementExport, staff: Staff) -> None:
-    """Who exported what and when, with both hashes; the bytes stay in their own row."""
-    new = row.model_dump(mode="json", exclude={"data"})
-    uow.session.add(
-        AuditEntry(
-            school_id=row.school_id,
-            at=uow.now(),
-            actor_kind="staff",
-            actor_id=staff.id,
-            entity="statement_export",
-            entity_id=row.id or 0,
-            action="create",
-            new=new,
-        )
-    )
 
 
 def _info(row: StatementExport, by: str) -> ExportInfo:

@@ -35,6 +35,7 @@ from core.reports.control_exports import (
     fetch_control_report,
     list_control_reports,
 )
+from webapp.api.archive_models import ArchivedFileOut, archived_fields
 from webapp.api.test_schedule import OffScheduleEntryOut
 from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
@@ -435,35 +436,19 @@ class ReportIn(BaseModel):
     end: Day | None = None
 
 
-class ReportExportOut(BaseModel):
-    id: int
+class ReportExportOut(ArchivedFileOut):
     period_id: int | None
     starts_on: dt.date
     ends_on: dt.date
-    format: str
-    filename: str
-    generated_at: dt.datetime
-    generated_by: str
-    content_sha256: str = Field(description="Printed inside the file.")
-    file_sha256: str = Field(description="Of the file's bytes; also the download's header.")
-    size: int
-    url: str = Field(description="Where to download the file.")
 
     @classmethod
     def of(cls, info: ReportInfo) -> ReportExportOut:
+        url = f"/api/v1/control/reports/{info.export_id}"
         return cls(
-            id=info.export_id,
             period_id=info.period_id,
             starts_on=info.starts_on,
             ends_on=info.ends_on,
-            format=info.format,
-            filename=info.filename,
-            generated_at=info.generated_at,
-            generated_by=info.generated_by,
-            content_sha256=info.content_sha256,
-            file_sha256=info.file_sha256,
-            size=info.size,
-            url=f"/api/v1/control/reports/{info.export_id}",
+            **archived_fields(info, url),
         )
 
 

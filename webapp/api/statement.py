@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from core.reading.statement import read_statement
 from core.reports.statement_exports import ExportInfo, export_statement, fetch_export, list_exports
+from webapp.api.archive_models import ArchivedFileOut, archived_fields
 from webapp.api.v1 import error_responses
 from webapp.auth import ApiViewer
 from webapp.pages.statement import file_response
@@ -46,32 +47,13 @@ class ExportIn(BaseModel):
     language: Literal["ru", "en"] = "ru"
 
 
-class ExportOut(BaseModel):
-    id: int
+class ExportOut(ArchivedFileOut):
     class_id: int
-    format: str
-    filename: str
-    generated_at: dt.datetime
-    generated_by: str
-    content_sha256: str = Field(description="Printed inside the file.")
-    file_sha256: str = Field(description="Of the file's bytes; also the download's header.")
-    size: int
-    url: str = Field(description="Where to download the file.")
 
     @classmethod
     def of(cls, info: ExportInfo) -> ExportOut:
-        return cls(
-            id=info.export_id,
-            class_id=info.class_id,
-            format=info.format,
-            filename=info.filename,
-            generated_at=info.generated_at,
-            generated_by=info.generated_by,
-            content_sha256=info.content_sha256,
-            file_sha256=info.file_sha256,
-            size=info.size,
-            url=f"/api/v1/statement-exports/{info.export_id}",
-        )
+        url = f"/api/v1/statement-exports/{info.export_id}"
+        return cls(class_id=info.class_id, **archived_fields(info, url))
 
 
 @router.get("/classes/{class_id}/statement", response_model=StatementOut)
