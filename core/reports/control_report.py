@@ -326,7 +326,7 @@ def _fill_sheet(s: _Sheet, d: dict[str, Any], w: Words) -> None:
         t._("Teacher"),
         t._("Pupil"),
         t._("Marks"),
-        t._("Minimum"),
+        t._("Minimum so far"),
         head=True,
     )
     for line in d["fill"]:

@@ -70,6 +70,24 @@ def lesson(control: JournalControl, w: World, key: str) -> LessonCheck:
     return next(c for c in control.lessons if c.lesson_id == w.lessons[key])
 
 
+async def math_twice_a_week(db: Database, w: World) -> None:
+    """7Б's mathematics in the timetable on Mondays and Wednesdays (bell 2)."""
+    await insert(
+        db,
+        *[
+            TimetableEntry(
+                school_id=w.school_id,
+                class_id=w.classes["7Б"],
+                subject_id=w.subjects["Математика"],
+                teacher_id=w.staff["math"],
+                weekday=day,
+                slot=2,
+            )
+            for day in (0, 2)
+        ],
+    )
+
+
 async def fill_the_day(db: Database, w: World) -> None:
     """Math in 7Б on time, homework late, a test with one late mark and one pupil away;
     Russian left empty and handed to the substitute; English's topic a day late."""
@@ -289,20 +307,7 @@ async def test_period_marks_are_due_before_the_holidays_and_missing_pupils_named
 
 async def test_pupils_below_the_schools_minimum_of_marks_are_listed(db: Database) -> None:
     w = await build_world(db)
-    await insert(
-        db,
-        *[
-            TimetableEntry(
-                school_id=w.school_id,
-                class_id=w.classes["7Б"],
-                subject_id=w.subjects["Математика"],
-                teacher_id=w.staff["math"],
-                weekday=day,
-                slot=2,
-            )
-            for day in (0, 2)
-        ],
-    )
+    await math_twice_a_week(db, w)
     await fill_the_day(db, w)
 
     def math_7b(control: JournalControl) -> list[tuple[str, int, int, int]]:
@@ -338,20 +343,7 @@ async def test_pupils_below_the_schools_minimum_of_marks_are_listed(db: Database
 
 async def test_lessons_held_against_the_timetable_outside_the_holidays(db: Database) -> None:
     w = await build_world(db)
-    await insert(
-        db,
-        *[
-            TimetableEntry(
-                school_id=w.school_id,
-                class_id=w.classes["7Б"],
-                subject_id=w.subjects["Математика"],
-                teacher_id=w.staff["math"],
-                weekday=day,
-                slot=2,
-            )
-            for day in (0, 2)
-        ],
-    )
+    await math_twice_a_week(db, w)
     await fill_the_day(db, w)
 
     week = await read(db, w, "deputy", msk(27, 12), start=TODAY, end=dt.date(2026, 11, 27))

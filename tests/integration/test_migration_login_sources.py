@@ -6,40 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
 
-from core.db import Database
 from core.migrate import current_revision, downgrade_database, upgrade_database
+from tests.integration.migration_helpers import column_names, run_sql
 
 BEFORE, AFTER = "0004_email_opt_out", "0005_token_expiry_login_sources"
 MADE = "2026-01-10 07:00:00"  # long before the upgrade
-
-
-async def _run(url: str, *statements: str) -> list[tuple[object, ...]]:
-    db = Database(url)
-    try:
-        async with db.engine.begin() as conn:
-            rows: list[tuple[object, ...]] = []
-            for statement in statements:
-                result = await conn.execute(text(statement))
-                rows = [tuple(row) for row in result] if result.returns_rows else []
-            return rows
-    finally:
-        await db.dispose()
-
-
-async def _columns(url: str) -> set[str]:
-    db = Database(url)
-
-    def names(connection: Connection) -> set[str]:
-        return {c["name"] for c in inspect(connection).get_columns("login_throttle")}
-
-    try:
-        async with db.engine.connect() as connection:
-            return await connection.run_sync(names)
-    finally:
-        await db.dispose()
 
 
 def _instant(value: object) -> dt.datetime:
@@ -50,7 +22,7 @@ def _instant(value: object) -> dt.datetime:
 
 async def check_round_trip(url: str) -> None:
     await upgrade_database(url, BEFORE)
-    await _run(
+    await run_sql(
         url,
         "INSERT INTO school (id, name, timezone, bells, policy, created_at) "
         f"VALUES (1, 'Школа', 'Europe/Moscow', '[]', '{{}}', '{MADE}')",
@@ -67,7 +39,7 @@ async def check_round_trip(url: str) -> None:
     await upgrade_database(url, AFTER)
     assert await current_revision(url) == AFTER
 
-    tokens = dict(await _run(url, "SELECT id, expires_at FROM access_token ORDER BY id"))
+    tokens = dict(await run_sql(url, "SELECT id, expires_at FROM access_token ORDER BY id"))
     # A live API token lives the default 90 days from the upgrade, not from when it
     # was made (it would have died at once); revoked tokens and sessions are untouched.
     expiry = _instant(tokens[1]) - before_upgrade
@@ -75,18 +47,18 @@ async def check_round_trip(url: str) -> None:
     assert tokens[2] is None
     assert _instant(tokens[3]) == dt.datetime(2026, 1, 17, 7, 0, tzinfo=dt.UTC)
 
-    rows = await _run(url, "SELECT login, source, failures FROM login_throttle")
+    rows = await run_sql(url, "SELECT login, source, failures FROM login_throttle")
     assert rows == [("admin@1", "", 3)]  # the old count now counts over every address
-    await _run(
+    await run_sql(
         url,
         "INSERT INTO login_throttle (login, source, failures) VALUES "
         "('admin@1', 'ip:203.0.113.66', 2), ('', 'ip:203.0.113.66', 2)",
     )
 
     await downgrade_database(url, BEFORE)
-    assert "source" not in await _columns(url)
-    assert await _run(url, "SELECT login, failures FROM login_throttle") == [("admin@1", 3)]
-    expiries = await _run(url, "SELECT expires_at FROM access_token WHERE kind = 'api'")
+    assert "source" not in await column_names(url, "login_throttle")
+    assert await run_sql(url, "SELECT login, failures FROM login_throttle") == [("admin@1", 3)]
+    expiries = await run_sql(url, "SELECT expires_at FROM access_token WHERE kind = 'api'")
     assert expiries == [(None,), (None,)]
 
 

@@ -5,50 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
 
-from core.db import Database
 from core.migrate import (
     check_migrations_match_models,
     current_revision,
     downgrade_database,
     upgrade_database,
 )
+from tests.integration.migration_helpers import column_names, run_sql
 
 BEFORE, AFTER = "0008_staff_messages", "0009_subject_flags"
 MADE = "2026-09-01 07:00:00"
 
 
-async def _run(url: str, *statements: str) -> list[tuple[object, ...]]:
-    db = Database(url)
-    try:
-        async with db.engine.begin() as conn:
-            rows: list[tuple[object, ...]] = []
-            for statement in statements:
-                result = await conn.execute(text(statement))
-                rows = [tuple(row) for row in result] if result.returns_rows else []
-            return rows
-    finally:
-        await db.dispose()
-
-
-async def _columns(url: str) -> set[str]:
-    db = Database(url)
-
-    def names(connection: Connection) -> set[str]:
-        return {c["name"] for c in inspect(connection).get_columns("subject")}
-
-    try:
-        async with db.engine.connect() as connection:
-            return await connection.run_sync(names)
-    finally:
-        await db.dispose()
-
-
 async def check_round_trip(url: str) -> None:
     await upgrade_database(url, BEFORE)
-    await _run(
+    await run_sql(
         url,
         "INSERT INTO school (id, name, timezone, bells, policy, created_at) "
         f"VALUES (1, 'Школа', 'Europe/Moscow', '[]', '{{}}', '{MADE}')",
@@ -61,21 +33,21 @@ async def check_round_trip(url: str) -> None:
 
     # Existing subjects owe homework and get marks, as the journal assumed until now.
     query = "SELECT id, name, homework, graded FROM subject ORDER BY id"
-    found = [(i, n, bool(h), bool(g)) for i, n, h, g in await _run(url, query)]
+    found = [(i, n, bool(h), bool(g)) for i, n, h, g in await run_sql(url, query)]
     assert found == [(1, "Математика", True, True), (2, "Физическая культура", True, True)]
     # A subject written without the flags (an older program, a hand-made row) owes both.
-    await _run(
+    await run_sql(
         url,
         "INSERT INTO subject (id, school_id, name, short_name) VALUES (3, 1, 'Музыка', '')",
         "UPDATE subject SET homework = false WHERE id = 2",
     )
-    rows = await _run(url, "SELECT id, homework, graded FROM subject WHERE id IN (2, 3)")
+    rows = await run_sql(url, "SELECT id, homework, graded FROM subject WHERE id IN (2, 3)")
     assert sorted((i, bool(h), bool(g)) for i, h, g in rows) == [(2, False, True), (3, True, True)]
 
     await downgrade_database(url, BEFORE)
     assert await current_revision(url) == BEFORE
-    assert {"homework", "graded"}.isdisjoint(await _columns(url))
-    names = await _run(url, "SELECT name FROM subject ORDER BY id")
+    assert {"homework", "graded"}.isdisjoint(await column_names(url, "subject"))
+    names = await run_sql(url, "SELECT name FROM subject ORDER BY id")
     assert names == [("Математика",), ("Физическая культура",), ("Музыка",)]
 
 
