@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -626,6 +626,27 @@ class _Reader:
             late_marks=late,
         )
 
+    def _graded_pages(
+        self,
+        period: Period,
+        assignments: Sequence[TeachingAssignment],
+        classes: dict[int, _Class],
+    ) -> Iterator[tuple[TeachingAssignment, Place]]:
+        """The reader's teaching assignments of the period's year that owe marks (not
+        grade 1, not an attendance-only elective, not a subject without marks), each
+        with its page."""
+        for job in assignments:
+            klass = classes.get(job.class_id)
+            if klass is None or klass.row.year_id != period.year_id:
+                continue
+            if self.teacher_id not in (None, job.teacher_id):
+                continue
+            group = klass.groups.get(job.group_id or 0)
+            elective = group is not None and group.kind == "elective"
+            graded = self._graded(job.subject_id)
+            if expects_marks(self.policy, grade=klass.row.grade, elective=elective, graded=graded):
+                yield job, Place(job.class_id, job.group_id, job.subject_id)
+
     def _period_checks(
         self,
         periods: Sequence[Period],
@@ -644,20 +665,7 @@ class _Reader:
                 ),
                 Kind.final: final_due(self.zone, period_ends=period.ends_on),
             }
-            for job in assignments:
-                klass = classes.get(job.class_id)
-                if klass is None or klass.row.year_id != period.year_id:
-                    continue
-                if self.teacher_id not in (None, job.teacher_id):
-                    continue
-                group = klass.groups.get(job.group_id or 0)
-                elective = group is not None and group.kind == "elective"
-                graded = self._graded(job.subject_id)
-                if not expects_marks(
-                    self.policy, grade=klass.row.grade, elective=elective, graded=graded
-                ):
-                    continue
-                place = Place(job.class_id, job.group_id, job.subject_id)
+            for job, place in self._graded_pages(period, assignments, classes):
                 on = min(period.ends_on, self.today)
                 owing = sorted(pupils.on(job.class_id, job.group_id, on))
                 pid, subject = period.id or 0, job.subject_id
@@ -725,20 +733,7 @@ class _Reader:
         for period, counted in zip(periods, counts, strict=True):
             pid = period.id or 0
             weeks = max(1, ((min(period.ends_on, self.today) - period.starts_on).days + 1) // 7)
-            for job in assignments:
-                klass = classes.get(job.class_id)
-                if klass is None or klass.row.year_id != period.year_id:
-                    continue
-                if self.teacher_id not in (None, job.teacher_id):
-                    continue
-                group = klass.groups.get(job.group_id or 0)
-                elective = group is not None and group.kind == "elective"
-                graded = self._graded(job.subject_id)
-                if not expects_marks(
-                    self.policy, grade=klass.row.grade, elective=elective, graded=graded
-                ):
-                    continue
-                place = Place(job.class_id, job.group_id, job.subject_id)
+            for job, place in self._graded_pages(period, assignments, classes):
                 a_week = weekly.get(place) or -(-counted.held.get(place, 0) // weeks)
                 whole = fill_minimum(self.policy, lessons_a_week=a_week)
                 minimum = fill_minimum_so_far(
