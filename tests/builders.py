@@ -310,8 +310,12 @@ async def insert(db: Database, *rows: SQLModel) -> list[int]:
 
 
 async def update_row(db: Database, model: type[SQLModel], row_id: int, **values: Any) -> None:
-    """Change set-up data in place (a pupil who left, a locked account, no bells...)."""
-    async with db.session() as s:
+    """Change set-up data in place (a pupil who left, a locked account, no bells...).
+
+    It reads the row, then writes it: with the write lock taken up front (SQLite's
+    BEGIN IMMEDIATE), as core's units of work do, so a running worker writing the same
+    file makes it wait instead of failing with "database is locked"."""
+    async with await db.writing_session() as s:
         row = await s.get(model, row_id)
         assert row is not None, f"{model.__name__} {row_id} not found"
         for name, value in values.items():
