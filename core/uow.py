@@ -25,6 +25,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.audit.chain import seal, store_head, take_heads
 from core.db import Database
 from core.events import Event
 from core.models import AuditEntry, OutboxEvent, utcnow
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.clock = clock
         self._session: AsyncSession | None = None
         self._events: list[Event] = []
+        self._audits: list[AuditEntry] = []
         self.committed_events: list[OutboxEvent] = []
 
     @property
@@ -60,6 +62,7 @@ class UnitOfWork:
         self._refuse_nesting()
         self._session = await self.db.writing_session()
         self._events = []
+        self._audits = []
         self.committed_events = []
         return self
 
@@ -75,6 +78,7 @@ class UnitOfWork:
         finally:
             await session.close()
             self._events = []
+            self._audits = []
 
     def now(self) -> datetime:
         return self.clock()
@@ -92,13 +96,21 @@ class UnitOfWork:
         actor_id: int | None,
         actor_kind: str = "staff",
         old: dict[str, Any] | None = None,
+        reason: str | None = None,
+        exclude: frozenset[str] = frozenset(),
     ) -> None:
-        """Keep who did what to `row`, with the values before (`old`) and after."""
+        """Keep who did what to `row`, with the values before (`old`) and after, and
+        the written `reason` where the change needs one; `exclude` leaves columns out
+        (a kept file's bytes: the entry holds its hash).
+
+        The values after are taken now; the entry joins the school's hash chain at
+        commit (`commit`), when its number is known.
+        """
         entity_id = getattr(row, "id", None)
         if entity_id is None:
             raise RuntimeError("audit() needs a flushed row")
-        new = None if action == "delete" else snapshot(row)
-        self.session.add(
+        new = None if action == "delete" else snapshot(row, exclude=exclude)
+        self._audits.append(
             AuditEntry(
                 school_id=school_id,
                 at=self.now(),
@@ -109,6 +121,7 @@ class UnitOfWork:
                 action=action,
                 old=old,
                 new=new,
+                reason=reason,
             )
         )
 
@@ -121,6 +134,7 @@ class UnitOfWork:
         actor_kind: str = "staff",
         old: dict[str, Any] | None = None,
         school_id: int | None = None,
+        reason: str | None = None,
     ) -> None:
         """Add `row`, flush it (a new row gets its id) and keep the change in the audit
         log (`audit`); the school is the row's own unless given. Commit is the caller's."""
@@ -130,7 +144,13 @@ class UnitOfWork:
         if school is None:
             raise RuntimeError("save() needs the school of a row without school_id")
         self.audit(
-            row, school_id=school, action=action, actor_id=actor_id, actor_kind=actor_kind, old=old
+            row,
+            school_id=school,
+            action=action,
+            actor_id=actor_id,
+            actor_kind=actor_kind,
+            old=old,
+            reason=reason,
         )
 
     async def commit(self) -> None:
@@ -147,12 +167,29 @@ class UnitOfWork:
             for event in self._events
         ]
         self.session.add_all(rows)
+        await self._seal_audits()
         await self.session.commit()
         self._events = []
         self.committed_events.extend(rows)
 
+    async def _seal_audits(self) -> None:
+        """Number and hash this transaction's audit entries into their schools' chains.
+
+        Last before the commit: the chain's head stays locked (PostgreSQL) only from
+        here to the commit, so a school's writers queue for as short a time as can be.
+        """
+        if not self._audits:
+            return
+        entries, self._audits = self._audits, []
+        heads = await take_heads(self.session, (entry.school_id for entry in entries))
+        for school_id, head in heads.items():
+            head = seal(head, (entry for entry in entries if entry.school_id == school_id))
+            await store_head(self.session, head)
+        self.session.add_all(entries)
+
     async def rollback(self) -> None:
         self._events = []
+        self._audits = []
         await self.session.rollback()
 
 
@@ -188,9 +225,9 @@ def transactional(
 SECRET_COLUMNS = frozenset({"password_hash", "code_hash"})
 
 
-def snapshot(row: SQLModel) -> dict[str, Any]:
+def snapshot(row: SQLModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The row's column values as JSON-ready data, for the audit log (secrets masked)."""
-    data: dict[str, Any] = row.model_dump(mode="json")
+    data: dict[str, Any] = row.model_dump(mode="json", exclude=set(exclude))
     for column in SECRET_COLUMNS & data.keys():
         if data[column] is not None:
             digest = hashlib.sha256(str(data[column]).encode()).hexdigest()[:8]

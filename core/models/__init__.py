@@ -2,6 +2,7 @@
 
 from core.models.access import (
     Acknowledgement,
+    AuditChain,
     AuditEntry,
     ContactChange,
     InviteCode,
@@ -65,6 +66,7 @@ __all__ = [
     "Announcement",
     "Attendance",
     "AttendanceStatus",
+    "AuditChain",
     "AuditEntry",
     "ChannelName",
     "ContactChange",

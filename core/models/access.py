@@ -41,10 +41,21 @@ class InviteCode(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Who changed what and when, with the values before and after."""
+    """Who changed what and when, with the values before and after.
+
+    A school's entries form a hash chain (`core.audit.chain`): `seq` numbers them
+    1, 2, 3… with no gaps, `prev_hash` is the previous entry's `hash`, and `hash` covers
+    `prev_hash` and this entry's content. The unit of work seals them at commit.
+    `reason` is the written reason of a change that needs one (a correction to a
+    closed year, a voided entry restored).
+    """
 
     __tablename__ = "audit_entry"
-    __table_args__ = (one_of("actor_kind", ACTOR_KINDS), one_of("action", AUDIT_ACTIONS))
+    __table_args__ = (
+        one_of("actor_kind", ACTOR_KINDS),
+        one_of("action", AUDIT_ACTIONS),
+        UniqueConstraint("school_id", "seq"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -56,6 +67,23 @@ class AuditEntry(SQLModel, table=True):
     action: str  # create | update | delete
     old: dict[str, Any] | None = json_field(default_factory=lambda: None)
     new: dict[str, Any] | None = json_field(default_factory=lambda: None)
+    reason: str | None = None
+    seq: int | None = Field(default=None, nullable=False)
+    prev_hash: str | None = Field(default=None, max_length=64, nullable=False)
+    hash: str | None = Field(default=None, max_length=64, nullable=False)
+
+
+class AuditChain(SQLModel, table=True):
+    """The head of a school's audit chain: its last entry's number and hash.
+
+    Sealing locks this row, so a school's entries are numbered by one writer at a time.
+    """
+
+    __tablename__ = "audit_chain"
+
+    school_id: int = Field(foreign_key="school.id", primary_key=True)
+    seq: int = 0
+    hash: str = Field(max_length=64)
 
 
 class OutboxEvent(SQLModel, table=True):

@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import SQLModel, col, select
 
 from core.errors import RuleViolation
-from core.models import AuditEntry, Staff
+from core.models import Staff
 from core.uow import UnitOfWork
 
 FORMATS = {
@@ -60,17 +60,12 @@ async def keep(uow: UnitOfWork, row: SQLModel, staff: Staff) -> None:
     hashes; the bytes stay in their own row). The caller commits."""
     uow.session.add(row)
     await uow.session.flush()
-    uow.session.add(
-        AuditEntry(
-            school_id=getattr(row, "school_id"),  # noqa: B009 (every export row has one)
-            at=uow.now(),
-            actor_kind="staff",
-            actor_id=staff.id,
-            entity=str(getattr(row, "__tablename__")),  # noqa: B009
-            entity_id=getattr(row, "id") or 0,  # noqa: B009
-            action="create",
-            new=row.model_dump(mode="json", exclude={"data"}),
-        )
+    uow.audit(
+        row,
+        school_id=getattr(row, "school_id"),  # noqa: B009 (every export row has one)
+        action="create",
+        actor_id=staff.id,
+        exclude=frozenset({"data"}),
     )
 
 

@@ -40,6 +40,7 @@ RELEASED = {
     "0007_control_report_export.py": "eaba1dd5919f115d845e84d20d093884f9c6c2853ec6ba545d81023446c8ca49",
     "0008_staff_messages.py": "d4e35b0dba0b30d5e88a0e9e130682b37d5f904a6817443a990aa51cfb4e46f4",
     "0009_subject_flags.py": "95011699d1fc37a6bcc27cd62004d119aef19717f2c289d1175fa651175506bd",
+    "0010_audit_chain.py": "9165fad20951e3fc7a5cda63614dfdae9acfc55718d61ec8bfb43c520e87da27",
 }
 
 

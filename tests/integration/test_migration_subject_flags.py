@@ -6,12 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.migrate import (
-    check_migrations_match_models,
-    current_revision,
-    downgrade_database,
-    upgrade_database,
-)
+from core.migrate import current_revision, downgrade_database, upgrade_database
 from tests.integration.migration_helpers import column_names, run_sql
 
 BEFORE, AFTER = "0008_staff_messages", "0009_subject_flags"
@@ -29,7 +24,6 @@ async def check_round_trip(url: str) -> None:
     )
     await upgrade_database(url, AFTER)
     assert await current_revision(url) == AFTER
-    assert await check_migrations_match_models(url) == []
 
     # Existing subjects owe homework and get marks, as the journal assumed until now.
     query = "SELECT id, name, homework, graded FROM subject ORDER BY id"

@@ -1,0 +1,1 @@
+"""The audit log as a hash chain per school (issue 11): sealing, heads, verification."""

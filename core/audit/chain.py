@@ -1,0 +1,150 @@
+"""The audit log's hash chain: each school's entries, numbered 1, 2, 3…, each carrying
+the hash of the one before it and the hash of its own canonical content.
+
+Change an entry and its hash no longer matches its content; remove one and the
+numbers skip; insert one and the next entry's `prev_hash` no longer names its
+predecessor; rewrite the whole chain and the heads kept outside the database (the
+backup manifests, the archived documents, the printed fingerprints) no longer match.
+
+THE FORMULA IS FROZEN: every stored hash depends on `canonical` and `link` as they are
+written here. Changing either breaks every chain already sealed; a new formula would
+need a version column and both formulas kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models.access import AuditChain
+
+GENESIS = "0" * 64  # the `prev_hash` of a school's first entry
+FINGERPRINT_LENGTH = 16  # hex digits printed on paper: 64 bits
+
+
+class Sealable(Protocol):
+    """An audit entry's fields that the chain covers (`core.models.AuditEntry`)."""
+
+    school_id: int
+    seq: int | None
+    at: datetime
+    actor_kind: str
+    actor_id: int | None
+    entity: str
+    entity_id: int
+    action: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    reason: str | None
+    prev_hash: str | None
+    hash: str | None
+
+
+def instant(at: datetime) -> str:
+    """An instant as the chain writes it: UTC, microseconds, `+00:00`."""
+    if at.tzinfo is None:
+        raise ValueError("naive datetime in an audit entry")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def canonical(entry: Sealable) -> bytes:
+    """The entry's content as canonical JSON: sorted keys, no spaces, UTF-8."""
+    content = {
+        "school_id": entry.school_id,
+        "seq": entry.seq,
+        "at": instant(entry.at),
+        "actor_kind": entry.actor_kind,
+        "actor_id": entry.actor_id,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "action": entry.action,
+        "old": entry.old,
+        "new": entry.new,
+        "reason": entry.reason,
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def link(prev_hash: str, entry: Sealable) -> str:
+    """The entry's hash: SHA-256 over the previous hash, a newline and its content."""
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(entry)).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The last sealed entry of a school's chain (seq 0 and GENESIS: none yet)."""
+
+    school_id: int
+    seq: int
+    hash: str
+
+    @property
+    def fingerprint(self) -> str:
+        """What is printed on paper: `#1234 · 9f86d081884c7d65`."""
+        return f"#{self.seq} · {self.hash[:FINGERPRINT_LENGTH]}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"school_id": self.school_id, "seq": self.seq, "hash": self.hash}
+
+
+def seal(head: ChainHead, entries: Iterable[Sealable]) -> ChainHead:
+    """Number and hash `entries` (one school's, in order) after `head`; the new head."""
+    seq, last = head.seq, head.hash
+    for entry in entries:
+        if entry.school_id != head.school_id:
+            raise ValueError("an entry of another school in this chain")
+        seq += 1
+        entry.seq, entry.prev_hash = seq, last
+        last = entry.hash = link(last, entry)
+    return ChainHead(head.school_id, seq, last)
+
+
+async def take_heads(session: AsyncSession, school_ids: Iterable[int]) -> dict[int, ChainHead]:
+    """Lock and read the heads of these schools' chains, for sealing in this transaction.
+
+    The row lock (`FOR UPDATE` on PostgreSQL; SQLite's writer already holds the whole
+    database) serializes the schools' sealing writers for the rest of the transaction,
+    so no two commits take the same number. Schools are locked in id order: two
+    writers never wait for each other crosswise.
+    """
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    heads: dict[int, ChainHead] = {}
+    for school_id in sorted(set(school_ids)):
+        await session.exec(
+            insert(AuditChain)
+            .values(school_id=school_id, seq=0, hash=GENESIS)
+            .on_conflict_do_nothing(index_elements=["school_id"])
+        )
+        query = select(AuditChain).where(AuditChain.school_id == school_id).with_for_update()
+        row = (await session.exec(query)).one()
+        heads[school_id] = ChainHead(school_id, row.seq, row.hash)
+    return heads
+
+
+async def store_head(session: AsyncSession, head: ChainHead) -> None:
+    await session.exec(
+        update(AuditChain)
+        .where(col(AuditChain.school_id) == head.school_id)
+        .values(seq=head.seq, hash=head.hash)
+    )
+
+
+async def read_heads(session: AsyncSession) -> dict[int, ChainHead]:
+    """Every school's chain head as the database says (to anchor elsewhere)."""
+    rows = (await session.exec(select(AuditChain).order_by(col(AuditChain.school_id)))).all()
+    return {row.school_id: ChainHead(row.school_id, row.seq, row.hash) for row in rows}
+
+
+def heads_from_json(data: Iterable[Mapping[str, Any]]) -> list[ChainHead]:
+    return [ChainHead(int(d["school_id"]), int(d["seq"]), str(d["hash"])) for d in data]
