@@ -57,9 +57,9 @@ def check_alert(code: str, params: Mapping[str, Any], key: str) -> None:
     json.dumps(dict(params))  # stored as JSON: TypeError for anything else
     if code == "audit_chain_broken" and params["what"] not in CHAIN_PROBLEMS:
         raise ValueError(f"what is one of {CHAIN_PROBLEMS}, not {params['what']!r}")
-    if code == "backup_stale" and params["last_good_at"] is not None:
-        if dt.datetime.fromisoformat(str(params["last_good_at"])).tzinfo is None:
-            raise ValueError("last_good_at needs a time zone")
+    last_good = params.get("last_good_at") if code == "backup_stale" else None
+    if last_good is not None and dt.datetime.fromisoformat(str(last_good)).tzinfo is None:
+        raise ValueError("last_good_at needs a time zone")
     if code == "retention_purged" and not set(params["counts"]) <= set(RETENTION_COUNTS):
         raise ValueError(f"counts are of {RETENTION_COUNTS}, not {sorted(params['counts'])}")
 

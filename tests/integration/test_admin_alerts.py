@@ -13,7 +13,7 @@ from core.db import Database
 from core.models import Holiday, Role, School, Staff
 from core.services.admin_alerts import alert_admins
 from notifier.staff_render import render_staff
-from tests.builders import World, build_world, insert, update_row, uow_at
+from tests.builders import World, build_world, insert, uow_at, update_row
 from tests.e2e.families import set_policy
 from tests.integration.reminder_helpers import compose, items, messages, msk, send, text_of
 
