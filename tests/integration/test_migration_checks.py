@@ -42,6 +42,7 @@ RELEASED = {
     "0009_subject_flags.py": "95011699d1fc37a6bcc27cd62004d119aef19717f2c289d1175fa651175506bd",
     "0010_audit_chain.py": "9165fad20951e3fc7a5cda63614dfdae9acfc55718d61ec8bfb43c520e87da27",
     "0015_admin_alerts.py": "a05b33563b51b2367132f653c180058771be94a26a8154cbc088ce68bbc520c0",
+    "0016_breach_voids.py": "683ca3d27252492f85efc6845da66be519b9bdf6693ddd9b55ca13e7ca5a8031",
 }
 
 
