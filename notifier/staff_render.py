@@ -120,7 +120,7 @@ def render_staff(composition: StaffComposition, channel: str, *, today: dt.date)
     if channel != "email":
         raise ValueError(f"staff messages go by Telegram or email, not {channel!r}")
     subject = plain.partition("\n")[0]
-    page = {"body": plain, "html": plain, "subject": subject, "lang": lang}
+    page: dict[str, Any] = {"body": plain, "html": plain, "subject": subject, "lang": lang}
     page["reminders"] = composition.kind != "alert"  # the footer on switching them off
     page["school_name"] = composition.school_name
     return OutgoingMessage(

@@ -86,7 +86,7 @@ async def _voided_journal(db: Database) -> tuple[World, Clock, dict[str, int]]:
 
 
 async def test_the_administrator_lists_the_voided_entries(db: Database) -> None:
-    w, _, ids = await _voided_journal(db)
+    w, _, _ = await _voided_journal(db)
     found = await breach_voids(UnitOfWork(db), actor=w.actor("admin"), staff_id=w.staff["math"])
     assert (found.staff_name, found.locked) == ("Иванова М.П.", True)
     rows = sorted((e.kind, e.pupil, e.value, e.place) for e in found.entries)

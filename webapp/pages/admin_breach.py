@@ -34,7 +34,8 @@ async def restore_page(
     request: Request, viewer: PageViewer, staff_id: Id, reason: Text = ""
 ) -> Response:
     """Restore the chosen entries (`void` boxes) with the written reason."""
-    chosen = [int(v) for v in (await request.form()).getlist("void") if str(v).isdigit()]
+    boxes = [str(v) for v in (await request.form()).getlist("void")]
+    chosen = [int(v) for v in boxes if v.isdigit() and len(v) < 12]
     restored, error = 0, None
     try:
         restored = await restore_voided(
