@@ -11,7 +11,7 @@ page that asks for confirmation refuses exactly what the lock would refuse.
   (`ZVONOK_BREACH_LOOKBACK_DAYS`): a mistyped year must not void a teacher's term.
 - Only an administrator lists and restores the voided entries
   (`core.services.breach_restore`, `core.reading.breach_voids`); an entry is restored
-  once, and not when it was changed since or something newer took its place
+  once, and not when it was changed since or re-entered since the voiding
   (`restore_refusal`).
 """
 
@@ -130,21 +130,27 @@ async def restore_refusal(
     uow: UnitOfWork, void: BreachVoid, row: BreachEntry
 ) -> RuleViolation | None:
     """Why the voided `row` cannot be restored now, or None: restored already, changed
-    since the breach voided it, or superseded (a live mark of the pupil for the same
-    lesson, live homework for the lesson: restoring would put two in one cell)."""
+    since the breach voided it, or superseded: re-entered since (a mark of the pupil
+    for the same lesson, homework for the lesson, written after the voiding), so that
+    restoring would put the old entry next to its replacement."""
     if void.restored_at is not None:
         return RuleViolation("already_restored", id=void.id)
     if row.deleted_at is None or row.deleted_at != void.voided_at:
         return RuleViolation("restore_changed_since", id=void.id)
     if isinstance(row, Mark):
         query = select(Mark.id).where(
-            Mark.lesson_id == row.lesson_id, Mark.student_id == row.student_id, not_deleted(Mark)
+            Mark.lesson_id == row.lesson_id,
+            Mark.student_id == row.student_id,
+            col(Mark.created_at) >= void.voided_at,
+            not_deleted(Mark),
         )
         if (await uow.session.exec(query)).first() is not None:
             return RuleViolation("restore_superseded_mark", id=void.id)
     if isinstance(row, Homework):
         query = select(Homework.id).where(
-            Homework.lesson_id == row.lesson_id, not_deleted(Homework)
+            Homework.lesson_id == row.lesson_id,
+            col(Homework.created_at) >= void.voided_at,
+            not_deleted(Homework),
         )
         if (await uow.session.exec(query)).first() is not None:
             return RuleViolation("restore_superseded_homework", id=void.id)

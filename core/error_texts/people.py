@@ -61,12 +61,12 @@ ERRORS: dict[str, str] = {
         "Voided entry %(id)s cannot be restored: it was changed after the breach voided it."
     ),
     "restore_superseded_mark": N_(
-        "Voided entry %(id)s cannot be restored: the pupil has another mark for that lesson "
-        "now. Correct that mark instead if needed."
+        "Voided entry %(id)s cannot be restored: the pupil was given another mark for that "
+        "lesson since. Correct that mark instead if needed."
     ),
     "restore_superseded_homework": N_(
-        "Voided entry %(id)s cannot be restored: the lesson has other homework now. "
-        "Correct that homework instead if needed."
+        "Voided entry %(id)s cannot be restored: other homework was set for the lesson "
+        "since. Correct that homework instead if needed."
     ),
     "staff_locked": N_("The account of %(staff)s is locked: unlock it first."),
     "staff_not_locked": N_("The account of %(staff)s is not locked."),

@@ -184,10 +184,33 @@ async def test_refusals_change_nothing(db: Database) -> None:
     found = await breach_voids(UnitOfWork(db), actor=admin, staff_id=w.staff["math"])
     refusals = {e.value: e.refusal for e in found.entries if e.kind == "mark"}
     assert refusals == {"4": None, "3": "restore_superseded_mark"}
-    with pytest.raises(RuleViolation, match="другая отметка"):
+    with pytest.raises(RuleViolation, match="другую отметку"):
         await restore_voided(
             clock.uow(), actor=admin, void_ids=[marks["4"], marks["3"]], reason=REASON
         )
     # All or nothing: Ваня's mark, chosen with it, was not restored either.
     assert (await load(db, Mark, ids["vanya"])).deleted_at is not None
     assert (await load(db, Mark, ids["petya"])).deleted_at is not None
+
+
+async def test_two_marks_of_one_cell_come_back_together(db: Database) -> None:
+    """Marks that stood side by side before the breach do not supersede each other."""
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    first = await post(clock, w, "vanya", 4)
+    second = await post(clock, w, "vanya", 5, work_type="test")
+    clock.set(msk(11))
+    await report_breach(
+        clock.uow(),
+        actor=w.actor("admin"),
+        staff_id=w.staff["math"],
+        reported_at=msk(9, 30),
+        lookback=dt.timedelta(days=LOOKBACK_DAYS),
+    )
+    admin = w.actor("admin")
+    found = await breach_voids(UnitOfWork(db), actor=admin, staff_id=w.staff["math"])
+    assert [e.refusal for e in found.entries] == [None, None]
+    chosen = [e.void_id for e in found.entries]
+    assert await restore_voided(clock.uow(), actor=admin, void_ids=chosen, reason=REASON) == 2
+    for mark_id in (first, second):
+        assert (await load(db, Mark, mark_id)).deleted_at is None
