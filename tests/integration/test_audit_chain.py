@@ -23,6 +23,7 @@ from core.services.marks import change_mark, delete_mark, post_mark
 from core.services.period_marks import set_period_mark
 from core.uow import UnitOfWork
 from tests.builders import World, build_world, uow_at
+from workers.audit import verify_audit_chains
 
 
 async def _journal(db: Database, w: World) -> dict[str, int]:
@@ -213,3 +214,15 @@ async def test_concurrent_writers_take_distinct_numbers_on_postgres(postgres_db:
     entries = await _entries(db, w.school_id)
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     assert (await _verify(db, w.school_id)).ok
+
+
+async def test_the_nightly_job_names_the_school_whose_log_was_tampered_with(db: Database) -> None:
+    w = await build_world(db)
+    await _journal(db, w)
+    assert await verify_audit_chains({"db": db}) == []
+    await _sql(
+        db,
+        "UPDATE audit_entry SET action = 'create' WHERE seq = 4 AND school_id = :s",
+        s=w.school_id,
+    )
+    assert await verify_audit_chains({"db": db}) == [w.school_id]
