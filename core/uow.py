@@ -228,7 +228,12 @@ SECRET_COLUMNS = frozenset({"password_hash", "code_hash"})
 
 def snapshot(row: SQLModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The row's column values as JSON-ready data, for the audit log (secrets masked)."""
-    values = row.model_dump(exclude=set(exclude))
+    return jsonable_values(row.model_dump(exclude=set(exclude)))
+
+
+def jsonable_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values (a model's, or a plain row's as the database returns it) as the
+    audit log keeps them: instants in UTC, secrets masked, JSON-ready."""
     # Instants in UTC, as the database hands them back: the same instant reads the
     # same in the log and in the row, whatever zone the writer's clock was in.
     for name, value in values.items():

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit.findings import Finding, Problem
 from core.models import Attendance, AuditEntry, Homework, Mark, PeriodMark
-from core.uow import snapshot
+from core.uow import jsonable_values
 
 CHECKED: tuple[type[SQLModel], ...] = (Mark, Attendance, Homework, PeriodMark)
 
@@ -51,19 +51,18 @@ async def _table(session: AsyncSession, school_id: int, model: type[SQLModel]) -
     table = model.__table__  # type: ignore[attr-defined]
     entity = str(table.name)
     entries = await _last_entries(session, school_id, entity)
-    # Plain rows made into unvalidated models: the values are the database's own, and
-    # `snapshot` reads them exactly as the unit of work did when it logged the row.
+    # Plain rows, not models (a school's year is hundreds of thousands): the values are
+    # the database's own, made JSON-ready as the unit of work made the model's.
     query = select_rows(table).where(table.c.school_id == school_id)
     rows = (await (await session.connection()).execute(query)).mappings().all()
     findings: list[Finding] = []
     for mapping in rows:
-        row = model.model_construct(**mapping)
         row_id = int(mapping["id"])
         seq, action, new = entries.pop(row_id, (None, None, None))
         if seq is None:
             findings.append(Finding(Problem.row_unrecorded, entity=entity, entity_id=row_id))
             continue
-        differs = _differs(snapshot(row), action, new)
+        differs = _differs(jsonable_values(dict(mapping)), action, new)
         if differs:
             findings.append(
                 Finding(
