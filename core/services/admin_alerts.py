@@ -11,8 +11,10 @@ so a nightly check that fails every night says so once per night's key.
 
 The data stores codes and parameters, never prose. The codes and their parameters:
 
-- `audit_chain_broken`: `school` (its name), `seq` (the first bad entry's number),
-  `what` (`changed`, `removed`, `inserted`, `rows_disagree`), `count` (problems found);
+- `audit_chain_broken`: `school` (its name), `seq` (the first bad entry's number, or
+  None for a row with no entry), `what` (`changed`, `removed`, `inserted`,
+  `rows_disagree`, or any `core.audit.findings.Problem` value: `relinked`, `head`,
+  `anchor`, `row_changed`, `row_unrecorded`, `row_missing`), `count` (problems found);
 - `backup_stale`: `destination` (its name), `age_hours` (the newest good backup's age,
   whole hours), `last_good_at` (ISO 8601 with a zone, or None: none ever);
 - `retention_purged`: `counts` (what was removed → how many: `contacts`,
@@ -37,7 +39,20 @@ ALERT_PARAMS: Mapping[str, frozenset[str]] = {
     "backup_stale": frozenset({"destination", "age_hours", "last_good_at"}),
     "retention_purged": frozenset({"counts"}),
 }
-CHAIN_PROBLEMS = ("changed", "removed", "inserted", "rows_disagree")
+# What the first problem found was: core.audit.findings.Problem's values, and the
+# shorter "inserted" and "rows_disagree".
+CHAIN_PROBLEMS = (
+    "changed",
+    "removed",
+    "inserted",
+    "relinked",
+    "head",
+    "anchor",
+    "rows_disagree",
+    "row_changed",
+    "row_unrecorded",
+    "row_missing",
+)
 RETENTION_COUNTS = ("contacts", "chat_links", "deliveries", "message_texts")
 ALERT_STAGE = "note"
 _ITEM_MAX = 80  # StaffReminder.item

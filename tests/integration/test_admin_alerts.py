@@ -144,3 +144,23 @@ async def test_a_mistaken_alert_is_refused(
     with pytest.raises(ValueError):
         await _alert(db, w, code, params, key)
     assert await messages(db, w, "admin", kind="alert") == []
+
+
+@pytest.mark.parametrize(
+    ("what", "seq", "says"),
+    [
+        ("relinked", 41, "запись № 41 вставлена"),
+        ("head", 41, "конец цепочки у записи № 41 обрезан или дописан"),
+        ("anchor", 41, "запись № 41 не совпадает с копией, хранящейся вне базы данных"),
+        ("row_changed", 41, "строка журнала не согласуется с записью № 41"),
+        ("row_unrecorded", None, "у строки журнала нет записи аудита"),
+    ],
+)
+async def test_each_problem_the_verification_names_is_written(
+    db: Database, what: str, seq: int | None, says: str
+) -> None:
+    w = await _school(db)
+    await _alert(db, w, "audit_chain_broken", BROKEN | {"what": what, "seq": seq}, "audit:1")
+    (message,) = await messages(db, w, "admin", kind="alert")
+    text = await text_of(db, message.id or 0, NOON)
+    assert text is not None and f"не прошёл ночную проверку: {says}." in text, text

@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from core.audit.verify import verify_school
 from core.db import Database
 from core.errors import Forbidden, RuleViolation
 from core.models import Attendance, Mark
@@ -141,6 +142,10 @@ async def test_a_restored_mark_is_back_and_the_family_is_told(db: Database) -> N
         "already_restored",
     )
     assert await run_worker(clock) == {}
+    # The journal and its audit chain still agree (`zvonok audit verify`).
+    async with db.session() as session:
+        report = await verify_school(session, w.school_id)
+    assert report.ok, report.findings
 
 
 async def test_absence_and_homework_come_back_to_the_families(db: Database) -> None:
@@ -151,6 +156,8 @@ async def test_absence_and_homework_come_back_to_the_families(db: Database) -> N
     clock.set(msk(12))
     assert await restore_voided(clock.uow(), actor=admin, void_ids=chosen, reason=REASON) == 3
     assert (await load(db, Attendance, ids["attendance"])).deleted_at is None
+    async with db.session() as session:
+        assert (await verify_school(session, w.school_id)).ok
     await relay_and_dispatch(clock)
     clock.set(msk(12, 5))
     received = await run_worker(clock)
