@@ -24,6 +24,7 @@ from notifier.channels import build_channels, close_channels, register_sms_repor
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
+from workers.retention import retention_crons
 from workers.staff import plan_reminders, staff_send, staff_start, sweep_staff
 from workers.writes import sqlite_writer, writing
 
@@ -106,6 +107,7 @@ def crons(sweep_every: int, timeout: int, remind_every: int = 60) -> list[CronJo
         ),
         *fallback_crons(timeout),
         cron(purge_roster_files, minute={7, 37}, second=0, timeout=timeout),
+        *retention_crons(timeout),
     ]
 
 

@@ -9,6 +9,12 @@ from core.models.access import (
     OutboxEvent,
 )
 from core.models.base import UTCDateTime, utcnow
+from core.models.consent import (
+    ConsentDecision,
+    ConsentRecord,
+    ConsentText,
+    PersonalDataErasure,
+)
 from core.models.credentials import AccessToken, LoginThrottle, TokenKind
 from core.models.delivery import (
     ChannelName,
@@ -69,6 +75,9 @@ __all__ = [
     "AuditChain",
     "AuditEntry",
     "ChannelName",
+    "ConsentDecision",
+    "ConsentRecord",
+    "ConsentText",
     "ContactChange",
     "ContactStatus",
     "ControlReportExport",
@@ -93,6 +102,7 @@ __all__ = [
     "Period",
     "PeriodMark",
     "PeriodMarkKind",
+    "PersonalDataErasure",
     "Remark",
     "RemarkKind",
     "ReminderStage",

@@ -1,0 +1,167 @@
+"""The versions of a school's consent text, and each guardian's decisions on them.
+
+Version 1 is the catalog text (`core.consent_texts`), made the first time a school
+needs it; the administrator publishes later versions, typed per language, and may
+ask every consenting guardian to consent again (the bot asks at their next contact,
+`reconsent_due`). Each decision is a `ConsentRecord` with the version, the language
+the text was shown in and the SHA-256 of that text, audited like every change.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from core.actors import StaffActor
+from core.consent_texts import default_texts, shown_text, text_sha256
+from core.errors import NotFound, RuleViolation
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from core.models import ConsentRecord, ConsentText, Guardian, Role, School
+from core.permissions import load_staff, require_role
+from core.uow import UnitOfWork, transactional
+
+MAX_TEXT_LENGTH = 20_000
+
+
+async def current_text_in(uow: UnitOfWork, *, school_id: int) -> ConsentText:
+    """The school's newest consent text; version 1 from the catalogs when it has none."""
+    query = (
+        select(ConsentText)
+        .where(ConsentText.school_id == school_id)
+        .order_by(col(ConsentText.version).desc())
+    )
+    found = (await uow.session.exec(query.limit(1))).first()
+    if found is not None:
+        return found
+    school = await uow.session.get(School, school_id)
+    if school is None:
+        raise NotFound(what="school")
+    first = ConsentText(
+        school_id=school_id, version=1, texts=default_texts(school.name), published_at=uow.now()
+    )
+    await uow.save(first, action="create", actor_id=None, actor_kind="system")
+    return first
+
+
+current_consent_text = transactional(current_text_in)
+
+
+async def text_of_version(uow: UnitOfWork, *, school_id: int, version: int) -> ConsentText:
+    """A version of the school's text; the current one (version 1 made when missing)
+    when the school has no such version."""
+    query = select(ConsentText).where(
+        ConsentText.school_id == school_id, ConsentText.version == version
+    )
+    found = (await uow.session.exec(query)).first()
+    return found or await current_text_in(uow, school_id=school_id)
+
+
+def _clean_texts(texts: dict[str, str]) -> dict[str, str]:
+    cleaned = {lang: text.strip() for lang, text in texts.items() if text and text.strip()}
+    unknown = sorted(set(cleaned) - set(LANGUAGES))
+    if unknown:
+        raise RuleViolation("bad_language", value=unknown[0], allowed=", ".join(LANGUAGES))
+    if DEFAULT_LANGUAGE not in cleaned:
+        raise RuleViolation("consent_text_russian_required")
+    too_long = [lang for lang, text in cleaned.items() if len(text) > MAX_TEXT_LENGTH]
+    if too_long:
+        raise RuleViolation("consent_text_too_long", limit=MAX_TEXT_LENGTH)
+    return cleaned
+
+
+async def publish_consent_text_in(
+    uow: UnitOfWork, *, actor: StaffActor, texts: dict[str, str], requires_reconsent: bool
+) -> ConsentText:
+    """Publish the next version of the school's consent text (administrators only),
+    stored per language as typed; Russian is required (every other language falls
+    back to it). With `requires_reconsent`, consenting guardians are asked again."""
+    staff = await load_staff(uow, actor)
+    require_role(staff, Role.admin)
+    cleaned = _clean_texts(texts)
+    current = await current_text_in(uow, school_id=staff.school_id)
+    published = ConsentText(
+        school_id=staff.school_id,
+        version=current.version + 1,
+        texts=cleaned,
+        requires_reconsent=requires_reconsent,
+        published_at=uow.now(),
+        published_by=staff.id,
+    )
+    await uow.save(published, action="create", actor_id=staff.id)
+    return published
+
+
+publish_consent_text = transactional(publish_consent_text_in)
+
+
+async def given_version(uow: UnitOfWork, guardian: Guardian) -> int:
+    """The version of the guardian's last «given»: 1 for consent given before versions
+    were kept (a paper form entered earlier)."""
+    query = (
+        select(ConsentRecord.version)
+        .where(ConsentRecord.guardian_id == guardian.id, ConsentRecord.decision == "given")
+        .order_by(col(ConsentRecord.at).desc(), col(ConsentRecord.id).desc())
+    )
+    return (await uow.session.exec(query.limit(1))).first() or 1
+
+
+async def reconsent_due_in(uow: UnitOfWork, *, guardian: Guardian) -> ConsentText | None:
+    """The text to ask a consenting guardian to accept again, or None: a version newer
+    than the one they accepted requires re-consent (the newest is asked for)."""
+    if not guardian.has_consent:
+        return None
+    version = await given_version(uow, guardian)
+    query = select(ConsentText.id).where(
+        ConsentText.school_id == guardian.school_id,
+        ConsentText.version > version,
+        col(ConsentText.requires_reconsent).is_(True),
+    )
+    if (await uow.session.exec(query.limit(1))).first() is None:
+        return None
+    return await current_text_in(uow, school_id=guardian.school_id)
+
+
+async def add_record(
+    uow: UnitOfWork,
+    guardian: Guardian,
+    text: ConsentText,
+    *,
+    decision: str,
+    channel: str,
+    actor_kind: str,
+    actor_id: int | None,
+) -> ConsentRecord:
+    """Keep one decision on `text`, shown in the guardian's language (or its fallback)."""
+    language, shown = shown_text(text.texts, guardian.language)
+    record = ConsentRecord(
+        school_id=guardian.school_id,
+        guardian_id=guardian.id or 0,
+        text_id=text.id or 0,
+        version=text.version,
+        decision=decision,
+        at=uow.now(),
+        channel=channel,
+        language=language,
+        text_sha256=text_sha256(shown),
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+    )
+    await uow.save(record, action="create", actor_id=actor_id, actor_kind=actor_kind)
+    return record
+
+
+async def reconsent_for_in(
+    uow: UnitOfWork, *, guardian_ids: list[int]
+) -> tuple[int, ConsentText] | None:
+    """The first of these guardians (one chat's rows) asked to consent again, with the
+    text to show them; None when none is."""
+    for guardian_id in sorted(guardian_ids):
+        guardian = await uow.session.get(Guardian, guardian_id)
+        if guardian is None:
+            continue
+        text = await reconsent_due_in(uow, guardian=guardian)
+        if text is not None:
+            return guardian_id, text
+    return None
+
+
+reconsent_for = transactional(reconsent_for_in)
