@@ -41,6 +41,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("backlog", "/control", (Role.teacher,), unless=(Role.deputy, Role.admin)),
     Section("admin", "/admin/school", (Role.admin, Role.secretary)),
     Section("roster", "/roster", (Role.admin, Role.secretary)),
+    # Class teachers see their classes' consent; the administration every class.
+    Section("consent", "/consent"),
     Section("reminders", "/reminders", (Role.teacher, Role.deputy)),
     Section("tokens", "/tokens"),
     Section("password", "/password"),

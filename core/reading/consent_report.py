@@ -15,7 +15,15 @@ from sqlmodel import col, select
 from core.actors import StaffActor
 from core.calendar import school_today
 from core.errors import Forbidden
-from core.models import ConsentRecord, Guardian, Role, School, SchoolClass, StudentGuardian
+from core.models import (
+    ConsentRecord,
+    ConsentText,
+    Guardian,
+    Role,
+    School,
+    SchoolClass,
+    StudentGuardian,
+)
 from core.permissions import has_role, load_staff
 from core.reading.class_families import class_students
 from core.uow import UnitOfWork
@@ -108,3 +116,17 @@ async def consent_report(
             raise Forbidden("consent_report_forbidden")
         reports = [await _class_consent(uow, k, today) for k in classes]
         return [r for r in reports if r.lines or class_id is not None]
+
+
+async def consent_versions(uow: UnitOfWork, *, actor: StaffActor) -> list[ConsentText]:
+    """The school's consent text versions, newest first (the administration)."""
+    async with uow:
+        staff = await load_staff(uow, actor)
+        if not has_role(staff, Role.admin, Role.secretary, Role.deputy):
+            raise Forbidden("consent_report_forbidden")
+        query = (
+            select(ConsentText)
+            .where(ConsentText.school_id == staff.school_id)
+            .order_by(col(ConsentText.version).desc())
+        )
+        return list((await uow.session.exec(query)).all())

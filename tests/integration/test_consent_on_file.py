@@ -213,7 +213,9 @@ async def test_retention_purges_families_who_left_long_ago(db: Database) -> None
         ).all()
     for row in rows:
         left = TODAY - dt.timedelta(days=366)
-        await update_row(db, Enrollment, row.id or 0, since=left - dt.timedelta(days=30), until=left)
+        await update_row(
+            db, Enrollment, row.id or 0, since=left - dt.timedelta(days=30), until=left
+        )
     report = await purge_departed_families(UnitOfWork(db), school_id=w.school_id)
     assert report is not None and report.guardians == 1
     assert report.removed["contacts"] == 2 and report.removed["notifications"] == 1
