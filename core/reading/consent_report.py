@@ -129,4 +129,6 @@ async def consent_versions(uow: UnitOfWork, *, actor: StaffActor) -> list[Consen
             .where(ConsentText.school_id == staff.school_id)
             .order_by(col(ConsentText.version).desc())
         )
-        return list((await uow.session.exec(query)).all())
+        rows = list((await uow.session.exec(query)).all())
+        uow.session.expunge_all()  # read after the unit of work ends (its rollback expires)
+        return rows

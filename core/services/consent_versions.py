@@ -9,6 +9,7 @@ the text was shown in and the SHA-256 of that text, audited like every change.
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from core.actors import StaffActor
@@ -38,7 +39,15 @@ async def current_text_in(uow: UnitOfWork, *, school_id: int) -> ConsentText:
     first = ConsentText(
         school_id=school_id, version=1, texts=default_texts(school.name), published_at=uow.now()
     )
-    await uow.save(first, action="create", actor_id=None, actor_kind="system")
+    # Two first contacts at once (two redeems) both make version 1: the second waits for
+    # the first's commit, fails on the unique (school, version) and reads the winner's.
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(first)
+            await uow.session.flush()
+    except IntegrityError:
+        return (await uow.session.exec(query.limit(1))).one()
+    uow.audit(first, school_id=school_id, action="create", actor_id=None, actor_kind="system")
     return first
 
 

@@ -203,4 +203,6 @@ async def erasure_reports(uow: UnitOfWork, *, actor: StaffActor) -> list[Persona
             .where(PersonalDataErasure.school_id == staff.school_id)
             .order_by(col(PersonalDataErasure.at).desc(), col(PersonalDataErasure.id).desc())
         )
-        return list((await uow.session.exec(query.limit(100))).all())
+        rows = list((await uow.session.exec(query.limit(100))).all())
+        uow.session.expunge_all()  # read after the unit of work ends (its rollback expires)
+        return rows
