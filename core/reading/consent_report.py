@@ -28,16 +28,12 @@ from core.permissions import has_role, load_staff
 from core.reading.class_families import class_students
 from core.uow import UnitOfWork
 
-# The states a report shows: consent in force, or the last decision that ended it.
-STATES = ("given", "declined", "withdrawn", "none")
-
-
 @dataclass(frozen=True)
 class ConsentLine:
     student: str
     guardian_id: int
     guardian: str
-    state: str  # STATES
+    state: str  # given (in force) | declined | withdrawn | none
     version: int | None  # of the last decision
     at: dt.datetime | None
     channel: str | None
