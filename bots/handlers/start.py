@@ -8,6 +8,8 @@ member's code links at once. Failed attempts are counted per chat (`bots.throttl
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -37,7 +39,7 @@ from core.errors import InviteError
 from core.reading.chats import ChatLinks
 from core.security import looks_like_invite_code
 from core.services.consent_versions import current_consent_text
-from core.services.invites import check_invite, redeem_invite
+from core.services.invites import check_invite, decline_invite, redeem_invite
 from core.uow import UnitOfWork
 
 
@@ -176,6 +178,8 @@ async def answer_consent(
     await state.clear()
     await query.answer()
     if not callback_data.accept:
+        with contextlib.suppress(InviteError):  # expired meanwhile: nothing to keep
+            await decline_invite(UnitOfWork(db), code=str(data["code"]), language=lang)
         await edit_or_send(
             query,
             _(

@@ -28,6 +28,7 @@ from core.permissions import has_role, load_staff
 from core.reading.class_families import class_students
 from core.uow import UnitOfWork
 
+
 @dataclass(frozen=True)
 class ConsentLine:
     student: str

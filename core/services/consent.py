@@ -185,3 +185,23 @@ async def decline_consent_in(
 
 
 decline_consent = transactional(decline_consent_in)
+
+
+async def decline_offer_in(uow: UnitOfWork, *, guardian_id: int, language: str) -> None:
+    """A parent shown the consent text with their invite code tapped «Decline»: kept on
+    record (shown in `language`). Consent already in force (a paper form) stands: the
+    tap refused connecting the bot, not the form. The code stays usable while valid."""
+    guardian = await uow.session.get(Guardian, guardian_id)
+    if guardian is None or guardian.has_consent:
+        return
+    text = await current_text_in(uow, school_id=guardian.school_id)
+    await add_record(
+        uow,
+        guardian,
+        text,
+        decision="declined",
+        channel="telegram",
+        actor_kind="guardian",
+        actor_id=guardian_id,
+        language=language,
+    )

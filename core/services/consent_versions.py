@@ -138,9 +138,11 @@ async def add_record(
     channel: str,
     actor_kind: str,
     actor_id: int | None,
+    language: str | None = None,
 ) -> ConsentRecord:
-    """Keep one decision on `text`, shown in the guardian's language (or its fallback)."""
-    language, shown = shown_text(text.texts, guardian.language)
+    """Keep one decision on `text`, shown in `language` (the guardian's by default) or
+    its fallback."""
+    language, shown = shown_text(text.texts, language or guardian.language)
     record = ConsentRecord(
         school_id=guardian.school_id,
         guardian_id=guardian.id or 0,

@@ -44,7 +44,7 @@ from core.permissions import load_staff, require_people_manager, require_role
 from core.policy import policy_of
 from core.rows import get_in_school
 from core.security import hash_invite_code, invite_code_hashes, new_invite_code
-from core.services.consent import mark_consent
+from core.services.consent import decline_offer_in, mark_consent
 from core.services.consent_versions import add_record, current_text_in
 from core.uow import UnitOfWork, snapshot, transactional
 
@@ -272,6 +272,16 @@ async def redeem_invite_in(
 
 
 redeem_invite = transactional(redeem_invite_in)
+
+
+async def decline_invite_in(uow: UnitOfWork, *, code: str, language: str) -> None:
+    """The parent declined the consent the bot showed for `code`: kept on record."""
+    invite = await _usable_invite(uow, code)
+    if invite.guardian_id is not None:
+        await decline_offer_in(uow, guardian_id=invite.guardian_id, language=language)
+
+
+decline_invite = transactional(decline_invite_in)
 
 
 async def _claim(uow: UnitOfWork, invite: InviteCode, chat_id: int) -> None:

@@ -7,10 +7,11 @@ import pytest
 from sqlmodel import col, select
 
 from core.models import ConsentRecord
+from core.services.consent import withdraw_consent
 from core.services.consent_versions import publish_consent_text
 from core.uow import UnitOfWork
 from tests.bot.harness import BotUnderTest
-from tests.bot.subscribe_helpers import guardian_row, paced, subscribed
+from tests.bot.subscribe_helpers import guardian_code, guardian_row, paced, subscribed
 from tests.builders import World
 from tests.integration.outbox_helpers import audit_trail
 
@@ -92,3 +93,20 @@ async def test_withdrawal_in_the_bot_after_a_confirmation(
     assert entry.old is not None and entry.old["telegram_chat_id"] == 7703
     [after] = await parent.send("/marks")
     assert "не подключён" in after.text
+
+
+async def test_declining_at_subscription_is_kept_on_record(
+    system: BotUnderTest, world: World
+) -> None:
+    novikov = world.guardians["novikov"]
+    await withdraw_consent(UnitOfWork(system.db), actor=world.actor("admin"), guardian_id=novikov)
+    code = await guardian_code(system.db, world, "novikov")
+    parent = system.person(7704, "en")
+    await parent.send(f"/start {code}")
+    await parent.tap("Decline")
+    assert (await decisions(system, novikov))[-1] == ("declined", 1, "telegram")
+    async with system.db.session() as s:
+        query = select(ConsentRecord).where(ConsentRecord.guardian_id == novikov)
+        last = (await s.exec(query.order_by(col(ConsentRecord.id).desc()))).first()
+    assert last is not None and last.language == "en"
+    assert not (await guardian_row(system.db, novikov)).has_consent
