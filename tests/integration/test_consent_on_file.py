@@ -34,6 +34,8 @@ from core.uow import UnitOfWork
 from tests.builders import TODAY, World, build_world, insert, update_row
 from tests.integration.delivery_helpers import Clock, msk, post, relay_and_dispatch, run_worker
 from tests.integration.outbox_helpers import audit_trail
+from workers.main import crons
+from workers.retention import purge_personal_data
 
 NEW_TEXT = {"ru": "Новый текст согласия, версия 2.", "en": "New consent text, version 2."}
 
@@ -237,3 +239,19 @@ async def test_reports_by_class_with_permissions(db: Database) -> None:
     assert [c.class_name for c in own] == ["7Б"]
     with pytest.raises(Forbidden):
         await consent_report(UnitOfWork(db), actor=w.actor("math"))
+
+
+async def test_the_nightly_worker_job_purges_every_school(db: Database) -> None:
+    w = await build_world(db)
+    async with db.session() as s:
+        rows = (
+            await s.exec(select(Enrollment).where(Enrollment.student_id == w.students["lena"]))
+        ).all()
+    for row in rows:
+        left = TODAY - dt.timedelta(days=400)
+        await update_row(
+            db, Enrollment, row.id or 0, since=left - dt.timedelta(days=30), until=left
+        )
+    assert purge_personal_data in {job.coroutine for job in crons(1, 60)}
+    assert await purge_personal_data({"db": db}) == 1
+    assert (await guardian(db, w.guardians["morozova"])).phone is None

@@ -61,3 +61,21 @@ async def test_publishing_through_the_api(web: Web) -> None:
     assert refused.status_code == 422
     listed = (await api.get("/api/v1/consent/versions", headers=auth)).json()
     assert [v["version"] for v in listed] == [2, 1]
+
+
+async def test_the_secretary_enters_paper_forms(web: Web) -> None:
+    secretary = await web.signed_in("secretary")
+    gid = web.world.guardians["morozova"]
+    await secretary.get(f"/consent/guardian/{gid}")
+    withdrawn = await secretary.submit(
+        f"/consent/guardian/{gid}/paper", {"decision": "withdraw"}, follow_redirects=True
+    )
+    assert "Согласие не действует" in text_of(withdrawn.text)
+    given = await secretary.submit(
+        f"/consent/guardian/{gid}/paper", {"decision": "give"}, follow_redirects=True
+    )
+    page = text_of(given.text)
+    assert "Согласие действует" in page and "Согласие не действует" not in page
+    assert "отозвано" in page and "дано" in page and page.count("paper") >= 2
+    teacher = await web.signed_in("russian")
+    assert (await teacher.get(f"/consent/guardian/{gid}")).status_code == 403
