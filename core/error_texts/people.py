@@ -82,7 +82,6 @@ ERRORS: dict[str, str] = {
     "consent_report_forbidden": N_(
         "Consent reports are seen by the class teacher (their class) and the school administration."
     ),
-    "consent_text_too_long": N_("A consent text may be at most %(limit)s characters long."),
     "bad_consent_source": N_("Consent source “%(source)s” does not fit here: use %(allowed)s."),
     "ack_reader_forbidden": N_(
         "Acknowledgements are seen by the class teacher, the announcement's author "

@@ -16,11 +16,10 @@ from core.actors import StaffActor
 from core.consent_texts import default_texts, shown_text, text_sha256
 from core.errors import NotFound, RuleViolation
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from core.limits import check_length
 from core.models import ConsentRecord, ConsentText, Guardian, Role, School
 from core.permissions import load_staff, require_role
 from core.uow import UnitOfWork, transactional
-
-MAX_TEXT_LENGTH = 20_000
 
 
 async def current_text_in(uow: UnitOfWork, *, school_id: int) -> ConsentText:
@@ -65,15 +64,16 @@ async def text_of_version(uow: UnitOfWork, *, school_id: int, version: int) -> C
 
 
 def _clean_texts(texts: dict[str, str]) -> dict[str, str]:
-    cleaned = {lang: text.strip() for lang, text in texts.items() if text and text.strip()}
+    cleaned = {
+        lang: check_length("consent_text", text).strip()
+        for lang, text in texts.items()
+        if text and text.strip()
+    }
     unknown = sorted(set(cleaned) - set(LANGUAGES))
     if unknown:
         raise RuleViolation("bad_language", value=unknown[0], allowed=", ".join(LANGUAGES))
     if DEFAULT_LANGUAGE not in cleaned:
         raise RuleViolation("consent_text_russian_required")
-    too_long = [lang for lang, text in cleaned.items() if len(text) > MAX_TEXT_LENGTH]
-    if too_long:
-        raise RuleViolation("consent_text_too_long", limit=MAX_TEXT_LENGTH)
     return cleaned
 
 

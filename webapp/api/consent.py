@@ -66,7 +66,7 @@ async def publish_version(
     row = await publish_consent_text(
         uow(request),
         actor=viewer.actor,
-        texts={k[:8]: v[:20_000] for k, v in body.texts.items()},
+        texts=body.texts,
         requires_reconsent=body.requires_reconsent,
     )
     return ConsentTextOut.of(row)

@@ -28,7 +28,7 @@ from webapp.render import render
 from webapp.state import reading_uow, uow
 
 router = page_router()
-Text = Annotated[str, Form(max_length=20_000)]
+Text = Annotated[str, Form()]  # its length is core's to check (core.limits)
 
 
 @router.get("/consent")
