@@ -1,7 +1,7 @@
 """Who has given, declined or withdrawn consent, on which version, class by class.
 
-For the class teacher (their own classes) and the administration (administrator,
-secretary, deputy director: every class of the school). A class with pupils today
+For the class teacher (their own classes) and the administration (the administrator
+and the secretary: every class of the school). A class with pupils today
 is listed; each pupil with each guardian's consent state and their last decision.
 """
 
@@ -104,22 +104,23 @@ async def consent_report(
         assert school is not None
         today = school_today(school, uow.now())
         query = select(SchoolClass).where(SchoolClass.school_id == staff.school_id)
-        if not has_role(staff, Role.admin, Role.secretary, Role.deputy):
+        everyone = has_role(staff, Role.admin, Role.secretary)
+        if not everyone:
             query = query.where(SchoolClass.class_teacher_id == staff.id)
         if class_id is not None:
             query = query.where(SchoolClass.id == class_id)
         classes = (await uow.session.exec(query.order_by(col(SchoolClass.id)))).all()
-        if not classes:
+        if not classes and not everyone:
             raise Forbidden("consent_report_forbidden")
         reports = [await _class_consent(uow, k, today) for k in classes]
         return [r for r in reports if r.lines or class_id is not None]
 
 
 async def consent_versions(uow: UnitOfWork, *, actor: StaffActor) -> list[ConsentText]:
-    """The school's consent text versions, newest first (the administration)."""
+    """The school's consent text versions, newest first (administrator, secretary)."""
     async with uow:
         staff = await load_staff(uow, actor)
-        if not has_role(staff, Role.admin, Role.secretary, Role.deputy):
+        if not has_role(staff, Role.admin, Role.secretary):
             raise Forbidden("consent_report_forbidden")
         query = (
             select(ConsentText)

@@ -79,3 +79,9 @@ async def test_the_secretary_enters_paper_forms(web: Web) -> None:
     assert "отозвано" in page and "дано" in page and page.count("paper") >= 2
     teacher = await web.signed_in("russian")
     assert (await teacher.get(f"/consent/guardian/{gid}")).status_code == 403
+
+
+async def test_a_class_teacher_finds_the_report_from_the_homeroom_page(web: Web) -> None:
+    teacher = await web.signed_in("russian")
+    page = await teacher.get("/homeroom", follow_redirects=True)
+    assert 'href="/consent"' in page.text
