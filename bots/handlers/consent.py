@@ -32,9 +32,10 @@ from bots.routers import private_router
 from core.actors import GuardianActor
 from core.consent_texts import shown_text
 from core.db import Database
+from core.reading.access import ReadingUnit
 from core.reading.chats import ChatLinks
+from core.reading.reconsent import ReconsentAsk, reconsent_for
 from core.services.consent import decline_consent, record_consent, withdraw_consent
-from core.services.consent_versions import reconsent_for
 from core.uow import UnitOfWork
 
 
@@ -43,15 +44,14 @@ async def reconsent_due(message: Message, links: ChatLinks | None, db: Database)
     if links is None or not links.guardians:
         return False
     ids = [g.id or 0 for g in links.guardians]
-    due = await reconsent_for(UnitOfWork(db), guardian_ids=ids)
+    due = await reconsent_for(ReadingUnit(db), guardian_ids=ids)
     return {"due": due} if due is not None else False
 
 
-async def ask_again(message: Message, due: Any, lang: str) -> None:
-    guardian_id, text = due
-    shown = shown_text(text.texts, lang)[1]
+async def ask_again(message: Message, due: ReconsentAsk, lang: str) -> None:
+    shown = shown_text(due.texts, lang)[1]
     await message.answer(
-        reconsent_question(shown), reply_markup=reconsent_keyboard(guardian_id, text.id or 0)
+        reconsent_question(shown), reply_markup=reconsent_keyboard(due.guardian_id, due.text_id)
     )
 
 

@@ -3,7 +3,7 @@
 Version 1 is the catalog text (`core.consent_texts`), made the first time a school
 needs it; the administrator publishes later versions, typed per language, and may
 ask every consenting guardian to consent again (the bot asks at their next contact,
-`reconsent_due`). Each decision is a `ConsentRecord` with the version, the language
+`reconsent_due_in`, `core.reading.reconsent`). Each decision is a `ConsentRecord` with the version, the language
 the text was shown in and the SHA-256 of that text, audited like every change.
 """
 
@@ -113,9 +113,18 @@ async def given_version(uow: UnitOfWork, guardian: Guardian) -> int:
     return (await uow.session.exec(query.limit(1))).first() or 1
 
 
+async def _latest(uow: UnitOfWork, school_id: int) -> ConsentText | None:
+    query = (
+        select(ConsentText)
+        .where(ConsentText.school_id == school_id)
+        .order_by(col(ConsentText.version).desc())
+    )
+    return (await uow.session.exec(query.limit(1))).first()
+
+
 async def reconsent_due_in(uow: UnitOfWork, *, guardian: Guardian) -> ConsentText | None:
     """The text to ask a consenting guardian to accept again, or None: a version newer
-    than the one they accepted requires re-consent (the newest is asked for)."""
+    than the one they accepted requires re-consent (the newest is asked for). Reads only."""
     if not guardian.has_consent:
         return None
     version = await given_version(uow, guardian)
@@ -126,7 +135,7 @@ async def reconsent_due_in(uow: UnitOfWork, *, guardian: Guardian) -> ConsentTex
     )
     if (await uow.session.exec(query.limit(1))).first() is None:
         return None
-    return await current_text_in(uow, school_id=guardian.school_id)
+    return await _latest(uow, guardian.school_id)
 
 
 async def add_record(
@@ -158,21 +167,3 @@ async def add_record(
     )
     await uow.save(record, action="create", actor_id=actor_id, actor_kind=actor_kind)
     return record
-
-
-async def reconsent_for_in(
-    uow: UnitOfWork, *, guardian_ids: list[int]
-) -> tuple[int, ConsentText] | None:
-    """The first of these guardians (one chat's rows) asked to consent again, with the
-    text to show them; None when none is."""
-    for guardian_id in sorted(guardian_ids):
-        guardian = await uow.session.get(Guardian, guardian_id)
-        if guardian is None:
-            continue
-        text = await reconsent_due_in(uow, guardian=guardian)
-        if text is not None:
-            return guardian_id, text
-    return None
-
-
-reconsent_for = transactional(reconsent_for_in)
