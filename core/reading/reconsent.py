@@ -5,9 +5,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.models import Guardian
-from core.services.consent_versions import reconsent_due_in
+from sqlmodel import col, select
+
+from core.models import ConsentRecord, ConsentText, Guardian
 from core.uow import UnitOfWork
+
+
+async def given_version(uow: UnitOfWork, guardian: Guardian) -> int:
+    """The version of the guardian's last «given»: 1 for consent given before versions
+    were kept (a paper form entered earlier)."""
+    query = (
+        select(ConsentRecord.version)
+        .where(ConsentRecord.guardian_id == guardian.id, ConsentRecord.decision == "given")
+        .order_by(col(ConsentRecord.at).desc(), col(ConsentRecord.id).desc())
+    )
+    return (await uow.session.exec(query.limit(1))).first() or 1
+
+
+async def _latest(uow: UnitOfWork, school_id: int) -> ConsentText | None:
+    query = (
+        select(ConsentText)
+        .where(ConsentText.school_id == school_id)
+        .order_by(col(ConsentText.version).desc())
+    )
+    return (await uow.session.exec(query.limit(1))).first()
+
+
+async def reconsent_due_in(uow: UnitOfWork, *, guardian: Guardian) -> ConsentText | None:
+    """The text to ask a consenting guardian to accept again, or None: a version newer
+    than the one they accepted requires re-consent (the newest is asked for). Reads only."""
+    if not guardian.has_consent:
+        return None
+    version = await given_version(uow, guardian)
+    query = select(ConsentText.id).where(
+        ConsentText.school_id == guardian.school_id,
+        ConsentText.version > version,
+        col(ConsentText.requires_reconsent).is_(True),
+    )
+    if (await uow.session.exec(query.limit(1))).first() is None:
+        return None
+    return await _latest(uow, guardian.school_id)
 
 
 @dataclass(frozen=True)

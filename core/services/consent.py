@@ -19,13 +19,9 @@ from core.errors import Forbidden, RuleViolation
 from core.events import ConsentChanged
 from core.models import ConsentText, Guardian, Role
 from core.permissions import has_role, load_staff
+from core.reading.reconsent import given_version
 from core.rows import get_in_school
-from core.services.consent_versions import (
-    add_record,
-    current_text_in,
-    given_version,
-    text_of_version,
-)
+from core.services.consent_versions import add_record, current_text_in, text_of_version
 from core.uow import UnitOfWork, snapshot, transactional
 
 GUARDIAN_SOURCES: tuple[str, ...] = ("telegram", "web")

@@ -2,9 +2,9 @@
 
 Version 1 is the catalog text (`core.consent_texts`), made the first time a school
 needs it; the administrator publishes later versions, typed per language, and may
-ask every consenting guardian to consent again (the bot asks at their next contact,
-`reconsent_due_in`, `core.reading.reconsent`). Each decision is a `ConsentRecord` with the version, the language
-the text was shown in and the SHA-256 of that text, audited like every change.
+ask every consenting guardian to consent again (the bot asks at their next contact:
+`core.reading.reconsent`). Each decision is a `ConsentRecord` with the version, the
+language the text was shown in and the SHA-256 of that text, audited like every change.
 """
 
 from __future__ import annotations
@@ -100,42 +100,6 @@ async def publish_consent_text_in(
 
 
 publish_consent_text = transactional(publish_consent_text_in)
-
-
-async def given_version(uow: UnitOfWork, guardian: Guardian) -> int:
-    """The version of the guardian's last «given»: 1 for consent given before versions
-    were kept (a paper form entered earlier)."""
-    query = (
-        select(ConsentRecord.version)
-        .where(ConsentRecord.guardian_id == guardian.id, ConsentRecord.decision == "given")
-        .order_by(col(ConsentRecord.at).desc(), col(ConsentRecord.id).desc())
-    )
-    return (await uow.session.exec(query.limit(1))).first() or 1
-
-
-async def _latest(uow: UnitOfWork, school_id: int) -> ConsentText | None:
-    query = (
-        select(ConsentText)
-        .where(ConsentText.school_id == school_id)
-        .order_by(col(ConsentText.version).desc())
-    )
-    return (await uow.session.exec(query.limit(1))).first()
-
-
-async def reconsent_due_in(uow: UnitOfWork, *, guardian: Guardian) -> ConsentText | None:
-    """The text to ask a consenting guardian to accept again, or None: a version newer
-    than the one they accepted requires re-consent (the newest is asked for). Reads only."""
-    if not guardian.has_consent:
-        return None
-    version = await given_version(uow, guardian)
-    query = select(ConsentText.id).where(
-        ConsentText.school_id == guardian.school_id,
-        ConsentText.version > version,
-        col(ConsentText.requires_reconsent).is_(True),
-    )
-    if (await uow.session.exec(query.limit(1))).first() is None:
-        return None
-    return await _latest(uow, guardian.school_id)
 
 
 async def add_record(
