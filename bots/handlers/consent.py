@@ -71,17 +71,19 @@ async def answer_again(
         return
     await query.answer()
     gid, text_id = callback_data.guardian_id, callback_data.text_id
+    # The question keeps the text answered and loses its buttons; the answer follows.
+    await query.message.edit_reply_markup(reply_markup=None)
     if callback_data.accept:
         await record_consent(
             UnitOfWork(db), actor=actor, guardian_id=gid, source="telegram", text_id=text_id
         )
-        await query.message.edit_text(reconsent_accepted(), reply_markup=None)
+        await query.message.answer(reconsent_accepted())
         return
     await decline_consent(
         UnitOfWork(db), actor=actor, guardian_id=gid, text_id=text_id, channel="telegram"
     )
-    await query.message.edit_text(reconsent_declined(), reply_markup=None)
-    await query.message.answer("🔕", reply_markup=ReplyKeyboardRemove())
+    # The menu's reply keyboard can only be removed by a new message.
+    await query.message.answer(reconsent_declined(), reply_markup=ReplyKeyboardRemove())
 
 
 async def ask_withdraw(message: Message, links: ChatLinks | None) -> None:

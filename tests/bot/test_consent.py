@@ -41,7 +41,8 @@ async def test_a_new_text_is_asked_at_the_next_message_and_accepted(
     [question] = await parent.send("/marks")
     assert "новый текст согласия" in question.text and NEW["ru"] in question.text
     assert [t for t, _ in question.buttons] == ["Согласен", "Не согласен"]
-    [done] = await parent.tap("Согласен")
+    [kept, done] = await parent.tap("Согласен")
+    assert kept.buttons == [] and NEW["ru"] in kept.text
     assert "согласие с новым текстом записано" in done.text
     assert await decisions(system, world.guardians["novikov"]) == [
         ("given", 1, "telegram"),
@@ -58,8 +59,10 @@ async def test_a_parent_who_declines_is_disconnected(system: BotUnderTest, world
     )
     parent = system.person(7702)
     await parent.send("привет")
-    [declined, *_] = await parent.tap("Не согласен")
+    [question, declined] = await parent.tap("Не согласен")
+    assert question.buttons == [] and NEW["ru"] in question.text
     assert "сообщения о детях больше не приходят" in declined.text
+    assert declined.raw["reply_markup"] == {"remove_keyboard": True}
     father = await guardian_row(system.db, world.guardians["novikov"])
     assert not father.has_consent and father.telegram_chat_id is None
     assert (await decisions(system, world.guardians["novikov"]))[-1] == ("declined", 2, "telegram")
