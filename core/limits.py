@@ -33,6 +33,7 @@ SHORT_NAME = 20  # a subject's short name
 ROOM = 20
 TOKEN_NAME = 100
 TEST_TITLE = 200  # a test in the schedule: «Контрольная работа №3 по теме «Дроби»»
+CONSENT_TEXT = 20_000  # a consent text's version in one language: a legal document
 
 # By the field codes a form and an error name them (core/error_texts/limits.py).
 LIMITS: dict[str, int] = {
@@ -55,6 +56,7 @@ LIMITS: dict[str, int] = {
     "room": ROOM,
     "token_name": TOKEN_NAME,
     "test_title": TEST_TITLE,
+    "consent_text": CONSENT_TEXT,
 }
 
 

@@ -82,6 +82,9 @@ class SchoolPolicy(BaseModel):
     digest_time: time = time(18, 0)
     sms_daily_budget: int = Field(default=500, ge=0)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    # Issue 11: the personal data of a family who left (contacts, chats, settings,
+    # messages) is erased this many days after their children's last enrolment ended.
+    personal_data_retention_days: int = Field(default=365, ge=30, le=3650)
 
 
 WRITTEN_KINDS = frozenset({"written", "test", "dictation", "lab", "practical"})

@@ -49,6 +49,7 @@ from core.settings import Settings, load_settings
 from webapp import hooks, unsubscribe
 from webapp.api import admin as admin_api
 from webapp.api import breach as breach_api
+from webapp.api import consent as consent_api
 from webapp.api import control as control_api
 from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
@@ -60,6 +61,7 @@ from webapp.body_limit import RequestSizeLimit
 from webapp.errors import install_error_handlers
 from webapp.pages import access, announcements, homeroom, printouts, reminders, today, tokens
 from webapp.pages import admin as admin_pages
+from webapp.pages import consent as consent_pages
 from webapp.pages import control as control_pages
 from webapp.pages import journal as journal_pages
 from webapp.pages import lessons as lesson_pages
@@ -167,10 +169,10 @@ def create_app(
         app.include_router(router)
     for router in (homeroom.router, announcements.router, printouts.router):
         app.include_router(router)
-    for router in (statement_pages.router, admin_pages.router):
+    for router in (statement_pages.router, admin_pages.router, consent_pages.router):
         app.include_router(router)
     app.include_router(v1.router)
-    for router in (statement_api.router, admin_api.router, breach_api.router):
+    for router in (statement_api.router, admin_api.router, breach_api.router, consent_api.router):
         app.include_router(router)
     app.include_router(homeroom_api.router)
     for router in (journal_pages.router, lesson_pages.router, journal_api.router):

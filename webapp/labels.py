@@ -54,6 +54,7 @@ def labels(lang: str) -> Labels:
             backlog=t._("My backlog"),
             admin=t._("School set-up"),
             roster=t.pgettext("section", "Students"),
+            consent=t.pgettext("section", "Consent"),
             reminders=t._("Reminders"),
             tokens=t._("API tokens"),
             password=t._("Password"),

@@ -41,6 +41,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("backlog", "/control", (Role.teacher,), unless=(Role.deputy, Role.admin)),
     Section("admin", "/admin/school", (Role.admin, Role.secretary)),
     Section("roster", "/roster", (Role.admin, Role.secretary)),
+    # The administrator and the secretary: every class's consent. Class teachers open
+    # their classes' from their class page (a teacher who leads none would be refused).
+    Section("consent", "/consent", (Role.admin, Role.secretary)),
     Section("reminders", "/reminders", (Role.teacher, Role.deputy)),
     Section("tokens", "/tokens"),
     Section("password", "/password"),

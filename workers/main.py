@@ -25,6 +25,7 @@ from workers.audit import audit_crons
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
+from workers.retention import retention_crons
 from workers.staff import plan_reminders, staff_send, staff_start, sweep_staff
 from workers.writes import sqlite_writer, writing
 
@@ -112,6 +113,7 @@ def crons(
         *fallback_crons(timeout),
         cron(purge_roster_files, minute={7, 37}, second=0, timeout=timeout),
         *audit_crons(settings),
+        *retention_crons(timeout),
     ]
 
 

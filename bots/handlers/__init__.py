@@ -12,6 +12,7 @@ from aiogram import Router
 
 from bots.handlers import (
     acknowledge,
+    consent,
     fallthrough,
     homework,
     reading,
@@ -22,6 +23,7 @@ from bots.handlers import (
 )
 
 ROUTER_BUILDERS: list[Callable[[], Router]] = [
+    consent.build_router,  # first: a re-consent owed is asked before anything else
     start.build_router,
     stop.build_router,
     reading.build_router,

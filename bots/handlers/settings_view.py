@@ -17,6 +17,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
+from bots.handlers.consent_texts import withdraw_button
 from core import formats
 from core.i18n import LANGUAGE_NAMES
 from core.models import ChannelName, Mode, Topic
@@ -134,6 +135,7 @@ def home(lang: str, prefs: Preferences, *, note: bool = False) -> Screen:
         [button(_("Channels"), "channels"), button(_("Contacts"), "contacts")],
         [button(_("Quiet hours"), "quiet"), button(_("Digest time"), "digest")],
         [button(_("Language"), "lang")],
+        [withdraw_button()],
     ]
     return saved(text, note), markup(rows)
 

@@ -8,6 +8,8 @@ member's code links at once. Failed attempts are counted per chat (`bots.throttl
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -31,11 +33,13 @@ from bots.handlers.subscribe_texts import (
 from bots.menu import main_menu
 from bots.routers import private_router
 from bots.throttle import InviteAttempts, TooManyAttempts
+from core.consent_texts import shown_text
 from core.db import Database
 from core.errors import InviteError
 from core.reading.chats import ChatLinks
 from core.security import looks_like_invite_code
-from core.services.invites import check_invite, redeem_invite
+from core.services.consent_versions import current_consent_text
+from core.services.invites import check_invite, decline_invite, redeem_invite
 from core.uow import UnitOfWork
 
 
@@ -133,7 +137,9 @@ async def take_code(
     if info.purpose == "staff":
         await link_staff(message, code, db)
         return
-    text = consent_text(info.school_name, info.child_first_names)
+    current = await current_consent_text(UnitOfWork(db), school_id=info.school_id)
+    body = shown_text(current.texts, lang)[1]
+    text = consent_text(info.school_name, info.child_first_names, body)
     sent = await message.answer(text, reply_markup=consent_keyboard())
     await state.set_state(Subscribe.consent)
     await state.set_data({"code": code, "message_id": sent.message_id})
@@ -172,6 +178,8 @@ async def answer_consent(
     await state.clear()
     await query.answer()
     if not callback_data.accept:
+        with contextlib.suppress(InviteError):  # expired meanwhile: nothing to keep
+            await decline_invite(UnitOfWork(db), code=str(data["code"]), language=lang)
         await edit_or_send(
             query,
             _(

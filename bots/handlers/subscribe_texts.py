@@ -158,8 +158,9 @@ def _retry_later(date: str, time: str, *, moscow: bool) -> str:
     )
 
 
-def consent_text(school_name: str, child_first_names: Iterable[str]) -> str:
-    """The consent a guardian gives by tapping «Accept» (152-FZ, art. 9)."""
+def consent_text(school_name: str, child_first_names: Iterable[str], body: str) -> str:
+    """The consent a guardian gives by tapping «Accept» (152-FZ, art. 9): `body` is the
+    school's current consent text as shown (`core.consent_texts.shown_text`)."""
     school = html.escape(school_name)
     names = html.escape(", ".join(child_first_names))
     if names:
@@ -172,16 +173,7 @@ def consent_text(school_name: str, child_first_names: Iterable[str]) -> str:
             "<b>Consent to personal-data processing</b>\n\n"
             "%(school)s connects you to the school journal's messages."
         ) % {"school": school}
-    body = _(
-        "By tapping «Accept» you give the school your consent to personal-data "
-        "processing (Russian Federal Law No. 152-FZ “On Personal Data”, art. 9): your "
-        "name, contacts and Telegram account, and your children's names, class, marks, "
-        "attendance, homework and remarks, so that the journal's messages reach you by "
-        "Telegram, email and SMS.\n\n"
-        "Consent lasts until you withdraw it, which you can do at any time at the "
-        "school; /stop ends the Telegram messages."
-    )
-    return f"{intro}\n\n{body}"
+    return f"{intro}\n\n{html.escape(body)}\n\n" + _("Tap «Accept» to give this consent.")
 
 
 def accepted_text(new: Sequence[Child], children: Sequence[Child]) -> str:

@@ -32,6 +32,7 @@ def fields(t: Texts) -> dict[str, str]:
         "room": t.pgettext("text field", "Room"),
         "token_name": t.pgettext("text field", "Token name"),
         "test_title": t.pgettext("text field", "Test title"),
+        "consent_text": t.pgettext("text field", "Consent text"),
     }
 
 

@@ -92,6 +92,12 @@ ERRORS: dict[str, str] = {
     "invite_target": N_("Choose one: a code for a parent or a code for a staff member."),
     "bad_invite_ttl": N_("A code is valid for 1 to 365 days, not %(days)s."),
     "invite_already_used": N_("The code was already used on %(date)s: nothing to revoke."),
+    "consent_text_russian_required": N_(
+        "Type the consent text in Russian at least: every other language falls back to it."
+    ),
+    "consent_report_forbidden": N_(
+        "Consent reports are seen by the class teacher (their class) and the school administration."
+    ),
     "bad_consent_source": N_("Consent source “%(source)s” does not fit here: use %(allowed)s."),
     "ack_reader_forbidden": N_(
         "Acknowledgements are seen by the class teacher, the announcement's author "

@@ -173,6 +173,9 @@ def setting_labels(t: Texts) -> dict[str, str]:
         "digest_time": t.pgettext("setting", "Daily digest time"),
         "sms_daily_budget": t.pgettext("setting", "SMS per day, at most"),
         "invite_ttl_days": t.pgettext("setting", "Invite code valid for, days"),
+        "personal_data_retention_days": t.pgettext(
+            "setting", "Erase a departed family's personal data after, days"
+        ),
     }
 
 

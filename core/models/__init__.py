@@ -10,6 +10,12 @@ from core.models.access import (
 )
 from core.models.base import UTCDateTime, utcnow
 from core.models.breach import BreachVoid
+from core.models.consent import (
+    ConsentDecision,
+    ConsentRecord,
+    ConsentText,
+    PersonalDataErasure,
+)
 from core.models.credentials import AccessToken, LoginThrottle, TokenKind
 from core.models.delivery import (
     ChannelName,
@@ -71,6 +77,9 @@ __all__ = [
     "AuditEntry",
     "BreachVoid",
     "ChannelName",
+    "ConsentDecision",
+    "ConsentRecord",
+    "ConsentText",
     "ContactChange",
     "ContactStatus",
     "ControlReportExport",
@@ -95,6 +104,7 @@ __all__ = [
     "Period",
     "PeriodMark",
     "PeriodMarkKind",
+    "PersonalDataErasure",
     "Remark",
     "RemarkKind",
     "ReminderStage",

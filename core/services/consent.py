@@ -1,10 +1,13 @@
 """Consent to personal-data processing: the condition of any message to a guardian.
 
 Seed 003 §4.8: parents get access to the electronic diary after a written consent
-to the processing of personal data. A guardian gives or withdraws it themselves
-(bot, web); a paper form is entered by the administrator or the secretary. The
-latest given/withdrawn instants stay on the guardian; the whole history is in the
-audit log. Withdrawal is recorded as an event so delivery stops queued messages.
+to the processing of personal data. A guardian gives, declines or withdraws it
+themselves (bot, web); a paper form is entered by the administrator or the
+secretary. Every decision is a `ConsentRecord` on a version of the school's text
+(`core.services.consent_versions`); the guardian's columns keep the state in force,
+which delivery reads (`Guardian.has_consent`). Withdrawal and a declined re-consent
+stop every message at once (`ConsentChanged`: delivery cancels what is queued) and
+unlink the guardian's Telegram chat.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from datetime import datetime
 from core.actors import GuardianActor, StaffActor
 from core.errors import Forbidden, RuleViolation
 from core.events import ConsentChanged
-from core.models import Guardian, Role
+from core.models import ConsentText, Guardian, Role
 from core.permissions import has_role, load_staff
+from core.reading.reconsent import given_version
 from core.rows import get_in_school
+from core.services.consent_versions import add_record, current_text_in, text_of_version
 from core.uow import UnitOfWork, snapshot, transactional
 
 GUARDIAN_SOURCES: tuple[str, ...] = ("telegram", "web")
@@ -54,50 +59,98 @@ async def _guardian_for(
     return guardian, kind, actor_id
 
 
-async def _change(
-    uow: UnitOfWork,
-    guardian: Guardian,
-    *,
-    given: bool,
-    source: str | None,
-    actor_kind: str,
-    actor_id: int | None,
-) -> None:
-    old = snapshot(guardian)
-    mark_consent(guardian, given=given, source=source, at=uow.now())
-    await uow.save(guardian, action="update", actor_id=actor_id, actor_kind=actor_kind, old=old)
-    uow.record(
-        ConsentChanged(school_id=guardian.school_id, guardian_id=guardian.id or 0, given=given)
-    )
+async def _shown(uow: UnitOfWork, guardian: Guardian, text_id: int | None) -> ConsentText:
+    """The text the guardian answered: the one shown to them, else the school's current."""
+    if text_id is None:
+        return await current_text_in(uow, school_id=guardian.school_id)
+    text = await get_in_school(uow, ConsentText, text_id, guardian.school_id, "guardian")
+    return text
 
 
 async def record_consent_in(
-    uow: UnitOfWork, *, actor: GuardianActor | StaffActor, guardian_id: int, source: str
+    uow: UnitOfWork,
+    *,
+    actor: GuardianActor | StaffActor,
+    guardian_id: int,
+    source: str,
+    text_id: int | None = None,
 ) -> Guardian:
-    """Record consent (`telegram`/`web` by the guardian, `paper` by the school).
+    """Record consent (`telegram`/`web` by the guardian, `paper` by the school) to the
+    text shown (`text_id`, else the school's current one).
 
-    Consent already in force is left as it is: no new history row, no event.
+    Consent already in force on that version or a newer one is left as it is: no new
+    record, no event. Consent on an older version is renewed (a re-consent).
     """
     guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, source)
-    if not guardian.has_consent:
-        await _change(uow, guardian, given=True, source=source, actor_kind=kind, actor_id=actor_id)
+    text = await _shown(uow, guardian, text_id)
+    if guardian.has_consent and await given_version(uow, guardian) >= text.version:
+        return guardian
+    was_given = guardian.has_consent
+    old = snapshot(guardian)
+    mark_consent(guardian, given=True, source=source, at=uow.now())
+    await uow.save(guardian, action="update", actor_id=actor_id, actor_kind=kind, old=old)
+    await add_record(
+        uow, guardian, text, decision="given", channel=source, actor_kind=kind, actor_id=actor_id
+    )
+    if not was_given:
+        uow.record(
+            ConsentChanged(school_id=guardian.school_id, guardian_id=guardian_id, given=True)
+        )
     return guardian
 
 
 record_consent = transactional(record_consent_in)
 
 
+async def _stop(
+    uow: UnitOfWork,
+    guardian: Guardian,
+    text: ConsentText,
+    *,
+    decision: str,
+    channel: str,
+    actor_kind: str,
+    actor_id: int | None,
+) -> None:
+    """Consent no longer in force: every message stops and the chat is unlinked."""
+    old = snapshot(guardian)
+    mark_consent(guardian, given=False, source=None, at=uow.now())
+    guardian.telegram_chat_id = None
+    await uow.save(guardian, action="update", actor_id=actor_id, actor_kind=actor_kind, old=old)
+    await add_record(
+        uow,
+        guardian,
+        text,
+        decision=decision,
+        channel=channel,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+    )
+    uow.record(
+        ConsentChanged(school_id=guardian.school_id, guardian_id=guardian.id or 0, given=False)
+    )
+
+
 async def withdraw_consent_in(
-    uow: UnitOfWork, *, actor: GuardianActor | StaffActor, guardian_id: int
+    uow: UnitOfWork,
+    *,
+    actor: GuardianActor | StaffActor,
+    guardian_id: int,
+    channel: str | None = None,
 ) -> Guardian:
-    """Withdraw consent: from now on the guardian gets no messages. Idempotent."""
-    guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, None)
+    """Withdraw consent (the guardian: `telegram`/`web`, the default `telegram`; the
+    school from a paper form: `paper`): from now on the guardian gets no messages and
+    their Telegram chat is unlinked. Idempotent."""
+    guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, channel)
     if guardian.has_consent:
-        await _change(
+        version = await given_version(uow, guardian)
+        text = await text_of_version(uow, school_id=guardian.school_id, version=version)
+        await _stop(
             uow,
             guardian,
-            given=False,
-            source=guardian.consent_source,
+            text,
+            decision="withdrawn",
+            channel=channel or (GUARDIAN_SOURCES if kind == "guardian" else STAFF_SOURCES)[0],
             actor_kind=kind,
             actor_id=actor_id,
         )
@@ -105,3 +158,46 @@ async def withdraw_consent_in(
 
 
 withdraw_consent = transactional(withdraw_consent_in)
+
+
+async def decline_consent_in(
+    uow: UnitOfWork, *, actor: GuardianActor, guardian_id: int, text_id: int, channel: str
+) -> Guardian:
+    """The guardian declines the text they were asked to consent to again: the
+    decision is kept, messages stop and the chat is unlinked. Idempotent."""
+    guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, channel)
+    text = await _shown(uow, guardian, text_id)
+    if guardian.has_consent:
+        await _stop(
+            uow,
+            guardian,
+            text,
+            decision="declined",
+            channel=channel,
+            actor_kind=kind,
+            actor_id=actor_id,
+        )
+    return guardian
+
+
+decline_consent = transactional(decline_consent_in)
+
+
+async def decline_offer_in(uow: UnitOfWork, *, guardian_id: int, language: str) -> None:
+    """A parent shown the consent text with their invite code tapped «Decline»: kept on
+    record (shown in `language`). Consent already in force (a paper form) stands: the
+    tap refused connecting the bot, not the form. The code stays usable while valid."""
+    guardian = await uow.session.get(Guardian, guardian_id)
+    if guardian is None or guardian.has_consent:
+        return
+    text = await current_text_in(uow, school_id=guardian.school_id)
+    await add_record(
+        uow,
+        guardian,
+        text,
+        decision="declined",
+        channel="telegram",
+        actor_kind="guardian",
+        actor_id=guardian_id,
+        language=language,
+    )

@@ -44,7 +44,8 @@ from core.permissions import load_staff, require_people_manager, require_role
 from core.policy import policy_of
 from core.rows import get_in_school
 from core.security import hash_invite_code, invite_code_hashes, new_invite_code
-from core.services.consent import mark_consent
+from core.services.consent import decline_offer_in, mark_consent
+from core.services.consent_versions import add_record, current_text_in
 from core.uow import UnitOfWork, snapshot, transactional
 
 MAX_TTL_DAYS = 365
@@ -66,6 +67,7 @@ class InviteInfo:
     purpose: str  # guardian | staff
     school_name: str
     child_first_names: tuple[str, ...]
+    school_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,10 @@ async def check_invite(uow: UnitOfWork, *, code: str) -> InviteInfo:
             )
             children = tuple((await uow.session.exec(query)).all())
         return InviteInfo(
-            purpose=invite.purpose, school_name=school.name, child_first_names=children
+            purpose=invite.purpose,
+            school_name=school.name,
+            child_first_names=children,
+            school_id=invite.school_id,
         )
 
 
@@ -267,6 +272,16 @@ async def redeem_invite_in(
 
 
 redeem_invite = transactional(redeem_invite_in)
+
+
+async def decline_invite_in(uow: UnitOfWork, *, code: str, language: str) -> None:
+    """The parent declined the consent the bot showed for `code`: kept on record."""
+    invite = await _usable_invite(uow, code)
+    if invite.guardian_id is not None:
+        await decline_offer_in(uow, guardian_id=invite.guardian_id, language=language)
+
+
+decline_invite = transactional(decline_invite_in)
 
 
 async def _claim(uow: UnitOfWork, invite: InviteCode, chat_id: int) -> None:
@@ -320,6 +335,17 @@ async def _link_guardian_chat(
     )
     mark_consent(guardian, given=True, source="telegram", at=uow.now())
     await uow.save(guardian, action="update", actor_id=guardian_id, actor_kind="guardian", old=old)
+    # The text the bot showed: the school's current one (`core.services.consent_versions`).
+    text = await current_text_in(uow, school_id=guardian.school_id)
+    await add_record(
+        uow,
+        guardian,
+        text,
+        decision="given",
+        channel="telegram",
+        actor_kind="guardian",
+        actor_id=guardian_id,
+    )
     uow.record(ConsentChanged(school_id=guardian.school_id, guardian_id=guardian_id, given=True))
 
 

@@ -80,6 +80,9 @@ class PolicyPatch(BaseModel):
     digest_time: ClockTime | None = None
     sms_daily_budget: int | None = Field(None, description="SMS a day for the school, 0 or more.")
     invite_ttl_days: int | None = Field(None, description="Days an invite code lasts: 1 to 365.")
+    personal_data_retention_days: int | None = Field(
+        None, description="Days after a family left before its personal data is erased: 30 to 3650."
+    )
 
     def given(self) -> dict[str, object]:
         """The fields the caller set to a value."""

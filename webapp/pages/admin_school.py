@@ -71,6 +71,7 @@ DELIVERY = (
     "digest_time",
     "sms_daily_budget",
     "invite_ttl_days",
+    "personal_data_retention_days",
 )
 TIMES = frozenset(
     {
