@@ -8,6 +8,7 @@ from core.models.access import (
     InviteCode,
     OutboxEvent,
 )
+from core.models.backups import BackupRun
 from core.models.base import UTCDateTime, utcnow
 from core.models.credentials import AccessToken, LoginThrottle, TokenKind
 from core.models.delivery import (
@@ -58,6 +59,7 @@ from core.models.structure import (
 )
 
 __all__ = [
+    "BackupRun",
     "ATTENDANCE_LETTERS",
     "PERIOD_MARK_VALUES",
     "AcademicYear",
