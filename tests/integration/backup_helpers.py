@@ -3,6 +3,7 @@ server (moto's server mode on 127.0.0.1), and the settings that point backups at
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,8 @@ def s3() -> Iterator[S3Server]:
     server.start()
     host, port = server.get_host_and_port()
     found = S3Server(server, f"http://{host}:{port}")
+    # moto keeps its buckets in the process, whichever server serves them: start empty.
+    urllib.request.urlopen(urllib.request.Request(f"{found.url}/moto-api/reset", method="POST"))
     client = boto3.client(
         "s3",
         endpoint_url=found.url,
