@@ -38,8 +38,7 @@ ERRORS: dict[str, str] = {
         "The backup %(name)s is damaged: %(part)s does not match its manifest."
     ),
     "backup_not_found": N_(
-        "No backup “%(name)s”: give the path of a backup file or the name of one in a "
-        "destination."
+        "No backup “%(name)s”: give the path of a backup file or the name of one in a destination."
     ),
     "no_backups_found": N_("No backup was found in any destination (%(destinations)s)."),
     "restore_target_not_empty": N_(

@@ -59,7 +59,6 @@ from core.models.structure import (
 )
 
 __all__ = [
-    "BackupRun",
     "ATTENDANCE_LETTERS",
     "PERIOD_MARK_VALUES",
     "AcademicYear",
@@ -70,6 +69,7 @@ __all__ = [
     "AttendanceStatus",
     "AuditChain",
     "AuditEntry",
+    "BackupRun",
     "ChannelName",
     "ContactChange",
     "ContactStatus",

@@ -75,9 +75,7 @@ def test_destinations_are_a_comma_separated_list_or_json(
     assert isinstance(bucket, S3Destination)
     assert (bucket.bucket, bucket.prefix) == ("school-backups", "zvonok/")
     monkeypatch.setenv("ZVONOK_BACKUP_DESTINATIONS", f'["file://{tmp_path}"]')
-    assert [d.label for d in backup_config(load_settings()).destinations] == [
-        f"file://{tmp_path}"
-    ]
+    assert [d.label for d in backup_config(load_settings()).destinations] == [f"file://{tmp_path}"]
 
 
 def test_an_s3_destination_without_credentials_or_an_unknown_scheme_is_refused(
