@@ -214,19 +214,6 @@ class Settings(BaseSettings):
             )
         return value
 
-    @model_validator(mode="after")
-    def _backup_key_outside_development(self) -> Settings:
-        key = self.backup_key
-        if self.env == "production" and (
-            key is None or key.get_secret_value().strip() == DEV_BACKUP_KEY
-        ):
-            raise ValueError(
-                "ZVONOK_BACKUP_KEY must be set to a key of your own when ZVONOK_ENV=production: "
-                "backups hold children's personal data and are encrypted with it (make one "
-                "with `zvonok backup --new-key` or `age-keygen`, and keep a copy off this server)"
-            )
-        return self
-
     @field_validator("telegram_webhook_secret")
     @classmethod
     def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -322,6 +309,19 @@ class Settings(BaseSettings):
                 "ZVONOK_TELEGRAM_WEBHOOK_SECRET must be a random value when "
                 "ZVONOK_ENV=production, not a few characters repeated "
                 f"(for example: {_RANDOM_VALUE_HINT})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _backup_key_outside_development(self) -> Settings:
+        key = self.backup_key
+        if self.env == "production" and (
+            key is None or key.get_secret_value().strip() == DEV_BACKUP_KEY
+        ):
+            raise ValueError(
+                "ZVONOK_BACKUP_KEY must be set to a key of your own when ZVONOK_ENV=production: "
+                "backups hold children's personal data and are encrypted with it (make one "
+                "with `zvonok backup --new-key` or `age-keygen`, and keep a copy off this server)"
             )
         return self
 
