@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from core.backup.bundle import backup_name, created_of, pack
 from core.backup.config import BackupConfig
 from core.backup.destinations import Destination
@@ -89,7 +91,7 @@ async def make_backup(
     with tempfile.TemporaryDirectory(dir=config.work_dir, prefix="backup-") as temporary:
         try:
             path, manifest = await build(config, Path(temporary), started)
-        except (ZvonokError, OSError, ValueError) as error:
+        except (ZvonokError, OSError, ValueError, SQLAlchemyError) as error:
             detail = error.message() if isinstance(error, ZvonokError) else str(error)
             copies = [Copy(t.label, ok=False, error=f"snapshot: {detail}") for t in targets]
             report = BackupReport(name, None, None, copies, None, error=detail)

@@ -8,8 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlmodel import SQLModel
 from typer.testing import CliRunner, Result
 
+from core.backup.config import backup_config
 from core.backup.drill import run_drill
 from core.backup.make import make_backup
 from core.cli.app import app
@@ -149,3 +151,31 @@ async def test_no_destination_outside_development_is_refused_clearly(
     with pytest.raises(BackupError) as refused:
         await make_backup(sqlite_db, backup_config(settings))
     assert "ZVONOK_BACKUP_DESTINATIONS" in refused.value.message("en")
+
+
+@pytest.mark.postgres
+async def test_a_pg_dump_older_than_the_server_is_refused_before_dumping(
+    empty_postgres_url: str, tmp_path: Path
+) -> None:
+    db = Database(empty_postgres_url)
+    async with db.engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+    # An old client installed beside the server (a real executable on the path given).
+    tools = tmp_path / "pg14"
+    tools.mkdir()
+    old = tools / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 14.9'\n")
+    old.chmod(0o755)
+    (tmp_path / "nas").mkdir()
+    settings = settings_for(db, tmp_path / "var", [str(tmp_path / "nas")], backup_pg_bin_dir=tools)
+
+    try:
+        report = await make_backup(db, backup_config(settings))
+    finally:
+        await db.dispose()
+
+    assert not report.ok and report.error
+    # Recorded in Russian, as every run's error is (the administrator reads it).
+    assert "pg_dump 14.9 не работает с PostgreSQL" in report.error
+    assert "postgresql-client-" in report.error
+    assert list((tmp_path / "nas").iterdir()) == []
