@@ -6,10 +6,14 @@ document's bytes against the hash its row records and the manifest.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.audit.findings import CHAIN_PROBLEMS
+from core.audit.verify import Anchor, verify_all
 from core.backup.contents import stored_hashes, table_sum, tables
 from core.backup.manifest import Manifest
 from core.backup.snapshot import audit_heads, revision_of
@@ -17,7 +21,7 @@ from core.backup.snapshot import audit_heads, revision_of
 
 @dataclass(frozen=True)
 class Mismatch:
-    kind: str  # table | audit_head | document | revision
+    kind: str  # table | audit_head | audit_chain | document | revision
     name: str  # the table, the school id, table/id of a document
     expected: str
     found: str
@@ -43,11 +47,28 @@ async def _tables(connection: AsyncConnection, manifest: Manifest) -> list[Misma
     return found
 
 
+async def _walk(connection: AsyncConnection, manifest: Manifest) -> list[Mismatch]:
+    """Each school's chain walked (core.audit.verify) with the manifest's heads as its
+    anchors. Only the chain's own problems count here: whether journal rows agree with
+    their history is what `zvonok audit verify` says of the data, restored or not, and
+    the rows themselves are proved equal to the backup's by the checksums."""
+    when = manifest.created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
+    anchors = [Anchor(f"backup manifest {when}", head) for head in manifest.audit_heads]
+    async with AsyncSession(bind=connection) as session:
+        reports = await verify_all(session, anchors=anchors)
+    return [
+        Mismatch("audit_chain", str(report.school_id), "verified", f"{f.problem} #{f.seq}")
+        for report in reports
+        for f in report.findings
+        if f.problem in CHAIN_PROBLEMS
+    ]
+
+
 async def _chain(connection: AsyncConnection, manifest: Manifest) -> list[Mismatch]:
-    # The restored heads are those anchored in the manifest. The whole chain's walk
-    # (core.audit.verify, being written) is one more call here once it lands.
+    """The heads recorded in the restored database are those the manifest anchored,
+    and every chain walks clean up to them."""
     restored = {head.school_id: head for head in await audit_heads(connection)}
-    found: list[Mismatch] = []
+    found: list[Mismatch] = await _walk(connection, manifest)
     for head in manifest.audit_heads:
         mine = restored.get(head.school_id)
         if mine != head:

@@ -26,6 +26,7 @@ from tests.integration.backup_helpers import (
     s3,
     school_with_records,
 )
+from tests.integration.migration_helpers import run_sql
 
 __all__ = ["s3"]  # the fixture, for pytest
 
@@ -167,3 +168,24 @@ async def test_a_restore_into_a_database_that_has_tables_is_refused(
     assert refused.value.code == "restore_target_not_empty"
     assert "not empty" in refused.value.message("en")
     assert await _source_sums(sqlite_db) == before
+
+
+async def test_a_history_edited_before_the_backup_restores_but_is_not_called_verified(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    await school_with_records(sqlite_db)
+    # Someone with the database's password rewrote an entry's reason with plain SQL.
+    await run_sql(sqlite_db.url, "UPDATE audit_entry SET reason = 'исправлено' WHERE seq = 1")
+    (tmp_path / "copies").mkdir()
+    config = config_for(sqlite_db, tmp_path / "var", [str(tmp_path / "copies")])
+    report = await make_backup(sqlite_db, config)
+
+    restored = await restore_file(
+        tmp_path / "copies" / report.name,
+        into=f"sqlite:///{tmp_path / 'restored.db'}",
+        identity=config.identity,
+    )
+
+    # The rows are the backup's, byte for byte; the chain they hold does not verify.
+    assert [(m.kind, m.found) for m in restored.mismatches] == [("audit_chain", "changed #1")]
+    assert not restored.ok
