@@ -25,6 +25,8 @@ _.control_kinds  # the control's pages (control*.html)
 _.lesson_lists
 _.monthly_missing  # control.html; core/delivery/staff_compose.py: the staff summary
 _.mandatory  # core/reading/reminder_settings.py: webapp/templates/reminders.html
+_.last_good_name  # core/reading/backups.py: webapp/templates/admin_backups.html
+_.last_good_size
 _.school_minutes_before
 _.school_evening_time
 

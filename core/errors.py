@@ -86,6 +86,13 @@ class RuleViolation(ZvonokError):
     """The input breaks a rule of the journal (a mark of 7, a lesson on a holiday...)."""
 
 
+class BackupError(ZvonokError):
+    """A backup, a restore or a drill cannot go on (core/backup); the message says what
+    the IT person should do."""
+
+    key = "backup_failed"
+
+
 class InviteError(ZvonokError):
     """An invite code that cannot be redeemed."""
 

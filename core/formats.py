@@ -82,6 +82,12 @@ def date_time(value: dt.datetime, language: str, zone: dt.tzinfo | None = None) 
     )
 
 
+def duration(value: dt.timedelta, language: str) -> str:
+    """«25 часов» / "3 days": how long, in the largest unit that reads well (hours up
+    to two days, so a backup 25 hours old is not "1 day")."""
+    return babel_dates.format_timedelta(value, threshold=2, locale=babel_locale(language))
+
+
 def decimal(value: float | Decimal | int, language: str, digits: int = 2) -> str:
     """«4,5» / "4.5": at most `digits` decimals, no trailing zeros."""
     pattern = "#,##0." + "#" * digits if digits else "#,##0"

@@ -8,14 +8,16 @@ Core services never read the environment; they receive what they need
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.backup.keys import DEV_BACKUP_KEY, is_identity
 from core.db import normalize_url
 from core.security import PasswordCost, hook_token, use_password_cost
 
@@ -27,6 +29,7 @@ MIN_SECRET_LENGTH = 32
 # repeated, have fewer, whatever their length.
 MIN_DISTINCT_CHARACTERS = 9
 _RANDOM_VALUE_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+_HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _PLACEHOLDERS = {DEV_SECRET_PLACEHOLDER, "", "changeme", "change-me", "secret", "please-change-me"}
 
@@ -126,6 +129,27 @@ class Settings(BaseSettings):
     # a teacher's whole term (core.services.staff.report_breach).
     breach_lookback_days: int = Field(default=7, ge=1, le=365)
 
+    # Backups (core/backup, docs/operations.md). The key is an age identity
+    # (AGE-SECRET-KEY-1…): required outside development. Destinations: directories
+    # (a path or file:///…) and S3 buckets (s3://bucket/prefix), comma-separated or a
+    # JSON list; none in development: two directories under data_dir/backups.
+    backup_key: SecretStr | None = None
+    backup_destinations: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    backup_s3_endpoint_url: str | None = None
+    backup_s3_region: str = "us-east-1"
+    backup_s3_access_key_id: str | None = None
+    backup_s3_secret_access_key: SecretStr | None = None
+    # The worker's nightly backup, HH:MM in the worker's clock (UTC); blank: none.
+    backup_time: str | None = "02:30"
+    backup_keep_daily: int = Field(default=7, ge=0, le=366)
+    backup_keep_weekly: int = Field(default=4, ge=0, le=520)
+    backup_keep_monthly: int = Field(default=12, ge=0, le=1200)
+    # A destination whose newest good backup is older than this is reported stale.
+    backup_max_age_hours: int = Field(default=26, ge=1, le=24 * 30)
+    # Where pg_dump and pg_restore are (unset: on PATH); they must be at least the
+    # server's major version.
+    backup_pg_bin_dir: Path | None = None
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
@@ -139,6 +163,10 @@ class Settings(BaseSettings):
         "telegram_webhook_url",
         "telegram_webhook_secret",
         "public_url",
+        "backup_key",
+        "backup_time",
+        "backup_s3_endpoint_url",
+        "backup_pg_bin_dir",
         mode="before",
     )
     @classmethod
@@ -156,6 +184,34 @@ class Settings(BaseSettings):
     def _check_redis_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("backup_destinations", mode="before")
+    @classmethod
+    def _split_destinations(cls, value: object) -> object:
+        # `a,b` or a JSON list: an IT person writes the first, tools the second.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("backup_time")
+    @classmethod
+    def _check_backup_time(cls, value: str | None) -> str | None:
+        if value is not None and not _HH_MM.fullmatch(value):
+            raise ValueError("must be a time like 02:30 (or blank: no nightly backup)")
+        return value
+
+    @field_validator("backup_key")
+    @classmethod
+    def _check_backup_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_identity(value.get_secret_value()):
+            raise ValueError(
+                "must be an age identity, AGE-SECRET-KEY-1… (make one with `age-keygen` "
+                "or `zvonok backup --new-key`)"
+            )
         return value
 
     @field_validator("telegram_webhook_secret")
@@ -256,12 +312,39 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _backup_key_outside_development(self) -> Settings:
+        key = self.backup_key
+        if self.env == "production" and (
+            key is None or key.get_secret_value().strip() == DEV_BACKUP_KEY
+        ):
+            raise ValueError(
+                "ZVONOK_BACKUP_KEY must be set to a key of your own when ZVONOK_ENV=production: "
+                "backups hold children's personal data and are encrypted with it (make one "
+                "with `zvonok backup --new-key` or `age-keygen`, and keep a copy off this server)"
+            )
+        return self
+
     @property
     def database_url_resolved(self) -> str:
         """The database URL with its async driver; SQLite under `data_dir` by default."""
         if self.database_url is not None:
             return self.database_url
         return normalize_url(f"sqlite:///{self.data_dir.resolve() / 'zvonok.db'}")
+
+    @property
+    def backup_key_resolved(self) -> str:
+        """The backups' age identity: the development key when none is set (refused in
+        production by the validation above)."""
+        return self.backup_key.get_secret_value().strip() if self.backup_key else DEV_BACKUP_KEY
+
+    @property
+    def backup_destinations_resolved(self) -> list[str]:
+        """Where backups go; in development, unless set, two directories under data_dir."""
+        if self.backup_destinations or self.env != "development":
+            return list(self.backup_destinations)
+        root = self.data_dir.resolve() / "backups"
+        return [str(root / "local-1"), str(root / "local-2")]
 
     @property
     def public_url_resolved(self) -> str:

@@ -74,6 +74,7 @@ def labels(lang: str) -> Labels:
             assignments=t._("Assignments"),
             timetable=t._("Timetable"),
             staff=t._("Staff"),
+            backups=t._("Backups"),
         ),
         period_kinds=Words(quarter=t._("quarter"), half=t._("half-year"), year=t._("year")),
         deadline_options=_deadline_options(t),

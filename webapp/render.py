@@ -78,6 +78,7 @@ def _formats(lang: str) -> dict[str, Any]:
         "month_year": lambda day: formats.date_skeleton(day, "yMMMM", lang),  # «ноябрь 2026 г.»
         "average": lambda value: "" if value is None else formats.fixed(value, lang),  # «4,50»
         "file_size": lambda size: formats.file_size(size, lang),  # «56,6 кБ»
+        "duration": lambda delta: formats.duration(delta, lang),  # «25 часов»
     }
 
 

@@ -22,6 +22,7 @@ from core.settings import Settings, load_settings
 from core.uow import UnitOfWork
 from notifier.channels import build_channels, close_channels, register_sms_reports
 from workers.audit import audit_crons
+from workers.backup import backup_crons
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
@@ -127,9 +128,12 @@ def worker_options(settings: Settings) -> dict[str, Any]:
     timeout = settings.worker_job_timeout_seconds
     return {
         "functions": job_functions(timeout),
-        "cron_jobs": crons(
-            settings.worker_sweep_seconds, timeout, settings.worker_reminder_seconds, settings
-        ),
+        "cron_jobs": [
+            *crons(
+                settings.worker_sweep_seconds, timeout, settings.worker_reminder_seconds, settings
+            ),
+            *backup_crons(settings),
+        ],
         "job_timeout": timeout,
         "max_jobs": settings.worker_max_jobs,
     }

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from core.cli import audit, db, demo, i18n, messages, run, simulate
+from core.cli import audit, backup, db, demo, i18n, messages, run, simulate
 from core.cli.common import console, fail, replace_process, settings_or_exit, t
 from core.cli.processes import bot_argv, web_argv, worker_argv
 from core.cli.state import redis_url_of
@@ -23,6 +23,8 @@ app.add_typer(i18n.app, name="i18n")
 app.command(help=demo.HELP)(demo.demo)
 app.command(help=run.HELP)(run.run)
 app.command(help=messages.HELP)(messages.messages)
+app.command(name="backup", help=backup.BACKUP_HELP)(backup.backup)
+app.command(name="restore", help=backup.RESTORE_HELP)(backup.restore)
 app.command(name="simulate", help=simulate.HELP)(simulate.simulate_command)
 
 

@@ -8,6 +8,7 @@ from core.models.access import (
     InviteCode,
     OutboxEvent,
 )
+from core.models.backups import BackupRun
 from core.models.base import UTCDateTime, utcnow
 from core.models.breach import BreachVoid
 from core.models.consent import (
@@ -75,6 +76,7 @@ __all__ = [
     "AttendanceStatus",
     "AuditChain",
     "AuditEntry",
+    "BackupRun",
     "BreachVoid",
     "ChannelName",
     "ConsentDecision",

@@ -17,8 +17,9 @@ The data stores codes and parameters, never prose. The codes and their parameter
   `anchor`, `row_changed`, `row_unrecorded`, `row_missing`), `count` (problems found);
 - `backup_stale`: `destination` (its name), `age_hours` (the newest good backup's age,
   whole hours), `last_good_at` (ISO 8601 with a zone, or None: none ever);
-- `retention_purged`: `counts` (what was removed → how many: `contacts`,
-  `chat_links`, `deliveries`, `message_texts`).
+- `retention_purged`: `counts` (what was removed → how many, by
+  `core.services.personal_data.REMOVED_KINDS`: `contacts`, `chats`, `settings`,
+  `contact_checks`, `invite_codes`, `notifications`, `deliveries`).
 """
 
 from __future__ import annotations
@@ -53,7 +54,17 @@ CHAIN_PROBLEMS = (
     "row_unrecorded",
     "row_missing",
 )
-RETENTION_COUNTS = ("contacts", "chat_links", "deliveries", "message_texts")
+# What an erasure removes (`core.services.personal_data.REMOVED_KINDS`, which calls
+# this module: kept in step by tests/integration/test_admin_alerts.py).
+RETENTION_COUNTS = (
+    "contacts",
+    "chats",
+    "settings",
+    "contact_checks",
+    "invite_codes",
+    "notifications",
+    "deliveries",
+)
 ALERT_STAGE = "note"
 _ITEM_MAX = 80  # StaffReminder.item
 

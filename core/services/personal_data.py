@@ -39,6 +39,7 @@ from core.models import (
 from core.permissions import load_staff, require_role
 from core.policy import policy_of
 from core.rows import get_in_school
+from core.services.admin_alerts import alert_admins_in
 from core.services.consent import withdraw_consent_in
 from core.uow import UnitOfWork, snapshot, transactional
 
@@ -187,7 +188,16 @@ async def purge_departed_families_in(uow: UnitOfWork, *, school_id: int) -> Eras
     ]
     if not counts:
         return None
-    return await _keep_report(uow, school_id, "retention", None, counts)
+    report = await _keep_report(uow, school_id, "retention", None, counts)
+    removed = {kind: count for kind, count in report.removed.items() if count}
+    await alert_admins_in(
+        uow,
+        school_id=school_id,
+        code="retention_purged",
+        params={"counts": removed},
+        key=f"retention:{report.erasure_id}",
+    )
+    return report
 
 
 purge_departed_families = transactional(purge_departed_families_in)

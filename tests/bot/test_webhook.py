@@ -31,6 +31,7 @@ from notifier.standins.telegram_control import RunningEmulator, run_telegram_emu
 from tests.bot.subscribe_helpers import invite_row, staff_code
 from tests.builders import World
 from tests.integration.telegram_fixtures import bot_for
+from tests.keys import BACKUP_KEY
 
 SECRET = "zvonok-webhook-secret_42"
 WITHIN = 10.0
@@ -262,6 +263,7 @@ def only_these_settings(monkeypatch: pytest.MonkeyPatch) -> None:
             {
                 "ZVONOK_ENV": "production",
                 "ZVONOK_SECRET_KEY": "q8N3v7tZ0pXw2LrY5sKc9HjD4mFb6GaE1uVe",
+                "ZVONOK_BACKUP_KEY": BACKUP_KEY,
                 "ZVONOK_TELEGRAM_WEBHOOK_URL": "http://bot.school.ru/hook",
                 "ZVONOK_TELEGRAM_WEBHOOK_SECRET": SECRET,
             },

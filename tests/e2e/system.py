@@ -42,6 +42,8 @@ SMS_API_ID = "e2e-sms-api-id"
 # and resend a delivery a killed worker left "sending" after 12 s.
 FAST_WORKER_ENV = {
     "ZVONOK_WORKER_SWEEP_SECONDS": "1",
+    # No nightly backup in a test's worker, even a test running at 02:30.
+    "ZVONOK_BACKUP_TIME": "",
     "ZVONOK_WORKER_REDISPATCH_SECONDS": "3",
     "ZVONOK_WORKER_JOB_TIMEOUT_SECONDS": "10",
     "ZVONOK_WORKER_STUCK_SENDING_SECONDS": "12",

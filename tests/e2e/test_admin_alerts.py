@@ -109,13 +109,13 @@ async def test_a_stale_backup_reaches_the_administrator_by_email(alert_system: S
 async def test_a_retention_purge_is_reported_with_its_counts(alert_system: System) -> None:
     system = alert_system
     w, chat_id, _ = await _school(system)
-    counts = {"contacts": 4, "chat_links": 2, "deliveries": 310, "message_texts": 57}
+    counts = {"contacts": 4, "chats": 2, "notifications": 57, "deliveries": 310}
     assert await _alert(system, w, "retention_purged", {"counts": counts}, "retention:1") == 1
     (message,) = await system.wait_telegram(chat_id, 1, within=20)
     assert plain(message.text).splitlines()[2:] == [
         "Плановое удаление по сроку хранения убрало персональные данные, которые больше не нужны:",
         "контакты: 4",
         "привязки чатов: 2",
+        "уведомления: 57",
         "записи о доставке: 310",
-        "тексты сообщений: 57",
     ]

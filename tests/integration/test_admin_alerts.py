@@ -11,7 +11,8 @@ import pytest
 
 from core.db import Database
 from core.models import Holiday, Role, School, Staff
-from core.services.admin_alerts import alert_admins
+from core.services.admin_alerts import RETENTION_COUNTS, alert_admins
+from core.services.personal_data import REMOVED_KINDS
 from notifier.staff_render import render_staff
 from tests.builders import World, build_world, insert, uow_at, update_row
 from tests.e2e.families import set_policy
@@ -164,3 +165,7 @@ async def test_each_problem_the_verification_names_is_written(
     (message,) = await messages(db, w, "admin", kind="alert")
     text = await text_of(db, message.id or 0, NOON)
     assert text is not None and f"не прошёл ночную проверку: {says}." in text, text
+
+
+def test_a_retention_alert_can_name_everything_an_erasure_removes() -> None:
+    assert set(RETENTION_COUNTS) == set(REMOVED_KINDS)

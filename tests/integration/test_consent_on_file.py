@@ -23,6 +23,7 @@ from core.models import (
     GuardianSettings,
     Notification,
     PersonalDataErasure,
+    StaffMessage,
 )
 from core.reading.consent_report import consent_report
 from core.reading.guardian_data import guardian_data
@@ -224,6 +225,13 @@ async def test_retention_purges_families_who_left_long_ago(db: Database) -> None
     assert report.removed["contacts"] == 2 and report.removed["notifications"] == 1
     assert (await guardian(db, w.guardians["novikov"])).phone is None
     assert (await guardian(db, w.guardians["morozova"])).phone == "+79160000003"
+    # The administrator is told what went, in counts.
+    async with db.session() as s:
+        [alert] = (await s.exec(select(StaffMessage))).all()
+    assert alert.staff_id == w.staff["admin"] and alert.kind == "alert"
+    [said] = alert.params["alerts"]
+    assert said["code"] == "retention_purged"
+    assert said["params"]["counts"]["contacts"] == 2
     # Nothing left to purge: the next run keeps no report.
     assert await purge_departed_families(UnitOfWork(db), school_id=w.school_id) is None
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from core.cli.app import app
 from core.cli.run import prepare_database
 from core.settings import Settings
+from tests.keys import BACKUP_KEY
 
 STRONG_SECRET = "q8N3v7tZ0pXw2LrY5sKc9HjD4mFb6GaE1uVe"
 REFUSAL = "ZVONOK_ENV=production: демо-школа никогда не загружается в рабочую базу"
@@ -28,6 +29,7 @@ def production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     data = tmp_path / "var"
     monkeypatch.setenv("ZVONOK_ENV", "production")
     monkeypatch.setenv("ZVONOK_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("ZVONOK_BACKUP_KEY", BACKUP_KEY)
     monkeypatch.setenv("ZVONOK_DATA_DIR", str(data))
     return data
 

@@ -9,6 +9,7 @@ from argon2 import extract_parameters
 
 from core.security import hash_password, password_needs_rehash, use_password_cost, verify_password
 from core.settings import Settings
+from tests.keys import BACKUP_KEY
 
 SECRET = "a-production-secret-that-is-long-enough-0123456789"
 
@@ -43,9 +44,17 @@ def test_light_hashes_still_verify_and_are_rehashed_under_the_standard_cost() ->
 def test_production_refuses_the_light_cost() -> None:
     with pytest.raises(ValueError, match="ZVONOK_PASSWORD_HASH_COST"):
         Settings(  # type: ignore[call-arg]
-            _env_file=None, env="production", secret_key=SECRET, password_hash_cost="light"
+            _env_file=None,
+            env="production",
+            secret_key=SECRET,
+            backup_key=BACKUP_KEY,
+            password_hash_cost="light",
         )
     production = Settings(  # type: ignore[call-arg]
-        _env_file=None, env="production", secret_key=SECRET, password_hash_cost="standard"
+        _env_file=None,
+        env="production",
+        secret_key=SECRET,
+        backup_key=BACKUP_KEY,
+        password_hash_cost="standard",
     )
     assert production.password_hash_cost == "standard"

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from core.settings import DEV_SECRET_PLACEHOLDER, Settings, SettingsError, load_settings
+from tests.keys import BACKUP_KEY
 
 STRONG_SECRET = "q8N3v7tZ0pXw2LrY5sKc9HjD4mFb6GaE1uVe"
 
@@ -20,6 +21,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
     for name in list(os.environ):
         if name.startswith("ZVONOK_"):
             monkeypatch.delenv(name)
+    # Production refuses to start without a backup key (tests/unit/test_backup_settings.py).
+    monkeypatch.setenv("ZVONOK_BACKUP_KEY", BACKUP_KEY)
     monkeypatch.chdir(tmp_path)
     yield
 

@@ -16,6 +16,7 @@ import pytest
 from core.db import Database
 from core.settings import Settings
 from tests.builders import NOW, build_world
+from tests.keys import BACKUP_KEY
 from tests.web.browser import Clock, Web
 from webapp.app import create_app
 
@@ -23,6 +24,7 @@ SECRET = "web-tests-secret-key-long-enough-0123456789"
 
 
 def settings(**values: object) -> Settings:
+    values = {"backup_key": BACKUP_KEY, **values}  # production refuses to start without one
     return Settings(_env_file=None, secret_key=SECRET, **values)  # type: ignore[call-arg, arg-type]
 
 

@@ -247,6 +247,8 @@ SETUP_PAGE_ACTIONS: list[Action] = [
             "/admin/staff",
         )
     ),
+    # Backups are the whole system's: any school's administrator, nobody else.
+    Action("backups page", "GET", "/admin/backups", OWN_SCHOOL, "GET /admin/backups"),
     Action(
         "school renamed",
         "POST",

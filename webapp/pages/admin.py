@@ -1,8 +1,9 @@
 """The administrator's set-up pages, one router for the app to include.
 
 School and calendar (`admin_school`), classes, subjects, assignments and timetable
-(`admin_structure`), staff accounts (`admin_staff`) and the entries a breach voided
-(`admin_breach`); the shared form handling is in
+(`admin_structure`), staff accounts (`admin_staff`), the entries a breach voided
+(`admin_breach`) and the backups (`admin_backups`, the administrator only); the shared
+form handling is in
 `admin_forms`. The secretary reads these pages; only an administrator changes them
 (core/services/school_setup.py `setup_manager`).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from webapp.pages import admin_breach, admin_school, admin_staff, admin_structure
+from webapp.pages import admin_backups, admin_breach, admin_school, admin_staff, admin_structure
 
 router = APIRouter()
 for part in (
@@ -19,5 +20,6 @@ for part in (
     admin_structure.router,
     admin_staff.router,
     admin_breach.router,
+    admin_backups.router,
 ):
     router.include_router(part)

@@ -1,0 +1,104 @@
+"""The nightly backup: one cron at ZVONOK_BACKUP_TIME (the worker's clock, UTC), none
+when it is blank (the end-to-end tests' workers, a site backing up otherwise).
+
+A backup reads the whole database and copies it out: it gets its own timeout, far
+longer than a delivery's. A worker killed mid-backup runs it again once that timeout
+has passed (arq's "in progress" mark), which is harmless: the copies are complete
+files under a new name, or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from typing import Any
+
+from arq.cron import CronJob, cron
+from sqlmodel import select
+
+from core.backup.config import backup_config
+from core.backup.make import make_backup
+from core.db import Database
+from core.models import School, utcnow
+from core.reading.backups import DestinationStatus, stale_backups
+from core.services.admin_alerts import alert_admins_in
+from core.settings import Settings
+from core.uow import UnitOfWork, transactional
+from workers.writes import writing
+
+log = logging.getLogger(__name__)
+
+BACKUP_TIMEOUT_SECONDS = 3 * 3600
+
+
+async def nightly_backup(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Back up to every destination; the outcome is recorded by core (BackupRun rows)."""
+    report = await make_backup(ctx["db"], backup_config(ctx["settings"]))
+    failed = [copy.destination for copy in report.copies if not copy.ok]
+    if failed:
+        log.error("backup %s failed at %s", report.name, ", ".join(failed))
+    else:
+        log.info("backup %s saved to %d destinations", report.name, len(report.copies))
+    return {"name": report.name, "ok": report.ok, "failed": failed}
+
+
+async def check_backup_age(ctx: dict[str, Any]) -> list[str]:
+    """Tell every school's administrators when a destination's newest good backup is
+    older than ZVONOK_BACKUP_MAX_AGE_HOURS (once a day per destination); the stale
+    destinations."""
+    settings: Settings = ctx["settings"]
+    db: Database = ctx["db"]
+    max_age = dt.timedelta(hours=settings.backup_max_age_hours)
+    now = utcnow()
+    async with db.session() as session:
+        stale = await stale_backups(
+            session, destinations=settings.backup_destinations_resolved, now=now, max_age=max_age
+        )
+        schools = [s for s in (await session.exec(select(School.id))).all() if s is not None]
+    for status in stale:
+        log.error("backups to %s are stale: none good for %s", status.destination, max_age)
+        async with writing(ctx):
+            await _alert_stale(UnitOfWork(db), status, schools, now.date())
+    return [status.destination for status in stale]
+
+
+@transactional
+async def _alert_stale(
+    uow: UnitOfWork, status: DestinationStatus, schools: list[int], day: dt.date
+) -> None:
+    # A destination's name may be long (a bucket and its prefix): the key holds its hash.
+    where = hashlib.sha256(status.destination.encode()).hexdigest()[:12]
+    age = status.age.total_seconds() // 3600 if status.age is not None else None
+    params = {
+        "destination": status.destination,
+        "age_hours": int(age) if age is not None else None,
+        "last_good_at": status.last_good_at.isoformat() if status.last_good_at else None,
+    }
+    for school_id in schools:
+        await alert_admins_in(
+            uow,
+            school_id=school_id,
+            code="backup_stale",
+            params=params,
+            key=f"backup_stale:{where}:{day.isoformat()}",
+        )
+
+
+def backup_crons(settings: Settings) -> list[CronJob]:
+    """The nightly backup's cron, or none when ZVONOK_BACKUP_TIME is blank; the hourly
+    check of the backups' age runs whenever backups do."""
+    if settings.backup_time is None:
+        return []
+    hour, minute = (int(part) for part in settings.backup_time.split(":"))
+    return [
+        cron(
+            nightly_backup,
+            hour={hour},
+            minute={minute},
+            second=0,
+            timeout=BACKUP_TIMEOUT_SECONDS,
+            unique=True,
+        ),
+        cron(check_backup_age, minute={50}, second=0, timeout=60),
+    ]
