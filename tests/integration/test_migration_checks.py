@@ -41,6 +41,7 @@ RELEASED = {
     "0008_staff_messages.py": "d4e35b0dba0b30d5e88a0e9e130682b37d5f904a6817443a990aa51cfb4e46f4",
     "0009_subject_flags.py": "95011699d1fc37a6bcc27cd62004d119aef19717f2c289d1175fa651175506bd",
     "0010_audit_chain.py": "9165fad20951e3fc7a5cda63614dfdae9acfc55718d61ec8bfb43c520e87da27",
+    "0011_year_close.py": "b0b720e4243f9caecd6507255f66c9ee2bbe9cf24e88612b8968b6be498f94a1",
 }
 
 
