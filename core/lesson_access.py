@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from core.actors import StaffActor
+from core.closing import require_open
 from core.enrolment import is_member
 from core.errors import NotFound, RuleViolation
 from core.events import LessonRef
@@ -48,13 +49,16 @@ class LessonContext:
 
 
 async def lesson_for_writing(uow: UnitOfWork, actor: StaffActor, lesson_id: int) -> LessonContext:
-    """Load a lesson with its class, subject and policy, refusing non-writers."""
+    """Load a lesson with its class, subject and policy, refusing non-writers and a
+    lesson of a closed period or year (`core.closing`)."""
     staff = await load_staff(uow, actor)
     lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
     if lesson.deleted_at is not None:
         raise NotFound(what="lesson")
     await require_lesson_writer(uow, staff, lesson)
-    return await lesson_context(uow, lesson, staff)
+    ctx = await lesson_context(uow, lesson, staff)
+    await require_open(uow, staff, year_id=ctx.klass.year_id, on=lesson.date)
+    return ctx
 
 
 async def lesson_context(uow: UnitOfWork, lesson: Lesson, staff: Staff) -> LessonContext:
