@@ -55,9 +55,11 @@ async def lesson_for_writing(uow: UnitOfWork, actor: StaffActor, lesson_id: int)
     lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
     if lesson.deleted_at is not None:
         raise NotFound(what="lesson")
-    await require_lesson_writer(uow, staff, lesson)
     ctx = await lesson_context(uow, lesson, staff)
+    # Closed first: a closed journal is closed to all, and an administrator, who writes
+    # no lesson of their own, is told how to correct it.
     await require_open(uow, staff, year_id=ctx.klass.year_id, on=lesson.date)
+    await require_lesson_writer(uow, staff, lesson)
     return ctx
 
 
