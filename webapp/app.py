@@ -48,6 +48,7 @@ from core.models import utcnow
 from core.settings import Settings, load_settings
 from webapp import hooks, unsubscribe
 from webapp.api import admin as admin_api
+from webapp.api import closing as closing_api
 from webapp.api import control as control_api
 from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
@@ -169,7 +170,7 @@ def create_app(
     for router in (statement_pages.router, admin_pages.router):
         app.include_router(router)
     app.include_router(v1.router)
-    for router in (statement_api.router, admin_api.router):
+    for router in (statement_api.router, admin_api.router, closing_api.router):
         app.include_router(router)
     app.include_router(homeroom_api.router)
     for router in (journal_pages.router, lesson_pages.router, journal_api.router):

@@ -73,6 +73,7 @@ def labels(lang: str) -> Labels:
             assignments=t._("Assignments"),
             timetable=t._("Timetable"),
             staff=t._("Staff"),
+            closing=t._("Year close"),
         ),
         period_kinds=Words(quarter=t._("quarter"), half=t._("half-year"), year=t._("year")),
         deadline_options=_deadline_options(t),

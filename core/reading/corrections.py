@@ -25,8 +25,19 @@ from core.uow import UnitOfWork
 ENTITIES = ("lesson", "mark", "attendance", "homework", "remark", "period_mark", "scheduled_test")
 # Columns that say who and when, not what: left out of the changes shown.
 BOOKKEEPING = frozenset(
-    {"id", "school_id", "created_at", "created_by", "updated_at", "updated_by", "deleted_by",
-     "version", "topic_at", "roll_called_by", "entered_at"}
+    {
+        "id",
+        "school_id",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "deleted_by",
+        "version",
+        "topic_at",
+        "roll_called_by",
+        "entered_at",
+    }
 )
 
 
@@ -72,11 +83,13 @@ async def _where(uow: UnitOfWork, entry: AuditEntry) -> _Where | None:
         period = await uow.session.get(Period, row["period_id"])
         if period is None:
             return None
-        return _Where(row["class_id"], period.ends_on, row["subject_id"], student_id, None,
-                      period.name)
+        return _Where(
+            row["class_id"], period.ends_on, row["subject_id"], student_id, None, period.name
+        )
     if entry.entity == "scheduled_test":
-        return _Where(row["class_id"], dt.date.fromisoformat(row["date"]), row["subject_id"],
-                      None, None, "")
+        return _Where(
+            row["class_id"], dt.date.fromisoformat(row["date"]), row["subject_id"], None, None, ""
+        )
     lesson_id = entry.entity_id if entry.entity == "lesson" else row.get("lesson_id")
     if lesson_id is None:
         return None  # a remark written without a lesson
@@ -122,9 +135,7 @@ async def class_corrections(
         return found
 
 
-async def _correction(
-    uow: UnitOfWork, klass: SchoolClass, entry: AuditEntry
-) -> Correction | None:
+async def _correction(uow: UnitOfWork, klass: SchoolClass, entry: AuditEntry) -> Correction | None:
     where = await _where(uow, entry)
     if where is None or where.class_id != klass.id:
         return None
@@ -147,4 +158,3 @@ async def _correction(
         period=where.period,
         changes=_changes(entry),
     )
-

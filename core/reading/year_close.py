@@ -62,7 +62,13 @@ def _row(
     closed_by = names.get(item.closed_by, "") if item.closed_by is not None else ""
     closable = item.closed_at is None and item.ends_on < today
     return ClosingRow(
-        item.id or 0, item.name, kind, item.starts_on, item.ends_on, item.closed_at, closed_by,
+        item.id or 0,
+        item.name,
+        kind,
+        item.starts_on,
+        item.ends_on,
+        item.closed_at,
+        closed_by,
         closable,
     )
 
@@ -99,7 +105,13 @@ async def closing_overview(uow: UnitOfWork, *, actor: StaffActor) -> list[YearCl
 
 def _not_closable(row: ClosingRow) -> ClosingRow:
     return ClosingRow(
-        row.id, row.name, row.kind, row.starts_on, row.ends_on, row.closed_at, row.closed_by,
+        row.id,
+        row.name,
+        row.kind,
+        row.starts_on,
+        row.ends_on,
+        row.closed_at,
+        row.closed_by,
         False,
     )
 

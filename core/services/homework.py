@@ -17,9 +17,9 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.calendar import school_today
+from core.closing import require_open
 from core.errors import RuleViolation
 from core.events import HomeworkChanged, HomeworkSet
-from core.closing import require_open
 from core.journal_page import JournalPage, load_page, require_page_teacher
 from core.lesson_access import (
     LessonContext,

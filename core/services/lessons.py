@@ -12,10 +12,10 @@ import datetime as dt
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.closing import require_open
 from core.errors import NotFound, RuleViolation
 from core.journal_page import JournalPage, load_page, require_page_teacher, require_school_day
 from core.limits import check_length
-from core.closing import require_open
 from core.models import Lesson, Role, School, SchoolClass, Staff, Subject
 from core.permissions import load_staff, require_lesson_writer, require_role
 from core.rows import get_in_school, not_deleted

@@ -17,8 +17,8 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.calendar import school_today
-from core.errors import RuleViolation
 from core.closing import require_open
+from core.errors import RuleViolation
 from core.journal_page import JournalPage, load_page, require_page_teacher, require_school_day
 from core.limits import check_length
 from core.models import AcademicYear, Period, ScheduledTest, SchoolClass, Subject

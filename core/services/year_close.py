@@ -72,4 +72,3 @@ async def close_period_in(uow: UnitOfWork, *, actor: StaffActor, period_id: int)
 
 
 close_period = transactional(close_period_in)
-

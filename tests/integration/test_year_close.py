@@ -63,8 +63,10 @@ async def test_a_year_closes_after_its_last_day(db: Database) -> None:
     [last_id] = await insert(
         db,
         AcademicYear(
-            school_id=w.school_id, name="2025/2026",
-            starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2026, 5, 31),
+            school_id=w.school_id,
+            name="2025/2026",
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2026, 5, 31),
         ),
     )
     year = await close_year(uow_at(db), actor=w.actor("admin"), year_id=last_id)
@@ -78,8 +80,12 @@ async def test_the_year_marks_period_closes_with_the_year(db: Database) -> None:
     [year_marks] = await insert(
         db,
         Period(
-            school_id=w.school_id, year_id=w.year_id, name="Год", kind="year",
-            starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 1),
+            school_id=w.school_id,
+            year_id=w.year_id,
+            name="Год",
+            kind="year",
+            starts_on=dt.date(2026, 9, 1),
+            ends_on=dt.date(2026, 10, 1),
         ),
     )
     with pytest.raises(RuleViolation) as refused:
@@ -111,13 +117,20 @@ async def test_an_administrator_corrects_a_closed_period_with_a_reason(db: Datab
     assert mark.value == 3
     [entry] = await audit_trail(db, "mark", closed.mark_id)
     assert (entry.reason, entry.actor_id, entry.old["value"], entry.new["value"]) == (
-        REASON, w.staff["admin"], 4, 3,
+        REASON,
+        w.staff["admin"],
+        4,
+        3,
     )
     uow = uow_at(db)
     start_correction(uow, "Опечатка в годовой: было 4")
     await period_marks.set_period_mark(
-        uow, actor=admin, period_id=w.periods[Q1], student_id=w.students["masha"],
-        subject_id=w.subjects["Математика"], value="5",
+        uow,
+        actor=admin,
+        period_id=w.periods[Q1],
+        student_id=w.students["masha"],
+        subject_id=w.subjects["Математика"],
+        value="5",
     )
 
     found = await class_corrections(uow_at(db), actor=w.actor("russian"), class_id=w.classes["7Б"])
@@ -160,4 +173,6 @@ async def test_a_correction_needs_the_administrator_a_reason_and_a_closed_day(
     assert opened.value.code == "correction_of_open_journal"
     # The correction ends with its unit of work.
     assert uow.correction_reason is None
-    assert await class_corrections(uow_at(db), actor=w.actor("admin"), class_id=w.classes["7Б"]) == []
+    assert (
+        await class_corrections(uow_at(db), actor=w.actor("admin"), class_id=w.classes["7Б"]) == []
+    )
