@@ -62,6 +62,31 @@ async def closure_on(uow: UnitOfWork, *, year_id: int, on: dt.date) -> Closure |
     return _period_closure(period) if period is not None else None
 
 
+@dataclass(frozen=True)
+class ClosedDays:
+    """A year's closed days, for pages that show many days at once (the grid)."""
+
+    spans: tuple[tuple[dt.date, dt.date, Closure], ...]
+
+    def at(self, day: dt.date) -> Closure | None:
+        return next((c for first, last, c in self.spans if first <= day <= last), None)
+
+
+async def closed_days(uow: UnitOfWork, year_id: int) -> ClosedDays:
+    """The closed spans of the year: the whole year once it is closed, else its closed
+    periods."""
+    year = await uow.session.get(AcademicYear, year_id)
+    if year is not None and (closed := _year_closure(year)) is not None:
+        return ClosedDays(((year.starts_on, year.ends_on, closed),))
+    query = select(Period).where(Period.year_id == year_id, col(Period.closed_at).is_not(None))
+    periods = (await uow.session.exec(query.order_by(col(Period.starts_on)))).all()
+    spans = []
+    for period in periods:
+        if (closure := _period_closure(period)) is not None:
+            spans.append((period.starts_on, period.ends_on, closure))
+    return ClosedDays(tuple(spans))
+
+
 async def closure_of_period(uow: UnitOfWork, period: Period) -> Closure | None:
     """The closure covering a period's marks: the period's own, or its year's."""
     year = await uow.session.get(AcademicYear, period.year_id)

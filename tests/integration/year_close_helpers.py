@@ -24,10 +24,12 @@ class ClosedQuarter:
     period_mark_id: int
 
 
-async def closed_quarter(db: Database, *, close: bool = True) -> ClosedQuarter:
+async def closed_quarter(
+    db: Database, *, close: bool = True, world: World | None = None
+) -> ClosedQuarter:
     """7Б's mathematics lesson of 20 October with a mark, attendance, homework, a test
     and a quarter mark, all written before the admin closes the first quarter."""
-    w = await build_world(db)
+    w = world or await build_world(db)
     now = utcnow()
     math = w.staff["math"]
     [lesson_id] = await insert(
