@@ -130,6 +130,18 @@ async def require_period_open(uow: UnitOfWork, staff: Staff, period: Period) -> 
     _admit(uow, staff, await closure_of_period(uow, period), period.ends_on)
 
 
+async def require_calendar_open(
+    uow: UnitOfWork, *, year_id: int, period: Period | None = None
+) -> None:
+    """A closed year's periods and holidays, and a closed period, stay as they were
+    closed: they decide which days the closed journal holds."""
+    year = await uow.session.get(AcademicYear, year_id)
+    if year is not None and year.closed_at is not None:
+        raise RuleViolation("calendar_closed", name=year.name)
+    if period is not None and period.closed_at is not None:
+        raise RuleViolation("period_closed_kept", name=period.name)
+
+
 def check_reason(reason: str) -> str:
     """A correction's written reason: a few words, within the reason field's limit."""
     text = " ".join(reason.split())

@@ -35,6 +35,11 @@ ERRORS: dict[str, str] = {
     "period_not_ended": N_(
         "The period “%(name)s” ends on %(date)s: it can be closed from the next day on."
     ),
+    "calendar_closed": N_(
+        "The academic year %(name)s is closed: its periods and holidays stay as they were "
+        "when it was closed."
+    ),
+    "period_closed_kept": N_("The period “%(name)s” is closed: it cannot be deleted."),
     "close_year_instead": N_(
         "“%(name)s” is the whole year's marks: close the academic year instead."
     ),

@@ -13,7 +13,7 @@ from core.errors import Forbidden, RuleViolation
 from core.models import AcademicYear, Mark, Period
 from core.reading.corrections import class_corrections
 from core.reading.year_close import closing_overview, missing_before_closing
-from core.services import marks, period_marks
+from core.services import marks, period_marks, school_calendar
 from core.services.lesson_settings import set_lesson_topic
 from core.services.year_close import close_period, close_year
 from tests.builders import NOW, build_world, insert, uow_at
@@ -176,3 +176,31 @@ async def test_a_correction_needs_the_administrator_a_reason_and_a_closed_day(
     assert (
         await class_corrections(uow_at(db), actor=w.actor("admin"), class_id=w.classes["7Б"]) == []
     )
+
+
+async def test_a_closed_calendar_stays_as_it_was_closed(db: Database) -> None:
+    closed = await closed_quarter(db)
+    w, admin = closed.w, closed.w.actor("admin")
+    with pytest.raises(RuleViolation) as period:
+        await school_calendar.delete_period(uow_at(db), actor=admin, period_id=w.periods[Q1])
+    assert period.value.code == "period_closed_kept"
+    [last_id] = await insert(
+        db,
+        AcademicYear(
+            school_id=w.school_id,
+            name="2025/2026",
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2026, 5, 31),
+        ),
+    )
+    await close_year(uow_at(db), actor=admin, year_id=last_id)
+    with pytest.raises(RuleViolation) as holiday:
+        await school_calendar.add_holiday(
+            uow_at(db),
+            actor=admin,
+            year_id=last_id,
+            name="Карантин",
+            starts_on=dt.date(2026, 2, 2),
+            ends_on=dt.date(2026, 2, 6),
+        )
+    assert holiday.value.code == "calendar_closed"
