@@ -85,9 +85,7 @@ def previous_plan(plan: SchoolPlan) -> SchoolPlan:
     )
 
 
-def _subject_in(
-    subjects: list[SubjectSpec], now: SubjectSpec, grade: int
-) -> SubjectSpec | None:
+def _subject_in(subjects: list[SubjectSpec], now: SubjectSpec, grade: int) -> SubjectSpec | None:
     """This year's subject as the class had it a grade lower: algebra and geometry in
     grade 7 were mathematics in grade 6."""
     if now.hours_in(grade) > 0:
@@ -155,14 +153,25 @@ async def _year(
         conn,
         Period,
         [
-            {"school_id": school, "year_id": last.year_id, "name": n, "kind": k,
-             "starts_on": s, "ends_on": e}
+            {
+                "school_id": school,
+                "year_id": last.year_id,
+                "name": n,
+                "kind": k,
+                "starts_on": s,
+                "ends_on": e,
+            }
             for n, k, s, e in spans
         ],
     )
     holidays = [
-        {"school_id": school, "year_id": last.year_id, "name": h.name,
-         "starts_on": h.starts_on, "ends_on": h.ends_on}
+        {
+            "school_id": school,
+            "year_id": last.year_id,
+            "name": h.name,
+            "starts_on": h.starts_on,
+            "ends_on": h.ends_on,
+        }
         for h in calendar.holidays
     ]
     await insert_rows(conn, Holiday, holidays)
@@ -172,23 +181,32 @@ async def _classes(conn: AsyncConnection, last: SchoolPlan, until: dt.date) -> N
     """Last year's classes, their pupils until the end of August, their teachers."""
     school = last.school_id
     rows = [
-        {"school_id": school, "year_id": last.year_id, "grade": k.grade, "letter": k.letter,
-         "class_teacher_id": k.class_teacher.id if k.class_teacher else None}
+        {
+            "school_id": school,
+            "year_id": last.year_id,
+            "grade": k.grade,
+            "letter": k.letter,
+            "class_teacher_id": k.class_teacher.id if k.class_teacher else None,
+        }
         for k in last.classes
     ]
     for klass, new_id in zip(last.classes, await insert_ids(conn, SchoolClass, rows), strict=True):
         klass.id = new_id
     since = last.calendar.starts_on
     enrolled = [
-        {"school_id": school, "student_id": s.id, "class_id": k.id, "since": since,
-         "until": until}
+        {"school_id": school, "student_id": s.id, "class_id": k.id, "since": since, "until": until}
         for k in last.classes
         for s in k.students
     ]
     await insert_rows(conn, Enrollment, enrolled)
     assignments = [
-        {"school_id": school, "teacher_id": c.teacher.id, "class_id": c.klass.id,
-         "group_id": None, "subject_id": last.subject_ids[c.subject.name]}
+        {
+            "school_id": school,
+            "teacher_id": c.teacher.id,
+            "class_id": c.klass.id,
+            "group_id": None,
+            "subject_id": last.subject_ids[c.subject.name],
+        }
         for c in last.courses
     ]
     await insert_rows(conn, TeachingAssignment, assignments)

@@ -66,7 +66,10 @@ async def test_the_demo_has_last_year_closed_with_its_journal(db: Database) -> N
     for table in ("mark", "attendance", "homework"):
         found = await scalar(db, f"SELECT count(*) FROM {table} WHERE lesson_id IN ({LAST_YEAR})")
         assert found > 0, table
-    topics = await scalar(db, f"SELECT avg(CASE WHEN topic <> '' THEN 1.0 ELSE 0 END) FROM lesson WHERE id IN ({LAST_YEAR})")
+    topics = await scalar(
+        db,
+        f"SELECT avg(CASE WHEN topic <> '' THEN 1.0 ELSE 0 END) FROM lesson WHERE id IN ({LAST_YEAR})",
+    )
     assert topics > 0.9
     finals = await rows(
         db,

@@ -21,7 +21,6 @@ class ClosedQuarter:
     mark_id: int
     homework_id: int
     test_id: int
-    period_mark_id: int
 
 
 async def closed_quarter(
@@ -71,4 +70,4 @@ async def closed_quarter(
     )
     if close:
         await close_period(uow_at(db), actor=w.actor("admin"), period_id=w.periods[Q1])
-    return ClosedQuarter(w, lesson_id, ids[0], ids[1], ids[2], ids[3])
+    return ClosedQuarter(w, lesson_id, ids[0], ids[1], ids[2])
