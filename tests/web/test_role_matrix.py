@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browser import Web
+from tests.web.closing_matrix import CLOSING_ACTIONS
 from tests.web.control_matrix import CONTROL_ACTIONS
 from tests.web.journal_matrix import JOURNAL_ACTIONS
 from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixture)
@@ -26,6 +27,7 @@ ALL_ACTIONS = [
     *ROSTER_ACTIONS,
     *SCHEDULE_ACTIONS,
     *CONTROL_ACTIONS,
+    *CLOSING_ACTIONS,  # late: it closes the first quarter
     *LAST_ACTIONS,
 ]
 
