@@ -18,7 +18,7 @@ from core.actors import StaffActor
 from core.calendar import school_today
 from core.control.rules import Kind
 from core.errors import NotFound
-from core.models import AcademicYear, Period, School, Staff
+from core.models import AcademicYear, Period, School, SchoolClass, Staff
 from core.permissions import setup_manager
 from core.reading.control import journal_control
 from core.rows import get_in_school
@@ -43,6 +43,7 @@ class ClosingRow:
 class YearClosing:
     year: ClosingRow
     periods: tuple[ClosingRow, ...]
+    classes: tuple[tuple[int, str], ...] = ()  # (id, «6А»): links to a closed journal
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ async def closing_overview(uow: UnitOfWork, *, actor: StaffActor) -> list[YearCl
         ).all()
         periods = (await uow.session.exec(select(Period).where(Period.school_id == sid))).all()
         staff_rows = (await uow.session.exec(select(Staff).where(Staff.school_id == sid))).all()
+        query = select(SchoolClass).where(SchoolClass.school_id == sid)
+        classes = sorted((await uow.session.exec(query)).all(), key=lambda k: (k.grade, k.letter))
         names = {s.id or 0: s.short_name for s in staff_rows}
         found = []
         for year in years:
@@ -99,7 +102,8 @@ async def closing_overview(uow: UnitOfWork, *, actor: StaffActor) -> list[YearCl
             )
             rows = [_row(p, p.kind, names, today) for p in own]
             rows = [r if r.kind != "year" else _not_closable(r) for r in rows]
-            found.append(YearClosing(_row(year, "year", names, today), tuple(rows)))
+            own_classes = tuple((k.id or 0, k.name) for k in classes if k.year_id == year.id)
+            found.append(YearClosing(_row(year, "year", names, today), tuple(rows), own_classes))
         return found
 
 

@@ -13,6 +13,7 @@ from core.actors import StaffActor
 from core.db import Database
 from core.demo import load_demo
 from core.errors import RuleViolation
+from core.reading.year_close import closing_overview
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
 from tests.integration.test_demo import TODAY, rows, scalar
@@ -78,6 +79,12 @@ async def test_the_demo_has_last_year_closed_with_its_journal(db: Database) -> N
         y=year_id,
     )
     assert dict(finals) == {"quarter": 4, "year": 1}
+
+    # The administrator's year close page lists it closed, with its classes' journals.
+    actor = StaffActor(staff_id=closed_by, school_id=summary.school_id)
+    current, last_year = await closing_overview(UnitOfWork(db), actor=actor)
+    assert last_year.year.closed_at is not None and current.year.closed_at is None
+    assert sorted(name for _, name in last_year.classes) == sorted(f"{g}{x}" for g, x in then)
 
 
 async def test_last_years_journal_is_read_only(db: Database) -> None:
