@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from core.actors import StaffActor
+from core.closing import is_correcting, require_open
 from core.errors import Forbidden, NotFound, RuleViolation
 from core.models import AcademicYear, Group, Holiday, School, SchoolClass, Staff, Subject
 from core.permissions import load_staff, teaches
@@ -57,7 +58,12 @@ async def load_page(
 
 
 async def require_page_teacher(uow: UnitOfWork, page: JournalPage) -> None:
-    """Seed 002 §2.5.1: a teacher writes only the pages of the classes and groups they teach."""
+    """Seed 002 §2.5.1: a teacher writes only the pages of the classes and groups they teach.
+
+    An administrator's correction of a closed journal passes (`core.closing`).
+    """
+    if is_correcting(uow, page.staff):
+        return
     assigned = await teaches(
         uow,
         page.staff,
@@ -70,7 +76,8 @@ async def require_page_teacher(uow: UnitOfWork, page: JournalPage) -> None:
 
 
 async def require_school_day(uow: UnitOfWork, page: JournalPage, on: dt.date) -> None:
-    """The day lies in the class's academic year and on no holiday (both ends inclusive).
+    """The day lies in the class's academic year, on no holiday (both ends inclusive),
+    and its journal is not closed (`core.closing.require_open`).
 
     Seed 002 §2.2: the administrator sets the year and its holidays up by 5 September.
     """
@@ -84,3 +91,4 @@ async def require_school_day(uow: UnitOfWork, page: JournalPage, on: dt.date) ->
     holiday = (await uow.session.exec(query.limit(1))).first()
     if holiday is not None:
         raise RuleViolation("lesson_on_holiday", date=on, holiday=holiday.name)
+    await require_open(uow, page.staff, year_id=page.klass.year_id, on=on)

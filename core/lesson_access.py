@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from core.actors import StaffActor
+from core.closing import require_open
 from core.enrolment import is_member
 from core.errors import NotFound, RuleViolation
 from core.events import LessonRef
@@ -48,13 +49,18 @@ class LessonContext:
 
 
 async def lesson_for_writing(uow: UnitOfWork, actor: StaffActor, lesson_id: int) -> LessonContext:
-    """Load a lesson with its class, subject and policy, refusing non-writers."""
+    """Load a lesson with its class, subject and policy, refusing non-writers and a
+    lesson of a closed period or year (`core.closing`)."""
     staff = await load_staff(uow, actor)
     lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
     if lesson.deleted_at is not None:
         raise NotFound(what="lesson")
+    ctx = await lesson_context(uow, lesson, staff)
+    # Closed first: a closed journal is closed to all, and an administrator, who writes
+    # no lesson of their own, is told how to correct it.
+    await require_open(uow, staff, year_id=ctx.klass.year_id, on=lesson.date)
     await require_lesson_writer(uow, staff, lesson)
-    return await lesson_context(uow, lesson, staff)
+    return ctx
 
 
 async def lesson_context(uow: UnitOfWork, lesson: Lesson, staff: Staff) -> LessonContext:

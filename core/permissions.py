@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlmodel import col, or_, select
 
 from core.actors import StaffActor
+from core.closing import is_correcting
 from core.errors import AccountLocked, Forbidden, NotFound, Thing
 from core.models import (
     Enrollment,
@@ -90,6 +91,8 @@ async def require_lesson_writer(uow: UnitOfWork, staff: Staff, lesson: Lesson) -
     """Refuse unless `staff` teaches this lesson's subject here or substitutes it."""
     if lesson.school_id != staff.school_id:
         raise NotFound(what="lesson")
+    if is_correcting(uow, staff):
+        return  # an administrator correcting a closed journal (core.closing)
     if lesson.substitute_id is not None:
         # While a substitute is named, the lesson page is theirs (seed 002 §2.5.10),
         # and the regular teacher keeps access to their own journal.

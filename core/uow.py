@@ -46,6 +46,7 @@ class UnitOfWork:
         self._events: list[Event] = []
         self._audits: list[AuditEntry] = []
         self.committed_events: list[OutboxEvent] = []
+        self.correction_reason: str | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -80,9 +81,20 @@ class UnitOfWork:
             await session.close()
             self._events = []
             self._audits = []
+            self.correction_reason = None  # a correction covers one unit of work
 
     def now(self) -> datetime:
         return self.clock()
+
+    def correction(self, reason: str) -> None:
+        """Make this unit of work an administrator's correction of a closed journal.
+
+        Set before the service runs (`core.closing.start_correction` checks the reason);
+        the read-only guard (`core.closing.require_open`) then lets an administrator
+        write a closed period's entries, and every audit entry of the unit of work
+        carries `reason`. It ends with the unit of work.
+        """
+        self.correction_reason = reason
 
     def record(self, event: Event) -> None:
         """Queue an event for the outbox of this transaction."""
@@ -122,7 +134,7 @@ class UnitOfWork:
                 action=action,
                 old=old,
                 new=new,
-                reason=reason,
+                reason=reason if reason is not None else self.correction_reason,
             )
         )
 

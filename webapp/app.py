@@ -50,6 +50,7 @@ from webapp import hooks, unsubscribe
 from webapp.api import admin as admin_api
 from webapp.api import breach as breach_api
 from webapp.api import consent as consent_api
+from webapp.api import closing as closing_api
 from webapp.api import control as control_api
 from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
@@ -172,7 +173,13 @@ def create_app(
     for router in (statement_pages.router, admin_pages.router, consent_pages.router):
         app.include_router(router)
     app.include_router(v1.router)
-    for router in (statement_api.router, admin_api.router, breach_api.router, consent_api.router):
+    for router in (
+        statement_api.router,
+        admin_api.router,
+        breach_api.router,
+        consent_api.router,
+        closing_api.router,
+    ):
         app.include_router(router)
     app.include_router(homeroom_api.router)
     for router in (journal_pages.router, lesson_pages.router, journal_api.router):

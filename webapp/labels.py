@@ -75,6 +75,7 @@ def labels(lang: str) -> Labels:
             timetable=t._("Timetable"),
             staff=t._("Staff"),
             backups=t._("Backups"),
+            closing=t._("Year close"),
         ),
         period_kinds=Words(quarter=t._("quarter"), half=t._("half-year"), year=t._("year")),
         deadline_options=_deadline_options(t),

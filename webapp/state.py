@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from fastapi import Request
 
+from core.closing import start_correction
 from core.db import Database
 from core.reading.access import ReadingUnit
 from core.settings import Settings
@@ -49,10 +51,24 @@ def web_state(request: Request) -> WebState:
     return state
 
 
+# An administrator's correction of a closed journal: the written reason travels with
+# the write it explains (percent-encoded UTF-8: a header holds no Cyrillic).
+CORRECTION_HEADER = "X-Correction-Reason"
+
+
 def uow(request: Request) -> UnitOfWork:
-    """A unit of work for one core call that may write."""
+    """A unit of work for one core call that may write.
+
+    With the `X-Correction-Reason` header, the call is a correction of a closed journal
+    (`core.closing.start_correction`: the administrator only, a reason of a few words);
+    every route that writes the journal takes one so.
+    """
     state = web_state(request)
-    return UnitOfWork(state.db, clock=state.clock)
+    unit = UnitOfWork(state.db, clock=state.clock)
+    reason = request.headers.get(CORRECTION_HEADER)
+    if reason is not None:
+        start_correction(unit, unquote(reason))
+    return unit
 
 
 def reading_uow(request: Request) -> UnitOfWork:

@@ -19,6 +19,7 @@ from core.demo.journal import Journal, JournalRows
 from core.demo.notices import Notices
 from core.demo.periods import period_marks, scheduled_tests
 from core.demo.plan import SchoolPlan, StaffPlan
+from core.demo.previous_year import write_previous_year
 from core.demo.school import demo_password, plan_school, rng_for
 from core.demo.staffing import assign_logins
 from core.demo.writer import DEMO_SCHOOL_NAME, StructureWriter
@@ -144,7 +145,7 @@ class _Load:
         self.journal = Journal(plan, seed, today)
         self.writer = StructureWriter(conn, plan, rng_for(seed, "writer"))
         self.progress = progress
-        self.total = _SET_UP_STEPS + len(self.journal.days) + 1
+        self.total = _SET_UP_STEPS + len(self.journal.days) + 2
         self.done = 0
         self.counts = dict.fromkeys(
             ("lessons", "marks", "absences", "lates", "homework", "remarks"), 0
@@ -184,6 +185,8 @@ class _Load:
         )
         await record_history(self.conn, self.plan.school_id)
         self.report(self.t._("Period marks and announcements"))
+        await write_previous_year(self.conn, self.plan, self.seed)
+        self.report(self.t._("Last year's journal, closed"))
         return self._summary(len(announcements), len(finals), messages, password)
 
     async def _journal(self) -> list[dict[str, object]]:

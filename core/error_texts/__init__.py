@@ -21,6 +21,7 @@ from decimal import Decimal
 from core import formats
 from core.error_texts.backup import BACKUP
 from core.error_texts.base import ErrorTable, WordTable
+from core.error_texts.closing import CLOSING
 from core.error_texts.journal import JOURNAL
 from core.error_texts.limits import LIMITS
 from core.error_texts.people import PEOPLE
@@ -30,7 +31,7 @@ from core.error_texts.school import SCHOOL, setting_labels
 from core.family_texts import FAMILY_ERRORS
 from core.i18n import DEFAULT_LANGUAGE, DOMAINS, Texts, texts
 
-TABLES = (BACKUP, FAMILY_ERRORS, JOURNAL, LIMITS, PEOPLE, ROSTER, SCHEDULE, SCHOOL)
+TABLES = (BACKUP, CLOSING, FAMILY_ERRORS, JOURNAL, LIMITS, PEOPLE, ROSTER, SCHEDULE, SCHOOL)
 _BY_CODE: dict[str, ErrorTable] = {
     code.partition(".")[0]: table for table in TABLES for code in table.codes()
 }

@@ -31,7 +31,9 @@ class AcademicYear(SQLModel, table=True):
     name: str  # "2026/2027"
     starts_on: date
     ends_on: date
+    # Closed by the administrator (`core.services.year_close`): its journal is read-only.
     closed_at: datetime | None = instant_field(nullable=True)
+    closed_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class Period(SQLModel, table=True):
@@ -46,6 +48,9 @@ class Period(SQLModel, table=True):
     kind: str = "quarter"  # quarter | half | year
     starts_on: date
     ends_on: date
+    # Closed by the administrator (`core.services.year_close`): its journal is read-only.
+    closed_at: datetime | None = instant_field(nullable=True)
+    closed_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class Holiday(SQLModel, table=True):

@@ -23,6 +23,7 @@ from sqlmodel import select
 
 from core.actors import StaffActor
 from core.calendar import school_today
+from core.closing import closed_days
 from core.errors import Forbidden, NotFound, RuleViolation
 from core.journal_page import JournalPage, load_page
 from core.lesson_access import require_marks_allowed
@@ -139,6 +140,8 @@ class JournalGrid:
     today: dt.date
     writable: bool  # the viewer teaches this page (a substitute writes only their lesson)
     marks_allowed: bool  # False in grade 1, electives, subjects without marks
+    # The closed year or period the page's period lies in (core.closing): read-only.
+    closed: str = ""
 
     @property
     def read_only(self) -> bool:
@@ -194,16 +197,18 @@ async def journal_grid(
         roster = await page_roster(uow, page, period.starts_on, period.ends_on)
         rows = await _rows(uow, page, period, lessons, roster)
         substitutes = await staff_names(uow, {x.substitute_id for x in lessons})
+        closed = await closed_days(uow, page.klass.year_id)
         columns = tuple(
             _column(
                 lesson,
                 page.staff,
-                mine,
+                mine and closed.at(lesson.date) is None,
                 substitutes,
                 _marked_as(rows, index, lesson.work_type or DEFAULT_WORK_TYPE),
             )
             for index, lesson in enumerate(lessons)
         )
+        closure = closed.at(period.ends_on)
         return JournalGrid(
             page=page_ref(page),
             period=period,
@@ -211,8 +216,9 @@ async def journal_grid(
             columns=columns,
             rows=rows,
             today=today,
-            writable=mine,
+            writable=mine and closure is None,
             marks_allowed=marks_allowed(page),
+            closed=closure.name if closure else "",
         )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.closing import closure_on
 from core.errors import Forbidden, NotFound
 from core.journal_page import JournalPage
 from core.lesson_access import lesson_context, substitution_note
@@ -96,6 +97,8 @@ class LessonPage:
     # The class's homework on the day this lesson's homework is for (its latest
     # homework's day, or the day new homework would be for), against SanPiN's limit.
     homework_load: DayLoad | None = None
+    closed: str = ""  # the closed year or period holding the lesson (core.closing)
+    correctable: bool = False  # closed, and the viewer is the administrator
 
     @property
     def substitution(self) -> str | None:
@@ -118,6 +121,10 @@ async def lesson_page(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> 
         writable = await _writes(uow, staff, lesson)
         if not writable and not await can_read_class(uow, staff, ctx.klass):
             raise Forbidden("journal_not_yours", subject=ctx.subject.name, klass=page.where)
+        closed = await closure_on(uow, year_id=ctx.klass.year_id, on=lesson.date)
+        # A closed lesson is read-only; the administrator corrects it with a reason.
+        correctable = closed is not None and has_role(staff, Role.admin)
+        writable = (writable and closed is None) or correctable
         pupils = await _pupils(uow, page, lesson)
         names = {p.student_id: p.name for p in pupils}
         people = await staff_names(uow, {lesson.teacher_id, lesson.substitute_id})
@@ -139,6 +146,8 @@ async def lesson_page(uow: UnitOfWork, *, actor: StaffActor, lesson_id: int) -> 
             remarks=await _remarks(uow, lesson_id, names),
             substitutes=await _substitutes(uow, staff, lesson),
             homework_load=await _homework_load(uow, ctx.school, ctx.klass, lesson, homework),
+            closed=closed.name if closed else "",
+            correctable=correctable,
         )
 
 

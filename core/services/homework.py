@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.calendar import school_today
+from core.closing import require_open
 from core.errors import RuleViolation
 from core.events import HomeworkChanged, HomeworkSet
 from core.journal_page import JournalPage, load_page, require_page_teacher
@@ -239,6 +240,7 @@ async def _lesson_of_page(uow: UnitOfWork, page: JournalPage, on: dt.date) -> Le
     if lesson is None:
         raise RuleViolation("no_next_lesson", subject=page.subject.name, klass=page.where, date=on)
     await require_lesson_writer(uow, page.staff, lesson)
+    await require_open(uow, page.staff, year_id=page.klass.year_id, on=lesson.date)
     return await lesson_context(uow, lesson, page.staff)
 
 

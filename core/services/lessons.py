@@ -12,10 +12,11 @@ import datetime as dt
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.closing import require_open
 from core.errors import NotFound, RuleViolation
 from core.journal_page import JournalPage, load_page, require_page_teacher, require_school_day
 from core.limits import check_length
-from core.models import Lesson, Role, School, Staff, Subject
+from core.models import Lesson, Role, School, SchoolClass, Staff, Subject
 from core.permissions import load_staff, require_lesson_writer, require_role
 from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork, snapshot, transactional
@@ -174,6 +175,8 @@ async def assign_substitute_in(
     lesson = await get_in_school(uow, Lesson, lesson_id, staff.school_id, "lesson")
     if lesson.deleted_at is not None:
         raise NotFound(what="lesson")
+    klass = await get_in_school(uow, SchoolClass, lesson.class_id, staff.school_id, "class")
+    await require_open(uow, staff, year_id=klass.year_id, on=lesson.date)
     if substitute_id is not None:
         await _check_substitute(uow, lesson, substitute_id)
     if lesson.substitute_id == substitute_id:

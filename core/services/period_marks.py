@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from core.actors import StaffActor
+from core.closing import is_correcting, require_period_open
 from core.enrolment import class_on
 from core.errors import Forbidden, RuleViolation
 from core.events import PeriodMarkSet
@@ -117,7 +118,12 @@ async def _line_for_writing(
         raise RuleViolation("student_no_class", student=student.full_name, date=on)
     if klass.year_id != period.year_id:
         raise RuleViolation("period_closed", period=period.name)
-    group = await _taught_group(uow, staff, klass, subject, student_id, on)
+    await require_period_open(uow, staff, period)
+    # An administrator's correction (core.closing) writes the class's line.
+    if is_correcting(uow, staff):
+        group = None
+    else:
+        group = await _taught_group(uow, staff, klass, subject, student_id, on)
     school = await uow.session.get(School, sid)
     assert school is not None
     return PeriodLine(staff, period, student, subject, klass, group, policy_of(school))

@@ -15,6 +15,7 @@ from sqlmodel import col, func, select
 
 from core import limits
 from core.actors import StaffActor
+from core.closing import require_calendar_open
 from core.errors import RuleViolation
 from core.models import AcademicYear, Holiday, Lesson, Period, PeriodMark
 from core.permissions import setup_manager
@@ -88,6 +89,7 @@ async def add_period_in(
     """A marking period inside its year, overlapping no period of the same kind."""
     staff = await setup_manager(uow, actor)
     year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
+    await require_calendar_open(uow, year_id=year.id or 0)
     clean = _name(name, "period_name_required")
     if kind not in PERIOD_KINDS:
         raise RuleViolation("bad_period_kind", value=kind, allowed=", ".join(PERIOD_KINDS))
@@ -121,6 +123,7 @@ async def delete_period_in(uow: UnitOfWork, *, actor: StaffActor, period_id: int
     """Remove a period that has no marks yet (a mistake in the set-up)."""
     staff = await setup_manager(uow, actor)
     period = await get_in_school(uow, Period, period_id, staff.school_id, "period")
+    await require_calendar_open(uow, year_id=period.year_id, period=period)
     marks = await uow.session.exec(
         select(func.count()).select_from(PeriodMark).where(PeriodMark.period_id == period.id)
     )
@@ -146,6 +149,7 @@ async def add_holiday_in(
     """Holidays or a day off inside the year, on days the journal has no lessons."""
     staff = await setup_manager(uow, actor)
     year = await get_in_school(uow, AcademicYear, year_id, staff.school_id, "year")
+    await require_calendar_open(uow, year_id=year.id or 0)
     clean = _name(name, "holiday_name_required")
     _span(starts_on, ends_on)
     _inside(year, starts_on, ends_on)
@@ -180,6 +184,7 @@ add_holiday = transactional(add_holiday_in)
 async def delete_holiday_in(uow: UnitOfWork, *, actor: StaffActor, holiday_id: int) -> None:
     staff = await setup_manager(uow, actor)
     holiday = await get_in_school(uow, Holiday, holiday_id, staff.school_id, "holiday")
+    await require_calendar_open(uow, year_id=holiday.year_id)
     uow.audit(holiday, school_id=staff.school_id, action="delete", actor_id=staff.id)
     await uow.session.delete(holiday)
 

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.calendar import school_today
+from core.closing import require_open
 from core.errors import RuleViolation
 from core.journal_page import JournalPage, load_page, require_page_teacher, require_school_day
 from core.limits import check_length
@@ -162,6 +163,7 @@ async def cancel_test_in(uow: UnitOfWork, *, actor: StaffActor, test_id: int) ->
         uow, actor, class_id=test.class_id, subject_id=test.subject_id, group_id=test.group_id
     )
     await require_page_teacher(uow, page)
+    await require_open(uow, staff, year_id=page.klass.year_id, on=test.date)
     if test.date < school_today(page.school, uow.now()):
         raise RuleViolation("test_already_past", date=test.date)
     old = snapshot(test)

@@ -244,7 +244,9 @@ async def _check_homework_volume(term: Term) -> None:
     entries = await rows(
         term.db,
         """SELECT h.minutes, h.due_date, l.class_id, c.grade FROM homework h
-           JOIN lesson l ON l.id = h.lesson_id JOIN school_class c ON c.id = l.class_id""",
+           JOIN lesson l ON l.id = h.lesson_id JOIN school_class c ON c.id = l.class_id
+           JOIN academic_year y ON y.id = c.year_id
+           WHERE y.closed_at IS NULL""",  # this term's, not last year's closed journal
     )
     estimated = [e for e in entries if e[0] is not None]
     assert 0.2 * len(entries) <= len(estimated) <= 0.8 * len(entries)
@@ -270,7 +272,9 @@ async def _deputy(term: Term) -> StaffActor:
 
 async def _check_monthly_messages(term: Term) -> None:
     """Seed 004: each class teacher writes monthly; in one month one of them did not."""
-    classes = {klass for (klass,) in await rows(term.db, "SELECT id FROM school_class")}
+    this_year = """SELECT c.id FROM school_class c JOIN academic_year y ON y.id = c.year_id
+                   WHERE y.closed_at IS NULL"""  # last year's classes are closed
+    classes = {klass for (klass,) in await rows(term.db, this_year)}
     sent: dict[tuple[int, int], set[int]] = defaultdict(set)
     for klass, created_at in await rows(
         term.db, "SELECT class_id, created_at FROM announcement WHERE monthly"

@@ -45,6 +45,7 @@ RELEASED = {
     "0016_breach_voids.py": "683ca3d27252492f85efc6845da66be519b9bdf6693ddd9b55ca13e7ca5a8031",
     "0014_consent_versions.py": "8fad9db0f3bf87210679e0a2575499ed4a06509a14c24b8728cc4cf224797197",
     "0013_backup_runs.py": "f787cb27bf996f900740f03eb30c620df91c9e9a01f356d7ebf0486ba31d6971",
+    "0011_year_close.py": "84a7a5ac6f37074211f7a9515d14b4510ba6fff117468ee7aa2fb5a91e3f9dcd",
 }
 
 

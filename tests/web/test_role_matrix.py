@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browser import Web
+from tests.web.closing_matrix import CLOSING_ACTIONS
 from tests.web.consent_matrix import CONSENT_ACTIONS
 from tests.web.control_matrix import CONTROL_ACTIONS
 from tests.web.journal_matrix import JOURNAL_ACTIONS
@@ -28,6 +29,7 @@ ALL_ACTIONS = [
     *SCHEDULE_ACTIONS,
     *CONTROL_ACTIONS,
     *CONSENT_ACTIONS,
+    *CLOSING_ACTIONS,  # late: it closes the first quarter
     *LAST_ACTIONS,
 ]
 

@@ -2,8 +2,8 @@
 
 School and calendar (`admin_school`), classes, subjects, assignments and timetable
 (`admin_structure`), staff accounts (`admin_staff`), the entries a breach voided
-(`admin_breach`) and the backups (`admin_backups`, the administrator only); the shared
-form handling is in
+(`admin_breach`), the backups and closing a year or a period (`admin_backups`,
+`admin_closing`: the administrator only); the shared form handling is in
 `admin_forms`. The secretary reads these pages; only an administrator changes them
 (core/services/school_setup.py `setup_manager`).
 """
@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from webapp.pages import admin_backups, admin_breach, admin_school, admin_staff, admin_structure
+from webapp.pages import (
+    admin_backups,
+    admin_breach,
+    admin_closing,
+    admin_school,
+    admin_staff,
+    admin_structure,
+)
 
 router = APIRouter()
 for part in (
@@ -21,5 +28,6 @@ for part in (
     admin_staff.router,
     admin_breach.router,
     admin_backups.router,
+    admin_closing.router,
 ):
     router.include_router(part)

@@ -107,10 +107,16 @@
   }
 
   function send(method, url, payload) {
+    var headers = {"Content-Type": "application/json", "X-CSRF-Token": token, "Accept-Language": lang};
+    // A closed journal's correction: the administrator's reason goes with each save.
+    var reason = document.getElementById("correction-reason");
+    if (reason && reason.value.trim()) {
+      headers["X-Correction-Reason"] = encodeURIComponent(reason.value.trim());
+    }
     return fetch(url, {
       method: method,
       credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": token, "Accept-Language": lang},
+      headers: headers,
       body: JSON.stringify(payload)
     }).then(function (response) {
       return response.json().then(
