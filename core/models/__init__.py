@@ -39,7 +39,7 @@ from core.models.journal import (
     WorkType,
 )
 from core.models.people import Enrollment, Guardian, Role, Staff, Student, StudentGuardian
-from core.models.reports import ControlReportExport, StatementExport
+from core.models.reports import ArchiveDocument, ControlReportExport, StatementExport
 from core.models.school import AcademicYear, Holiday, Period, School
 from core.models.staff_messages import (
     ReminderStage,
@@ -61,6 +61,7 @@ __all__ = [
     "ATTENDANCE_LETTERS",
     "PERIOD_MARK_VALUES",
     "AcademicYear",
+    "ArchiveDocument",
     "AccessToken",
     "Acknowledgement",
     "Announcement",

@@ -41,6 +41,7 @@ RELEASED = {
     "0008_staff_messages.py": "d4e35b0dba0b30d5e88a0e9e130682b37d5f904a6817443a990aa51cfb4e46f4",
     "0009_subject_flags.py": "95011699d1fc37a6bcc27cd62004d119aef19717f2c289d1175fa651175506bd",
     "0010_audit_chain.py": "9165fad20951e3fc7a5cda63614dfdae9acfc55718d61ec8bfb43c520e87da27",
+    "0012_archive_documents.py": "00d27e0636902083ac3a2ba24fa6032da94f89c0ba3c31229123da1685c82816",
 }
 
 
