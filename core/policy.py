@@ -82,6 +82,10 @@ class SchoolPolicy(BaseModel):
     digest_time: time = time(18, 0)
     sms_daily_budget: int = Field(default=500, ge=0)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    # Seed 002 §3.4: the class journals are kept 5 years, the summary statements 25
+    # years after the academic year's end (core.archive: each document's keep_until).
+    journal_retention_years: int = Field(default=5, ge=1, le=100)
+    statement_retention_years: int = Field(default=25, ge=1, le=100)
 
 
 WRITTEN_KINDS = frozenset({"written", "test", "dictation", "lab", "practical"})

@@ -80,6 +80,12 @@ class PolicyPatch(BaseModel):
     digest_time: ClockTime | None = None
     sms_daily_budget: int | None = Field(None, description="SMS a day for the school, 0 or more.")
     invite_ttl_days: int | None = Field(None, description="Days an invite code lasts: 1 to 365.")
+    journal_retention_years: int | None = Field(
+        None, description="Years an archived journal book is kept after its year: 1 to 100."
+    )
+    statement_retention_years: int | None = Field(
+        None, description="Years an archived summary statement is kept after its year: 1 to 100."
+    )
 
     def given(self) -> dict[str, object]:
         """The fields the caller set to a value."""
