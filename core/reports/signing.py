@@ -69,9 +69,12 @@ def load_signer(path: Path, password: str | None) -> ArchiveSigner:
     if not path.is_file():
         raise SignerError(f"the archive's certificate {path} was not found")
     secret = password.encode() if password is not None else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=secret)  # type: ignore[no-untyped-call]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=secret)  # type: ignore[no-untyped-call]
+    except (ValueError, OSError) as error:
+        raise SignerError(f"{path} cannot be read as PKCS#12: {error}") from error
     if signer is None or signer.signing_cert is None:
         raise SignerError(f"{path} holds no key and certificate, or the password is wrong")
     chain = list(signer.cert_registry)

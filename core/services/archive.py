@@ -19,10 +19,9 @@ from sqlmodel import select
 
 from core.actors import StaffActor
 from core.audit.chain import GENESIS, ChainHead, read_heads
-from core.errors import Forbidden
 from core.i18n import texts
-from core.models import AcademicYear, ArchiveDocument, Period, Role, School, SchoolClass, Staff
-from core.permissions import has_role, load_staff
+from core.models import AcademicYear, ArchiveDocument, Period, School, SchoolClass, Staff
+from core.permissions import archive_keeper
 from core.policy import policy_of
 from core.reading.journal_book import journal_book_of
 from core.reading.statement import statement_of
@@ -32,14 +31,6 @@ from core.reports.filenames import slug
 from core.reports.signing import ArchiveSigner
 from core.rows import get_in_school
 from core.uow import UnitOfWork, transactional
-
-
-async def archive_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
-    """The acting administrator or deputy director (they keep the archive)."""
-    staff = await load_staff(uow, actor)
-    if not has_role(staff, Role.admin, Role.deputy):
-        raise Forbidden("archive_keepers_only")
-    return staff
 
 
 async def archive_year_in(
