@@ -15,6 +15,7 @@ from fastapi import Request
 
 from core.db import Database
 from core.reading.access import ReadingUnit
+from core.reports.signing import ArchiveSigner
 from core.settings import Settings
 from core.uow import UnitOfWork
 
@@ -26,6 +27,8 @@ class WebState:
     settings: Settings
     db: Database
     clock: Clock
+    # The school certificate that signs the archive's PDFs (None: kept unsigned).
+    signer: ArchiveSigner | None = None
 
     @property
     def secret(self) -> str:

@@ -19,8 +19,8 @@ from core.cli.common import LANGUAGE, console, fail, settings_or_exit, t
 from core.db import Database
 from core.reading.access import ReadingUnit
 from core.reading.archive import ArchiveEntry, DocumentCheck, archive_entries, verify_archive
-from core.reports.signing import ArchiveSigner, SignerError, load_signer
-from core.settings import Settings
+from core.reports.signing import ArchiveSigner, signer_of
+from core.settings import Settings, SettingsError
 
 app = typer.Typer(
     help=t._("The school archive: journal books and summary statements."), no_args_is_help=True
@@ -85,12 +85,9 @@ def list_documents(school: School = None) -> None:
 
 
 def _signer(settings: Settings) -> ArchiveSigner | None:
-    path, password = settings.archive_signing_p12, settings.archive_signing_password
-    if path is None:
-        return None
     try:
-        return load_signer(path, password.get_secret_value() if password else None)
-    except SignerError as error:
+        return signer_of(settings)
+    except SettingsError as error:
         fail(str(error), code=2)
 
 

@@ -49,11 +49,38 @@ class ArchiveEntry(ArchivedFile):
         return self.chain.fingerprint
 
 
-async def list_archive(uow: UnitOfWork, *, actor: StaffActor) -> list[ArchiveEntry]:
-    """The school's archived documents, newest first (administrator, deputy director)."""
+@dataclass(frozen=True)
+class ArchivePeriod:
+    """A period whose printouts can be made."""
+
+    period_id: int
+    name: str  # «2 четверть»
+    year: str  # «2026/2027»
+
+
+@dataclass(frozen=True)
+class SchoolArchive:
+    documents: list[ArchiveEntry]
+    periods: list[ArchivePeriod]  # newest year first, by date
+
+
+async def list_archive(uow: UnitOfWork, *, actor: StaffActor) -> SchoolArchive:
+    """The school's archived documents, newest first, and the periods whose printouts
+    can be made (administrator, deputy director)."""
     async with uow:
         staff = await archive_keeper(uow, actor)
-        return await archive_entries(uow, school_id=staff.school_id)
+        documents = await archive_entries(uow, school_id=staff.school_id)
+        query = (
+            select(Period, AcademicYear)
+            .join(AcademicYear, col(AcademicYear.id) == Period.year_id)
+            .where(Period.school_id == staff.school_id)
+        )
+        found = (await uow.session.exec(query)).all()
+        ordered = sorted(
+            found, key=lambda r: (-r[1].starts_on.toordinal(), r[0].kind == "year", r[0].starts_on)
+        )
+        periods = [ArchivePeriod(p.id or 0, p.name, y.name) for p, y in ordered]
+        return SchoolArchive(documents, periods)
 
 
 async def fetch_document(

@@ -28,6 +28,8 @@ with warnings.catch_warnings():
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
+from core.settings import Settings, SettingsError
+
 FIELD = "ZvonokArchive"
 
 
@@ -80,6 +82,18 @@ def load_signer(path: Path, password: str | None) -> ArchiveSigner:
     chain = list(signer.cert_registry)
     roots = tuple(c for c in chain if c.self_signed) or (signer.signing_cert,)
     return ArchiveSigner(signer, roots)
+
+
+def signer_of(settings: Settings) -> ArchiveSigner | None:
+    """The school certificate the settings name (ZVONOK_ARCHIVE_SIGNING_P12 and its
+    password), loaded by an entry point at start-up; None when none is configured."""
+    path, password = settings.archive_signing_p12, settings.archive_signing_password
+    if path is None:
+        return None
+    try:
+        return load_signer(path, password.get_secret_value() if password else None)
+    except SignerError as error:
+        raise SettingsError(f"ZVONOK_ARCHIVE_SIGNING_P12: {error}") from error
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.archive_matrix import ARCHIVE_ACTIONS
 from tests.web.browser import Web
 from tests.web.control_matrix import CONTROL_ACTIONS
 from tests.web.journal_matrix import JOURNAL_ACTIONS
@@ -26,6 +27,7 @@ ALL_ACTIONS = [
     *ROSTER_ACTIONS,
     *SCHEDULE_ACTIONS,
     *CONTROL_ACTIONS,
+    *ARCHIVE_ACTIONS,
     *LAST_ACTIONS,
 ]
 
