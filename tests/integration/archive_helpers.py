@@ -4,7 +4,6 @@ marks, and a correction made with a written reason (as closing the year asks).""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from core.db import Database
 from core.models import Mark, Period
@@ -20,13 +19,7 @@ D = dt.date
 REASON = "Ошибка при вводе, исправлено по приказу №12"
 
 
-@dataclass(frozen=True)
-class Journal:
-    year_period: int
-    corrected_mark: int
-
-
-async def fill_journal(db: Database, w: World) -> Journal:
+async def fill_journal(db: Database, w: World) -> None:
     """Maths in 7Б on 5 Oct, 16 Nov and 23 Nov; Russian on 16 Nov; period marks."""
     [year] = await insert(
         db,
@@ -110,7 +103,6 @@ async def fill_journal(db: Database, w: World) -> Journal:
             value=value,
         )
     await correct_mark(db, w, wrong.id or 0, 4)
-    return Journal(year, wrong.id or 0)
 
 
 async def correct_mark(db: Database, w: World, mark_id: int, value: int) -> None:
