@@ -10,6 +10,7 @@ import re
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
+from sqlalchemy import event
 from sqlmodel import select
 
 from core.audit.chain import ChainHead, read_heads
@@ -59,7 +60,7 @@ async def test_the_journal_book_reads_as_the_journal(sqlite_db: Database) -> Non
         assert words in lessons
     assert "Причастный оборот" in text and re.search(r"Соколова Мария б", text)
     closing = pages[-1]
-    assert "Сводная ведомость итоговых отметок" in closing or "Итоговые отметки" in closing
+    assert "Итоговые отметки за четверти (полугодия) и год" in closing
     assert "Исправления после закрытия" in closing
     assert REASON in closing and "Белов И.А." in closing and "Отметка" in closing
     assert "Директор" in closing and "М.П." in closing
@@ -128,3 +129,29 @@ async def test_a_period_s_printouts_and_retention(sqlite_db: Database) -> None:
 def test_retention_counts_from_the_year_s_end() -> None:
     assert keep_until(dt.date(2027, 5, 31), 5) == dt.date(2032, 5, 31)
     assert keep_until(dt.date(2028, 2, 29), 1) == dt.date(2029, 2, 28)
+
+
+async def _queries_to_read_the_book(db: Database, class_id: int) -> int:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        uow = ReadingUnit(db, clock=uow_at(db).clock)
+        async with uow:
+            klass = await uow.session.get(SchoolClass, class_id)
+            assert klass is not None
+            await journal_book_of(uow, klass)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+async def test_the_book_is_read_in_a_fixed_number_of_queries(sqlite_db: Database) -> None:
+    w = await build_world(sqlite_db)
+    klass = w.classes["7Б"]
+    empty = await _queries_to_read_the_book(sqlite_db, klass)
+    await fill_journal(sqlite_db, w)  # lessons, marks, absences, homework, a correction
+    assert await _queries_to_read_the_book(sqlite_db, klass) == empty
