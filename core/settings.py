@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     # How often the staff reminders' planner reads every school's journal control (and
     # how far ahead it plans, so a reminder goes at its minute).
     worker_reminder_seconds: int = Field(default=60, ge=1, le=60)
+    # When the worker verifies every school's audit chain (`zvonok audit verify`), in
+    # the worker machine's local time: at night, when nobody writes the journal.
+    audit_verify_hour: int = Field(default=3, ge=0, le=23)
+    audit_verify_minute: int = Field(default=15, ge=0, le=59)
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)

@@ -18,10 +18,11 @@ import functools
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
+from pydantic_core import to_jsonable_python
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -227,7 +228,18 @@ SECRET_COLUMNS = frozenset({"password_hash", "code_hash"})
 
 def snapshot(row: SQLModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The row's column values as JSON-ready data, for the audit log (secrets masked)."""
-    data: dict[str, Any] = row.model_dump(mode="json", exclude=set(exclude))
+    return jsonable_values(row.model_dump(exclude=set(exclude)))
+
+
+def jsonable_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values (a model's, or a plain row's as the database returns it) as the
+    audit log keeps them: instants in UTC, secrets masked, JSON-ready."""
+    # Instants in UTC, as the database hands them back: the same instant reads the
+    # same in the log and in the row, whatever zone the writer's clock was in.
+    for name, value in values.items():
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            values[name] = value.astimezone(UTC)
+    data: dict[str, Any] = to_jsonable_python(values)
     for column in SECRET_COLUMNS & data.keys():
         if data[column] is not None:
             digest = hashlib.sha256(str(data[column]).encode()).hexdigest()[:8]

@@ -176,6 +176,15 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.dispose()
 
 
+@pytest.fixture
+async def postgres_db(request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+    """PostgreSQL only: for races that SQLite's single writer cannot have. Mark the test
+    `@pytest.mark.postgres`."""
+    database = await _postgres_database(request.config)
+    yield database
+    await database.dispose()
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[PrivateRedis]:
     """A redis-server of the test session's own, started on a free port."""

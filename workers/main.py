@@ -21,6 +21,7 @@ from core.services.roster_import import purge_expired_imports
 from core.settings import Settings, load_settings
 from core.uow import UnitOfWork
 from notifier.channels import build_channels, close_channels, register_sms_reports
+from workers.audit import audit_crons
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
 from workers.relay import start_relay, stop_relay, sweep
@@ -28,6 +29,8 @@ from workers.staff import plan_reminders, staff_send, staff_start, sweep_staff
 from workers.writes import sqlite_writer, writing
 
 log = logging.getLogger(__name__)
+
+_DEFAULTS = Settings.model_construct()
 
 # The longest a sweep may take; shorter when jobs are shorter (see worker_options).
 SWEEP_TIMEOUT_SECONDS = 60
@@ -83,7 +86,9 @@ def job_functions(timeout: int) -> list[Function]:
     ]
 
 
-def crons(sweep_every: int, timeout: int, remind_every: int = 60) -> list[CronJob]:
+def crons(
+    sweep_every: int, timeout: int, remind_every: int = 60, settings: Settings = _DEFAULTS
+) -> list[CronJob]:
     return [
         cron(heartbeat, second={0, 30}, run_at_startup=True, timeout=5),
         cron(
@@ -106,6 +111,7 @@ def crons(sweep_every: int, timeout: int, remind_every: int = 60) -> list[CronJo
         ),
         *fallback_crons(timeout),
         cron(purge_roster_files, minute={7, 37}, second=0, timeout=timeout),
+        *audit_crons(settings),
     ]
 
 
@@ -120,14 +126,11 @@ def worker_options(settings: Settings) -> dict[str, Any]:
     return {
         "functions": job_functions(timeout),
         "cron_jobs": crons(
-            settings.worker_sweep_seconds, timeout, settings.worker_reminder_seconds
+            settings.worker_sweep_seconds, timeout, settings.worker_reminder_seconds, settings
         ),
         "job_timeout": timeout,
         "max_jobs": settings.worker_max_jobs,
     }
-
-
-_DEFAULTS = Settings.model_construct()
 
 
 class WorkerSettings:

@@ -121,13 +121,15 @@ async def take_heads(session: AsyncSession, school_ids: Iterable[int]) -> dict[i
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     heads: dict[int, ChainHead] = {}
     for school_id in sorted(set(school_ids)):
-        await session.exec(
-            insert(AuditChain)
-            .values(school_id=school_id, seq=0, hash=GENESIS)
-            .on_conflict_do_nothing(index_elements=["school_id"])
-        )
         query = select(AuditChain).where(AuditChain.school_id == school_id).with_for_update()
-        row = (await session.exec(query)).one()
+        row = (await session.exec(query)).one_or_none()
+        if row is None:  # the school's first entry: its head row, once (another writer may race)
+            await session.exec(
+                insert(AuditChain)
+                .values(school_id=school_id, seq=0, hash=GENESIS)
+                .on_conflict_do_nothing(index_elements=["school_id"])
+            )
+            row = (await session.exec(query)).one()
         heads[school_id] = ChainHead(school_id, row.seq, row.hash)
     return heads
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from core.cli import archive, db, demo, i18n, messages, run, simulate
+from core.cli import archive, audit, db, demo, i18n, messages, run, simulate
 from core.cli.common import console, fail, replace_process, settings_or_exit, t
 from core.cli.processes import bot_argv, web_argv, worker_argv
 from core.cli.state import redis_url_of
@@ -17,6 +17,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(i18n.app, name="i18n")
 app.add_typer(archive.app, name="archive")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import formats
 from core.db import Database
+from core.demo.audit_log import record_history
 from core.demo.bulk import insert_ids, insert_rows, table_of
 from core.demo.calendar import TIMEZONE
 from core.demo.history import write_history
@@ -181,6 +182,7 @@ class _Load:
             class_names={k.id: k.name for k in self.plan.classes},
             rng=rng_for(self.seed, "history"),
         )
+        await record_history(self.conn, self.plan.school_id)
         self.report(self.t._("Period marks and announcements"))
         return self._summary(len(announcements), len(finals), messages, password)
 

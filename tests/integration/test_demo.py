@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
 from core.actors import StaffActor
+from core.audit.verify import verify_school
 from core.db import Database
 from core.demo import DEMO_SCHOOL_NAME, DemoAlreadyLoaded, DemoSummary, load_demo
 from core.demo.school import plan_school
@@ -298,6 +299,12 @@ async def test_it_loads_next_to_another_school_and_avoids_its_logins(db: Databas
     assert f"{namesake.login}2" in logins and namesake.login not in logins
     assert await scalar(db, "SELECT count(*) FROM school") == 3
     await _check_a_teacher_can_post_a_mark(db, summary.school_id)  # ids did not collide
+    # The term written in bulk has its history, sealed in the school's chain, and the
+    # teacher's mark joined it: the journal verifies as a real one would.
+    async with db.session() as session:
+        report = await verify_school(session, summary.school_id)
+    assert report.ok, report.findings[:5]
+    assert report.entries > summary.marks + summary.lessons
 
 
 async def test_full_school_has_the_size_and_shape_of_a_real_one(sqlite_db: Database) -> None:

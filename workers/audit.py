@@ -1,0 +1,59 @@
+"""The nightly check of the audit chains (issue 11): `zvonok audit verify` in the worker.
+
+Every school's chain is walked and its journal rows compared with it; a school whose
+log was tampered with is logged (counts and entry numbers only: no personal data) and
+its administrators are told.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arq.cron import CronJob, cron
+
+from core.audit.verify import Report, verify_all
+from core.db import Database
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Walking a district's chains takes minutes, not the few seconds of a delivery job.
+VERIFY_TIMEOUT_SECONDS = 3600
+
+
+async def verify_audit_chains(ctx: dict[str, Any]) -> list[int]:
+    """Verify every school's chain; the ids of the schools whose chain is broken."""
+    db: Database = ctx["db"]
+    async with db.session() as session:
+        reports = await verify_all(session)
+    broken = [report for report in reports if not report.ok]
+    for report in broken:
+        _log_broken(report)
+    if not broken:
+        log.info("audit chains verified: %d schools", len(reports))
+    return [report.school_id for report in broken]
+
+
+def _log_broken(report: Report) -> None:
+    first = report.first
+    assert first is not None
+    log.error(
+        "audit chain of school %d broken: %d findings, first %s at entry %s",
+        report.school_id,
+        len(report.findings),
+        first.problem.value,
+        first.seq,
+    )
+
+
+def audit_crons(settings: Settings) -> list[CronJob]:
+    return [
+        cron(
+            verify_audit_chains,
+            hour={settings.audit_verify_hour},
+            minute={settings.audit_verify_minute},
+            second=0,
+            timeout=VERIFY_TIMEOUT_SECONDS,
+        )
+    ]
