@@ -105,6 +105,8 @@ async def _verify(
 def _problem(check: DocumentCheck) -> str:
     if not check.hash_ok:
         return t._("its bytes are not the ones archived (SHA-256 differs)")
+    if not check.chain_ok:
+        return t._("the audit chain no longer has the head recorded with it (rewritten?)")
     if check.signature is None:
         return t._("its signature is missing")
     if check.signature.trusted is False:

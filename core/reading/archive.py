@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from asn1crypto import x509  # type: ignore[import-untyped]
+from sqlalchemy import tuple_
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.audit.chain import ChainHead
-from core.models import AcademicYear, ArchiveDocument, Period, SchoolClass
+from core.audit.chain import GENESIS, ChainHead
+from core.models import AcademicYear, ArchiveDocument, AuditEntry, Period, SchoolClass
 from core.permissions import archive_keeper
 from core.reports.archive import ArchivedFile, staff_names
 from core.reports.signing import SignatureCheck, check_signature
@@ -152,11 +153,12 @@ class DocumentCheck:
     entry: ArchiveEntry
     hash_ok: bool  # the bytes' SHA-256 is the one recorded when it was made
     signature: SignatureCheck | None  # None: no signature in the file
+    chain_ok: bool = True  # the audit chain still has the head recorded with it
 
     @property
     def ok(self) -> bool:
         signature_ok = self.signature.ok if self.signature else not self.entry.signed
-        return self.hash_ok and signature_ok
+        return self.hash_ok and signature_ok and self.chain_ok
 
 
 async def verify_archive(
@@ -172,9 +174,26 @@ async def verify_archive(
             query = select(ArchiveDocument.id, ArchiveDocument.data).where(
                 col(ArchiveDocument.id).in_(list(batch))
             )
+            chain = await _chain_hashes(uow, list(batch.values()))
             for document_id, data in (await uow.session.exec(query)).all():
-                blob = bytes(data)
+                entry, blob = batch[document_id or 0], bytes(data)
                 signature = await asyncio.to_thread(check_signature, blob, trust_roots)
-                ok = hashlib.sha256(blob).hexdigest() == batch[document_id or 0].file_sha256
-                checks.append(DocumentCheck(batch[document_id or 0], ok, signature))
+                ok = hashlib.sha256(blob).hexdigest() == entry.file_sha256
+                head = chain.get((entry.school_id, entry.chain.seq), GENESIS)
+                checks.append(DocumentCheck(entry, ok, signature, head == entry.chain.hash))
         return sorted(checks, key=lambda c: c.entry.export_id)
+
+
+async def _chain_hashes(
+    uow: UnitOfWork, entries: Sequence[ArchiveEntry]
+) -> dict[tuple[int, int], str]:
+    """The audit entries' hashes at the heads the documents recorded: a chain rewritten
+    since has other hashes there (seq 0, no entry yet, is the genesis hash)."""
+    wanted = {(e.school_id, e.chain.seq) for e in entries if e.chain.seq > 0}
+    if not wanted:
+        return {}
+    query = select(AuditEntry.school_id, AuditEntry.seq, AuditEntry.hash).where(
+        tuple_(col(AuditEntry.school_id), col(AuditEntry.seq)).in_(list(wanted))
+    )
+    rows = (await uow.session.exec(query)).all()
+    return {(school, seq or 0): stored or "" for school, seq, stored in rows}

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from core.db import Database
 from core.reports.signing import load_signer
 from core.services.archive import archive_period
+from core.services.marks import post_mark
 from tests.builders import build_world, uow_at
 from tests.integration.certificates import PASSWORD, make_ca, make_school_p12
 
@@ -44,6 +45,8 @@ async def test_list_and_verify_find_a_changed_byte(db: Database, tmp_path: Path)
     p12 = make_school_p12(tmp_path / "school.p12", make_ca())
     signer = load_signer(p12, PASSWORD)
     q2 = w.periods["2 четверть"]
+    lesson, pupil = w.lessons["math7"], w.students["petya"]  # one entry in the audit chain
+    await post_mark(uow_at(db), actor=w.actor("math"), lesson_id=lesson, student_id=pupil, value=5)
     kept = await archive_period(uow_at(db), actor=w.actor("deputy"), period_id=q2, signer=signer)
 
     code, out = await zvonok(db, tmp_path, "list")
@@ -67,5 +70,17 @@ async def test_list_and_verify_find_a_changed_byte(db: Database, tmp_path: Path)
     assert code == 1, out
     assert f"ОШИБКА #{book.id} Классный журнал 7Б 2026/2027 (2 четверть)" in out
     assert "SHA-256" in out and ", с ошибками: 1." in out
+    # The chain rewritten under a document made before: its recorded head no longer matches.
+    statement = next(d for d in kept if d.kind == "statement" and d.class_id == w.classes["7Б"])
+    assert statement.chain_seq == 1
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE audit_entry SET hash = :h WHERE school_id = :s AND seq = :q"),
+            {"h": "f" * 64, "s": w.school_id, "q": statement.chain_seq},
+        )
+    code, out = await zvonok(db, tmp_path, "verify", p12=p12)
+    assert code == 1, out
+    assert f"ОШИБКА #{statement.id} Сводная ведомость 7Б 2026/2027 (2 четверть)" in out
+    assert "цепочка журнала изменений больше не содержит" in out
     code, out = await zvonok(db, tmp_path, "verify", "--school", str(w.other_school_id))
     assert code == 0 and "Проверено документов: 0" in out
