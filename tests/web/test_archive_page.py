@@ -4,10 +4,19 @@ the file's SHA-256 is the header's, the chain fingerprint the one printed inside
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+from pathlib import Path
 
+import pytest
+
+from core.db import Database
+from core.reports.signing import check_signature, load_signer, signer_of
+from core.settings import SettingsError
+from tests.integration.certificates import PASSWORD, make_ca, make_school_p12
 from tests.web.browser import Web
+from tests.web.conftest import settings, sites
 from tests.web.pages import table_rows, text_of
 from tests.web.pdfs import pages_text
 
@@ -69,3 +78,30 @@ async def test_a_teacher_is_refused_and_not_offered_the_archive(web: Web) -> Non
     assert (await browser.get("/archive")).status_code == 403
     today = await browser.get("/homeroom")
     assert 'href="/archive"' not in today.text
+
+
+async def test_with_the_school_s_certificate_the_printouts_are_signed(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    p12 = make_school_p12(tmp_path / "school.p12", make_ca())
+    config = settings(archive_signing_p12=p12, archive_signing_password=PASSWORD)
+    async for site in sites(sqlite_db, config):
+        browser = await site.signed_in("admin")
+        await browser.get("/archive")
+        q2 = site.world.periods["2 четверть"]
+        made = await browser.submit("/archive/printouts", {"period_id": str(q2)})
+        page = await browser.get(made.headers["location"])
+        assert {row[5] for row in table_rows(page.text)} == {"да"}
+        link = re.findall(r'href="/archive/documents/(\d+)"', page.text)[0]
+        pdf = (await browser.get(f"/archive/documents/{link}")).content
+        check = await asyncio.to_thread(
+            check_signature, pdf, load_signer(p12, PASSWORD).trust_roots
+        )
+        assert check is not None and check.ok
+
+
+def test_a_wrong_certificate_password_stops_the_web_app(tmp_path: Path) -> None:
+    p12 = make_school_p12(tmp_path / "school.p12", make_ca())
+    config = settings(archive_signing_p12=p12, archive_signing_password="wrong")
+    with pytest.raises(SettingsError, match="ZVONOK_ARCHIVE_SIGNING_P12"):
+        signer_of(config)
