@@ -162,13 +162,7 @@ async def _pages(
     uow: UnitOfWork, klass: SchoolClass, school: School, journal: _Journal, statement: Statement
 ) -> list[_PageDraft]:
     """A page per subject (and group) taught or assigned, in the order of the subjects."""
-    assigned = select(TeachingAssignment).where(TeachingAssignment.class_id == klass.id)
-    assignments = list((await uow.session.exec(assigned)).all())
-    keys: dict[PageKey, list[int]] = defaultdict(list)
-    for a in assignments:
-        keys[(a.subject_id, a.group_id)].append(a.teacher_id)
-    for lesson in journal.lessons:
-        keys[(lesson.subject_id, lesson.group_id)].append(lesson.substitute_id or lesson.teacher_id)
+    keys = await _page_keys(uow, klass, journal)
     subject_ids = {subject for subject, _ in keys}
     subjects = {
         s.id or 0: s
@@ -190,15 +184,25 @@ async def _pages(
         lessons = [
             x for x in journal.lessons if (x.subject_id, x.group_id) == (subject_id, group_id)
         ]
-        pupils = [
-            row
-            for row in statement.content.rows
-            if group is None or row.student_id in members.get(group_id or 0, set())
-        ]
+        inside = members.get(group_id or 0, set())
+        pupils = [r for r in statement.content.rows if group is None or r.student_id in inside]
         _fill(draft, lessons, pupils, journal, statement)
         drafts.append(draft)
     drafts.sort(key=lambda d: (d.subject.name.lower(), d.group.name if d.group else ""))
     return drafts
+
+
+async def _page_keys(
+    uow: UnitOfWork, klass: SchoolClass, journal: _Journal
+) -> dict[PageKey, list[int]]:
+    """(subject, group) of every assignment and lesson, with the teachers who taught it."""
+    assigned = select(TeachingAssignment).where(TeachingAssignment.class_id == klass.id)
+    keys: dict[PageKey, list[int]] = defaultdict(list)
+    for a in (await uow.session.exec(assigned)).all():
+        keys[(a.subject_id, a.group_id)].append(a.teacher_id)
+    for lesson in journal.lessons:
+        keys[(lesson.subject_id, lesson.group_id)].append(lesson.substitute_id or lesson.teacher_id)
+    return keys
 
 
 async def _members(uow: UnitOfWork, group_ids: list[int]) -> dict[int, set[int]]:

@@ -74,8 +74,30 @@ async def read_corrections(
         PeriodMark.class_id == statement.class_id, col(PeriodMark.period_id).in_(period_ids)
     )
     period_marks = {x.id or 0: x for x in (await uow.session.exec(marks_query)).all()}
+    owned: dict[str, dict[int, Any]] = {
+        "lesson": rows.lessons,
+        "mark": rows.marks,
+        "attendance": rows.attendance,
+        "homework": rows.homework,
+        "period_mark": period_marks,
+    }
     zone = ZoneInfo(school.timezone)
-    start = dt.datetime.combine(since, dt.time(), tzinfo=zone)
+    found = await _entries_with_reason(uow, school, dt.datetime.combine(since, dt.time(), zone))
+    entries = [e for e in found if e.entity_id in owned[e.entity]]
+    subject_ids = {x.subject_id for x in rows.lessons.values()}
+    subject_ids |= {x.subject_id for x in period_marks.values()}
+    named = await uow.session.exec(select(Subject).where(col(Subject.id).in_(subject_ids)))
+    subjects = {s.id or 0: s.name for s in named}
+    pupils = {row.student_id: row.full_name for row in statement.content.rows}
+    return tuple(
+        _correction(e, owned[e.entity][e.entity_id], rows, subjects, pupils, names, zone)
+        for e in entries
+    )
+
+
+async def _entries_with_reason(
+    uow: UnitOfWork, school: School, start: dt.datetime
+) -> list[AuditEntry]:
     query = (
         select(AuditEntry)
         .where(
@@ -86,23 +108,7 @@ async def read_corrections(
         )
         .order_by(col(AuditEntry.at), col(AuditEntry.seq))
     )
-    owned: dict[str, dict[int, Any]] = {
-        "lesson": rows.lessons,
-        "mark": rows.marks,
-        "attendance": rows.attendance,
-        "homework": rows.homework,
-        "period_mark": period_marks,
-    }
-    entries = [e for e in (await uow.session.exec(query)).all() if e.entity_id in owned[e.entity]]
-    subject_ids = {x.subject_id for x in rows.lessons.values()}
-    subject_ids |= {x.subject_id for x in period_marks.values()}
-    found = await uow.session.exec(select(Subject).where(col(Subject.id).in_(subject_ids)))
-    subjects = {s.id or 0: s.name for s in found}
-    pupils = {row.student_id: row.full_name for row in statement.content.rows}
-    return tuple(
-        _correction(e, owned[e.entity][e.entity_id], rows, subjects, pupils, names, zone)
-        for e in entries
-    )
+    return list((await uow.session.exec(query)).all())
 
 
 def _correction(
