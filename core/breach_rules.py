@@ -9,6 +9,10 @@ page that asks for confirmation refuses exactly what the lock would refuse.
   nobody would be left to unlock it.
 - The breach was learned of at a moment in the past, at most `lookback` ago
   (`ZVONOK_BREACH_LOOKBACK_DAYS`): a mistyped year must not void a teacher's term.
+- Only an administrator lists and restores the voided entries
+  (`core.services.breach_restore`, `core.reading.breach_voids`); an entry is restored
+  once, and not when it was changed since or re-entered since the voiding
+  (`restore_refusal`).
 """
 
 from __future__ import annotations
@@ -22,12 +26,18 @@ from sqlmodel import col, select
 from core.actors import StaffActor
 from core.calendar import school_time
 from core.errors import Forbidden, RuleViolation
-from core.models import Attendance, Homework, Mark, Remark, Role, School, Staff
+from core.models import Attendance, BreachVoid, Homework, Mark, Remark, Role, School, Staff
 from core.permissions import has_role, load_staff, require_role
 from core.rows import get_in_school, not_deleted
 from core.uow import UnitOfWork
 
 BreachEntry = Mark | Attendance | Homework | Remark
+VOIDED_MODELS: dict[str, type[BreachEntry]] = {
+    "mark": Mark,
+    "attendance": Attendance,
+    "homework": Homework,
+    "remark": Remark,
+}
 
 
 @dataclass(frozen=True)
@@ -105,3 +115,43 @@ async def _other_active_admins(uow: UnitOfWork, target: Staff) -> bool:
     )
     staff = (await uow.session.exec(query)).all()
     return any(has_role(other, Role.admin) for other in staff)
+
+
+async def voided_row(uow: UnitOfWork, void: BreachVoid) -> BreachEntry:
+    """The journal row `void` names (a foreign key in all but name: rows are never
+    deleted)."""
+    model: type[BreachEntry] = VOIDED_MODELS[void.entity]
+    row: BreachEntry | None = await uow.session.get(model, void.entity_id)
+    assert row is not None, (void.entity, void.entity_id)
+    return row
+
+
+async def restore_refusal(
+    uow: UnitOfWork, void: BreachVoid, row: BreachEntry
+) -> RuleViolation | None:
+    """Why the voided `row` cannot be restored now, or None: restored already, changed
+    since the breach voided it, or superseded: re-entered since (a mark of the pupil
+    for the same lesson, homework for the lesson, written after the voiding), so that
+    restoring would put the old entry next to its replacement."""
+    if void.restored_at is not None:
+        return RuleViolation("already_restored", id=void.id)
+    if row.deleted_at is None or row.deleted_at != void.voided_at:
+        return RuleViolation("restore_changed_since", id=void.id)
+    if isinstance(row, Mark):
+        query = select(Mark.id).where(
+            Mark.lesson_id == row.lesson_id,
+            Mark.student_id == row.student_id,
+            col(Mark.created_at) >= void.voided_at,
+            not_deleted(Mark),
+        )
+        if (await uow.session.exec(query)).first() is not None:
+            return RuleViolation("restore_superseded_mark", id=void.id)
+    if isinstance(row, Homework):
+        query = select(Homework.id).where(
+            Homework.lesson_id == row.lesson_id,
+            col(Homework.created_at) >= void.voided_at,
+            not_deleted(Homework),
+        )
+        if (await uow.session.exec(query)).first() is not None:
+            return RuleViolation("restore_superseded_homework", id=void.id)
+    return None

@@ -38,6 +38,7 @@ Thing = Literal[
     "test",
     "timetable_entry",
     "token",
+    "voided_entry",  # an entry a breach report voided (core.models.BreachVoid)
     "year",
 ]
 

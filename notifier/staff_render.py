@@ -9,6 +9,7 @@ texts, core/locale/core.cfg), one cached environment per language.
   («7Б Математика 23.11: нет домашнего задания (срок 16:15)»);
 - `families.html`: the class teacher's weekly note on the class's families;
 - `summary.html`, `backlog.html`: the deputy director's weekly summary and alert;
+- `alert.html`: the administrators' alerts (core.services.admin_alerts), per code;
 - `email.txt`, `email.html`: the email around any of them.
 """
 
@@ -82,6 +83,7 @@ def environment(lang: str) -> Environment:
             "deadline": lambda due, today: _deadline(due, today, lang),
             "unreachable": lambda pairs: _unreachable(pairs, lang),
             "line_breaks": _line_breaks,
+            "instant": lambda at: f"{formats.short_date(at, lang)} {formats.time_of_day(at, lang)}",
         }
     )
     return env
@@ -102,6 +104,7 @@ def render_staff(composition: StaffComposition, channel: str, *, today: dt.date)
         "summary": composition.summary,
         "backlog": composition.backlog,
         "threshold": composition.threshold,
+        "alerts": composition.alerts,
         "today": today,
         "kinds": [
             ("topic", t.gettext("Lesson topics")),
@@ -117,7 +120,8 @@ def render_staff(composition: StaffComposition, channel: str, *, today: dt.date)
     if channel != "email":
         raise ValueError(f"staff messages go by Telegram or email, not {channel!r}")
     subject = plain.partition("\n")[0]
-    page = {"body": plain, "html": plain, "subject": subject, "lang": lang}
+    page: dict[str, Any] = {"body": plain, "html": plain, "subject": subject, "lang": lang}
+    page["reminders"] = composition.kind != "alert"  # the footer on switching them off
     page["school_name"] = composition.school_name
     return OutgoingMessage(
         address="",

@@ -50,6 +50,7 @@ from core.settings import Settings, load_settings
 from webapp import hooks, unsubscribe
 from webapp.api import admin as admin_api
 from webapp.api import archive as archive_api
+from webapp.api import breach as breach_api
 from webapp.api import control as control_api
 from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
@@ -172,7 +173,7 @@ def create_app(
     for router in (statement_pages.router, admin_pages.router):
         app.include_router(router)
     app.include_router(v1.router)
-    for router in (statement_api.router, admin_api.router):
+    for router in (statement_api.router, admin_api.router, breach_api.router):
         app.include_router(router)
     for router in (archive_pages.router, archive_api.router):
         app.include_router(router)

@@ -12,6 +12,8 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -85,6 +87,15 @@ class SummaryFigures:
 
 
 @dataclass(frozen=True)
+class AdminAlert:
+    """One alert to the administrators (core.services.admin_alerts): its code and
+    parameters, instants (`..._at`) on the school's clock."""
+
+    code: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class StaffComposition:
     message_id: int
     kind: str
@@ -95,6 +106,7 @@ class StaffComposition:
     summary: SummaryFigures | None = None
     backlog: tuple[tuple[str, int], ...] = ()  # (teacher, late and missing items)
     threshold: int = 0
+    alerts: tuple[AdminAlert, ...] = ()
 
 
 async def compose_staff_message(
@@ -125,12 +137,26 @@ async def compose_staff_message(
         if message.kind == StaffMessageKind.families:
             notes = await _families(db, actor, school, now)
             return replace(base, families=tuple(notes)) if notes else None
+        if message.kind == StaffMessageKind.alert:
+            return replace(base, alerts=_alerts(message.params, ZoneInfo(school.timezone)))
         if message.kind == StaffMessageKind.summary:
             week = dt.date.fromisoformat(str(message.params.get("week")))
             return replace(base, summary=await _summary(db, actor, week, now))
         return await _backlog(db, actor, base, [r.item for r in items], now)
     except ZvonokError:
         return None  # no longer theirs to read (roles changed): nothing to send
+
+
+def _alerts(params: dict[str, Any], zone: ZoneInfo) -> tuple[AdminAlert, ...]:
+    def local(name: str, value: Any) -> Any:
+        if name.endswith("_at") and isinstance(value, str):
+            return dt.datetime.fromisoformat(value).astimezone(zone)
+        return value
+
+    return tuple(
+        AdminAlert(a["code"], {k: local(k, v) for k, v in a["params"].items()})
+        for a in params.get("alerts", [])
+    )
 
 
 async def _control(

@@ -134,6 +134,7 @@ def things(t: Texts) -> dict[str, str]:
         "test": t.pgettext("not found", "test"),
         "timetable_entry": t.pgettext("not found", "timetable lesson"),
         "token": t.pgettext("not found", "token"),
+        "voided_entry": t.pgettext("not found", "voided entry"),
         "year": t.pgettext("not found", "academic year"),
     }
 

@@ -52,6 +52,22 @@ ERRORS: dict[str, str] = {
         "%(staff)s is the school's last active administrator: the account cannot be locked, "
         "or nobody could unlock accounts. Make someone else an administrator first."
     ),
+    "restore_reason_required": N_(
+        "Write why the entries are restored: the reason is kept in the audit log."
+    ),
+    "restore_nothing_chosen": N_("Choose the voided entries to restore."),
+    "already_restored": N_("Voided entry %(id)s was already restored."),
+    "restore_changed_since": N_(
+        "Voided entry %(id)s cannot be restored: it was changed after the breach voided it."
+    ),
+    "restore_superseded_mark": N_(
+        "Voided entry %(id)s cannot be restored: the pupil was given another mark for that "
+        "lesson since. Correct that mark instead if needed."
+    ),
+    "restore_superseded_homework": N_(
+        "Voided entry %(id)s cannot be restored: other homework was set for the lesson "
+        "since. Correct that homework instead if needed."
+    ),
     "staff_locked": N_("The account of %(staff)s is locked: unlock it first."),
     "staff_not_locked": N_("The account of %(staff)s is not locked."),
     "not_people_manager": N_(

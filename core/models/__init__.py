@@ -9,6 +9,7 @@ from core.models.access import (
     OutboxEvent,
 )
 from core.models.base import UTCDateTime, utcnow
+from core.models.breach import BreachVoid
 from core.models.credentials import AccessToken, LoginThrottle, TokenKind
 from core.models.delivery import (
     ChannelName,
@@ -69,6 +70,7 @@ __all__ = [
     "AttendanceStatus",
     "AuditChain",
     "AuditEntry",
+    "BreachVoid",
     "ChannelName",
     "ContactChange",
     "ContactStatus",

@@ -1,5 +1,5 @@
 """Messages owed to staff (issue 10): reminders to teachers, notes to class teachers,
-the deputy director's weekly summary and backlog alerts.
+the deputy director's weekly summary and backlog alerts, the administrators' alerts.
 
 Like a family's notification, a staff message is a database row before it is a Redis
 job: the worker reloads it and renders it from the journal as it is at send time. A
@@ -26,6 +26,7 @@ class StaffMessageKind(StrEnum):
     families = "families"  # the class teacher's weekly note on the class's families
     summary = "summary"  # the deputy's weekly summary of the school's control figures
     backlog = "backlog"  # the deputy's alert: a teacher's backlog passed the threshold
+    alert = "alert"  # the administrators' alerts (core.services.admin_alerts)
 
 
 class ReminderStage(StrEnum):
@@ -99,7 +100,8 @@ class StaffReminder(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     # "homework:<lesson>", "marks:<lesson>", "topic:<lesson>", "attendance:<lesson>",
     # "preliminary:<period>:<class>:<group>:<subject>", "monthly:<class>:<day>",
-    # "families:<monday>", "summary:<monday>", "backlog:<teacher>:<crossing>"
+    # "families:<monday>", "summary:<monday>", "backlog:<teacher>:<crossing>",
+    # "alert:<key>" (an administrators' alert, core.services.admin_alerts)
     item: str = Field(max_length=80)
     stage: str  # ReminderStage
     message_id: int | None = Field(default=None, foreign_key="staff_message.id", index=True)

@@ -4,6 +4,8 @@ Every operation made with the account since the head of the school learned of th
 breach is invalid. Entries are soft-deleted like any withdrawn entry (the row and
 its history stay), each in the audit log, and families are told through the same
 events as an ordinary deletion, so a mark they were sent is withdrawn for them too.
+Each voided entry is listed (`BreachVoid`) for the administrator, who may restore a
+wrongly voided one (`core.services.breach_restore`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from sqlmodel import col, select
 from core.breach_rules import EntryCounts, entries_since
 from core.events import AttendanceMarked, HomeworkChanged, LessonRef, MarkDeleted
 from core.lesson_access import lesson_context
-from core.models import Attendance, Homework, HomeworkStudent, Lesson, Mark, Remark, Staff
+from core.models import (
+    Attendance,
+    BreachVoid,
+    Homework,
+    HomeworkStudent,
+    Lesson,
+    Mark,
+    Remark,
+    Staff,
+)
 from core.uow import UnitOfWork, snapshot
 
 Entry = TypeVar("Entry", Mark, Attendance, Homework, Remark)
@@ -25,8 +36,9 @@ Entry = TypeVar("Entry", Mark, Attendance, Homework, Remark)
 class _Voider:
     """One breach report's voiding pass: who voids, and lesson refs read once each."""
 
-    def __init__(self, uow: UnitOfWork, by: Staff) -> None:
+    def __init__(self, uow: UnitOfWork, author: Staff, by: Staff) -> None:
         self.uow = uow
+        self.author = author
         self.by = by
         self._refs: dict[int, LessonRef] = {}
 
@@ -43,6 +55,16 @@ class _Voider:
             row.version += 1  # delivery tells a withdrawn value from the one it sent
         self.uow.session.add(row)
         self.uow.audit(row, school_id=row.school_id, action="delete", actor_id=self.by.id, old=old)
+        # Listed for the administrator, who may restore it (core.services.breach_restore).
+        voided = BreachVoid(
+            school_id=row.school_id,
+            staff_id=self.author.id or 0,
+            entity=str(row.__tablename__),
+            entity_id=row.id or 0,
+            voided_at=self.uow.now(),
+            voided_by=self.by.id or 0,
+        )
+        self.uow.session.add(voided)
 
     async def ref(self, lesson_id: int) -> LessonRef:
         if lesson_id not in self._refs:
@@ -57,7 +79,7 @@ async def void_entries_since(
 ) -> EntryCounts:
     """Soft-delete the marks, attendance, homework and remarks `author` created at or
     after `since`, in the caller's transaction; returns how many of each were voided."""
-    voider = _Voider(uow, by)
+    voider = _Voider(uow, author, by)
     return EntryCounts(
         marks=await _void_marks(voider, author, since),
         attendance=await _void_attendance(voider, author, since),

@@ -15,7 +15,7 @@ from core.migrate import (
 )
 from tests.integration.migration_helpers import run_sql
 
-BEFORE, AFTER = "0010_audit_chain", "0012_archive_documents"
+BEFORE, AFTER = "0016_breach_voids", "0012_archive_documents"
 MADE = "2026-09-01 07:00:00"
 ROW = (
     "INSERT INTO archive_document (id, school_id, kind, class_id, year_id, period_id, "

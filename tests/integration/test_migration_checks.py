@@ -41,7 +41,9 @@ RELEASED = {
     "0008_staff_messages.py": "d4e35b0dba0b30d5e88a0e9e130682b37d5f904a6817443a990aa51cfb4e46f4",
     "0009_subject_flags.py": "95011699d1fc37a6bcc27cd62004d119aef19717f2c289d1175fa651175506bd",
     "0010_audit_chain.py": "9165fad20951e3fc7a5cda63614dfdae9acfc55718d61ec8bfb43c520e87da27",
-    "0012_archive_documents.py": "00d27e0636902083ac3a2ba24fa6032da94f89c0ba3c31229123da1685c82816",
+    "0015_admin_alerts.py": "a05b33563b51b2367132f653c180058771be94a26a8154cbc088ce68bbc520c0",
+    "0016_breach_voids.py": "683ca3d27252492f85efc6845da66be519b9bdf6693ddd9b55ca13e7ca5a8031",
+    "0012_archive_documents.py": "dc3b4f8f0bc6c1ffb08e5992d7985ee5e5b0c54f7dc6a1dcd6d273152829cc15",
 }
 
 

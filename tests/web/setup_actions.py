@@ -4,7 +4,8 @@ Run by test_role_matrix.py with everyone else's (`ALL_ACTIONS`). Who may: the
 statement is read and exported by the class teacher of 7Б (`russian`), the deputy
 director and the administrator; the set-up is read by the administrator and the
 secretary and changed by the administrator; a breach lock also by the deputy
-director (core's `report_breach`). `stranger` is an administrator of another
+director (core's `report_breach`); the entries a breach voided are listed and restored
+by the administrator only. `stranger` is an administrator of another
 school: he may read and change his own school's set-up (so actions that name no row
 of ours are allowed to him) and nothing of ours.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.models import BreachVoid, Mark
 from core.reports.statement_exports import export_statement
 from core.services.school_calendar import add_holiday, add_period
 from core.services.school_structure import add_assignment, add_timetable_entry
@@ -116,6 +118,37 @@ async def an_export(web: Web, who: str) -> dict[str, int]:
         web.uow(), actor=web.world.actor("deputy"), class_id=web.world.classes["7Б"], fmt="xlsx"
     )
     return {"export": made.info.export_id}
+
+
+async def a_voided_mark(web: Web, who: str) -> dict[str, int]:
+    """A mark of the substitute teacher's that a breach voided: the next `breach_void`
+    row (1 for the page's restore, 2 for the API's: a fresh world per person)."""
+    w, now = web.world, web.clock.now
+    async with web.db.session() as session:
+        mark = Mark(
+            school_id=w.school_id,
+            lesson_id=w.lessons["math7"],
+            student_id=w.students["vanya"],
+            value=5,
+            work_type="oral",
+            created_at=now,
+            created_by=w.staff["substitute"],
+            deleted_at=now,
+            deleted_by=w.staff["admin"],
+        )
+        session.add(mark)
+        await session.flush()
+        void = BreachVoid(
+            school_id=w.school_id,
+            staff_id=w.staff["substitute"],
+            entity="mark",
+            entity_id=mark.id or 0,
+            voided_at=now,
+            voided_by=w.staff["admin"],
+        )
+        session.add(void)
+        await session.commit()
+        return {"void": void.id or 0}
 
 
 def _end(start: str) -> str:
@@ -411,6 +444,22 @@ SETUP_PAGE_ACTIONS: list[Action] = [
         "POST /admin/staff/{staff_id}/unlock",
         form={"password": PASSWORD},
     ),
+    Action(
+        "voided entries of a breach",
+        "GET",
+        "/admin/staff/{staff:substitute}/voided",
+        ADMIN,
+        "GET /admin/staff/{staff_id}/voided",
+    ),
+    Action(
+        "voided entry restored",
+        "POST",
+        "/admin/staff/{staff:substitute}/voided",
+        ADMIN,
+        "POST /admin/staff/{staff_id}/voided",
+        form={"void": "1", "reason": "Отметку поставил сам учитель"},
+        prepare=a_voided_mark,
+    ),
 ]
 
 SETUP_API_ACTIONS: list[Action] = [
@@ -653,6 +702,24 @@ SETUP_API_ACTIONS: list[Action] = [
         "POST /api/v1/admin/staff/{staff_id}/unlock",
         api=True,
         json={"password": PASSWORD},
+    ),
+    Action(
+        "api: voided entries of a breach",
+        "GET",
+        "/api/v1/admin/staff/{staff:substitute}/voided",
+        ADMIN,
+        "GET /api/v1/admin/staff/{staff_id}/voided",
+        api=True,
+    ),
+    Action(
+        "api: voided entry restored",
+        "POST",
+        "/api/v1/admin/voided/restore",
+        ADMIN,
+        "POST /api/v1/admin/voided/restore",
+        api=True,
+        json={"ids": [2], "reason": "Отметку поставил сам учитель"},
+        prepare=a_voided_mark,
     ),
 ]
 

@@ -6,7 +6,7 @@ audit chain head when it was made, and the day it may be destroyed (seed 002 §3
 journals 5 years, statements 25). New and empty.
 
 Revision ID: 0012_archive_documents
-Revises: 0010_audit_chain
+Revises: 0016_breach_voids
 Create Date: 2026-12-06 15:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from core.models.base import UTCDateTime
 
 revision: str = "0012_archive_documents"
-down_revision: str | None = "0010_audit_chain"
+down_revision: str | None = "0016_breach_voids"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
