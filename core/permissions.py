@@ -61,6 +61,15 @@ async def roster_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
     return staff
 
 
+async def archive_keeper(uow: UnitOfWork, actor: StaffActor) -> Staff:
+    """The acting administrator or deputy director: they make and read the school's
+    archive (seed 002 §3.4: the journal is printed, bound and kept by the school)."""
+    staff = await load_staff(uow, actor)
+    if not has_role(staff, Role.admin, Role.deputy):
+        raise Forbidden("archive_keepers_only")
+    return staff
+
+
 def has_role(staff: Staff, *roles: Role) -> bool:
     return bool(set(staff.roles) & {r.value for r in roles})
 

@@ -85,6 +85,10 @@ class SchoolPolicy(BaseModel):
     # Issue 11: the personal data of a family who left (contacts, chats, settings,
     # messages) is erased this many days after their children's last enrolment ended.
     personal_data_retention_days: int = Field(default=365, ge=30, le=3650)
+    # Seed 002 §3.4: the class journals are kept 5 years, the summary statements 25
+    # years after the academic year's end (core.archive: each document's keep_until).
+    journal_retention_years: int = Field(default=5, ge=1, le=100)
+    statement_retention_years: int = Field(default=25, ge=1, le=100)
 
 
 WRITTEN_KINDS = frozenset({"written", "test", "dictation", "lab", "practical"})

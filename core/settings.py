@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     # How far back a reported breach may void entries: a mistyped year must not wipe
     # a teacher's whole term (core.services.staff.report_breach).
     breach_lookback_days: int = Field(default=7, ge=1, le=365)
+    # The school's certificate for signing its archive's PDFs (PAdES): a PKCS#12 file
+    # (.p12/.pfx, the key with its certificate chain) and its password. Unset: the
+    # archive's documents are kept unsigned, with their hashes only.
+    archive_signing_p12: Path | None = None
+    archive_signing_password: SecretStr | None = None
 
     # Backups (core/backup, docs/operations.md). The key is an age identity
     # (AGE-SECRET-KEY-1…): required outside development. Destinations: directories
@@ -167,6 +172,8 @@ class Settings(BaseSettings):
         "backup_time",
         "backup_s3_endpoint_url",
         "backup_pg_bin_dir",
+        "archive_signing_p12",
+        "archive_signing_password",
         mode="before",
     )
     @classmethod

@@ -45,12 +45,14 @@ from core.db import Database
 from core.health import check_database
 from core.logs import configure_logging
 from core.models import utcnow
+from core.reports.signing import signer_of
 from core.settings import Settings, load_settings
 from webapp import hooks, unsubscribe
 from webapp.api import admin as admin_api
+from webapp.api import archive as archive_api
 from webapp.api import breach as breach_api
-from webapp.api import consent as consent_api
 from webapp.api import closing as closing_api
+from webapp.api import consent as consent_api
 from webapp.api import control as control_api
 from webapp.api import homeroom as homeroom_api
 from webapp.api import journal as journal_api
@@ -62,6 +64,7 @@ from webapp.body_limit import RequestSizeLimit
 from webapp.errors import install_error_handlers
 from webapp.pages import access, announcements, homeroom, printouts, reminders, today, tokens
 from webapp.pages import admin as admin_pages
+from webapp.pages import archive as archive_pages
 from webapp.pages import consent as consent_pages
 from webapp.pages import control as control_pages
 from webapp.pages import journal as journal_pages
@@ -137,7 +140,7 @@ def create_app(
 
     def build_state(app: FastAPI, config: Settings, db: Database) -> None:
         app.state.settings, app.state.db = config, db  # webapp/hooks.py reads these
-        app.state.web = WebState(config, db, clock or utcnow)
+        app.state.web = WebState(config, db, clock or utcnow, signer_of(config))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -180,6 +183,8 @@ def create_app(
         consent_api.router,
         closing_api.router,
     ):
+        app.include_router(router)
+    for router in (archive_pages.router, archive_api.router):
         app.include_router(router)
     app.include_router(homeroom_api.router)
     for router in (journal_pages.router, lesson_pages.router, journal_api.router):

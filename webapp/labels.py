@@ -51,6 +51,7 @@ def labels(lang: str) -> Labels:
             homeroom=t.pgettext("section", "Class teacher"),
             statement=t._("Statement"),
             control=t.pgettext("section", "Journal control"),
+            archive=t.pgettext("section", "Archive"),
             backlog=t._("My backlog"),
             admin=t._("School set-up"),
             roster=t.pgettext("section", "Students"),

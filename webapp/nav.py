@@ -38,6 +38,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("statement", "/statement", (Role.deputy, Role.admin)),
     # The same page: the school's control for the administration, a teacher's own backlog.
     Section("control", "/control", (Role.deputy, Role.admin)),
+    Section("archive", "/archive", (Role.deputy, Role.admin)),
     Section("backlog", "/control", (Role.teacher,), unless=(Role.deputy, Role.admin)),
     Section("admin", "/admin/school", (Role.admin, Role.secretary)),
     Section("roster", "/roster", (Role.admin, Role.secretary)),

@@ -17,6 +17,7 @@ from fastapi import Request
 from core.closing import start_correction
 from core.db import Database
 from core.reading.access import ReadingUnit
+from core.reports.signing import ArchiveSigner
 from core.settings import Settings
 from core.uow import UnitOfWork
 
@@ -28,6 +29,8 @@ class WebState:
     settings: Settings
     db: Database
     clock: Clock
+    # The school certificate that signs the archive's PDFs (None: kept unsigned).
+    signer: ArchiveSigner | None = None
 
     @property
     def secret(self) -> str:

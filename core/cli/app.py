@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from core.cli import audit, backup, db, demo, i18n, messages, run, simulate
+from core.cli import archive, audit, backup, db, demo, i18n, messages, run, simulate
 from core.cli.common import console, fail, replace_process, settings_or_exit, t
 from core.cli.processes import bot_argv, web_argv, worker_argv
 from core.cli.state import redis_url_of
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(i18n.app, name="i18n")
+app.add_typer(archive.app, name="archive")
 app.command(help=demo.HELP)(demo.demo)
 app.command(help=run.HELP)(run.run)
 app.command(help=messages.HELP)(messages.messages)

@@ -13,6 +13,9 @@ ERRORS: dict[str, str] = {
         "Not allowed: a class's summary statement is read by its class teacher, "
         "the deputy director and the school administrator."
     ),
+    "archive_keepers_only": N_(
+        "Not allowed: the archive is kept by the school administrator and the deputy director."
+    ),
     "bad_export_format": N_("Format “%(value)s” is not supported: use %(allowed)s."),
     "bad_setting": N_("“%(setting)s”: “%(value)s” is not allowed."),
     "setting_time": N_("“%(setting)s”: time “%(value)s” not recognised — write it like 21:00."),
@@ -176,6 +179,8 @@ def setting_labels(t: Texts) -> dict[str, str]:
         "personal_data_retention_days": t.pgettext(
             "setting", "Erase a departed family's personal data after, days"
         ),
+        "journal_retention_years": t.pgettext("setting", "Journal books kept for, years"),
+        "statement_retention_years": t.pgettext("setting", "Summary statements kept for, years"),
     }
 
 

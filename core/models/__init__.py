@@ -47,7 +47,7 @@ from core.models.journal import (
     WorkType,
 )
 from core.models.people import Enrollment, Guardian, Role, Staff, Student, StudentGuardian
-from core.models.reports import ControlReportExport, StatementExport
+from core.models.reports import ArchiveDocument, ControlReportExport, StatementExport
 from core.models.school import AcademicYear, Holiday, Period, School
 from core.models.staff_messages import (
     ReminderStage,
@@ -72,6 +72,7 @@ __all__ = [
     "AccessToken",
     "Acknowledgement",
     "Announcement",
+    "ArchiveDocument",
     "Attendance",
     "AttendanceStatus",
     "AuditChain",

@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.actors import StaffActor
+from core.audit.chain import GENESIS, ChainHead, read_heads
 from core.control.rules import Kind, State
 from core.errors import Forbidden
 from core.models import Role, Staff
@@ -89,6 +90,9 @@ class ControlReport:
     generated_at: dt.datetime  # aware, on the school's clock
     timezone: str
     made_by: str  # who reads it: «Орлова Т.Б.», for the signature line
+    # The school's audit chain head when it was read: its fingerprint is printed, so the
+    # paper anchors the journal's change log (not part of the content hash).
+    chain: ChainHead | None = None
 
     @property
     def content_sha256(self) -> str:
@@ -114,12 +118,14 @@ async def read_control_report(
         staff = await load_staff(uow, actor)
         require_report_maker(staff)
         made_by = staff.short_name
+        heads = await read_heads(uow.session)
+        chain = heads.get(staff.school_id, ChainHead(staff.school_id, 0, GENESIS))
     summary = await control_summary(uow, actor=actor, asked=asked)
     control = summary.control
     generated = control.now.astimezone(control.zone)
     content = ReportContent(report_data(summary))
     return ControlReport(
-        summary, content, summary.span.school, generated, control.zone.key, made_by
+        summary, content, summary.span.school, generated, control.zone.key, made_by, chain
     )
 
 

@@ -199,25 +199,35 @@ async def read_statement(uow: UnitOfWork, *, actor: StaffActor, class_id: int) -
     """The class's summary statement as it stands now (a handful of queries)."""
     async with uow:
         klass = await open_class(uow, actor, class_id)
-        school = await uow.session.get(School, klass.school_id)
-        year = await uow.session.get(AcademicYear, klass.year_id)
-        assert school is not None and year is not None
-        periods = await _periods(uow, klass)
-        students = await _students(uow, klass)
-        marks = await _marks(uow, klass)
-        subjects = await _subjects(uow, klass, {mark.subject_id for mark in marks})
-        content = _content(school, klass, year, periods, subjects, students, marks)
-        teacher = (
-            await uow.session.get(Staff, klass.class_teacher_id) if klass.class_teacher_id else None
-        )
-        generated = uow.now().astimezone(ZoneInfo(school.timezone))
-        return Statement(
-            klass.id or 0,
-            content,
-            teacher.short_name if teacher else None,
-            generated,
-            school.timezone,
-        )
+        return await statement_of(uow, klass)
+
+
+async def statement_of(
+    uow: UnitOfWork, klass: SchoolClass, *, period_id: int | None = None
+) -> Statement:
+    """The statement of `klass` inside an open unit of work, the caller having checked
+    who reads it; with `period_id`, of that one period only (a quarterly printout)."""
+    school = await uow.session.get(School, klass.school_id)
+    year = await uow.session.get(AcademicYear, klass.year_id)
+    assert school is not None and year is not None
+    periods = await _periods(uow, klass)
+    if period_id is not None:
+        periods = [p for p in periods if p.period_id == period_id]
+    students = await _students(uow, klass)
+    marks = await _marks(uow, klass)
+    subjects = await _subjects(uow, klass, {mark.subject_id for mark in marks})
+    content = _content(school, klass, year, periods, subjects, students, marks)
+    teacher = (
+        await uow.session.get(Staff, klass.class_teacher_id) if klass.class_teacher_id else None
+    )
+    generated = uow.now().astimezone(ZoneInfo(school.timezone))
+    return Statement(
+        klass.id or 0,
+        content,
+        teacher.short_name if teacher else None,
+        generated,
+        school.timezone,
+    )
 
 
 async def _periods(uow: UnitOfWork, klass: SchoolClass) -> list[StatementPeriod]:

@@ -124,6 +124,12 @@ class Words:
     def content_hash(self, report: ControlReport) -> str:
         return self.t._("Content SHA-256: %(hash)s", hash=report.content_sha256)
 
+    def chain(self, report: ControlReport) -> str:
+        """«Цепочка журнала изменений: #1234 · 9f86d081884c7d65»; "" when not read."""
+        if report.chain is None:
+            return ""
+        return self.t._("Audit chain: %(fingerprint)s", fingerprint=report.chain.fingerprint)
+
     def hash_note(self) -> str:
         return self.t._(
             "The content SHA-256 is computed over the report's data as canonical JSON "

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import io
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,17 +20,13 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-with warnings.catch_warnings():
-    # See core/reports/weekly.py: WeasyPrint's fontTools subsetting warning.
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
 from core import formats
 from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, texts
 from core.reading import words
 from core.reading.statement import Cell, Statement
 from core.reports.cells import put, sheet_title
 from core.reports.filenames import slug
+from core.reports.pdf import write_pdf
 
 
 @dataclass(frozen=True)
@@ -135,7 +130,7 @@ def _environment(language: str) -> Environment:
     return install_jinja(env, "core", language)
 
 
-def render_html(statement: Statement, *, language: str) -> str:
+def render_html(statement: Statement, *, language: str, fingerprint: str | None = None) -> str:
     lang = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
     t = texts("core", lang)
     content = statement.content
@@ -156,6 +151,7 @@ def render_html(statement: Statement, *, language: str) -> str:
             s=statement,
             c=content,
             t=labels(statement, lang),
+            fingerprint=fingerprint,
             blocks=blocks(statement),
             labels=[p.label(lang) for p in content.periods],
             periods="; ".join(periods),
@@ -165,10 +161,16 @@ def render_html(statement: Statement, *, language: str) -> str:
     )
 
 
-def statement_pdf(statement: Statement, *, language: str = DEFAULT_LANGUAGE) -> bytes:
-    """The statement on A4 landscape pages. CPU-bound: run it in a thread."""
-    pdf: bytes = HTML(string=render_html(statement, language=language)).write_pdf()
-    return pdf
+def statement_pdf(
+    statement: Statement, *, language: str = DEFAULT_LANGUAGE, fingerprint: str | None = None
+) -> bytes:
+    """The statement on A4 landscape pages. CPU-bound: run it in a thread.
+
+    With the audit chain's `fingerprint` (`ChainHead.fingerprint`) it is the archive's
+    copy: the fingerprint printed on every page, the file PDF/A-3b.
+    """
+    html = render_html(statement, language=language, fingerprint=fingerprint)
+    return write_pdf(html, archival=fingerprint is not None)
 
 
 _THIN = Side(style="thin", color="808080")

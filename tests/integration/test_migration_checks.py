@@ -46,6 +46,7 @@ RELEASED = {
     "0014_consent_versions.py": "8fad9db0f3bf87210679e0a2575499ed4a06509a14c24b8728cc4cf224797197",
     "0013_backup_runs.py": "f787cb27bf996f900740f03eb30c620df91c9e9a01f356d7ebf0486ba31d6971",
     "0011_year_close.py": "84a7a5ac6f37074211f7a9515d14b4510ba6fff117468ee7aa2fb5a91e3f9dcd",
+    "0012_archive_documents.py": "b7148ce1a9ba68877cffead49cef6fa249e721d7e5201ec804ad6433d0ca3280",
 }
 
 

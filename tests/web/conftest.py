@@ -28,10 +28,11 @@ def settings(**values: object) -> Settings:
     return Settings(_env_file=None, secret_key=SECRET, **values)  # type: ignore[call-arg, arg-type]
 
 
-async def _site(db: Database) -> AsyncIterator[Web]:
+async def sites(db: Database, config: Settings | None = None) -> AsyncIterator[Web]:
+    """The app on `db` with the builders' world (with `config`: other settings)."""
     world = await build_world(db)
     clock = Clock(NOW)
-    app = create_app(settings=settings(), database=db, clock=clock)
+    app = create_app(settings=config or settings(), database=db, clock=clock)
     site = Web(db=db, world=world, clock=clock, app=app)
     yield site
     for client in site.browsers:
@@ -41,12 +42,12 @@ async def _site(db: Database) -> AsyncIterator[Web]:
 @pytest.fixture
 async def web(sqlite_db: Database) -> AsyncIterator[Web]:
     """The web app at 10:00 in Moscow on the builders' TODAY, on SQLite."""
-    async for site in _site(sqlite_db):
+    async for site in sites(sqlite_db):
         yield site
 
 
 @pytest.fixture
 async def web_on_both_databases(db: Database) -> AsyncIterator[Web]:
     """The same app on SQLite and on PostgreSQL in turn."""
-    async for site in _site(db):
+    async for site in sites(db):
         yield site

@@ -102,6 +102,11 @@ async def test_the_deputy_exports_the_report_as_pdf_and_finds_it_in_the_archive(
     assert row.file_sha256 == hashlib.sha256(bytes(row.data)).hexdigest()
     assert audit.new is not None and audit.new["content_sha256"] == report.content_sha256
     assert "data" not in audit.new
+    # The audit chain's fingerprint as it stood when the report was read, just before
+    # the export's own entry: in the legend and in every page's footer.
+    assert audit.seq is not None and audit.prev_hash is not None
+    fingerprint = f"Цепочка журнала изменений: #{audit.seq - 1} · {audit.prev_hash[:16]}"
+    assert text.count(fingerprint) == len(pages_text(pdf)) + 1
 
 
 async def test_an_xlsx_report_through_the_api_opens_with_its_cells(web: Web) -> None:

@@ -33,7 +33,7 @@ async def test_header_names_the_school_the_person_and_their_sections(web: Web) -
     header = header_text((await deputy.get("/tokens")).text)
     assert header == (
         "Звонок Школа №1 Журнал Контрольные Классное руководство Ведомость Контроль журнала "
-        "Напоминания API-токены Пароль Орлова Т.Б. (заместитель директора) Выйти English"
+        "Архив Напоминания API-токены Пароль Орлова Т.Б. (заместитель директора) Выйти English"
     )
 
 

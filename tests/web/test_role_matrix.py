@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.archive_matrix import ARCHIVE_ACTIONS
 from tests.web.browser import Web
 from tests.web.closing_matrix import CLOSING_ACTIONS
 from tests.web.consent_matrix import CONSENT_ACTIONS
@@ -30,6 +31,7 @@ ALL_ACTIONS = [
     *CONTROL_ACTIONS,
     *CONSENT_ACTIONS,
     *CLOSING_ACTIONS,  # late: it closes the first quarter
+    *ARCHIVE_ACTIONS,
     *LAST_ACTIONS,
 ]
 

@@ -83,6 +83,12 @@ class PolicyPatch(BaseModel):
     personal_data_retention_days: int | None = Field(
         None, description="Days after a family left before its personal data is erased: 30 to 3650."
     )
+    journal_retention_years: int | None = Field(
+        None, description="Years an archived journal book is kept after its year: 1 to 100."
+    )
+    statement_retention_years: int | None = Field(
+        None, description="Years an archived summary statement is kept after its year: 1 to 100."
+    )
 
     def given(self) -> dict[str, object]:
         """The fields the caller set to a value."""

@@ -45,6 +45,8 @@ DEADLINES = (
     "marks_from_grade",
     "homework_from_grade",
     "electives_attendance_only",
+    "journal_retention_years",
+    "statement_retention_years",
 )
 # Journal control: what the dashboard counts and when staff are reminded.
 CONTROL = (
