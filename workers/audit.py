@@ -12,9 +12,14 @@ from typing import Any
 
 from arq.cron import CronJob, cron
 
+from core.audit.anchors import kept_anchors
 from core.audit.verify import Report, verify_all
 from core.db import Database
+from core.models import School
+from core.services.admin_alerts import alert_admins_in
 from core.settings import Settings
+from core.uow import UnitOfWork, transactional
+from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +28,37 @@ VERIFY_TIMEOUT_SECONDS = 3600
 
 
 async def verify_audit_chains(ctx: dict[str, Any]) -> list[int]:
-    """Verify every school's chain; the ids of the schools whose chain is broken."""
+    """Verify every school's chain; the ids of the schools whose chain is broken, whose
+    administrators are told (once a day per school)."""
     db: Database = ctx["db"]
     async with db.session() as session:
-        reports = await verify_all(session)
+        reports = await verify_all(session, anchors=await kept_anchors(session))
     broken = [report for report in reports if not report.ok]
     for report in broken:
         _log_broken(report)
+        async with writing(ctx):
+            await _alert(UnitOfWork(db), report)
     if not broken:
         log.info("audit chains verified: %d schools", len(reports))
     return [report.school_id for report in broken]
+
+
+@transactional
+async def _alert(uow: UnitOfWork, report: Report) -> None:
+    first = report.first
+    assert first is not None
+    school = await uow.session.get(School, report.school_id)
+    params = {
+        "school": school.name if school else str(report.school_id),
+        "seq": first.seq,
+        "what": first.problem.value,
+        "count": len(report.findings),
+    }
+    day = uow.now().date().isoformat()
+    key = f"audit_failed:{report.school_id}:{day}"
+    await alert_admins_in(
+        uow, school_id=report.school_id, code="audit_chain_broken", params=params, key=key
+    )
 
 
 def _log_broken(report: Report) -> None:

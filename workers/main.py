@@ -17,10 +17,12 @@ from arq.worker import Function, func
 
 from core.db import Database
 from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
+from core.reports.signing import signer_of
 from core.services.roster_import import purge_expired_imports
 from core.settings import Settings, load_settings
 from core.uow import UnitOfWork
 from notifier.channels import build_channels, close_channels, register_sms_reports
+from workers.archive import archive_crons
 from workers.audit import audit_crons
 from workers.backup import backup_crons
 from workers.deliveries import deliver, dispatch, start
@@ -44,6 +46,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["db"] = Database(settings.database_url_resolved)
     ctx["sqlite_writer"] = sqlite_writer(ctx["db"])
     ctx["channels"] = build_channels(settings, ctx["redis"])
+    ctx["signer"] = signer_of(settings)  # the archive's PDFs (None: unsigned)
     await register_sms_reports(settings, ctx["channels"])
     start_relay(ctx)
     # Everything imported and built so far lives as long as the process: move it out
@@ -115,6 +118,7 @@ def crons(
         cron(purge_roster_files, minute={7, 37}, second=0, timeout=timeout),
         *audit_crons(settings),
         *retention_crons(timeout),
+        *archive_crons(timeout),
     ]
 
 

@@ -34,6 +34,9 @@ class Finding:
     detail: str = ""  # a source name, the columns that differ…
 
 
+# The anchor source of the heads the archived documents recorded (`kept_anchors`).
+ARCHIVE_SOURCE = "archive"
+
 # The journal rows `core.audit.agreement` checks, as a reader names them.
 ROW_NAMES = {
     "mark": N_("Mark"),
@@ -72,7 +75,9 @@ def describe(finding: Finding, t: Texts) -> str:
         return t._(
             "Entry #%(seq)s is not the one recorded in %(source)s: the chain was rewritten.",
             seq=finding.seq,
-            source=finding.detail,
+            source=t._("the archived documents")
+            if finding.detail == ARCHIVE_SOURCE
+            else finding.detail,
         )
     if finding.problem is Problem.row_changed:
         return t._(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from core.audit.anchors import anchors_in_file
+from core.audit.anchors import anchors_in_file, kept_anchors
 from core.audit.findings import describe
 from core.audit.verify import Anchor, Report, verify_all
 from core.cli.common import console, fail, settings_or_exit, t
@@ -59,6 +59,7 @@ async def _verify(url: str, anchors: list[Anchor], school: int | None) -> list[R
     db = Database(url)
     try:
         async with db.sessions() as session:
+            anchors = [*anchors, *await kept_anchors(session)]
             return await verify_all(session, anchors=anchors, school_id=school)
     finally:
         await db.dispose()

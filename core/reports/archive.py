@@ -55,16 +55,17 @@ def file_fields(data: bytes) -> dict[str, Any]:
     return {"data": data, "file_sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-async def keep(uow: UnitOfWork, row: SQLModel, staff: Staff) -> None:
+async def keep(uow: UnitOfWork, row: SQLModel, staff: Staff | None) -> None:
     """Add an export row and its audit entry (who exported what and when, with both
-    hashes; the bytes stay in their own row). The caller commits."""
+    hashes; the bytes stay in their own row; no one: the system). The caller commits."""
     uow.session.add(row)
     await uow.session.flush()
     uow.audit(
         row,
         school_id=getattr(row, "school_id"),  # noqa: B009 (every export row has one)
         action="create",
-        actor_id=staff.id,
+        actor_id=staff.id if staff else None,
+        actor_kind="staff" if staff else "system",
         exclude=frozenset({"data"}),
     )
 

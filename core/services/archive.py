@@ -15,7 +15,7 @@ import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.audit.chain import GENESIS, ChainHead, read_heads
@@ -77,14 +77,55 @@ class _Made:
     data: bytes
 
 
+async def archive_closed_year_in(
+    uow: UnitOfWork, *, school_id: int, signer: ArchiveSigner | None = None
+) -> list[ArchiveDocument]:
+    """The archive a closed year is owed, one class at a time: the journal book and the
+    statement of the first class of a closed year that has none yet, made on behalf
+    of whoever closed the year. Empty when every closed year is archived.
+
+    The worker calls it until it returns nothing (`workers/archive.py`): closing a
+    year of 30 classes renders 60 PDFs, minutes of work that no web request should
+    wait for and no transaction should hold the database for.
+    """
+    query = (
+        select(AcademicYear, SchoolClass)
+        .join(SchoolClass, col(SchoolClass.year_id) == AcademicYear.id)
+        .where(AcademicYear.school_id == school_id, col(AcademicYear.closed_at).is_not(None))
+        .where(
+            ~select(ArchiveDocument.id)
+            .where(
+                ArchiveDocument.class_id == SchoolClass.id,
+                col(ArchiveDocument.period_id).is_(None),
+                ArchiveDocument.kind == "journal_book",
+            )
+            .exists()
+        )
+        .order_by(col(AcademicYear.starts_on), col(SchoolClass.grade), col(SchoolClass.letter))
+        .limit(1)
+    )
+    found = (await uow.session.exec(query)).first()
+    if found is None:
+        return []
+    year, klass = found
+    closer = await uow.session.get(Staff, year.closed_by) if year.closed_by else None
+    return await _archive(uow, closer, year, None, signer, classes=[klass], school_id=school_id)
+
+
+archive_closed_year = transactional(archive_closed_year_in)
+
+
 async def _archive(
     uow: UnitOfWork,
-    staff: Staff,
+    staff: Staff | None,
     year: AcademicYear,
     period: Period | None,
     signer: ArchiveSigner | None,
+    *,
+    classes: list[SchoolClass] | None = None,
+    school_id: int | None = None,
 ) -> list[ArchiveDocument]:
-    school = await uow.session.get(School, staff.school_id)
+    school = await uow.session.get(School, staff.school_id if staff else school_id)
     assert school is not None
     heads = await read_heads(uow.session)
     head = heads.get(school.id or 0, ChainHead(school.id or 0, 0, GENESIS))
@@ -93,8 +134,9 @@ async def _archive(
         "journal_book": keep_until(year.ends_on, policy.journal_retention_years),
         "statement": keep_until(year.ends_on, policy.statement_retention_years),
     }
-    query = select(SchoolClass).where(SchoolClass.year_id == year.id)
-    classes = sorted((await uow.session.exec(query)).all(), key=lambda k: (k.grade, k.letter))
+    if classes is None:
+        query = select(SchoolClass).where(SchoolClass.year_id == year.id)
+        classes = sorted((await uow.session.exec(query)).all(), key=lambda k: (k.grade, k.letter))
     kept = []
     for klass in classes:
         for made in await _documents(uow, klass, period, head, signer, school.name):
@@ -106,7 +148,7 @@ async def _archive(
                 period_id=period.id if period else None,
                 filename=made.filename,
                 generated_at=uow.now(),
-                generated_by=staff.id,
+                generated_by=staff.id if staff else None,
                 content_sha256=made.content_sha256,
                 signed=signer is not None,
                 chain_seq=head.seq,

@@ -16,7 +16,7 @@ from core.audit.chain import GENESIS, ChainHead, link
 from core.audit.findings import Problem
 from core.audit.verify import Anchor, Report, verify_school
 from core.db import Database
-from core.models import AuditEntry
+from core.models import AuditEntry, StaffMessage
 from core.services.attendance import mark_attendance
 from core.services.homework import set_homework
 from core.services.marks import change_mark, delete_mark, post_mark
@@ -226,3 +226,16 @@ async def test_the_nightly_job_names_the_school_whose_log_was_tampered_with(db: 
         s=w.school_id,
     )
     assert await verify_audit_chains({"db": db}) == [w.school_id]
+    # The administrator is told, once a day: the second night's run plans nothing new.
+    assert await verify_audit_chains({"db": db}) == [w.school_id]
+    async with db.session() as session:
+        alerts = (await session.exec(select(StaffMessage))).all()
+    assert [(a.staff_id, a.kind) for a in alerts] == [(w.staff["admin"], "alert")]
+    [alert] = alerts[0].params["alerts"]
+    assert alert["code"] == "audit_chain_broken"
+    assert alert["params"] == {
+        "school": "Школа №1",
+        "seq": 4,
+        "what": "changed",
+        "count": len((await _verify(db, w.school_id)).findings),
+    }

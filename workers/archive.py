@@ -1,0 +1,54 @@
+"""The archive a closed year is owed (issue 11): every class's journal book and summary
+statement, made by the worker after the administrator closes the year.
+
+`archive_closed_years` (every minute) makes one class's documents per transaction
+(`core.services.archive.archive_closed_year_in`), school by school, until every closed
+year is archived or its time is up; what is left waits for the next minute. Rendering
+happens in a thread, so the worker keeps delivering meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from arq.cron import CronJob, cron
+from sqlmodel import col, select
+
+from core.db import Database
+from core.models import AcademicYear
+from core.services.archive import archive_closed_year
+from core.uow import UnitOfWork
+from workers.writes import writing
+
+log = logging.getLogger(__name__)
+
+ARCHIVE_BUDGET_SECONDS = 50  # then the next minute's run goes on
+
+
+async def archive_closed_years(ctx: dict[str, Any]) -> int:
+    """Archive what closed years are owed; how many documents were made."""
+    db: Database = ctx["db"]
+    async with db.session() as session:
+        query = select(AcademicYear.school_id).where(col(AcademicYear.closed_at).is_not(None))
+        schools = sorted(set((await session.exec(query)).all()))
+    made, started = 0, time.monotonic()
+    for school_id in schools:
+        while time.monotonic() - started < ARCHIVE_BUDGET_SECONDS:
+            async with writing(ctx):
+                kept = await archive_closed_year(
+                    UnitOfWork(db), school_id=school_id, signer=ctx.get("signer")
+                )
+            if not kept:
+                break
+            made += len(kept)
+    if made:
+        log.info("archive: %d documents of closed years made", made)
+    return made
+
+
+def archive_crons(timeout: int) -> list[CronJob]:
+    return [
+        cron(archive_closed_years, second={40}, timeout=min(timeout, ARCHIVE_BUDGET_SECONDS + 30))
+    ]
