@@ -46,21 +46,37 @@ async def nightly_backup(ctx: dict[str, Any]) -> dict[str, Any]:
 async def check_backup_age(ctx: dict[str, Any]) -> list[str]:
     """Tell every school's administrators when a destination's newest good backup is
     older than ZVONOK_BACKUP_MAX_AGE_HOURS (once a day per destination); the stale
-    destinations."""
-    settings: Settings = ctx["settings"]
+    destinations.
+
+    Its first run in a worker (at start-up) first catches up: a server that was off at
+    backup time, or a new installation, backs up now rather than next night.
+    """
+    stale, schools = await _stale(ctx)
+    if stale and not ctx.get("backup_caught_up"):
+        await nightly_backup(ctx)
+        stale, schools = await _stale(ctx)
+    ctx["backup_caught_up"] = True
     db: Database = ctx["db"]
-    max_age = dt.timedelta(hours=settings.backup_max_age_hours)
     now = utcnow()
-    async with db.session() as session:
-        stale = await stale_backups(
-            session, destinations=settings.backup_destinations_resolved, now=now, max_age=max_age
-        )
-        schools = [s for s in (await session.exec(select(School.id))).all() if s is not None]
     for status in stale:
-        log.error("backups to %s are stale: none good for %s", status.destination, max_age)
+        log.error("backups to %s are stale", status.destination)
         async with writing(ctx):
             await _alert_stale(UnitOfWork(db), status, schools, now.date())
     return [status.destination for status in stale]
+
+
+async def _stale(ctx: dict[str, Any]) -> tuple[list[DestinationStatus], list[int]]:
+    settings: Settings = ctx["settings"]
+    max_age = dt.timedelta(hours=settings.backup_max_age_hours)
+    async with ctx["db"].session() as session:
+        stale = await stale_backups(
+            session,
+            destinations=settings.backup_destinations_resolved,
+            now=utcnow(),
+            max_age=max_age,
+        )
+        schools = [s for s in (await session.exec(select(School.id))).all() if s is not None]
+    return stale, schools
 
 
 @transactional
@@ -100,5 +116,12 @@ def backup_crons(settings: Settings) -> list[CronJob]:
             timeout=BACKUP_TIMEOUT_SECONDS,
             unique=True,
         ),
-        cron(check_backup_age, minute={50}, second=0, timeout=60),
+        cron(
+            check_backup_age,
+            minute={50},
+            second=0,
+            run_at_startup=True,
+            timeout=BACKUP_TIMEOUT_SECONDS,
+            unique=True,
+        ),
     ]

@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from core.audit.chain import GENESIS, ChainHead, seal
 from core.demo.bulk import insert_ids, table_of
 from core.models import (
+    AcademicYear,
     Attendance,
     AuditChain,
     AuditEntry,
@@ -44,6 +45,7 @@ async def record_history(conn: AsyncConnection, school_id: int) -> int:
         result = await conn.execute(select(table).where(table.c.school_id == school_id))
         for row in result.mappings():
             entries.extend(_entries_of(table.name, dict(row)))
+    entries.extend(await _closings(conn, school_id))
     entries.sort(key=lambda e: (e.at, e.entity, e.entity_id, e.action != "create"))
     head = seal(await _head(conn, school_id), entries)
     await insert_ids(conn, AuditEntry, [vars(entry) for entry in entries])
@@ -85,6 +87,28 @@ def _entries_of(entity: str, row: dict[str, Any]) -> list[SimpleNamespace]:
             old=values,
         ),
     ]
+
+
+async def _closings(conn: AsyncConnection, school_id: int) -> list[SimpleNamespace]:
+    """The administrator's closing of each closed year (the demo closes last year)."""
+    table = table_of(AcademicYear)
+    query = select(table).where(table.c.school_id == school_id, table.c.closed_at.is_not(None))
+    closings = []
+    for row in (await conn.execute(query)).mappings():
+        after = jsonable_values(dict(row))
+        before = {**after, "closed_at": None, "closed_by": None}
+        closings.append(
+            _entry(
+                dict(row),
+                table.name,
+                at=row["closed_at"],
+                actor_id=row["closed_by"],
+                action="update",
+                old=before,
+                new=after,
+            )
+        )
+    return closings
 
 
 async def _head(conn: AsyncConnection, school_id: int) -> ChainHead:

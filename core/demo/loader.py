@@ -183,10 +183,11 @@ class _Load:
             class_names={k.id: k.name for k in self.plan.classes},
             rng=rng_for(self.seed, "history"),
         )
-        await record_history(self.conn, self.plan.school_id)
         self.report(self.t._("Period marks and announcements"))
         await write_previous_year(self.conn, self.plan, self.seed)
         self.report(self.t._("Last year's journal, closed"))
+        # Last: every row of both years gets its history, sealed in time order.
+        await record_history(self.conn, self.plan.school_id)
         return self._summary(len(announcements), len(finals), messages, password)
 
     async def _journal(self) -> list[dict[str, object]]:

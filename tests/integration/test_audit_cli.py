@@ -16,7 +16,12 @@ from tests.builders import build_world, uow_at
 
 
 def _verify(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ZVONOK_DATABASE_URL": f"sqlite:///{database}", "ZVONOK_LANGUAGE": "ru"}
+    env = {
+        **os.environ,
+        "ZVONOK_DATABASE_URL": f"sqlite:///{database}",
+        "ZVONOK_LANGUAGE": "ru",
+        "COLUMNS": "400",  # rich wraps at the terminal's width: keep each message whole
+    }
     command = [sys.executable, "-m", "core.cli", "audit", "verify", *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 

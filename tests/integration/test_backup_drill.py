@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 from typer.testing import CliRunner, Result
 
 from core.backup.config import backup_config
@@ -16,6 +16,7 @@ from core.backup.drill import run_drill
 from core.backup.make import make_backup
 from core.cli.app import app
 from core.db import Database
+from core.models import StaffMessage
 from core.reading.backups import stale_backups
 from tests.integration.backup_helpers import (
     BUCKET,
@@ -26,7 +27,7 @@ from tests.integration.backup_helpers import (
     school_with_records,
     settings_for,
 )
-from workers.backup import backup_crons, nightly_backup
+from workers.backup import backup_crons, check_backup_age, nightly_backup
 
 __all__ = ["s3"]  # the fixture, for pytest
 
@@ -127,8 +128,11 @@ async def test_the_nightly_job_backs_up_and_its_cron_fires_only_when_set(
     done = await nightly_backup({"db": sqlite_db, "settings": settings})
 
     assert done["ok"] and [p.name for p in (tmp_path / "nas").iterdir()] == [done["name"]]
-    [job] = backup_crons(settings_for(sqlite_db, tmp_path, [], backup_time="03:15"))
+    jobs = backup_crons(settings_for(sqlite_db, tmp_path, [], backup_time="03:15"))
+    [job] = [j for j in jobs if j.name.endswith("nightly_backup")]
     assert (job.hour, job.minute, job.second, job.run_at_startup) == ({3}, {15}, 0, False)
+    [check] = [j for j in jobs if j.name.endswith("check_backup_age")]
+    assert (check.minute, check.second) == ({50}, 0)  # hourly
     assert backup_crons(settings_for(sqlite_db, tmp_path, [], backup_time="")) == []
 
 
@@ -179,3 +183,26 @@ async def test_a_pg_dump_older_than_the_server_is_refused_before_dumping(
     assert "pg_dump 14.9 не работает с PostgreSQL" in report.error
     assert "postgresql-client-" in report.error
     assert list((tmp_path / "nas").iterdir()) == []
+
+
+async def test_a_worker_starting_without_a_fresh_backup_makes_one_then_alerts_only_if_it_fails(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    w = await school_with_records(sqlite_db)
+    (tmp_path / "nas").mkdir()
+    missing = tmp_path / "unmounted"  # a disk not mounted: the directory is not there
+    settings = settings_for(sqlite_db, tmp_path / "var", [str(tmp_path / "nas"), str(missing)])
+    ctx = {"db": sqlite_db, "settings": settings}
+
+    # At start-up nothing is fresh: it backs up at once; the NAS gets it, the missing
+    # disk stays stale and the administrators are told, once a day.
+    assert await check_backup_age(ctx) == [str(missing)]
+    assert len(list((tmp_path / "nas").iterdir())) == 1
+    assert await check_backup_age(ctx) == [str(missing)]  # no second catch-up
+    assert len(list((tmp_path / "nas").iterdir())) == 1
+    async with sqlite_db.session() as session:
+        alerts = (await session.exec(select(StaffMessage))).all()
+    # A backup holds every school of the deployment: each school's administrator hears.
+    said = {a.school_id: [x["code"] for x in a.params["alerts"]] for a in alerts}
+    assert said == {w.school_id: ["backup_stale"], w.other_school_id: ["backup_stale"]}
+    assert w.staff["admin"] in {a.staff_id for a in alerts}

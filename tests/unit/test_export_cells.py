@@ -51,8 +51,9 @@ def test_names_that_look_like_formulas_come_out_of_the_xlsx_as_text() -> None:
     [sheet] = book.worksheets
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
-    texts = [str(cell.value) for cell in cells]
-    # openpyxl reads a stored carriage return back as a line feed.
+    # A stored carriage return reads back as a line feed with some versions of openpyxl's
+    # XML parser and as itself with others: either way it is the same text.
+    texts = [str(cell.value).replace("\r", "\n") for cell in cells]
     for name in (*HOSTILE[:-1], "\n=1+1 Лебедев", "@Математика", "=1+1"):
         assert name in texts, name
     assert any('=WEBSERVICE("http://x/")' in text for text in texts)
