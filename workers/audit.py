@@ -19,12 +19,10 @@ from core.models import School
 from core.services.admin_alerts import alert_admins_in
 from core.settings import Settings
 from core.uow import UnitOfWork, transactional
+from workers.background import background_job
 from workers.writes import writing
 
 log = logging.getLogger(__name__)
-
-# Walking a district's chains takes minutes, not the few seconds of a delivery job.
-VERIFY_TIMEOUT_SECONDS = 3600
 
 
 async def verify_audit_chains(ctx: dict[str, Any]) -> list[int]:
@@ -74,12 +72,14 @@ def _log_broken(report: Report) -> None:
 
 
 def audit_crons(settings: Settings) -> list[CronJob]:
+    """The nightly check, started as a background task (`workers/background.py`)."""
     return [
         cron(
-            verify_audit_chains,
+            background_job("verify_audit_chains", verify_audit_chains),
             hour={settings.audit_verify_hour},
             minute={settings.audit_verify_minute},
             second=0,
-            timeout=VERIFY_TIMEOUT_SECONDS,
+            timeout=5,
+            unique=True,
         )
     ]

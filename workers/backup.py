@@ -1,10 +1,10 @@
 """The nightly backup: one cron at ZVONOK_BACKUP_TIME (the worker's clock, UTC), none
 when it is blank (the end-to-end tests' workers, a site backing up otherwise).
 
-A backup reads the whole database and copies it out: it gets its own timeout, far
-longer than a delivery's. A worker killed mid-backup runs it again once that timeout
-has passed (arq's "in progress" mark), which is harmless: the copies are complete
-files under a new name, or nothing.
+A backup reads the whole database and copies it out, minutes of work: it runs as a
+task of the worker beside its jobs (`workers/background.py`), so no job timeout holds
+back a killed worker's deliveries. A worker killed mid-backup leaves no copy (the
+copies are complete files under a new name, or nothing); the next start catches up.
 """
 
 from __future__ import annotations
@@ -25,11 +25,10 @@ from core.reading.backups import DestinationStatus, stale_backups
 from core.services.admin_alerts import alert_admins_in
 from core.settings import Settings
 from core.uow import UnitOfWork, transactional
+from workers.background import background_job
 from workers.writes import writing
 
 log = logging.getLogger(__name__)
-
-BACKUP_TIMEOUT_SECONDS = 3 * 3600
 
 
 async def nightly_backup(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -108,20 +107,22 @@ def backup_crons(settings: Settings) -> list[CronJob]:
         return []
     hour, minute = (int(part) for part in settings.backup_time.split(":"))
     return [
+        # Both in the background (workers/background.py), as one task: the check may
+        # catch up with a backup, and two backups never run at once in a worker.
         cron(
-            nightly_backup,
+            background_job("nightly_backup", nightly_backup, task="backup"),
             hour={hour},
             minute={minute},
             second=0,
-            timeout=BACKUP_TIMEOUT_SECONDS,
+            timeout=5,
             unique=True,
         ),
         cron(
-            check_backup_age,
+            background_job("check_backup_age", check_backup_age, task="backup"),
             minute={50},
             second=0,
             run_at_startup=True,
-            timeout=BACKUP_TIMEOUT_SECONDS,
+            timeout=5,
             unique=True,
         ),
     ]

@@ -24,6 +24,7 @@ from core.uow import UnitOfWork
 from notifier.channels import build_channels, close_channels, register_sms_reports
 from workers.archive import archive_crons
 from workers.audit import audit_crons
+from workers.background import stop_background
 from workers.backup import backup_crons
 from workers.deliveries import deliver, dispatch, start
 from workers.fallback import fallback_crons
@@ -59,6 +60,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await stop_background(ctx)
     await stop_relay(ctx)
     await close_channels(ctx.get("channels", {}))
     db: Database | None = ctx.get("db")

@@ -45,6 +45,10 @@ def test_timeouts_sweeps_and_concurrency_follow_the_settings(
     assert crons["cron:sweep_staff"].second == set(range(0, 60, 2))
     assert crons["cron:plan_reminders"].second == {0, 15, 30, 45}
     assert crons["cron:plan_reminders"].timeout_s == 10
+    # Every cron, the records' long ones too (backup, audit check, archive): their work
+    # runs beside the jobs (workers/background.py), not inside a long timeout.
+    assert {"cron:nightly_backup", "cron:verify_audit_chains"} <= crons.keys()
+    assert max(c.timeout_s or 0 for c in options["cron_jobs"]) <= 10
     assert (options["job_timeout"], options["max_jobs"]) == (10, 7)
 
 
