@@ -6,12 +6,9 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,37 +18,13 @@ import redis
 from core.cli.redis_server import PrivateRedis, RedisStartError
 from core.health import HEARTBEAT_KEY
 from core.migrate import head_revision
-
-ZVONOK = str(Path(sys.executable).parent / "zvonok")
-
-
-def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    """This machine's environment without any ZVONOK_* of the developer's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZVONOK_")}
-    env.update(ZVONOK_DATA_DIR=str(data_dir), COLUMNS="120", **extra)
-    return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        time.sleep(0.2)
+from tests.e2e.processes import ZVONOK, clean_env, free_port, is_alive, wait_for
+from tests.e2e.standin_checks import (
+    all_pids,
+    check_each_standin_answers,
+    check_messages_command,
+    check_sms_report_reaches_the_web_app,
+)
 
 
 def test_db_upgrade_creates_the_database_in_the_data_dir(tmp_path: Path) -> None:
@@ -116,13 +89,16 @@ def test_private_redis_answers_and_is_gone_after_stop(tmp_path: Path) -> None:
 
 @pytest.fixture
 def zvonok_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path, int]]:
-    """`zvonok run` on a fresh data directory; whatever it leaves behind is killed."""
+    """`zvonok run` on a fresh data directory with no ZVONOK_* credentials at all;
+    whatever it leaves behind is killed."""
     data, port = tmp_path / "var", free_port()
+    env = clean_env(data, ZVONOK_WEB_PORT=str(port))
+    env["COLUMNS"] = "250"  # long temporary paths stay on one line of the panel
     log = (tmp_path / "run.log").open("w")
     process = subprocess.Popen(
-        [ZVONOK, "run", "--demo-scale", "0.1"],
+        [ZVONOK, "run", "--demo-scale", "0.05"],
         cwd=tmp_path,
-        env=clean_env(data, ZVONOK_WEB_PORT=str(port)),
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
@@ -133,10 +109,8 @@ def zvonok_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path, in
         process.kill()
         process.wait()
         log.close()
-        with contextlib.suppress(FileNotFoundError, json.JSONDecodeError):
-            state = json.loads((data / "run.json").read_text())
-            standins = [standin["pid"] for standin in state.get("standins", {}).values()]
-            for pid in [state["redis_pid"], *state["children"].values(), *standins]:
+        with contextlib.suppress(FileNotFoundError, json.JSONDecodeError, KeyError):
+            for pid in all_pids(json.loads((data / "run.json").read_text())).values():
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
 
@@ -173,38 +147,46 @@ def demo_teacher_signs_in(port: int, data: Path) -> str:
         return web.get("/today").text
 
 
-def test_run_brings_everything_up_and_ctrl_c_stops_it_all(
+def test_run_brings_everything_up_with_its_standins_and_ctrl_c_stops_it_all(
     zvonok_run: tuple[subprocess.Popen[str], Path, int], tmp_path: Path
 ) -> None:
     process, data, port = zvonok_run
-    state_file = data / "run.json"
+    state_file, log = data / "run.json", tmp_path / "run.log"
     wait_for(lambda: state_file.is_file() or process.poll() is not None, 60, "run.json")
-    assert process.poll() is None, (tmp_path / "run.log").read_text()
+    assert process.poll() is None, log.read_text()
     state = json.loads(state_file.read_text())
-    pids = {"redis": state["redis_pid"], **state["children"]}
-    assert set(pids) == {"redis", "web", "worker", "bot"}
+    assert set(state["children"]) == {"web", "worker", "bot"}
+    assert set(state["standins"]) == {"telegram", "smtp", "sms"}
 
     wait_for(lambda: healthz_ok(port), 30, "/healthz answering 200")
     wait_for(lambda: heartbeat_seen(state["redis_url"]), 30, "the worker's heartbeat")
-    log = tmp_path / "run.log"
     wait_for(lambda: "Звонок запущен" in log.read_text(), 10, "the start-up report")
     assert "Сегодня" in demo_teacher_signs_in(port, data)
     # No ZVONOK_REDIS_URL: the check finds `zvonok run`'s Redis in run.json.
+    env = clean_env(data)
     check = subprocess.run(
-        [ZVONOK, "worker", "--check"],
-        cwd=tmp_path,
-        env=clean_env(data),
-        capture_output=True,
-        text=True,
+        [ZVONOK, "worker", "--check"], cwd=tmp_path, env=env, capture_output=True, text=True,
         timeout=30,
-    )
+    )  # fmt: skip
     assert check.returncode == 0, check.stdout + check.stderr
     said = " ".join(check.stdout.split())
     assert f"Redis {state['redis_url']} (из {state_file})" in said
     assert "OK: воркер работает." in said
 
+    # No credentials: the stand-ins answer as the real services would, and the panel
+    # says where to look at what they received.
+    standins = state["standins"]
+    check_each_standin_answers(standins)
+    check_sms_report_reaches_the_web_app(standins["sms"]["url"])
+    panel = log.read_text()
+    for where in (standins["telegram"]["sent"], standins["sms"]["sent"]):
+        assert where in panel
+    assert standins["smtp"]["mail_dir"] in panel and "zvonok messages" in panel
+    check_messages_command(tmp_path, env)
+
+    pids = all_pids(state)
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=15) == 0, (tmp_path / "run.log").read_text()
+    assert process.wait(timeout=20) == 0, log.read_text()
     for name, pid in pids.items():
         assert not is_alive(pid), f"{name} (pid {pid}) outlived `zvonok run`"
     assert not state_file.exists()

@@ -1,0 +1,72 @@
+"""What `zvonok run` with no credentials offers a newcomer: the Telegram, SMTP and SMS
+stand-ins, checked as they meet them (tests/e2e/test_cli.py runs it)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from core.cli.standins import DEMO_SMS_API_ID, DEMO_TELEGRAM_TOKEN
+from tests.e2e.processes import ZVONOK, wait_for
+
+PHONE = "79160000002"
+SMS_TEXT = "Звонок: проверка SMS-заглушки"
+
+
+def get_json(url: str, data: dict[str, str] | None = None) -> Any:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    with urllib.request.urlopen(url, data=body, timeout=5) as response:
+        return json.load(response)
+
+
+def smtp_banner(host: str, port: int) -> bytes:
+    with socket.create_connection((host, port), timeout=5) as connection:
+        banner = connection.recv(512)
+        connection.sendall(b"QUIT\r\n")
+    return banner
+
+
+def all_pids(state: dict[str, Any]) -> dict[str, int]:
+    standins = {key: info["pid"] for key, info in state["standins"].items()}
+    return {"redis": state["redis_pid"], **state["children"], **standins}
+
+
+def check_each_standin_answers(standins: dict[str, Any]) -> None:
+    me = get_json(f"{standins['telegram']['url']}/bot{DEMO_TELEGRAM_TOKEN}/getMe")
+    assert me["ok"] is True and me["result"]["is_bot"] is True
+    assert smtp_banner(standins["smtp"]["host"], int(standins["smtp"]["port"])).startswith(b"220")
+    assert isinstance(get_json(f"{standins['sms']['url']}/_emulator/sent")["sent"], list)
+
+
+def check_sms_report_reaches_the_web_app(sms_url: str) -> None:
+    """An SMS sent the way the worker sends it: its delivery report gets SMS.ru's "100"."""
+    form = {"api_id": DEMO_SMS_API_ID, "to": PHONE, "msg": SMS_TEXT, "json": "1"}
+    assert get_json(f"{sms_url}/sms/send", form)["status"] == "OK"
+
+    def acknowledged() -> bool:
+        callbacks = get_json(f"{sms_url}/_emulator/callbacks")["callbacks"]
+        return any(c["status"] == 200 and c["answer"] == "100" for c in callbacks)
+
+    wait_for(acknowledged, 10, "the SMS delivery report answered 100 by /hooks/sms/smsru")
+
+
+def check_messages_command(cwd: Path, env: dict[str, str]) -> None:
+    shown = subprocess.run(
+        # Enough to hold the SMS sent above whatever else came meanwhile (the demo
+        # teachers' reminders reach the mail stand-in as the worker starts).
+        [ZVONOK, "messages", "--limit", "500"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    for heading in ("Время", "Канал", "Кому", "Текст / тема"):
+        assert heading in shown.stdout
+    assert f"+{PHONE}" in shown.stdout and SMS_TEXT in shown.stdout
