@@ -5,7 +5,8 @@ delivery tests share two workers, the stand-ins and a redis-server of their own
 (`shared_system`, mark the module `pytest.mark.asyncio(loop_scope="session")`). Each
 test gets its own school (`school`) with its own guardians and unique addresses, so
 what one test posts never reaches another's inbox. Tests that need a system of their
-own (SIGKILL, PostgreSQL) start one with `run_system` on the `redis_url` fixture.
+own (SIGKILL, PostgreSQL) start one with `run_system` on the `redis_url` fixture. The
+staff reminders' and administrators' alerts' tests share `planner_system`.
 """
 
 from __future__ import annotations
@@ -82,6 +83,32 @@ async def shared_system(
         shared_db, shared_redis.url, directory, workers=2, env=SHARED_ENV, limits=SHARED_LIMITS
     ) as system:
         yield system
+
+
+@pytest.fixture(scope="session")
+def planner_redis() -> Iterator[PrivateRedis]:
+    server = start_private_redis()
+    yield server
+    stop_private_redis(server)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def planner_system(
+    planner_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[System]:
+    """One worker whose planner looks every second (ZVONOK_WORKER_REMINDER_SECONDS=1),
+    its own SQLite file and Redis: for the staff reminders' and administrators' alerts'
+    tests, whose messages go to staff, never to families."""
+    directory = tmp_path_factory.mktemp("planner")
+    db = Database(f"sqlite:///{directory / 'journal.db'}")
+    async with db.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    env = {"ZVONOK_WORKER_REMINDER_SECONDS": "1"}
+    try:
+        async with run_system(db, planner_redis.url, directory, env=env) as system:
+            yield system
+    finally:
+        await db.dispose()
 
 
 @pytest.fixture

@@ -1,57 +1,29 @@
 """Administrators' alerts through the running worker, at the Telegram Bot API emulator
 and the SMTP stand-in: each code written as the administrator reads it, once per key.
 
-A system of its own (one worker, its own SQLite file and Redis), as the staff
-reminders' e2e tests; its schools have no quiet hours, so an alert goes at once.
+The staff reminders' `planner_system` (tests/e2e/conftest.py); these schools have no
+quiet hours, so an alert goes at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
-import pytest_asyncio
-from sqlmodel import SQLModel
 
-from core.db import Database
 from core.models import Staff
 from core.services.admin_alerts import alert_admins
 from core.uow import UnitOfWork
 from tests.builders import World, update_row
 from tests.e2e.conftest import fresh_school
 from tests.e2e.families import plain, set_policy
-from tests.e2e.system import System, run_system
-from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
+from tests.e2e.system import System
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 _CHATS = itertools.count(8_300_000)
 TITLE = "Звонок: требуется внимание администратора"
-
-
-@pytest.fixture(scope="module")
-def alert_redis() -> Iterator[PrivateRedis]:
-    server = start_private_redis()
-    yield server
-    stop_private_redis(server)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def alert_system(
-    alert_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[System]:
-    directory = tmp_path_factory.mktemp("alerts")
-    db = Database(f"sqlite:///{directory / 'journal.db'}")
-    async with db.engine.begin() as conn:
-        await conn.run_sync(SQLModel.metadata.create_all)
-    env = {"ZVONOK_WORKER_REMINDER_SECONDS": "1"}
-    try:
-        async with run_system(db, alert_redis.url, directory, env=env) as system:
-            yield system
-    finally:
-        await db.dispose()
 
 
 async def _school(system: System, *, email: bool = False) -> tuple[World, int, str]:
@@ -71,9 +43,9 @@ async def _alert(system: System, w: World, code: str, params: dict[str, object],
 
 
 async def test_a_broken_audit_chain_reaches_the_administrators_chat_once(
-    alert_system: System,
+    planner_system: System,
 ) -> None:
-    system = alert_system
+    system = planner_system
     w, chat_id, _ = await _school(system)
     params = {"school": "Школа № 1", "seq": 1207, "what": "removed", "count": 1}
     assert await _alert(system, w, "audit_chain_broken", params, "audit_failed:2026-12-06") == 1
@@ -90,8 +62,8 @@ async def test_a_broken_audit_chain_reaches_the_administrators_chat_once(
     assert len(system.telegram_to(chat_id)) == 1
 
 
-async def test_a_stale_backup_reaches_the_administrator_by_email(alert_system: System) -> None:
-    system = alert_system
+async def test_a_stale_backup_reaches_the_administrator_by_email(planner_system: System) -> None:
+    system = planner_system
     w, _, address = await _school(system, email=True)
     params = {"destination": "s3", "age_hours": 31, "last_good_at": "2026-12-05T00:30:00+00:00"}
     assert await _alert(system, w, "backup_stale", params, "backup_stale:s3:2026-12-06") == 1
@@ -106,8 +78,8 @@ async def test_a_stale_backup_reaches_the_administrator_by_email(alert_system: S
     assert "Напоминания" not in text  # the reminders' footer is not an alert's
 
 
-async def test_a_retention_purge_is_reported_with_its_counts(alert_system: System) -> None:
-    system = alert_system
+async def test_a_retention_purge_is_reported_with_its_counts(planner_system: System) -> None:
+    system = planner_system
     w, chat_id, _ = await _school(system)
     counts = {"contacts": 4, "chats": 2, "notifications": 57, "deliveries": 310}
     assert await _alert(system, w, "retention_purged", {"counts": counts}, "retention:1") == 1

@@ -3,8 +3,8 @@ and the SMTP stand-in: at the right moment, bundled, once; held in quiet hours a
 holidays; stopped once the item is entered; email when no chat is linked; nothing lost
 while the mail relay or Telegram fails for a while.
 
-A system of its own (one worker, its own SQLite file and Redis) whose planner looks
-every second (ZVONOK_WORKER_REMINDER_SECONDS=1). Each test's school has its lessons
+`planner_system` (tests/e2e/conftest.py: one worker, its own SQLite file and Redis,
+shared with the administrators' alerts) whose planner looks every second. Each test's school has its lessons
 today on the real clock, with the topic and roll call entered, and homework due at a
 fixed time 30 minutes and a few seconds from now: its reminder is due seconds later.
 """
@@ -15,14 +15,11 @@ import asyncio
 import datetime as dt
 import itertools
 import time
-from collections.abc import AsyncIterator, Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
-import pytest_asyncio
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
-from core.db import Database
 from core.models import Holiday, Lesson, School, Staff, StaffMessage, utcnow
 from core.services.homework import set_homework
 from core.uow import UnitOfWork
@@ -30,8 +27,7 @@ from notifier.standins.telegram_emulator import InjectedFailure
 from tests.builders import World, insert, update_row
 from tests.e2e.conftest import fresh_school
 from tests.e2e.families import plain, set_policy
-from tests.e2e.system import System, run_system
-from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
+from tests.e2e.system import System
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -48,29 +44,6 @@ def _midday_zone() -> ZoneInfo:
 
 SCHOOL_TZ = _midday_zone()
 _CHATS = itertools.count(8_100_000)
-
-
-@pytest.fixture(scope="module")
-def reminder_redis() -> Iterator[PrivateRedis]:
-    server = start_private_redis()
-    yield server
-    stop_private_redis(server)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def reminder_system(
-    reminder_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[System]:
-    directory = tmp_path_factory.mktemp("reminders")
-    db = Database(f"sqlite:///{directory / 'journal.db'}")
-    async with db.engine.begin() as conn:
-        await conn.run_sync(SQLModel.metadata.create_all)
-    env = {"ZVONOK_WORKER_REMINDER_SECONDS": "1"}
-    try:
-        async with run_system(db, reminder_redis.url, directory, env=env) as system:
-            yield system
-    finally:
-        await db.dispose()
 
 
 async def _school(system: System, **policy: object) -> tuple[World, dt.datetime]:
@@ -132,9 +105,9 @@ def _line(klass: str, due: dt.datetime) -> str:
 
 
 async def test_the_reminder_reaches_the_chat_at_its_moment_bundled_once(
-    reminder_system: System,
+    planner_system: System,
 ) -> None:
-    system = reminder_system
+    system = planner_system
     w, remind_at = await _school(system)
     chat_id, _ = await _link(system, w)
     await asyncio.sleep(2)
@@ -150,8 +123,8 @@ async def test_the_reminder_reaches_the_chat_at_its_moment_bundled_once(
     assert len(system.telegram_to(chat_id)) == 1
 
 
-async def test_an_item_entered_before_the_moment_is_not_reminded(reminder_system: System) -> None:
-    system = reminder_system
+async def test_an_item_entered_before_the_moment_is_not_reminded(planner_system: System) -> None:
+    system = planner_system
     w, remind_at = await _school(system)
     chat_id, _ = await _link(system, w)
     await set_homework(
@@ -164,8 +137,8 @@ async def test_an_item_entered_before_the_moment_is_not_reminded(reminder_system
     assert plain(message.text).splitlines()[1:] == [_line("7Б", remind_at)]
 
 
-async def test_nothing_is_sent_once_everything_is_entered(reminder_system: System) -> None:
-    system = reminder_system
+async def test_nothing_is_sent_once_everything_is_entered(planner_system: System) -> None:
+    system = planner_system
     now = dt.datetime.now(SCHOOL_TZ)
     quiet_end = now + LEAD + dt.timedelta(seconds=5)
     w, _ = await _school(system, **_quiet_until(now, quiet_end))
@@ -193,8 +166,8 @@ def _quiet_until(now: dt.datetime, end: dt.datetime) -> dict[str, str]:
     }
 
 
-async def test_quiet_hours_hold_the_reminder_until_they_end(reminder_system: System) -> None:
-    system = reminder_system
+async def test_quiet_hours_hold_the_reminder_until_they_end(planner_system: System) -> None:
+    system = planner_system
     now = dt.datetime.now(SCHOOL_TZ)
     quiet_end = now + LEAD + dt.timedelta(seconds=6)
     w, _ = await _school(system, **_quiet_until(now, quiet_end))
@@ -204,8 +177,8 @@ async def test_quiet_hours_hold_the_reminder_until_they_end(reminder_system: Sys
     assert _line("7Б", now).split(":")[0] in plain(message.text)
 
 
-async def test_holidays_hold_the_reminder(reminder_system: System) -> None:
-    system = reminder_system
+async def test_holidays_hold_the_reminder(planner_system: System) -> None:
+    system = planner_system
     w, remind_at = await _school(system)
     today = remind_at.date()
     await insert(
@@ -230,9 +203,9 @@ async def test_holidays_hold_the_reminder(reminder_system: System) -> None:
 
 
 async def test_email_when_no_chat_and_nothing_lost_while_the_relay_is_down(
-    reminder_system: System,
+    planner_system: System,
 ) -> None:
-    system = reminder_system
+    system = planner_system
     w, remind_at = await _school(system)
     _, address = await _link(system, w, chat=False, email=True)
     await system.smtp.stop()
@@ -254,8 +227,8 @@ async def test_email_when_no_chat_and_nothing_lost_while_the_relay_is_down(
     assert (row.status, row.channel, row.attempts) == ("sent", "email", 2)
 
 
-async def test_telegram_failing_for_a_while_loses_nothing(reminder_system: System) -> None:
-    system = reminder_system
+async def test_telegram_failing_for_a_while_loses_nothing(planner_system: System) -> None:
+    system = planner_system
     w, remind_at = await _school(system)
     chat_id, _ = await _link(system, w)
     system.telegram.emulator.failures.append(
