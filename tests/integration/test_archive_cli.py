@@ -1,15 +1,15 @@
-"""`zvonok archive list` and `zvonok archive verify` on a real database, run as the
-operator runs them; a byte changed with plain SQL is found and named."""
+"""`zvonok archive list` and `zvonok archive verify` on a real database, with the
+operator's settings; a byte changed with plain SQL is found and named."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from pathlib import Path
 
 from sqlalchemy import text
+from typer.testing import CliRunner
 
+from core.cli.app import app
 from core.db import Database
 from core.reports.signing import load_signer
 from core.services.archive import archive_period
@@ -17,27 +17,21 @@ from core.services.marks import post_mark
 from tests.builders import build_world, uow_at
 from tests.integration.certificates import PASSWORD, make_ca, make_school_p12
 
-ZVONOK = str(Path(sys.executable).with_name("zvonok"))
-
 
 async def zvonok(
     db: Database, tmp_path: Path, *args: str, p12: Path | None = None
 ) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZVONOK_")}
-    env |= {
+    """`zvonok archive ARGS` with the operator's settings, in a thread as from a terminal
+    (the command runs its own event loop)."""
+    env = {
         "ZVONOK_DATABASE_URL": db.url,
         "ZVONOK_DATA_DIR": str(tmp_path / "var"),
-        "ZVONOK_LANGUAGE": "ru",
+        "ZVONOK_ARCHIVE_SIGNING_P12": str(p12) if p12 else None,
+        "ZVONOK_ARCHIVE_SIGNING_PASSWORD": PASSWORD if p12 else None,
         "COLUMNS": "200",
     }
-    if p12 is not None:
-        env |= {"ZVONOK_ARCHIVE_SIGNING_P12": str(p12), "ZVONOK_ARCHIVE_SIGNING_PASSWORD": PASSWORD}
-    process = await asyncio.create_subprocess_exec(
-        ZVONOK, "archive", *args, env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    out, _ = await process.communicate()
-    return process.returncode or 0, " ".join(out.decode().split())
+    done = await asyncio.to_thread(CliRunner().invoke, app, ["archive", *args], env=env)
+    return done.exit_code, " ".join(done.output.split())
 
 
 async def test_list_and_verify_find_a_changed_byte(db: Database, tmp_path: Path) -> None:

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import text
+from typer.testing import CliRunner, Result
 
+from core.cli.app import app
 from core.db import Database
 from core.services.marks import post_mark
 from tests.builders import build_world, uow_at
 
 
-def _verify(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _verify(database: Path, *args: str) -> Result:
+    """`zvonok audit verify ARGS` as from a terminal, in a thread when a test's event loop
+    runs (the command runs its own)."""
     env = {
-        **os.environ,
         "ZVONOK_DATABASE_URL": f"sqlite:///{database}",
-        "ZVONOK_LANGUAGE": "ru",
         "COLUMNS": "400",  # rich wraps at the terminal's width: keep each message whole
     }
-    command = [sys.executable, "-m", "core.cli", "audit", "verify", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return CliRunner().invoke(app, ["audit", "verify", *args], env=env)
 
 
 async def test_verify_passes_then_names_a_tampered_mark_and_a_rewritten_chain(
@@ -39,9 +38,9 @@ async def test_verify_passes_then_names_a_tampered_mark_and_a_rewritten_chain(
             value=4,
         )
     database = tmp_path / "journal.db"
-    done = _verify(database)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "цепочка проверена" in done.stdout
+    done = await asyncio.to_thread(_verify, database)
+    assert done.exit_code == 0, done.output
+    assert "цепочка проверена" in done.output
 
     # A backup's manifest keeps today's head; someone then rewrites entry 2 and its hash.
     async with sqlite_db.engine.begin() as conn:
@@ -51,14 +50,14 @@ async def test_verify_passes_then_names_a_tampered_mark_and_a_rewritten_chain(
         await conn.execute(text("UPDATE audit_chain SET hash = :h"), {"h": "0" * 64})
     (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
-    done = _verify(database, "--anchor", str(tmp_path / "manifest.json"))
-    assert done.returncode == 1
-    assert "Запись №2 изменена" in done.stdout
-    assert "manifest.json" in done.stdout  # the anchor that no longer holds
+    done = await asyncio.to_thread(_verify, database, "--anchor", str(tmp_path / "manifest.json"))
+    assert done.exit_code == 1
+    assert "Запись №2 изменена" in done.output
+    assert "manifest.json" in done.output  # the anchor that no longer holds
 
 
 def test_a_school_that_does_not_exist_and_an_unreadable_anchor_are_said(tmp_path: Path) -> None:
     database = tmp_path / "empty.db"
     missing = _verify(database, "--anchor", str(tmp_path / "nowhere.json"))
-    assert missing.returncode == 2
-    assert "nowhere.json" in missing.stdout
+    assert missing.exit_code == 2
+    assert "nowhere.json" in missing.output
