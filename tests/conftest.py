@@ -19,7 +19,7 @@ from core.db import Database
 from core.security import use_password_cost
 from tests.postgres import PostgresServer, find_postgres
 from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
-from tests.world_template import forget_template, register_fresh
+from tests.world_template import forget_template, register_fresh, register_fresh_postgres
 
 # Test runs sign in thousands of times: hash passwords with argon2's light parameters
 # in the test processes (the processes they start hash a password or two, at the
@@ -130,6 +130,7 @@ async def _postgres_database(config: pytest.Config) -> Database:
         # tables of one test hold a few hundred rows at most.
         raw = (await conn.get_raw_connection()).driver_connection
         await raw.execute(_EMPTY_POSTGRES)
+    register_fresh_postgres(db)
     return db
 
 
