@@ -21,7 +21,7 @@ from notifier.sms import ProviderName, callback_ack, parse_status_callback
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/hooks")
+router = APIRouter(prefix="/hooks", include_in_schema=False)
 
 # The token in a hook's path is its password: uvicorn's access log writes every path.
 _HOOK_TOKEN = re.compile(r"(/hooks/sms/[^/?\s]+/)[^/?\s\"]+")

@@ -30,7 +30,7 @@ from core.services.unsubscribe import unsubscribe
 from webapp.params import Id
 from webapp.state import reading_uow, uow, web_state
 
-router = APIRouter(prefix=PATH_PREFIX)
+router = APIRouter(prefix=PATH_PREFIX, include_in_schema=False)
 State = Literal["ask", "done", "broken"]
 
 
