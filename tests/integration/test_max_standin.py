@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from core.cli.messages import max_messages
 from notifier.max_api import MaxApi
 from notifier.max_errors import (
     MaxAttachmentNotReady,
@@ -225,6 +226,10 @@ async def test_upload_and_send_a_pdf(max_: RunningMaxStandin, api: MaxApi) -> No
     assert shown["file"] == {"filename": "Сводка за неделю.pdf", "size": len(PDF)}
     assert await max_.control.file(sent.mid) == PDF
     assert sent.attachments[0]["filename"] == "Сводка за неделю.pdf"
+    # `zvonok messages` shows it as the parent reads it.
+    [listed] = await asyncio.to_thread(max_messages, {"url": max_.base_url})
+    assert (listed.channel, listed.text) == ("MAX", "[Сводка за неделю.pdf] Сводка за неделю")
+    assert str(PARENT) in listed.to
 
     # A file is the only attachment of its message: its buttons go in another one.
     keyboard = inline_keyboard([[CallbackButton("Ознакомлен", "ack:9")]])
