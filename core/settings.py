@@ -31,6 +31,7 @@ MIN_DISTINCT_CHARACTERS = 9
 _RANDOM_VALUE_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 _HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_MAX_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{5,256}")  # POST /subscriptions' `secret`
 _PLACEHOLDERS = {DEV_SECRET_PLACEHOLDER, "", "changeme", "change-me", "secret", "please-change-me"}
 
 
@@ -79,6 +80,21 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_host: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8090, ge=1, le=65535)
+
+    # MAX (docs/max.md). No token: `zvonok run` starts the MAX stand-in. The API's address
+    # is a setting because MAX's documentation names three (platform-api2 is current).
+    max_token: SecretStr | None = None
+    max_api_url: str = "https://platform-api2.max.ru"
+    # The bot's nickname, for start links on the invite sheet (max.ru/<it>?start=…).
+    max_bot_username: str = Field(
+        default="zvonok_demo_bot", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$"
+    )
+    # Requests a second to MAX per bot (MAX allows 30, counting every method).
+    max_bot_rate: int = Field(default=30, ge=1)
+    # Webhook mode (unset: long polling). MAX POSTs updates to this public https:// URL
+    # (port 443, a trusted certificate) with the secret in `X-Max-Bot-Api-Secret`.
+    max_webhook_url: str | None = None
+    max_webhook_secret: SecretStr | None = None
 
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -167,6 +183,9 @@ class Settings(BaseSettings):
         "smtp_host",
         "telegram_webhook_url",
         "telegram_webhook_secret",
+        "max_token",
+        "max_webhook_url",
+        "max_webhook_secret",
         "public_url",
         "backup_key",
         "backup_time",
@@ -231,22 +250,21 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_webhook(self) -> Settings:
-        url = self.telegram_webhook_url
-        if url is None:
-            return self
-        parts = urlsplit(url)
-        plain_http_ok = self.env == "development" and parts.scheme == "http"
-        if not parts.hostname or not (parts.scheme == "https" or plain_http_ok):
-            raise ValueError(
-                "ZVONOK_TELEGRAM_WEBHOOK_URL must be a public https:// URL "
-                "(http:// only with ZVONOK_ENV=development, for a local emulator)"
-            )
-        if self.telegram_webhook_secret is None:
-            raise ValueError(
-                "ZVONOK_TELEGRAM_WEBHOOK_SECRET must be set when ZVONOK_TELEGRAM_WEBHOOK_URL is: "
-                "without it anyone who finds the URL can post updates as any user "
-                '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'
-            )
+        _check_webhook_pair(
+            "TELEGRAM", self.telegram_webhook_url, self.telegram_webhook_secret, self.env
+        )
+        return self
+
+    @field_validator("max_webhook_secret")
+    @classmethod
+    def _check_max_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _MAX_WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 5-256 characters of A-Z, a-z, 0-9, _ and - (MAX's rule)")
+        return value
+
+    @model_validator(mode="after")
+    def _check_max_webhook(self) -> Settings:
+        _check_webhook_pair("MAX", self.max_webhook_url, self.max_webhook_secret, self.env)
         return self
 
     @model_validator(mode="after")
@@ -310,13 +328,16 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_repetitive_webhook_secret_in_production(self) -> Settings:
-        secret = self.telegram_webhook_secret
-        if self.env == "production" and secret and looks_repetitive(secret.get_secret_value()):
-            raise ValueError(
-                "ZVONOK_TELEGRAM_WEBHOOK_SECRET must be a random value when "
-                "ZVONOK_ENV=production, not a few characters repeated "
-                f"(for example: {_RANDOM_VALUE_HINT})"
-            )
+        for name, secret in (
+            ("TELEGRAM", self.telegram_webhook_secret),
+            ("MAX", self.max_webhook_secret),
+        ):
+            if self.env == "production" and secret and looks_repetitive(secret.get_secret_value()):
+                raise ValueError(
+                    f"ZVONOK_{name}_WEBHOOK_SECRET must be a random value when "
+                    "ZVONOK_ENV=production, not a few characters repeated "
+                    f"(for example: {_RANDOM_VALUE_HINT})"
+                )
         return self
 
     @model_validator(mode="after")
@@ -371,6 +392,27 @@ class Settings(BaseSettings):
                 "whole system with `zvonok run`, which starts a private Redis."
             )
         return self.redis_url
+
+
+def _check_webhook_pair(
+    messenger: str, url: str | None, secret: SecretStr | None, env: str
+) -> None:
+    """A messenger's webhook: a public https:// URL, and a secret with it."""
+    if url is None:
+        return
+    parts = urlsplit(url)
+    plain_http_ok = env == "development" and parts.scheme == "http"
+    if not parts.hostname or not (parts.scheme == "https" or plain_http_ok):
+        raise ValueError(
+            f"ZVONOK_{messenger}_WEBHOOK_URL must be a public https:// URL "
+            "(http:// only with ZVONOK_ENV=development, for a local emulator)"
+        )
+    if secret is None:
+        raise ValueError(
+            f"ZVONOK_{messenger}_WEBHOOK_SECRET must be set when ZVONOK_{messenger}_WEBHOOK_URL "
+            "is: without it anyone who finds the URL can post updates as any user "
+            f"(for example: {_RANDOM_VALUE_HINT})"
+        )
 
 
 def looks_repetitive(secret: str) -> bool:

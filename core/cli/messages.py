@@ -1,7 +1,7 @@
 """`zvonok messages`: what the stand-ins of a running `zvonok run` received, newest first,
 and what the workers still hold back, with why (quiet hours, the digest...).
 
-The addresses come from `<data_dir>/run.json`; the Telegram and SMS emulators are
+The addresses come from `<data_dir>/run.json`; the Telegram, MAX and SMS stand-ins are
 asked over their control API, the SMTP stand-in's mail is read from its directory.
 """
 
@@ -32,7 +32,7 @@ from core.cli.state import read_state
 from core.db import Database
 from core.delivery.holds import Held, held_notifications
 
-HELP = t._("Show what the Telegram, mail and SMS stand-ins of a running `zvonok run` got.")
+HELP = t._("Show what the Telegram, MAX, mail and SMS stand-ins of a running `zvonok run` got.")
 TEXT_WIDTH = 90
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")  # the tags Telegram's HTML allows: b, i, a href...
 
@@ -81,6 +81,27 @@ def telegram_messages(info: dict[str, Any]) -> list[Received]:
     ]
 
 
+def max_messages(info: dict[str, Any]) -> list[Received]:
+    """What the MAX bot sent, according to the MAX stand-in."""
+    found = _get_json(f"{info['url']}/_standin/sent")["messages"]
+    return [
+        Received(
+            at=float(m["sent_at"]),
+            channel="MAX",
+            to=t._("user %(user)s", user=m["user_id"])
+            if m["user_id"] is not None
+            else t._("chat %(chat)s", chat=m["chat_id"]),
+            text=_one_line(
+                f"[{m['file']['filename']}] {plain_text(m['text'])}"
+                if m["file"]
+                else plain_text(m["text"])
+            ),
+        )
+        for m in found
+        if not m.get("deleted")
+    ]
+
+
 def _email_time(date_header: object, path: Path) -> float:
     """The Date header's instant; the file's time when there is none or it is unreadable."""
     try:
@@ -119,6 +140,7 @@ def sms_messages(info: dict[str, Any]) -> list[Received]:
 
 READERS: dict[str, tuple[str, Callable[[dict[str, Any]], list[Received]]]] = {
     "telegram": ("Telegram", telegram_messages),
+    "max": ("MAX", max_messages),
     "smtp": (t.pgettext("channel", "Mail"), email_messages),
     "sms": ("SMS", sms_messages),
 }

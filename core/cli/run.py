@@ -1,7 +1,7 @@
 """`zvonok run`: the whole system on one machine with one command.
 
 Order: settings → private Redis (unless ZVONOK_REDIS_URL) → migrations → the demo
-school when the database has none → stand-ins for Telegram, SMTP and SMS where no
+school when the database has none → stand-ins for Telegram, MAX, SMTP and SMS where no
 real service is configured → web, worker and bot as child processes.
 On Ctrl-C or SIGTERM it stops web, worker and bot first, then the stand-ins, then Redis.
 """

@@ -1,4 +1,5 @@
-"""Local stand-ins for Telegram, SMTP and the SMS gateway, for `zvonok run` without credentials.
+"""Local stand-ins for Telegram, MAX, SMTP and the SMS gateway, for `zvonok run` without
+credentials.
 
 Every service with no real counterpart configured gets its stand-in from
 `notifier/standins` as a child process, started by module name (core must not
@@ -29,6 +30,7 @@ from core.cli.supervisor import Child, ChildSpec, Supervisor
 from core.settings import Settings
 
 DEMO_TELEGRAM_TOKEN = "123456:ZVONOK-DEMO"  # noqa: S105  (the emulator's fake bot)
+DEMO_MAX_TOKEN = "zvonok-demo-max-token"  # noqa: S105  (the MAX stand-in's fake bot)
 DEMO_SMS_API_ID = "zvonok-demo-api-id"  # the emulator's SMS.ru api_id, not a secret
 HOST = "127.0.0.1"
 
@@ -41,7 +43,7 @@ class StandinStartError(RuntimeError):
 class Standin:
     """One stand-in: how to start it, how to tell it is up, what the others need to use it."""
 
-    key: str  # telegram | smtp | sms: the run.json key `zvonok messages` reads
+    key: str  # telegram | max | smtp | sms: the run.json key `zvonok messages` reads
     name: str  # the child's log prefix
     argv: list[str]
     env: dict[str, str]  # settings for the worker and the bot
@@ -50,15 +52,18 @@ class Standin:
     answers: Callable[[], bool] = field(repr=False)
 
 
-def _get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310  (our own http URL)
+def _get_json(url: str, headers: dict[str, str] | None = None) -> Any:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310  (our own http URL)
+    with urllib.request.urlopen(request, timeout=1) as response:  # noqa: S310
         return json.load(response)
 
 
-def _answers_json(url: str, check: Callable[[Any], bool]) -> Callable[[], bool]:
+def _answers_json(
+    url: str, check: Callable[[Any], bool], headers: dict[str, str] | None = None
+) -> Callable[[], bool]:
     def probe() -> bool:
         try:
-            return check(_get_json(url))
+            return check(_get_json(url, headers))
         except (OSError, ValueError):
             return False
 
@@ -97,6 +102,26 @@ def telegram_standin(port: int, invites_file: Path) -> Standin:
         look=t._("Bot API emulator %(url)s; what the bot sent: %(url)s/_emulator/sent", url=url),
         answers=_answers_json(
             f"{url}/bot{DEMO_TELEGRAM_TOKEN}/getMe", lambda body: body.get("ok") is True
+        ),
+    )
+
+
+def max_standin(port: int, settings: Settings) -> Standin:
+    """The MAX Bot API stand-in (`notifier/standins/max_server.py`), with a demo token."""
+    url = f"http://{HOST}:{port}"
+    return Standin(
+        key="max",
+        name="max-api",
+        argv=python_module(
+            "notifier.standins.max_server",
+            *("--host", HOST, "--port", str(port), "--token", DEMO_MAX_TOKEN),
+            *("--username", settings.max_bot_username, "--log-level", "warning"),
+        ),
+        env={"ZVONOK_MAX_TOKEN": DEMO_MAX_TOKEN, "ZVONOK_MAX_API_URL": url},
+        info={"url": url, "token": DEMO_MAX_TOKEN, "sent": f"{url}/_standin/sent"},
+        look=t._("MAX Bot API stand-in %(url)s; what the bot sent: %(url)s/_standin/sent", url=url),
+        answers=_answers_json(
+            f"{url}/me", lambda body: body.get("is_bot") is True, {"Authorization": DEMO_MAX_TOKEN}
         ),
     )
 
@@ -154,6 +179,8 @@ def plan_standins(settings: Settings, web: str) -> list[Standin]:
     if settings.telegram_token is None:
         invites = settings.data_dir.resolve() / INVITES_FILE
         planned.append(telegram_standin(free_port(), invites))
+    if settings.max_token is None:
+        planned.append(max_standin(free_port(), settings))
     if settings.smtp_host is None:
         planned.append(smtp_standin(free_port(), settings.data_dir.resolve() / "mail"))
     if settings.sms_provider is None:
@@ -212,6 +239,10 @@ class Standins:
                 "Telegram",
                 looks.get("telegram")
                 or t._("the real Bot API (%(url)s)", url=settings.telegram_api_url),
+            ),
+            (
+                "MAX",
+                looks.get("max") or t._("the real Bot API (%(url)s)", url=settings.max_api_url),
             ),
             (
                 t.pgettext("channel", "Mail"),

@@ -1,4 +1,4 @@
-"""What `zvonok run` with no credentials offers a newcomer: the Telegram, SMTP and SMS
+"""What `zvonok run` with no credentials offers a newcomer: the Telegram, MAX, SMTP and SMS
 stand-ins, checked as they meet them (tests/e2e/test_cli.py runs it)."""
 
 from __future__ import annotations
@@ -6,22 +6,37 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from core.cli.standins import DEMO_SMS_API_ID, DEMO_TELEGRAM_TOKEN
+from core.cli.standins import DEMO_MAX_TOKEN, DEMO_SMS_API_ID, DEMO_TELEGRAM_TOKEN
 from tests.e2e.processes import ZVONOK, wait_for
 
 PHONE = "79160000002"
 SMS_TEXT = "Звонок: проверка SMS-заглушки"
+MAX_PARENT = 4242
+MAX_TEXT = "Звонок: проверка заглушки MAX"
 
 
 def get_json(url: str, data: dict[str, str] | None = None) -> Any:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     with urllib.request.urlopen(url, data=body, timeout=5) as response:
         return json.load(response)
+
+
+def max_call(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    """A MAX Bot API request as a bot makes it (the token in `Authorization`)."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": token, "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.load(refused)
 
 
 def smtp_banner(host: str, port: int) -> bytes:
@@ -39,6 +54,13 @@ def all_pids(state: dict[str, Any]) -> dict[str, int]:
 def check_each_standin_answers(standins: dict[str, Any]) -> None:
     me = get_json(f"{standins['telegram']['url']}/bot{DEMO_TELEGRAM_TOKEN}/getMe")
     assert me["ok"] is True and me["result"]["is_bot"] is True
+    max_url = standins["max"]["url"]
+    status, bot = max_call(f"{max_url}/me", DEMO_MAX_TOKEN)
+    assert status == 200 and bot["is_bot"] is True
+    assert max_call(f"{max_url}/me", "not-the-demo-token") == (
+        401,
+        {"code": "verify.token", "message": "Invalid access_token"},
+    )
     assert smtp_banner(standins["smtp"]["host"], int(standins["smtp"]["port"])).startswith(b"220")
     assert isinstance(get_json(f"{standins['sms']['url']}/_emulator/sent")["sent"], list)
 
@@ -53,6 +75,16 @@ def check_sms_report_reaches_the_web_app(sms_url: str) -> None:
         return any(c["status"] == 200 and c["answer"] == "100" for c in callbacks)
 
     wait_for(acknowledged, 10, "the SMS delivery report answered 100 by /hooks/sms/smsru")
+
+
+def send_as_the_max_bot(max_url: str) -> None:
+    """A parent starts the MAX bot; the bot writes to them, as the worker will."""
+    start = {"user_id": MAX_PARENT, "payload": "e2e"}
+    assert max_call(f"{max_url}/_standin/updates/start", "", start)[0] == 200
+    status, sent = max_call(
+        f"{max_url}/messages?user_id={MAX_PARENT}", DEMO_MAX_TOKEN, {"text": MAX_TEXT}
+    )
+    assert status == 200 and sent["message"]["body"]["text"] == MAX_TEXT
 
 
 def check_messages_command(cwd: Path, env: dict[str, str]) -> None:
@@ -70,3 +102,4 @@ def check_messages_command(cwd: Path, env: dict[str, str]) -> None:
     for heading in ("Время", "Канал", "Кому", "Текст / тема"):
         assert heading in shown.stdout
     assert f"+{PHONE}" in shown.stdout and SMS_TEXT in shown.stdout
+    assert MAX_TEXT in shown.stdout and f"пользователь {MAX_PARENT}" in shown.stdout

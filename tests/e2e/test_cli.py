@@ -24,6 +24,7 @@ from tests.e2e.standin_checks import (
     check_each_standin_answers,
     check_messages_command,
     check_sms_report_reaches_the_web_app,
+    send_as_the_max_bot,
 )
 
 
@@ -156,7 +157,7 @@ def test_run_brings_everything_up_with_its_standins_and_ctrl_c_stops_it_all(
     assert process.poll() is None, log.read_text()
     state = json.loads(state_file.read_text())
     assert set(state["children"]) == {"web", "worker", "bot"}
-    assert set(state["standins"]) == {"telegram", "smtp", "sms"}
+    assert set(state["standins"]) == {"telegram", "max", "smtp", "sms"}
 
     wait_for(lambda: healthz_ok(port), 30, "/healthz answering 200")
     wait_for(lambda: heartbeat_seen(state["redis_url"]), 30, "the worker's heartbeat")
@@ -178,8 +179,9 @@ def test_run_brings_everything_up_with_its_standins_and_ctrl_c_stops_it_all(
     standins = state["standins"]
     check_each_standin_answers(standins)
     check_sms_report_reaches_the_web_app(standins["sms"]["url"])
+    send_as_the_max_bot(standins["max"]["url"])
     panel = log.read_text()
-    for where in (standins["telegram"]["sent"], standins["sms"]["sent"]):
+    for where in (standins["telegram"]["sent"], standins["max"]["sent"], standins["sms"]["sent"]):
         assert where in panel
     assert standins["smtp"]["mail_dir"] in panel and "zvonok messages" in panel
     check_messages_command(tmp_path, env)
@@ -194,6 +196,6 @@ def test_run_brings_everything_up_with_its_standins_and_ctrl_c_stops_it_all(
     assert "Демо-входы" in output and (data / "demo-logins.tsv").is_file()
     assert "worker│" in output and "web   │" in output
     assert (
-        "Остановлено: bot (ok), worker (ok), web (ok), sms-gw (ok), smtp (ok), tg-api (ok), "
-        "redis (ok)." in output
+        "Остановлено: bot (ok), worker (ok), web (ok), sms-gw (ok), smtp (ok), max-api (ok), "
+        "tg-api (ok), redis (ok)." in output
     )

@@ -28,7 +28,7 @@ def started(tmp_path: Path) -> list[list[str]]:
     so that every stand-in is planned)."""
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'z.db'}")
     standins = plan_standins(settings, "http://127.0.0.1:8000")
-    assert {s.key for s in standins} == {"telegram", "smtp", "sms"}
+    assert {s.key for s in standins} == {"telegram", "max", "smtp", "sms"}
     return [
         web_argv(settings),
         worker_argv(),
@@ -44,13 +44,14 @@ def test_every_module_the_cli_starts_is_covered(tmp_path: Path) -> None:
         for path in CLI.glob("*.py")
         if path.name != "common.py"
     )
-    assert calls == 6  # web, worker, bot; the Telegram, SMTP and SMS stand-ins
+    assert calls == 7  # web, worker, bot; the Telegram, MAX, SMTP and SMS stand-ins
     modules = {argv[2] for argv in started(tmp_path)}
     assert modules == {
         "uvicorn",
         "workers",
         "bots",
         "notifier.standins.telegram_api",
+        "notifier.standins.max_server",
         "notifier.standins.smtp",
         "notifier.standins.sms_gateway",
     }

@@ -1,0 +1,187 @@
+"""Run the MAX stand-in inside a test or benchmark, and drive its control API.
+
+async with run_max_standin() as max_:
+    api = MaxApi(max_.token, max_.base_url)
+    await max_.control.inject_start(user_id=42, payload="invite-123")
+    sent = await max_.control.wait_sent(1, user_id=42)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from notifier.standins.asgi import serve_asgi
+from notifier.standins.max_rules import Limits
+from notifier.standins.max_server import DEFAULT_TOKEN, create_app
+from notifier.standins.max_state import MaxStandin
+from notifier.standins.telegram_rules import RateLike
+
+
+def _rate(rate: RateLike | None) -> dict[str, float] | None:
+    return None if rate is None else {"limit": rate.limit, "period": rate.period}
+
+
+class MaxStandinControl:
+    """A client of `/_standin/...` over HTTP, so it works for a stand-in in another process."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.AsyncClient(base_url=f"{self.base_url}/_standin", timeout=60)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._http.request(method, path, **kwargs)
+        if response.status_code != 200:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
+        if response.headers.get("content-type", "").startswith("application/json"):
+            return response.json()
+        return response.content
+
+    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        payload = {key: value for key, value in body.items() if value is not None}
+        result: dict[str, Any] = await self._request("POST", path, json=payload)
+        return result
+
+    async def inject_message(
+        self,
+        *,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        first_name: str | None = None,
+        locale: str | None = None,
+    ) -> dict[str, Any]:
+        """The user writes `text` (in their dialog, or in group chat `chat_id` < 0);
+        returns seq, message_id and chat_id."""
+        body = {"user_id": user_id, "text": text, "chat_id": chat_id}
+        return await self._post(
+            "updates/message", body | {"first_name": first_name, "locale": locale}
+        )
+
+    async def inject_start(
+        self, *, user_id: int, payload: str = "", locale: str | None = None
+    ) -> dict[str, Any]:
+        """What opening `https://max.ru/<bot>?start=<payload>` produces: bot_started."""
+        body = {"user_id": user_id, "payload": payload or None, "locale": locale}
+        return await self._post("updates/start", body)
+
+    async def press_button(self, *, user_id: int, message_id: str, payload: str) -> dict[str, Any]:
+        """A press on a callback button of a message the bot sent; returns callback_id."""
+        body = {"user_id": user_id, "message_id": message_id, "payload": payload}
+        return await self._post("updates/callback", body)
+
+    async def block_user(self, user_id: int, *, notify: bool = True) -> None:
+        """The user stops the bot: sends to them get 403 chat.denied."""
+        await self._post(f"users/{user_id}", {"state": "blocked", "notify": notify})
+
+    async def forget_user(self, user_id: int) -> None:
+        """The user deletes the dialog: sends to them get 404 dialog.not.found."""
+        await self._post(f"users/{user_id}", {"state": "deleted"})
+
+    async def sent(self, user_id: int | None = None) -> list[dict[str, Any]]:
+        return await self.wait_sent(0, user_id=user_id, within=0)
+
+    async def wait_sent(
+        self, count: int, *, user_id: int | None = None, within: float = 5.0
+    ) -> list[dict[str, Any]]:
+        """What the bot sent (to `user_id`), once there are `count` (the server waits)."""
+        query: dict[str, str] = {"wait_count": str(count), "within": str(within)}
+        if user_id is not None:
+            query["user_id"] = str(user_id)
+        messages: list[dict[str, Any]] = (await self._request("GET", "sent", params=query))[
+            "messages"
+        ]
+        return messages
+
+    async def file(self, message_id: str) -> bytes:
+        data: bytes = await self._request("GET", f"files/{message_id}")
+        return data
+
+    async def answers(self) -> list[dict[str, Any]]:
+        answers: list[dict[str, Any]] = (await self._request("GET", "answers"))["answers"]
+        return answers
+
+    async def stats(self) -> dict[str, Any]:
+        stats: dict[str, Any] = await self._request("GET", "stats")
+        return stats
+
+    async def wait_acknowledged(self, seq: int, *, within: float = 5.0) -> bool:
+        """True once the bot acknowledged update `seq` with a later marker."""
+        query = {"seq": str(seq), "within": str(within)}
+        return bool((await self._request("GET", "acknowledged", params=query))["acknowledged"])
+
+    async def fail_next(
+        self,
+        count: int,
+        *,
+        status: int = 502,
+        methods: list[str] | None = None,
+        after: int = 0,
+        retry_after: int | None = None,
+    ) -> None:
+        """Fail `count` requests (of `methods`: send, edit, delete, answer, updates,
+        uploads, upload, me, subscribe...; all if None) once `after` more have passed,
+        with a 5xx or a 429 (`retry_after` seconds)."""
+        body = {"count": count, "status": status, "methods": methods, "after": after}
+        await self._post("failures", body | {"retry_after": retry_after})
+
+    async def drop_next(self, count: int, *, methods: list[str] | None = None) -> None:
+        """Close the connection of `count` requests halfway through their answer."""
+        await self._post("failures", {"count": count, "status": "drop", "methods": methods})
+
+    async def set_latency(self, seconds: float) -> None:
+        await self._post("latency", {"seconds": seconds})
+
+    async def set_limits(
+        self,
+        *,
+        per_bot: RateLike | None = None,
+        answers_per_dialog: RateLike | None = None,
+        enabled: bool | None = None,
+    ) -> None:
+        body = {"per_bot": _rate(per_bot), "answers_per_dialog": _rate(answers_per_dialog)}
+        await self._post("limits", body | {"enabled": enabled})
+
+    async def set_upload_processing(self, seconds: float) -> None:
+        """Uploaded files answer attachment.not.ready for `seconds` after their upload."""
+        await self._post("uploads/processing", {"seconds": seconds})
+
+    async def reset(self) -> None:
+        await self._post("reset", {})
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+
+@dataclass
+class RunningMaxStandin:
+    base_url: str  # the bot's MAX API URL (ZVONOK_MAX_API_URL)
+    token: str
+    standin: MaxStandin  # the state itself, for in-process assertions
+    control: MaxStandinControl
+
+
+@contextlib.asynccontextmanager
+async def run_max_standin(
+    token: str = DEFAULT_TOKEN,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    limits: Limits | None = None,
+    username: str = "zvonok_demo_bot",
+) -> AsyncIterator[RunningMaxStandin]:
+    """Serve a stand-in on this event loop; port 0 picks a free port."""
+    standin = MaxStandin(token, username=username, limits=limits)
+    async with serve_asgi(create_app(standin), host, port) as bound_port:
+        base_url = f"http://{host}:{bound_port}"
+        control = MaxStandinControl(base_url)
+        try:
+            yield RunningMaxStandin(base_url, token, standin, control)
+        finally:
+            await control.close()
+            # Wake the long polls first, or the server's shutdown waits out their timeouts.
+            await standin.updates.close()

@@ -1,0 +1,205 @@
+"""A MAX Bot API stand-in over HTTP, for tests, benchmarks and offline runs.
+
+The bot's client talks to it as to `https://platform-api2.max.ru`: the token in the
+`Authorization` header, JSON bodies, MAX's `{"code", "message"}` errors, its 30 requests
+a second. `/upload/<id>` plays the upload host; `/_standin/...` is the control API to
+inject updates and failures and to read what the bot sent (`max_control_api.py`).
+
+Run alone: `python -m notifier.standins.max_server --port 8082 --token zvonok-demo-max`.
+In-process: `notifier.standins.max_control.run_max_standin`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from notifier.standins.max_control_api import ControlApi
+from notifier.standins.max_methods import BotApi, Call
+from notifier.standins.max_rules import (
+    INVALID_TOKEN,
+    Limits,
+    Refusal,
+    bad_request,
+    not_found,
+    too_many_requests,
+)
+from notifier.standins.max_state import InjectedFailure, MaxStandin
+
+DEFAULT_TOKEN = "zvonok-standin-max-token"  # noqa: S105  (a fake bot's token)
+# path -> {HTTP method: handler name}; names are what failures can target.
+API_ROUTES: dict[str, dict[str, str]] = {
+    "/me": {"GET": "me"},
+    "/messages": {"POST": "send", "PUT": "edit", "DELETE": "delete"},
+    "/answers": {"POST": "answer"},
+    "/updates": {"GET": "updates"},
+    "/uploads": {"POST": "uploads"},
+    "/subscriptions": {"GET": "subscriptions", "POST": "subscribe", "DELETE": "unsubscribe"},
+}
+
+
+def error_response(refusal: Refusal) -> Response:
+    headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+    return JSONResponse(refusal.body(), status_code=refusal.status, headers=headers)
+
+
+class DroppedResponse(Response):
+    """Headers and half a body, then the connection closes: a network failure to the client."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"1024")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b'{"mess', "more_body": True})
+
+
+def _injected(failure: InjectedFailure) -> Response:
+    if failure.status is None:
+        return DroppedResponse()
+    if failure.status == 429:
+        return error_response(too_many_requests(failure.retry_after or 1))
+    code = "service.unavailable" if failure.status == 503 else "internal.error"
+    return error_response(Refusal(failure.status, code, "Injected failure"))
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    if request.method not in ("POST", "PUT"):
+        return {}
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise bad_request("Invalid JSON") from None
+    if not isinstance(body, dict):
+        raise bad_request("A JSON object is expected")
+    return body
+
+
+class ApiServer:
+    """Token, injected failures, the rate limit, then the method."""
+
+    def __init__(self, standin: MaxStandin) -> None:
+        self.standin = standin
+        self.handlers = BotApi(standin).handlers()
+
+    async def endpoint(self, request: Request) -> Response:
+        name = API_ROUTES[request.url.path][request.method]
+        standin = self.standin
+        if standin.latency > 0:
+            await asyncio.sleep(standin.latency)
+        failure = standin.take_failure(name)
+        if failure is not None:  # a gateway in front of MAX fails before MAX reads anything
+            standin.count(name, failure.status)
+            return _injected(failure)
+        try:
+            # Only the header: "passing the token as a query parameter is no longer supported".
+            if request.headers.get("authorization") != standin.token:
+                raise INVALID_TOKEN
+            standin.rates.request(time.monotonic())
+            base_url = str(request.base_url).rstrip("/")
+            call = Call(dict(request.query_params), await _json_body(request), base_url)
+            result = await self.handlers[name](call)
+        except Refusal as refusal:
+            standin.count(name, refusal.status)
+            return error_response(refusal)
+        standin.count(name, 200)
+        return JSONResponse(result)
+
+    async def upload(self, request: Request) -> Response:
+        """The upload host: one file per URL, multipart field `data` (or a raw body)."""
+        failure = self.standin.take_failure("upload")
+        if failure is not None:
+            self.standin.count("upload", failure.status)
+            return _injected(failure)
+        try:
+            result = await self._store(request)
+        except Refusal as refusal:
+            self.standin.count("upload", refusal.status)
+            return error_response(refusal)
+        self.standin.count("upload", 200)
+        return JSONResponse(result)
+
+    async def _store(self, request: Request) -> dict[str, Any]:
+        upload = self.standin.uploads.get(request.path_params["upload_id"])
+        if upload is None:
+            raise not_found("Upload URL not found")
+        if upload.data is not None:
+            raise bad_request("This upload URL already has its file")
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            async with request.form() as form:
+                data = form.get("data")
+                if not isinstance(data, UploadFile):
+                    raise bad_request("data: a file is required")
+                upload.filename, upload.content_type = data.filename, data.content_type
+                upload.data = await data.read()
+        else:
+            upload.data = await request.body()
+            upload.content_type = request.headers.get("content-type")
+        upload.ready_at = time.monotonic() + self.standin.processing_seconds
+        self.standin.files[upload.token] = upload
+        if upload.kind in ("video", "audio"):
+            return {"retval": "1"}
+        return {"token": upload.token}
+
+
+def create_app(standin: MaxStandin) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await standin.updates.close()
+
+    server = ApiServer(standin)
+    routes = [
+        *(
+            Route(path, server.endpoint, methods=list(methods))
+            for path, methods in API_ROUTES.items()
+        ),
+        Route("/upload/{upload_id}", server.upload, methods=["POST"]),
+        *ControlApi(standin).routes(),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="MAX Bot API stand-in")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8082)
+    parser.add_argument("--token", default=DEFAULT_TOKEN)
+    parser.add_argument("--username", default="zvonok_demo_bot", help="the bot's nickname")
+    parser.add_argument("--no-limits", action="store_true", help="disable the rate limits")
+    parser.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+    )
+    args = parser.parse_args(argv)
+    standin = MaxStandin(
+        args.token, username=args.username, limits=Limits(enabled=not args.no_limits)
+    )
+    # Long polls would hold a graceful shutdown for their whole timeout: cap the wait.
+    uvicorn.run(
+        create_app(standin),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=2,
+    )
+
+
+if __name__ == "__main__":
+    main()
