@@ -129,6 +129,27 @@ class TelegramRates:
         )
 
 
+@dataclass(frozen=True)
+class MaxRates:
+    """MAX's limit: about 30 requests a second per bot, every request counted (docs/max.md);
+    it publishes no per-dialog limit for messages. Paced with the same headroom as
+    Telegram's, for the same reason (requests arrive with jitter)."""
+
+    per_bot: Rate = Rate(30, 1.0)
+    headroom: float = 0.03
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MaxRates:
+        return cls(
+            per_bot=Rate(settings.max_bot_rate, 1.0), headroom=settings.telegram_rate_headroom
+        )
+
+    def limits(self, bot: str) -> tuple[Limit]:
+        """The limit every request of the bot named `bot` must respect."""
+        paced = Rate(self.per_bot.limit, self.per_bot.period * (1 + self.headroom))
+        return (Limit(f"max:{bot}", paced),)
+
+
 # How often one send may give up a moment it woke too late for (see RateLimiter.wait).
 MAX_REBOOKINGS = 3
 

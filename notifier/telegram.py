@@ -6,10 +6,7 @@ Failures are classified here, once (see `classify`); workers decide what to do w
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import logging
-from collections.abc import Awaitable
-from typing import Final, cast
+from typing import Final
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -29,16 +26,13 @@ from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboar
 from redis.exceptions import RedisError
 
 from notifier.base import OutgoingMessage, SendResult
+from notifier.parts import PartProgress
 from notifier.ratelimit import RateLimiter, TelegramRates
 from notifier.telegram_text import split_message
 
 TELEGRAM_API_URL: Final = "https://api.telegram.org"
-# How long a part-sent long message remembers which parts went out (for retries).
-_PROGRESS_TTL: Final = 7 * 24 * 3600
 # Bad Request texts that mean the chat itself is gone, not just this message.
 _DEAD_CHAT_TEXTS: Final = ("chat not found", "user not found", "peer_id_invalid")
-
-log = logging.getLogger(__name__)
 
 
 def classify(error: Exception, backoff: float) -> SendResult:
@@ -124,32 +118,6 @@ class TelegramChannel:
         except (AiogramError, TimeoutError) as error:
             return classify(error, self.retry_backoff)
 
-    def _progress_key(self, message: OutgoingMessage, parts: list[str]) -> str | None:
-        if self.limiter is None or not message.idempotency_key or len(parts) < 2:
-            return None
-        digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
-        return f"zvonok:tg:parts:{message.idempotency_key}:{digest}"
-
-    async def _sent_parts(self, key: str | None) -> list[str]:
-        if key is None or self.limiter is None:
-            return []
-        try:
-            ids = await cast(Awaitable[list[bytes]], self.limiter.redis.lrange(key, 0, -1))
-            return [i.decode() for i in ids]
-        except RedisError:
-            return []  # better to risk repeating a part than to hold the message back
-
-    async def _remember_part(self, key: str | None, provider_id: str) -> None:
-        if key is None or self.limiter is None:
-            return
-        try:
-            async with self.limiter.redis.pipeline(transaction=True) as pipe:
-                pipe.rpush(key, provider_id)
-                pipe.expire(key, _PROGRESS_TTL)
-                await pipe.execute()
-        except RedisError:
-            log.warning("could not record a sent part of %s", key)
-
     async def send(self, message: OutgoingMessage) -> SendResult:
         """Send one message, split into parts if long; buttons go on the last part."""
         try:
@@ -165,8 +133,9 @@ class TelegramChannel:
             return SendResult.failed(str(error))
         if not parts:
             return SendResult.failed("empty message")
-        key = self._progress_key(message, parts)
-        sent = await self._sent_parts(key)
+        redis = self.limiter.redis if self.limiter else None
+        progress = PartProgress(redis, "tg", message.idempotency_key, parts)
+        sent = await progress.sent()
         for index in range(len(sent), len(parts)):
             markup = keyboard(message.buttons) if index == len(parts) - 1 else None
             result = await self._send_part(chat_id, parts[index], html=html, markup=markup)
@@ -176,7 +145,7 @@ class TelegramChannel:
                     result = dataclasses.replace(result, reason=reason)
                 return result
             sent.append(str(result.message_id))
-            await self._remember_part(key, sent[-1])
+            await progress.remember(sent[-1])
         return SendResult.ok(",".join(sent), parts=len(parts))
 
     async def send_document(
