@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from core.cli import common
 from core.cli.app import app
 from core.db import Database
 from core.reports.signing import load_signer
@@ -16,6 +18,13 @@ from core.services.archive import archive_period
 from core.services.marks import post_mark
 from tests.builders import build_world, uow_at
 from tests.integration.certificates import PASSWORD, make_ca, make_school_p12
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's console as a 200-column terminal, so each message stays on one line (its
+    width is fixed when the module is imported, by whatever COLUMNS was then)."""
+    monkeypatch.setattr(common.console, "width", 200)
 
 
 async def zvonok(
@@ -28,7 +37,6 @@ async def zvonok(
         "ZVONOK_DATA_DIR": str(tmp_path / "var"),
         "ZVONOK_ARCHIVE_SIGNING_P12": str(p12) if p12 else None,
         "ZVONOK_ARCHIVE_SIGNING_PASSWORD": PASSWORD if p12 else None,
-        "COLUMNS": "200",
     }
     done = await asyncio.to_thread(CliRunner().invoke, app, ["archive", *args], env=env)
     return done.exit_code, " ".join(done.output.split())

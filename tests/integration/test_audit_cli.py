@@ -6,13 +6,22 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
+from core.cli import common
 from core.cli.app import app
 from core.db import Database
 from core.services.marks import post_mark
 from tests.builders import build_world, uow_at
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's console as a 400-column terminal, so each message stays on one line (its
+    width is fixed when the module is imported, by whatever COLUMNS was then)."""
+    monkeypatch.setattr(common.console, "width", 400)
 
 
 def _verify(database: Path, *args: str) -> Result:
@@ -20,7 +29,6 @@ def _verify(database: Path, *args: str) -> Result:
     runs (the command runs its own)."""
     env = {
         "ZVONOK_DATABASE_URL": f"sqlite:///{database}",
-        "COLUMNS": "400",  # rich wraps at the terminal's width: keep each message whole
     }
     return CliRunner().invoke(app, ["audit", "verify", *args], env=env)
 

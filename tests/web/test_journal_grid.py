@@ -299,9 +299,7 @@ async def attendance_of(db: Database, lesson: int, student: int) -> str | None:
 
 async def event_kinds(db: Database) -> list[str]:
     async with db.session() as s:
-        rows = await s.exec(
-            select(OutboxEvent).order_by(col(OutboxEvent.occurred_at))
-        )
+        rows = await s.exec(select(OutboxEvent).order_by(col(OutboxEvent.occurred_at)))
         return [e.kind for e in rows.all()]
 
 
