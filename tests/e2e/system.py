@@ -24,11 +24,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 
 from core.db import Database
 from core.health import HEARTBEAT_KEY
+from notifier.standins.max_control import RunningMaxStandin, run_max_standin
 from notifier.standins.sms_gateway import RunningGateway, run_sms_gateway
 from notifier.standins.sms_gateway_state import SentSms
 from notifier.standins.smtp import SmtpStandin, run_smtp_standin
@@ -124,6 +126,7 @@ class System:
     telegram: RunningEmulator
     smtp: SmtpStandin
     sms: RunningGateway
+    max: RunningMaxStandin
     extra_env: dict[str, str] = field(default_factory=dict)
     workers: list[WorkerProcess] = field(default_factory=list)
 
@@ -137,6 +140,8 @@ class System:
             "ZVONOK_REDIS_URL": self.redis_url,
             "ZVONOK_TELEGRAM_TOKEN": self.telegram.token,
             "ZVONOK_TELEGRAM_API_URL": self.telegram.base_url,
+            "ZVONOK_MAX_TOKEN": self.max.token,
+            "ZVONOK_MAX_API_URL": self.max.base_url,
             "ZVONOK_SMTP_HOST": self.smtp.host,
             "ZVONOK_SMTP_PORT": str(self.smtp.port),
             "ZVONOK_SMTP_TLS": "none",
@@ -199,6 +204,16 @@ class System:
         assert len(sent) >= count, f"chat {chat_id}: {len(sent)} of {count} within {within} s"
         return sent
 
+    async def max_to(self, user_id: int) -> list[dict[str, Any]]:
+        return await self.max.control.sent(user_id)
+
+    async def wait_max(
+        self, user_id: int, count: int, *, within: float = 15.0
+    ) -> list[dict[str, Any]]:
+        sent = await self.max.control.wait_sent(count, user_id=user_id, within=within)
+        assert len(sent) >= count, f"MAX user {user_id}: {len(sent)} of {count} within {within} s"
+        return sent
+
     def emails_to(self, address: str) -> list[EmailMessage]:
         return [m.message for m in self.smtp.messages if address in m.rcpt_tos]
 
@@ -242,8 +257,9 @@ async def run_system(
         run_telegram_emulator(limits=limits) as telegram,
         run_smtp_standin(reject=reject_emails) as smtp,
         run_sms_gateway(smsru_api_id=SMS_API_ID, callback_delay=0.05) as sms,
+        run_max_standin() as max_,
     ):
-        system = System(db, redis_url, directory, telegram, smtp, sms, dict(env or {}))
+        system = System(db, redis_url, directory, telegram, smtp, sms, max_, dict(env or {}))
         try:
             if workers:
                 await system.start_workers(workers)
