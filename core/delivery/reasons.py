@@ -35,7 +35,7 @@ LEGACY = "text"  # a reason written as prose before the codes (`text`)
 # Staff messages (core/delivery/staff_lifecycle.py): why one waits or failed.
 HOLIDAYS = "holidays"  # `until`: held over the school's holidays, to this ISO date
 SPACING = "spacing"  # `until`: a teacher hears at most once an hour, next at this time
-STAFF_NO_CHANNEL = "staff_no_channel"  # no linked Telegram chat and no email
+STAFF_NO_CHANNEL = "staff_no_channel"  # no linked chat (Telegram, MAX) and no email
 
 # Why an open notification waits (core/delivery/holds.py); times are the school's
 # local "HH:MM", a weekly digest's day an ISO date (`on`).
@@ -111,6 +111,7 @@ def describe(code: str, params: Mapping[str, Any] | None, language: str) -> str:
 def channel_name(t: Texts, channel: str) -> str:
     names = {
         "telegram": t.pgettext("channel", "Telegram"),
+        "max": t.pgettext("channel", "MAX"),
         "email": t.pgettext("channel", "Email"),
         "sms": t.pgettext("channel", "SMS"),
     }
@@ -126,7 +127,7 @@ def _plain(t: Texts) -> dict[str, str]:
         SWITCHED_OFF: t._("the parent turned such messages off"),
         SMS_BUDGET_SPENT: t._("the school's daily SMS limit is used up"),
         INTERRUPTED: t._("interrupted: the send will be retried"),
-        STAFF_NO_CHANNEL: t._("no linked Telegram chat and no email address"),
+        STAFF_NO_CHANNEL: t._("no linked chat in Telegram or MAX and no email address"),
     }
 
 
