@@ -20,6 +20,7 @@ from core.delivery.reasons import (
     CHANNEL_DROPPED,
     CONSENT_WITHDRAWN,
     GAVE_UP,
+    MESSENGER_NOT_OFFERED,
     NO_CHANNEL,
     NOTHING_LEFT,
     SWITCHED_OFF,
@@ -215,7 +216,12 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
         if not guardian.has_consent:
             await _cancel(uow, delivery, note, Reason(CONSENT_WITHDRAWN))
         elif contact not in live_channels(guardian, settings, dead, topics, closed=closed):
-            dropped = error_values(Reason(CHANNEL_DROPPED))
+            # Dropped by the parent, or a messenger the school switched off since.
+            dropped = error_values(
+                Reason(MESSENGER_NOT_OFFERED, {"channel": delivery.channel})
+                if contact[0] in closed
+                else Reason(CHANNEL_DROPPED)
+            )
             if await transition(uow, Delivery, delivery_id, "pending", "cancelled", **dropped):
                 await _fall_back(uow, note)
         elif (composition := await compose(uow.session, note)) is None:

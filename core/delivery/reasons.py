@@ -22,6 +22,8 @@ CONSENT_WITHDRAWN = "consent_withdrawn"
 NOTHING_LEFT = "nothing_left"  # the entry was corrected or deleted before it went out
 NO_CHANNEL = "no_channel"
 CHANNEL_DROPPED = "channel_dropped"  # the guardian no longer wants this channel
+# `channel`: a messenger the school no longer offers (SchoolPolicy.messengers)
+MESSENGER_NOT_OFFERED = "messenger_not_offered"
 SWITCHED_OFF = "switched_off"
 UNDELIVERED = "undelivered"  # every channel failed: `tried` holds each one's reason
 GAVE_UP = "gave_up"  # retries exhausted: `attempts`, and the `last` reason
@@ -105,6 +107,9 @@ def describe(code: str, params: Mapping[str, Any] | None, language: str) -> str:
     if code == CHANNEL_NOT_CONFIGURED:
         channel = channel_name(t, str(p.get("channel")))
         return t._("the %(channel)s channel is not set up on the server", channel=channel)
+    if code == MESSENGER_NOT_OFFERED:
+        channel = channel_name(t, str(p.get("channel")))
+        return t._("the school no longer uses %(channel)s", channel=channel)
     return _plain(t).get(code, code)
 
 

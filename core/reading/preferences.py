@@ -4,8 +4,8 @@ contact change waiting for its code.
 
 A guardian without a `GuardianSettings` row gets the school's defaults
 (`core.delivery.routing`). One person may be several guardian rows (one per school,
-one Telegram chat): the bot passes every row of the chat as `actors`, and the first
-one's settings are shown. The changes are `core.services.guardian_settings`.
+one chat): the bot passes every row of the chat as `actors`, and the first one's
+settings are shown. The messengers the school does not offer are not shown. The changes are `core.services.guardian_settings`.
 """
 
 from __future__ import annotations
