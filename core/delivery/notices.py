@@ -10,9 +10,9 @@ channel, so through email, SMS or the other messenger; one notification per fami
 per change (`NotificationEvent` is unique per guardian and event).
 
 What it says is read when it is sent, as every message (`compose`): nothing when the
-school took the messenger back meanwhile or the family joined the offered one. The code it
-carries is issued when the delivery is claimed (`with_join_code`), only its hash
-kept; a retry issues a new one and revokes the last, so one code works at a time.
+school took the messenger back meanwhile or the family joined the offered one. The
+code it carries is issued when the delivery is claimed (`with_join_code`), only its
+hash kept; a retry issues a new one and revokes the last, so one code works at a time.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calendar import school_today
@@ -115,17 +115,14 @@ async def _families(
 ) -> list[Guardian]:
     """The school's consenting guardians with a child enrolled on `today` and a chat in
     one of the `dropped` messengers."""
-    in_dropped = [chat_column(Guardian, Messenger(m)).is_not(None) for m in dropped]
-    condition = in_dropped[0]
-    for other in in_dropped[1:]:
-        condition = condition | other
+    in_dropped = or_(*(chat_column(Guardian, Messenger(m)).is_not(None) for m in dropped))
     query = (
         select(Guardian)
         .join(StudentGuardian, col(StudentGuardian.guardian_id) == Guardian.id)
         .join(Enrollment, col(Enrollment.student_id) == StudentGuardian.student_id)
         .where(
             Guardian.school_id == school.id,
-            condition,
+            in_dropped,
             Enrollment.since <= today,
             col(Enrollment.until).is_(None) | (col(Enrollment.until) >= today),
         )

@@ -14,10 +14,24 @@ from core.actors import GuardianActor
 from core.db import Database
 from core.delivery.compose import NOTICE_KIND
 from core.delivery.dispatch import dispatch_event
+from core.delivery.staff_lifecycle import (
+    claim_staff_message,
+    route_staff_message,
+    settle_staff_message,
+)
 from core.errors import InviteUsed, RuleViolation
 from core.messengers import MessengerChat
-from core.models import ConsentRecord, Guardian, InviteCode, Messenger, OutboxEvent
+from core.models import (
+    ConsentRecord,
+    Guardian,
+    InviteCode,
+    Messenger,
+    OutboxEvent,
+    Staff,
+    StaffMessage,
+)
 from core.reading.chats import chat_links
+from core.services.admin_alerts import alert_admins_in
 from core.services.guardian_settings import move_channel_up, set_channel_order
 from core.services.invites import check_invite, issue_invite, redeem_invite
 from core.services.school_setup import update_policy
@@ -224,3 +238,33 @@ async def test_a_school_leaving_telegram_skips_it_at_once_and_tells_its_families
     await run_worker(clock)
     last = max(await deliveries(db), key=lambda d: d.id or 0)
     assert (last.guardian_id, last.channel, last.address) == (father, "max", "9000002")
+
+
+async def test_staff_messages_go_by_the_messenger_the_school_offers_then_email(
+    db: Database,
+) -> None:
+    w = await build_world(db)
+    admin = w.staff["admin"]
+    await update_row(
+        db, Staff, admin, telegram_chat_id=5550009, max_user_id=9000009, email="admin@school.ru"
+    )
+    await _offer(db, w, "max")
+    async with uow_at(db, NOON) as uow:
+        stale = {"destination": "/backups", "age_hours": 30, "last_good_at": None}
+        await alert_admins_in(
+            uow, school_id=w.school_id, code="backup_stale", params=stale, key="k"
+        )
+        await uow.commit()
+    async with db.session() as s:
+        [message] = (await s.exec(select(StaffMessage))).all()
+    assert await route_staff_message(uow_at(db, NOON), message_id=message.id or 0)
+    routed = await load(db, StaffMessage, message.id or 0)
+    assert (routed.channel, routed.address) == ("max", "9000009")  # not Telegram: not offered
+    # MAX refuses for good (the bot blocked): email takes over.
+    assert await claim_staff_message(uow_at(db, NOON), message_id=message.id or 0)
+    again = await settle_staff_message(
+        uow_at(db, NOON), message_id=message.id or 0, outcome="permanent"
+    )
+    assert again is not None
+    moved = await load(db, StaffMessage, message.id or 0)
+    assert (moved.status, moved.channel, moved.address) == ("pending", "email", "admin@school.ru")
