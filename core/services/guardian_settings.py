@@ -142,8 +142,8 @@ set_channel_order = transactional(set_channel_order_in)
 
 
 async def move_channel_up_in(uow: UnitOfWork, *, actor: Acting, channel: str) -> Preferences:
-    """Swap `channel` with the one before it in the guardian's order as they see it
-    (the messengers their school does not offer keep their places, unseen)."""
+    """Move `channel` just before the one before it in the guardian's order as they see
+    it (the messengers their school does not offer are unseen and keep their order)."""
     moved = check_channels([channel])[0]
     guardian = (await load_guardians(uow, actor))[0]
     closed = await closed_for(uow, guardian)
@@ -153,8 +153,8 @@ async def move_channel_up_in(uow: UnitOfWork, *, actor: Acting, channel: str) ->
     seen = [c for c in order if c not in closed]
     at = seen.index(moved)
     if at > 0:
-        i, j = order.index(seen[at - 1]), order.index(moved)
-        order[i], order[j] = order[j], order[i]
+        order.remove(moved)
+        order.insert(order.index(seen[at - 1]), moved)
     return await _apply_order(uow, actor, order)
 
 
