@@ -17,6 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.db import Database
 from core.i18n import pick_language
+from core.messengers import MessengerChat
+from core.models import Messenger
 from core.reading.chats import ChatLinks, chat_links
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,7 @@ async def load_links(db: Database, chat_id: int) -> ChatLinks | None:
     """The chat's links, or None when the database cannot be reached."""
     try:
         async with db.session() as session:
-            return await chat_links(session, chat_id)
+            return await chat_links(session, MessengerChat(Messenger.telegram, chat_id))
     except (SQLAlchemyError, OSError) as error:
         log.warning("journal database unreachable: %s", type(error).__name__)
         return None

@@ -15,7 +15,7 @@ class StaffActor:
 
 @dataclass(frozen=True)
 class GuardianActor:
-    """A guardian acting for themselves (through a linked Telegram chat)."""
+    """A guardian acting for themselves (through a chat linked in Telegram or MAX)."""
 
     guardian_id: int
     school_id: int

@@ -113,6 +113,13 @@ class InviteRevoked(InviteError):
     key = "invite_revoked"
 
 
+class InviteElsewhere(InviteError):
+    """A code typed in a messenger its school does not offer (`messenger`), with the
+    one it does (`offered`)."""
+
+    key = "invite_other_messenger"
+
+
 class InviteMalformed(InviteError):
     """Text that cannot be an invite code (checked before any database look-up)."""
 

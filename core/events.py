@@ -190,6 +190,20 @@ class ConsentChanged(Event):
     given: bool
 
 
+class MessengersChanged(Event):
+    """The school changed the messengers it offers (`SchoolPolicy.messengers`). The
+    families linked only in one it `dropped` are told once how to join one it still
+    offers (`core.delivery.notices`); the fallback's roster is rebuilt."""
+
+    kind = "messengers_changed"
+    dropped: tuple[str, ...]
+    offered: tuple[str, ...]
+
+    @property
+    def entity(self) -> str:
+        return f"messengers:{self.school_id}"
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -204,6 +218,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PeriodMarkSet,
         RosterChanged,
         ConsentChanged,
+        MessengersChanged,
     )
 }
 

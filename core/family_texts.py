@@ -10,7 +10,7 @@ they are handed. English message ids; Russian, Uzbek, Tajik and Kyrgyz in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core import formats
@@ -23,6 +23,10 @@ ERRORS: dict[str, str] = {
     "invite_used": N_("This code has already been used. Ask the class teacher for a new one."),
     "invite_revoked": N_("This code was revoked. Ask the class teacher for a new one."),
     "invite_malformed": N_("This does not look like an invite code."),
+    "invite_other_messenger": N_(
+        "Your school does not use %(messenger)s for messages about children. "
+        "Open the school's bot in %(offered)s and send the code there."
+    ),
     "consent_missing": N_("No consent to personal-data processing."),
     "consent_required": N_(
         "To get messages about your child, please consent to the processing of personal data."
@@ -49,6 +53,7 @@ ERRORS: dict[str, str] = {
         "%(channel)s cannot be the first channel: there is no address for it. "
         "Add one under “Contacts” first."
     ),
+    "channel_not_offered": N_("Your school does not use %(channel)s for messages."),
     "bad_time": N_("Time “%(value)s” not recognised: write it like 18:30."),
     "bad_quiet_hours": N_(
         "Quiet hours “%(value)s” not recognised: write them like 21:00–07:30, "
@@ -79,6 +84,7 @@ def channels(t: Texts) -> dict[str, str]:
         "telegram": t.pgettext("channel", "Telegram"),
         "email": t.pgettext("channel", "Email"),
         "sms": t.pgettext("channel", "SMS"),
+        "max": t.pgettext("channel", "MAX"),
     }
 
 
@@ -113,6 +119,8 @@ FAMILY_ERRORS = ErrorTable(
         "bad_mode": {"allowed": modes},
         "bad_channel": {"allowed": channels},
         "channel_without_address": {"channel": channels},
+        "invite_other_messenger": {"messenger": channels, "offered": channels},
+        "channel_not_offered": {"channel": channels},
     },
 )
 
@@ -129,7 +137,11 @@ class SlipWords:
     how: str
 
 
-def slip_words(language: str, *, bot: str, expires: dt.date) -> SlipWords:
+def slip_words(
+    language: str, *, bots: Sequence[tuple[str, str]], offered: str, expires: dt.date
+) -> SlipWords:
+    """`bots`: (messenger, bot's username) for each QR code on the slip, one or two;
+    none when no bot of the messenger the school offers (`offered`) is named."""
     t = texts("family", language)
     return SlipWords(
         title=t._("Joining Zvonok"),
@@ -137,9 +149,32 @@ def slip_words(language: str, *, bot: str, expires: dt.date) -> SlipWords:
         guardian=t._("Parent"),
         code=t._("Code"),
         until=t._("valid until %(date)s", date=formats.numeric_date(expires, t.language)),
-        how=t._(
-            "Point your phone's camera at the QR code, or find @%(bot)s in Telegram "
+        how=_how(t, bots, offered),
+    )
+
+
+def _how(t: Texts, bots: Sequence[tuple[str, str]], offered: str) -> str:
+    if len(bots) > 1:
+        (first, first_bot), (second, second_bot) = bots[:2]
+        return t._(
+            "Point your phone's camera at the QR code of your messenger, or find "
+            "@%(first_bot)s in %(first)s or @%(second_bot)s in %(second)s and send it the "
+            "code. The code works in either, once.",
+            first=first,
+            first_bot=first_bot,
+            second=second,
+            second_bot=second_bot,
+        )
+    if bots:
+        messenger, bot = bots[0]
+        return t._(
+            "Point your phone's camera at the QR code, or find @%(bot)s in %(messenger)s "
             "and send it the code.",
             bot=bot,
-        ),
+            messenger=messenger,
+        )
+    return t._(
+        "Send the code to the school's bot in %(messenger)s; the class teacher will tell "
+        "you its name.",
+        messenger=offered,
     )

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from core.models import School
+from core.models import Messenger, School
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "oral": 1.0,
@@ -24,6 +24,13 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "essay": 2.0,
     "test": 2.0,
 }
+
+
+MessengerCode = Literal["telegram", "max"]  # core.models.Messenger's values
+
+
+def _telegram_only() -> list[MessengerCode]:
+    return ["telegram"]
 
 
 class SchoolPolicy(BaseModel):
@@ -82,6 +89,12 @@ class SchoolPolicy(BaseModel):
     digest_time: time = time(18, 0)
     sms_daily_budget: int = Field(default=500, ge=0)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    # Issue 12: the messengers the school offers, Telegram, MAX or both (149-FZ art. 10
+    # part 8: a public school may not pass pupils' data through a foreign messenger).
+    # Delivery skips one not offered at once, and the bot answers nothing about the
+    # school there; an invite code works in each one offered. Telegram for a school
+    # that never chose (every school before MAX came).
+    messengers: list[MessengerCode] = Field(default_factory=_telegram_only, min_length=1)
     # Issue 11: the personal data of a family who left (contacts, chats, settings,
     # messages) is erased this many days after their children's last enrolment ended.
     personal_data_retention_days: int = Field(default=365, ge=30, le=3650)
@@ -89,6 +102,11 @@ class SchoolPolicy(BaseModel):
     # years after the academic year's end (core.archive: each document's keep_until).
     journal_retention_years: int = Field(default=5, ge=1, le=100)
     statement_retention_years: int = Field(default=25, ge=1, le=100)
+
+    @field_validator("messengers")
+    @classmethod
+    def _each_once_in_order(cls, value: list[str]) -> list[str]:
+        return [m.value for m in Messenger if m.value in value]
 
 
 WRITTEN_KINDS = frozenset({"written", "test", "dictation", "lab", "practical"})

@@ -3,8 +3,9 @@
 Seed 002 §4.1–4.2: every participant signs in with a personal login and password,
 so passwords are stored only as argon2 hashes. Invite codes (seed 002 §2.3: the
 administrator hands out an invite code for parents and for new staff) travel in a
-Telegram deep link, `t.me/<bot>?start=<code>`, whose payload Telegram limits to
-64 characters of A–Z, a–z, 0–9, `_` and `-`, and are typed from paper: `K7QM-4TZX-
+bot's start link, Telegram's `t.me/<bot>?start=<code>`, whose payload Telegram limits
+to 64 characters of A–Z, a–z, 0–9, `_` and `-`, or MAX's `max.ru/<bot>?start=<code>`
+(128 characters), and are typed from paper: `K7QM-4TZX-
 9HDP-W2CE`, four groups of four symbols from an alphabet with no look-alikes.
 """
 

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     telegram_bot_username: str = Field(
         default="zvonok_demo_bot", pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$"
     )
+    # The MAX bot's name, for its start links (max.ru/<it>?start=…) on the invite sheet
+    # and in the notice of a school leaving Telegram; empty: no MAX link is printed.
+    max_bot_username: str = ""
     # Pacing of Telegram sends (notifier.ratelimit.TelegramRates): messages a second per
     # bot, and how far below that to stay (0.03: intervals 3% longer than the limit's).
     telegram_bot_rate: int = Field(default=30, ge=1)

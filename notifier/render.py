@@ -16,20 +16,28 @@ English message ids, translated through the `messages` catalogs (notifier/templa
 - `sms/<kind>.txt`, `sms/summary.txt`: one short line per entry, or a count of them
   (notifier/render_sms.py fits them into two SMS);
 - `ack_button.txt`: the label of an announcement's «Ознакомлен» button.
+
+MAX, a chat messenger as Telegram is, reads the same HTML (its `format: html`); the
+MAX channel splits and sends it. The notice of a messenger the school switched off
+(`core.delivery.notices`) carries an invite code: its link to the bot of the
+messenger to join is made here, from the bots' usernames the worker passes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
 
-from core.delivery.compose import Composition, Item
+from core.delivery.compose import NOTICE_KIND, Composition, Item
 from core.i18n import LANGUAGES
+from core.messengers import start_link
+from core.models import Messenger
 from notifier.base import OutgoingMessage
 from notifier.render_sms import sms_text
 from notifier.templating import KIND_ORDER, Entry, Group, language_of, render_template
@@ -45,8 +53,10 @@ def render(
     *,
     school_name: str,
     unsubscribe_url: str | None = None,
+    bots: Mapping[str, str] | None = None,
 ) -> OutgoingMessage:
-    """The message `composition` becomes on `channel` ("telegram", "email" or "sms").
+    """The message `composition` becomes on `channel` ("telegram", "max", "email" or
+    "sms"); `bots` are the bots' usernames by messenger, for the links a notice gives.
 
     One item instantly reads as itself; several items, or a daily/weekly digest, become
     one message with a header, grouped by child, then by kind. Raises ValueError for an
@@ -58,7 +68,22 @@ def render(
         raise ValueError(f"no templates for channel {channel!r}")
     if not composition.items:
         raise ValueError(f"notification {composition.notification_id} has nothing to say")
+    composition = _with_links(composition, bots or {})
     return renderer(_view(composition, school_name, unsubscribe_url))
+
+
+def _with_links(composition: Composition, bots: Mapping[str, str]) -> Composition:
+    """A notice's data with the bot to join (`bot`, "" when not configured) and, with
+    its code, the link that starts it (`link`, None without a bot or a code)."""
+
+    def linked(item: Item) -> Item:
+        if item.kind != NOTICE_KIND:
+            return item
+        bot, code = bots.get(item.data["join"], ""), item.data["code"]
+        link = start_link(Messenger(item.data["join"]), bot, code) if bot and code else None
+        return dataclasses.replace(item, data=item.data | {"bot": bot, "link": link})
+
+    return dataclasses.replace(composition, items=[linked(item) for item in composition.items])
 
 
 def _view(
@@ -177,6 +202,7 @@ def _sms(view: dict[str, Any]) -> OutgoingMessage:
 
 _CHANNELS: dict[str, Callable[[dict[str, Any]], OutgoingMessage]] = {
     "telegram": _telegram,
+    "max": _telegram,  # the same chat HTML and «Ознакомлен» buttons
     "email": _email,
     "sms": _sms,
 }

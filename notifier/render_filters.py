@@ -85,8 +85,14 @@ def line_breaks(value: str) -> Markup:
     return escape(value).replace("\n", Markup("<br>\n"))
 
 
+def full_date(value: dt.date | str, lang: str) -> str:
+    """«07.12.2026» / "07/12/2026": a day that may be in another year (a code's expiry)."""
+    return formats.numeric_date(_date(value), lang)
+
+
 _IN_LANGUAGE: dict[str, Callable[[Any, str], str]] = {
     "short_date": short_date,
+    "full_date": full_date,
     "weekday_date": weekday_date,
     "day_month": day_month,
     "work_type": work_type,

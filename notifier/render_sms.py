@@ -7,8 +7,9 @@ Latin ones; notifier/sms_segments.py counts exactly). When the lines are longer,
 free texts (a remark's words, homework, an announcement's body) are cut between words
 and end with «…»; if that is not enough, the most important lines stay and the others
 are counted («...; и ещё 1 д/з», for one child); only when not even that fits does
-the SMS count everything, child by child. It sends the parent to Telegram or to their email for the details only
-when they have that channel (Composition.channels).
+the SMS count everything, child by child. It sends the parent to Telegram (else MAX)
+or to their email for the details only when they have that channel
+(Composition.channels).
 """
 
 from __future__ import annotations
@@ -76,11 +77,12 @@ def fits(text: str) -> bool:
 def _pointer(lang: str, channels: Sequence[str]) -> str:
     """Where the details are, among the channels the guardian has; "" when none."""
     t = texts(DOMAIN, lang)
-    if "telegram" in channels and "email" in channels:
-        return t._("More in Telegram/email")
+    email = "email" in channels
     if "telegram" in channels:
-        return t._("More in Telegram")
-    if "email" in channels:
+        return t._("More in Telegram/email") if email else t._("More in Telegram")
+    if "max" in channels:
+        return t._("More in MAX/email") if email else t._("More in MAX")
+    if email:
         return t._("More in your email")
     return ""
 

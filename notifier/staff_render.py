@@ -94,7 +94,7 @@ def _render(lang: str, name: str, context: dict[str, Any]) -> str:
 
 
 def render_staff(composition: StaffComposition, channel: str, *, today: dt.date) -> OutgoingMessage:
-    """The message on `channel` ("telegram" or "email"); `today` on the school's clock
+    """The message on `channel` ("telegram", "max" or "email"); `today` on the school's clock
     («срок 16:15» for today's deadlines, a date for others)."""
     lang = composition.language if composition.language in STAFF_LANGUAGES else "ru"
     t = texts(DOMAIN, lang)
@@ -115,10 +115,10 @@ def render_staff(composition: StaffComposition, channel: str, *, today: dt.date)
     }
     markup = _render(lang, f"{composition.kind}.html", context)
     plain = html.unescape(_TAG.sub("", markup))
-    if channel == "telegram":
+    if channel in ("telegram", "max"):  # a chat: the same HTML in either messenger
         return OutgoingMessage(address="", text=plain, html=markup)
     if channel != "email":
-        raise ValueError(f"staff messages go by Telegram or email, not {channel!r}")
+        raise ValueError(f"staff messages go by Telegram, MAX or email, not {channel!r}")
     subject = plain.partition("\n")[0]
     page: dict[str, Any] = {"body": plain, "html": plain, "subject": subject, "lang": lang}
     page["reminders"] = composition.kind != "alert"  # the footer on switching them off

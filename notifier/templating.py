@@ -21,7 +21,15 @@ from notifier.render_filters import filters_for
 
 DOMAIN = "messages"
 # Within one child: what matters most first (a message's order, and what an SMS keeps).
-KIND_ORDER = ("announcement", "period_mark", "mark", "attendance", "remark", "homework")
+KIND_ORDER = (
+    "messenger_moved",
+    "announcement",
+    "period_mark",
+    "mark",
+    "attendance",
+    "remark",
+    "homework",
+)
 
 
 @dataclass(frozen=True)

@@ -132,12 +132,16 @@ async def _send(ctx: dict[str, Any], claimed: Claimed) -> SendResult:
     if channel is None:
         raise NotSent(Reason(CHANNEL_NOT_CONFIGURED, {"channel": delivery.channel}))
     school = await _school(ctx, delivery.school_id)
-    unsubscribe_url = _unsubscribe_url(ctx, claimed) if delivery.channel == "email" else None
+    settings: Settings = ctx["settings"]
+    # A notice about Zvonok itself carries no kind of message an email could switch off.
+    email = delivery.channel == "email" and claimed.composition.topics
+    unsubscribe_url = _unsubscribe_url(ctx, claimed) if email else None
     rendered = render(
         claimed.composition,
         delivery.channel,
         school_name=school.name,
         unsubscribe_url=unsubscribe_url,
+        bots={"telegram": settings.telegram_bot_username, "max": settings.max_bot_username},
     )
     message = replace(
         rendered, address=delivery.address, idempotency_key=delivery_key(ctx, delivery)

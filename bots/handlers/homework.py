@@ -43,7 +43,8 @@ from core.db import Database
 from core.errors import ZvonokError
 from core.fallback.queue import claim_send, release_send
 from core.fallback.snapshot import Assignment
-from core.models import utcnow
+from core.messengers import MessengerChat
+from core.models import Messenger, utcnow
 from core.reading.chats import ChatLinks
 from core.services.chat_homework import give_homework_from_chat
 from core.uow import UnitOfWork
@@ -124,7 +125,7 @@ async def _set_in_journal(
     """Through core: what to tell the teacher. A refusal raises the core error."""
     given = await give_homework_from_chat(
         UnitOfWork(db),
-        chat_id=chat_id,
+        chat=MessengerChat(Messenger.telegram, chat_id),
         actor=StaffActor(staff_id=assignment.staff_id, school_id=assignment.school_id),
         class_id=assignment.class_id,
         group_id=assignment.group_id,

@@ -41,6 +41,7 @@ CHANNEL_NAMES = {
     ChannelName.telegram: "Telegram",
     ChannelName.email: "Email",
     ChannelName.sms: "SMS",
+    ChannelName.max: "MAX",
 }
 QUIET_CHOICES = (
     (dt.time(21), dt.time(7, 30)),

@@ -36,6 +36,8 @@ from bots.throttle import InviteAttempts, TooManyAttempts
 from core.consent_texts import shown_text
 from core.db import Database
 from core.errors import InviteError
+from core.messengers import MessengerChat
+from core.models import Messenger
 from core.reading.chats import ChatLinks
 from core.security import looks_like_invite_code
 from core.services.consent_versions import current_consent_text
@@ -127,7 +129,7 @@ async def take_code(
         return
     try:
         async with InviteAttempts(redis).attempt(message.chat.id):
-            info = await check_invite(UnitOfWork(db), code=code)
+            info = await check_invite(UnitOfWork(db), code=code, messenger=Messenger.telegram)
     except TooManyAttempts as refused:
         await message.answer(retry_text(refused.retry_after_seconds, links, lang))
         return
@@ -147,7 +149,10 @@ async def take_code(
 
 async def link_staff(message: Message, code: str, db: Database) -> None:
     redeemed = await redeem_invite(
-        UnitOfWork(db), code=code, chat_id=message.chat.id, consent=False
+        UnitOfWork(db),
+        code=code,
+        chat=MessengerChat(Messenger.telegram, message.chat.id),
+        consent=False,
     )
     links = await load_links(db, message.chat.id)
     me = [s for s in (links.staff if links else ()) if s.staff_id == redeemed.staff_id]
@@ -179,7 +184,9 @@ async def answer_consent(
     await query.answer()
     if not callback_data.accept:
         with contextlib.suppress(InviteError):  # expired meanwhile: nothing to keep
-            await decline_invite(UnitOfWork(db), code=str(data["code"]), language=lang)
+            await decline_invite(
+                UnitOfWork(db), code=str(data["code"]), language=lang, messenger=Messenger.telegram
+            )
         await edit_or_send(
             query,
             _(
@@ -195,8 +202,9 @@ async def answer_consent(
 async def accept(query: CallbackQuery, code: str, db: Database, lang: str) -> None:
     chat_id = query.from_user.id if query.message is None else query.message.chat.id
     try:
+        chat = MessengerChat(Messenger.telegram, chat_id)
         redeemed = await redeem_invite(
-            UnitOfWork(db), code=code, chat_id=chat_id, consent=True, language=lang
+            UnitOfWork(db), code=code, chat=chat, consent=True, language=lang
         )
     except InviteError as error:  # used, revoked or expired since it was checked
         await edit_or_send(query, error.message(lang))

@@ -21,6 +21,8 @@ from aiogram.utils.i18n import gettext as _
 from bots.handlers.subscribe_texts import children_lines, no_code, staff_names, stale
 from bots.routers import private_router
 from core.db import Database
+from core.messengers import MessengerChat
+from core.models import Messenger
 from core.reading.chats import ChatLinks
 from core.services.subscriptions import unlink_chat
 from core.uow import UnitOfWork
@@ -106,7 +108,8 @@ async def answer(
         await message.edit_text(journal_down(), reply_markup=None)
         return
     # `links` was read before the change: it names what this chat followed.
-    unlinked = await unlink_chat(UnitOfWork(db), chat_id=message.chat.id)
+    chat = MessengerChat(Messenger.telegram, message.chat.id)
+    unlinked = await unlink_chat(UnitOfWork(db), chat=chat)
     # The question keeps its text and loses its buttons (the answer shown under it); the
     # reply keyboard can only be removed by a new message.
     await message.edit_text(f"{confirm_question()}\n\n<b>{yes()}</b>", reply_markup=None)

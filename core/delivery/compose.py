@@ -15,7 +15,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.delivery.routing import TOPIC_OF_ITEM, address_of
+from core.delivery.routing import TOPIC_OF_ITEM, address_of, closed_channels
+from core.messengers import linked, stranded
 from core.models import (
     Announcement,
     Attendance,
@@ -25,22 +26,29 @@ from core.models import (
     Guardian,
     Homework,
     Mark,
+    Messenger,
     Notification,
     NotificationEvent,
     OutboxEvent,
     PeriodMark,
     Remark,
+    School,
     SchoolClass,
     Staff,
     Student,
 )
+from core.policy import policy_of
+
+# The notice of a messenger the school switched off (core.delivery.notices): its item.
+NOTICE_KIND = "messenger_moved"
 
 
 @dataclass(frozen=True)
 class Item:
     """One line of a message: a mark, an absence, homework, a remark..."""
 
-    kind: str  # mark | attendance | homework | remark | announcement | period_mark
+    # mark | attendance | homework | remark | announcement | period_mark | NOTICE_KIND
+    kind: str
     change: str  # new | corrected | withdrawn
     student: str | None  # the child's first name, when the line is about one child
     data: dict[str, Any]  # what the templates print: subject, date, value, old_value...
@@ -54,14 +62,19 @@ class Composition:
     mode: str
     urgent: bool
     items: list[Item] = field(default_factory=list)
-    # Where else the guardian reads us: "telegram" (a linked chat) and "email" (an
-    # address), unless found dead. An SMS points there for details only if present.
+    # Where else the guardian reads us: "telegram", "max" (a linked chat in a messenger
+    # the school offers) and "email" (an address), unless found dead. An SMS points
+    # there for details only if present.
     channels: tuple[str, ...] = ()
 
     @property
     def topics(self) -> tuple[str, ...]:
-        """The kinds of message (core.models.Topic values) its items are, sorted."""
-        return tuple(sorted({TOPIC_OF_ITEM[item.kind].value for item in self.items}))
+        """The kinds of message (core.models.Topic values) its items are, sorted; a
+        notice about Zvonok itself is none of them."""
+        kinds = {
+            TOPIC_OF_ITEM[item.kind].value for item in self.items if item.kind in TOPIC_OF_ITEM
+        }
+        return tuple(sorted(kinds))
 
 
 async def compose(session: AsyncSession, notification: Notification) -> Composition | None:
@@ -74,8 +87,11 @@ async def compose(session: AsyncSession, notification: Notification) -> Composit
         by_entity.setdefault(event.entity, []).append(event)
     items: list[Item] = []
     for entity, group in by_entity.items():
-        prior = await _last_sent(session, notification, entity)
-        item = await _item_for(session, entity, group[-1], prior)
+        if entity.startswith("messengers:"):
+            item = await _notice_item(session, guardian, group[-1])
+        else:
+            prior = await _last_sent(session, notification, entity)
+            item = await _item_for(session, entity, group[-1], prior)
         if item is not None:
             items.append(item)
     if not items:
@@ -92,15 +108,35 @@ async def compose(session: AsyncSession, notification: Notification) -> Composit
 
 
 async def _channels_of(session: AsyncSession, guardian: Guardian) -> tuple[str, ...]:
-    """The guardian's Telegram chat and email, where they have them and not found dead."""
+    """The guardian's chats (in the messengers the school offers) and email, where they
+    have them and not found dead."""
     query = select(ContactStatus).where(ContactStatus.guardian_id == guardian.id)
     dead = {(row.channel, row.address) for row in (await session.exec(query)).all()}
+    school = await session.get(School, guardian.school_id)
+    assert school is not None
+    closed = closed_channels(policy_of(school))
     found = []
-    for channel in (ChannelName.telegram, ChannelName.email):
+    for channel in (ChannelName.telegram, ChannelName.max, ChannelName.email):
         address = address_of(guardian, channel)
-        if address is not None and (channel.value, address) not in dead:
+        if channel not in closed and address is not None and (channel.value, address) not in dead:
             found.append(channel.value)
     return tuple(found)
+
+
+async def _notice_item(
+    session: AsyncSession, guardian: Guardian, event: OutboxEvent
+) -> Item | None:
+    """A messenger switched off, as it stands now; None when the school took it back or
+    the family is in one it offers. The code comes with the claim (`notices`)."""
+    school = await session.get(School, guardian.school_id)
+    assert school is not None
+    offered = policy_of(school).messengers
+    dropped = [m for m in event.payload.get("dropped", ()) if m not in offered]
+    if not stranded(guardian, dropped, offered):
+        return None
+    was = next(m for m in dropped if linked(guardian, Messenger(m)) is not None)
+    data = {"dropped": was, "join": offered[0], "code": None, "expires": None}
+    return Item(NOTICE_KIND, "new", None, data)
 
 
 async def _events_of(session: AsyncSession, notification_id: int) -> list[OutboxEvent]:

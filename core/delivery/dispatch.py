@@ -13,16 +13,18 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from core.delivery.notices import plan_notices
 from core.delivery.recipients import Recipient, recipients_of
 from core.delivery.routing import (
     MAX_BUNDLE_SECONDS,
     TOPIC_OF_EVENT,
+    closed_channels,
     digest_time,
     live_channels,
     mode_for,
     next_digest_at,
 )
-from core.events import AnnouncementPosted, Event, HomeworkSet, event_from_outbox
+from core.events import AnnouncementPosted, Event, HomeworkSet, MessengersChanged, event_from_outbox
 from core.models import (
     ContactStatus,
     Guardian,
@@ -47,11 +49,14 @@ async def dispatch_event(uow: UnitOfWork, *, event_id: str) -> list[int]:
         now = uow.now()
         due: list[int] = []
         topic = TOPIC_OF_EVENT.get(row.kind)
-        if topic is not None:
+        event = event_from_outbox(row.kind, row.payload)
+        if topic is not None or isinstance(event, MessengersChanged):
             school = await uow.session.get(School, row.school_id)
             assert school is not None
-            planner = _Planner(uow, event_from_outbox(row.kind, row.payload), topic, school, now)
-            due = await planner.plan(row.id)
+            if isinstance(event, MessengersChanged):
+                due = await plan_notices(uow, event_id=row.id, event=event, school=school)
+            elif topic is not None:
+                due = await _Planner(uow, event, topic, school, now).plan(row.id)
         row.dispatched_at = now
         uow.session.add(row)
         await uow.commit()
@@ -76,6 +81,7 @@ class _Planner:
     ) -> None:
         self.uow, self.event, self.topic, self.school, self.now = uow, event, topic, school, now
         self.policy: SchoolPolicy = policy_of(school)
+        self.closed = closed_channels(self.policy)
         self.urgent = isinstance(event, AnnouncementPosted) and event.urgent
         # Homework the bot broadcast while the journal was down: those it reached have
         # their message already; the others (email, SMS, missed chats) hear as usual.
@@ -99,7 +105,8 @@ class _Planner:
             mode = mode_for(mine, self.topic)
             if mode is Mode.off or gid in done or gid in self.told:
                 continue
-            if not live_channels(recipient.guardian, mine, dead[gid], (self.topic.value,)):
+            topics = (self.topic.value,)
+            if not live_channels(recipient.guardian, mine, dead[gid], topics, closed=self.closed):
                 continue  # unreachable: shown to the class teacher, nothing to queue
             note = self._notification_for(recipient, mode, mine, open_notes.get((gid, mode)))
             joined.append((gid, note))

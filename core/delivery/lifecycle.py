@@ -15,10 +15,12 @@ from sqlmodel import col, select
 
 from core.delivery.compose import Composition, compose
 from core.delivery.holds import awaits_first, quiet_hold
+from core.delivery.notices import with_join_code
 from core.delivery.reasons import (
     CHANNEL_DROPPED,
     CONSENT_WITHDRAWN,
     GAVE_UP,
+    MESSENGER_NOT_OFFERED,
     NO_CHANNEL,
     NOTHING_LEFT,
     SWITCHED_OFF,
@@ -94,7 +96,7 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
         note = await uow.session.get(Notification, notification_id)
         if note is None or note.status != "open" or note.due_at > now:
             return None
-        guardian, settings, dead = await guardian_context(uow, note.guardian_id)
+        guardian, settings, dead, closed = await guardian_context(uow, note.guardian_id)
         hold = None if not guardian.has_consent else await _hold(uow, note, settings)
         if hold is not None:
             # Held, never dropped; still open for more events. Why is kept for the
@@ -105,12 +107,12 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
             await uow.commit()
             return None
         topics = await note_topics(uow, note)
-        channels = live_channels(guardian, settings, dead, topics)
+        channels = live_channels(guardian, settings, dead, topics, closed=closed)
         composition = None
         if not guardian.has_consent:
             close(uow, note, "cancelled", Reason(CONSENT_WITHDRAWN))
         elif _switched_off(note, settings) or (
-            not channels and live_channels(guardian, settings, dead)
+            not channels and live_channels(guardian, settings, dead, closed=closed)
         ):
             # Off by the parent's choice: the mode "never", or email switched off for
             # this kind when email is all they have.
@@ -125,6 +127,7 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
             delivery = new_delivery(note, *channels[0], now)
             if claim:
                 delivery.status, delivery.sending_since, delivery.attempts = "sending", now, 1
+                composition = await with_join_code(uow, composition)
             uow.session.add(delivery)
             await uow.commit()
             return Claimed(delivery, composition)
@@ -206,13 +209,19 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
             return None
         note = await uow.session.get(Notification, delivery.notification_id)
         assert note is not None
-        guardian, settings, dead = await guardian_context(uow, delivery.guardian_id)
+        guardian, settings, dead, closed = await guardian_context(uow, delivery.guardian_id)
         contact = (ChannelName(delivery.channel), delivery.address)
+        topics = await note_topics(uow, note)
         composition = None
         if not guardian.has_consent:
             await _cancel(uow, delivery, note, Reason(CONSENT_WITHDRAWN))
-        elif contact not in live_channels(guardian, settings, dead, await note_topics(uow, note)):
-            dropped = error_values(Reason(CHANNEL_DROPPED))
+        elif contact not in live_channels(guardian, settings, dead, topics, closed=closed):
+            # Dropped by the parent, or a messenger the school switched off since.
+            dropped = error_values(
+                Reason(MESSENGER_NOT_OFFERED, {"channel": delivery.channel})
+                if contact[0] in closed
+                else Reason(CHANNEL_DROPPED)
+            )
             if await transition(uow, Delivery, delivery_id, "pending", "cancelled", **dropped):
                 await _fall_back(uow, note)
         elif (composition := await compose(uow.session, note)) is None:
@@ -222,6 +231,7 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
             if not await transition(uow, Delivery, delivery_id, "pending", "sending", **values):
                 return None
             await uow.session.refresh(delivery)
+            composition = await with_join_code(uow, composition)
         await uow.commit()
         return Claimed(delivery, composition) if composition is not None else None
 
@@ -331,11 +341,12 @@ async def _fall_back(uow: UnitOfWork, note: Notification) -> int | None:
 
     A channel is tried once per message (one delivery per channel), whatever its outcome.
     """
-    guardian, settings, dead = await guardian_context(uow, note.guardian_id)
+    guardian, settings, dead, closed = await guardian_context(uow, note.guardian_id)
     tried_rows = await uow.session.exec(select(Delivery).where(Delivery.notification_id == note.id))
     tried = list(tried_rows.all())
     used = {d.channel for d in tried}
-    for channel, address in live_channels(guardian, settings, dead, await note_topics(uow, note)):
+    topics = await note_topics(uow, note)
+    for channel, address in live_channels(guardian, settings, dead, topics, closed=closed):
         if channel.value not in used:
             delivery = new_delivery(note, channel, address, uow.now())
             uow.session.add(delivery)

@@ -22,6 +22,8 @@ CONSENT_WITHDRAWN = "consent_withdrawn"
 NOTHING_LEFT = "nothing_left"  # the entry was corrected or deleted before it went out
 NO_CHANNEL = "no_channel"
 CHANNEL_DROPPED = "channel_dropped"  # the guardian no longer wants this channel
+# `channel`: a messenger the school no longer offers (SchoolPolicy.messengers)
+MESSENGER_NOT_OFFERED = "messenger_not_offered"
 SWITCHED_OFF = "switched_off"
 UNDELIVERED = "undelivered"  # every channel failed: `tried` holds each one's reason
 GAVE_UP = "gave_up"  # retries exhausted: `attempts`, and the `last` reason
@@ -35,7 +37,7 @@ LEGACY = "text"  # a reason written as prose before the codes (`text`)
 # Staff messages (core/delivery/staff_lifecycle.py): why one waits or failed.
 HOLIDAYS = "holidays"  # `until`: held over the school's holidays, to this ISO date
 SPACING = "spacing"  # `until`: a teacher hears at most once an hour, next at this time
-STAFF_NO_CHANNEL = "staff_no_channel"  # no linked Telegram chat and no email
+STAFF_NO_CHANNEL = "staff_no_channel"  # no linked chat (Telegram, MAX) and no email
 
 # Why an open notification waits (core/delivery/holds.py); times are the school's
 # local "HH:MM", a weekly digest's day an ISO date (`on`).
@@ -105,12 +107,16 @@ def describe(code: str, params: Mapping[str, Any] | None, language: str) -> str:
     if code == CHANNEL_NOT_CONFIGURED:
         channel = channel_name(t, str(p.get("channel")))
         return t._("the %(channel)s channel is not set up on the server", channel=channel)
+    if code == MESSENGER_NOT_OFFERED:
+        channel = channel_name(t, str(p.get("channel")))
+        return t._("the school no longer uses %(channel)s", channel=channel)
     return _plain(t).get(code, code)
 
 
 def channel_name(t: Texts, channel: str) -> str:
     names = {
         "telegram": t.pgettext("channel", "Telegram"),
+        "max": t.pgettext("channel", "MAX"),
         "email": t.pgettext("channel", "Email"),
         "sms": t.pgettext("channel", "SMS"),
     }
@@ -126,7 +132,7 @@ def _plain(t: Texts) -> dict[str, str]:
         SWITCHED_OFF: t._("the parent turned such messages off"),
         SMS_BUDGET_SPENT: t._("the school's daily SMS limit is used up"),
         INTERRUPTED: t._("interrupted: the send will be retried"),
-        STAFF_NO_CHANNEL: t._("no linked Telegram chat and no email address"),
+        STAFF_NO_CHANNEL: t._("no linked chat in Telegram or MAX and no email address"),
     }
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
-from core.models import ChannelName, Guardian, GuardianSettings, Mode, Topic
+from core.models import ChannelName, Guardian, GuardianSettings, Messenger, Mode, Topic
 from core.policy import SchoolPolicy
 
 TOPIC_OF_EVENT: dict[str, Topic] = {
@@ -40,8 +40,10 @@ DEFAULT_MODES: dict[Topic, Mode] = {
     Topic.announcements: Mode.instant,
     Topic.period_marks: Mode.instant,
 }
+# The messengers first (those the school offers: `closed_channels`), then email, SMS.
 DEFAULT_CHANNELS: tuple[ChannelName, ...] = (
     ChannelName.telegram,
+    ChannelName.max,
     ChannelName.email,
     ChannelName.sms,
 )
@@ -62,10 +64,18 @@ def channel_order(settings: GuardianSettings | None) -> list[ChannelName]:
     return list(DEFAULT_CHANNELS)
 
 
+def closed_channels(policy: SchoolPolicy) -> frozenset[ChannelName]:
+    """The messengers the school does not offer: skipped at once wherever they stand in
+    a guardian's order (the family's next channel carries the message)."""
+    return frozenset(ChannelName(m.value) for m in Messenger if m.value not in policy.messengers)
+
+
 def address_of(guardian: Guardian, channel: ChannelName) -> str | None:
     """The guardian's address on a channel, or None when they have none there."""
     if channel is ChannelName.telegram:
         return str(guardian.telegram_chat_id) if guardian.telegram_chat_id is not None else None
+    if channel is ChannelName.max:
+        return str(guardian.max_user_id) if guardian.max_user_id is not None else None
     if channel is ChannelName.email:
         return guardian.email or None
     return guardian.phone or None
@@ -76,14 +86,17 @@ def live_channels(
     settings: GuardianSettings | None,
     dead: set[tuple[str, str]],
     topics: Collection[str] = (),
+    *,
+    closed: Collection[ChannelName],
 ) -> list[tuple[ChannelName, str]]:
     """(channel, address) in the guardian's order, skipping missing and dead addresses,
-    and email for a message carrying a topic the guardian switched off for email."""
+    the messengers the school does not offer (`closed`), and email for a message
+    carrying a topic the guardian switched off for email."""
     no_email = email_muted(settings, topics)
     found = []
     for channel in channel_order(settings):
         address = address_of(guardian, channel)
-        if channel is ChannelName.email and no_email:
+        if channel in closed or (channel is ChannelName.email and no_email):
             continue
         if address is not None and (channel.value, address) not in dead:
             found.append((channel, address))

@@ -2,11 +2,11 @@
 
 open ──due──> route: the school's quiet hours or holidays, or (a teacher's reminders)
               less than an hour since the last one → still open, due later; else the
-              channel: the linked Telegram chat, else the email address → pending;
-              neither → failed
+              channel: the linked chat in a messenger the school offers (Telegram,
+              then MAX), else the email address → pending; neither → failed
 pending ────> claim (attempts + 1, sending_since) → sending
 sending ────> settle: sent | pending again with next_attempt_at (retry) |
-              pending on email after Telegram refused for good | failed
+              pending on email after the messenger refused for good | failed
               | cancelled when nothing was left to say at send time
 
 Every step is a conditional UPDATE on the expected status, so a repeated job does
@@ -34,6 +34,7 @@ from core.delivery.reasons import (
     STAFF_NO_CHANNEL,
     Reason,
 )
+from core.messengers import CHAT_FIELDS, chats_of
 from core.models import Holiday, School, Staff, StaffMessage, StaffMessageKind
 from core.policy import policy_of
 from core.uow import UnitOfWork
@@ -71,11 +72,8 @@ async def route_staff_message(uow: UnitOfWork, *, message_id: int) -> bool:
             await _move(uow, message_id, "open", "open", due_at=until, **_why(reason))
             await uow.commit()
             return False
-        if staff.locked_at is None and staff.telegram_chat_id is not None:
-            contact = ("telegram", str(staff.telegram_chat_id))
-        elif staff.locked_at is None and staff.email:
-            contact = ("email", staff.email)
-        else:
+        contact = _contact(staff, school)
+        if contact is None:
             closed = {"closed_at": now, **_why(Reason(STAFF_NO_CHANNEL))}
             await _move(uow, message_id, "open", "failed", **closed)
             await uow.commit()
@@ -86,6 +84,18 @@ async def route_staff_message(uow: UnitOfWork, *, message_id: int) -> bool:
         )
         await uow.commit()
         return moved
+
+
+def _contact(staff: Staff, school: School) -> tuple[str, str] | None:
+    """Where a staff message goes: the first linked chat in a messenger the school
+    offers (Telegram, then MAX), else the email address; None for a locked account."""
+    if staff.locked_at is not None:
+        return None
+    offered = policy_of(school).messengers
+    chat = next((c for c in chats_of(staff) if c.messenger.value in offered), None)
+    if chat is not None:
+        return chat.channel.value, chat.address
+    return ("email", staff.email) if staff.email else None
 
 
 async def _hold(
@@ -185,10 +195,10 @@ async def settle_staff_message(
 async def _fail_or_email(
     uow: UnitOfWork, message: StaffMessage, reason: Reason | None, now: dt.datetime
 ) -> dt.datetime | None:
-    """Telegram refused for good (the bot blocked, the chat gone): the email address, if
-    any, takes over; otherwise the message has failed."""
+    """A messenger refused for good (the bot blocked, the chat gone): the email address,
+    if any, takes over; otherwise the message has failed."""
     staff = await uow.session.get(Staff, message.staff_id)
-    if message.channel == "telegram" and staff is not None and staff.email:
+    if message.channel in CHAT_FIELDS and staff is not None and staff.email:
         values = {
             "channel": "email",
             "address": staff.email,

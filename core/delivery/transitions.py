@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from core.delivery.reasons import Reason
-from core.delivery.routing import TOPIC_OF_EVENT
+from core.delivery.routing import TOPIC_OF_EVENT, closed_channels
 from core.models import (
     ChannelName,
     ContactStatus,
@@ -25,18 +25,23 @@ from core.models import (
     Notification,
     NotificationEvent,
     OutboxEvent,
+    School,
     Topic,
 )
+from core.policy import policy_of
 from core.uow import UnitOfWork
 
 
 async def guardian_context(
     uow: UnitOfWork, guardian_id: int
-) -> tuple[Guardian, GuardianSettings | None, set[tuple[str, str]]]:
-    """The guardian as of now, their settings, and their (channel, address) found dead."""
+) -> tuple[Guardian, GuardianSettings | None, set[tuple[str, str]], frozenset[ChannelName]]:
+    """The guardian as of now, their settings, their (channel, address) found dead, and
+    the messengers their school does not offer now (`routing.closed_channels`)."""
     session = uow.session
     guardian = await session.get(Guardian, guardian_id)
     assert guardian is not None
+    school = await session.get(School, guardian.school_id)
+    assert school is not None
     settings = (
         await session.exec(
             select(GuardianSettings).where(GuardianSettings.guardian_id == guardian_id)
@@ -45,7 +50,8 @@ async def guardian_context(
     dead_rows = await session.exec(
         select(ContactStatus).where(ContactStatus.guardian_id == guardian_id)
     )
-    return guardian, settings, {(d.channel, d.address) for d in dead_rows.all()}
+    dead = {(d.channel, d.address) for d in dead_rows.all()}
+    return guardian, settings, dead, closed_channels(policy_of(school))
 
 
 async def note_topics(uow: UnitOfWork, note: Notification) -> tuple[str, ...]:

@@ -20,6 +20,10 @@ ERRORS: dict[str, str] = {
     "bad_setting": N_("“%(setting)s”: “%(value)s” is not allowed."),
     "setting_time": N_("“%(setting)s”: time “%(value)s” not recognised — write it like 21:00."),
     "setting_choice": N_("“%(setting)s”: “%(value)s” is not allowed, use %(allowed)s."),
+    "setting_messengers": N_(
+        "“%(setting)s”: choose at least one messenger, Telegram or MAX, for parents' "
+        "messages and the bot."
+    ),
     "setting_min": N_(
         "“%(setting)s”: a whole number of at least %(min)s is needed, not “%(value)s”."
     ),
@@ -176,6 +180,7 @@ def setting_labels(t: Texts) -> dict[str, str]:
         "digest_time": t.pgettext("setting", "Daily digest time"),
         "sms_daily_budget": t.pgettext("setting", "SMS per day, at most"),
         "invite_ttl_days": t.pgettext("setting", "Invite code valid for, days"),
+        "messengers": t.pgettext("setting", "Messengers the school uses"),
         "personal_data_retention_days": t.pgettext(
             "setting", "Erase a departed family's personal data after, days"
         ),
@@ -195,6 +200,7 @@ SCHOOL = ErrorTable(
             "bad_setting",
             "setting_time",
             "setting_choice",
+            "setting_messengers",
             "setting_min",
             "setting_range",
         )

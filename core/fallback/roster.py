@@ -28,6 +28,7 @@ from core.models import (
     GroupMembership,
     Guardian,
     GuardianSettings,
+    Messenger,
     Mode,
     School,
     SchoolClass,
@@ -38,6 +39,7 @@ from core.models import (
     TeachingAssignment,
     Topic,
 )
+from core.policy import policy_of
 
 
 async def staff_assignments(
@@ -208,7 +210,10 @@ async def build_snapshot(
     school_id = school.id or 0
     day = school_today(school, now)
     classes, groups = await _members(session, school_id, day)
-    guardians = await _guardians_by_student(session, school_id)
+    # The broadcast goes through Telegram: nobody, once the school no longer offers it.
+    guardians: dict[int, list[tuple[Guardian, str]]] = {}
+    if Messenger.telegram.value in policy_of(school).messengers:
+        guardians = await _guardians_by_student(session, school_id)
     return RosterSnapshot(
         school_id=school_id,
         school_name=school.name,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
 
-from core.events import EVENT_TYPES
+from core.events import EVENT_TYPES, MessengersChanged
 from core.fallback import keys
 
 
@@ -120,9 +120,12 @@ async def snapshot_assignments(redis: Redis, chat_id: int) -> tuple[Assignment, 
     return tuple(a for _, staff in await staff_snapshots(redis, chat_id) for a in staff.assignments)
 
 
-# Bookkeeping events (roster changes, consent given or withdrawn...) change who a
-# broadcast reaches; the relay marks their school's snapshot stale.
-ROSTER_EVENT_KINDS = frozenset(kind for kind, cls in EVENT_TYPES.items() if not cls.for_families)
+# Bookkeeping events (roster changes, consent given or withdrawn...) and the school's
+# choice of messengers change who a broadcast reaches; the relay marks their school's
+# snapshot stale.
+ROSTER_EVENT_KINDS = frozenset(
+    kind for kind, cls in EVENT_TYPES.items() if not cls.for_families or cls is MessengersChanged
+)
 
 
 async def mark_stale(redis: Redis, events: Iterable[tuple[str, int]]) -> int:

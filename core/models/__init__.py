@@ -46,7 +46,15 @@ from core.models.journal import (
     ScheduledTest,
     WorkType,
 )
-from core.models.people import Enrollment, Guardian, Role, Staff, Student, StudentGuardian
+from core.models.people import (
+    Enrollment,
+    Guardian,
+    Messenger,
+    Role,
+    Staff,
+    Student,
+    StudentGuardian,
+)
 from core.models.reports import ArchiveDocument, ControlReportExport, StatementExport
 from core.models.school import AcademicYear, Holiday, Period, School
 from core.models.staff_messages import (
@@ -100,6 +108,7 @@ __all__ = [
     "Lesson",
     "LoginThrottle",
     "Mark",
+    "Messenger",
     "Mode",
     "Notification",
     "NotificationEvent",

@@ -8,23 +8,25 @@ from typing import Any
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from core.models.base import chat_id_field, instant_field, json_field, one_of, partial_index
+from core.models.people import Messenger
 
 INVITE_PURPOSES = ("guardian", "staff")
 ACTOR_KINDS = ("staff", "guardian", "system")
 AUDIT_ACTIONS = ("create", "update", "delete")
-ACKNOWLEDGED_VIA = ("telegram", "web")
+ACKNOWLEDGED_VIA = ("telegram", "web", "max")
 CONTACT_CHANGE_CHANNELS = ("email", "sms")  # a chat is linked by an invite code instead
 
 
 class InviteCode(SQLModel, table=True):
-    """A single-use code that links a Telegram chat to a guardian or a staff member.
+    """A single-use code that links a chat, in Telegram or MAX, to a guardian or a
+    staff member: one code works in either messenger, once.
 
     Only a SHA-256 of the code is stored: a copy of the database does not hand out
     working codes.
     """
 
     __tablename__ = "invite_code"
-    __table_args__ = (one_of("purpose", INVITE_PURPOSES),)
+    __table_args__ = (one_of("purpose", INVITE_PURPOSES), one_of("used_via", Messenger))
 
     id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
@@ -36,7 +38,8 @@ class InviteCode(SQLModel, table=True):
     issued_at: datetime = instant_field()
     expires_at: datetime = instant_field()
     used_at: datetime | None = instant_field(nullable=True)
-    used_by_chat: int | None = chat_id_field()
+    used_by_chat: int | None = chat_id_field()  # the chat (MAX: the user) in `used_via`
+    used_via: str | None = None  # Messenger
     revoked_at: datetime | None = instant_field(nullable=True)
 
 
@@ -140,7 +143,7 @@ class Acknowledgement(SQLModel, table=True):
     announcement_id: int | None = Field(default=None, foreign_key="announcement.id", index=True)
     student_id: int | None = Field(default=None, foreign_key="student.id")
     at: datetime = instant_field()
-    via: str = "telegram"  # telegram | web
+    via: str = "telegram"  # ACKNOWLEDGED_VIA
 
 
 class ContactChange(SQLModel, table=True):

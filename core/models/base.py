@@ -61,7 +61,8 @@ def json_field(*, default_factory: Any = dict) -> Any:
 
 
 def chat_id_field(*, index: bool = False) -> Any:
-    """A Telegram chat id: 64-bit (ids exceed PostgreSQL's 32-bit integer)."""
+    """A Telegram chat id or a MAX user id: 64-bit (ids exceed PostgreSQL's 32-bit
+    integer)."""
     return Field(default=None, sa_type=BigInteger, nullable=True, index=index)
 
 

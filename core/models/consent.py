@@ -28,8 +28,8 @@ class ConsentDecision(StrEnum):
     withdrawn = "withdrawn"
 
 
-# Where the decision was made: the bot, the web, a paper form entered by staff
-# (MAX, the national messenger, later).
+# Where the decision was made: a bot (Telegram, MAX), the web, a paper form entered
+# by staff.
 CONSENT_CHANNELS = ("telegram", "web", "paper", "max")
 
 

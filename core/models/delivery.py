@@ -47,11 +47,13 @@ class ChannelName(StrEnum):
     telegram = "telegram"
     email = "email"
     sms = "sms"
+    max = "max"  # MAX, the national messenger (a Messenger, as Telegram is)
 
 
 # A notification's topic: one of Topic, or "mixed" once events of several topics
-# joined it (an instant bundle, a digest).
-NOTIFICATION_TOPICS = (*Topic, "mixed")
+# joined it (an instant bundle, a digest), or "notice": what the school tells its
+# families about Zvonok itself (a messenger switched off), which no mode turns off.
+NOTIFICATION_TOPICS = (*Topic, "mixed", "notice")
 NOTIFICATION_STATUSES = ("open", "sending", "sent", "cancelled", "failed")
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
 

@@ -12,6 +12,14 @@ from core.i18n import LANGUAGES
 from core.models.base import chat_id_field, instant_field, json_field, json_list_of, one_of
 
 
+class Messenger(StrEnum):
+    """The messengers a chat is linked in (issue 12): Telegram and MAX, the national
+    messenger public schools may lawfully use (149-FZ art. 10 part 8)."""
+
+    telegram = "telegram"
+    max = "max"
+
+
 class Role(StrEnum):
     """Staff roles. A class teacher is a teacher named on a class, not a role."""
 
@@ -33,7 +41,8 @@ class Staff(SQLModel, table=True):
     roles: list[str] = json_field(default_factory=list)
     password_hash: str | None = None
     telegram_chat_id: int | None = chat_id_field(index=True)
-    # Where reminders go when the staff member has no linked Telegram chat.
+    max_user_id: int | None = chat_id_field(index=True)  # the linked MAX user
+    # Where reminders go when the staff member has no linked chat.
     email: str | None = None
     # Regulations: a reported breach voids the account's operations since the report.
     locked_at: datetime | None = instant_field(nullable=True)
@@ -62,8 +71,9 @@ class Student(SQLModel, table=True):
 
 
 ENROLLMENT_REASONS = ("enrolled", "transferred")
-# How consent was given: by the parent in the bot or on the web, or on paper (staff).
-CONSENT_SOURCES = ("telegram", "paper", "web")
+# How consent was given: by the parent in a bot (Telegram, MAX) or on the web, or on
+# paper (staff).
+CONSENT_SOURCES = ("telegram", "paper", "web", "max")
 
 
 class Enrollment(SQLModel, table=True):
@@ -96,9 +106,11 @@ class Guardian(SQLModel, table=True):
     email: str | None = None
     language: str = "ru"
     telegram_chat_id: int | None = chat_id_field(index=True)
+    # The MAX user who linked their chat: MAX's bots write to a user by `user_id`.
+    max_user_id: int | None = chat_id_field(index=True)
     consent_given_at: datetime | None = instant_field(nullable=True)
     consent_withdrawn_at: datetime | None = instant_field(nullable=True)
-    consent_source: str | None = None  # telegram | paper | web
+    consent_source: str | None = None  # CONSENT_SOURCES
     wants_paper_summary: bool = False
     created_at: datetime = instant_field()
 

@@ -40,7 +40,7 @@ class ReminderStage(StrEnum):
 # waiting for a retry) → sending (claimed by a worker) → sent | failed; cancelled when
 # nothing is left to say at send time.
 STAFF_MESSAGE_STATUSES = ("open", "pending", "sending", "sent", "failed", "cancelled")
-STAFF_CHANNELS = ("telegram", "email")
+STAFF_CHANNELS = ("telegram", "email", "max")
 
 
 class StaffMessage(SQLModel, table=True):

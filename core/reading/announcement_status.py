@@ -42,6 +42,7 @@ from core.models import (
     StudentGuardian,
 )
 from core.permissions import load_staff
+from core.policy import policy_of
 from core.reading.acknowledgement_reports import _announcement_for_reader
 from core.reading.parent_status import Attempt, ParentState, ParentStatus, count_states, line_of
 from core.reading.reachability import load_contacts
@@ -99,7 +100,7 @@ async def announcement_status(
         notes = await _notifications(uow, event.id) if event else {}
         await _add_late_recipients(uow, guardians, children, notes)
         deliveries = await _deliveries(uow, [n.id or 0 for n in notes.values()])
-        contacts = await load_contacts(uow.session, guardians)
+        contacts = await load_contacts(uow.session, guardians, policy=policy_of(school))
         acks = await _acknowledgements(uow, f"announcement:{announcement_id}")
         planned = event is not None and event.dispatched_at is not None
         lines = [

@@ -1,9 +1,12 @@
-"""Who a Telegram chat belongs to: the guardians and staff members linked to it.
+"""Who a chat belongs to, in Telegram or MAX: the guardians and staff members linked to it.
 
 The bot asks this on every update. A chat may follow several children: one guardian
 row per school (siblings in two schools are two guardian rows with one chat), and
 each guardian may have several children. Only consenting guardians' children and
-unlocked staff count; a chat with neither is a stranger and is told nothing.
+unlocked staff count; a chat with neither is a stranger and is told nothing. Links
+to a school that does not offer the chat's messenger (`SchoolPolicy.messengers`) do
+not count either: nothing about its pupils goes through a messenger it did not
+choose; those schools are named in `elsewhere`, so the bot can say where they went.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calendar import school_today
+from core.messengers import MessengerChat, chat_column
 from core.models import Enrollment, Guardian, School, SchoolClass, Staff, Student, StudentGuardian
 from core.models.base import utcnow
+from core.policy import policy_of
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,19 @@ class LinkedStaff:
 
 @dataclass(frozen=True)
 class ChatLinks:
-    chat_id: int
+    chat: MessengerChat
     guardians: tuple[Guardian, ...] = ()
     children: tuple[Child, ...] = ()
     staff: tuple[LinkedStaff, ...] = ()
     language: str | None = None  # the linked guardian's chosen language, if any
     schools: dict[int, School] = field(default_factory=dict)
+    # Schools linked to this chat that no longer offer its messenger (their rows are
+    # left out above), by id: the bot may tell the parent which messenger they use.
+    elsewhere: tuple[School, ...] = ()
+
+    @property
+    def chat_id(self) -> int:
+        return self.chat.id
 
     @property
     def is_stranger(self) -> bool:
@@ -64,21 +76,19 @@ class ChatLinks:
         return next((c for c in self.children if c.student_id == student_id), None)
 
 
-async def chat_links(session: AsyncSession, chat_id: int) -> ChatLinks:
-    """Everything linked to `chat_id`, read in a handful of queries."""
-    guardians = tuple(
-        (
-            await session.exec(
-                select(Guardian)
-                .where(Guardian.telegram_chat_id == chat_id)
-                .order_by(col(Guardian.id))
-            )
-        ).all()
-    )
+async def chat_links(session: AsyncSession, chat: MessengerChat) -> ChatLinks:
+    """Everything linked to `chat`, read in a handful of queries."""
+    guardians = (
+        await session.exec(
+            select(Guardian)
+            .where(chat_column(Guardian, chat.messenger) == chat.id)
+            .order_by(col(Guardian.id))
+        )
+    ).all()
     staff_rows = (
         await session.exec(
             select(Staff)
-            .where(Staff.telegram_chat_id == chat_id, col(Staff.locked_at).is_(None))
+            .where(chat_column(Staff, chat.messenger) == chat.id, col(Staff.locked_at).is_(None))
             .order_by(col(Staff.id))
         )
     ).all()
@@ -87,6 +97,13 @@ async def chat_links(session: AsyncSession, chat_id: int) -> ChatLinks:
     if school_ids:
         rows = await session.exec(select(School).where(col(School.id).in_(school_ids)))
         schools = {s.id or 0: s for s in rows.all()}
+    offering = {
+        sid for sid, s in schools.items() if chat.messenger.value in policy_of(s).messengers
+    }
+    elsewhere = tuple(schools[sid] for sid in sorted(set(schools) - offering))
+    schools = {sid: s for sid, s in schools.items() if sid in offering}
+    guardians = [g for g in guardians if g.school_id in offering]
+    staff_rows = [s for s in staff_rows if s.school_id in offering]
     consenting = [g for g in guardians if g.has_consent]
     children = await _children(session, consenting, schools)
     staff = tuple(
@@ -94,7 +111,7 @@ async def chat_links(session: AsyncSession, chat_id: int) -> ChatLinks:
         for s in staff_rows
     )
     language = next((g.language for g in guardians), None)
-    return ChatLinks(chat_id, tuple(consenting), children, staff, language, schools)
+    return ChatLinks(chat, tuple(consenting), children, staff, language, schools, elsewhere)
 
 
 async def _children(

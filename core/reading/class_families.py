@@ -35,6 +35,7 @@ from core.permissions import (
     require_class_reader,
     require_people_manager,
 )
+from core.policy import policy_of
 from core.reading.reachability import Reach, load_contacts
 from core.rows import get_in_school
 from core.uow import UnitOfWork
@@ -120,7 +121,9 @@ async def class_families(uow: UnitOfWork, *, actor: StaffActor, class_id: int) -
         today = school_today(school, uow.now())
         students = await class_students(uow, klass, today)
         links = await _guardians_of(uow, [s.id or 0 for s in students])
-        contacts = await load_contacts(uow.session, (g.id or 0 for _, g, _ in links))
+        contacts = await load_contacts(
+            uow.session, (g.id or 0 for _, g, _ in links), policy=policy_of(school)
+        )
         by_student: dict[int, list[FamilyGuardian]] = {}
         for student_id, guardian, relation in links:
             line = FamilyGuardian(

@@ -32,6 +32,7 @@ from core.models import (
     OutboxEvent,
     StudentGuardian,
 )
+from core.policy import SchoolPolicy
 from core.reading.reachability import load_contacts
 from core.rows import not_deleted
 from core.uow import UnitOfWork
@@ -42,7 +43,7 @@ class ClassReach:
     class_id: int
     families: int  # guardians of the class's pupils today
     reachable: int  # a message to the class would reach them now
-    subscribed: int  # in the bot: consent and a live Telegram chat
+    subscribed: int  # in the bot: consent and a live chat in a messenger the school offers
     announcements: int  # the class's announcements posted in the span
     messages: int  # their messages planned for families
     delivered: int
@@ -59,6 +60,7 @@ async def class_reach_in(
     *,
     school_id: int,
     timezone: str,
+    policy: SchoolPolicy,
     class_ids: Collection[int],
     today: dt.date,
     start: dt.date,
@@ -70,7 +72,8 @@ async def class_reach_in(
     if not classes:
         return {}
     families = await _families(uow, school_id, classes, today)
-    contacts = await load_contacts(uow.session, (g.id or 0 for gs in families.values() for g in gs))
+    guardian_ids = (g.id or 0 for gs in families.values() for g in gs)
+    contacts = await load_contacts(uow.session, guardian_ids, policy=policy)
     reach = {gid: contacts.reach(g) for gs in families.values() for g in gs for gid in [g.id or 0]}
     zone = ZoneInfo(timezone)
     since = dt.datetime.combine(start, dt.time(0), tzinfo=zone)

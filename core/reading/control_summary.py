@@ -240,6 +240,7 @@ async def control_summary(
                 uow,
                 school_id=control.school_id,
                 timezone=control.zone.key,
+                policy=control.policy,
                 class_ids=sorted(control.names.classes),
                 today=control.today,
                 start=span.start,

@@ -153,7 +153,10 @@ async def collect_guardian_data(uow: UnitOfWork, guardian: Guardian) -> Data:
             "created_at": guardian.created_at.isoformat(),
         },
         "contacts": {"phone": guardian.phone, "email": guardian.email},
-        "chats": {"telegram_chat_id": guardian.telegram_chat_id},
+        "chats": {
+            "telegram_chat_id": guardian.telegram_chat_id,
+            "max_user_id": guardian.max_user_id,
+        },
         "children": await _children(uow, gid),
         "consent": {
             "given_at": _day(guardian.consent_given_at),

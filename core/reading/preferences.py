@@ -4,8 +4,8 @@ contact change waiting for its code.
 
 A guardian without a `GuardianSettings` row gets the school's defaults
 (`core.delivery.routing`). One person may be several guardian rows (one per school,
-one Telegram chat): the bot passes every row of the chat as `actors`, and the first
-one's settings are shown. The changes are `core.services.guardian_settings`.
+one chat): the bot passes every row of the chat as `actors`, and the first one's
+settings are shown. The messengers the school does not offer are not shown. The changes are `core.services.guardian_settings`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from core.delivery.routing import (
     DEFAULT_CHANNELS,
     address_of,
     channel_order,
+    closed_channels,
     digest_time,
     mode_for,
     quiet_window,
@@ -102,10 +103,19 @@ async def _school(uow: UnitOfWork, school_id: int) -> School:
     return school
 
 
-def full_order(settings: GuardianSettings | None) -> list[ChannelName]:
-    """The guardian's order, then any channel it leaves out, in the default order."""
+def full_order(
+    settings: GuardianSettings | None, closed: frozenset[ChannelName] = frozenset()
+) -> list[ChannelName]:
+    """The guardian's order, then any channel it leaves out, in the default order;
+    without the messengers their school does not offer (`closed`)."""
     order = channel_order(settings)
-    return order + [c for c in DEFAULT_CHANNELS if c not in order]
+    whole = order + [c for c in DEFAULT_CHANNELS if c not in order]
+    return [c for c in whole if c not in closed]
+
+
+async def closed_for(uow: UnitOfWork, guardian: Guardian) -> frozenset[ChannelName]:
+    """The messengers the guardian's school does not offer."""
+    return closed_channels(policy_of(await _school(uow, guardian.school_id)))
 
 
 async def read_preferences(uow: UnitOfWork, *, actor: Acting) -> Preferences:
@@ -120,7 +130,7 @@ async def preferences_of(uow: UnitOfWork, guardian: Guardian) -> Preferences:
     dead_query = select(ContactStatus).where(ContactStatus.guardian_id == guardian.id)
     dead = {(d.channel, d.address) for d in (await uow.session.exec(dead_query)).all()}
     points = []
-    for channel in full_order(settings):
+    for channel in full_order(settings, closed_channels(policy)):
         address = address_of(guardian, channel)
         points.append(ContactPoint(channel, address, (channel.value, address or "") in dead))
     start, end = quiet_window(settings, policy)

@@ -2,8 +2,9 @@
 
 The same rules the delivery pipeline applies (core/delivery/routing.py): consent first
 (seed 003 §4.8), then the guardian's mode for the kind of message, then their channels
-in their order, skipping addresses found dead (a blocked bot, a rejected mailbox).
-Loaded for many guardians at once: two queries, whatever the class size.
+in their order, skipping addresses found dead (a blocked bot, a rejected mailbox) and
+the messengers the school does not offer. Loaded for many guardians of one school at
+once: two queries, whatever the class size.
 """
 
 from __future__ import annotations
@@ -17,8 +18,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.delivery.reasons import Reason
-from core.delivery.routing import address_of, channel_order, live_channels, mode_for
-from core.models import ContactStatus, Guardian, GuardianSettings, Mode, Topic
+from core.delivery.routing import (
+    address_of,
+    channel_order,
+    closed_channels,
+    live_channels,
+    mode_for,
+)
+from core.messengers import chats_of
+from core.models import ChannelName, ContactStatus, Guardian, GuardianSettings, Mode, Topic
+from core.policy import SchoolPolicy
 
 
 class Unreachable(StrEnum):
@@ -29,7 +38,7 @@ class Unreachable(StrEnum):
     # Chose "never" for this kind of message, or switched it off for email (an email's
     # unsubscribe link) when email is their only way.
     switched_off = "switched_off"
-    no_contact = "no_contact"  # no Telegram chat, email or phone on their channels
+    no_contact = "no_contact"  # no chat, email or phone on their channels
     contacts_dead = "contacts_dead"  # every address they have failed for good
     # Reachable now, but not when the message was sent out (subscribed since).
     then = "unreachable_then"
@@ -48,15 +57,18 @@ class Reach:
     channels: tuple[str, ...]  # live channels, in the guardian's order
     dead: tuple[DeadContact, ...]  # their addresses found dead, on the channels they use
     unreachable: Unreachable | None  # None: a message would go out
-    subscribed: bool  # consent and a live Telegram chat with the bot
+    # In the bot: consent and a live chat in a messenger the school offers.
+    subscribed: bool
 
 
 @dataclass(frozen=True)
 class Contacts:
-    """Settings and dead addresses of a set of guardians, loaded together."""
+    """Settings and dead addresses of a set of guardians of one school, loaded together,
+    with the messengers the school does not offer."""
 
     settings: dict[int, GuardianSettings]
     dead: dict[int, dict[tuple[str, str], Reason]]  # guardian → (channel, address) → why
+    closed: frozenset[ChannelName] = frozenset()
 
     def reach(self, guardian: Guardian, topic: Topic = Topic.announcements) -> Reach:
         return reach_of(
@@ -64,14 +76,18 @@ class Contacts:
             self.settings.get(guardian.id or 0),
             self.dead.get(guardian.id or 0, {}),
             topic,
+            closed=self.closed,
         )
 
 
-async def load_contacts(session: AsyncSession, guardian_ids: Iterable[int]) -> Contacts:
-    """Two queries for any number of guardians."""
+async def load_contacts(
+    session: AsyncSession, guardian_ids: Iterable[int], *, policy: SchoolPolicy
+) -> Contacts:
+    """Two queries for any number of guardians of the school whose `policy` is given."""
     ids = sorted(set(guardian_ids))
+    closed = closed_channels(policy)
     if not ids:
-        return Contacts({}, {})
+        return Contacts({}, {}, closed)
     settings_rows = await session.exec(
         select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(ids))
     )
@@ -83,7 +99,7 @@ async def load_contacts(session: AsyncSession, guardian_ids: Iterable[int]) -> C
         dead[row.guardian_id][(row.channel, row.address)] = Reason(
             row.reason, row.reason_params or {}
         )
-    return Contacts({s.guardian_id: s for s in settings_rows.all()}, dict(dead))
+    return Contacts({s.guardian_id: s for s in settings_rows.all()}, dict(dead), closed)
 
 
 def reach_of(
@@ -91,17 +107,22 @@ def reach_of(
     settings: GuardianSettings | None,
     dead: dict[tuple[str, str], Reason],
     topic: Topic = Topic.announcements,
+    *,
+    closed: frozenset[ChannelName] = frozenset(),
 ) -> Reach:
-    """Whether a message of `topic` would reach `guardian` now, and if not, why."""
-    live = live_channels(guardian, settings, set(dead), (topic.value,))
-    muted = not live and bool(live_channels(guardian, settings, set(dead)))
+    """Whether a message of `topic` would reach `guardian` now, and if not, why; the
+    messengers in `closed` are not offered by their school."""
+    live = live_channels(guardian, settings, set(dead), (topic.value,), closed=closed)
+    muted = not live and bool(live_channels(guardian, settings, set(dead), closed=closed))
     found_dead = []
     for channel in channel_order(settings):
         address = address_of(guardian, channel)
-        if address is not None and (channel.value, address) in dead:
+        if channel not in closed and address is not None and (channel.value, address) in dead:
             found_dead.append(DeadContact(channel.value, dead[(channel.value, address)]))
-    chat = guardian.telegram_chat_id
-    subscribed = guardian.has_consent and chat is not None and ("telegram", str(chat)) not in dead
+    subscribed = guardian.has_consent and any(
+        chat.channel not in closed and (chat.channel.value, chat.address) not in dead
+        for chat in chats_of(guardian)
+    )
     return Reach(
         channels=tuple(channel.value for channel, _ in live),
         dead=tuple(found_dead),

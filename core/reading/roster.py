@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.calendar import school_today
+from core.messengers import chats_of
 from core.models import (
     AcademicYear,
     Enrollment,
@@ -84,7 +85,7 @@ class GuardianLine:
     email: str | None
     relation: str
     consent: bool
-    telegram: bool
+    telegram: bool  # linked in any messenger (Telegram or MAX): in the bot
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ async def _guardians(uow: UnitOfWork, student_id: int) -> list[GuardianLine]:
             g.email,
             link.relation,
             g.has_consent,
-            g.telegram_chat_id is not None,
+            bool(chats_of(g)),
         )
         for g, link in (await uow.session.exec(query)).all()
     ]

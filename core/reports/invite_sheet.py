@@ -1,9 +1,12 @@
-"""The invite-code sheet: A4, one cut-out slip per guardian of a class, with a QR code.
+"""The invite-code sheet: A4, one cut-out slip per guardian of a class, with QR codes.
 
 Seed 002 §2.3: the class teacher hands parents their invite codes. Each slip names
-the child and the guardian, shows the code and its expiry, and carries a QR code of
-the bot's deep link `https://t.me/<bot>?start=<code>`: a parent points the phone's
-camera at it, Telegram opens the bot and the bot receives `/start <code>`.
+the child and the guardian, shows the code and its expiry, and carries, for each
+messenger the school offers (`SchoolPolicy.messengers`), a QR code of its bot's start
+link: `https://t.me/<bot>?start=<code>` for Telegram, `https://max.ru/<bot>?start=<code>`
+for MAX (`core.messengers.start_link`). A parent points the phone's camera at the one
+of their messenger, it opens the bot and the bot receives `/start <code>`. One code
+works in either messenger, once.
 
 Codes are issued while the sheet is made (core.services.invites.issue_invite, one per
 guardian), which revokes the guardian's older unused codes: only the latest sheet
@@ -18,6 +21,7 @@ import asyncio
 import datetime as dt
 import functools
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -38,14 +42,28 @@ from core.calendar import school_today
 from core.errors import RuleViolation
 from core.family_texts import slip_words
 from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, pick_language
-from core.models import Guardian, School, SchoolClass, StudentGuardian
+from core.messengers import start_link
+from core.models import Guardian, Messenger, School, SchoolClass, StudentGuardian
 from core.permissions import load_staff, require_people_manager
+from core.policy import policy_of
 from core.reading.class_families import class_students
 from core.reading.reachability import load_contacts
 from core.reports.filenames import slug
 from core.rows import get_in_school
 from core.services.invites import issue_invite_in
 from core.uow import UnitOfWork, transactional
+
+# Messengers are named as they name themselves, in every language.
+MESSENGER_NAMES = {Messenger.telegram: "Telegram", Messenger.max: "MAX"}
+
+
+@dataclass(frozen=True)
+class StartLink:
+    """A messenger's bot on a slip: its name, the bot's username, the link with the code."""
+
+    name: str  # «Telegram», «MAX»
+    bot: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -56,7 +74,7 @@ class InviteSlip:
     language: str  # the guardian's: the slip is written in it
     code: str
     expires_at: dt.datetime  # the school's local time
-    link: str  # the bot's deep link with the code
+    links: tuple[StartLink, ...]  # per messenger offered whose bot is known, in order
 
 
 @dataclass(frozen=True)
@@ -74,9 +92,16 @@ class _Holder:
     children: tuple[str, ...]
 
 
-def deep_link(bot_username: str, code: str) -> str:
-    """Telegram's deep link: opening it starts the bot with `/start <code>`."""
-    return f"https://t.me/{bot_username}?start={code}"
+def start_links(
+    bots: dict[Messenger, str], offered: Sequence[str], code: str
+) -> tuple[StartLink, ...]:
+    """The start link with `code` of each messenger `offered` whose bot is named in
+    `bots` (a messenger whose bot has no name gets none: nothing to point a camera at)."""
+    return tuple(
+        StartLink(MESSENGER_NAMES[m], bots[m], start_link(m, bots[m], code))
+        for m in Messenger
+        if m.value in offered and bots.get(m)
+    )
 
 
 def qr_svg(text: str) -> Markup:
@@ -91,17 +116,22 @@ async def invite_sheet_in(
     actor: StaffActor,
     class_id: int,
     bot_username: str,
+    max_bot_username: str = "",
     only_unsubscribed: bool = False,
     language: str = "ru",
 ) -> InviteSheet:
     """Issue a code for each guardian of the class (or only those not subscribed to the
-    bot yet) and lay them out on A4 slips. For the class teacher, the administrators
-    and the secretary; older unused codes of those guardians stop working.
+    bot yet) and lay them out on A4 slips, with the start links of the Telegram bot
+    (`bot_username`) and the MAX bot (`max_bot_username`, "" when there is none) as
+    the school offers them. For the class teacher, the administrators and the
+    secretary; older unused codes of those guardians stop working.
 
     The PDF is made before the transaction commits (SQLite's write lock is held for
     that second or two): a code nobody can print must not replace a printed one."""
-    class_name, timezone, holders = await _holders(uow, actor, class_id, only_unsubscribed)
-    zone = ZoneInfo(timezone)
+    class_name, school, holders = await _holders(uow, actor, class_id, only_unsubscribed)
+    zone = ZoneInfo(school.timezone)
+    offered = policy_of(school).messengers
+    bots = {Messenger.telegram: bot_username, Messenger.max: max_bot_username}
     slips = []
     for holder in holders:
         issued = await issue_invite_in(uow, actor=actor, guardian_id=holder.guardian_id)
@@ -113,12 +143,17 @@ async def invite_sheet_in(
                 language=pick_language(holder.language),
                 code=issued.code,
                 expires_at=issued.expires_at.astimezone(zone),
-                link=deep_link(bot_username, issued.code),
+                links=start_links(bots, offered, issued.code),
             )
         )
     made = uow.now().astimezone(zone)
     pdf = await asyncio.to_thread(
-        render_invite_sheet, slips, klass=class_name, bot=bot_username, made=made, language=language
+        render_invite_sheet,
+        slips,
+        klass=class_name,
+        made=made,
+        language=language,
+        offered=MESSENGER_NAMES[Messenger(offered[0])],
     )
     filename = f"kody-priglasheniia-{slug(class_name) or 'klass'}-{made.date().isoformat()}.pdf"
     return InviteSheet(pdf=pdf, slips=tuple(slips), filename=filename)
@@ -129,7 +164,7 @@ invite_sheet = transactional(invite_sheet_in)
 
 async def _holders(
     uow: UnitOfWork, actor: StaffActor, class_id: int, only_unsubscribed: bool
-) -> tuple[str, str, list[_Holder]]:
+) -> tuple[str, School, list[_Holder]]:
     """The guardians to print, checked up front: nothing is issued for a refused sheet."""
     staff = await load_staff(uow, actor)
     klass = await get_in_school(uow, SchoolClass, class_id, staff.school_id, "class")
@@ -149,7 +184,7 @@ async def _holders(
         guardians[guardian.id or 0] = guardian
         children.setdefault(guardian.id or 0, []).append(names[student_id])
     if only_unsubscribed:
-        contacts = await load_contacts(uow.session, guardians)
+        contacts = await load_contacts(uow.session, guardians, policy=policy_of(school))
         guardians = {gid: g for gid, g in guardians.items() if not contacts.reach(g).subscribed}
     if not guardians:
         key = "invite_sheet_all_subscribed" if only_unsubscribed else "invite_sheet_no_guardians"
@@ -159,7 +194,7 @@ async def _holders(
         for gid, g in guardians.items()
     ]
     holders.sort(key=lambda h: (h.children, h.name, h.guardian_id))
-    return klass.name, school.timezone, holders
+    return klass.name, school, holders
 
 
 @functools.cache
@@ -176,12 +211,18 @@ def _environment(language: str) -> Environment:
 
 
 def render_invite_sheet_html(
-    slips: list[InviteSlip], *, klass: str, bot: str, made: dt.datetime, language: str
+    slips: list[InviteSlip], *, klass: str, made: dt.datetime, language: str, offered: str
 ) -> str:
-    """The sheet's own title in `language` (staff's); each slip in its guardian's."""
+    """The sheet's own title in `language` (staff's); each slip in its guardian's.
+    `offered` names the school's first messenger, for a slip with no bot to point to."""
     lang = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
     words = {
-        slip.language: slip_words(slip.language, bot=bot, expires=slip.expires_at.date())
+        (slip.language, slip.expires_at.date()): slip_words(
+            slip.language,
+            bots=[(link.name, link.bot) for link in slip.links],
+            offered=offered,
+            expires=slip.expires_at.date(),
+        )
         for slip in slips
     }
     return (
@@ -198,9 +239,11 @@ def render_invite_sheet_html(
 
 
 def render_invite_sheet(
-    slips: list[InviteSlip], *, klass: str, bot: str, made: dt.datetime, language: str
+    slips: list[InviteSlip], *, klass: str, made: dt.datetime, language: str, offered: str
 ) -> bytes:
     """The PDF (CPU-bound: callers on an event loop run it in a thread)."""
-    html = render_invite_sheet_html(slips, klass=klass, bot=bot, made=made, language=language)
+    html = render_invite_sheet_html(
+        slips, klass=klass, made=made, language=language, offered=offered
+    )
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

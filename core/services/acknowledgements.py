@@ -27,10 +27,11 @@ from core.models import (
     School,
     StudentGuardian,
 )
+from core.models.access import ACKNOWLEDGED_VIA
 from core.reading.preferences import Acting, as_actors
 from core.uow import UnitOfWork, transactional
 
-VIA = ("telegram", "web")
+VIA = ACKNOWLEDGED_VIA  # telegram | web | max
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Homework a teacher gives in the bot (/hw), while the journal is up.
 
 The bot hands over what the teacher chose and typed, with the chat it came from; the
-rules are here: the chat must be the staff member's own linked chat, the homework
-goes on the page's next lesson (`set_homework_for_next_lesson`), and the answer says
-which lesson that is. While the journal is down the bot broadcasts instead
+rules are here: the chat must be the staff member's own linked chat (in its
+messenger), the homework goes on the page's next lesson
+(`set_homework_for_next_lesson`), and the answer says which lesson that is. While the journal is down the bot broadcasts instead
 (`notifier.fallback`) and the worker's replay writes it here later.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from core.actors import StaffActor
 from core.errors import Forbidden
+from core.messengers import MessengerChat, linked
 from core.models import Lesson, Staff
 from core.services.homework import set_homework_for_next_lesson_in
 from core.uow import UnitOfWork, transactional
@@ -32,7 +33,7 @@ class GivenHomework:
 async def give_homework_from_chat_in(
     uow: UnitOfWork,
     *,
-    chat_id: int,
+    chat: MessengerChat,
     actor: StaffActor,
     class_id: int,
     group_id: int | None,
@@ -40,9 +41,10 @@ async def give_homework_from_chat_in(
     text: str,
 ) -> GivenHomework:
     """Set homework on the page's next lesson (journal or timetable) for `actor`,
-    who must be linked to `chat_id`; one transaction (the lesson created with it)."""
+    who must be linked to `chat` (Telegram or MAX); one transaction (the lesson created
+    with it)."""
     staff = await uow.session.get(Staff, actor.staff_id)
-    if staff is None or staff.telegram_chat_id != chat_id:
+    if staff is None or linked(staff, chat.messenger) != chat:
         raise Forbidden(reason="account_not_found")
     homework = await set_homework_for_next_lesson_in(
         uow,

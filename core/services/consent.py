@@ -7,7 +7,7 @@ secretary. Every decision is a `ConsentRecord` on a version of the school's text
 (`core.services.consent_versions`); the guardian's columns keep the state in force,
 which delivery reads (`Guardian.has_consent`). Withdrawal and a declined re-consent
 stop every message at once (`ConsentChanged`: delivery cancels what is queued) and
-unlink the guardian's Telegram chat.
+unlink the guardian's chats (Telegram and MAX).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import datetime
 from core.actors import GuardianActor, StaffActor
 from core.errors import Forbidden, RuleViolation
 from core.events import ConsentChanged
+from core.messengers import unlink
 from core.models import ConsentText, Guardian, Role
 from core.permissions import has_role, load_staff
 from core.reading.reconsent import given_version
@@ -24,7 +25,7 @@ from core.rows import get_in_school
 from core.services.consent_versions import add_record, current_text_in, text_of_version
 from core.uow import UnitOfWork, snapshot, transactional
 
-GUARDIAN_SOURCES: tuple[str, ...] = ("telegram", "web")
+GUARDIAN_SOURCES: tuple[str, ...] = ("telegram", "web", "max")
 STAFF_SOURCES: tuple[str, ...] = ("paper",)
 
 
@@ -75,7 +76,7 @@ async def record_consent_in(
     source: str,
     text_id: int | None = None,
 ) -> Guardian:
-    """Record consent (`telegram`/`web` by the guardian, `paper` by the school) to the
+    """Record consent (`telegram`/`max`/`web` by the guardian, `paper` by the school) to the
     text shown (`text_id`, else the school's current one).
 
     Consent already in force on that version or a newer one is left as it is: no new
@@ -112,10 +113,10 @@ async def _stop(
     actor_kind: str,
     actor_id: int | None,
 ) -> None:
-    """Consent no longer in force: every message stops and the chat is unlinked."""
+    """Consent no longer in force: every message stops and the chats are unlinked."""
     old = snapshot(guardian)
     mark_consent(guardian, given=False, source=None, at=uow.now())
-    guardian.telegram_chat_id = None
+    unlink(guardian)
     await uow.save(guardian, action="update", actor_id=actor_id, actor_kind=actor_kind, old=old)
     await add_record(
         uow,
@@ -138,9 +139,9 @@ async def withdraw_consent_in(
     guardian_id: int,
     channel: str | None = None,
 ) -> Guardian:
-    """Withdraw consent (the guardian: `telegram`/`web`, the default `telegram`; the
-    school from a paper form: `paper`): from now on the guardian gets no messages and
-    their Telegram chat is unlinked. Idempotent."""
+    """Withdraw consent (the guardian: `telegram`/`max`/`web`, the default `telegram`;
+    the school from a paper form: `paper`): from now on the guardian gets no messages
+    and their chats are unlinked. Idempotent."""
     guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, channel)
     if guardian.has_consent:
         version = await given_version(uow, guardian)
@@ -164,7 +165,7 @@ async def decline_consent_in(
     uow: UnitOfWork, *, actor: GuardianActor, guardian_id: int, text_id: int, channel: str
 ) -> Guardian:
     """The guardian declines the text they were asked to consent to again: the
-    decision is kept, messages stop and the chat is unlinked. Idempotent."""
+    decision is kept, messages stop and the chats are unlinked. Idempotent."""
     guardian, kind, actor_id = await _guardian_for(uow, actor, guardian_id, channel)
     text = await _shown(uow, guardian, text_id)
     if guardian.has_consent:
@@ -183,10 +184,13 @@ async def decline_consent_in(
 decline_consent = transactional(decline_consent_in)
 
 
-async def decline_offer_in(uow: UnitOfWork, *, guardian_id: int, language: str) -> None:
-    """A parent shown the consent text with their invite code tapped «Decline»: kept on
-    record (shown in `language`). Consent already in force (a paper form) stands: the
-    tap refused connecting the bot, not the form. The code stays usable while valid."""
+async def decline_offer_in(
+    uow: UnitOfWork, *, guardian_id: int, language: str, channel: str
+) -> None:
+    """A parent shown the consent text with their invite code tapped «Decline» in a bot
+    (`channel`: its messenger): kept on record (shown in `language`). Consent already
+    in force (a paper form) stands: the tap refused connecting the bot, not the form.
+    The code stays usable while valid."""
     guardian = await uow.session.get(Guardian, guardian_id)
     if guardian is None or guardian.has_consent:
         return
@@ -196,7 +200,7 @@ async def decline_offer_in(uow: UnitOfWork, *, guardian_id: int, language: str) 
         guardian,
         text,
         decision="declined",
-        channel="telegram",
+        channel=channel,
         actor_kind="guardian",
         actor_id=guardian_id,
         language=language,

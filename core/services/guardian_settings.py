@@ -3,8 +3,8 @@ time and language.
 
 A guardian without a `GuardianSettings` row gets the school's defaults
 (`core.delivery.routing`); the row is created on the first change. One person may
-be several guardian rows (one per school, one Telegram chat): the bot passes every
-row of the chat as `actors`, and a change applies to all of them in one transaction.
+be several guardian rows (one per school, one chat): the bot passes every row of the
+chat as `actors`, and a change applies to all of them in one transaction.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from core.models import (
 from core.reading.preferences import (
     Acting,
     Preferences,
+    closed_for,
     full_order,
     load_guardians,
     preferences_of,
@@ -104,7 +105,8 @@ set_mode = transactional(set_mode_in)
 
 
 def check_channels(channels: Sequence[str]) -> list[ChannelName]:
-    """Known, distinct channels, completed with the missing ones in the default order."""
+    """Known, distinct channels (Telegram, MAX, email, SMS), completed with the missing
+    ones in the default order."""
     if not channels:
         raise RuleViolation("channels_required")
     order: list[ChannelName] = []
@@ -119,6 +121,8 @@ def check_channels(channels: Sequence[str]) -> list[ChannelName]:
 
 async def _apply_order(uow: UnitOfWork, actor: Acting, order: list[ChannelName]) -> Preferences:
     for guardian in await load_guardians(uow, actor):
+        if order[0] in await closed_for(uow, guardian):
+            raise RuleViolation("channel_not_offered", channel=order[0].value)
         if address_of(guardian, order[0]) is None:
             raise RuleViolation("channel_without_address", channel=order[0].value)
     return await _change_all(uow, actor, channels=[c.value for c in order])
@@ -128,7 +132,8 @@ async def set_channel_order_in(
     uow: UnitOfWork, *, actor: Acting, channels: Sequence[str]
 ) -> Preferences:
     """The order in which channels are tried; channels left out follow in the default
-    order. Only a channel the guardian has an address for can be first."""
+    order. Only a channel the guardian has an address for, and (a messenger) their
+    school offers, can be first."""
     order = check_channels(channels)
     return await _apply_order(uow, actor, order)
 
@@ -137,13 +142,19 @@ set_channel_order = transactional(set_channel_order_in)
 
 
 async def move_channel_up_in(uow: UnitOfWork, *, actor: Acting, channel: str) -> Preferences:
-    """Swap `channel` with the one before it in the guardian's order."""
+    """Move `channel` just before the one before it in the guardian's order as they see
+    it (the messengers their school does not offer are unseen and keep their order)."""
     moved = check_channels([channel])[0]
     guardian = (await load_guardians(uow, actor))[0]
+    closed = await closed_for(uow, guardian)
+    if moved in closed:
+        raise RuleViolation("channel_not_offered", channel=moved.value)
     order = full_order(await settings_of(uow, guardian))
-    at = order.index(moved)
+    seen = [c for c in order if c not in closed]
+    at = seen.index(moved)
     if at > 0:
-        order[at - 1], order[at] = order[at], order[at - 1]
+        order.remove(moved)
+        order.insert(order.index(seen[at - 1]), moved)
     return await _apply_order(uow, actor, order)
 
 

@@ -1,11 +1,13 @@
-"""Invite codes: issued by the school, redeemed once in the Telegram bot.
+"""Invite codes: issued by the school, redeemed once in the bot, in Telegram or MAX.
 
 Seed 002 §2.3: the administrator gives the class teacher invite codes for parents,
 and a newly arrived staff member gets one on their first day. Only the code's
 SHA-256 is stored; the plain code exists once, in the `IssuedInvite` handed to
 whoever prints the sheet or sends the deep link. Codes are read from paper and typed:
 `core.security` makes them of symbols that cannot be confused and accepts them in any
-case, with or without the dashes.
+case, with or without the dashes. One code works in either messenger the school
+offers (`SchoolPolicy.messengers`), once; a parent following their children in both
+redeems a second code in the other one.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from core.calendar import school_time
 from core.contacts import check_language
 from core.errors import (
     AccountLocked,
+    InviteElsewhere,
     InviteExpired,
     InviteMalformed,
     InviteRevoked,
@@ -29,11 +32,12 @@ from core.errors import (
     RuleViolation,
 )
 from core.events import ConsentChanged
+from core.messengers import MessengerChat, link
 from core.models import (
-    ChannelName,
     ContactStatus,
     Guardian,
     InviteCode,
+    Messenger,
     Role,
     School,
     Staff,
@@ -108,22 +112,56 @@ async def issue_invite_in(
     await revoke_pending_invites(
         uow, school_id=issuer.school_id, guardian_id=guardian_id, staff_id=staff_id, by=issuer
     )
+    return await _new_invite(
+        uow, issuer.school_id, days, guardian_id=guardian_id, staff_id=staff_id, by=issuer
+    )
+
+
+issue_invite = transactional(issue_invite_in)
+
+
+async def issue_system_invite_in(uow: UnitOfWork, *, guardian: Guardian) -> IssuedInvite:
+    """A code for `guardian` that Zvonok itself hands out in a message (the notice of
+    a messenger the school switched off: `core.delivery.notices`), valid for the
+    school's usual time; the guardian's older unused codes are revoked, as by
+    `issue_invite`. Audited as the system's."""
+    school = await _school(uow, guardian.school_id)
+    days = policy_of(school).invite_ttl_days
+    await revoke_pending_invites(
+        uow, school_id=guardian.school_id, guardian_id=guardian.id, by=None
+    )
+    return await _new_invite(uow, guardian.school_id, days, guardian_id=guardian.id, by=None)
+
+
+async def _new_invite(
+    uow: UnitOfWork,
+    school_id: int,
+    days: int,
+    *,
+    guardian_id: int | None,
+    staff_id: int | None = None,
+    by: Staff | None,
+) -> IssuedInvite:
     code, now = new_invite_code(), uow.now()
     invite = InviteCode(
-        school_id=issuer.school_id,
+        school_id=school_id,
         code_hash=hash_invite_code(code),
         purpose="guardian" if guardian_id is not None else "staff",
         guardian_id=guardian_id,
         staff_id=staff_id,
-        issued_by=issuer.id,
+        issued_by=by.id if by else None,
         issued_at=now,
         expires_at=now + timedelta(days=days),
     )
-    await uow.save(invite, action="create", actor_id=issuer.id)
+    actor_kind = "staff" if by is not None else "system"
+    await uow.save(
+        invite,
+        school_id=school_id,
+        action="create",
+        actor_id=invite.issued_by,
+        actor_kind=actor_kind,
+    )
     return IssuedInvite(code=code, invite_id=invite.id or 0, expires_at=invite.expires_at)
-
-
-issue_invite = transactional(issue_invite_in)
 
 
 def _check_ttl(ttl_days: object, default: int) -> int:
@@ -157,10 +195,10 @@ async def revoke_pending_invites(
     school_id: int,
     guardian_id: int | None = None,
     staff_id: int | None = None,
-    by: Staff,
+    by: Staff | None,
 ) -> int:
     """Revoke the unused, unrevoked codes of one guardian or staff member (in the
-    caller's transaction); returns how many."""
+    caller's transaction), by a staff member or (None) the system; returns how many."""
     query = select(InviteCode).where(
         InviteCode.school_id == school_id,
         col(InviteCode.used_at).is_(None),
@@ -174,7 +212,14 @@ async def revoke_pending_invites(
     for invite in pending:
         old = snapshot(invite)
         invite.revoked_at = uow.now()
-        await uow.save(invite, school_id=school_id, action="update", actor_id=by.id, old=old)
+        await uow.save(
+            invite,
+            school_id=school_id,
+            action="update",
+            actor_id=by.id if by else None,
+            actor_kind="staff" if by else "system",
+            old=old,
+        )
     return len(pending)
 
 
@@ -199,9 +244,10 @@ async def revoke_invite_in(uow: UnitOfWork, *, actor: StaffActor, invite_id: int
 revoke_invite = transactional(revoke_invite_in)
 
 
-async def _usable_invite(uow: UnitOfWork, code: str) -> InviteCode:
+async def _usable_invite(uow: UnitOfWork, code: str, messenger: Messenger) -> InviteCode:
     """The invite behind `code` as typed (any case, spaces or dashes; an old-style code
-    as issued), refusing malformed, unknown, revoked, used and expired."""
+    as issued), refusing malformed, unknown, revoked, used and expired, and a code
+    typed in a messenger its school does not offer."""
     hashes = invite_code_hashes(code)
     if not hashes:
         raise InviteMalformed()
@@ -213,16 +259,22 @@ async def _usable_invite(uow: UnitOfWork, code: str) -> InviteCode:
         raise InviteRevoked()
     if invite.used_at is not None:
         raise InviteUsed()
+    school = await _school(uow, invite.school_id)
     if uow.now() >= invite.expires_at:
-        school = await _school(uow, invite.school_id)
         raise InviteExpired(date=school_time(invite.expires_at, school))
+    offered = policy_of(school).messengers
+    if messenger.value not in offered:
+        # 149-FZ art. 10 part 8: a public school may not let pupils' data through a
+        # messenger it did not choose; the parent is sent to the one it offers.
+        raise InviteElsewhere(messenger=messenger.value, offered=offered[0])
     return invite
 
 
-async def check_invite(uow: UnitOfWork, *, code: str) -> InviteInfo:
-    """Tell the bot what a code is for without using it up (shown before consent)."""
+async def check_invite(uow: UnitOfWork, *, code: str, messenger: Messenger) -> InviteInfo:
+    """Tell the bot in `messenger` what a code is for without using it up (shown before
+    consent)."""
     async with uow:
-        invite = await _usable_invite(uow, code)
+        invite = await _usable_invite(uow, code, messenger)
         school = await _school(uow, invite.school_id)
         children: tuple[str, ...] = ()
         if invite.guardian_id is not None:
@@ -245,24 +297,25 @@ async def check_invite(uow: UnitOfWork, *, code: str) -> InviteInfo:
 
 
 async def redeem_invite_in(
-    uow: UnitOfWork, *, code: str, chat_id: int, consent: bool, language: str | None = None
+    uow: UnitOfWork, *, code: str, chat: MessengerChat, consent: bool, language: str | None = None
 ) -> Redeemed:
-    """Use a code once: link the Telegram chat to its guardian (recording their consent,
-    seed 003 §4.8: parents get access after consenting) or to its staff member.
+    """Use a code once: link `chat` (Telegram or MAX) to its guardian (recording their
+    consent, seed 003 §4.8: parents get access after consenting) or to its staff
+    member. A link in the other messenger stays: a parent may follow in both.
 
     `language` is the one the guardian used in the bot while subscribing; their
     messages follow it from then on (they can change it in the settings).
     """
     if language is not None:
         language = check_language(language)
-    invite = await _usable_invite(uow, code)
+    invite = await _usable_invite(uow, code, chat.messenger)
     if invite.purpose == "guardian" and not consent:
         raise RuleViolation("consent_required")
-    await _claim(uow, invite, chat_id)
+    await _claim(uow, invite, chat)
     if invite.guardian_id is not None:
-        await _link_guardian_chat(uow, invite.guardian_id, chat_id, language)
+        await _link_guardian_chat(uow, invite.guardian_id, chat, language)
     else:
-        await _link_staff_chat(uow, invite.staff_id or 0, chat_id)
+        await _link_staff_chat(uow, invite.staff_id or 0, chat)
     return Redeemed(
         purpose=invite.purpose,
         school_id=invite.school_id,
@@ -274,17 +327,22 @@ async def redeem_invite_in(
 redeem_invite = transactional(redeem_invite_in)
 
 
-async def decline_invite_in(uow: UnitOfWork, *, code: str, language: str) -> None:
-    """The parent declined the consent the bot showed for `code`: kept on record."""
-    invite = await _usable_invite(uow, code)
+async def decline_invite_in(
+    uow: UnitOfWork, *, code: str, language: str, messenger: Messenger
+) -> None:
+    """The parent declined the consent the bot in `messenger` showed for `code`: kept
+    on record."""
+    invite = await _usable_invite(uow, code, messenger)
     if invite.guardian_id is not None:
-        await decline_offer_in(uow, guardian_id=invite.guardian_id, language=language)
+        await decline_offer_in(
+            uow, guardian_id=invite.guardian_id, language=language, channel=messenger.value
+        )
 
 
 decline_invite = transactional(decline_invite_in)
 
 
-async def _claim(uow: UnitOfWork, invite: InviteCode, chat_id: int) -> None:
+async def _claim(uow: UnitOfWork, invite: InviteCode, chat: MessengerChat) -> None:
     now, old = uow.now(), snapshot(invite)
     claimed = await uow.session.exec(
         update(InviteCode)
@@ -294,7 +352,7 @@ async def _claim(uow: UnitOfWork, invite: InviteCode, chat_id: int) -> None:
             col(InviteCode.revoked_at).is_(None),
             col(InviteCode.expires_at) > now,
         )
-        .values(used_at=now, used_by_chat=chat_id)
+        .values(used_at=now, used_by_chat=chat.id, used_via=chat.messenger.value)
         .execution_options(synchronize_session=False)
     )
     # Two redeems of one code can both pass the checks above (PostgreSQL, read
@@ -315,25 +373,25 @@ async def _claim(uow: UnitOfWork, invite: InviteCode, chat_id: int) -> None:
 
 
 async def _link_guardian_chat(
-    uow: UnitOfWork, guardian_id: int, chat_id: int, language: str | None
+    uow: UnitOfWork, guardian_id: int, chat: MessengerChat, language: str | None
 ) -> None:
     guardian = await uow.session.get(Guardian, guardian_id)
     if guardian is None:
         raise InviteUnknown()
     old = snapshot(guardian)
-    guardian.telegram_chat_id = chat_id
+    link(guardian, chat)
     if language is not None:
         guardian.language = language
     # A parent who blocked the bot and now subscribes again has unblocked it: the chat
-    # recorded as dead is alive (delivery would otherwise skip Telegram for good).
+    # recorded as dead is alive (delivery would otherwise skip the messenger for good).
     await uow.session.exec(
         delete(ContactStatus).where(
             col(ContactStatus.guardian_id) == guardian_id,
-            col(ContactStatus.channel) == ChannelName.telegram.value,
-            col(ContactStatus.address) == str(chat_id),
+            col(ContactStatus.channel) == chat.channel.value,
+            col(ContactStatus.address) == chat.address,
         )
     )
-    mark_consent(guardian, given=True, source="telegram", at=uow.now())
+    mark_consent(guardian, given=True, source=chat.messenger.value, at=uow.now())
     await uow.save(guardian, action="update", actor_id=guardian_id, actor_kind="guardian", old=old)
     # The text the bot showed: the school's current one (`core.services.consent_versions`).
     text = await current_text_in(uow, school_id=guardian.school_id)
@@ -342,19 +400,19 @@ async def _link_guardian_chat(
         guardian,
         text,
         decision="given",
-        channel="telegram",
+        channel=chat.messenger.value,
         actor_kind="guardian",
         actor_id=guardian_id,
     )
     uow.record(ConsentChanged(school_id=guardian.school_id, guardian_id=guardian_id, given=True))
 
 
-async def _link_staff_chat(uow: UnitOfWork, staff_id: int, chat_id: int) -> None:
+async def _link_staff_chat(uow: UnitOfWork, staff_id: int, chat: MessengerChat) -> None:
     staff = await uow.session.get(Staff, staff_id)
     if staff is None:
         raise InviteUnknown()
     if staff.locked_at is not None:
         raise AccountLocked()
     old = snapshot(staff)
-    staff.telegram_chat_id = chat_id
+    link(staff, chat)
     await uow.save(staff, action="update", actor_id=staff_id, old=old)

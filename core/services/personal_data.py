@@ -21,6 +21,7 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.calendar import school_today
+from core.messengers import CHAT_FIELDS, chats_of, unlink
 from core.models import (
     ContactChange,
     ContactStatus,
@@ -81,11 +82,12 @@ async def erase_guardian_in(
     old = snapshot(guardian)
     removed = dict.fromkeys(REMOVED_KINDS, 0)
     removed["contacts"] = sum(1 for v in (guardian.phone, guardian.email) if v is not None)
-    removed["chats"] = int(guardian.telegram_chat_id is not None)
-    for column in ("phone", "email", "telegram_chat_id"):
+    removed["chats"] = len(chats_of(guardian))
+    for column in ("phone", "email", *CHAT_FIELDS.values()):
         if old[column] is not None:
             old[column] = ERASED  # the erasure's own entry does not repeat them
-    guardian.phone = guardian.email = guardian.telegram_chat_id = None
+    guardian.phone = guardian.email = None
+    unlink(guardian)
     guardian.wants_paper_summary = False
     removed["settings"] = await _delete(uow, GuardianSettings, gid)
     removed["contact_checks"] = await _delete(uow, ContactChange, gid)
@@ -164,7 +166,7 @@ async def departed_guardians(uow: UnitOfWork, school: School, cutoff: dt.date) -
 
 
 async def _holds_something(uow: UnitOfWork, guardian: Guardian) -> bool:
-    if guardian.phone or guardian.email or guardian.telegram_chat_id is not None:
+    if guardian.phone or guardian.email or chats_of(guardian):
         return True
     for model in (GuardianSettings, Notification, ContactChange, ContactStatus, InviteCode):
         query = select(model.id).where(model.guardian_id == guardian.id)

@@ -20,9 +20,10 @@ from sqlmodel import col, func, select
 from core.actors import StaffActor
 from core.error_texts import setting_labels
 from core.errors import RuleViolation
+from core.events import MessengersChanged
 from core.i18n import texts
 from core.limits import check_length
-from core.models import School, Staff, TimetableEntry, WorkType
+from core.models import Messenger, School, Staff, TimetableEntry, WorkType
 from core.permissions import setup_manager
 from core.policy import SchoolPolicy, policy_of
 from core.reading.school_settings import Bell, SchoolSettings, school_of, settings_of
@@ -86,15 +87,22 @@ async def update_policy_in(
     """Change some of the school's rules (`core.policy.SchoolPolicy` fields).
 
     Each value is checked on its own so the error names the setting; fields not
-    given keep their values.
+    given keep their values. A messenger the school stops offering is recorded as
+    `MessengersChanged`: the families linked only there are told once how to join the
+    one it offers.
     """
     staff = await setup_manager(uow, actor)
     school = await school_of(uow, staff)
-    data = policy_of(school).model_dump(mode="json")
+    before = policy_of(school)
+    data = before.model_dump(mode="json")
     for field, value in values.items():
         data[field] = _checked(field, value)
     policy = SchoolPolicy.model_validate(data)
     await _save(uow, staff, school, policy=policy.model_dump(mode="json"))
+    if policy.messengers != before.messengers:
+        dropped = tuple(m for m in before.messengers if m not in policy.messengers)
+        offered = tuple(policy.messengers)
+        uow.record(MessengersChanged(school_id=school.id or 0, dropped=dropped, offered=offered))
     return settings_of(school)
 
 
@@ -107,6 +115,8 @@ def _checked(field: str, value: object) -> Any:
         raise RuleViolation("bad_value", reason="unknown_setting", name=field)
     if field == "work_type_weights":
         return _weights(value)
+    if field == "messengers":
+        return _messengers(value)
     if info.annotation is dt.time:
         parsed = parse_time(value)
         if parsed is None:
@@ -123,6 +133,19 @@ def _checked(field: str, value: object) -> Any:
             raise BadSetting("setting_choice", setting=field, value=value, allowed=allowed)
         return value
     return _integer(field, value)
+
+
+def _messengers(value: object) -> list[str]:
+    """One or both messengers, each once: a school offers Telegram, MAX or both."""
+    known = [m.value for m in Messenger]
+    chosen = [value] if isinstance(value, str) else value
+    if not isinstance(chosen, list | tuple) or not chosen:
+        raise BadSetting("setting_messengers", setting="messengers", value=value)
+    for one in chosen:
+        if one not in known:
+            allowed = ", ".join(known)
+            raise BadSetting("setting_choice", setting="messengers", value=one, allowed=allowed)
+    return [m for m in known if m in chosen]
 
 
 def _integer(field: str, value: object) -> int:

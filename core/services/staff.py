@@ -19,6 +19,7 @@ from core.actors import StaffActor, SystemActor
 from core.breach_rules import EntryCounts, check_breach_report
 from core.contacts import clean_names
 from core.errors import AccountLocked, Forbidden, LoginBlocked, NotFound, RuleViolation
+from core.messengers import unlink
 from core.models import Role, School, Staff
 from core.permissions import load_staff, require_role
 from core.rows import get_in_school
@@ -277,8 +278,8 @@ async def unlock_staff_in(
     """Give a locked account back to its owner (administrator only).
 
     The leaked password must not work again, so unlocking sets a new one; the
-    Telegram link is dropped too (it may be how the account leaked) and is renewed
-    with a fresh invite code.
+    links to chats (Telegram, MAX) are dropped too (one may be how the account leaked)
+    and are renewed with a fresh invite code.
     """
     admin = await load_staff(uow, actor)
     require_role(admin, Role.admin)
@@ -288,7 +289,7 @@ async def unlock_staff_in(
     old = snapshot(target)
     target.password_hash = await _hash_new_password(new_password, login=target.login)
     target.locked_at = None
-    target.telegram_chat_id = None
+    unlink(target)
     await uow.save(target, action="update", actor_id=admin.id, old=old)
     return target
 

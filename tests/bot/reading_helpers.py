@@ -12,7 +12,8 @@ import re
 
 from bots.pacing import PacedSends, is_paced
 from core.db import Database
-from core.models import Guardian
+from core.messengers import MessengerChat
+from core.models import Guardian, Messenger
 from core.services.invites import issue_invite, redeem_invite
 from core.uow import UnitOfWork
 from notifier.ratelimit import RateLimiter
@@ -40,7 +41,12 @@ async def link_chat(
     issued = await issue_invite(
         UnitOfWork(db), actor=world.actor("russian"), guardian_id=world.guardians[guardian]
     )
-    await redeem_invite(UnitOfWork(db), code=issued.code, chat_id=chat_id, consent=True)
+    await redeem_invite(
+        UnitOfWork(db),
+        code=issued.code,
+        chat=MessengerChat(Messenger.telegram, chat_id),
+        consent=True,
+    )
     if language != "ru":
         await update_row(db, Guardian, world.guardians[guardian], language=language)
 

@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from bots.pacing import PacedSends, is_paced
 from core.db import Database
-from core.models import AcademicYear, Guardian, InviteCode, SchoolClass, Staff
+from core.messengers import MessengerChat
+from core.models import AcademicYear, Guardian, InviteCode, Messenger, SchoolClass, Staff
 from core.security import hash_invite_code
 from core.services.guardians import add_guardian
 from core.services.invites import issue_invite, redeem_invite
@@ -75,7 +76,9 @@ async def staff_code(db: Database, world: World, staff: str) -> str:
 async def subscribed(db: Database, world: World, guardian: str, chat_id: int) -> None:
     """A parent who subscribed earlier (through the core, not the bot)."""
     code = await guardian_code(db, world, guardian)
-    await redeem_invite(UnitOfWork(db), code=code, chat_id=chat_id, consent=True)
+    await redeem_invite(
+        UnitOfWork(db), code=code, chat=MessengerChat(Messenger.telegram, chat_id), consent=True
+    )
 
 
 async def invite_row(db: Database, code: str) -> InviteCode:

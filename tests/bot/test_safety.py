@@ -16,7 +16,8 @@ from bots.i18n import speaking
 from bots.throttle import DAILY, SHORT, WINDOWS, InviteAttempts, TooManyAttempts, attempts_key
 from core.db import Database
 from core.errors import InviteMalformed, InviteUnknown
-from core.models import School, utcnow
+from core.messengers import MessengerChat
+from core.models import Messenger, School, utcnow
 from core.reading.chats import ChatLinks
 from core.security import new_invite_code
 from tests.bot.harness import Answer, BotUnderTest, running_bot
@@ -221,7 +222,7 @@ async def test_with_the_journal_unreachable_nothing_is_guessed(redis_url: str) -
 
 def test_the_wait_is_told_on_the_school_clock() -> None:
     school = School(name="Школа №2", timezone="Asia/Yekaterinburg", created_at=utcnow())
-    linked = ChatLinks(chat_id=1, schools={2: school})
+    linked = ChatLinks(chat=MessengerChat(Messenger.telegram, 1), schools={2: school})
     with speaking("ru"):
         soon = retry_text(15 * 60, linked, "ru")
     at = dt.datetime.now(ZoneInfo("Asia/Yekaterinburg")) + dt.timedelta(minutes=15)

@@ -144,7 +144,8 @@ async def test_channel_order_moves_email_up(
     assert "1. Email — sokolova@example.ru ✓" in moved.text
     assert "2. Telegram — этот чат ✓" in moved.text
     row = await her_settings(system, world)
-    assert row is not None and row.channels == ["email", "telegram", "sms"]
+    # MAX keeps its place, unseen: the school does not offer it.
+    assert row is not None and row.channels == ["email", "telegram", "max", "sms"]
 
 
 async def test_a_new_email_is_confirmed_with_the_code_sent_to_it(

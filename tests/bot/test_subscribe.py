@@ -10,7 +10,8 @@ import pytest
 
 from core.db import Database
 from core.errors import InviteExpired, InviteMalformed, InviteRevoked, InviteUnknown, InviteUsed
-from core.models import utcnow
+from core.messengers import MessengerChat
+from core.models import Messenger, utcnow
 from core.security import new_invite_code
 from core.services.invites import redeem_invite, revoke_invite
 from core.uow import UnitOfWork
@@ -128,7 +129,9 @@ async def _unknown(db: Database, world: World) -> str:
 
 async def _used(db: Database, world: World) -> str:
     code = await guardian_code(db, world, "novikov")
-    await redeem_invite(UnitOfWork(db), code=code, chat_id=999, consent=True)
+    await redeem_invite(
+        UnitOfWork(db), code=code, chat=MessengerChat(Messenger.telegram, 999), consent=True
+    )
     return code
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from core.db import Database
 from core.errors import RuleViolation
-from core.models import AuditEntry, InviteCode, Lesson, Mark, OutboxEvent
+from core.models import AuditEntry, InviteCode, Lesson, Mark, Messenger, OutboxEvent
 from core.reports.invite_sheet import invite_sheet
 from core.services.invites import IssuedInvite, check_invite, issue_invite
 from core.services.journal_grid import save_cell
@@ -32,7 +32,8 @@ async def printed_codes(db: Database, w: World) -> dict[str, IssuedInvite]:
 
 async def still_work(db: Database, codes: dict[str, IssuedInvite]) -> bool:
     for issued in codes.values():
-        await check_invite(uow_at(db), code=issued.code)  # raises InviteRevoked if revoked
+        # raises InviteRevoked if revoked
+        await check_invite(uow_at(db), code=issued.code, messenger=Messenger.telegram)
     return True
 
 

@@ -30,6 +30,7 @@ from aiogram.types import (
 from core.cli.demo import INVITES_FILE, save_demo_invites
 from core.db import Database
 from core.demo import load_demo
+from core.models import Messenger
 from core.services.invites import check_invite
 from core.uow import UnitOfWork
 from notifier.standins.telegram_control import run_telegram_emulator
@@ -139,10 +140,14 @@ async def test_demo_invites_are_issued_at_load_and_listed_on_the_page(
     # One parent follows children in two classes: the bot's «which child» answers show.
     assert any(len(g["about"]) == 2 for g in guardians)
     for guardian in guardians:
-        info = await check_invite(UnitOfWork(db), code=guardian["code"])
+        info = await check_invite(
+            UnitOfWork(db), code=guardian["code"], messenger=Messenger.telegram
+        )
         assert info.purpose == "guardian"
         assert sorted(info.child_first_names) == sorted(c.split()[0] for c in guardian["about"])
-    assert (await check_invite(UnitOfWork(db), code=teacher["code"])).purpose == "staff"
+    assert (
+        await check_invite(UnitOfWork(db), code=teacher["code"], messenger=Messenger.telegram)
+    ).purpose == "staff"
     # The teacher whose code is on the page is the class teacher of the demo logins.
     [class_teacher] = [row for row in summary.logins if row[0].startswith("Классный")]
     assert (teacher["name"], teacher["about"]) == (class_teacher[3], [class_teacher[0]])

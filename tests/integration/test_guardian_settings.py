@@ -140,9 +140,11 @@ async def test_channel_order_is_completed_and_moving_up_swaps(db: Database) -> N
     w = await build_world(db)
     prefs = await set_channel_order(uow_at(db, NOON), actor=me(w), channels=["email"])
     assert [p.channel for p in prefs.channels] == ["email", "telegram", "sms"]
+    # MAX is kept in the order, unseen while the school does not offer it.
     assert (await settings_rows(db))[w.guardians["sokolova"]].channels == [
         "email",
         "telegram",
+        "max",
         "sms",
     ]
     prefs = await move_channel_up(uow_at(db, NOON), actor=me(w), channel="sms")
@@ -181,7 +183,7 @@ async def test_moving_a_channel_without_address_to_the_top_is_refused(db: Databa
     assert key_of(refused) == "channel_without_address"
     assert "Telegram" in str(refused.value)
     row = (await settings_rows(db))[w.guardians["morozova"]]
-    assert row.channels == ["sms", "telegram", "email"]
+    assert row.channels == ["sms", "telegram", "max", "email"]
 
 
 # --- quiet hours and digest time --------------------------------------------------------

@@ -22,7 +22,8 @@ from core.errors import (
     NotFound,
     RuleViolation,
 )
-from core.models import AuditEntry, ContactStatus, Guardian, InviteCode, Staff
+from core.messengers import MessengerChat
+from core.models import AuditEntry, ContactStatus, Guardian, InviteCode, Messenger, Staff
 from core.security import hash_invite_code, new_invite_code
 from core.services.invites import Redeemed, check_invite, issue_invite, redeem_invite, revoke_invite
 from core.services.staff import create_staff
@@ -62,7 +63,7 @@ async def test_check_shows_what_consent_needs_and_uses_nothing(db: Database) -> 
     w = await build_world(db)
     code = await _issue(db, w)
     before = await counts(db, InviteCode)
-    info = await check_invite(uow_at(db, NOON), code=f"  {code}\n")
+    info = await check_invite(uow_at(db, NOON), code=f"  {code}\n", messenger=Messenger.telegram)
     assert info.purpose == "guardian" and info.school_name == "Школа №1"
     assert info.child_first_names == ("Дарья", "Мария", "Пётр")
     assert await counts(db, InviteCode) == before
@@ -72,7 +73,12 @@ async def test_check_shows_what_consent_needs_and_uses_nothing(db: Database) -> 
 async def test_redeem_links_the_chat_records_consent_and_works_once(db: Database) -> None:
     w = await build_world(db)
     code = await _issue(db, w, guardian="novikov")
-    redeemed = await redeem_invite(uow_at(db, NOON + DAY), code=code, chat_id=7001, consent=True)
+    redeemed = await redeem_invite(
+        uow_at(db, NOON + DAY),
+        code=code,
+        chat=MessengerChat(Messenger.telegram, 7001),
+        consent=True,
+    )
     assert redeemed == Redeemed(
         purpose="guardian", school_id=w.school_id, guardian_id=w.guardians["novikov"], staff_id=None
     )
@@ -89,9 +95,14 @@ async def test_redeem_links_the_chat_records_consent_and_works_once(db: Database
 
     before = await counts(db, InviteCode)
     with pytest.raises(InviteUsed, match="уже использован"):
-        await redeem_invite(uow_at(db, NOON + DAY), code=code, chat_id=666, consent=True)
+        await redeem_invite(
+            uow_at(db, NOON + DAY),
+            code=code,
+            chat=MessengerChat(Messenger.telegram, 666),
+            consent=True,
+        )
     with pytest.raises(InviteUsed):
-        await check_invite(uow_at(db, NOON + DAY), code=code)
+        await check_invite(uow_at(db, NOON + DAY), code=code, messenger=Messenger.telegram)
     assert await counts(db, InviteCode) == before
     assert (await load(db, Guardian, w.guardians["novikov"])).telegram_chat_id == 7001
 
@@ -102,12 +113,16 @@ async def test_without_consent_a_parent_code_is_not_used_up(db: Database) -> Non
     watched = [(Guardian, w.guardians["morozova"]), (InviteCode, 1)]
     before, rows = await counts(db, InviteCode, Guardian), await state(db, *watched)
     with pytest.raises(RuleViolation) as err:
-        await redeem_invite(uow_at(db, NOON), code=code, chat_id=7002, consent=False)
+        await redeem_invite(
+            uow_at(db, NOON), code=code, chat=MessengerChat(Messenger.telegram, 7002), consent=False
+        )
     assert "согласие на обработку персональных данных" in str(err.value)
     assert "consent" in err.value.message("en")
     assert await counts(db, InviteCode, Guardian) == before
     assert await state(db, *watched) == rows
-    await redeem_invite(uow_at(db, NOON), code=code, chat_id=7002, consent=True)
+    await redeem_invite(
+        uow_at(db, NOON), code=code, chat=MessengerChat(Messenger.telegram, 7002), consent=True
+    )
 
 
 async def test_code_expires_after_its_lifetime(db: Database) -> None:
@@ -118,7 +133,10 @@ async def test_code_expires_after_its_lifetime(db: Database) -> None:
     assert issued.expires_at == NOON + 3 * DAY
     with pytest.raises(InviteExpired) as err:
         await redeem_invite(
-            uow_at(db, issued.expires_at), code=issued.code, chat_id=1, consent=True
+            uow_at(db, issued.expires_at),
+            code=issued.code,
+            chat=MessengerChat(Messenger.telegram, 1),
+            consent=True,
         )
     # Told in the school's time (Moscow, UTC+3).
     assert str(err.value) == (
@@ -126,7 +144,12 @@ async def test_code_expires_after_its_lifetime(db: Database) -> None:
     )
     assert await counts(db) == {"OutboxEvent": 0, "AuditEntry": 1}
     last_second = issued.expires_at - dt.timedelta(seconds=1)
-    await redeem_invite(uow_at(db, last_second), code=issued.code, chat_id=1, consent=True)
+    await redeem_invite(
+        uow_at(db, last_second),
+        code=issued.code,
+        chat=MessengerChat(Messenger.telegram, 1),
+        consent=True,
+    )
 
 
 async def test_a_new_code_revokes_the_older_one_and_revoked_codes_fail(db: Database) -> None:
@@ -134,16 +157,20 @@ async def test_a_new_code_revokes_the_older_one_and_revoked_codes_fail(db: Datab
     first = await _issue(db, w)
     second = await _issue(db, w)
     with pytest.raises(InviteRevoked, match="отозван"):
-        await check_invite(uow_at(db, NOON), code=first)
+        await check_invite(uow_at(db, NOON), code=first, messenger=Messenger.telegram)
     revoked = await revoke_invite(uow_at(db, NOON), actor=w.actor("secretary"), invite_id=2)
     assert revoked.revoked_at == NOON
     with pytest.raises(InviteRevoked):
-        await redeem_invite(uow_at(db, NOON), code=second, chat_id=5, consent=True)
+        await redeem_invite(
+            uow_at(db, NOON), code=second, chat=MessengerChat(Messenger.telegram, 5), consent=True
+        )
     # Revoking again changes nothing; a used code cannot be revoked.
     await revoke_invite(uow_at(db, NOON), actor=w.actor("secretary"), invite_id=2)
     assert [a.action for a in await audit_trail(db, "invite_code", 2)] == ["create", "update"]
     third = await _issue(db, w)
-    await redeem_invite(uow_at(db, NOON), code=third, chat_id=5, consent=True)
+    await redeem_invite(
+        uow_at(db, NOON), code=third, chat=MessengerChat(Messenger.telegram, 5), consent=True
+    )
     with pytest.raises(RuleViolation, match=re.escape("Код уже использован 23.11.2026 12:00")):
         await revoke_invite(uow_at(db, NOON), actor=w.actor("admin"), invite_id=3)
 
@@ -157,20 +184,30 @@ async def test_malformed_text_is_told_apart_from_an_unknown_code(
 ) -> None:
     await build_world(db)
     with pytest.raises(error, match="не похоже на код приглашения"):
-        await check_invite(UnitOfWork(db), code=text)
+        await check_invite(UnitOfWork(db), code=text, messenger=Messenger.telegram)
     with pytest.raises(InviteUnknown, match="Код приглашения не найден"):
-        await redeem_invite(UnitOfWork(db), code=new_invite_code(), chat_id=1, consent=True)
+        await redeem_invite(
+            UnitOfWork(db),
+            code=new_invite_code(),
+            chat=MessengerChat(Messenger.telegram, 1),
+            consent=True,
+        )
 
 
 async def test_a_code_typed_in_lower_case_with_spaces_redeems(db: Database) -> None:
     w = await build_world(db)
     code = await _issue(db, w, guardian="novikov")
     typed = " ".join(code.split("-")).lower()  # "k7qm 4tzx 9hdp w2ce"
-    info = await check_invite(uow_at(db, NOON), code=typed)
+    info = await check_invite(uow_at(db, NOON), code=typed, messenger=Messenger.telegram)
     assert info.child_first_names == ("Иван",)
-    await redeem_invite(uow_at(db, NOON), code=typed.replace(" ", ""), chat_id=7003, consent=True)
+    await redeem_invite(
+        uow_at(db, NOON),
+        code=typed.replace(" ", ""),
+        chat=MessengerChat(Messenger.telegram, 7003),
+        consent=True,
+    )
     with pytest.raises(InviteUsed):
-        await check_invite(uow_at(db, NOON), code=code)
+        await check_invite(uow_at(db, NOON), code=code, messenger=Messenger.telegram)
 
 
 async def test_a_code_of_the_old_shape_still_works_until_it_expires(db: Database) -> None:
@@ -191,10 +228,15 @@ async def test_a_code_of_the_old_shape_still_works_until_it_expires(db: Database
         ),
     )
     with pytest.raises(InviteUnknown):  # case mattered for these
-        await check_invite(uow_at(db, NOON), code=old.lower())
+        await check_invite(uow_at(db, NOON), code=old.lower(), messenger=Messenger.telegram)
     with pytest.raises(InviteExpired):
-        await check_invite(uow_at(db, NOON + 14 * DAY), code=old)
-    redeemed = await redeem_invite(uow_at(db, NOON), code=f" {old} ", chat_id=7004, consent=True)
+        await check_invite(uow_at(db, NOON + 14 * DAY), code=old, messenger=Messenger.telegram)
+    redeemed = await redeem_invite(
+        uow_at(db, NOON),
+        code=f" {old} ",
+        chat=MessengerChat(Messenger.telegram, 7004),
+        consent=True,
+    )
     assert redeemed.guardian_id == w.guardians["novikov"]
 
 
@@ -204,8 +246,18 @@ async def test_concurrent_redeems_of_one_code_let_exactly_one_win(db: Database) 
 
     async def race(code: str) -> list[object]:
         return await asyncio.gather(
-            redeem_invite(uow_at(db, NOON), code=code, chat_id=100, consent=True),
-            redeem_invite(uow_at(db, NOON), code=code, chat_id=200, consent=True),
+            redeem_invite(
+                uow_at(db, NOON),
+                code=code,
+                chat=MessengerChat(Messenger.telegram, 100),
+                consent=True,
+            ),
+            redeem_invite(
+                uow_at(db, NOON),
+                code=code,
+                chat=MessengerChat(Messenger.telegram, 200),
+                consent=True,
+            ),
             return_exceptions=True,
         )
 
@@ -261,9 +313,14 @@ async def test_new_staff_member_links_telegram_with_a_staff_code(db: Database) -
         roles=["teacher"],
     )
     issued = await issue_invite(uow_at(db, NOON), actor=w.actor("admin"), staff_id=newcomer.id)
-    info = await check_invite(uow_at(db, NOON), code=issued.code)
+    info = await check_invite(uow_at(db, NOON), code=issued.code, messenger=Messenger.telegram)
     assert (info.purpose, info.child_first_names) == ("staff", ())
-    redeemed = await redeem_invite(uow_at(db, NOON), code=issued.code, chat_id=9001, consent=False)
+    redeemed = await redeem_invite(
+        uow_at(db, NOON),
+        code=issued.code,
+        chat=MessengerChat(Messenger.telegram, 9001),
+        consent=False,
+    )
     assert (redeemed.purpose, redeemed.staff_id) == ("staff", newcomer.id)
     assert (await load(db, Staff, newcomer.id or 0)).telegram_chat_id == 9001
     assert await outbox(db) == []
@@ -289,7 +346,12 @@ async def test_subscribing_again_from_a_chat_that_blocked_the_bot_revives_it(db:
             )
         await s.commit()
     code = await _issue(db, w, guardian="novikov")
-    await redeem_invite(uow_at(db, NOON + DAY), code=code, chat_id=7001, consent=True)
+    await redeem_invite(
+        uow_at(db, NOON + DAY),
+        code=code,
+        chat=MessengerChat(Messenger.telegram, 7001),
+        consent=True,
+    )
     async with db.session() as s:
         left = (await s.exec(select(ContactStatus.channel))).all()
     assert left == ["email"]

@@ -47,6 +47,7 @@ RELEASED = {
     "0013_backup_runs.py": "f787cb27bf996f900740f03eb30c620df91c9e9a01f356d7ebf0486ba31d6971",
     "0011_year_close.py": "84a7a5ac6f37074211f7a9515d14b4510ba6fff117468ee7aa2fb5a91e3f9dcd",
     "0012_archive_documents.py": "b7148ce1a9ba68877cffead49cef6fa249e721d7e5201ec804ad6433d0ca3280",
+    "0017_max_messenger.py": "7150327e7aa1c79841c6685773cc7bea3993d6ce58ec60f80b96c3f03cea9de8",
 }
 
 

@@ -11,12 +11,14 @@ from core.actors import StaffActor, SystemActor
 from core.breach_rules import EntryCounts
 from core.db import Database
 from core.errors import AccountLocked, Forbidden, InviteRevoked, NotFound, RuleViolation
+from core.messengers import MessengerChat
 from core.models import (
     Attendance,
     Homework,
     HomeworkStudent,
     InviteCode,
     Mark,
+    Messenger,
     Remark,
     Role,
     Staff,
@@ -305,7 +307,12 @@ async def test_locked_account_signs_in_again_only_with_a_new_password(db: Databa
         await authenticate(UnitOfWork(db), login="math@1", password="подбор", client=CLIENT)
     # The account's pending Telegram code died with the breach.
     with pytest.raises(InviteRevoked):
-        await redeem_invite(UnitOfWork(db), code=invite.code, chat_id=555, consent=False)
+        await redeem_invite(
+            UnitOfWork(db),
+            code=invite.code,
+            chat=MessengerChat(Messenger.telegram, 555),
+            consent=False,
+        )
 
     await unlock_staff(
         UnitOfWork(db), actor=admin, staff_id=w.staff["math"], new_password="новый-пароль"

@@ -4,7 +4,8 @@ and PostgreSQL."""
 from __future__ import annotations
 
 from core.db import Database
-from core.models import Guardian, Staff
+from core.messengers import MessengerChat
+from core.models import Guardian, Messenger, Staff
 from core.services.invites import issue_invite, redeem_invite
 from core.services.subscriptions import Unlinked, UnlinkedGuardian, UnlinkedStaff, unlink_chat
 from core.uow import UnitOfWork
@@ -24,7 +25,12 @@ async def _link(
         guardian_id=w.guardians[guardian] if guardian else None,
         staff_id=w.staff[staff] if staff else None,
     )
-    await redeem_invite(uow_at(db, NOON), code=issued.code, chat_id=chat_id, consent=True)
+    await redeem_invite(
+        uow_at(db, NOON),
+        code=issued.code,
+        chat=MessengerChat(Messenger.telegram, chat_id),
+        consent=True,
+    )
 
 
 async def test_unlink_ends_every_link_of_the_chat_and_only_of_it(db: Database) -> None:
@@ -37,7 +43,7 @@ async def test_unlink_ends_every_link_of_the_chat_and_only_of_it(db: Database) -
     await update_row(db, Guardian, w.guardians["novikov"], consent_withdrawn_at=NOON)
     events_before = len(await outbox(db))
 
-    unlinked = await unlink_chat(uow_at(db, NOON), chat_id=CHAT)
+    unlinked = await unlink_chat(uow_at(db, NOON), chat=MessengerChat(Messenger.telegram, CHAT))
 
     assert unlinked == Unlinked(
         guardians=(
@@ -68,7 +74,14 @@ async def test_unlink_ends_every_link_of_the_chat_and_only_of_it(db: Database) -
 async def test_unlinking_twice_or_a_stranger_writes_nothing(db: Database) -> None:
     w = await build_world(db)
     await _link(db, w, CHAT, guardian="novikov")
-    assert not (await unlink_chat(UnitOfWork(db), chat_id=CHAT)).nothing
+    assert not (
+        await unlink_chat(UnitOfWork(db), chat=MessengerChat(Messenger.telegram, CHAT))
+    ).nothing
     async with unchanged(db, Guardian, Staff):
-        assert (await unlink_chat(UnitOfWork(db), chat_id=CHAT)).nothing
-        assert await unlink_chat(UnitOfWork(db), chat_id=999) == Unlinked()
+        assert (
+            await unlink_chat(UnitOfWork(db), chat=MessengerChat(Messenger.telegram, CHAT))
+        ).nothing
+        assert (
+            await unlink_chat(UnitOfWork(db), chat=MessengerChat(Messenger.telegram, 999))
+            == Unlinked()
+        )

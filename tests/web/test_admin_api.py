@@ -99,8 +99,15 @@ async def test_a_refused_change_answers_with_core_s_code_and_message(web: Web) -
     assert bells.json()["error"]["message"] == (
         "1-й урок: начало 08:30 должно быть раньше конца 08:00."
     )
+    none = await api.patch("/api/v1/admin/school/policy", json={"messengers": []}, headers=admin)
+    assert (none.status_code, none.json()["error"]["code"]) == (422, "setting_messengers")
     school = (await api.get("/api/v1/admin/school", headers=admin)).json()
     assert school["policy"]["grace_window_seconds"] == 120 and len(school["bells"]) == 8
+    assert school["policy"]["messengers"] == ["telegram"]
+    moved = await api.patch(
+        "/api/v1/admin/school/policy", json={"messengers": ["max"]}, headers=admin
+    )
+    assert moved.status_code == 200 and moved.json()["policy"]["messengers"] == ["max"]
 
 
 async def test_staff_accounts_through_the_api(web: Web) -> None:

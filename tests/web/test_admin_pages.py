@@ -332,3 +332,24 @@ async def test_the_set_up_pages_in_english(site: Web) -> None:
         "/admin/subjects", {"_form": "subject-new", "name": "Математика"}
     )
     assert "Subject “Математика” already exists." in text_of(refused.text)
+
+
+async def test_the_school_chooses_its_messengers_and_must_keep_one(site: Web) -> None:
+    browser = await _admin(site, "/admin/school")
+    page = browser.last
+    assert page is not None
+    assert re.search(r'name="messengers" value="telegram" checked', page.text)
+    assert re.search(r'name="messengers" value="max">', page.text)
+    none = await browser.submit("/admin/school/policy", {"_form": "policy", "messengers": ""})
+    assert none.status_code == 422
+    assert (
+        "«Мессенджеры школы»: выберите хотя бы один мессенджер, Telegram или MAX, "
+        "для сообщений родителям и бота." in text_of(none.text)
+    )
+    both = {"_form": "policy", "messengers": ["", "max", "telegram"]}
+    assert (await browser.submit("/admin/school/policy", both)).status_code == 303  # type: ignore[arg-type]
+    async with site.db.session() as s:
+        school = await s.get(School, site.world.school_id)
+    assert school is not None and policy_of(school).messengers == ["telegram", "max"]
+    shown = await browser.get("/admin/school")
+    assert re.search(r'name="messengers" value="max" checked', shown.text)

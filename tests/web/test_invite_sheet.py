@@ -1,21 +1,25 @@
 """The invite-code sheet: A4 slips with the child, the parent, the code, its expiry and a
-QR code of the bot's deep link, read back from the PDF (text with pdfium, the QR codes
-decoded from the rendered page with zxing-cpp) and tried in the bot's own check."""
+QR code of the bot's start link for each messenger the school offers, read back from
+the PDF (text with pdfium, the QR codes decoded from the rendered page with zxing-cpp)
+and tried in the bot's own check."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlmodel import select
 
 from core.db import Database
-from core.errors import InviteRevoked
-from core.models import Guardian, InviteCode
-from core.services.invites import check_invite, issue_invite
+from core.errors import InviteElsewhere, InviteRevoked
+from core.messengers import MessengerChat
+from core.models import Guardian, InviteCode, Messenger
+from core.services.invites import check_invite, issue_invite, redeem_invite
 from tests.builders import update_row
 from tests.integration.delivery_helpers import add_guardian
-from tests.web.browser import Web
+from tests.web.browser import Browser, Web
+from tests.web.conftest import settings, sites
 from tests.web.pages import text_of
 from tests.web.pdfs import page_size, pages_text, qr_codes, save_png
 
@@ -27,17 +31,37 @@ SLIP = re.compile(
 )
 
 
+MAX_BOT = "zvonok_school_max_bot"
+
+
 @pytest.fixture
 async def db(sqlite_db: Database) -> Database:
     return sqlite_db
+
+
+@pytest.fixture
+async def web_max(sqlite_db: Database) -> AsyncIterator[Web]:
+    """The web app of a deployment that has a MAX bot besides the Telegram one."""
+    async for site in sites(sqlite_db, settings(max_bot_username=MAX_BOT)):
+        yield site
+
+
+async def offer(admin: Browser, *messengers: str) -> None:
+    """The administrator chooses the school's messengers on the school's page."""
+    await admin.get("/admin/school")
+    form = {"_form": "policy", "messengers": ["", *messengers]}
+    saved = await admin.submit("/admin/school/policy", form)  # type: ignore[arg-type]
+    assert saved.status_code == 303, text_of(saved.text)
 
 
 def sheet_path(web: Web) -> str:
     return f"/homeroom/{web.world.classes['7Б']}/invite-sheet"
 
 
-async def sheet(web: Web, who: str = "russian", **form: str) -> bytes:
-    browser = await web.signed_in(who)
+async def sheet(
+    web: Web, who: str = "russian", browser: Browser | None = None, **form: str
+) -> bytes:
+    browser = browser or await web.signed_in(who)
     await browser.get(f"/homeroom/{web.world.classes['7Б']}")
     response = await browser.submit(sheet_path(web), form)
     assert response.status_code == 200, text_of(response.text)
@@ -70,13 +94,17 @@ async def test_a_slip_for_each_parent_with_a_working_code_and_its_qr(web: Web) -
     assert set(qr_codes(pdf)) == links
 
     # The bot accepts each code for its parent; the code printed before is revoked.
-    info = await check_invite(web.uow(), code=slips["Соколова Анна"]["code"])
-    assert info.child_first_names == ("Дарья", "Мария", "Пётр")
-    assert (await check_invite(web.uow(), code=slips["Новиков Павел"]["code"])).purpose == (
-        "guardian"
+    info = await check_invite(
+        web.uow(), code=slips["Соколова Анна"]["code"], messenger=Messenger.telegram
     )
+    assert info.child_first_names == ("Дарья", "Мария", "Пётр")
+    assert (
+        await check_invite(
+            web.uow(), code=slips["Новиков Павел"]["code"], messenger=Messenger.telegram
+        )
+    ).purpose == ("guardian")
     with pytest.raises(InviteRevoked):
-        await check_invite(web.uow(), code=old.code)
+        await check_invite(web.uow(), code=old.code, messenger=Messenger.telegram)
 
 
 async def test_only_parents_not_yet_in_the_bot(web: Web) -> None:
@@ -123,3 +151,50 @@ async def test_the_api_gives_the_same_sheet_in_english(web: Web) -> None:
     assert "Invite codes, 7Б, 23/11/2026" in page
     # Each slip is in its parent's own language: Russian for both here.
     assert len(SLIP.findall(page)) == 2
+
+
+async def test_a_qr_code_for_each_messenger_the_school_offers_and_one_code_for_both(
+    web_max: Web,
+) -> None:
+    w = web_max.world
+    admin, teacher = await web_max.signed_in("admin"), await web_max.signed_in("russian")
+    await offer(admin, "telegram", "max")
+    pdf = await sheet(web_max, browser=teacher)
+    save_png(pdf, "invite-sheet-two-messengers.png")
+    [page] = pages_text(pdf)
+    slips = {m["guardian"]: m["code"] for m in SLIP.finditer(page)}
+    assert set(slips) == {"Новиков Павел", "Соколова Анна"}
+    assert f"@zvonok_demo_bot в Telegram или @{MAX_BOT} в MAX" in page
+    # Each slip: Telegram's QR code, then MAX's, each with the slip's own code.
+    assert qr_codes(pdf) == [
+        link
+        for code in (slips["Новиков Павел"], slips["Соколова Анна"])
+        for link in (
+            f"https://t.me/zvonok_demo_bot?start={code}",
+            f"https://max.ru/{MAX_BOT}?start={code}",
+        )
+    ]
+    # The code works in MAX as in Telegram: the parent subscribes in MAX.
+    code = slips["Соколова Анна"]
+    assert (await check_invite(web_max.uow(), code=code, messenger=Messenger.max)).purpose == (
+        "guardian"
+    )
+    chat = MessengerChat(Messenger.max, 7_000_000_123)
+    await redeem_invite(web_max.uow(), code=code, chat=chat, consent=True)
+    async with web_max.db.session() as s:
+        guardian = await s.get(Guardian, w.guardians["sokolova"])
+    assert guardian is not None and guardian.max_user_id == chat.id
+
+    # A school in MAX only: one QR code, MAX's; the code is refused in Telegram.
+    await offer(admin, "max")
+    pdf = await sheet(web_max, browser=teacher)
+    [page] = pages_text(pdf)
+    codes = [m["code"] for m in SLIP.finditer(page)]
+    assert qr_codes(pdf) == [f"https://max.ru/{MAX_BOT}?start={code}" for code in codes]
+    assert f"найдите в MAX бота @{MAX_BOT}" in page and "Telegram" not in page
+    with pytest.raises(InviteElsewhere) as refused:
+        await check_invite(web_max.uow(), code=codes[0], messenger=Messenger.telegram)
+    assert refused.value.message("ru") == (
+        "Ваша школа не использует Telegram для сообщений о детях. "
+        "Откройте бота школы в MAX и отправьте код туда."
+    )

@@ -80,6 +80,14 @@ class PolicyPatch(BaseModel):
     digest_time: ClockTime | None = None
     sms_daily_budget: int | None = Field(None, description="SMS a day for the school, 0 or more.")
     invite_ttl_days: int | None = Field(None, description="Days an invite code lasts: 1 to 365.")
+    messengers: list[Literal["telegram", "max"]] | None = Field(
+        None,
+        description=(
+            "The messengers the school offers families and staff: telegram, max or both. "
+            "Switching one off stops messages through it at once and tells its families "
+            "once how to join the other."
+        ),
+    )
     personal_data_retention_days: int | None = Field(
         None, description="Days after a family left before its personal data is erased: 30 to 3650."
     )

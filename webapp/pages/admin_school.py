@@ -67,6 +67,7 @@ CONTROL = (
     "backlog_alert_threshold",
 )
 DELIVERY = (
+    "messengers",
     "grace_window_seconds",
     "quiet_hours_start",
     "quiet_hours_end",
@@ -85,6 +86,8 @@ TIMES = frozenset(
     }
 )
 CHECKBOXES = frozenset({"electives_attendance_only", "test_limits_refuse", "reminders_mandatory"})
+# Several boxes of one name: the messengers the school offers (Telegram, MAX or both).
+MESSENGERS = {"telegram": "Telegram", "max": "MAX"}
 WORK_TYPES = tuple(WorkType.__members__.values())
 
 
@@ -117,6 +120,7 @@ async def school_page(
         control=CONTROL,
         times=TIMES,
         checkboxes=CHECKBOXES,
+        messengers=MESSENGERS,
         work_types=WORK_TYPES,
         bell_rows=_bell_rows(settings.bells, form, blank=2 if _editor(viewer) else 0),
     )
@@ -154,6 +158,9 @@ async def policy_save(request: Request, viewer: PageViewer) -> Response:
     for field in (*DEADLINES, *CONTROL, *DELIVERY):
         if field in CHECKBOXES:
             values[field] = sent.get(field) == "on"
+        elif field == "messengers" and field in sent:
+            # The form sends an empty value besides the boxes: none ticked is a choice.
+            values[field] = [str(chosen) for chosen in sent.getlist(field) if chosen]
         elif field in sent:
             values[field] = str(sent.get(field, ""))
     weights = {w: str(sent.get(f"weight_{w}", "")) for w in WORK_TYPES if f"weight_{w}" in sent}

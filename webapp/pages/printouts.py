@@ -43,6 +43,7 @@ async def invite_sheet_pdf(
         actor=viewer.actor,
         class_id=class_id,
         bot_username=web_state(request).settings.telegram_bot_username,
+        max_bot_username=web_state(request).settings.max_bot_username,
         only_unsubscribed=only_unsubscribed,
         language=viewer.lang,
     )
