@@ -66,9 +66,6 @@ class Settings(BaseSettings):
     telegram_bot_username: str = Field(
         default="zvonok_demo_bot", pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$"
     )
-    # The MAX bot's name, for its start links (max.ru/<it>?start=…) on the invite sheet
-    # and in the notice of a school leaving Telegram; empty: no MAX link is printed.
-    max_bot_username: str = ""
     # Pacing of Telegram sends (notifier.ratelimit.TelegramRates): messages a second per
     # bot, and how far below that to stay (0.03: intervals 3% longer than the limit's).
     telegram_bot_rate: int = Field(default=30, ge=1)
@@ -88,7 +85,8 @@ class Settings(BaseSettings):
     # is a setting because MAX's documentation names three (platform-api2 is current).
     max_token: SecretStr | None = None
     max_api_url: str = "https://platform-api2.max.ru"
-    # The bot's nickname, for start links on the invite sheet (max.ru/<it>?start=…).
+    # The bot's nickname, for start links (max.ru/<it>?start=…) on the invite sheet and
+    # in the notice of a school leaving Telegram.
     max_bot_username: str = Field(
         default="zvonok_demo_bot", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$"
     )

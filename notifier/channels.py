@@ -16,7 +16,8 @@ from core.models import ChannelName
 from core.settings import Settings
 from notifier.base import Channel
 from notifier.email import EmailChannel, EmailConfig
-from notifier.ratelimit import RateLimiter, TelegramRates
+from notifier.max import MaxChannel
+from notifier.ratelimit import MaxRates, RateLimiter, TelegramRates
 from notifier.sms import SmsChannel, SmsConfig
 from notifier.telegram import TelegramChannel
 
@@ -35,6 +36,14 @@ def _telegram(settings: Settings, redis: Redis) -> Channel | None:
     )
 
 
+def _max(settings: Settings, redis: Redis) -> Channel | None:
+    if settings.max_token is None:
+        return None
+    token = settings.max_token.get_secret_value()
+    rates = MaxRates.from_settings(settings)
+    return MaxChannel(token, limiter=RateLimiter(redis), api_url=settings.max_api_url, rates=rates)
+
+
 def _email(settings: Settings, redis: Redis) -> Channel | None:
     config = EmailConfig.from_settings(settings)
     return EmailChannel(config) if config else None
@@ -47,19 +56,20 @@ def _sms(settings: Settings, redis: Redis) -> Channel | None:
 
 _BUILDERS: dict[str, Callable[[Settings, Redis], Channel | None]] = {
     ChannelName.telegram: _telegram,
+    ChannelName.max: _max,
     ChannelName.email: _email,
     ChannelName.sms: _sms,
 }
 
 
 def build_channels(settings: Settings, redis: Redis) -> dict[str, Channel]:
-    """One channel per configured service, by name ("telegram", "email", "sms").
+    """One channel per configured service, by name ("telegram", "max", "email", "sms").
 
     A channel whose settings are incomplete or invalid (an SMS provider without its
     key, a malformed bot token) is logged and left out: families on the other
     channels keep getting their messages, and deliveries on this one fall back.
-    Telegram sends are paced by the shared Redis rate limiter, so every process
-    sending to Telegram shares its limits.
+    Telegram and MAX sends are paced by the shared Redis rate limiter, so every process
+    sending through one bot shares its limits.
     """
     channels: dict[str, Channel] = {}
     for name, build in _BUILDERS.items():

@@ -51,6 +51,7 @@ class Contacts:
     chat_id: int | None
     email: str | None
     phone: str | None
+    max_user_id: int | None = None
 
 
 def plain(html: str | None) -> str:
@@ -69,6 +70,7 @@ async def give_contacts(
     telegram: bool = False,
     email: bool = False,
     phone: bool = False,
+    max_: bool = False,
 ) -> Contacts:
     """Fresh, unique addresses on the chosen channels; the others are cleared."""
     n = next(_NUMBERS)
@@ -76,11 +78,13 @@ async def give_contacts(
         chat_id=5_000_000 + n if telegram else None,
         email=f"parent{n}@family.example" if email else None,
         phone=f"+7916{n:07d}" if phone else None,
+        max_user_id=7_000_000 + n if max_ else None,
     )
     async with await db.writing_session() as session:
         guardian = await session.get(Guardian, guardian_id)
         assert guardian is not None
         guardian.telegram_chat_id = contacts.chat_id
+        guardian.max_user_id = contacts.max_user_id
         guardian.email, guardian.phone = contacts.email, contacts.phone
         session.add(guardian)
         await session.commit()

@@ -14,7 +14,7 @@ from core.services.attendance import mark_attendance
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
 from tests.builders import World
-from tests.e2e.families import give_contacts, plain
+from tests.e2e.families import give_contacts, plain, set_policy
 from tests.e2e.scenarios import LINGER, marks_reach_the_right_families, received
 from tests.e2e.system import System
 
@@ -55,6 +55,32 @@ async def test_a_blocked_chat_falls_back_to_email_and_is_not_tried_again(
         ["telegram", "email"],
         ["email"],
     ]
+
+
+async def test_a_mark_reaches_the_max_dialog_once_and_a_blocked_bot_falls_back_to_email(
+    shared_system: System, school: World
+) -> None:
+    system, w = shared_system, school
+    await set_policy(system.db, w.school_id, messengers=["telegram", "max"])
+    mother = await give_contacts(system.db, w.guardians["sokolova"], max_=True, email=True)
+    assert mother.max_user_id and mother.email
+    await system.max.control.inject_start(user_id=mother.max_user_id)  # she started the bot
+
+    await _mark(system, w, "petya", 4)
+    (first,) = await system.wait_max(mother.max_user_id, 1)
+    assert first["format"] == "html" and "Пётр" in plain(first["text"])
+    assert "4" in plain(first["text"])
+
+    await system.max.control.block_user(mother.max_user_id)
+    await _mark(system, w, "masha", 5)
+    (email,) = await system.wait_emails(mother.email, 1)
+    assert "Мария" in str(email["Subject"])
+    await asyncio.sleep(LINGER)
+    assert len(await system.max_to(mother.max_user_id)) == 1  # nothing twice, nothing after
+    assert await dead_contacts(system.db, w.guardians["sokolova"]) == [
+        ("max", str(mother.max_user_id))
+    ]
+    assert await channels_tried(system.db, w.guardians["sokolova"]) == [["max"], ["max", "email"]]
 
 
 async def test_grade_one_hears_of_attendance_and_no_mark_is_possible(
