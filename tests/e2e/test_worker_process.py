@@ -18,6 +18,7 @@ ZVONOK = str(Path(sys.executable).parent / "zvonok")
 # No bot token, no mail relay; an SMS provider named but its key forgotten.
 NO_CHANNELS = {
     "ZVONOK_TELEGRAM_TOKEN": "",
+    "ZVONOK_MAX_TOKEN": "",
     "ZVONOK_SMTP_HOST": "",
     "ZVONOK_SMS_PROVIDER": "smsru",
     "ZVONOK_SMS_API_KEY": "",
