@@ -7,6 +7,11 @@ test gets its own school (`school`) with its own guardians and unique addresses,
 what one test posts never reaches another's inbox. Tests that need a system of their
 own (SIGKILL, PostgreSQL) start one with `run_system` on the `redis_url` fixture. The
 staff reminders' and administrators' alerts' tests share `planner_system`.
+
+The shared systems live as long as the package's tests run (scope "package"): the
+end-to-end tests run first and one after another on one xdist worker, which then goes
+on with other tests; workers left running would sweep, plan and poll meanwhile, taking
+CPU from them.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ async def fresh_school(db: Database) -> World:
     return world
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def shared_redis() -> Iterator[PrivateRedis]:
     """The shared system's own redis-server: tests may stop and restart it."""
     server = start_private_redis()
@@ -62,7 +67,7 @@ def shared_redis() -> Iterator[PrivateRedis]:
     stop_private_redis(server)
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
+@pytest_asyncio.fixture(scope="package", loop_scope="session")
 async def shared_db(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
     """A SQLite file the test process and the worker processes share."""
     path = tmp_path_factory.mktemp("shared") / "journal.db"
@@ -73,7 +78,7 @@ async def shared_db(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[D
     await db.dispose()
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
+@pytest_asyncio.fixture(scope="package", loop_scope="session")
 async def shared_system(
     shared_db: Database, shared_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[System]:
@@ -85,14 +90,14 @@ async def shared_system(
         yield system
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def planner_redis() -> Iterator[PrivateRedis]:
     server = start_private_redis()
     yield server
     stop_private_redis(server)
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
+@pytest_asyncio.fixture(scope="package", loop_scope="session")
 async def planner_system(
     planner_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[System]:
