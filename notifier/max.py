@@ -10,11 +10,8 @@ other attachment beside a file), with the caption before it.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hashlib
 from typing import Any
-
-from redis.exceptions import RedisError
 
 from notifier.base import OutgoingMessage, SendResult
 from notifier.max_api import MAX_API_URL, MaxApi
@@ -26,8 +23,8 @@ from notifier.max_errors import (
     MaxServerError,
 )
 from notifier.max_models import CallbackButton, inline_keyboard, split_text
-from notifier.parts import PartProgress
-from notifier.ratelimit import MaxRates, RateLimiter
+from notifier.parts import PartProgress, send_parts
+from notifier.ratelimit import MaxRates, RateLimiter, pace
 
 # How long to wait for MAX to process an uploaded file before sending it (seconds);
 # after the last, the worker sends again later (with a new upload).
@@ -87,13 +84,7 @@ class MaxChannel:
         self.processing_pauses = _PROCESSING_PAUSES
 
     async def _pace(self) -> SendResult | None:
-        if self.limiter is None:
-            return None
-        try:
-            await self.limiter.wait(*self.rates.limits(self.bot))
-        except RedisError as error:
-            return SendResult.later(f"rate limiter unavailable: {error}", self.retry_backoff)
-        return None
+        return await pace(self.limiter, self.rates.limits(self.bot), self.retry_backoff)
 
     async def _send_part(
         self, user_id: int, text: str, *, html: bool, attachments: list[dict[str, Any]]
@@ -125,21 +116,13 @@ class MaxChannel:
             return SendResult.failed("empty message")
         redis = self.limiter.redis if self.limiter else None
         progress = PartProgress(redis, "max", message.idempotency_key, parts)
-        sent = await progress.sent()
-        for index in range(len(sent), len(parts)):
+
+        async def send_part(index: int, text: str) -> str | SendResult:
             last = index == len(parts) - 1
             attachments = keyboard(message.buttons) if last else []
-            result = await self._send_part(
-                user_id, parts[index], html=html, attachments=attachments
-            )
-            if isinstance(result, SendResult):
-                if index and result.reason:
-                    reason = f"part {index + 1} of {len(parts)}: {result.reason}"
-                    result = dataclasses.replace(result, reason=reason)
-                return result
-            sent.append(result)
-            await progress.remember(result)
-        return SendResult.ok(",".join(sent), parts=len(parts))
+            return await self._send_part(user_id, text, html=html, attachments=attachments)
+
+        return await send_parts(progress, parts, send_part)
 
     async def send_document(
         self, user_id: int, filename: str, data: bytes, caption: str = ""

@@ -8,13 +8,16 @@ parts' content, so a message rendered differently later starts afresh.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Final, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from notifier.base import SendResult
 
 _TTL: Final = 7 * 24 * 3600
 
@@ -51,3 +54,23 @@ class PartProgress:
                 await pipe.execute()
         except RedisError:
             log.warning("could not record a sent part of %s", self.key)
+
+
+async def send_parts(
+    progress: PartProgress,
+    parts: list[str],
+    send_part: Callable[[int, str], Awaitable[str | SendResult]],
+) -> SendResult:
+    """Send the parts not sent yet, in order, through `send_part(index, text)` (the part's
+    provider id, or why it failed); stop at the first failure, naming its part."""
+    sent = await progress.sent()
+    for index in range(len(sent), len(parts)):
+        result = await send_part(index, parts[index])
+        if isinstance(result, SendResult):
+            if index and result.reason:
+                reason = f"part {index + 1} of {len(parts)}: {result.reason}"
+                result = dataclasses.replace(result, reason=reason)
+            return result
+        sent.append(result)
+        await progress.remember(result)
+    return SendResult.ok(",".join(sent), parts=len(parts))

@@ -20,8 +20,10 @@ import asyncio
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from core.settings import Settings
+from notifier.base import SendResult
 
 # KEYS: one sorted set per limit; ARGV: each key's minimum spacing in microseconds.
 # Returns how many microseconds from now the reserved moment is.
@@ -196,3 +198,18 @@ class RateLimiter:
             if loop.time() - due <= slack:
                 return slept
         return slept
+
+
+async def pace(
+    limiter: RateLimiter | None, limits: tuple[Limit, ...], backoff: float
+) -> SendResult | None:
+    """Wait for the moment `limits` allow a request (none without a limiter: one-off
+    scripts); a channel's answer when the limiter's Redis is unavailable: try again after
+    `backoff` seconds rather than send unpaced into the messenger's limits."""
+    if limiter is None:
+        return None
+    try:
+        await limiter.wait(*limits)
+    except RedisError as error:
+        return SendResult.later(f"rate limiter unavailable: {error}", backoff)
+    return None

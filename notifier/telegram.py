@@ -5,7 +5,6 @@ Failures are classified here, once (see `classify`); workers decide what to do w
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Final
 
 from aiogram import Bot
@@ -23,11 +22,10 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from redis.exceptions import RedisError
 
 from notifier.base import OutgoingMessage, SendResult
-from notifier.parts import PartProgress
-from notifier.ratelimit import RateLimiter, TelegramRates
+from notifier.parts import PartProgress, send_parts
+from notifier.ratelimit import RateLimiter, TelegramRates, pace
 from notifier.telegram_text import split_message
 
 TELEGRAM_API_URL: Final = "https://api.telegram.org"
@@ -97,13 +95,7 @@ class TelegramChannel:
         self.retry_backoff = retry_backoff
 
     async def _pace(self, chat_id: int | str) -> SendResult | None:
-        if self.limiter is None:
-            return None
-        try:
-            await self.limiter.wait(*self.rates.limits(self.bot.id, chat_id))
-        except RedisError as error:
-            return SendResult.later(f"rate limiter unavailable: {error}", self.retry_backoff)
-        return None
+        return await pace(self.limiter, self.rates.limits(self.bot.id, chat_id), self.retry_backoff)
 
     async def _send_part(
         self, chat_id: int | str, text: str, *, html: bool, markup: InlineKeyboardMarkup | None
@@ -135,18 +127,13 @@ class TelegramChannel:
             return SendResult.failed("empty message")
         redis = self.limiter.redis if self.limiter else None
         progress = PartProgress(redis, "tg", message.idempotency_key, parts)
-        sent = await progress.sent()
-        for index in range(len(sent), len(parts)):
+
+        async def send_part(index: int, text: str) -> str | SendResult:
             markup = keyboard(message.buttons) if index == len(parts) - 1 else None
-            result = await self._send_part(chat_id, parts[index], html=html, markup=markup)
-            if isinstance(result, SendResult):
-                if index and result.reason:
-                    reason = f"part {index + 1} of {len(parts)}: {result.reason}"
-                    result = dataclasses.replace(result, reason=reason)
-                return result
-            sent.append(str(result.message_id))
-            await progress.remember(sent[-1])
-        return SendResult.ok(",".join(sent), parts=len(parts))
+            sent = await self._send_part(chat_id, text, html=html, markup=markup)
+            return sent if isinstance(sent, SendResult) else str(sent.message_id)
+
+        return await send_parts(progress, parts, send_part)
 
     async def send_document(
         self, chat_id: int | str, filename: str, data: bytes, caption: str = ""

@@ -13,38 +13,20 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
-from notifier.standins.asgi import serve_asgi
+from notifier.standins.control_client import ControlClient
 from notifier.standins.max_rules import Limits
 from notifier.standins.max_server import DEFAULT_TOKEN, create_app
 from notifier.standins.max_state import MaxStandin
-from notifier.standins.telegram_rules import RateLike
+from notifier.standins.rates import RateLike, rate_json
+from notifier.standins.serving import serve_standin
 
 
-def _rate(rate: RateLike | None) -> dict[str, float] | None:
-    return None if rate is None else {"limit": rate.limit, "period": rate.period}
-
-
-class MaxStandinControl:
+class MaxStandinControl(ControlClient):
     """A client of `/_standin/...` over HTTP, so it works for a stand-in in another process."""
 
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._http = httpx.AsyncClient(base_url=f"{self.base_url}/_standin", timeout=60)
-
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = await self._http.request(method, path, **kwargs)
-        if response.status_code != 200:
-            raise RuntimeError(f"{method} {path}: {response.status_code} {response.text}")
-        if response.headers.get("content-type", "").startswith("application/json"):
-            return response.json()
-        return response.content
-
-    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        payload = {key: value for key, value in body.items() if value is not None}
-        result: dict[str, Any] = await self._request("POST", path, json=payload)
-        return result
+    prefix = "_standin"
+    recipient = "user_id"
+    timeout = 60.0
 
     async def inject_message(
         self,
@@ -89,13 +71,7 @@ class MaxStandinControl:
         self, count: int, *, user_id: int | None = None, within: float = 5.0
     ) -> list[dict[str, Any]]:
         """What the bot sent (to `user_id`), once there are `count` (the server waits)."""
-        query: dict[str, str] = {"wait_count": str(count), "within": str(within)}
-        if user_id is not None:
-            query["user_id"] = str(user_id)
-        messages: list[dict[str, Any]] = (await self._request("GET", "sent", params=query))[
-            "messages"
-        ]
-        return messages
+        return await self._sent(count, user_id, within)
 
     async def file(self, message_id: str) -> bytes:
         data: bytes = await self._request("GET", f"files/{message_id}")
@@ -104,10 +80,6 @@ class MaxStandinControl:
     async def answers(self) -> list[dict[str, Any]]:
         answers: list[dict[str, Any]] = (await self._request("GET", "answers"))["answers"]
         return answers
-
-    async def stats(self) -> dict[str, Any]:
-        stats: dict[str, Any] = await self._request("GET", "stats")
-        return stats
 
     async def wait_acknowledged(self, seq: int, *, within: float = 5.0) -> bool:
         """True once the bot acknowledged update `seq` with a later marker."""
@@ -126,15 +98,9 @@ class MaxStandinControl:
         """Fail `count` requests (of `methods`: send, edit, delete, answer, updates,
         uploads, upload, me, subscribe...; all if None) once `after` more have passed,
         with a 5xx or a 429 (`retry_after` seconds)."""
-        body = {"count": count, "status": status, "methods": methods, "after": after}
-        await self._post("failures", body | {"retry_after": retry_after})
-
-    async def drop_next(self, count: int, *, methods: list[str] | None = None) -> None:
-        """Close the connection of `count` requests halfway through their answer."""
-        await self._post("failures", {"count": count, "status": "drop", "methods": methods})
-
-    async def set_latency(self, seconds: float) -> None:
-        await self._post("latency", {"seconds": seconds})
+        await self._fail(
+            count, status=status, methods=methods, after=after, retry_after=retry_after
+        )
 
     async def set_limits(
         self,
@@ -143,18 +109,12 @@ class MaxStandinControl:
         answers_per_dialog: RateLike | None = None,
         enabled: bool | None = None,
     ) -> None:
-        body = {"per_bot": _rate(per_bot), "answers_per_dialog": _rate(answers_per_dialog)}
+        body = {"per_bot": rate_json(per_bot), "answers_per_dialog": rate_json(answers_per_dialog)}
         await self._post("limits", body | {"enabled": enabled})
 
     async def set_upload_processing(self, seconds: float) -> None:
         """Uploaded files answer attachment.not.ready for `seconds` after their upload."""
         await self._post("uploads/processing", {"seconds": seconds})
-
-    async def reset(self) -> None:
-        await self._post("reset", {})
-
-    async def close(self) -> None:
-        await self._http.aclose()
 
 
 @dataclass
@@ -176,12 +136,6 @@ async def run_max_standin(
 ) -> AsyncIterator[RunningMaxStandin]:
     """Serve a stand-in on this event loop; port 0 picks a free port."""
     standin = MaxStandin(token, username=username, limits=limits)
-    async with serve_asgi(create_app(standin), host, port) as bound_port:
-        base_url = f"http://{host}:{bound_port}"
-        control = MaxStandinControl(base_url)
-        try:
-            yield RunningMaxStandin(base_url, token, standin, control)
-        finally:
-            await control.close()
-            # Wake the long polls first, or the server's shutdown waits out their timeouts.
-            await standin.updates.close()
+    app = create_app(standin)
+    async with serve_standin(app, standin.updates, MaxStandinControl, host, port) as (url, control):
+        yield RunningMaxStandin(url, token, standin, control)

@@ -8,12 +8,11 @@ instead of being mirrored by it.
 from __future__ import annotations
 
 import html
-import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
-from notifier.standins.telegram_rules import Rate, SlidingWindow
+from notifier.standins.rates import Rate, Windows, admit, retry_after_seconds
 
 MAX_TEXT_LENGTH: Final = 4000  # NewMessageBody.text maxLength
 MAX_BUTTON_TEXT: Final = 128
@@ -84,8 +83,9 @@ NOT_READY: Final = Refusal(
 
 
 def too_many_requests(retry_after: float) -> Refusal:
-    seconds = max(1, math.ceil(retry_after))
-    return Refusal(429, "too.many.requests", "Too many requests", retry_after=seconds)
+    return Refusal(
+        429, "too.many.requests", "Too many requests", retry_after=retry_after_seconds(retry_after)
+    )
 
 
 def visible_text(text: str, text_format: str | None) -> str:
@@ -111,21 +111,19 @@ class Limits:
     enabled: bool = True
 
 
-@dataclass
 class RateControl:
-    limits: Limits = field(default_factory=Limits)
-    _windows: dict[str, SlidingWindow] = field(default_factory=dict)
+    """The bot's window and each dialog's answers window."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._windows = Windows()
 
     def _take(self, key: str, rate: Rate, now: float) -> None:
         if not self.limits.enabled:
             return
-        window = self._windows.get(key)
-        if window is None or window.rate != rate:
-            window = self._windows[key] = SlidingWindow(rate)
-        wait = window.wait(now, self.limits.tolerance)
+        wait = admit([self._windows.get(key, rate)], now, self.limits.tolerance)
         if wait > 0:
             raise too_many_requests(wait)
-        window.record(now)
 
     def request(self, now: float) -> None:
         """Count one request of the bot, or refuse it with 429."""

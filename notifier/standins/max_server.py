@@ -11,22 +11,18 @@ In-process: `notifier.standins.max_control.run_max_standin`.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
+from notifier.standins.faults import DroppedResponse, InjectedFailure
 from notifier.standins.max_control_api import ControlApi
 from notifier.standins.max_methods import BotApi, Call
 from notifier.standins.max_rules import (
@@ -37,7 +33,8 @@ from notifier.standins.max_rules import (
     not_found,
     too_many_requests,
 )
-from notifier.standins.max_state import InjectedFailure, MaxStandin
+from notifier.standins.max_state import MaxStandin
+from notifier.standins.serving import serve_main, standin_app, standin_arguments
 
 DEFAULT_TOKEN = "zvonok-standin-max-token"  # noqa: S105  (a fake bot's token)
 # path -> {HTTP method: handler name}; names are what failures can target.
@@ -54,18 +51,6 @@ API_ROUTES: dict[str, dict[str, str]] = {
 def error_response(refusal: Refusal) -> Response:
     headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
     return JSONResponse(refusal.body(), status_code=refusal.status, headers=headers)
-
-
-class DroppedResponse(Response):
-    """Headers and half a body, then the connection closes: a network failure to the client."""
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"1024")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b'{"mess', "more_body": True})
 
 
 def _injected(failure: InjectedFailure) -> Response:
@@ -160,11 +145,7 @@ class ApiServer:
 
 
 def create_app(standin: MaxStandin) -> Starlette:
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        await standin.updates.close()
-
+    """The Bot API, the upload host and the control API."""
     server = ApiServer(standin)
     routes = [
         *(
@@ -174,31 +155,17 @@ def create_app(standin: MaxStandin) -> Starlette:
         Route("/upload/{upload_id}", server.upload, methods=["POST"]),
         *ControlApi(standin).routes(),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return standin_app(routes, standin.updates)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="MAX Bot API stand-in")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8082)
-    parser.add_argument("--token", default=DEFAULT_TOKEN)
+    parser = standin_arguments("MAX Bot API stand-in", port=8082, token=DEFAULT_TOKEN)
     parser.add_argument("--username", default="zvonok_demo_bot", help="the bot's nickname")
-    parser.add_argument("--no-limits", action="store_true", help="disable the rate limits")
-    parser.add_argument(
-        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
-    )
     args = parser.parse_args(argv)
     standin = MaxStandin(
         args.token, username=args.username, limits=Limits(enabled=not args.no_limits)
     )
-    # Long polls would hold a graceful shutdown for their whole timeout: cap the wait.
-    uvicorn.run(
-        create_app(standin),
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        timeout_graceful_shutdown=2,
-    )
+    serve_main(create_app(standin), args)
 
 
 if __name__ == "__main__":

@@ -3,13 +3,12 @@ counters and injected failures."""
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from notifier.standins.bot_state import BotState
 from notifier.standins.max_rules import (
     DIALOG_NOT_FOUND,
     DIALOG_SUSPENDED,
@@ -106,18 +105,7 @@ class Upload:
     ready_at: float = 0.0
 
 
-@dataclass
-class InjectedFailure:
-    """After `after` matching requests pass, the next `remaining` ones fail."""
-
-    remaining: int
-    status: int | None = 502  # None: drop the connection without an answer
-    methods: frozenset[str] | None = None
-    after: int = 0
-    retry_after: int | None = None
-
-
-class MaxStandin:
+class MaxStandin(BotState[SentMessage]):
     """Everything the stand-in's Bot API and control API read and change."""
 
     def __init__(
@@ -127,23 +115,20 @@ class MaxStandin:
         self.bot_id = BOT_ID
         self.username = username
         self.default_limits = limits or Limits()
-        self.updates = UpdateLog()
-        self._sent_changed = asyncio.Event()
+        self.updates: UpdateLog = UpdateLog()
+        super().__init__()
         self._init_state()
 
     def _init_state(self) -> None:
+        self._init_recording()
         self.rates = RateControl(self.default_limits)
         self.users: dict[int, MaxUserState] = {}
         self.group_chats: dict[int, str] = {}
-        self.sent: list[SentMessage] = []
         self.by_mid: dict[str, SentMessage] = {}
         self.uploads: dict[str, Upload] = {}
         self.files: dict[str, Upload] = {}  # by token
         self.callbacks: dict[str, dict[str, Any]] = {}
         self.answers: list[dict[str, Any]] = []
-        self.failures: list[InjectedFailure] = []
-        self.stats: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self.latency = 0.0
         self.processing_seconds = 0.0
         self._seq = 0
 
@@ -205,13 +190,8 @@ class MaxStandin:
     # what the bot sent
 
     def record(self, message: SentMessage) -> None:
-        self.sent.append(message)
         self.by_mid[message.mid] = message
-        self.changed()
-
-    def changed(self) -> None:
-        self._sent_changed.set()
-        self._sent_changed = asyncio.Event()
+        super().record(message)
 
     def find(self, mid: str) -> SentMessage:
         found = self.by_mid.get(mid)
@@ -223,50 +203,7 @@ class MaxStandin:
         return [m for m in self.sent if user_id is None or m.user_id == user_id]
 
     async def wait_sent(self, user_id: int | None, count: int, within: float) -> list[SentMessage]:
-        deadline = time.monotonic() + within
-        while len(found := self.sent_to(user_id)) < count:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            try:
-                await asyncio.wait_for(self._sent_changed.wait(), left)
-            except TimeoutError:
-                break
-        return found
-
-    # failures and counters
-
-    def take_failure(self, method: str) -> InjectedFailure | None:
-        for failure in self.failures:
-            if failure.methods is None or method in failure.methods:
-                if failure.after > 0:
-                    failure.after -= 1
-                    return None
-                failure.remaining -= 1
-                if failure.remaining <= 0:
-                    self.failures.remove(failure)
-                return failure
-        return None
-
-    def count(self, method: str, status: int | None) -> None:
-        outcome = (
-            "dropped"
-            if status is None
-            else "ok"
-            if status == 200
-            else "5xx"
-            if status >= 500
-            else str(status)
-        )
-        for key in (method, "total"):
-            self.stats[key]["requests"] += 1
-            self.stats[key][outcome] += 1
+        return await self.wait_for_sent(user_id, count, within)
 
     def stats_json(self) -> dict[str, Any]:
-        return {
-            "sent": len(self.sent),
-            "total": dict(self.stats["total"]),
-            "methods": {m: dict(c) for m, c in self.stats.items() if m != "total"},
-            "pending_updates": self.updates.pending_count,
-            "webhook": self.updates.webhook_stats(),
-        }
+        return super().stats_json() | {"webhook": self.updates.webhook_stats()}

@@ -10,19 +10,15 @@ A delivery counts only when the webhook answers 200; MAX retries for hours (from
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import ipaddress
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from notifier.standins.max_rules import SECRET, Refusal, bad_request
+from notifier.standins.update_stream import UpdateStream
 
-_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)
 _WEBHOOK_TIMEOUT = 30.0  # "must answer 200 within 30 seconds"
 
 
@@ -67,52 +63,28 @@ def _loopback(host: str) -> bool:
         return False
 
 
-class UpdateLog:
+class UpdateLog(UpdateStream[tuple[int, dict[str, Any]]]):
     """Pending updates, long polls and webhook deliveries of one bot."""
 
     def __init__(self) -> None:
-        self._pending: list[tuple[int, dict[str, Any]]] = []
-        self._next = 1
-        self.acknowledged_below = 1
-        self._changed = asyncio.Event()
-        self._closing = False
+        super().__init__()
         self.webhooks: dict[str, Webhook] = {}
-        self._delivery: asyncio.Task[None] | None = None
-        self._http: httpx.AsyncClient | None = None
         self.deliveries: list[dict[str, Any]] = []
-
-    def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
 
     def push(self, update: dict[str, Any]) -> int:
         """Add an update; returns its sequence number."""
-        seq = self._next
-        self._next += 1
+        seq = self._number()
         self._pending.append((seq, update))
         self._notify()
         return seq
 
-    @property
-    def pending_count(self) -> int:
-        return len(self._pending)
-
     def _acknowledge(self, marker: int) -> None:
         self._pending = [(seq, u) for seq, u in self._pending if seq >= marker]
-        if marker > self.acknowledged_below:
-            self.acknowledged_below = marker
-            self._notify()
+        self._acknowledge_below(marker)
 
     async def wait_acknowledged(self, seq: int, within: float) -> bool:
         """Wait until the bot acknowledged update `seq` (asked for updates after it)."""
-        deadline = time.monotonic() + within
-        while self.acknowledged_below <= seq:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), left)
-        return True
+        return await self._wait_acknowledged(seq, within)
 
     async def poll(
         self, marker: int | None, wait: float, limit: int, types: set[str] | None
@@ -127,9 +99,7 @@ class UpdateLog:
             left = deadline - time.monotonic()
             if ready or left <= 0 or self._closing:
                 break
-            changed = self._changed
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), left)
+            await self._sleep_until_changed(left)
         batch = ready[:limit]
         if batch:
             next_marker = batch[-1][0] + 1
@@ -141,8 +111,7 @@ class UpdateLog:
 
     def subscribe(self, webhook: Webhook) -> None:
         self.webhooks[webhook.url] = webhook
-        if self._delivery is None or self._delivery.done():
-            self._delivery = asyncio.create_task(self._deliver_forever())
+        self._start_delivery()
         self._notify()
 
     async def unsubscribe(self, url: str) -> bool:
@@ -151,41 +120,30 @@ class UpdateLog:
             await self._stop_delivery()
         return found
 
-    async def _stop_delivery(self) -> None:
-        if self._delivery is not None:
-            self._delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._delivery
-            self._delivery = None
+    def _webhook_set(self) -> bool:
+        return bool(self.webhooks)
 
-    async def _deliver_forever(self) -> None:
-        failures = 0
-        while self.webhooks and not self._closing:
-            if not self._pending:
-                await self._changed.wait()
-                continue
-            seq, update = self._pending[0]
-            hooks = [hook for hook in self.webhooks.values() if hook.wants(update)]
-            results = [await self._post(hook, update) for hook in hooks]
-            if all(results):
-                self._acknowledge(seq + 1)
-                failures = 0
-            else:
-                await asyncio.sleep(_RETRY_DELAYS[min(failures, len(_RETRY_DELAYS) - 1)])
-                failures += 1
+    async def _deliver_next(self) -> bool | None:
+        if not self._pending:
+            return None
+        seq, update = self._pending[0]
+        hooks = [hook for hook in self.webhooks.values() if hook.wants(update)]
+        results = [await self._post_to(hook, update) for hook in hooks]
+        if not all(results):
+            return False
+        self._acknowledge(seq + 1)
+        return True
 
-    async def _post(self, hook: Webhook, update: dict[str, Any]) -> bool:
-        if self._http is None:
-            self._http = httpx.AsyncClient(timeout=_WEBHOOK_TIMEOUT)
+    async def _post_to(self, hook: Webhook, update: dict[str, Any]) -> bool:
         headers = {"X-Max-Bot-Api-Secret": hook.secret} if hook.secret else {}
         record: dict[str, Any] = {"url": hook.url, "update_type": update["update_type"]}
-        try:
-            response = await self._http.post(hook.url, json=update, headers=headers)
-            record["status"] = response.status_code
-        except httpx.HTTPError as error:
-            record["error"] = type(error).__name__
+        posted = await self._post(hook.url, update, headers, _WEBHOOK_TIMEOUT)
+        if posted.status is None:
+            record["error"] = posted.reason
+        else:
+            record["status"] = posted.status
         self.deliveries.append(record)
-        return record.get("status") == 200
+        return posted.status == 200
 
     def webhook_stats(self) -> dict[str, Any]:
         return {
@@ -202,12 +160,3 @@ class UpdateLog:
         self.deliveries.clear()
         self.acknowledged_below = self._next
         self._notify()
-
-    async def close(self) -> None:
-        """Wake every long poll so the server can stop without waiting out their timeouts."""
-        self._closing = True
-        self._notify()
-        await self._stop_delivery()
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None

@@ -14,40 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
-from notifier.standins.asgi import serve_asgi
+from notifier.standins.control_client import ControlClient
+from notifier.standins.rates import RateLike, rate_json
+from notifier.standins.serving import serve_standin
 from notifier.standins.telegram_api import DEFAULT_TOKEN, create_app
 from notifier.standins.telegram_emulator import TelegramEmulator
-from notifier.standins.telegram_rules import FloodLimits, RateLike
+from notifier.standins.telegram_rules import FloodLimits
 
 
-def _rate(rate: RateLike | None) -> dict[str, float] | None:
-    return None if rate is None else {"limit": rate.limit, "period": rate.period}
-
-
-class EmulatorControl:
+class EmulatorControl(ControlClient):
     """A client of `/_emulator/...` over HTTP, so it works for an emulator in another process."""
 
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._session: aiohttp.ClientSession | None = None
-
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-        url = f"{self.base_url}/_emulator/{path}"
-        async with self._session.request(method, url, **kwargs) as response:
-            if response.status != 200:
-                raise RuntimeError(f"{method} {path}: {response.status} {await response.text()}")
-            if response.content_type == "application/json":
-                return await response.json()
-            return await response.read()
-
-    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        payload = {key: value for key, value in body.items() if value is not None}
-        result: dict[str, Any] = await self._request("POST", path, json=payload)
-        return result
+    prefix = "_emulator"
+    recipient = "chat_id"
 
     async def inject_message(
         self,
@@ -93,12 +72,7 @@ class EmulatorControl:
         self, count: int, *, chat_id: int | None = None, within: float = 5.0
     ) -> list[dict[str, Any]]:
         """Sent messages once there are `count` (the server waits; no polling here)."""
-        query: dict[str, str] = {"wait_count": str(count), "within": str(within)}
-        if chat_id is not None:
-            query["chat_id"] = str(chat_id)
-        result = await self._request("GET", "sent", params=query)
-        messages: list[dict[str, Any]] = result["messages"]
-        return messages
+        return await self._sent(count, chat_id, within)
 
     async def document(self, message_id: int) -> bytes:
         data: bytes = await self._request("GET", f"documents/{message_id}")
@@ -107,10 +81,6 @@ class EmulatorControl:
     async def callback_answers(self) -> list[dict[str, Any]]:
         answers: list[dict[str, Any]] = (await self._request("GET", "callback_answers"))["answers"]
         return answers
-
-    async def stats(self) -> dict[str, Any]:
-        stats: dict[str, Any] = await self._request("GET", "stats")
-        return stats
 
     async def set_chat_state(self, chat_id: int, state: str) -> None:
         """ok, blocked, deactivated, kicked (403) or unknown (400 chat not found)."""
@@ -136,12 +106,14 @@ class EmulatorControl:
 
         A 429 needs `retry_after` and a description like "Too Many Requests: retry after 7".
         """
-        body = {"count": count, "status": status, "description": description, "methods": methods}
-        body |= {"after": after, "retry_after": retry_after}
-        await self._post("failures", body)
-
-    async def set_latency(self, seconds: float) -> None:
-        await self._post("latency", {"seconds": seconds})
+        await self._fail(
+            count,
+            status=status,
+            description=description,
+            methods=methods,
+            after=after,
+            retry_after=retry_after,
+        )
 
     async def set_limits(
         self,
@@ -152,17 +124,9 @@ class EmulatorControl:
         tolerance: float | None = None,
         enabled: bool | None = None,
     ) -> None:
-        body: dict[str, Any] = {"per_bot": _rate(per_bot), "per_chat": _rate(per_chat)}
-        body |= {"per_group": _rate(per_group), "tolerance": tolerance, "enabled": enabled}
+        body: dict[str, Any] = {"per_bot": rate_json(per_bot), "per_chat": rate_json(per_chat)}
+        body |= {"per_group": rate_json(per_group), "tolerance": tolerance, "enabled": enabled}
         await self._post("limits", body)
-
-    async def reset(self) -> None:
-        await self._post("reset", {})
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
 
 
 @dataclass
@@ -185,12 +149,5 @@ async def run_telegram_emulator(
     """Serve an emulator on this event loop; port 0 picks a free port."""
     emulator = TelegramEmulator(token, limits=limits)
     app = create_app(emulator, invites_file=invites_file)
-    async with serve_asgi(app, host, port) as bound_port:
-        base_url = f"http://{host}:{bound_port}"
-        control = EmulatorControl(base_url)
-        try:
-            yield RunningEmulator(base_url, token, emulator, control)
-        finally:
-            await control.close()
-            # Wake the long polls first, or the server's shutdown waits out their timeouts.
-            await emulator.updates.close()
+    async with serve_standin(app, emulator.updates, EmulatorControl, host, port) as (url, control):
+        yield RunningEmulator(url, token, emulator, control)

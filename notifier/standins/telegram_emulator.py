@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from notifier.standins.bot_state import BotState
+
+# Tests append failures to `failures` themselves.
+from notifier.standins.faults import InjectedFailure as InjectedFailure
 from notifier.standins.telegram_errors import ApiError, bad_request
 from notifier.standins.telegram_rules import FloodControl, FloodLimits
 from notifier.standins.telegram_updates import UpdateQueue
@@ -54,19 +56,7 @@ class SentMessage:
         }
 
 
-@dataclass
-class InjectedFailure:
-    """After `after` matching requests pass, the next `remaining` ones answer `status`."""
-
-    remaining: int
-    status: int = 502
-    description: str = "Bad Gateway"
-    methods: frozenset[str] | None = None  # lower-case method names; None matches all
-    after: int = 0
-    retry_after: int | None = None  # for an injected 429
-
-
-class TelegramEmulator:
+class TelegramEmulator(BotState[SentMessage]):
     """Everything the emulated Bot API and its control API read and change."""
 
     def __init__(self, token: str, *, limits: FloodLimits | None = None) -> None:
@@ -79,23 +69,19 @@ class TelegramEmulator:
             "username": "zvonok_demo_bot",  # ZVONOK_TELEGRAM_BOT_USERNAME's default
         }
         self.default_limits = limits or FloodLimits()
-        self.updates = UpdateQueue()
-        self._sent_changed = asyncio.Event()
+        self.updates: UpdateQueue = UpdateQueue()
+        super().__init__()
         self._init_state()
 
     def _init_state(self) -> None:
+        self._init_recording()
         self.flood = FloodControl(self.default_limits)
         self.chats: dict[int, dict[str, Any]] = {}
         self.chat_states: dict[int, str] = {}
-        self.sent: list[SentMessage] = []
-        self.received: list[dict[str, Any]] = []  # messages users wrote (injected), in order
         self.by_id: dict[tuple[int, int], SentMessage] = {}
         self.callback_queries: dict[str, dict[str, Any]] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
-        self.stats: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self.failures: list[InjectedFailure] = []
-        self.latency = 0.0
         self._next_message_id = 1
 
     async def reset(self) -> None:
@@ -147,11 +133,9 @@ class TelegramEmulator:
             **content,
         }
 
-    def record(self, sent: SentMessage) -> None:
-        self.sent.append(sent)
-        self.by_id[(sent.chat_id, sent.message_id)] = sent
-        self._sent_changed.set()
-        self._sent_changed = asyncio.Event()
+    def record(self, message: SentMessage) -> None:
+        self.by_id[(message.chat_id, message.message_id)] = message
+        super().record(message)
 
     def find(self, chat_id: int, message_id: int) -> SentMessage | None:
         found = self.by_id.get((chat_id, message_id))
@@ -165,44 +149,7 @@ class TelegramEmulator:
 
     async def wait_sent(self, chat_id: int | None, count: int, within: float) -> list[SentMessage]:
         """The sent messages once there are at least `count` (or the timeout passed)."""
-        deadline = time.monotonic() + within
-        while len(found := self.sent_to(chat_id)) < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            try:
-                await asyncio.wait_for(self._sent_changed.wait(), remaining)
-            except TimeoutError:
-                break
-        return found
-
-    # failures and counters
-
-    def take_failure(self, method: str) -> ApiError | None:
-        for failure in self.failures:
-            if failure.methods is None or method in failure.methods:
-                if failure.after > 0:
-                    failure.after -= 1
-                    return None
-                failure.remaining -= 1
-                if failure.remaining <= 0:
-                    self.failures.remove(failure)
-                return ApiError(
-                    failure.status, failure.description, retry_after=failure.retry_after
-                )
-        return None
-
-    def count(self, method: str, status: int) -> None:
-        outcome = "ok" if status == 200 else "5xx" if status >= 500 else str(status)
-        for key in (method, "total"):
-            self.stats[key]["requests"] += 1
-            self.stats[key][outcome] += 1
+        return await self.wait_for_sent(chat_id, count, within)
 
     def stats_json(self) -> dict[str, Any]:
-        return {
-            "sent": len(self.sent),
-            "total": dict(self.stats["total"]),
-            "methods": {m: dict(c) for m, c in self.stats.items() if m != "total"},
-            "webhook_posts": self.updates.webhook_posts,
-            "pending_updates": self.updates.pending_count,
-        }
+        return super().stats_json() | {"webhook_posts": self.updates.webhook_posts}

@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from notifier.standins.faults import ConnectionDropped
 from notifier.standins.telegram_emulator import SentMessage, TelegramEmulator
 from notifier.standins.telegram_errors import ApiError, bad_request
 from notifier.standins.telegram_params import Params, UploadedFile
@@ -92,7 +93,8 @@ class BotApi:
         self._methods = {name.lower(): (name, handler) for name, handler in handlers.items()}
 
     async def call(self, token: str, method: str, params: Params) -> tuple[int, dict[str, Any]]:
-        """Answer one request: (HTTP status, Bot API envelope)."""
+        """Answer one request: (HTTP status, Bot API envelope); raises ConnectionDropped
+        for a request whose connection a test asked to drop."""
         if self.emu.latency > 0:
             await asyncio.sleep(self.emu.latency)
         name, handler = self._methods.get(method.lower(), (method, None))
@@ -100,7 +102,10 @@ class BotApi:
             # An injected gateway error comes before Telegram even reads the token.
             failure = self.emu.take_failure(name.lower())
             if failure is not None:
-                raise failure
+                if failure.status is None:
+                    self.emu.count(name, None)
+                    raise ConnectionDropped(name)
+                raise ApiError(failure.status, failure.description, retry_after=failure.retry_after)
             if token != self.emu.token:
                 raise ApiError(401, "Unauthorized")
             if handler is None:

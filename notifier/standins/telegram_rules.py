@@ -9,30 +9,10 @@ met by the emulator's 429s instead of being mirrored by it.
 from __future__ import annotations
 
 import html
-import math
 import re
-from collections import deque
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
-
-class RateLike(Protocol):
-    """A rate as the control API's callers give one (any object with the two numbers)."""
-
-    @property
-    def limit(self) -> int: ...
-
-    @property
-    def period(self) -> float: ...
-
-
-@dataclass(frozen=True)
-class Rate:
-    """At most `limit` messages in any `period` seconds, as Telegram states its limits."""
-
-    limit: int
-    period: float
-
+from notifier.standins.rates import Rate, SlidingWindow, Windows, admit, retry_after_seconds
 
 # Telegram counts message length after entity parsing, in UTF-16 code units.
 MAX_MESSAGE_LENGTH = 4096
@@ -118,62 +98,25 @@ class FloodLimits:
     enabled: bool = True
 
 
-@dataclass
-class SlidingWindow:
-    """Timestamps of accepted sends for one key: at most `limit` in any `period` window.
-
-    Telegram's rule as stated, bursts included; the limiter in notifier.ratelimit is
-    stricter (evenly spaced), so a client using it never meets this window's edge.
-    """
-
-    rate: Rate
-    sent: deque[float] = field(default_factory=deque)
-
-    def wait(self, now: float, tolerance: float) -> float:
-        """Seconds until one more send fits; 0 when it fits now."""
-        window = self.rate.period * (1 - tolerance)
-        while self.sent and self.sent[0] <= now - window:
-            self.sent.popleft()
-        if len(self.sent) < self.rate.limit:
-            return 0.0
-        return self.sent[-self.rate.limit] + window - now
-
-    def record(self, now: float) -> None:
-        self.sent.append(now)
-        while len(self.sent) > self.rate.limit:
-            self.sent.popleft()
-
-
 class FloodControl:
     """Per-bot, per-chat and per-group windows of one emulated bot."""
 
     def __init__(self, limits: FloodLimits) -> None:
         self.limits = limits
-        self._windows: dict[str, SlidingWindow] = {}
-
-    def _window(self, key: str, rate: Rate) -> SlidingWindow:
-        window = self._windows.get(key)
-        if window is None or window.rate != rate:
-            window = self._windows[key] = SlidingWindow(rate)
-        return window
+        self._windows = Windows()
 
     def _windows_for(self, chat_id: int) -> list[SlidingWindow]:
         # Negative ids are groups and supergroups: Telegram allows 20 messages a minute
         # there; private chats get about one message a second.
         chat_rate = self.limits.per_group if chat_id < 0 else self.limits.per_chat
         return [
-            self._window("bot", self.limits.per_bot),
-            self._window(f"chat:{chat_id}", chat_rate),
+            self._windows.get("bot", self.limits.per_bot),
+            self._windows.get(f"chat:{chat_id}", chat_rate),
         ]
 
     def check(self, chat_id: int, now: float) -> int:
         """Record a send and return 0, or return retry_after in whole seconds (as Telegram)."""
         if not self.limits.enabled:
             return 0
-        windows = self._windows_for(chat_id)
-        wait = max(window.wait(now, self.limits.tolerance) for window in windows)
-        if wait > 0:
-            return max(1, math.ceil(wait))
-        for window in windows:
-            window.record(now)
-        return 0
+        wait = admit(self._windows_for(chat_id), now, self.limits.tolerance)
+        return retry_after_seconds(wait) if wait > 0 else 0

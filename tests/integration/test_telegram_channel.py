@@ -133,6 +133,12 @@ async def test_server_and_network_errors_are_retried(
     assert (result.outcome, result.retry_after) == (Outcome.retry, BACKOFF)
     assert result.reason is not None and "Bad Gateway" in result.reason
     assert (await channel.send(mark_message())).outcome is Outcome.sent
+    # The connection lost halfway through Telegram's answer (another chat: no pacing wait).
+    await emulator.control.drop_next(1, methods=["sendMessage"])
+    result = await channel.send(mark_message("1002"))
+    assert (result.outcome, result.retry_after) == (Outcome.retry, BACKOFF)
+    assert result.reason is not None and "TelegramNetworkError" in result.reason
+    assert (await emulator.control.stats())["methods"]["sendMessage"]["dropped"] == 1
 
     nobody = TelegramChannel(
         emulator.token,
