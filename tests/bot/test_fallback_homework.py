@@ -17,11 +17,9 @@ import pytest
 from redis.asyncio import Redis
 from sqlmodel import col, select
 
-from bots.pacing import PacedSends, is_paced
 from core.db import Database
 from core.fallback.queue import queued_entries
 from core.models import Guardian, Homework, Lesson, Notification, utcnow
-from notifier.ratelimit import RateLimiter
 from tests.bot.harness import BotUnderTest, Person, running_bot
 from tests.bot.tcp_proxy import TcpProxy
 from tests.builders import TODAY, World, build_world, insert, update_row
@@ -38,8 +36,6 @@ def teacher_of(system: BotUnderTest) -> Person:
     """The math teacher's chat, with the bot's sends paced as in production (`bots.pacing`):
     a test types faster than a person, and Telegram refuses a second message in a chat
     within a second."""
-    if not is_paced(system.bot):
-        system.bot.session.middleware(PacedSends(RateLimiter(system.redis)))
     return system.person(TEACHER)
 
 
