@@ -142,8 +142,8 @@ async def _broadcast(
     """Through the notifier's broadcast: what to tell the teacher."""
     result = await broadcast_homework(
         redis,
-        channels.get("telegram"),
-        chat_id=chat_id,
+        channels,
+        chat=MessengerChat(Messenger.telegram, chat_id),
         assignment=assignment,
         entry_id=data["flow"],
         text=data["text"],

@@ -14,6 +14,8 @@ from bots.handlers import homework_texts as say
 from bots.handlers.homework_keyboards import HwFlow, confirm_keyboard, names
 from core.db import Database
 from core.fallback.snapshot import Assignment, snapshot_assignments
+from core.messengers import MessengerChat
+from core.models import Messenger
 from core.reading import ReadingUnit
 from core.reading.chats import ChatLinks
 from core.reading.teaching import teaching_pages
@@ -27,7 +29,7 @@ async def teacher_assignments(
         if not links.staff:
             return ()
         return await teaching_pages(ReadingUnit(db), staff_ids=[s.staff_id for s in links.staff])
-    return await snapshot_assignments(redis, chat_id)
+    return await snapshot_assignments(redis, MessengerChat(Messenger.telegram, chat_id))
 
 
 async def ask_to_confirm(message: Message, state: FSMContext, data: dict[str, Any]) -> None:
