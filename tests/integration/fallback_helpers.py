@@ -14,7 +14,8 @@ from redis.asyncio import Redis
 from core.db import Database
 from core.fallback.queue import FallbackEntry, close_broadcast, mark_notified, open_entry
 from core.fallback.snapshot import Assignment, RosterSnapshot
-from core.models import ContactStatus, Guardian, Staff
+from core.messengers import MessengerChat
+from core.models import ContactStatus, Guardian, Messenger, Staff
 from tests.builders import World, insert, update_row
 from tests.integration.delivery_helpers import add_guardian, choose
 from workers.writes import sqlite_writer
@@ -70,7 +71,13 @@ async def families(db: Database, w: World) -> None:
     await add_guardian(db, w, "uncle", ["petya"], email="uncle@example.ru")
 
 
-def assignment(snapshot: RosterSnapshot, teacher_chat: int, where: str, subject: str) -> Assignment:
+def tg(chat_id: int) -> MessengerChat:
+    return MessengerChat(Messenger.telegram, chat_id)
+
+
+def assignment(
+    snapshot: RosterSnapshot, teacher_chat: MessengerChat, where: str, subject: str
+) -> Assignment:
     staff = snapshot.staff_of_chat(teacher_chat)
     assert staff is not None
     return next(a for a in staff.assignments if (a.where, a.subject) == (where, subject))
