@@ -241,6 +241,9 @@ class TelegramSide:
     async def block(self, user_id: int) -> None:
         await self.control.block_chat(user_id)
 
+    def met(self, user_id: int) -> None:
+        """The emulator lets the bot write to any private chat: nothing to do."""
+
 
 class MaxSide:
     """The MAX stand-in, from the people's side (in-process injection: no HTTP hop)."""
@@ -298,6 +301,10 @@ class MaxSide:
     async def block(self, user_id: int) -> None:
         await self.control.block_user(user_id)
 
+    def met(self, user_id: int) -> None:
+        """The user wrote to the bot before (a MAX bot may write only to those)."""
+        self.standin.user(user_id)
+
 
 Side = TelegramSide | MaxSide
 
@@ -325,6 +332,11 @@ class BotUnderTest:
 
     async def alerts(self) -> list[dict[str, Any]]:
         return await self.side.alerts()
+
+    def met(self, *user_ids: int) -> None:
+        """People linked through core who wrote to the bot before the test begins."""
+        for user_id in user_ids:
+            self.side.met(user_id)
 
     async def in_group(self, group_id: int, user_id: int, text: str) -> list[Answer]:
         """A message in a group chat (`group_id` < 0); everything the bot sent there."""
