@@ -53,6 +53,3 @@ class PacedSends(BaseRequestMiddleware):
                 log.warning("send not paced, Redis unavailable: %s", type(error).__name__)
         return await make_request(bot, method)
 
-
-def is_paced(bot: Bot) -> bool:
-    return any(isinstance(m, PacedSends) for m in bot.session.middleware)

@@ -225,9 +225,6 @@ class TelegramSide:
         sent = await self.control.sent(chat_id=user_id)
         return [Answer(m) for m in sent if not m.get("deleted")]
 
-    async def sent_everywhere(self) -> list[Answer]:
-        return [Answer(m) for m in await self.control.sent()]
-
     async def document(self, answer: Answer) -> bytes:
         return await self.control.document(int(answer.message_id))
 
@@ -284,9 +281,6 @@ class MaxSide:
     async def sent(self, user_id: int) -> list[Answer]:
         sent = await self.control.sent(user_id=user_id)
         return [Answer(m, Messenger.max) for m in sent if not m.get("deleted")]
-
-    async def sent_everywhere(self) -> list[Answer]:
-        return [Answer(m, Messenger.max) for m in await self.control.sent()]
 
     async def document(self, answer: Answer) -> bytes:
         return await self.control.file(answer.message_id)
