@@ -1,17 +1,16 @@
-"""The parent's reply keyboard: the same actions as the commands, one tap away.
+"""The parent's main menu: the same actions as the commands, one tap away.
 
-Handlers match a button by its text in any language (`menu_button`), so a parent
-whose language changed keeps working buttons until the keyboard is sent again.
+Telegram shows it as a reply keyboard beside the input field; MAX has none, so there
+it is a block of inline buttons under the message that brings it (payload «menu:<key>»).
+Routes match an entry by its text in any language (`bots.dialog.router.Router.menu`),
+so a parent whose language changed keeps working buttons until the menu comes again.
 """
 
 from __future__ import annotations
 
-from aiogram import F
-from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
-from aiogram.utils.i18n import gettext as _
-from magic_filter import MagicFilter
-
-from bots.i18n import in_every_language
+from bots.dialog.router import menu_payload
+from bots.dialog.ui import Button, Keyboard
+from bots.i18n import _, in_every_language
 from core.i18n import N_
 
 BUTTONS = {
@@ -32,20 +31,18 @@ LAYOUT = (
 )
 
 
-def main_menu() -> ReplyKeyboardMarkup:
-    """The keyboard in the update's language."""
-    return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=_(BUTTONS[key])) for key in row] for row in LAYOUT],
-        resize_keyboard=True,
-        is_persistent=True,
+def menu_rows() -> list[list[str]]:
+    """The entries' texts in the current language, row by row."""
+    return [[_(BUTTONS[key]) for key in row] for row in LAYOUT]
+
+
+def menu_keyboard() -> Keyboard:
+    """The menu as inline buttons (for messengers without a reply keyboard)."""
+    return tuple(
+        tuple(Button(_(BUTTONS[key]), data=menu_payload(key)) for key in row) for row in LAYOUT
     )
 
 
-def menu_button(key: str) -> MagicFilter:
-    """A filter matching the button `key` in any language: `router.message(menu_button("marks"))`."""
-    return F.text.in_(in_every_language(BUTTONS[key]))
-
-
 def menu_texts() -> frozenset[str]:
-    """Every button's text in every language (typed input must not be taken for one)."""
+    """Every entry's text in every language (typed input must not be taken for one)."""
     return frozenset(text for key in BUTTONS for text in in_every_language(BUTTONS[key]))

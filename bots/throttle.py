@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from core.errors import InviteError, InviteMalformed
+from core.messengers import MessengerChat
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,12 @@ class TooManyAttempts(Exception):
         self.retry_after_seconds = retry_after_seconds
 
 
-def attempts_key(chat_id: int, window: Window) -> str:
-    return f"{KEY_PREFIX}{window.name}:{chat_id}"
+def attempts_key(chat: MessengerChat, window: Window) -> str:
+    return f"{KEY_PREFIX}{window.name}:{chat.messenger.value}:{chat.id}"
 
 
 class InviteAttempts:
-    """`async with InviteAttempts(redis).attempt(chat_id): check the code` counts the
+    """`async with InviteAttempts(redis).attempt(chat): check the code` counts the
     attempt when the block raises an invite error other than a malformed code."""
 
     def __init__(self, redis: Redis, windows: tuple[Window, ...] = WINDOWS) -> None:
@@ -95,29 +96,29 @@ class InviteAttempts:
         self.windows = windows
         self._reserve = redis.register_script(_RESERVE)
 
-    def _keys(self, chat_id: int) -> list[str]:
-        return [attempts_key(chat_id, window) for window in self.windows]
+    def _keys(self, chat: MessengerChat) -> list[str]:
+        return [attempts_key(chat, window) for window in self.windows]
 
-    async def _take(self, chat_id: int) -> str:
+    async def _take(self, chat: MessengerChat) -> str:
         token = uuid.uuid4().hex
         args: list[str | int] = [token]
         for window in self.windows:
             args += [window.seconds * 1000, window.limit]
-        wait_ms = int(await self._reserve(keys=self._keys(chat_id), args=args))
+        wait_ms = int(await self._reserve(keys=self._keys(chat), args=args))
         if wait_ms > 0:
             raise TooManyAttempts(-(-wait_ms // 1000))
         return token
 
-    async def _give_back(self, chat_id: int, token: str) -> None:
+    async def _give_back(self, chat: MessengerChat, token: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            for key in self._keys(chat_id):
+            for key in self._keys(chat):
                 pipe.zrem(key, token)
             await pipe.execute()
 
     @asynccontextmanager
-    async def attempt(self, chat_id: int) -> AsyncIterator[None]:
+    async def attempt(self, chat: MessengerChat) -> AsyncIterator[None]:
         """Raises `TooManyAttempts` before the block when the chat is over a limit."""
-        token = await self._take(chat_id)
+        token = await self._take(chat)
         failed = False
         try:
             yield
@@ -128,4 +129,4 @@ class InviteAttempts:
             raise
         finally:
             if not failed:
-                await self._give_back(chat_id, token)
+                await self._give_back(chat, token)

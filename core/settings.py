@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     # (port 443, a trusted certificate) with the secret in `X-Max-Bot-Api-Secret`.
     max_webhook_url: str | None = None
     max_webhook_secret: SecretStr | None = None
+    max_webhook_host: str = "127.0.0.1"
+    max_webhook_port: int = Field(default=8091, ge=1, le=65535)
+    # Each bot runs when it has a token; these switch one off while its token stays
+    # (the delivery channel keeps working).
+    telegram_bot: bool = True
+    max_bot: bool = True
 
     smtp_host: str | None = None
     smtp_port: int = 587

@@ -1,15 +1,16 @@
-"""One Router per feature; `bots.app.build_dispatcher` includes them in this order.
+"""The bot's features, written once for every messenger (`bots.dialog`).
 
-Order matters where filters overlap: commands and buttons of the features first,
-then the catch-all that answers anything else (`fallthrough`, last).
+One Router per feature; `build_dialogue` tries them in this order. Order matters
+where routes overlap: commands and buttons of the features first, then the catch-all
+that answers anything else (`fallthrough`, last).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import Router
-
+from bots.dialog.errors import on_error
+from bots.dialog.router import Dialogue, Router
 from bots.handlers import (
     acknowledge,
     consent,
@@ -33,3 +34,7 @@ ROUTER_BUILDERS: list[Callable[[], Router]] = [
     homework.build_router,
     fallthrough.build_router,  # the catch-all: keep it last
 ]
+
+
+def build_dialogue() -> Dialogue:
+    return Dialogue([build() for build in ROUTER_BUILDERS], on_error)

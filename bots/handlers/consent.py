@@ -8,12 +8,9 @@ guardian owes an answer, any message gets the question instead of its usual answ
 
 from __future__ import annotations
 
-from typing import Any
-
-from aiogram import Router
-from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
-
+from bots.dialog.router import Router
+from bots.dialog.turn import Turn
+from bots.dialog.ui import Menu
 from bots.handlers.consent_texts import (
     ReconsentChoice,
     WithdrawChoice,
@@ -28,99 +25,93 @@ from bots.handlers.consent_texts import (
     withdrawn_text,
 )
 from bots.handlers.subscribe_texts import stale
-from bots.routers import private_router
 from core.actors import GuardianActor
 from core.consent_texts import shown_text
-from core.db import Database
 from core.reading.access import ReadingUnit
-from core.reading.chats import ChatLinks
 from core.reading.reconsent import ReconsentAsk, reconsent_for
 from core.services.consent import decline_consent, record_consent, withdraw_consent
 from core.uow import UnitOfWork
 
 
-async def reconsent_due(message: Message, links: ChatLinks | None, db: Database) -> Any:
-    """Filter: the chat's guardian owes an answer to a new text (injects `due`)."""
+async def reconsent_due(turn: Turn) -> ReconsentAsk | None:
+    """The new text the chat's guardian owes an answer to, if any."""
+    links = turn.links
     if links is None or not links.guardians:
-        return False
+        return None
     ids = [g.id or 0 for g in links.guardians]
-    due = await reconsent_for(ReadingUnit(db), guardian_ids=ids)
-    return {"due": due} if due is not None else False
+    return await reconsent_for(ReadingUnit(turn.deps.db), guardian_ids=ids)
 
 
-async def ask_again(message: Message, due: ReconsentAsk, lang: str) -> None:
-    shown = shown_text(due.texts, lang)[1]
-    await message.answer(
-        reconsent_question(shown), reply_markup=reconsent_keyboard(due.guardian_id, due.text_id)
-    )
+async def ask_again(turn: Turn, due: ReconsentAsk) -> None:
+    """Any message while the chat's guardian owes an answer to a new text."""
+    shown = shown_text(due.texts, turn.lang)[1]
+    await turn.say(reconsent_question(shown), reconsent_keyboard(due.guardian_id, due.text_id))
 
 
-def _actor(links: ChatLinks | None, guardian_id: int) -> GuardianActor | None:
-    for guardian in links.guardians if links else ():
+def _actor(turn: Turn, guardian_id: int) -> GuardianActor | None:
+    for guardian in turn.links.guardians if turn.links else ():
         if guardian.id == guardian_id:
             return GuardianActor(guardian_id=guardian_id, school_id=guardian.school_id)
     return None
 
 
-async def answer_again(
-    query: CallbackQuery, callback_data: ReconsentChoice, links: ChatLinks | None, db: Database
-) -> None:
-    actor = _actor(links, callback_data.guardian_id)
-    if actor is None or not isinstance(query.message, Message):
-        await query.answer(stale(), show_alert=True)
+async def answer_again(turn: Turn, choice: ReconsentChoice) -> None:
+    actor = _actor(turn, choice.guardian_id)
+    if actor is None or turn.press is None or turn.press.message is None:
+        await turn.notify(stale(), alert=True)
         return
-    await query.answer()
-    gid, text_id = callback_data.guardian_id, callback_data.text_id
+    await turn.notify()
+    gid, text_id, source = choice.guardian_id, choice.text_id, turn.messenger.value
     # The question keeps the text answered and loses its buttons; the answer follows.
-    await query.message.edit_reply_markup(reply_markup=None)
-    if callback_data.accept:
+    await turn.edit_keyboard(())
+    if choice.accept:
         await record_consent(
-            UnitOfWork(db), actor=actor, guardian_id=gid, source="telegram", text_id=text_id
+            UnitOfWork(turn.deps.db), actor=actor, guardian_id=gid, source=source, text_id=text_id
         )
-        await query.message.answer(reconsent_accepted())
+        await turn.say(reconsent_accepted())
         return
     await decline_consent(
-        UnitOfWork(db), actor=actor, guardian_id=gid, text_id=text_id, channel="telegram"
+        UnitOfWork(turn.deps.db), actor=actor, guardian_id=gid, text_id=text_id, channel=source
     )
-    # The menu's reply keyboard can only be removed by a new message.
-    await query.message.answer(reconsent_declined(), reply_markup=ReplyKeyboardRemove())
+    await turn.say(reconsent_declined(), menu=Menu.hide)
 
 
-async def ask_withdraw(message: Message, links: ChatLinks | None) -> None:
-    if links is None or not links.guardians:
-        await message.answer(no_consent_here())
+async def ask_withdraw(turn: Turn) -> None:
+    if turn.links is None or not turn.links.guardians:
+        await turn.say(no_consent_here())
         return
-    await message.answer(withdraw_question(), reply_markup=withdraw_keyboard())
+    await turn.say(withdraw_question(), withdraw_keyboard())
 
 
-async def withdraw(
-    query: CallbackQuery, callback_data: WithdrawChoice, links: ChatLinks | None, db: Database
-) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        await query.answer(stale(), show_alert=True)
+async def withdraw(turn: Turn, choice: WithdrawChoice) -> None:
+    if turn.press is None or turn.press.message is None:
+        await turn.notify(stale(), alert=True)
         return
-    await query.answer()
-    if callback_data.step == "ask":
-        await message.answer(withdraw_question(), reply_markup=withdraw_keyboard())
-    elif callback_data.step == "no":
-        await message.edit_text(withdraw_kept(), reply_markup=None)
+    await turn.notify()
+    links = turn.links
+    if choice.step == "ask":
+        await turn.say(withdraw_question(), withdraw_keyboard())
+    elif choice.step == "no":
+        await turn.edit(withdraw_kept())
     elif links is None or not links.guardians:
-        await message.edit_text(no_consent_here(), reply_markup=None)
+        await turn.edit(no_consent_here())
     else:
         for guardian in links.guardians:  # one person, a row per school
             actor = GuardianActor(guardian_id=guardian.id or 0, school_id=guardian.school_id)
             await withdraw_consent(
-                UnitOfWork(db), actor=actor, guardian_id=guardian.id or 0, channel="telegram"
+                UnitOfWork(turn.deps.db),
+                actor=actor,
+                guardian_id=guardian.id or 0,
+                channel=turn.messenger.value,
             )
-        await message.edit_text(withdraw_question(), reply_markup=None)
-        await message.answer(withdrawn_text(), reply_markup=ReplyKeyboardRemove())
+        await turn.edit(withdraw_question())
+        await turn.say(withdrawn_text(), menu=Menu.hide)
 
 
 def build_router() -> Router:
-    router = private_router("consent")
-    router.message.register(ask_again, reconsent_due)
-    router.callback_query.register(answer_again, ReconsentChoice.filter())
-    router.message.register(ask_withdraw, Command("withdraw"))
-    router.callback_query.register(withdraw, WithdrawChoice.filter())
+    router = Router("consent")
+    router.message(ask_again, when=reconsent_due)
+    router.press(ReconsentChoice, answer_again)
+    router.command("withdraw", ask_withdraw)
+    router.press(WithdrawChoice, withdraw)
     return router

@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import html
 
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.i18n import gettext as _
+from bots.dialog.payload import Payload
+from bots.dialog.ui import Button, Keyboard
+from bots.i18n import _
 
 
-class ReconsentChoice(CallbackData, prefix="reconsent"):
+class ReconsentChoice(Payload, prefix="reconsent"):
     accept: bool
     guardian_id: int
     text_id: int
 
 
-class WithdrawChoice(CallbackData, prefix="withdraw"):
+class WithdrawChoice(Payload, prefix="withdraw"):
     step: str  # ask | yes | no
 
 
-def withdraw_button() -> InlineKeyboardButton:
+def withdraw_button() -> Button:
     """«Withdraw consent»: the settings screen's last row, and /withdraw."""
-    return InlineKeyboardButton(
-        text=_("Withdraw consent"), callback_data=WithdrawChoice(step="ask").pack()
-    )
+    return Button(_("Withdraw consent"), data=WithdrawChoice(step="ask").pack())
 
 
 def reconsent_question(text: str) -> str:
@@ -35,14 +33,12 @@ def reconsent_question(text: str) -> str:
     return f"{intro}\n\n{html.escape(text)}"
 
 
-def reconsent_keyboard(guardian_id: int, text_id: int) -> InlineKeyboardMarkup:
-    def choice(label: str, accept: bool) -> InlineKeyboardButton:
+def reconsent_keyboard(guardian_id: int, text_id: int) -> Keyboard:
+    def choice(label: str, accept: bool) -> Button:
         data = ReconsentChoice(accept=accept, guardian_id=guardian_id, text_id=text_id)
-        return InlineKeyboardButton(text=label, callback_data=data.pack())
+        return Button(label, data=data.pack())
 
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[choice(_("Accept"), True), choice(_("Decline"), False)]]
-    )
+    return ((choice(_("Accept"), True), choice(_("Decline"), False)),)
 
 
 def reconsent_accepted() -> str:
@@ -61,25 +57,19 @@ def withdraw_question() -> str:
     return _(
         "<b>Withdraw consent to personal-data processing?</b>\n\n"
         "What stops at once: every message of the school journal about your children, "
-        "by Telegram, email and SMS; this chat is disconnected.\n\n"
+        "in messengers, by email and SMS; this chat is disconnected.\n\n"
         "What the school keeps, as the law requires: the school journal itself (marks, "
         "attendance), the record of your consent and of this withdrawal, and the log "
         "of changes. Your contacts can be erased at your request at the school."
     )
 
 
-def withdraw_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=_("Yes, withdraw"), callback_data=WithdrawChoice(step="yes").pack()
-                ),
-                InlineKeyboardButton(
-                    text=_("Cancel"), callback_data=WithdrawChoice(step="no").pack()
-                ),
-            ]
-        ]
+def withdraw_keyboard() -> Keyboard:
+    return (
+        (
+            Button(_("Yes, withdraw"), data=WithdrawChoice(step="yes").pack()),
+            Button(_("Cancel"), data=WithdrawChoice(step="no").pack()),
+        ),
     )
 
 

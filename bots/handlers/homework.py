@@ -16,13 +16,10 @@ import html
 import uuid
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
-from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 
+from bots.dialog.router import Router
+from bots.dialog.turn import Turn
 from bots.handlers import homework_refused as refused
 from bots.handlers import homework_texts as say
 from bots.handlers.homework_keyboards import (
@@ -36,114 +33,94 @@ from bots.handlers.homework_keyboards import (
     picker,
 )
 from bots.handlers.homework_pages import ask_to_confirm, teacher_assignments
-from bots.routers import private_router
 from core import formats
 from core.actors import StaffActor
-from core.db import Database
 from core.errors import ZvonokError
 from core.fallback.queue import claim_send, release_send
 from core.fallback.snapshot import Assignment
-from core.messengers import MessengerChat
-from core.models import Messenger, utcnow
-from core.reading.chats import ChatLinks
+from core.models import utcnow
 from core.services.chat_homework import give_homework_from_chat
 from core.uow import UnitOfWork
-from notifier.channels import Channels
 from notifier.fallback import NotListed, broadcast_homework
 
 
-async def start_hw(
-    message: Message,
-    state: FSMContext,
-    db: Database,
-    redis: Redis,
-    links: ChatLinks | None,
-    journal_up: bool,
-) -> None:
-    await state.clear()
-    assignments = await teacher_assignments(db, redis, links, message.chat.id, journal_up)
+async def _assignments(turn: Turn) -> tuple[Assignment, ...]:
+    deps = turn.deps
+    return await teacher_assignments(deps.db, deps.redis, turn.links, turn.chat, turn.journal_up)
+
+
+async def start_hw(turn: Turn) -> None:
+    await turn.conversation.clear()
+    assignments = await _assignments(turn)
     if not assignments:
-        await message.answer(say.not_teacher())
+        await turn.say(say.not_teacher())
         return
-    await message.answer(say.pick(journal_up), reply_markup=picker(assignments))
+    await turn.say(say.pick(turn.journal_up), picker(assignments))
 
 
-async def picked(
-    query: CallbackQuery,
-    callback_data: Pick,
-    state: FSMContext,
-    db: Database,
-    redis: Redis,
-    links: ChatLinks | None,
-    journal_up: bool,
-) -> None:
-    assignments = await teacher_assignments(db, redis, links, query.from_user.id, journal_up)
-    chosen = next((a for a in assignments if pick_of(a) == callback_data), None)
-    if chosen is None or not isinstance(query.message, Message):
-        await query.answer(say.gone(), show_alert=True)
+async def picked(turn: Turn, pick: Pick) -> None:
+    assignments = await _assignments(turn)
+    chosen = next((a for a in assignments if pick_of(a) == pick), None)
+    if chosen is None or turn.press is None or turn.press.message is None:
+        await turn.notify(say.gone(), alert=True)
         return
     data: dict[str, Any] = {"assignment": chosen.model_dump(mode="json")}
-    kept = (await state.get_data()).get("text")
+    kept = turn.conversation.data.get("text")
+    await turn.notify()
     if kept:  # the text of a refused entry, now for another class or subject
-        await state.set_data(data | {"text": kept})
-        await ask_to_confirm(query.message, state, data | {"text": kept})
+        await turn.conversation.set_data(data | {"text": kept})
+        await ask_to_confirm(turn, data | {"text": kept})
     else:
-        await state.set_data(data)
-        await state.set_state(HwFlow.text)
-        await query.message.edit_text(say.type_prompt(**names(chosen), limit=MAX_TEXT))
-    await query.answer()
+        await turn.conversation.set_data(data)
+        await turn.conversation.set_state(HwFlow.text)
+        await turn.edit(say.type_prompt(**names(chosen), limit=MAX_TEXT))
 
 
-async def typed(message: Message, state: FSMContext) -> None:
-    text = (message.text or "").strip()
+async def typed(turn: Turn) -> None:
+    text = (turn.text or "").strip()
     if not text:
-        await message.answer(say.text_only())
+        await turn.say(say.text_only())
         return
     if len(text) > MAX_TEXT:
-        await message.answer(say.too_long(len(text), MAX_TEXT))
+        await turn.say(say.too_long(len(text), MAX_TEXT))
         return
-    data = await state.get_data()
-    assignment = Assignment.model_validate(data["assignment"])
-    await state.update_data(text=text, flow=uuid.uuid4().hex)
-    await state.set_state(HwFlow.confirm)
+    assignment = Assignment.model_validate(turn.conversation.data["assignment"])
+    await turn.conversation.update_data(text=text, flow=uuid.uuid4().hex)
+    await turn.conversation.set_state(HwFlow.confirm)
     preview = say.preview(text=html.escape(text), **names(assignment))
-    await message.answer(preview, reply_markup=confirm_keyboard())
+    await turn.say(preview, confirm_keyboard())
 
 
-async def not_text(message: Message) -> None:
-    await message.answer(say.text_only())
+async def not_text(turn: Turn) -> None:
+    await turn.say(say.text_only())
 
 
-async def cancel(message: Message, state: FSMContext) -> None:
-    await state.clear()
-    await message.answer(say.cancelled())
+async def cancel(turn: Turn) -> None:
+    await turn.conversation.clear()
+    await turn.say(say.cancelled())
 
 
-async def _set_in_journal(
-    db: Database, chat_id: int, assignment: Assignment, text: str, lang: str
-) -> str:
+async def _set_in_journal(turn: Turn, assignment: Assignment, text: str) -> str:
     """Through core: what to tell the teacher. A refusal raises the core error."""
     given = await give_homework_from_chat(
-        UnitOfWork(db),
-        chat=MessengerChat(Messenger.telegram, chat_id),
+        UnitOfWork(turn.deps.db),
+        chat=turn.chat,
         actor=StaffActor(staff_id=assignment.staff_id, school_id=assignment.school_id),
         class_id=assignment.class_id,
         group_id=assignment.group_id,
         subject_id=assignment.subject_id,
         text=text,
     )
-    date = formats.numeric_date(given.date, lang)
+    date = formats.numeric_date(given.date, turn.lang)
     return say.entered(date=date, slot=given.slot, **names(assignment))
 
 
-async def _broadcast(
-    redis: Redis, channels: Channels, chat_id: int, assignment: Assignment, data: dict[str, str]
-) -> str:
+async def _broadcast(turn: Turn, assignment: Assignment, data: dict[str, str]) -> str:
     """Through the notifier's broadcast: what to tell the teacher."""
     result = await broadcast_homework(
-        redis,
-        channels.get("telegram"),
-        chat_id=chat_id,
+        turn.deps.redis,
+        turn.deps.channels,
+        chat=turn.chat,
         assignment=assignment,
         entry_id=data["flow"],
         text=data["text"],
@@ -154,63 +131,52 @@ async def _broadcast(
     return say.broadcast_done(reached=result.reached, total=result.total, **names(assignment))
 
 
-async def decided(
-    query: CallbackQuery,
-    callback_data: Decide,
-    state: FSMContext,
-    db: Database,
-    redis: Redis,
-    channels: Channels,
-    journal_up: bool,
-    lang: str,
-) -> None:
-    data = await state.get_data()
-    if not callback_data.send:
-        await _finish(query, state, say.cancelled())
+async def decided(turn: Turn, decision: Decide) -> None:
+    data, redis = turn.conversation.data, turn.deps.redis
+    if not decision.send:
+        await _finish(turn, say.cancelled())
         return
     if not await claim_send(redis, data["flow"]):
-        await query.answer(say.already_sent(), show_alert=True)
+        await turn.notify(say.already_sent(), alert=True)
         return
     assignment = Assignment.model_validate(data["assignment"])
-    chat_id = query.from_user.id
     try:
-        if journal_up:
-            answer = await _set_in_journal(db, chat_id, assignment, data["text"], lang)
+        if turn.journal_up:
+            answer = await _set_in_journal(turn, assignment, data["text"])
         else:
-            answer = await _broadcast(redis, channels, chat_id, assignment, data)
+            answer = await _broadcast(turn, assignment, data)
     except (SQLAlchemyError, OSError):
         # The journal went away mid-way and nothing was written: the conversation is
         # still there, and «Отправить» again broadcasts it (the journal is down now).
         await release_send(redis, data["flow"])
         raise
     except ZvonokError as error:
-        await refused.offer(query, state, data["flow"], html.escape(error.message(lang)), redis)
+        await refused.offer(turn, data["flow"], html.escape(error.message(turn.lang)))
         return
     except NotListed:
-        await refused.offer(query, state, data["flow"], say.not_in_snapshot(), redis)
+        await refused.offer(turn, data["flow"], say.not_in_snapshot())
         return
-    await _finish(query, state, answer)
+    await _finish(turn, answer)
 
 
-async def _finish(query: CallbackQuery, state: FSMContext, text: str) -> None:
-    await state.clear()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text)
-    await query.answer()
+async def _finish(turn: Turn, text: str) -> None:
+    await turn.conversation.clear()
+    await turn.notify()
+    await turn.edit(text)
 
 
-async def stale_button(query: CallbackQuery) -> None:
-    await query.answer(say.nothing_to_confirm(), show_alert=True)
+async def stale_button(turn: Turn, _: Decide) -> None:
+    await turn.notify(say.nothing_to_confirm(), alert=True)
 
 
 def build_router() -> Router:
-    router = private_router("homework")
-    router.message.register(start_hw, Command("hw"))
-    router.message.register(cancel, Command("cancel"), StateFilter(HwFlow))
-    router.message.register(typed, StateFilter(HwFlow.text), F.text)
-    router.message.register(not_text, StateFilter(HwFlow.text))
-    router.callback_query.register(picked, Pick.filter())
-    router.callback_query.register(decided, Decide.filter(), StateFilter(HwFlow.confirm))
-    router.callback_query.register(stale_button, Decide.filter())
+    router = Router("homework")
+    router.command("hw", start_hw)
+    router.command("cancel", cancel, states=HwFlow.members())
+    router.text(typed, states=(HwFlow.text,))
+    router.message(not_text, states=(HwFlow.text,))
+    router.press(Pick, picked)
+    router.press(Decide, decided, states=(HwFlow.confirm,))
+    router.press(Decide, stale_button)
     refused.register(router)
     return router

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
+from bots.i18n import _, ngettext
 
 
 def not_teacher() -> str:

@@ -1,6 +1,6 @@
 """What parents read: /homework, /diary (◀ ▶ move it by a week), /tests, /marks, /absences.
 
-The same through the reply keyboard. A chat following several children gets one
+The same through the main menu. A chat following several children gets one
 message per child, each headed with the child's name and class. Only chats with
 children are answered here (and every chat while the journal is down); a stranger's
 or a staff member's message falls through to the catch-all, which reveals nothing.
@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
-from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import gettext as _
-
+from bots.dialog.payload import Payload
+from bots.dialog.router import Router
+from bots.dialog.turn import Turn
+from bots.dialog.ui import Button, Keyboard
 from bots.handlers.reading_text import (
     absences_text,
     diary_text,
@@ -26,11 +23,9 @@ from bots.handlers.reading_text import (
     marks_text,
     tests_text,
 )
-from bots.menu import menu_button
-from bots.routers import private_router
+from bots.i18n import _
+from bots.menu import BUTTONS
 from core.actors import GuardianActor
-from core.db import Database
-from core.models import utcnow
 from core.reading import (
     ReadingUnit,
     absences_overview,
@@ -40,16 +35,19 @@ from core.reading import (
     upcoming_tests,
     week_diary,
 )
-from core.reading.chats import ChatLinks, Child
+from core.reading.chats import Child
+from notifier.max_models import MAX_TEXT_LENGTH
 from notifier.telegram_text import MESSAGE_LIMIT, split_message
 
-Clock = Callable[[], dt.datetime]
-Markup = InlineKeyboardMarkup | None
+# A message's length in the tighter of the messengers' limits: Telegram's 4,096 UTF-16
+# units and MAX's 4,000 characters (UTF-16 units never number fewer than characters).
+PART_LIMIT = min(MESSAGE_LIMIT, MAX_TEXT_LENGTH)
+Markup = Keyboard
 # One child's screen: a reading unit, the guardian acting, the child, the language.
 Screen = Callable[[ReadingUnit, GuardianActor, Child, str], Awaitable[tuple[str, Markup]]]
 
 
-class DiaryWeek(CallbackData, prefix="diary"):
+class DiaryWeek(Payload, prefix="diary"):
     """◀ / ▶ under a diary: «diary:<student id>:<Monday, ISO>»."""
 
     student_id: int
@@ -61,16 +59,16 @@ def actor_for(child: Child) -> GuardianActor:
     return GuardianActor(guardian_id=child.guardian_id, school_id=child.school_id)
 
 
-def for_families(_: object, links: ChatLinks | None) -> bool:
+def for_families(turn: Turn) -> bool:
     """Answered here: chats with children, and any chat while the journal is down."""
-    return links is None or bool(links.children)
+    return turn.links is None or bool(turn.links.children)
 
 
 async def homework_screen(
     uow: ReadingUnit, actor: GuardianActor, child: Child, lang: str
 ) -> tuple[str, Markup]:
     ahead = await homework_ahead(uow, actor=actor, student_id=child.student_id)
-    return homework_text(child.label, ahead, lang), None
+    return homework_text(child.label, ahead, lang), ()
 
 
 async def diary_screen(
@@ -84,73 +82,56 @@ async def tests_screen(
     uow: ReadingUnit, actor: GuardianActor, child: Child, lang: str
 ) -> tuple[str, Markup]:
     upcoming = await upcoming_tests(uow, actor=actor, student_id=child.student_id)
-    return tests_text(child.label, upcoming, lang), None
+    return tests_text(child.label, upcoming, lang), ()
 
 
 async def marks_screen(
     uow: ReadingUnit, actor: GuardianActor, child: Child, lang: str
 ) -> tuple[str, Markup]:
     overview = await marks_overview(uow, actor=actor, student_id=child.student_id)
-    return marks_text(child.label, overview, lang), None
+    return marks_text(child.label, overview, lang), ()
 
 
 async def absences_screen(
     uow: ReadingUnit, actor: GuardianActor, child: Child, lang: str
 ) -> tuple[str, Markup]:
     overview = await absences_overview(uow, actor=actor, student_id=child.student_id)
-    return absences_text(child.label, overview, lang), None
+    return absences_text(child.label, overview, lang), ()
 
 
-def week_buttons(student_id: int, monday: dt.date) -> InlineKeyboardMarkup:
+def week_buttons(student_id: int, monday: dt.date) -> Keyboard:
     """◀ the week before, ▶ the week after the one shown."""
     weeks = (("◀", monday - dt.timedelta(days=7)), ("▶", monday + dt.timedelta(days=7)))
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=label,
-                    callback_data=DiaryWeek(student_id=student_id, monday=day.isoformat()).pack(),
-                )
-                for label, day in weeks
-            ]
-        ]
+    return (
+        tuple(
+            Button(label, data=DiaryWeek(student_id=student_id, monday=day.isoformat()).pack())
+            for label, day in weeks
+        ),
     )
 
 
 def split_screen(text: str) -> list[str]:
-    """The screen in messages within Telegram's 4096 characters, cut between days; each
-    further part repeats the screen's heading (the child, the week), so none is anonymous."""
+    """The screen in messages within every messenger's limit (`PART_LIMIT`), cut between
+    days; each further part repeats the screen's heading (the child, the week), so none
+    is anonymous."""
     head = text.split("\n\n", 1)[0]
-    room = MESSAGE_LIMIT - len(head.encode("utf-16-le")) // 2 - 2
+    room = PART_LIMIT - len(head.encode("utf-16-le")) // 2 - 2
     parts = split_message(text, html=True, limit=room)
     return parts[:1] + [f"{head}\n\n{part}" for part in parts[1:]]
 
 
-async def send_parts(bot: Bot, chat_id: int, parts: list[str], markup: Markup) -> None:
-    """The parts as messages in order; the buttons go on the last."""
-    for number, part in enumerate(parts, start=1):
-        last = number == len(parts)
-        await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+def screen_handler(screen: Screen) -> Callable[[Turn], Awaitable[None]]:
+    """A command or menu entry answered with `screen`, once per child of the chat."""
 
-
-def screen_handler(screen: Screen) -> Callable[..., Awaitable[None]]:
-    """A command or menu button answered with `screen`, once per child of the chat."""
-
-    async def handle(
-        message: Message,
-        bot: Bot,
-        db: Database,
-        links: ChatLinks | None,
-        lang: str,
-        clock: Clock = utcnow,
-    ) -> None:
+    async def handle(turn: Turn) -> None:
+        links = turn.links
         if links is None:
-            await message.answer(journal_down())
+            await turn.say(journal_down())
             return
         for child in links.children:
-            text, markup = await screen(ReadingUnit(db, clock=clock), actor_for(child), child, lang)
-            parts = split_screen(text)
-            await send_parts(bot, message.chat.id, parts, markup)
+            uow = ReadingUnit(turn.deps.db, clock=turn.deps.clock)
+            text, markup = await screen(uow, actor_for(child), child, turn.lang)
+            await turn.say_parts(split_screen(text), markup)
 
     return handle
 
@@ -162,46 +143,26 @@ def _week(data: DiaryWeek) -> dt.date | None:
         return None
 
 
-async def edit_in_place(message: Message, text: str, markup: Markup) -> None:
-    try:
-        await message.edit_text(text, reply_markup=markup)
-    except TelegramBadRequest as error:
-        # A double tap shows the same week again: Telegram refuses an edit changing nothing.
-        if "message is not modified" not in str(error):
-            raise
-
-
-async def move_week(
-    query: CallbackQuery,
-    callback_data: DiaryWeek,
-    db: Database,
-    links: ChatLinks | None,
-    lang: str,
-    bot: Bot,
-    clock: Clock = utcnow,
-) -> None:
+async def move_week(turn: Turn, data: DiaryWeek) -> None:
     """◀ / ▶: the same message shows the other week (further parts, if any, follow)."""
-    child = links.child(callback_data.student_id) if links else None
-    week = _week(callback_data)
+    links = turn.links
+    child = links.child(data.student_id) if links else None
+    week = _week(data)
     if child is None or week is None:
         refusal = journal_down() if links is None else _("This button no longer works.")
-        await query.answer(refusal, show_alert=True)
+        await turn.notify(refusal, alert=True)
         return
-    uow = ReadingUnit(db, clock=clock)
-    text, markup = await diary_screen(uow, actor_for(child), child, lang, week)
-    await query.answer()
+    uow = ReadingUnit(turn.deps.db, clock=turn.deps.clock)
+    text, markup = await diary_screen(uow, actor_for(child), child, turn.lang, week)
+    await turn.notify()
     parts = split_screen(text)
-    message = query.message
-    if isinstance(message, Message):
-        await edit_in_place(message, parts[0], markup if len(parts) == 1 else None)
-        parts = parts[1:]
-    await send_parts(bot, links.chat_id if links else query.from_user.id, parts, markup)
+    await turn.edit(parts[0], markup if len(parts) == 1 else ())
+    if len(parts) > 1:
+        await turn.say_parts(parts[1:], markup)
 
 
 def build_router() -> Router:
-    router = private_router("reading")
-    router.message.filter(for_families)
-    router.callback_query.filter(for_families)
+    router = Router("reading", where=for_families)
     screens = {
         "homework": homework_screen,
         "diary": diary_screen,
@@ -211,7 +172,7 @@ def build_router() -> Router:
     }
     for name, screen in screens.items():
         handle = screen_handler(screen)
-        router.message.register(handle, Command(name))
-        router.message.register(handle, menu_button(name))
-    router.callback_query.register(move_week, DiaryWeek.filter())
+        router.command(name, handle)
+        router.menu(name, BUTTONS[name], handle)
+    router.press(DiaryWeek, move_week)
     return router

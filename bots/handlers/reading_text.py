@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
-
+from bots.i18n import _, ngettext
 from core.models import ATTENDANCE_LETTERS
 from core.reading import (
     AbsencesOverview,

@@ -9,21 +9,18 @@ Typed input (a new address, its code, own quiet hours or digest time) is in
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.filters import Command
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from collections.abc import Callable
 
+from bots.dialog.router import Router
+from bots.dialog.turn import Turn
+from bots.dialog.ui import Keyboard, Menu
 from bots.handlers import settings_input
 from bots.handlers import settings_view as view
 from bots.handlers.settings_input import actors_of, edit_screen
 from bots.handlers.settings_view import SettingsButton
 from bots.i18n import speaking
-from bots.menu import main_menu, menu_button
-from bots.routers import private_router
-from core.db import Database
-from core.models import Topic
-from core.reading.chats import ChatLinks
+from bots.menu import BUTTONS
+from core.models import ChannelName, Topic
 from core.reading.preferences import Preferences, read_preferences
 from core.services.guardian_settings import (
     move_channel_up,
@@ -36,71 +33,51 @@ from core.services.guardian_settings import (
 from core.uow import UnitOfWork
 
 
-async def show(query: CallbackQuery, screen: tuple[str, InlineKeyboardMarkup]) -> None:
-    await edit_screen(query, *screen)
+async def show(turn: Turn, screen: tuple[str, Keyboard]) -> None:
+    await edit_screen(turn, *screen)
 
 
-async def open_settings(
-    message: Message, links: ChatLinks | None, lang: str, db: Database, state: FSMContext
-) -> None:
-    actors = actors_of(links)
-    await state.clear()  # whatever was being typed is abandoned
-    prefs = await read_preferences(UnitOfWork(db), actor=actors)
-    text, markup = view.home(lang, prefs)
-    await message.answer(text, reply_markup=markup)
+def here(turn: Turn) -> ChannelName:
+    """The channel this chat is: «this chat» on the channels screen."""
+    return ChannelName(turn.messenger.value)
 
 
-async def navigate(
-    query: CallbackQuery,
-    callback_data: SettingsButton,
-    links: ChatLinks | None,
-    lang: str,
-    db: Database,
-    state: FSMContext,
-) -> None:
+async def open_settings(turn: Turn) -> None:
+    actors = actors_of(turn.links)
+    await turn.conversation.clear()  # whatever was being typed is abandoned
+    prefs = await read_preferences(UnitOfWork(turn.deps.db), actor=actors)
+    await turn.say(*view.home(turn.lang, prefs))
+
+
+async def navigate(turn: Turn, button: SettingsButton) -> None:
     """A button that only opens a screen."""
-    actors = actors_of(links)
-    await state.clear()
-    prefs = await read_preferences(UnitOfWork(db), actor=actors)
-    if callback_data.screen == "topic" and callback_data.arg in Topic.__members__:
-        await show(query, view.topic(lang, prefs, Topic(callback_data.arg)))
-        return
-    screen = view.SCREENS.get(callback_data.screen, view.home)
-    await show(query, screen(lang, prefs))
+    actors = actors_of(turn.links)
+    await turn.conversation.clear()
+    prefs = await read_preferences(UnitOfWork(turn.deps.db), actor=actors)
+    lang = turn.lang
+    if button.screen == "topic" and button.arg in Topic.__members__:
+        await show(turn, view.topic(lang, prefs, Topic(button.arg)))
+    elif button.screen == "channels":
+        await show(turn, view.channels(lang, prefs, here=here(turn)))
+    else:
+        await show(turn, view.SCREENS.get(button.screen, view.home)(lang, prefs))
 
 
-async def choose_mode(
-    query: CallbackQuery,
-    callback_data: SettingsButton,
-    links: ChatLinks | None,
-    lang: str,
-    db: Database,
-) -> None:
-    topic, _, mode = callback_data.arg.partition("=")
-    prefs = await set_mode(UnitOfWork(db), actor=actors_of(links), topic=topic, mode=mode)
-    await show(query, view.modes(lang, prefs, note=True))
+async def choose_mode(turn: Turn, button: SettingsButton) -> None:
+    topic, _, mode = button.arg.partition("=")
+    uow, actors = UnitOfWork(turn.deps.db), actors_of(turn.links)
+    prefs = await set_mode(uow, actor=actors, topic=topic, mode=mode)
+    await show(turn, view.modes(turn.lang, prefs, note=True))
 
 
-async def raise_channel(
-    query: CallbackQuery,
-    callback_data: SettingsButton,
-    links: ChatLinks | None,
-    lang: str,
-    db: Database,
-) -> None:
-    actors = actors_of(links)
-    prefs = await move_channel_up(UnitOfWork(db), actor=actors, channel=callback_data.arg)
-    await show(query, view.channels(lang, prefs, note=True))
+async def raise_channel(turn: Turn, button: SettingsButton) -> None:
+    uow, actors = UnitOfWork(turn.deps.db), actors_of(turn.links)
+    prefs = await move_channel_up(uow, actor=actors, channel=button.arg)
+    await show(turn, view.channels(turn.lang, prefs, note=True, here=here(turn)))
 
 
-async def choose_quiet(
-    query: CallbackQuery,
-    callback_data: SettingsButton,
-    links: ChatLinks | None,
-    lang: str,
-    db: Database,
-) -> None:
-    arg, uow, actors = callback_data.arg, UnitOfWork(db), actors_of(links)
+async def choose_quiet(turn: Turn, button: SettingsButton) -> None:
+    arg, uow, actors = button.arg, UnitOfWork(turn.deps.db), actors_of(turn.links)
     if arg == "school":
         prefs = await set_quiet_hours(uow, actor=actors, hours=None, school_default=True)
     elif arg == "none":
@@ -110,47 +87,40 @@ async def choose_quiet(
         prefs = await set_quiet_hours(
             uow, actor=actors, hours=(parse_clock(start), parse_clock(end))
         )
-    await show(query, view.quiet(lang, prefs, note=True))
+    await show(turn, view.quiet(turn.lang, prefs, note=True))
 
 
-async def choose_digest(
-    query: CallbackQuery,
-    callback_data: SettingsButton,
-    links: ChatLinks | None,
-    lang: str,
-    db: Database,
-) -> None:
-    arg = callback_data.arg
+async def choose_digest(turn: Turn, button: SettingsButton) -> None:
+    arg = button.arg
     at = None if arg == "school" else parse_clock(arg)
-    prefs = await set_digest_time(UnitOfWork(db), actor=actors_of(links), at=at)
-    await show(query, view.digest(lang, prefs, note=True))
+    prefs = await set_digest_time(UnitOfWork(turn.deps.db), actor=actors_of(turn.links), at=at)
+    await show(turn, view.digest(turn.lang, prefs, note=True))
 
 
-async def choose_language(
-    query: CallbackQuery, callback_data: SettingsButton, links: ChatLinks | None, db: Database
-) -> None:
+async def choose_language(turn: Turn, button: SettingsButton) -> None:
     prefs: Preferences = await set_language(
-        UnitOfWork(db), actor=actors_of(links), language=callback_data.arg
+        UnitOfWork(turn.deps.db), actor=actors_of(turn.links), language=button.arg
     )
     lang = prefs.language
     with speaking(lang):  # the screen answers in the language just chosen
-        await show(query, view.language(lang, prefs, note=True))
-        if isinstance(query.message, Message):
-            # The reply keyboard belongs to an older message: send it again, translated.
-            text = view.language_changed()
-            await query.message.answer(text, reply_markup=main_menu())
+        await show(turn, view.language(lang, prefs, note=True))
+        # The menu belongs to an older message: it comes again, translated.
+        await turn.say(view.language_changed(), menu=Menu.show)
 
 
 def build_router() -> Router:
-    router = private_router("settings")
-    router.message.register(open_settings, Command("settings"))
-    router.message.register(open_settings, menu_button("settings"))
-    on = SettingsButton.filter
-    router.callback_query.register(choose_mode, on((F.screen == "topic") & (F.op == "set")))
-    router.callback_query.register(raise_channel, on((F.screen == "channels") & (F.op == "up")))
-    router.callback_query.register(choose_quiet, on((F.screen == "quiet") & (F.op == "set")))
-    router.callback_query.register(choose_digest, on((F.screen == "digest") & (F.op == "set")))
-    router.callback_query.register(choose_language, on((F.screen == "lang") & (F.op == "set")))
+    router = Router("settings")
+    router.command("settings", open_settings)
+    router.menu("settings", BUTTONS["settings"], open_settings)
+
+    def on(screen: str, op: str) -> Callable[[SettingsButton], bool]:
+        return lambda button: button.screen == screen and button.op == op
+
+    router.press(SettingsButton, choose_mode, where=on("topic", "set"))
+    router.press(SettingsButton, raise_channel, where=on("channels", "up"))
+    router.press(SettingsButton, choose_quiet, where=on("quiet", "set"))
+    router.press(SettingsButton, choose_digest, where=on("digest", "set"))
+    router.press(SettingsButton, choose_language, where=on("lang", "set"))
     settings_input.register(router)
-    router.callback_query.register(navigate, on(F.op == ""))
+    router.press(SettingsButton, navigate, where=lambda button: button.op == "")
     return router

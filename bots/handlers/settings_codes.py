@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 from redis.asyncio import Redis
 
+from bots.i18n import _, ngettext
 from core.models import School
 from core.services.contact_changes import CODE_TTL, ContactCode
 from notifier.base import Outcome, OutgoingMessage

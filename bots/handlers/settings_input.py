@@ -1,6 +1,6 @@
 """Settings the parent types: a new email or phone and its code, own quiet hours, own
-digest time. The conversation state lives in Redis (aiogram's FSM), so a restarted bot
-still knows it is waiting for a code.
+digest time. The conversation lives in Redis (`bots.dialog.conversation`), so a
+restarted bot still knows it is waiting for a code.
 
 A new address is used for nothing but its code until the parent typed the code back
 (`core.services.contact_changes`).
@@ -10,22 +10,16 @@ from __future__ import annotations
 
 import html
 
-from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
-from magic_filter import MagicFilter
-from redis.asyncio import Redis
-
+from bots.dialog.conversation import State, StateGroup
+from bots.dialog.router import Router
+from bots.dialog.turn import Turn
+from bots.dialog.ui import Keyboard
 from bots.handlers import settings_view as view
 from bots.handlers.settings_codes import MINUTES, can_send, send_code
 from bots.handlers.settings_view import SettingsButton
+from bots.i18n import _, ngettext
 from bots.menu import menu_texts
 from core.actors import GuardianActor
-from core.db import Database
 from core.errors import Forbidden, RuleViolation
 from core.reading.chats import ChatLinks
 from core.reading.preferences import read_preferences
@@ -41,14 +35,13 @@ from core.services.guardian_settings import (
     set_quiet_hours,
 )
 from core.uow import UnitOfWork
-from notifier.channels import Channels
 
 
-class SettingsInput(StatesGroup):
-    address = State()  # the new email or phone; data: channel
-    code = State()
-    quiet = State()
-    digest = State()
+class SettingsInput(StateGroup):
+    address = State("settings:address")  # the new email or phone; data: channel
+    code = State("settings:code")
+    quiet = State("settings:quiet")
+    digest = State("settings:digest")
 
 
 def actors_of(links: ChatLinks | None) -> list[GuardianActor]:
@@ -62,20 +55,15 @@ def actors_of(links: ChatLinks | None) -> list[GuardianActor]:
     return [GuardianActor(guardian_id=g.id or 0, school_id=g.school_id) for g in links.guardians]
 
 
-async def edit_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Edit the settings message in place and stop the button's spinner. Pressing the
-    value already shown is no error (Telegram refuses an edit that changes nothing)."""
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "not modified" not in error.message:
-                raise
-    await query.answer()
+async def edit_screen(turn: Turn, text: str, markup: Keyboard) -> None:
+    """Edit the settings message in place (pressing the value already shown changes
+    nothing, and is no error)."""
+    await turn.notify()
+    await turn.edit(text, markup)
 
 
-async def _prompt(query: CallbackQuery, text: str, back_to: str) -> None:
-    await edit_screen(query, text, view.cancel_markup(back_to))
+async def _prompt(turn: Turn, text: str, back_to: str) -> None:
+    await edit_screen(turn, text, view.cancel_markup(back_to))
 
 
 def cannot_send(channel: str) -> str:
@@ -104,137 +92,106 @@ def ask_time(which: str) -> str:
     return _("Type the digest time, e.g. 19:30.")
 
 
-async def start_change(
-    query: CallbackQuery,
-    callback_data: SettingsButton,
-    links: ChatLinks | None,
-    state: FSMContext,
-    channels: Channels,
-) -> None:
-    actors_of(links)
-    channel = "sms" if callback_data.arg == "sms" else "email"
-    if not can_send(channels, channel):
-        await query.answer(cannot_send(channel), show_alert=True)
+async def start_change(turn: Turn, button: SettingsButton) -> None:
+    actors_of(turn.links)
+    channel = "sms" if button.arg == "sms" else "email"
+    if not can_send(turn.deps.channels, channel):
+        await turn.notify(cannot_send(channel), alert=True)
         return
-    await state.set_state(SettingsInput.address)
-    await state.update_data(channel=channel)
-    await _prompt(query, ask_address(channel), "contacts")
+    await turn.conversation.set_state(SettingsInput.address)
+    await turn.conversation.update_data(channel=channel)
+    await _prompt(turn, ask_address(channel), "contacts")
 
 
-async def take_address(
-    message: Message,
-    links: ChatLinks | None,
-    db: Database,
-    state: FSMContext,
-    channels: Channels,
-    redis: Redis,
-) -> None:
-    actors = actors_of(links)
+async def take_address(turn: Turn) -> None:
+    actors, links, db = actors_of(turn.links), turn.links, turn.deps.db
     assert links is not None
-    channel = str((await state.get_data()).get("channel", "email"))
+    channel = str(turn.conversation.data.get("channel", "email"))
     code = await request_contact_change(
-        UnitOfWork(db), actor=actors, channel=channel, address=message.text or ""
+        UnitOfWork(db), actor=actors, channel=channel, address=turn.text or ""
     )
     school = links.schools[links.guardians[0].school_id]
     address = html.escape(code.address)
-    if not await send_code(channels, redis, school, code):
+    if not await send_code(turn.deps.channels, turn.deps.redis, school, code):
         await cancel_contact_change(UnitOfWork(db), actor=actors)
-        await message.answer(
+        await turn.say(
             _("Could not send the code to %(address)s. Check the address and type it again.")
             % {"address": address}
         )
         return
-    await state.set_state(SettingsInput.code)
+    await turn.conversation.set_state(SettingsInput.code)
     sent = ngettext(
         "The code was sent to %(address)s. Type it here: it is valid for %(num)d minute.",
         "The code was sent to %(address)s. Type it here: it is valid for %(num)d minutes.",
         MINUTES,
     ) % {"address": address, "num": MINUTES}
-    await message.answer(sent, reply_markup=view.cancel_markup("contacts"))
+    await turn.say(sent, view.cancel_markup("contacts"))
 
 
-async def take_code(
-    message: Message, links: ChatLinks | None, lang: str, db: Database, state: FSMContext
-) -> None:
-    actors = actors_of(links)
-    code = "".join((message.text or "").split())
+async def take_code(turn: Turn) -> None:
+    actors, db = actors_of(turn.links), turn.deps.db
+    code = "".join((turn.text or "").split())
     try:
         confirmed = await confirm_contact_change(UnitOfWork(db), actor=actors, code=code)
     except RuleViolation as error:
         if error.key_used != "contact_code_wrong":
-            await state.clear()  # locked, expired or gone: a new code is needed
+            await turn.conversation.clear()  # locked, expired or gone: a new code is needed
         raise
-    await state.clear()
+    await turn.conversation.clear()
     prefs = await read_preferences(UnitOfWork(db), actor=actors)
-    text, markup = view.contacts(lang, prefs)
+    text, markup = view.contacts(turn.lang, prefs)
     done = _("✅ Confirmed: %(address)s.") % {"address": html.escape(confirmed.address)}
-    await message.answer(f"{done}\n\n{text}", reply_markup=markup)
+    await turn.say(f"{done}\n\n{text}", markup)
 
 
-async def start_typing(
-    query: CallbackQuery,
-    callback_data: SettingsButton,
-    links: ChatLinks | None,
-    state: FSMContext,
-) -> None:
-    actors_of(links)
-    which = "quiet" if callback_data.screen == "quiet" else "digest"
-    await state.set_state(SettingsInput.quiet if which == "quiet" else SettingsInput.digest)
-    await _prompt(query, ask_time(which), which)
+async def start_typing(turn: Turn, button: SettingsButton) -> None:
+    actors_of(turn.links)
+    which = "quiet" if button.screen == "quiet" else "digest"
+    state = SettingsInput.quiet if which == "quiet" else SettingsInput.digest
+    await turn.conversation.set_state(state)
+    await _prompt(turn, ask_time(which), which)
 
 
-async def take_quiet(
-    message: Message, links: ChatLinks | None, lang: str, db: Database, state: FSMContext
-) -> None:
-    actors = actors_of(links)
-    hours = parse_quiet_hours(message.text or "")
-    prefs = await set_quiet_hours(UnitOfWork(db), actor=actors, hours=hours)
-    await state.clear()
-    text, markup = view.quiet(lang, prefs, note=True)
-    await message.answer(text, reply_markup=markup)
+async def take_quiet(turn: Turn) -> None:
+    actors = actors_of(turn.links)
+    hours = parse_quiet_hours(turn.text or "")
+    prefs = await set_quiet_hours(UnitOfWork(turn.deps.db), actor=actors, hours=hours)
+    await turn.conversation.clear()
+    await turn.say(*view.quiet(turn.lang, prefs, note=True))
 
 
-async def take_digest(
-    message: Message, links: ChatLinks | None, lang: str, db: Database, state: FSMContext
-) -> None:
-    actors = actors_of(links)
-    at = parse_clock(message.text or "")
-    prefs = await set_digest_time(UnitOfWork(db), actor=actors, at=at)
-    await state.clear()
-    text, markup = view.digest(lang, prefs, note=True)
-    await message.answer(text, reply_markup=markup)
+async def take_digest(turn: Turn) -> None:
+    actors = actors_of(turn.links)
+    at = parse_clock(turn.text or "")
+    prefs = await set_digest_time(UnitOfWork(turn.deps.db), actor=actors, at=at)
+    await turn.conversation.clear()
+    await turn.say(*view.digest(turn.lang, prefs, note=True))
 
 
-async def cancel(
-    query: CallbackQuery,
-    callback_data: SettingsButton,
-    links: ChatLinks | None,
-    lang: str,
-    db: Database,
-    state: FSMContext,
-) -> None:
-    actors = actors_of(links)
-    if await state.get_state() in (SettingsInput.address.state, SettingsInput.code.state):
+async def cancel(turn: Turn, button: SettingsButton) -> None:
+    actors, db = actors_of(turn.links), turn.deps.db
+    if turn.conversation.is_in(SettingsInput.address, SettingsInput.code):
         await cancel_contact_change(UnitOfWork(db), actor=actors)
-    await state.clear()
+    await turn.conversation.clear()
     prefs = await read_preferences(UnitOfWork(db), actor=actors)
-    screen = view.SCREENS.get(callback_data.screen, view.home)
-    await edit_screen(query, *screen(lang, prefs))
+    screen = view.SCREENS.get(button.screen, view.home)
+    await edit_screen(turn, *screen(turn.lang, prefs))
 
 
-def typed() -> MagicFilter:
-    """Text the parent typed: not a command, not a menu button in any language."""
-    return F.text & ~F.text.startswith("/") & ~F.text.in_(menu_texts())
+def typed(turn: Turn) -> bool:
+    """Text the parent typed: not a command, not a menu entry in any language."""
+    text = turn.text or ""
+    return not text.startswith("/") and text not in menu_texts()
 
 
 def register(router: Router) -> None:
-    """Add the typed-input handlers to the settings router."""
-    on = SettingsButton.filter
-    text = typed()
-    router.callback_query.register(start_change, on((F.screen == "contacts") & (F.op == "change")))
-    router.callback_query.register(start_typing, on(F.op == "type"))
-    router.callback_query.register(cancel, on(F.op == "cancel"))
-    router.message.register(take_address, SettingsInput.address, text)
-    router.message.register(take_code, SettingsInput.code, text)
-    router.message.register(take_quiet, SettingsInput.quiet, text)
-    router.message.register(take_digest, SettingsInput.digest, text)
+    """Add the typed-input routes to the settings router."""
+    router.press(
+        SettingsButton, start_change, where=lambda b: b.screen == "contacts" and b.op == "change"
+    )
+    router.press(SettingsButton, start_typing, where=lambda b: b.op == "type")
+    router.press(SettingsButton, cancel, where=lambda b: b.op == "cancel")
+    router.text(take_address, states=(SettingsInput.address,), where=typed)
+    router.text(take_code, states=(SettingsInput.code,), where=typed)
+    router.text(take_quiet, states=(SettingsInput.quiet,), where=typed)
+    router.text(take_digest, states=(SettingsInput.digest,), where=typed)

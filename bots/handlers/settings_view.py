@@ -12,12 +12,10 @@ import datetime as dt
 import html
 from collections.abc import Callable
 
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
-
+from bots.dialog.payload import Payload
+from bots.dialog.ui import Button, Keyboard
 from bots.handlers.consent_texts import withdraw_button
+from bots.i18n import _, __
 from core import formats
 from core.i18n import LANGUAGE_NAMES
 from core.models import ChannelName, Mode, Topic
@@ -53,7 +51,7 @@ DIGEST_CHOICES = tuple(dt.time(h) for h in (8, 14, 16, 18, 19, 20))
 LANGUAGE_ROWS = (("ru", "en"), ("uz", "tg", "ky"))
 
 
-class SettingsButton(CallbackData, prefix="set"):
+class SettingsButton(Payload, prefix="set"):
     """screen: which screen; op: what to do there (empty: just show it); arg: its value."""
 
     screen: str
@@ -61,22 +59,20 @@ class SettingsButton(CallbackData, prefix="set"):
     arg: str = ""
 
 
-Keyboard = list[list[InlineKeyboardButton]]
-Screen = tuple[str, InlineKeyboardMarkup]
+Rows = list[list[Button]]
+Screen = tuple[str, Keyboard]
 
 
-def button(text: str, screen: str, op: str = "", arg: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text=text, callback_data=SettingsButton(screen=screen, op=op, arg=arg).pack()
-    )
+def button(text: str, screen: str, op: str = "", arg: str = "") -> Button:
+    return Button(text, data=SettingsButton(screen=screen, op=op, arg=arg).pack())
 
 
-def back(to: str = "home") -> list[InlineKeyboardButton]:
+def back(to: str = "home") -> list[Button]:
     return [button(_("« Back"), to)]
 
 
-def markup(rows: Keyboard) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+def markup(rows: Rows) -> Keyboard:
+    return tuple(tuple(row) for row in rows if row)
 
 
 def clock_arg(value: dt.time) -> str:
@@ -152,7 +148,7 @@ def modes(lang: str, prefs: Preferences, *, note: bool = False) -> Screen:
 
 def topic(lang: str, prefs: Preferences, chosen: Topic) -> Screen:
     current = prefs.modes[chosen]
-    # CallbackData fields are flat and «:»-separated: the pair travels as «marks=daily».
+    # Payload fields are flat and «:»-separated: the pair travels as «marks=daily».
     rows = [
         [
             button(
@@ -171,9 +167,15 @@ def topic(lang: str, prefs: Preferences, chosen: Topic) -> Screen:
     return text, markup([*rows, back("modes")])
 
 
-def contact_state(point: ContactPoint) -> str:
-    if point.channel is ChannelName.telegram:
-        return _("this chat ✓") if point.address else _("no address")
+MESSENGERS = (ChannelName.telegram, ChannelName.max)
+
+
+def contact_state(point: ContactPoint, here: ChannelName | None = None) -> str:
+    """`here`: the messenger the screen is shown in («this chat»)."""
+    if point.channel in MESSENGERS:
+        if not point.address:
+            return _("not connected")
+        return _("this chat ✓") if point.channel is here else _("connected ✓")
     if point.address is None:
         return _("no address") if point.channel is ChannelName.email else _("no number")
     address = html.escape(point.address)
@@ -182,9 +184,11 @@ def contact_state(point: ContactPoint) -> str:
     return f"{address} ✓"
 
 
-def channels(lang: str, prefs: Preferences, *, note: bool = False) -> Screen:
+def channels(
+    lang: str, prefs: Preferences, *, note: bool = False, here: ChannelName | None = None
+) -> Screen:
     lines = [
-        f"{n}. {CHANNEL_NAMES[p.channel]} — {contact_state(p)}"
+        f"{n}. {CHANNEL_NAMES[p.channel]} — {contact_state(p, here)}"
         for n, p in enumerate(prefs.channels, start=1)
     ]
     ups = [
@@ -274,7 +278,7 @@ def language_changed() -> str:
     return _("Language: English. The menu is updated.")
 
 
-def cancel_markup(to: str) -> InlineKeyboardMarkup:
+def cancel_markup(to: str) -> Keyboard:
     return markup([[button(_("Cancel"), to, "cancel")]])
 
 

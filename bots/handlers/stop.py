@@ -1,35 +1,34 @@
 """/stop: unsubscribe this chat after a confirmation.
 
-Only the Telegram link ends (core.services.subscriptions.unlink_chat); consent stays
-until it is withdrawn at the school, so email and SMS may go on, and the answer says so.
+Only this messenger's link ends (core.services.subscriptions.unlink_chat); consent
+stays until it is withdrawn at the school, so the other messenger, email and SMS may go
+on, and the answer says so.
 """
 
 from __future__ import annotations
 
-from aiogram import Router
-from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    ReplyKeyboardRemove,
+from bots.dialog.payload import Payload
+from bots.dialog.router import Router
+from bots.dialog.turn import Turn
+from bots.dialog.ui import Button, Keyboard, Menu
+from bots.handlers.subscribe_texts import (
+    children_lines,
+    messenger_name,
+    no_code,
+    staff_names,
+    stale,
 )
-from aiogram.utils.i18n import gettext as _
-
-from bots.handlers.subscribe_texts import children_lines, no_code, staff_names, stale
-from bots.routers import private_router
-from core.db import Database
-from core.messengers import MessengerChat
+from bots.i18n import _
 from core.models import Messenger
 from core.reading.chats import ChatLinks
 from core.services.subscriptions import unlink_chat
 from core.uow import UnitOfWork
 
 
-def confirm_question() -> str:
-    return _("Unsubscribe this chat? The journal's Telegram messages will stop.")
+def confirm_question(messenger: Messenger) -> str:
+    return _("Unsubscribe this chat? The journal's %(messenger)s messages will stop.") % {
+        "messenger": messenger_name(messenger)
+    }
 
 
 def yes() -> str:
@@ -44,35 +43,33 @@ def journal_down() -> str:
     return _("The journal is unavailable right now; please unsubscribe in a few minutes.")
 
 
-class StopChoice(CallbackData, prefix="stop"):
+class StopChoice(Payload, prefix="stop"):
     confirm: bool
 
 
-def confirm_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(text=yes(), callback_data=StopChoice(confirm=True).pack()),
-                InlineKeyboardButton(
-                    text=_("Cancel"), callback_data=StopChoice(confirm=False).pack()
-                ),
-            ]
-        ]
+def confirm_keyboard() -> Keyboard:
+    return (
+        (
+            Button(yes(), data=StopChoice(confirm=True).pack()),
+            Button(_("Cancel"), data=StopChoice(confirm=False).pack()),
+        ),
     )
 
 
-async def ask(message: Message, links: ChatLinks | None) -> None:
+async def ask(turn: Turn) -> None:
+    links = turn.links
     if links is None:
-        await message.answer(journal_down())
+        await turn.say(journal_down())
     elif links.is_stranger:
-        await message.answer(f"{not_linked()}\n\n{no_code()}")
+        await turn.say(f"{not_linked()}\n\n{no_code()}")
     else:
-        await message.answer(confirm_question(), reply_markup=confirm_keyboard())
+        await turn.say(confirm_question(turn.messenger), confirm_keyboard())
 
 
-def farewell(links: ChatLinks) -> str:
+def farewell(links: ChatLinks, messenger: Messenger) -> str:
     """What ended, named as the chat knew it, and what goes on without the bot."""
-    parts = [_("Done: this chat is unsubscribed; the journal's Telegram messages will stop.")]
+    done = _("Done: this chat is unsubscribed; the journal's %(messenger)s messages will stop.")
+    parts = [done % {"messenger": messenger_name(messenger)}]
     if links.children:
         children = children_lines(links.children)
         parts.append(_("No longer sent here:\n%(children)s") % {"children": children})
@@ -90,35 +87,29 @@ def farewell(links: ChatLinks) -> str:
     return "\n\n".join(parts)
 
 
-async def answer(
-    query: CallbackQuery,
-    callback_data: StopChoice,
-    db: Database,
-    links: ChatLinks | None,
-) -> None:
-    message = query.message
-    if not isinstance(message, Message):  # too old to edit: ask again
-        await query.answer(stale(), show_alert=True)
+async def answer(turn: Turn, choice: StopChoice) -> None:
+    if turn.press is None or turn.press.message is None:  # gone: ask again
+        await turn.notify(stale(), alert=True)
         return
-    await query.answer()
-    if not callback_data.confirm:
-        await message.edit_text(_("All right, the subscription stays."), reply_markup=None)
+    await turn.notify()
+    if not choice.confirm:
+        await turn.edit(_("All right, the subscription stays."))
         return
+    links = turn.links
     if links is None:
-        await message.edit_text(journal_down(), reply_markup=None)
+        await turn.edit(journal_down())
         return
     # `links` was read before the change: it names what this chat followed.
-    chat = MessengerChat(Messenger.telegram, message.chat.id)
-    unlinked = await unlink_chat(UnitOfWork(db), chat=chat)
-    # The question keeps its text and loses its buttons (the answer shown under it); the
+    unlinked = await unlink_chat(UnitOfWork(turn.deps.db), chat=turn.chat)
+    # The question keeps its text and loses its buttons (the answer shown under it); a
     # reply keyboard can only be removed by a new message.
-    await message.edit_text(f"{confirm_question()}\n\n<b>{yes()}</b>", reply_markup=None)
-    text = farewell(links) if not unlinked.nothing else not_linked()
-    await message.answer(text, reply_markup=ReplyKeyboardRemove())
+    await turn.edit(f"{confirm_question(turn.messenger)}\n\n<b>{yes()}</b>")
+    text = farewell(links, turn.messenger) if not unlinked.nothing else not_linked()
+    await turn.say(text, menu=Menu.hide)
 
 
 def build_router() -> Router:
-    router = private_router("stop")
-    router.message.register(ask, Command("stop"))
-    router.callback_query.register(answer, StopChoice.filter())
+    router = Router("stop")
+    router.command("stop", ask)
+    router.press(StopChoice, answer)
     return router

@@ -11,11 +11,10 @@ import html
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
-
 from bots.commands import command_description
+from bots.i18n import _, ngettext
 from core import formats
+from core.models import Messenger
 from core.reading.chats import ChatLinks, Child, LinkedStaff
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -30,6 +29,13 @@ PARENT_COMMANDS = (
     "stop",
 )
 STAFF_COMMANDS = ("hw", "stop")
+
+
+MESSENGER_NAMES = {Messenger.telegram: "Telegram", Messenger.max: "MAX"}
+
+
+def messenger_name(messenger: Messenger) -> str:
+    return MESSENGER_NAMES[messenger]
 
 
 def no_code() -> str:

@@ -9,140 +9,94 @@ acknowledge feature, not here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from html import escape
 
-from aiogram import Bot, Router
-from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import (
-    BufferedInputFile,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
-from aiogram.utils.i18n import gettext as _
-
+from bots.dialog.payload import Payload
+from bots.dialog.router import Router
+from bots.dialog.turn import Turn
+from bots.dialog.ui import Button, Document, Keyboard
 from bots.handlers.reading import actor_for, for_families
 from bots.handlers.reading_text import journal_down
-from bots.menu import menu_button
-from bots.routers import private_router
+from bots.i18n import _
+from bots.menu import BUTTONS
 from core.calendar import school_today
-from core.db import Database
-from core.models import utcnow
 from core.reading import ReadingUnit, monday_of
 from core.reading.chats import ChatLinks, Child
 from core.reading.words import date_span
 from core.reports.filenames import weekly_summary_filename
 from core.reports.weekly import weekly_summary_pdf
 
-Clock = Callable[[], dt.datetime]
 ALL = 0  # SummaryFor.student_id meaning every child of the chat
 
 
-class SummaryFor(CallbackData, prefix="summary"):
+class SummaryFor(Payload, prefix="summary"):
     """A child picked for the summary: «summary:<student id>» (0: all of them)."""
 
     student_id: int
 
 
-def ack_button(student_id: int, monday: dt.date) -> InlineKeyboardMarkup:
+def ack_button(student_id: int, monday: dt.date) -> Keyboard:
     data = f"ack:week:{student_id}:{monday.isoformat()}"
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=_("✅ Acknowledged"), callback_data=data)]]
-    )
+    return ((Button(_("✅ Acknowledged"), data=data),),)
 
 
-def pick_buttons(children: tuple[Child, ...]) -> InlineKeyboardMarkup:
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=c.label, callback_data=SummaryFor(student_id=c.student_id).pack()
-            )
-        ]
-        for c in children
-    ]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text=_("All children"), callback_data=SummaryFor(student_id=ALL).pack()
-            )
-        ]
-    )
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+def pick_buttons(children: tuple[Child, ...]) -> Keyboard:
+    rows = [(Button(c.label, data=SummaryFor(student_id=c.student_id).pack()),) for c in children]
+    rows.append((Button(_("All children"), data=SummaryFor(student_id=ALL).pack()),))
+    return tuple(rows)
 
 
-async def send_summary(
-    bot: Bot, db: Database, links: ChatLinks, child: Child, lang: str, clock: Clock
-) -> None:
+async def send_summary(turn: Turn, links: ChatLinks, child: Child) -> None:
     """This week's PDF for one child, with its «Ознакомлен» button."""
+    clock, lang = turn.deps.clock, turn.lang
     monday = monday_of(school_today(links.schools[child.school_id], clock()))
     pdf = await weekly_summary_pdf(
-        ReadingUnit(db, clock=clock),
+        ReadingUnit(turn.deps.db, clock=clock),
         actor=actor_for(child),
         student_ids=[child.student_id],
         week_start=monday,
         language=lang,
     )
     span = date_span(monday, monday + dt.timedelta(days=5), lang)
-    await bot.send_document(
-        links.chat_id,
-        BufferedInputFile(
-            pdf, filename=weekly_summary_filename(child.last_name, child.first_name, monday)
-        ),
-        caption=_("📄 Week's summary: <b>%(child)s</b>\n%(span)s")
-        % {"child": escape(child.label), "span": span},
-        reply_markup=ack_button(child.student_id, monday),
-    )
+    caption = _("📄 Week's summary: <b>%(child)s</b>\n%(span)s") % {
+        "child": escape(child.label),
+        "span": span,
+    }
+    filename = weekly_summary_filename(child.last_name, child.first_name, monday)
+    await turn.send_document(Document(filename, pdf, caption, ack_button(child.student_id, monday)))
 
 
-async def ask(
-    message: Message,
-    bot: Bot,
-    db: Database,
-    links: ChatLinks | None,
-    lang: str,
-    clock: Clock = utcnow,
-) -> None:
+async def ask(turn: Turn) -> None:
+    links = turn.links
     if links is None:
-        await message.answer(journal_down())
+        await turn.say(journal_down())
     elif len(links.children) == 1:
-        await send_summary(bot, db, links, links.children[0], lang, clock)
+        await send_summary(turn, links, links.children[0])
     else:
         question = _("Whose week's summary should I send?")
-        await message.answer(question, reply_markup=pick_buttons(links.children))
+        await turn.say(question, pick_buttons(links.children))
 
 
-async def picked(
-    query: CallbackQuery,
-    callback_data: SummaryFor,
-    bot: Bot,
-    db: Database,
-    links: ChatLinks | None,
-    lang: str,
-    clock: Clock = utcnow,
-) -> None:
+async def picked(turn: Turn, choice: SummaryFor) -> None:
+    links = turn.links
     if links is None:
-        await query.answer(journal_down(), show_alert=True)
+        await turn.notify(journal_down(), alert=True)
         return
-    chosen = links.children if callback_data.student_id == ALL else ()
-    child = links.child(callback_data.student_id)
+    chosen = links.children if choice.student_id == ALL else ()
+    child = links.child(choice.student_id)
     if child is not None:
         chosen = (child,)
     if not chosen:
-        await query.answer(_("This button no longer works."), show_alert=True)
+        await turn.notify(_("This button no longer works."), alert=True)
         return
-    await query.answer(_("Preparing the PDF…"))
+    await turn.notify(_("Preparing the PDF…"))
     for each in chosen:
-        await send_summary(bot, db, links, each, lang, clock)
+        await send_summary(turn, links, each)
 
 
 def build_router() -> Router:
-    router = private_router("summary")
-    router.message.filter(for_families)
-    router.callback_query.filter(for_families)
-    router.message.register(ask, Command("summary"))
-    router.message.register(ask, menu_button("summary"))
-    router.callback_query.register(picked, SummaryFor.filter())
+    router = Router("summary", where=for_families)
+    router.command("summary", ask)
+    router.menu("summary", BUTTONS["summary"], ask)
+    router.press(SummaryFor, picked)
     return router

@@ -1,4 +1,5 @@
-"""Fixtures of the bot tests: the demo-sized world of tests/builders.py and the bot."""
+"""Fixtures of the bot tests: the demo-sized world of tests/builders.py and the bot,
+once on each messenger (every scenario runs on Telegram and on MAX)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,35 @@ from collections.abc import AsyncIterator
 import pytest
 
 from core.db import Database
-from tests.bot.harness import BotUnderTest, running_bot
+from core.models import Messenger, School
+from tests.bot.harness import MESSENGERS, BotUnderTest, running_bot
 from tests.builders import World, build_world
 
 
 @pytest.fixture
 async def world(sqlite_db: Database) -> World:
-    return await build_world(sqlite_db)
+    """The builders' world, its schools offering both messengers."""
+    world = await build_world(sqlite_db)
+    for school_id in (world.school_id, world.other_school_id):
+        async with sqlite_db.session() as session:
+            school = await session.get(School, school_id)
+            assert school is not None
+            school.policy = {**school.policy, "messengers": ["telegram", "max"]}
+            session.add(school)
+            await session.commit()
+    return world
+
+
+@pytest.fixture(params=MESSENGERS, ids=[m.value for m in MESSENGERS])
+def messenger(request: pytest.FixtureRequest) -> Messenger:
+    """The messenger a scenario runs on."""
+    messenger: Messenger = request.param
+    return messenger
 
 
 @pytest.fixture
 async def bot_system(
-    sqlite_db: Database, world: World, redis_url: str
+    sqlite_db: Database, world: World, redis_url: str, messenger: Messenger
 ) -> AsyncIterator[BotUnderTest]:
-    async with running_bot(sqlite_db, redis_url) as system:
+    async with running_bot(sqlite_db, redis_url, messenger) as system:
         yield system

@@ -10,13 +10,11 @@ from __future__ import annotations
 import html
 import re
 
-from bots.pacing import PacedSends, is_paced
 from core.db import Database
 from core.messengers import MessengerChat
 from core.models import Guardian, Messenger
 from core.services.invites import issue_invite, redeem_invite
 from core.uow import UnitOfWork
-from notifier.ratelimit import RateLimiter
 from tests.bot.harness import Answer, BotUnderTest
 from tests.builders import NOW, World, update_row
 
@@ -26,11 +24,8 @@ PRIVATE = ("Пётр", "Мария", "Дарья", "Иван", "Соколов",
 
 
 def at_now(system: BotUnderTest) -> BotUnderTest:
-    """The bot's clock stands at NOW, and its sends are paced as in production (Telegram
-    refuses a second message to a chat within a second)."""
-    system.dispatcher["clock"] = lambda: NOW
-    if not is_paced(system.bot):
-        system.bot.session.middleware(PacedSends(RateLimiter(system.redis)))
+    """The bot's clock stands at NOW."""
+    system.deps.clock = lambda: NOW
     return system
 
 

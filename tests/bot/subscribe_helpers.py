@@ -7,11 +7,9 @@ at the real time), unless a test needs them issued in the past.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlmodel import select
 
-from bots.pacing import PacedSends, is_paced
 from core.db import Database
 from core.messengers import MessengerChat
 from core.models import AcademicYear, Guardian, InviteCode, Messenger, SchoolClass, Staff
@@ -20,8 +18,7 @@ from core.services.guardians import add_guardian
 from core.services.invites import issue_invite, redeem_invite
 from core.services.roster import enrol_student
 from core.uow import UnitOfWork
-from notifier.ratelimit import RateLimiter
-from tests.bot.harness import WITHIN, Answer, BotUnderTest
+from tests.bot.harness import Answer, BotUnderTest
 from tests.builders import TODAY, World, insert
 
 # Everything the world knows that a stranger or a group must never read.
@@ -47,8 +44,6 @@ SECRETS = (
 def paced(system: BotUnderTest) -> BotUnderTest:
     """The bot with its sends paced as production paces them (`bots.pacing`): a test taps
     faster than a person, and Telegram refuses a second message in a chat within a second."""
-    if not is_paced(system.bot):
-        system.bot.session.middleware(PacedSends(RateLimiter(system.redis)))
     return system
 
 
@@ -137,24 +132,11 @@ async def second_school_family(db: Database, world: World) -> tuple[int, str]:
 
 
 async def say_in_group(
-    system: BotUnderTest, *, chat_id: int, user_id: int, text: str, language_code: str = "ru"
-) -> list[dict[str, Any]]:
+    system: BotUnderTest, *, chat_id: int, user_id: int, text: str
+) -> list[Answer]:
     """A message in a group chat; everything the bot sent to that group by the time it
     finished handling it."""
-    control = system.emulator.control
-    injected = await control.inject_message(
-        user_id=user_id,
-        chat_id=chat_id,
-        chat_type="group",
-        title="Родители 7Б",
-        text=text,
-        language_code=language_code,
-    )
-    handled = await system.emulator.emulator.updates.wait_confirmed(
-        int(injected["update_id"]), WITHIN
-    )
-    assert handled, "the bot did not handle the group message"
-    return await control.sent(chat_id=chat_id)
+    return await system.in_group(chat_id, user_id, text)
 
 
 def texts(answers: list[Answer]) -> str:

@@ -9,10 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bots.pacing import PacedSends, is_paced
 from core.db import Database
 from core.models import Homework, Lesson, TimetableEntry, utcnow
-from notifier.ratelimit import RateLimiter
 from tests.bot.harness import BotUnderTest, Person
 from tests.builders import World, insert
 from tests.integration.fallback_helpers import link_staff
@@ -23,8 +21,6 @@ NEXT_STEPS = ["Отправить ещё раз", "Другой класс ил�
 
 
 def teacher_of(system: BotUnderTest) -> Person:
-    if not is_paced(system.bot):
-        system.bot.session.middleware(PacedSends(RateLimiter(system.redis)))
     return system.person(TEACHER)
 
 

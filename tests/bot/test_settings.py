@@ -15,10 +15,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from bots.pacing import PacedSends, is_paced
 from core.db import Database
 from core.models import Guardian, GuardianSettings
-from notifier.ratelimit import RateLimiter
 from notifier.standins.sms_gateway import RunningGateway, run_sms_gateway
 from notifier.standins.smtp import ReceivedMessage, SmtpStandin, run_smtp_standin
 from tests.bot.harness import Answer, BotUnderTest, Person, running_bot
@@ -58,8 +56,6 @@ async def system(
     ) as bot:
         # Paced as production paces the bot's sends (bots.pacing): a test types faster
         # than a person, and Telegram refuses a second message in a chat within a second.
-        if not is_paced(bot.bot):
-            bot.bot.session.middleware(PacedSends(RateLimiter(bot.redis)))
         yield bot
 
 

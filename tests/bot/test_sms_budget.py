@@ -17,10 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bots.pacing import PacedSends, is_paced
 from core.db import Database
 from core.models import Guardian, School
-from notifier.ratelimit import RateLimiter
 from notifier.sms_budget import budget_key
 from notifier.standins.asgi import serve_asgi
 from notifier.standins.sms_gateway import RunningGateway, run_sms_gateway
@@ -74,8 +72,6 @@ async def system(
     async with running_bot(
         sqlite_db, redis_url, sms_provider="smsru", sms_url=url, sms_api_key="emulator-api-id"
     ) as bot:
-        if not is_paced(bot.bot):
-            bot.bot.session.middleware(PacedSends(RateLimiter(bot.redis)))
         yield bot
 
 

@@ -1,0 +1,244 @@
+"""The bot on MAX: long polling (GET /updates with a marker) or a webhook.
+
+Each update becomes a `bots.dialog` turn answered through `MaxSurface`:
+
+- `message_created` in a dialog: the user's text (a command when it starts with «/»);
+  in a group chat: the same, not private (nothing personal is said there);
+- `bot_started`: «/start <payload>» (the start link `max.ru/<bot>?start=<code>`);
+- `message_callback`: a button press;
+- anything else (the bot stopped, a dialog muted) needs no answer: the delivery
+  channel learns of a stopped bot from the next send's refusal.
+
+Polling handles a batch's updates one by one, then asks for the next with the batch's
+marker, which acknowledges it: an update is acknowledged only once handled. In webhook
+mode MAX POSTs each update to ZVONOK_MAX_WEBHOOK_URL with the secret in
+`X-Max-Bot-Api-Secret`; a request without it is refused (401), a redelivered update is
+handled once (`bots.redelivery`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bots.dialog.context import make_turn
+from bots.dialog.router import Dialogue
+from bots.dialog.turn import Deps, Press, Turn
+from bots.dialog.ui import Sent
+from bots.lifecycle import retry_until_up, sleep_unless_stopped
+from bots.max.surface import MaxPacing, MaxSurface, keyboard_of
+from bots.redelivery import once
+from core.messengers import MessengerChat
+from core.models import Messenger
+from notifier.max import max_bot_key
+from notifier.max_api import MaxApi
+from notifier.max_errors import MaxNetworkError, MaxRateLimited, MaxServerError
+from notifier.max_models import (
+    BotStarted,
+    MessageCallback,
+    MessageCreated,
+    Update,
+    parse_update,
+)
+from notifier.ratelimit import MaxRates, RateLimiter
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (MaxNetworkError, MaxServerError, MaxRateLimited)
+SECRET_HEADER = "X-Max-Bot-Api-Secret"  # noqa: S105  (a header name)
+UPDATE_TYPES = ("message_created", "message_callback", "bot_started")
+POLL_TIMEOUT = 30
+
+
+class MaxBot:
+    """The dialogue on one MAX bot."""
+
+    def __init__(self, deps: Deps, dialogue: Dialogue, api: MaxApi) -> None:
+        token = deps.settings.max_token
+        assert token is not None
+        self.deps = deps
+        self.dialogue = dialogue
+        self.api = api
+        rates = MaxRates.from_settings(deps.settings)
+        self.bot_key = max_bot_key(token.get_secret_value())
+        self.pacing = MaxPacing(RateLimiter(deps.redis), rates.limits(self.bot_key))
+
+    def _surface(self, *, user_id: int | None = None, chat_id: int | None = None) -> MaxSurface:
+        return MaxSurface(self.api, self.pacing, user_id=user_id, chat_id=chat_id)
+
+    async def turn_of(self, update: Update) -> Turn | None:
+        """The turn an update is, or None when it asks for no answer."""
+        if isinstance(update, MessageCreated):
+            message, sender = update.message, update.message.sender
+            if sender is None or sender.is_bot:
+                return None
+            if message.chat_type == "dialog":
+                chat, surface = sender.user_id, self._surface(user_id=sender.user_id)
+            elif message.chat_id is not None:
+                chat, surface = message.chat_id, self._surface(chat_id=message.chat_id)
+            else:
+                return None
+            return await make_turn(
+                self.deps,
+                MessengerChat(Messenger.max, chat),
+                surface,
+                private=message.chat_type == "dialog",
+                user_language=update.user_locale,
+                text=message.text or None,
+            )
+        if isinstance(update, BotStarted):
+            payload = (update.payload or "").strip()
+            return await make_turn(
+                self.deps,
+                MessengerChat(Messenger.max, update.user.user_id),
+                self._surface(user_id=update.user.user_id),
+                private=True,
+                user_language=update.user_locale,
+                text=f"/start {payload}" if payload else "/start",
+            )
+        if isinstance(update, MessageCallback):
+            pressed = update.message
+            in_group = pressed is not None and pressed.chat_type == "chat"
+            if in_group and pressed is not None and pressed.chat_id is not None:
+                chat, surface = pressed.chat_id, self._surface(chat_id=pressed.chat_id)
+            else:
+                chat, surface = update.user.user_id, self._surface(user_id=update.user.user_id)
+            press = Press(
+                id=update.callback_id,
+                data=update.payload or "",
+                message=Sent(pressed.mid) if pressed is not None else None,
+                keyboard=keyboard_of(pressed),
+            )
+            return await make_turn(
+                self.deps,
+                MessengerChat(Messenger.max, chat),
+                surface,
+                private=not in_group,
+                user_language=update.user_locale,
+                press=press,
+            )
+        return None
+
+    async def handle(self, update: Update) -> None:
+        turn = await self.turn_of(update)
+        if turn is not None:
+            await self.dialogue.handle(turn)
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Batches until `stop`; a batch is acknowledged by the next request's marker."""
+        marker: int | None = None
+        delay = 1.0
+        while not stop.is_set():
+            try:
+                await self.pacing.wait()
+                batch = await self.api.get_updates(
+                    marker=marker, timeout=POLL_TIMEOUT, types=UPDATE_TYPES
+                )
+            except TRANSIENT as error:
+                log.warning("MAX updates not reachable (%s); retrying in %.0f s", error, delay)
+                await sleep_unless_stopped(stop, delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = 1.0
+            if batch.marker is not None:
+                marker = batch.marker
+            pending = list(batch.updates)
+            while pending and not stop.is_set():
+                try:
+                    await self.handle(pending[0])
+                except Exception as error:
+                    # Not lost: the update is tried again until it can be handled.
+                    log.warning("a MAX update could not be handled yet (%s)", type(error).__name__)
+                    await sleep_unless_stopped(stop, 1.0)
+                    continue
+                pending.pop(0)
+
+    def update_key(self, raw: dict[str, object], update: Update) -> str:
+        """An update's identity for `bots.redelivery` (MAX gives updates no id)."""
+        if isinstance(update, MessageCallback):
+            what = f"cb:{update.callback_id}"
+        elif isinstance(update, MessageCreated):
+            what = f"msg:{update.message.mid}"
+        else:
+            digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
+            what = f"raw:{digest[:32]}"
+        return f"zvonok:bot:max:{self.bot_key}:update:{what}"
+
+    def webhook_app(self, path: str, secret: str) -> web.Application:
+        async def receive(request: web.Request) -> web.Response:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), secret.encode()):
+                return web.Response(status=401, text="wrong secret")
+            try:
+                raw = await request.json()
+                update = parse_update(raw)
+            except (ValueError, KeyError, TypeError):
+                return web.Response(status=400, text="not an update")
+            await once(self.deps.redis, self.update_key(raw, update), lambda: self.handle(update))
+            return web.json_response({"success": True})
+
+        app = web.Application()
+        app.router.add_post(path, receive)
+        return app
+
+    async def serve_webhook(self, stop: asyncio.Event) -> None:
+        """Listen, then subscribe; the subscription stays at stop (MAX keeps updates
+        for the next listener), as Telegram's webhook does."""
+        settings = self.deps.settings
+        url, secret = settings.max_webhook_url, settings.max_webhook_secret
+        assert url is not None and secret is not None
+        path = urlsplit(url).path or "/"
+        runner = web.AppRunner(self.webhook_app(path, secret.get_secret_value()), access_log=None)
+        await runner.setup()
+        try:
+            host, port = settings.max_webhook_host, settings.max_webhook_port
+            try:
+                await web.TCPSite(runner, host, port).start()
+            except OSError as error:
+                raise WebhookListenError(
+                    f"cannot listen on {host}:{port} for the MAX webhook "
+                    f"({error.strerror or error}): free the port or set "
+                    "ZVONOK_MAX_WEBHOOK_HOST / ZVONOK_MAX_WEBHOOK_PORT"
+                ) from error
+            await self.api.subscribe(url, secret.get_secret_value(), UPDATE_TYPES)
+            log.info("MAX posts updates to %s", url)
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+    async def drop_subscriptions(self) -> None:
+        """Polling gets nothing while a webhook is subscribed: remove it."""
+        for subscription in await self.api.subscriptions():
+            log.warning("a MAX webhook was set (%s): removing it to poll", subscription.url)
+            await self.api.unsubscribe(subscription.url)
+
+
+class WebhookListenError(RuntimeError):
+    """The webhook server could not listen; the message says where and why."""
+
+
+async def run_max(deps: Deps, dialogue: Dialogue, stop: asyncio.Event) -> None:
+    """Updates from ZVONOK_MAX_API_URL (polled, or posted to the webhook) until `stop`."""
+    settings = deps.settings
+    assert settings.max_token is not None
+    api = MaxApi(settings.max_token.get_secret_value(), settings.max_api_url)
+    bot = MaxBot(deps, dialogue, api)
+    try:
+        log.info("MAX bot using the API at %s", settings.max_api_url)
+        me = await retry_until_up("MAX", api.me, TRANSIENT, stop)
+        if me is None:
+            return
+        log.info("connected to MAX as %s", me.username or me.user_id)
+        if settings.max_webhook_url is not None:
+            await bot.serve_webhook(stop)
+        else:
+            await bot.drop_subscriptions()
+            await bot.poll(stop)
+    finally:
+        await api.close()

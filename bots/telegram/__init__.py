@@ -1,0 +1,1 @@
+"""The bot on Telegram: aiogram turns updates into `bots.dialog` turns and answers."""
