@@ -107,13 +107,21 @@ def print_started(
     logins = saved_logins(settings.data_dir)
     if logins:
         print_logins(logins)
-    chat = standins.chat_page()
-    if chat is not None:
+    pages = standins.chat_pages()
+    if "Telegram" in pages:
         console.print(
             t._(
-                "To talk to the bot: open %(page)s, press “Write” next to a parent "
-                "and send /start with their code.",
-                page=chat,
+                "To talk to the bot in Telegram: open %(page)s, press “Write” next to a "
+                "parent and send /start with their code.",
+                page=pages["Telegram"],
+            )
+        )
+    if "MAX" in pages:
+        console.print(
+            t._(
+                "To talk to the bot in MAX: open %(page)s, press “Write” next to a parent "
+                "and open the start link with their code.",
+                page=pages["MAX"],
             )
         )
 

@@ -106,8 +106,9 @@ def telegram_standin(port: int, invites_file: Path) -> Standin:
     )
 
 
-def max_standin(port: int, settings: Settings) -> Standin:
-    """The MAX Bot API stand-in (`notifier/standins/max_server.py`), with a demo token."""
+def max_standin(port: int, settings: Settings, invites_file: Path) -> Standin:
+    """The MAX Bot API stand-in (`notifier/standins/max_server.py`), with a demo token;
+    its chat page (`/chat/`) shows the demo invite codes too."""
     url = f"http://{HOST}:{port}"
     return Standin(
         key="max",
@@ -116,9 +117,15 @@ def max_standin(port: int, settings: Settings) -> Standin:
             "notifier.standins.max_server",
             *("--host", HOST, "--port", str(port), "--token", DEMO_MAX_TOKEN),
             *("--username", settings.max_bot_username, "--log-level", "warning"),
+            *("--invites-file", str(invites_file)),
         ),
         env={"ZVONOK_MAX_TOKEN": DEMO_MAX_TOKEN, "ZVONOK_MAX_API_URL": url},
-        info={"url": url, "token": DEMO_MAX_TOKEN, "sent": f"{url}/_standin/sent"},
+        info={
+            "url": url,
+            "token": DEMO_MAX_TOKEN,
+            "sent": f"{url}/_standin/sent",
+            "chat": f"{url}/chat/",
+        },
         look=t._("MAX Bot API stand-in %(url)s; what the bot sent: %(url)s/_standin/sent", url=url),
         answers=_answers_json(
             f"{url}/me", lambda body: body.get("is_bot") is True, {"Authorization": DEMO_MAX_TOKEN}
@@ -176,11 +183,11 @@ def sms_standin(port: int, web: str, settings: Settings) -> Standin:
 def plan_standins(settings: Settings, web: str) -> list[Standin]:
     """A stand-in for each service that has no real one configured."""
     planned: list[Standin] = []
+    invites = settings.data_dir.resolve() / INVITES_FILE
     if settings.telegram_token is None:
-        invites = settings.data_dir.resolve() / INVITES_FILE
         planned.append(telegram_standin(free_port(), invites))
     if settings.max_token is None:
-        planned.append(max_standin(free_port(), settings))
+        planned.append(max_standin(free_port(), settings, invites))
     if settings.smtp_host is None:
         planned.append(smtp_standin(free_port(), settings.data_dir.resolve() / "mail"))
     if settings.sms_provider is None:
@@ -263,17 +270,17 @@ class Standins:
             rows.append(
                 (t._("Messages"), t._("zvonok messages: what the stand-ins got, newest first"))
             )
-        chat = self.chat_page()
-        if chat is not None:
+        for messenger, page in self.chat_pages().items():
             note = t._(
-                "%(page)s   (write as a parent; the demo invite codes are there too)", page=chat
+                "%(page)s   (write as a parent; the demo invite codes are there too)", page=page
             )
-            rows.append((t._("Chat with the bot"), note))
+            rows.append((t._("Chat with the bot in %(messenger)s", messenger=messenger), note))
         return rows
 
-    def chat_page(self) -> str | None:
-        """The Telegram emulator's page for talking to the bot, when the emulator runs."""
-        return next((s.info["chat"] for s in self.planned if "chat" in s.info), None)
+    def chat_pages(self) -> dict[str, str]:
+        """The stand-ins' pages for talking to the bot (Telegram's, MAX's), by messenger."""
+        names = {"telegram": "Telegram", "max": "MAX"}
+        return {names[s.key]: s.info["chat"] for s in self.planned if "chat" in s.info}
 
     def stop_all(self) -> dict[str, int]:
         return self.supervisor.stop_all()

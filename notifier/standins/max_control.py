@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from notifier.standins.control_client import ControlClient
@@ -133,9 +134,11 @@ async def run_max_standin(
     port: int = 0,
     limits: Limits | None = None,
     username: str = "zvonok_demo_bot",
+    invites_file: Path | None = None,
 ) -> AsyncIterator[RunningMaxStandin]:
-    """Serve a stand-in on this event loop; port 0 picks a free port."""
+    """Serve a stand-in on this event loop; port 0 picks a free port. Its chat page
+    (`/chat/`) shows the demo school's invite codes from `invites_file`."""
     standin = MaxStandin(token, username=username, limits=limits)
-    app = create_app(standin)
+    app = create_app(standin, invites_file=invites_file)
     async with serve_standin(app, standin.updates, MaxStandinControl, host, port) as (url, control):
         yield RunningMaxStandin(url, token, standin, control)

@@ -28,23 +28,20 @@ def inject_message(standin: MaxStandin, body: dict[str, Any]) -> dict[str, Any]:
         if user.state == "blocked":
             raise ValueError("this user stopped the bot: inject a start first")
         user.state = "active"  # writing to the bot opens the dialog
-        chat = {"chat_id": user.dialog_id, "chat_type": "dialog", "user_id": standin.bot_id}
+        chat_id = user.dialog_id
+        chat = {"chat_id": chat_id, "chat_type": "dialog", "user_id": standin.bot_id}
     else:
-        if int(group) >= 0:
+        chat_id = int(group)
+        if chat_id >= 0:
             raise ValueError("group chat ids are negative")
-        standin.group_chats.setdefault(int(group), str(body.get("title") or f"Chat {group}"))
-        chat = {"chat_id": int(group), "chat_type": "chat", "user_id": None}
-    mid = standin.new_mid()
+        standin.group_chats.setdefault(chat_id, str(body.get("title") or f"Chat {group}"))
+        chat = {"chat_id": chat_id, "chat_type": "chat", "user_id": None}
+    mid, seq, text = standin.new_mid(), standin.next_seq(), str(body["text"])
     message = {
         "sender": user.to_json(),
         "recipient": chat,
         "timestamp": _now_ms(),
-        "body": {
-            "mid": mid,
-            "seq": standin.next_seq(),
-            "text": str(body["text"]),
-            "attachments": [],
-        },
+        "body": {"mid": mid, "seq": seq, "text": text, "attachments": []},
     }
     update: dict[str, Any] = {
         "update_type": "message_created",
@@ -53,8 +50,8 @@ def inject_message(standin: MaxStandin, body: dict[str, Any]) -> dict[str, Any]:
     }
     if group is None and user.locale:
         update["user_locale"] = user.locale  # "available only in dialogs"
-    seq = standin.updates.push(update)
-    return {"seq": seq, "message_id": mid, "chat_id": chat["chat_id"]}
+    standin.remember_received(user, chat_id, seq, text=text)
+    return {"seq": standin.updates.push(update), "message_id": mid, "chat_id": chat_id}
 
 
 def inject_start(standin: MaxStandin, body: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +68,9 @@ def inject_start(standin: MaxStandin, body: dict[str, Any]) -> dict[str, Any]:
     }
     if update["payload"] is not None and len(update["payload"]) > 512:
         raise ValueError("a start payload has at most 512 characters")
+    standin.remember_received(
+        user, user.dialog_id, standin.next_seq(), start=update["payload"] or ""
+    )
     return {"seq": standin.updates.push(update), "chat_id": user.dialog_id}
 
 

@@ -5,6 +5,8 @@ The bot's client talks to it as to `https://platform-api2.max.ru`: the token in 
 a second. `/upload/<id>` plays the upload host; `/_standin/...` is the control API to
 inject updates and failures and to read what the bot sent (`max_control_api.py`).
 
+`/chat/` is a page where a person writes to the bot as a parent (`chat_page`).
+
 Run alone: `python -m notifier.standins.max_server --port 8082 --token zvonok-demo-max`.
 In-process: `notifier.standins.max_control.run_max_standin`.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from notifier.standins.chat_page import ChatPage, PageMessenger
 from notifier.standins.faults import DroppedResponse, InjectedFailure
 from notifier.standins.max_control_api import ControlApi
 from notifier.standins.max_methods import BotApi, Call
@@ -144,8 +148,21 @@ class ApiServer:
         return {"token": upload.token}
 
 
-def create_app(standin: MaxStandin) -> Starlette:
-    """The Bot API, the upload host and the control API."""
+def chat_page(standin: MaxStandin, invites_file: Path | None) -> ChatPage:
+    messenger = PageMessenger(
+        "max",
+        ControlApi.prefix,
+        ControlApi.recipient,
+        bot=standin.bot_json,
+        received=standin.received_in,
+        chats=standin.chats_seen,
+    )
+    return ChatPage(messenger, invites_file)
+
+
+def create_app(standin: MaxStandin, *, invites_file: Path | None = None) -> Starlette:
+    """The Bot API, the upload host, the control API and the chat page (`/chat/`, which
+    shows the demo school's invite codes from `invites_file`)."""
     server = ApiServer(standin)
     routes = [
         *(
@@ -154,6 +171,7 @@ def create_app(standin: MaxStandin) -> Starlette:
         ),
         Route("/upload/{upload_id}", server.upload, methods=["POST"]),
         *ControlApi(standin).routes(),
+        *chat_page(standin, invites_file).routes(),
     ]
     return standin_app(routes, standin.updates)
 
@@ -165,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     standin = MaxStandin(
         args.token, username=args.username, limits=Limits(enabled=not args.no_limits)
     )
-    serve_main(create_app(standin), args)
+    serve_main(create_app(standin, invites_file=args.invites_file), args)
 
 
 if __name__ == "__main__":

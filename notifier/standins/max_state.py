@@ -86,6 +86,7 @@ class SentMessage:
         file = self.file()
         return {
             "message_id": self.mid,
+            "seq": self.seq,
             "user_id": self.user_id,
             "chat_id": self.chat_id,
             "text": self.text,
@@ -204,6 +205,42 @@ class MaxStandin(BotState[SentMessage]):
         if found is None or found.deleted:
             raise not_found(f"Message {mid} not found")
         return found
+
+    # what users wrote
+
+    def remember_received(
+        self, user: MaxUserState, chat_id: int, seq: int, **what: str | None
+    ) -> None:
+        """What a user wrote (`text`) or a start (`start`: the link's payload, or ""), at
+        `seq` in the order of the chat, for the chat page."""
+        self.received.append(
+            {
+                "seq": seq,
+                "user_id": user.user_id,
+                "first_name": user.first_name,
+                "chat_id": chat_id,
+                "timestamp": int(time.time() * 1000),
+                **what,
+            }
+        )
+
+    def received_in(self, user_id: int | None = None) -> list[dict[str, Any]]:
+        """What a user wrote in their dialog with the bot (everyone's, everywhere: None)."""
+        if user_id is None:
+            return list(self.received)
+        dialog = DIALOG_ID_OFFSET + user_id
+        return [r for r in self.received if r["user_id"] == user_id and r["chat_id"] == dialog]
+
+    def chats_seen(self) -> list[dict[str, Any]]:
+        """The users who wrote to the bot or started it, newest first (the chat page's list)."""
+        seen: dict[int, dict[str, Any]] = {}
+        for record in reversed(self.received):
+            if record["chat_id"] > 0 and record["user_id"] not in seen:
+                seen[record["user_id"]] = {
+                    "user_id": record["user_id"],
+                    "first_name": record["first_name"],
+                }
+        return list(seen.values())
 
     def sent_to(self, user_id: int | None) -> list[SentMessage]:
         return [m for m in self.sent if user_id is None or m.user_id == user_id]

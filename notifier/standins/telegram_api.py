@@ -5,7 +5,7 @@ The real aiogram session talks to it: `TelegramAPIServer.from_base(base_url)`.
 `{"ok": ...}` envelope, Telegram's error texts and flood limits); `/_emulator/...` is a JSON
 control API to inject updates and failures and to read what the bot sent.
 
-`/chat/` is a page where a person writes to the bot as a parent (`telegram_chat_page`).
+`/chat/` is a page where a person writes to the bot as a parent (`chat_page`).
 
 Run alone: `python -m notifier.standins.telegram_api --port 8081 --token 123:ABC`.
 In-process: `notifier.standins.telegram_control.run_telegram_emulator`.
@@ -24,11 +24,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from notifier.standins.chat_page import ChatPage, PageMessenger
 from notifier.standins.control_api import ControlApi as SharedControlApi
 from notifier.standins.control_api import ControlError, read_body
 from notifier.standins.faults import ConnectionDropped, DroppedResponse
 from notifier.standins.serving import serve_main, standin_app, standin_arguments
-from notifier.standins.telegram_chat_page import ChatPageApi
 from notifier.standins.telegram_emulator import CHAT_FAILURES, TelegramEmulator
 from notifier.standins.telegram_injection import inject_callback, inject_message
 from notifier.standins.telegram_methods import BotApi
@@ -131,13 +131,25 @@ class ControlApi(SharedControlApi[TelegramEmulator]):
         ]
 
 
+def chat_page(emulator: TelegramEmulator, invites_file: Path | None) -> ChatPage:
+    messenger = PageMessenger(
+        "telegram",
+        ControlApi.prefix,
+        ControlApi.recipient,
+        bot=lambda: emulator.bot_user,
+        received=emulator.received_in,
+        chats=emulator.chats_seen,
+    )
+    return ChatPage(messenger, invites_file)
+
+
 def create_app(emulator: TelegramEmulator, *, invites_file: Path | None = None) -> Starlette:
     """The Bot API, its control API and the chat page (`/chat/`, which shows the demo
     school's invite codes from `invites_file`)."""
     routes = [
         Route("/bot{token}/{method}", bot_api_endpoint(BotApi(emulator)), methods=["GET", "POST"]),
         *ControlApi(emulator).routes(),
-        *ChatPageApi(emulator, invites_file).routes(),
+        *chat_page(emulator, invites_file).routes(),
     ]
     return standin_app(routes, emulator.updates)
 

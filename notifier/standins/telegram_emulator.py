@@ -144,6 +144,15 @@ class TelegramEmulator(BotState[SentMessage]):
     def received_in(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         return [m for m in self.received if chat_id is None or m["chat"]["id"] == chat_id]
 
+    def chats_seen(self) -> list[dict[str, Any]]:
+        """Private chats a user wrote from, newest first (the chat page's list)."""
+        seen: dict[int, dict[str, Any]] = {}
+        for message in reversed(self.received):
+            chat = message["chat"]
+            if chat["type"] == "private" and chat["id"] not in seen:
+                seen[chat["id"]] = {"chat_id": chat["id"], "first_name": chat.get("first_name")}
+        return list(seen.values())
+
     def sent_to(self, chat_id: int | None = None) -> list[SentMessage]:
         return [m for m in self.sent if chat_id is None or m.chat_id == chat_id]
 

@@ -48,6 +48,18 @@ def test_no_credentials_means_all_four_and_the_worker_is_pointed_at_them(tmp_pat
     # (tests/integration/test_sms_report_registration.py); SMSC's is the account's.
     assert f"{WEB}/hooks/sms/smsru/" not in sms and f"{WEB}/hooks/sms/smsc/" in sms
     assert str((tmp_path / "var").resolve() / "mail") in planned[2].argv
+    # Both bots' stand-ins serve a chat page with the demo school's invite codes.
+    invites = str((tmp_path / "var").resolve() / "demo-invites.json")
+    assert invites in planned[0].argv and invites in planned[1].argv
+    standins = Standins(planned, Console(file=io.StringIO()))
+    pages = standins.chat_pages()
+    assert pages == {
+        "Telegram": f"{planned[0].info['url']}/chat/",
+        "MAX": f"{planned[1].info['url']}/chat/",
+    }
+    rows = dict(standins.panel_rows(settings(tmp_path)))
+    assert pages["MAX"] in rows["Чат с ботом в MAX"]
+    assert pages["Telegram"] in rows["Чат с ботом в Telegram"]
 
 
 def test_real_credentials_replace_their_standin(tmp_path: Path) -> None:

@@ -1,27 +1,20 @@
-// The emulator's chat page: talk to the bot through the emulator's control API only.
-// Messages are injected as updates (/_emulator/updates/...); the chat is what the bot
-// sent (/_emulator/sent) merged with what the user wrote (/_emulator/received), ordered
-// by message id (one counter for both directions, as in a Telegram chat).
+// The stand-ins' chat page: talk to the bot through the stand-in's control API only, the
+// Telegram emulator's (/_emulator/...) or the MAX stand-in's (/_standin/...); the page
+// says which (the "config" block). What the user does is injected as updates (a message,
+// a start link, a button press); the chat is what the bot sent (.../sent) merged with
+// what the user wrote (.../received) in the chat's order: Telegram counts message ids
+// for both directions, MAX numbers a chat's messages (seq).
 "use strict";
 
 const POLL_MS = 1000;
-const FIRST_INVITE_USER_ID = 100001; // the chat id given to the n-th person of the sheet
-const api = {
-  sent: (chat) => `/_emulator/sent?chat_id=${chat}`,
-  received: (chat) => `/_emulator/received?chat_id=${chat}`,
-  chats: "/_emulator/chats",
-  invites: "/_emulator/demo/invites",
-  message: "/_emulator/updates/message",
-  callback: "/_emulator/updates/callback",
-  answers: "/_emulator/callback_answers",
-  document: (id) => `/_emulator/documents/${id}`,
-};
+const FIRST_INVITE_USER_ID = 100001; // the chat given to the n-th person of the sheet
 const $ = (id) => document.getElementById(id);
-// The page's texts in its language, from the gettext catalogs (telegram_chat_page.py).
+const CONFIG = JSON.parse($("config").textContent);
+// The page's texts in its language, from the gettext catalogs (chat_page.py).
 const TEXTS = JSON.parse($("texts").textContent);
 const say = (key, params = {}) =>
   TEXTS[key].replace(/%\((\w+)\)s/g, (_, name) => String(params[name]));
-const state = { userId: null, name: "", lang: "ru", shown: "" };
+const state = { userId: null, name: "", lang: "ru", shown: "", bot: null };
 
 async function getJson(url) {
   const response = await fetch(url, { cache: "no-store" });
@@ -41,6 +34,99 @@ async function postJson(url, payload) {
   return body;
 }
 
+// Each messenger's endpoints, and its messages read into one shape:
+// { order, id, deleted, text, html, file: {name, url}, buttons: [[{text, url | press}]],
+//   reply: rows of a reply keyboard | [] (removed) | null, sentAt, editedAt } for the bot's,
+// { order, text | start, at } for the user's.
+const TELEGRAM = {
+  api: {
+    sent: (chat) => `/_emulator/sent?chat_id=${chat}`,
+    received: (chat) => `/_emulator/received?chat_id=${chat}`,
+    chats: "/_emulator/chats",
+    invites: "/_emulator/demo/invites",
+    message: "/_emulator/updates/message",
+    callback: "/_emulator/updates/callback",
+    answers: "/_emulator/callback_answers",
+    document: (id) => `/_emulator/documents/${id}`,
+  },
+  chatOf: (chat) => chat.chat_id,
+  botMessage(m) {
+    const markup = m.reply_markup || {};
+    const inline = markup.inline_keyboard || [];
+    const name = m.document_name || say("file", { id: m.message_id });
+    return {
+      order: m.message_id, id: m.message_id, deleted: m.deleted, text: m.text,
+      html: (m.parse_mode || "").toLowerCase() === "html",
+      file: m.method === "sendDocument" ? { name, url: TELEGRAM.api.document(m.message_id) } : null,
+      buttons: inline.map((row) => row.map((b) => ({ text: b.text, url: b.url,
+        press: b.callback_data }))),
+      reply: markup.keyboard || (markup.remove_keyboard ? [] : null),
+      sentAt: m.sent_at, editedAt: m.edited_at,
+    };
+  },
+  userMessage: (m) => ({ order: m.message_id, text: m.text, at: 1000 * m.date }),
+  write: (text) => postJson(TELEGRAM.api.message, { user_id: state.userId, text,
+    first_name: state.name || undefined, language_code: state.lang }),
+  // A t.me start link makes the app send "/start PAYLOAD".
+  start: (payload) => TELEGRAM.write(payload ? `/start ${payload}` : "/start"),
+  async press(message, data) {
+    const injected = await postJson(TELEGRAM.api.callback, { user_id: state.userId,
+      message_id: message.id, data, language_code: state.lang });
+    return injected.callback_query_id;
+  },
+  answered(body, id) {
+    const answer = body.answers.find((a) => a.callback_query_id === id);
+    return answer && { text: answer.text, alert: answer.show_alert };
+  },
+  draft: (code) => ({ text: `/start ${code}` }),
+};
+
+const MAX = {
+  api: {
+    sent: (user) => `/_standin/sent?user_id=${user}`,
+    received: (user) => `/_standin/received?user_id=${user}`,
+    chats: "/_standin/chats",
+    invites: "/_standin/demo/invites",
+    message: "/_standin/updates/message",
+    start: "/_standin/updates/start",
+    callback: "/_standin/updates/callback",
+    answers: "/_standin/answers",
+    file: (mid) => `/_standin/files/${encodeURIComponent(mid)}`,
+  },
+  chatOf: (chat) => chat.user_id,
+  botMessage(m) {
+    const file = m.file && { name: m.file.filename || say("file", { id: m.seq }),
+      url: MAX.api.file(m.message_id) };
+    return {
+      order: m.seq, id: m.message_id, deleted: m.deleted, text: m.text,
+      html: m.format === "html", file,
+      buttons: (m.buttons || []).map((row) => row.map((b) => ({ text: b.text,
+        url: b.type === "link" ? b.url : undefined,
+        press: b.type === "callback" ? b.payload : undefined }))),
+      reply: null, sentAt: m.sent_at, editedAt: m.edited_at,
+    };
+  },
+  userMessage: (r) => ({ order: r.seq, text: r.text, start: r.start, at: r.timestamp }),
+  write: (text) => postJson(MAX.api.message, { user_id: state.userId, text,
+    first_name: state.name || undefined, locale: state.lang }),
+  // A max.ru start link gives the bot a bot_started update with the payload.
+  start: (payload) => postJson(MAX.api.start, { user_id: state.userId,
+    payload: payload || undefined, first_name: state.name || undefined, locale: state.lang }),
+  async press(message, payload) {
+    const injected = await postJson(MAX.api.callback, { user_id: state.userId,
+      message_id: message.id, payload });
+    return injected.callback_id;
+  },
+  answered(body, id) {
+    const answer = body.answers.find((a) => a.callback_id === id);
+    return answer && { text: answer.notification, alert: false };
+  },
+  draft: (code) => ({ link: state.bot && state.bot.username
+    ? `https://max.ru/${state.bot.username}?start=${encodeURIComponent(code)}` : code }),
+};
+
+const messenger = CONFIG.messenger === "max" ? MAX : TELEGRAM;
+
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   Object.assign(node, props);
@@ -53,10 +139,12 @@ function showError(error) {
   $("error").textContent = error ? String(error.message || error) : "";
 }
 
-// Telegram's HTML subset, rebuilt node by node: only these tags, only http(s)/tg links,
-// every text as text. Nothing the bot sent is ever assigned as HTML.
+// The messengers' HTML subsets, rebuilt node by node: only these tags, only http(s),
+// tg and max links, every text as text (a tag MAX does not know keeps its text, as
+// MAX strips it). Nothing the bot sent is ever assigned as HTML.
 const TAGS = { b: "b", strong: "b", i: "i", em: "i", u: "u", ins: "u", s: "s", strike: "s",
-  del: "s", code: "code", pre: "pre", blockquote: "blockquote", a: "a" };
+  del: "s", code: "code", pre: "pre", blockquote: "blockquote", a: "a", mark: "mark",
+  h1: "strong" };
 
 function formatted(html) {
   const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
@@ -76,7 +164,7 @@ function rebuild(node) {
   } else if (TAGS[name]) {
     out = document.createElement(TAGS[name]);
     const href = node.getAttribute("href") || "";
-    if (name === "a" && /^(https?|tg):/i.test(href)) {
+    if (name === "a" && /^(https?|tg|max):/i.test(href)) {
       Object.assign(out, { href, target: "_blank", rel: "noopener noreferrer" });
     }
   }
@@ -86,18 +174,19 @@ function rebuild(node) {
 }
 
 function inlineKeyboard(message) {
-  const rows = (message.reply_markup && message.reply_markup.inline_keyboard) || [];
-  if (!rows.length) return null;
+  if (!message.buttons.length) return null;
   const box = el("div", { className: "inline" });
-  for (const row of rows) {
+  for (const row of message.buttons) {
     const line = el("div", { className: "row" });
     for (const button of row) {
       if (button.url) {
         line.append(el("a", { href: button.url, target: "_blank", rel: "noopener noreferrer",
           textContent: button.text }));
       } else {
+        // A kind the page cannot play (MAX's contact or location requests) stays inert.
         line.append(el("button", { type: "button", textContent: button.text,
-          onclick: () => tap(message.message_id, button.callback_data) }));
+          disabled: button.press === undefined,
+          onclick: () => tap(message, button.press) }));
       }
     }
     box.append(line);
@@ -107,67 +196,63 @@ function inlineKeyboard(message) {
 
 function botBubble(message) {
   const bubble = el("li", { className: "msg bot" });
-  bubble.dataset.messageId = message.message_id;
-  if (message.method === "sendDocument") {
-    const name = message.document_name || say("file", { id: message.message_id });
-    bubble.append(el("a", { className: "doc", href: api.document(message.message_id),
-      download: name, textContent: `📄 ${name}` }), "\n");
+  bubble.dataset.messageId = message.id;
+  if (message.file) {
+    bubble.append(el("a", { className: "doc", href: message.file.url,
+      download: message.file.name, textContent: `📄 ${message.file.name}` }), "\n");
   }
-  if (message.text) {
-    bubble.append(message.parse_mode && message.parse_mode.toLowerCase() === "html"
-      ? formatted(message.text) : message.text);
-  }
+  if (message.text) bubble.append(message.html ? formatted(message.text) : message.text);
   const keyboard = inlineKeyboard(message);
   if (keyboard) bubble.append(keyboard);
-  const when = new Date(1000 * (message.edited_at || message.sent_at)).toLocaleTimeString();
+  const when = new Date(1000 * (message.editedAt || message.sentAt)).toLocaleTimeString();
   bubble.append(el("span", { className: "meta",
-    textContent: message.edited_at ? say("edited", { when }) : when }));
+    textContent: message.editedAt ? say("edited", { when }) : when }));
   return bubble;
 }
 
 function userBubble(message) {
-  const bubble = el("li", { className: "msg user" }, message.text || "");
-  bubble.dataset.messageId = message.message_id;
-  const when = new Date(1000 * message.date).toLocaleTimeString();
-  bubble.append(el("span", { className: "meta", textContent: when }));
-  return bubble;
+  const when = el("span", { className: "meta",
+    textContent: new Date(message.at).toLocaleTimeString() });
+  if (message.start !== undefined) {
+    const note = message.start ? say("started_with", { payload: message.start }) : say("started");
+    return el("li", { className: "msg note" }, note, when);
+  }
+  return el("li", { className: "msg user" }, message.text || "", when);
 }
 
 // The reply keyboard is the one the bot's latest message set, until one removes it.
 function replyKeyboard(botMessages) {
   for (const message of [...botMessages].reverse()) {
-    const markup = message.reply_markup || {};
-    if (markup.keyboard) return markup.keyboard;
-    if (markup.remove_keyboard) return [];
+    if (message.reply) return message.reply;
   }
   return [];
 }
 
-function render(botMessages, userMessages) {
-  const key = JSON.stringify([botMessages, userMessages]);
+function render(sent, received) {
+  const key = JSON.stringify([sent, received]);
   if (key === state.shown) return;
   state.shown = key;
-  const visible = botMessages.filter((m) => !m.deleted);
+  const visible = sent.map(messenger.botMessage).filter((m) => !m.deleted);
   const items = [
-    ...visible.map((m) => ({ id: m.message_id, node: () => botBubble(m) })),
-    ...userMessages.map((m) => ({ id: m.message_id, node: () => userBubble(m) })),
-  ].sort((a, b) => a.id - b.id);
+    ...visible.map((m) => ({ order: m.order, node: () => botBubble(m) })),
+    ...received.map(messenger.userMessage).map((m) => ({ order: m.order,
+      node: () => userBubble(m) })),
+  ].sort((a, b) => a.order - b.order);
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   list.replaceChildren(...items.map((item) => item.node()));
   if (atBottom) list.scrollTop = list.scrollHeight;
-  const keyboard = $("keyboard");
-  keyboard.replaceChildren(...replyKeyboard(visible).map((row) => el("div", { className: "row" },
-    ...row.map((button) => el("button", { type: "button", textContent: button.text,
-      onclick: () => send(button.text) })))));
+  $("keyboard").replaceChildren(...replyKeyboard(visible).map((row) => el("div",
+    { className: "row" }, ...row.map((button) => el("button", { type: "button",
+      textContent: button.text, onclick: () => send(button.text) })))));
 }
 
 async function refresh() {
   if (state.userId === null) return;
   const chat = state.userId;
   try {
-    const [sent, received] = await Promise.all([getJson(api.sent(chat)),
-      getJson(api.received(chat))]);
+    const [sent, received] = await Promise.all([getJson(messenger.api.sent(chat)),
+      getJson(messenger.api.received(chat))]);
     if (chat === state.userId) render(sent.messages, received.messages);
     showError(null);
   } catch (error) {
@@ -175,15 +260,25 @@ async function refresh() {
   }
 }
 
-async function send(text) {
-  if (state.userId === null || !text.trim()) return;
+async function act(action) {
+  if (state.userId === null) return;
   try {
-    await postJson(api.message, { user_id: state.userId, text,
-      first_name: state.name || undefined, language_code: state.lang });
+    await action();
     await refresh();
   } catch (error) {
     showError(error);
   }
+}
+
+const send = (text) => text.trim() && act(() => messenger.write(text));
+
+// What a start link carries: `?start=CODE` of a t.me or max.ru link, nothing for a
+// link without one, or the text itself when it is not a link (a code typed alone).
+function startPayload(link) {
+  const value = link.trim();
+  const found = /[?&]start=([^&#]*)/.exec(value);
+  if (found) return decodeURIComponent(found[1].replace(/\+/g, " "));
+  return /^[a-z]+:\/\/|^(t\.me|max\.ru)\//i.test(value) ? "" : value;
 }
 
 function toast(text, alert) {
@@ -194,17 +289,16 @@ function toast(text, alert) {
   toast.timer = setTimeout(() => { $("toast").hidden = true; }, alert ? 8000 : 3000);
 }
 
-// A tap is a callback query; the bot's answerCallbackQuery text shows as Telegram's toast.
-async function tap(messageId, data) {
+// A press on a button; the bot's answer (Telegram's answerCallbackQuery text, MAX's
+// notification) shows as a toast.
+async function tap(message, data) {
   try {
-    const injected = await postJson(api.callback, { user_id: state.userId,
-      message_id: messageId, data, language_code: state.lang });
+    const id = await messenger.press(message, data);
     await refresh();
     for (let tries = 0; tries < 20; tries += 1) {
-      const { answers } = await getJson(api.answers);
-      const answer = answers.find((a) => a.callback_query_id === injected.callback_query_id);
+      const answer = messenger.answered(await getJson(messenger.api.answers), id);
       if (answer) {
-        if (answer.text) toast(answer.text, answer.show_alert);
+        if (answer.text) toast(answer.text, answer.alert);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -214,7 +308,7 @@ async function tap(messageId, data) {
   }
 }
 
-function openChat(userId, name, draft) {
+function openChat(userId, name, draft = {}) {
   state.userId = Number(userId);
   state.name = name || "";
   state.lang = $("user-lang").value;
@@ -225,17 +319,18 @@ function openChat(userId, name, draft) {
     ? say("chat_named", { id: state.userId, name: state.name }) : say("chat", { id: state.userId });
   $("messages").replaceChildren();
   $("keyboard").replaceChildren();
-  $("text").disabled = false;
-  $("send").disabled = false;
-  $("text").value = draft || "";
-  $("text").focus();
+  for (const id of ["text", "send", "start-link", "open-link"]) $(id).disabled = false;
+  $("text").value = draft.text || "";
+  $("start-link").value = draft.link || "";
+  (draft.link ? $("open-link") : $("text")).focus();
   history.replaceState(null, "", `#chat=${state.userId}`);
   refresh();
 }
 
 async function loadInvites() {
   try {
-    const sheet = await getJson(api.invites);
+    const sheet = await getJson(messenger.api.invites);
+    state.bot = sheet.bot || null;
     if (sheet.bot) $("bot-name").textContent = `@${sheet.bot.username}`;
     $("invites-problem").hidden = !sheet.problem;
     $("invites-problem").textContent = sheet.problem || "";
@@ -249,7 +344,7 @@ async function loadInvites() {
         el("div", {}, say("code"), " ", el("code", { textContent: invite.code }), " · ",
           say("chat", { id: userId })),
         el("button", { type: "button", textContent: say("write"),
-          onclick: () => openChat(userId, firstName, `/start ${invite.code}`) }));
+          onclick: () => openChat(userId, firstName, messenger.draft(invite.code)) }));
     }));
   } catch (error) {
     $("invites-problem").hidden = false;
@@ -259,10 +354,13 @@ async function loadInvites() {
 
 async function loadChats() {
   try {
-    const { chats } = await getJson(api.chats);
-    $("chats").replaceChildren(...chats.map((chat) => el("li", {}, el("button", {
-      type: "button", textContent: `${chat.chat_id}${chat.first_name ? ` ${chat.first_name}` : ""}`,
-      onclick: () => openChat(chat.chat_id, chat.first_name) }))));
+    const { chats } = await getJson(messenger.api.chats);
+    $("chats").replaceChildren(...chats.map((chat) => {
+      const id = messenger.chatOf(chat);
+      return el("li", {}, el("button", { type: "button",
+        textContent: `${id}${chat.first_name ? ` ${chat.first_name}` : ""}`,
+        onclick: () => openChat(id, chat.first_name) }));
+    }));
   } catch (error) {
     showError(error);
   }
@@ -277,6 +375,12 @@ $("compose").addEventListener("submit", (event) => {
   const text = $("text").value;
   $("text").value = "";
   send(text);
+});
+$("start").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const payload = startPayload($("start-link").value);
+  $("start-link").value = "";
+  act(() => messenger.start(payload));
 });
 $("user-lang").addEventListener("change", () => { state.lang = $("user-lang").value; });
 

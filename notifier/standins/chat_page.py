@@ -1,18 +1,22 @@
-"""The emulator's chat page: write to the bot as a parent, without a Telegram account.
+"""The bot stand-ins' chat page: write to the bot as a parent, without a Telegram or MAX
+account. One page for both messengers, served by each stand-in at `/chat/`.
 
 `/chat/` serves a page and a small script (files in `chat_page/`, no build step, nothing
 fetched from elsewhere), in the browser's language (`?lang=` overrides; texts from the
-`core` catalogs, the script's own handed over as JSON in the page). The script only uses the control API: it injects
-messages and button taps (`/_emulator/updates/...`) and reads what the bot sent
-(`/_emulator/sent`), what the user wrote (`/_emulator/received`), the known chats
-(`/_emulator/chats`) and the demo school's invite codes (`/_emulator/demo/invites`,
-read from the file `zvonok run` writes when it loads the demo school).
+`core` catalogs, the script's own handed over as JSON in the page, with the messenger it
+talks to). The script only uses the stand-in's control API (`/_emulator/...` for
+Telegram, `/_standin/...` for MAX): it injects messages, starts and button presses and
+reads what the bot sent (`sent`, files), what the user wrote (`received`), the chats
+users wrote from (`chats`) and the demo school's invite codes (`demo/invites`, read from
+the file `zvonok run` writes when it loads the demo school).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +34,21 @@ from core.i18n import (
     pick_language,
     texts,
 )
-from notifier.standins.telegram_emulator import TelegramEmulator
 
 PAGE_DIR = Path(__file__).with_name("chat_page")
 _INVITE_FIELDS = ("kind", "code", "name", "about", "expires_at")
+
+
+@dataclass(frozen=True)
+class PageMessenger:
+    """The stand-in a page talks to, and what the page reads from it."""
+
+    name: str  # "telegram" | "max": the script's way of talking, the page's words
+    prefix: str  # the control API's root: "/_emulator", "/_standin"
+    recipient: str  # the query parameter naming a chat: chat_id (Telegram), user_id (MAX)
+    bot: Callable[[], dict[str, Any]]  # the bot's profile (its username)
+    received: Callable[[int | None], list[dict[str, Any]]]  # what a user wrote, in order
+    chats: Callable[[], list[dict[str, Any]]]  # whom users wrote as, newest first
 
 
 def page_language(request: Request) -> str:
@@ -62,7 +77,16 @@ def _script_texts(lang: str) -> dict[str, str]:
         "parent": t._("parent"),
         "code": t._("code"),
         "write": t._("Write"),
+        "started": t._("Started the bot"),
+        "started_with": t._("Started the bot with the code %(payload)s"),
     }
+
+
+def _no_file_problem(messenger: str, lang: str) -> str:
+    t = texts("core", lang)
+    if messenger == "max":
+        return t._("the stand-in was started without --invites-file: no codes")
+    return t._("the emulator was started without --invites-file: no codes")
 
 
 class InvitesFileError(Exception):
@@ -81,29 +105,24 @@ def read_invites(path: Path) -> list[dict[str, Any]]:
         raise InvitesFileError(f"{path}: {type(error).__name__}: {error}") from None
 
 
-class ChatPageApi:
-    """The endpoints the chat page needs beyond the emulator's control API."""
+class ChatPage:
+    """The page, its files, and the endpoints it needs beyond the control API."""
 
-    def __init__(self, emulator: TelegramEmulator, invites_file: Path | None) -> None:
-        self.emu = emulator
+    def __init__(self, messenger: PageMessenger, invites_file: Path | None) -> None:
+        self.messenger = messenger
         self.invites_file = invites_file
 
     async def received(self, request: Request) -> Response:
-        query = request.query_params
+        who = request.query_params.get(self.messenger.recipient)
         try:
-            chat_id = int(query["chat_id"]) if "chat_id" in query else None
+            recipient = None if who is None else int(who)
         except ValueError:
-            return JSONResponse({"error": "chat_id must be a number"}, status_code=400)
-        return JSONResponse({"messages": self.emu.received_in(chat_id)})
+            error = f"{self.messenger.recipient} must be a number"
+            return JSONResponse({"error": error}, status_code=400)
+        return JSONResponse({"messages": self.messenger.received(recipient)})
 
     async def chats(self, request: Request) -> Response:
-        """Private chats the emulator has seen a user write from, newest first."""
-        seen: dict[int, dict[str, Any]] = {}
-        for message in reversed(self.emu.received):
-            chat = message["chat"]
-            if chat["type"] == "private" and chat["id"] not in seen:
-                seen[chat["id"]] = {"chat_id": chat["id"], "first_name": chat.get("first_name")}
-        return JSONResponse({"chats": list(seen.values())})
+        return JSONResponse({"chats": self.messenger.chats()})
 
     async def page(self, request: Request) -> Response:
         lang = page_language(request)
@@ -111,19 +130,22 @@ class ChatPageApi:
         html = (
             _page_environment(lang)
             .get_template("page.html")
-            .render(languages=languages, js_texts=_script_texts(lang))
+            .render(
+                messenger=self.messenger.name,
+                languages=languages,
+                js_texts=_script_texts(lang),
+            )
         )
         return HTMLResponse(html)
 
     async def invites(self, request: Request) -> Response:
-        path = self.invites_file
-        t = texts("core", page_language(request))
-        sheet: dict[str, Any] = {"bot": self.emu.bot_user, "file": path and str(path)}
+        path, lang = self.invites_file, page_language(request)
+        sheet: dict[str, Any] = {"bot": self.messenger.bot(), "file": path and str(path)}
         if path is None:
-            problem = t._("the emulator was started without --invites-file: no codes")
+            problem = _no_file_problem(self.messenger.name, lang)
             return JSONResponse(sheet | {"invites": [], "problem": problem})
         if not path.is_file():
-            problem = t._(
+            problem = texts("core", lang)._(
                 "no file %(path)s: codes are issued when the demo school is loaded into an "
                 "empty database (zvonok run with a new data folder, or zvonok demo)",
                 path=path,
@@ -139,11 +161,12 @@ class ChatPageApi:
         async def to_page(request: Request) -> Response:
             return RedirectResponse("/chat/")
 
+        prefix = self.messenger.prefix
         return [
             Route("/", to_page, methods=["GET"]),
             Route("/chat/", self.page, methods=["GET"]),
             Mount("/chat", StaticFiles(directory=PAGE_DIR), name="chat"),
-            Route("/_emulator/received", self.received, methods=["GET"]),
-            Route("/_emulator/chats", self.chats, methods=["GET"]),
-            Route("/_emulator/demo/invites", self.invites, methods=["GET"]),
+            Route(f"{prefix}/received", self.received, methods=["GET"]),
+            Route(f"{prefix}/chats", self.chats, methods=["GET"]),
+            Route(f"{prefix}/demo/invites", self.invites, methods=["GET"]),
         ]
