@@ -389,9 +389,7 @@ async def _max(base: dict[str, Any], deps_of: Any) -> AsyncIterator[tuple[Settin
             yield settings, MaxSide(running), deps
         finally:
             stop.set()
-            polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await polling
+            await asyncio.wait_for(polling, 10)
             await api.close()
 
 
