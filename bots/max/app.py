@@ -19,10 +19,13 @@ handled once (`bots.redelivery`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Awaitable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -54,6 +57,7 @@ TRANSIENT = (MaxNetworkError, MaxServerError, MaxRateLimited)
 SECRET_HEADER = "X-Max-Bot-Api-Secret"  # noqa: S105  (a header name)
 UPDATE_TYPES = ("message_created", "message_callback", "bot_started")
 POLL_TIMEOUT = 30
+T = TypeVar("T")
 
 
 class MaxBot:
@@ -137,14 +141,17 @@ class MaxBot:
         while not stop.is_set():
             try:
                 await self.pacing.wait()
-                batch = await self.api.get_updates(
-                    marker=marker, timeout=POLL_TIMEOUT, types=UPDATE_TYPES
+                batch = await unless_stopped(
+                    stop,
+                    self.api.get_updates(marker=marker, timeout=POLL_TIMEOUT, types=UPDATE_TYPES),
                 )
             except TRANSIENT as error:
                 log.warning("MAX updates not reachable (%s); retrying in %.0f s", error, delay)
                 await sleep_unless_stopped(stop, delay)
                 delay = min(delay * 2, 30.0)
                 continue
+            if batch is None:
+                return
             delay = 1.0
             if batch.marker is not None:
                 marker = batch.marker
@@ -217,6 +224,25 @@ class MaxBot:
         for subscription in await self.api.subscriptions():
             log.warning("a MAX webhook was set (%s): removing it to poll", subscription.url)
             await self.api.unsubscribe(subscription.url)
+
+
+async def unless_stopped(stop: asyncio.Event, call: Awaitable[T]) -> T | None:
+    """`call`'s result, or None as soon as `stop` is set (the call is then cancelled).
+
+    A long poll waits up to POLL_TIMEOUT for updates: a stopping process must not wait
+    it out. Nothing is lost: what a cancelled poll would have returned is not
+    acknowledged (no later marker), so MAX gives it again."""
+    task = asyncio.ensure_future(call)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return None if task.cancelled() else task.result()
 
 
 class WebhookListenError(RuntimeError):
