@@ -119,12 +119,18 @@ def check_channels(channels: Sequence[str]) -> list[ChannelName]:
     return order + [c for c in DEFAULT_CHANNELS if c not in order]
 
 
-async def _apply_order(uow: UnitOfWork, actor: Acting, order: list[ChannelName]) -> Preferences:
-    for guardian in await load_guardians(uow, actor):
-        if order[0] in await closed_for(uow, guardian):
-            raise RuleViolation("channel_not_offered", channel=order[0].value)
-        if address_of(guardian, order[0]) is None:
-            raise RuleViolation("channel_without_address", channel=order[0].value)
+async def _apply_order(
+    uow: UnitOfWork, actor: Acting, order: list[ChannelName], *, top: ChannelName | None
+) -> Preferences:
+    """`top`: the channel the guardian puts first, which must be usable; None when the
+    change leaves the first channel they see as it was (a parent in MAX whose unlinked
+    Telegram comes first, or whose school does not offer it, may still reorder the rest)."""
+    if top is not None:
+        for guardian in await load_guardians(uow, actor):
+            if top in await closed_for(uow, guardian):
+                raise RuleViolation("channel_not_offered", channel=top.value)
+            if address_of(guardian, top) is None:
+                raise RuleViolation("channel_without_address", channel=top.value)
     return await _change_all(uow, actor, channels=[c.value for c in order])
 
 
@@ -135,7 +141,7 @@ async def set_channel_order_in(
     order. Only a channel the guardian has an address for, and (a messenger) their
     school offers, can be first."""
     order = check_channels(channels)
-    return await _apply_order(uow, actor, order)
+    return await _apply_order(uow, actor, order, top=order[0])
 
 
 set_channel_order = transactional(set_channel_order_in)
@@ -155,7 +161,7 @@ async def move_channel_up_in(uow: UnitOfWork, *, actor: Acting, channel: str) ->
     if at > 0:
         order.remove(moved)
         order.insert(order.index(seen[at - 1]), moved)
-    return await _apply_order(uow, actor, order)
+    return await _apply_order(uow, actor, order, top=moved if at == 1 else None)
 
 
 move_channel_up = transactional(move_channel_up_in)

@@ -1,4 +1,4 @@
-"""/hw through the real bot: homework for a lesson the timetable has and the journal not
+"""/hw through the real bot, on Telegram and on MAX: homework for a lesson the timetable has and the journal not
 yet (it is put in the journal), and a refused entry that keeps its text and offers what
 to do next."""
 
@@ -12,15 +12,17 @@ from sqlmodel import col, select
 from core.db import Database
 from core.models import Homework, Lesson, TimetableEntry, utcnow
 from tests.bot.harness import BotUnderTest, Person
+from tests.bot.settings_helpers import link_teacher
 from tests.builders import World, insert
-from tests.integration.fallback_helpers import link_staff
 
 TEACHER = 9001  # math: 1А, 7Б, 10А
 KEPT = "Домашнее задание не записано. Ваш текст сохранён:"
 NEXT_STEPS = ["Отправить ещё раз", "Другой класс или предмет", "Изменить текст", "Отмена"]
 
 
-def teacher_of(system: BotUnderTest) -> Person:
+async def teacher_of(system: BotUnderTest, world: World) -> Person:
+    """The mathematics teacher, linked to the bot in the messenger of the test."""
+    await link_teacher(system.db, world, "math", system.messenger, TEACHER)
     return system.person(TEACHER)
 
 
@@ -58,9 +60,8 @@ async def test_homework_goes_on_tomorrows_timetable_lesson(
     bot_system: BotUnderTest, world: World, sqlite_db: Database
 ) -> None:
     tomorrow = school_today() + dt.timedelta(days=1)
-    await link_staff(sqlite_db, world, "math")
     await timetable_for_10a(sqlite_db, world, tomorrow, 3)
-    teacher = teacher_of(bot_system)
+    teacher = await teacher_of(bot_system, world)
     await teacher.send("/hw")
     await teacher.tap("10А · Математика")
     [preview] = await teacher.send("§ 4, № 1–3")
@@ -76,8 +77,7 @@ async def test_homework_goes_on_tomorrows_timetable_lesson(
 async def test_a_refused_entry_keeps_the_text_and_offers_what_next(
     bot_system: BotUnderTest, world: World, sqlite_db: Database
 ) -> None:
-    await link_staff(sqlite_db, world, "math")
-    teacher = teacher_of(bot_system)
+    teacher = await teacher_of(bot_system, world)
     await teacher.send("/hw")
     await teacher.tap("10А · Математика")
     [preview] = await teacher.send("Выучить таблицу умножения на 7")
@@ -102,9 +102,8 @@ async def test_a_refused_entry_keeps_the_text_and_offers_what_next(
 async def test_a_refused_entry_goes_to_another_class_or_with_another_text(
     bot_system: BotUnderTest, world: World, sqlite_db: Database
 ) -> None:
-    await link_staff(sqlite_db, world, "math")
     await timetable_for_10a(sqlite_db, world, school_today(), 6)
-    teacher = teacher_of(bot_system)
+    teacher = await teacher_of(bot_system, world)
     await teacher.send("/hw")
     await teacher.tap("1А · Математика")
     [preview] = await teacher.send("Прописи, с. 12")

@@ -1,9 +1,9 @@
-"""The settings screen through the real bot: one message edited in place, every change
-in the database, codes for a new address arriving at the SMTP stand-in and the SMS
-gateway emulator.
+"""The settings screen through the real bot, on Telegram and on MAX: one message edited
+in place, every change in the database, codes for a new address arriving at the SMTP
+stand-in and the SMS gateway emulator.
 
-Соколова (chat MOTHER) is linked to the bot and has consented; her email is
-sokolova@example.ru and her phone +79160000001.
+Соколова (chat MOTHER in the messenger of the test) is linked to the bot and has
+consented; her email is sokolova@example.ru and her phone +79160000001.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ import pytest
 from sqlmodel import select
 
 from core.db import Database
-from core.models import Guardian, GuardianSettings
+from core.models import Guardian, GuardianSettings, Messenger
 from notifier.standins.sms_gateway import RunningGateway, run_sms_gateway
 from notifier.standins.smtp import ReceivedMessage, SmtpStandin, run_smtp_standin
 from tests.bot.harness import Answer, BotUnderTest, Person, running_bot
-from tests.builders import World, update_row
+from tests.bot.settings_helpers import change_policy, link_guardian, other
+from tests.builders import World
 
 MOTHER = 6001
+NAMES = {Messenger.telegram: "Telegram", Messenger.max: "MAX"}
 CODE = re.compile(r"\b(\d{6})\b")
 
 
@@ -40,13 +42,19 @@ async def sms() -> AsyncIterator[RunningGateway]:
 
 @pytest.fixture
 async def system(
-    sqlite_db: Database, world: World, redis_url: str, mail: SmtpStandin, sms: RunningGateway
+    sqlite_db: Database,
+    world: World,
+    redis_url: str,
+    messenger: Messenger,
+    mail: SmtpStandin,
+    sms: RunningGateway,
 ) -> AsyncIterator[BotUnderTest]:
     """The bot with working email and SMS: the stand-ins are its SMTP relay and gateway."""
-    await update_row(sqlite_db, Guardian, world.guardians["sokolova"], telegram_chat_id=MOTHER)
+    await link_guardian(sqlite_db, world, "sokolova", messenger, MOTHER)
     async with running_bot(
         sqlite_db,
         redis_url,
+        messenger,
         smtp_host="127.0.0.1",
         smtp_port=mail.port,
         smtp_tls="none",
@@ -54,8 +62,6 @@ async def system(
         sms_url=sms.url,
         sms_api_key="emulator-api-id",
     ) as bot:
-        # Paced as production paces the bot's sends (bots.pacing): a test types faster
-        # than a person, and Telegram refuses a second message in a chat within a second.
         yield bot
 
 
@@ -123,9 +129,24 @@ async def test_navigating_to_a_kind_and_switching_marks_off(
     assert "Оценки: не присылать" in (await mother.history())[-1].text
 
 
-async def test_the_menu_button_opens_the_same_screen(mother: Person) -> None:
-    [screen] = await mother.send("⚙️ Настройки")
+async def test_the_menu_entry_opens_the_same_screen(mother: Person) -> None:
+    [welcome] = await mother.send("/start")
+    assert "⚙️ Настройки" in welcome.keyboard
+    [screen] = await mother.menu("⚙️ Настройки")
     assert "Настройки" in screen.text and ("Каналы", "set:channels::") in screen.buttons
+
+
+def channel_lines(answer: Answer) -> list[str]:
+    """The channels screen's numbered lines: «1. Telegram — этот чат ✓»..."""
+    return [line for line in answer.text.splitlines() if line[:1].isdigit()]
+
+
+def messenger_states(system: BotUnderTest, *, other_state: str) -> dict[str, str]:
+    """How each messenger's line reads on a screen shown in this test's messenger."""
+    return {
+        NAMES[system.messenger]: f"{NAMES[system.messenger]} — этот чат ✓",
+        NAMES[other(system.messenger)]: f"{NAMES[other(system.messenger)]} — {other_state}",
+    }
 
 
 async def test_channel_order_moves_email_up(
@@ -133,15 +154,59 @@ async def test_channel_order_moves_email_up(
 ) -> None:
     [screen] = await mother.send("/settings")
     channels = await one_edit(await mother.tap("Каналы"), screen)
-    assert "1. Telegram — этот чат ✓" in channels.text
-    assert "2. Email — sokolova@example.ru ✓" in channels.text
-    assert [t for t, _ in channels.buttons[:2]] == ["⬆ Email", "⬆ SMS"]
+    state = messenger_states(system, other_state="не подключён")
+    assert channel_lines(channels) == [
+        f"1. {state['Telegram']}",
+        f"2. {state['MAX']}",
+        "3. Email — sokolova@example.ru ✓",
+        "4. SMS — +79160000001 ✓",
+    ]
+    assert [t for t, _ in channels.buttons[:3]] == ["⬆ MAX", "⬆ Email", "⬆ SMS"]
+    await one_edit(await mother.tap("⬆ Email"), screen)
     moved = await one_edit(await mother.tap("⬆ Email"), screen)
-    assert "1. Email — sokolova@example.ru ✓" in moved.text
-    assert "2. Telegram — этот чат ✓" in moved.text
+    assert "Сохранено" in moved.text
+    assert channel_lines(moved) == [
+        "1. Email — sokolova@example.ru ✓",
+        f"2. {state['Telegram']}",
+        f"3. {state['MAX']}",
+        "4. SMS — +79160000001 ✓",
+    ]
     row = await her_settings(system, world)
-    # MAX keeps its place, unseen: the school does not offer it.
     assert row is not None and row.channels == ["email", "telegram", "max", "sms"]
+
+    # She follows her children in the other messenger too: connected there, and this
+    # chat is still the one the screen is shown in.
+    await link_guardian(system.db, world, "sokolova", other(system.messenger), MOTHER + 100)
+    await mother.tap("« Назад", on=moved)
+    again = await one_edit(await mother.tap("Каналы"), screen)
+    state = messenger_states(system, other_state="подключён ✓")
+    assert channel_lines(again)[1:3] == [f"2. {state['Telegram']}", f"3. {state['MAX']}"]
+
+
+async def test_a_messenger_the_school_does_not_offer_keeps_its_place_unseen(
+    system: BotUnderTest, world: World, mother: Person
+) -> None:
+    await change_policy(system.db, world.school_id, messengers=[system.messenger.value])
+    [screen] = await mother.send("/settings")
+    channels = await one_edit(await mother.tap("Каналы"), screen)
+    assert channel_lines(channels) == [
+        f"1. {NAMES[system.messenger]} — этот чат ✓",
+        "2. Email — sokolova@example.ru ✓",
+        "3. SMS — +79160000001 ✓",
+    ]
+    assert NAMES[other(system.messenger)] not in " ".join(t for t, _ in channels.buttons)
+    moved = await one_edit(await mother.tap("⬆ Email"), screen)
+    assert channel_lines(moved)[:2] == [
+        "1. Email — sokolova@example.ru ✓",
+        f"2. {NAMES[system.messenger]} — этот чат ✓",
+    ]
+    # Email moved just before the messenger it passed; the unseen one kept its place.
+    expected = {
+        Messenger.telegram: ["email", "telegram", "max", "sms"],
+        Messenger.max: ["telegram", "email", "max", "sms"],
+    }
+    row = await her_settings(system, world)
+    assert row is not None and row.channels == expected[system.messenger]
 
 
 async def test_a_new_email_is_confirmed_with_the_code_sent_to_it(
@@ -253,7 +318,7 @@ async def test_english_switches_the_bots_language(
     assert menu.text == "Language: English. The menu is updated."
     assert "⚙️ Settings" in menu.keyboard
     assert (await guardian(system, world)).language == "en"
-    [again] = await mother.send("⚙️ Settings")
+    [again] = await mother.menu("⚙️ Settings")
     assert "<b>Settings</b>" in again.text and "Marks: instantly" in again.text
 
 

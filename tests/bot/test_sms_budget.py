@@ -18,12 +18,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.db import Database
-from core.models import Guardian, School
+from core.models import Messenger
 from notifier.sms_budget import budget_key
 from notifier.standins.asgi import serve_asgi
 from notifier.standins.sms_gateway import RunningGateway, run_sms_gateway
 from tests.bot.harness import BotUnderTest, Person, running_bot
-from tests.builders import World, update_row
+from tests.bot.settings_helpers import change_policy, link_guardian
+from tests.builders import World
 
 MOTHER = 6001
 
@@ -63,14 +64,24 @@ async def broken_first() -> AsyncIterator[tuple[BrokenFirst, str]]:
 
 @pytest.fixture
 async def system(
-    sqlite_db: Database, world: World, redis_url: str, broken_first: tuple[BrokenFirst, str]
+    sqlite_db: Database,
+    world: World,
+    redis_url: str,
+    messenger: Messenger,
+    broken_first: tuple[BrokenFirst, str],
 ) -> AsyncIterator[BotUnderTest]:
-    """Соколова linked to the bot; her school may send one SMS segment a day."""
-    await update_row(sqlite_db, Guardian, world.guardians["sokolova"], telegram_chat_id=MOTHER)
-    await update_row(sqlite_db, School, world.school_id, policy={"sms_daily_budget": 1})
+    """Соколова linked to the bot in the messenger of the test; her school may send one
+    SMS segment a day."""
+    await link_guardian(sqlite_db, world, "sokolova", messenger, MOTHER)
+    await change_policy(sqlite_db, world.school_id, sms_daily_budget=1)
     _, url = broken_first
     async with running_bot(
-        sqlite_db, redis_url, sms_provider="smsru", sms_url=url, sms_api_key="emulator-api-id"
+        sqlite_db,
+        redis_url,
+        messenger,
+        sms_provider="smsru",
+        sms_url=url,
+        sms_api_key="emulator-api-id",
     ) as bot:
         yield bot
 
