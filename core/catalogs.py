@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po, write_po
 from core.i18n import DOMAINS, LOCALE_DIR, SOURCE_LANGUAGE, Domain
 
 SOURCE_ROOT = LOCALE_DIR.parent.parent  # the folder holding core/, bots/, webapp/ ...
-# aiogram's lazy_gettext is imported as `__` in the bot.
+# The bot's lazy gettext (bots.i18n) is imported as `__`.
 KEYWORDS = {**DEFAULT_KEYWORDS, "__": None}
 COMMENT_TAGS = ("TRANSLATORS:",)
 PROJECT = "Zvonok"

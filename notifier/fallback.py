@@ -1,14 +1,16 @@
 """The fallback homework broadcast: a teacher's homework straight to the families while
 the journal is down (PRODUCT §3, seed 003).
 
-`broadcast_homework` is the whole broadcast, called once by the bot's /hw: the
-roster snapshot must list the class and subject for the teacher's chat; the entry is
-queued in Redis before anything is sent (a bot killed mid-way loses nothing); each
-family chat gets one message in its language, through the Telegram channel the
-process built once (`notifier.channels`, paced by the shared rate limiter, so the
-broadcast shares Telegram's limits with the delivery workers); each chat reached is
-recorded on the entry at once, so the replay into the journal (`core.fallback.replay`)
-does not notify those guardians again and everyone else hears of it the usual way.
+`broadcast_homework` is the whole broadcast, called once by the bot's /hw (in Telegram
+or MAX): the roster snapshot must list the class and subject for the teacher's chat;
+the entry is queued in Redis before anything is sent (a bot killed mid-way loses
+nothing); each family gets one message in its language, in the one chat the snapshot
+gives it (its first offered, live messenger), through that messenger's channel the
+process built once (`notifier.channels`, paced by the shared rate limiters, so the
+broadcast shares Telegram's and MAX's limits with the delivery workers, and uses both
+at once); each chat reached is recorded on the entry at once, so the replay into the
+journal (`core.fallback.replay`) does not notify those guardians again and everyone
+else hears of it the usual way.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from redis.asyncio import Redis
 
 from core.fallback.queue import FallbackEntry, close_broadcast, mark_notified, open_entry
 from core.fallback.snapshot import Assignment, SnapshotGuardian, staff_snapshots
+from core.messengers import MessengerChat
 from notifier.base import Channel, Outcome, OutgoingMessage
+from notifier.channels import Channels
 from notifier.templating import render_template
 
 log = logging.getLogger(__name__)
@@ -58,27 +62,33 @@ def family_text(entry: FallbackEntry, language: str, children: list[str]) -> str
     )
 
 
-def _by_chat(audience: tuple[SnapshotGuardian, ...]) -> dict[int, list[SnapshotGuardian]]:
+def _by_chat(
+    audience: tuple[SnapshotGuardian, ...],
+) -> dict[MessengerChat, list[SnapshotGuardian]]:
     """One message per chat, even when two guardians of the school share one."""
-    chats: dict[int, list[SnapshotGuardian]] = defaultdict(list)
+    chats: dict[MessengerChat, list[SnapshotGuardian]] = defaultdict(list)
     for guardian in audience:
-        chats[guardian.chat_id].append(guardian)
+        chats[guardian.chat].append(guardian)
     return chats
 
 
 async def _send_one(
-    channel: Channel,
+    channel: Channel | None,
     redis: Redis,
     entry: FallbackEntry,
-    chat_id: int,
+    chat: MessengerChat,
     guardians: list[SnapshotGuardian],
 ) -> bool:
+    if channel is None:
+        # This process cannot write in the family's messenger (no token): the journal's
+        # delivery tells them after the replay, by their next channel if need be.
+        return False
     children = sorted({name for g in guardians for name in g.children})
     message = OutgoingMessage(
-        address=str(chat_id),
+        address=chat.address,
         text=entry.text,
         html=family_text(entry, guardians[0].language, children),
-        idempotency_key=f"zvonok-fallback-{entry.id}-{chat_id}",
+        idempotency_key=f"zvonok-fallback-{entry.id}-{chat.messenger.value}-{chat.id}",
     )
     try:
         result = await channel.send(message)
@@ -100,34 +110,35 @@ def _same(a: Assignment, b: Assignment) -> bool:
 
 async def broadcast_homework(
     redis: Redis,
-    telegram: Channel | None,
+    channels: Channels,
     *,
-    chat_id: int,
+    chat: MessengerChat,
     assignment: Assignment,
     entry_id: str,
     text: str,
     now: dt.datetime,
 ) -> Broadcast:
     """Queue the homework for the journal and send it to the class's (or group's)
-    families in the snapshot, all at once (the rate limiter paces them).
+    families in the snapshot, all at once, each through its messenger's channel among
+    `channels` (the rate limiters pace them). `chat` is the teacher's, in the messenger
+    they used.
 
     Raises `NotListed` when the snapshot does not give this teacher's chat the class
-    and subject. Without a Telegram channel the entry is only queued.
+    and subject. Families whose messenger has no channel here are only queued for.
     """
-    schools = {
-        snap.school_id: (snap, staff) for snap, staff in await staff_snapshots(redis, chat_id)
-    }
+    schools = {snap.school_id: (snap, staff) for snap, staff in await staff_snapshots(redis, chat)}
     found = schools.get(assignment.school_id)
     if found is None or not any(_same(a, assignment) for a in found[1].assignments):
         raise NotListed(assignment.school_id)
     snapshot, _ = found
     entry = FallbackEntry.for_assignment(entry_id, assignment, text=text, sent_at=now)
     await open_entry(redis, entry)
-    chats = _by_chat(snapshot.audience(assignment.class_id, assignment.group_id))
-    sent: list[bool] = []
-    if telegram is not None and chats:
-        sent = await asyncio.gather(
-            *(_send_one(telegram, redis, entry, chat, group) for chat, group in chats.items())
+    families = _by_chat(snapshot.audience(assignment.class_id, assignment.group_id))
+    sent = await asyncio.gather(
+        *(
+            _send_one(channels.get(family.channel.value), redis, entry, family, guardians)
+            for family, guardians in families.items()
         )
+    )
     await close_broadcast(redis, entry)
-    return Broadcast(reached=sum(sent), total=len(chats))
+    return Broadcast(reached=sum(sent), total=len(families))

@@ -88,10 +88,6 @@ class Turn:
     def messenger(self) -> Messenger:
         return self.chat.messenger
 
-    @property
-    def is_message(self) -> bool:
-        return self.press is None
-
     async def say(self, text: str, keyboard: Keyboard = (), *, menu: Menu = Menu.keep) -> Sent:
         """A new message in the chat."""
         return await self.surface.send(text, keyboard, menu)

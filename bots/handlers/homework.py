@@ -119,8 +119,8 @@ async def _broadcast(turn: Turn, assignment: Assignment, data: dict[str, str]) -
     """Through the notifier's broadcast: what to tell the teacher."""
     result = await broadcast_homework(
         turn.deps.redis,
-        turn.deps.channels.get("telegram"),
-        chat_id=turn.chat.id,
+        turn.deps.channels,
+        chat=turn.chat,
         assignment=assignment,
         entry_id=data["flow"],
         text=data["text"],

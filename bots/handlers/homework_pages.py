@@ -27,7 +27,7 @@ async def teacher_assignments(
         if not links.staff:
             return ()
         return await teaching_pages(ReadingUnit(db), staff_ids=[s.staff_id for s in links.staff])
-    return await snapshot_assignments(redis, chat.id)
+    return await snapshot_assignments(redis, chat)
 
 
 async def ask_to_confirm(turn: Turn, data: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ handled once (`bots.redelivery`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -44,6 +45,7 @@ from notifier.max_models import (
     MessageCallback,
     MessageCreated,
     Update,
+    UpdateBatch,
     parse_update,
 )
 from notifier.ratelimit import MaxRates, RateLimiter
@@ -136,15 +138,14 @@ class MaxBot:
         delay = 1.0
         while not stop.is_set():
             try:
-                await self.pacing.wait()
-                batch = await self.api.get_updates(
-                    marker=marker, timeout=POLL_TIMEOUT, types=UPDATE_TYPES
-                )
+                batch = await self._next_batch(marker, stop)
             except TRANSIENT as error:
                 log.warning("MAX updates not reachable (%s); retrying in %.0f s", error, delay)
                 await sleep_unless_stopped(stop, delay)
                 delay = min(delay * 2, 30.0)
                 continue
+            if batch is None:  # stopped while waiting
+                return
             delay = 1.0
             if batch.marker is not None:
                 marker = batch.marker
@@ -158,6 +159,23 @@ class MaxBot:
                     await sleep_unless_stopped(stop, 1.0)
                     continue
                 pending.pop(0)
+
+    async def _next_batch(self, marker: int | None, stop: asyncio.Event) -> UpdateBatch | None:
+        """The next batch, or None when `stop` is set first (a long poll waits up to
+        POLL_TIMEOUT seconds: stopping must not)."""
+        await self.pacing.wait()
+        fetch = asyncio.ensure_future(
+            self.api.get_updates(marker=marker, timeout=POLL_TIMEOUT, types=UPDATE_TYPES)
+        )
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not fetch.done():
+            fetch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await fetch
+            return None
+        return fetch.result()
 
     def update_key(self, raw: dict[str, object], update: Update) -> str:
         """An update's identity for `bots.redelivery` (MAX gives updates no id)."""

@@ -52,7 +52,3 @@ class PacedSends(BaseRequestMiddleware):
                 # Unpaced is better than silent: Telegram may then answer 429.
                 log.warning("send not paced, Redis unavailable: %s", type(error).__name__)
         return await make_request(bot, method)
-
-
-def is_paced(bot: Bot) -> bool:
-    return any(isinstance(m, PacedSends) for m in bot.session.middleware)

@@ -4,7 +4,9 @@ open ──due──> route: the school's quiet hours or holidays, or (a teacher
               less than an hour since the last one → still open, due later; else the
               channel: the linked chat in a messenger the school offers (Telegram,
               then MAX), else the email address → pending; neither → failed
-pending ────> claim (attempts + 1, sending_since) → sending
+pending ────> claim (attempts + 1, sending_since) → sending; a messenger the school
+              no longer offers (or a chat unlinked since) → the channel of now
+              instead (the other messenger, else email), or failed with that reason
 sending ────> settle: sent | pending again with next_attempt_at (retry) |
               pending on email after the messenger refused for good | failed
               | cancelled when nothing was left to say at send time
@@ -26,16 +28,18 @@ from core.control.reminders import REMINDER_SPACING, held_until
 from core.delivery.holds import clock, quiet_hold
 from core.delivery.lifecycle import BACKOFF_SECONDS
 from core.delivery.reasons import (
+    CHANNEL_DROPPED,
     GAVE_UP,
     HOLIDAYS,
     INTERRUPTED,
+    MESSENGER_NOT_OFFERED,
     NOTHING_LEFT,
     SPACING,
     STAFF_NO_CHANNEL,
     Reason,
 )
-from core.messengers import CHAT_FIELDS, chats_of
-from core.models import Holiday, School, Staff, StaffMessage, StaffMessageKind
+from core.messengers import CHAT_FIELDS, chats_of, linked
+from core.models import Holiday, Messenger, School, Staff, StaffMessage, StaffMessageKind
 from core.policy import policy_of
 from core.uow import UnitOfWork
 
@@ -132,8 +136,26 @@ async def _hold(
     return None
 
 
+def _chat_dropped(message: StaffMessage, staff: Staff, school: School) -> Reason | None:
+    """Why the messenger chat a message was routed to is no longer the way to its
+    reader: the school stopped offering the messenger, or the chat was unlinked since.
+    None when it still is (or the message goes by email)."""
+    if message.channel not in CHAT_FIELDS:
+        return None
+    if message.channel not in policy_of(school).messengers:
+        return Reason(MESSENGER_NOT_OFFERED, {"channel": message.channel})
+    chat = linked(staff, Messenger(message.channel))
+    return Reason(CHANNEL_DROPPED) if chat is None or chat.address != message.address else None
+
+
 async def claim_staff_message(uow: UnitOfWork, *, message_id: int) -> StaffMessage | None:
-    """Take a pending message whose time has come for sending (pending → sending)."""
+    """Take a pending message whose time has come for sending (pending → sending).
+
+    Routed minutes or hours ago, it is re-checked as families' deliveries are: a
+    message waiting for a messenger the school no longer offers (or a chat unlinked
+    since) goes by the reader's channel of now, the other messenger or email, with
+    the reason kept until it is sent; with none left it has failed, for that reason.
+    """
     async with uow:
         now = uow.now()
         message = await uow.session.get(StaffMessage, message_id)
@@ -141,7 +163,18 @@ async def claim_staff_message(uow: UnitOfWork, *, message_id: int) -> StaffMessa
             return None
         if message.next_attempt_at is not None and message.next_attempt_at > now:
             return None
-        values = {"sending_since": now, "attempts": message.attempts + 1}
+        values: dict[str, object] = {"sending_since": now, "attempts": message.attempts + 1}
+        staff = await uow.session.get(Staff, message.staff_id)
+        school = await uow.session.get(School, message.school_id)
+        assert staff is not None and school is not None
+        dropped = _chat_dropped(message, staff, school)
+        if dropped is not None:
+            contact = _contact(staff, school)
+            if contact is None:
+                await _move(uow, message_id, "pending", "failed", closed_at=now, **_why(dropped))
+                await uow.commit()
+                return None
+            values |= {"channel": contact[0], "address": contact[1], **_why(dropped)}
         if not await _move(uow, message_id, "pending", "sending", **values):
             return None
         await uow.session.refresh(message)

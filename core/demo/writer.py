@@ -58,7 +58,8 @@ class StructureWriter:
             "name": DEMO_SCHOOL_NAME,
             "timezone": TIMEZONE,
             "bells": bells(),
-            "policy": SchoolPolicy().model_dump(mode="json"),
+            # The demo school offers both messengers: a newcomer meets both bots.
+            "policy": SchoolPolicy(messengers=["max", "telegram"]).model_dump(mode="json"),
             "created_at": self.set_up_at,
         }
         (plan.school_id,) = await insert_ids(self.conn, School, [school])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.messengers import MessengerChat
+
 PREFIX = "zvonok:fallback:"
 
 # Schools whose snapshot must be rebuilt soon (a roster event was relayed).
@@ -24,9 +26,10 @@ def snapshot_version(school_id: int) -> str:
     return f"{PREFIX}snapshot-version:{school_id}"
 
 
-def staff_chat(chat_id: int) -> str:
-    """The set of schools whose snapshot lists this chat as a staff member's."""
-    return f"{PREFIX}staff-chat:{chat_id}"
+def staff_chat(chat: MessengerChat) -> str:
+    """The set of schools whose snapshot lists this chat as a staff member's: per
+    messenger, so a MAX user and a Telegram chat with the same number never meet."""
+    return f"{PREFIX}staff-chat:{chat.messenger.value}:{chat.id}"
 
 
 def notified(entry_id: str) -> str:

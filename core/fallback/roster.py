@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from redis.asyncio import Redis
+from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calendar import school_today
-from core.delivery.routing import channel_order, mode_for
+from core.delivery.routing import closed_channels, live_channels, mode_for
 from core.fallback import keys
 from core.fallback.snapshot import (
     Assignment,
@@ -20,6 +21,7 @@ from core.fallback.snapshot import (
     SnapshotStaff,
     store_snapshot,
 )
+from core.messengers import MessengerChat, chat_column, chats_of, linked
 from core.models import (
     ChannelName,
     ContactStatus,
@@ -40,6 +42,8 @@ from core.models import (
     Topic,
 )
 from core.policy import policy_of
+
+MESSENGERS = frozenset(m.value for m in Messenger)
 
 
 async def staff_assignments(
@@ -89,22 +93,26 @@ async def assignments_of(session: AsyncSession, staff_ids: Iterable[int]) -> tup
     return tuple(a for staff_id in ids for a in found.get(staff_id, ()))
 
 
-async def _linked_staff(session: AsyncSession, school_id: int) -> tuple[SnapshotStaff, ...]:
+def _offered_chats(staff: Staff, offered: Collection[str]) -> tuple[MessengerChat, ...]:
+    return tuple(chat for chat in chats_of(staff) if chat.messenger.value in offered)
+
+
+async def _linked_staff(
+    session: AsyncSession, school_id: int, offered: Collection[str]
+) -> tuple[SnapshotStaff, ...]:
+    """Unlocked staff with a chat in a messenger the school offers, with those chats."""
+    any_chat = or_(*(chat_column(Staff, m).is_not(None) for m in Messenger))
     query = (
         select(Staff)
-        .where(
-            Staff.school_id == school_id,
-            col(Staff.telegram_chat_id).is_not(None),
-            col(Staff.locked_at).is_(None),
-        )
+        .where(Staff.school_id == school_id, any_chat, col(Staff.locked_at).is_(None))
         .order_by(col(Staff.id))
     )
-    staff = list((await session.exec(query)).all())
+    staff = [s for s in (await session.exec(query)).all() if _offered_chats(s, offered)]
     assignments = await staff_assignments(session, staff)
     return tuple(
         SnapshotStaff(
             staff_id=s.id or 0,
-            chat_id=s.telegram_chat_id or 0,
+            chats=_offered_chats(s, offered),
             short_name=s.short_name,
             assignments=assignments[s.id or 0],
         )
@@ -135,32 +143,34 @@ async def _members(
     return classes, groups
 
 
-def _reachable(
-    guardian: Guardian, settings: GuardianSettings | None, dead: set[tuple[int, str]]
-) -> bool:
-    """Consent, a live chat, Telegram among the channels, homework messages not off."""
-    if not guardian.has_consent or guardian.telegram_chat_id is None:
-        return False
-    if (guardian.id or 0, str(guardian.telegram_chat_id)) in dead:
-        return False
-    if ChannelName.telegram not in channel_order(settings):
-        return False
-    return mode_for(settings, Topic.homework) is not Mode.off
+def _broadcast_chat(
+    guardian: Guardian,
+    settings: GuardianSettings | None,
+    dead: set[tuple[str, str]],
+    closed: Collection[ChannelName],
+) -> MessengerChat | None:
+    """Where a broadcast reaches the guardian, if anywhere: consent given, homework not
+    switched off, and the first messenger of their channel order that the school offers
+    (not in `closed`) where their chat is not dead. One chat, so a parent linked in both
+    messengers hears once, where delivery would write to them first."""
+    if not guardian.has_consent or mode_for(settings, Topic.homework) is Mode.off:
+        return None
+    for channel, _ in live_channels(guardian, settings, dead, closed=closed):
+        if channel.value in MESSENGERS:
+            return linked(guardian, Messenger(channel.value))
+    return None
 
 
 async def _guardians_by_student(
-    session: AsyncSession, school_id: int
-) -> dict[int, list[tuple[Guardian, str]]]:
-    """Reachable guardians of each current pupil, with the pupil's first name."""
+    session: AsyncSession, school_id: int, closed: Collection[ChannelName]
+) -> dict[int, list[tuple[Guardian, MessengerChat, str]]]:
+    """Reachable guardians of each current pupil, in their chat, with the pupil's first name."""
+    any_chat = or_(*(chat_column(Guardian, m).is_not(None) for m in Messenger))
     query = (
         select(StudentGuardian.student_id, Student.first_name, Guardian)
         .join(Guardian, col(Guardian.id) == StudentGuardian.guardian_id)
         .join(Student, col(Student.id) == StudentGuardian.student_id)
-        .where(
-            Guardian.school_id == school_id,
-            col(Guardian.telegram_chat_id).is_not(None),
-            col(Student.left_on).is_(None),
-        )
+        .where(Guardian.school_id == school_id, any_chat, col(Student.left_on).is_(None))
         .order_by(col(Guardian.id))
     )
     rows = (await session.exec(query)).all()
@@ -170,33 +180,37 @@ async def _guardians_by_student(
     )
     settings = {s.guardian_id: s for s in settings_rows.all()}
     dead_rows = await session.exec(
-        select(ContactStatus.guardian_id, ContactStatus.address).where(
+        select(ContactStatus.guardian_id, ContactStatus.channel, ContactStatus.address).where(
             col(ContactStatus.guardian_id).in_(ids),
-            ContactStatus.channel == ChannelName.telegram.value,
+            col(ContactStatus.channel).in_(sorted(MESSENGERS)),
         )
     )
-    dead = set(dead_rows.all())
-    found: dict[int, list[tuple[Guardian, str]]] = defaultdict(list)
+    dead: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for guardian_id, channel, address in dead_rows.all():
+        dead[guardian_id].add((channel, address))
+    found: dict[int, list[tuple[Guardian, MessengerChat, str]]] = defaultdict(list)
     for student_id, first_name, guardian in rows:
-        if _reachable(guardian, settings.get(guardian.id or 0), dead):
-            found[student_id].append((guardian, first_name))
+        gid = guardian.id or 0
+        chat = _broadcast_chat(guardian, settings.get(gid), dead[gid], closed)
+        if chat is not None:
+            found[student_id].append((guardian, chat, first_name))
     return found
 
 
 def _audience(
-    pupils: set[int], guardians: dict[int, list[tuple[Guardian, str]]]
+    pupils: set[int], guardians: dict[int, list[tuple[Guardian, MessengerChat, str]]]
 ) -> tuple[SnapshotGuardian, ...]:
     children: dict[int, list[str]] = defaultdict(list)
-    by_id: dict[int, Guardian] = {}
+    by_id: dict[int, tuple[Guardian, MessengerChat]] = {}
     for student_id in pupils:
-        for guardian, first_name in guardians.get(student_id, []):
-            by_id[guardian.id or 0] = guardian
+        for guardian, chat, first_name in guardians.get(student_id, []):
+            by_id[guardian.id or 0] = (guardian, chat)
             children[guardian.id or 0].append(first_name)
     return tuple(
         SnapshotGuardian(
             guardian_id=gid,
-            chat_id=by_id[gid].telegram_chat_id or 0,
-            language=by_id[gid].language,
+            chat=by_id[gid][1],
+            language=by_id[gid][0].language,
             children=tuple(sorted(children[gid])),
         )
         for gid in sorted(by_id)
@@ -210,10 +224,9 @@ async def build_snapshot(
     school_id = school.id or 0
     day = school_today(school, now)
     classes, groups = await _members(session, school_id, day)
-    # The broadcast goes through Telegram: nobody, once the school no longer offers it.
-    guardians: dict[int, list[tuple[Guardian, str]]] = {}
-    if Messenger.telegram.value in policy_of(school).messengers:
-        guardians = await _guardians_by_student(session, school_id)
+    # Only the messengers the school offers now, for its staff and its families alike.
+    policy = policy_of(school)
+    guardians = await _guardians_by_student(session, school_id, closed_channels(policy))
     return RosterSnapshot(
         school_id=school_id,
         school_name=school.name,
@@ -221,7 +234,7 @@ async def build_snapshot(
         version=version,
         built_at=now,
         built_for=day,
-        staff=await _linked_staff(session, school_id),
+        staff=await _linked_staff(session, school_id, policy.messengers),
         classes={cid: _audience(pupils, guardians) for cid, pupils in sorted(classes.items())},
         groups={gid: _audience(pupils, guardians) for gid, pupils in sorted(groups.items())},
     )

@@ -2,22 +2,30 @@
 
 One JSON document per school in Redis (`keys.snapshot`), rebuilt from the journal by a
 worker cron (every few minutes) and soon after a roster event (`mark_stale`); built by
-`core.fallback.roster`. It holds
-the staff linked to Telegram with their teaching assignments, and per class and per
-group the guardians a broadcast may reach: consent given, a linked chat that is not
-dead, Telegram among their channels and homework messages not switched off.
+`core.fallback.roster`. It holds the staff linked in a messenger the school offers
+(Telegram, MAX), with their chats there and their teaching assignments, and per class
+and per group the guardians a broadcast may reach, each with the ONE chat it reaches
+them in: consent given, homework messages not switched off, and the first messenger of
+their channel order that the school offers and where their chat is not dead.
+
+A chat is always a messenger and an id (`MessengerChat`): a MAX user and a Telegram
+chat with the same number are different people, in the snapshot and in its index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from redis.asyncio import Redis
 
 from core.events import EVENT_TYPES, MessengersChanged
 from core.fallback import keys
+from core.messengers import MessengerChat
+
+log = logging.getLogger(__name__)
 
 
 class Assignment(BaseModel):
@@ -42,21 +50,25 @@ class Assignment(BaseModel):
 
 
 class SnapshotStaff(BaseModel):
+    """A staff member who may broadcast, from any of their chats in the messengers the
+    school offers."""
+
     model_config = ConfigDict(frozen=True)
 
     staff_id: int
-    chat_id: int
+    chats: tuple[MessengerChat, ...]
     short_name: str
     assignments: tuple[Assignment, ...]
 
 
 class SnapshotGuardian(BaseModel):
-    """A guardian a broadcast reaches, with the first names of their children there."""
+    """A guardian a broadcast reaches, in the one chat it reaches them in, with the
+    first names of their children there."""
 
     model_config = ConfigDict(frozen=True)
 
     guardian_id: int
-    chat_id: int
+    chat: MessengerChat
     language: str
     children: tuple[str, ...]
 
@@ -74,8 +86,8 @@ class RosterSnapshot(BaseModel):
     classes: dict[int, tuple[SnapshotGuardian, ...]]
     groups: dict[int, tuple[SnapshotGuardian, ...]]
 
-    def staff_of_chat(self, chat_id: int) -> SnapshotStaff | None:
-        return next((s for s in self.staff if s.chat_id == chat_id), None)
+    def staff_of_chat(self, chat: MessengerChat) -> SnapshotStaff | None:
+        return next((s for s in self.staff if chat in s.chats), None)
 
     def audience(self, class_id: int, group_id: int | None) -> tuple[SnapshotGuardian, ...]:
         """The guardians of the class's (or the group's) pupils to broadcast to."""
@@ -85,39 +97,53 @@ class RosterSnapshot(BaseModel):
 
 
 async def load_snapshot(redis: Redis, school_id: int) -> RosterSnapshot | None:
+    """The school's snapshot; None when there is none, or only one of an earlier shape
+    (written before an upgrade: the worker rebuilds every snapshot when it starts)."""
     raw = await redis.get(keys.snapshot(school_id))
-    return RosterSnapshot.model_validate_json(raw) if raw is not None else None
+    if raw is None:
+        return None
+    try:
+        return RosterSnapshot.model_validate_json(raw)
+    except ValidationError:
+        log.warning("roster snapshot of school %s unreadable: it waits for its rebuild", school_id)
+        return None
+
+
+def staff_chats(snapshot: RosterSnapshot) -> set[MessengerChat]:
+    return {chat for staff in snapshot.staff for chat in staff.chats}
 
 
 async def store_snapshot(redis: Redis, snapshot: RosterSnapshot) -> None:
     """Replace the school's snapshot and the chat index, in one transaction."""
     school_id = snapshot.school_id
     old = await load_snapshot(redis, school_id)
-    chats = {s.chat_id for s in snapshot.staff}
-    gone = {s.chat_id for s in old.staff} - chats if old is not None else set()
+    chats = staff_chats(snapshot)
+    gone = staff_chats(old) - chats if old is not None else set()
     async with redis.pipeline(transaction=True) as pipe:
         pipe.set(keys.snapshot(school_id), snapshot.model_dump_json())
-        for chat_id in chats:
-            pipe.sadd(keys.staff_chat(chat_id), school_id)
-        for chat_id in gone:
-            pipe.srem(keys.staff_chat(chat_id), school_id)
+        for chat in chats:
+            pipe.sadd(keys.staff_chat(chat), school_id)
+        for chat in gone:
+            pipe.srem(keys.staff_chat(chat), school_id)
         await pipe.execute()
 
 
-async def staff_snapshots(redis: Redis, chat_id: int) -> list[tuple[RosterSnapshot, SnapshotStaff]]:
+async def staff_snapshots(
+    redis: Redis, chat: MessengerChat
+) -> list[tuple[RosterSnapshot, SnapshotStaff]]:
     """Every school whose snapshot lists this chat as a staff member's, with the entry."""
     found = []
-    for raw_id in sorted(await redis.smembers(keys.staff_chat(chat_id))):  # type: ignore[misc]
+    for raw_id in sorted(await redis.smembers(keys.staff_chat(chat))):  # type: ignore[misc]
         snapshot = await load_snapshot(redis, int(raw_id))
-        staff = snapshot.staff_of_chat(chat_id) if snapshot is not None else None
+        staff = snapshot.staff_of_chat(chat) if snapshot is not None else None
         if snapshot is not None and staff is not None:
             found.append((snapshot, staff))
     return found
 
 
-async def snapshot_assignments(redis: Redis, chat_id: int) -> tuple[Assignment, ...]:
+async def snapshot_assignments(redis: Redis, chat: MessengerChat) -> tuple[Assignment, ...]:
     """The pages the snapshots let this chat's staff member broadcast homework on."""
-    return tuple(a for _, staff in await staff_snapshots(redis, chat_id) for a in staff.assignments)
+    return tuple(a for _, staff in await staff_snapshots(redis, chat) for a in staff.assignments)
 
 
 # Bookkeeping events (roster changes, consent given or withdrawn...) and the school's

@@ -75,14 +75,14 @@ def inject_start(standin: MaxStandin, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def inject_callback(standin: MaxStandin, body: dict[str, Any]) -> dict[str, Any]:
-    """A press on a callback button the bot sent this user: it must be on the message."""
+    """A press on a callback button the bot sent this user: it must be on the message, or
+    have been before an edit (a double tap, pressed before the app showed the edit)."""
     user = _user(standin, body)
     message = standin.find(str(body["message_id"]))
     if message.user_id is not None and message.user_id != user.user_id:
         raise ValueError(f"message {message.mid} is in another user's dialog")
     payload = str(body["payload"])
-    buttons = [b for row in message.keyboard() for b in row if b.get("type") == "callback"]
-    if not any(b.get("payload") == payload for b in buttons):
+    if payload not in message.callback_payloads() | message.earlier_payloads:
         raise ValueError(f"message {message.mid} has no callback button with that payload")
     callback_id = secrets.token_urlsafe(16)
     standin.callbacks[callback_id] = {"mid": message.mid, "dialog_id": message.chat_id}

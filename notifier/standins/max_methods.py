@@ -178,6 +178,8 @@ class BotApi:
         if text is not None:
             message.text, message.format = text, text_format
         if attachments is not None:
+            # A person whose app has not shown the edit yet may still press an old button.
+            message.earlier_payloads |= message.callback_payloads()
             message.attachments = attachments
         message.edited_at = time.time()
         self.standin.changed()

@@ -66,6 +66,7 @@ class SentMessage:
     sent_at: float = field(default_factory=time.time)
     edited_at: float | None = None
     deleted: bool = False
+    earlier_payloads: set[str] = field(default_factory=set)  # buttons an edit took away
 
     def keyboard(self) -> list[list[dict[str, Any]]]:
         for attachment in self.attachments:
@@ -73,6 +74,11 @@ class SentMessage:
                 buttons: list[list[dict[str, Any]]] = attachment["payload"]["buttons"]
                 return buttons
         return []
+
+    def callback_payloads(self) -> set[str]:
+        return {
+            str(b["payload"]) for row in self.keyboard() for b in row if b.get("type") == "callback"
+        }
 
     def file(self) -> dict[str, Any] | None:
         return next((a for a in self.attachments if a.get("type") == "file"), None)

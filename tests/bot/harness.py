@@ -242,9 +242,6 @@ class TelegramSide:
         sent = await self.control.sent(chat_id=user_id)
         return [Answer(m) for m in sent if not m.get("deleted")]
 
-    async def sent_everywhere(self) -> list[Answer]:
-        return [Answer(m) for m in await self.control.sent()]
-
     async def document(self, answer: Answer) -> bytes:
         return await self.control.document(int(answer.message_id))
 
@@ -257,6 +254,9 @@ class TelegramSide:
 
     async def block(self, user_id: int) -> None:
         await self.control.block_chat(user_id)
+
+    def met(self, user_id: int) -> None:
+        """The emulator lets the bot write to any private chat: nothing to do."""
 
 
 class MaxSide:
@@ -305,9 +305,6 @@ class MaxSide:
         sent = await self.control.sent(user_id=user_id)
         return [Answer(m, Messenger.max) for m in sent if not m.get("deleted")]
 
-    async def sent_everywhere(self) -> list[Answer]:
-        return [Answer(m, Messenger.max) for m in await self.control.sent()]
-
     async def document(self, answer: Answer) -> bytes:
         return await self.control.file(answer.message_id)
 
@@ -320,6 +317,10 @@ class MaxSide:
 
     async def block(self, user_id: int) -> None:
         await self.control.block_user(user_id)
+
+    def met(self, user_id: int) -> None:
+        """The user wrote to the bot before (a MAX bot may write only to those)."""
+        self.standin.user(user_id)
 
 
 Side = TelegramSide | MaxSide
@@ -348,6 +349,11 @@ class BotUnderTest:
 
     async def alerts(self) -> list[dict[str, Any]]:
         return await self.side.alerts()
+
+    def met(self, *user_ids: int) -> None:
+        """People linked through core who wrote to the bot before the test begins."""
+        for user_id in user_ids:
+            self.side.met(user_id)
 
     async def in_group(self, group_id: int, user_id: int, text: str) -> list[Answer]:
         """A message in a group chat (`group_id` < 0); everything the bot sent there."""

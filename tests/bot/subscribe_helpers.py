@@ -131,7 +131,9 @@ async def second_school_family(db: Database, world: World) -> tuple[int, str]:
     return guardian.id or 0, issued.code
 
 
-async def say_in_group(system: BotUnderTest, *, chat_id: int, user_id: int, text: str) -> list[Answer]:
+async def say_in_group(
+    system: BotUnderTest, *, chat_id: int, user_id: int, text: str
+) -> list[Answer]:
     """A message in a group chat; everything the bot sent to that group by the time it
     finished handling it."""
     return await system.in_group(chat_id, user_id, text)

@@ -1,9 +1,11 @@
 """/hw through the real bot: homework into the journal while it is up, and the fallback
 broadcast with the journal's database really stopped, followed by its replay.
 
-The journal-up tests run on SQLite (the `bot_system` fixture). The outage runs on
-PostgreSQL behind a TCP proxy the test stops: connections are refused, as when the
-database server is down; the worker's crons run in-process against the same proxy.
+Every scenario runs on Telegram and on MAX: the teacher and the families write in the
+same messenger. The journal-up tests run on SQLite (the `bot_system` fixture). The
+outage runs on PostgreSQL behind a TCP proxy the test stops: connections are refused,
+as when the database server is down; the worker's crons run in-process against the
+same proxy.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlmodel import col, select
 
 from core.db import Database
 from core.fallback.queue import queued_entries
-from core.models import Guardian, Homework, Lesson, Notification, utcnow
+from core.models import Guardian, Homework, Lesson, Messenger, Notification, School, utcnow
 from tests.bot.harness import BotUnderTest, Person, running_bot
 from tests.bot.tcp_proxy import TcpProxy
 from tests.builders import TODAY, World, build_world, insert, update_row
@@ -33,9 +35,7 @@ TEACHER = 9001  # math: 1А, 7Б, 10А
 
 
 def teacher_of(system: BotUnderTest) -> Person:
-    """The math teacher's chat, with the bot's sends paced as in production (`bots.pacing`):
-    a test types faster than a person, and Telegram refuses a second message in a chat
-    within a second."""
+    """The math teacher's chat."""
     return system.person(TEACHER)
 
 
@@ -81,7 +81,7 @@ async def give_homework(teacher: Person, page: str, text: str) -> str:
 async def test_hw_with_the_journal_up_sets_homework_through_core(
     bot_system: BotUnderTest, world: World, sqlite_db: Database
 ) -> None:
-    await link_staff(sqlite_db, world, "math")
+    await link_staff(sqlite_db, world, "math", messenger=bot_system.messenger)
     lesson_id = await lesson_for_hw(sqlite_db, world)
     teacher = teacher_of(bot_system)
     [menu] = await teacher.send("/hw")
@@ -94,7 +94,7 @@ async def test_hw_with_the_journal_up_sets_homework_through_core(
     assert ask.message_id == menu.message_id and "7Б, Математика" in ask.text
     assert "не длиннее 3000 символов" in ask.text  # the limit, said before typing
     [preview] = await teacher.send("  § 12, № 3 < 5  ")
-    assert "§ 12, № 3 &lt; 5" in preview.text  # the emulator keeps the HTML the bot sent
+    assert "§ 12, № 3 &lt; 5" in preview.text  # the stand-ins keep the HTML the bot sent
     [done] = await teacher.tap("Отправить", on=preview)
     assert "Записано в журнал: 7Б, Математика" in done.text
     assert not done.buttons
@@ -112,7 +112,7 @@ async def test_hw_with_the_journal_up_sets_homework_through_core(
 async def test_hw_says_so_when_there_is_no_lesson_and_cancel_sends_nothing(
     bot_system: BotUnderTest, world: World, sqlite_db: Database
 ) -> None:
-    await link_staff(sqlite_db, world, "math")
+    await link_staff(sqlite_db, world, "math", messenger=bot_system.messenger)
     teacher = teacher_of(bot_system)
     answer = await give_homework(teacher, "10А · Математика", "§ 1")
     assert "нет урока «Математика» в 10А" in answer
@@ -128,8 +128,7 @@ async def test_hw_says_so_when_there_is_no_lesson_and_cancel_sends_nothing(
 async def test_hw_is_for_linked_teachers_only(
     bot_system: BotUnderTest, world: World, sqlite_db: Database
 ) -> None:
-    await link_guardians(sqlite_db, world, "sokolova")
-    teacher_of(bot_system)
+    await link_guardians(sqlite_db, world, "sokolova", messenger=bot_system.messenger)
     for chat in (5001, 7001):  # a stranger, a parent
         [answer] = await bot_system.person(chat).send("/hw")
         assert "для учителей" in answer.text and not answer.buttons
@@ -163,7 +162,7 @@ async def proxied_db(postgres_db: Database, proxy: TcpProxy) -> AsyncIterator[Da
 
 
 async def _received(system: BotUnderTest, chat_id: int) -> list[str]:
-    return [m["text"] for m in await system.emulator.control.sent(chat_id=chat_id)]
+    return [answer.text for answer in await system.side.sent(chat_id)]
 
 
 @dataclass
@@ -180,17 +179,23 @@ class Outage:
 
 @pytest.fixture
 async def outage(
-    postgres_db: Database, proxy: TcpProxy, proxied_db: Database, redis_url: str
+    postgres_db: Database,
+    proxy: TcpProxy,
+    proxied_db: Database,
+    redis_url: str,
+    messenger: Messenger,
 ) -> AsyncIterator[Outage]:
     w = await build_world(postgres_db)
-    await families(postgres_db, w)
+    await update_row(postgres_db, School, w.school_id, policy={"messengers": ["telegram", "max"]})
+    await families(postgres_db, w, messenger)
     await update_row(postgres_db, Guardian, w.guardians["grandpa"], language="en")
-    await link_staff(postgres_db, w, "math")
+    await link_staff(postgres_db, w, "math", messenger=messenger)
     lesson_id = await lesson_for_hw(postgres_db, w)
     redis = Redis.from_url(redis_url)
     ctx = worker_ctx(proxied_db, redis)
     assert await refresh_snapshots(ctx) == 2  # while the journal is up
-    async with running_bot(proxied_db, redis_url) as system:
+    async with running_bot(proxied_db, redis_url, messenger) as system:
+        system.met(7001, 7002, 7003, 7004, 7005, 7006)  # the families linked in the bot
         await proxy.stop()
         yield Outage(w, lesson_id, system, redis, ctx, proxy)
     await redis.aclose()
@@ -222,7 +227,7 @@ async def test_with_the_database_stopped_hw_broadcasts_and_the_journal_gets_it_o
     assert "журнал временно недоступен" in mother
     [grandpa] = await _received(system, 7004)  # in his language
     assert grandpa.startswith("📚 <b>Homework</b> — Иван, 7Б") and "unavailable" in grandpa
-    # Homework switched off, another class, a dead chat, Telegram not chosen: nothing.
+    # Homework switched off, another class, a dead chat, the messenger not chosen: nothing.
     for chat in (7002, 7003, 7005, 7006):
         assert await _received(system, chat) == []
 
@@ -256,7 +261,7 @@ async def test_a_family_the_broadcast_missed_hears_through_delivery_afterwards(
     outage: Outage, postgres_db: Database
 ) -> None:
     w, system = outage.w, outage.system
-    await system.emulator.control.block_chat(7004)  # grandpa blocked the bot meanwhile
+    await system.side.block(7004)  # grandpa blocked the bot meanwhile
     answer = await give_homework(teacher_of(system), "7Б · Математика", "§ 8")
     assert "получили семьи — 1 из 2" in answer
     [entry] = await queued_entries(outage.redis)

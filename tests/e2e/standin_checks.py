@@ -19,6 +19,7 @@ PHONE = "79160000002"
 SMS_TEXT = "Звонок: проверка SMS-заглушки"
 MAX_PARENT = 4242
 MAX_TEXT = "Звонок: проверка заглушки MAX"
+STRANGER = 4343
 
 
 def get_json(url: str, data: dict[str, str] | None = None) -> Any:
@@ -85,6 +86,29 @@ def send_as_the_max_bot(max_url: str) -> None:
         f"{max_url}/messages?user_id={MAX_PARENT}", DEMO_MAX_TOKEN, {"text": MAX_TEXT}
     )
     assert status == 200 and sent["message"]["body"]["text"] == MAX_TEXT
+
+
+def check_both_bots_answer(standins: dict[str, Any]) -> None:
+    """A stranger writes /start to the demo bot in Telegram and in MAX: the one bot
+    process answers in both, with how to subscribe."""
+    tg_url, max_url = standins["telegram"]["url"], standins["max"]["url"]
+    start = {"user_id": STRANGER, "text": "/start"}
+    assert max_call(f"{tg_url}/_emulator/updates/message", "", start)[0] == 200
+    assert max_call(f"{max_url}/_standin/updates/message", "", start)[0] == 200
+
+    def answered(url: str) -> bool:
+        return any("код" in (m.get("text") or "") for m in get_json(url)["messages"])
+
+    wait_for(
+        lambda: answered(f"{tg_url}/_emulator/sent?chat_id={STRANGER}"),
+        20,
+        "the bot answering /start in Telegram",
+    )
+    wait_for(
+        lambda: answered(f"{max_url}/_standin/sent?user_id={STRANGER}"),
+        20,
+        "the bot answering /start in MAX",
+    )
 
 
 def check_messages_command(cwd: Path, env: dict[str, str]) -> None:

@@ -21,6 +21,7 @@ from core.migrate import head_revision
 from tests.e2e.processes import ZVONOK, clean_env, free_port, is_alive, wait_for
 from tests.e2e.standin_checks import (
     all_pids,
+    check_both_bots_answer,
     check_each_standin_answers,
     check_messages_command,
     check_sms_report_reaches_the_web_app,
@@ -180,6 +181,7 @@ def test_run_brings_everything_up_with_its_standins_and_ctrl_c_stops_it_all(
     check_each_standin_answers(standins)
     check_sms_report_reaches_the_web_app(standins["sms"]["url"])
     send_as_the_max_bot(standins["max"]["url"])
+    check_both_bots_answer(standins)
     panel = log.read_text()
     for where in (standins["telegram"]["sent"], standins["max"]["sent"], standins["sms"]["sent"]):
         assert where in panel

@@ -220,6 +220,7 @@ async def add_guardian(
     email: str | None = None,
     phone: str | None = None,
     telegram: int | None = None,
+    max_user: int | None = None,
 ) -> int:
     """Another guardian of some of the world's students."""
     now = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
@@ -232,6 +233,7 @@ async def add_guardian(
             email=email,
             phone=phone,
             telegram_chat_id=telegram,
+            max_user_id=max_user,
             consent_given_at=now if consent else None,
             consent_source="paper" if consent else None,
             created_at=now,

@@ -21,7 +21,7 @@ from core.db import Database
 from core.fallback.queue import FallbackEntry, dead_letters, open_entry, queued_entries
 from core.fallback.replay import write_entry
 from core.fallback.snapshot import Assignment, RosterSnapshot, load_snapshot, staff_snapshots
-from core.models import Homework, NotificationEvent, Staff, utcnow
+from core.models import Homework, Messenger, NotificationEvent, Staff, utcnow
 from core.services.consent import withdraw_consent
 from core.uow import UnitOfWork
 from tests.builders import NOW, TODAY, World, build_world, update_row
@@ -31,6 +31,7 @@ from tests.integration.fallback_helpers import (
     families,
     link_staff,
     queue_broadcast,
+    tg,
     worker_ctx,
 )
 from tests.integration.outbox_helpers import audit_trail, outbox
@@ -57,11 +58,14 @@ async def _world(db: Database) -> World:
 def _audience(
     snapshot: RosterSnapshot, class_id: int, group_id: int | None = None
 ) -> list[tuple[int, int, tuple[str, ...]]]:
-    return [(g.guardian_id, g.chat_id, g.children) for g in snapshot.audience(class_id, group_id)]
+    """(guardian, Telegram chat, children): this school offers Telegram only."""
+    found = snapshot.audience(class_id, group_id)
+    assert {g.chat.messenger for g in found} <= {Messenger.telegram}
+    return [(g.guardian_id, g.chat.id, g.children) for g in found]
 
 
 def _pages(snapshot: RosterSnapshot, chat_id: int) -> list[tuple[str, str]]:
-    staff = snapshot.staff_of_chat(chat_id)
+    staff = snapshot.staff_of_chat(tg(chat_id))
     return [(a.where, a.subject) for a in staff.assignments] if staff else []
 
 
@@ -99,10 +103,10 @@ async def test_the_snapshot_lists_reachable_families_and_linked_teachers(
         ("10А", "Математика"),
     ]
     assert _pages(snapshot, 9002) == [("7Б англ. 1", "Английский язык")]
-    assert [(s.school_id, t.staff_id) for s, t in await staff_snapshots(redis, 9001)] == [
+    assert [(s.school_id, t.staff_id) for s, t in await staff_snapshots(redis, tg(9001))] == [
         (w.school_id, w.staff["math"])
     ]
-    assert await staff_snapshots(redis, 9004) == []
+    assert await staff_snapshots(redis, tg(9004)) == []
 
 
 async def test_a_rebuilt_snapshot_drops_an_unlinked_teacher(db: Database, redis: Redis) -> None:
@@ -114,8 +118,8 @@ async def test_a_rebuilt_snapshot_drops_an_unlinked_teacher(db: Database, redis:
     snapshot = await load_snapshot(redis, w.school_id)
     assert snapshot is not None and snapshot.version == 2
     assert snapshot.built_at >= NOW - dt.timedelta(days=1)
-    assert await staff_snapshots(redis, 9001) == []
-    assert [t.staff_id for _, t in await staff_snapshots(redis, 9002)] == [w.staff["english"]]
+    assert await staff_snapshots(redis, tg(9001)) == []
+    assert [t.staff_id for _, t in await staff_snapshots(redis, tg(9002))] == [w.staff["english"]]
 
 
 async def test_a_roster_event_refreshes_its_schools_snapshot_on_the_next_tick(
@@ -153,7 +157,7 @@ async def _math_7b(db: Database, redis: Redis, w: World) -> Assignment:
     await refresh_snapshots(worker_ctx(db, redis))
     snapshot = await load_snapshot(redis, w.school_id)
     assert snapshot is not None
-    return assignment(snapshot, 9001, "7Б", "Математика")
+    return assignment(snapshot, tg(9001), "7Б", "Математика")
 
 
 async def test_a_queued_entry_is_written_once_with_its_original_time(
