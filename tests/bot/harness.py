@@ -157,13 +157,6 @@ class Person:
         data = next(d for t, d in message.buttons if button in (t, d))
         return await self._press(message, data)
 
-    async def double_tap(self, button: str, *, on: Answer) -> list[Answer]:
-        """Tap the button twice before the bot answers the first tap (both presses carry
-        the payload the message had then)."""
-        data = next(d for t, d in on.buttons if button in (t, d))
-        await self.system.side.press_twice(self.user_id, on.message_id, data, self.language_code)
-        return await self.fresh()
-
     async def _press(self, message: Answer, data: str) -> list[Answer]:
         await self.system.side.press(self.user_id, message.message_id, data, self.language_code)
         return await self.fresh()
@@ -220,16 +213,6 @@ class TelegramSide:
             user_id=user_id, message_id=int(message_id), data=data, language_code=language
         )
         await self._handled(injected)
-
-    async def press_twice(self, user_id: int, message_id: str, data: str, language: str) -> None:
-        presses = [
-            await self.control.inject_callback(
-                user_id=user_id, message_id=int(message_id), data=data, language_code=language
-            )
-            for _ in range(2)
-        ]
-        for injected in presses:
-            await self._handled(injected)
 
     async def in_group(self, group_id: int, user_id: int, text: str) -> list[Answer]:
         injected = await self.control.inject_message(
@@ -288,12 +271,6 @@ class MaxSide:
     async def press(self, user_id: int, message_id: str, data: str, language: str) -> None:
         body = self._who(user_id, language) | {"message_id": message_id, "payload": data}
         await self._handled(max_injection.inject_callback(self.standin, body))
-
-    async def press_twice(self, user_id: int, message_id: str, data: str, language: str) -> None:
-        body = self._who(user_id, language) | {"message_id": message_id, "payload": data}
-        presses = [max_injection.inject_callback(self.standin, body) for _ in range(2)]
-        for injected in presses:
-            await self._handled(injected)
 
     async def in_group(self, group_id: int, user_id: int, text: str) -> list[Answer]:
         body = {"user_id": user_id, "chat_id": group_id, "text": text}

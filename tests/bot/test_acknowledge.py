@@ -36,10 +36,9 @@ async def linked(bot_system: BotUnderTest, world: World) -> BotUnderTest:
     await update_row(db, Guardian, world.guardians["sokolova"], **{field: MOTHER})
     await update_row(db, Guardian, world.guardians["novikov"], **{field: FATHER}, language="en")
     await update_row(db, Guardian, world.guardians["morozova"], **{field: LENAS_MOTHER})
-    # Each of them has opened the bot (a bot may write only to someone who has; the MAX
-    # stand-in holds to it), and so has the stranger.
-    for chat, language in ((MOTHER, "ru"), (FATHER, "en"), (LENAS_MOTHER, "ru"), (STRANGER, "ru")):
-        assert await bot_system.person(chat, language).send("/start")
+    # They subscribed in the bot before, and the stranger wrote to it: a MAX bot may
+    # write only to those who did.
+    bot_system.met(MOTHER, FATHER, LENAS_MOTHER, STRANGER)
     return bot_system
 
 
@@ -99,7 +98,7 @@ async def test_the_delivered_button_records_the_press_and_shows_its_time(
     announcement_id = await deliver_announcement(linked, world, channel)
     data = f"ack:announcement:{announcement_id}"
     mother = linked.person(MOTHER)
-    _greeting, message = await mother.fresh()
+    [message] = await mother.history()
     assert "Родительское собрание" in message.text
     assert message.buttons == [("✅ Ознакомлен", data)]
 
@@ -133,7 +132,7 @@ async def test_the_english_button_and_its_answer(
 ) -> None:
     announcement_id = await deliver_announcement(linked, world, channel)
     father = linked.person(FATHER, language_code="en")
-    _greeting, message = await father.fresh()
+    [message] = await father.history()
     assert message.buttons == [("✅ Acknowledged", f"ack:announcement:{announcement_id}")]
     [edited] = await father.tap("✅ Acknowledged")
     [row] = await presses(linked)
@@ -182,9 +181,7 @@ async def test_the_weekly_summary_button_records_the_week(
     monday = today - dt.timedelta(days=today.weekday())
     data = f"ack:week:{world.students['masha']}:{monday.isoformat()}"
     await button_message(channel, MOTHER, data)
-    mother = linked.person(MOTHER)
-    await mother.fresh()
-    [edited] = await mother.tap(data)
+    [edited] = await linked.person(MOTHER).tap(data)
     [row] = await presses(linked)
     assert (row.subject, row.student_id, row.announcement_id) == (
         data.removeprefix("ack:"),
