@@ -168,12 +168,15 @@ class MaxBot:
             self.api.get_updates(marker=marker, timeout=POLL_TIMEOUT, types=UPDATE_TYPES)
         )
         stopping = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        stopping.cancel()
-        if not fetch.done():
-            fetch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await fetch
+        try:
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not fetch.done():  # stopped, or this task cancelled
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await fetch
+        if fetch.cancelled():
             return None
         return fetch.result()
 

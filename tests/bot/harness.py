@@ -157,6 +157,13 @@ class Person:
         data = next(d for t, d in message.buttons if button in (t, d))
         return await self._press(message, data)
 
+    async def tap_quickly(self, *buttons: str, on: Answer) -> list[Answer]:
+        """Tap `buttons` of `on` one after another before the bot answers the first (a
+        quick double tap: the later presses reach the bot after it changed the message)."""
+        data = [next(d for t, d in on.buttons if b in (t, d)) for b in buttons]
+        await self.system.side.press_all(self.user_id, on.message_id, data, self.language_code)
+        return await self.fresh()
+
     async def _press(self, message: Answer, data: str) -> list[Answer]:
         await self.system.side.press(self.user_id, message.message_id, data, self.language_code)
         return await self.fresh()
@@ -213,6 +220,16 @@ class TelegramSide:
             user_id=user_id, message_id=int(message_id), data=data, language_code=language
         )
         await self._handled(injected)
+
+    async def press_all(self, user_id: int, message_id: str, data: list[str], lang: str) -> None:
+        injected = [
+            await self.control.inject_callback(
+                user_id=user_id, message_id=int(message_id), data=one, language_code=lang
+            )
+            for one in data
+        ]
+        for one in injected:
+            await self._handled(one)
 
     async def in_group(self, group_id: int, user_id: int, text: str) -> list[Answer]:
         injected = await self.control.inject_message(
@@ -271,6 +288,14 @@ class MaxSide:
     async def press(self, user_id: int, message_id: str, data: str, language: str) -> None:
         body = self._who(user_id, language) | {"message_id": message_id, "payload": data}
         await self._handled(max_injection.inject_callback(self.standin, body))
+
+    async def press_all(self, user_id: int, message_id: str, data: list[str], lang: str) -> None:
+        who = self._who(user_id, lang) | {"message_id": message_id}
+        injected = [
+            max_injection.inject_callback(self.standin, who | {"payload": one}) for one in data
+        ]
+        for one in injected:
+            await self._handled(one)
 
     async def in_group(self, group_id: int, user_id: int, text: str) -> list[Answer]:
         body = {"user_id": user_id, "chat_id": group_id, "text": text}
@@ -389,9 +414,7 @@ async def _max(base: dict[str, Any], deps_of: Any) -> AsyncIterator[tuple[Settin
             yield settings, MaxSide(running), deps
         finally:
             stop.set()
-            polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await polling
+            await asyncio.wait_for(polling, 10)
             await api.close()
 
 

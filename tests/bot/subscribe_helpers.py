@@ -1,4 +1,4 @@
-"""Invite codes, subscribed parents and group chats for the bot's subscription tests.
+"""Invite codes, subscribed parents and what must stay secret, for the bot's subscription tests.
 
 Codes are issued through the core services with the real clock (the bot checks them
 at the real time), unless a test needs them issued in the past.
@@ -11,15 +11,18 @@ import datetime as dt
 from sqlmodel import select
 
 from core.db import Database
-from core.messengers import MessengerChat
+from core.messengers import MessengerChat, linked
 from core.models import AcademicYear, Guardian, InviteCode, Messenger, SchoolClass, Staff
 from core.security import hash_invite_code
 from core.services.guardians import add_guardian
 from core.services.invites import issue_invite, redeem_invite
 from core.services.roster import enrol_student
 from core.uow import UnitOfWork
-from tests.bot.harness import Answer, BotUnderTest
+from tests.bot.harness import Answer
 from tests.builders import TODAY, World, insert
+
+# How the bot names each messenger to a parent ("…messages in MAX will stop").
+NAMES = {Messenger.telegram: "Telegram", Messenger.max: "MAX"}
 
 # Everything the world knows that a stranger or a group must never read.
 SECRETS = (
@@ -39,12 +42,6 @@ SECRETS = (
     "Иванова",
     "Петров",
 )
-
-
-def paced(system: BotUnderTest) -> BotUnderTest:
-    """The bot with its sends paced as production paces them (`bots.pacing`): a test taps
-    faster than a person, and Telegram refuses a second message in a chat within a second."""
-    return system
 
 
 def leaks(answers: list[Answer]) -> list[str]:
@@ -68,12 +65,10 @@ async def staff_code(db: Database, world: World, staff: str) -> str:
     return issued.code
 
 
-async def subscribed(db: Database, world: World, guardian: str, chat_id: int) -> None:
-    """A parent who subscribed earlier (through the core, not the bot)."""
+async def subscribed(db: Database, world: World, guardian: str, chat: MessengerChat) -> None:
+    """A parent who subscribed earlier in `chat` (through the core, not the bot)."""
     code = await guardian_code(db, world, guardian)
-    await redeem_invite(
-        UnitOfWork(db), code=code, chat=MessengerChat(Messenger.telegram, chat_id), consent=True
-    )
+    await redeem_invite(UnitOfWork(db), code=code, chat=chat, consent=True)
 
 
 async def invite_row(db: Database, code: str) -> InviteCode:
@@ -90,11 +85,23 @@ async def guardian_row(db: Database, guardian_id: int) -> Guardian:
         return row
 
 
+async def guardian_chat(
+    db: Database, guardian_id: int, messenger: Messenger
+) -> MessengerChat | None:
+    """The guardian's chat in `messenger`, or None when not linked there."""
+    return linked(await guardian_row(db, guardian_id), messenger)
+
+
 async def staff_row(db: Database, staff_id: int) -> Staff:
     async with db.session() as s:
         row = await s.get(Staff, staff_id)
         assert row is not None
         return row
+
+
+async def staff_chat(db: Database, staff_id: int, messenger: Messenger) -> MessengerChat | None:
+    """The staff member's chat in `messenger`, or None when not linked there."""
+    return linked(await staff_row(db, staff_id), messenger)
 
 
 async def second_school_family(db: Database, world: World) -> tuple[int, str]:
@@ -129,14 +136,6 @@ async def second_school_family(db: Database, world: World) -> tuple[int, str]:
     )
     issued = await issue_invite(UnitOfWork(db), actor=admin, guardian_id=guardian.id or 0)
     return guardian.id or 0, issued.code
-
-
-async def say_in_group(
-    system: BotUnderTest, *, chat_id: int, user_id: int, text: str
-) -> list[Answer]:
-    """A message in a group chat; everything the bot sent to that group by the time it
-    finished handling it."""
-    return await system.in_group(chat_id, user_id, text)
 
 
 def texts(answers: list[Answer]) -> str:

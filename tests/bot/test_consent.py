@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, select
 
-from core.models import ConsentRecord
+from core.messengers import CHAT_FIELDS, MessengerChat, chats_of
+from core.models import ConsentRecord, Messenger
 from core.services.consent import withdraw_consent
 from core.services.consent_versions import publish_consent_text
 from core.uow import UnitOfWork
 from tests.bot.harness import BotUnderTest
-from tests.bot.subscribe_helpers import guardian_code, guardian_row, paced, subscribed
+from tests.bot.subscribe_helpers import guardian_code, guardian_row, subscribed
 from tests.builders import World
 from tests.integration.outbox_helpers import audit_trail
 
@@ -20,7 +21,8 @@ NEW = {"ru": "Школа №1 обновила согласие: теперь и
 
 @pytest.fixture
 def system(bot_system: BotUnderTest) -> BotUnderTest:
-    return paced(bot_system)
+    """The bot on the messenger of the test."""
+    return bot_system
 
 
 async def decisions(system: BotUnderTest, guardian_id: int) -> list[tuple[str, int, str]]:
@@ -33,7 +35,7 @@ async def decisions(system: BotUnderTest, guardian_id: int) -> list[tuple[str, i
 async def test_a_new_text_is_asked_at_the_next_message_and_accepted(
     system: BotUnderTest, world: World
 ) -> None:
-    await subscribed(system.db, world, "novikov", 7701)
+    await subscribed(system.db, world, "novikov", system.chat(7701))
     await publish_consent_text(
         UnitOfWork(system.db), actor=world.actor("admin"), texts=NEW, requires_reconsent=True
     )
@@ -44,16 +46,17 @@ async def test_a_new_text_is_asked_at_the_next_message_and_accepted(
     [kept, done] = await parent.tap("Согласен")
     assert kept.buttons == [] and NEW["ru"] in kept.text
     assert "согласие с новым текстом записано" in done.text
+    via = system.messenger.value
     assert await decisions(system, world.guardians["novikov"]) == [
-        ("given", 1, "telegram"),
-        ("given", 2, "telegram"),
+        ("given", 1, via),
+        ("given", 2, via),
     ]
     answers = await parent.send("/marks")
     assert all("новый текст согласия" not in a.text for a in answers)
 
 
 async def test_a_parent_who_declines_is_disconnected(system: BotUnderTest, world: World) -> None:
-    await subscribed(system.db, world, "novikov", 7702)
+    await subscribed(system.db, world, "novikov", system.chat(7702))
     await publish_consent_text(
         UnitOfWork(system.db), actor=world.actor("admin"), texts=NEW, requires_reconsent=True
     )
@@ -62,19 +65,24 @@ async def test_a_parent_who_declines_is_disconnected(system: BotUnderTest, world
     [question, declined] = await parent.tap("Не согласен")
     assert question.buttons == [] and NEW["ru"] in question.text
     assert "сообщения о детях больше не приходят" in declined.text
-    assert declined.raw["reply_markup"] == {"remove_keyboard": True}
+    assert declined.removes_menu
     father = await guardian_row(system.db, world.guardians["novikov"])
-    assert not father.has_consent and father.telegram_chat_id is None
-    assert (await decisions(system, world.guardians["novikov"]))[-1] == ("declined", 2, "telegram")
+    assert not father.has_consent and chats_of(father) == ()
+    last = (await decisions(system, world.guardians["novikov"]))[-1]
+    assert last == ("declined", 2, system.messenger.value)
 
 
 async def test_withdrawal_in_the_bot_after_a_confirmation(
     system: BotUnderTest, world: World
 ) -> None:
-    await subscribed(system.db, world, "novikov", 7703)
+    await subscribed(system.db, world, "novikov", system.chat(7703))
+    # The father follows in the other messenger too: withdrawal ends both links.
+    [other] = [m for m in Messenger if m is not system.messenger]
+    await subscribed(system.db, world, "novikov", MessengerChat(other, 7713))
     parent = system.person(7703)
     [question] = await parent.send("/withdraw")
     assert "Что прекратится сразу" in question.text and "Что школа сохранит" in question.text
+    assert "в мессенджерах, по почте и SMS" in question.text
     assert [t for t, _ in question.buttons] == ["Да, отозвать", "Отмена"]
     [kept] = await parent.tap("Отмена")
     assert "согласие сохраняется" in kept.text
@@ -86,14 +94,12 @@ async def test_withdrawal_in_the_bot_after_a_confirmation(
     [_, done] = await parent.tap("Да, отозвать", on=again)
     assert "Согласие отозвано" in done.text
     father = await guardian_row(system.db, world.guardians["novikov"])
-    assert not father.has_consent and father.telegram_chat_id is None
-    assert (await decisions(system, world.guardians["novikov"]))[-1] == (
-        "withdrawn",
-        1,
-        "telegram",
-    )
+    assert not father.has_consent and chats_of(father) == ()
+    last = (await decisions(system, world.guardians["novikov"]))[-1]
+    assert last == ("withdrawn", 1, system.messenger.value)
     entry = (await audit_trail(system.db, "guardian", world.guardians["novikov"]))[-1]
-    assert entry.old is not None and entry.old["telegram_chat_id"] == 7703
+    assert entry.old is not None and entry.old[CHAT_FIELDS[system.messenger]] == 7703
+    assert entry.old[CHAT_FIELDS[other]] == 7713
     [after] = await parent.send("/marks")
     assert "не подключён" in after.text
 
@@ -105,9 +111,9 @@ async def test_declining_at_subscription_is_kept_on_record(
     await withdraw_consent(UnitOfWork(system.db), actor=world.actor("admin"), guardian_id=novikov)
     code = await guardian_code(system.db, world, "novikov")
     parent = system.person(7704, "en")
-    await parent.send(f"/start {code}")
+    await parent.open_link(code)
     await parent.tap("Decline")
-    assert (await decisions(system, novikov))[-1] == ("declined", 1, "telegram")
+    assert (await decisions(system, novikov))[-1] == ("declined", 1, system.messenger.value)
     async with system.db.session() as s:
         query = select(ConsentRecord).where(ConsentRecord.guardian_id == novikov)
         last = (await s.exec(query.order_by(col(ConsentRecord.id).desc()))).first()

@@ -1,4 +1,4 @@
-"""The harness itself: the real polling loop answers, and a group hears nothing personal."""
+"""The harness itself: the real polling loop of each messenger answers a person."""
 
 from __future__ import annotations
 
