@@ -70,6 +70,18 @@ def chat_address(address: str) -> int | str:
     return address if address.startswith("@") else int(address)
 
 
+class TelegramSession(AiohttpSession):
+    """aiogram's HTTP session. Closing it waits a quarter of a second for TLS connections
+    to shut down cleanly (aiohttp's advice); an API reached over plain HTTP (a local
+    Bot API server, the emulator) has none, so its session closes at once."""
+
+    async def close(self) -> None:
+        if self.api.base.startswith("https://"):
+            await super().close()
+        elif self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
 class TelegramChannel:
     """Sends OutgoingMessages through a bot; implements notifier.base.Channel."""
 
@@ -89,7 +101,7 @@ class TelegramChannel:
         remembers which parts of a long message went out, so a retry does not repeat them.
         `retry_backoff` is the retry_after given for server and network errors."""
         api = TelegramAPIServer.from_base(api_url)
-        self.bot = Bot(token, session=AiohttpSession(api=api, timeout=request_timeout))
+        self.bot = Bot(token, session=TelegramSession(api=api, timeout=request_timeout))
         self.limiter = limiter
         self.rates = rates or TelegramRates()
         self.retry_backoff = retry_backoff

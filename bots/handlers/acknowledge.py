@@ -33,7 +33,10 @@ async def on_acknowledge(turn: Turn) -> None:
     actors = [GuardianActor(guardian_id=g.id or 0, school_id=g.school_id) for g in links.guardians]
     data = turn.press.data
     done = await acknowledge(
-        UnitOfWork(turn.deps.db), actor=actors, subject=data.removeprefix(PREFIX)
+        UnitOfWork(turn.deps.db),
+        actor=actors,
+        subject=data.removeprefix(PREFIX),
+        via=turn.messenger.value,
     )
     local, lang = done.local_at, turn.lang
     at = f"{formats.short_date(local.date(), lang)} {formats.time_of_day(local, lang)}"

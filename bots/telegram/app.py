@@ -16,7 +16,6 @@ import re
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
@@ -43,6 +42,7 @@ from core.messengers import MessengerChat
 from core.models import Messenger
 from core.settings import Settings
 from notifier.ratelimit import RateLimiter, TelegramRates
+from notifier.telegram import TelegramSession
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def build_bot(settings: Settings, redis: Redis) -> Bot:
     server = TelegramAPIServer.from_base(settings.telegram_api_url)
     bot = Bot(
         settings.telegram_token.get_secret_value(),
-        session=AiohttpSession(api=server),
+        session=TelegramSession(api=server),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
     bot.session.middleware(PacedSends(RateLimiter(redis), TelegramRates.from_settings(settings)))

@@ -1,9 +1,10 @@
 """Parents who read Uzbek, Tajik or Kyrgyz: the menu, the reading screens, consent and
-/stop in their language, through the real polling loop and the Telegram emulator; and
-a reply keyboard of the language a parent left behind still works.
+/stop in their language, through the real polling loop and the messenger's stand-in;
+and a menu of the language a parent left behind still works (Telegram's reply keyboard
+sends its entry's text; on MAX the entries are buttons of the message that brought them).
 
 The language is the guardian's stored choice (`link_chat(..., language=...)`), or the
-Telegram client's language for someone not yet subscribed.
+messenger client's language for someone not yet subscribed.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import pytest
 from bots.i18n import speaking
 from core.db import Database
 from core.fallback.queue import FallbackEntry
+from core.models import Guardian, Messenger
 from notifier.fallback import family_text
 from tests.bot.harness import BotUnderTest, running_bot
-from tests.bot.reading_helpers import at_now, link_chat, plain
+from tests.bot.reading_helpers import at_now, link_chat, plain, sheets
 from tests.bot.subscribe_helpers import guardian_code, guardian_row
-from tests.builders import NOW, World
+from tests.builders import NOW, World, update_row
 from tests.integration.reading_helpers import write_week
 
 MENU_UZ = [
@@ -38,6 +40,16 @@ MENU_KY = [
     "📄 Жуманын жыйынтыгы (PDF)",
     "⚙️ Жөндөөлөр",
 ]
+MENU_EN = [
+    "📚 Homework",
+    "📅 Week's diary",
+    "📝 Tests",
+    "📊 Marks",
+    "🚪 Absences",
+    "📄 Week's summary (PDF)",
+    "⚙️ Settings",
+]
+NAMES = {Messenger.telegram: "Telegram", Messenger.max: "MAX"}
 MOTHER, FATHER = 9101, 9102  # Соколова (three children), Новиков (Ваня, 7Б)
 
 
@@ -50,7 +62,7 @@ async def system(bot_system: BotUnderTest, world: World) -> BotUnderTest:
 async def test_an_uzbek_parent_gets_the_menu_and_homework_in_uzbek(
     system: BotUnderTest, world: World
 ) -> None:
-    await link_chat(system.db, world, "sokolova", MOTHER, language="uz")
+    await link_chat(system.db, world, "sokolova", system.chat(MOTHER), language="uz")
     mother = system.person(MOTHER, language_code="ru")  # the stored choice wins
 
     [greeting] = await mother.send("/start")
@@ -58,7 +70,7 @@ async def test_an_uzbek_parent_gets_the_menu_and_homework_in_uzbek(
     assert "Amallar — pastdagi menyuda, barcha buyruqlar — /help." in greeting.text
     assert greeting.keyboard == MENU_UZ
 
-    answers = await mother.send("📚 Uy vazifasi")
+    answers = await mother.menu("📚 Uy vazifasi")
     assert len(answers) == 3  # one screen per child
     petya = plain(answers[0])
     assert petya.startswith("👤 Пётр Соколов, 7Б\n📚 Uy vazifasi")
@@ -74,14 +86,14 @@ async def test_an_uzbek_parent_gets_the_menu_and_homework_in_uzbek(
 async def test_a_kyrgyz_parent_reads_the_diary_and_marks_in_kyrgyz(
     system: BotUnderTest, world: World
 ) -> None:
-    await link_chat(system.db, world, "novikov", FATHER, language="ky")
+    await link_chat(system.db, world, "novikov", system.chat(FATHER), language="ky")
     father = system.person(FATHER, language_code="ky")
 
     [hint] = await father.send("салам")
     assert hint.text.startswith("Билдирүүнү түшүнгөн жокмун.")
     assert hint.keyboard == MENU_KY
 
-    [diary] = await father.send("📅 Жуманын күндөлүгү")
+    [diary] = await father.menu("📅 Жуманын күндөлүгү")
     text = plain(diary)
     assert text.startswith("👤 Иван Новиков, 7Б\n📅 Күндөлүк: ")
     assert "📝 Карточка №9 (жеке)" in text
@@ -92,28 +104,33 @@ async def test_a_kyrgyz_parent_reads_the_diary_and_marks_in_kyrgyz(
     assert "📊 Акыркы 14 күндөгү баалар" in text
     assert "Орточо баалар, 2 четверть" in text
 
-    [absences] = await father.send("🚪 Сабак калтыруулар")
+    [absences] = await father.menu("🚪 Сабак калтыруулар")
     assert "🚪 Сабак калтыруулар: 2 четверть" in plain(absences)
 
 
 async def test_a_tajik_parent_gets_the_week_summary_to_acknowledge(
     system: BotUnderTest, world: World
 ) -> None:
-    await link_chat(system.db, world, "novikov", FATHER, language="tg")
+    await link_chat(system.db, world, "novikov", system.chat(FATHER), language="tg")
     father = system.person(FATHER, language_code="tg")
-    [document] = await father.send("📄 Натиҷаҳои ҳафта (PDF)")
-    assert plain(document).startswith("📄 Натиҷаҳои ҳафта: Иван Новиков, 7Б\n")
-    assert [t for t, _ in document.buttons] == ["✅ Шинос шудам"]
-    [edited] = await father.tap("✅ Шинос шудам")
+    await father.send("/start")
+    [document] = sheets(await father.menu("📄 Натиҷаҳои ҳафта (PDF)"))
+    assert document.file.document_name == "itogi-nedeli-novikov-ivan-2026-11-23.pdf"
+    assert plain(document.note).startswith("📄 Натиҷаҳои ҳафта: Иван Новиков, 7Б\n")
+    assert [t for t, _ in document.note.buttons] == ["✅ Шинос шудам"]
+    [edited] = await father.tap("✅ Шинос шудам", on=document.note)
+    assert edited.message_id == document.note.message_id
     assert edited.buttons[0][0].startswith("✓ Шинос шудам ")
 
 
 async def test_a_button_of_the_language_left_behind_still_works(
     system: BotUnderTest, world: World
 ) -> None:
-    await link_chat(system.db, world, "novikov", FATHER)
+    await link_chat(system.db, world, "novikov", system.chat(FATHER))
     father = system.person(FATHER)
-    [screen] = await father.send("⚙️ Настройки")
+    [greeting] = await father.send("/start")
+    assert "⚙️ Настройки" in greeting.keyboard
+    [screen] = await father.menu("⚙️ Настройки")
     [languages] = await father.tap("Язык")
     assert [t for t, _ in languages.buttons[:5]] == [
         "✓ Русский",
@@ -125,24 +142,32 @@ async def test_a_button_of_the_language_left_behind_still_works(
     edited, menu = await father.tap("English")
     assert "Language</b>: English" in edited.text
     assert menu.text == "Language: English. The menu is updated."
+    assert menu.keyboard == MENU_EN
     assert (await guardian_row(system.db, world.guardians["novikov"])).language == "en"
 
-    # The Russian keyboard is still on the parent's screen: its buttons answer in English.
-    [marks] = await father.send("📊 Оценки")
+    # The Russian menu is still on the parent's screen (Telegram: the reply keyboard
+    # sends its Russian texts; MAX: the greeting's buttons): its entries answer in English.
+    [marks] = await father.menu("📊 Оценки")
     assert "📊 Marks, last 14 days" in plain(marks)
-    [settings] = await father.send("⚙️ Настройки")
+    [settings] = await father.menu("⚙️ Настройки")
     assert "<b>Settings</b>" in settings.text and settings.message_id != screen.message_id
 
 
 async def test_an_uzbek_parent_pressing_a_russian_button_reads_uzbek(
     system: BotUnderTest, world: World
 ) -> None:
-    """The parent had the Russian keyboard before choosing Uzbek."""
-    await link_chat(system.db, world, "novikov", FATHER, language="uz")
+    """The parent had the Russian menu, then the English one, before choosing Uzbek."""
+    novikov = world.guardians["novikov"]
+    await link_chat(system.db, world, "novikov", system.chat(FATHER))
     father = system.person(FATHER)
-    [diary] = await father.send("📅 Дневник на неделю")
+    [russian] = await father.send("/start")
+    await update_row(system.db, Guardian, novikov, language="en")
+    [english] = await father.send("/start")
+    assert (russian.keyboard[1], english.keyboard[3]) == ("📅 Дневник на неделю", "📊 Marks")
+    await update_row(system.db, Guardian, novikov, language="uz")
+    [diary] = await father.menu("📅 Дневник на неделю")
     assert plain(diary).startswith("👤 Иван Новиков, 7Б\n📅 Kundalik: ")
-    [marks] = await father.send("📊 Marks")
+    [marks] = await father.menu("📊 Marks")
     assert "📊 Soʻnggi 14 kundagi baholar" in plain(marks)
 
 
@@ -152,22 +177,24 @@ async def test_consent_and_stop_in_uzbek(system: BotUnderTest, world: World) -> 
     [welcome] = await stranger.send("/start")
     assert welcome.text.startswith("Assalomu alaykum! Bu «Zvonok» elektron jurnalining boti")
 
-    [offer] = await stranger.send(f"/start {code}")
+    [offer] = await stranger.open_link(code)
     assert offer.text.startswith("<b>Shaxsiy maʼlumotlarni qayta ishlashga rozilik</b>")
     assert "152-FZ" in offer.text and "/stop" in offer.text
     assert [t for t, _ in offer.buttons] == ["Roziman", "Rozi emasman"]
     [declined] = await stranger.tap("Rozi emasman")
     assert declined.text.startswith("Siz rozilik bermadingiz")
 
-    await link_chat(system.db, world, "sokolova", MOTHER, language="uz")
+    await link_chat(system.db, world, "sokolova", system.chat(MOTHER), language="uz")
     mother = system.person(MOTHER)
     [question] = await mother.send("/stop")
     assert question.text == (
-        "Bu chatni obunadan chiqarasizmi? Jurnalning Telegramdagi xabarlari kelishi toʻxtaydi."
+        f"Bu chatni obunadan chiqarasizmi? Jurnalning {NAMES[system.messenger]} orqali "
+        "keladigan xabarlari kelishi toʻxtaydi."
     )
     assert [t for t, _ in question.buttons] == ["Ha, obunani bekor qilish", "Bekor qilish"]
     _, farewell = await mother.tap("Ha, obunani bekor qilish")
     assert farewell.text.startswith("Tayyor: bu chat obunadan chiqarildi")
+    assert farewell.removes_menu  # the chat is no longer a parent's
     assert "Rozilikni maktabda" in farewell.text
 
 
@@ -195,10 +222,12 @@ def test_a_family_reached_during_an_outage_reads_its_own_language() -> None:
     assert tajik.startswith("📚 <b>Вазифаи хонагӣ</b> — Иван, 7Б")
 
 
-async def test_the_error_handler_answers_in_the_users_language(redis_url: str) -> None:
+async def test_the_error_handler_answers_in_the_users_language(
+    redis_url: str, messenger: Messenger
+) -> None:
     unreachable = Database("postgresql+asyncpg://zvonok:zvonok@127.0.0.1:1/zvonok")
     try:
-        async with running_bot(unreachable, redis_url) as system:
+        async with running_bot(unreachable, redis_url, messenger) as system:
             # /settings raises for want of a database; the error handler answers.
             [down] = await system.person(9104, language_code="ky").send("/settings")
             assert down.text == (

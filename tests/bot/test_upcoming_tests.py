@@ -18,7 +18,6 @@ from core.services.consent import withdraw_consent
 from core.services.test_schedule import schedule_test
 from tests.bot.harness import BotUnderTest
 from tests.bot.reading_helpers import about, at_now, link_chat, plain
-from tests.bot.subscribe_helpers import subscribed
 from tests.builders import World, uow_at
 
 MOTHER, FATHER, LENA_MOTHER = 8301, 8302, 8303
@@ -65,8 +64,9 @@ async def system(bot_system: BotUnderTest, world: World) -> BotUnderTest:
         on = dt.date(2026, 11, 1) + dt.timedelta(days=day - 1)
         await _plan(bot_system, world, who, klass, subject, on, **extra)
     for guardian, chat in (("sokolova", MOTHER), ("novikov", FATHER)):
-        await link_chat(bot_system.db, world, guardian, chat)
-    await subscribed(bot_system.db, world, "morozova", LENA_MOTHER)  # 10А has no class teacher
+        await link_chat(bot_system.db, world, guardian, bot_system.chat(chat))
+    # 10А has no class teacher: the administrator hands out the code.
+    await link_chat(bot_system.db, world, "morozova", bot_system.chat(LENA_MOTHER), who="admin")
     return at_now(bot_system)
 
 
@@ -78,7 +78,8 @@ async def test_tests_come_once_per_child_day_by_day(system: BotUnderTest) -> Non
     assert petya == PETYA_TESTS
     assert dasha.endswith("чт 26.11\n• Математика — контрольная работа")
     assert "Английский язык — диктант" in masha and "08.12" not in masha
-    again = await mother.send("📝 Контрольные")
+    await mother.send("/start")
+    again = await mother.menu("📝 Контрольные")
     assert [plain(a) for a in again] == [petya, dasha, masha]
 
     [vanya] = await system.person(FATHER).send("/tests")
@@ -101,8 +102,10 @@ async def test_the_diary_shows_each_test_on_its_day(system: BotUnderTest) -> Non
 async def test_a_parent_reading_uzbek_reads_the_same_tests(
     system: BotUnderTest, world: World
 ) -> None:
-    await link_chat(system.db, world, "novikov", FATHER + 10, language="uz")
-    [vanya] = await system.person(FATHER + 10).send("📝 Nazorat ishlari")
+    await link_chat(system.db, world, "novikov", system.chat(FATHER + 10), language="uz")
+    father = system.person(FATHER + 10)
+    await father.send("/start")
+    [vanya] = await father.menu("📝 Nazorat ishlari")
     text = plain(vanya)
     assert "📝 Nazorat ishlari:" in text
     assert "Математика — nazorat ishi: Дроби" in text
@@ -112,4 +115,4 @@ async def test_a_withdrawn_consent_closes_the_tests(system: BotUnderTest, world:
     father = GuardianActor(guardian_id=world.guardians["novikov"], school_id=world.school_id)
     await withdraw_consent(uow_at(system.db), actor=father, guardian_id=world.guardians["novikov"])
     answers = await system.person(FATHER).send("/tests")
-    assert all("Иван" not in plain(a) and "Математика" not in plain(a) for a in answers)
+    assert answers and all("Иван" not in plain(a) and "Математика" not in plain(a) for a in answers)
