@@ -111,6 +111,18 @@ def check_both_bots_answer(standins: dict[str, Any]) -> None:
     )
 
 
+def check_chat_pages(standins: dict[str, Any], panel: str) -> None:
+    """Both bots' stand-ins serve the chat page, with the demo school's invite codes, and
+    the start-up report links each."""
+    for key, prefix in (("telegram", "/_emulator"), ("max", "/_standin")):
+        page = standins[key]["chat"]
+        assert page in panel
+        with urllib.request.urlopen(page, timeout=5) as response:
+            assert f'{{"messenger": "{key}"}}' in response.read().decode()
+        sheet = get_json(f"{standins[key]['url']}{prefix}/demo/invites")
+        assert len(sheet["invites"]) >= 5, sheet
+
+
 def check_messages_command(cwd: Path, env: dict[str, str]) -> None:
     shown = subprocess.run(
         # Enough to hold the SMS sent above whatever else came meanwhile (the demo

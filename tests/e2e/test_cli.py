@@ -22,6 +22,7 @@ from tests.e2e.processes import ZVONOK, clean_env, free_port, is_alive, wait_for
 from tests.e2e.standin_checks import (
     all_pids,
     check_both_bots_answer,
+    check_chat_pages,
     check_each_standin_answers,
     check_messages_command,
     check_sms_report_reaches_the_web_app,
@@ -186,6 +187,7 @@ def test_run_brings_everything_up_with_its_standins_and_ctrl_c_stops_it_all(
     for where in (standins["telegram"]["sent"], standins["max"]["sent"], standins["sms"]["sent"]):
         assert where in panel
     assert standins["smtp"]["mail_dir"] in panel and "zvonok messages" in panel
+    check_chat_pages(standins, panel)
     check_messages_command(tmp_path, env)
 
     pids = all_pids(state)
