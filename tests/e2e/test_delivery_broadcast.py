@@ -225,7 +225,7 @@ async def test_a_broadcast_keeps_the_rate_limit_and_a_killed_worker_loses_nothin
 
     started = time.monotonic()
     await announce_to_the_school(db, w)
-    await view.wait_received(KILL_AFTER, within=60)
+    await view.wait_received(KILL_AFTER, within=50)  # under the control client's 60 s timeout
     system.workers[0].kill()
     killed_at, sent_at_kill = time.monotonic() - started, len(await view.received())
     in_flight = await addresses_in_flight(db, w.school_id)
