@@ -5,7 +5,8 @@ async with open_stack(families=3000, workers=1) as stack:
     sent = await stack.wait_sent(3000, within=180)
 
 A private redis-server on a free port, a temp SQLite (or throw-away PostgreSQL) database
-with a benchmark school (`bench.world`), the Telegram emulator on this event loop, and
+with a benchmark school (`bench.world`), the Telegram emulator on this event loop (and
+the MAX stand-in when families are on MAX: every MAX family has started the bot), and
 `python -m workers` subprocesses configured through ZVONOK_* variables, as in
 production. Nothing here is benchmark-specific, so tests can use it too.
 """
@@ -21,22 +22,27 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from subprocess import STDOUT
+from typing import Any, TypeVar
 
+import httpx
 from sqlalchemy.engine import make_url
 
 from bench.databases import temporary_database
 from bench.redis_server import PrivateRedis
 from bench.report import progress
-from bench.world import BenchWorld, create_database
+from bench.world import BenchMessenger, BenchWorld, create_database
 from core.db import Database
+from notifier.standins.max_control import MaxStandinControl, RunningMaxStandin, run_max_standin
+from notifier.standins.max_rules import Limits as MaxLimits
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
 from notifier.standins.telegram_emulator import SentMessage
 from notifier.standins.telegram_rules import FloodLimits
 
+T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WORKER_READY = "worker started"  # logged by workers.main.startup
 
@@ -125,10 +131,11 @@ class Stack:
     db: Database
     world: BenchWorld
     emulator: RunningEmulator
+    max: RunningMaxStandin | None = None  # when families are on MAX
     workers: list[WorkerProcess] = field(default_factory=list)
 
     def worker_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        """What `python -m workers` needs: database, Redis, bot token, emulator URL."""
+        """What `python -m workers` needs: database, Redis, bots' tokens, stand-ins' URLs."""
         env = {
             "ZVONOK_DATABASE_URL": self.db_url,
             "ZVONOK_REDIS_URL": self.redis.url,
@@ -138,6 +145,8 @@ class Stack:
             "ZVONOK_SMS_PROVIDER": "",
             "ZVONOK_DATA_DIR": str(self.directory),
         }
+        if self.max is not None:
+            env |= {"ZVONOK_MAX_TOKEN": self.max.token, "ZVONOK_MAX_API_URL": self.max.base_url}
         return child_env(env | (extra or {}))
 
     async def start_workers(
@@ -177,6 +186,33 @@ class Stack:
         """Responses per outcome ("ok", "429", "5xx", ...) of one Bot API method."""
         return dict(self.emulator.emulator.stats[method])
 
+    async def max_sent(self, count: int = 0, *, within: float = 0) -> list[dict[str, Any]]:
+        """What the MAX bot has sent (the stand-in's control API), once there are `count`
+        or `within` seconds passed."""
+        control = self._max_control()
+        return await _read_twice(lambda: control.wait_sent(count, within=within))
+
+    async def max_status_counts(self, method: str = "send") -> dict[str, int]:
+        """Requests and responses per outcome ("ok", "429", "5xx", ...) of one MAX method."""
+        stats = await _read_twice(self._max_control().stats)
+        counts: dict[str, int] = stats["methods"].get(method, {})
+        return counts
+
+    def _max_control(self) -> MaxStandinControl:
+        assert self.max is not None, "no MAX stand-in in this stack"
+        return self.max.control
+
+
+async def _read_twice(read: Callable[[], Awaitable[T]]) -> T:
+    """A read of the stand-in's control API, asked again once if its connection broke: a
+    kept-alive connection the server closes as the request leaves is refused once in a
+    while (seen on a loaded machine), and a read is safe to repeat."""
+    try:
+        return await read()
+    except httpx.TransportError as error:
+        progress(f"MAX stand-in control: {error!r}; asking again")
+        return await read()
+
 
 @contextlib.asynccontextmanager
 async def open_stack(
@@ -187,16 +223,21 @@ async def open_stack(
     worker_env: dict[str, str] | None = None,
     policy: dict[str, object] | None = None,
     postgres: str | None = None,
+    messenger: BenchMessenger = "telegram",
+    max_limits: MaxLimits | None = None,
 ) -> AsyncIterator[Stack]:
     """Start everything (`workers` may be 0: start them later), yield it, stop it all.
 
     `postgres`: a PostgreSQL server URL to create the run's database on (else SQLite).
-    BENCH_KEEP_DIR=1 keeps the temp directory (worker logs, SQLite file) for a look.
+    `messenger`: the families' messenger (`bench.world`); with MAX the stand-in runs
+    with `max_limits`. BENCH_KEEP_DIR=1 keeps the temp directory (worker logs, SQLite
+    file) for a look.
     """
     directory = Path(tempfile.mkdtemp(prefix="zvonok-bench-"))
     try:
         async with contextlib.AsyncExitStack() as resources:
-            stack = await _start(resources, directory, families, limits, policy, postgres)
+            school = _School(families, policy, messenger)
+            stack = await _start(resources, directory, school, limits, max_limits, postgres)
             # Set-up garbage out of the collector's way: a full collection would stall
             # the emulator on this loop for 0.1 s or more, and a stall reads as a burst.
             gc.collect()
@@ -218,24 +259,45 @@ async def open_stack(
             shutil.rmtree(directory, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class _School:
+    families: int
+    policy: dict[str, object] | None
+    messenger: BenchMessenger
+
+
 async def _start(
     resources: contextlib.AsyncExitStack,
     directory: Path,
-    families: int,
+    school: _School,
     limits: FloodLimits | None,
-    policy: dict[str, object] | None,
+    max_limits: MaxLimits | None,
     postgres: str | None,
 ) -> Stack:
-    """Redis, database and emulator, each stopped by `resources` (in reverse order)."""
+    """Redis, database and stand-ins, each stopped by `resources` (in reverse order)."""
     redis = PrivateRedis(directory / "redis")
     redis.directory.mkdir()
     resources.push_async_callback(redis.stop)
     await redis.start()
-    progress(f"redis-server on port {redis.port}; building a school of {families} families")
+    progress(f"redis-server on port {redis.port}; building a school of {school.families} families")
     url = await resources.enter_async_context(temporary_database(directory, postgres))
-    db, world = await create_database(url, families=families, policy=policy)
+    db, world = await create_database(
+        url, families=school.families, policy=school.policy, messenger=school.messenger
+    )
     resources.push_async_callback(db.dispose)
     emulator = await resources.enter_async_context(run_telegram_emulator(limits=limits))
     where = make_url(url)
     progress(f"{where.get_backend_name()} database {where.database}; emulator {emulator.base_url}")
-    return Stack(directory, redis, url, db, world, emulator)
+    stack = Stack(directory, redis, url, db, world, emulator)
+    if world.max_users:
+        stack.max = await resources.enter_async_context(run_max_standin(limits=max_limits))
+        await _start_bot(stack.max, world.max_users)
+        progress(f"MAX stand-in {stack.max.base_url}; {len(world.max_users)} users started it")
+    return stack
+
+
+async def _start_bot(running: RunningMaxStandin, users: list[int], at_once: int = 50) -> None:
+    """Each user opens the bot (MAX's bots write only to users who started them)."""
+    for first in range(0, len(users), at_once):
+        batch = users[first : first + at_once]
+        await asyncio.gather(*(running.control.inject_start(user_id=u) for u in batch))

@@ -1,11 +1,11 @@
-"""Watching a running benchmark: messages arriving at the emulator, workers' memory."""
+"""Watching a running benchmark: messages arriving at the stand-ins, workers' memory."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Sized
 from dataclasses import dataclass, field
 
 from bench.report import progress
@@ -27,6 +27,34 @@ async def wait_for_messages(
             progress(f"{len(sent)}/{count} messages at the emulator")
             return sent
         progress(f"{len(sent)}/{count} messages at the emulator, {remaining:.0f} s left")
+
+
+async def wait_for_both(
+    stack: Stack, *, telegram: int, max_: int, within: float, every: float = 10.0
+) -> tuple[int, int]:
+    """Wait until the Telegram emulator has `telegram` messages and the MAX stand-in
+    `max_`, or `within` seconds pass, with progress; how many each has."""
+    deadline = time.monotonic() + within
+    while True:
+        remaining = deadline - time.monotonic()
+        step = max(0.0, min(every, remaining))
+        in_telegram, in_max = await asyncio.gather(
+            _count(stack.wait_sent(telegram, within=step)),
+            _count(stack.max_sent(max_, within=step)) if stack.max else _count(_nothing()),
+        )
+        done = in_telegram >= telegram and in_max >= max_
+        left = "" if done else f", {remaining:.0f} s left"
+        progress(f"Telegram {in_telegram}/{telegram}, MAX {in_max}/{max_} messages{left}")
+        if done or time.monotonic() >= deadline:
+            return in_telegram, in_max
+
+
+async def _count(sent: Awaitable[Sized]) -> int:
+    return len(await sent)
+
+
+async def _nothing() -> list[None]:
+    return []
 
 
 async def settled_outcomes(db: Database, within: float = 5.0) -> dict[str, dict[str, int]]:

@@ -1,4 +1,5 @@
-"""A benchmark school: N students, one guardian each with a distinct Telegram chat.
+"""A benchmark school: N students, one guardian each with a distinct Telegram chat or MAX
+dialog (`messenger`: all on Telegram, all on MAX, or every other family on each).
 
 Set-up rows go in with bulk inserts (seconds for thousands of families); everything
 measured goes through the real core services (`post_mark`, `post_announcement`).
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
@@ -41,7 +42,10 @@ from core.services.marks import post_mark
 from core.uow import UnitOfWork
 
 TIMEZONE = "Europe/Moscow"
-CHAT_BASE = 700_000_000  # guardian i has Telegram chat CHAT_BASE + i
+CHAT_BASE = 700_000_000  # guardian i on Telegram has chat CHAT_BASE + i
+MAX_USER_BASE = 800_000_000  # guardian i on MAX has user id MAX_USER_BASE + i
+BenchMessenger = Literal["telegram", "max", "both"]
+MESSENGERS: tuple[BenchMessenger, ...] = ("telegram", "max", "both")
 LETTERS = "АБВГДЕЖИКЛМНПРСТУФХЦЧШЭЮЯ"
 # Messages go out at once: no grace window, and no quiet hours (start == end).
 INSTANT_POLICY: dict[str, Any] = {
@@ -53,7 +57,12 @@ INSTANT_POLICY: dict[str, Any] = {
 
 @dataclass
 class BenchWorld:
-    """Ids of the benchmark school; index i is one family: student, guardian, chat, lesson."""
+    """Ids of the benchmark school; index i is one family: student, guardian, lesson.
+
+    `chats` are the Telegram families' chats and `max_users` the MAX families' user ids,
+    each in family order: with every family on Telegram (the default), `chats[i]` is
+    family i's chat.
+    """
 
     school_id: int = 0
     teacher_id: int = 0
@@ -61,10 +70,21 @@ class BenchWorld:
     students: list[int] = field(default_factory=list)
     guardians: list[int] = field(default_factory=list)
     chats: list[int] = field(default_factory=list)
+    max_users: list[int] = field(default_factory=list)
     lessons: list[int] = field(default_factory=list)  # the lesson of student i's class today
 
     def actor(self, staff_id: int) -> StaffActor:
         return StaffActor(staff_id=staff_id, school_id=self.school_id)
+
+
+def on_max(messenger: BenchMessenger, index: int) -> bool:
+    """Whether family `index` is on MAX: all, none, or every odd one ("both")."""
+    return messenger == "max" or (messenger == "both" and index % 2 == 1)
+
+
+def offered(messenger: BenchMessenger) -> list[str]:
+    """The school's `messengers` setting for families on `messenger`."""
+    return {"telegram": ["telegram"], "max": ["max"], "both": ["telegram", "max"]}[messenger]
 
 
 def school_today() -> dt.date:
@@ -77,18 +97,25 @@ async def create_database(
     families: int,
     per_class: int = 30,
     policy: dict[str, Any] | None = None,
+    messenger: BenchMessenger = "telegram",
 ) -> tuple[Database, BenchWorld]:
-    """Tables in the empty database at `url`, and a school of `families` families."""
+    """Tables in the empty database at `url`, and a school of `families` families on
+    `messenger` (the school offers the messengers its families are on)."""
     db = Database(url)
     async with db.engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.create_all)
+    policy = {"messengers": offered(messenger)} | (policy or INSTANT_POLICY)
     async with db.engine.begin() as conn:
-        world = await _fill(conn, families, per_class, policy or INSTANT_POLICY)
+        world = await _fill(conn, families, per_class, policy, messenger)
     return db, world
 
 
 async def _fill(
-    conn: AsyncConnection, families: int, per_class: int, policy: dict[str, Any]
+    conn: AsyncConnection,
+    families: int,
+    per_class: int,
+    policy: dict[str, Any],
+    messenger: BenchMessenger,
 ) -> BenchWorld:
     now, today = utcnow(), school_today()
     w = BenchWorld()
@@ -117,7 +144,8 @@ async def _fill(
         for c in classes
     ]
     lesson_ids = await insert_ids(conn, Lesson, lessons)
-    await _families(conn, w, families, [c for c in classes for _ in range(per_class)], now)
+    class_of = [c for c in classes for _ in range(per_class)]
+    await _families(conn, w, families, class_of, now, messenger)
     w.lessons = [lesson_ids[i // per_class] for i in range(families)]
     return w
 
@@ -139,6 +167,7 @@ async def _families(
     families: int,
     class_of: list[int],
     now: dt.datetime,
+    messenger: BenchMessenger,
 ) -> None:
     """`class_of[i]`: the class of family i's student, enrolled since term began."""
     since = school_today() - dt.timedelta(days=30)
@@ -147,12 +176,19 @@ async def _families(
         {"last_name": "Ученик", "first_name": f"Номер {i}", **sid} for i in range(families)
     ]
     w.students = await insert_ids(conn, Student, students)
-    w.chats = [CHAT_BASE + i for i in range(families)]
-    guardians: list[Row] = [
-        {"last_name": "Родитель", "first_name": f"Номер {i}", "telegram_chat_id": chat}
-        | {"consent_given_at": now, "consent_source": "paper", **sid}
-        for i, chat in enumerate(w.chats)
-    ]
+    guardians: list[Row] = []
+    for i in range(families):
+        # Every row has both keys: a bulk insert takes one set of columns.
+        if on_max(messenger, i):
+            w.max_users.append(MAX_USER_BASE + i)
+            contact: Row = {"telegram_chat_id": None, "max_user_id": MAX_USER_BASE + i}
+        else:
+            w.chats.append(CHAT_BASE + i)
+            contact = {"telegram_chat_id": CHAT_BASE + i, "max_user_id": None}
+        guardians.append(
+            {"last_name": "Родитель", "first_name": f"Номер {i}", **contact}
+            | {"consent_given_at": now, "consent_source": "paper", **sid}
+        )
     w.guardians = await insert_ids(conn, Guardian, guardians)
     enrollments: list[Row] = [
         {"school_id": w.school_id, "student_id": s, "class_id": class_of[i], "since": since}

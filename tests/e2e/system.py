@@ -31,6 +31,7 @@ from redis.asyncio import Redis
 from core.db import Database
 from core.health import HEARTBEAT_KEY
 from notifier.standins.max_control import RunningMaxStandin, run_max_standin
+from notifier.standins.max_rules import Limits as MaxLimits
 from notifier.standins.sms_gateway import RunningGateway, run_sms_gateway
 from notifier.standins.sms_gateway_state import SentSms
 from notifier.standins.smtp import SmtpStandin, run_smtp_standin
@@ -249,15 +250,18 @@ async def run_system(
     workers: int = 1,
     env: dict[str, str] | None = None,
     limits: FloodLimits | None = None,
+    max_limits: MaxLimits | None = None,
     reject_emails: Sequence[str] = (),
 ) -> AsyncIterator[System]:
-    """The stand-ins on this loop and `workers` worker processes; all stopped at the end."""
+    """The stand-ins on this loop and `workers` worker processes; all stopped at the end.
+
+    `limits` are the Telegram emulator's, `max_limits` the MAX stand-in's."""
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     async with (
         run_telegram_emulator(limits=limits) as telegram,
         run_smtp_standin(reject=reject_emails) as smtp,
         run_sms_gateway(smsru_api_id=SMS_API_ID, callback_delay=0.05) as sms,
-        run_max_standin() as max_,
+        run_max_standin(limits=max_limits) as max_,
     ):
         system = System(db, redis_url, directory, telegram, smtp, sms, max_, dict(env or {}))
         try:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from sqlmodel import col, select
 
 from core.db import Database
 from core.errors import RuleViolation
-from core.models import ContactStatus, Delivery
+from core.models import ContactStatus, Delivery, Messenger
 from core.services.attendance import mark_attendance
+from core.services.invites import check_invite
 from core.services.marks import post_mark
+from core.services.school_setup import update_policy
 from core.uow import UnitOfWork
 from tests.builders import World
 from tests.e2e.families import give_contacts, plain, set_policy
@@ -81,6 +84,52 @@ async def test_a_mark_reaches_the_max_dialog_once_and_a_blocked_bot_falls_back_t
         ("max", str(mother.max_user_id))
     ]
     assert await channels_tried(system.db, w.guardians["sokolova"]) == [["max"], ["max", "email"]]
+
+
+async def test_a_school_switching_telegram_off_reaches_its_families_elsewhere_and_tells_them_once(
+    shared_system: System, school: World
+) -> None:
+    """The school offered Telegram and MAX and keeps MAX only (what the administrator
+    saves on the school's page): the father, linked only in Telegram, gets the next mark
+    by email and, once, how to join in MAX with a code that works there; the mother,
+    linked in both, gets it in MAX and no notice. Telegram hears nothing more."""
+    system, w, db = shared_system, school, shared_system.db
+    await set_policy(db, w.school_id, messengers=["telegram", "max"])
+    father = await give_contacts(db, w.guardians["novikov"], telegram=True, email=True)
+    mother = await give_contacts(db, w.guardians["sokolova"], telegram=True, max_=True)
+    assert father.chat_id and father.email and mother.chat_id and mother.max_user_id
+    await system.max.control.inject_start(user_id=mother.max_user_id)
+
+    await _keep_only_max(db, w)
+    await _mark(system, w, "vanya", 4)
+    await _mark(system, w, "petya", 5)
+    emails = await system.wait_emails(father.email, 2)
+    (notice,) = [e for e in emails if "перешла в MAX" in str(e["Subject"])]
+    (mark,) = [e for e in emails if e is not notice]
+    assert "Иван" in str(mark["Subject"])
+    body = notice.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    found = re.search(r"https://max\.ru/zvonok_demo_bot\?start=(\S+)", text)
+    assert found, text
+    invite = await check_invite(UnitOfWork(db), code=found[1], messenger=Messenger.max)
+    assert invite.child_first_names == ("Иван",)
+    (in_max,) = await system.wait_max(mother.max_user_id, 1)
+    assert "Пётр" in plain(in_max["text"])
+
+    # Once: the same choice saved again and the next mark tell the father nothing more.
+    await _keep_only_max(db, w)
+    await _mark(system, w, "vanya", 3)
+    third = (await system.wait_emails(father.email, 3))[2]
+    assert "Иван" in str(third["Subject"])
+    await asyncio.sleep(LINGER)
+    assert received(system, father) == (0, 3, 0)
+    assert received(system, mother) == (0, 0, 0)  # no email or phone: MAX only
+    assert len(await system.max_to(mother.max_user_id)) == 1
+
+
+async def _keep_only_max(db: Database, w: World) -> None:
+    await update_policy(UnitOfWork(db), actor=w.actor("admin"), values={"messengers": ["max"]})
 
 
 async def test_grade_one_hears_of_attendance_and_no_mark_is_possible(
