@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 import httpx
 
+_KEEPALIVE = 2.0  # seconds; the stand-ins are served by uvicorn, which keeps 5
+
 
 class ControlClient:
     prefix: ClassVar[str]  # "_emulator", "_standin"
@@ -22,7 +24,11 @@ class ControlClient:
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         if self._http is None:  # made here: a closed client may be used again
             self._http = httpx.AsyncClient(
-                base_url=f"{self.base_url}/{self.prefix}", timeout=self.timeout
+                base_url=f"{self.base_url}/{self.prefix}",
+                timeout=self.timeout,
+                # Idle connections are dropped before uvicorn closes them (after 5 s): one
+                # reused just as the server closes it would fail the request.
+                limits=httpx.Limits(keepalive_expiry=_KEEPALIVE),
             )
         response = await self._http.request(method, path, **kwargs)
         if response.status_code != 200:
