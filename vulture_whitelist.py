@@ -41,6 +41,7 @@ _.pupils_owed  # webapp/api/control.py: the control's lessons in JSON
 _.built_for  # core/fallback/snapshot.py: in the stored snapshot, for whoever inspects it
 _.bare_app  # bench/web_stack.py: "bench.web_stack:bare_app" for uvicorn
 _.__test__  # core/reading/test_matching.py: pytest reads it (a test* function is no test)
+_.main_loop  # notifier/standins/asgi.py: uvicorn.Server.serve calls the override
 
 # For people, not called by the code.
 _.set_translations  # core/catalogs.py: scripts that fill catalogs (docs/i18n.md)
