@@ -107,6 +107,11 @@ class MaxApi:
         """The bot itself (GET /me): a cheap check that the token works."""
         return MaxUser.from_json(await self._call("GET", "/me"))
 
+    async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:
+        """PATCH /me/commands: the (name, description) hints users see on typing «/»."""
+        body = {"commands": [{"name": n, "description": d} for n, d in commands]}
+        await self._call("PATCH", "/me/commands", body=body)
+
     async def send_message(
         self,
         *,

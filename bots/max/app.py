@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bots.commands import described_commands
 from bots.dialog.context import make_turn
 from bots.dialog.router import Dialogue
 from bots.dialog.turn import Deps, Press, Turn
@@ -35,11 +36,12 @@ from bots.dialog.ui import Sent
 from bots.lifecycle import retry_until_up, sleep_unless_stopped
 from bots.max.surface import MaxPacing, MaxSurface, keyboard_of
 from bots.redelivery import once
+from core.i18n import DEFAULT_LANGUAGE
 from core.messengers import MessengerChat
 from core.models import Messenger
 from notifier.max import max_bot_key
 from notifier.max_api import MaxApi
-from notifier.max_errors import MaxNetworkError, MaxRateLimited, MaxServerError
+from notifier.max_errors import MaxError, MaxNetworkError, MaxRateLimited, MaxServerError
 from notifier.max_models import (
     BotStarted,
     MessageCallback,
@@ -240,6 +242,15 @@ class MaxBot:
             await self.api.unsubscribe(subscription.url)
 
 
+async def publish_commands(api: MaxApi) -> None:
+    """The hints MAX shows on «/», in Russian (MAX keeps one list per bot, not one per
+    language). The bot works without them: a refusal is logged."""
+    try:
+        await api.set_commands(described_commands(DEFAULT_LANGUAGE))
+    except MaxError as error:
+        log.warning("could not set the MAX command hints: %s", error)
+
+
 class WebhookListenError(RuntimeError):
     """The webhook server could not listen; the message says where and why."""
 
@@ -256,6 +267,7 @@ async def run_max(deps: Deps, dialogue: Dialogue, stop: asyncio.Event) -> None:
         if me is None:
             return
         log.info("connected to MAX as %s", me.username or me.user_id)
+        await publish_commands(api)
         if settings.max_webhook_url is not None:
             await bot.serve_webhook(stop)
         else:

@@ -70,6 +70,11 @@ def message_json(standin: MaxStandin, message: SentMessage) -> dict[str, Any]:
     }
 
 
+# The limits of the BotCommand schema (name 1–64, description up to 128 characters).
+MAX_COMMAND_NAME = 64
+MAX_COMMAND_DESCRIPTION = 128
+
+
 class BotApi:
     """Handlers by name; the server checks the token, failures and the rate first."""
 
@@ -79,6 +84,7 @@ class BotApi:
     def handlers(self) -> dict[str, Handler]:
         return {
             "me": self.me,
+            "commands": self.set_commands,
             "send": self.send,
             "edit": self.edit,
             "delete": self.delete,
@@ -91,7 +97,26 @@ class BotApi:
         }
 
     async def me(self, call: Call) -> dict[str, Any]:
-        return self.standin.bot_json() | {"description": None, "commands": None}
+        return self.standin.bot_json() | {"description": None, "commands": self.standin.commands}
+
+    async def set_commands(self, call: Call) -> dict[str, Any]:
+        """PATCH /me/commands: the hints shown on «/»; an empty list removes them all."""
+        commands = call.body.get("commands")
+        if not isinstance(commands, list):
+            raise bad_request("commands: an array is expected")
+        checked = []
+        for command in commands:
+            name = command.get("name") if isinstance(command, dict) else None
+            description = command.get("description") if isinstance(command, dict) else None
+            if not isinstance(name, str) or not 1 <= len(name) <= MAX_COMMAND_NAME:
+                raise bad_request(f"commands.name: size must be between 1 and {MAX_COMMAND_NAME}")
+            if not isinstance(description, str) or len(description) > MAX_COMMAND_DESCRIPTION:
+                raise bad_request(
+                    f"commands.description: size must be at most {MAX_COMMAND_DESCRIPTION}"
+                )
+            checked.append({"name": name, "description": description})
+        self.standin.commands = checked or None
+        return await self.me(call)
 
     def _content(self, body: dict[str, Any], *, edit: bool) -> tuple[str | None, str | None, Any]:
         """A NewMessageBody's text, format and attachments, checked as MAX checks them."""

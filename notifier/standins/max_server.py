@@ -44,6 +44,7 @@ DEFAULT_TOKEN = "zvonok-standin-max-token"  # noqa: S105  (a fake bot's token)
 # path -> {HTTP method: handler name}; names are what failures can target.
 API_ROUTES: dict[str, dict[str, str]] = {
     "/me": {"GET": "me"},
+    "/me/commands": {"PATCH": "commands"},
     "/messages": {"POST": "send", "PUT": "edit", "DELETE": "delete"},
     "/answers": {"POST": "answer"},
     "/updates": {"GET": "updates"},
@@ -67,7 +68,7 @@ def _injected(failure: InjectedFailure) -> Response:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    if request.method not in ("POST", "PUT"):
+    if request.method not in ("POST", "PUT", "PATCH"):
         return {}
     raw = await request.body()
     if not raw.strip():

@@ -136,6 +136,7 @@ class MaxStandin(BotState[SentMessage]):
         self.files: dict[str, Upload] = {}  # by token
         self.callbacks: dict[str, dict[str, Any]] = {}
         self.answers: list[dict[str, Any]] = []
+        self.commands: list[dict[str, str]] | None = None  # PATCH /me/commands
         self.processing_seconds = 0.0
         self._seq = 0
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from aiogram.types import BotCommandScopeAllPrivateChats
 
+from bots.max.app import publish_commands as publish_max_commands
 from bots.telegram.app import build_bot, publish_commands
 from core.messengers import CHAT_FIELDS, chats_of
 from core.models import AuditEntry, Messenger
-from tests.bot.harness import BotUnderTest
+from notifier.max_api import MaxApi
+from tests.bot.harness import BotUnderTest, MaxSide
 from tests.bot.subscribe_helpers import (
     NAMES,
     guardian_chat,
@@ -110,8 +112,8 @@ async def test_help_lists_what_each_one_can_do(system: BotUnderTest, world: Worl
     assert "invite code" in stranger.text and "/marks" not in stranger.text
 
 
-# The command menu beside the input field is Telegram's (setMyCommands, per language);
-# the MAX bot publishes none, so this check runs on Telegram only.
+# Telegram keeps a command menu per language (setMyCommands); MAX one list of hints per
+# bot (PATCH /me/commands), checked below: this check runs on Telegram only.
 @pytest.mark.parametrize("messenger", [Messenger.telegram], ids=["telegram"])
 async def test_the_command_menu_is_set_in_every_language(system: BotUnderTest) -> None:
     bot = build_bot(system.settings, system.redis)
@@ -137,3 +139,15 @@ async def test_the_command_menu_is_set_in_every_language(system: BotUnderTest) -
     assert menus["uz"]["marks"] == "Baholar va oʻrtacha ball"
     assert menus["tg"]["homework"] == "Вазифаи хонагӣ барои имрӯз ва фардо"
     assert menus["ky"]["stop"] == "Бул мессенджердеги билдирүүлөргө жазылууну токтотуу"
+
+
+@pytest.mark.parametrize("messenger", [Messenger.max], ids=["max"])
+async def test_the_max_bot_publishes_its_command_hints_in_russian(system: BotUnderTest) -> None:
+    token = system.settings.max_token
+    assert token is not None and isinstance(system.side, MaxSide)
+    async with MaxApi(token.get_secret_value(), system.settings.max_api_url) as api:
+        await publish_max_commands(api)
+    hints = {c["name"]: c["description"] for c in system.side.standin.commands or []}
+    assert list(hints)[:2] == ["homework", "diary"] and "hw" in hints and "stop" in hints
+    assert hints["marks"] == "Оценки и средние баллы"
+    assert hints["stop"] == "Отписаться от сообщений в этом мессенджере"
