@@ -1,9 +1,10 @@
-"""A school-wide urgent broadcast to 1,000 families, on Telegram and on MAX, with a worker
-SIGKILLed in the middle of it.
+"""A school-wide urgent broadcast to 1,000 families, on Telegram with a worker SIGKILLed in
+the middle of it, and on MAX.
 
 The shared system (two workers on SQLite; each bot allowed 50 messages a second at its
-stand-in and the workers pacing at 40, less than they could send). Worker 1 is killed
-once 250 messages are out and started again; worker 2 runs throughout. The bot's rate
+stand-in and the workers pacing at 40, less than they could send). On Telegram, worker
+1 is killed once 250 messages are out and started again; worker 2 runs throughout. On
+MAX no worker is killed, and every family gets exactly one message. The bot's rate
 limit holds all along (the limiter's moments are in Redis, shared by the workers and
 outliving the killed one): no rate-limit refusal, never more in a second than the
 stand-in allows. Every family
@@ -223,13 +224,17 @@ async def test_a_broadcast_keeps_the_rate_limit_and_a_killed_worker_loses_nothin
         else await MaxView.open(system, addresses)
     )
 
+    # The worker is killed on Telegram's run; MAX's shows its limit kept without a kill.
+    kill = messenger == "telegram"
     started = time.monotonic()
     await announce_to_the_school(db, w)
-    await view.wait_received(KILL_AFTER, within=50)  # under the control client's 60 s timeout
-    system.workers[0].kill()
-    killed_at, sent_at_kill = time.monotonic() - started, len(await view.received())
-    in_flight = await addresses_in_flight(db, w.school_id)
-    await system.restart_worker(0)
+    killed_at, sent_at_kill, in_flight = 0.0, 0, set[str]()
+    if kill:
+        await view.wait_received(KILL_AFTER, within=50)  # under the control client's 60 s
+        system.workers[0].kill()
+        killed_at, sent_at_kill = time.monotonic() - started, len(await view.received())
+        in_flight = await addresses_in_flight(db, w.school_id)
+        await system.restart_worker(0)
     await wait_all_sent(db, w.school_id, FAMILIES, within=90)
     finished = time.monotonic() - started
 
@@ -239,13 +244,17 @@ async def test_a_broadcast_keeps_the_rate_limit_and_a_killed_worker_loses_nothin
     twice = {address for address, count in per_family.items() if count > 1}
     missing = len(addresses - set(per_family))
     most, refused = most_in_a_second([at for _, at in received]), await view.refused()
+    killed = (
+        f"worker 1 killed at {killed_at:.1f} s with {sent_at_kill} out and {len(in_flight)} "
+        f"deliveries in flight (max_jobs {MAX_JOBS} a worker)"
+        if kill
+        else "no worker killed"
+    )
     figures = (
-        f"{messenger}: SIGKILL mid-broadcast: {FAMILIES} families, {len(received)} messages, "
-        f"all sent {finished:.1f} s after posting; worker 1 killed at {killed_at:.1f} s "
-        f"with {sent_at_kill} out and {len(in_flight)} deliveries in flight (max_jobs "
-        f"{MAX_JOBS} a worker); DUPLICATES: {duplicates}; missing: {missing}; most in "
-        f"one second {most} (paced at {PACED[messenger]}, allowed {ALLOWED[messenger]}); "
-        f"429: {refused}"
+        f"{messenger}: broadcast: {FAMILIES} families, {len(received)} messages, "
+        f"all sent {finished:.1f} s after posting; {killed}; DUPLICATES: {duplicates}; "
+        f"missing: {missing}; most in one second {most} (paced at {PACED[messenger]}, "
+        f"allowed {ALLOWED[messenger]}); 429: {refused}"
     )
     print(f"\n{figures}")
     record_property(REPORT, figures)  # in the run's summary, with pytest-xdist too
