@@ -68,6 +68,12 @@ def check_each_standin_answers(standins: dict[str, Any]) -> None:
 
 def check_sms_report_reaches_the_web_app(sms_url: str) -> None:
     """An SMS sent the way the worker sends it: its delivery report gets SMS.ru's "100"."""
+
+    def registered() -> bool:  # the worker gives SMS.ru its report address as it starts
+        handlers = get_json(f"{sms_url}/callback/get", {"api_id": DEMO_SMS_API_ID})
+        return bool(handlers["callback"])
+
+    wait_for(registered, 30, "the worker registering its SMS report address")
     form = {"api_id": DEMO_SMS_API_ID, "to": PHONE, "msg": SMS_TEXT, "json": "1"}
     assert get_json(f"{sms_url}/sms/send", form)["status"] == "OK"
 
