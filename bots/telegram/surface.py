@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
@@ -65,9 +67,13 @@ def _markup(keyboard: Keyboard, menu: Menu) -> Markup:
     return None
 
 
-def _unchanged(error: TelegramBadRequest) -> bool:
-    """A double tap: Telegram refuses an edit that changes nothing."""
-    return "message is not modified" in str(error)
+async def _unless_unchanged(edit: Awaitable[object]) -> None:
+    """An edit; a double tap's, which Telegram refuses as changing nothing, is no error."""
+    try:
+        await edit
+    except TelegramBadRequest as error:
+        if "message is not modified" not in str(error):
+            raise
 
 
 class TelegramSurface:
@@ -80,27 +86,21 @@ class TelegramSurface:
         return Sent(str(sent.message_id))
 
     async def edit(self, message: Sent, text: str, keyboard: Keyboard) -> None:
-        try:
-            await self.bot.edit_message_text(
-                text,
-                chat_id=self.chat_id,
-                message_id=int(message.id),
-                reply_markup=inline_markup(keyboard),
-            )
-        except TelegramBadRequest as error:
-            if not _unchanged(error):
-                raise
+        edit = self.bot.edit_message_text(
+            text,
+            chat_id=self.chat_id,
+            message_id=int(message.id),
+            reply_markup=inline_markup(keyboard),
+        )
+        await _unless_unchanged(edit)
 
     async def edit_keyboard(self, message: Sent, keyboard: Keyboard) -> None:
-        try:
-            await self.bot.edit_message_reply_markup(
-                chat_id=self.chat_id,
-                message_id=int(message.id),
-                reply_markup=inline_markup(keyboard),
-            )
-        except TelegramBadRequest as error:
-            if not _unchanged(error):
-                raise
+        edit = self.bot.edit_message_reply_markup(
+            chat_id=self.chat_id,
+            message_id=int(message.id),
+            reply_markup=inline_markup(keyboard),
+        )
+        await _unless_unchanged(edit)
 
     async def answer(self, press: Press, text: str | None, alert: bool) -> None:
         await self.bot.answer_callback_query(press.id, text=text, show_alert=alert)
