@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 
 import httpx
 
+from notifier.http import tls_context
 from notifier.max_errors import (
     MaxNetworkError,
     MaxServerError,
@@ -52,7 +53,9 @@ class MaxApi:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         # No default Authorization: the upload host (another domain) must not get the token.
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, timeout=timeout, verify=tls_context()
+        )
 
     def __repr__(self) -> str:
         return f"MaxApi({self.base_url!r})"

@@ -17,6 +17,7 @@ import httpx
 
 from core.settings import Settings
 from notifier.base import OutgoingMessage, SendResult
+from notifier.http import tls_context
 from notifier.sms_providers import (
     Backoff,
     Smsc,
@@ -108,7 +109,7 @@ class SmsChannel:
         self._config = config
         self._provider = make_provider(config)
         self._owns_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=config.timeout)
+        self._http = http or httpx.AsyncClient(timeout=config.timeout, verify=tls_context())
 
     async def send(self, message: OutgoingMessage) -> SendResult:
         phone = normalize_phone(message.address)
