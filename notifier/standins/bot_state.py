@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -23,7 +24,7 @@ class Recorded(Protocol):
 SentT = TypeVar("SentT", bound=Recorded)
 
 
-class BotState(Generic[SentT]):
+class BotState(Generic[SentT], ABC):
     """The recording half of a bot stand-in; `sent_to` says who a message went to."""
 
     updates: UpdateStream[Any]
@@ -39,8 +40,8 @@ class BotState(Generic[SentT]):
         self.stats: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.latency = 0.0
 
-    def sent_to(self, who: int | None, /) -> list[SentT]:
-        raise NotImplementedError
+    @abstractmethod
+    def sent_to(self, who: int | None, /) -> list[SentT]: ...
 
     def record(self, message: SentT) -> None:
         self.sent.append(message)
@@ -51,9 +52,10 @@ class BotState(Generic[SentT]):
         self._sent_changed.set()
         self._sent_changed = asyncio.Event()
 
+    @abstractmethod
     async def reset(self) -> None:
         """Forget everything but the bot itself (the control API's `reset`)."""
-        raise NotImplementedError
+        ...
 
     async def wait_for_sent(self, who: int | None, count: int, within: float) -> list[SentT]:
         """The messages sent to `who` (everyone: None) once there are at least `count`, or

@@ -10,6 +10,7 @@ chats; `control_client.ControlClient` is the client of this half.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -50,7 +51,7 @@ def query_int(request: Request, name: str) -> int | None:
     return None if value is None else int(value)
 
 
-class ControlApi(Generic[StateT]):
+class ControlApi(Generic[StateT], ABC):
     """The shared endpoints; a stand-in names its prefix, its recipient parameter and
     where its limits are kept."""
 
@@ -60,8 +61,8 @@ class ControlApi(Generic[StateT]):
     def __init__(self, state: StateT) -> None:
         self.state = state
 
-    def limited(self) -> Limited:
-        raise NotImplementedError
+    @abstractmethod
+    def limited(self) -> Limited: ...
 
     def check_failure(self, failure: InjectedFailure) -> None:
         """Raise ControlError for a failure this stand-in cannot play."""

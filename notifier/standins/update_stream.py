@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -32,7 +33,7 @@ class Posted:
     reason: str  # the status line's reason phrase, or the exception's class name
 
 
-class UpdateStream(Generic[PendingT]):
+class UpdateStream(Generic[PendingT], ABC):
     """Pending updates (in order) and everything that waits for them to change."""
 
     def __init__(self) -> None:
@@ -81,13 +82,14 @@ class UpdateStream(Generic[PendingT]):
 
     # webhook delivery
 
-    def _webhook_set(self) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def _webhook_set(self) -> bool: ...
 
+    @abstractmethod
     async def _deliver_next(self) -> bool | None:
         """Deliver the first pending update: True when taken, False when it failed (to be
         retried), None when there is nothing to deliver."""
-        raise NotImplementedError
+        ...
 
     def _start_delivery(self) -> None:
         if self._delivery is None or self._delivery.done():
