@@ -10,6 +10,9 @@ LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 def configure_logging(level: str) -> None:
     """One line per record on stderr; `zvonok run` prefixes it with the process name."""
     logging.basicConfig(level=level, format=LOG_FORMAT, force=True)
+    # httpx logs every request's URL at INFO, and a Telegram Bot API URL holds the bot's
+    # token (`/bot<token>/sendMessage`): its request lines are never logged.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if logging.getLevelName(level) > logging.DEBUG:
         # arq logs two lines per job at INFO; with a relay, a sweeper every 5 s and a
         # line per delivery of our own, that drowns what matters. DEBUG shows them.

@@ -35,6 +35,7 @@ from bots.dialog.ui import Sent
 from bots.lifecycle import retry_until_up
 from bots.telegram.pacing import PacedSends
 from bots.telegram.redelivery import OncePerUpdate
+from bots.telegram.session import TelegramSession
 from bots.telegram.surface import TelegramSurface, from_markup
 from bots.telegram.webhook import serve_webhook
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -42,7 +43,6 @@ from core.messengers import MessengerChat
 from core.models import Messenger
 from core.settings import Settings
 from notifier.ratelimit import RateLimiter, TelegramRates
-from notifier.telegram import TelegramSession
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,17 +21,13 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-with warnings.catch_warnings():
-    # See core/reports/weekly.py: WeasyPrint's fontTools subsetting warning.
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
 from core import formats
 from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, Texts, install_jinja, texts
 from core.reading.control_report import ControlReport
 from core.reading.words import work_type
 from core.reports.cells import put
 from core.reports.filenames import slug
+from core.reports.pdf import weasyprint_html
 
 
 @dataclass(frozen=True)
@@ -174,7 +169,7 @@ def render_html(report: ControlReport, *, language: str) -> str:
 def control_report_pdf(report: ControlReport, *, language: str = DEFAULT_LANGUAGE) -> bytes:
     """The report on A4 landscape pages. CPU-bound: run it in a thread."""
     html = render_html(report, language=language)
-    pdf: bytes = HTML(string=html).write_pdf()
+    pdf: bytes = weasyprint_html()(string=html).write_pdf()
     return pdf
 
 

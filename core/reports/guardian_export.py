@@ -9,19 +9,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import warnings
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-with warnings.catch_warnings():
-    # As in core/reports/weekly.py: fontTools subsetting warns of a future change.
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
 from core.actors import StaffActor
 from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja
 from core.reading.guardian_data import guardian_data
+from core.reports.pdf import weasyprint_html
 from core.uow import UnitOfWork
 
 
@@ -46,7 +41,7 @@ def render_export(data: dict[str, Any], language: str) -> bytes:
     """The PDF (CPU-bound: callers on an event loop run it in a thread)."""
     lang = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
     html = _environment(lang).get_template("guardian_export.html").render(d=data)
-    pdf: bytes = HTML(string=html).write_pdf()
+    pdf: bytes = weasyprint_html()(string=html).write_pdf()
     return pdf
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -28,12 +27,6 @@ from zoneinfo import ZoneInfo
 import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-
-with warnings.catch_warnings():
-    # As in core/reports/weekly.py: fontTools subsetting warns of a future change.
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
 from sqlmodel import col, select
 
 from core import formats
@@ -49,6 +42,7 @@ from core.policy import policy_of
 from core.reading.class_families import class_students
 from core.reading.reachability import load_contacts
 from core.reports.filenames import slug
+from core.reports.pdf import weasyprint_html
 from core.rows import get_in_school
 from core.services.invites import issue_invite_in
 from core.uow import UnitOfWork, transactional
@@ -245,5 +239,5 @@ def render_invite_sheet(
     html = render_invite_sheet_html(
         slips, klass=klass, made=made, language=language, offered=offered
     )
-    pdf: bytes = HTML(string=html).write_pdf()
+    pdf: bytes = weasyprint_html()(string=html).write_pdf()
     return pdf

@@ -16,21 +16,26 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asn1crypto import x509  # type: ignore[import-untyped]
 
-with warnings.catch_warnings():
-    # pyHanko imports cryptography's DSA types, which cryptography marks deprecated.
-    warnings.simplefilter("ignore")
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
 
 from core.settings import Settings, SettingsError
 
 FIELD = "ZvonokArchive"
+
+
+def _import_pyhanko() -> None:
+    """pyHanko is imported on first use: with what it pulls in (aiohttp, its ASN.1 and
+    certificate validation) it costs half a second at every start of a process that
+    may never sign. It imports cryptography's DSA types, which cryptography marks
+    deprecated: that warning is silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pyhanko.sign.validation  # noqa: F401
 
 
 class SignerError(Exception):
@@ -54,6 +59,10 @@ class ArchiveSigner:
 
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
         """`pdf` with a PAdES signature appended (an incremental update)."""
+        _import_pyhanko()
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD,
             md_algorithm="sha256",
@@ -71,6 +80,9 @@ def load_signer(path: Path, password: str | None) -> ArchiveSigner:
     if not path.is_file():
         raise SignerError(f"the archive's certificate {path} was not found")
     secret = password.encode() if password is not None else None
+    _import_pyhanko()
+    from pyhanko.sign import signers
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -117,6 +129,11 @@ def check_signature(
 ) -> SignatureCheck | None:
     """Validate the PDF's archive signature; None when it has none. A file too damaged
     to be read as a PDF counts as a broken signature."""
+    _import_pyhanko()
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         found = [s for s in reader.embedded_signatures if s.field_name == FIELD]

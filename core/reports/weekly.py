@@ -11,19 +11,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-with warnings.catch_warnings():
-    # Without the system's HarfBuzz-Subset WeasyPrint subsets fonts with fontTools,
-    # which it warns will change some day; the PDFs are the same today.
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-    from weasyprint import HTML  # type: ignore[import-untyped]
 
 from core import formats
 from core.actors import Actor
@@ -34,6 +27,7 @@ from core.reading.access import open_student
 from core.reading.diary import build_week, monday_of
 from core.reading.marks import period_averages
 from core.reading.views import PeriodRef, SubjectAverage, WeekDiary
+from core.reports.pdf import weasyprint_html
 from core.uow import UnitOfWork
 
 # Type sizes a sheet may fall back to when its week does not fit one A4 page (CSS
@@ -210,7 +204,7 @@ def _render(
     pages: list[SummaryPage], levels: list[int], language: str, generated: dt.datetime
 ) -> Any:
     html = render_summary_html(pages, language=language, generated=generated, densities=levels)
-    return HTML(string=html).render()
+    return weasyprint_html()(string=html).render()
 
 
 def _sheets(document: Any) -> list[list[Any]]:

@@ -1,14 +1,16 @@
-"""TelegramChannel through real aiogram, the shared limiter and the Bot API emulator."""
+"""TelegramChannel through its Bot API client, the shared limiter and the Bot API emulator."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
 
+from core.logs import configure_logging
 from notifier.base import Outcome, OutgoingMessage, SendResult
 from notifier.ratelimit import Rate, RateLimiter, TelegramRates
 from notifier.standins.telegram_control import RunningEmulator
@@ -246,3 +248,39 @@ async def test_an_unreachable_limiter_means_retry_later(emulator: RunningEmulato
     assert (result.outcome, result.retry_after) == (Outcome.retry, BACKOFF)
     assert result.reason is not None and result.reason.startswith("rate limiter unavailable")
     assert await emulator.control.sent() == []  # nothing went out unpaced
+
+
+async def test_the_token_is_in_no_log_line_and_no_failure_reason(
+    emulator: RunningEmulator, channel: TelegramChannel, unused_tcp_port: int
+) -> None:
+    """The Bot API's URLs hold the token; an operator's logs (even at DEBUG) and the
+    reasons kept on deliveries must not."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    configure_logging("DEBUG")
+    keep = Keep()
+    logging.getLogger().addHandler(keep)
+    try:
+        assert (await channel.send(mark_message())).outcome is Outcome.sent
+        await emulator.control.fail_next(1, methods=["sendMessage"])
+        failed = await channel.send(mark_message("1003"))
+        nobody = channel_for_url(emulator.token, f"http://127.0.0.1:{unused_tcp_port}")
+        unreachable = await nobody.send(mark_message())
+        await nobody.close()
+    finally:
+        logging.getLogger().removeHandler(keep)
+        configure_logging("WARNING")
+    assert lines, "nothing was logged at DEBUG: the check would prove nothing"
+    secret = emulator.token.split(":", 1)[1]
+    assert not [line for line in lines if secret in line]
+    for result in (failed, unreachable):
+        assert result.reason is not None and secret not in result.reason
+    assert secret not in repr(channel.api)
+
+
+def channel_for_url(token: str, url: str) -> TelegramChannel:
+    return TelegramChannel(token, limiter=None, api_url=url, retry_backoff=BACKOFF)

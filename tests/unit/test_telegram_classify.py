@@ -1,55 +1,53 @@
-"""How aiogram's failures map to SendResults: the one mapping, case by case."""
+"""How the Bot API's failures map to SendResults: the one mapping, case by case.
+
+The errors are those `notifier.telegram_api` raises for Telegram's real answers
+(`{"ok": false, "error_code": …, "description": …, "parameters": …}`);
+tests/integration/test_telegram_channel.py gets them over HTTP from the emulator.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from aiogram.exceptions import (
-    ClientDecodeError,
-    RestartingTelegram,
-    TelegramBadRequest,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
-from aiogram.methods import SendMessage
 
 from notifier.base import Outcome
 from notifier.telegram import chat_address, classify, keyboard
+from notifier.telegram_api import TelegramApiError, TelegramNetworkError, bot_id
 
-METHOD = SendMessage(chat_id=1, text="x")
+
+def answer(code: int, description: str, **parameters: Any) -> TelegramApiError:
+    return TelegramApiError("sendMessage", code, description, parameters)
 
 
 @pytest.mark.parametrize(
     ("error", "outcome", "retry_after", "dead"),
     [
-        (TelegramRetryAfter(METHOD, "Too Many Requests: retry after 17", 17), "retry", 17.0, False),
+        (answer(429, "Too Many Requests: retry after 17", retry_after=17), "retry", 17.0, False),
+        (answer(429, "Too Many Requests"), "retry", 9.0, False),
+        (answer(403, "Forbidden: bot was blocked by the user"), "permanent", None, True),
+        (answer(403, "Forbidden: user is deactivated"), "permanent", None, True),
+        (answer(400, "Bad Request: chat not found"), "permanent", None, True),
+        (answer(400, "Bad Request: PEER_ID_INVALID"), "permanent", None, True),
+        (answer(400, "Bad Request: message is too long"), "permanent", None, False),
         (
-            TelegramForbiddenError(METHOD, "Forbidden: bot was blocked by the user"),
+            answer(400, "Bad Request: group chat was upgraded", migrate_to_chat_id=-100777),
             "permanent",
             None,
             True,
         ),
-        (TelegramForbiddenError(METHOD, "Forbidden: user is deactivated"), "permanent", None, True),
-        (TelegramBadRequest(METHOD, "Bad Request: chat not found"), "permanent", None, True),
-        (TelegramBadRequest(METHOD, "Bad Request: PEER_ID_INVALID"), "permanent", None, True),
-        (TelegramBadRequest(METHOD, "Bad Request: message is too long"), "permanent", None, False),
+        (answer(502, "Bad Gateway"), "retry", 9.0, False),
+        (answer(500, "Internal Server Error: restart"), "retry", 9.0, False),
+        (TelegramNetworkError("sendMessage", "ConnectError"), "retry", 9.0, False),
         (
-            TelegramMigrateToChat(METHOD, "Bad Request: group chat was upgraded", -100777),
-            "permanent",
-            None,
-            True,
+            TelegramNetworkError("sendMessage", "HTTP 502, not a Bot API answer"),
+            "retry",
+            9.0,
+            False,
         ),
-        (TelegramServerError(METHOD, "Bad Gateway"), "retry", 9.0, False),
-        (RestartingTelegram(METHOD, "Internal Server Error: restart"), "retry", 9.0, False),
-        (TelegramNetworkError(METHOD, "ClientConnectorError"), "retry", 9.0, False),
-        (ClientDecodeError("Failed to decode object", ValueError(), "<html>"), "retry", 9.0, False),
         (TimeoutError(), "retry", 9.0, False),
-        (TelegramUnauthorizedError(METHOD, "Unauthorized"), "permanent", None, False),
-        (TelegramEntityTooLarge(METHOD, "Request Entity Too Large"), "permanent", None, False),
+        (answer(401, "Unauthorized"), "permanent", None, False),
+        (answer(413, "Request Entity Too Large"), "permanent", None, False),
     ],
 )
 def test_classify(error: Exception, outcome: str, retry_after: float | None, dead: bool) -> None:
@@ -63,7 +61,8 @@ def test_classify(error: Exception, outcome: str, retry_after: float | None, dea
 
 
 def test_migrated_group_names_its_new_id() -> None:
-    result = classify(TelegramMigrateToChat(METHOD, "upgraded", -100777), backoff=1.0)
+    error = answer(400, "Bad Request: group chat was upgraded", migrate_to_chat_id=-100777)
+    result = classify(error, backoff=1.0)
     assert result.reason is not None and "-100777" in result.reason
 
 
@@ -72,6 +71,14 @@ def test_addresses_and_buttons() -> None:
     with pytest.raises(ValueError):
         chat_address("mama@example.ru")
     assert keyboard(()) is None
-    markup = keyboard((("Да", "yes"), ("Нет", "no")))
-    assert markup is not None
-    assert [b.callback_data for b in markup.inline_keyboard[0]] == ["yes", "no"]
+    assert keyboard((("Да", "yes"), ("Нет", "no"))) == {
+        "inline_keyboard": [
+            [{"text": "Да", "callback_data": "yes"}, {"text": "Нет", "callback_data": "no"}]
+        ]
+    }
+
+
+def test_the_bot_id_is_the_token_head_and_a_bad_token_is_refused() -> None:
+    assert bot_id("123456:ABC-def") == 123456
+    with pytest.raises(ValueError):
+        bot_id("not-a-token")
