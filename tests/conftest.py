@@ -6,6 +6,7 @@ import asyncio
 import shutil
 import tempfile
 import uuid
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
         async def create() -> None:
             conn = await asyncpg.connect(found.url)
             await conn.execute(f'CREATE DATABASE "{name}"')
+            await conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
             await conn.close()
 
         asyncio.run(create())
@@ -156,11 +158,36 @@ async def _sqlite_database(path: Path) -> Database:
     return Database(f"sqlite:///{path}")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test of the `db` fixture runs once, on SQLite or on PostgreSQL, chosen by a
+    stable hash of its name (the id shows which: `[sqlite]`, `[postgres]`), so every
+    module's statements run on both databases while no test runs twice. A module or
+    test whose subject is the database's own behaviour (transactions and locking, bulk
+    loads, dialect-specific SQL, column types at their limits) is marked
+    `both_databases` and runs on each in turn. Without a PostgreSQL server every test
+    runs on SQLite."""
+    if "db" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_databases") is not None:
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        if "db" in str(mark.args[0]):
+            return
+    backend = "sqlite"
+    if metafunc.config.stash.get(_PG_KEY, None) is not None:
+        backend = ("sqlite", "postgres")[zlib.crc32(metafunc.definition.nodeid.encode()) % 2]
+    marks = [pytest.mark.postgres] if backend == "postgres" else []
+    chosen = pytest.mark.parametrize("db", [pytest.param(backend, marks=marks)], indirect=True)
+    metafunc.definition.add_marker(chosen)
+
+
 @pytest.fixture(
     params=[pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """An empty journal database with every table, on each backend in turn."""
+    """An empty journal database with every table: SQLite or PostgreSQL, as
+    `pytest_generate_tests` chose for the test (each in turn for `both_databases`)."""
     if request.param == "sqlite":
         database = await _sqlite_database(tmp_path / "journal.db")
     else:

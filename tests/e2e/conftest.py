@@ -1,6 +1,6 @@
 """A running system shared by the delivery tests, and a fresh school per test.
 
-Starting a worker takes seconds (aiogram builds hundreds of models at import), so the
+Starting a worker takes seconds (its imports, on a busy machine), so the
 delivery tests share two workers, the stand-ins and a redis-server of their own
 (`shared_system`, mark the module `pytest.mark.asyncio(loop_scope="session")`). Each
 test gets its own school (`school`) with its own guardians and unique addresses, so
@@ -36,7 +36,7 @@ from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_
 # workers pace at 40: below what two workers on SQLite deliver unpaced (up to 55 in a
 # second on a busy 2-core machine), so a broadcast is paced by the shared limiter, as in
 # production, rather than by the CPU — a limiter not kept would be refused (429) — and a
-# 1,000-family broadcast takes 26 s of sending. The stand-ins' margin over the pace (a
+# 600-family broadcast takes 15 s of sending. The stand-ins' margin over the pace (a
 # quarter, not production's 3 %) lets a stall of this busy test process, whose loop
 # serves the stand-ins, pass without a refusal: requests held up by a stall arrive
 # together after it. Per chat, Telegram's one message a second stays. Ten jobs at a

@@ -1,9 +1,9 @@
-"""A school-wide urgent broadcast to 1,000 families, on Telegram with a worker SIGKILLed in
+"""A school-wide urgent broadcast to 600 families, on Telegram with a worker SIGKILLed in
 the middle of it, and on MAX.
 
 The shared system (two workers on SQLite; each bot allowed 50 messages a second at its
 stand-in and the workers pacing at 40, less than they could send). On Telegram, worker
-1 is killed once 250 messages are out and started again; worker 2 runs throughout. On
+1 is killed once 150 messages are out and started again; worker 2 runs throughout. On
 MAX no worker is killed, and every family gets exactly one message. The bot's rate
 limit holds all along (the limiter's moments are in Redis, shared by the workers and
 outliving the killed one): no rate-limit refusal, never more in a second than the
@@ -42,9 +42,9 @@ from tests.e2e.system import System, wait_until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.slow]
 
-FAMILIES = 1000
+FAMILIES = 600  # 15 s of sending at the pace; bench.broadcast measures 3,000
 ADDRESS_BASE = 8_000_000
-KILL_AFTER = 250  # messages out when worker 1 is killed
+KILL_AFTER = 150  # messages out when worker 1 is killed
 MAX_JOBS = int(SHARED_ENV["ZVONOK_WORKER_MAX_JOBS"])
 TERM_START = dt.date(2026, 9, 1)
 # Per messenger: the guardian's column, the rate the stand-in allows, the workers' pace.

@@ -21,6 +21,9 @@ from tests.builders import World, build_world, uow_at
 from tests.integration.outbox_helpers import unchanged
 from tests.integration.refusals import refused
 
+# Both databases, each test: transactions: what each database keeps when a write fails half-way.
+pytestmark = pytest.mark.both_databases
+
 
 async def printed_codes(db: Database, w: World) -> dict[str, IssuedInvite]:
     """The codes of a sheet printed earlier, one per guardian of 7Б."""

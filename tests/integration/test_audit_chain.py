@@ -25,6 +25,9 @@ from core.uow import UnitOfWork
 from tests.builders import World, build_world, uow_at
 from workers.audit import verify_audit_chains
 
+# Both databases, each test: the chain hashes values as each database hands them back; tampering is plain SQL.
+pytestmark = pytest.mark.both_databases
+
 
 async def _journal(db: Database, w: World) -> dict[str, int]:
     """A few days of a teacher's work through the services; the rows' ids."""

@@ -41,6 +41,9 @@ from tests.integration.delivery_helpers import (
     started,
 )
 
+# Both databases, each test: claims and settling race on each database's own locking.
+pytestmark = pytest.mark.both_databases
+
 TOMORROW = dt.date(2026, 11, 24)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from core.db import Database
 from core.delivery.dispatch import dispatch_event
 from core.delivery.lifecycle import claim_delivery, settle_delivery, start_notification
@@ -32,6 +34,9 @@ from tests.integration.delivery_helpers import (
     started,
 )
 from tests.integration.outbox_helpers import outbox
+
+# Both databases, each test: the sweeper's queries of due and stuck rows, on each database's clock arithmetic.
+pytestmark = pytest.mark.both_databases
 
 SECONDS_30 = dt.timedelta(seconds=30)
 

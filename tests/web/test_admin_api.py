@@ -8,6 +8,9 @@ import pytest
 from tests.web.browser import PASSWORD, Web
 from tests.web.setup_actions import IDS
 
+# Both databases, each test: these requests exercise the database's own behaviour.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def web(web_on_both_databases: Web) -> Web:

@@ -32,6 +32,9 @@ from tests.web.browser import Browser, Web
 from tests.web.journal_site import site_fixture  # noqa: F401  (the `site` fixture)
 from tests.web.pages import row_with, table_rows, text_of
 
+# Both databases, each test: these requests exercise the database's own behaviour.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def web(web_on_both_databases: Web) -> Web:

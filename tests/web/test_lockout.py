@@ -17,6 +17,9 @@ from core.services.login_guard import Client
 from core.services.staff import authenticate
 from tests.web.browser import PASSWORD, Web
 
+# Both databases, each test: concurrent failed sign-ins are counted by each database's own locking.
+pytestmark = pytest.mark.both_databases
+
 ATTACKER = Client(address="203.0.113.66")
 SCHOOL = Client(address="198.51.100.10")
 KEY = "device-key-of-the-tests"

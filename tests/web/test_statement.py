@@ -35,6 +35,9 @@ from tests.web.browser import Web
 from tests.web.pages import row_with, table_rows, text_of
 from tests.web.pdfs import page_size, pages_text, save_png
 
+# Both databases, each test: the statement's hashes cover values as each database hands them back.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def web(web_on_both_databases: Web) -> Web:
