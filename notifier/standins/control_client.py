@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 import httpx
 
+from notifier.standins.http import tls_context
+
 _KEEPALIVE = 2.0  # seconds; the stand-ins are served by uvicorn, which keeps 5
 
 
@@ -29,6 +31,7 @@ class ControlClient:
                 # Idle connections are dropped before uvicorn closes them (after 5 s): one
                 # reused just as the server closes it would fail the request.
                 limits=httpx.Limits(keepalive_expiry=_KEEPALIVE),
+                verify=tls_context(),
             )
         response = await self._http.request(method, path, **kwargs)
         if response.status_code != 200:

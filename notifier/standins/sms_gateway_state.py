@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import httpx
 
+from notifier.standins.http import tls_context
+
 Provider = Literal["smsru", "smsc"]
 Failure = Literal["server_error", "no_money"]
 
@@ -185,7 +187,7 @@ class GatewayState:
         self, provider: Provider, url: str, payload: list[tuple[str, str]]
     ) -> bool:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=5.0)
+            self._http = httpx.AsyncClient(timeout=5.0, verify=tls_context())
         try:
             response = await self._http.post(url, data=dict(payload))
             attempt = CallbackAttempt(provider, url, payload, response.status_code, response.text)

@@ -18,6 +18,8 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from notifier.standins.http import tls_context
+
 # Both messengers retry an unreachable webhook with growing pauses (minutes, for real);
 # the stand-ins after 0.2-2 s so a test sees the retry.
 _RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)
@@ -118,7 +120,7 @@ class UpdateStream(Generic[PendingT], ABC):
         self, url: str, update: dict[str, Any], headers: dict[str, str], answer_within: float
     ) -> Posted:
         if self._http is None:
-            self._http = httpx.AsyncClient()
+            self._http = httpx.AsyncClient(verify=tls_context())
         try:
             response = await self._http.post(
                 url, json=update, headers=headers, timeout=answer_within

@@ -24,7 +24,7 @@ from sqlalchemy import update
 from sqlmodel import SQLModel, col
 
 from core.db import Database
-from core.models import Staff
+from core.models import Staff, utcnow
 from notifier.standins.max_rules import Limits as MaxLimits
 from notifier.standins.telegram_rules import FloodLimits, Rate
 from tests.builders import World, build_world
@@ -115,7 +115,7 @@ def planner_redis() -> Iterator[PrivateRedis]:
 
 
 @pytest_asyncio.fixture(scope="package", loop_scope="session")
-async def planner_system(
+async def planner_system_running(
     planner_redis: PrivateRedis, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[System]:
     """One worker whose planner looks every second (ZVONOK_WORKER_REMINDER_SECONDS=1),
@@ -131,6 +131,19 @@ async def planner_system(
             yield system
     finally:
         await db.dispose()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def planner_system(planner_system_running: System) -> AsyncIterator[System]:
+    """The planner's system for one test. Its planner reads every school's journal each
+    second: when the test ends, its schools' staff are locked (nobody left to remind or
+    to alert there), so the planner skips them and its work does not grow test by test."""
+    yield planner_system_running
+    async with await planner_system_running.db.writing_session() as session:
+        await session.exec(
+            update(Staff).where(col(Staff.locked_at).is_(None)).values(locked_at=utcnow())
+        )
+        await session.commit()
 
 
 @pytest.fixture

@@ -56,8 +56,8 @@ ROLES = {
 # Requests per operation, fitting the schema or not. Without a token every request is
 # answered 401 before its values are read, so fewer tell as much; where each answer is
 # a PDF rendered by weasyprint, a few are enough.
-EXAMPLES = 6
-ANONYMOUS_EXAMPLES = 3
+EXAMPLES = 4
+ANONYMOUS_EXAMPLES = 2
 SLOW = {
     "POST /api/v1/classes/{class_id}/invite-sheet": 2,
     "GET /api/v1/classes/{class_id}/weekly-summary": 2,
