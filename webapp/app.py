@@ -31,15 +31,17 @@ How the web app is put together (read docs/webapp.md for the longer guide):
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -170,6 +172,7 @@ def create_app(
     if database is not None:
         build_state(app, settings or load_settings(), database)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     serve(app, access.router, tokens.router, today.router, reminders.router)
     serve(app, homeroom.router, announcements.router, printouts.router)
@@ -198,6 +201,18 @@ def serve(app: FastAPI, *routers: APIRouter) -> None:
         for route in router.routes:
             assert isinstance(route, APIRoute | Route), f"{route!r}: not a plain route"
         app.router.routes.extend(router.routes)
+
+
+async def metrics(request: Request) -> Response:
+    """The process's Prometheus metrics (core/metrics.py): counts by kind, nothing about
+    a person. With ZVONOK_METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
+    token = request.app.state.settings.metrics_token
+    if token is not None:
+        given = request.headers.get("authorization", "")
+        expected = f"Bearer {token.get_secret_value()}"
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 async def healthz(request: Request) -> JSONResponse:

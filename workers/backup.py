@@ -20,8 +20,9 @@ from sqlmodel import select
 from core.backup.config import backup_config
 from core.backup.make import make_backup
 from core.db import Database
+from core.metrics import BACKUP_AGE
 from core.models import School, utcnow
-from core.reading.backups import DestinationStatus, stale_backups
+from core.reading.backups import DestinationStatus, destination_status
 from core.services.admin_alerts import alert_admins_in
 from core.settings import Settings
 from core.uow import UnitOfWork, transactional
@@ -67,15 +68,17 @@ async def check_backup_age(ctx: dict[str, Any]) -> list[str]:
 async def _stale(ctx: dict[str, Any]) -> tuple[list[DestinationStatus], list[int]]:
     settings: Settings = ctx["settings"]
     max_age = dt.timedelta(hours=settings.backup_max_age_hours)
+    now = utcnow()
     async with ctx["db"].session() as session:
-        stale = await stale_backups(
-            session,
-            destinations=settings.backup_destinations_resolved,
-            now=utcnow(),
-            max_age=max_age,
-        )
+        found = [
+            await destination_status(session, destination, now=now, max_age=max_age)
+            for destination in settings.backup_destinations_resolved
+        ]
         schools = [s for s in (await session.exec(select(School.id))).all() if s is not None]
-    return stale, schools
+    for status in found:
+        if status.age is not None:
+            BACKUP_AGE.labels(status.destination).set(status.age.total_seconds())
+    return [status for status in found if status.stale], schools
 
 
 @transactional

@@ -22,7 +22,8 @@ from core.delivery.reasons import (
     SMS_BUDGET_SPENT,
     Reason,
 )
-from core.models import Delivery, School
+from core.metrics import DELIVERIES, DELIVERY_DELAY
+from core.models import Delivery, School, utcnow
 from core.reading.unsubscription import unsubscribe_link
 from core.settings import Settings
 from core.uow import UnitOfWork
@@ -109,8 +110,16 @@ async def _send_and_settle(ctx: dict[str, Any], claimed: Claimed) -> str:
         await enqueue_delivery(ctx, delivery_id, claimed.delivery.attempts, at=settled.retry_at)
     if settled.fallback is not None:
         await enqueue_delivery(ctx, settled.fallback, attempts=0)
+    _count(claimed, result.outcome)
     log.info("delivery %s via %s: %s", delivery_id, claimed.delivery.channel, result.outcome.value)
     return result.outcome.value
+
+
+def _count(claimed: Claimed, outcome: Outcome) -> None:
+    channel = claimed.delivery.channel
+    DELIVERIES.labels(channel, outcome.value).inc()
+    if outcome is Outcome.sent:
+        DELIVERY_DELAY.labels(channel).observe((utcnow() - claimed.due_at).total_seconds())
 
 
 async def _school(ctx: dict[str, Any], school_id: int) -> School:

@@ -17,6 +17,7 @@ from arq.worker import Function, func
 
 from core.db import Database
 from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
+from core.metrics import serve_metrics
 from core.reports.signing import signer_of
 from core.services.roster_import import purge_expired_imports
 from core.settings import Settings, load_settings
@@ -49,6 +50,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["channels"] = build_channels(settings, ctx["redis"])
     ctx["signer"] = signer_of(settings)  # the archive's PDFs (None: unsigned)
     await register_sms_reports(settings, ctx["channels"])
+    serve_metrics(settings.worker_metrics_port, settings.metrics_host, "worker")
     start_relay(ctx)
     # Everything imported and built so far lives as long as the process: move it out
     # of the collector's sight. Full collections over it stalled the worker for

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from arq.constants import default_queue_name
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +25,7 @@ from core.delivery.sweep import (
     stale_undispatched_events,
     unrelayed_events,
 )
+from core.metrics import DUE_BACKLOG, QUEUE_JOBS
 from core.models import Delivery, utcnow
 from core.settings import Settings
 from core.uow import UnitOfWork
@@ -114,6 +116,8 @@ async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
     }
     if stuck or redispatched:
         log.warning("sweeper recovered work: %s", counts)
+    DUE_BACKLOG.set(len(due))  # at most the sweep's 2,000
+    QUEUE_JOBS.set(await ctx["redis"].zcard(default_queue_name))
     return counts
 
 

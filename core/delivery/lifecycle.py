@@ -62,10 +62,12 @@ OUTCOMES = ("sent", "retry", "permanent")
 
 @dataclass(frozen=True)
 class Claimed:
-    """A delivery now `sending`, with the content to render for it."""
+    """A delivery now `sending`, with the content to render for it, and the moment its
+    notification was due (the delay to the send is measured from it)."""
 
     delivery: Delivery
     composition: Composition
+    due_at: dt.datetime
 
 
 async def start_notification(uow: UnitOfWork, *, notification_id: int) -> int | None:
@@ -130,7 +132,7 @@ async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claim
                 composition = await with_join_code(uow, composition)
             uow.session.add(delivery)
             await uow.commit()
-            return Claimed(delivery, composition)
+            return Claimed(delivery, composition, note.due_at)
         else:
             return None  # another worker started it
         await uow.commit()
@@ -233,7 +235,7 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
             await uow.session.refresh(delivery)
             composition = await with_join_code(uow, composition)
         await uow.commit()
-        return Claimed(delivery, composition) if composition is not None else None
+        return Claimed(delivery, composition, note.due_at) if composition is not None else None
 
 
 async def _cancel(uow: UnitOfWork, delivery: Delivery, note: Notification, reason: Reason) -> None:

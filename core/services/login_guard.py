@@ -46,6 +46,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.known_devices import known_device
+from core.metrics import FAILED_LOGINS
 from core.models import LoginThrottle, School, Staff
 from core.uow import UnitOfWork
 
@@ -186,6 +187,7 @@ def _count(row: LoginThrottle, now: dt.datetime) -> None:
 async def record_failure(uow: UnitOfWork, attempt: Attempt) -> Block | None:
     """Count a failed sign-in on each of its counters (inside the caller's
     transaction); the block now refusing the attempt's source, if any."""
+    FAILED_LOGINS.inc()
     now = uow.now()
     keys = attempt.keys()
     rows = [await _throttle_for_update(uow, key) for key in keys]

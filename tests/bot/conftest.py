@@ -1,8 +1,16 @@
-"""Fixtures of the bot tests: the demo-sized world of tests/builders.py and the bot,
-once on each messenger (every scenario runs on Telegram and on MAX)."""
+"""Fixtures of the bot tests: the demo-sized world of tests/builders.py and the bot on
+a messenger.
+
+The dialogue is written once (bots/dialog) and each messenger's adapter is thin, so a
+scenario runs on one messenger, Telegram or MAX, chosen by a stable hash of its name
+(the test's id ends in `[telegram]` or `[max]`): every module talks to both. Modules
+whose scenarios lean on what the adapters do differently (edited messages and their
+buttons, documents, acknowledgements, webhooks, the broadcast per messenger) are
+marked `both_messengers` and run every scenario on each."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -25,6 +33,23 @@ async def world(sqlite_db: Database) -> World:
             session.add(school)
             await session.commit()
     return world
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One messenger per scenario unless the module or test is `both_messengers` or
+    names its messenger itself."""
+    if "messenger" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_messengers") is not None:
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        if "messenger" in str(mark.args[0]):
+            return
+    chosen = MESSENGERS[zlib.crc32(metafunc.definition.nodeid.encode()) % len(MESSENGERS)]
+    metafunc.definition.add_marker(
+        pytest.mark.parametrize("messenger", [chosen], ids=[chosen.value])
+    )
 
 
 @pytest.fixture(params=MESSENGERS, ids=[m.value for m in MESSENGERS])

@@ -26,6 +26,9 @@ from tests.builders import World, update_row
 from tests.integration.delivery_helpers import Clock, msk, relay_and_dispatch, start_due
 from workers.deliveries import deliver
 
+# Every scenario on both messengers: «Ознакомлен» edits the delivered message in each messenger's own way.
+pytestmark = pytest.mark.both_messengers
+
 MOTHER, FATHER, LENAS_MOTHER, STRANGER = 6001, 6002, 6003, 7777
 MOSCOW = ZoneInfo("Europe/Moscow")
 

@@ -31,6 +31,9 @@ from tests.integration.fallback_helpers import families, link_guardians, link_st
 from tests.integration.outbox_helpers import outbox
 from workers.fallback import fallback_tick, refresh_snapshots
 
+# Every scenario on both messengers: the broadcast goes out through each messenger's channel.
+pytestmark = pytest.mark.both_messengers
+
 TEACHER = 9001  # math: 1А, 7Б, 10А
 
 

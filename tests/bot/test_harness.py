@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.bot.harness import BotUnderTest
+
+# Every scenario on both messengers: the harness itself, on each messenger.
+pytestmark = pytest.mark.both_messengers
 
 
 async def test_start_without_code_is_answered(bot_system: BotUnderTest) -> None:

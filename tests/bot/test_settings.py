@@ -23,6 +23,9 @@ from tests.bot.harness import Answer, BotUnderTest, Person, running_bot
 from tests.bot.settings_helpers import change_policy, link_guardian, other
 from tests.builders import World
 
+# Every scenario on both messengers: one message edited in place, with its buttons, in each messenger.
+pytestmark = pytest.mark.both_messengers
+
 MOTHER = 6001
 NAMES = {Messenger.telegram: "Telegram", Messenger.max: "MAX"}
 CODE = re.compile(r"\b(\d{6})\b")

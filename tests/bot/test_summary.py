@@ -15,6 +15,9 @@ from tests.bot.reading_helpers import at_now, leaked, link_chat, plain, sheets
 from tests.builders import World
 from tests.integration.reading_helpers import write_week
 
+# Every scenario on both messengers: a document goes as Telegram's document or MAX's uploaded file with its caption apart.
+pytestmark = pytest.mark.both_messengers
+
 CHAT = 8601
 
 

@@ -45,6 +45,9 @@ from tests.builders import World
 from tests.integration.telegram_fixtures import bot_for
 from tests.keys import BACKUP_KEY
 
+# Every scenario on both messengers: each messenger's webhook, secret and redelivery.
+pytestmark = pytest.mark.both_messengers
+
 SECRET = "zvonok-webhook-secret_42"  # fits both: Telegram's 1-256, MAX's 5-256 characters
 WITHIN = 10.0
 WARM_UP = 6000  # the user whose /start shows a freshly started bot is taking updates

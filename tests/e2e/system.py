@@ -26,6 +26,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
 from core.db import Database
@@ -38,6 +40,7 @@ from notifier.standins.smtp import SmtpStandin, run_smtp_standin
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
 from notifier.standins.telegram_emulator import SentMessage
 from notifier.standins.telegram_rules import FloodLimits
+from tests.e2e.processes import free_port
 
 WORKER_READY = "worker started"  # logged by workers.main.startup
 SMS_API_ID = "e2e-sms-api-id"
@@ -69,12 +72,14 @@ class WorkerProcess:
     name: str
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    # Where it serves its Prometheus metrics (the same port after a restart).
+    metrics_port: int = field(default_factory=free_port)
 
     def start(self, env: dict[str, str], cwd: Path) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "workers"],
-                env=env,
+                env=env | {"ZVONOK_WORKER_METRICS_PORT": str(self.metrics_port)},
                 cwd=cwd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -185,6 +190,24 @@ class System:
         starts = worker.log_text().count(WORKER_READY) + 1
         worker.start(self.worker_env(), self.directory)
         await worker.wait_ready(starts=starts)
+
+    async def metric(self, name: str, **labels: str) -> float:
+        """A metric's samples with these labels, summed over the running workers (as a
+        Prometheus query would sum them over the worker processes)."""
+        total = 0.0
+        async with httpx.AsyncClient(timeout=5) as http:
+            for worker in self.workers:
+                if not worker.alive:
+                    continue
+                scraped = await http.get(f"http://127.0.0.1:{worker.metrics_port}/metrics")
+                for family in text_string_to_metric_families(scraped.text):
+                    total += sum(
+                        sample.value
+                        for sample in family.samples
+                        if sample.name == name
+                        and all(sample.labels.get(k) == v for k, v in labels.items())
+                    )
+        return total
 
     async def stop_workers(self) -> None:
         await asyncio.gather(*(worker.stop() for worker in self.workers))

@@ -37,6 +37,7 @@ async def test_a_blocked_chat_falls_back_to_email_and_is_not_tried_again(
     mother = await give_contacts(system.db, w.guardians["sokolova"], telegram=True, email=True)
     assert mother.chat_id and mother.email
     await system.telegram.control.block_chat(mother.chat_id)
+    before = await _outcomes(system)
 
     await _mark(system, w, "petya", 4)
     (first,) = await system.wait_emails(mother.email, 1)
@@ -58,6 +59,27 @@ async def test_a_blocked_chat_falls_back_to_email_and_is_not_tried_again(
         ["telegram", "email"],
         ["email"],
     ]
+    # The workers' metrics count the same story: one refusal, two emails sent, and the
+    # delay from the moment each mark was due to its email.
+    after = await _outcomes(system)
+    assert {k: after[k] - before[k] for k in after} == {
+        ("telegram", "permanent"): 1,
+        ("telegram", "sent"): 0,
+        ("email", "sent"): 2,
+        ("email", "delays"): 2,
+    }
+
+
+async def _outcomes(system: System) -> dict[tuple[str, str], float]:
+    """The workers' delivery counters, as an operator's Prometheus sees them."""
+    counted = {
+        (channel, outcome): await system.metric(
+            "zvonok_deliveries_total", channel=channel, outcome=outcome
+        )
+        for channel, outcome in (("telegram", "permanent"), ("telegram", "sent"), ("email", "sent"))
+    }
+    delays = await system.metric("zvonok_delivery_delay_seconds_count", channel="email")
+    return counted | {("email", "delays"): delays}
 
 
 async def test_a_mark_reaches_the_max_dialog_once_and_a_blocked_bot_falls_back_to_email(

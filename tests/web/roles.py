@@ -352,6 +352,8 @@ PUBLIC_ROUTES = frozenset(
         "POST /logout",
         "POST /language",
         "GET /healthz",
+        # Counts by kind only; behind ZVONOK_METRICS_TOKEN when set (tests/web/test_metrics.py).
+        "GET /metrics",
         "POST /hooks/sms/{provider}/{token}",
         # The one-click unsubscribe of family emails: the signed URL is the credential
         # (tests/web/test_unsubscribe.py).
