@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"bot: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     # Imported here: aiogram and the features take seconds to import, which `--help`
     # and a refused configuration do not need.
     from aiogram.exceptions import TelegramUnauthorizedError

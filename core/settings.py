@@ -148,6 +148,8 @@ class Settings(BaseSettings):
     # bigger one is answered 413 before it is read.
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=64 * 1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # "json": one JSON object per line, for a log collector (core/logs.py).
+    log_format: Literal["text", "json"] = "text"
     # argon2 parameters for new password hashes (core/security.py): "light" is for test
     # runs only and is refused in production.
     password_hash_cost: PasswordCost = "standard"  # noqa: S105  (a cost, not a password)

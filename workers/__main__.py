@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"worker: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if args.check:
         return check(redis_settings)
     # Imported here: the jobs pull in the channels (aiogram takes seconds to import),
