@@ -28,6 +28,15 @@ from tests.world_template import forget_template, register_fresh, register_fresh
 # tests/unit/test_password_cost.py checks the standard parameters.
 use_password_cost("light")
 
+
+@pytest.fixture(autouse=True)
+def _light_password_hashes() -> None:
+    """Light hashing again before each test: `load_settings()` (the settings tests, an
+    app or a bot started in this process) sets the cost its settings name, "standard"
+    by default, and every later test of this process would otherwise hash at 64 MiB."""
+    use_password_cost("light")
+
+
 # End-to-end figures (tests/e2e/figures.py) are printed after the run, xdist or not.
 pytest_plugins = ["tests.e2e.figures"]
 
