@@ -62,8 +62,8 @@ def _number(value: Any) -> float | None:
 
 def bot_id(token: str) -> int:
     """The bot's numeric id: the part of its token before the colon."""
-    head, _, _ = token.partition(":")
-    if not head.isdigit():
+    head, colon, tail = token.partition(":")
+    if not head.isdigit() or not colon or not tail or any(c.isspace() for c in token):
         raise ValueError("a Telegram bot token looks like 123456:ABC…")
     return int(head)
 

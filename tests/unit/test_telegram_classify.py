@@ -80,5 +80,6 @@ def test_addresses_and_buttons() -> None:
 
 def test_the_bot_id_is_the_token_head_and_a_bad_token_is_refused() -> None:
     assert bot_id("123456:ABC-def") == 123456
-    with pytest.raises(ValueError):
-        bot_id("not-a-token")
+    for malformed in ("not-a-token", "123456", "123456:", "12 34:abc", "123456:ab cd"):
+        with pytest.raises(ValueError, match="123456:ABC"):
+            bot_id(malformed)
