@@ -140,7 +140,9 @@ def demo_teacher_signs_in(port: int, data: Path) -> str:
     """The demo subject teacher's "Today" page, signed in with the printed demo login."""
     rows = (data / "demo-logins.tsv").read_text(encoding="utf-8").splitlines()
     login, password = next(r for r in rows if r.startswith("Учитель-предметник")).split("\t")[1:3]
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as web:
+    # A first page renders its templates; on a machine busy with the other processes of
+    # `zvonok run` (and a test run beside it) that took over 5 s once.
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as web:
         form = web.get("/login").text
         csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         signed_in = web.post(
