@@ -6,7 +6,6 @@ import asyncio
 import shutil
 import tempfile
 import uuid
-import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from core.db import Database
 from core.security import use_password_cost
 from tests.postgres import PostgresServer, find_postgres
 from tests.redis_fixture import PrivateRedis, start_private_redis, stop_private_redis
+from tests.spread import one_value_per_test
 from tests.world_template import forget_template, register_fresh, register_fresh_postgres
 
 # Test runs sign in thousands of times: hash passwords with argon2's light parameters
@@ -176,19 +176,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     loads, dialect-specific SQL, column types at their limits) is marked
     `both_databases` and runs on each in turn. Without a PostgreSQL server every test
     runs on SQLite."""
-    if "db" not in metafunc.fixturenames:
-        return
-    if metafunc.definition.get_closest_marker("both_databases") is not None:
-        return
-    for mark in metafunc.definition.iter_markers("parametrize"):
-        if "db" in str(mark.args[0]):
-            return
-    backend = "sqlite"
-    if metafunc.config.stash.get(_PG_KEY, None) is not None:
-        backend = ("sqlite", "postgres")[zlib.crc32(metafunc.definition.nodeid.encode()) % 2]
-    marks = [pytest.mark.postgres] if backend == "postgres" else []
-    chosen = pytest.mark.parametrize("db", [pytest.param(backend, marks=marks)], indirect=True)
-    metafunc.definition.add_marker(chosen)
+    postgres = metafunc.config.stash.get(_PG_KEY, None) is not None
+    one_value_per_test(
+        metafunc,
+        "db",
+        ("sqlite", "postgres") if postgres else ("sqlite",),
+        each_marker="both_databases",
+        marks={"postgres": [pytest.mark.postgres]},
+        indirect=True,
+    )
 
 
 @pytest.fixture(

@@ -10,7 +10,6 @@ marked `both_messengers` and run every scenario on each."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -19,6 +18,7 @@ from core.db import Database
 from core.models import Messenger, School
 from tests.bot.harness import MESSENGERS, BotUnderTest, running_bot
 from tests.builders import World, build_world
+from tests.spread import one_value_per_test
 
 
 @pytest.fixture
@@ -39,17 +39,7 @@ async def world(sqlite_db: Database) -> World:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """One messenger per scenario unless the module or test is `both_messengers` or
     names its messenger itself."""
-    if "messenger" not in metafunc.fixturenames:
-        return
-    if metafunc.definition.get_closest_marker("both_messengers") is not None:
-        return
-    for mark in metafunc.definition.iter_markers("parametrize"):
-        if "messenger" in str(mark.args[0]):
-            return
-    chosen = MESSENGERS[zlib.crc32(metafunc.definition.nodeid.encode()) % len(MESSENGERS)]
-    metafunc.definition.add_marker(
-        pytest.mark.parametrize("messenger", [chosen], ids=[chosen.value])
-    )
+    one_value_per_test(metafunc, "messenger", MESSENGERS, each_marker="both_messengers")
 
 
 @pytest.fixture(params=MESSENGERS, ids=[m.value for m in MESSENGERS])
