@@ -123,6 +123,11 @@ class Settings(BaseSettings):
     worker_job_timeout_seconds: int = Field(default=90, ge=5)
     worker_stuck_sending_seconds: int = Field(default=120, ge=1)
     worker_max_jobs: int = Field(default=50, ge=1, le=1000)
+    # A worker's liveness key lives this long unless renewed (every second): a killed
+    # worker's deliveries are taken over by another this soon (workers/liveness.py).
+    worker_alive_seconds: int = Field(default=5, ge=2, le=60)
+    # Notifications one batch starts, sends and records together (workers/deliveries.py).
+    worker_batch: int = Field(default=100, ge=1, le=1000)
     # How often the staff reminders' planner reads every school's journal control (and
     # how far ahead it plans, so a reminder goes at its minute).
     worker_reminder_seconds: int = Field(default=60, ge=1, le=60)

@@ -6,6 +6,8 @@ running a job twice, late, or after Redis lost it, sends nothing twice.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -14,14 +16,23 @@ from dataclasses import replace
 from typing import Any
 
 from core.db import Database
-from core.delivery.dispatch import dispatch_event
-from core.delivery.lifecycle import Claimed, claim_delivery, settle_delivery, start_and_claim
+from core.delivery.dispatch import dispatch_planned
+from core.delivery.lifecycle import (
+    Claimed,
+    Sent,
+    claim_delivery,
+    settle_delivery,
+    settle_sent,
+    start_and_claim,
+    start_batch,
+)
 from core.delivery.reasons import (
     CHANNEL_NOT_CONFIGURED,
     SEND_ERROR,
     SMS_BUDGET_SPENT,
     Reason,
 )
+from core.delivery.sweep import next_due_at
 from core.metrics import DELIVERIES, DELIVERY_DELAY
 from core.models import Delivery, School, utcnow
 from core.reading.unsubscription import unsubscribe_link
@@ -30,7 +41,8 @@ from core.uow import UnitOfWork
 from notifier.base import Channel, Outcome, SendResult
 from notifier.render import render
 from notifier.sms_budget import BudgetSpent, send_within_budget
-from workers.queue import enqueue_delivery, enqueue_start
+from workers.liveness import mark_sent
+from workers.queue import enqueue_delivery, enqueue_send_due
 from workers.writes import writing
 
 log = logging.getLogger(__name__)
@@ -38,6 +50,12 @@ log = logging.getLogger(__name__)
 # A school's name, time zone and SMS budget change rarely; a worker rereads them this
 # often rather than on every delivery of a broadcast.
 SCHOOL_CACHE_SECONDS = 60.0
+# Batches a worker holds claimed at once: one being sent while the next is started.
+BATCHES_IN_FLIGHT = 2
+# Sends of one batch under way at once (each channel paces them by its own limits).
+SENDS_AT_ONCE = 32
+# The grid the wake-ups at a due moment are rounded up to (see wake_at).
+WAKE_STEP_SECONDS = 0.2
 
 
 class NotSent(Exception):
@@ -49,23 +67,120 @@ class NotSent(Exception):
 
 
 async def dispatch(ctx: dict[str, Any], event_id: str) -> int:
-    """Plan an outbox event's notifications; queue the ones due at once (grace window 0).
+    """Plan an outbox event's notifications; queue batches for the ones due at once
+    (grace window 0), and a wake-up for the first one due later.
 
     Queued, not started here: an urgent announcement to a whole school is a thousand
     notifications, and every worker should take its share of them.
     """
     db: Database = ctx["db"]
     async with writing(ctx):
-        due = await dispatch_event(UnitOfWork(db), event_id=event_id)
-    for notification_id in due:
-        await enqueue_start(ctx, notification_id)
-    return len(due)
+        planned = await dispatch_planned(UnitOfWork(db), event_id=event_id)
+    await enqueue_batches(ctx, len(planned.due), key=f"event:{event_id}")
+    if planned.next_due is not None:
+        await wake_at(ctx, planned.next_due)
+    return len(planned.due)
+
+
+def _batch_size(ctx: dict[str, Any]) -> int:
+    settings: Settings = ctx["settings"]
+    return settings.worker_batch
+
+
+async def enqueue_batches(ctx: dict[str, Any], due: int, *, key: str) -> int:
+    """Queue enough `send_due` jobs for `due` notifications due now, so that every
+    worker takes a share; each job id is made of `key` (the event, the sweep)."""
+    jobs = -(-due // _batch_size(ctx))
+    return sum([await enqueue_send_due(ctx, job_id=f"{key}:{n}") for n in range(jobs)])
+
+
+async def wake_at_next_due(ctx: dict[str, Any]) -> None:
+    """A `send_due` job at the moment the next open notification falls due (the end
+    of a grace window, of quiet hours, a digest time), so it leaves then and not at
+    the next sweep. One job a moment: its id is the moment, to the millisecond."""
+    async with ctx["db"].session() as session:
+        at = await next_due_at(session, after=utcnow())
+    if at is not None:
+        await wake_at(ctx, at)
+
+
+async def wake_at(ctx: dict[str, Any], at: dt.datetime) -> None:
+    """A `send_due` job at `at`, rounded up to WAKE_STEP_SECONDS: the notifications of
+    a burst of marks (a teacher's whole class) fall due within a moment of each other,
+    and one job for each such moment is enough."""
+    step = int(WAKE_STEP_SECONDS * 1000)
+    moment = -(-int(at.timestamp() * 1000) // step) * step
+    when = dt.datetime.fromtimestamp(moment / 1000, dt.UTC)
+    await enqueue_send_due(ctx, job_id=f"at:{moment}", at=when)
+
+
+async def send_due(ctx: dict[str, Any]) -> str:
+    """Start, send and record one batch of due notifications (the longest due first).
+
+    A worker has at most BATCHES_IN_FLIGHT batches claimed at a time; a job waits for
+    its turn before claiming anything. Sending runs shielded from the job's timeout:
+    once claimed, a batch is sent and recorded to its end. A full batch queues another
+    job, so a backlog keeps every worker busy until it is gone.
+    """
+    # Shared by the worker's jobs (workers.main.startup); a job run alone has its own.
+    turns: asyncio.Semaphore = ctx.setdefault("batch_turns", asyncio.Semaphore(BATCHES_IN_FLIGHT))
+    async with turns:
+        task = asyncio.create_task(_send_batch(ctx))
+        batches: set[asyncio.Task[str]] = ctx.setdefault("batches", set())
+        batches.add(task)
+        task.add_done_callback(batches.discard)
+        return await asyncio.shield(task)
+
+
+async def _send_batch(ctx: dict[str, Any]) -> str:
+    limit = _batch_size(ctx)
+    async with writing(ctx):
+        started = await start_batch(UnitOfWork(ctx["db"]), limit=limit, worker=ctx.get("worker_id"))
+    if started.looked_at == limit:
+        await enqueue_send_due(ctx, job_id=f"more:{time.time():.6f}")
+    else:
+        await wake_at_next_due(ctx)  # those held just now (quiet hours) included
+    slots = asyncio.Semaphore(SENDS_AT_ONCE)
+
+    async def attempt(claimed: Claimed) -> tuple[Claimed, SendResult, Reason | None]:
+        async with slots:
+            return await _attempt(ctx, claimed)
+
+    attempts = await asyncio.gather(*(attempt(c) for c in started.claimed))
+    sent = [
+        Sent(c.delivery.id or 0, result.provider_id, result.parts)
+        for c, result, _ in attempts
+        if result.outcome is Outcome.sent
+    ]
+    async with writing(ctx):
+        await settle_sent(UnitOfWork(ctx["db"]), sent)
+    for claimed, result, reason in attempts:
+        if result.outcome is not Outcome.sent:
+            await _settle(ctx, claimed, result, reason)
+        _count(claimed, result.outcome)
+    log.info("batch: %d started, %d sent", len(started.claimed), len(sent))
+    return f"{len(sent)} of {len(started.claimed)} sent"
+
+
+async def stop_batches(ctx: dict[str, Any], within: float = 5.0) -> None:
+    """At shutdown: let the batches being sent finish for a moment, then stop them
+    (what they claimed and did not send is handed over by `stop_liveness`)."""
+    batches: set[asyncio.Task[str]] = ctx.get("batches", set())
+    if not batches:
+        return
+    _, late = await asyncio.wait(set(batches), timeout=within)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
 
 
 async def start(ctx: dict[str, Any], notification_id: int) -> str:
-    """Start a due notification and send its first delivery in the same job."""
+    """Start one due notification and send its first delivery (jobs queued by a worker
+    of an earlier version; notifications now leave in batches: `send_due`)."""
     async with writing(ctx):
-        claimed = await start_and_claim(UnitOfWork(ctx["db"]), notification_id=notification_id)
+        claimed = await start_and_claim(
+            UnitOfWork(ctx["db"]), notification_id=notification_id, worker=ctx.get("worker_id")
+        )
     # None: held for quiet hours (the sweeper starts it when they end), cancelled,
     # or already started by another job.
     if claimed is None:
@@ -76,28 +191,52 @@ async def start(ctx: dict[str, Any], notification_id: int) -> str:
 async def deliver(ctx: dict[str, Any], delivery_id: int) -> str:
     """Send a pending delivery: a retry, a fallback to the next channel, a swept one."""
     async with writing(ctx):
-        claimed = await claim_delivery(UnitOfWork(ctx["db"]), delivery_id=delivery_id)
+        claimed = await claim_delivery(
+            UnitOfWork(ctx["db"]), delivery_id=delivery_id, worker=ctx.get("worker_id")
+        )
     if claimed is None:
         return "nothing to do"
     return await _send_and_settle(ctx, claimed)
 
 
-async def _send_and_settle(ctx: dict[str, Any], claimed: Claimed) -> str:
-    db: Database = ctx["db"]
+async def _attempt(
+    ctx: dict[str, Any], claimed: Claimed
+) -> tuple[Claimed, SendResult, Reason | None]:
+    """Send a claimed delivery; the result, and why it was not sent (None: the channel's
+    own words). A message the channel accepted is marked sent in Redis at once."""
     delivery_id = claimed.delivery.id or 0
     try:
         result = await _send(ctx, claimed)
         reason = Reason.provider(result.reason)  # the channel's own words
     except NotSent as refused:
-        result, reason = SendResult(Outcome.permanent), refused.reason
+        return claimed, SendResult(Outcome.permanent), refused.reason
     except Exception as error:  # a channel bug must not leave the delivery "sending"
         log.exception("delivery %s: channel raised", delivery_id)
         # No retry_after: the backoff table of core.delivery.lifecycle decides.
-        result = SendResult(Outcome.retry)
-        reason = Reason(SEND_ERROR, {"error": type(error).__name__})
+        return (
+            claimed,
+            SendResult(Outcome.retry),
+            Reason(SEND_ERROR, {"error": type(error).__name__}),
+        )
+    if result.outcome is Outcome.sent:
+        await mark_sent(ctx, delivery_id, result)
+    return claimed, result, reason
+
+
+async def _send_and_settle(ctx: dict[str, Any], claimed: Claimed) -> str:
+    claimed, result, reason = await _attempt(ctx, claimed)
+    await _settle(ctx, claimed, result, reason)
+    _count(claimed, result.outcome)
+    return result.outcome.value
+
+
+async def _settle(
+    ctx: dict[str, Any], claimed: Claimed, result: SendResult, reason: Reason | None
+) -> None:
+    delivery_id = claimed.delivery.id or 0
     async with writing(ctx):
         settled = await settle_delivery(
-            UnitOfWork(db),
+            UnitOfWork(ctx["db"]),
             delivery_id=delivery_id,
             outcome=result.outcome.value,
             provider_id=result.provider_id,
@@ -110,9 +249,7 @@ async def _send_and_settle(ctx: dict[str, Any], claimed: Claimed) -> str:
         await enqueue_delivery(ctx, delivery_id, claimed.delivery.attempts, at=settled.retry_at)
     if settled.fallback is not None:
         await enqueue_delivery(ctx, settled.fallback, attempts=0)
-    _count(claimed, result.outcome)
     log.info("delivery %s via %s: %s", delivery_id, claimed.delivery.channel, result.outcome.value)
-    return result.outcome.value
 
 
 def _count(claimed: Claimed, outcome: Outcome) -> None:

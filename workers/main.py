@@ -7,6 +7,7 @@ builds the database and the channels from them.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from datetime import UTC, datetime
@@ -27,8 +28,16 @@ from workers.archive import archive_crons
 from workers.audit import audit_crons
 from workers.background import stop_background
 from workers.backup import backup_crons
-from workers.deliveries import deliver, dispatch, start
+from workers.deliveries import (
+    BATCHES_IN_FLIGHT,
+    deliver,
+    dispatch,
+    send_due,
+    start,
+    stop_batches,
+)
 from workers.fallback import fallback_crons
+from workers.liveness import new_worker_id, start_liveness, stop_liveness
 from workers.relay import start_relay, stop_relay, sweep
 from workers.retention import retention_crons
 from workers.staff import plan_reminders, staff_send, staff_start, sweep_staff
@@ -51,6 +60,12 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["signer"] = signer_of(settings)  # the archive's PDFs (None: unsigned)
     await register_sms_reports(settings, ctx["channels"])
     serve_metrics(settings.worker_metrics_port, settings.metrics_host, "worker")
+    # State the jobs share lives in this ctx: arq gives each job a copy of it, so
+    # anything a job creates itself (ctx.setdefault) is that job's alone.
+    ctx["background"], ctx["schools"] = {}, {}
+    ctx["batch_turns"], ctx["batches"] = asyncio.Semaphore(BATCHES_IN_FLIGHT), set()
+    ctx["worker_id"] = new_worker_id()
+    await start_liveness(ctx)  # before any claim: its key names this worker alive
     start_relay(ctx)
     # Everything imported and built so far lives as long as the process: move it out
     # of the collector's sight. Full collections over it stalled the worker for
@@ -64,6 +79,9 @@ async def startup(ctx: dict[str, Any]) -> None:
 async def shutdown(ctx: dict[str, Any]) -> None:
     await stop_background(ctx)
     await stop_relay(ctx)
+    if "worker_id" in ctx:
+        await stop_batches(ctx)
+        await stop_liveness(ctx)
     await close_channels(ctx.get("channels", {}))
     db: Database | None = ctx.get("db")
     if db is not None:
@@ -88,6 +106,7 @@ async def purge_roster_files(ctx: dict[str, Any]) -> int:
 def job_functions(timeout: int) -> list[Function]:
     return [
         func(dispatch, name="dispatch", timeout=timeout),
+        func(send_due, name="send_due", timeout=timeout),
         func(start, name="start", timeout=timeout),
         func(deliver, name="deliver", timeout=timeout),
         func(staff_start, name="staff_start", timeout=timeout),

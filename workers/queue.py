@@ -38,10 +38,6 @@ def dispatch_job_id(event_id: str) -> str:
     return f"dispatch:{event_id}"
 
 
-def start_job_id(notification_id: int) -> str:
-    return f"start:{notification_id}"
-
-
 def delivery_job_id(delivery_id: int, attempts: int) -> str:
     return f"deliver:{delivery_id}:{attempts}"
 
@@ -50,8 +46,11 @@ async def enqueue_dispatch(ctx: dict[str, Any], event_id: str) -> bool:
     return await enqueue(ctx, "dispatch", event_id, job_id=dispatch_job_id(event_id))
 
 
-async def enqueue_start(ctx: dict[str, Any], notification_id: int) -> bool:
-    return await enqueue(ctx, "start", notification_id, job_id=start_job_id(notification_id))
+async def enqueue_send_due(
+    ctx: dict[str, Any], *, job_id: str, at: dt.datetime | None = None
+) -> bool:
+    """A `send_due` job (one batch of whatever is due when it runs), at `at` or now."""
+    return await enqueue(ctx, "send_due", job_id=f"send_due:{job_id}", at=at)
 
 
 async def enqueue_delivery(
@@ -78,13 +77,6 @@ async def not_queued(ctx: dict[str, Any], job_ids: Sequence[str]) -> set[str]:
             pipe.exists(job_key_prefix + job_id)
         found = await pipe.execute()
     return {job_id for job_id, exists in zip(job_ids, found, strict=True) if not exists}
-
-
-async def enqueue_missing_starts(ctx: dict[str, Any], notification_ids: Iterable[int]) -> int:
-    """Start jobs for the notifications arq holds none for; how many were queued."""
-    jobs = {start_job_id(n): n for n in notification_ids}
-    missing = await not_queued(ctx, list(jobs))
-    return sum([await enqueue_start(ctx, jobs[job_id]) for job_id in sorted(missing)])
 
 
 async def enqueue_missing_deliveries(ctx: dict[str, Any], attempts: dict[int, int]) -> int:

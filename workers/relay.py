@@ -20,21 +20,22 @@ from core.db import Database
 from core.delivery.sweep import (
     due_notifications,
     mark_relayed,
-    reset_stuck_sending,
     retryable_deliveries,
     stale_undispatched_events,
+    stuck_sending,
     unrelayed_events,
 )
 from core.metrics import DUE_BACKLOG, QUEUE_JOBS
 from core.models import Delivery, utcnow
 from core.settings import Settings
 from core.uow import UnitOfWork
+from workers.deliveries import enqueue_batches, wake_at_next_due
 from workers.fallback import note_roster_events
+from workers.liveness import ALIVE_KEY, recover
 from workers.queue import (
     enqueue_dispatch,
     enqueue_missing_deliveries,
     enqueue_missing_dispatches,
-    enqueue_missing_starts,
 )
 from workers.writes import writing
 
@@ -84,8 +85,9 @@ async def stop_relay(ctx: dict[str, Any]) -> None:
 async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
     """Re-enqueue what the queue may have lost; the jobs re-check state themselves.
 
-    Deliveries `sending` for longer than ZVONOK_WORKER_STUCK_SENDING_SECONDS were
-    dropped by a killed worker: they go back to pending. Events queued longer than
+    Deliveries `sending` for longer than ZVONOK_WORKER_STUCK_SENDING_SECONDS and held
+    by no living worker (`workers.liveness` takes over a dead worker's in seconds; this
+    is for rows nobody claimed by name) are recovered. Events queued longer than
     ZVONOK_WORKER_REDISPATCH_SECONDS ago and still not dispatched were lost (Redis
     restarted empty, or a worker died holding them): they are queued again.
     """
@@ -94,8 +96,9 @@ async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
     stuck_after = dt.timedelta(seconds=settings.worker_stuck_sending_seconds)
     redispatch_after = dt.timedelta(seconds=settings.worker_redispatch_seconds)
     now = utcnow()
-    async with writing(ctx):
-        stuck = await reset_stuck_sending(UnitOfWork(db), now=now, older_than=stuck_after)
+    async with db.session() as session:
+        stuck = await _unheld(ctx, await stuck_sending(session, now=now, older_than=stuck_after))
+    await recover(ctx, stuck)
     async with db.session() as session:
         stale = await stale_undispatched_events(session, now=now, older_than=redispatch_after)
         due = await due_notifications(session, now=now, limit=2000)
@@ -110,15 +113,24 @@ async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
         "stuck": len(stuck),
         "redispatched": len(redispatched),
         "due": len(due),
-        "due_queued": await enqueue_missing_starts(ctx, due),
+        "due_queued": await enqueue_batches(ctx, len(due), key="sweep"),
         "pending": len(pending),
         "pending_queued": await enqueue_missing_deliveries(ctx, attempts),
     }
     if stuck or redispatched:
         log.warning("sweeper recovered work: %s", counts)
+    await wake_at_next_due(ctx)
     DUE_BACKLOG.set(len(due))  # at most the sweep's 2,000
     QUEUE_JOBS.set(await ctx["redis"].zcard(default_queue_name))
     return counts
+
+
+async def _unheld(ctx: dict[str, Any], stuck: dict[int, str | None]) -> list[int]:
+    """Of these stuck deliveries, the ones no living worker holds."""
+    holders = sorted({w for w in stuck.values() if w is not None})
+    alive = await ctx["redis"].mget([f"{ALIVE_KEY}{w}" for w in holders]) if holders else []
+    living = {w for w, key in zip(holders, alive, strict=True) if key is not None}
+    return sorted(i for i, holder in stuck.items() if holder not in living)
 
 
 async def _attempts_of(session: AsyncSession, ids: list[int]) -> dict[int, int]:

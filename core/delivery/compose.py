@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -38,6 +38,9 @@ from core.models import (
     Student,
 )
 from core.policy import policy_of
+
+if TYPE_CHECKING:
+    from core.delivery.prefetch import Prefetched
 
 # The notice of a messenger the school switched off (core.delivery.notices): its item.
 NOTICE_KIND = "messenger_moved"
@@ -77,11 +80,19 @@ class Composition:
         return tuple(sorted(kinds))
 
 
-async def compose(session: AsyncSession, notification: Notification) -> Composition | None:
-    """The notification's content, or None when nothing is left to say."""
+async def compose(
+    session: AsyncSession, notification: Notification, known: Prefetched | None = None
+) -> Composition | None:
+    """The notification's content, or None when nothing is left to say.
+
+    `known`: its batch's rows read beforehand (`core.delivery.prefetch`), so that only
+    what they leave open is read here (what a family was told before, when it was)."""
     guardian = await session.get(Guardian, notification.guardian_id)
     assert guardian is not None
-    events = await _events_of(session, notification.id or 0)
+    if known is not None:
+        events = known.events[notification.id or 0]
+    else:
+        events = await _events_of(session, notification.id or 0)
     by_entity: dict[str, list[OutboxEvent]] = {}
     for event in events:
         by_entity.setdefault(event.entity, []).append(event)
@@ -90,7 +101,8 @@ async def compose(session: AsyncSession, notification: Notification) -> Composit
         if entity.startswith("messengers:"):
             item = await _notice_item(session, guardian, group[-1])
         else:
-            prior = await _last_sent(session, notification, entity)
+            never_told = known is not None and (guardian.id, entity) not in known.told
+            prior = None if never_told else await _last_sent(session, notification, entity)
             item = await _item_for(session, entity, group[-1], prior)
         if item is not None:
             items.append(item)
@@ -103,15 +115,20 @@ async def compose(session: AsyncSession, notification: Notification) -> Composit
         mode=notification.mode,
         urgent=notification.urgent,
         items=items,
-        channels=await _channels_of(session, guardian),
+        channels=await _channels_of(
+            session, guardian, known.dead[guardian.id or 0] if known else None
+        ),
     )
 
 
-async def _channels_of(session: AsyncSession, guardian: Guardian) -> tuple[str, ...]:
+async def _channels_of(
+    session: AsyncSession, guardian: Guardian, dead: set[tuple[str, str]] | None
+) -> tuple[str, ...]:
     """The guardian's chats (in the messengers the school offers) and email, where they
-    have them and not found dead."""
-    query = select(ContactStatus).where(ContactStatus.guardian_id == guardian.id)
-    dead = {(row.channel, row.address) for row in (await session.exec(query)).all()}
+    have them and not found dead (`dead`: read already)."""
+    if dead is None:
+        query = select(ContactStatus).where(ContactStatus.guardian_id == guardian.id)
+        dead = {(row.channel, row.address) for row in (await session.exec(query)).all()}
     school = await session.get(School, guardian.school_id)
     assert school is not None
     closed = closed_channels(policy_of(school))

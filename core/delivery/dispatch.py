@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -40,14 +41,29 @@ from core.policy import SchoolPolicy, policy_of
 from core.uow import UnitOfWork
 
 
+@dataclass(frozen=True)
+class Dispatched:
+    """The notifications an event made due now, and the earliest moment one it joined
+    or opened falls due later (None: none does)."""
+
+    due: list[int]
+    next_due: dt.datetime | None = None
+
+
 async def dispatch_event(uow: UnitOfWork, *, event_id: str) -> list[int]:
     """Plan who hears of an outbox event and when; returns notifications due right now."""
+    return (await dispatch_planned(uow, event_id=event_id)).due
+
+
+async def dispatch_planned(uow: UnitOfWork, *, event_id: str) -> Dispatched:
+    """`dispatch_event`, with when the next of its notifications falls due."""
     async with uow:
         row = await uow.session.get(OutboxEvent, event_id)
         if row is None or row.dispatched_at is not None:
-            return []
+            return Dispatched([])
         now = uow.now()
         due: list[int] = []
+        planner = None
         topic = TOPIC_OF_EVENT.get(row.kind)
         event = event_from_outbox(row.kind, row.payload)
         if topic is not None or isinstance(event, MessengersChanged):
@@ -56,11 +72,12 @@ async def dispatch_event(uow: UnitOfWork, *, event_id: str) -> list[int]:
             if isinstance(event, MessengersChanged):
                 due = await plan_notices(uow, event_id=row.id, event=event, school=school)
             elif topic is not None:
-                due = await _Planner(uow, event, topic, school, now).plan(row.id)
+                planner = _Planner(uow, event, topic, school, now)
+                due = await planner.plan(row.id)
         row.dispatched_at = now
         uow.session.add(row)
         await uow.commit()
-        return due
+        return Dispatched(due, planner.next_due if planner else None)
 
 
 def _one_per_guardian(recipients: list[Recipient]) -> list[Recipient]:
@@ -86,6 +103,7 @@ class _Planner:
         # Homework the bot broadcast while the journal was down: those it reached have
         # their message already; the others (email, SMS, missed chats) hear as usual.
         self.told = set(event.notified_guardian_ids) if isinstance(event, HomeworkSet) else set()
+        self.next_due: dt.datetime | None = None  # the earliest of its notes due later
 
     async def plan(self, event_id: str) -> list[int]:
         today = self.now.astimezone(ZoneInfo(self.school.timezone)).date()
@@ -122,6 +140,8 @@ class _Planner:
             )
             if note.due_at <= self.now and note.id not in due:
                 due.append(note.id or 0)
+            elif note.due_at > self.now:
+                self.next_due = min(note.due_at, self.next_due or note.due_at)
         return due
 
     async def _lock_guardians(self, ids: list[int]) -> None:

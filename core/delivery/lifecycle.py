@@ -8,14 +8,18 @@ delivery pending → sending → sent | failed | cancelled (pending again to ret
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from core.delivery.compose import Composition, compose
 from core.delivery.holds import awaits_first, quiet_hold
 from core.delivery.notices import with_join_code
+from core.delivery.prefetch import Prefetched
 from core.delivery.reasons import (
     CHANNEL_DROPPED,
     CONSENT_WITHDRAWN,
@@ -36,6 +40,7 @@ from core.delivery.transitions import (
     note_topics,
     record_dead_contact,
     transition,
+    transition_many,
 )
 from core.models import (
     ChannelName,
@@ -43,8 +48,6 @@ from core.models import (
     GuardianSettings,
     Mode,
     Notification,
-    NotificationEvent,
-    OutboxEvent,
     School,
     Topic,
 )
@@ -70,17 +73,28 @@ class Claimed:
     due_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Started:
+    """What a batch start did: the deliveries claimed for sending, and how many due
+    notifications it looked at (all of them when fewer than asked for: none is left)."""
+
+    claimed: list[Claimed]
+    looked_at: int
+
+
 async def start_notification(uow: UnitOfWork, *, notification_id: int) -> int | None:
     """Hand a due notification to its first live channel; the delivery id to send, or None.
 
     Re-checks consent (withdrawn stops everything at once), holds non-urgent messages
     during quiet hours, and cancels a notification with nothing left to say.
     """
-    claimed = await _start(uow, notification_id, claim=False)
-    return claimed.delivery.id if claimed is not None else None
+    started = await start_batch(uow, ids=[notification_id], claim=False)
+    return started.claimed[0].delivery.id if started.claimed else None
 
 
-async def start_and_claim(uow: UnitOfWork, *, notification_id: int) -> Claimed | None:
+async def start_and_claim(
+    uow: UnitOfWork, *, notification_id: int, worker: str | None = None
+) -> Claimed | None:
     """`start_notification` and `claim_delivery` of its first delivery, in one transaction.
 
     What a claim re-checks (consent, the channel still wanted, something to say) was
@@ -89,54 +103,104 @@ async def start_and_claim(uow: UnitOfWork, *, notification_id: int) -> Claimed |
     `sending` from its first moment; a worker that dies before settling it leaves
     it to the sweeper, as any claimed delivery.
     """
-    return await _start(uow, notification_id, claim=True)
+    started = await start_batch(uow, ids=[notification_id], worker=worker)
+    return started.claimed[0] if started.claimed else None
 
 
-async def _start(uow: UnitOfWork, notification_id: int, *, claim: bool) -> Claimed | None:
+async def start_batch(
+    uow: UnitOfWork,
+    *,
+    ids: Sequence[int] | None = None,
+    limit: int = 100,
+    claim: bool = True,
+    worker: str | None = None,
+) -> Started:
+    """Start up to `limit` due notifications (of `ids`, or the longest due), in one
+    transaction; with `claim`, their first deliveries are `sending`, held by `worker`.
+
+    Each one is decided as `start_notification` decides it (consent, holds, the
+    parent's switches, something left to say, a live channel); the rows they need are
+    read for the whole batch at once (`core.delivery.prefetch`). On PostgreSQL the
+    notifications are locked and ones another worker holds are skipped, so workers
+    starting batches at once share the due work instead of racing for it.
+    """
     async with uow:
         now = uow.now()
-        note = await uow.session.get(Notification, notification_id)
-        if note is None or note.status != "open" or note.due_at > now:
-            return None
-        guardian, settings, dead, closed = await guardian_context(uow, note.guardian_id)
-        hold = None if not guardian.has_consent else await _hold(uow, note, settings)
-        if hold is not None:
-            # Held, never dropped; still open for more events. Why is kept for the
-            # class teacher's page and `zvonok messages` (core/delivery/holds.py).
-            note.due_at, reason = hold
-            note.reason, note.reason_params = reason.code, reason.params
-            uow.session.add(note)
-            await uow.commit()
-            return None
-        topics = await note_topics(uow, note)
-        channels = live_channels(guardian, settings, dead, topics, closed=closed)
-        composition = None
-        if not guardian.has_consent:
-            close(uow, note, "cancelled", Reason(CONSENT_WITHDRAWN))
-        elif _switched_off(note, settings) or (
-            not channels and live_channels(guardian, settings, dead, closed=closed)
-        ):
-            # Off by the parent's choice: the mode "never", or email switched off for
-            # this kind when email is all they have.
-            close(uow, note, "cancelled", Reason(SWITCHED_OFF))
-        elif (composition := await compose(uow.session, note)) is None:
-            close(uow, note, "cancelled", Reason(NOTHING_LEFT))
-        elif not channels:
-            close(uow, note, "failed", Reason(NO_CHANNEL))
-        elif await transition(
-            uow, Notification, notification_id, "open", "sending", reason=None, reason_params=None
-        ):
-            delivery = new_delivery(note, *channels[0], now)
+        query = select(Notification).where(
+            Notification.status == "open", col(Notification.due_at) <= now
+        )
+        if ids is not None:
+            query = query.where(col(Notification.id).in_(list(ids)))
+        query = query.order_by(col(Notification.due_at), col(Notification.id)).limit(limit)
+        if not uow.db.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        notes = list((await uow.session.exec(query)).all())
+        if not notes:
+            return Started([], 0)
+        known = await Prefetched.load(uow, notes)
+        ready: list[tuple[Notification, tuple[ChannelName, str], Composition]] = []
+        for note in notes:
+            # A batch is mostly work in Python: let the sends already under way (their
+            # answers) through between one notification and the next.
+            await asyncio.sleep(0)
+            decided = await _decide(uow, note, known)
+            if decided is not None:
+                ready.append((note, *decided))
+        started = await transition_many(
+            uow,
+            Notification,
+            [n.id or 0 for n, _, _ in ready],
+            "open",
+            "sending",
+            reason=None,
+            reason_params=None,
+        )
+        claimed: list[Claimed] = []
+        for note, channel, composition in ready:
+            if note.id not in started:
+                continue  # another worker started it
+            delivery = new_delivery(note, *channel, now)
             if claim:
                 delivery.status, delivery.sending_since, delivery.attempts = "sending", now, 1
+                delivery.claimed_by = worker
                 composition = await with_join_code(uow, composition)
             uow.session.add(delivery)
-            await uow.commit()
-            return Claimed(delivery, composition, note.due_at)
-        else:
-            return None  # another worker started it
+            claimed.append(Claimed(delivery, composition, note.due_at))
         await uow.commit()
+        return Started(claimed, len(notes))
+
+
+async def _decide(
+    uow: UnitOfWork, note: Notification, known: Prefetched
+) -> tuple[tuple[ChannelName, str], Composition] | None:
+    """Whether a due notification goes now, and on which channel with what content; if
+    not, it is held (a new due time and why) or closed (cancelled or failed)."""
+    guardian, settings, dead, closed = known.guardian_context(note.guardian_id)
+    hold = None if not guardian.has_consent else await _hold(uow, note, settings, known)
+    if hold is not None:
+        # Held, never dropped; still open for more events. Why is kept for the
+        # class teacher's page and `zvonok messages` (core/delivery/holds.py).
+        note.due_at, reason = hold
+        note.reason, note.reason_params = reason.code, reason.params
+        uow.session.add(note)
         return None
+    topics = known.topics(note)
+    channels = live_channels(guardian, settings, dead, topics, closed=closed)
+    if not guardian.has_consent:
+        close(uow, note, "cancelled", Reason(CONSENT_WITHDRAWN))
+    elif _switched_off(note, settings) or (
+        not channels and live_channels(guardian, settings, dead, closed=closed)
+    ):
+        # Off by the parent's choice: the mode "never", or email switched off for
+        # this kind when email is all they have.
+        close(uow, note, "cancelled", Reason(SWITCHED_OFF))
+    elif (composition := await compose(uow.session, note, known)) is None:
+        close(uow, note, "cancelled", Reason(NOTHING_LEFT))
+    elif not channels:
+        close(uow, note, "failed", Reason(NO_CHANNEL))
+    else:
+        return channels[0], composition
+    return None
 
 
 def _switched_off(note: Notification, settings: GuardianSettings | None) -> bool:
@@ -147,7 +211,7 @@ def _switched_off(note: Notification, settings: GuardianSettings | None) -> bool
 
 
 async def _hold(
-    uow: UnitOfWork, note: Notification, settings: GuardianSettings | None
+    uow: UnitOfWork, note: Notification, settings: GuardianSettings | None, known: Prefetched
 ) -> tuple[dt.datetime, Reason] | None:
     """When a due notification may go after all, and why: quiet hours, or a message
     in flight."""
@@ -158,7 +222,7 @@ async def _hold(
         quiet_end = quiet_ends_at(now, school.timezone, start, end)
         if quiet_end is not None:
             return quiet_end, quiet_hold(quiet_end, school.timezone)
-    if await _corrects_one_in_flight(uow, note):
+    if known.corrects_one_in_flight(note):
         until = now + dt.timedelta(seconds=IN_FLIGHT_HOLD_SECONDS)
         return until, awaits_first(until, (await _school(uow, note)).timezone)
     return None
@@ -170,33 +234,9 @@ async def _school(uow: UnitOfWork, note: Notification) -> School:
     return school
 
 
-async def _corrects_one_in_flight(uow: UnitOfWork, note: Notification) -> bool:
-    """Is an earlier message about the same rows still being sent to this guardian?
-
-    It is rendered at each attempt from the journal as it is then, so what it will
-    say is known only once it is sent; a correction sent before it would repeat it,
-    or overtake it. The correction waits, and is composed against what went out.
-    """
-    mine = (
-        select(OutboxEvent.entity)
-        .join(NotificationEvent, col(NotificationEvent.event_id) == OutboxEvent.id)
-        .where(NotificationEvent.notification_id == note.id)
-    )
-    query = (
-        select(Notification.id)
-        .join(NotificationEvent, col(NotificationEvent.notification_id) == Notification.id)
-        .join(OutboxEvent, col(OutboxEvent.id) == NotificationEvent.event_id)
-        .where(
-            Notification.guardian_id == note.guardian_id,
-            Notification.status == "sending",
-            Notification.id != note.id,
-            col(OutboxEvent.entity).in_(mine),
-        )
-    )
-    return (await uow.session.exec(query.limit(1))).first() is not None
-
-
-async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None:
+async def claim_delivery(
+    uow: UnitOfWork, *, delivery_id: int, worker: str | None = None
+) -> Claimed | None:
     """Take a pending delivery for sending (pending → sending), or None if not ours to send.
 
     A channel the guardian no longer wants is cancelled and the message moves to
@@ -229,7 +269,7 @@ async def claim_delivery(uow: UnitOfWork, *, delivery_id: int) -> Claimed | None
         elif (composition := await compose(uow.session, note)) is None:
             await _cancel(uow, delivery, note, Reason(NOTHING_LEFT))
         else:
-            values = {"sending_since": now, "attempts": delivery.attempts + 1}
+            values = {"sending_since": now, "attempts": delivery.attempts + 1, "claimed_by": worker}
             if not await transition(uow, Delivery, delivery_id, "pending", "sending", **values):
                 return None
             await uow.session.refresh(delivery)
@@ -287,6 +327,49 @@ async def settle_delivery(
             settled = await _record_failure(uow, delivery, note, why, address_dead)
         await uow.commit()
         return settled
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A send the channel accepted: the delivery, the provider's id, the parts used."""
+
+    delivery_id: int
+    provider_id: str | None = None
+    parts: int = 1
+
+
+async def settle_sent(uow: UnitOfWork, sends: Sequence[Sent]) -> set[int]:
+    """`settle_delivery(outcome="sent")` for a batch of sends, in three statements;
+    the deliveries this call recorded (one settled already is left as it is)."""
+    if not sends:
+        return set()
+    async with uow:
+        now = uow.now()
+        marked = (
+            update(Delivery)
+            .where(col(Delivery.id).in_([s.delivery_id for s in sends]))
+            .where(col(Delivery.status) == "sending")
+            .values(status="sent", sent_at=now, claimed_by=None, **error_values(None))
+            .returning(col(Delivery.id), col(Delivery.notification_id))
+        )
+        options = {"synchronize_session": False}
+        result = await uow.session.exec(marked, execution_options=options)
+        notes = dict(result.all())
+        if notes:
+            details = [
+                {"id": s.delivery_id, "provider_id": s.provider_id, "parts": s.parts}
+                for s in sends
+                if s.delivery_id in notes
+            ]
+            await uow.session.exec(update(Delivery), params=details, execution_options=options)
+            closed = (
+                update(Notification)
+                .where(col(Notification.id).in_(list(notes.values())))
+                .values(status="sent", closed_at=now, reason=None, reason_params=None)
+            )
+            await uow.session.exec(closed, execution_options=options)
+        await uow.commit()
+        return set(notes)
 
 
 async def _record_sent(

@@ -80,6 +80,17 @@ async def due_notifications(session: AsyncSession, *, now: dt.datetime, limit: i
     return [i for i in (await session.exec(query)).all() if i is not None]
 
 
+async def next_due_at(session: AsyncSession, *, after: dt.datetime) -> dt.datetime | None:
+    """When the next open notification falls due, if any is due after `after`."""
+    query = (
+        select(Notification.due_at)
+        .where(Notification.status == "open", col(Notification.due_at) > after)
+        .order_by(col(Notification.due_at))
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
 async def retryable_deliveries(session: AsyncSession, *, now: dt.datetime, limit: int) -> list[int]:
     """Pending deliveries that may be sent now: new ones, and retries whose wait is over."""
     query = (
@@ -94,27 +105,65 @@ async def retryable_deliveries(session: AsyncSession, *, now: dt.datetime, limit
     return [i for i in (await session.exec(query)).all() if i is not None]
 
 
+async def stuck_sending(
+    session: AsyncSession, *, now: dt.datetime, older_than: dt.timedelta
+) -> dict[int, str | None]:
+    """Deliveries `sending` for longer than `older_than`, with the worker holding each.
+
+    A worker killed between claim and settle leaves its delivery `sending` for ever;
+    one that is still alive is past its job's timeout by then. `older_than` must
+    exceed the longest send (channel timeouts): a slow worker that is still alive
+    would otherwise send the same message a second time.
+    """
+    query = select(Delivery.id, Delivery.claimed_by).where(
+        Delivery.status == "sending", col(Delivery.sending_since) < now - older_than
+    )
+    return {i: w for i, w in (await session.exec(query)).all() if i is not None}
+
+
+async def claimants(session: AsyncSession) -> set[str]:
+    """The workers (`Delivery.claimed_by`) holding deliveries `sending` now."""
+    query = (
+        select(Delivery.claimed_by)
+        .where(Delivery.status == "sending", col(Delivery.claimed_by).is_not(None))
+        .distinct()
+    )
+    return {w for w in (await session.exec(query)).all() if w is not None}
+
+
+async def claimed_by(session: AsyncSession, workers: Sequence[str]) -> list[int]:
+    """The deliveries these workers hold `sending`."""
+    if not workers:
+        return []
+    query = select(Delivery.id).where(
+        Delivery.status == "sending", col(Delivery.claimed_by).in_(list(workers))
+    )
+    return sorted(i for i in (await session.exec(query)).all() if i is not None)
+
+
+async def release_sending(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, int]:
+    """Put these `sending` deliveries back to pending (their sender is gone, and did not
+    send them); {delivery: attempts so far} of those this call moved."""
+    if not ids:
+        return {}
+    async with uow:
+        statement = (
+            update(Delivery)
+            .where(col(Delivery.id).in_(list(ids)), col(Delivery.status) == "sending")
+            .values(status="pending", claimed_by=None, **error_values(Reason(INTERRUPTED)))
+            .returning(col(Delivery.id), col(Delivery.attempts))
+        )
+        options = {"synchronize_session": False}
+        moved = dict((await uow.session.exec(statement, execution_options=options)).all())
+        await uow.commit()
+        return moved
+
+
 async def reset_stuck_sending(
     uow: UnitOfWork, *, now: dt.datetime, older_than: dt.timedelta
 ) -> list[int]:
-    """Put deliveries `sending` for longer than `older_than` back to pending.
-
-    A worker killed between claim and settle leaves its delivery `sending` for ever.
-    `older_than` must exceed the longest send (channel timeouts): a slow worker that
-    is still alive would otherwise send the same message a second time.
-    """
-    async with uow:
-        stuck = select(Delivery.id).where(
-            Delivery.status == "sending", col(Delivery.sending_since) < now - older_than
-        )
-        if not uow.db.is_sqlite:
-            stuck = stuck.with_for_update(skip_locked=True)
-        ids = sorted(i for i in (await uow.session.exec(stuck)).all() if i is not None)
-        if ids:
-            await uow.session.exec(
-                update(Delivery)
-                .where(col(Delivery.id).in_(ids), col(Delivery.status) == "sending")
-                .values(status="pending", **error_values(Reason(INTERRUPTED)))
-            )
-        await uow.commit()
-        return ids
+    """Put deliveries `sending` for longer than `older_than` back to pending
+    (`stuck_sending`, `release_sending`); the ids moved."""
+    async with uow.db.session() as session:
+        stuck = await stuck_sending(session, now=now, older_than=older_than)
+    return sorted(await release_sending(uow, sorted(stuck)))

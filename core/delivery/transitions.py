@@ -85,6 +85,27 @@ async def transition(
     return result.rowcount == 1
 
 
+async def transition_many(
+    uow: UnitOfWork,
+    model: type[Notification] | type[Delivery],
+    row_ids: list[int],
+    frm: str,
+    to: str,
+    **values: object,
+) -> set[int]:
+    """`transition` for many rows in one statement; the ids this call moved."""
+    if not row_ids:
+        return set()
+    statement = (
+        update(model)
+        .where(col(model.id).in_(row_ids), col(model.status) == frm)
+        .values(status=to, **values)
+        .returning(col(model.id))
+    )
+    result = await uow.session.exec(statement, execution_options={"synchronize_session": False})
+    return {row_id for (row_id,) in result.all()}
+
+
 def close(uow: UnitOfWork, note: Notification, status: str, reason: Reason | None) -> None:
     note.status, note.closed_at = status, uow.now()
     note.reason = reason.code if reason else None

@@ -191,5 +191,7 @@ class Delivery(SQLModel, table=True):
     parts: int = 0
     created_at: datetime = instant_field()
     sending_since: datetime | None = instant_field(nullable=True)
+    # The worker process holding it `sending` (workers.liveness); None when nobody does.
+    claimed_by: str | None = None
     sent_at: datetime | None = instant_field(nullable=True)
     delivered_at: datetime | None = instant_field(nullable=True)  # provider's receipt

@@ -48,6 +48,7 @@ RELEASED = {
     "0011_year_close.py": "84a7a5ac6f37074211f7a9515d14b4510ba6fff117468ee7aa2fb5a91e3f9dcd",
     "0012_archive_documents.py": "b7148ce1a9ba68877cffead49cef6fa249e721d7e5201ec804ad6433d0ca3280",
     "0017_max_messenger.py": "7150327e7aa1c79841c6685773cc7bea3993d6ce58ec60f80b96c3f03cea9de8",
+    "0018_delivery_claimed_by.py": "75daba756ccde822f860acfdbd44960fd98d5b94f115f9904ac434781518f574",
 }
 
 

@@ -1,0 +1,149 @@
+"""Notifications started in batches, and a dead worker's deliveries taken over.
+
+A batch reads the rows of all its notifications at once (`core.delivery.prefetch`):
+each family must still get what it would get alone, never a neighbour's content or
+settings. A worker that dies holding deliveries `sending` hands them over within
+seconds: what it had sent (marked in Redis) is recorded, not sent again; the rest is
+queued for another worker. A living worker's deliveries are left alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.constants import job_key_prefix
+
+from core.db import Database
+from core.delivery.lifecycle import start_batch, start_notification
+from core.delivery.sweep import due_notifications
+from core.models import Delivery, Notification
+from core.settings import Settings
+from notifier.base import Outcome, SendResult
+from tests.builders import World, build_world
+from tests.integration.delivery_helpers import (
+    Clock,
+    add_guardian,
+    choose,
+    deliveries,
+    lines,
+    load,
+    msk,
+    notifications,
+    post,
+    relay_and_dispatch,
+)
+from workers.liveness import ALIVE_BEAT_SECONDS, ALIVE_KEY, mark_sent, take_over
+from workers.writes import sqlite_writer
+
+
+async def _three_families_due(db: Database) -> tuple[Clock, World]:
+    """At 10:02 three guardians' messages are due: Соколова's bundle of two children's
+    marks; Ваня's mark to his father, who turned marks off after it was planned, and
+    to his grandmother, in her quiet hours."""
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    await add_guardian(db, w, "babushka", ["vanya"], email="babushka@example.ru")
+    await choose(db, w, "babushka", quiet_start=dt.time(9), quiet_end=dt.time(12))
+    await post(clock, w, "petya", 5)
+    await post(clock, w, "masha", 3)
+    await post(clock, w, "vanya", 4)
+    await relay_and_dispatch(clock)
+    await choose(db, w, "novikov", modes={"marks": "off"})
+    clock.advance(120)
+    return clock, w
+
+
+async def _outcomes(db: Database) -> dict[int, tuple[Any, ...]]:
+    return {n.guardian_id: (n.status, n.reason, n.due_at) for n in await notifications(db)}
+
+
+async def test_a_batch_decides_each_family_as_it_would_alone(db: Database) -> None:
+    clock, w = await _three_families_due(db)
+    started = await start_batch(clock.uow(), limit=10, worker="worker-a")
+
+    # Only Соколова's goes: both children's marks, in her one message.
+    [claimed] = started.claimed
+    assert started.looked_at == 3
+    assert claimed.delivery.guardian_id == w.guardians["sokolova"]
+    assert sorted(lines(claimed.composition)) == [
+        ("mark", "new", "Мария", 3),
+        ("mark", "new", "Пётр", 5),
+    ]
+    [delivery] = await deliveries(db)
+    assert (delivery.status, delivery.claimed_by, delivery.attempts) == ("sending", "worker-a", 1)
+    outcomes = await _outcomes(db)
+    assert outcomes[w.guardians["sokolova"]][0] == "sending"
+    assert outcomes[w.guardians["novikov"]][:2] == ("cancelled", "switched_off")
+    assert outcomes[w.guardians["babushka"]] == ("open", "quiet_hours", msk(12))
+    # Nothing is left due: a second batch finds nothing to do.
+    again = await start_batch(clock.uow(), limit=10)
+    assert (again.claimed, again.looked_at) == ([], 0)
+
+
+async def test_one_at_a_time_gives_the_same_as_one_batch(db: Database) -> None:
+    clock, w = await _three_families_due(db)
+    async with db.session() as session:
+        due = await due_notifications(session, now=clock(), limit=10)
+    one_by_one = [await start_notification(clock.uow(), notification_id=n) for n in due]
+    assert len([d for d in one_by_one if d is not None]) == 1
+    outcomes = await _outcomes(db)
+    assert outcomes[w.guardians["sokolova"]][0] == "sending"
+    assert outcomes[w.guardians["novikov"]][:2] == ("cancelled", "switched_off")
+    assert outcomes[w.guardians["babushka"]] == ("open", "quiet_hours", msk(12))
+
+
+async def _pool(redis_url: str) -> ArqRedis:
+    return await create_pool(RedisSettings.from_dsn(redis_url))
+
+
+async def test_a_dead_workers_deliveries_are_taken_over_and_its_sends_kept(
+    db: Database, redis_url: str
+) -> None:
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    await add_guardian(db, w, "babushka", ["vanya"], email="babushka@example.ru")
+    await post(clock, w, "vanya", 4)  # to his father and his grandmother
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    dead = await start_batch(clock.uow(), limit=10, worker="dead-worker")
+    by_guardian = {c.delivery.guardian_id: c.delivery.id or 0 for c in dead.claimed}
+    sent_before_death = by_guardian[w.guardians["novikov"]]
+    never_sent = by_guardian[w.guardians["babushka"]]
+    await post(clock, w, "petya", 5)
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    [living] = (await start_batch(clock.uow(), limit=10, worker="living-worker")).claimed
+
+    redis = await _pool(redis_url)
+    try:
+        ctx: dict[str, Any] = {
+            "db": db,
+            "redis": redis,
+            "settings": Settings(),
+            "worker_id": "me",
+            "sqlite_writer": sqlite_writer(db),
+        }
+        await redis.set(f"{ALIVE_KEY}living-worker", "1", ex=30)
+        # The dead worker had sent Новиков's message when it was killed.
+        await mark_sent(ctx, sent_before_death, SendResult(Outcome.sent, provider_id="tg-7"))
+
+        missing: dict[str, float] = {}
+        await take_over(ctx, missing)  # a key missing once: maybe Redis just restarted
+        assert {d.status for d in await deliveries(db)} == {"sending"}
+        await asyncio.sleep(ALIVE_BEAT_SECONDS)
+        await take_over(ctx, missing)
+
+        sent = await load(db, Delivery, sent_before_death)
+        assert (sent.status, sent.provider_id, sent.claimed_by) == ("sent", "tg-7", None)
+        assert (await load(db, Notification, sent.notification_id)).status == "sent"
+        released = await load(db, Delivery, never_sent)
+        assert (released.status, released.error, released.attempts) == ("pending", "interrupted", 1)
+        assert await redis.exists(f"{job_key_prefix}deliver:{never_sent}:1")
+        kept = await load(db, Delivery, living.delivery.id or 0)
+        assert (kept.status, kept.claimed_by) == ("sending", "living-worker")
+        assert missing == {}
+    finally:
+        await redis.aclose()
