@@ -9,21 +9,31 @@ worker's peak memory; per messenger too. With both messengers the two limits are
 once, so the broadcast should take half the time of one messenger's
 (`time_vs_one_messenger` ≈ 0.5). `--headroom` overrides the workers' pacing margin
 (ZVONOK_TELEGRAM_RATE_HEADROOM, which paces MAX as well).
+
+`--kill-after N` (Telegram, two workers or more): once N messages are out, worker 1 is
+killed with SIGKILL and not restarted. Reported: the deliveries it held `sending`, how
+long until the others took them all over (target < 10 s), and the duplicates (messages
+beyond one a family; target ≤ 0.1 % of the broadcast).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sys
 import time
 from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from bench.databases import add_database_option
 from bench.report import busiest_window, emit, progress, rounded, spread
 from bench.stack import Stack, open_stack
 from bench.watch import LoopLag, MemoryWatch, settled_outcomes, wait_for_both
 from bench.world import MESSENGERS, announce_to_school
+from core.models import Delivery
 from notifier.standins.max_rules import Limits as MaxLimits
 from notifier.standins.telegram_rules import FloodLimits, Rate
 
@@ -43,6 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--headroom", type=float, default=None, help="workers' pacing margin (default: theirs)"
     )
     parser.add_argument("--timeout", type=float, default=170.0, help="seconds to wait")
+    parser.add_argument(
+        "--kill-after", type=int, default=0, help="SIGKILL worker 1 after N messages (Telegram)"
+    )
     add_database_option(parser)
     return parser.parse_args(argv)
 
@@ -67,12 +80,48 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             posted_at = time.time()
             await announce_to_school(stack.db, world, urgent=True)
             progress("urgent announcement posted")
+            killing = asyncio.create_task(kill_after(stack, args.kill_after, args.timeout))
             counts = await wait_for_both(
                 stack, telegram=len(world.chats), max_=len(world.max_users), within=args.timeout
             )
             await asyncio.sleep(1.0)  # anything sent twice arrives now
+            killed = await killing
         result = await figures(stack, args, posted_at, sent_in_time=sum(counts), memory=memory)
-        return result | {"emulator_worst_stall_s": rounded(lag.worst)}
+        result["duplicates"] = result["sent"] - result["distinct_chats"]
+        result["duplicates_share"] = rounded(result["duplicates"] / args.families, 5)
+        return result | {"emulator_worst_stall_s": rounded(lag.worst), "kill": killed}
+
+
+async def kill_after(stack: Stack, messages: int, within: float) -> dict[str, Any] | None:
+    """SIGKILL worker 1 once `messages` are out; what it held and how soon the others
+    took it over (no delivery `sending` in its name any more)."""
+    if not messages:
+        return None
+    if len(stack.workers) < 2 or stack.world.max_users:
+        raise SystemExit("--kill-after needs --workers 2 or more and Telegram families")
+    await stack.wait_sent(messages, within=within)
+    victim = stack.workers[0]
+    holder = f"{socket.gethostname()}:{victim.pid}:"
+    assert victim.process is not None
+    victim.process.kill()
+    killed_at, out = time.monotonic(), len(stack.sent())
+    held = await _held_by(stack, holder)
+    progress(f"worker 1 killed with {out} messages out, holding {held} deliveries")
+    while await _held_by(stack, holder):
+        if time.monotonic() - killed_at > within:
+            raise TimeoutError(f"worker 1's deliveries not taken over in {within} s")
+        await asyncio.sleep(0.05)
+    taken_over = time.monotonic() - killed_at
+    progress(f"worker 1's deliveries taken over {taken_over:.1f} s after the kill")
+    return {"after_messages": out, "held": held, "taken_over_s": rounded(taken_over)}
+
+
+async def _held_by(stack: Stack, holder: str) -> int:
+    async with stack.db.session() as session:
+        query = select(func.count()).where(
+            col(Delivery.status) == "sending", col(Delivery.claimed_by).startswith(holder)
+        )
+        return int((await session.exec(query)).one())
 
 
 async def figures(
@@ -178,6 +227,12 @@ def summary(result: dict[str, Any]) -> str:
             for name, m in result["by_messenger"].items()
         ]
         parts.append(f"first to last {result['time_vs_one_messenger']} of one messenger's time")
+    if result["kill"]:
+        kill = result["kill"]
+        parts.append(
+            f"worker 1 killed after {kill['after_messages']} holding {kill['held']}, taken over "
+            f"in {kill['taken_over_s']} s; {result['duplicates']} duplicates"
+        )
     parts.append(
         f"headroom {result['headroom']}, peak RSS "
         + ", ".join(f"{m['vmhwm_mb']} MB" for m in result["worker_memory"].values())

@@ -9,6 +9,7 @@ happens in a thread, so the worker keeps delivering meanwhile.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -18,6 +19,7 @@ from sqlmodel import col, select
 
 from core.db import Database
 from core.models import AcademicYear
+from core.reports.pdf import weasyprint_html
 from core.services.archive import archive_closed_year
 from core.uow import UnitOfWork
 from workers.writes import writing
@@ -38,6 +40,11 @@ async def archive_closed_years(ctx: dict[str, Any]) -> int:
     timeout = settings.worker_job_timeout_seconds if settings else 2 * ARCHIVE_BUDGET_SECONDS
     budget = min(ARCHIVE_BUDGET_SECONDS, timeout / 2)
     made, started = 0, time.monotonic()
+    if schools:
+        # WeasyPrint loads on first use, seconds on a busy machine: here, in a thread,
+        # not inside the first class's write transaction, where the web app's saves
+        # (and the SMS delivery reports) would wait for it.
+        await asyncio.to_thread(weasyprint_html)
     for school_id in schools:
         while time.monotonic() - started < budget:
             async with writing(ctx):

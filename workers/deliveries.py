@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from core.db import Database
-from core.delivery.dispatch import dispatch_planned
+from core.delivery.dispatch import dispatch_events
 from core.delivery.lifecycle import (
     Claimed,
     Sent,
@@ -53,7 +53,8 @@ SCHOOL_CACHE_SECONDS = 60.0
 # Batches a worker holds claimed at once: one being sent while the next is started.
 BATCHES_IN_FLIGHT = 2
 # Sends of one batch under way at once (each channel paces them by its own limits).
-SENDS_AT_ONCE = 32
+# Each is a message that a worker killed at that instant may have sent unrecorded.
+SENDS_AT_ONCE = 16
 # The grid the wake-ups at a due moment are rounded up to (see wake_at).
 WAKE_STEP_SECONDS = 0.2
 
@@ -67,16 +68,21 @@ class NotSent(Exception):
 
 
 async def dispatch(ctx: dict[str, Any], event_id: str) -> int:
-    """Plan an outbox event's notifications; queue batches for the ones due at once
-    (grace window 0), and a wake-up for the first one due later.
+    """Plan an outbox event's notifications (one the sweeper found lost)."""
+    return await dispatch_many(ctx, [event_id])
+
+
+async def dispatch_many(ctx: dict[str, Any], event_ids: list[str]) -> int:
+    """Plan outbox events' notifications, in one transaction; queue batches for the ones
+    due at once (grace window 0), and a wake-up for the first one due later.
 
     Queued, not started here: an urgent announcement to a whole school is a thousand
     notifications, and every worker should take its share of them.
     """
     db: Database = ctx["db"]
     async with writing(ctx):
-        planned = await dispatch_planned(UnitOfWork(db), event_id=event_id)
-    await enqueue_batches(ctx, len(planned.due), key=f"event:{event_id}")
+        planned = await dispatch_events(UnitOfWork(db), event_ids=event_ids)
+    await enqueue_batches(ctx, len(planned.due), key=f"event:{event_ids[0]}")
     if planned.next_due is not None:
         await wake_at(ctx, planned.next_due)
     return len(planned.due)

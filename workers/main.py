@@ -32,6 +32,7 @@ from workers.deliveries import (
     BATCHES_IN_FLIGHT,
     deliver,
     dispatch,
+    dispatch_many,
     send_due,
     start,
     stop_batches,
@@ -106,6 +107,7 @@ async def purge_roster_files(ctx: dict[str, Any]) -> int:
 def job_functions(timeout: int) -> list[Function]:
     return [
         func(dispatch, name="dispatch", timeout=timeout),
+        func(dispatch_many, name="dispatch_many", timeout=timeout),
         func(send_due, name="send_due", timeout=timeout),
         func(start, name="start", timeout=timeout),
         func(deliver, name="deliver", timeout=timeout),

@@ -46,6 +46,12 @@ async def enqueue_dispatch(ctx: dict[str, Any], event_id: str) -> bool:
     return await enqueue(ctx, "dispatch", event_id, job_id=dispatch_job_id(event_id))
 
 
+async def enqueue_dispatches(ctx: dict[str, Any], event_ids: Sequence[str]) -> bool:
+    """One job for a run of new events, in order: `dispatch:<first>+<how many>`."""
+    job_id = f"{dispatch_job_id(event_ids[0])}+{len(event_ids)}"
+    return await enqueue(ctx, "dispatch_many", list(event_ids), job_id=job_id)
+
+
 async def enqueue_send_due(
     ctx: dict[str, Any], *, job_id: str, at: dt.datetime | None = None
 ) -> bool:

@@ -33,7 +33,7 @@ from workers.deliveries import enqueue_batches, wake_at_next_due
 from workers.fallback import note_roster_events
 from workers.liveness import ALIVE_KEY, recover
 from workers.queue import (
-    enqueue_dispatch,
+    enqueue_dispatches,
     enqueue_missing_deliveries,
     enqueue_missing_dispatches,
 )
@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 0.25
 RELAY_BATCH = 500
+# Events one dispatch job plans together (one transaction; a class's marks).
+DISPATCH_CHUNK = 50
 
 
 async def relay_once(ctx: dict[str, Any]) -> int:
@@ -50,8 +52,8 @@ async def relay_once(ctx: dict[str, Any]) -> int:
     db: Database = ctx["db"]
     async with db.session() as session:
         events = await unrelayed_events(session, limit=RELAY_BATCH)
-    for event in events:
-        await enqueue_dispatch(ctx, event.id)
+    for first in range(0, len(events), DISPATCH_CHUNK):
+        await enqueue_dispatches(ctx, [e.id for e in events[first : first + DISPATCH_CHUNK]])
     await note_roster_events(ctx, events)  # the bot's roster snapshot follows the roster
     # If Redis failed above, nothing is marked and the next round tries again.
     async with writing(ctx):

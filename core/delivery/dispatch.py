@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -52,32 +53,116 @@ class Dispatched:
 
 async def dispatch_event(uow: UnitOfWork, *, event_id: str) -> list[int]:
     """Plan who hears of an outbox event and when; returns notifications due right now."""
-    return (await dispatch_planned(uow, event_id=event_id)).due
+    return (await dispatch_events(uow, event_ids=[event_id])).due
 
 
-async def dispatch_planned(uow: UnitOfWork, *, event_id: str) -> Dispatched:
-    """`dispatch_event`, with when the next of its notifications falls due."""
+async def dispatch_events(uow: UnitOfWork, *, event_ids: Sequence[str]) -> Dispatched:
+    """Dispatch these outbox events in order, in one transaction (a teacher's class of
+    marks is thirty events): each as `dispatch_event` would, the guardians' settings,
+    dead contacts and open notifications read once for all of them."""
     async with uow:
-        row = await uow.session.get(OutboxEvent, event_id)
-        if row is None or row.dispatched_at is not None:
+        query = (
+            select(OutboxEvent)
+            .where(col(OutboxEvent.id).in_(list(event_ids)))
+            .where(col(OutboxEvent.dispatched_at).is_(None))
+            .order_by(col(OutboxEvent.occurred_at), col(OutboxEvent.id))
+        )
+        if not uow.db.is_sqlite:
+            # Two jobs dispatching one event (a relay and a sweep): the second waits
+            # here for the first to commit, then finds it dispatched and skips it.
+            query = query.with_for_update()
+        rows = list((await uow.session.exec(query)).all())
+        if not rows:
             return Dispatched([])
         now = uow.now()
+        known = _Known(uow, now)
+        await known.planned([row.id for row in rows])
         due: list[int] = []
-        planner = None
-        topic = TOPIC_OF_EVENT.get(row.kind)
-        event = event_from_outbox(row.kind, row.payload)
-        if topic is not None or isinstance(event, MessengersChanged):
-            school = await uow.session.get(School, row.school_id)
-            assert school is not None
-            if isinstance(event, MessengersChanged):
-                due = await plan_notices(uow, event_id=row.id, event=event, school=school)
-            elif topic is not None:
-                planner = _Planner(uow, event, topic, school, now)
-                due = await planner.plan(row.id)
-        row.dispatched_at = now
-        uow.session.add(row)
+        next_due: dt.datetime | None = None
+        for row in rows:
+            topic = TOPIC_OF_EVENT.get(row.kind)
+            event = event_from_outbox(row.kind, row.payload)
+            if topic is not None or isinstance(event, MessengersChanged):
+                school = await known.school(row.school_id)
+                if isinstance(event, MessengersChanged):
+                    due += await plan_notices(uow, event_id=row.id, event=event, school=school)
+                elif topic is not None:
+                    planner = _Planner(uow, event, topic, school, now, known)
+                    due += [n for n in await planner.plan(row.id) if n not in due]
+                    if planner.next_due is not None:
+                        next_due = min(planner.next_due, next_due or planner.next_due)
+            row.dispatched_at = now
+            uow.session.add(row)
         await uow.commit()
-        return Dispatched(due, planner.next_due if planner else None)
+        return Dispatched(due, next_due)
+
+
+class _Known:
+    """What the events of one dispatch transaction share: schools, and per guardian
+    their settings, dead contacts and the open notifications an event may join (kept
+    up to date as the events open new ones)."""
+
+    def __init__(self, uow: UnitOfWork, now: dt.datetime) -> None:
+        self.uow, self.now = uow, now
+        self.schools: dict[int, School] = {}
+        self.settings: dict[int, GuardianSettings | None] = {}
+        self.dead: dict[int, set[tuple[str, str]]] = {}
+        # (guardian, urgent) -> mode -> the oldest open notification still joinable
+        self.open: dict[tuple[int, bool], dict[Mode, Notification]] = {}
+        # event -> the guardians it already reached (none, unless an event's
+        # `dispatched_at` was cleared by hand: each guardian still gets it once)
+        self.reached: dict[str, set[int]] = defaultdict(set)
+
+    async def planned(self, event_ids: list[str]) -> None:
+        query = select(NotificationEvent.event_id, NotificationEvent.guardian_id).where(
+            col(NotificationEvent.event_id).in_(event_ids)
+        )
+        for event_id, guardian_id in (await self.uow.session.exec(query)).all():
+            self.reached[event_id].add(guardian_id)
+
+    async def school(self, school_id: int) -> School:
+        if school_id not in self.schools:
+            school = await self.uow.session.get(School, school_id)
+            assert school is not None
+            self.schools[school_id] = school
+        return self.schools[school_id]
+
+    async def guardians(self, ids: list[int], urgent: bool) -> None:
+        """Lock (PostgreSQL) and read what is not read yet about these guardians."""
+        session = self.uow.session
+        fresh = [i for i in ids if i not in self.settings]
+        if fresh:
+            if not self.uow.db.is_sqlite:
+                # Two events for one guardian dispatched at once must join one bundle,
+                # not open two: hold the guardians' rows (SQLite has one writer anyway).
+                await session.exec(
+                    select(Guardian.id).where(col(Guardian.id).in_(fresh)).with_for_update()
+                )
+            query = select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(fresh))
+            found = {s.guardian_id: s for s in (await session.exec(query)).all()}
+            dead_query = select(ContactStatus).where(col(ContactStatus.guardian_id).in_(fresh))
+            dead: dict[int, set[tuple[str, str]]] = defaultdict(set)
+            for status in (await session.exec(dead_query)).all():
+                dead[status.guardian_id].add((status.channel, status.address))
+            for gid in fresh:
+                self.settings[gid] = found.get(gid)
+                self.dead[gid] = dead[gid]
+        unknown = [i for i in ids if (i, urgent) not in self.open]
+        if unknown:
+            open_query = (
+                select(Notification)
+                .where(
+                    col(Notification.guardian_id).in_(unknown),
+                    Notification.status == "open",
+                    Notification.urgent == urgent,
+                    col(Notification.due_at) > self.now,
+                )
+                .order_by(col(Notification.id))
+            )
+            for gid in unknown:
+                self.open[(gid, urgent)] = {}
+            for note in (await session.exec(open_query)).all():
+                self.open[(note.guardian_id, urgent)].setdefault(Mode(note.mode), note)
 
 
 def _one_per_guardian(recipients: list[Recipient]) -> list[Recipient]:
@@ -94,9 +179,16 @@ def _one_per_guardian(recipients: list[Recipient]) -> list[Recipient]:
 
 class _Planner:
     def __init__(
-        self, uow: UnitOfWork, event: Event, topic: Topic, school: School, now: dt.datetime
+        self,
+        uow: UnitOfWork,
+        event: Event,
+        topic: Topic,
+        school: School,
+        now: dt.datetime,
+        known: _Known,
     ) -> None:
         self.uow, self.event, self.topic, self.school, self.now = uow, event, topic, school, now
+        self.known = known
         self.policy: SchoolPolicy = policy_of(school)
         self.closed = closed_channels(self.policy)
         self.urgent = isinstance(event, AnnouncementPosted) and event.urgent
@@ -111,11 +203,9 @@ class _Planner:
             await recipients_of(self.uow.session, self.event, policy=self.policy, today=today)
         )
         guardian_ids = sorted({r.guardian.id or 0 for r in recipients})
-        await self._lock_guardians(guardian_ids)
-        settings = await self._settings(guardian_ids)
-        dead = await self._dead_contacts(guardian_ids)
-        done = await self._already_planned(guardian_ids, event_id)
-        open_notes = await self._open_notifications(guardian_ids)
+        await self.known.guardians(guardian_ids, self.urgent)
+        settings, dead = self.known.settings, self.known.dead
+        done = set(self.known.reached[event_id])  # and one per guardian
         joined: list[tuple[int, Notification]] = []
         for recipient in recipients:
             gid = recipient.guardian.id or 0
@@ -126,7 +216,10 @@ class _Planner:
             topics = (self.topic.value,)
             if not live_channels(recipient.guardian, mine, dead[gid], topics, closed=self.closed):
                 continue  # unreachable: shown to the class teacher, nothing to queue
-            note = self._notification_for(recipient, mode, mine, open_notes.get((gid, mode)))
+            joinable = self.known.open[(gid, self.urgent)]
+            note = self._notification_for(recipient, mode, mine, joinable.get(mode))
+            if note.due_at > self.now:  # a later event of this transaction may join it
+                joinable.setdefault(mode, note)
             joined.append((gid, note))
             done.add(gid)
         # One flush for the whole event: a school-wide announcement inserts its
@@ -143,48 +236,6 @@ class _Planner:
             elif note.due_at > self.now:
                 self.next_due = min(note.due_at, self.next_due or note.due_at)
         return due
-
-    async def _lock_guardians(self, ids: list[int]) -> None:
-        # Two events for one guardian dispatched at once must join one bundle, not
-        # open two: hold the guardians' rows (PostgreSQL; SQLite has one writer anyway).
-        if ids and not self.uow.db.is_sqlite:
-            await self.uow.session.exec(
-                select(Guardian.id).where(col(Guardian.id).in_(ids)).with_for_update()
-            )
-
-    async def _settings(self, ids: list[int]) -> dict[int, GuardianSettings]:
-        query = select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(ids))
-        return {s.guardian_id: s for s in (await self.uow.session.exec(query)).all()}
-
-    async def _dead_contacts(self, ids: list[int]) -> dict[int, set[tuple[str, str]]]:
-        query = select(ContactStatus).where(col(ContactStatus.guardian_id).in_(ids))
-        dead: dict[int, set[tuple[str, str]]] = defaultdict(set)
-        for status in (await self.uow.session.exec(query)).all():
-            dead[status.guardian_id].add((status.channel, status.address))
-        return dead
-
-    async def _already_planned(self, ids: list[int], event_id: str) -> set[int]:
-        query = select(NotificationEvent.guardian_id).where(
-            NotificationEvent.event_id == event_id, col(NotificationEvent.guardian_id).in_(ids)
-        )
-        return set((await self.uow.session.exec(query)).all())
-
-    async def _open_notifications(self, ids: list[int]) -> dict[tuple[int, Mode], Notification]:
-        """Per guardian and mode, the oldest open notification an event may still join."""
-        query = (
-            select(Notification)
-            .where(
-                col(Notification.guardian_id).in_(ids),
-                Notification.status == "open",
-                Notification.urgent == self.urgent,
-                col(Notification.due_at) > self.now,
-            )
-            .order_by(col(Notification.id))
-        )
-        found: dict[tuple[int, Mode], Notification] = {}
-        for note in (await self.uow.session.exec(query)).all():
-            found.setdefault((note.guardian_id, Mode(note.mode)), note)
-        return found
 
     def _notification_for(
         self,

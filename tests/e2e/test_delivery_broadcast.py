@@ -12,7 +12,10 @@ gets the announcement. The killed worker's claimed deliveries are taken over by 
 living one once its liveness key is gone (ZVONOK_WORKER_ALIVE_SECONDS, default 5 s),
 well before the stuck-`sending` window: the ones it had sent, marked "sent" in Redis,
 are recorded, not sent again; a family can get the message twice only if its send was
-under way at the instant of the kill (`workers/liveness.py`).
+under way at the instant of the kill (`workers/liveness.py`): accepted by the stand-in,
+its answer not yet read. How many those are depends on how fast the stand-in answers
+(it runs in this busy test process); a worker has at most SENDS_AT_ONCE of each of its
+BATCHES_IN_FLIGHT batches under way.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from tests.e2e.conftest import SHARED_ENV, SHARED_LIMITS, SHARED_MAX_LIMITS
 from tests.e2e.families import give_contacts, set_policy
 from tests.e2e.figures import REPORT
 from tests.e2e.system import FAST_WORKER_ENV, System, wait_until
+from workers.deliveries import BATCHES_IN_FLIGHT, SENDS_AT_ONCE
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.slow]
 
@@ -189,6 +193,14 @@ async def held_by(db: Database, holder: str) -> int:
         return int((await session.exec(query)).one())
 
 
+async def addresses_held_by(db: Database, holder: str) -> set[str]:
+    async with db.session() as session:
+        query = select(Delivery.address).where(
+            col(Delivery.status) == "sending", col(Delivery.claimed_by).startswith(holder)
+        )
+        return {str(address) for address in (await session.exec(query)).all()}
+
+
 async def wait_taken_over(db: Database, holder: str, *, within: float) -> float:
     """Until no delivery is held by `holder` any more; the time.monotonic() then."""
     deadline = time.monotonic() + within
@@ -250,7 +262,7 @@ async def test_a_broadcast_keeps_the_rate_limit_and_a_killed_worker_loses_nothin
     started = time.monotonic()
     await announce_to_the_school(db, w)
     killed_at, sent_at_kill, in_flight = 0.0, 0, set[str]()
-    held_at_kill, taken_over = 0, 0.0
+    held_at_kill, taken_over, held_addresses = 0, 0.0, set[str]()
     if kill:
         await view.wait_received(KILL_AFTER, within=50)  # under the control client's 60 s
         killed_pid = system.workers[0].process.pid  # type: ignore[union-attr]
@@ -259,6 +271,7 @@ async def test_a_broadcast_keeps_the_rate_limit_and_a_killed_worker_loses_nothin
         in_flight = await addresses_in_flight(db, w.school_id)
         holder = f"{socket.gethostname()}:{killed_pid}:"
         held_at_kill = await held_by(db, holder)
+        held_addresses = await addresses_held_by(db, holder)
         await system.restart_worker(0)
         taken_over = await wait_taken_over(db, holder, within=60) - started - killed_at
     await wait_all_sent(db, w.school_id, FAMILIES, within=90)
@@ -287,9 +300,9 @@ async def test_a_broadcast_keeps_the_rate_limit_and_a_killed_worker_loses_nothin
     record_property(REPORT, figures)  # in the run's summary, with pytest-xdist too
     assert missing == 0
     assert refused == 0 and most <= ALLOWED[messenger]
-    assert twice <= in_flight  # every family not in flight at the kill got exactly one
-    # Only sends under way at the instant of the kill: at the pace, one or two at most.
-    assert duplicates <= 2
+    # Every family whose delivery the killed worker did not hold got exactly one.
+    assert twice <= held_addresses
+    assert duplicates <= SENDS_AT_ONCE * BATCHES_IN_FLIGHT
     if kill:
         # Taken over by the living worker's look at the liveness keys, not by the
         # sweeper's stuck-`sending` window.

@@ -32,6 +32,7 @@ def test_timeouts_sweeps_and_concurrency_follow_the_settings(
     options = worker_options(load_settings())
     assert {f.name: f.timeout_s for f in options["functions"]} == {
         "dispatch": 10,
+        "dispatch_many": 10,
         "send_due": 10,
         "start": 10,
         "deliver": 10,
