@@ -79,22 +79,33 @@ async def dispatch_events(uow: UnitOfWork, *, event_ids: Sequence[str]) -> Dispa
         await known.planned([row.id for row in rows])
         due: list[int] = []
         next_due: dt.datetime | None = None
+        # First who hears of each event, then everything about those guardians at once,
+        # then each event planned in order (a later one joins an earlier one's bundle).
+        planners: dict[str, _Planner] = {}
         for row in rows:
             topic = TOPIC_OF_EVENT.get(row.kind)
             event = event_from_outbox(row.kind, row.payload)
-            if topic is not None or isinstance(event, MessengersChanged):
+            if topic is not None and not isinstance(event, MessengersChanged):
                 school = await known.school(row.school_id)
-                if isinstance(event, MessengersChanged):
-                    due += await plan_notices(uow, event_id=row.id, event=event, school=school)
-                elif topic is not None:
-                    planner = _Planner(uow, event, topic, school, now, known)
-                    due += [n for n in await planner.plan(row.id) if n not in due]
-                    if planner.next_due is not None:
-                        next_due = min(planner.next_due, next_due or planner.next_due)
+                planners[row.id] = _Planner(uow, event, topic, school, now, known)
+                await planners[row.id].find_recipients()
+        for urgent in (False, True):
+            ids = {gid for p in planners.values() if p.urgent is urgent for gid in p.guardian_ids}
+            await known.guardians(sorted(ids), urgent)
+        for row in rows:
+            event = event_from_outbox(row.kind, row.payload)
+            if isinstance(event, MessengersChanged):
+                school = await known.school(row.school_id)
+                due += await plan_notices(uow, event_id=row.id, event=event, school=school)
+            elif row.id in planners:
+                planner = planners[row.id]
+                due += await planner.plan(row.id)
+                if planner.next_due is not None:
+                    next_due = min(planner.next_due, next_due or planner.next_due)
             row.dispatched_at = now
             uow.session.add(row)
         await uow.commit()
-        return Dispatched(due, next_due)
+        return Dispatched(list(dict.fromkeys(due)), next_due)  # a bundle due once
 
 
 class _Known:
@@ -196,14 +207,19 @@ class _Planner:
         # their message already; the others (email, SMS, missed chats) hear as usual.
         self.told = set(event.notified_guardian_ids) if isinstance(event, HomeworkSet) else set()
         self.next_due: dt.datetime | None = None  # the earliest of its notes due later
+        self.recipients: list[Recipient] = []
+        self.guardian_ids: list[int] = []
 
-    async def plan(self, event_id: str) -> list[int]:
+    async def find_recipients(self) -> None:
         today = self.now.astimezone(ZoneInfo(self.school.timezone)).date()
-        recipients = _one_per_guardian(
+        self.recipients = _one_per_guardian(
             await recipients_of(self.uow.session, self.event, policy=self.policy, today=today)
         )
-        guardian_ids = sorted({r.guardian.id or 0 for r in recipients})
-        await self.known.guardians(guardian_ids, self.urgent)
+        self.guardian_ids = sorted({r.guardian.id or 0 for r in self.recipients})
+
+    async def plan(self, event_id: str) -> list[int]:
+        """The event's notifications (`find_recipients` and the guardians' rows first)."""
+        recipients = self.recipients
         settings, dead = self.known.settings, self.known.dead
         done = set(self.known.reached[event_id])  # and one per guardian
         joined: list[tuple[int, Notification]] = []
@@ -231,8 +247,8 @@ class _Planner:
             self.uow.session.add(
                 NotificationEvent(notification_id=note.id or 0, guardian_id=gid, event_id=event_id)
             )
-            if note.due_at <= self.now and note.id not in due:
-                due.append(note.id or 0)
+            if note.due_at <= self.now:
+                due.append(note.id or 0)  # one note per guardian: no repeats
             elif note.due_at > self.now:
                 self.next_due = min(note.due_at, self.next_due or note.due_at)
         return due
