@@ -56,7 +56,7 @@ BATCHES_IN_FLIGHT = 2
 # Each is a message that a worker killed at that instant may have sent unrecorded.
 SENDS_AT_ONCE = 16
 # The grid the wake-ups at a due moment are rounded up to (see wake_at).
-WAKE_STEP_SECONDS = 0.2
+WAKE_STEP_SECONDS = 0.05
 
 
 class NotSent(Exception):

@@ -87,7 +87,7 @@ async def dispatch_events(uow: UnitOfWork, *, event_ids: Sequence[str]) -> Dispa
             event = event_from_outbox(row.kind, row.payload)
             if topic is not None and not isinstance(event, MessengersChanged):
                 school = await known.school(row.school_id)
-                planners[row.id] = _Planner(uow, event, topic, school, now, known)
+                planners[row.id] = _Planner(uow, event, topic, school, now, known, row.occurred_at)
                 await planners[row.id].find_recipients()
         for urgent in (False, True):
             ids = {gid for p in planners.values() if p.urgent is urgent for gid in p.guardian_ids}
@@ -197,9 +197,10 @@ class _Planner:
         school: School,
         now: dt.datetime,
         known: _Known,
+        occurred: dt.datetime,
     ) -> None:
         self.uow, self.event, self.topic, self.school, self.now = uow, event, topic, school, now
-        self.known = known
+        self.known, self.occurred = known, occurred
         self.policy: SchoolPolicy = policy_of(school)
         self.closed = closed_channels(self.policy)
         self.urgent = isinstance(event, AnnouncementPosted) and event.urgent
@@ -293,8 +294,11 @@ class _Planner:
             return next_digest_at(self.now, tz, at, weekday=weekday)
         # Instant: wait out the grace window after the latest event so a mistyped mark
         # can be fixed (PRODUCT §2), but never past MAX_BUNDLE_SECONDS from the first.
+        # The window runs from the moment the teacher saved, not from this dispatch
+        # (a moment later, or minutes later after an outage).
         window = dt.timedelta(seconds=0 if self.urgent else self.policy.grace_window_seconds)
+        ends = min(self.occurred, self.now) + window
         if note is None:
-            return self.now + window
+            return ends
         cap = note.created_at + dt.timedelta(seconds=MAX_BUNDLE_SECONDS)
-        return max(note.due_at, min(self.now + window, cap))
+        return max(note.due_at, min(ends, cap))
