@@ -41,7 +41,7 @@ from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
-RELAY_INTERVAL_SECONDS = 0.25
+RELAY_INTERVAL_SECONDS = 0.1
 RELAY_BATCH = 500
 # Events one dispatch job plans together (one transaction; a class's marks).
 DISPATCH_CHUNK = 50
