@@ -86,6 +86,12 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.clock()
 
+    @classmethod
+    def reading(cls, db: Database) -> UnitOfWork:
+        """A unit of work that only reads: a plain session, so on SQLite it holds no
+        write lock (for reads that take long, like a journal book's rows)."""
+        return _ReadingUnitOfWork(db)
+
     def correction(self, reason: str) -> None:
         """Make this unit of work an administrator's correction of a closed journal.
 
@@ -257,3 +263,13 @@ def jsonable_values(values: dict[str, Any]) -> dict[str, Any]:
             digest = hashlib.sha256(str(data[column]).encode()).hexdigest()[:8]
             data[column] = f"<secret {digest}>"
     return data
+
+
+class _ReadingUnitOfWork(UnitOfWork):
+    async def __aenter__(self) -> Self:
+        self._refuse_nesting()
+        self._session = self.db.session()
+        return self
+
+    async def commit(self) -> None:
+        raise RuntimeError("a reading unit of work does not commit")

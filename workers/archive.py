@@ -1,8 +1,9 @@
 """The archive a closed year is owed (issue 11): every class's journal book and summary
 statement, made by the worker after the administrator closes the year.
 
-`archive_closed_years` (every minute) makes one class's documents per transaction
-(`core.services.archive.archive_closed_year_in`), school by school, until every closed
+`archive_closed_years` (every minute) makes one class's documents at a time
+(`core.services.archive.archive_next_class`: read and rendered outside the write lock,
+stored in a short transaction), school by school, until every closed
 year is archived or its time is up; what is left waits for the next minute. Rendering
 happens in a thread, so the worker keeps delivering meanwhile.
 """
@@ -20,9 +21,7 @@ from sqlmodel import col, select
 from core.db import Database
 from core.models import AcademicYear
 from core.reports.pdf import weasyprint_html
-from core.services.archive import archive_closed_year
-from core.uow import UnitOfWork
-from workers.writes import writing
+from core.services.archive import archive_next_class
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +46,9 @@ async def archive_closed_years(ctx: dict[str, Any]) -> int:
         await asyncio.to_thread(weasyprint_html)
     for school_id in schools:
         while time.monotonic() - started < budget:
-            async with writing(ctx):
-                kept = await archive_closed_year(
-                    UnitOfWork(db), school_id=school_id, signer=ctx.get("signer")
-                )
+            # Not in `writing(ctx)`: the rendering would hold up the worker's own sends;
+            # the short store waits for the lock in SQLite's busy handler instead.
+            kept = await archive_next_class(db, school_id=school_id, signer=ctx.get("signer"))
             if not kept:
                 break
             made += len(kept)

@@ -19,12 +19,14 @@ from sqlmodel import col, select
 
 from core.actors import StaffActor
 from core.audit.chain import GENESIS, ChainHead, read_heads
+from core.db import Database
 from core.i18n import texts
 from core.models import AcademicYear, ArchiveDocument, Period, School, SchoolClass, Staff
 from core.permissions import archive_keeper
 from core.policy import policy_of
 from core.reading.journal_book import journal_book_of
-from core.reading.statement import statement_of
+from core.reading.journal_book_content import JournalBook
+from core.reading.statement import Statement, statement_of
 from core.reports import journal_book, statement
 from core.reports.archive import file_fields, keep
 from core.reports.filenames import slug
@@ -77,8 +79,8 @@ class _Made:
     data: bytes
 
 
-async def archive_closed_year_in(
-    uow: UnitOfWork, *, school_id: int, signer: ArchiveSigner | None = None
+async def archive_next_class(
+    db: Database, *, school_id: int, signer: ArchiveSigner | None = None
 ) -> list[ArchiveDocument]:
     """The archive a closed year is owed, one class at a time: the journal book and the
     statement of the first class of a closed year that has none yet, made on behalf
@@ -86,8 +88,40 @@ async def archive_closed_year_in(
 
     The worker calls it until it returns nothing (`workers/archive.py`): closing a
     year of 30 classes renders 60 PDFs, minutes of work that no web request should
-    wait for and no transaction should hold the database for.
-    """
+    wait for and no transaction should hold the database for. The class's rows are
+    read and its PDFs rendered outside any write transaction (on SQLite a journal
+    book's rendering would otherwise keep every save of the web app waiting); the
+    write lock is taken only to store them, if the class still has none by then
+    (another worker may have archived it meanwhile)."""
+    async with UnitOfWork.reading(db) as reading:
+        found = await _next_unarchived(reading, school_id)
+        if found is None:
+            return []
+        class_id = found[1].id
+        school = await reading.session.get(School, school_id)
+        assert school is not None
+        place = school.name
+        heads = await read_heads(reading.session)
+        head = heads.get(school_id, ChainHead(school_id, 0, GENESIS))
+        book, sheet = await _contents(reading, found[1], None)
+    made = await asyncio.to_thread(_render, book, sheet, None, head, signer, place)
+    async with UnitOfWork(db) as uow:
+        again = await _next_unarchived(uow, school_id)
+        if again is None or again[1].id != class_id:
+            return []  # archived meanwhile by another worker
+        year, klass = again
+        school = await uow.session.get(School, school_id)
+        assert school is not None
+        closer = await uow.session.get(Staff, year.closed_by) if year.closed_by else None
+        kept = await _keep_made(uow, closer, year, None, klass, school, head, signer, made)
+        await uow.commit()
+        return kept
+
+
+async def _next_unarchived(
+    uow: UnitOfWork, school_id: int
+) -> tuple[AcademicYear, SchoolClass] | None:
+    """The first class of a closed year of the school that has no journal book yet."""
     query = (
         select(AcademicYear, SchoolClass)
         .join(SchoolClass, col(SchoolClass.year_id) == AcademicYear.id)
@@ -105,14 +139,7 @@ async def archive_closed_year_in(
         .limit(1)
     )
     found = (await uow.session.exec(query)).first()
-    if found is None:
-        return []
-    year, klass = found
-    closer = await uow.session.get(Staff, year.closed_by) if year.closed_by else None
-    return await _archive(uow, closer, year, None, signer, classes=[klass], school_id=school_id)
-
-
-archive_closed_year = transactional(archive_closed_year_in)
+    return None if found is None else (found[0], found[1])
 
 
 async def _archive(
@@ -129,35 +156,52 @@ async def _archive(
     assert school is not None
     heads = await read_heads(uow.session)
     head = heads.get(school.id or 0, ChainHead(school.id or 0, 0, GENESIS))
-    policy = policy_of(school)
-    retention = {
-        "journal_book": keep_until(year.ends_on, policy.journal_retention_years),
-        "statement": keep_until(year.ends_on, policy.statement_retention_years),
-    }
     if classes is None:
         query = select(SchoolClass).where(SchoolClass.year_id == year.id)
         classes = sorted((await uow.session.exec(query)).all(), key=lambda k: (k.grade, k.letter))
     kept = []
     for klass in classes:
-        for made in await _documents(uow, klass, period, head, signer, school.name):
-            row = ArchiveDocument(
-                school_id=school.id or 0,
-                kind=made.kind,
-                class_id=klass.id or 0,
-                year_id=year.id or 0,
-                period_id=period.id if period else None,
-                filename=made.filename,
-                generated_at=uow.now(),
-                generated_by=staff.id if staff else None,
-                content_sha256=made.content_sha256,
-                signed=signer is not None,
-                chain_seq=head.seq,
-                chain_hash=head.hash,
-                keep_until=retention[made.kind],
-                **file_fields(made.data),
-            )
-            await keep(uow, row, staff)
-            kept.append(row)
+        made = await _documents(uow, klass, period, head, signer, school.name)
+        kept += await _keep_made(uow, staff, year, period, klass, school, head, signer, made)
+    return kept
+
+
+async def _keep_made(
+    uow: UnitOfWork,
+    staff: Staff | None,
+    year: AcademicYear,
+    period: Period | None,
+    klass: SchoolClass,
+    school: School,
+    head: ChainHead,
+    signer: ArchiveSigner | None,
+    made_documents: list[_Made],
+) -> list[ArchiveDocument]:
+    policy = policy_of(school)
+    retention = {
+        "journal_book": keep_until(year.ends_on, policy.journal_retention_years),
+        "statement": keep_until(year.ends_on, policy.statement_retention_years),
+    }
+    kept = []
+    for made in made_documents:
+        row = ArchiveDocument(
+            school_id=school.id or 0,
+            kind=made.kind,
+            class_id=klass.id or 0,
+            year_id=year.id or 0,
+            period_id=period.id if period else None,
+            filename=made.filename,
+            generated_at=uow.now(),
+            generated_by=staff.id if staff else None,
+            content_sha256=made.content_sha256,
+            signed=signer is not None,
+            chain_seq=head.seq,
+            chain_hash=head.hash,
+            keep_until=retention[made.kind],
+            **file_fields(made.data),
+        )
+        await keep(uow, row, staff)
+        kept.append(row)
     return kept
 
 
@@ -170,30 +214,44 @@ async def _documents(
     place: str,
 ) -> list[_Made]:
     """The class's journal book and statement, rendered (and signed) in a worker thread."""
+    book, sheet = await _contents(uow, klass, period)
+    return await asyncio.to_thread(_render, book, sheet, period, head, signer, place)
+
+
+async def _contents(
+    uow: UnitOfWork, klass: SchoolClass, period: Period | None
+) -> tuple[JournalBook, Statement]:
     period_id = period.id if period else None
     book = await journal_book_of(uow, klass, period_id=period_id)
     sheet = await statement_of(uow, klass, period_id=period_id)
+    return book, sheet
+
+
+def _render(
+    book: JournalBook,
+    sheet: Statement,
+    period: Period | None,
+    head: ChainHead,
+    signer: ArchiveSigner | None,
+    place: str,
+) -> list[_Made]:
     t = texts("core", "ru")
-
-    def render() -> list[_Made]:
-        book_pdf = journal_book.journal_book_pdf(book, fingerprint=head.fingerprint)
-        sheet_pdf = statement.statement_pdf(sheet, fingerprint=head.fingerprint)
-        if signer is not None:
-            book_pdf = signer.sign(
-                book_pdf, reason=t._("Archive copy of the class journal"), location=place
-            )
-            sheet_pdf = signer.sign(
-                sheet_pdf, reason=t._("Archive copy of the summary statement"), location=place
-            )
-        suffix = f"-{slug(period.name)}" if period else ""
-        return [
-            _Made("journal_book", journal_book.filename(book), book.content_sha256, book_pdf),
-            _Made(
-                "statement",
-                statement.filename(sheet, "pdf").replace(".pdf", f"{suffix}.pdf"),
-                sheet.content_sha256,
-                sheet_pdf,
-            ),
-        ]
-
-    return await asyncio.to_thread(render)
+    book_pdf = journal_book.journal_book_pdf(book, fingerprint=head.fingerprint)
+    sheet_pdf = statement.statement_pdf(sheet, fingerprint=head.fingerprint)
+    if signer is not None:
+        book_pdf = signer.sign(
+            book_pdf, reason=t._("Archive copy of the class journal"), location=place
+        )
+        sheet_pdf = signer.sign(
+            sheet_pdf, reason=t._("Archive copy of the summary statement"), location=place
+        )
+    suffix = f"-{slug(period.name)}" if period else ""
+    return [
+        _Made("journal_book", journal_book.filename(book), book.content_sha256, book_pdf),
+        _Made(
+            "statement",
+            statement.filename(sheet, "pdf").replace(".pdf", f"{suffix}.pdf"),
+            sheet.content_sha256,
+            sheet_pdf,
+        ),
+    ]

@@ -53,8 +53,9 @@ async def test_group_chat_waits_three_seconds(limiter: RateLimiter) -> None:
 async def test_a_busy_chat_does_not_hold_up_the_others(limiter: RateLimiter) -> None:
     for _ in range(3):  # chat 42's messages are queued at 0, 1 and 2 s
         await limiter.acquire(*RATES.limits(1, 42))
-    # Another chat takes the next free bot-wide moment, not one behind chat 42's queue.
-    assert await limiter.acquire(*RATES.limits(1, 43)) == pytest.approx(1 / 30, abs=0.02)
+    # Another chat takes the next free bot-wide moment (1/30 s after the last send, less
+    # the time the calls above took on a busy machine), not one behind chat 42's queue.
+    assert await limiter.acquire(*RATES.limits(1, 43)) <= 1 / 30 + 0.02
 
 
 async def test_broadcast_is_spread_at_the_bot_rate(
