@@ -26,9 +26,9 @@ from core.delivery.routing import (
     mode_for,
     next_digest_at,
 )
+from core.delivery.transitions import guardian_rows
 from core.events import AnnouncementPosted, Event, HomeworkSet, MessengersChanged, event_from_outbox
 from core.models import (
-    ContactStatus,
     Guardian,
     GuardianSettings,
     Mode,
@@ -149,12 +149,7 @@ class _Known:
                 await session.exec(
                     select(Guardian.id).where(col(Guardian.id).in_(fresh)).with_for_update()
                 )
-            query = select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(fresh))
-            found = {s.guardian_id: s for s in (await session.exec(query)).all()}
-            dead_query = select(ContactStatus).where(col(ContactStatus.guardian_id).in_(fresh))
-            dead: dict[int, set[tuple[str, str]]] = defaultdict(set)
-            for status in (await session.exec(dead_query)).all():
-                dead[status.guardian_id].add((status.channel, status.address))
+            found, dead = await guardian_rows(session, fresh)
             for gid in fresh:
                 self.settings[gid] = found.get(gid)
                 self.dead[gid] = dead[gid]

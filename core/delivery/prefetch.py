@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlmodel import SQLModel, col, select
 
-from core.delivery.routing import TOPIC_OF_EVENT, closed_channels
+from core.delivery.routing import closed_channels
+from core.delivery.transitions import guardian_rows, topics_of_kinds
 from core.models import (
     Announcement,
     Attendance,
     ChannelName,
-    ContactStatus,
     Delivery,
     Guardian,
     GuardianSettings,
@@ -81,13 +81,7 @@ class Prefetched:
         guardians = {g.id or 0: g for g in await _rows(uow, Guardian, Guardian.id, guardian_ids)}
         school_ids = sorted({g.school_id for g in guardians.values()})
         schools = {s.id or 0: s for s in await _rows(uow, School, School.id, school_ids)}
-        settings = {
-            s.guardian_id: s
-            for s in await _rows(uow, GuardianSettings, GuardianSettings.guardian_id, guardian_ids)
-        }
-        dead: dict[int, set[tuple[str, str]]] = defaultdict(set)
-        for status in await _rows(uow, ContactStatus, ContactStatus.guardian_id, guardian_ids):
-            dead[status.guardian_id].add((status.channel, status.address))
+        settings, dead = await guardian_rows(session, guardian_ids)
         events: dict[int, list[OutboxEvent]] = defaultdict(list)
         query = (
             select(NotificationEvent.notification_id, OutboxEvent)
@@ -113,8 +107,7 @@ class Prefetched:
         """What `transitions.note_topics` reads, from the batch's rows."""
         if note.topic in Topic.__members__:
             return (note.topic,)
-        kinds = {e.kind for e in self.events[note.id or 0]}
-        return tuple(sorted({TOPIC_OF_EVENT[k].value for k in kinds if k in TOPIC_OF_EVENT}))
+        return topics_of_kinds(e.kind for e in self.events[note.id or 0])
 
     def corrects_one_in_flight(self, note: Notification) -> bool:
         """`lifecycle._corrects_one_in_flight`, from the batch's rows."""

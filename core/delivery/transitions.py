@@ -7,12 +7,15 @@ the same job, one changes the row and the other finds nothing to do.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.delivery.reasons import Reason
 from core.delivery.routing import TOPIC_OF_EVENT, closed_channels
@@ -42,16 +45,9 @@ async def guardian_context(
     assert guardian is not None
     school = await session.get(School, guardian.school_id)
     assert school is not None
-    settings = (
-        await session.exec(
-            select(GuardianSettings).where(GuardianSettings.guardian_id == guardian_id)
-        )
-    ).first()
-    dead_rows = await session.exec(
-        select(ContactStatus).where(ContactStatus.guardian_id == guardian_id)
-    )
-    dead = {(d.channel, d.address) for d in dead_rows.all()}
-    return guardian, settings, dead, closed_channels(policy_of(school))
+    settings, dead = await guardian_rows(session, [guardian_id])
+    closed = closed_channels(policy_of(school))
+    return guardian, settings.get(guardian_id), dead[guardian_id], closed
 
 
 async def note_topics(uow: UnitOfWork, note: Notification) -> tuple[str, ...]:
@@ -63,8 +59,26 @@ async def note_topics(uow: UnitOfWork, note: Notification) -> tuple[str, ...]:
         .join(NotificationEvent, col(NotificationEvent.event_id) == OutboxEvent.id)
         .where(NotificationEvent.notification_id == note.id)
     )
-    kinds = (await uow.session.exec(query)).all()
+    return topics_of_kinds((await uow.session.exec(query)).all())
+
+
+def topics_of_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
+    """The topics (sorted, once each) of a bundle's events, by their kinds."""
     return tuple(sorted({TOPIC_OF_EVENT[k].value for k in kinds if k in TOPIC_OF_EVENT}))
+
+
+async def guardian_rows(
+    session: AsyncSession, ids: Sequence[int]
+) -> tuple[dict[int, GuardianSettings], dict[int, set[tuple[str, str]]]]:
+    """These guardians' own settings, and the (channel, address) found dead of each."""
+    wanted = list(ids)
+    query = select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(wanted))
+    settings = {s.guardian_id: s for s in (await session.exec(query)).all()}
+    dead: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    statuses = select(ContactStatus).where(col(ContactStatus.guardian_id).in_(wanted))
+    for status in (await session.exec(statuses)).all():
+        dead[status.guardian_id].add((status.channel, status.address))
+    return settings, dead
 
 
 async def transition(
