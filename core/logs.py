@@ -39,8 +39,8 @@ def configure_logging(level: str, log_format: LogFormat = "text") -> None:
     if log_format == "json":
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonFormatter())
-    # httpx logs every request's URL at INFO, and a Telegram Bot API URL holds the bot's
-    # token (`/bot<token>/sendMessage`): its request lines are never logged.
+    # httpx (the stand-ins' callbacks, scripts) logs every request's URL at INFO, and a
+    # URL may hold a token (`/bot<token>/sendMessage`): its request lines are never logged.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if logging.getLevelName(level) > logging.DEBUG:
         # arq logs two lines per job at INFO; with a relay, a sweeper every 5 s and a

@@ -1,4 +1,4 @@
-"""A thin async client of the MAX Bot API on httpx (docs/max.md says what it relies on).
+"""A thin async client of the MAX Bot API on aiohttp (docs/max.md says what it relies on).
 
     api = MaxApi(token, settings.max_api_url)
     sent = await api.send_message(user_id=42, text="<b>5</b> по алгебре",
@@ -16,9 +16,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, Literal
 
-import httpx
-
-from notifier.http import tls_context
+from notifier.http import HttpAnswer, HttpClient, HttpFailure
 from notifier.max_errors import (
     MaxNetworkError,
     MaxServerError,
@@ -53,9 +51,7 @@ class MaxApi:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         # No default Authorization: the upload host (another domain) must not get the token.
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url, timeout=timeout, verify=tls_context()
-        )
+        self._http = HttpClient(timeout=timeout)
 
     def __repr__(self) -> str:
         return f"MaxApi({self.base_url!r})"
@@ -67,7 +63,7 @@ class MaxApi:
         await self.close()
 
     async def close(self) -> None:
-        await self._http.aclose()
+        await self._http.close()
 
     async def _call(
         self,
@@ -83,21 +79,17 @@ class MaxApi:
         try:
             response = await self._http.request(
                 method,
-                path,
+                self.base_url + path,
                 params=query,
                 json=body,
                 headers={"Authorization": self._token},
-                timeout=http_timeout if http_timeout is not None else self.timeout,
+                time_limit=http_timeout,
             )
-        except httpx.TimeoutException as error:
-            raise MaxNetworkError(what, f"timed out ({type(error).__name__})") from None
-        except httpx.TransportError as error:
-            raise MaxNetworkError(what, f"{type(error).__name__}: {error}") from None
-        log.debug("MAX %s -> %s", what, response.status_code)
-        if response.status_code != 200:
-            raise error_from_response(
-                what, response.status_code, response.content, response.headers
-            )
+        except HttpFailure as error:
+            raise MaxNetworkError(what, str(error)) from None
+        log.debug("MAX %s -> %s", what, response.status)
+        if response.status != 200:
+            raise error_from_response(what, response.status, response.body, response.headers)
         return _json(what, response)
 
     async def _simple(self, method: str, path: str, **kwargs: Any) -> None:
@@ -203,15 +195,16 @@ class MaxApi:
         what = f"POST <upload url for {type}>"
         try:
             # The URL is self-authorizing and on another host: no token goes there.
-            response = await self._http.post(
-                str(endpoint["url"]), files={"data": (filename, data)}, timeout=self.timeout * 3
+            response = await self._http.request(
+                "POST",
+                str(endpoint["url"]),
+                files={"data": (filename, data)},
+                time_limit=self.timeout * 3,
             )
-        except httpx.TransportError as error:
-            raise MaxNetworkError(what, f"{error.__class__.__name__}: {error}") from None
-        if response.status_code != 200:
-            raise error_from_response(
-                what, response.status_code, response.content, response.headers
-            )
+        except HttpFailure as error:
+            raise MaxNetworkError(what, str(error)) from None
+        if response.status != 200:
+            raise error_from_response(what, response.status, response.body, response.headers)
         if type in ("video", "audio"):  # their token comes with the URL, not the upload
             return {"type": type, "payload": {"token": endpoint["token"]}}
         payload = _json(what, response)
@@ -241,8 +234,8 @@ class MaxApi:
         ]
 
 
-def _json(what: str, response: httpx.Response) -> Any:
+def _json(what: str, response: HttpAnswer) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise MaxServerError(what, response.status_code, None, "the answer is not JSON") from None
+        raise MaxServerError(what, response.status, None, "the answer is not JSON") from None

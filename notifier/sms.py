@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl
 
-import httpx
-
 from core.settings import Settings
 from notifier.base import OutgoingMessage, SendResult
-from notifier.http import tls_context
+from notifier.http import HttpClient, HttpFailure
 from notifier.sms_providers import (
     Backoff,
     Smsc,
@@ -105,11 +103,11 @@ class SmsChannel:
 
     name = "sms"
 
-    def __init__(self, config: SmsConfig, *, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, config: SmsConfig, *, http: HttpClient | None = None) -> None:
         self._config = config
         self._provider = make_provider(config)
         self._owns_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=config.timeout, verify=tls_context())
+        self._http = http or HttpClient(timeout=config.timeout)
 
     async def send(self, message: OutgoingMessage) -> SendResult:
         phone = normalize_phone(message.address)
@@ -121,12 +119,12 @@ class SmsChannel:
             return await self._provider.send(
                 self._http, phone=phone, text=message.text, key=message.idempotency_key
             )
-        except httpx.TimeoutException as error:
-            # The gateway may have accepted the SMS before the answer was lost; a
-            # retry can then send it twice, which beats a parent never hearing.
-            return SendResult.later(f"{self._provider.name} timeout: {error!r}", self._retry)
-        except httpx.TransportError as error:
-            return SendResult.later(f"{self._provider.name} unreachable: {error!r}", self._retry)
+        except HttpFailure as error:
+            if error.timed_out:
+                # The gateway may have accepted the SMS before the answer was lost; a
+                # retry can then send it twice, which beats a parent never hearing.
+                return SendResult.later(f"{self._provider.name} timeout: {error}", self._retry)
+            return SendResult.later(f"{self._provider.name} unreachable: {error}", self._retry)
         except (KeyError, TypeError, ValueError) as error:
             # A 200 answer of a shape the docs don't describe: the SMS may or may
             # not have gone; retrying later is the side that loses nothing.
@@ -152,7 +150,7 @@ class SmsChannel:
 
     async def close(self) -> None:
         if self._owns_http:
-            await self._http.aclose()
+            await self._http.close()
 
 
 # -- status callbacks -------------------------------------------------------------

@@ -21,9 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import httpx
-
 from notifier.base import SendResult
+from notifier.http import HttpAnswer, HttpClient
 from notifier.sms_segments import count_segments
 
 
@@ -51,22 +50,20 @@ class Backoff:
 class SmsProvider(Protocol):
     name: str
 
-    async def send(
-        self, http: httpx.AsyncClient, *, phone: str, text: str, key: str
-    ) -> SendResult: ...
+    async def send(self, http: HttpClient, *, phone: str, text: str, key: str) -> SendResult: ...
 
 
-def http_failure(response: httpx.Response, backoff: Backoff) -> SendResult | None:
+def http_failure(response: HttpAnswer, backoff: Backoff) -> SendResult | None:
     """Classify a non-200 answer; None when the body should be read."""
-    if response.status_code == 200:
+    if response.status == 200:
         return None
-    reason = f"http {response.status_code}"
-    if response.status_code >= 500 or response.status_code in (408, 429):
+    reason = f"http {response.status}"
+    if response.status >= 500 or response.status in (408, 429):
         return SendResult.later(reason, backoff.transient)
     return SendResult.failed(reason)
 
 
-def json_body(response: httpx.Response) -> dict[str, Any] | None:
+def json_body(response: HttpAnswer) -> dict[str, Any] | None:
     try:
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -119,12 +116,12 @@ class SmsRu:
         self._sender = sender
         self._backoff = backoff
 
-    async def send(self, http: httpx.AsyncClient, *, phone: str, text: str, key: str) -> SendResult:
+    async def send(self, http: HttpClient, *, phone: str, text: str, key: str) -> SendResult:
         # SMS.ru has no client-side message id, so `key` can't de-duplicate there.
         form = {"api_id": self._api_id, "to": phone, "msg": text, "json": "1"}
         if self._sender:
             form["from"] = self._sender
-        response = await http.post(self._url, data=form)
+        response = await http.request("POST", self._url, form=form)
         failure = http_failure(response, self._backoff)
         if failure is not None:
             return failure
@@ -220,13 +217,13 @@ class Smsc:
         self._sender = sender
         self._backoff = backoff
 
-    async def send(self, http: httpx.AsyncClient, *, phone: str, text: str, key: str) -> SendResult:
+    async def send(self, http: HttpClient, *, phone: str, text: str, key: str) -> SendResult:
         form = {**self._auth, "phones": phone, "mes": text, "fmt": "3", "charset": "utf-8"}
         if key:
             form["id"] = smsc_message_id(key)
         if self._sender:
             form["sender"] = self._sender
-        response = await http.post(self._url, data=form)
+        response = await http.request("POST", self._url, form=form)
         failure = http_failure(response, self._backoff)
         if failure is not None:
             return failure

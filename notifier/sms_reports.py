@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import httpx
+from notifier.http import HttpClient, HttpFailure
 
 Outcome = Literal["added", "present", "manual", "failed"]
 
@@ -31,12 +31,15 @@ class ReportRegistration:
 
 
 async def _call(
-    http: httpx.AsyncClient, base_url: str, api_id: str, method: str, **form: str
+    http: HttpClient, base_url: str, api_id: str, method: str, **form: str
 ) -> dict[str, Any]:
-    response = await http.post(
-        f"{base_url.rstrip('/')}/callback/{method}", data={"api_id": api_id, "json": "1", **form}
+    response = await http.request(
+        "POST",
+        f"{base_url.rstrip('/')}/callback/{method}",
+        form={"api_id": api_id, "json": "1", **form},
     )
-    response.raise_for_status()
+    if response.status != 200:
+        raise ValueError(f"sms.ru answered HTTP {response.status}")
     body: dict[str, Any] = response.json()
     if body.get("status") != "OK":
         raise ValueError(f"sms.ru {body.get('status_code')}: {body.get('status_text', '')}")
@@ -44,7 +47,7 @@ async def _call(
 
 
 async def register_smsru_reports(
-    http: httpx.AsyncClient, *, base_url: str, api_id: str, url: str
+    http: HttpClient, *, base_url: str, api_id: str, url: str
 ) -> ReportRegistration:
     """Add `url` to the SMS.ru account's report handlers, once."""
     try:
@@ -52,7 +55,7 @@ async def register_smsru_reports(
         if url in present:
             return ReportRegistration("present", url)
         added = (await _call(http, base_url, api_id, "add", url=url)).get("callback") or []
-    except (httpx.HTTPError, ValueError, KeyError) as error:
+    except (HttpFailure, ValueError, KeyError) as error:
         return ReportRegistration("failed", url, str(error) or repr(error))
     if url not in added:
         return ReportRegistration("failed", url, f"sms.ru did not list it: {added}")

@@ -1,4 +1,4 @@
-"""A thin async client of the Telegram Bot API on httpx, for the processes that only send.
+"""A thin async client of the Telegram Bot API on aiohttp, for the processes that only send.
 
     api = TelegramApi(token, "https://api.telegram.org")
     message_id = await api.send_message(42, "<b>5</b> по алгебре", parse_mode="HTML")
@@ -11,8 +11,7 @@ and a share of every send. This client posts JSON (a document: multipart), reads
 and raises the typed errors below; `notifier.telegram.classify` maps them once.
 
 The token is part of the Bot API's URLs (`/bot<token>/<method>`): it never appears in an
-error, a repr or a log line of ours, and `core.logs` keeps httpx's request lines (which
-print URLs) out of the logs.
+error, a repr or a log line of ours (aiohttp's client logs no request lines).
 """
 
 from __future__ import annotations
@@ -20,9 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-import httpx
-
-from notifier.http import tls_context
+from notifier.http import HttpClient, HttpFailure
 
 TELEGRAM_API_URL: Final = "https://api.telegram.org"
 
@@ -77,15 +74,13 @@ class TelegramApi:
         self.id = bot_id(token)
         self._token = token
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.AsyncClient(
-            base_url=f"{self.base_url}/bot{token}/", timeout=timeout, verify=tls_context()
-        )
+        self._http = HttpClient(timeout=timeout)
 
     def __repr__(self) -> str:
         return f"TelegramApi(bot {self.id} at {self.base_url!r})"
 
     async def close(self) -> None:
-        await self._http.aclose()
+        await self._http.close()
 
     async def call(
         self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]] | None = None
@@ -93,33 +88,32 @@ class TelegramApi:
         """One Bot API method: JSON parameters, or a multipart form when sending files.
         Returns the answer's `result`; raises TelegramApiError or TelegramNetworkError."""
         given = {key: value for key, value in params.items() if value is not None}
+        url = f"{self.base_url}/bot{self._token}/{method}"
         try:
             if files:
                 form = {
                     key: value if isinstance(value, str) else json.dumps(value)
                     for key, value in given.items()
                 }
-                response = await self._http.post(method, data=form, files=files)
+                response = await self._http.request("POST", url, form=form, files=files)
             else:
-                response = await self._http.post(method, json=given)
-        except httpx.TimeoutException as error:
-            raise TelegramNetworkError(method, f"timed out ({type(error).__name__})") from None
-        except httpx.TransportError as error:
+                response = await self._http.request("POST", url, json=given)
+        except HttpFailure as error:
             # The error's text may hold the URL, and so the token.
             text = str(error).replace(self._token, "<token>")
-            raise TelegramNetworkError(method, f"{type(error).__name__}: {text}") from None
+            raise TelegramNetworkError(method, text) from None
         try:
             answer = response.json()
         except ValueError:
             answer = None
         if not isinstance(answer, dict) or "ok" not in answer:
-            raise TelegramNetworkError(method, f"HTTP {response.status_code}, not a Bot API answer")
+            raise TelegramNetworkError(method, f"HTTP {response.status}, not a Bot API answer")
         if answer["ok"] is not True:
             code = answer.get("error_code")
             parameters = answer.get("parameters")
             raise TelegramApiError(
                 method,
-                code if isinstance(code, int) else response.status_code,
+                code if isinstance(code, int) else response.status,
                 str(answer.get("description") or ""),
                 parameters if isinstance(parameters, dict) else {},
             )
