@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert, update
 from sqlmodel import col, select
 
 from core.delivery.notices import plan_notices
-from core.delivery.recipients import Recipient, recipients_of
+from core.delivery.recipients import Asked, Recipient, recipients_of_many
 from core.delivery.routing import (
     MAX_BUNDLE_SECONDS,
     TOPIC_OF_EVENT,
@@ -26,7 +27,7 @@ from core.delivery.routing import (
     mode_for,
     next_digest_at,
 )
-from core.delivery.transitions import guardian_rows
+from core.delivery.transitions import guardian_rows, insert_new
 from core.events import AnnouncementPosted, Event, HomeworkSet, MessengersChanged, event_from_outbox
 from core.models import (
     Guardian,
@@ -77,33 +78,54 @@ async def dispatch_events(uow: UnitOfWork, *, event_ids: Sequence[str]) -> Dispa
         now = uow.now()
         known = _Known(uow, now)
         await known.planned([row.id for row in rows])
-        due: list[int] = []
         next_due: dt.datetime | None = None
-        # First who hears of each event, then everything about those guardians at once,
-        # then each event planned in order (a later one joins an earlier one's bundle).
+        # First who hears of each event (one query for the run's pupils), then
+        # everything about those guardians at once, then each event planned in order
+        # (a later one joins an earlier one's bundle); the new notifications are
+        # inserted together at the end.
         planners: dict[str, _Planner] = {}
         for row in rows:
             topic = TOPIC_OF_EVENT.get(row.kind)
             event = event_from_outbox(row.kind, row.payload)
             if topic is not None and not isinstance(event, MessengersChanged):
                 school = await known.school(row.school_id)
-                planners[row.id] = _Planner(uow, event, topic, school, now, known, row.occurred_at)
-                await planners[row.id].find_recipients()
+                planners[row.id] = _Planner(event, topic, school, now, known, row.occurred_at)
+        found = await recipients_of_many(uow.session, [p.asked() for p in planners.values()])
+        for planner, recipients in zip(planners.values(), found, strict=True):
+            planner.take(recipients)
         for urgent in (False, True):
             ids = {gid for p in planners.values() if p.urgent is urgent for gid in p.guardian_ids}
             await known.guardians(sorted(ids), urgent)
+        notices: list[int] = []
         for row in rows:
             event = event_from_outbox(row.kind, row.payload)
             if isinstance(event, MessengersChanged):
                 school = await known.school(row.school_id)
-                due += await plan_notices(uow, event_id=row.id, event=event, school=school)
+                notices += await plan_notices(uow, event_id=row.id, event=event, school=school)
             elif row.id in planners:
                 planner = planners[row.id]
-                due += await planner.plan(row.id)
-                if planner.next_due is not None:
-                    next_due = min(planner.next_due, next_due or planner.next_due)
-            row.dispatched_at = now
-            uow.session.add(row)
+                planner.plan(row.id)
+        await insert_new(uow.session, Notification, known.new)
+        await uow.session.flush()  # the notifications events joined
+        joined = [
+            {"notification_id": note.id or 0, "guardian_id": gid, "event_id": event_id}
+            for planner in planners.values()
+            for event_id, gid, note in planner.joined
+        ]
+        if joined:
+            await uow.session.exec(insert(NotificationEvent), params=joined)
+        due = list(notices)
+        for planner in planners.values():
+            for _, _, note in planner.joined:
+                if note.due_at <= now:
+                    due.append(note.id or 0)
+                else:
+                    next_due = min(note.due_at, next_due or note.due_at)
+        dispatched = update(OutboxEvent).where(col(OutboxEvent.id).in_([row.id for row in rows]))
+        await uow.session.exec(
+            dispatched.values(dispatched_at=now),
+            execution_options={"synchronize_session": False},
+        )
         await uow.commit()
         return Dispatched(list(dict.fromkeys(due)), next_due)  # a bundle due once
 
@@ -120,6 +142,8 @@ class _Known:
         self.dead: dict[int, set[tuple[str, str]]] = {}
         # (guardian, urgent) -> mode -> the oldest open notification still joinable
         self.open: dict[tuple[int, bool], dict[Mode, Notification]] = {}
+        # notifications opened in this transaction, inserted together at its end
+        self.new: list[Notification] = []
         # event -> the guardians it already reached (none, unless an event's
         # `dispatched_at` was cleared by hand: each guardian still gets it once)
         self.reached: dict[str, set[int]] = defaultdict(set)
@@ -186,7 +210,6 @@ def _one_per_guardian(recipients: list[Recipient]) -> list[Recipient]:
 class _Planner:
     def __init__(
         self,
-        uow: UnitOfWork,
         event: Event,
         topic: Topic,
         school: School,
@@ -194,7 +217,7 @@ class _Planner:
         known: _Known,
         occurred: dt.datetime,
     ) -> None:
-        self.uow, self.event, self.topic, self.school, self.now = uow, event, topic, school, now
+        self.event, self.topic, self.school, self.now = event, topic, school, now
         self.known, self.occurred = known, occurred
         self.policy: SchoolPolicy = policy_of(school)
         self.closed = closed_channels(self.policy)
@@ -202,24 +225,26 @@ class _Planner:
         # Homework the bot broadcast while the journal was down: those it reached have
         # their message already; the others (email, SMS, missed chats) hear as usual.
         self.told = set(event.notified_guardian_ids) if isinstance(event, HomeworkSet) else set()
-        self.next_due: dt.datetime | None = None  # the earliest of its notes due later
         self.recipients: list[Recipient] = []
         self.guardian_ids: list[int] = []
+        # (event, guardian, the notification it joined or opened), once planned
+        self.joined: list[tuple[str, int, Notification]] = []
 
-    async def find_recipients(self) -> None:
+    def asked(self) -> Asked:
+        """What `recipients_of_many` needs to know of this event."""
         today = self.now.astimezone(ZoneInfo(self.school.timezone)).date()
-        self.recipients = _one_per_guardian(
-            await recipients_of(self.uow.session, self.event, policy=self.policy, today=today)
-        )
+        return Asked(self.event, self.policy, today)
+
+    def take(self, recipients: list[Recipient]) -> None:
+        self.recipients = _one_per_guardian(recipients)
         self.guardian_ids = sorted({r.guardian.id or 0 for r in self.recipients})
 
-    async def plan(self, event_id: str) -> list[int]:
-        """The event's notifications (`find_recipients` and the guardians' rows first)."""
-        recipients = self.recipients
+    def plan(self, event_id: str) -> None:
+        """The event's notifications (`take` and the guardians' rows first): each
+        recipient joins an open notification or opens one (`known.new`)."""
         settings, dead = self.known.settings, self.known.dead
         done = set(self.known.reached[event_id])  # and one per guardian
-        joined: list[tuple[int, Notification]] = []
-        for recipient in recipients:
+        for recipient in self.recipients:
             gid = recipient.guardian.id or 0
             mine = settings.get(gid)
             mode = mode_for(mine, self.topic)
@@ -232,22 +257,8 @@ class _Planner:
             note = self._notification_for(recipient, mode, mine, joinable.get(mode))
             if note.due_at > self.now:  # a later event of this transaction may join it
                 joinable.setdefault(mode, note)
-            joined.append((gid, note))
+            self.joined.append((event_id, gid, note))
             done.add(gid)
-        # One flush for the whole event: a school-wide announcement inserts its
-        # thousands of notifications in a few batched statements, not one by one
-        # while holding the database's write lock.
-        await self.uow.session.flush()
-        due: list[int] = []
-        for gid, note in joined:
-            self.uow.session.add(
-                NotificationEvent(notification_id=note.id or 0, guardian_id=gid, event_id=event_id)
-            )
-            if note.due_at <= self.now:
-                due.append(note.id or 0)  # one note per guardian: no repeats
-            elif note.due_at > self.now:
-                self.next_due = min(note.due_at, self.next_due or note.due_at)
-        return due
 
     def _notification_for(
         self,
@@ -269,13 +280,13 @@ class _Planner:
                 due_at=self._due_at(mode, settings, None),
                 created_at=self.now,
             )
+            self.known.new.append(note)
         else:
             note.due_at = self._due_at(mode, settings, note)
             if note.topic != self.topic.value:
                 note.topic = "mixed"
             if note.student_id != recipient.student_id:
                 note.student_id = None
-        self.uow.session.add(note)
         return note
 
     def _due_at(

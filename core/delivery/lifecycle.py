@@ -36,6 +36,7 @@ from core.delivery.transitions import (
     close,
     error_values,
     guardian_context,
+    insert_new,
     new_delivery,
     note_topics,
     record_dead_contact,
@@ -164,8 +165,8 @@ async def start_batch(
                 delivery.status, delivery.sending_since, delivery.attempts = "sending", now, 1
                 delivery.claimed_by = worker
                 composition = await with_join_code(uow, composition)
-            uow.session.add(delivery)
             claimed.append(Claimed(delivery, composition, note.due_at))
+        await insert_new(uow.session, Delivery, [c.delivery for c in claimed])
         await uow.commit()
         return Started(claimed, len(notes))
 

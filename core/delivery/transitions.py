@@ -7,11 +7,12 @@ the same job, one changes the row and the other finds nothing to do.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, inspect, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -118,6 +119,38 @@ async def transition_many(
     )
     result = await uow.session.exec(statement, execution_options={"synchronize_session": False})
     return {row_id for (row_id,) in result.all()}
+
+
+async def insert_new(
+    session: AsyncSession, model: type[Notification] | type[Delivery], rows: Sequence[Any]
+) -> None:
+    """Insert new `rows` of `model` (not added to the session) in one statement and give
+    each its id.
+
+    The ORM's flush would insert them one statement each on SQLite, whose RETURNING
+    promises no order. So the ids come back with every inserted column, and each goes
+    to a row with those values: rows equal in every column are interchangeable."""
+    if not rows:
+        return
+    table = inspect(model).local_table
+    columns = [column for column in table.columns if column.key != "id"]
+    waiting: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    values = []
+    for row in rows:
+        given = {column.key: getattr(row, column.key) for column in columns}
+        values.append(given)
+        waiting[_key(given.values())].append(row)
+    statement = insert(model).returning(table.c.id, *columns)
+    for row_id, *got in (await session.exec(statement, params=values)).all():
+        waiting[_key(got)].pop().id = row_id
+
+
+def _key(values: Iterable[Any]) -> tuple[Any, ...]:
+    """Column values as a dictionary key (a JSON column's value as its text)."""
+    return tuple(
+        json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
+        for value in values
+    )
 
 
 def close(uow: UnitOfWork, note: Notification, status: str, reason: Reason | None) -> None:

@@ -175,4 +175,11 @@ async def test_urgent_messages_to_one_chat_are_paced_not_refused(
     assert all(gap >= 0.9 for gap in gaps), gaps
     assert system.telegram.emulator.stats["sendMessage"]["429"] == refused_before
     await asyncio.sleep(LINGER)
-    assert received(system, mother) == (3, 0, 0)
+    assert mother.chat_id
+    # If a message came twice, which one and when, with each delivery's record.
+    arrived = [(m.sent_at, plain(m.text)[:40]) for m in system.telegram_to(mother.chat_id)]
+    rows = [
+        (d.id, d.status, d.attempts, d.error, d.error_params, d.provider_id)
+        for d in await _deliveries(system, w.guardians["sokolova"])
+    ]
+    assert received(system, mother) == (3, 0, 0), (arrived, rows)
