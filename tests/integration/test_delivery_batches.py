@@ -16,10 +16,13 @@ from typing import Any
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import job_key_prefix
 
+from core.actors import StaffActor
 from core.db import Database
+from core.delivery.dispatch import dispatch_events
 from core.delivery.lifecycle import start_batch, start_notification
-from core.delivery.sweep import due_notifications
+from core.delivery.sweep import due_notifications, unrelayed_events
 from core.models import Delivery, Notification
+from core.services.announcements import post_announcement
 from core.settings import Settings
 from notifier.base import Outcome, SendResult
 from tests.builders import World, build_world
@@ -27,6 +30,7 @@ from tests.integration.delivery_helpers import (
     Clock,
     add_guardian,
     choose,
+    composed,
     deliveries,
     lines,
     load,
@@ -147,3 +151,30 @@ async def test_a_dead_workers_deliveries_are_taken_over_and_its_sends_kept(
         assert missing == {}
     finally:
         await redis.aclose()
+
+
+async def test_two_urgent_messages_dispatched_together_are_two_messages(db: Database) -> None:
+    """Two urgent announcements to one class, dispatched in one run: each family gets
+    two notifications, equal in every column but their events (the run inserts them in
+    one statement and tells them apart by their values), each carrying one message."""
+    w = await build_world(db)
+    clock = Clock(db, msk(7))
+    deputy = StaffActor(staff_id=w.staff["deputy"], school_id=w.school_id)
+    for title in ("Занятия отменены", "Автобус не придёт"):
+        await post_announcement(
+            clock.uow(), actor=deputy, class_id=w.classes["7Б"], title=title, body=".", urgent=True
+        )
+    async with db.session() as session:
+        ids = [e.id for e in await unrelayed_events(session, limit=10)]
+    dispatched = await dispatch_events(clock.uow(), event_ids=ids)
+
+    notes = [n for n in await notifications(db) if n.guardian_id == w.guardians["sokolova"]]
+    assert len(notes) == 2 and all(n.urgent and n.due_at == msk(7) for n in notes)
+    assert set(dispatched.due) >= {n.id for n in notes}
+    titles = []
+    for note in notes:
+        composition = await composed(db, note.id or 0)
+        assert composition is not None
+        [item] = composition.items
+        titles.append(item.data["title"])
+    assert sorted(titles) == ["Автобус не придёт", "Занятия отменены"]
