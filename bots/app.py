@@ -17,7 +17,6 @@ from redis.asyncio import Redis
 from bots.dialog.turn import Deps
 from bots.handlers import build_dialogue
 from bots.lifecycle import stop_on_signals
-from core.db import Database
 from core.settings import Settings
 from notifier.channels import build_channels, close_channels
 
@@ -27,7 +26,7 @@ log = logging.getLogger(__name__)
 async def run_bots(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Until `stop` is set (by SIGINT or SIGTERM when not given)."""
     stop = stop or stop_on_signals()
-    db = Database(settings.database_url_resolved)
+    db = settings.database()
     redis = Redis.from_url(settings.require_redis_url())
     channels = build_channels(settings, redis)
     deps = Deps(settings=settings, db=db, redis=redis, channels=channels)

@@ -65,15 +65,24 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """One engine and its session factory for a process."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, pool_size: int = 5, pool_overflow: int = 5
+    ) -> None:
+        """`pool_size` connections are kept open, `pool_overflow` more opened when busy
+        (`ZVONOK_DB_POOL_SIZE`, `ZVONOK_DB_POOL_OVERFLOW`). On SQLite each connection
+        is a thread with its own page cache: a worker needs few (its writes take turns)."""
         self.url = normalize_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         path = sqlite_path(self.url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        kwargs: dict[str, Any] = {"echo": echo}
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "pool_size": pool_size,
+            "max_overflow": pool_overflow,
+        }
         if not self.is_sqlite:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)

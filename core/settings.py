@@ -18,7 +18,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.backup.keys import DEV_BACKUP_KEY, is_identity
-from core.db import normalize_url
+from core.db import Database, normalize_url
 from core.security import PasswordCost, hook_token, use_password_cost
 
 DEV_SECRET_PLACEHOLDER = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in production)
@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     # (the delivery channel keeps working).
     telegram_bot: bool = True
     max_bot: bool = True
+
+    # Database connections each process keeps open, and how many more it may open when
+    # busy (core/db.py). PostgreSQL: the processes' sum stays under max_connections.
+    db_pool_size: int = Field(default=5, ge=1, le=200)
+    db_pool_overflow: int = Field(default=5, ge=0, le=200)
 
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -380,6 +385,14 @@ class Settings(BaseSettings):
         if self.database_url is not None:
             return self.database_url
         return normalize_url(f"sqlite:///{self.data_dir.resolve() / 'zvonok.db'}")
+
+    def database(self) -> Database:
+        """This process's database, its connection pool sized by these settings."""
+        return Database(
+            self.database_url_resolved,
+            pool_size=self.db_pool_size,
+            pool_overflow=self.db_pool_overflow,
+        )
 
     @property
     def backup_key_resolved(self) -> str:

@@ -150,7 +150,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if database is None:
             config = settings or load_settings()
-            build_state(app, config, Database(config.database_url_resolved))
+            build_state(app, config, config.database())
         configure_logging(app.state.settings.log_level, app.state.settings.log_format)
         hooks.hide_hook_tokens()  # uvicorn has set its access log up by now
         log.info("web app started (env=%s)", app.state.settings.env)

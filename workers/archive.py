@@ -20,8 +20,6 @@ from sqlmodel import col, select
 
 from core.db import Database
 from core.models import AcademicYear
-from core.reports.pdf import weasyprint_html
-from core.services.archive import archive_next_class
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +37,17 @@ async def archive_closed_years(ctx: dict[str, Any]) -> int:
     timeout = settings.worker_job_timeout_seconds if settings else 2 * ARCHIVE_BUDGET_SECONDS
     budget = min(ARCHIVE_BUDGET_SECONDS, timeout / 2)
     made, started = 0, time.monotonic()
-    if schools:
-        # WeasyPrint loads on first use, seconds on a busy machine: here, in a thread,
-        # not inside the first class's write transaction, where the web app's saves
-        # (and the SMS delivery reports) would wait for it.
-        await asyncio.to_thread(weasyprint_html)
+    if not schools:
+        return 0
+    # The archive's modules (the journal book, the XLSX statement: some 14 MB) load on
+    # a closed year's first run, not in every worker that only sends. WeasyPrint loads
+    # on first use, seconds on a busy machine: here, in a thread, not inside the first
+    # class's write transaction, where the web app's saves (and the SMS delivery
+    # reports) would wait for it.
+    from core.reports.pdf import weasyprint_html
+    from core.services.archive import archive_next_class
+
+    await asyncio.to_thread(weasyprint_html)
     for school_id in schools:
         while time.monotonic() - started < budget:
             # Not in `writing(ctx)`: the rendering would hold up the worker's own sends;

@@ -55,7 +55,7 @@ SWEEP_TIMEOUT_SECONDS = 60
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or load_settings()
     ctx["settings"] = settings
-    ctx["db"] = Database(settings.database_url_resolved)
+    ctx["db"] = settings.database()
     ctx["sqlite_writer"] = sqlite_writer(ctx["db"])
     ctx["channels"] = build_channels(settings, ctx["redis"])
     ctx["signer"] = signer_of(settings)  # the archive's PDFs (None: unsigned)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,3 +159,20 @@ def test_production_with_email_or_sms_needs_a_public_https_url(
         load_settings()
     monkeypatch.setenv("ZVONOK_PUBLIC_URL", "https://journal.school.example")
     assert load_settings().public_url_resolved == "https://journal.school.example"
+
+
+async def test_the_connection_pool_is_sized_by_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ZVONOK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ZVONOK_DB_POOL_SIZE", "3")
+    monkeypatch.setenv("ZVONOK_DB_POOL_OVERFLOW", "7")
+    db = load_settings().database()
+    async with contextlib.AsyncExitStack() as held:
+        for _ in range(10):  # all that size and overflow allow, at once
+            await held.enter_async_context(db.engine.connect())
+        assert (db.engine.pool.size(), db.engine.pool.overflow()) == (3, 7)
+    await db.dispose()
+    monkeypatch.setenv("ZVONOK_DB_POOL_SIZE", "0")
+    with pytest.raises(SettingsError, match="DB_POOL_SIZE"):
+        load_settings()
