@@ -17,6 +17,8 @@ from redis.asyncio import Redis
 from bots.dialog.turn import Deps
 from bots.handlers import build_dialogue
 from bots.lifecycle import stop_on_signals
+from core.health import check_database
+from core.probes import Check, ProbeServer
 from core.settings import Settings
 from notifier.channels import build_channels, close_channels
 
@@ -31,6 +33,9 @@ async def run_bots(settings: Settings, stop: asyncio.Event | None = None) -> Non
     channels = build_channels(settings, redis)
     deps = Deps(settings=settings, db=db, redis=redis, channels=channels)
     dialogue = build_dialogue()
+    checks: dict[str, Check] = {"database": lambda: check_database(db), "redis": redis.ping}
+    probes = ProbeServer("bots", checks, settings.metrics_token)
+    await probes.start(settings.metrics_host, settings.bot_metrics_port)
     bots = []
     try:
         if settings.telegram_token is not None and settings.telegram_bot:
@@ -47,6 +52,7 @@ async def run_bots(settings: Settings, stop: asyncio.Event | None = None) -> Non
             return
         await asyncio.gather(*bots)
     finally:
+        await probes.stop()
         await close_channels(channels)
         await redis.aclose()
         await db.dispose()

@@ -1,6 +1,8 @@
 """Zvonok's Prometheus metrics, defined in one place (prometheus-client's default
-registry); each process exposes those it moves: the web app at `/metrics`, a worker on
-its own port when `ZVONOK_WORKER_METRICS_PORT` is set (`serve_metrics`).
+registry); each process exposes those it moves: the web app at `/metrics`, a worker and
+the bot process on their own ports when `ZVONOK_WORKER_METRICS_PORT` and
+`ZVONOK_BOT_METRICS_PORT` are set (`core.probes.ProbeServer`, with `/livez` and
+`/readyz`).
 
 Labels hold kinds, never people: a channel, an outcome, a destination's name. No
 metric names a school, a pupil or a guardian. docs/operations.md lists them, with
@@ -9,11 +11,7 @@ the Grafana dashboard and the alert rules that read them.
 
 from __future__ import annotations
 
-import logging
-
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
-
-log = logging.getLogger(__name__)
+from prometheus_client import Counter, Gauge, Histogram
 
 DELIVERIES = Counter(
     "zvonok_deliveries",
@@ -38,11 +36,15 @@ BACKUP_AGE = Gauge(
     ["destination"],
 )
 FAILED_LOGINS = Counter("zvonok_failed_logins", "Sign-ins refused for a wrong login or password.")
-
-
-def serve_metrics(port: int | None, host: str, process: str) -> None:
-    """Serve this process's metrics over HTTP on `port` (None: not served)."""
-    if port is None:
-        return
-    start_http_server(port, addr=host)
-    log.info("%s metrics on http://%s:%s/metrics", process, host, port)
+BOT_TURNS = Counter(
+    "zvonok_bot_turns",
+    "What the bot was sent (command, text, press, other message), by messenger and "
+    "outcome: answered, unrouted (nothing took it), error (a handler raised).",
+    ["messenger", "kind", "outcome"],
+)
+BOT_TURN_SECONDS = Histogram(
+    "zvonok_bot_turn_seconds",
+    "From a user's update reaching the bot to its answer done, by messenger.",
+    ["messenger"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10),
+)

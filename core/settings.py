@@ -142,11 +142,13 @@ class Settings(BaseSettings):
     audit_verify_minute: int = Field(default=15, ge=0, le=59)
 
     # Prometheus metrics (core/metrics.py, docs/operations.md). The web app serves them
-    # at /metrics, behind this bearer token when it is set; a worker serves its own on
-    # its own port when it is set (one port per worker process on a host).
+    # at /metrics, behind this bearer token when it is set; a worker and the bot process
+    # serve theirs, with /livez and /readyz (core/probes.py), on their own port when it
+    # is set (one port per worker process on a host).
     metrics_token: SecretStr | None = None
     metrics_host: str = "127.0.0.1"
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    bot_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)

@@ -31,7 +31,6 @@ How the web app is put together (read docs/webapp.md for the longer guide):
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -49,6 +48,7 @@ from core.db import Database
 from core.health import check_database
 from core.logs import configure_logging
 from core.models import utcnow
+from core.probes import readiness, token_accepted
 from core.reports.signing import signer_of
 from core.settings import Settings, load_settings
 from webapp import hooks, unsubscribe
@@ -173,6 +173,8 @@ def create_app(
         build_state(app, settings or load_settings(), database)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/livez", livez, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/readyz", readyz, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     serve(app, access.router, tokens.router, today.router, reminders.router)
     serve(app, homeroom.router, announcements.router, printouts.router)
@@ -207,12 +209,22 @@ async def metrics(request: Request) -> Response:
     """The process's Prometheus metrics (core/metrics.py): counts by kind, nothing about
     a person. With ZVONOK_METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
     token = request.app.state.settings.metrics_token
-    if token is not None:
-        given = request.headers.get("authorization", "")
-        expected = f"Bearer {token.get_secret_value()}"
-        if not hmac.compare_digest(given.encode(), expected.encode()):
-            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    if not token_accepted(token, request.headers.get("authorization", "")):
+        return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def livez(_request: Request) -> JSONResponse:
+    """200 while the process's event loop answers (core/probes.py)."""
+    return JSONResponse({"status": "ok", "process": "web"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """200 when the database answers, 503 when it does not (core/probes.py)."""
+    db = request.app.state.db
+    ready, outcomes = await readiness({"database": lambda: check_database(db)})
+    body = {"status": "ok" if ready else "error", "process": "web", **outcomes}
+    return JSONResponse(body, status_code=200 if ready else 503)
 
 
 async def healthz(request: Request) -> JSONResponse:

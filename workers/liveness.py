@@ -52,6 +52,13 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+async def still_alive(ctx: dict[str, Any]) -> None:
+    """Raise when this worker's liveness key is missing from Redis (its beat stopped,
+    or Redis lost it a moment ago): others may be taking its deliveries over."""
+    if not await ctx["redis"].exists(f"{ALIVE_KEY}{ctx['worker_id']}"):
+        raise RuntimeError("this worker's liveness key is missing")
+
+
 async def mark_sent(ctx: dict[str, Any], delivery_id: int, result: SendResult) -> None:
     """Remember in Redis that the channel accepted this delivery's message (a job run
     without Redis, as a test may run one, has nobody to take its claims over)."""

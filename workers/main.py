@@ -17,8 +17,8 @@ from arq.cron import CronJob, cron
 from arq.worker import Function, func
 
 from core.db import Database
-from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
-from core.metrics import serve_metrics
+from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS, check_database
+from core.probes import Check, ProbeServer
 from core.reports.signing import signer_of
 from core.services.roster_import import purge_expired_imports
 from core.settings import Settings, load_settings
@@ -38,7 +38,7 @@ from workers.deliveries import (
     stop_batches,
 )
 from workers.fallback import fallback_crons
-from workers.liveness import new_worker_id, start_liveness, stop_liveness
+from workers.liveness import new_worker_id, start_liveness, still_alive, stop_liveness
 from workers.relay import start_relay, stop_relay, sweep
 from workers.retention import retention_crons
 from workers.staff import plan_reminders, staff_send, staff_start, sweep_staff
@@ -60,7 +60,6 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["channels"] = build_channels(settings, ctx["redis"])
     ctx["signer"] = signer_of(settings)  # the archive's PDFs (None: unsigned)
     await register_sms_reports(settings, ctx["channels"])
-    serve_metrics(settings.worker_metrics_port, settings.metrics_host, "worker")
     # State the jobs share lives in this ctx: arq gives each job a copy of it, so
     # anything a job creates itself (ctx.setdefault) is that job's alone.
     ctx["background"], ctx["schools"] = {}, {}
@@ -68,6 +67,14 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["worker_id"] = new_worker_id()
     await start_liveness(ctx)  # before any claim: its key names this worker alive
     start_relay(ctx)
+    db: Database = ctx["db"]
+    checks: dict[str, Check] = {
+        "database": lambda: check_database(db),
+        "redis": lambda: ctx["redis"].ping(),
+        "liveness": lambda: still_alive(ctx),
+    }
+    ctx["probes"] = ProbeServer("worker", checks, settings.metrics_token)
+    await ctx["probes"].start(settings.metrics_host, settings.worker_metrics_port)
     # Everything imported and built so far lives as long as the process: move it out
     # of the collector's sight. Full collections over it stalled the worker for
     # 180-290 ms mid-broadcast, and the sends held meanwhile then left in one burst
@@ -78,6 +85,8 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    if "probes" in ctx:
+        await ctx["probes"].stop()
     await stop_background(ctx)
     await stop_relay(ctx)
     if "worker_id" in ctx:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from bots.dialog.conversation import State
 from bots.dialog.payload import Payload
 from bots.dialog.turn import Turn
 from bots.i18n import in_every_language, speaking
+from core.metrics import BOT_TURN_SECONDS, BOT_TURNS
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +209,7 @@ class Dialogue:
 
     async def handle(self, turn: Turn) -> bool:
         """Answer `turn`; False when no route took it. A press is always answered."""
+        started, outcome, found = time.monotonic(), "error", None
         with speaking(turn.lang):
             try:
                 found = await self.find(turn)
@@ -217,6 +220,19 @@ class Dialogue:
                     else:
                         await route.handler(turn)
                 await turn.notify()
+                outcome = "unrouted" if found is None else "answered"
             except Exception as error:
                 await self.on_error(turn, error)
+            finally:
+                messenger = turn.messenger.value
+                BOT_TURNS.labels(messenger, _kind_of(turn), outcome).inc()
+                BOT_TURN_SECONDS.labels(messenger).observe(time.monotonic() - started)
             return found is not None
+
+
+def _kind_of(turn: Turn) -> str:
+    if turn.press is not None:
+        return "press"
+    if turn.command is not None:
+        return "command"
+    return "text" if turn.text is not None else "message"

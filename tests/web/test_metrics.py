@@ -57,3 +57,12 @@ async def test_with_a_token_set_only_its_bearer_reads_the_metrics(guarded: Web) 
     right = await scraper.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert right.status_code == 200
     assert sample(right.text, "zvonok_failed_logins_total") is not None
+
+
+async def test_the_orchestrator_s_probes_answer(web: Web) -> None:
+    probe = web.browser()
+    live = await probe.get("/livez")
+    assert live.status_code == 200 and live.json() == {"status": "ok", "process": "web"}
+    ready = await probe.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "process": "web", "database": "ok"}
