@@ -14,6 +14,7 @@ is one transaction: all or nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import uuid
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.db = db
         self.clock = clock
         self._session: AsyncSession | None = None
+        self._turn = contextlib.AsyncExitStack()  # the write turn, while open
         self._events: list[Event] = []
         self._audits: list[AuditEntry] = []
         self.committed_events: list[OutboxEvent] = []
@@ -62,7 +64,14 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._refuse_nesting()
-        self._session = await self.db.writing_session()
+        turn = contextlib.AsyncExitStack()
+        await turn.enter_async_context(self.db.write_turn())
+        try:
+            self._session = await self.db.writing_session()
+        except BaseException:
+            await turn.aclose()
+            raise
+        self._turn = turn
         self._events = []
         self._audits = []
         self.committed_events = []
@@ -79,6 +88,7 @@ class UnitOfWork:
             await session.rollback()  # no-op after commit
         finally:
             await session.close()
+            await self._turn.aclose()
             self._events = []
             self._audits = []
             self.correction_reason = None  # a correction covers one unit of work

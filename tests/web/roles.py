@@ -352,6 +352,10 @@ PUBLIC_ROUTES = frozenset(
         "POST /logout",
         "POST /language",
         "GET /healthz",
+        # The orchestrator's probes: "ok" or which dependency is down, no error text
+        # (tests/web/test_metrics.py, tests/integration/test_probes.py).
+        "GET /livez",
+        "GET /readyz",
         # Counts by kind only; behind ZVONOK_METRICS_TOKEN when set (tests/web/test_metrics.py).
         "GET /metrics",
         "POST /hooks/sms/{provider}/{token}",
