@@ -69,7 +69,7 @@ class Database:
     """One engine and its session factory for a process."""
 
     def __init__(
-        self, url: str, *, echo: bool = False, pool_size: int = 5, pool_overflow: int = 5
+        self, url: str, *, echo: bool = False, pool_size: int = 5, pool_overflow: int = 10
     ) -> None:
         """`pool_size` connections are kept open, `pool_overflow` more opened when busy
         (`ZVONOK_DB_POOL_SIZE`, `ZVONOK_DB_POOL_OVERFLOW`). On SQLite each connection

@@ -106,7 +106,7 @@ class Settings(BaseSettings):
     # Database connections each process keeps open, and how many more it may open when
     # busy (core/db.py). PostgreSQL: the processes' sum stays under max_connections.
     db_pool_size: int = Field(default=5, ge=1, le=200)
-    db_pool_overflow: int = Field(default=5, ge=0, le=200)
+    db_pool_overflow: int = Field(default=10, ge=0, le=200)
 
     smtp_host: str | None = None
     smtp_port: int = 587
