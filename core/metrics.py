@@ -35,6 +35,27 @@ BACKUP_AGE = Gauge(
     "Age of the newest good backup at each destination (absent: none yet).",
     ["destination"],
 )
+SEND_WAIT = Histogram(
+    "zvonok_send_wait_seconds",
+    "How long a message waited for its moment within the messenger's rate limits "
+    "(the bot's 30 a second, a chat's one a second), by channel.",
+    ["channel"],
+    buckets=(0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
+)
+RATE_LIMITED = Counter(
+    "zvonok_rate_limited",
+    "Sends the messenger refused as too many (HTTP 429), by channel: each is retried "
+    "when the messenger says; any at all means the pacing runs too close to the limit.",
+    ["channel"],
+)
+SMS_SEGMENTS = Counter(
+    "zvonok_sms_segments",
+    "SMS segments the gateway accepted: what the schools pay for.",
+)
+SMS_BUDGET_REFUSED = Counter(
+    "zvonok_sms_budget_refused",
+    "SMS not sent because the school's daily budget had no room left.",
+)
 FAILED_LOGINS = Counter("zvonok_failed_logins", "Sign-ins refused for a wrong login or password.")
 BOT_TURNS = Counter(
     "zvonok_bot_turns",

@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 from typing import Any
 
+from core.metrics import RATE_LIMITED
 from notifier.base import OutgoingMessage, SendResult
 from notifier.max_api import MAX_API_URL, MaxApi
 from notifier.max_errors import (
@@ -41,6 +42,7 @@ def classify(error: MaxError, backoff: float) -> SendResult:
     """Turn a MAX failure into a SendResult. The one place these are mapped."""
     reason = f"{type(error).__name__}: {error.description}"
     if isinstance(error, MaxRateLimited):
+        RATE_LIMITED.labels("max").inc()
         return SendResult.later(reason, error.retry_after or backoff)
     if error.recipient_gone:  # blocked, stopped, the dialog deleted or never started
         return SendResult.failed(reason, address_dead=True)
@@ -84,7 +86,9 @@ class MaxChannel:
         self.processing_pauses = _PROCESSING_PAUSES
 
     async def _pace(self) -> SendResult | None:
-        return await pace(self.limiter, self.rates.limits(self.bot), self.retry_backoff)
+        return await pace(
+            self.limiter, self.rates.limits(self.bot), self.retry_backoff, channel="max"
+        )
 
     async def _send_part(
         self, user_id: int, text: str, *, html: bool, attachments: list[dict[str, Any]]

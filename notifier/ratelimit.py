@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from core.metrics import SEND_WAIT
 from core.settings import Settings
 from notifier.base import SendResult
 
@@ -201,15 +202,17 @@ class RateLimiter:
 
 
 async def pace(
-    limiter: RateLimiter | None, limits: tuple[Limit, ...], backoff: float
+    limiter: RateLimiter | None, limits: tuple[Limit, ...], backoff: float, *, channel: str
 ) -> SendResult | None:
     """Wait for the moment `limits` allow a request (none without a limiter: one-off
-    scripts); a channel's answer when the limiter's Redis is unavailable: try again after
-    `backoff` seconds rather than send unpaced into the messenger's limits."""
+    scripts), counting the wait for `channel` (zvonok_send_wait_seconds); a channel's
+    answer when the limiter's Redis is unavailable: try again after `backoff` seconds
+    rather than send unpaced into the messenger's limits."""
     if limiter is None:
         return None
     try:
-        await limiter.wait(*limits)
+        waited = await limiter.wait(*limits)
     except RedisError as error:
         return SendResult.later(f"rate limiter unavailable: {error}", backoff)
+    SEND_WAIT.labels(channel).observe(waited)
     return None

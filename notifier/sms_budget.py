@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
+from core.metrics import SMS_BUDGET_REFUSED, SMS_SEGMENTS
 from core.models import School
 from core.policy import policy_of
 from notifier.base import Channel, Outcome, OutgoingMessage, SendResult
@@ -92,6 +93,7 @@ async def send_within_budget(
     if not await reserve_sms_budget(
         redis, school_id, segments, policy_of(school).sms_daily_budget, day
     ):
+        SMS_BUDGET_REFUSED.inc()
         raise BudgetSpent(school_id)
     sent = False
     try:
@@ -100,4 +102,6 @@ async def send_within_budget(
     finally:
         if not sent:
             await release_sms_budget(redis, school_id, segments, day)
+    if sent:
+        SMS_SEGMENTS.inc(result.parts or segments)
     return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from core.metrics import RATE_LIMITED
 from notifier.base import OutgoingMessage, SendResult
 from notifier.parts import PartProgress, send_parts
 from notifier.ratelimit import RateLimiter, TelegramRates, pace
@@ -40,6 +41,7 @@ def _classify_answer(error: TelegramApiError, backoff: float) -> SendResult:
     code = error.error_code
     if code == 429:
         # Telegram says exactly when to come back; retrying sooner only extends the ban.
+        RATE_LIMITED.labels("telegram").inc()
         return SendResult.later(reason, error.retry_after if error.retry_after else backoff)
     if error.migrate_to_chat_id is not None:
         # The group became a supergroup: this id is dead, the new one is in the reason.
@@ -92,7 +94,8 @@ class TelegramChannel:
         self.retry_backoff = retry_backoff
 
     async def _pace(self, chat_id: int | str) -> SendResult | None:
-        return await pace(self.limiter, self.rates.limits(self.api.id, chat_id), self.retry_backoff)
+        limits = self.rates.limits(self.api.id, chat_id)
+        return await pace(self.limiter, limits, self.retry_backoff, channel="telegram")
 
     async def _send_part(
         self, chat_id: int | str, text: str, *, html: bool, markup: dict[str, Any] | None

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -109,7 +110,10 @@ async def test_a_send_that_raised_gives_the_segment_back(
     assert await _spent(system, world) == 0
 
     # The day's only segment is still there for the second try.
+    segments = REGISTRY.get_sample_value("zvonok_sms_segments_total") or 0.0
     [sent] = await mother.send("8 (916) 555-44-33")
     assert "Код отправлен на +79165554433" in sent.text
     assert [m.phone for m in proxy.gateway.state.sent] == ["79165554433"]
     assert await _spent(system, world) == 1
+    # What the school pays for, as the operator's metrics count it: one segment.
+    assert REGISTRY.get_sample_value("zvonok_sms_segments_total") == segments + 1

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from notifier.base import Outcome, OutgoingMessage
@@ -85,9 +86,11 @@ async def test_failures_are_classified_for_the_worker(
     def to(user: int | str) -> OutgoingMessage:
         return OutgoingMessage(address=str(user), text="Оценка", html="Оценка")
 
+    refused = REGISTRY.get_sample_value("zvonok_rate_limited_total", {"channel": "max"}) or 0.0
     await max_.control.fail_next(1, status=429, methods=["send"], retry_after=3)
     limited = await channel.send(to(PARENT))
     assert (limited.outcome, limited.retry_after) == (Outcome.retry, 3.0)
+    assert REGISTRY.get_sample_value("zvonok_rate_limited_total", {"channel": "max"}) == refused + 1
     await max_.control.fail_next(1, status=503, methods=["send"])
     unwell = await channel.send(to(PARENT))
     assert (unwell.outcome, unwell.retry_after, unwell.address_dead) == (Outcome.retry, 7.0, False)

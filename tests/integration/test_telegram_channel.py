@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from core.logs import configure_logging
@@ -156,6 +157,7 @@ async def test_server_and_network_errors_are_retried(
 async def test_a_429_comes_back_with_telegrams_retry_after(
     emulator: RunningEmulator, channel: TelegramChannel
 ) -> None:
+    refused_before = counted("zvonok_rate_limited_total", channel="telegram")
     await emulator.control.fail_next(
         1, status=429, description="Too Many Requests: retry after 7", retry_after=7
     )
@@ -167,6 +169,8 @@ async def test_a_429_comes_back_with_telegrams_retry_after(
     await unpaced.close()
     assert [r.outcome for r in results] == [Outcome.sent, Outcome.retry]
     assert results[1].retry_after == 1.0
+    # The operator sees both refusals (core/metrics.py, docs/operations.md).
+    assert counted("zvonok_rate_limited_total", channel="telegram") == refused_before + 2
 
 
 async def test_the_limiter_prevents_429s_on_one_busy_chat(
@@ -176,6 +180,8 @@ async def test_the_limiter_prevents_429s_on_one_busy_chat(
     rates = TelegramRates(per_chat=FAST_CHAT)
     other_worker = RateLimiter(Redis.from_url(redis_url))  # as a second process would have
     channels = [channel_for(emulator, limiter, rates), channel_for(emulator, other_worker, rates)]
+    waits_before = counted("zvonok_send_wait_seconds_count", channel="telegram")
+    waited_before = counted("zvonok_send_wait_seconds_sum", channel="telegram")
     started = time.monotonic()
     results = await asyncio.gather(
         *(channels[n % 2].send(mark_message("4001", idempotency_key=f"d{n}")) for n in range(40))
@@ -191,6 +197,15 @@ async def test_the_limiter_prevents_429s_on_one_busy_chat(
     # Never faster than the limit; the upper bound only catches a pacing far too slow
     # (a busy machine stretches the run, so it is loose).
     assert expected - 0.05 <= elapsed < 2 * expected + 2.0
+    # Every send's wait for its moment is observed; the last one alone waited ~`expected`.
+    assert counted("zvonok_send_wait_seconds_count", channel="telegram") == waits_before + 40
+    waited = counted("zvonok_send_wait_seconds_sum", channel="telegram") - waited_before
+    assert waited >= expected - 0.05
+
+
+def counted(sample: str, **labels: str) -> float:
+    """A sample of this process's metrics (0 before anything was counted)."""
+    return REGISTRY.get_sample_value(sample, labels) or 0.0
 
 
 async def test_a_broadcast_at_telegrams_default_limits(
