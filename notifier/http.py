@@ -67,6 +67,9 @@ class HttpClient:
                 connector=aiohttp.TCPConnector(ssl=tls_context()),
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
                 raise_for_status=False,
+                # HTTPS_PROXY / NO_PROXY, as httpx honoured them: a school's network may
+                # reach Telegram only through its proxy.
+                trust_env=True,
             )
         return self._session
 

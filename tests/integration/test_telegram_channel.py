@@ -7,7 +7,9 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
+from aiohttp import web
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
@@ -16,6 +18,7 @@ from notifier.base import Outcome, OutgoingMessage, SendResult
 from notifier.ratelimit import Rate, RateLimiter, TelegramRates
 from notifier.standins.telegram_control import RunningEmulator
 from notifier.telegram import TelegramChannel
+from tests.e2e.processes import free_port
 from tests.integration import telegram_fixtures
 
 emulator, limiter = telegram_fixtures.emulator, telegram_fixtures.limiter  # fixtures
@@ -299,3 +302,46 @@ async def test_the_token_is_in_no_log_line_and_no_failure_reason(
 
 def channel_for_url(token: str, url: str) -> TelegramChannel:
     return TelegramChannel(token, limiter=None, api_url=url, retry_backoff=BACKOFF)
+
+
+async def test_sends_go_through_the_schools_proxy_when_one_is_set(
+    emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A school's network that reaches Telegram only through its proxy (HTTP_PROXY /
+    HTTPS_PROXY, as docs/operations.md says): the message goes through it."""
+    through: list[str] = []
+
+    async def forward(request: web.Request) -> web.Response:
+        # A proxy gets the whole URL in the request line and makes the request itself.
+        through.append(request.url.path.rsplit("/", 1)[-1])
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(
+                request.method,
+                request.url,
+                data=await request.read(),
+                headers={"Content-Type": request.headers["Content-Type"]},
+            ) as answer,
+        ):
+            return web.Response(
+                status=answer.status, body=await answer.read(), content_type="application/json"
+            )
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", forward)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    channel = channel_for(emulator, None)
+    try:
+        result = await channel.send(mark_message("7001"))
+    finally:
+        await channel.close()
+        await runner.cleanup()
+    assert result.outcome is Outcome.sent
+    assert through == ["sendMessage"]
+    assert [m.chat_id for m in emulator.emulator.sent_to(7001)] == [7001]
