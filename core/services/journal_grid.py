@@ -93,6 +93,10 @@ class _Before:
     lesson: _LessonFacts
     marks: tuple[tuple[int, int], ...]  # (mark id, value), in the order given
     attendance: str | None
+    # The rows read, held for the save: the session's identity map keeps only weak
+    # references, so without these the steps' checks would read them all again.
+    rows: tuple[object, ...] = ()
+    attendance_row: Attendance | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,9 @@ async def save_cell_in(
         await step()
     if entry.attendance != before.attendance and not before.lesson.roll_called:
         await record_roll_call_in(uow, actor=actor, lesson_id=lesson_id)
-    return await _saved(uow, before.lesson, student_id, period_id)
+    # The attendance row as read before holds, unless a step changed it.
+    kept = (before.attendance_row,) if entry.attendance == before.attendance else None
+    return await _saved(uow, before.lesson, student_id, period_id, kept)
 
 
 save_cell = transactional(save_cell_in)
@@ -166,6 +172,8 @@ async def _read_cell(
         lesson=_LessonFacts.of(lesson),
         marks=tuple((mark.id or 0, mark.value) for mark in marks),
         attendance=row.status if row else None,
+        rows=(lesson, *marks),
+        attendance_row=row,
     )
 
 
@@ -241,8 +249,14 @@ async def _live_attendance(uow: UnitOfWork, lesson_id: int, student_id: int) -> 
 
 
 async def _saved(
-    uow: UnitOfWork, lesson: _LessonFacts, student_id: int, period_id: int | None
+    uow: UnitOfWork,
+    lesson: _LessonFacts,
+    student_id: int,
+    period_id: int | None,
+    unchanged: tuple[Attendance | None] | None,
 ) -> SavedCell:
+    """The cell as saved and the average; `unchanged`: the attendance row (or its
+    absence) as read before, when the save left it alone (None: read it again)."""
     first, last = await _period_span(uow, lesson, period_id)
     query = (
         select(Mark, Lesson)
@@ -262,7 +276,10 @@ async def _saved(
         .order_by(col(Mark.created_at), col(Mark.id))
     )
     rows = (await uow.session.exec(query)).all()
-    row = await _live_attendance(uow, lesson.lesson_id, student_id)
+    if unchanged is not None:
+        (row,) = unchanged
+    else:
+        row = await _live_attendance(uow, lesson.lesson_id, student_id)
     cell = GridCell(
         lesson_id=lesson.lesson_id,
         member=True,
