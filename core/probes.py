@@ -34,7 +34,7 @@ Check = Callable[[], Awaitable[Any]]
 CHECK_SECONDS = 3.0  # a dependency slower than this is not ready either
 
 
-async def readiness(checks: Mapping[str, Check]) -> tuple[bool, dict[str, str]]:
+async def _run_checks(checks: Mapping[str, Check]) -> tuple[bool, dict[str, str]]:
     """Run every check (at most CHECK_SECONDS each); whether all passed, and each's
     outcome ("ok" or "error")."""
     outcomes: dict[str, str] = {}
@@ -48,6 +48,13 @@ async def readiness(checks: Mapping[str, Check]) -> tuple[bool, dict[str, str]]:
         else:
             outcomes[name] = "ok"
     return all(outcome == "ok" for outcome in outcomes.values()), outcomes
+
+
+async def ready_answer(checks: Mapping[str, Check], **about: str) -> tuple[int, dict[str, str]]:
+    """A readiness probe's answer: 200 or 503, and `{"status": "ok" | "error", **about,
+    <check>: "ok" | "error", ...}`."""
+    ready, outcomes = await _run_checks(checks)
+    return (200 if ready else 503), {"status": "ok" if ready else "error", **about, **outcomes}
 
 
 def token_accepted(token: SecretStr | None, authorization: str) -> bool:
@@ -87,9 +94,8 @@ class ProbeServer:
         return web.json_response({"status": "ok", "process": self.process})
 
     async def _ready(self, _request: web.Request) -> web.Response:
-        ready, outcomes = await readiness(self.checks)
-        body = {"status": "ok" if ready else "error", "process": self.process, **outcomes}
-        return web.json_response(body, status=200 if ready else 503)
+        status, body = await ready_answer(self.checks, process=self.process)
+        return web.json_response(body, status=status)
 
     async def _metrics(self, request: web.Request) -> web.Response:
         if not token_accepted(self.token, request.headers.get("Authorization", "")):

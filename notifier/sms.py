@@ -103,11 +103,10 @@ class SmsChannel:
 
     name = "sms"
 
-    def __init__(self, config: SmsConfig, *, http: HttpClient | None = None) -> None:
+    def __init__(self, config: SmsConfig) -> None:
         self._config = config
         self._provider = make_provider(config)
-        self._owns_http = http is None
-        self._http = http or HttpClient(timeout=config.timeout)
+        self._http = HttpClient(timeout=config.timeout)
 
     async def send(self, message: OutgoingMessage) -> SendResult:
         phone = normalize_phone(message.address)
@@ -149,8 +148,7 @@ class SmsChannel:
         )
 
     async def close(self) -> None:
-        if self._owns_http:
-            await self._http.close()
+        await self._http.close()
 
 
 # -- status callbacks -------------------------------------------------------------

@@ -20,7 +20,6 @@ from core.services.admin_alerts import alert_admins_in
 from core.settings import Settings
 from core.uow import UnitOfWork, transactional
 from workers.background import background_job
-from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,7 @@ async def verify_audit_chains(ctx: dict[str, Any]) -> list[int]:
     broken = [report for report in reports if not report.ok]
     for report in broken:
         _log_broken(report)
-        async with writing(ctx):
-            await _alert(UnitOfWork(db), report)
+        await _alert(UnitOfWork(db), report)
     if not broken:
         log.info("audit chains verified: %d schools", len(reports))
     return [report.school_id for report in broken]

@@ -27,7 +27,6 @@ from core.services.admin_alerts import alert_admins_in
 from core.settings import Settings
 from core.uow import UnitOfWork, transactional
 from workers.background import background_job
-from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +59,7 @@ async def check_backup_age(ctx: dict[str, Any]) -> list[str]:
     now = utcnow()
     for status in stale:
         log.error("backups to %s are stale", status.destination)
-        async with writing(ctx):
-            await _alert_stale(UnitOfWork(db), status, schools, now.date())
+        await _alert_stale(UnitOfWork(db), status, schools, now.date())
     return [status.destination for status in stale]
 
 

@@ -43,7 +43,6 @@ from notifier.render import render
 from notifier.sms_budget import BudgetSpent, send_within_budget
 from workers.liveness import mark_sent
 from workers.queue import enqueue_delivery, enqueue_send_due
-from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +79,7 @@ async def dispatch_many(ctx: dict[str, Any], event_ids: list[str]) -> int:
     notifications, and every worker should take its share of them.
     """
     db: Database = ctx["db"]
-    async with writing(ctx):
-        planned = await dispatch_events(UnitOfWork(db), event_ids=event_ids)
+    planned = await dispatch_events(UnitOfWork(db), event_ids=event_ids)
     await enqueue_batches(ctx, len(planned.due), key=f"event:{event_ids[0]}")
     if planned.next_due is not None:
         await wake_at(ctx, planned.next_due)
@@ -140,8 +138,7 @@ async def send_due(ctx: dict[str, Any]) -> str:
 
 async def _send_batch(ctx: dict[str, Any]) -> str:
     limit = _batch_size(ctx)
-    async with writing(ctx):
-        started = await start_batch(UnitOfWork(ctx["db"]), limit=limit, worker=ctx.get("worker_id"))
+    started = await start_batch(UnitOfWork(ctx["db"]), limit=limit, worker=ctx.get("worker_id"))
     if started.looked_at == limit:
         await enqueue_send_due(ctx, job_id=f"more:{time.time():.6f}")
     else:
@@ -158,8 +155,7 @@ async def _send_batch(ctx: dict[str, Any]) -> str:
         for c, result, _ in attempts
         if result.outcome is Outcome.sent
     ]
-    async with writing(ctx):
-        await settle_sent(UnitOfWork(ctx["db"]), sent)
+    await settle_sent(UnitOfWork(ctx["db"]), sent)
     for claimed, result, reason in attempts:
         if result.outcome is not Outcome.sent:
             await _settle(ctx, claimed, result, reason)
@@ -183,10 +179,9 @@ async def stop_batches(ctx: dict[str, Any], within: float = 5.0) -> None:
 async def start(ctx: dict[str, Any], notification_id: int) -> str:
     """Start one due notification and send its first delivery (jobs queued by a worker
     of an earlier version; notifications now leave in batches: `send_due`)."""
-    async with writing(ctx):
-        claimed = await start_and_claim(
-            UnitOfWork(ctx["db"]), notification_id=notification_id, worker=ctx.get("worker_id")
-        )
+    claimed = await start_and_claim(
+        UnitOfWork(ctx["db"]), notification_id=notification_id, worker=ctx.get("worker_id")
+    )
     # None: held for quiet hours (the sweeper starts it when they end), cancelled,
     # or already started by another job.
     if claimed is None:
@@ -196,10 +191,9 @@ async def start(ctx: dict[str, Any], notification_id: int) -> str:
 
 async def deliver(ctx: dict[str, Any], delivery_id: int) -> str:
     """Send a pending delivery: a retry, a fallback to the next channel, a swept one."""
-    async with writing(ctx):
-        claimed = await claim_delivery(
-            UnitOfWork(ctx["db"]), delivery_id=delivery_id, worker=ctx.get("worker_id")
-        )
+    claimed = await claim_delivery(
+        UnitOfWork(ctx["db"]), delivery_id=delivery_id, worker=ctx.get("worker_id")
+    )
     if claimed is None:
         return "nothing to do"
     return await _send_and_settle(ctx, claimed)
@@ -240,17 +234,16 @@ async def _settle(
     ctx: dict[str, Any], claimed: Claimed, result: SendResult, reason: Reason | None
 ) -> None:
     delivery_id = claimed.delivery.id or 0
-    async with writing(ctx):
-        settled = await settle_delivery(
-            UnitOfWork(ctx["db"]),
-            delivery_id=delivery_id,
-            outcome=result.outcome.value,
-            provider_id=result.provider_id,
-            retry_after=result.retry_after,
-            reason=reason,
-            address_dead=result.address_dead,
-            parts=result.parts,
-        )
+    settled = await settle_delivery(
+        UnitOfWork(ctx["db"]),
+        delivery_id=delivery_id,
+        outcome=result.outcome.value,
+        provider_id=result.provider_id,
+        retry_after=result.retry_after,
+        reason=reason,
+        address_dead=result.address_dead,
+        parts=result.parts,
+    )
     if settled.retry_at is not None:
         await enqueue_delivery(ctx, delivery_id, claimed.delivery.attempts, at=settled.retry_at)
     if settled.fallback is not None:

@@ -22,7 +22,6 @@ from core.fallback.roster import refresh_snapshot
 from core.fallback.snapshot import mark_schools_stale, mark_stale, take_stale
 from core.models import OutboxEvent, School, utcnow
 from core.uow import UnitOfWork
-from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +63,7 @@ async def replay_entries(ctx: dict[str, Any]) -> dict[str, int]:
     counts = {"written": 0, "already": 0, "refused": 0, "failed": 0}
     for entry in await replayable_entries(redis, now=utcnow()):
         try:
-            async with writing(ctx):
-                replayed = await write_entry(UnitOfWork(db), entry)
+            replayed = await write_entry(UnitOfWork(db), entry)
         except (SQLAlchemyError, OSError):
             raise  # the journal is away again: the rest waits for the next tick
         except Exception as error:  # a bug must not hold up the entries behind this one

@@ -37,7 +37,6 @@ from core.settings import Settings
 from core.uow import UnitOfWork
 from notifier.base import SendResult
 from workers.queue import enqueue_delivery
-from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +88,9 @@ async def recover(ctx: dict[str, Any], ids: Sequence[int]) -> dict[str, int]:
     queued for sending."""
     db: Database = ctx["db"]
     marked = await _sent_marks(ctx, ids)
-    async with writing(ctx):
-        settled = await settle_sent(UnitOfWork(db), marked)
+    settled = await settle_sent(UnitOfWork(db), marked)
     done = {s.delivery_id for s in marked}
-    async with writing(ctx):
-        released = await release_sending(UnitOfWork(db), [i for i in ids if i not in done])
+    released = await release_sending(UnitOfWork(db), [i for i in ids if i not in done])
     for delivery_id, attempts in sorted(released.items()):
         await enqueue_delivery(ctx, delivery_id, attempts)
     return {"settled_sent": len(settled), "released": len(released)}

@@ -42,7 +42,6 @@ from workers.liveness import new_worker_id, start_liveness, still_alive, stop_li
 from workers.relay import start_relay, stop_relay, sweep
 from workers.retention import retention_crons
 from workers.staff import plan_reminders, staff_send, staff_start, sweep_staff
-from workers.writes import sqlite_writer, writing
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,6 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or load_settings()
     ctx["settings"] = settings
     ctx["db"] = settings.database()
-    ctx["sqlite_writer"] = sqlite_writer(ctx["db"])
     ctx["channels"] = build_channels(settings, ctx["redis"])
     ctx["signer"] = signer_of(settings)  # the archive's PDFs (None: unsigned)
     await register_sms_reports(settings, ctx["channels"])
@@ -109,8 +107,7 @@ async def heartbeat(ctx: dict[str, Any]) -> str:
 async def purge_roster_files(ctx: dict[str, Any]) -> int:
     """Uploaded roster files hold children's personal data: none outlives its expiry,
     even when nobody uploads again (an upload purges too)."""
-    async with writing(ctx):
-        return await purge_expired_imports(UnitOfWork(ctx["db"]))
+    return await purge_expired_imports(UnitOfWork(ctx["db"]))
 
 
 def job_functions(timeout: int) -> list[Function]:

@@ -37,7 +37,6 @@ from workers.queue import (
     enqueue_missing_deliveries,
     enqueue_missing_dispatches,
 )
-from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +55,7 @@ async def relay_once(ctx: dict[str, Any]) -> int:
         await enqueue_dispatches(ctx, [e.id for e in events[first : first + DISPATCH_CHUNK]])
     await note_roster_events(ctx, events)  # the bot's roster snapshot follows the roster
     # If Redis failed above, nothing is marked and the next round tries again.
-    async with writing(ctx):
-        await mark_relayed(UnitOfWork(db), [e.id for e in events], now=utcnow())
+    await mark_relayed(UnitOfWork(db), [e.id for e in events], now=utcnow())
     return len(events)
 
 
@@ -109,8 +107,7 @@ async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
     # Only those queued again restart their clock; one still held by arq (a killed
     # worker's, until arq runs it again itself) is looked at on the next sweep.
     redispatched = await enqueue_missing_dispatches(ctx, [e.id for e in stale])
-    async with writing(ctx):
-        await mark_relayed(UnitOfWork(db), redispatched, now=now)
+    await mark_relayed(UnitOfWork(db), redispatched, now=now)
     counts = {
         "stuck": len(stuck),
         "redispatched": len(redispatched),

@@ -19,7 +19,6 @@ from core.db import Database
 from core.models import School
 from core.services.personal_data import purge_departed_families
 from core.uow import UnitOfWork
-from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +32,7 @@ async def purge_personal_data(ctx: dict[str, Any]) -> int:
     for school_id in school_ids:
         if school_id is None:
             continue
-        async with writing(ctx):
-            report = await purge_departed_families(UnitOfWork(db), school_id=school_id)
+        report = await purge_departed_families(UnitOfWork(db), school_id=school_id)
         if report is not None:
             log.info("school %s: personal data of %s families erased", school_id, report.guardians)
             erased += report.guardians

@@ -37,7 +37,6 @@ from core.uow import UnitOfWork
 from notifier.base import Channel, Outcome, SendResult
 from notifier.staff_render import render_staff
 from workers.queue import enqueue, not_queued
-from workers.writes import writing
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +45,7 @@ async def plan_reminders(ctx: dict[str, Any]) -> int:
     """Record the reminders owed now and within the next planning interval."""
     settings: Settings = ctx["settings"]
     horizon = dt.timedelta(seconds=settings.worker_reminder_seconds)
-    planned = await plan_staff_messages(
-        ctx["db"], now=utcnow(), horizon=horizon, write_turn=lambda: writing(ctx)
-    )
+    planned = await plan_staff_messages(ctx["db"], now=utcnow(), horizon=horizon)
     if planned:
         log.info("reminders planned: %s", planned)
     return planned
@@ -75,8 +72,7 @@ async def sweep_staff(ctx: dict[str, Any]) -> dict[str, int]:
     settings: Settings = ctx["settings"]
     now = utcnow()
     stuck_after = dt.timedelta(seconds=settings.worker_stuck_sending_seconds)
-    async with writing(ctx):
-        stuck = await reset_stuck_staff_sending(UnitOfWork(db), now=now, older_than=stuck_after)
+    stuck = await reset_stuck_staff_sending(UnitOfWork(db), now=now, older_than=stuck_after)
     async with db.session() as session:
         due = await due_staff_messages(session, now=now, limit=1000)
         ready = await ready_staff_messages(session, now=now, limit=1000)
@@ -95,8 +91,7 @@ async def sweep_staff(ctx: dict[str, Any]) -> dict[str, int]:
 async def staff_start(ctx: dict[str, Any], message_id: int) -> str:
     """A due open message: held (quiet hours, holidays, an hour since the last), or routed
     to its channel and sent in the same job."""
-    async with writing(ctx):
-        routed = await route_staff_message(UnitOfWork(ctx["db"]), message_id=message_id)
+    routed = await route_staff_message(UnitOfWork(ctx["db"]), message_id=message_id)
     if not routed:
         return "nothing to do"
     return await staff_send(ctx, message_id)
@@ -105,15 +100,13 @@ async def staff_start(ctx: dict[str, Any], message_id: int) -> str:
 async def staff_send(ctx: dict[str, Any], message_id: int) -> str:
     """Claim a pending message, compose it from the journal as it is now, send, settle."""
     db: Database = ctx["db"]
-    async with writing(ctx):
-        message = await claim_staff_message(UnitOfWork(db), message_id=message_id)
+    message = await claim_staff_message(UnitOfWork(db), message_id=message_id)
     if message is None:
         return "nothing to do"
     now = utcnow()
     composition = await compose_staff_message(db, message_id=message_id, now=now)
     if composition is None:
-        async with writing(ctx):
-            await cancel_staff_message(UnitOfWork(db), message_id=message_id)
+        await cancel_staff_message(UnitOfWork(db), message_id=message_id)
         return "nothing left"
     try:
         result = await _send(ctx, message, composition, now)
@@ -122,15 +115,14 @@ async def staff_send(ctx: dict[str, Any], message_id: int) -> str:
         log.exception("staff message %s: channel raised", message_id)
         result = SendResult(Outcome.retry)
         reason = Reason(SEND_ERROR, {"error": type(error).__name__})
-    async with writing(ctx):
-        again = await settle_staff_message(
-            UnitOfWork(db),
-            message_id=message_id,
-            outcome=result.outcome.value,
-            provider_id=result.provider_id,
-            retry_after=result.retry_after,
-            reason=reason,
-        )
+    again = await settle_staff_message(
+        UnitOfWork(db),
+        message_id=message_id,
+        outcome=result.outcome.value,
+        provider_id=result.provider_id,
+        retry_after=result.retry_after,
+        reason=reason,
+    )
     if again is not None:
         async with db.session() as session:
             row = await session.get(StaffMessage, message_id)

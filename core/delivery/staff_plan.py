@@ -18,14 +18,11 @@ teacher's backlog reaches `backlog_alert_threshold` (once per crossing).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import col, select
 
@@ -83,12 +80,11 @@ async def plan_staff_messages(
     *,
     now: dt.datetime,
     horizon: dt.timedelta,
-    write_turn: Callable[[], AbstractAsyncContextManager[Any]] = contextlib.nullcontext,
 ) -> int:
     """Record the reminders owed by `now + horizon` in every school; how many were new.
 
     Each school's journal is read without a write lock; its reminders are then recorded
-    in one transaction, inside `write_turn()` (a worker's turn at SQLite's writer).
+    in one transaction.
     """
     async with db.session() as session:
         schools = list((await session.exec(select(School))).all())
@@ -102,9 +98,7 @@ async def plan_staff_messages(
             people[member.school_id].append(member)
     planned = 0
     for school in schools:
-        planned += await _plan_school(
-            db, school, people[school.id or 0], settings, now, horizon, write_turn
-        )
+        planned += await _plan_school(db, school, people[school.id or 0], settings, now, horizon)
     return planned
 
 
@@ -115,7 +109,6 @@ async def _plan_school(
     settings: dict[int, StaffReminderSettings],
     now: dt.datetime,
     horizon: dt.timedelta,
-    write_turn: Callable[[], AbstractAsyncContextManager[Any]],
 ) -> int:
     overseers = _with_role(staff, Role.deputy) or _with_role(staff, Role.admin)
     if not overseers:
@@ -133,7 +126,7 @@ async def _plan_school(
         *_teacher_items(control, timings, now, horizon),
         *_weekly_notes(control, overseers, today, now, horizon),
     ]
-    async with write_turn(), UnitOfWork(db, clock=lambda: now) as uow:
+    async with UnitOfWork(db, clock=lambda: now) as uow:
         known = await _known(uow, school.id or 0, {p.staff_id for p in wanted} | _ids(overseers))
         wanted += _backlog(control, overseers, known, now)
         fresh = [p for p in wanted if (p.staff_id, p.item, p.stage) not in known]

@@ -18,7 +18,6 @@ from core.messengers import CHAT_FIELDS, MessengerChat
 from core.models import ContactStatus, Guardian, Messenger, Staff
 from tests.builders import World, insert, update_row
 from tests.integration.delivery_helpers import add_guardian, choose
-from workers.writes import sqlite_writer
 
 STAFF_CHATS = {"math": 9001, "english": 9002, "robotics": 9004}
 GUARDIAN_CHATS = {"sokolova": 7001, "novikov": 7002, "morozova": 7003}
@@ -26,7 +25,7 @@ GUARDIAN_CHATS = {"sokolova": 7001, "novikov": 7002, "morozova": 7003}
 
 def worker_ctx(db: Database, redis: Redis) -> dict[str, Any]:
     """What arq's `on_startup` gives the crons, for calling them in-process."""
-    return {"db": db, "redis": redis, "sqlite_writer": sqlite_writer(db)}
+    return {"db": db, "redis": redis}
 
 
 async def link_staff(

@@ -40,7 +40,6 @@ from tests.integration.delivery_helpers import (
     relay_and_dispatch,
 )
 from workers.liveness import ALIVE_BEAT_SECONDS, ALIVE_KEY, mark_sent, take_over
-from workers.writes import sqlite_writer
 
 
 async def _three_families_due(db: Database) -> tuple[Clock, World]:
@@ -128,7 +127,6 @@ async def test_a_dead_workers_deliveries_are_taken_over_and_its_sends_kept(
             "redis": redis,
             "settings": Settings(),
             "worker_id": "me",
-            "sqlite_writer": sqlite_writer(db),
         }
         await redis.set(f"{ALIVE_KEY}living-worker", "1", ex=30)
         # The dead worker had sent Новиков's message when it was killed.

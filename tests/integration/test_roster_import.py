@@ -41,7 +41,6 @@ from tests.integration.roster_files import (
     xlsx_without_sheets,
 )
 from workers.main import purge_roster_files
-from workers.writes import sqlite_writer
 
 ROSTER_TABLES = (Student, Enrollment, Guardian, StudentGuardian, OutboxEvent, AuditEntry)
 
@@ -570,6 +569,6 @@ async def test_the_worker_cron_removes_files_nobody_confirmed(db: Database) -> N
         content=csv_file(GOOD_ROWS),
         enrol_on=TODAY,
     )
-    assert await purge_roster_files({"db": db, "sqlite_writer": sqlite_writer(db)}) == 1
+    assert await purge_roster_files({"db": db}) == 1
     stored = await load(db, RosterImport, uploaded.id)
     assert (stored.status, stored.content) == ("expired", None)

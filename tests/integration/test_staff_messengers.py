@@ -33,7 +33,6 @@ from tests.integration import telegram_fixtures
 from tests.integration.delivery_helpers import load
 from tests.integration.reminder_helpers import messages
 from workers.staff import staff_send
-from workers.writes import sqlite_writer
 
 emulator = telegram_fixtures.emulator  # a fixture
 ADMIN_TELEGRAM, ADMIN_MAX, DEPUTY_TELEGRAM = 5550009, 9000009, 5550010
@@ -70,7 +69,6 @@ async def ctx(
         "redis": pool,
         "settings": settings,
         "channels": channels,
-        "sqlite_writer": sqlite_writer(db),
     }
     await close_channels(channels)
     await pool.aclose()
