@@ -2,9 +2,10 @@
 
 `run_bots` builds what every turn needs once (`Deps`: settings, the database, Redis,
 the notifier's channels) and the dialogue (`bots.handlers.build_dialogue`), then runs
-the Telegram bot (`bots.telegram.app`) and the MAX bot (`bots.max.app`) side by side.
-Each runs when it has a token and is not switched off (ZVONOK_TELEGRAM_BOT /
-ZVONOK_MAX_BOT); with neither, the process waits and does nothing.
+the Telegram bots (`bots.telegram.app`) and the MAX bots (`bots.max.app`) side by side:
+the deployment's own and every school's (`core.bot_registry`, ZVONOK_BOTS_FILE). A
+messenger's bots run when one has a token and the messenger is not switched off
+(ZVONOK_TELEGRAM_BOT / ZVONOK_MAX_BOT); with none, the process waits and does nothing.
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ async def run_bots(settings: Settings, stop: asyncio.Event | None = None) -> Non
     await probes.start(settings.metrics_host, settings.bot_metrics_port)
     bots = []
     try:
-        if settings.telegram_token is not None and settings.telegram_bot:
+        telegram = settings.telegram_token is not None or settings.school_bots("telegram")
+        if telegram and settings.telegram_bot:
             from bots.telegram.app import run_telegram
 
             bots.append(run_telegram(deps, dialogue, stop))
-        if settings.max_token is not None and settings.max_bot:
+        max_ = settings.max_token is not None or settings.school_bots("max")
+        if max_ and settings.max_bot:
             from bots.max.app import run_max
 
             bots.append(run_max(deps, dialogue, stop))

@@ -9,12 +9,13 @@ the chat with `MessengerChat`, so no service is written once per messenger.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import col
 
+from core.bot_registry import bot_address
 from core.models import ChannelName, Guardian, Messenger, Staff
 
 # Each messenger's link that opens a bot (by its username) with `/start <payload>`:
@@ -30,14 +31,23 @@ CHAT_FIELDS: dict[Messenger, str] = {
     Messenger.telegram: "telegram_chat_id",
     Messenger.max: "max_user_id",
 }
+# The column naming the school's own bot the chat was linked through (None: the
+# deployment's bot; core.bot_registry).
+BOT_FIELDS: dict[Messenger, str] = {
+    Messenger.telegram: "telegram_bot",
+    Messenger.max: "max_bot",
+}
 
 
 @dataclass(frozen=True)
 class MessengerChat:
-    """A chat in a messenger: a Telegram chat id, or a MAX user id."""
+    """A chat in a messenger: a Telegram chat id, or a MAX user id, and the bot it talks
+    to (a school's own bot's key, None for the deployment's bot). Two chats are the same
+    whichever bot they talk to: Telegram and MAX give a person one id for every bot."""
 
     messenger: Messenger
     id: int
+    bot: str | None = field(default=None, compare=False)
 
     @property
     def channel(self) -> ChannelName:
@@ -46,8 +56,9 @@ class MessengerChat:
 
     @property
     def address(self) -> str:
-        """The chat as a delivery's address (and a dead contact's)."""
-        return str(self.id)
+        """The chat as a delivery's address (and a dead contact's): «123», or
+        «school17:123» through a school's own bot."""
+        return bot_address(self.bot, self.id)
 
 
 def chat_column(model: type[Guardian] | type[Staff], messenger: Messenger) -> Any:
@@ -59,18 +70,22 @@ def chat_column(model: type[Guardian] | type[Staff], messenger: Messenger) -> An
 def linked(row: Guardian | Staff, messenger: Messenger) -> MessengerChat | None:
     """The row's chat in `messenger`, or None when it has none there."""
     chat_id: int | None = getattr(row, CHAT_FIELDS[messenger])
-    return None if chat_id is None else MessengerChat(messenger, chat_id)
+    if chat_id is None:
+        return None
+    return MessengerChat(messenger, chat_id, getattr(row, BOT_FIELDS[messenger]))
 
 
 def link(row: Guardian | Staff, chat: MessengerChat) -> None:
-    """Link `chat` to the row (the caller audits the change)."""
+    """Link `chat`, through its bot, to the row (the caller audits the change)."""
     setattr(row, CHAT_FIELDS[chat.messenger], chat.id)
+    setattr(row, BOT_FIELDS[chat.messenger], chat.bot)
 
 
 def unlink(row: Guardian | Staff, messenger: Messenger | None = None) -> None:
     """End the row's link in `messenger`, or in every messenger (None)."""
     for one in (messenger,) if messenger is not None else tuple(Messenger):
         setattr(row, CHAT_FIELDS[one], None)
+        setattr(row, BOT_FIELDS[one], None)
 
 
 def chats_of(row: Guardian | Staff) -> tuple[MessengerChat, ...]:

@@ -56,6 +56,16 @@ SMS_BUDGET_REFUSED = Counter(
     "zvonok_sms_budget_refused",
     "SMS not sent because the school's daily budget had no room left.",
 )
+PAID_BROADCAST_MESSAGES = Counter(
+    "zvonok_paid_broadcast_messages",
+    "Urgent Telegram messages sent as paid broadcasts (allow_paid_broadcast, 0.1 Star "
+    "each), beyond the bot's free 30 a second.",
+)
+PAID_BROADCAST_REFUSED = Counter(
+    "zvonok_paid_broadcast_budget_refused",
+    "Urgent Telegram messages sent at the free rate because the month's Stars budget "
+    "for paid broadcasts was spent.",
+)
 FAILED_LOGINS = Counter("zvonok_failed_logins", "Sign-ins refused for a wrong login or password.")
 BOT_TURNS = Counter(
     "zvonok_bot_turns",

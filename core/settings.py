@@ -14,10 +14,18 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.backup.keys import DEV_BACKUP_KEY, is_identity
+from core.bot_registry import BotAccount, BotRegistry, BotsFileError, load_bots
 from core.db import Database, normalize_url
 from core.security import PasswordCost, hook_token, use_password_cost
 
@@ -73,6 +81,11 @@ class Settings(BaseSettings):
     # together with its emulator's limit, so a bot dialogue does not wait a second a reply.
     telegram_chat_rate: int = Field(default=1, ge=1)
     telegram_rate_headroom: float = Field(default=0.03, ge=0, le=1)
+    # Telegram's paid broadcasting (allow_paid_broadcast: up to 1,000 messages a second
+    # per bot, 0.1 Star a message) for urgent announcements only, within this many Stars
+    # a calendar month (UTC) for the whole deployment; 0: never (notifier/paid_broadcast.py).
+    telegram_paid_stars_a_month: int = Field(default=0, ge=0)
+    telegram_paid_rate: int = Field(default=1000, ge=1, le=1000)
     # Webhook mode (unset: long polling). Telegram POSTs updates to the public URL with
     # the secret in `X-Telegram-Bot-Api-Secret-Token`; the bot's own server listens on
     # host:port at the URL's path, behind the proxy that terminates TLS.
@@ -102,6 +115,10 @@ class Settings(BaseSettings):
     # (the delivery channel keeps working).
     telegram_bot: bool = True
     max_bot: bool = True
+    # The schools' own bots (core/bot_registry.py): a TOML file of [[telegram]] and
+    # [[max]] entries, each with its key, token (or token_file), username and schools.
+    bots_file: Path | None = None
+    _bots: BotRegistry = PrivateAttr(default_factory=BotRegistry)
 
     # Database connections each process keeps open, and how many more it may open when
     # busy (core/db.py). PostgreSQL: the processes' sum stays under max_connections.
@@ -321,6 +338,14 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _load_bots(self) -> Settings:
+        try:
+            self._bots = load_bots(self.bots_file)
+        except BotsFileError as error:
+            raise ValueError(f"ZVONOK_BOTS_FILE: {error}") from None
+        return self
+
+    @model_validator(mode="after")
     def _stuck_sending_outlasts_a_job(self) -> Settings:
         if self.worker_stuck_sending_seconds <= self.worker_job_timeout_seconds:
             raise ValueError(
@@ -419,6 +444,23 @@ class Settings(BaseSettings):
         """Where this provider's delivery reports are posted (set it in the account)."""
         token = hook_token(self.secret_key.get_secret_value(), f"sms:{provider}")
         return f"/hooks/sms/{provider}/{token}"
+
+    @property
+    def bots(self) -> BotRegistry:
+        """The schools' own bots (`ZVONOK_BOTS_FILE`); empty without the file."""
+        return self._bots
+
+    def bot_username(self, messenger: str, school_id: int | None) -> str:
+        """The username of the bot a school's families start: the school's own, or the
+        deployment's."""
+        own = self._bots.for_school(messenger, school_id) if school_id is not None else None
+        if own is not None:
+            return own.username
+        return self.telegram_bot_username if messenger == "telegram" else self.max_bot_username
+
+    def school_bots(self, messenger: str) -> tuple[BotAccount, ...]:
+        """The messenger's school bots that run beside the deployment's own."""
+        return self._bots.of(messenger)
 
     def require_redis_url(self) -> str:
         """The Redis URL for a process that cannot start its own Redis."""

@@ -30,6 +30,7 @@ class OutgoingMessage:
     # Telegram inline buttons: [(label, callback_data), ...] on one row.
     buttons: tuple[tuple[str, str], ...] = ()
     headers: dict[str, str] = field(default_factory=dict)  # email extras (List-Unsubscribe)
+    urgent: bool = False  # an urgent announcement: Telegram may broadcast it paid
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
+from pydantic import SecretStr
 from redis.asyncio import Redis
 
+from core.bot_registry import split_address
 from core.models import ChannelName
 from core.settings import Settings
-from notifier.base import Channel
+from notifier.base import Channel, OutgoingMessage, SendResult
 from notifier.email import EmailChannel, EmailConfig
 from notifier.max import MaxChannel
-from notifier.ratelimit import MaxRates, RateLimiter, TelegramRates
+from notifier.paid_broadcast import PaidBroadcast
+from notifier.ratelimit import MaxRates, Rate, RateLimiter, TelegramRates
 from notifier.sms import SmsChannel, SmsConfig
 from notifier.telegram import TelegramChannel
 
@@ -26,22 +30,79 @@ log = logging.getLogger(__name__)
 Channels = Mapping[str, Channel]
 
 
-def _telegram(settings: Settings, redis: Redis) -> Channel | None:
-    if settings.telegram_token is None:
-        return None
-    token = settings.telegram_token.get_secret_value()
+class SchoolBots:
+    """One messenger's channel over several bots: the deployment's own and the schools'
+    (`core.bot_registry`). A delivery's address names its bot («school17:123»; no prefix:
+    the deployment's), and each bot sends at its own limits, so a district-wide message
+    goes through every school's bot at once."""
+
+    def __init__(self, name: str, default: Channel | None, own: Mapping[str, Channel]) -> None:
+        self.name = name
+        self.default = default
+        self.own = dict(own)
+
+    def bot(self, key: str | None) -> Channel | None:
+        """The channel of the bot `key` (None: the deployment's), if configured."""
+        return self.default if key is None else self.own.get(key)
+
+    async def send(self, message: OutgoingMessage) -> SendResult:
+        key, chat = split_address(message.address)
+        channel = self.bot(key)
+        if channel is None:
+            # The bot left the bots file: the family's next channel carries the message.
+            bot = f"bot {key!r}" if key else "the deployment's bot"
+            return SendResult.failed(f"{self.name}: {bot} is not configured")
+        return await channel.send(replace(message, address=chat))
+
+    async def close(self) -> None:
+        for channel in (self.default, *self.own.values()):
+            if channel is not None:
+                await channel.close()
+
+
+def _telegram_bot(settings: Settings, redis: Redis, token: str, rate: int | None) -> Channel:
     rates = TelegramRates.from_settings(settings)
+    if rate is not None:
+        rates = replace(rates, per_bot=Rate(rate, 1.0))
+    stars = settings.telegram_paid_stars_a_month
     return TelegramChannel(
-        token, limiter=RateLimiter(redis), api_url=settings.telegram_api_url, rates=rates
+        token,
+        limiter=RateLimiter(redis),
+        api_url=settings.telegram_api_url,
+        rates=rates,
+        paid=PaidBroadcast(redis, stars) if stars else None,
     )
 
 
-def _max(settings: Settings, redis: Redis) -> Channel | None:
-    if settings.max_token is None:
-        return None
-    token = settings.max_token.get_secret_value()
+def _max_bot(settings: Settings, redis: Redis, token: str, rate: int | None) -> Channel:
     rates = MaxRates.from_settings(settings)
+    if rate is not None:
+        rates = replace(rates, per_bot=Rate(rate, 1.0))
     return MaxChannel(token, limiter=RateLimiter(redis), api_url=settings.max_api_url, rates=rates)
+
+
+def _school_bots(
+    settings: Settings,
+    redis: Redis,
+    messenger: str,
+    token: SecretStr | None,
+    build: Callable[[Settings, Redis, str, int | None], Channel],
+) -> Channel | None:
+    """The deployment's bot alone, or with the schools' own behind `SchoolBots`."""
+    default = build(settings, redis, token.get_secret_value(), None) if token else None
+    own = {
+        account.key: build(settings, redis, account.token.get_secret_value(), account.rate)
+        for account in settings.school_bots(messenger)
+    }
+    return SchoolBots(messenger, default, own) if own else default
+
+
+def _telegram(settings: Settings, redis: Redis) -> Channel | None:
+    return _school_bots(settings, redis, "telegram", settings.telegram_token, _telegram_bot)
+
+
+def _max(settings: Settings, redis: Redis) -> Channel | None:
+    return _school_bots(settings, redis, "max", settings.max_token, _max_bot)
 
 
 def _email(settings: Settings, redis: Redis) -> Channel | None:

@@ -56,6 +56,11 @@ class MaxApi:
     def __repr__(self) -> str:
         return f"MaxApi({self.base_url!r})"
 
+    @property
+    def token(self) -> str:
+        """The bot's token (for the Redis key of its limit, hashed: `max_bot_key`)."""
+        return self._token
+
     async def __aenter__(self) -> MaxApi:
         return self
 

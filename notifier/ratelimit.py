@@ -110,6 +110,7 @@ class TelegramRates:
     per_chat: Rate = Rate(1, 1.0)
     per_group: Rate = Rate(20, 60.0)
     headroom: float = 0.03
+    paid_per_bot: Rate = Rate(1000, 1.0)  # with allow_paid_broadcast (paid_broadcast.py)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TelegramRates:
@@ -118,18 +119,22 @@ class TelegramRates:
             per_bot=Rate(settings.telegram_bot_rate, 1.0),
             per_chat=Rate(settings.telegram_chat_rate, 1.0),
             headroom=settings.telegram_rate_headroom,
+            paid_per_bot=Rate(settings.telegram_paid_rate, 1.0),
         )
 
     def _paced(self, rate: Rate) -> Rate:
         return Rate(rate.limit, rate.period * (1 + self.headroom))
 
-    def limits(self, bot_id: int, chat_id: int | str) -> tuple[Limit, Limit]:
-        """The limits one message from `bot_id` to `chat_id` must respect."""
+    def limits(self, bot_id: int, chat_id: int | str, *, paid: bool = False) -> tuple[Limit, Limit]:
+        """The limits one message from `bot_id` to `chat_id` must respect; `paid`: sent
+        as a paid broadcast, under the bot's paid rate instead of its free one."""
         chat_rate = self.per_group if is_group_chat(chat_id) else self.per_chat
-        return (
-            Limit(f"tg:{bot_id}", self._paced(self.per_bot)),
-            Limit(f"tg:{bot_id}:{chat_id}", self._paced(chat_rate)),
+        bot = (
+            Limit(f"tg:{bot_id}:paid", self._paced(self.paid_per_bot))
+            if paid
+            else Limit(f"tg:{bot_id}", self._paced(self.per_bot))
         )
+        return (bot, Limit(f"tg:{bot_id}:{chat_id}", self._paced(chat_rate)))
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
@@ -22,20 +20,11 @@ from core.metrics import SMS_BUDGET_REFUSED, SMS_SEGMENTS
 from core.models import School
 from core.policy import policy_of
 from notifier.base import Channel, Outcome, OutgoingMessage, SendResult
+from notifier.budget import give_back, take
 from notifier.sms_segments import count_segments
 
 log = logging.getLogger("zvonok.notifier.sms")
 
-# Atomic check-and-add: concurrent workers must not both pass the last free segment.
-_RESERVE = """
-local used = redis.call('INCRBY', KEYS[1], ARGV[1])
-if used > tonumber(ARGV[2]) then
-  used = redis.call('DECRBY', KEYS[1], ARGV[1])
-  return {0, used}
-end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return {1, used}
-"""
 _BUDGET_TTL = 3 * 24 * 3600  # a day's counter outlives the day in every time zone
 
 
@@ -51,14 +40,7 @@ async def reserve_sms_budget(
     redis: Redis, school_id: int | str, segments: int, limit: int, day: dt.date
 ) -> bool:
     """Take `segments` from the school's budget for `day` (its local date); False when over."""
-    if segments <= 0:
-        return True
-    # redis-py types eval() for its sync and async clients at once; this one awaits.
-    reply = redis.eval(
-        _RESERVE, 1, budget_key(school_id, day), str(segments), str(limit), str(_BUDGET_TTL)
-    )
-    result = await cast(Awaitable[list[int]], reply)
-    granted, used = int(result[0]), int(result[1])
+    granted, used = await take(redis, budget_key(school_id, day), segments, limit, _BUDGET_TTL)
     if not granted:
         log.warning(
             "SMS budget exhausted: school %s, %s: %s of %s segments used, %s more refused",
@@ -68,15 +50,14 @@ async def reserve_sms_budget(
             limit,
             segments,
         )
-    return bool(granted)
+    return granted
 
 
 async def release_sms_budget(
     redis: Redis, school_id: int | str, segments: int, day: dt.date
 ) -> None:
     """Give back segments reserved for an SMS the gateway never accepted."""
-    if segments > 0:
-        await redis.decrby(budget_key(school_id, day), segments)
+    await give_back(redis, budget_key(school_id, day), segments)
 
 
 async def send_within_budget(

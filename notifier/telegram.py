@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from core.metrics import RATE_LIMITED
 from notifier.base import OutgoingMessage, SendResult
+from notifier.paid_broadcast import PaidBroadcast
 from notifier.parts import PartProgress, send_parts
 from notifier.ratelimit import RateLimiter, TelegramRates, pace
 from notifier.telegram_api import (
@@ -84,31 +85,53 @@ class TelegramChannel:
         rates: TelegramRates | None = None,
         request_timeout: float = 30.0,
         retry_backoff: float = 10.0,
+        paid: PaidBroadcast | None = None,
     ) -> None:
         """`limiter` paces every send (None: no pacing, for one-off scripts); its Redis also
         remembers which parts of a long message went out, so a retry does not repeat them.
-        `retry_backoff` is the retry_after given for server and network errors."""
+        `retry_backoff` is the retry_after given for server and network errors. `paid`:
+        urgent messages go as paid broadcasts while its budget lasts."""
         self.api = TelegramApi(token, api_url, timeout=request_timeout)
         self.limiter = limiter
         self.rates = rates or TelegramRates()
         self.retry_backoff = retry_backoff
+        self.paid = paid
 
-    async def _pace(self, chat_id: int | str) -> SendResult | None:
-        limits = self.rates.limits(self.api.id, chat_id)
+    async def _pace(self, chat_id: int | str, *, paid: bool = False) -> SendResult | None:
+        limits = self.rates.limits(self.api.id, chat_id, paid=paid)
         return await pace(self.limiter, limits, self.retry_backoff, channel="telegram")
 
     async def _send_part(
-        self, chat_id: int | str, text: str, *, html: bool, markup: dict[str, Any] | None
+        self,
+        chat_id: int | str,
+        text: str,
+        *,
+        html: bool,
+        markup: dict[str, Any] | None,
+        urgent: bool = False,
     ) -> int | SendResult:
-        paced = await self._pace(chat_id)
+        stars = await self.paid.take() if urgent and self.paid is not None else None
+        sent: int | SendResult
+        paced = await self._pace(chat_id, paid=stars is not None)
         if paced is not None:
-            return paced
-        try:
-            return await self.api.send_message(
-                chat_id, text, parse_mode="HTML" if html else None, reply_markup=markup
-            )
-        except (TelegramApiError, TelegramNetworkError) as error:
-            return classify(error, self.retry_backoff)
+            sent = paced
+        else:
+            try:
+                sent = await self.api.send_message(
+                    chat_id,
+                    text,
+                    parse_mode="HTML" if html else None,
+                    reply_markup=markup,
+                    allow_paid_broadcast=stars is not None,
+                )
+            except (TelegramApiError, TelegramNetworkError) as error:
+                sent = classify(error, self.retry_backoff)
+        if stars is not None and self.paid is not None:
+            if isinstance(sent, SendResult):
+                await self.paid.give_back(stars)  # not sent: nothing charged
+            else:
+                self.paid.sent()
+        return sent
 
     async def send(self, message: OutgoingMessage) -> SendResult:
         """Send one message, split into parts if long; buttons go on the last part."""
@@ -130,7 +153,9 @@ class TelegramChannel:
 
         async def send_part(index: int, text: str) -> str | SendResult:
             markup = keyboard(message.buttons) if index == len(parts) - 1 else None
-            sent = await self._send_part(chat_id, text, html=html, markup=markup)
+            sent = await self._send_part(
+                chat_id, text, html=html, markup=markup, urgent=message.urgent
+            )
             return sent if isinstance(sent, SendResult) else str(sent)
 
         return await send_parts(progress, parts, send_part)

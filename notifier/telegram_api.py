@@ -126,13 +126,16 @@ class TelegramApi:
         *,
         parse_mode: str | None = None,
         reply_markup: dict[str, Any] | None = None,
+        allow_paid_broadcast: bool = False,
     ) -> int:
-        """sendMessage; returns the new message's id."""
+        """sendMessage; returns the new message's id. `allow_paid_broadcast`: beyond the
+        bot's free rate, for 0.1 Star (`notifier.paid_broadcast`)."""
         params = {
             "chat_id": chat_id,
             "text": text,
             "parse_mode": parse_mode,
             "reply_markup": reply_markup,
+            "allow_paid_broadcast": True if allow_paid_broadcast else None,
         }
         return _message_id("sendMessage", await self.call("sendMessage", params))
 

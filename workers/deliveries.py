@@ -286,10 +286,13 @@ async def _send(ctx: dict[str, Any], claimed: Claimed) -> SendResult:
         delivery.channel,
         school_name=school.name,
         unsubscribe_url=unsubscribe_url,
-        bots={"telegram": settings.telegram_bot_username, "max": settings.max_bot_username},
+        bots={m: settings.bot_username(m, delivery.school_id) for m in ("telegram", "max")},
     )
     message = replace(
-        rendered, address=delivery.address, idempotency_key=delivery_key(ctx, delivery)
+        rendered,
+        address=delivery.address,
+        idempotency_key=delivery_key(ctx, delivery),
+        urgent=claimed.composition.urgent,
     )
     if delivery.channel != "sms":
         return await channel.send(message)

@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import logging
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -39,9 +40,16 @@ from bots.redelivery import once
 from core.i18n import DEFAULT_LANGUAGE
 from core.messengers import MessengerChat
 from core.models import Messenger
+from core.settings import Settings
 from notifier.max import max_bot_key
 from notifier.max_api import MaxApi
-from notifier.max_errors import MaxError, MaxNetworkError, MaxRateLimited, MaxServerError
+from notifier.max_errors import (
+    MaxError,
+    MaxNetworkError,
+    MaxRateLimited,
+    MaxServerError,
+    MaxUnauthorized,
+)
 from notifier.max_models import (
     BotStarted,
     MessageCallback,
@@ -50,7 +58,7 @@ from notifier.max_models import (
     UpdateBatch,
     parse_update,
 )
-from notifier.ratelimit import MaxRates, RateLimiter
+from notifier.ratelimit import MaxRates, Rate, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +71,30 @@ POLL_TIMEOUT = 30
 class MaxBot:
     """The dialogue on one MAX bot."""
 
-    def __init__(self, deps: Deps, dialogue: Dialogue, api: MaxApi) -> None:
-        token = deps.settings.max_token
-        assert token is not None
+    def __init__(
+        self,
+        deps: Deps,
+        dialogue: Dialogue,
+        api: MaxApi,
+        *,
+        key: str | None = None,
+        rate: int | None = None,
+    ) -> None:
+        """`key`: the school bot's key (`core.bot_registry`), None for the deployment's
+        bot; `rate`: its requests a second when not the messenger's setting."""
         self.deps = deps
         self.dialogue = dialogue
         self.api = api
+        self.key = key
         rates = MaxRates.from_settings(deps.settings)
-        self.bot_key = max_bot_key(token.get_secret_value())
+        if rate is not None:
+            rates = replace(rates, per_bot=Rate(rate, 1.0))
+        self.bot_key = max_bot_key(api.token)
         self.pacing = MaxPacing(RateLimiter(deps.redis), rates.limits(self.bot_key))
+
+    def chat(self, chat_id: int) -> MessengerChat:
+        """A chat with this bot."""
+        return MessengerChat(Messenger.max, chat_id, self.key)
 
     def _surface(self, *, user_id: int | None = None, chat_id: int | None = None) -> MaxSurface:
         return MaxSurface(self.api, self.pacing, user_id=user_id, chat_id=chat_id)
@@ -90,7 +113,7 @@ class MaxBot:
                 return None
             return await make_turn(
                 self.deps,
-                MessengerChat(Messenger.max, chat),
+                self.chat(chat),
                 surface,
                 private=message.chat_type == "dialog",
                 user_language=update.user_locale,
@@ -100,7 +123,7 @@ class MaxBot:
             payload = (update.payload or "").strip()
             return await make_turn(
                 self.deps,
-                MessengerChat(Messenger.max, update.user.user_id),
+                self.chat(update.user.user_id),
                 self._surface(user_id=update.user.user_id),
                 private=True,
                 user_language=update.user_locale,
@@ -121,7 +144,7 @@ class MaxBot:
             )
             return await make_turn(
                 self.deps,
-                MessengerChat(Messenger.max, chat),
+                self.chat(chat),
                 surface,
                 private=not in_group,
                 user_language=update.user_locale,
@@ -193,7 +216,9 @@ class MaxBot:
             what = f"raw:{digest[:32]}"
         return f"zvonok:bot:max:{self.bot_key}:update:{what}"
 
-    def webhook_app(self, path: str, secret: str) -> web.Application:
+    def add_webhook(self, app: web.Application, path: str, secret: str) -> None:
+        """Receive this bot's updates at `path` of the webhook server `app`."""
+
         async def receive(request: web.Request) -> web.Response:
             given = request.headers.get(SECRET_HEADER, "")
             if not hmac.compare_digest(given.encode(), secret.encode()):
@@ -206,34 +231,7 @@ class MaxBot:
             await once(self.deps.redis, self.update_key(raw, update), lambda: self.handle(update))
             return web.json_response({"success": True})
 
-        app = web.Application()
         app.router.add_post(path, receive)
-        return app
-
-    async def serve_webhook(self, stop: asyncio.Event) -> None:
-        """Listen, then subscribe; the subscription stays at stop (MAX keeps updates
-        for the next listener), as Telegram's webhook does."""
-        settings = self.deps.settings
-        url, secret = settings.max_webhook_url, settings.max_webhook_secret
-        assert url is not None and secret is not None
-        path = urlsplit(url).path or "/"
-        runner = web.AppRunner(self.webhook_app(path, secret.get_secret_value()), access_log=None)
-        await runner.setup()
-        try:
-            host, port = settings.max_webhook_host, settings.max_webhook_port
-            try:
-                await web.TCPSite(runner, host, port).start()
-            except OSError as error:
-                raise WebhookListenError(
-                    f"cannot listen on {host}:{port} for the MAX webhook "
-                    f"({error.strerror or error}): free the port or set "
-                    "ZVONOK_MAX_WEBHOOK_HOST / ZVONOK_MAX_WEBHOOK_PORT"
-                ) from error
-            await self.api.subscribe(url, secret.get_secret_value(), UPDATE_TYPES)
-            log.info("MAX posts updates to %s", url)
-            await stop.wait()
-        finally:
-            await runner.cleanup()
 
     async def drop_subscriptions(self) -> None:
         """Polling gets nothing while a webhook is subscribed: remove it."""
@@ -255,23 +253,98 @@ class WebhookListenError(RuntimeError):
     """The webhook server could not listen; the message says where and why."""
 
 
-async def run_max(deps: Deps, dialogue: Dialogue, stop: asyncio.Event) -> None:
-    """Updates from ZVONOK_MAX_API_URL (polled, or posted to the webhook) until `stop`."""
-    settings = deps.settings
-    assert settings.max_token is not None
-    api = MaxApi(settings.max_token.get_secret_value(), settings.max_api_url)
-    bot = MaxBot(deps, dialogue, api)
+def bot_url(url: str, key: str | None) -> str:
+    """Where MAX posts a bot's updates: the webhook URL for the deployment's bot, with
+    the school bot's key after it for a school's own."""
+    return url if key is None else url.rstrip("/") + "/" + key
+
+
+async def serve_webhooks(bots: list[MaxBot], settings: Settings, stop: asyncio.Event) -> None:
+    """Listen, then subscribe each bot at its URL; the subscriptions stay at stop (MAX
+    keeps updates for the next listener), as Telegram's webhooks do."""
+    url, secret = settings.max_webhook_url, settings.max_webhook_secret
+    assert url is not None and secret is not None
+    app = web.Application()
+    for bot in bots:
+        bot.add_webhook(app, urlsplit(bot_url(url, bot.key)).path or "/", secret.get_secret_value())
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
     try:
-        log.info("MAX bot using the API at %s", settings.max_api_url)
-        me = await retry_until_up("MAX", api.me, TRANSIENT, stop)
-        if me is None:
-            return
-        log.info("connected to MAX as %s", me.username or me.user_id)
-        await publish_commands(api)
-        if settings.max_webhook_url is not None:
-            await bot.serve_webhook(stop)
-        else:
-            await bot.drop_subscriptions()
-            await bot.poll(stop)
+        host, port = settings.max_webhook_host, settings.max_webhook_port
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as error:
+            raise WebhookListenError(
+                f"cannot listen on {host}:{port} for the MAX webhook "
+                f"({error.strerror or error}): free the port or set "
+                "ZVONOK_MAX_WEBHOOK_HOST / ZVONOK_MAX_WEBHOOK_PORT"
+            ) from error
+        for bot in bots:
+            await bot.api.subscribe(bot_url(url, bot.key), secret.get_secret_value(), UPDATE_TYPES)
+            log.info("MAX posts updates to %s", bot_url(url, bot.key))
+        await stop.wait()
     finally:
-        await api.close()
+        await runner.cleanup()
+
+
+def max_bots(deps: Deps, dialogue: Dialogue) -> list[MaxBot]:
+    """The deployment's MAX bot (when it has a token) and every school's own."""
+    settings = deps.settings
+    bots = []
+    if settings.max_token is not None:
+        api = MaxApi(settings.max_token.get_secret_value(), settings.max_api_url)
+        bots.append(MaxBot(deps, dialogue, api))
+    for account in settings.school_bots("max"):
+        api = MaxApi(account.token.get_secret_value(), settings.max_api_url)
+        bots.append(MaxBot(deps, dialogue, api, key=account.key, rate=account.rate))
+    return bots
+
+
+def bot_name(bot: MaxBot) -> str:
+    return f"MAX bot {bot.key!r}" if bot.key else "MAX"
+
+
+async def connected(bots: list[MaxBot], stop: asyncio.Event) -> list[MaxBot] | None:
+    """The bots MAX answers for, with their command hints published; None when stopped
+    first. A school's bot whose token MAX refuses is logged and left out; the
+    deployment's refused token is raised."""
+    ready = []
+    for bot in bots:
+        try:
+            me = await retry_until_up(bot_name(bot), bot.api.me, TRANSIENT, stop)
+        except MaxUnauthorized:
+            if bot.key is None:
+                raise
+            log.error("%s: MAX refuses its token; it is not served", bot_name(bot))
+            continue
+        if me is None:
+            return None
+        log.info(
+            "connected to MAX as %s%s",
+            me.username or me.user_id,
+            f" (bot {bot.key!r})" if bot.key else "",
+        )
+        await publish_commands(bot.api)
+        ready.append(bot)
+    return ready
+
+
+async def run_max(deps: Deps, dialogue: Dialogue, stop: asyncio.Event) -> None:
+    """Updates from ZVONOK_MAX_API_URL (polled, or posted to the webhook) until `stop`,
+    for the deployment's bot and every school's own."""
+    settings = deps.settings
+    bots = max_bots(deps, dialogue)
+    try:
+        log.info("MAX bots (%d) using the API at %s", len(bots), settings.max_api_url)
+        ready = await connected(bots, stop)
+        if not ready:
+            return
+        if settings.max_webhook_url is not None:
+            await serve_webhooks(ready, settings, stop)
+        else:
+            for bot in ready:
+                await bot.drop_subscriptions()
+            await asyncio.gather(*(bot.poll(stop) for bot in ready))
+    finally:
+        for bot in bots:
+            await bot.api.close()

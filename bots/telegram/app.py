@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
+from collections.abc import Mapping
+from dataclasses import replace
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -23,6 +26,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, CallbackQuery, Message
 from redis.asyncio import Redis
@@ -42,10 +46,12 @@ from core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from core.messengers import MessengerChat
 from core.models import Messenger
 from core.settings import Settings
-from notifier.ratelimit import RateLimiter, TelegramRates
+from notifier.ratelimit import Rate, RateLimiter, TelegramRates
 
 log = logging.getLogger(__name__)
 
+# A school bot's key by the bot's id (core.bot_registry); the deployment's bot is absent.
+BotKeys = Mapping[int, str]
 ADDRESSED = re.compile(r"^/[A-Za-z0-9_]+@([A-Za-z0-9_]+)")
 
 
@@ -58,13 +64,15 @@ async def addressed_elsewhere(message: Message, bot: Bot) -> bool:
     return found.group(1).lower() != (me.username or "").lower()
 
 
-async def on_message(message: Message, bot: Bot, deps: Deps, dialogue: Dialogue) -> None:
+async def on_message(
+    message: Message, bot: Bot, deps: Deps, dialogue: Dialogue, bot_keys: BotKeys
+) -> None:
     if await addressed_elsewhere(message, bot):
         return
     user = message.from_user
     turn = await make_turn(
         deps,
-        MessengerChat(Messenger.telegram, message.chat.id),
+        MessengerChat(Messenger.telegram, message.chat.id, bot_keys.get(bot.id)),
         TelegramSurface(bot, message.chat.id),
         private=message.chat.type == "private",
         user_language=user.language_code if user else None,
@@ -73,7 +81,9 @@ async def on_message(message: Message, bot: Bot, deps: Deps, dialogue: Dialogue)
     await dialogue.handle(turn)
 
 
-async def on_press(query: CallbackQuery, bot: Bot, deps: Deps, dialogue: Dialogue) -> None:
+async def on_press(
+    query: CallbackQuery, bot: Bot, deps: Deps, dialogue: Dialogue, bot_keys: BotKeys
+) -> None:
     message = query.message
     chat_id = message.chat.id if message is not None else query.from_user.id
     private = message is None or message.chat.type == "private"
@@ -86,7 +96,7 @@ async def on_press(query: CallbackQuery, bot: Bot, deps: Deps, dialogue: Dialogu
     )
     turn = await make_turn(
         deps,
-        MessengerChat(Messenger.telegram, chat_id),
+        MessengerChat(Messenger.telegram, chat_id, bot_keys.get(bot.id)),
         TelegramSurface(bot, chat_id),
         private=private,
         user_language=query.from_user.language_code,
@@ -95,10 +105,13 @@ async def on_press(query: CallbackQuery, bot: Bot, deps: Deps, dialogue: Dialogu
     await dialogue.handle(turn)
 
 
-def build_dispatcher(deps: Deps, dialogue: Dialogue) -> Dispatcher:
-    """In webhook mode an update Telegram posts again is handled once
+def build_dispatcher(deps: Deps, dialogue: Dialogue, bot_keys: BotKeys | None = None) -> Dispatcher:
+    """`bot_keys`: each school bot's key by its id (`core.bot_registry`), so a chat linked
+    through it remembers it; a bot not in it is the deployment's.
+
+    In webhook mode an update Telegram posts again is handled once
     (`bots.telegram.redelivery`), before anything else looks at it."""
-    dispatcher = Dispatcher(deps=deps, dialogue=dialogue)
+    dispatcher = Dispatcher(deps=deps, dialogue=dialogue, bot_keys=dict(bot_keys or {}))
     if deps.settings.telegram_webhook_url is not None:
         dispatcher.update.outer_middleware(OncePerUpdate(deps.redis))
     router = Router(name="dialogue")
@@ -108,23 +121,49 @@ def build_dispatcher(deps: Deps, dialogue: Dialogue) -> Dispatcher:
     return dispatcher
 
 
-def build_bot(settings: Settings, redis: Redis) -> Bot:
-    """A Bot whose sends share the delivery workers' per-chat and per-bot budget
-    (`bots.telegram.pacing`): a parent's quick second tap waits for its answer instead
-    of losing it to a 429."""
-    assert settings.telegram_token is not None
+def build_bot(
+    settings: Settings, redis: Redis, token: str | None = None, rate: int | None = None
+) -> Bot:
+    """A Bot (the deployment's, or a school's own with its `token` and `rate`) whose sends
+    share the delivery workers' per-chat and per-bot budget (`bots.telegram.pacing`): a
+    parent's quick second tap waits for its answer instead of losing it to a 429."""
+    if token is None:
+        assert settings.telegram_token is not None
+        token = settings.telegram_token.get_secret_value()
     server = TelegramAPIServer.from_base(settings.telegram_api_url)
     bot = Bot(
-        settings.telegram_token.get_secret_value(),
+        token,
         session=TelegramSession(api=server),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
-    bot.session.middleware(PacedSends(RateLimiter(redis), TelegramRates.from_settings(settings)))
+    rates = TelegramRates.from_settings(settings)
+    if rate is not None:
+        rates = replace(rates, per_bot=Rate(rate, 1.0))
+    bot.session.middleware(PacedSends(RateLimiter(redis), rates))
     return bot
 
 
-async def poll_until_stopped(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event) -> None:
-    polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
+def build_bots(settings: Settings, redis: Redis) -> dict[str | None, Bot]:
+    """The deployment's bot (key None, when it has a token) and every school's own."""
+    bots: dict[str | None, Bot] = {}
+    if settings.telegram_token is not None:
+        bots[None] = build_bot(settings, redis)
+    for account in settings.school_bots("telegram"):
+        bots[account.key] = build_bot(
+            settings, redis, account.token.get_secret_value(), account.rate
+        )
+    return bots
+
+
+async def poll_until_stopped(
+    dispatcher: Dispatcher, bots: list[Bot], stop: asyncio.Event, *, handle_as_tasks: bool = True
+) -> None:
+    """`handle_as_tasks`: each update in a task of its own (a slow turn, a PDF, does not
+    hold up the bot's other chats); False handles a batch's updates one by one before
+    asking for the next, which acknowledges them."""
+    polling = asyncio.create_task(
+        dispatcher.start_polling(*bots, handle_signals=False, handle_as_tasks=handle_as_tasks)
+    )
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()
@@ -172,23 +211,58 @@ async def connect(bot: Bot) -> str:
 TRANSIENT = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)
 
 
-async def run_telegram(deps: Deps, dialogue: Dialogue, stop: asyncio.Event) -> None:
-    """Updates from TELEGRAM_API_URL (polled, or posted to the webhook) until `stop`."""
-    settings = deps.settings
-    assert settings.telegram_token is not None
-    bot = build_bot(settings, deps.redis)
-    dispatcher = build_dispatcher(deps, dialogue)
-    try:
-        log.info("Telegram bot using the API at %s", settings.telegram_api_url)
-        name = await retry_until_up("Telegram", lambda: connect(bot), TRANSIENT, stop)
+def bot_name(key: str | None) -> str:
+    return f"Telegram bot {key!r}" if key else "Telegram"
+
+
+async def connected(
+    bots: dict[str | None, Bot], stop: asyncio.Event
+) -> dict[str | None, Bot] | None:
+    """The bots Telegram answers for, with their command menus published; None when
+    stopped first. A school's bot whose token Telegram refuses is logged and left out
+    (the other schools' bots keep working); the deployment's refused token is raised."""
+    ready: dict[str | None, Bot] = {}
+    for key, bot in bots.items():
+        try:
+            name = await retry_until_up(
+                bot_name(key), functools.partial(connect, bot), TRANSIENT, stop
+            )
+        except TelegramUnauthorizedError:
+            if key is None:
+                raise
+            log.error("%s: Telegram refuses its token; it is not served", bot_name(key))
+            continue
         if name is None:
-            return
-        log.info("connected to Telegram as @%s", name)
+            return None
+        log.info("connected to Telegram as @%s%s", name, f" (bot {key!r})" if key else "")
         await publish_commands(bot)
+        ready[key] = bot
+    return ready
+
+
+async def run_telegram(
+    deps: Deps, dialogue: Dialogue, stop: asyncio.Event, *, handle_as_tasks: bool = True
+) -> None:
+    """Updates from TELEGRAM_API_URL (polled, or posted to the webhook) until `stop`,
+    for the deployment's bot and every school's own, in one Dispatcher
+    (`handle_as_tasks`: see `poll_until_stopped`)."""
+    settings = deps.settings
+    bots = build_bots(settings, deps.redis)
+    try:
+        log.info("Telegram bots (%d) using the API at %s", len(bots), settings.telegram_api_url)
+        ready = await connected(bots, stop)
+        if not ready:
+            return
+        dispatcher = build_dispatcher(
+            deps, dialogue, {bot.id: key for key, bot in ready.items() if key is not None}
+        )
         if settings.telegram_webhook_url is not None:
-            await serve_webhook(dispatcher, bot, settings, stop)
+            await serve_webhook(dispatcher, ready, settings, stop)
         else:
-            await remove_webhook(bot)
-            await poll_until_stopped(dispatcher, bot, stop)
+            for bot in ready.values():
+                await remove_webhook(bot)
+            bots_ready = list(ready.values())
+            await poll_until_stopped(dispatcher, bots_ready, stop, handle_as_tasks=handle_as_tasks)
     finally:
-        await bot.session.close()
+        for bot in bots.values():
+            await bot.session.close()

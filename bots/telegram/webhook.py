@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -33,19 +34,29 @@ def webhook_secret(settings: Settings) -> str:
     return settings.telegram_webhook_secret.get_secret_value()
 
 
+def bot_path(path: str, key: str | None) -> str:
+    """Where a bot's updates arrive: the webhook URL's path for the deployment's bot,
+    with the school bot's key after it for a school's own («/tg/school17»)."""
+    return path if key is None else f"{path.rstrip('/')}/{key}"
+
+
 def build_webhook_app(
-    dispatcher: Dispatcher, bot: Bot, *, path: str, secret: str
+    dispatcher: Dispatcher, bots: Mapping[str | None, Bot], *, path: str, secret: str
 ) -> web.Application:
-    """The aiohttp app that feeds verified updates to `dispatcher`.
+    """The aiohttp app that feeds verified updates to `dispatcher`, each bot's at its
+    own path (`bot_path`).
 
     Each update is handled before the answer to Telegram (`handle_in_background=False`):
     an update is acknowledged only once handled, and Telegram, which waits for the
     answer, posts it again if the request fails instead of losing it.
     """
     app = web.Application()
-    handler = SimpleRequestHandler(dispatcher, bot, handle_in_background=False, secret_token=secret)
-    handler.register(app, path=path)
-    setup_application(app, dispatcher, bot=bot)
+    for key, bot in bots.items():
+        handler = SimpleRequestHandler(
+            dispatcher, bot, handle_in_background=False, secret_token=secret
+        )
+        handler.register(app, path=bot_path(path, key))
+    setup_application(app, dispatcher, bots=list(bots.values()))
     return app
 
 
@@ -64,18 +75,20 @@ async def listen(runner: web.AppRunner, host: str, port: int) -> None:
 
 
 async def serve_webhook(
-    dispatcher: Dispatcher, bot: Bot, settings: Settings, stop: asyncio.Event
+    dispatcher: Dispatcher, bots: Mapping[str | None, Bot], settings: Settings, stop: asyncio.Event
 ) -> None:
-    """Listen, then ask Telegram to post to the webhook URL; return once `stop` is set.
+    """Listen, then ask Telegram to post each bot's updates to its webhook URL; return
+    once `stop` is set.
 
-    The webhook is left set at stop: Telegram keeps the updates that arrive meanwhile
+    The webhooks are left set at stop: Telegram keeps the updates that arrive meanwhile
     and delivers them when a bot is listening again, and other replicas behind the
-    same URL keep working. Switching back to polling removes it (`bots.app`).
+    same URL keep working. Switching back to polling removes them (`bots.app`).
     """
     url = settings.telegram_webhook_url
     assert url is not None
     secret = webhook_secret(settings)
-    app = build_webhook_app(dispatcher, bot, path=webhook_path(url), secret=secret)
+    path = webhook_path(url)
+    app = build_webhook_app(dispatcher, bots, path=path, secret=secret)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
@@ -84,15 +97,17 @@ async def serve_webhook(
             "webhook server on %s:%s%s",
             settings.telegram_webhook_host,
             settings.telegram_webhook_port,
-            webhook_path(url),
+            path,
         )
         # Only once we listen: Telegram starts posting as soon as this returns.
-        await bot.set_webhook(
-            url,
-            secret_token=secret,
-            allowed_updates=dispatcher.resolve_used_update_types(),
-        )
-        log.info("Telegram posts updates to %s", url)
+        for key, bot in bots.items():
+            bot_url = url if key is None else url.rstrip("/") + "/" + key
+            await bot.set_webhook(
+                bot_url,
+                secret_token=secret,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            )
+            log.info("Telegram posts updates to %s", bot_url)
         await stop.wait()
     finally:
         await runner.cleanup()

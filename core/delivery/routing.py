@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
+from core.messengers import linked
 from core.models import ChannelName, Guardian, GuardianSettings, Messenger, Mode, Topic
 from core.policy import SchoolPolicy
 
@@ -72,10 +73,9 @@ def closed_channels(policy: SchoolPolicy) -> frozenset[ChannelName]:
 
 def address_of(guardian: Guardian, channel: ChannelName) -> str | None:
     """The guardian's address on a channel, or None when they have none there."""
-    if channel is ChannelName.telegram:
-        return str(guardian.telegram_chat_id) if guardian.telegram_chat_id is not None else None
-    if channel is ChannelName.max:
-        return str(guardian.max_user_id) if guardian.max_user_id is not None else None
+    if channel in (ChannelName.telegram, ChannelName.max):
+        chat = linked(guardian, Messenger(channel.value))
+        return chat.address if chat is not None else None
     if channel is ChannelName.email:
         return guardian.email or None
     return guardian.phone or None

@@ -42,6 +42,10 @@ class Staff(SQLModel, table=True):
     password_hash: str | None = None
     telegram_chat_id: int | None = chat_id_field(index=True)
     max_user_id: int | None = chat_id_field(index=True)  # the linked MAX user
+    # The school's own bot each chat was linked through (core.bot_registry); None: the
+    # deployment's bot.
+    telegram_bot: str | None = None
+    max_bot: str | None = None
     # Where reminders go when the staff member has no linked chat.
     email: str | None = None
     # Regulations: a reported breach voids the account's operations since the report.
@@ -108,6 +112,10 @@ class Guardian(SQLModel, table=True):
     telegram_chat_id: int | None = chat_id_field(index=True)
     # The MAX user who linked their chat: MAX's bots write to a user by `user_id`.
     max_user_id: int | None = chat_id_field(index=True)
+    # The school's own bot each chat was linked through (core.bot_registry); None: the
+    # deployment's bot.
+    telegram_bot: str | None = None
+    max_bot: str | None = None
     consent_given_at: datetime | None = instant_field(nullable=True)
     consent_withdrawn_at: datetime | None = instant_field(nullable=True)
     consent_source: str | None = None  # CONSENT_SOURCES

@@ -55,7 +55,7 @@ class ControlApi(Generic[StateT], ABC):
     """The shared endpoints; a stand-in names its prefix, its recipient parameter and
     where its limits are kept."""
 
-    prefix: ClassVar[str]  # "/_emulator", "/_standin"
+    prefix: str  # "/_emulator", "/_standin"; a school bot's: "/_emulator/bots/<id>"
     recipient: ClassVar[str]  # the query parameter of `sent`: chat_id, user_id
 
     def __init__(self, state: StateT) -> None:

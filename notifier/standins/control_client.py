@@ -14,7 +14,7 @@ _KEEPALIVE = 2.0  # seconds; the stand-ins are served by uvicorn, which keeps 5
 
 
 class ControlClient:
-    prefix: ClassVar[str]  # "_emulator", "_standin"
+    prefix: str  # "_emulator", "_standin"; a school bot's: "_emulator/bots/<id>"
     recipient: ClassVar[str]  # how `sent` names whose messages: chat_id, user_id
     # A request may wait on the server (`wait_sent`'s `within`): generous by default.
     timeout: ClassVar[float] = 300.0

@@ -9,14 +9,14 @@ async with run_max_standin() as max_:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from notifier.standins.control_client import ControlClient
 from notifier.standins.max_rules import Limits
-from notifier.standins.max_server import DEFAULT_TOKEN, create_app
+from notifier.standins.max_server import DEFAULT_TOKEN, create_app, school_bot_prefix
 from notifier.standins.max_state import MaxStandin
 from notifier.standins.rates import RateLike, rate_json
 from notifier.standins.serving import serve_standin
@@ -124,6 +124,7 @@ class RunningMaxStandin:
     token: str
     standin: MaxStandin  # the state itself, for in-process assertions
     control: MaxStandinControl
+    school_bots: dict[str, RunningMaxStandin] = field(default_factory=dict)  # by token
 
 
 @contextlib.asynccontextmanager
@@ -135,10 +136,26 @@ async def run_max_standin(
     limits: Limits | None = None,
     username: str = "zvonok_demo_bot",
     invites_file: Path | None = None,
+    school_bots: Mapping[str, str] | None = None,
 ) -> AsyncIterator[RunningMaxStandin]:
     """Serve a stand-in on this event loop; port 0 picks a free port. Its chat page
-    (`/chat/`) shows the demo school's invite codes from `invites_file`."""
+    (`/chat/`) shows the demo school's invite codes from `invites_file`. `school_bots`:
+    more bots at the same address (a school's own), username by token, each with the
+    same `limits`."""
     standin = MaxStandin(token, username=username, limits=limits)
-    app = create_app(standin, invites_file=invites_file)
-    async with serve_standin(app, standin.updates, MaxStandinControl, host, port) as (url, control):
-        yield RunningMaxStandin(url, token, standin, control)
+    others = [
+        MaxStandin(t, username=name, limits=limits) for t, name in (school_bots or {}).items()
+    ]
+    app = create_app(standin, invites_file=invites_file, school_bots=others)
+    streams = [standin.updates, *(other.updates for other in others)]
+    async with serve_standin(app, streams, MaxStandinControl, host, port) as (url, control):
+        running = RunningMaxStandin(url, token, standin, control)
+        for other in others:
+            client = MaxStandinControl(url)
+            client.prefix = school_bot_prefix(other).lstrip("/")
+            running.school_bots[other.token] = RunningMaxStandin(url, other.token, other, client)
+        try:
+            yield running
+        finally:
+            for bot in running.school_bots.values():
+                await bot.control.close()

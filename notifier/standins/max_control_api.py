@@ -26,6 +26,11 @@ class ControlApi(SharedControlApi[MaxStandin]):
     prefix = "/_standin"
     recipient = "user_id"
 
+    def __init__(self, state: MaxStandin, prefix: str | None = None) -> None:
+        super().__init__(state)
+        if prefix is not None:
+            self.prefix = prefix
+
     def limited(self) -> RateControl:
         return self.state.rates
 
@@ -84,5 +89,5 @@ class ControlApi(SharedControlApi[MaxStandin]):
             self.route("answers", self.answers, "GET"),
             self.route("acknowledged", self.acknowledged, "GET"),
             self.route("uploads/processing", self.processing, "POST"),
-            Route("/_standin/files/{mid}", self.file, methods=["GET"]),
+            Route(f"{self.prefix}/files/{{mid}}", self.file, methods=["GET"]),
         ]

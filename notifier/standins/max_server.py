@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,13 +86,17 @@ async def _json_body(request: Request) -> dict[str, Any]:
 class ApiServer:
     """Token, injected failures, the rate limit, then the method."""
 
-    def __init__(self, standin: MaxStandin) -> None:
+    def __init__(self, standin: MaxStandin, school_bots: Sequence[MaxStandin] = ()) -> None:
+        """`school_bots`: more bots at the same address (a school's own), told apart by
+        their tokens, each with its own limit and state."""
         self.standin = standin
-        self.handlers = BotApi(standin).handlers()
+        self.bots = {bot.token: bot for bot in (standin, *school_bots)}
+        self.handlers = {bot.token: BotApi(bot).handlers() for bot in self.bots.values()}
 
     async def endpoint(self, request: Request) -> Response:
         name = API_ROUTES[request.url.path][request.method]
-        standin = self.standin
+        # An unknown token reaches the main bot, which refuses it (401).
+        standin = self.bots.get(request.headers.get("authorization", ""), self.standin)
         if standin.latency > 0:
             await asyncio.sleep(standin.latency)
         failure = standin.take_failure(name)
@@ -105,29 +110,34 @@ class ApiServer:
             standin.rates.request(time.monotonic())
             base_url = str(request.base_url).rstrip("/")
             call = Call(dict(request.query_params), await _json_body(request), base_url)
-            result = await self.handlers[name](call)
+            result = await self.handlers[standin.token][name](call)
         except Refusal as refusal:
             standin.count(name, refusal.status)
             return error_response(refusal)
         standin.count(name, 200)
         return JSONResponse(result)
 
+    def _uploader(self, upload_id: str) -> MaxStandin:
+        """The bot that asked for the upload URL (the main bot for an unknown one)."""
+        return next((b for b in self.bots.values() if upload_id in b.uploads), self.standin)
+
     async def upload(self, request: Request) -> Response:
         """The upload host: one file per URL, multipart field `data` (or a raw body)."""
-        failure = self.standin.take_failure("upload")
+        standin = self._uploader(request.path_params["upload_id"])
+        failure = standin.take_failure("upload")
         if failure is not None:
-            self.standin.count("upload", failure.status)
+            standin.count("upload", failure.status)
             return _injected(failure)
         try:
-            result = await self._store(request)
+            result = await self._store(standin, request)
         except Refusal as refusal:
-            self.standin.count("upload", refusal.status)
+            standin.count("upload", refusal.status)
             return error_response(refusal)
-        self.standin.count("upload", 200)
+        standin.count("upload", 200)
         return JSONResponse(result)
 
-    async def _store(self, request: Request) -> dict[str, Any]:
-        upload = self.standin.uploads.get(request.path_params["upload_id"])
+    async def _store(self, standin: MaxStandin, request: Request) -> dict[str, Any]:
+        upload = standin.uploads.get(request.path_params["upload_id"])
         if upload is None:
             raise not_found("Upload URL not found")
         if upload.data is not None:
@@ -142,8 +152,8 @@ class ApiServer:
         else:
             upload.data = await request.body()
             upload.content_type = request.headers.get("content-type")
-        upload.ready_at = time.monotonic() + self.standin.processing_seconds
-        self.standin.files[upload.token] = upload
+        upload.ready_at = time.monotonic() + standin.processing_seconds
+        standin.files[upload.token] = upload
         if upload.kind in ("video", "audio"):
             return {"retval": "1"}
         return {"token": upload.token}
@@ -161,10 +171,21 @@ def chat_page(standin: MaxStandin, invites_file: Path | None) -> ChatPage:
     return ChatPage(messenger, invites_file)
 
 
-def create_app(standin: MaxStandin, *, invites_file: Path | None = None) -> Starlette:
+def school_bot_prefix(standin: MaxStandin) -> str:
+    """The control API of a school's own bot served beside the main one."""
+    return f"{ControlApi.prefix}/bots/{standin.username}"
+
+
+def create_app(
+    standin: MaxStandin,
+    *,
+    invites_file: Path | None = None,
+    school_bots: Sequence[MaxStandin] = (),
+) -> Starlette:
     """The Bot API, the upload host, the control API and the chat page (`/chat/`, which
-    shows the demo school's invite codes from `invites_file`)."""
-    server = ApiServer(standin)
+    shows the demo school's invite codes from `invites_file`); `school_bots` are more
+    bots at the same address, each with its control API (`school_bot_prefix`)."""
+    server = ApiServer(standin, school_bots)
     routes = [
         *(
             Route(path, server.endpoint, methods=list(methods))
@@ -172,9 +193,10 @@ def create_app(standin: MaxStandin, *, invites_file: Path | None = None) -> Star
         ),
         Route("/upload/{upload_id}", server.upload, methods=["POST"]),
         *ControlApi(standin).routes(),
+        *(r for bot in school_bots for r in ControlApi(bot, school_bot_prefix(bot)).routes()),
         *chat_page(standin, invites_file).routes(),
     ]
-    return standin_app(routes, standin.updates)
+    return standin_app(routes, [standin.updates, *(bot.updates for bot in school_bots)])
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,11 +25,17 @@ class Closing(Protocol):
 ControlT = TypeVar("ControlT", bound=Closing)
 
 
-def standin_app(routes: Sequence[BaseRoute], updates: UpdateStream[Any]) -> Starlette:
+def standin_app(
+    routes: Sequence[BaseRoute], updates: UpdateStream[Any] | Sequence[UpdateStream[Any]]
+) -> Starlette:
+    """`updates`: the stream of each bot served (closed at shutdown, waking long polls)."""
+    streams = _streams(updates)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        await updates.close()
+        for stream in streams:
+            await stream.close()
 
     return Starlette(routes=list(routes), lifespan=lifespan)
 
@@ -37,7 +43,7 @@ def standin_app(routes: Sequence[BaseRoute], updates: UpdateStream[Any]) -> Star
 @contextlib.asynccontextmanager
 async def serve_standin(
     app: Starlette,
-    updates: UpdateStream[Any],
+    updates: UpdateStream[Any] | Sequence[UpdateStream[Any]],
     control: Callable[[str], ControlT],
     host: str,
     port: int,
@@ -52,7 +58,14 @@ async def serve_standin(
         finally:
             await client.close()
             # Wake the long polls first, or the server's shutdown waits out their timeouts.
-            await updates.close()
+            for stream in _streams(updates):
+                await stream.close()
+
+
+def _streams(
+    updates: UpdateStream[Any] | Sequence[UpdateStream[Any]],
+) -> tuple[UpdateStream[Any], ...]:
+    return (updates,) if isinstance(updates, UpdateStream) else tuple(updates)
 
 
 def standin_arguments(description: str, *, port: int, token: str) -> argparse.ArgumentParser:

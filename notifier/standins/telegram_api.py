@@ -14,7 +14,7 @@ In-process: `notifier.standins.telegram_control.run_telegram_emulator`.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,12 @@ async def read_params(request: Request) -> Params:
     return params
 
 
-def bot_api_endpoint(api: BotApi) -> Endpoint:
+def bot_api_endpoint(api: BotApi, others: Mapping[str, BotApi] | None = None) -> Endpoint:
+    """`/bot{token}/{method}`: answered by the bot whose token it is (`others`: more bots
+    on the same server, as Telegram serves every bot at one address); an unknown token
+    reaches `api`, which answers 401 as Telegram does."""
+    by_token = dict(others or {})
+
     async def endpoint(request: Request) -> Response:
         try:
             params = await read_params(request)
@@ -70,9 +75,9 @@ def bot_api_endpoint(api: BotApi) -> Endpoint:
             body = {"ok": False, "error_code": 400, "description": "Bad Request: can't parse JSON"}
             return JSONResponse(body, status_code=400)
         try:
-            status, body = await api.call(
-                request.path_params["token"], request.path_params["method"], params
-            )
+            token = request.path_params["token"]
+            bot = by_token.get(token, api)
+            status, body = await bot.call(token, request.path_params["method"], params)
         except ConnectionDropped:
             return DroppedResponse()
         return JSONResponse(body, status_code=status)
@@ -85,6 +90,11 @@ class ControlApi(SharedControlApi[TelegramEmulator]):
 
     prefix = "/_emulator"
     recipient = "chat_id"
+
+    def __init__(self, state: TelegramEmulator, prefix: str | None = None) -> None:
+        super().__init__(state)
+        if prefix is not None:
+            self.prefix = prefix
 
     def limited(self) -> FloodControl:
         return self.state.flood
@@ -127,7 +137,7 @@ class ControlApi(SharedControlApi[TelegramEmulator]):
             self.route("updates", self.update, "POST"),
             self.route("callback_answers", self.callback_answers, "GET"),
             self.route("chats/{chat_id}", self.chat_state, "POST"),
-            Route("/_emulator/documents/{message_id:int}", self.document, methods=["GET"]),
+            Route(f"{self.prefix}/documents/{{message_id:int}}", self.document, methods=["GET"]),
         ]
 
 
@@ -143,15 +153,29 @@ def chat_page(emulator: TelegramEmulator, invites_file: Path | None) -> ChatPage
     return ChatPage(messenger, invites_file)
 
 
-def create_app(emulator: TelegramEmulator, *, invites_file: Path | None = None) -> Starlette:
+def school_bot_prefix(emulator: TelegramEmulator) -> str:
+    """The control API of a school's own bot served beside the main one."""
+    return f"{ControlApi.prefix}/bots/{emulator.bot_id}"
+
+
+def create_app(
+    emulator: TelegramEmulator,
+    *,
+    invites_file: Path | None = None,
+    school_bots: Sequence[TelegramEmulator] = (),
+) -> Starlette:
     """The Bot API, its control API and the chat page (`/chat/`, which shows the demo
-    school's invite codes from `invites_file`)."""
+    school's invite codes from `invites_file`); `school_bots` are more bots at the same
+    address, each with its own limits and control API (`school_bot_prefix`)."""
+    others = {bot.token: BotApi(bot) for bot in school_bots}
+    endpoint = bot_api_endpoint(BotApi(emulator), others)
     routes = [
-        Route("/bot{token}/{method}", bot_api_endpoint(BotApi(emulator)), methods=["GET", "POST"]),
+        Route("/bot{token}/{method}", endpoint, methods=["GET", "POST"]),
         *ControlApi(emulator).routes(),
+        *(r for bot in school_bots for r in ControlApi(bot, school_bot_prefix(bot)).routes()),
         *chat_page(emulator, invites_file).routes(),
     ]
-    return standin_app(routes, emulator.updates)
+    return standin_app(routes, [emulator.updates, *(bot.updates for bot in school_bots)])
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,15 +9,15 @@ async with run_telegram_emulator(port=0) as emu:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from notifier.standins.control_client import ControlClient
 from notifier.standins.rates import RateLike, rate_json
 from notifier.standins.serving import serve_standin
-from notifier.standins.telegram_api import DEFAULT_TOKEN, create_app
+from notifier.standins.telegram_api import DEFAULT_TOKEN, create_app, school_bot_prefix
 from notifier.standins.telegram_emulator import TelegramEmulator
 from notifier.standins.telegram_rules import FloodLimits
 
@@ -135,6 +135,7 @@ class RunningEmulator:
     token: str
     emulator: TelegramEmulator  # the state itself, for in-process assertions
     control: EmulatorControl
+    school_bots: dict[str, RunningEmulator] = field(default_factory=dict)  # by token
 
 
 @contextlib.asynccontextmanager
@@ -145,9 +146,22 @@ async def run_telegram_emulator(
     port: int = 0,
     limits: FloodLimits | None = None,
     invites_file: Path | None = None,
+    school_tokens: Sequence[str] = (),
 ) -> AsyncIterator[RunningEmulator]:
-    """Serve an emulator on this event loop; port 0 picks a free port."""
+    """Serve an emulator on this event loop; port 0 picks a free port. `school_tokens`:
+    more bots at the same address (a school's own), each with the same `limits`."""
     emulator = TelegramEmulator(token, limits=limits)
-    app = create_app(emulator, invites_file=invites_file)
-    async with serve_standin(app, emulator.updates, EmulatorControl, host, port) as (url, control):
-        yield RunningEmulator(url, token, emulator, control)
+    others = [TelegramEmulator(t, limits=limits) for t in school_tokens]
+    app = create_app(emulator, invites_file=invites_file, school_bots=others)
+    streams = [emulator.updates, *(other.updates for other in others)]
+    async with serve_standin(app, streams, EmulatorControl, host, port) as (url, control):
+        running = RunningEmulator(url, token, emulator, control)
+        for other in others:
+            client = EmulatorControl(url)
+            client.prefix = school_bot_prefix(other).lstrip("/")
+            running.school_bots[other.token] = RunningEmulator(url, other.token, other, client)
+        try:
+            yield running
+        finally:
+            for bot in running.school_bots.values():
+                await bot.control.close()

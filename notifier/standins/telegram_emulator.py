@@ -39,6 +39,7 @@ class SentMessage:
     sent_at: float = field(default_factory=time.time)
     edited_at: float | None = None
     deleted: bool = False
+    paid: bool = False  # sent with allow_paid_broadcast (0.1 Star)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -53,6 +54,7 @@ class SentMessage:
             "sent_at": self.sent_at,
             "edited_at": self.edited_at,
             "deleted": self.deleted,
+            "paid": self.paid,
         }
 
 
@@ -110,8 +112,13 @@ class TelegramEmulator(BotState[SentMessage]):
             failure = CHAT_FAILURES[state]
             raise ApiError(failure.code, failure.description)
 
-    def check_flood(self, chat_id: int) -> None:
-        retry_after = self.flood.check(chat_id, time.monotonic())
+    @property
+    def stars_spent(self) -> float:
+        """Telegram Stars the paid broadcasts cost: 0.1 a message."""
+        return sum(1 for m in self.sent if m.paid) / 10
+
+    def check_flood(self, chat_id: int, *, paid: bool = False) -> None:
+        retry_after = self.flood.check(chat_id, time.monotonic(), paid=paid)
         if retry_after:
             raise ApiError(
                 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after

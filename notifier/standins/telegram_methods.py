@@ -134,12 +134,20 @@ class BotApi:
         if not visible.strip():
             raise bad_request("message text is empty")
         markup = checked_markup(params)
+        paid = params.flag("allow_paid_broadcast")
         self.emu.check_chat(chat_id)
-        self.emu.check_flood(chat_id)
+        self.emu.check_flood(chat_id, paid=paid)
         message = self.emu.new_message(chat_id, text=visible, **inline_markup(markup))
         self.emu.record(
             SentMessage(
-                message["message_id"], chat_id, "sendMessage", message, text, parse_mode, markup
+                message["message_id"],
+                chat_id,
+                "sendMessage",
+                message,
+                text,
+                parse_mode,
+                markup,
+                paid=paid,
             )
         )
         return message

@@ -96,6 +96,10 @@ class FloodLimits:
     per_group: Rate = Rate(20, 60.0)
     tolerance: float = 0.05
     enabled: bool = True
+    # A message sent with `allow_paid_broadcast` counts against this instead of
+    # `per_bot` (Bot API: "up to 1000 messages per second ... for a fee of 0.1 Telegram
+    # Stars per message"); the per-chat limits still hold.
+    paid_per_bot: Rate = Rate(1000, 1.0)
 
 
 class FloodControl:
@@ -105,18 +109,21 @@ class FloodControl:
         self.limits = limits
         self._windows = Windows()
 
-    def _windows_for(self, chat_id: int) -> list[SlidingWindow]:
+    def _windows_for(self, chat_id: int, paid: bool) -> list[SlidingWindow]:
         # Negative ids are groups and supergroups: Telegram allows 20 messages a minute
         # there; private chats get about one message a second.
         chat_rate = self.limits.per_group if chat_id < 0 else self.limits.per_chat
-        return [
-            self._windows.get("bot", self.limits.per_bot),
-            self._windows.get(f"chat:{chat_id}", chat_rate),
-        ]
+        bot = (
+            self._windows.get("bot:paid", self.limits.paid_per_bot)
+            if paid
+            else self._windows.get("bot", self.limits.per_bot)
+        )
+        return [bot, self._windows.get(f"chat:{chat_id}", chat_rate)]
 
-    def check(self, chat_id: int, now: float) -> int:
-        """Record a send and return 0, or return retry_after in whole seconds (as Telegram)."""
+    def check(self, chat_id: int, now: float, *, paid: bool = False) -> int:
+        """Record a send and return 0, or return retry_after in whole seconds (as Telegram).
+        `paid`: sent with `allow_paid_broadcast`."""
         if not self.limits.enabled:
             return 0
-        wait = admit(self._windows_for(chat_id), now, self.limits.tolerance)
+        wait = admit(self._windows_for(chat_id, paid), now, self.limits.tolerance)
         return retry_after_seconds(wait) if wait > 0 else 0

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
@@ -38,6 +40,12 @@ from notifier.standins.max_control import RunningMaxStandin, run_max_standin
 from notifier.standins.max_rules import Limits
 from notifier.standins.telegram_control import RunningEmulator, run_telegram_emulator
 from notifier.standins.telegram_rules import FloodLimits
+from tests.school_bots import (
+    SCHOOL_BOT_USERNAME,
+    SCHOOL_MAX_TOKEN,
+    SCHOOL_TELEGRAM_TOKEN,
+    school_bots_file,
+)
 
 WITHIN = 10.0
 # Replies a second to one chat, in the stand-ins and in the bot's pacing alike. Telegram
@@ -445,3 +453,73 @@ async def running_bot(
         for channels in opened:
             await close_channels(channels)
         await redis.aclose()
+
+
+@dataclass
+class TwoBots:
+    """The deployment's bot and a school's own, served by one bot process."""
+
+    deployment: BotUnderTest
+    school: BotUnderTest
+
+
+@contextlib.asynccontextmanager
+async def running_school_bot(
+    db: Database, redis_url: str, messenger: Messenger, directory: Path, school_ids: list[int]
+) -> AsyncIterator[TwoBots]:
+    """The messenger's bots as the bot process runs them (`run_telegram` / `run_max`:
+    every bot of the bots file beside the deployment's, in one process), until the
+    block ends."""
+    from bots.max.app import run_max
+    from bots.telegram.app import run_telegram
+
+    bots_file = school_bots_file(directory, school_ids)
+    redis = Redis.from_url(redis_url)
+    base: dict[str, Any] = {
+        "database_url": "sqlite:///unused.db",  # the bot is handed `db` itself
+        "redis_url": redis_url,
+        "telegram_chat_rate": CHAT_RATE,
+        "max_bot_rate": MAX_BOT_RATE,
+        "bots_file": bots_file,
+    }
+    stop = asyncio.Event()
+    async with contextlib.AsyncExitStack() as stack:
+        if messenger is Messenger.telegram:
+            limits = FloodLimits(per_chat=Rate(CHAT_RATE, 1.0))
+            emulator = await stack.enter_async_context(
+                run_telegram_emulator(limits=limits, school_tokens=[SCHOOL_TELEGRAM_TOKEN])
+            )
+            settings = Settings(
+                **base, telegram_token=emulator.token, telegram_api_url=emulator.base_url
+            )
+            sides: tuple[Side, Side] = (
+                TelegramSide(emulator),
+                TelegramSide(emulator.school_bots[SCHOOL_TELEGRAM_TOKEN]),
+            )
+            run = functools.partial(run_telegram, handle_as_tasks=False)
+        else:
+            max_limits = Limits(
+                per_bot=Rate(MAX_BOT_RATE, 1.0), answers_per_dialog=Rate(CHAT_RATE, 1.0)
+            )
+            running = await stack.enter_async_context(
+                run_max_standin(
+                    limits=max_limits, school_bots={SCHOOL_MAX_TOKEN: SCHOOL_BOT_USERNAME}
+                )
+            )
+            settings = Settings(**base, max_token=running.token, max_api_url=running.base_url)
+            sides = (MaxSide(running), MaxSide(running.school_bots[SCHOOL_MAX_TOKEN]))
+            run = run_max
+        channels = build_channels(settings, redis)
+        deps = Deps(settings=settings, db=db, redis=redis, channels=channels)
+        # An update counts as handled once acknowledged (`TelegramSide`): one by one.
+        serving = asyncio.create_task(run(deps, build_dialogue(), stop))
+        try:
+            yield TwoBots(
+                BotUnderTest(messenger, settings, db, redis, deps, sides[0]),
+                BotUnderTest(messenger, settings, db, redis, deps, sides[1]),
+            )
+        finally:
+            stop.set()
+            await asyncio.wait_for(serving, 15)
+            await close_channels(channels)
+            await redis.aclose()

@@ -41,6 +41,12 @@ from notifier.standins.telegram_control import RunningEmulator, run_telegram_emu
 from notifier.standins.telegram_emulator import SentMessage
 from notifier.standins.telegram_rules import FloodLimits
 from tests.e2e.processes import free_port
+from tests.school_bots import (
+    SCHOOL_BOT_USERNAME,
+    SCHOOL_MAX_TOKEN,
+    SCHOOL_TELEGRAM_TOKEN,
+    school_bots_file,
+)
 
 WORKER_READY = "worker started"  # logged by workers.main.startup
 SMS_API_ID = "e2e-sms-api-id"
@@ -275,18 +281,29 @@ async def run_system(
     limits: FloodLimits | None = None,
     max_limits: MaxLimits | None = None,
     reject_emails: Sequence[str] = (),
+    school_bots_for: Sequence[int] = (),
 ) -> AsyncIterator[System]:
     """The stand-ins on this loop and `workers` worker processes; all stopped at the end.
 
-    `limits` are the Telegram emulator's, `max_limits` the MAX stand-in's."""
+    `limits` are the Telegram emulator's, `max_limits` the MAX stand-in's;
+    `school_bots_for`: schools with their own bot on each messenger
+    (`tests.school_bots`), served by the same stand-ins, and the bots file the workers
+    read (ZVONOK_BOTS_FILE)."""
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+    env = dict(env or {})
+    school_tokens: list[str] = []
+    school_max: dict[str, str] = {}
+    if school_bots_for:
+        bots_file = school_bots_file(directory, list(school_bots_for))
+        env["ZVONOK_BOTS_FILE"] = str(bots_file)
+        school_tokens, school_max = [SCHOOL_TELEGRAM_TOKEN], {SCHOOL_MAX_TOKEN: SCHOOL_BOT_USERNAME}
     async with (
-        run_telegram_emulator(limits=limits) as telegram,
+        run_telegram_emulator(limits=limits, school_tokens=school_tokens) as telegram,
         run_smtp_standin(reject=reject_emails) as smtp,
         run_sms_gateway(smsru_api_id=SMS_API_ID, callback_delay=0.05) as sms,
-        run_max_standin(limits=max_limits) as max_,
+        run_max_standin(limits=max_limits, school_bots=school_max) as max_,
     ):
-        system = System(db, redis_url, directory, telegram, smtp, sms, max_, dict(env or {}))
+        system = System(db, redis_url, directory, telegram, smtp, sms, max_, env)
         try:
             if workers:
                 await system.start_workers(workers)

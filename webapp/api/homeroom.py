@@ -299,8 +299,8 @@ async def invite_sheet_pdf(
         uow(request),
         actor=viewer.actor,
         class_id=class_id,
-        bot_username=web_state(request).settings.telegram_bot_username,
-        max_bot_username=web_state(request).settings.max_bot_username,
+        bot_username=web_state(request).settings.bot_username("telegram", viewer.actor.school_id),
+        max_bot_username=web_state(request).settings.bot_username("max", viewer.actor.school_id),
         only_unsubscribed=body.only_unsubscribed,
         language=viewer.lang,
     )

@@ -67,7 +67,7 @@ async def _class_page(
         messages=messages,
         error=error,
         draft=draft or {},
-        bot=web_state(request).settings.telegram_bot_username,
+        bot=web_state(request).settings.bot_username("telegram", viewer.actor.school_id),
         monday=monday_of(families.today),
     )
 
