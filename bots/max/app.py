@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -61,6 +64,7 @@ from notifier.max_models import (
 from notifier.ratelimit import MaxRates, Rate, RateLimiter
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TRANSIENT = (MaxNetworkError, MaxServerError, MaxRateLimited)
 SECRET_HEADER = "X-Max-Bot-Api-Secret"  # noqa: S105  (a header name)
@@ -233,11 +237,19 @@ class MaxBot:
 
         app.router.add_post(path, receive)
 
-    async def drop_subscriptions(self) -> None:
-        """Polling gets nothing while a webhook is subscribed: remove it."""
-        for subscription in await self.api.subscriptions():
+    async def paced(self, call: Callable[[], Awaitable[T]]) -> T:
+        """A request at its moment in the bot's limit, which the workers share: MAX
+        counts every request, so even start-up's must not crowd a broadcast's sends."""
+        await self.pacing.wait()
+        return await call()
+
+    async def drop_subscriptions(self) -> int:
+        """Polling gets nothing while a webhook is subscribed: remove it; how many were."""
+        subscriptions = await self.paced(self.api.subscriptions)
+        for subscription in subscriptions:
             log.warning("a MAX webhook was set (%s): removing it to poll", subscription.url)
-            await self.api.unsubscribe(subscription.url)
+            await self.paced(functools.partial(self.api.unsubscribe, subscription.url))
+        return len(subscriptions)
 
 
 async def publish_commands(api: MaxApi) -> None:
@@ -280,7 +292,10 @@ async def serve_webhooks(bots: list[MaxBot], settings: Settings, stop: asyncio.E
                 "ZVONOK_MAX_WEBHOOK_HOST / ZVONOK_MAX_WEBHOOK_PORT"
             ) from error
         for bot in bots:
-            await bot.api.subscribe(bot_url(url, bot.key), secret.get_secret_value(), UPDATE_TYPES)
+            subscribe = functools.partial(
+                bot.api.subscribe, bot_url(url, bot.key), secret.get_secret_value(), UPDATE_TYPES
+            )
+            await bot.paced(subscribe)
             log.info("MAX posts updates to %s", bot_url(url, bot.key))
         await stop.wait()
     finally:
@@ -311,7 +326,9 @@ async def connected(bots: list[MaxBot], stop: asyncio.Event) -> list[MaxBot] | N
     ready = []
     for bot in bots:
         try:
-            me = await retry_until_up(bot_name(bot), bot.api.me, TRANSIENT, stop)
+            me = await retry_until_up(
+                bot_name(bot), functools.partial(bot.paced, bot.api.me), TRANSIENT, stop
+            )
         except MaxUnauthorized:
             if bot.key is None:
                 raise
@@ -324,7 +341,7 @@ async def connected(bots: list[MaxBot], stop: asyncio.Event) -> list[MaxBot] | N
             me.username or me.user_id,
             f" (bot {bot.key!r})" if bot.key else "",
         )
-        await publish_commands(bot.api)
+        await bot.paced(functools.partial(publish_commands, bot.api))
         ready.append(bot)
     return ready
 
@@ -343,7 +360,11 @@ async def run_max(deps: Deps, dialogue: Dialogue, stop: asyncio.Event) -> None:
             await serve_webhooks(ready, settings, stop)
         else:
             for bot in ready:
-                await bot.drop_subscriptions()
+                dropped = await retry_until_up(
+                    bot_name(bot), bot.drop_subscriptions, TRANSIENT, stop
+                )
+                if dropped is None:
+                    return
             await asyncio.gather(*(bot.poll(stop) for bot in ready))
     finally:
         for bot in bots:

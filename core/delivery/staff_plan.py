@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from core.actors import StaffActor
@@ -126,13 +127,30 @@ async def _plan_school(
         *_teacher_items(control, timings, now, horizon),
         *_weekly_notes(control, overseers, today, now, horizon),
     ]
-    async with UnitOfWork(db, clock=lambda: now) as uow:
-        known = await _known(uow, school.id or 0, {p.staff_id for p in wanted} | _ids(overseers))
-        wanted += _backlog(control, overseers, known, now)
-        fresh = [p for p in wanted if (p.staff_id, p.item, p.stage) not in known]
-        await _record(uow, school.id or 0, fresh, now)
-        await uow.commit()
-    return len(fresh)
+    people = {p.staff_id for p in wanted} | _ids(overseers)
+    for attempt in range(PLANNING_ATTEMPTS):
+        try:
+            async with UnitOfWork(db, clock=lambda: now) as uow:
+                known = await _known(uow, school.id or 0, people)
+                fresh = [
+                    p
+                    for p in [*wanted, *_backlog(control, overseers, known, now)]
+                    if (p.staff_id, p.item, p.stage) not in known
+                ]
+                await _record(uow, school.id or 0, fresh, now)
+                await uow.commit()
+            return len(fresh)
+        except IntegrityError:
+            # Another worker planned the same reminders at the same moment (several
+            # workers start together, each planning at start-up): its rows are
+            # committed now, and reading them again leaves nothing or the rest to add.
+            if attempt + 1 == PLANNING_ATTEMPTS:
+                raise
+    return 0
+
+
+# A school's reminders are planned again after a concurrent planner's conflicting insert.
+PLANNING_ATTEMPTS = 3
 
 
 def _with_role(staff: Iterable[Staff], role: Role) -> list[Staff]:

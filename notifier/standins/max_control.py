@@ -113,6 +113,10 @@ class MaxStandinControl(ControlClient):
         body = {"per_bot": rate_json(per_bot), "answers_per_dialog": rate_json(answers_per_dialog)}
         await self._post("limits", body | {"enabled": enabled})
 
+    async def started_before(self, user_ids: list[int]) -> None:
+        """These users started the bot before the run: it may write to them."""
+        await self._post("users", {"user_ids": user_ids})
+
     async def set_upload_processing(self, seconds: float) -> None:
         """Uploaded files answer attachment.not.ready for `seconds` after their upload."""
         await self._post("uploads/processing", {"seconds": seconds})

@@ -55,6 +55,17 @@ class ControlApi(SharedControlApi[MaxStandin]):
         user_id = int(request.path_params["user_id"])
         return set_user_state(self.state, user_id, await read_body(request))
 
+    async def users(self, request: Request) -> dict[str, Any]:
+        """Users who started the bot before the run, at once (a benchmark's thousands of
+        families): known and `active`, with no update for the bot."""
+        body = await read_body(request)
+        ids = body.get("user_ids")
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise ControlError("user_ids must be a list of integers")
+        for user_id in ids:
+            set_user_state(self.state, user_id, {"state": "active", "notify": False})
+        return {"users": len(ids)}
+
     async def answers(self, request: Request) -> dict[str, Any]:
         return {"answers": self.state.answers}
 
@@ -86,6 +97,7 @@ class ControlApi(SharedControlApi[MaxStandin]):
             self.route("updates/start", self.start, "POST"),
             self.route("updates/callback", self.callback, "POST"),
             self.route("users/{user_id:int}", self.user_state, "POST"),
+            self.route("users", self.users, "POST"),
             self.route("answers", self.answers, "GET"),
             self.route("acknowledged", self.acknowledged, "GET"),
             self.route("uploads/processing", self.processing, "POST"),

@@ -202,11 +202,24 @@ def create_app(
 def main(argv: list[str] | None = None) -> None:
     parser = standin_arguments("MAX Bot API stand-in", port=8082, token=DEFAULT_TOKEN)
     parser.add_argument("--username", default="zvonok_demo_bot", help="the bot's nickname")
-    args = parser.parse_args(argv)
-    standin = MaxStandin(
-        args.token, username=args.username, limits=Limits(enabled=not args.no_limits)
+    parser.add_argument(
+        "--school-bot",
+        action="append",
+        default=[],
+        metavar="TOKEN=USERNAME",
+        help="another bot at the same address (a school's own); repeatable",
     )
-    serve_main(create_app(standin, invites_file=args.invites_file), args)
+    args = parser.parse_args(argv)
+    limits = Limits(enabled=not args.no_limits)
+    standin = MaxStandin(args.token, username=args.username, limits=limits)
+    others = []
+    for spec in args.school_bot:
+        token, sep, username = spec.partition("=")
+        if not sep or not token or not username:
+            parser.error(f"--school-bot takes TOKEN=USERNAME, not {spec!r}")
+        others.append(MaxStandin(token, username=username, limits=limits))
+    app = create_app(standin, invites_file=args.invites_file, school_bots=others)
+    serve_main(app, args)
 
 
 if __name__ == "__main__":

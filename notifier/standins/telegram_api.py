@@ -180,9 +180,18 @@ def create_app(
 
 def main(argv: list[str] | None = None) -> None:
     parser = standin_arguments("Telegram Bot API emulator", port=8081, token=DEFAULT_TOKEN)
+    parser.add_argument(
+        "--school-token",
+        action="append",
+        default=[],
+        help="another bot at the same address (a school's own), by its token; repeatable",
+    )
     args = parser.parse_args(argv)
-    emulator = TelegramEmulator(args.token, limits=FloodLimits(enabled=not args.no_limits))
-    serve_main(create_app(emulator, invites_file=args.invites_file), args)
+    limits = FloodLimits(enabled=not args.no_limits)
+    emulator = TelegramEmulator(args.token, limits=limits)
+    others = [TelegramEmulator(token, limits=limits) for token in args.school_token]
+    app = create_app(emulator, invites_file=args.invites_file, school_bots=others)
+    serve_main(app, args)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ what is due, bundled, once; held in quiet hours and holidays; stopped once enter
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from core.db import Database
@@ -248,3 +249,19 @@ async def test_a_message_is_sent_once_when_routed_twice(db: Database) -> None:
     async with db.session() as session:
         row = await session.get(StaffMessage, message.id)
         assert row is not None and row.status == "failed"
+
+
+async def test_workers_planning_at_the_same_moment_plan_each_reminder_once(
+    db: Database,
+) -> None:
+    """Every worker plans at start-up: three starting together must neither fail nor
+    remind twice (on PostgreSQL their transactions truly overlap)."""
+    w = await build_world(db)
+    await with_bells(db, w)
+    await _homework(db, w, "math", "math1", msk(23, 9, 30))
+
+    planned = await asyncio.gather(*(plan(db, msk(23, 15, 45)) for _ in range(3)))
+
+    assert sorted(planned)[:2] == [0, 0] and max(planned) > 0  # one planner did it all
+    (message,) = await messages(db, w, "math")
+    assert await items(db, message.id or 0) == [(f"homework:{w.lessons['math7']}", "before")]
