@@ -63,4 +63,9 @@ def test_every_expression_reads_metrics_and_labels_that_exist() -> None:
         "zvonok_queue_jobs",
         "zvonok_backup_age_seconds",
         "zvonok_failed_logins",
+        "zvonok_send_wait_seconds",
+        "zvonok_rate_limited",
+        "zvonok_sms_segments",
+        "zvonok_paid_broadcast_messages",
+        "zvonok_paid_broadcast_budget_refused",
     }
