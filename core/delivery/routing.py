@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from core.models import ChannelName, Guardian, GuardianSettings, Messenger, Mode, Topic
+from core.models import ChannelName, GuardianSettings, Messenger, Mode, Topic
 from core.policy import SchoolPolicy
 
 TOPIC_OF_EVENT: dict[str, Topic] = {
@@ -70,7 +71,21 @@ def closed_channels(policy: SchoolPolicy) -> frozenset[ChannelName]:
     return frozenset(ChannelName(m.value) for m in Messenger if m.value not in policy.messengers)
 
 
-def address_of(guardian: Guardian, channel: ChannelName) -> str | None:
+class Addresses(Protocol):
+    """A guardian's addresses: a `Guardian`, or only those columns of its row (a
+    broadcast's dispatch reads no more of thousands of guardians)."""
+
+    @property
+    def telegram_chat_id(self) -> int | None: ...
+    @property
+    def max_user_id(self) -> int | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+
+
+def address_of(guardian: Addresses, channel: ChannelName) -> str | None:
     """The guardian's address on a channel, or None when they have none there."""
     if channel is ChannelName.telegram:
         return str(guardian.telegram_chat_id) if guardian.telegram_chat_id is not None else None
@@ -82,7 +97,7 @@ def address_of(guardian: Guardian, channel: ChannelName) -> str | None:
 
 
 def live_channels(
-    guardian: Guardian,
+    guardian: Addresses,
     settings: GuardianSettings | None,
     dead: set[tuple[str, str]],
     topics: Collection[str] = (),
