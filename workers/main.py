@@ -54,7 +54,7 @@ SWEEP_TIMEOUT_SECONDS = 60
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or load_settings()
     ctx["settings"] = settings
-    ctx["db"] = settings.database()
+    ctx["db"] = settings.worker_database()
     ctx["channels"] = build_channels(settings, ctx["redis"])
     ctx["signer"] = signer_of(settings)  # the archive's PDFs (None: unsigned)
     await register_sms_reports(settings, ctx["channels"])
