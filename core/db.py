@@ -76,7 +76,7 @@ class Database:
         echo: bool = False,
         pool_size: int = 5,
         pool_overflow: int = 10,
-        sqlite_cache_kb: int = 2000,
+        sqlite_cache_kb: int = 2000,  # SQLite's own default
     ) -> None:
         """`pool_size` connections are kept open, `pool_overflow` more opened when busy
         (`ZVONOK_DB_POOL_SIZE`, `ZVONOK_DB_POOL_OVERFLOW`). On SQLite each connection

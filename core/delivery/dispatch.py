@@ -47,7 +47,7 @@ from core.uow import UnitOfWork
 # Guardians planned at a time. An urgent school-wide announcement reaches thousands:
 # their addresses, settings and notifications are held a chunk at a time (3,000 at
 # once were 20-30 MB of a worker's peak memory: bench/README.md, "Worker memory").
-GUARDIANS_AT_ONCE = 500
+GUARDIANS_AT_ONCE = 250
 
 
 @dataclass(frozen=True)
