@@ -56,6 +56,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--kill-after", type=int, default=0, help="SIGKILL worker 1 after N messages (Telegram)"
     )
+    parser.add_argument(
+        "--worker-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the workers (repeatable): ZVONOK_DB_POOL_SIZE=2",
+    )
     add_database_option(parser)
     return parser.parse_args(argv)
 
@@ -65,6 +72,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     env = {"ZVONOK_TELEGRAM_BOT_RATE": str(args.limit), "ZVONOK_MAX_BOT_RATE": str(args.limit)}
     if args.headroom is not None:
         env["ZVONOK_TELEGRAM_RATE_HEADROOM"] = str(args.headroom)
+    env |= {name: value for name, _, value in (p.partition("=") for p in args.worker_env)}
     async with open_stack(
         families=args.families,
         workers=args.workers,
@@ -147,6 +155,7 @@ async def figures(
         "limit_per_s": limit,
         "emulator_tolerance": args.tolerance,
         "headroom": args.headroom if args.headroom is not None else "default (0.03)",
+        "worker_env": args.worker_env,
         "sent_in_time": sent_in_time,
         "sent": sent,
         "distinct_chats": sum(m["distinct_chats"] for m in by_messenger.values()),

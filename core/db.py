@@ -44,7 +44,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, cache_kb: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, say when a transaction begins (see on_begin).
@@ -54,6 +54,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA cache_size=-{int(cache_kb)}")  # negative: KiB, not pages
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -69,11 +70,18 @@ class Database:
     """One engine and its session factory for a process."""
 
     def __init__(
-        self, url: str, *, echo: bool = False, pool_size: int = 5, pool_overflow: int = 10
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = 5,
+        pool_overflow: int = 10,
+        sqlite_cache_kb: int = 2000,  # SQLite's own default
     ) -> None:
         """`pool_size` connections are kept open, `pool_overflow` more opened when busy
         (`ZVONOK_DB_POOL_SIZE`, `ZVONOK_DB_POOL_OVERFLOW`). On SQLite each connection
-        is a thread with its own page cache: a worker needs few (its writes take turns)."""
+        is a thread with its own page cache of up to `sqlite_cache_kb`
+        (`ZVONOK_DB_SQLITE_CACHE_KB`): a worker needs few (its writes take turns)."""
         self.url = normalize_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         path = sqlite_path(self.url)
@@ -88,7 +96,7 @@ class Database:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, sqlite_cache_kb)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._write_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()

@@ -31,6 +31,11 @@ from core.security import PasswordCost, hook_token, use_password_cost
 
 DEV_SECRET_PLACEHOLDER = "dev-only-insecure-secret-change-me"  # noqa: S105  (refused in production)
 MIN_SECRET_LENGTH = 32
+# A worker's connections on SQLite kept open, and opened more when busy, and each
+# one's page cache in KiB (worker_database); SQLite's own default cache.
+WORKER_SQLITE_POOL = 2
+WORKER_SQLITE_CACHE_KB = 512
+SQLITE_CACHE_KB = 2000
 # A random secret has more distinct characters than this (8 or fewer: about one draw in
 # 300,000 of 32 hex digits, one in 60,000 of 16 URL-safe characters, and then a second
 # draw passes); "aaaa…", "abab…" or "0000…", and any pattern of up to 8 characters
@@ -124,6 +129,9 @@ class Settings(BaseSettings):
     # busy (core/db.py). PostgreSQL: the processes' sum stays under max_connections.
     db_pool_size: int = Field(default=5, ge=1, le=200)
     db_pool_overflow: int = Field(default=10, ge=0, le=200)
+    # SQLite: the page cache of each connection, in KiB. Unset: SQLite's own 2,000, and
+    # a worker's 512 (its reads are a few rows by index; the OS caches the file anyway).
+    db_sqlite_cache_kb: int | None = Field(default=None, ge=64, le=1_000_000)
 
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -150,6 +158,11 @@ class Settings(BaseSettings):
     worker_alive_seconds: int = Field(default=5, ge=2, le=60)
     # Notifications one batch starts, sends and records together (workers/deliveries.py).
     worker_batch: int = Field(default=100, ge=1, le=1000)
+    # A worker's own connection pool (`worker_database`); unset: on SQLite 2 kept open
+    # and 2 more when busy (its writes take turns, and each connection is a thread with
+    # its own page cache: memory), on PostgreSQL ZVONOK_DB_POOL_SIZE and _OVERFLOW.
+    worker_db_pool_size: int | None = Field(default=None, ge=1, le=200)
+    worker_db_pool_overflow: int | None = Field(default=None, ge=0, le=200)
     # How often the staff reminders' planner reads every school's journal control (and
     # how far ahead it plans, so a reminder goes at its minute).
     worker_reminder_seconds: int = Field(default=60, ge=1, le=60)
@@ -406,6 +419,22 @@ class Settings(BaseSettings):
             )
         return self
 
+    def worker_database(self) -> Database:
+        """A worker's database: its pool sized by ZVONOK_WORKER_DB_POOL_SIZE and
+        _OVERFLOW, or smaller than other processes' on SQLite, as its page caches
+        (see the settings' comments)."""
+        sqlite = self.database_url_resolved.startswith("sqlite")
+        size = self.worker_db_pool_size or (WORKER_SQLITE_POOL if sqlite else self.db_pool_size)
+        overflow = self.worker_db_pool_overflow
+        if overflow is None:
+            overflow = WORKER_SQLITE_POOL if sqlite else self.db_pool_overflow
+        return Database(
+            self.database_url_resolved,
+            pool_size=size,
+            pool_overflow=overflow,
+            sqlite_cache_kb=self.db_sqlite_cache_kb or WORKER_SQLITE_CACHE_KB,
+        )
+
     @property
     def database_url_resolved(self) -> str:
         """The database URL with its async driver; SQLite under `data_dir` by default."""
@@ -419,6 +448,7 @@ class Settings(BaseSettings):
             self.database_url_resolved,
             pool_size=self.db_pool_size,
             pool_overflow=self.db_pool_overflow,
+            sqlite_cache_kb=self.db_sqlite_cache_kb or SQLITE_CACHE_KB,
         )
 
     @property

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from core.logs import configure_logging
 from core.settings import SettingsError, load_settings
 from workers.connection import redis_settings_of
+from workers.memory import limit_arenas
 
 
 def check(redis_settings: RedisSettings) -> int:
@@ -27,6 +28,7 @@ def check(redis_settings: RedisSettings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    limit_arenas()  # before any thread starts (workers/memory.py)
     parser = argparse.ArgumentParser(prog="python -m workers")
     parser.add_argument("--check", action="store_true", help="arq health check, then exit")
     args = parser.parse_args(argv)

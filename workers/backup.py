@@ -27,6 +27,7 @@ from core.services.admin_alerts import alert_admins_in
 from core.settings import Settings
 from core.uow import UnitOfWork, transactional
 from workers.background import background_job
+from workers.memory import release_free_memory
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 async def nightly_backup(ctx: dict[str, Any]) -> dict[str, Any]:
     """Back up to every destination; the outcome is recorded by core (BackupRun rows)."""
     report = await make_backup(ctx["db"], backup_config(ctx["settings"]))
+    release_free_memory()  # the packing's and encryption's buffers, in the threads' heaps
     failed = [copy.destination for copy in report.copies if not copy.ok]
     if failed:
         log.error("backup %s failed at %s", report.name, ", ".join(failed))

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from core.db import Database
-from core.delivery.dispatch import dispatch_events
+from core.delivery.dispatch import GUARDIANS_AT_ONCE, dispatch_events
 from core.delivery.lifecycle import (
     Claimed,
     Sent,
@@ -42,6 +42,7 @@ from notifier.base import Channel, Outcome, SendResult
 from notifier.render import render
 from notifier.sms_budget import BudgetSpent, send_within_budget
 from workers.liveness import mark_sent
+from workers.memory import release_free_memory
 from workers.queue import enqueue_delivery, enqueue_send_due
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ async def dispatch_many(ctx: dict[str, Any], event_ids: list[str]) -> int:
     """
     db: Database = ctx["db"]
     planned = await dispatch_events(UnitOfWork(db), event_ids=event_ids)
+    if len(planned.due) >= GUARDIANS_AT_ONCE:
+        release_free_memory()  # a broadcast's guardians, rows and statements
     await enqueue_batches(ctx, len(planned.due), key=f"event:{event_ids[0]}")
     if planned.next_due is not None:
         await wake_at(ctx, planned.next_due)
@@ -161,6 +164,7 @@ async def _send_batch(ctx: dict[str, Any]) -> str:
             await _settle(ctx, claimed, result, reason)
         _count(claimed, result.outcome)
     log.info("batch: %d started, %d sent", len(started.claimed), len(sent))
+    release_free_memory()
     return f"{len(sent)} of {len(started.claimed)} sent"
 
 

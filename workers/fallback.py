@@ -22,6 +22,7 @@ from core.fallback.roster import refresh_snapshot
 from core.fallback.snapshot import mark_schools_stale, mark_stale, take_stale
 from core.models import OutboxEvent, School, utcnow
 from core.uow import UnitOfWork
+from workers.memory import release_free_memory
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ async def _refresh(ctx: dict[str, Any], school_ids: list[int] | None) -> int:
         schools = list((await session.exec(query)).all())
         for school in schools:
             await refresh_snapshot(session, redis, school, now=utcnow())
+    # A big school's snapshot is thousands of families' rows, objects and its JSON at
+    # once; freed, they would stay resident (measured: 7 MB for 3,000 families).
+    release_free_memory()
     return len(schools)
 
 

@@ -39,6 +39,7 @@ from workers.deliveries import (
 )
 from workers.fallback import fallback_crons
 from workers.liveness import new_worker_id, start_liveness, still_alive, stop_liveness
+from workers.memory import release_free_memory
 from workers.relay import start_relay, stop_relay, sweep
 from workers.retention import retention_crons
 from workers.staff import plan_reminders, staff_send, staff_start, sweep_staff
@@ -54,7 +55,7 @@ SWEEP_TIMEOUT_SECONDS = 60
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or load_settings()
     ctx["settings"] = settings
-    ctx["db"] = settings.database()
+    ctx["db"] = settings.worker_database()
     ctx["channels"] = build_channels(settings, ctx["redis"])
     ctx["signer"] = signer_of(settings)  # the archive's PDFs (None: unsigned)
     await register_sms_reports(settings, ctx["channels"])
@@ -79,6 +80,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     # that Telegram answered with 429 (bench/README.md, "Findings").
     gc.collect()
     gc.freeze()
+    release_free_memory()  # what the imports' and start-up's temporary objects left
     log.info("worker started")
 
 

@@ -11,9 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, update
+from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from core.delivery.notices import plan_notices
@@ -42,6 +44,11 @@ from core.models import (
 from core.policy import SchoolPolicy, policy_of
 from core.uow import UnitOfWork
 
+# Guardians planned at a time. An urgent school-wide announcement reaches thousands:
+# their addresses, settings and notifications are held a chunk at a time (3,000 at
+# once were 20-30 MB of a worker's peak memory: bench/README.md, "Worker memory").
+GUARDIANS_AT_ONCE = 250
+
 
 @dataclass(frozen=True)
 class Dispatched:
@@ -51,16 +58,24 @@ class Dispatched:
     due: list[int]
     next_due: dt.datetime | None = None
 
+    def and_(self, other: Dispatched) -> Dispatched:
+        """Both: the due ones of each, the earlier of the two later moments."""
+        later = [at for at in (self.next_due, other.next_due) if at is not None]
+        return Dispatched(self.due + other.due, min(later, default=None))
+
 
 async def dispatch_event(uow: UnitOfWork, *, event_id: str) -> list[int]:
     """Plan who hears of an outbox event and when; returns notifications due right now."""
     return (await dispatch_events(uow, event_ids=[event_id])).due
 
 
-async def dispatch_events(uow: UnitOfWork, *, event_ids: Sequence[str]) -> Dispatched:
+async def dispatch_events(
+    uow: UnitOfWork, *, event_ids: Sequence[str], guardians_at_once: int = GUARDIANS_AT_ONCE
+) -> Dispatched:
     """Dispatch these outbox events in order, in one transaction (a teacher's class of
     marks is thirty events): each as `dispatch_event` would, the guardians' settings,
-    dead contacts and open notifications read once for all of them."""
+    dead contacts and open notifications read once for all of them, `guardians_at_once`
+    guardians at a time."""
     async with uow:
         query = (
             select(OutboxEvent)
@@ -78,11 +93,11 @@ async def dispatch_events(uow: UnitOfWork, *, event_ids: Sequence[str]) -> Dispa
         now = uow.now()
         known = _Known(uow, now)
         await known.planned([row.id for row in rows])
-        next_due: dt.datetime | None = None
-        # First who hears of each event (one query for the run's pupils), then
-        # everything about those guardians at once, then each event planned in order
-        # (a later one joins an earlier one's bundle); the new notifications are
-        # inserted together at the end.
+        # First who hears of each event (one query for the run's pupils: ids only),
+        # then the guardians a chunk at a time: everything about them read at once,
+        # each event planned in order (a later one joins an earlier one's bundle), the
+        # new notifications inserted together. A guardian's notifications depend on
+        # nobody else's, so planning by chunks of guardians is planning all at once.
         planners: dict[str, _Planner] = {}
         for row in rows:
             topic = TOPIC_OF_EVENT.get(row.kind)
@@ -93,60 +108,99 @@ async def dispatch_events(uow: UnitOfWork, *, event_ids: Sequence[str]) -> Dispa
         found = await recipients_of_many(uow.session, [p.asked() for p in planners.values()])
         for planner, recipients in zip(planners.values(), found, strict=True):
             planner.take(recipients)
-        for urgent in (False, True):
-            ids = {gid for p in planners.values() if p.urgent is urgent for gid in p.guardian_ids}
-            await known.guardians(sorted(ids), urgent)
+        everyone = sorted({gid for p in planners.values() for gid in p.guardian_ids})
+        planned = Dispatched([])
+        for start in range(0, len(everyone), guardians_at_once):
+            chunk = everyone[start : start + guardians_at_once]
+            planned = planned.and_(await _plan_guardians(known, planners, chunk))
         notices: list[int] = []
         for row in rows:
             event = event_from_outbox(row.kind, row.payload)
             if isinstance(event, MessengersChanged):
                 school = await known.school(row.school_id)
                 notices += await plan_notices(uow, event_id=row.id, event=event, school=school)
-            elif row.id in planners:
-                planner = planners[row.id]
-                planner.plan(row.id)
-        await insert_new(uow.session, Notification, known.new)
-        await uow.session.flush()  # the notifications events joined
-        joined = [
-            {"notification_id": note.id or 0, "guardian_id": gid, "event_id": event_id}
-            for planner in planners.values()
-            for event_id, gid, note in planner.joined
-        ]
-        if joined:
-            await uow.session.exec(insert(NotificationEvent), params=joined)
-        due = list(notices)
-        for planner in planners.values():
-            for _, _, note in planner.joined:
-                if note.due_at <= now:
-                    due.append(note.id or 0)
-                else:
-                    next_due = min(note.due_at, next_due or note.due_at)
         dispatched = update(OutboxEvent).where(col(OutboxEvent.id).in_([row.id for row in rows]))
         await uow.session.exec(
             dispatched.values(dispatched_at=now),
             execution_options={"synchronize_session": False},
         )
         await uow.commit()
-        return Dispatched(list(dict.fromkeys(due)), next_due)  # a bundle due once
+        due = notices + planned.due
+        return Dispatched(list(dict.fromkeys(due)), planned.next_due)  # a bundle due once
+
+
+async def _plan_guardians(
+    known: _Known, planners: dict[str, _Planner], chunk: list[int]
+) -> Dispatched:
+    """Plan every event for these guardians (ascending ids), insert the notifications
+    they open and join; what was read and made for them is dropped afterwards."""
+    known.forget()
+    wanted = set(chunk)
+    for urgent in (False, True):
+        ids = [
+            gid
+            for gid in chunk
+            if any(p.urgent is urgent and gid in p.guardian_ids for p in planners.values())
+        ]
+        await known.guardians(ids, urgent)
+    for event_id, planner in planners.items():
+        planner.plan(event_id, wanted)
+    session = known.uow.session
+    await insert_new(session, Notification, known.new)
+    await session.flush()  # the open notifications events joined
+    joined = [j for planner in planners.values() for j in planner.joined]
+    if joined:
+        params = [
+            {"notification_id": note.id or 0, "guardian_id": gid, "event_id": event_id}
+            for event_id, gid, note in joined
+        ]
+        await session.exec(insert(NotificationEvent), params=params)
+    due: list[int] = []
+    next_due: dt.datetime | None = None
+    for _, _, note in joined:
+        if note.due_at <= known.now:
+            due.append(note.id or 0)
+        else:
+            next_due = min(note.due_at, next_due or note.due_at)
+    for planner in planners.values():
+        planner.joined.clear()
+    return Dispatched(due, next_due)
+
+
+class _Contacts(NamedTuple):
+    """A guardian's addresses, read as plain columns (`routing.Addresses`)."""
+
+    telegram_chat_id: int | None
+    telegram_bot: str | None
+    max_user_id: int | None
+    max_bot: str | None
+    email: str | None
+    phone: str | None
 
 
 class _Known:
-    """What the events of one dispatch transaction share: schools, and per guardian
-    their settings, dead contacts and the open notifications an event may join (kept
-    up to date as the events open new ones)."""
+    """What the events of one dispatch transaction share: schools, and per guardian of
+    the chunk being planned their addresses, settings, dead contacts and the open
+    notifications an event may join (kept up to date as the events open new ones)."""
 
     def __init__(self, uow: UnitOfWork, now: dt.datetime) -> None:
         self.uow, self.now = uow, now
         self.schools: dict[int, School] = {}
+        # event -> the guardians it already reached (none, unless an event's
+        # `dispatched_at` was cleared by hand or a dispatch died: each guardian still
+        # gets it once)
+        self.reached: dict[str, set[int]] = defaultdict(set)
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop what is known of the guardians planned so far."""
+        self.contacts: dict[int, _Contacts] = {}
         self.settings: dict[int, GuardianSettings | None] = {}
         self.dead: dict[int, set[tuple[str, str]]] = {}
         # (guardian, urgent) -> mode -> the oldest open notification still joinable
         self.open: dict[tuple[int, bool], dict[Mode, Notification]] = {}
-        # notifications opened in this transaction, inserted together at its end
+        # notifications opened for these guardians, inserted together
         self.new: list[Notification] = []
-        # event -> the guardians it already reached (none, unless an event's
-        # `dispatched_at` was cleared by hand: each guardian still gets it once)
-        self.reached: dict[str, set[int]] = defaultdict(set)
 
     async def planned(self, event_ids: list[str]) -> None:
         query = select(NotificationEvent.event_id, NotificationEvent.guardian_id).where(
@@ -173,6 +227,20 @@ class _Known:
                 await session.exec(
                     select(Guardian.id).where(col(Guardian.id).in_(fresh)).with_for_update()
                 )
+            addresses = select_columns(
+                col(Guardian.id),
+                col(Guardian.telegram_chat_id),
+                col(Guardian.telegram_bot),
+                col(Guardian.max_user_id),
+                col(Guardian.max_bot),
+                col(Guardian.email),
+                col(Guardian.phone),
+            ).where(col(Guardian.id).in_(fresh))
+            connection = await session.connection()
+            for gid, chat, chat_bot, user, user_bot, email, phone in (
+                await connection.execute(addresses)
+            ).all():
+                self.contacts[gid or 0] = _Contacts(chat, chat_bot, user, user_bot, email, phone)
             found, dead = await guardian_rows(session, fresh)
             for gid in fresh:
                 self.settings[gid] = found.get(gid)
@@ -200,10 +268,10 @@ def _one_per_guardian(recipients: list[Recipient]) -> list[Recipient]:
     when the event concerns two of their children (class homework, say)."""
     by_guardian: dict[int, Recipient] = {}
     for recipient in recipients:
-        gid = recipient.guardian.id or 0
+        gid = recipient.guardian_id
         seen = by_guardian.setdefault(gid, recipient)
         if seen.student_id != recipient.student_id:
-            by_guardian[gid] = Recipient(recipient.guardian, None)
+            by_guardian[gid] = Recipient(gid, None)
     return list(by_guardian.values())
 
 
@@ -226,7 +294,7 @@ class _Planner:
         # their message already; the others (email, SMS, missed chats) hear as usual.
         self.told = set(event.notified_guardian_ids) if isinstance(event, HomeworkSet) else set()
         self.recipients: list[Recipient] = []
-        self.guardian_ids: list[int] = []
+        self.guardian_ids: set[int] = set()
         # (event, guardian, the notification it joined or opened), once planned
         self.joined: list[tuple[str, int, Notification]] = []
 
@@ -237,21 +305,25 @@ class _Planner:
 
     def take(self, recipients: list[Recipient]) -> None:
         self.recipients = _one_per_guardian(recipients)
-        self.guardian_ids = sorted({r.guardian.id or 0 for r in self.recipients})
+        self.guardian_ids = {r.guardian_id for r in self.recipients}
 
-    def plan(self, event_id: str) -> None:
-        """The event's notifications (`take` and the guardians' rows first): each
-        recipient joins an open notification or opens one (`known.new`)."""
+    def plan(self, event_id: str, guardians: set[int]) -> None:
+        """The event's notifications to these of its recipients (`take`, and their rows
+        read into `known` first): each joins an open notification or opens one
+        (`known.new`)."""
         settings, dead = self.known.settings, self.known.dead
-        done = set(self.known.reached[event_id])  # and one per guardian
+        done = self.known.reached[event_id]  # and one per guardian
         for recipient in self.recipients:
-            gid = recipient.guardian.id or 0
+            gid = recipient.guardian_id
+            if gid not in guardians:
+                continue
             mine = settings.get(gid)
             mode = mode_for(mine, self.topic)
             if mode is Mode.off or gid in done or gid in self.told:
                 continue
             topics = (self.topic.value,)
-            if not live_channels(recipient.guardian, mine, dead[gid], topics, closed=self.closed):
+            contacts = self.known.contacts[gid]
+            if not live_channels(contacts, mine, dead[gid], topics, closed=self.closed):
                 continue  # unreachable: shown to the class teacher, nothing to queue
             joinable = self.known.open[(gid, self.urgent)]
             note = self._notification_for(recipient, mode, mine, joinable.get(mode))
@@ -268,7 +340,7 @@ class _Planner:
         note: Notification | None,
     ) -> Notification:
         """The open notification this event joins (`note`), or a new one."""
-        gid = recipient.guardian.id or 0
+        gid = recipient.guardian_id
         if note is None:
             note = Notification(
                 school_id=self.school.id or 0,

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,7 +33,11 @@ _IN_CHUNK = 5000
 
 @dataclass(frozen=True)
 class Recipient:
-    guardian: Guardian
+    """A guardian with consent who hears of an event: ids only, so that a school-wide
+    announcement's thousands of recipients are a few integers each (their addresses
+    are read a chunk at a time by the dispatch)."""
+
+    guardian_id: int
     student_id: int | None  # None: a message for the family, not about one child
 
 
@@ -49,33 +54,37 @@ async def recipients_of_many(
     session: AsyncSession, asked: Sequence[Asked]
 ) -> list[list[Recipient]]:
     """Guardians with consent who should hear of each event, in order, one entry per
-    child concerned (the family, student None, for a school- or class-wide message);
-    the guardians of every pupil the events
-    are about read in one query (a run of fifty marks is one statement, not fifty)."""
+    child concerned (the family, student None, for a school- or class-wide message),
+    sorted by guardian; the guardians of every pupil the events are about read in one
+    query (a run of fifty marks is one statement, not fifty)."""
     students = [await _students_of(session, a.event, policy=a.policy, today=a.today) for a in asked]
     wanted = sorted({sid for ids in students if ids for sid in ids})
-    of_student: dict[int, list[Guardian]] = defaultdict(list)
+    of_student: dict[int, list[int]] = defaultdict(list)
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]
         query = (
-            select(StudentGuardian.student_id, Guardian)
+            select(StudentGuardian.student_id, StudentGuardian.guardian_id)
             .join(Guardian, col(Guardian.id) == StudentGuardian.guardian_id)
-            .where(col(StudentGuardian.student_id).in_(chunk))
+            .where(col(StudentGuardian.student_id).in_(chunk), _has_consent())
         )
-        for sid, guardian in (await session.exec(query)).all():
-            of_student[sid].append(guardian)
+        for sid, guardian_id in (await session.exec(query)).all():
+            of_student[sid].append(guardian_id)
     found: list[list[Recipient]] = []
     for a, ids in zip(asked, students, strict=True):
         if ids is None:  # a school- or class-wide message: one per guardian
             guardians = await _guardians_of_school_or_class(session, a.event, a.today)
-            found.append([Recipient(g, None) for g in guardians if g.has_consent])
+            found.append([Recipient(gid, None) for gid in guardians])
             continue
-        pairs = sorted(
-            ((g, sid) for sid in set(ids) for g in of_student[sid]),
-            key=lambda pair: (pair[0].id or 0, pair[1]),
-        )
-        found.append([Recipient(g, sid) for g, sid in pairs if g.has_consent])
+        pairs = sorted((gid, sid) for sid in set(ids) for gid in of_student[sid])
+        found.append([Recipient(gid, sid) for gid, sid in pairs])
     return found
+
+
+def _has_consent() -> ColumnElement[bool]:
+    """`Guardian.has_consent`, as SQL."""
+    return and_(
+        col(Guardian.consent_given_at).is_not(None), col(Guardian.consent_withdrawn_at).is_(None)
+    )
 
 
 async def _students_of(
@@ -117,14 +126,16 @@ async def _members_of_lesson(session: AsyncSession, lesson: LessonRef) -> list[i
 
 async def _guardians_of_school_or_class(
     session: AsyncSession, event: Event, today: dt.date
-) -> list[Guardian]:
+) -> list[int]:
+    """The ids of the guardians with consent of the school's (or the class's) pupils."""
     assert isinstance(event, AnnouncementPosted)
     query = (
-        select(Guardian)
+        select(Guardian.id)
         .join(StudentGuardian, col(StudentGuardian.guardian_id) == Guardian.id)
         .join(Enrollment, col(Enrollment.student_id) == StudentGuardian.student_id)
         .where(
             Guardian.school_id == event.school_id,
+            _has_consent(),
             Enrollment.since <= today,
             (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= today),
         )
@@ -133,4 +144,4 @@ async def _guardians_of_school_or_class(
     )
     if event.class_id is not None:
         query = query.where(Enrollment.class_id == event.class_id)
-    return list((await session.exec(query)).all())
+    return [gid for gid in (await session.exec(query)).all() if gid is not None]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from core.messengers import linked
-from core.models import ChannelName, Guardian, GuardianSettings, Messenger, Mode, Topic
+from core.bot_registry import bot_address
+from core.models import ChannelName, GuardianSettings, Messenger, Mode, Topic
 from core.policy import SchoolPolicy
 
 TOPIC_OF_EVENT: dict[str, Topic] = {
@@ -71,18 +72,39 @@ def closed_channels(policy: SchoolPolicy) -> frozenset[ChannelName]:
     return frozenset(ChannelName(m.value) for m in Messenger if m.value not in policy.messengers)
 
 
-def address_of(guardian: Guardian, channel: ChannelName) -> str | None:
+class Addresses(Protocol):
+    """A guardian's addresses: a `Guardian`, or only those columns of its row (a
+    broadcast's dispatch reads no more of thousands of guardians)."""
+
+    @property
+    def telegram_chat_id(self) -> int | None: ...
+    @property
+    def telegram_bot(self) -> str | None: ...
+    @property
+    def max_user_id(self) -> int | None: ...
+    @property
+    def max_bot(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+
+
+def address_of(guardian: Addresses, channel: ChannelName) -> str | None:
     """The guardian's address on a channel, or None when they have none there."""
-    if channel in (ChannelName.telegram, ChannelName.max):
-        chat = linked(guardian, Messenger(channel.value))
-        return chat.address if chat is not None else None
+    if channel is ChannelName.telegram:
+        chat, bot = guardian.telegram_chat_id, guardian.telegram_bot
+        return bot_address(bot, chat) if chat is not None else None
+    if channel is ChannelName.max:
+        chat, bot = guardian.max_user_id, guardian.max_bot
+        return bot_address(bot, chat) if chat is not None else None
     if channel is ChannelName.email:
         return guardian.email or None
     return guardian.phone or None
 
 
 def live_channels(
-    guardian: Guardian,
+    guardian: Addresses,
     settings: GuardianSettings | None,
     dead: set[tuple[str, str]],
     topics: Collection[str] = (),

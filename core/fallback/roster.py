@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from typing import NamedTuple
 
 from redis.asyncio import Redis
 from sqlalchemy import or_
+from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.bot_registry import split_address
 from core.calendar import school_today
 from core.delivery.routing import closed_channels, live_channels, mode_for
 from core.fallback import keys
@@ -21,7 +24,7 @@ from core.fallback.snapshot import (
     SnapshotStaff,
     store_snapshot,
 )
-from core.messengers import MessengerChat, chat_column, chats_of, linked
+from core.messengers import MessengerChat, chat_column, chats_of
 from core.models import (
     ChannelName,
     ContactStatus,
@@ -143,8 +146,24 @@ async def _members(
     return classes, groups
 
 
+class _Family(NamedTuple):
+    """What a snapshot needs of a guardian, read as plain columns: a school's thousands
+    of guardians as ORM objects were about 13 MB of a worker's memory, every 5 minutes."""
+
+    id: int
+    language: str
+    consent_given_at: dt.datetime | None
+    consent_withdrawn_at: dt.datetime | None
+    telegram_chat_id: int | None
+    telegram_bot: str | None
+    max_user_id: int | None
+    max_bot: str | None
+    email: str | None
+    phone: str | None
+
+
 def _broadcast_chat(
-    guardian: Guardian,
+    guardian: _Family,
     settings: GuardianSettings | None,
     dead: set[tuple[str, str]],
     closed: Collection[ChannelName],
@@ -153,28 +172,47 @@ def _broadcast_chat(
     switched off, and the first messenger of their channel order that the school offers
     (not in `closed`) where their chat is not dead. One chat, so a parent linked in both
     messengers hears once, where delivery would write to them first."""
-    if not guardian.has_consent or mode_for(settings, Topic.homework) is Mode.off:
+    consent = guardian.consent_given_at is not None and guardian.consent_withdrawn_at is None
+    if not consent or mode_for(settings, Topic.homework) is Mode.off:
         return None
-    for channel, _ in live_channels(guardian, settings, dead, closed=closed):
+    for channel, address in live_channels(guardian, settings, dead, closed=closed):
         if channel.value in MESSENGERS:
-            return linked(guardian, Messenger(channel.value))
+            bot, chat = split_address(address)
+            return MessengerChat(Messenger(channel.value), int(chat), bot)
     return None
 
 
 async def _guardians_by_student(
     session: AsyncSession, school_id: int, closed: Collection[ChannelName]
-) -> dict[int, list[tuple[Guardian, MessengerChat, str]]]:
+) -> dict[int, list[tuple[_Family, MessengerChat, str]]]:
     """Reachable guardians of each current pupil, in their chat, with the pupil's first name."""
     any_chat = or_(*(chat_column(Guardian, m).is_not(None) for m in Messenger))
     query = (
-        select(StudentGuardian.student_id, Student.first_name, Guardian)
+        select_columns(
+            col(StudentGuardian.student_id),
+            col(Student.first_name),
+            col(Guardian.id),
+            col(Guardian.language),
+            col(Guardian.consent_given_at),
+            col(Guardian.consent_withdrawn_at),
+            col(Guardian.telegram_chat_id),
+            col(Guardian.telegram_bot),
+            col(Guardian.max_user_id),
+            col(Guardian.max_bot),
+            col(Guardian.email),
+            col(Guardian.phone),
+        )
         .join(Guardian, col(Guardian.id) == StudentGuardian.guardian_id)
         .join(Student, col(Student.id) == StudentGuardian.student_id)
-        .where(Guardian.school_id == school_id, any_chat, col(Student.left_on).is_(None))
+        .where(col(Guardian.school_id) == school_id, any_chat, col(Student.left_on).is_(None))
         .order_by(col(Guardian.id))
     )
-    rows = (await session.exec(query)).all()
-    ids = list({g.id or 0 for _, _, g in rows})
+    connection = await session.connection()
+    rows = [
+        (student_id, first_name, _Family(gid or 0, *family))
+        for student_id, first_name, gid, *family in (await connection.execute(query)).all()
+    ]
+    ids = list({family.id for _, _, family in rows})
     settings_rows = await session.exec(
         select(GuardianSettings).where(col(GuardianSettings.guardian_id).in_(ids))
     )
@@ -188,24 +226,23 @@ async def _guardians_by_student(
     dead: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for guardian_id, channel, address in dead_rows.all():
         dead[guardian_id].add((channel, address))
-    found: dict[int, list[tuple[Guardian, MessengerChat, str]]] = defaultdict(list)
-    for student_id, first_name, guardian in rows:
-        gid = guardian.id or 0
-        chat = _broadcast_chat(guardian, settings.get(gid), dead[gid], closed)
+    found: dict[int, list[tuple[_Family, MessengerChat, str]]] = defaultdict(list)
+    for student_id, first_name, family in rows:
+        chat = _broadcast_chat(family, settings.get(family.id), dead[family.id], closed)
         if chat is not None:
-            found[student_id].append((guardian, chat, first_name))
+            found[student_id].append((family, chat, first_name))
     return found
 
 
 def _audience(
-    pupils: set[int], guardians: dict[int, list[tuple[Guardian, MessengerChat, str]]]
+    pupils: set[int], guardians: dict[int, list[tuple[_Family, MessengerChat, str]]]
 ) -> tuple[SnapshotGuardian, ...]:
     children: dict[int, list[str]] = defaultdict(list)
-    by_id: dict[int, tuple[Guardian, MessengerChat]] = {}
+    by_id: dict[int, tuple[_Family, MessengerChat]] = {}
     for student_id in pupils:
-        for guardian, chat, first_name in guardians.get(student_id, []):
-            by_id[guardian.id or 0] = (guardian, chat)
-            children[guardian.id or 0].append(first_name)
+        for family, chat, first_name in guardians.get(student_id, []):
+            by_id[family.id] = (family, chat)
+            children[family.id].append(first_name)
     return tuple(
         SnapshotGuardian(
             guardian_id=gid,

@@ -109,14 +109,26 @@ async def load_snapshot(redis: Redis, school_id: int) -> RosterSnapshot | None:
         return None
 
 
-def staff_chats(snapshot: RosterSnapshot) -> set[MessengerChat]:
+class _StoredStaff(BaseModel):
+    """The staff of a stored snapshot; its families (thousands, in a big school) are
+    parsed past, not built."""
+
+    staff: tuple[SnapshotStaff, ...]
+
+
+def staff_chats(snapshot: RosterSnapshot | _StoredStaff) -> set[MessengerChat]:
     return {chat for staff in snapshot.staff for chat in staff.chats}
 
 
 async def store_snapshot(redis: Redis, snapshot: RosterSnapshot) -> None:
     """Replace the school's snapshot and the chat index, in one transaction."""
     school_id = snapshot.school_id
-    old = await load_snapshot(redis, school_id)
+    raw = await redis.get(keys.snapshot(school_id))
+    try:
+        old = _StoredStaff.model_validate_json(raw) if raw is not None else None
+    except ValidationError:  # an earlier shape: its chats stay indexed, as before
+        old = None
+    del raw  # the old text goes before the new one is made
     chats = staff_chats(snapshot)
     gone = staff_chats(old) - chats if old is not None else set()
     async with redis.pipeline(transaction=True) as pipe:

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import col, select
 
 from core.db import Database
-from core.delivery.dispatch import dispatch_event
+from core.delivery.dispatch import Dispatched, dispatch_event, dispatch_events
 from core.delivery.routing import MAX_BUNDLE_SECONDS
 from core.errors import RuleViolation
 from core.models import Notification, NotificationEvent, OutboxEvent
@@ -90,6 +90,49 @@ async def test_dispatch_is_idempotent_and_concurrent_dispatches_share_a_bundle(
         await update_row(db, OutboxEvent, first.id, dispatched_at=None)
         assert await dispatch_event(clock.uow(), event_id=first.id) == []
     assert await _events_per_note(db) == {note.id: 2}
+
+
+async def test_a_run_planned_one_guardian_at_a_time_is_planned_as_all_at_once(
+    db: Database,
+) -> None:
+    """Dispatch holds a chunk of guardians at a time (a broadcast's memory): planned one
+    guardian at a time, a run of marks and an urgent school-wide announcement still make
+    one bundle per family and reach each family once."""
+    w = await build_world(db)
+    clock = Clock(db, msk(10))
+    await post(clock, w, "petya", 5)
+    clock.advance(30)
+    await post(clock, w, "masha", 3, teacher="russian", lesson="russian7")
+    clock.advance(30)
+    await post(clock, w, "vanya", 2)
+    await post_announcement(
+        clock.uow(),
+        actor=w.actor("deputy"),
+        class_id=None,
+        title="Каникулы",
+        body="С 29 декабря.",
+        urgent=True,
+    )
+    events = [event.id for event in await outbox(db)]
+    planned = await dispatch_events(clock.uow(), event_ids=events, guardians_at_once=1)
+
+    notes = await notifications(db)
+    mother, father = w.guardians["sokolova"], w.guardians["novikov"]
+    assert sorted((n.guardian_id, n.topic, n.student_id, n.urgent) for n in notes) == sorted(
+        [
+            (mother, "marks", None, False),  # Petya's and Masha's marks: one message
+            (mother, "announcements", None, True),
+            (father, "marks", w.students["vanya"], False),
+            (father, "announcements", None, True),
+            (w.guardians["morozova"], "announcements", None, True),
+        ]
+    )
+    assert sorted(planned.due) == sorted(n.id for n in notes if n.urgent)
+    assert planned.next_due == msk(10, 2, 30)  # the grace window after Masha's mark
+    assert sorted((await _events_per_note(db)).values()) == [1, 1, 1, 1, 2]
+    assert await dispatch_events(clock.uow(), event_ids=events, guardians_at_once=1) == (
+        Dispatched([])
+    )
 
 
 async def test_marks_for_two_children_within_the_window_make_one_message(db: Database) -> None:

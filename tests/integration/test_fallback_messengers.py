@@ -204,3 +204,20 @@ async def test_families_in_a_messenger_the_bot_cannot_write_in_hear_after_the_re
     async with db.session() as s:
         planned = set((await s.exec(select(NotificationEvent.guardian_id))).all())
     assert planned == {w.guardians[k] for k in ("novikov", "grandpa", "cousin")}
+
+
+async def test_the_snapshot_keeps_the_bot_each_family_started(
+    db: Database, redis_client: Redis
+) -> None:
+    """A family linked through the school's own bot is listed with it, so the broadcast
+    writes to them through that bot (the deployment's may not write to them)."""
+    w = await _school(db)
+    await update_row(db, Guardian, w.guardians["sokolova"], telegram_bot="school17")
+    await update_row(db, Guardian, w.guardians["novikov"], max_bot="school17")
+    await refresh_snapshots(worker_ctx(db, redis_client))
+    snapshot = await load_snapshot(redis_client, w.school_id)
+    assert snapshot is not None
+    chats = dict(_audience(snapshot, w, "7Б"))
+    assert (chats["sokolova"].bot, chats["sokolova"].address) == ("school17", "school17:7001")
+    assert (chats["novikov"].bot, chats["novikov"].address) == ("school17", "school17:7001")
+    assert chats["aunt"].bot is None and chats["aunt"].address == "7005"
