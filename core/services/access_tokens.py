@@ -26,7 +26,7 @@ from sqlmodel import col, select
 from core import limits
 from core.actors import StaffActor
 from core.errors import Forbidden, NotFound, RuleViolation
-from core.models import AccessToken, Staff, TokenKind
+from core.models import AccessToken, School, Staff, TokenKind
 from core.permissions import load_staff
 from core.security import verify_password
 from core.uow import UnitOfWork, snapshot, transactional
@@ -116,25 +116,34 @@ def _is_live(token: AccessToken, now: dt.datetime) -> bool:
     return True
 
 
-async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> Staff | None:
-    """The staff member a live secret of this kind stands for, or None.
+@dataclass(frozen=True)
+class SecretHolder:
+    """Who a live secret stands for, and their school (what every request shows)."""
 
-    Read without the write lock (every request does this); `last_used_at` is
-    written at most every `TOUCH_EVERY`.
+    staff: Staff
+    school: School
+
+
+async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> SecretHolder | None:
+    """The staff member a live secret of this kind stands for (with their school), or None.
+
+    Read without the write lock, in one statement (every request does this);
+    `last_used_at` is written at most every `TOUCH_EVERY`.
     """
     if not secret:
         return None
     now = uow.now()
     query = (
-        select(AccessToken, Staff)
+        select(AccessToken, Staff, School)
         .join(Staff, col(Staff.id) == AccessToken.staff_id)
+        .join(School, col(School.id) == Staff.school_id)
         .where(AccessToken.token_hash == hash_secret(secret), AccessToken.kind == kind.value)
     )
     async with uow.db.session() as session:
         found = (await session.exec(query)).first()
     if found is None:
         return None
-    token, staff = found
+    token, staff, school = found
     if not _is_live(token, now) or staff.locked_at is not None:
         return None
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
@@ -143,7 +152,7 @@ async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> 
                 update(AccessToken).where(col(AccessToken.id) == token.id).values(last_used_at=now)
             )
             await uow.commit()
-    return staff
+    return SecretHolder(staff, school)
 
 
 async def close_session_in(uow: UnitOfWork, *, secret: str) -> None:
