@@ -118,9 +118,10 @@ _CellRow = Select[
 
 @dataclass(frozen=True)
 class _Cell:
-    """The cell before the save, with all its checks need, read in three statements:
-    the lesson with its context, the writer, whether they teach it and the pupil's
-    attendance row; the day's closure and periods; the pupil's marks.
+    """The cell before the save, with all its checks and its answer need, read in three
+    statements: the lesson with its context, the writer, whether they teach it and the
+    pupil's attendance row; the day's closure and the school's periods; the pupil's
+    marks on the page in the period of the average (the cell's among them).
 
     The rows are held here: the session's identity map keeps only weak references,
     and the steps write these very rows (a correction, the attendance, the roll call).
@@ -129,8 +130,15 @@ class _Cell:
     ctx: LessonContext
     teaching: bool
     day: JournalDay
-    marks: tuple[tuple[Mark, int], ...]  # the live marks and their values, in order given
+    span: tuple[dt.date, dt.date]  # the period of the average
+    page: list[tuple[Mark, Lesson]]  # the pupil's live marks on the page, in order given
     attendance_row: Attendance | None  # the pupil's row at the lesson, withdrawn or not
+
+    @property
+    def marks(self) -> tuple[tuple[Mark, int], ...]:
+        """The cell's live marks and their values before the save, in order given."""
+        lesson_id = self.ctx.lesson.id
+        return tuple((mark, mark.value) for mark, _ in self.page if mark.lesson_id == lesson_id)
 
     @property
     def attendance(self) -> str | None:
@@ -153,17 +161,22 @@ async def save_cell_in(
     lessons in the period (`period_id`, else the one holding the lesson's date).
     """
     entry = parse_cell(text)
-    cell = await _read_cell(uow, actor, lesson_id, student_id)
+    cell = await _read_cell(uow, actor, lesson_id, student_id, period_id)
     plan = _Plan.of(cell, entry)
     await _check(uow, cell, student_id, plan)
     ctx = cell.ctx
     for mark, value in plan.changed:
         await change_prechecked_mark(uow, ctx, mark, value=value)
-    for value in plan.added:
-        work_type = ctx.lesson.work_type or DEFAULT_WORK_TYPE
+    posted = [
         await post_prechecked_mark(
-            uow, ctx, student_id=student_id, value=value, work_type=work_type
+            uow,
+            ctx,
+            student_id=student_id,
+            value=value,
+            work_type=ctx.lesson.work_type or DEFAULT_WORK_TYPE,
         )
+        for value in plan.added
+    ]
     for mark in plan.withdrawn:
         await delete_prechecked_mark(uow, ctx, mark)
     row = cell.attendance_row
@@ -172,7 +185,7 @@ async def save_cell_in(
             uow, ctx, cell.attendance_row, student_id=student_id, status=entry.attendance
         )
         await record_prechecked_roll_call(uow, ctx)  # keeps the first roll call's time
-    return await _saved(uow, cell, student_id, period_id, row)
+    return _saved(cell, posted, row)
 
 
 save_cell = transactional(save_cell_in)
@@ -219,7 +232,9 @@ async def _check(uow: UnitOfWork, cell: _Cell, student_id: int, plan: _Plan) -> 
         require_marks_allowed(ctx)
 
 
-async def _read_cell(uow: UnitOfWork, actor: StaffActor, lesson_id: int, student_id: int) -> _Cell:
+async def _read_cell(
+    uow: UnitOfWork, actor: StaffActor, lesson_id: int, student_id: int, period_id: int | None
+) -> _Cell:
     # Eight columns: more than sqlmodel's `select` types, hence its class and the cast.
     columns = (Lesson, SchoolClass, Subject, School, Group, Staff, Attendance)
     query = (
@@ -247,33 +262,22 @@ async def _read_cell(uow: UnitOfWork, actor: StaffActor, lesson_id: int, student
         lesson, klass, subject, group, admit_staff(staff, actor), school, policy_of(school)
     )
     day = await journal_day(uow, year_id=klass.year_id, on=lesson.date)
-    marks = await _live_marks(uow, lesson_id, student_id)
+    span = await _period_span(uow, lesson, day, period_id)
     return _Cell(
         ctx=ctx,
         teaching=bool(teaching),
         day=day,
-        marks=tuple((mark, mark.value) for mark in marks),
+        span=span,
+        page=await _page_marks(uow, lesson, student_id, span),
         attendance_row=attendance,
     )
 
 
-async def _live_marks(uow: UnitOfWork, lesson_id: int, student_id: int) -> list[Mark]:
-    query = select(Mark).where(
-        Mark.lesson_id == lesson_id, Mark.student_id == student_id, not_deleted(Mark)
-    )
-    return list((await uow.session.exec(query.order_by(col(Mark.created_at), col(Mark.id)))).all())
-
-
-async def _saved(
-    uow: UnitOfWork,
-    cell: _Cell,
-    student_id: int,
-    period_id: int | None,
-    row: Attendance | None,
-) -> SavedCell:
-    """The cell as saved and the average; `row`: the pupil's live attendance row now."""
-    lesson = cell.ctx.lesson
-    first, last = await _period_span(uow, cell, period_id)
+async def _page_marks(
+    uow: UnitOfWork, lesson: Lesson, student_id: int, span: tuple[dt.date, dt.date]
+) -> list[tuple[Mark, Lesson]]:
+    """The pupil's live marks at the page's lessons in `span` and on the lesson's day."""
+    first, last = span
     query = (
         select(Mark, Lesson)
         .join(Lesson, col(Lesson.id) == Mark.lesson_id)
@@ -291,31 +295,41 @@ async def _saved(
         )
         .order_by(col(Mark.created_at), col(Mark.id))
     )
-    rows = (await uow.session.exec(query)).all()
+    return list((await uow.session.exec(query)).all())
+
+
+def _saved(cell: _Cell, posted: list[Mark], row: Attendance | None) -> SavedCell:
+    """The cell as saved and the average, from the marks read before and the steps'
+    rows (a correction and a withdrawal change the rows read; a posted mark is new):
+    what a read after the writes would give, without the statement."""
+    lesson = cell.ctx.lesson
+    marks = [(m, at) for m, at in cell.page if m.deleted_at is None]
+    marks += [(mark, lesson) for mark in posted]
+    marks.sort(key=lambda pair: (pair[0].created_at, pair[0].id or 0))
     live = row if row is not None and row.deleted_at is None else None
     grid_cell = GridCell(
         lesson_id=lesson.id or 0,
         member=True,
-        marks=tuple(grid_mark(mark) for mark, _ in rows if mark.lesson_id == lesson.id),
+        marks=tuple(grid_mark(mark) for mark, _ in marks if mark.lesson_id == lesson.id),
         attendance=live.status if live else None,
         minutes_late=live.minutes_late if live else None,
     )
-    in_period = [mark_entry(m, at, {}) for m, at in rows if first <= at.date <= last]
+    first, last = cell.span
+    in_period = [mark_entry(m, at, {}) for m, at in marks if first <= at.date <= last]
     return SavedCell(grid_cell, weighted_average(in_period))
 
 
 async def _period_span(
-    uow: UnitOfWork, cell: _Cell, period_id: int | None
+    uow: UnitOfWork, lesson: Lesson, day: JournalDay, period_id: int | None
 ) -> tuple[dt.date, dt.date]:
     """The period of the average: the one asked for, else the one holding the lesson."""
-    lesson = cell.ctx.lesson
     if period_id:
-        # The page's period has begun by its lessons' days: read with the cell.
-        known = (p for p in cell.day.periods if p.id == period_id)
+        # The page's period has begun by its lessons' days: read with the day.
+        known = (p for p in day.periods if p.id == period_id)
         period = next(known, None) or await uow.session.get(Period, period_id)
         if period is not None and period.school_id == lesson.school_id:
             return period.starts_on, period.ends_on
-    found = pick_period(cell.day.periods, lesson.date)
+    found = pick_period(day.periods, lesson.date)
     if found is None or not found.starts_on <= lesson.date <= found.ends_on:
         return lesson.date, lesson.date
     return found.starts_on, found.ends_on
