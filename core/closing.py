@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import Date, Integer, bindparam
 from sqlmodel import col, select
 
 from core.errors import RuleViolation
@@ -72,18 +73,22 @@ class JournalDay:
     periods: tuple[Period, ...]
 
 
+# Built once (a journal cell's save runs it: core.services.journal_cell).
+_JOURNAL_DAY = (
+    select(AcademicYear, Period)
+    .outerjoin(
+        Period,
+        (col(Period.school_id) == col(AcademicYear.school_id))
+        & (col(Period.starts_on) <= bindparam("on", type_=Date)),
+    )
+    .where(col(AcademicYear.id) == bindparam("year_id", type_=Integer))
+    .order_by(col(Period.starts_on), col(Period.id))
+)
+
+
 async def journal_day(uow: UnitOfWork, *, year_id: int, on: dt.date) -> JournalDay:
     """`closure_on` and the school's periods begun by `on`, in one statement."""
-    query = (
-        select(AcademicYear, Period)
-        .outerjoin(
-            Period,
-            (col(Period.school_id) == col(AcademicYear.school_id)) & (col(Period.starts_on) <= on),
-        )
-        .where(AcademicYear.id == year_id)
-        .order_by(col(Period.starts_on), col(Period.id))
-    )
-    rows = (await uow.session.exec(query)).all()
+    rows = (await uow.session.exec(_JOURNAL_DAY, params={"year_id": year_id, "on": on})).all()
     periods = tuple(period for _, period in rows if period is not None)
     year = rows[0][0] if rows else None
     if year is not None and (closed := _year_closure(year)) is not None:

@@ -4,13 +4,14 @@ dated, so a transfer keeps the history and a past lesson keeps its pupils."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import and_, exists
 from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
-from core.models import Enrollment, GroupMembership, SchoolClass
+from core.models import Enrollment, GroupMembership, Lesson, SchoolClass
 from core.uow import UnitOfWork
 
 
@@ -48,18 +49,33 @@ def membership(
     on: dt.date,
 ) -> ColumnElement[bool]:
     """`is_member` as an expression, to be read with the student's row in one statement."""
-    enrolled = exists().where(
+    enrolled = _enrolled(student_id, class_id, on)
+    return enrolled if group_id is None else and_(enrolled, _in_group(student_id, group_id, on))
+
+
+def lesson_membership(student_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """`is_member` for the lesson of the statement it is put in (a `select` from
+    `lesson`): the lesson's class, its group if it has one, its day."""
+    lesson_day = col(Lesson.date)
+    return and_(
+        _enrolled(student_id, col(Lesson.class_id), lesson_day),
+        col(Lesson.group_id).is_(None) | _in_group(student_id, col(Lesson.group_id), lesson_day),
+    )
+
+
+def _enrolled(student_id: Any, class_id: Any, on: Any) -> ColumnElement[bool]:
+    return exists().where(
         col(Enrollment.student_id) == student_id,
         col(Enrollment.class_id) == class_id,
         col(Enrollment.since) <= on,
         (col(Enrollment.until).is_(None)) | (col(Enrollment.until) >= on),
     )
-    if group_id is None:
-        return enrolled
-    in_group = exists().where(
+
+
+def _in_group(student_id: Any, group_id: Any, on: Any) -> ColumnElement[bool]:
+    return exists().where(
         col(GroupMembership.student_id) == student_id,
         col(GroupMembership.group_id) == group_id,
         col(GroupMembership.since) <= on,
         (col(GroupMembership.until).is_(None)) | (col(GroupMembership.until) >= on),
     )
-    return and_(enrolled, in_group)

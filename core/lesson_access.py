@@ -134,19 +134,27 @@ async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int
 
     One statement: the student's row and their membership (`core.enrolment.membership`).
     """
-    member = membership(
+    in_lesson = membership(
         col(Student.id),
         class_id=ctx.klass.id or 0,
         group_id=ctx.lesson.group_id,
         on=ctx.lesson.date,
     )
-    query = select(Student, member).where(Student.id == student_id)
+    query = select(Student, in_lesson).where(Student.id == student_id)
     found = (await uow.session.exec(query)).first() if is_row_id(student_id) else None
-    if found is None or found[0].school_id != ctx.school.id:
+    student, member = found if found is not None else (None, False)
+    return await admit_student(uow, ctx, student, member=bool(member))
+
+
+async def admit_student(
+    uow: UnitOfWork, ctx: LessonContext, student: Student | None, *, member: bool
+) -> Student:
+    """`student_of_lesson`'s rule for a pupil's row (None: no such pupil) and membership
+    (`core.enrolment.lesson_membership`) the caller has read."""
+    if student is None or student.school_id != ctx.school.id:
         raise NotFound(what="student")
-    student = found[0]
-    if not found[1]:
-        await require_student_reader(uow, ctx.staff, student_id)  # the error names the pupil
+    if not member:
+        await require_student_reader(uow, ctx.staff, student.id or 0)  # the error names the pupil
         where = f"{ctx.klass.name} ({ctx.group.name})" if ctx.group else ctx.klass.name
         raise RuleViolation(
             "student_not_in_lesson",

@@ -9,7 +9,7 @@ reads the school; administrators and secretaries manage the roster and set-up.
 from __future__ import annotations
 
 from sqlalchemy import exists
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlmodel import col, or_, select
 
 from core.actors import StaffActor
@@ -102,7 +102,7 @@ async def teaches(
     return (await uow.session.exec(query.limit(1))).first() is not None
 
 
-def teaches_lesson(staff_id: int) -> ColumnElement[bool]:
+def teaches_lesson(staff_id: int | BindParameter[int]) -> ColumnElement[bool]:
     """`teaches` for the lesson of the statement it is put in (a column of a `select`
     from `lesson`), so a caller reading the lesson learns it in the same statement."""
     return exists().where(

@@ -20,7 +20,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import String, bindparam, update
 from sqlmodel import col, select
 
 from core import limits
@@ -116,6 +116,18 @@ def _is_live(token: AccessToken, now: dt.datetime) -> bool:
     return True
 
 
+# Every request runs it: built once (building a statement costs as much as running it).
+_HOLDER = (
+    select(AccessToken, Staff, School)
+    .join(Staff, col(Staff.id) == col(AccessToken.staff_id))
+    .join(School, col(School.id) == col(Staff.school_id))
+    .where(
+        col(AccessToken.token_hash) == bindparam("token_hash", type_=String),
+        col(AccessToken.kind) == bindparam("kind", type_=String),
+    )
+)
+
+
 @dataclass(frozen=True)
 class SecretHolder:
     """Who a live secret stands for, and their school (what every request shows)."""
@@ -133,14 +145,9 @@ async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> 
     if not secret:
         return None
     now = uow.now()
-    query = (
-        select(AccessToken, Staff, School)
-        .join(Staff, col(Staff.id) == AccessToken.staff_id)
-        .join(School, col(School.id) == Staff.school_id)
-        .where(AccessToken.token_hash == hash_secret(secret), AccessToken.kind == kind.value)
-    )
+    params = {"token_hash": hash_secret(secret), "kind": kind.value}
     async with uow.db.session() as session:
-        found = (await session.exec(query)).first()
+        found = (await session.exec(_HOLDER, params=params)).first()
     if found is None:
         return None
     token, staff, school = found

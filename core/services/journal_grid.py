@@ -16,42 +16,26 @@ the teacher marks it in the grid, so "Today" counts the lesson's attendance as t
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import cast
-
-from sqlmodel import col, select
-from sqlmodel.sql.expression import Select
 
 from core.actors import StaffActor
-from core.closing import JournalDay, journal_day
-from core.errors import NotFound, RuleViolation
+from core.errors import RuleViolation
 from core.lesson_access import (
-    LessonContext,
+    admit_student,
     require_marks_allowed,
     require_writable,
-    student_of_lesson,
 )
 from core.models import (
     Attendance,
-    Group,
-    Lesson,
     Mark,
-    Period,
     PeriodMark,
-    School,
-    SchoolClass,
-    Staff,
-    Subject,
 )
-from core.permissions import admit_staff, teaches_lesson
-from core.policy import policy_of
 from core.reading.grid import DEFAULT_WORK_TYPE, GridCell, grid_mark
 from core.reading.journal import mark_entry
-from core.reading.marks import pick_period, weighted_average
-from core.rows import not_deleted
+from core.reading.marks import weighted_average
 from core.services.attendance import TYPED_ATTENDANCE, mark_prechecked_attendance
+from core.services.journal_cell import Cell, read_cell
 from core.services.marks import (
     MARK_VALUES,
     change_prechecked_mark,
@@ -61,7 +45,6 @@ from core.services.marks import (
 from core.services.period_marks import set_period_mark_in
 from core.services.roll_call import record_prechecked_roll_call
 from core.uow import UnitOfWork, transactional
-from core.validation import is_row_id
 
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")
 _SEPARATORS = re.compile(r"[\s,;/]*")
@@ -111,41 +94,6 @@ class SavedCell:
     average: float | None
 
 
-_CellRow = Select[
-    Lesson, SchoolClass, Subject, School, Group | None, Staff | None, Attendance | None, bool
-]
-
-
-@dataclass(frozen=True)
-class _Cell:
-    """The cell before the save, with all its checks and its answer need, read in three
-    statements: the lesson with its context, the writer, whether they teach it and the
-    pupil's attendance row; the day's closure and the school's periods; the pupil's
-    marks on the page in the period of the average (the cell's among them).
-
-    The rows are held here: the session's identity map keeps only weak references,
-    and the steps write these very rows (a correction, the attendance, the roll call).
-    """
-
-    ctx: LessonContext
-    teaching: bool
-    day: JournalDay
-    span: tuple[dt.date, dt.date]  # the period of the average
-    page: list[tuple[Mark, Lesson]]  # the pupil's live marks on the page, in order given
-    attendance_row: Attendance | None  # the pupil's row at the lesson, withdrawn or not
-
-    @property
-    def marks(self) -> tuple[tuple[Mark, int], ...]:
-        """The cell's live marks and their values before the save, in order given."""
-        lesson_id = self.ctx.lesson.id
-        return tuple((mark, mark.value) for mark, _ in self.page if mark.lesson_id == lesson_id)
-
-    @property
-    def attendance(self) -> str | None:
-        row = self.attendance_row
-        return row.status if row is not None and row.deleted_at is None else None
-
-
 async def save_cell_in(
     uow: UnitOfWork,
     *,
@@ -161,9 +109,9 @@ async def save_cell_in(
     lessons in the period (`period_id`, else the one holding the lesson's date).
     """
     entry = parse_cell(text)
-    cell = await _read_cell(uow, actor, lesson_id, student_id, period_id)
+    cell = await read_cell(uow, actor, lesson_id, student_id, period_id)
     plan = _Plan.of(cell, entry)
-    await _check(uow, cell, student_id, plan)
+    await _check(uow, cell, plan)
     ctx = cell.ctx
     for mark, value in plan.changed:
         await change_prechecked_mark(uow, ctx, mark, value=value)
@@ -203,7 +151,7 @@ class _Plan:
     attends: bool  # the attendance changes
 
     @classmethod
-    def of(cls, cell: _Cell, entry: CellEntry) -> _Plan:
+    def of(cls, cell: Cell, entry: CellEntry) -> _Plan:
         old, values = cell.marks, entry.marks
         return cls(
             changed=[
@@ -217,7 +165,7 @@ class _Plan:
         )
 
 
-async def _check(uow: UnitOfWork, cell: _Cell, student_id: int, plan: _Plan) -> None:
+async def _check(uow: UnitOfWork, cell: Cell, plan: _Plan) -> None:
     """Everything core would refuse, checked whole before anything is written, so a
     refusal names the first rule the cell breaks whatever its steps: the services' own
     checks, each made once (`*_prechecked_*` then write without them)."""
@@ -227,78 +175,12 @@ async def _check(uow: UnitOfWork, cell: _Cell, student_id: int, plan: _Plan) -> 
     # class that day; correcting or withdrawing their marks there does not. A cell
     # left as it was is still the pupil's: the answer shows their marks.
     if plan.added or plan.attends or not (plan.changed or plan.withdrawn):
-        await student_of_lesson(uow, ctx, student_id)
+        await admit_student(uow, ctx, cell.student, member=cell.member)
     if plan.added or plan.changed:
         require_marks_allowed(ctx)
 
 
-async def _read_cell(
-    uow: UnitOfWork, actor: StaffActor, lesson_id: int, student_id: int, period_id: int | None
-) -> _Cell:
-    # Eight columns: more than sqlmodel's `select` types, hence its class and the cast.
-    columns = (Lesson, SchoolClass, Subject, School, Group, Staff, Attendance)
-    query = (
-        cast(_CellRow, Select(*columns, teaches_lesson(actor.staff_id)))
-        .join(SchoolClass, col(SchoolClass.id) == col(Lesson.class_id))
-        .join(Subject, col(Subject.id) == col(Lesson.subject_id))
-        .join(School, col(School.id) == col(Lesson.school_id))
-        .outerjoin(Group, col(Group.id) == col(Lesson.group_id))
-        .outerjoin(
-            Staff,
-            (col(Staff.id) == actor.staff_id) & (col(Staff.school_id) == col(Lesson.school_id)),
-        )
-        .outerjoin(
-            Attendance,
-            (col(Attendance.lesson_id) == col(Lesson.id))
-            & (col(Attendance.student_id) == student_id),
-        )
-        .where(col(Lesson.id) == lesson_id, col(Lesson.school_id) == actor.school_id)
-    )
-    found = (await uow.session.exec(query)).first() if is_row_id(lesson_id) else None
-    if found is None or found[0].deleted_at is not None:
-        raise NotFound(what="lesson")
-    lesson, klass, subject, school, group, staff, attendance, teaching = found
-    ctx = LessonContext(
-        lesson, klass, subject, group, admit_staff(staff, actor), school, policy_of(school)
-    )
-    day = await journal_day(uow, year_id=klass.year_id, on=lesson.date)
-    span = await _period_span(uow, lesson, day, period_id)
-    return _Cell(
-        ctx=ctx,
-        teaching=bool(teaching),
-        day=day,
-        span=span,
-        page=await _page_marks(uow, lesson, student_id, span),
-        attendance_row=attendance,
-    )
-
-
-async def _page_marks(
-    uow: UnitOfWork, lesson: Lesson, student_id: int, span: tuple[dt.date, dt.date]
-) -> list[tuple[Mark, Lesson]]:
-    """The pupil's live marks at the page's lessons in `span` and on the lesson's day."""
-    first, last = span
-    query = (
-        select(Mark, Lesson)
-        .join(Lesson, col(Lesson.id) == Mark.lesson_id)
-        .where(
-            Mark.student_id == student_id,
-            not_deleted(Mark),
-            Lesson.class_id == lesson.class_id,
-            Lesson.subject_id == lesson.subject_id,
-            col(Lesson.group_id).is_(None)
-            if lesson.group_id is None
-            else Lesson.group_id == lesson.group_id,
-            not_deleted(Lesson),
-            Lesson.date >= min(first, lesson.date),
-            Lesson.date <= max(last, lesson.date),
-        )
-        .order_by(col(Mark.created_at), col(Mark.id))
-    )
-    return list((await uow.session.exec(query)).all())
-
-
-def _saved(cell: _Cell, posted: list[Mark], row: Attendance | None) -> SavedCell:
+def _saved(cell: Cell, posted: list[Mark], row: Attendance | None) -> SavedCell:
     """The cell as saved and the average, from the marks read before and the steps'
     rows (a correction and a withdrawal change the rows read; a posted mark is new):
     what a read after the writes would give, without the statement."""
@@ -317,22 +199,6 @@ def _saved(cell: _Cell, posted: list[Mark], row: Attendance | None) -> SavedCell
     first, last = cell.span
     in_period = [mark_entry(m, at, {}) for m, at in marks if first <= at.date <= last]
     return SavedCell(grid_cell, weighted_average(in_period))
-
-
-async def _period_span(
-    uow: UnitOfWork, lesson: Lesson, day: JournalDay, period_id: int | None
-) -> tuple[dt.date, dt.date]:
-    """The period of the average: the one asked for, else the one holding the lesson."""
-    if period_id:
-        # The page's period has begun by its lessons' days: read with the day.
-        known = (p for p in day.periods if p.id == period_id)
-        period = next(known, None) or await uow.session.get(Period, period_id)
-        if period is not None and period.school_id == lesson.school_id:
-            return period.starts_on, period.ends_on
-    found = pick_period(day.periods, lesson.date)
-    if found is None or not found.starts_on <= lesson.date <= found.ends_on:
-        return lesson.date, lesson.date
-    return found.starts_on, found.ends_on
 
 
 async def save_period_cell_in(
