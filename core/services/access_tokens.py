@@ -146,7 +146,7 @@ async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> 
         return None
     now = uow.now()
     params = {"token_hash": hash_secret(secret), "kind": kind.value}
-    async with uow.db.session() as session:
+    async with uow.db.statement_session() as session:
         found = (await session.exec(_HOLDER, params=params)).first()
     if found is None:
         return None
