@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import Date, Integer, bindparam
 from sqlmodel import col, select
 
 from core.errors import RuleViolation
@@ -63,6 +64,44 @@ async def closure_on(uow: UnitOfWork, *, year_id: int, on: dt.date) -> Closure |
 
 
 @dataclass(frozen=True)
+class JournalDay:
+    """A day of the journal as a write needs it: its closure (`closure_on`), and the
+    school's periods begun by that day (the average's period: `core.reading.marks.
+    pick_period`)."""
+
+    closure: Closure | None
+    periods: tuple[Period, ...]
+
+
+# Built once (a journal cell's save runs it: core.services.journal_cell).
+_JOURNAL_DAY = (
+    select(AcademicYear, Period)
+    .outerjoin(
+        Period,
+        (col(Period.school_id) == col(AcademicYear.school_id))
+        & (col(Period.starts_on) <= bindparam("on", type_=Date)),
+    )
+    .where(col(AcademicYear.id) == bindparam("year_id", type_=Integer))
+    .order_by(col(Period.starts_on), col(Period.id))
+)
+
+
+async def journal_day(uow: UnitOfWork, *, year_id: int, on: dt.date) -> JournalDay:
+    """`closure_on` and the school's periods begun by `on`, in one statement."""
+    rows = (await uow.session.exec(_JOURNAL_DAY, params={"year_id": year_id, "on": on})).all()
+    periods = tuple(period for _, period in rows if period is not None)
+    year = rows[0][0] if rows else None
+    if year is not None and (closed := _year_closure(year)) is not None:
+        return JournalDay(closed, periods)
+    # As closure_on: the first (by start) closed period of the year holding the day.
+    closing = (
+        p for p in periods if p.year_id == year_id and p.ends_on >= on and p.closed_at is not None
+    )
+    period = next(closing, None)
+    return JournalDay(_period_closure(period) if period is not None else None, periods)
+
+
+@dataclass(frozen=True)
 class ClosedDays:
     """A year's closed days, for pages that show many days at once (the grid)."""
 
@@ -105,7 +144,8 @@ def is_correcting(uow: UnitOfWork, staff: Staff) -> bool:
     return uow.correction_reason is not None and Role.admin.value in staff.roles
 
 
-def _admit(uow: UnitOfWork, staff: Staff, closure: Closure | None, on: dt.date) -> None:
+def admit(uow: UnitOfWork, staff: Staff, closure: Closure | None, on: dt.date) -> None:
+    """`require_open`'s rule for a closure the caller has read (`closure_on`, `journal_day`)."""
     correcting = uow.correction_reason is not None
     if closure is None:
         if correcting:  # an open journal is its teachers' to write
@@ -122,12 +162,12 @@ def _admit(uow: UnitOfWork, staff: Staff, closure: Closure | None, on: dt.date) 
 async def require_open(uow: UnitOfWork, staff: Staff, *, year_id: int, on: dt.date) -> None:
     """Refuse a write dated `on` in a closed period or year, but an administrator's
     correction; refuse a correction of a day still open."""
-    _admit(uow, staff, await closure_on(uow, year_id=year_id, on=on), on)
+    admit(uow, staff, await closure_on(uow, year_id=year_id, on=on), on)
 
 
 async def require_period_open(uow: UnitOfWork, staff: Staff, period: Period) -> None:
     """`require_open` for a period's marks, dated its last day."""
-    _admit(uow, staff, await closure_of_period(uow, period), period.ends_on)
+    admit(uow, staff, await closure_of_period(uow, period), period.ends_on)
 
 
 async def require_calendar_open(

@@ -98,6 +98,16 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine, sqlite_cache_kb)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        # PostgreSQL only: SQLite's "begin" hook below would leave a BEGIN open.
+        self._statement_sessions = (
+            self.sessions
+            if self.is_sqlite
+            else async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                class_=AsyncSession,
+                expire_on_commit=False,
+            )
+        )
         self._write_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
@@ -122,6 +132,14 @@ class Database:
     def session(self) -> AsyncSession:
         """A session for reading (web pages, bot answers, workers' lookups)."""
         return self.sessions()
+
+    def statement_session(self) -> AsyncSession:
+        """A session for one read statement: on PostgreSQL outside a transaction
+        (autocommit), so without the BEGIN and ROLLBACK round trips around it; a plain
+        session on SQLite. Two statements in it may see different data: one only.
+
+        For the session check every request makes (`staff_for_secret`)."""
+        return self._statement_sessions()
 
     async def writing_session(self) -> AsyncSession:
         """A session whose transaction holds the write lock from the start (SQLite)."""

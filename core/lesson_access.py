@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlmodel import col, select
+
 from core.actors import StaffActor
-from core.closing import require_open
-from core.enrolment import is_member
+from core.closing import Closure, admit, closure_on
+from core.enrolment import membership
 from core.errors import NotFound, RuleViolation
 from core.events import LessonRef
 from core.i18n import DEFAULT_LANGUAGE, texts
@@ -20,6 +22,7 @@ from core.permissions import load_staff, require_lesson_writer, require_student_
 from core.policy import SchoolPolicy, policy_of
 from core.rows import get_in_school
 from core.uow import UnitOfWork
+from core.validation import is_row_id
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,21 @@ async def lesson_for_writing(uow: UnitOfWork, actor: StaffActor, lesson_id: int)
     if lesson.deleted_at is not None:
         raise NotFound(what="lesson")
     ctx = await lesson_context(uow, lesson, staff)
+    closure = await closure_on(uow, year_id=ctx.klass.year_id, on=lesson.date)
+    await require_writable(uow, ctx, closure)
+    return ctx
+
+
+async def require_writable(
+    uow: UnitOfWork, ctx: LessonContext, closure: Closure | None, *, teaching: bool | None = None
+) -> None:
+    """`lesson_for_writing`'s rules for a lesson whose context, closure (`closure_on`,
+    `journal_day`) and, if known, whether the writer teaches it (`teaches_lesson`) the
+    caller has read itself (the journal grid reads them with the cell)."""
     # Closed first: a closed journal is closed to all, and an administrator, who writes
     # no lesson of their own, is told how to correct it.
-    await require_open(uow, staff, year_id=ctx.klass.year_id, on=lesson.date)
-    await require_lesson_writer(uow, staff, lesson)
-    return ctx
+    admit(uow, ctx.staff, closure, ctx.lesson.date)
+    await require_lesson_writer(uow, ctx.staff, ctx.lesson, teaching=teaching)
 
 
 async def lesson_context(uow: UnitOfWork, lesson: Lesson, staff: Staff) -> LessonContext:
@@ -117,17 +130,31 @@ def substitution_note(name: str) -> str:
 
 
 async def student_of_lesson(uow: UnitOfWork, ctx: LessonContext, student_id: int) -> Student:
-    """The student, refusing one who was not in the lesson's class or group that day."""
-    student = await get_in_school(uow, Student, student_id, ctx.school.id or 0, "student")
-    member = await is_member(
-        uow,
-        student_id,
+    """The student, refusing one who was not in the lesson's class or group that day.
+
+    One statement: the student's row and their membership (`core.enrolment.membership`).
+    """
+    in_lesson = membership(
+        col(Student.id),
         class_id=ctx.klass.id or 0,
         group_id=ctx.lesson.group_id,
         on=ctx.lesson.date,
     )
+    query = select(Student, in_lesson).where(Student.id == student_id)
+    found = (await uow.session.exec(query)).first() if is_row_id(student_id) else None
+    student, member = found if found is not None else (None, False)
+    return await admit_student(uow, ctx, student, member=bool(member))
+
+
+async def admit_student(
+    uow: UnitOfWork, ctx: LessonContext, student: Student | None, *, member: bool
+) -> Student:
+    """`student_of_lesson`'s rule for a pupil's row (None: no such pupil) and membership
+    (`core.enrolment.lesson_membership`) the caller has read."""
+    if student is None or student.school_id != ctx.school.id:
+        raise NotFound(what="student")
     if not member:
-        await require_student_reader(uow, ctx.staff, student_id)  # the error names the pupil
+        await require_student_reader(uow, ctx.staff, student.id or 0)  # the error names the pupil
         where = f"{ctx.klass.name} ({ctx.group.name})" if ctx.group else ctx.klass.name
         raise RuleViolation(
             "student_not_in_lesson",

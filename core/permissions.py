@@ -8,6 +8,8 @@ reads the school; administrators and secretaries manage the roster and set-up.
 
 from __future__ import annotations
 
+from sqlalchemy import exists
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlmodel import col, or_, select
 
 from core.actors import StaffActor
@@ -27,7 +29,11 @@ from core.uow import UnitOfWork
 
 async def load_staff(uow: UnitOfWork, actor: StaffActor) -> Staff:
     """The acting staff member, refusing unknown, foreign-school and locked accounts."""
-    staff = await uow.session.get(Staff, actor.staff_id)
+    return admit_staff(await uow.session.get(Staff, actor.staff_id), actor)
+
+
+def admit_staff(staff: Staff | None, actor: StaffActor) -> Staff:
+    """`load_staff`'s rule for a row the caller has read (None: no such staff member)."""
     if staff is None or staff.school_id != actor.school_id:
         raise Forbidden(reason="account_not_found")
     if staff.locked_at is not None:
@@ -96,8 +102,26 @@ async def teaches(
     return (await uow.session.exec(query.limit(1))).first() is not None
 
 
-async def require_lesson_writer(uow: UnitOfWork, staff: Staff, lesson: Lesson) -> None:
-    """Refuse unless `staff` teaches this lesson's subject here or substitutes it."""
+def teaches_lesson(staff_id: int | BindParameter[int]) -> ColumnElement[bool]:
+    """`teaches` for the lesson of the statement it is put in (a column of a `select`
+    from `lesson`), so a caller reading the lesson learns it in the same statement."""
+    return exists().where(
+        col(TeachingAssignment.teacher_id) == staff_id,
+        col(TeachingAssignment.class_id) == col(Lesson.class_id),
+        col(TeachingAssignment.subject_id) == col(Lesson.subject_id),
+        # A NULL lesson group compares as unknown: only a whole-class assignment covers it.
+        col(TeachingAssignment.group_id).is_(None)
+        | (col(TeachingAssignment.group_id) == col(Lesson.group_id)),
+    )
+
+
+async def require_lesson_writer(
+    uow: UnitOfWork, staff: Staff, lesson: Lesson, *, teaching: bool | None = None
+) -> None:
+    """Refuse unless `staff` teaches this lesson's subject here or substitutes it.
+
+    `teaching`: whether they teach it (`teaches_lesson`), when the caller has read it.
+    """
     if lesson.school_id != staff.school_id:
         raise NotFound(what="lesson")
     if is_correcting(uow, staff):
@@ -107,8 +131,16 @@ async def require_lesson_writer(uow: UnitOfWork, staff: Staff, lesson: Lesson) -
         # and the regular teacher keeps access to their own journal.
         if staff.id in (lesson.substitute_id, lesson.teacher_id):
             return
-    elif await teaches(
-        uow, staff, class_id=lesson.class_id, subject_id=lesson.subject_id, group_id=lesson.group_id
+    elif (
+        teaching
+        if teaching is not None
+        else await teaches(
+            uow,
+            staff,
+            class_id=lesson.class_id,
+            subject_id=lesson.subject_id,
+            group_id=lesson.group_id,
+        )
     ):
         return
     klass = await uow.session.get(SchoolClass, lesson.class_id)

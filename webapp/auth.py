@@ -20,8 +20,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from core.actors import StaffActor
 from core.i18n import STAFF_LANGUAGES, pick_language
-from core.models import School, Staff, TokenKind
-from core.services.access_tokens import SESSION_MAX_AGE, staff_for_secret
+from core.models import Staff, TokenKind
+from core.services.access_tokens import SESSION_MAX_AGE, SecretHolder, staff_for_secret
 from core.services.login_guard import Client
 from webapp.csrf import HEADER, SESSION_COOKIE, csrf_token, token_matches
 from webapp.state import uow, web_state
@@ -63,15 +63,14 @@ def request_language(request: Request, *, api: bool = False) -> str:
     return pick_language(request.cookies.get(LANGUAGE_COOKIE), header, allowed=STAFF_LANGUAGES)
 
 
-async def _viewer(request: Request, staff: Staff, secret: str | None, *, api: bool) -> Viewer:
-    async with web_state(request).db.session() as session:
-        school = await session.get(School, staff.school_id)
+def _viewer(request: Request, holder: SecretHolder, secret: str | None, *, api: bool) -> Viewer:
+    staff, school = holder.staff, holder.school
     request.state.signed_in = secret is not None
     return Viewer(
         actor=StaffActor(staff_id=staff.id or 0, school_id=staff.school_id),
         staff=staff,
-        school_name=school.name if school else "",
-        school_timezone=school.timezone if school else "Europe/Moscow",
+        school_name=school.name,
+        school_timezone=school.timezone,
         lang=request_language(request, api=api),
         csrf_token=csrf_token(request) if secret is not None else "",
         session_secret=secret,
@@ -81,8 +80,8 @@ async def _viewer(request: Request, staff: Staff, secret: str | None, *, api: bo
 async def optional_staff(request: Request) -> Viewer | None:
     """The signed-in staff member of a page that anyone may open (the sign-in page)."""
     secret = request.cookies.get(SESSION_COOKIE, "")
-    staff = await staff_for_secret(uow(request), secret=secret, kind=TokenKind.session)
-    return None if staff is None else await _viewer(request, staff, secret, api=False)
+    holder = await staff_for_secret(uow(request), secret=secret, kind=TokenKind.session)
+    return None if holder is None else _viewer(request, holder, secret, api=False)
 
 
 async def current_staff(request: Request) -> Viewer:
@@ -99,16 +98,16 @@ async def api_staff(
 ) -> Viewer:
     """The staff member an API call acts as; NotAuthenticated (401) without one."""
     if bearer is not None:
-        staff = await staff_for_secret(uow(request), secret=bearer.credentials, kind=TokenKind.api)
-        if staff is not None:
-            return await _viewer(request, staff, None, api=True)
+        holder = await staff_for_secret(uow(request), secret=bearer.credentials, kind=TokenKind.api)
+        if holder is not None:
+            return _viewer(request, holder, None, api=True)
         raise NotAuthenticated()
     secret = request.cookies.get(SESSION_COOKIE, "")
     # A cookie alone would let any site's form act with the browser's session.
     if secret and token_matches(request, request.headers.get(HEADER)):
-        staff = await staff_for_secret(uow(request), secret=secret, kind=TokenKind.session)
-        if staff is not None:
-            return await _viewer(request, staff, secret, api=True)
+        holder = await staff_for_secret(uow(request), secret=secret, kind=TokenKind.session)
+        if holder is not None:
+            return _viewer(request, holder, secret, api=True)
     raise NotAuthenticated()
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import Integer, String, bindparam, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -109,6 +109,21 @@ def seal(head: ChainHead, entries: Iterable[Sealable]) -> ChainHead:
     return ChainHead(head.school_id, seq, last)
 
 
+# Every audited write runs these two: built once, columns rather than an ORM row.
+_SCHOOL = bindparam("head_school", type_=Integer)
+_TAKE_HEAD = (
+    select(col(AuditChain.seq), col(AuditChain.hash))
+    .where(col(AuditChain.school_id) == _SCHOOL)
+    .with_for_update()
+)
+_STORE_HEAD = (
+    # Core (the table, not the model): no ORM synchronizing of the session's rows.
+    update(AuditChain.__table__)  # type: ignore[attr-defined]
+    .where(col(AuditChain.school_id) == _SCHOOL)
+    .values(seq=bindparam("head_seq", type_=Integer), hash=bindparam("head_hash", type_=String))
+)
+
+
 async def take_heads(session: AsyncSession, school_ids: Iterable[int]) -> dict[int, ChainHead]:
     """Lock and read the heads of these schools' chains, for sealing in this transaction.
 
@@ -121,24 +136,23 @@ async def take_heads(session: AsyncSession, school_ids: Iterable[int]) -> dict[i
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     heads: dict[int, ChainHead] = {}
     for school_id in sorted(set(school_ids)):
-        query = select(AuditChain).where(AuditChain.school_id == school_id).with_for_update()
-        row = (await session.exec(query)).one_or_none()
+        params = {"head_school": school_id}
+        row = (await session.exec(_TAKE_HEAD, params=params)).one_or_none()
         if row is None:  # the school's first entry: its head row, once (another writer may race)
             await session.exec(
                 insert(AuditChain)
                 .values(school_id=school_id, seq=0, hash=GENESIS)
                 .on_conflict_do_nothing(index_elements=["school_id"])
             )
-            row = (await session.exec(query)).one()
-        heads[school_id] = ChainHead(school_id, row.seq, row.hash)
+            row = (await session.exec(_TAKE_HEAD, params=params)).one()
+        heads[school_id] = ChainHead(school_id, row[0], row[1])
     return heads
 
 
 async def store_head(session: AsyncSession, head: ChainHead) -> None:
     await session.exec(
-        update(AuditChain)
-        .where(col(AuditChain.school_id) == head.school_id)
-        .values(seq=head.seq, hash=head.hash)
+        _STORE_HEAD,
+        params={"head_school": head.school_id, "head_seq": head.seq, "head_hash": head.hash},
     )
 
 

@@ -61,6 +61,11 @@ async def period_of(uow: UnitOfWork, school_id: int, on: dt.date) -> PeriodRef |
             select(Period).where(Period.school_id == school_id, Period.starts_on <= on)
         )
     ).all()
+    return pick_period(rows, on)
+
+
+def pick_period(rows: Sequence[Period], on: dt.date) -> PeriodRef | None:
+    """`period_of` among `rows`, the school's periods begun by `on` (read by the caller)."""
     if not rows:
         return None
     holding = [p for p in rows if on <= p.ends_on]

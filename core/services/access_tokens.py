@@ -20,13 +20,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import String, bindparam, update
 from sqlmodel import col, select
 
 from core import limits
 from core.actors import StaffActor
 from core.errors import Forbidden, NotFound, RuleViolation
-from core.models import AccessToken, Staff, TokenKind
+from core.models import AccessToken, School, Staff, TokenKind
 from core.permissions import load_staff
 from core.security import verify_password
 from core.uow import UnitOfWork, snapshot, transactional
@@ -116,25 +116,41 @@ def _is_live(token: AccessToken, now: dt.datetime) -> bool:
     return True
 
 
-async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> Staff | None:
-    """The staff member a live secret of this kind stands for, or None.
+# Every request runs it: built once (building a statement costs as much as running it).
+_HOLDER = (
+    select(AccessToken, Staff, School)
+    .join(Staff, col(Staff.id) == col(AccessToken.staff_id))
+    .join(School, col(School.id) == col(Staff.school_id))
+    .where(
+        col(AccessToken.token_hash) == bindparam("token_hash", type_=String),
+        col(AccessToken.kind) == bindparam("kind", type_=String),
+    )
+)
 
-    Read without the write lock (every request does this); `last_used_at` is
-    written at most every `TOUCH_EVERY`.
+
+@dataclass(frozen=True)
+class SecretHolder:
+    """Who a live secret stands for, and their school (what every request shows)."""
+
+    staff: Staff
+    school: School
+
+
+async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> SecretHolder | None:
+    """The staff member a live secret of this kind stands for (with their school), or None.
+
+    Read without the write lock, in one statement (every request does this);
+    `last_used_at` is written at most every `TOUCH_EVERY`.
     """
     if not secret:
         return None
     now = uow.now()
-    query = (
-        select(AccessToken, Staff)
-        .join(Staff, col(Staff.id) == AccessToken.staff_id)
-        .where(AccessToken.token_hash == hash_secret(secret), AccessToken.kind == kind.value)
-    )
-    async with uow.db.session() as session:
-        found = (await session.exec(query)).first()
+    params = {"token_hash": hash_secret(secret), "kind": kind.value}
+    async with uow.db.statement_session() as session:
+        found = (await session.exec(_HOLDER, params=params)).first()
     if found is None:
         return None
-    token, staff = found
+    token, staff, school = found
     if not _is_live(token, now) or staff.locked_at is not None:
         return None
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
@@ -143,7 +159,7 @@ async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> 
                 update(AccessToken).where(col(AccessToken.id) == token.id).values(last_used_at=now)
             )
             await uow.commit()
-    return staff
+    return SecretHolder(staff, school)
 
 
 async def close_session_in(uow: UnitOfWork, *, secret: str) -> None:

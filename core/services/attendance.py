@@ -117,6 +117,25 @@ async def mark_attendance_in(
     ctx = await lesson_for_writing(uow, actor, lesson_id)
     await student_of_lesson(uow, ctx, student_id)
     row = await _existing(uow, lesson_id, student_id)
+    return await mark_prechecked_attendance(
+        uow, ctx, row, student_id=student_id, status=status, minutes_late=minutes_late
+    )
+
+
+async def mark_prechecked_attendance(
+    uow: UnitOfWork,
+    ctx: LessonContext,
+    row: Attendance | None,
+    *,
+    student_id: int,
+    status: str | None,
+    minutes_late: int | None = None,
+) -> Attendance | None:
+    """`mark_attendance_in`'s write, for a caller that made its checks in this unit of
+    work (`lesson_for_writing` or `require_writable`, `student_of_lesson`) and read the
+    pupil's attendance row at the lesson, withdrawn or not (`row`: None if none)."""
+    status = _check_status(status)
+    minutes_late = _check_minutes(status, minutes_late)
     live = row if row is not None and row.deleted_at is None else None
     before = (live.status, live.minutes_late) if live else (None, None)
     if before == (status, minutes_late):

@@ -16,26 +16,34 @@ the teacher marks it in the grid, so "Today" counts the lesson's attendance as t
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
-
-from sqlmodel import col, select
 
 from core.actors import StaffActor
-from core.errors import NotFound, RuleViolation
-from core.lesson_access import lesson_for_writing, require_marks_allowed, student_of_lesson
-from core.models import Attendance, Lesson, Mark, Period, PeriodMark
+from core.errors import RuleViolation
+from core.lesson_access import (
+    admit_student,
+    require_marks_allowed,
+    require_writable,
+)
+from core.models import (
+    Attendance,
+    Mark,
+    PeriodMark,
+)
 from core.reading.grid import DEFAULT_WORK_TYPE, GridCell, grid_mark
 from core.reading.journal import mark_entry
-from core.reading.marks import period_of, weighted_average
-from core.rows import get_in_school, not_deleted
-from core.services.attendance import TYPED_ATTENDANCE, mark_attendance_in
-from core.services.marks import MARK_VALUES, change_mark_in, delete_mark_in, post_mark_in
+from core.reading.marks import weighted_average
+from core.services.attendance import TYPED_ATTENDANCE, mark_prechecked_attendance
+from core.services.journal_cell import Cell, read_cell
+from core.services.marks import (
+    MARK_VALUES,
+    change_prechecked_mark,
+    delete_prechecked_mark,
+    post_prechecked_mark,
+)
 from core.services.period_marks import set_period_mark_in
-from core.services.roll_call import record_roll_call_in
+from core.services.roll_call import record_prechecked_roll_call
 from core.uow import UnitOfWork, transactional
 
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")
@@ -86,47 +94,6 @@ class SavedCell:
     average: float | None
 
 
-@dataclass(frozen=True)
-class _Before:
-    """The cell before the save, read as plain values (the steps change the rows)."""
-
-    lesson: _LessonFacts
-    marks: tuple[tuple[int, int], ...]  # (mark id, value), in the order given
-    attendance: str | None
-    # The rows read, held for the save: the session's identity map keeps only weak
-    # references, so without these the steps' checks would read them all again.
-    rows: tuple[object, ...] = ()
-    attendance_row: Attendance | None = None
-
-
-@dataclass(frozen=True)
-class _LessonFacts:
-    lesson_id: int
-    school_id: int
-    class_id: int
-    group_id: int | None
-    subject_id: int
-    date: dt.date
-    work_type: str
-    roll_called: bool
-
-    @classmethod
-    def of(cls, lesson: Lesson) -> _LessonFacts:
-        return cls(
-            lesson_id=lesson.id or 0,
-            school_id=lesson.school_id,
-            class_id=lesson.class_id,
-            group_id=lesson.group_id,
-            subject_id=lesson.subject_id,
-            date=lesson.date,
-            work_type=lesson.work_type or DEFAULT_WORK_TYPE,
-            roll_called=lesson.roll_called_at is not None,
-        )
-
-
-Step = Callable[[], Awaitable[object]]
-
-
 async def save_cell_in(
     uow: UnitOfWork,
     *,
@@ -142,167 +109,96 @@ async def save_cell_in(
     lessons in the period (`period_id`, else the one holding the lesson's date).
     """
     entry = parse_cell(text)
-    before = await _read_cell(uow, actor, lesson_id, student_id)
-    steps = _steps(uow, actor, before, student_id, entry)
-    if len(steps) != 1:
-        # One step is checked by its own service; several are checked whole first, so
-        # the refusal is the same whatever the order of the steps (and none is allowed).
-        await _check(uow, actor, lesson_id, student_id, entry)
-    for step in steps:
-        await step()
-    if entry.attendance != before.attendance and not before.lesson.roll_called:
-        await record_roll_call_in(uow, actor=actor, lesson_id=lesson_id)
-    # The attendance row as read before holds, unless a step changed it.
-    kept = (before.attendance_row,) if entry.attendance == before.attendance else None
-    return await _saved(uow, before.lesson, student_id, period_id, kept)
+    cell = await read_cell(uow, actor, lesson_id, student_id, period_id)
+    plan = _Plan.of(cell, entry)
+    await _check(uow, cell, plan)
+    ctx = cell.ctx
+    for mark, value in plan.changed:
+        await change_prechecked_mark(uow, ctx, mark, value=value)
+    posted = [
+        await post_prechecked_mark(
+            uow,
+            ctx,
+            student_id=student_id,
+            value=value,
+            work_type=ctx.lesson.work_type or DEFAULT_WORK_TYPE,
+        )
+        for value in plan.added
+    ]
+    for mark in plan.withdrawn:
+        await delete_prechecked_mark(uow, ctx, mark)
+    row = cell.attendance_row
+    if plan.attends:
+        row = await mark_prechecked_attendance(
+            uow, ctx, cell.attendance_row, student_id=student_id, status=entry.attendance
+        )
+        await record_prechecked_roll_call(uow, ctx)  # keeps the first roll call's time
+    return _saved(cell, posted, row)
 
 
 save_cell = transactional(save_cell_in)
 
 
-async def _read_cell(
-    uow: UnitOfWork, actor: StaffActor, lesson_id: int, student_id: int
-) -> _Before:
-    lesson = await get_in_school(uow, Lesson, lesson_id, actor.school_id, "lesson")
-    if lesson.deleted_at is not None:
-        raise NotFound(what="lesson")
-    marks = await _live_marks(uow, lesson_id, student_id)
-    row = await _live_attendance(uow, lesson_id, student_id)
-    return _Before(
-        lesson=_LessonFacts.of(lesson),
-        marks=tuple((mark.id or 0, mark.value) for mark in marks),
-        attendance=row.status if row else None,
-        rows=(lesson, *marks),
-        attendance_row=row,
-    )
+@dataclass(frozen=True)
+class _Plan:
+    """What the cell's save does. The marks there and the marks typed are paired in
+    order: a different value is a correction, an extra typed mark is posted (with the
+    column's work type), an extra mark there is withdrawn."""
+
+    changed: list[tuple[Mark, int]]
+    added: tuple[int, ...]
+    withdrawn: list[Mark]
+    attends: bool  # the attendance changes
+
+    @classmethod
+    def of(cls, cell: Cell, entry: CellEntry) -> _Plan:
+        old, values = cell.marks, entry.marks
+        return cls(
+            changed=[
+                (mark, value)
+                for (mark, was), value in zip(old, values, strict=False)
+                if was != value
+            ],
+            added=values[len(old) :],
+            withdrawn=[mark for mark, _ in old[len(values) :]],
+            attends=entry.attendance != cell.attendance,
+        )
 
 
-async def _check(
-    uow: UnitOfWork, actor: StaffActor, lesson_id: int, student_id: int, entry: CellEntry
-) -> None:
-    """Everything core would refuse, checked before anything is written."""
-    ctx = await lesson_for_writing(uow, actor, lesson_id)
-    await student_of_lesson(uow, ctx, student_id)
-    if entry.marks:
+async def _check(uow: UnitOfWork, cell: Cell, plan: _Plan) -> None:
+    """Everything core would refuse, checked whole before anything is written, so a
+    refusal names the first rule the cell breaks whatever its steps: the services' own
+    checks, each made once (`*_prechecked_*` then write without them)."""
+    ctx = cell.ctx
+    await require_writable(uow, ctx, cell.day.closure, teaching=cell.teaching)
+    # As the services: posting a mark or attendance needs the pupil in the lesson's
+    # class that day; correcting or withdrawing their marks there does not. A cell
+    # left as it was is still the pupil's: the answer shows their marks.
+    if plan.added or plan.attends or not (plan.changed or plan.withdrawn):
+        await admit_student(uow, ctx, cell.student, member=cell.member)
+    if plan.added or plan.changed:
         require_marks_allowed(ctx)
 
 
-def _steps(
-    uow: UnitOfWork, actor: StaffActor, before: _Before, student_id: int, entry: CellEntry
-) -> list[Step]:
-    """The service calls that make the cell say `entry`.
-
-    The marks there and the marks typed are paired in order: a different value is a
-    correction, an extra typed mark is posted (with the column's work type), an extra
-    mark there is withdrawn.
-    """
-    lesson, old, values = before.lesson, before.marks, entry.marks
-    steps: list[Step] = [
-        partial(change_mark_in, uow, actor=actor, mark_id=mark_id, value=value)
-        for (mark_id, was), value in zip(old, values, strict=False)
-        if was != value
-    ]
-    steps += [
-        partial(
-            post_mark_in,
-            uow,
-            actor=actor,
-            lesson_id=lesson.lesson_id,
-            student_id=student_id,
-            value=value,
-            work_type=lesson.work_type,
-        )
-        for value in values[len(old) :]
-    ]
-    steps += [
-        partial(delete_mark_in, uow, actor=actor, mark_id=mark_id)
-        for mark_id, _ in old[len(values) :]
-    ]
-    if entry.attendance != before.attendance:
-        steps.append(
-            partial(
-                mark_attendance_in,
-                uow,
-                actor=actor,
-                lesson_id=lesson.lesson_id,
-                student_id=student_id,
-                status=entry.attendance,
-            )
-        )
-    return steps
-
-
-async def _live_marks(uow: UnitOfWork, lesson_id: int, student_id: int) -> list[Mark]:
-    query = select(Mark).where(
-        Mark.lesson_id == lesson_id, Mark.student_id == student_id, not_deleted(Mark)
-    )
-    return list((await uow.session.exec(query.order_by(col(Mark.created_at), col(Mark.id)))).all())
-
-
-async def _live_attendance(uow: UnitOfWork, lesson_id: int, student_id: int) -> Attendance | None:
-    query = select(Attendance).where(
-        Attendance.lesson_id == lesson_id,
-        Attendance.student_id == student_id,
-        not_deleted(Attendance),
-    )
-    return (await uow.session.exec(query)).first()
-
-
-async def _saved(
-    uow: UnitOfWork,
-    lesson: _LessonFacts,
-    student_id: int,
-    period_id: int | None,
-    unchanged: tuple[Attendance | None] | None,
-) -> SavedCell:
-    """The cell as saved and the average; `unchanged`: the attendance row (or its
-    absence) as read before, when the save left it alone (None: read it again)."""
-    first, last = await _period_span(uow, lesson, period_id)
-    query = (
-        select(Mark, Lesson)
-        .join(Lesson, col(Lesson.id) == Mark.lesson_id)
-        .where(
-            Mark.student_id == student_id,
-            not_deleted(Mark),
-            Lesson.class_id == lesson.class_id,
-            Lesson.subject_id == lesson.subject_id,
-            col(Lesson.group_id).is_(None)
-            if lesson.group_id is None
-            else Lesson.group_id == lesson.group_id,
-            not_deleted(Lesson),
-            Lesson.date >= min(first, lesson.date),
-            Lesson.date <= max(last, lesson.date),
-        )
-        .order_by(col(Mark.created_at), col(Mark.id))
-    )
-    rows = (await uow.session.exec(query)).all()
-    if unchanged is not None:
-        (row,) = unchanged
-    else:
-        row = await _live_attendance(uow, lesson.lesson_id, student_id)
-    cell = GridCell(
-        lesson_id=lesson.lesson_id,
+def _saved(cell: Cell, posted: list[Mark], row: Attendance | None) -> SavedCell:
+    """The cell as saved and the average, from the marks read before and the steps'
+    rows (a correction and a withdrawal change the rows read; a posted mark is new):
+    what a read after the writes would give, without the statement."""
+    lesson = cell.ctx.lesson
+    marks = [(m, at) for m, at in cell.page if m.deleted_at is None]
+    marks += [(mark, lesson) for mark in posted]
+    marks.sort(key=lambda pair: (pair[0].created_at, pair[0].id or 0))
+    live = row if row is not None and row.deleted_at is None else None
+    grid_cell = GridCell(
+        lesson_id=lesson.id or 0,
         member=True,
-        marks=tuple(grid_mark(mark) for mark, _ in rows if mark.lesson_id == lesson.lesson_id),
-        attendance=row.status if row else None,
-        minutes_late=row.minutes_late if row else None,
+        marks=tuple(grid_mark(mark) for mark, _ in marks if mark.lesson_id == lesson.id),
+        attendance=live.status if live else None,
+        minutes_late=live.minutes_late if live else None,
     )
-    in_period = [mark_entry(m, at, {}) for m, at in rows if first <= at.date <= last]
-    return SavedCell(cell, weighted_average(in_period))
-
-
-async def _period_span(
-    uow: UnitOfWork, lesson: _LessonFacts, period_id: int | None
-) -> tuple[dt.date, dt.date]:
-    """The period of the average: the one asked for, else the one holding the lesson."""
-    if period_id:
-        period = await uow.session.get(Period, period_id)
-        if period is not None and period.school_id == lesson.school_id:
-            return period.starts_on, period.ends_on
-    found = await period_of(uow, lesson.school_id, lesson.date)
-    if found is None or not found.starts_on <= lesson.date <= found.ends_on:
-        return lesson.date, lesson.date
-    return found.starts_on, found.ends_on
+    first, last = cell.span
+    in_period = [mark_entry(m, at, {}) for m, at in marks if first <= at.date <= last]
+    return SavedCell(grid_cell, weighted_average(in_period))
 
 
 async def save_period_cell_in(

@@ -5,7 +5,12 @@ from __future__ import annotations
 from core.actors import StaffActor
 from core.errors import NotFound, RuleViolation
 from core.events import MarkChanged, MarkDeleted, MarkPosted
-from core.lesson_access import lesson_for_writing, require_marks_allowed, student_of_lesson
+from core.lesson_access import (
+    LessonContext,
+    lesson_for_writing,
+    require_marks_allowed,
+    student_of_lesson,
+)
 from core.limits import check_length
 from core.models import Lesson, Mark
 from core.policy import weight_of
@@ -40,9 +45,35 @@ async def post_mark_in(
     ctx = await lesson_for_writing(uow, actor, lesson_id)
     require_marks_allowed(ctx)
     await student_of_lesson(uow, ctx, student_id)
+    return await post_prechecked_mark(
+        uow,
+        ctx,
+        student_id=student_id,
+        value=value,
+        work_type=work_type,
+        comment=comment,
+        weight=weight,
+    )
+
+
+async def post_prechecked_mark(
+    uow: UnitOfWork,
+    ctx: LessonContext,
+    *,
+    student_id: int,
+    value: int,
+    work_type: str,
+    comment: str = "",
+    weight: float | None = None,
+) -> Mark:
+    """`post_mark_in`'s write, for a caller that made its checks in this unit of work:
+    the lesson's (`lesson_for_writing` or `require_writable`), `require_marks_allowed`
+    and `student_of_lesson` (the journal grid, which reads them once for a cell)."""
+    value = _check_value(value)
+    work_type = check_work_type(work_type)
     mark = Mark(
         school_id=ctx.school.id or 0,
-        lesson_id=lesson_id,
+        lesson_id=ctx.lesson.id or 0,
         student_id=student_id,
         value=value,
         work_type=work_type,
@@ -96,6 +127,23 @@ async def change_mark_in(
     mark, lesson = await _mark_for_writing(uow, actor, mark_id)
     ctx = await lesson_for_writing(uow, actor, lesson.id or 0)
     require_marks_allowed(ctx)
+    return await change_prechecked_mark(
+        uow, ctx, mark, value=value, work_type=work_type, comment=comment
+    )
+
+
+async def change_prechecked_mark(
+    uow: UnitOfWork,
+    ctx: LessonContext,
+    mark: Mark,
+    *,
+    value: int | None = None,
+    work_type: str | None = None,
+    comment: str | None = None,
+) -> Mark:
+    """`change_mark_in`'s write, for a caller that made its checks in this unit of work:
+    `mark` is a live mark of `ctx`'s lesson, which passed `lesson_for_writing` (or
+    `require_writable`) and `require_marks_allowed`."""
     old = snapshot(mark)
     old_value = mark.value
     if value is not None:
@@ -134,6 +182,13 @@ async def delete_mark_in(uow: UnitOfWork, *, actor: StaffActor, mark_id: int) ->
     """Withdraw a mark. The row stays, marked deleted, with who and when."""
     mark, lesson = await _mark_for_writing(uow, actor, mark_id)
     ctx = await lesson_for_writing(uow, actor, lesson.id or 0)
+    return await delete_prechecked_mark(uow, ctx, mark)
+
+
+async def delete_prechecked_mark(uow: UnitOfWork, ctx: LessonContext, mark: Mark) -> Mark:
+    """`delete_mark_in`'s write, for a caller that made its checks in this unit of work:
+    `mark` is a live mark of `ctx`'s lesson, which passed `lesson_for_writing` (or
+    `require_writable`)."""
     old = snapshot(mark)
     mark.version += 1
     mark.deleted_at, mark.deleted_by = uow.now(), ctx.staff.id

@@ -9,7 +9,7 @@ Families hear nothing of it: no outbox event. The change is audited.
 from __future__ import annotations
 
 from core.actors import StaffActor
-from core.lesson_access import lesson_for_writing
+from core.lesson_access import LessonContext, lesson_for_writing
 from core.models import Lesson
 from core.uow import UnitOfWork, snapshot, transactional
 
@@ -20,7 +20,12 @@ async def record_roll_call_in(uow: UnitOfWork, *, actor: StaffActor, lesson_id: 
     Recording it again keeps the first time: the journal shows when the roll was
     actually called.
     """
-    ctx = await lesson_for_writing(uow, actor, lesson_id)
+    return await record_prechecked_roll_call(uow, await lesson_for_writing(uow, actor, lesson_id))
+
+
+async def record_prechecked_roll_call(uow: UnitOfWork, ctx: LessonContext) -> Lesson:
+    """`record_roll_call_in`'s write, for a caller whose lesson passed
+    `lesson_for_writing` (or `require_writable`) in this unit of work."""
     lesson = ctx.lesson
     if lesson.roll_called_at is None:
         old = snapshot(lesson)

@@ -338,6 +338,59 @@ async def test_a_cell_saves_marks_and_attendance_through_core(web: Web) -> None:
     assert erased.json()["text"] == "" and await attendance_of(web.db, lesson, petya) is None
 
 
+async def test_a_saved_cell_answers_what_the_grid_then_shows(web: Web) -> None:
+    # The answer is worked out from the marks read before the save and the rows the
+    # save wrote (core.services.journal_grid._saved): the grid read afresh must agree.
+    w = web.world
+    lesson, petya = w.lessons["math7"], w.students["petya"]
+    monday, october = await add_lessons(web, MONDAY, dt.date(2026, 10, 19))
+    await mark(web, monday, "petya", 3, "test")
+    await mark(web, october, "petya", 2)  # the first quarter's: not in the average
+    browser = await grid_page(web)
+    second = w.periods["2 четверть"]
+    for text, period in [
+        ("5", None),
+        ("5 4", second),
+        ("4 4 2", None),
+        ("оп 3", second),
+        ("н", None),
+        ("2", second),
+        ("", None),
+    ]:
+        extra = {"period_id": period} if period else {}
+        saved = await put_cell(browser, lesson, petya, text, **extra)
+        assert saved.status_code == 200, saved.text
+        grid = await browser.client.get(
+            "/api/v1/journal",
+            params={"class_id": w.classes["7Б"], "subject_id": w.subjects["Математика"]},
+            headers={"X-CSRF-Token": browser.htmx_token()},
+        )
+        assert grid.status_code == 200, grid.text
+        (row,) = [r for r in grid.json()["rows"] if r["student_id"] == petya]
+        (cell,) = [c for c in row["cells"] if c["lesson_id"] == lesson]
+        answer = saved.json()
+        assert answer["average"] == pytest.approx(row["average"]), text
+        del answer["student_id"], answer["average"]
+        assert answer == cell, text
+
+
+async def test_a_cell_is_saved_in_a_few_statements(site: Web) -> None:
+    # bench/README.md, "Web app": each statement costs the web process about half a
+    # millisecond of CPU; a new mark was 24 statements, session check included.
+    w = site.world
+    lesson, petya = w.lessons["math7"], w.students["petya"]
+    browser = await grid_page(site)
+    await put_cell(browser, lesson, w.students["masha"], "4")  # the first save of the run
+    with counted(site.db) as posted:
+        assert (await put_cell(browser, lesson, petya, "5")).status_code == 200
+    with counted(site.db) as corrected:
+        assert (await put_cell(browser, lesson, petya, "4")).status_code == 200
+    # SQLite: two BEGINs (the session check's and the save's); the checks and the
+    # cell in four reads; the mark; its outbox event; the audit chain's head and entry.
+    assert len(posted) <= 12, posted
+    assert len(corrected) <= 11, corrected
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
