@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pypdfium2 as pdfium  # type: ignore[import-untyped]
-
 from core import formats
 from core.actors import Actor
 from core.errors import RuleViolation
@@ -103,10 +101,19 @@ def render_pdf(pages: list[SummaryPage], *, language: str, generated: dt.datetim
     ]
     if len(runs) == 1:
         return _compile(runs[0], lang, generated)
+    return _join(_compile(run, lang, generated) for run in runs)
+
+
+def _join(parts: Iterable[bytes]) -> bytes:
+    """One PDF of the parts' pages, each part let go once its pages are copied: a
+    school's print holds one class's layout at a time (bench/web_summary.py)."""
+    # Imported here: pdfium takes 0.17 s to load, and most processes never join PDFs.
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
     merged = pdfium.PdfDocument.new()
     try:
-        for run in runs:
-            part = pdfium.PdfDocument(_compile(run, lang, generated))
+        for data in parts:
+            part = pdfium.PdfDocument(data)
             try:
                 merged.import_pages(part)
             finally:
