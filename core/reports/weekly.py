@@ -15,7 +15,8 @@ import asyncio
 import datetime as dt
 import io
 import itertools
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,32 +62,67 @@ async def weekly_summary_pdf(
     language: str = DEFAULT_LANGUAGE,
 ) -> bytes:
     """The week (Monday to Saturday of `week_start`'s week) for each pupil, one A4 page
-    each, in the order given; every pupil is checked for `actor` first. Written in
-    `language`: any parents' language (core.i18n.LANGUAGES), Russian by default."""
-    pages, generated = await summary_pages(
-        uow, actor=actor, student_ids=student_ids, week_start=week_start
-    )
-    return await asyncio.to_thread(render_pdf, pages, language=language, generated=generated)
+    each, in the order given; every pupil is checked for `actor`, and any refusal
+    refuses the whole print. Written in `language`: any parents' language
+    (core.i18n.LANGUAGES), Russian by default.
+
+    A print of several classes streams: each class is set (in a thread; Typst lets go
+    of the GIL) while the next one is read, one class at a time, and the classes'
+    files are joined at the end."""
+    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    parts: list[bytes] = []
+    setting: asyncio.Future[bytes] | None = None
+    try:
+        # Closed on the way out, error or not: the unit of work ends with the reading.
+        async with aclosing(_class_runs(uow, actor, student_ids, week_start)) as runs:
+            async for run, generated in runs:
+                if setting is not None:
+                    parts.append(await setting)
+                setting = asyncio.ensure_future(asyncio.to_thread(_compile, run, lang, generated))
+        assert setting is not None  # _class_runs yields at least one run or raises
+        parts.append(await setting)
+    except BaseException:
+        if setting is not None:
+            setting.cancel()
+        raise
+    if len(parts) == 1:
+        return parts[0]
+    return await asyncio.to_thread(_join, parts)
 
 
 async def summary_pages(
     uow: UnitOfWork, *, actor: Actor, student_ids: Iterable[int], week_start: dt.date
 ) -> tuple[list[SummaryPage], dt.datetime]:
     """The pages' content, read in one unit of work; and when it was read (local time)."""
+    async with aclosing(_class_runs(uow, actor, student_ids, week_start)) as each:
+        runs = [run async for run in each]
+    return [page for pages, _ in runs for page in pages], runs[0][1]
+
+
+async def _class_runs(
+    uow: UnitOfWork, actor: Actor, student_ids: Iterable[int], week_start: dt.date
+) -> AsyncGenerator[tuple[list[SummaryPage], dt.datetime]]:
+    """The pages read in one unit of work, given out a class at a time (each run of
+    consecutive pupils of one class), with the time the reading began (local time)."""
     ids = list(dict.fromkeys(student_ids))
     if not ids:
         raise RuleViolation("bad_value", reason="no_students_chosen")
     monday = monday_of(week_start)
-    pages = []
+    run: list[SummaryPage] = []
+    generated: dt.datetime | None = None
     async with uow:
         for student_id in ids:
             scope = await open_student(uow, actor, student_id)
+            generated = generated or uow.now().astimezone(ZoneInfo(scope.school.timezone))
             diary = await build_week(uow, scope, monday)
             on = min(diary.week_end, scope.today) if monday <= scope.today else diary.week_end
             period, averages = await period_averages(uow, scope, on)
-            pages.append(SummaryPage(diary, period, averages, on))
-        generated = uow.now().astimezone(ZoneInfo(scope.school.timezone))
-    return pages, generated
+            if run and run[-1].diary.student.class_name != diary.student.class_name:
+                yield run, generated
+                run = []
+            run.append(SummaryPage(diary, period, averages, on))
+        assert generated is not None
+        yield run, generated
 
 
 def render_pdf(pages: list[SummaryPage], *, language: str, generated: dt.datetime) -> bytes:

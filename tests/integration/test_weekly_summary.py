@@ -160,6 +160,9 @@ async def test_no_page_for_a_child_of_another_family(db: Database) -> None:
     w = await build_world(db)
     with pytest.raises(Forbidden):
         await _summary(db, w, _parent(w, "novikov"), "vanya", "petya")
+    # Refused after a first class was read and handed to Typst: still no file at all.
+    with pytest.raises(Forbidden):
+        await _summary(db, w, _parent(w, "novikov"), "vanya", "lena")
 
 
 def test_the_file_name_is_latin_and_names_the_week() -> None:
