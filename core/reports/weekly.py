@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import itertools
 from collections.abc import AsyncGenerator, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
@@ -70,24 +71,28 @@ async def weekly_summary_pdf(
     of the GIL) while the next one is read, one class at a time, and the classes'
     files are joined at the end."""
     lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    loop = asyncio.get_running_loop()
     parts: list[bytes] = []
     setting: asyncio.Future[bytes] | None = None
-    try:
-        # Closed on the way out, error or not: the unit of work ends with the reading.
-        async with aclosing(_class_runs(uow, actor, student_ids, week_start)) as runs:
-            async for run, generated in runs:
-                if setting is not None:
-                    parts.append(await setting)
-                setting = asyncio.ensure_future(asyncio.to_thread(_compile, run, lang, generated))
-        assert setting is not None  # _class_runs yields at least one run or raises
-        parts.append(await setting)
-    except BaseException:
-        if setting is not None:
-            setting.cancel()
-        raise
-    if len(parts) == 1:
-        return parts[0]
-    return await asyncio.to_thread(_join, parts)
+    # One thread sets every class: Typst's allocations stay in one malloc arena, where
+    # a thread per class would leave each class's freed memory in an arena of its own.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst") as typesetter:
+        try:
+            # Closed on the way out, error or not: the unit of work ends with the reading.
+            async with aclosing(_class_runs(uow, actor, student_ids, week_start)) as runs:
+                async for run, generated in runs:
+                    if setting is not None:
+                        parts.append(await setting)
+                    setting = loop.run_in_executor(typesetter, _compile, run, lang, generated)
+            assert setting is not None  # _class_runs yields at least one run or raises
+            parts.append(await setting)
+        except BaseException:
+            if setting is not None:
+                setting.cancel()
+            raise
+        if len(parts) == 1:
+            return parts[0]
+        return await loop.run_in_executor(typesetter, _join, parts)
 
 
 async def summary_pages(
