@@ -95,6 +95,6 @@ def _forget_layouts(compiler: typst.Compiler) -> None:
     typst-py evicts what went unused for ten compiles (comemo::evict(10)) and offers
     no other way, and a class's layouts are 100 to 200 MB: a process that printed a
     class would keep them until it printed ten more, a school's print would peak at
-    ten classes' worth. Ten compiles of an empty document take about 20 ms."""
+    ten classes' worth. Ten compiles of an empty document take about 30 ms."""
     for _ in range(EVICTION_AGE):
         compiler.compile(input=b"", format="pdf", sys_inputs=None, pdf_tags=False)
