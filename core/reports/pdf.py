@@ -1,13 +1,16 @@
-"""Writing a PDF: Typst for the weekly summary, WeasyPrint for the HTML documents.
+"""Writing a PDF: Typst for the weekly summary, the invite sheet, the statement and the
+journal book; WeasyPrint for the HTML documents left (the control report, the
+guardian's data export).
 
-An archived document is PDF/A-3b (ISO 19005-3, level B): fonts embedded, colours
-described, nothing fetched from outside, so it shows the same for as long as it is
-kept (seed 002 §3.4: statements 25 years). Both engines embed the fonts they use.
+Typst (the `typst` package: the compiler in-process) sets these documents ten to
+twenty times faster than WeasyPrint (bench/README.md, "bench.web_summary"). A Typst
+template gets its data as JSON in `sys.inputs` and reads it as data, so what teachers
+and parents typed is never evaluated as markup.
 
-Typst (the `typst` package: the compiler in-process) lays out a class's summaries
-ten to twenty times faster than WeasyPrint (bench/README.md, "bench.web_summary"). A
-Typst template gets its data as JSON in `sys.inputs` and reads it as data, so what
-teachers and parents typed is never evaluated as markup.
+An archived document (the statement, the journal book) is PDF/A-3b (ISO 19005-3,
+level B; Typst's `pdf_standards`): fonts embedded, colours described, nothing fetched
+from outside, so it shows the same for as long as it is kept (seed 002 §3.4:
+statements 25 years).
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from typing import Any
 
 import typst
 
-ARCHIVAL_VARIANT = "pdf/a-3b"
 TEMPLATES = Path(__file__).parent / "templates"
 # The faces the printouts are set in, first found first; the HTML documents' CSS names
 # the same. DejaVu Sans ships with most Linux systems; all of them have Cyrillic.
@@ -42,13 +44,6 @@ def weasyprint_html() -> Any:
         warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
         from weasyprint import HTML  # type: ignore[import-untyped]
     return HTML
-
-
-def write_pdf(html: str, *, archival: bool = True) -> bytes:
-    """The document's PDF; PDF/A-3b when `archival`."""
-    options = {"pdf_variant": ARCHIVAL_VARIANT} if archival else {}
-    pdf: bytes = weasyprint_html()(string=html).write_pdf(**options)
-    return pdf
 
 
 @functools.cache
