@@ -40,14 +40,14 @@ async def archive_closed_years(ctx: dict[str, Any]) -> int:
     if not schools:
         return 0
     # The archive's modules (the journal book, the XLSX statement: some 14 MB) load on
-    # a closed year's first run, not in every worker that only sends. WeasyPrint loads
-    # on first use, seconds on a busy machine: here, in a thread, not inside the first
-    # class's write transaction, where the web app's saves (and the SMS delivery
-    # reports) would wait for it.
-    from core.reports.pdf import weasyprint_html
+    # a closed year's first run, not in every worker that only sends. Typst, which sets
+    # both documents, finds the system's fonts on first use: here, in a thread, not
+    # inside the first class's write transaction, where the web app's saves (and the
+    # SMS delivery reports) would wait for it.
+    from core.reports.pdf import font_families
     from core.services.archive import archive_next_class
 
-    await asyncio.to_thread(weasyprint_html)
+    await asyncio.to_thread(font_families)
     for school_id in schools:
         while time.monotonic() - started < budget:
             # Not in `writing(ctx)`: the rendering would hold up the worker's own sends;

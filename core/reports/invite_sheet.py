@@ -22,19 +22,18 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 from sqlmodel import col, select
 
 from core import formats
 from core.actors import StaffActor
 from core.calendar import school_today
 from core.errors import RuleViolation
-from core.family_texts import slip_words
-from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, pick_language
+from core.family_texts import SlipWords, slip_words
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, pick_language, texts
 from core.messengers import start_link
 from core.models import Guardian, Messenger, School, SchoolClass, StudentGuardian
 from core.permissions import load_staff, require_people_manager
@@ -42,7 +41,7 @@ from core.policy import policy_of
 from core.reading.class_families import class_students
 from core.reading.reachability import load_contacts
 from core.reports.filenames import slug
-from core.reports.pdf import weasyprint_html
+from core.reports.pdf import typeset_pdf
 from core.rows import get_in_school
 from core.services.invites import issue_invite_in
 from core.uow import UnitOfWork, transactional
@@ -98,10 +97,10 @@ def start_links(
     )
 
 
-def qr_svg(text: str) -> Markup:
-    """An inline SVG QR code of `text` (error correction M: readable when slightly soiled)."""
+def qr_svg(text: str) -> str:
+    """An SVG QR code of `text` (error correction M: readable when slightly soiled)."""
     svg: str = segno.make(text, error="m").svg_inline(border=2, omitsize=True)
-    return Markup(svg)  # noqa: S704  (segno's own markup of our own URL)
+    return svg
 
 
 async def invite_sheet_in(
@@ -191,53 +190,51 @@ async def _holders(
     return klass.name, school, holders
 
 
-@functools.cache
-def _environment(language: str) -> Environment:
-    env = Environment(
-        loader=PackageLoader("core.reports", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["qr"] = qr_svg
-    return install_jinja(env, "core", language)
-
-
-def render_invite_sheet_html(
+def invite_sheet_data(
     slips: list[InviteSlip], *, klass: str, made: dt.datetime, language: str, offered: str
-) -> str:
-    """The sheet's own title in `language` (staff's); each slip in its guardian's.
-    `offered` names the school's first messenger, for a slip with no bot to point to."""
+) -> dict[str, Any]:
+    """What the template prints: the sheet's own title in `language` (staff's), each
+    slip in its guardian's. `offered` names the school's first messenger, for a slip
+    with no bot to point to."""
     lang = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
-    words = {
-        (slip.language, slip.expires_at.date()): slip_words(
-            slip.language,
-            bots=[(link.name, link.bot) for link in slip.links],
-            offered=offered,
-            expires=slip.expires_at.date(),
-        )
-        for slip in slips
-    }
-    return (
-        _environment(lang)
-        .get_template("invite_sheet.html")
-        .render(
-            rows=[slips[i : i + 2] for i in range(0, len(slips), 2)],
-            words=words,
-            klass=klass,
-            date=formats.numeric_date(made, lang),
-            time=formats.time_of_day(made, lang),
-        )
+    title = texts("core", lang)._(
+        "Invite codes, %(klass)s, %(date)s %(time)s",
+        klass=klass,
+        date=formats.numeric_date(made, lang),
+        time=formats.time_of_day(made, lang),
     )
+    return {"lang": lang, "title": title, "slips": [_slip(slip, offered) for slip in slips]}
+
+
+def _slip(slip: InviteSlip, offered: str) -> dict[str, Any]:
+    words = _words(slip.language, tuple(slip.links), offered, slip.expires_at.date())
+    return {
+        "lang": slip.language,
+        "head": words.title,
+        "child": words.child,
+        "children": list(slip.children),
+        "guardian_label": words.guardian,
+        "guardian": slip.guardian_name,
+        "code_label": words.code,
+        "code": slip.code,
+        "until": words.until,
+        "how": words.how,
+        "qrs": [{"name": link.name, "svg": qr_svg(link.url)} for link in slip.links],
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def _words(
+    language: str, links: tuple[StartLink, ...], offered: str, expires: dt.date
+) -> SlipWords:
+    """A slip's words; the slips of one sheet mostly share them."""
+    bots = [(link.name, link.bot) for link in links]
+    return slip_words(language, bots=bots, offered=offered, expires=expires)
 
 
 def render_invite_sheet(
     slips: list[InviteSlip], *, klass: str, made: dt.datetime, language: str, offered: str
 ) -> bytes:
-    """The PDF (CPU-bound: callers on an event loop run it in a thread)."""
-    html = render_invite_sheet_html(
-        slips, klass=klass, made=made, language=language, offered=offered
-    )
-    pdf: bytes = weasyprint_html()(string=html).write_pdf()
-    return pdf
+    """The PDF, set by Typst (CPU-bound: callers on an event loop run it in a thread)."""
+    data = invite_sheet_data(slips, klass=klass, made=made, language=language, offered=offered)
+    return typeset_pdf("invite_sheet.typ", data, created=made)

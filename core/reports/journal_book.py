@@ -7,26 +7,26 @@ page (date, topic, homework); then the summary of period and year marks, the
 corrections made after closing, and the director's signature and seal. Every page's
 footer carries the content's SHA-256 and the audit chain's fingerprint.
 
-The PDF is PDF/A-3b (WeasyPrint's `pdf_variant`), its fonts embedded, so a copy
-opened in 25 years looks as printed.
+The PDF is set by Typst (templates/journal_book.typ) as PDF/A-3b (Typst's
+`pdf_standards`), its fonts embedded, so a copy opened in 25 years looks as printed.
 """
 
 from __future__ import annotations
 
-import functools
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from babel import dates as babel_dates
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from core import formats
-from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, texts
-from core.reading.journal_book_content import BookLesson, BookPage, JournalBook
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, Texts, texts
+from core.reading.journal_book_content import BookLesson, BookLine, BookPage, JournalBook
 from core.reading.statement import Statement
 from core.reports.filenames import slug
-from core.reports.pdf import write_pdf
-from core.reports.statement import average_text, blocks, cell_text
+from core.reports.pdf import typeset_pdf
+from core.reports.statement import Block, average_text, blocks, cell_text
 
 # A4 landscape, 10 mm margins: 277 mm; the number and name columns take 51, so 28
 # columns of 7.5 mm fit the rest: a paper journal's page has about as many dates.
@@ -104,45 +104,189 @@ def filename(book: JournalBook) -> str:
     return f"klassnyi-zhurnal-{who}{span}.pdf"
 
 
-@functools.cache
-def _environment(language: str) -> Environment:
-    env = Environment(
-        loader=PackageLoader("core.reports", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        cell=cell_text,
-        numeric_date=formats.numeric_date,
-        day_month=formats.day_month,
-    )
-    return install_jinja(env, "core", language)
-
-
-def render_html(book: JournalBook, *, fingerprint: str, language: str) -> str:
+def journal_book_data(book: JournalBook, *, fingerprint: str, language: str) -> dict[str, Any]:
+    """What the book's template prints (templates/journal_book.typ): every text in
+    `language`, every cell as printed."""
     lang = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
     t = texts("core", lang)
     content = book.content
     summary = Statement(book.class_id, content.summary, None, book.generated_at, book.timezone)
-    return (
-        _environment(lang)
-        .get_template("journal_book.html")
-        .render(
-            b=book,
-            c=content,
-            fingerprint=fingerprint,
-            sheets=[sheet for page in content.pages for sheet in sheets(book, page, lang)],
-            labels=[p.label(lang) for p in content.periods],
-            summary=content.summary,
-            blocks=blocks(summary),
-            subject_averages=content.summary.subject_averages(),
-            average=lambda value: average_text(value, lang),
-            generated=formats.date_time(book.generated_at, lang),
-            what=lambda entity: _entity(t.language, entity),
-        )
-    )
+    chain = t._("Audit chain: %(fingerprint)s", fingerprint=fingerprint)
+    content_hash = t._("Content SHA-256: %(hash)s", hash=book.content_sha256)
+    period_labels = [p.label(lang) for p in content.periods]
+    page_word = t.pgettext("page footer", "p.")
+    return {
+        "lang": lang,
+        "title": t._(
+            "Class journal, %(klass)s, %(year)s", klass=content.class_name, year=content.year
+        ),
+        "footer": f"{content_hash} · {chain}",
+        "footer_right": f"{content.class_name} · {page_word}",
+        "cover": _cover(book, lang),
+        "labels": _labels(t),
+        "sheets": [
+            _sheet(sheet, period_labels, lang)
+            for page in content.pages
+            for sheet in sheets(book, page, lang)
+        ],
+        "period_labels": period_labels,
+        "blocks": [_summary_block(summary, block, lang) for block in blocks(summary)],
+        "corrections": [
+            [
+                formats.numeric_date(x.at, lang),
+                _entity(lang, x.entity),
+                x.subject,
+                x.student,
+                formats.numeric_date(x.day, lang) if x.day else "",
+                x.old,
+                x.new,
+                x.reason,
+                x.by,
+            ]
+            for x in content.corrections
+        ],
+        "seal": [
+            {"who": t._("Director"), "name": "_" * 24, "mark": t.pgettext("signature", "Seal")},
+            {"who": t._("Class teacher"), "name": content.class_teacher or "_" * 24, "mark": ""},
+        ],
+        "hashes": [
+            content_hash,
+            chain,
+            t._(
+                "The content SHA-256 is computed over the journal book's data as canonical "
+                "JSON; the audit chain fingerprint is the journal's change log as it stood "
+                "when the book was made. The file's own SHA-256 is kept in the school's "
+                "archive."
+            ),
+        ],
+    }
+
+
+def _cover(book: JournalBook, lang: str) -> dict[str, Any]:
+    t, content = texts("core", lang), book.content
+    year = t._("Academic year %(year)s", year=content.year)
+    return {
+        "title": t._("CLASS JOURNAL"),
+        "school": content.school,
+        "klass": t._("Class %(klass)s", klass=content.class_name),
+        "lines": [
+            f"{year} · {content.period.name}" if content.period else year,
+            t._("Class teacher: %(name)s", name=content.class_teacher or "—"),
+        ],
+        "spans": [
+            t._(
+                "From %(start)s to %(end)s",
+                start=formats.numeric_date(content.starts_on, lang),
+                end=formats.numeric_date(content.ends_on, lang),
+            ),
+            t._(
+                "Printed from the electronic journal %(when)s",
+                when=formats.date_time(book.generated_at, lang),
+            ),
+        ],
+    }
+
+
+def _labels(t: Texts) -> dict[str, Any]:
+    return {
+        "number": t.pgettext("row number", "#"),
+        "student": t._("Last name, first name"),
+        "no_lessons": t._("No lessons in this span."),
+        "lesson_heads": [
+            t.pgettext("row number", "#"),
+            t._("Date"),
+            t._("What was covered in the lesson"),
+            t._("Homework"),
+        ],
+        "summary": t._("Summary of period and year marks"),
+        "class_average": t._("Class average"),
+        "preliminary": t._("* — preliminary mark (no final mark yet)"),
+        "corrections": t._("Corrections after closing"),
+        "correction_heads": [
+            t._("When"),
+            t._("What"),
+            t._("Subject"),
+            t._("Pupil"),
+            t._("Lesson"),
+            t._("Was"),
+            t._("Now"),
+            t._("Reason"),
+            t._("By"),
+        ],
+        "no_corrections": t._("No corrections."),
+    }
+
+
+def _sheet(sheet: Sheet, period_labels: list[str], lang: str) -> dict[str, Any]:
+    t, page = texts("core", lang), sheet.page
+    name = f"{page.subject} · {page.group}" if page.group else page.subject
+    part = f" ({sheet.part}/{sheet.parts})" if sheet.parts > 1 else ""
+    lessons = t._("lessons and homework")
+    sub = [t._("Teacher: %(names)s", names=page.teachers or "—")]
+    if not page.graded:
+        sub.append(t._("Attendance only"))
+    heads = []
+    for column in sheet.columns:
+        if column.lesson is not None:
+            heads.append({"head": str(page.lessons[column.lesson].date.day), "period": False})
+        elif column.period is not None:
+            heads.append({"head": period_labels[column.period], "period": True})
+        else:
+            heads.append({"head": "", "period": False})
+    return {
+        "title": name + part,
+        "lessons_title": f"{name} — {lessons}{part}",
+        "sub": sub,
+        "months": [{"name": month, "span": span} for month, span in sheet.months],
+        "columns": heads,
+        "lines": [
+            {
+                "name": line.full_name,
+                "left": _left(line.left_on, lang) if line.left_on else None,
+                "cells": [_grid_cell(line, column) for column in sheet.columns],
+            }
+            for line in page.lines
+        ],
+        "lessons": [
+            {
+                "n": sheet.first + i,
+                "date": formats.numeric_date(lesson.date, lang),
+                "topic": lesson.topic,
+                "homework": lesson.homework,
+            }
+            for i, lesson in enumerate(sheet.lessons)
+        ],
+    }
+
+
+def _grid_cell(line: BookLine, column: Column) -> str:
+    if column.lesson is not None:
+        return line.cells[column.lesson]
+    if column.period is not None:
+        return line.periods[column.period] if line.periods else ""
+    return ""
+
+
+def _left(day: dt.date, lang: str) -> str:
+    return texts("core", lang)._("(left %(date)s)", date=formats.numeric_date(day, lang))
+
+
+def _summary_block(summary: Statement, block: Block, lang: str) -> dict[str, Any]:
+    """The closing page's marks: a pupil's row per block of subjects, the class's
+    averages under it (the statement's reading, without its averages columns)."""
+    content = summary.content
+    averages = content.subject_averages()
+    return {
+        "subjects": [content.subjects[s] for s in block.subjects],
+        "rows": [
+            {
+                "name": row.full_name,
+                "cells": [cell_text(c) for s in block.subjects for c in row.cells[s]],
+            }
+            for row in content.rows
+        ],
+        "averages": [average_text(v, lang) for s in block.subjects for v in averages[s]],
+    }
 
 
 def _entity(language: str, entity: str) -> str:
@@ -159,5 +303,6 @@ def _entity(language: str, entity: str) -> str:
 def journal_book_pdf(
     book: JournalBook, *, fingerprint: str, language: str = DEFAULT_LANGUAGE
 ) -> bytes:
-    """The book as a PDF/A-3b document. CPU-bound: run it in a thread."""
-    return write_pdf(render_html(book, fingerprint=fingerprint, language=language))
+    """The book as a PDF/A-3b document, set by Typst. CPU-bound: run it in a thread."""
+    data = journal_book_data(book, fingerprint=fingerprint, language=language)
+    return typeset_pdf("journal_book.typ", data, archival=True, created=book.generated_at)

@@ -9,24 +9,23 @@ hash of its own bytes: that one (`file_sha256`) is kept with the archived export
 
 from __future__ import annotations
 
-import functools
+import datetime as dt
 import io
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from core import formats
-from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, install_jinja, texts
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, texts
 from core.reading import words
 from core.reading.statement import Cell, Statement
 from core.reports.cells import put, sheet_title
 from core.reports.filenames import slug
-from core.reports.pdf import write_pdf
+from core.reports.pdf import typeset_pdf
 
 
 @dataclass(frozen=True)
@@ -117,23 +116,15 @@ def blocks(statement: Statement) -> list[Block]:
     ]
 
 
-@functools.cache
-def _environment(language: str) -> Environment:
-    env = Environment(
-        loader=PackageLoader("core.reports", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(cell=cell_text, numeric_date=formats.numeric_date)
-    return install_jinja(env, "core", language)
-
-
-def render_html(statement: Statement, *, language: str, fingerprint: str | None = None) -> str:
+def statement_data(
+    statement: Statement, *, language: str, fingerprint: str | None = None
+) -> dict[str, Any]:
+    """What the statement's template prints (templates/statement.typ): every text in
+    `language`, every cell as printed."""
     lang = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
-    t = texts("core", lang)
+    t, words_ = texts("core", lang), labels(statement, lang)
     content = statement.content
+    chain = fingerprint and t._("Audit chain: %(fingerprint)s", fingerprint=fingerprint)
     periods = [
         t._(
             "%(label)s — %(name)s (%(start)s–%(end)s)",
@@ -144,33 +135,102 @@ def render_html(statement: Statement, *, language: str, fingerprint: str | None 
         )
         for p in content.periods
     ]
-    return (
-        _environment(lang)
-        .get_template("statement.html")
-        .render(
-            s=statement,
-            c=content,
-            t=labels(statement, lang),
-            fingerprint=fingerprint,
-            blocks=blocks(statement),
-            labels=[p.label(lang) for p in content.periods],
-            periods="; ".join(periods),
-            subject_averages=content.subject_averages(),
-            average=lambda value: average_text(value, lang),
-        )
-    )
+    notes = [t._("The class has no students.")] if not content.rows else []
+    if not content.marks_given:
+        notes.append(t._("This class gets no marks."))
+    legend = [
+        t._("Periods: %(periods)s", periods="; ".join(periods)),
+        words_.legend,
+        words_.preliminary,
+        (f"{words_.generated}.", words_.content_hash),
+        *([chain] if chain else []),
+        words_.hash_note,
+    ]
+    return {
+        "lang": lang,
+        "title": t._("Summary statement of period marks, %(klass)s", klass=content.class_name),
+        "heading": words_.title,
+        "who": [
+            {"label": t._("School"), "value": content.school, "bold": False},
+            {"label": t._("Class"), "value": content.class_name, "bold": True},
+            {"label": t._("Academic year"), "value": content.year, "bold": False},
+        ],
+        "notes": notes,
+        "number": words_.number,
+        "student": words_.student,
+        "class_average": words_.class_average,
+        "labels": [p.label(lang) for p in content.periods],
+        "blocks": [_block(statement, block, words_.average, lang) for block in blocks(statement)],
+        "legend": [
+            {"text": line[0], "hash": line[1]}
+            if isinstance(line, tuple)
+            else {"text": line, "hash": None}
+            for line in legend
+        ],
+        "signatures": [
+            {"who": t._("Class teacher"), "name": statement.class_teacher or ""},
+            {"who": t._("Deputy director"), "name": ""},
+            {"who": t._("Head of school"), "name": t.pgettext("signature", "Seal")},
+        ],
+        "footer": " · ".join(
+            part for part in (words_.generated, words_.content_hash, chain) if part
+        ),
+        "page_label": words_.page,
+    }
+
+
+def _block(statement: Statement, block: Block, average: str, lang: str) -> dict[str, Any]:
+    """One page-wide block: its heads, then each pupil's cells and the class's averages,
+    as many cells a row as the heads span (a period each, one when there are none)."""
+    content = statement.content
+    per = max(len(content.periods), 1)
+
+    def padded(cells: list[dict[str, str]], kind: str = "") -> list[dict[str, str]]:
+        return cells + [{"text": "", "kind": kind}] * (per - len(cells))
+
+    class_averages = content.subject_averages()
+    rows = []
+    for row in content.rows:
+        cells = []
+        for s in block.subjects:
+            cells += padded(
+                [
+                    {"text": cell_text(c), "kind": "pre" if c and c.preliminary else ""}
+                    for c in row.cells[s]
+                ]
+            )
+        if block.averages:
+            values = [{"text": average_text(v, lang), "kind": "avg"} for v in row.averages]
+            cells += padded(values, "avg")
+        left = row.left_on and _left(row.left_on, lang)
+        rows.append({"name": row.full_name, "left": left or None, "cells": cells})
+    totals = []
+    for s in block.subjects:
+        totals += padded([{"text": average_text(v, lang)} for v in class_averages[s]])
+    if block.averages:
+        totals += padded([], "avg")
+    heads = [{"name": content.subjects[s], "avg": False} for s in block.subjects]
+    if block.averages:
+        heads.append({"name": average, "avg": True})
+    return {"heads": heads, "rows": rows, "class_row": totals}
+
+
+def _left(day: dt.date, lang: str) -> str:
+    return texts("core", lang)._("(left %(date)s)", date=formats.numeric_date(day, lang))
 
 
 def statement_pdf(
     statement: Statement, *, language: str = DEFAULT_LANGUAGE, fingerprint: str | None = None
 ) -> bytes:
-    """The statement on A4 landscape pages. CPU-bound: run it in a thread.
+    """The statement on A4 landscape pages, set by Typst. CPU-bound: run it in a thread.
 
     With the audit chain's `fingerprint` (`ChainHead.fingerprint`) it is the archive's
     copy: the fingerprint printed on every page, the file PDF/A-3b.
     """
-    html = render_html(statement, language=language, fingerprint=fingerprint)
-    return write_pdf(html, archival=fingerprint is not None)
+    data = statement_data(statement, language=language, fingerprint=fingerprint)
+    return typeset_pdf(
+        "statement.typ", data, archival=fingerprint is not None, created=statement.generated_at
+    )
 
 
 _THIN = Side(style="thin", color="808080")

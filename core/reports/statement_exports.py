@@ -40,7 +40,7 @@ class ExportFile:
 
 
 def render(statement: Statement, fmt: str, language: str) -> bytes:
-    """The file's bytes (CPU-bound: WeasyPrint or openpyxl)."""
+    """The file's bytes (CPU-bound: Typst or openpyxl)."""
     if fmt == "pdf":
         return statement_pdf(statement, language=language)
     return statement_xlsx(statement, language=language)

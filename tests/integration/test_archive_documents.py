@@ -19,6 +19,16 @@ from core.errors import Forbidden, NotFound
 from core.models import ArchiveDocument, School, SchoolClass
 from core.reading.access import ReadingUnit
 from core.reading.journal_book import journal_book_of
+from core.reading.journal_book_content import (
+    BookCorrection,
+    BookLesson,
+    BookLine,
+    BookPage,
+    JournalBook,
+    JournalBookContent,
+)
+from core.reading.statement import StatementContent, StatementPeriod
+from core.reports.journal_book import journal_book_pdf
 from core.services.archive import archive_period, archive_year, keep_until
 from tests.builders import build_world, uow_at, update_row
 from tests.integration.archive_helpers import REASON, fill_journal
@@ -155,3 +165,35 @@ async def test_the_book_is_read_in_a_fixed_number_of_queries(sqlite_db: Database
     empty = await _queries_to_read_the_book(sqlite_db, klass)
     await fill_journal(sqlite_db, w)  # lessons, marks, absences, homework, a correction
     assert await _queries_to_read_the_book(sqlite_db, klass) == empty
+
+
+def test_what_teachers_typed_prints_as_typed_in_the_journal_book() -> None:
+    """Topics, homework, names and reasons are data to the book's template: Typst's
+    markup in them prints literally, on every sheet of a long year."""
+    q1 = StatementPeriod(1, "1 четверть", "quarter", dt.date(2026, 9, 1), dt.date(2026, 10, 25))
+    days = [dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(40)]
+    topic, homework = '#panic("x") *Дроби* _тема_', "№ 5 ] $x$ <b> @ref \\ // стр. 10"
+    page = BookPage(
+        subject="Математика",
+        group=None,
+        teachers="Иванова М.П.",
+        graded=True,
+        lessons=tuple(BookLesson(day, 2, topic, homework) for day in days),
+        lines=(BookLine("*Соколов* Пётр", None, ("5",) * len(days), ("4",)),),
+    )
+    summary = StatementContent("Школа", "7Б", "2026/2027", (q1,), (), (), True)
+    fix = BookCorrection(
+        dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), "mark", "Математика", "*Соколов* Пётр",
+        days[0], "2", "5", "Приказ #12 = {x}", "Белов И.А.",
+    )  # fmt: skip
+    content = JournalBookContent(
+        "Школа", "7Б", "2026/2027", None, days[0], days[-1], "", (q1,), (page,), summary, (fix,),
+    )  # fmt: skip
+    book = JournalBook(2, content, dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), "Europe/Moscow")
+    pdf = journal_book_pdf(book, fingerprint="cd" * 32)
+    pages = pages_text(pdf)
+    assert len(pages) == 6  # the title, two sheets of the grid and their lessons, closing
+    assert pages[1].startswith("Математика (1/2)") and "*Соколов* Пётр" in pages[1]
+    assert topic in pages[2] and homework in pages[2] and homework in pages[4]
+    assert "Приказ #12 = {x}" in pages[5]
+    assert pdfa_part(pdf) == "3"

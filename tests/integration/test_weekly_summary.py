@@ -28,7 +28,9 @@ from tests.integration.reading_helpers import write_week
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 A4_POINTS = (595, 842)
-HYPHENATED = re.compile("\u2010\\s+")  # WeasyPrint's hyphen (U+2010), then the line break
+# A word broken at a line's end: WeasyPrint's hyphen (U+2010) then the line break, or
+# Typst's hyphen, which pdfium reads back as U+0002 where the word was broken.
+HYPHENATED = re.compile("\u2010\\s+|\x02\\s*")
 
 
 def reader(db: Database) -> ReadingUnit:
@@ -158,6 +160,9 @@ async def test_no_page_for_a_child_of_another_family(db: Database) -> None:
     w = await build_world(db)
     with pytest.raises(Forbidden):
         await _summary(db, w, _parent(w, "novikov"), "vanya", "petya")
+    # Refused after a first class was read and handed to Typst: still no file at all.
+    with pytest.raises(Forbidden):
+        await _summary(db, w, _parent(w, "novikov"), "vanya", "lena")
 
 
 def test_the_file_name_is_latin_and_names_the_week() -> None:
@@ -231,3 +236,42 @@ async def test_the_summary_in_uzbek_for_a_parent_who_reads_it(db: Database) -> N
     ):
         assert expected in text, expected
     assert "5n/i" in text.replace(" ", "") and "Итоги недели" not in text
+
+
+async def test_what_a_teacher_types_prints_as_typed(db: Database) -> None:
+    """The template reads pupils' names, topics and homework as data: Typst's markup
+    characters in them print literally and run nothing."""
+    w = await build_world(db)
+    typed = '#panic("x") ] *жирный* _курсив_ $x^2$ <b> @метка \\ // не комментарий'
+    lesson = Lesson(
+        school_id=w.school_id,
+        class_id=w.classes["7Б"],
+        subject_id=w.subjects["Математика"],
+        teacher_id=w.staff["math"],
+        date=TODAY + dt.timedelta(days=1),
+        slot=3,
+        topic="Тема #set text(red)",
+        created_at=NOW,
+    )
+    [lesson_id] = await insert(db, lesson)
+    await set_homework(uow_at(db), actor=w.actor("math"), lesson_id=lesson_id, text=typed)
+    pdf = await _summary(db, w, _parent(w), "petya")
+    [text] = pages_text(pdf)
+    assert typed in text and "Тема #set text(red)" in text
+    save_first_page_png(pdf, "weekly_summary_typed_markup.png")
+
+
+async def test_pupils_of_several_classes_print_in_the_order_given(db: Database) -> None:
+    """A print of several classes (the whole school) is a compile per class, joined
+    into one file: every pupil keeps one page, in the order asked for."""
+    w = await build_world(db)
+    await write_week(db, w)
+    pdf = await _summary(db, w, w.actor("deputy"), "lena", "petya", "masha", "dasha")
+    texts = pages_text(pdf)
+    names = ["Морозова Елена", "Соколов Пётр", "Соколова Мария", "Соколова Дарья"]
+    assert [next(n for n in names if n in t) for t in texts] == names
+    assert "10А" in texts[0] and "7Б" in texts[1] and "1А" in texts[3]
+    assert "Сложение дробей" in texts[1] and all("Подпись родителя" in t for t in texts)
+    document = pdfium.PdfDocument(pdf)
+    assert [tuple(round(x) for x in page.get_size()) for page in document] == [A4_POINTS] * 4
+    document.close()

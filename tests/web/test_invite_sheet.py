@@ -5,6 +5,7 @@ and tried in the bot's own check."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 
@@ -15,6 +16,7 @@ from core.db import Database
 from core.errors import InviteElsewhere, InviteRevoked
 from core.messengers import MessengerChat
 from core.models import Guardian, InviteCode, Messenger
+from core.reports.invite_sheet import InviteSlip, render_invite_sheet, start_links
 from core.services.invites import check_invite, issue_invite, redeem_invite
 from tests.builders import update_row
 from tests.integration.delivery_helpers import add_guardian
@@ -198,3 +200,32 @@ async def test_a_qr_code_for_each_messenger_the_school_offers_and_one_code_for_b
         "Ваша школа не использует Telegram для сообщений о детях. "
         "Откройте бота школы в MAX и отправьте код туда."
     )
+
+
+def test_names_print_as_typed_and_nine_slips_take_two_pages() -> None:
+    """Names come from the roster: Typst's markup characters in them print literally.
+    Four rows of two slips fill a page; the ninth slip starts the next one."""
+    made = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+    bots = {Messenger.telegram: "zvonok_demo_bot"}
+    odd = '#panic("x") *Иванова* _Анна_ ] $1$'
+    codes = [f"ABCD-EFGH-JKMN-{digit}QRS" for digit in "23456789A"]
+    slips = [
+        InviteSlip(
+            guardian_id=i,
+            guardian_name=odd if i == 0 else f"Петрова Ольга {i}",
+            children=(f"Петров Иван {i}, 7Б",),
+            language="ru",
+            code=code,
+            expires_at=made,
+            links=start_links(bots, ["telegram"], code),
+        )
+        for i, code in enumerate(codes)
+    ]
+    pdf = render_invite_sheet(slips, klass="7Б", made=made, language="ru", offered="Telegram")
+    pages = pages_text(pdf)
+    assert len(pages) == 2
+    assert [m["guardian"] for m in SLIP.finditer(pages[0])] == [odd] + [
+        f"Петрова Ольга {i}" for i in range(1, 8)
+    ]
+    assert [m["code"] for m in SLIP.finditer(pages[1])] == codes[8:]
+    assert qr_codes(pdf, 1) == [f"https://t.me/zvonok_demo_bot?start={codes[8]}"]

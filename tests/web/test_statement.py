@@ -30,7 +30,7 @@ from core.reading.statement import (
 from core.reports.statement import blocks, statement_pdf
 from core.services.period_marks import set_period_mark
 from core.services.roster import transfer_student
-from tests.builders import insert, uow_at
+from tests.builders import TODAY, insert, uow_at
 from tests.web.browser import Web
 from tests.web.pages import row_with, table_rows, text_of
 from tests.web.pdfs import page_size, pages_text, save_png
@@ -309,3 +309,23 @@ def test_a_school_with_many_subjects_prints_them_in_page_wide_blocks() -> None:
     assert all("Соколов Пётр" in text and "стр." in text for text in texts)
     assert "Предмет 11" in texts[2] and "Средний балл" in texts[2]
     save_png(pdf, "statement_many_subjects.png", index=0)
+
+
+def test_names_with_typst_markup_print_as_typed_in_the_archived_statement() -> None:
+    """Names, subjects and the school's name are data to the template: Typst's markup
+    in them prints literally; the archive's copy is PDF/A-3b."""
+    odd = ('#panic("x") Иванов', "*Петров* _Пётр_", "Сидоров ] $1$ <b> @x \\ //")
+    periods = (StatementPeriod(1, "1 четверть", "quarter", dt.date(2026, 9, 1), TODAY),)
+    rows = tuple(
+        StatementRow(n, name, None, ((Cell("5"),),), (5.0,)) for n, name in enumerate(odd, start=1)
+    )
+    content = StatementContent(
+        "Школа #set page(flipped: false)", "7Б", "2026/2027", periods, ("*Химия*",), rows, True
+    )
+    made = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    pdf = statement_pdf(Statement(1, content, None, made, "Europe/Moscow"), fingerprint="ab" * 32)
+    [text] = pages_text(pdf)
+    assert page_size(pdf) == (842, 595)
+    for typed in (*odd, "Школа #set page(flipped: false)", "*Химия*", "ab" * 32):
+        assert typed in text, typed
+    assert b"<pdfaid:part>3</pdfaid:part>" in pdf and b"<pdfaid:conformance>B<" in pdf
