@@ -49,6 +49,7 @@ RELEASED = {
     "0012_archive_documents.py": "b7148ce1a9ba68877cffead49cef6fa249e721d7e5201ec804ad6433d0ca3280",
     "0017_max_messenger.py": "7150327e7aa1c79841c6685773cc7bea3993d6ce58ec60f80b96c3f03cea9de8",
     "0018_delivery_claimed_by.py": "75daba756ccde822f860acfdbd44960fd98d5b94f115f9904ac434781518f574",
+    "0019_school_bots.py": "c1ab0b1e5e572a7c5a012d621cd2e0f0f68cc100082b3aa9252512f9d8c76ce6",
 }
 
 
