@@ -76,23 +76,23 @@ async def weekly_summary_pdf(
     setting: asyncio.Future[bytes] | None = None
     # One thread sets every class: Typst's allocations stay in one malloc arena, where
     # a thread per class would leave each class's freed memory in an arena of its own.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst") as typesetter:
-        try:
-            # Closed on the way out, error or not: the unit of work ends with the reading.
-            async with aclosing(_class_runs(uow, actor, student_ids, week_start)) as runs:
-                async for run, generated in runs:
-                    if setting is not None:
-                        parts.append(await setting)
-                    setting = loop.run_in_executor(typesetter, _compile, run, lang, generated)
-            assert setting is not None  # _class_runs yields at least one run or raises
-            parts.append(await setting)
-        except BaseException:
-            if setting is not None:
-                setting.cancel()
-            raise
+    typesetter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst")
+    try:
+        # Closed on the way out, error or not: the unit of work ends with the reading.
+        async with aclosing(_class_runs(uow, actor, student_ids, week_start)) as runs:
+            async for run, generated in runs:
+                if setting is not None:
+                    parts.append(await setting)
+                setting = loop.run_in_executor(typesetter, _compile, run, lang, generated)
+        assert setting is not None  # _class_runs yields at least one run or raises
+        parts.append(await setting)
         if len(parts) == 1:
             return parts[0]
         return await loop.run_in_executor(typesetter, _join, parts)
+    finally:
+        # Never waits: after a refusal the class being set finishes on its own thread
+        # while the event loop goes on (waiting would stall it for that class's time).
+        typesetter.shutdown(wait=False, cancel_futures=True)
 
 
 async def summary_pages(
