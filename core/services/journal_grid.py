@@ -5,10 +5,12 @@ attendance («н» absent, «б» ill, «оп» late), typed as text: «5», «5
 Saving a cell makes the journal say exactly that, through the marks and attendance
 services (each change with its history and its message to the family), all in one
 transaction: a mark typed over another is a correction («4 → 5»), a removed one is
-withdrawn, an added one is posted. The text is read before anything else, and a cell
-needing more than one service call is checked whole first (the writer, the pupil,
-the grade-1 and elective rules), so a refusal names the first rule the cell breaks;
-a refused or failed cell changes nothing.
+withdrawn, an added one is posted. The text is read before anything else; then the
+cell and all its checks need are read in three statements (`core.services.
+journal_cell`) and the cell is checked whole, once (the closed journal, the writer,
+the pupil, the grade-1 and elective rules), so a refusal names the first rule the
+cell breaks; the services' writes follow without checking again (`*_prechecked_*`).
+A refused or failed cell changes nothing.
 
 Seed 002 §2.5.2: taking attendance is recorded on the lesson (the roll call) when
 the teacher marks it in the grid, so "Today" counts the lesson's attendance as taken.

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlmodel import col, select
 
 from core.db import Database
+from core.errors import Forbidden, RuleViolation
 from core.models import (
     Attendance,
     Enrollment,
@@ -24,7 +25,7 @@ from core.models import (
 )
 from core.rows import not_deleted
 from core.services.attendance import mark_attendance
-from core.services.journal_grid import parse_cell
+from core.services.journal_grid import parse_cell, save_cell
 from core.services.marks import post_mark
 from core.services.period_marks import set_period_mark
 from tests.builders import insert, uow_at
@@ -372,6 +373,38 @@ async def test_a_saved_cell_answers_what_the_grid_then_shows(web: Web) -> None:
         assert answer["average"] == pytest.approx(row["average"]), text
         del answer["student_id"], answer["average"]
         assert answer == cell, text
+
+
+async def test_a_group_lessons_cell_is_its_teachers_and_its_pupils(web: Web) -> None:
+    # The cell's reads check the group in SQL (core.services.journal_cell): the group's
+    # teacher writes it, for the group's pupils; the average is over the group's lessons.
+    w = web.world
+    lesson, english = w.lessons["english7"], w.actor("english")
+    saved = await save_cell(
+        uow_at(web.db), actor=english, lesson_id=lesson, student_id=w.students["petya"], text="5 4"
+    )
+    assert saved.cell.text == "5 4" and saved.average == 4.5
+    with pytest.raises(RuleViolation) as outside:  # 7Б, but not in the group
+        await save_cell(
+            uow_at(web.db),
+            actor=english,
+            lesson_id=lesson,
+            student_id=w.students["vanya"],
+            text="4",
+        )
+    assert outside.value.code == "student_not_in_lesson"
+    with pytest.raises(Forbidden):  # teaches 7Б, not this group's subject
+        await save_cell(
+            uow_at(web.db),
+            actor=w.actor("math"),
+            lesson_id=lesson,
+            student_id=w.students["petya"],
+            text="3",
+        )
+    corrected = await save_cell(
+        uow_at(web.db), actor=english, lesson_id=lesson, student_id=w.students["petya"], text="3"
+    )
+    assert corrected.cell.text == "3" and corrected.average == 3.0
 
 
 async def test_a_cell_is_saved_in_a_few_statements(site: Web) -> None:
