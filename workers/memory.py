@@ -5,8 +5,9 @@ glibc gives each thread that allocates a heap ("arena") of its own, up to eight 
 core. A worker's threads are its SQLite connections (aiosqlite runs each in a thread,
 which builds the rows of its results) and the default executor (the backup packs and
 encrypts there); memory freed in one arena is reused by that arena only, so every
-thread keeps its own high-water mark resident. Python's objects mostly live in its own
-allocator's pools, which the heaps' fragmentation does not touch.
+thread keeps its own high-water mark resident. `malloc_trim` gives back what glibc
+holds free: large objects and buffers, SQLite's memory, the threads' heaps (Python's
+small objects live in its own allocator's arenas, which it does not reach).
 
 Nothing happens where the C library is not glibc (musl, macOS): both calls are no-ops.
 """
