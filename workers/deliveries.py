@@ -131,12 +131,19 @@ async def send_due(ctx: dict[str, Any]) -> str:
     """
     # Shared by the worker's jobs (workers.main.startup); a job run alone has its own.
     turns: asyncio.Semaphore = ctx.setdefault("batch_turns", asyncio.Semaphore(BATCHES_IN_FLIGHT))
-    async with turns:
+    await turns.acquire()
+    try:
         task = asyncio.create_task(_send_batch(ctx))
-        batches: set[asyncio.Task[str]] = ctx.setdefault("batches", set())
-        batches.add(task)
-        task.add_done_callback(batches.discard)
-        return await asyncio.shield(task)
+    except BaseException:
+        turns.release()
+        raise
+    # The turn is the batch's, not the job's: a job that times out while its batch is
+    # still sending leaves, and the batch keeps its turn until it ends.
+    task.add_done_callback(lambda _: turns.release())
+    batches: set[asyncio.Task[str]] = ctx.setdefault("batches", set())
+    batches.add(task)
+    task.add_done_callback(batches.discard)
+    return await asyncio.shield(task)
 
 
 async def _send_batch(ctx: dict[str, Any]) -> str:
