@@ -75,6 +75,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--teachers", type=int, default=5, help="teachers a school")
     parser.add_argument("--saves", type=int, default=5, help="marks each teacher saves")
     parser.add_argument("--timeout", type=float, default=600, help="seconds for the message")
+    parser.add_argument(
+        "--headroom", type=float, help="ZVONOK_TELEGRAM_RATE_HEADROOM for every process"
+    )
     return parser.parse_args(argv)
 
 
@@ -278,6 +281,8 @@ async def deployment(args: argparse.Namespace, directory: Path) -> AsyncIterator
         ):
             sms_port = int(sms.url.rsplit(":", 1)[1].split("/")[0])
             env = zvonok_env(db_url, redis_url, directory, smtp.port, sms_port)
+            if args.headroom is not None:
+                env["ZVONOK_TELEGRAM_RATE_HEADROOM"] = str(args.headroom)
             try:
                 processes += standins(schools, env, directory)
                 stats = (f"{TELEGRAM_PORT}/_emulator/stats", f"{MAX_PORT}/_standin/stats")
