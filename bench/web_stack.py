@@ -224,7 +224,10 @@ async def sign_in(
     base_url: str, login: str, page: str, transport: httpx.AsyncBaseTransport | None = None
 ) -> tuple[httpx.AsyncClient, str]:
     """A client signed in as `login` through the sign-in form, and `page`'s CSRF token."""
-    client = httpx.AsyncClient(base_url=base_url, timeout=60, transport=transport)
+    # Idle connections are dropped before uvicorn closes them (after 5 s): one reused
+    # just as the server closes it would fail the request.
+    limits = httpx.Limits(keepalive_expiry=2.0)
+    client = httpx.AsyncClient(base_url=base_url, timeout=60, transport=transport, limits=limits)
     form = await client.get("/login")
     found = _FORM_TOKEN.search(form.text)
     assert found, "the sign-in page has no CSRF field"
