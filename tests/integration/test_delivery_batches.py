@@ -10,6 +10,7 @@ queued for another worker. A living worker's deliveries are left alone.
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 from typing import Any
 
@@ -19,13 +20,14 @@ from arq.constants import job_key_prefix
 from core.actors import StaffActor
 from core.db import Database
 from core.delivery.dispatch import dispatch_events
-from core.delivery.lifecycle import start_batch, start_notification
+from core.delivery.lifecycle import _spread_batch, start_batch, start_notification
 from core.delivery.sweep import due_notifications, unrelayed_events
-from core.models import Delivery, Notification
+from core.models import Delivery, Guardian, Notification, utcnow
 from core.services.announcements import post_announcement
 from core.settings import Settings
+from core.uow import UnitOfWork
 from notifier.base import Outcome, SendResult
-from tests.builders import World, build_world
+from tests.builders import World, build_world, insert
 from tests.integration.delivery_helpers import (
     Clock,
     add_guardian,
@@ -176,3 +178,43 @@ async def test_two_urgent_messages_dispatched_together_are_two_messages(db: Data
         [item] = composition.items
         titles.append(item.data["title"])
     assert sorted(titles) == ["Автобус не придёт", "Занятия отменены"]
+
+
+async def test_a_batch_takes_its_share_of_each_school_among_the_longest_due(
+    db: Database,
+) -> None:
+    """A district's urgent message makes thousands due at one moment, school after
+    school: a batch must reach several schools' bots, not one school's 30 a second."""
+    w = await build_world(db)
+    now = utcnow()
+    rows: list[Notification] = []
+    for school_id in (w.school_id, w.other_school_id):  # school 1's all have lower ids
+        guardian = Guardian(
+            school_id=school_id, last_name="Родитель", first_name="Р", created_at=now
+        )
+        (guardian_id,) = await insert(db, guardian)
+        rows += [
+            Notification(
+                school_id=school_id,
+                guardian_id=guardian_id,
+                topic="announcements",
+                mode="instant",
+                urgent=True,
+                due_at=now,
+                created_at=now,
+            )
+            for _ in range(150)
+        ]
+    await insert(db, *rows)
+    school_of = {n.id: n.school_id for n in await notifications(db)}
+
+    async with UnitOfWork(db) as uow:
+        picked, looked_at = await _spread_batch(uow, now, 100)
+    assert looked_at == 100 and len(set(picked)) == 100
+    assert collections.Counter(school_of[i] for i in picked) == {
+        w.school_id: 50,
+        w.other_school_id: 50,
+    }
+    async with UnitOfWork(db) as uow:  # a window smaller than a batch: all of it
+        picked, looked_at = await _spread_batch(uow, now, 400)
+    assert looked_at == 300 and sorted(picked) == sorted(school_of)
