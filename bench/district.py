@@ -55,8 +55,10 @@ from core.models import Delivery
 from core.services.announcements import post_announcement
 from core.uow import UnitOfWork
 from notifier.standins.max_control import MaxStandinControl
+from notifier.standins.max_server import school_bot_prefix as max_bot_prefix
 from notifier.standins.sms_gateway import run_sms_gateway
 from notifier.standins.smtp import run_smtp_standin
+from notifier.standins.telegram_api import school_bot_prefix as telegram_bot_prefix
 from notifier.standins.telegram_control import EmulatorControl
 
 DISTRICT_TELEGRAM_TOKEN = "900000:district-bot"
@@ -211,15 +213,12 @@ def standins(schools: list[DistrictSchool], env: dict[str, str], directory: Path
 
 
 def telegram_control(s: DistrictSchool) -> EmulatorControl:
-    control = EmulatorControl(f"http://{OUTSIDE}:{TELEGRAM_PORT}")
-    control.prefix = f"_emulator/bots/{s.telegram_token.split(':')[0]}"
-    return control
+    bot_id = int(s.telegram_token.split(":")[0])
+    return EmulatorControl(f"http://{OUTSIDE}:{TELEGRAM_PORT}", telegram_bot_prefix(bot_id))
 
 
 def max_control(s: DistrictSchool) -> MaxStandinControl:
-    control = MaxStandinControl(f"http://{OUTSIDE}:{MAX_PORT}")
-    control.prefix = f"_standin/bots/{s.username}"
-    return control
+    return MaxStandinControl(f"http://{OUTSIDE}:{MAX_PORT}", max_bot_prefix(s.username))
 
 
 # --- the deployment ------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import resource
@@ -80,12 +81,10 @@ def reset_peak_rss() -> bool:
 def peak_rss_mb(field: str = "VmHWM") -> int:
     """The process's peak resident memory since the last reset (or since it started);
     its resident memory now with `field="VmRSS"`."""
-    try:
+    with contextlib.suppress(OSError):  # no /proc: the kernel's peak from getrusage
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith(f"{field}:"):
                 return int(line.split()[1]) // 1024
-    except OSError:
-        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 

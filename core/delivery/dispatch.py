@@ -11,7 +11,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, update
@@ -23,6 +22,8 @@ from core.delivery.recipients import Asked, Recipient, recipients_of_many
 from core.delivery.routing import (
     MAX_BUNDLE_SECONDS,
     TOPIC_OF_EVENT,
+    GuardianAddresses,
+    address_columns,
     closed_channels,
     digest_time,
     live_channels,
@@ -167,17 +168,6 @@ async def _plan_guardians(
     return Dispatched(due, next_due)
 
 
-class _Contacts(NamedTuple):
-    """A guardian's addresses, read as plain columns (`routing.Addresses`)."""
-
-    telegram_chat_id: int | None
-    telegram_bot: str | None
-    max_user_id: int | None
-    max_bot: str | None
-    email: str | None
-    phone: str | None
-
-
 class _Known:
     """What the events of one dispatch transaction share: schools, and per guardian of
     the chunk being planned their addresses, settings, dead contacts and the open
@@ -194,7 +184,7 @@ class _Known:
 
     def forget(self) -> None:
         """Drop what is known of the guardians planned so far."""
-        self.contacts: dict[int, _Contacts] = {}
+        self.contacts: dict[int, GuardianAddresses] = {}
         self.settings: dict[int, GuardianSettings | None] = {}
         self.dead: dict[int, set[tuple[str, str]]] = {}
         # (guardian, urgent) -> mode -> the oldest open notification still joinable
@@ -227,20 +217,12 @@ class _Known:
                 await session.exec(
                     select(Guardian.id).where(col(Guardian.id).in_(fresh)).with_for_update()
                 )
-            addresses = select_columns(
-                col(Guardian.id),
-                col(Guardian.telegram_chat_id),
-                col(Guardian.telegram_bot),
-                col(Guardian.max_user_id),
-                col(Guardian.max_bot),
-                col(Guardian.email),
-                col(Guardian.phone),
-            ).where(col(Guardian.id).in_(fresh))
+            addresses = select_columns(col(Guardian.id), *address_columns()).where(
+                col(Guardian.id).in_(fresh)
+            )
             connection = await session.connection()
-            for gid, chat, chat_bot, user, user_bot, email, phone in (
-                await connection.execute(addresses)
-            ).all():
-                self.contacts[gid or 0] = _Contacts(chat, chat_bot, user, user_bot, email, phone)
+            for gid, *contacts in (await connection.execute(addresses)).all():
+                self.contacts[gid or 0] = GuardianAddresses._make(contacts)
             found, dead = await guardian_rows(session, fresh)
             for gid in fresh:
                 self.settings[gid] = found.get(gid)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlmodel import col
+
 from core.bot_registry import bot_address
-from core.models import ChannelName, GuardianSettings, Messenger, Mode, Topic
+from core.messengers import BOT_FIELDS, CHAT_FIELDS
+from core.models import ChannelName, Guardian, GuardianSettings, Messenger, Mode, Topic
 from core.policy import SchoolPolicy
 
 TOPIC_OF_EVENT: dict[str, Topic] = {
@@ -90,17 +93,34 @@ class Addresses(Protocol):
     def phone(self) -> str | None: ...
 
 
+class GuardianAddresses(NamedTuple):
+    """A guardian's addresses read as plain columns (`address_columns()`, in this order):
+    what a broadcast's dispatch and the fallback snapshot read of thousands of guardians."""
+
+    telegram_chat_id: int | None
+    telegram_bot: str | None
+    max_user_id: int | None
+    max_bot: str | None
+    email: str | None
+    phone: str | None
+
+
+def address_columns() -> tuple[Any, ...]:
+    """`Guardian`'s columns of `GuardianAddresses`, for a select of plain columns."""
+    return tuple(col(getattr(Guardian, name)) for name in GuardianAddresses._fields)
+
+
 def address_of(guardian: Addresses, channel: ChannelName) -> str | None:
-    """The guardian's address on a channel, or None when they have none there."""
-    if channel is ChannelName.telegram:
-        chat, bot = guardian.telegram_chat_id, guardian.telegram_bot
-        return bot_address(bot, chat) if chat is not None else None
-    if channel is ChannelName.max:
-        chat, bot = guardian.max_user_id, guardian.max_bot
-        return bot_address(bot, chat) if chat is not None else None
+    """The guardian's address on a channel, or None when they have none there: a
+    messenger's chat names the bot it was linked through (`core.messengers`)."""
     if channel is ChannelName.email:
         return guardian.email or None
-    return guardian.phone or None
+    if channel is ChannelName.sms:
+        return guardian.phone or None
+    messenger = Messenger(channel.value)
+    chat: int | None = getattr(guardian, CHAT_FIELDS[messenger])
+    bot: str | None = getattr(guardian, BOT_FIELDS[messenger])
+    return bot_address(bot, chat) if chat is not None else None
 
 
 def live_channels(

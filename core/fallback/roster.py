@@ -15,7 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.bot_registry import split_address
 from core.calendar import school_today
-from core.delivery.routing import closed_channels, live_channels, mode_for
+from core.delivery.routing import (
+    GuardianAddresses,
+    address_columns,
+    closed_channels,
+    live_channels,
+    mode_for,
+)
 from core.fallback import keys
 from core.fallback.snapshot import (
     Assignment,
@@ -154,12 +160,7 @@ class _Family(NamedTuple):
     language: str
     consent_given_at: dt.datetime | None
     consent_withdrawn_at: dt.datetime | None
-    telegram_chat_id: int | None
-    telegram_bot: str | None
-    max_user_id: int | None
-    max_bot: str | None
-    email: str | None
-    phone: str | None
+    addresses: GuardianAddresses
 
 
 def _broadcast_chat(
@@ -175,7 +176,7 @@ def _broadcast_chat(
     consent = guardian.consent_given_at is not None and guardian.consent_withdrawn_at is None
     if not consent or mode_for(settings, Topic.homework) is Mode.off:
         return None
-    for channel, address in live_channels(guardian, settings, dead, closed=closed):
+    for channel, address in live_channels(guardian.addresses, settings, dead, closed=closed):
         if channel.value in MESSENGERS:
             bot, chat = split_address(address)
             return MessengerChat(Messenger(channel.value), int(chat), bot)
@@ -195,12 +196,7 @@ async def _guardians_by_student(
             col(Guardian.language),
             col(Guardian.consent_given_at),
             col(Guardian.consent_withdrawn_at),
-            col(Guardian.telegram_chat_id),
-            col(Guardian.telegram_bot),
-            col(Guardian.max_user_id),
-            col(Guardian.max_bot),
-            col(Guardian.email),
-            col(Guardian.phone),
+            *address_columns(),
         )
         .join(Guardian, col(Guardian.id) == StudentGuardian.guardian_id)
         .join(Student, col(Student.id) == StudentGuardian.student_id)
@@ -209,8 +205,14 @@ async def _guardians_by_student(
     )
     connection = await session.connection()
     rows = [
-        (student_id, first_name, _Family(gid or 0, *family))
-        for student_id, first_name, gid, *family in (await connection.execute(query)).all()
+        (
+            student_id,
+            first_name,
+            _Family(gid or 0, lang, given, gone, GuardianAddresses._make(rest)),
+        )
+        for student_id, first_name, gid, lang, given, gone, *rest in (
+            await connection.execute(query)
+        ).all()
     ]
     ids = list({family.id for _, _, family in rows})
     settings_rows = await session.exec(

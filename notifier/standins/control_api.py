@@ -58,8 +58,11 @@ class ControlApi(Generic[StateT], ABC):
     prefix: str  # "/_emulator", "/_standin"; a school bot's: "/_emulator/bots/<id>"
     recipient: ClassVar[str]  # the query parameter of `sent`: chat_id, user_id
 
-    def __init__(self, state: StateT) -> None:
+    def __init__(self, state: StateT, prefix: str | None = None) -> None:
+        """`prefix`: where this bot's control API is, when not the stand-in's main bot."""
         self.state = state
+        if prefix is not None:
+            self.prefix = prefix
 
     @abstractmethod
     def limited(self) -> Limited: ...

@@ -19,8 +19,12 @@ class ControlClient:
     # A request may wait on the server (`wait_sent`'s `within`): generous by default.
     timeout: ClassVar[float] = 300.0
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, prefix: str | None = None) -> None:
+        """`prefix`: the control API of a school's own bot at the same stand-in
+        (`school_bot_prefix`), not the main bot's."""
         self.base_url = base_url.rstrip("/")
+        if prefix is not None:
+            self.prefix = prefix.strip("/")
         self._http: httpx.AsyncClient | None = None
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:

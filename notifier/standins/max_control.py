@@ -155,8 +155,7 @@ async def run_max_standin(
     async with serve_standin(app, streams, MaxStandinControl, host, port) as (url, control):
         running = RunningMaxStandin(url, token, standin, control)
         for other in others:
-            client = MaxStandinControl(url)
-            client.prefix = school_bot_prefix(other).lstrip("/")
+            client = MaxStandinControl(url, school_bot_prefix(other.username))
             running.school_bots[other.token] = RunningMaxStandin(url, other.token, other, client)
         try:
             yield running

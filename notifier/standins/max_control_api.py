@@ -26,11 +26,6 @@ class ControlApi(SharedControlApi[MaxStandin]):
     prefix = "/_standin"
     recipient = "user_id"
 
-    def __init__(self, state: MaxStandin, prefix: str | None = None) -> None:
-        super().__init__(state)
-        if prefix is not None:
-            self.prefix = prefix
-
     def limited(self) -> RateControl:
         return self.state.rates
 

@@ -171,9 +171,9 @@ def chat_page(standin: MaxStandin, invites_file: Path | None) -> ChatPage:
     return ChatPage(messenger, invites_file)
 
 
-def school_bot_prefix(standin: MaxStandin) -> str:
-    """The control API of a school's own bot served beside the main one."""
-    return f"{ControlApi.prefix}/bots/{standin.username}"
+def school_bot_prefix(username: str) -> str:
+    """The control API of a school's own bot (by its username) served beside the main one."""
+    return f"{ControlApi.prefix}/bots/{username}"
 
 
 def create_app(
@@ -193,7 +193,11 @@ def create_app(
         ),
         Route("/upload/{upload_id}", server.upload, methods=["POST"]),
         *ControlApi(standin).routes(),
-        *(r for bot in school_bots for r in ControlApi(bot, school_bot_prefix(bot)).routes()),
+        *(
+            r
+            for bot in school_bots
+            for r in ControlApi(bot, school_bot_prefix(bot.username)).routes()
+        ),
         *chat_page(standin, invites_file).routes(),
     ]
     return standin_app(routes, [standin.updates, *(bot.updates for bot in school_bots)])

@@ -91,11 +91,6 @@ class ControlApi(SharedControlApi[TelegramEmulator]):
     prefix = "/_emulator"
     recipient = "chat_id"
 
-    def __init__(self, state: TelegramEmulator, prefix: str | None = None) -> None:
-        super().__init__(state)
-        if prefix is not None:
-            self.prefix = prefix
-
     def limited(self) -> FloodControl:
         return self.state.flood
 
@@ -153,9 +148,9 @@ def chat_page(emulator: TelegramEmulator, invites_file: Path | None) -> ChatPage
     return ChatPage(messenger, invites_file)
 
 
-def school_bot_prefix(emulator: TelegramEmulator) -> str:
-    """The control API of a school's own bot served beside the main one."""
-    return f"{ControlApi.prefix}/bots/{emulator.bot_id}"
+def school_bot_prefix(bot_id: int) -> str:
+    """The control API of a school's own bot (by its id) served beside the main one."""
+    return f"{ControlApi.prefix}/bots/{bot_id}"
 
 
 def create_app(
@@ -172,7 +167,11 @@ def create_app(
     routes = [
         Route("/bot{token}/{method}", endpoint, methods=["GET", "POST"]),
         *ControlApi(emulator).routes(),
-        *(r for bot in school_bots for r in ControlApi(bot, school_bot_prefix(bot)).routes()),
+        *(
+            r
+            for bot in school_bots
+            for r in ControlApi(bot, school_bot_prefix(bot.bot_id)).routes()
+        ),
         *chat_page(emulator, invites_file).routes(),
     ]
     return standin_app(routes, [emulator.updates, *(bot.updates for bot in school_bots)])

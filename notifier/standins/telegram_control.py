@@ -157,8 +157,7 @@ async def run_telegram_emulator(
     async with serve_standin(app, streams, EmulatorControl, host, port) as (url, control):
         running = RunningEmulator(url, token, emulator, control)
         for other in others:
-            client = EmulatorControl(url)
-            client.prefix = school_bot_prefix(other).lstrip("/")
+            client = EmulatorControl(url, school_bot_prefix(other.bot_id))
             running.school_bots[other.token] = RunningEmulator(url, other.token, other, client)
         try:
             yield running
