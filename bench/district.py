@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -66,6 +67,10 @@ DISTRICT_MAX_TOKEN = "district-max-bot"
 SMS_API_ID = "district-sms"
 TELEGRAM_PORT, MAX_PORT = 18081, 18082
 LIMIT = 30  # each bot's messages a second, in the stand-ins and the workers
+WORKER_METRICS_PORT = 9100
+# zvonok_send_late_seconds' bounds reported: a request whose headers left that much after
+# its reserved moment (under 0.035 s, the bot's interval, a sender is on time).
+LATE_BOUNDS = (0.035, 0.05, 0.08, 0.12, 0.2, 0.5)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -231,6 +236,7 @@ class Deployment:
     workers: list[WorkerProcess]
     web: list[str]  # the web processes' URLs
     processes: list[Process]
+    worker_metrics: list[str]  # each worker's /metrics
 
 
 def zvonok_env(db_url: str, redis_url: str, directory: Path, smtp: int, sms: int) -> dict[str, str]:
@@ -267,6 +273,7 @@ async def deployment(args: argparse.Namespace, directory: Path) -> AsyncIterator
     names += [*(f"web{n + 1}" for n in range(args.web)), "bots"]
     processes: list[Process] = []
     workers: list[WorkerProcess] = []
+    worker_metrics: list[str] = []
     with (
         hosts(names) as net,
         postgres_on(net["db"], directory) as db_url,
@@ -299,7 +306,13 @@ async def deployment(args: argparse.Namespace, directory: Path) -> AsyncIterator
                 for n in range(args.workers):
                     host = net[f"worker{n + 1}"]
                     argv = host.run([sys.executable, "-m", "workers"])
-                    worker = WorkerProcess(host.name, argv, env, directory / f"{host.name}.log")
+                    probes = {
+                        "ZVONOK_METRICS_HOST": host.address,
+                        "ZVONOK_WORKER_METRICS_PORT": str(WORKER_METRICS_PORT),
+                    }
+                    log = directory / f"{host.name}.log"
+                    worker = WorkerProcess(host.name, argv, env | probes, log)
+                    worker_metrics.append(f"http://{host.address}:{WORKER_METRICS_PORT}/metrics")
                     await worker.start(directory)
                     workers.append(worker)
                 await asyncio.gather(*(w.wait_ready(WORKER_READY, within=90) for w in workers))
@@ -319,7 +332,7 @@ async def deployment(args: argparse.Namespace, directory: Path) -> AsyncIterator
                 processes.append(bots)
                 await wait_connected(bots, 2 * (len(schools) + 1))
                 progress(f"{len(workers)} workers, {len(urls)} web processes and the bots up")
-                yield Deployment(db, schools, workers, urls, processes)
+                yield Deployment(db, schools, workers, urls, processes, worker_metrics)
             finally:
                 for worker in workers:
                     await worker.stop()
@@ -374,8 +387,32 @@ async def urgent_message(d: Deployment, within: float) -> dict[str, Any]:
             for w, before in zip(d.workers, cpu_before, strict=True)
         },
         "worker_peak_rss_mb": {name: round(kb / 1024, 1) for name, kb in peak_rss.items()},
+        "send_late": await send_lateness(d.worker_metrics),
     }
     return figures
+
+
+async def send_lateness(urls: list[str]) -> dict[str, dict[str, int]]:
+    """From the workers' zvonok_send_late_seconds, per channel: requests paced, and how
+    many left later than each of LATE_BOUNDS after their reserved moment."""
+    buckets: dict[str, collections.Counter[float]] = collections.defaultdict(collections.Counter)
+    async with httpx.AsyncClient(timeout=10) as client:
+        for url in urls:
+            text = (await client.get(url)).text
+            for family in text_string_to_metric_families(text):
+                if family.name != "zvonok_send_late_seconds":
+                    continue
+                for sample in family.samples:
+                    if sample.name.endswith("_bucket"):
+                        bound = float(sample.labels["le"])
+                        buckets[sample.labels["channel"]][bound] += int(sample.value)
+    late: dict[str, dict[str, int]] = {}
+    for channel, counts in buckets.items():
+        total = counts[float("inf")]
+        late[channel] = {"paced": total} | {
+            f"over_{round(bound * 1000)}ms": total - counts[bound] for bound in LATE_BOUNDS
+        }
+    return late
 
 
 async def reached(d: Deployment, started: float) -> dict[str, Any]:
@@ -489,7 +526,8 @@ async def run(args: argparse.Namespace) -> None:
         f"{message['to_last_family_s']} s through {message['bots']} bots "
         f"({message['bot_rate_min']}–{message['bot_rate_max']}/s each, limit {LIMIT}); "
         f"duplicates {message['duplicates']}, missing {message['missing']}, "
-        f"429 {message['responses_429']}; {saved['teachers']} teachers saving marks: "
+        f"429 {message['responses_429']}; sends late > 80 ms: "
+        f"{sum(c['over_80ms'] for c in message['send_late'].values())}; {saved['teachers']} teachers saving marks: "
         f"p50 {saved['p50_ms']} ms, p99 {saved['p99_ms']} ms"
     )
     emit(summary, {"args": vars(args), "message": message, "marks": saved})

@@ -7,19 +7,67 @@ and aiohttp about 0.2 ms (server included), so the Telegram and MAX clients use
 aiohttp. `HttpClient` keeps one session (its connection pool) per bot client, opened at
 the first request on the running loop, and answers with the whole body read, or
 raises `HttpFailure` when there is no answer.
+
+A request paced by the rate limiter (notifier.ratelimit) is due at a reserved moment;
+`HttpClient` observes how late its headers actually left (zvonok_send_late_seconds),
+the part of the pacing the limiter cannot see: the time between its sender waking and
+the request on the wire (the process kept off the CPU, a connection to open).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import ssl
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 import certifi
+
+from core.metrics import SEND_LATE
+
+
+@dataclass(frozen=True, slots=True)
+class PacedMoment:
+    """The loop time (`asyncio` loop's clock) the next request of this task was paced for,
+    and the channel it is counted under."""
+
+    channel: str
+    due: float
+
+
+# Set by the pacing (notifier.ratelimit.pace) in the sending task, read and cleared when
+# that task's next request leaves: the request goes out several calls below the pacing
+# (the channel, the messenger's API client), none of which need to carry it.
+_paced: ContextVar[PacedMoment | None] = ContextVar("paced_moment", default=None)
+
+
+def paced_for(channel: str, due: float) -> None:
+    """The current task's next request was due at loop time `due`."""
+    _paced.set(PacedMoment(channel, due))
+
+
+async def _headers_sent(
+    _session: aiohttp.ClientSession, _context: SimpleNamespace, _params: object
+) -> None:
+    moment = _paced.get()
+    if moment is None:
+        return
+    _paced.set(None)
+    late = asyncio.get_running_loop().time() - moment.due
+    SEND_LATE.labels(moment.channel).observe(max(late, 0.0))
+
+
+@functools.cache
+def _pacing_trace() -> aiohttp.TraceConfig:
+    trace = aiohttp.TraceConfig()
+    trace.on_request_headers_sent.append(_headers_sent)
+    return trace
 
 
 @functools.cache
@@ -70,6 +118,7 @@ class HttpClient:
                 # HTTPS_PROXY / NO_PROXY, as httpx honoured them: a school's network may
                 # reach Telegram only through its proxy.
                 trust_env=True,
+                trace_configs=[_pacing_trace()],
             )
         return self._session
 

@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 from core.metrics import SEND_WAIT
 from core.settings import Settings
 from notifier.base import SendResult
+from notifier.http import paced_for
 
 # KEYS: one sorted set per limit; ARGV: each key's minimum spacing in microseconds.
 # Returns how many microseconds from now the reserved moment is.
@@ -158,6 +159,15 @@ class MaxRates:
         return (Limit(f"max:{bot}", paced),)
 
 
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """What `RateLimiter.wait` did: the seconds it slept, and the moment (the event loop's
+    clock) the request it paced was due."""
+
+    slept: float
+    due: float
+
+
 # How often one send may give up a moment it woke too late for (see RateLimiter.wait).
 MAX_REBOOKINGS = 3
 
@@ -183,8 +193,9 @@ class RateLimiter:
         waited_us = await self._reserve(keys=keys, args=gaps)
         return int(waited_us) / 1_000_000
 
-    async def wait(self, *limits: Limit) -> float:
-        """Acquire and sleep until the reserved moment; return the seconds slept.
+    async def wait(self, *limits: Limit) -> Booked:
+        """Acquire and sleep until the reserved moment; return the seconds slept and the
+        moment (loop time) the caller's request is due.
 
         A sender woken late (the event loop stalled, the CPU was busy elsewhere) would
         send next to the senders of the moments after its own, a burst the server sees
@@ -194,30 +205,33 @@ class RateLimiter:
         loop = asyncio.get_running_loop()
         slack = min(limit.rate.interval_us for limit in limits) / 1_000_000 if limits else 0.0
         slept = 0.0
+        due = loop.time()
         for _ in range(MAX_REBOOKINGS + 1):
             delay = await self.acquire(*limits)
             if delay <= 0:
-                return slept
+                return Booked(slept, loop.time())
             due = loop.time() + delay
             await asyncio.sleep(delay)
             slept += delay
             if loop.time() - due <= slack:
-                return slept
-        return slept
+                break
+        return Booked(slept, due)
 
 
 async def pace(
     limiter: RateLimiter | None, limits: tuple[Limit, ...], backoff: float, *, channel: str
 ) -> SendResult | None:
     """Wait for the moment `limits` allow a request (none without a limiter: one-off
-    scripts), counting the wait for `channel` (zvonok_send_wait_seconds); a channel's
+    scripts), counting the wait for `channel` (zvonok_send_wait_seconds) and, once the
+    request leaves, how late it left (zvonok_send_late_seconds); a channel's
     answer when the limiter's Redis is unavailable: try again after `backoff` seconds
     rather than send unpaced into the messenger's limits."""
     if limiter is None:
         return None
     try:
-        waited = await limiter.wait(*limits)
+        booked = await limiter.wait(*limits)
     except RedisError as error:
         return SendResult.later(f"rate limiter unavailable: {error}", backoff)
-    SEND_WAIT.labels(channel).observe(waited)
+    SEND_WAIT.labels(channel).observe(booked.slept)
+    paced_for(channel, booked.due)  # the request's lateness is observed as it leaves
     return None

@@ -184,6 +184,7 @@ async def test_the_limiter_prevents_429s_on_one_busy_chat(
     other_worker = RateLimiter(Redis.from_url(redis_url))  # as a second process would have
     channels = [channel_for(emulator, limiter, rates), channel_for(emulator, other_worker, rates)]
     waits_before = counted("zvonok_send_wait_seconds_count", channel="telegram")
+    late_before = counted("zvonok_send_late_seconds_count", channel="telegram")
     waited_before = counted("zvonok_send_wait_seconds_sum", channel="telegram")
     started = time.monotonic()
     results = await asyncio.gather(
@@ -204,6 +205,8 @@ async def test_the_limiter_prevents_429s_on_one_busy_chat(
     assert counted("zvonok_send_wait_seconds_count", channel="telegram") == waits_before + 40
     waited = counted("zvonok_send_wait_seconds_sum", channel="telegram") - waited_before
     assert waited >= expected - 0.05
+    # How late each request left after its moment is observed too, once per request.
+    assert counted("zvonok_send_late_seconds_count", channel="telegram") == late_before + 40
 
 
 def counted(sample: str, **labels: str) -> float:
