@@ -20,7 +20,7 @@ import asyncio
 import functools
 import json
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -35,10 +35,11 @@ from core.metrics import SEND_LATE
 @dataclass(frozen=True, slots=True)
 class PacedMoment:
     """The loop time (`asyncio` loop's clock) the next request of this task was paced for,
-    and the channel it is counted under."""
+    the channel it is counted under, and who is told how late it left (the limiter)."""
 
     channel: str
     due: float
+    on_left: Callable[[float], None]
 
 
 # Set by the pacing (notifier.ratelimit.pace) in the sending task, read and cleared when
@@ -47,9 +48,10 @@ class PacedMoment:
 _paced: ContextVar[PacedMoment | None] = ContextVar("paced_moment", default=None)
 
 
-def paced_for(channel: str, due: float) -> None:
-    """The current task's next request was due at loop time `due`."""
-    _paced.set(PacedMoment(channel, due))
+def paced_for(channel: str, due: float, on_left: Callable[[float], None]) -> None:
+    """The current task's next request was due at loop time `due`; `on_left` is told
+    the seconds it left after that."""
+    _paced.set(PacedMoment(channel, due, on_left))
 
 
 async def _headers_sent(
@@ -59,8 +61,9 @@ async def _headers_sent(
     if moment is None:
         return
     _paced.set(None)
-    late = asyncio.get_running_loop().time() - moment.due
-    SEND_LATE.labels(moment.channel).observe(max(late, 0.0))
+    late = max(asyncio.get_running_loop().time() - moment.due, 0.0)
+    SEND_LATE.labels(moment.channel).observe(late)
+    moment.on_left(late)
 
 
 @functools.cache

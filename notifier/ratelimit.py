@@ -17,6 +17,7 @@ rest of the school's broadcast behind it (which a single "next free time" per ke
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -168,6 +169,48 @@ class Booked:
     due: float
 
 
+class Lateness:
+    """How late this process's paced requests have left lately, and how far that stretches
+    its reservations.
+
+    `RateLimiter.wait` checks that its sender woke in time, but the request leaves a
+    little later still (Python 3.11's aiohttp writes the body from a task of its own, a
+    connection may have to be opened, the kernel may keep the process off the CPU), and
+    on a machine short of CPU that can be a tenth of a second or more (measured by
+    bench.district: zvonok_send_late_seconds). A request δ late arrives bunched with
+    those after it, and the messenger counts one more than its limit in a second once
+    δ exceeds the headroom (~0.08 s at 30 a second). Spreading δ over each limit (δ / N
+    added to each interval of a limit of N a period) keeps any N consecutive moments δ
+    further apart, so a request as late as the recent ones still finds room. δ is the
+    99th percentile of the last `RECENT` requests, capped at `CAP`: on a quiet machine a
+    few milliseconds (a rate ~1 % lower), on a starved one the pace the CPU allows.
+    """
+
+    RECENT = 512
+    CAP = 1.0
+    EVERY = 32  # requests between two updates of the percentile
+
+    def __init__(self) -> None:
+        self._recent: deque[float] = deque(maxlen=self.RECENT)
+        self._new = 0
+        self.allowance = 0.0  # seconds spread over each limit's period
+        self.observed = 0  # requests recorded, ever
+
+    def record(self, late: float) -> None:
+        """One paced request left `late` seconds after its moment."""
+        self._recent.append(min(max(late, 0.0), self.CAP))
+        self.observed += 1
+        self._new += 1
+        if self._new >= self.EVERY or len(self._recent) < self.EVERY:
+            self._new = 0
+            ordered = sorted(self._recent)
+            self.allowance = ordered[int(0.99 * (len(ordered) - 1))]
+
+    def gap_us(self, rate: Rate) -> int:
+        """The interval the limiter keeps for `rate`, stretched by the recent lateness."""
+        return rate.interval_us + round(self.allowance * 1_000_000 / rate.limit)
+
+
 # How often one send may give up a moment it woke too late for (see RateLimiter.wait).
 MAX_REBOOKINGS = 3
 
@@ -179,6 +222,7 @@ class RateLimiter:
         self.redis = redis
         self.prefix = prefix
         self._reserve = redis.register_script(_RESERVE)
+        self.lateness = Lateness()
 
     async def acquire(self, *limits: Limit) -> float:
         """Reserve the earliest moment all `limits` allow; return the seconds to wait for it.
@@ -189,7 +233,7 @@ class RateLimiter:
         if not limits:
             return 0.0
         keys = [self.prefix + limit.key for limit in limits]
-        gaps = [limit.rate.interval_us for limit in limits]
+        gaps = [self.lateness.gap_us(limit.rate) for limit in limits]
         waited_us = await self._reserve(keys=keys, args=gaps)
         return int(waited_us) / 1_000_000
 
@@ -233,5 +277,6 @@ async def pace(
     except RedisError as error:
         return SendResult.later(f"rate limiter unavailable: {error}", backoff)
     SEND_WAIT.labels(channel).observe(booked.slept)
-    paced_for(channel, booked.due)  # the request's lateness is observed as it leaves
+    # The request's lateness is observed as it leaves, and stretches the next moments.
+    paced_for(channel, booked.due, limiter.lateness.record)
     return None

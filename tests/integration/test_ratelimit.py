@@ -12,6 +12,8 @@ import pytest
 from redis.asyncio import Redis
 
 from notifier.ratelimit import Limit, Rate, RateLimiter, TelegramRates
+from notifier.standins.rates import Rate as ServerRate
+from notifier.standins.rates import SlidingWindow
 from tests.integration import telegram_fixtures
 
 limiter, redis_client = telegram_fixtures.limiter, telegram_fixtures.redis_client  # fixtures
@@ -137,3 +139,36 @@ async def test_senders_woken_late_by_a_stalled_loop_do_not_burst(limiter: RateLi
     sent.sort()
     most_in_a_second = max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent)
     assert most_in_a_second <= 10 + 1  # the limit, give or take the moment at the edge
+
+
+def refused_by_the_server(arrivals: list[float]) -> int:
+    """Requests the messenger's window (the emulator's rule: 30 in any 0.95 s) refuses."""
+    window, refused = SlidingWindow(ServerRate(30, 1.0)), 0
+    for moment in sorted(arrivals):
+        if window.wait(moment, tolerance=0.05) > 0:
+            refused += 1
+        else:
+            window.record(moment)
+    return refused
+
+
+@pytest.mark.parametrize("learned", [False, True])
+async def test_moments_reserved_after_late_requests_leave_room_for_such_lateness(
+    limiter: RateLimiter, learned: bool
+) -> None:
+    """On a machine short of CPU, requests leave a fifth of a second after their moments
+    for a while (the worker kept off the CPU), then on time again: they arrive bunched
+    with the next ones. A limiter that has seen its requests leave that late
+    (`lateness`, fed as each request leaves) reserves moments far enough apart that
+    such a second still fits the messenger's window; one that has not gets refusals."""
+    if learned:
+        for n in range(100):
+            limiter.lateness.record(0.2 if n % 20 == 0 else 0.003)
+    bot = TelegramRates().limits(1, 1)[0]  # 30 a second with the default 3 % headroom
+    moments = [time.monotonic() + await limiter.acquire(bot) for _ in range(90)]
+    # The first 30 leave 0.2 s late, the others on time.
+    arrivals = [moment + (0.2 if n < 30 else 0.0) for n, moment in enumerate(moments)]
+    if learned:
+        assert refused_by_the_server(arrivals) == 0
+    else:
+        assert refused_by_the_server(arrivals) > 0

@@ -205,8 +205,10 @@ async def test_the_limiter_prevents_429s_on_one_busy_chat(
     assert counted("zvonok_send_wait_seconds_count", channel="telegram") == waits_before + 40
     waited = counted("zvonok_send_wait_seconds_sum", channel="telegram") - waited_before
     assert waited >= expected - 0.05
-    # How late each request left after its moment is observed too, once per request.
+    # How late each request left after its moment is observed too, once per request,
+    # and each limiter learns it for the moments it reserves next.
     assert counted("zvonok_send_late_seconds_count", channel="telegram") == late_before + 40
+    assert limiter.lateness.observed + other_worker.lateness.observed == 40
 
 
 def counted(sample: str, **labels: str) -> float:

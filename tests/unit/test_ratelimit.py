@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notifier.ratelimit import Limit, Rate, TelegramRates, is_group_chat
+from notifier.ratelimit import Lateness, Limit, Rate, TelegramRates, is_group_chat
 from notifier.standins.telegram_rules import FloodControl, FloodLimits, SlidingWindow
 
 
@@ -65,3 +65,31 @@ def test_flood_control_answers_whole_seconds() -> None:
 def test_flood_control_can_be_disabled() -> None:
     flood = FloodControl(FloodLimits(enabled=False))
     assert all(flood.check(1, now=0.0) == 0 for _ in range(100))
+
+
+def test_recent_lateness_stretches_each_interval_by_its_share() -> None:
+    lateness = Lateness()
+    assert lateness.gap_us(Rate(30, 1.0)) == 33_333  # nothing late yet: the rate as it is
+    for n in range(200):
+        lateness.record(0.3 if n % 10 == 0 else 0.004)
+    # 0.3 s spread over 30 intervals a second, and over a chat's one.
+    assert lateness.allowance == pytest.approx(0.3)
+    assert lateness.gap_us(Rate(30, 1.0)) == 33_333 + 10_000
+    assert lateness.gap_us(Rate(1, 1.0)) == 1_000_000 + 300_000
+    assert lateness.observed == 200
+
+
+def test_lateness_is_forgotten_once_requests_leave_on_time_again() -> None:
+    lateness = Lateness()
+    for _ in range(100):
+        lateness.record(0.25)
+    for _ in range(Lateness.RECENT):
+        lateness.record(0.002)
+    assert lateness.allowance == pytest.approx(0.002)
+
+
+def test_lateness_is_capped() -> None:
+    lateness = Lateness()
+    for _ in range(50):
+        lateness.record(30.0)  # a process frozen for half a minute
+    assert lateness.allowance == Lateness.CAP
