@@ -60,62 +60,64 @@ class SchoolBots:
                 await channel.close()
 
 
-def _telegram_bot(settings: Settings, redis: Redis, token: str, rate: int | None) -> Channel:
+def _telegram_bot(
+    settings: Settings, limiter: RateLimiter, token: str, rate: int | None
+) -> Channel:
     rates = TelegramRates.from_settings(settings)
     if rate is not None:
         rates = replace(rates, per_bot=Rate(rate, 1.0))
     stars = settings.telegram_paid_stars_a_month
     return TelegramChannel(
         token,
-        limiter=RateLimiter(redis),
+        limiter=limiter,
         api_url=settings.telegram_api_url,
         rates=rates,
-        paid=PaidBroadcast(redis, stars) if stars else None,
+        paid=PaidBroadcast(limiter.redis, stars) if stars else None,
     )
 
 
-def _max_bot(settings: Settings, redis: Redis, token: str, rate: int | None) -> Channel:
+def _max_bot(settings: Settings, limiter: RateLimiter, token: str, rate: int | None) -> Channel:
     rates = MaxRates.from_settings(settings)
     if rate is not None:
         rates = replace(rates, per_bot=Rate(rate, 1.0))
-    return MaxChannel(token, limiter=RateLimiter(redis), api_url=settings.max_api_url, rates=rates)
+    return MaxChannel(token, limiter=limiter, api_url=settings.max_api_url, rates=rates)
 
 
 def _school_bots(
     settings: Settings,
-    redis: Redis,
+    limiter: RateLimiter,
     messenger: str,
     token: SecretStr | None,
-    build: Callable[[Settings, Redis, str, int | None], Channel],
+    build: Callable[[Settings, RateLimiter, str, int | None], Channel],
 ) -> Channel | None:
     """The deployment's bot alone, or with the schools' own behind `SchoolBots`."""
-    default = build(settings, redis, token.get_secret_value(), None) if token else None
+    default = build(settings, limiter, token.get_secret_value(), None) if token else None
     own = {
-        account.key: build(settings, redis, account.token.get_secret_value(), account.rate)
+        account.key: build(settings, limiter, account.token.get_secret_value(), account.rate)
         for account in settings.school_bots(messenger)
     }
     return SchoolBots(messenger, default, own) if own else default
 
 
-def _telegram(settings: Settings, redis: Redis) -> Channel | None:
-    return _school_bots(settings, redis, "telegram", settings.telegram_token, _telegram_bot)
+def _telegram(settings: Settings, limiter: RateLimiter) -> Channel | None:
+    return _school_bots(settings, limiter, "telegram", settings.telegram_token, _telegram_bot)
 
 
-def _max(settings: Settings, redis: Redis) -> Channel | None:
-    return _school_bots(settings, redis, "max", settings.max_token, _max_bot)
+def _max(settings: Settings, limiter: RateLimiter) -> Channel | None:
+    return _school_bots(settings, limiter, "max", settings.max_token, _max_bot)
 
 
-def _email(settings: Settings, redis: Redis) -> Channel | None:
+def _email(settings: Settings, _limiter: RateLimiter) -> Channel | None:
     config = EmailConfig.from_settings(settings)
     return EmailChannel(config) if config else None
 
 
-def _sms(settings: Settings, redis: Redis) -> Channel | None:
+def _sms(settings: Settings, _limiter: RateLimiter) -> Channel | None:
     config = SmsConfig.from_settings(settings)
     return SmsChannel(config) if config else None
 
 
-_BUILDERS: dict[str, Callable[[Settings, Redis], Channel | None]] = {
+_BUILDERS: dict[str, Callable[[Settings, RateLimiter], Channel | None]] = {
     ChannelName.telegram: _telegram,
     ChannelName.max: _max,
     ChannelName.email: _email,
@@ -130,12 +132,14 @@ def build_channels(settings: Settings, redis: Redis) -> dict[str, Channel]:
     key, a malformed bot token) is logged and left out: families on the other
     channels keep getting their messages, and deliveries on this one fall back.
     Telegram and MAX sends are paced by the shared Redis rate limiter, so every process
-    sending through one bot shares its limits.
+    sending through one bot shares its limits; one limiter for all of the process's bots,
+    which learns how late the process's requests leave (`RateLimiter.lateness`).
     """
     channels: dict[str, Channel] = {}
+    limiter = RateLimiter(redis)
     for name, build in _BUILDERS.items():
         try:
-            channel = build(settings, redis)
+            channel = build(settings, limiter)
         except Exception as error:  # whatever the client library raises
             log.error("%s channel disabled, its settings are unusable: %s", name, error)
             continue
