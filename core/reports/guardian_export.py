@@ -70,7 +70,9 @@ def _identity(t: Texts, d: Data) -> Data:
         (t._("Telegram chat"), d["chats"]["telegram_chat_id"] or NONE),
         (t._("MAX user"), d["chats"]["max_user_id"] or NONE),
     ]
-    rows = [[{"text": key, "th": True}, {"text": str(value)}] for key, value in pairs]
+    rows: list[list[Data]] = [
+        [{"text": key, "th": True}, {"text": str(value)}] for key, value in pairs
+    ]
     return _section(t._("Identity and contacts"), table=_table([40, "fr"], None, rows))
 
 
@@ -80,10 +82,12 @@ def _children(t: Texts, d: Data) -> Data:
             f"{k['class']} ({k['since']} – {k['until'] or '…'})" for k in child["classes"]
         )
 
-    rows = [
-        [{"text": c["name"]}, {"text": c["relation"]}, {"text": classes(c)}] for c in d["children"]
-    ]
-    table = _table(["fr", "auto", "fr"], None, rows) if rows else None
+    def who(child: Data) -> str:
+        relation = child["relation"]
+        return f"{child['name']} · {relation}" if relation else str(child["name"])
+
+    rows: list[list[Data]] = [[{"text": who(c)}, {"text": classes(c)}] for c in d["children"]]
+    table = _table(["fr", "fr"], None, rows) if rows else None
     return _section(t._("Children"), table=table, empty=not rows)
 
 
@@ -114,7 +118,7 @@ def _messages(t: Texts, d: Data) -> Data:
     def delivery(x: Data) -> str:
         return f"{x['channel']} {x['address']} · {x['status']} {_moment(x['sent_at'])}".rstrip()
 
-    rows = [
+    rows: list[list[Data]] = [
         [
             {"text": _moment(n["created_at"])},
             {"text": f"{n['topic']} · {n['status']}"},
