@@ -7,7 +7,7 @@ from typing import Any
 
 _: Any = None
 
-# Read by Jinja2 templates (webapp/templates, core/reports/templates).
+# Read by Jinja2 templates (webapp/templates).
 _.may_invite  # core/reading/class_families.py: homeroom_class.html
 _.may_print
 _.unsubscribed

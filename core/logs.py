@@ -46,7 +46,3 @@ def configure_logging(level: str, log_format: LogFormat = "text") -> None:
         # arq logs two lines per job at INFO; with a relay, a sweeper every 5 s and a
         # line per delivery of our own, that drowns what matters. DEBUG shows them.
         logging.getLogger("arq.worker").setLevel(logging.WARNING)
-        # WeasyPrint (the control report, the guardian's export) logs seven steps per
-        # PDF at INFO.
-        for noisy in ("weasyprint", "fontTools"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -2,5 +2,5 @@
 summary statement, the invite sheet, and the cell helpers of every export.
 
 Import the modules themselves (`core.reports.weekly`, …): this package imports nothing,
-so a process that only needs `core.reports.cells` loads neither Typst nor WeasyPrint.
+so a process that only needs `core.reports.cells` does not load Typst.
 """

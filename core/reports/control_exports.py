@@ -22,7 +22,8 @@ from core.reading.access import ReadingUnit
 from core.reading.control_report import ControlReport, read_control_report, require_report_maker
 from core.reading.control_span import SpanAsked
 from core.reports.archive import ArchivedFile, check_format, file_fields, keep, staff_names
-from core.reports.control_report import control_report_pdf, control_report_xlsx, filename
+from core.reports.control_pdf import control_report_pdf
+from core.reports.control_report import control_report_xlsx, filename
 from core.rows import get_in_school
 from core.uow import UnitOfWork
 
@@ -45,7 +46,7 @@ class ReportFile:
 
 
 def render(report: ControlReport, fmt: str, language: str) -> bytes:
-    """The file's bytes (CPU-bound: WeasyPrint or openpyxl)."""
+    """The file's bytes (CPU-bound: Typst or openpyxl)."""
     if fmt == "pdf":
         return control_report_pdf(report, language=language)
     return control_report_xlsx(report, language=language)

@@ -1,4 +1,5 @@
-"""The control report as a printable PDF (A4 landscape) and as an XLSX workbook.
+"""The control report's words, and the report as an XLSX workbook (the PDF, set from
+the same words: `core.reports.control_pdf`).
 
 Both are rendered from a `core.reading.control_report.ControlReport` and carry, inside
 the file, the time it was made and the SHA-256 of its content (canonical JSON,
@@ -10,24 +11,21 @@ signatures. The file's own SHA-256 is kept with the archived export
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from core import formats
-from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, Texts, install_jinja, texts
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, Texts, texts
 from core.reading.control_report import ControlReport
 from core.reading.words import work_type
 from core.reports.cells import put
 from core.reports.filenames import slug
-from core.reports.pdf import weasyprint_html
 
 
 @dataclass(frozen=True)
@@ -143,34 +141,6 @@ def filename(report: ControlReport, fmt: str) -> str:
     span = f"{data['start'].replace('-', '')}-{data['end'].replace('-', '')}"
     made = f"{report.generated_at:%Y%m%d-%H%M}"
     return f"spravka-kontrol-ezh-{slug(span)}-{made}.{fmt}"
-
-
-@functools.cache
-def _environment(language: str) -> Environment:
-    env = Environment(
-        loader=PackageLoader("core.reports", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return install_jinja(env, "core", language)
-
-
-def render_html(report: ControlReport, *, language: str) -> str:
-    words = words_for(language)
-    return (
-        _environment(words.language)
-        .get_template("control_report.html")
-        .render(r=report, d=report.content.data, w=words, rate=words.rate)
-    )
-
-
-def control_report_pdf(report: ControlReport, *, language: str = DEFAULT_LANGUAGE) -> bytes:
-    """The report on A4 landscape pages. CPU-bound: run it in a thread."""
-    html = render_html(report, language=language)
-    pdf: bytes = weasyprint_html()(string=html).write_pdf()
-    return pdf
 
 
 _BOLD = Font(bold=True)

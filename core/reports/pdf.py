@@ -1,11 +1,9 @@
-"""Writing a PDF: Typst for the weekly summary, the invite sheet, the statement and the
-journal book; WeasyPrint for the HTML documents left (the control report, the
-guardian's data export).
-
-Typst (the `typst` package: the compiler in-process) sets these documents ten to
-twenty times faster than WeasyPrint (bench/README.md, "bench.web_summary"). A Typst
-template gets its data as JSON in `sys.inputs` and reads it as data, so what teachers
-and parents typed is never evaluated as markup.
+"""Writing a PDF: every printout (the weekly summary, the invite sheet, the statement,
+the journal book, the control report, the guardian's data export) is set by Typst
+(the `typst` package: the compiler in-process), ten to twenty times faster than the
+WeasyPrint it replaced (bench/README.md, "bench.web_summary"). A Typst template gets
+its data as JSON in `sys.inputs` and reads it as data, so what teachers and parents
+typed is never evaluated as markup.
 
 An archived document (the statement, the journal book) is PDF/A-3b (ISO 19005-3,
 level B; Typst's `pdf_standards`): fonts embedded, colours described, nothing fetched
@@ -18,32 +16,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import warnings
 from pathlib import Path
 from typing import Any
 
 import typst
 
 TEMPLATES = Path(__file__).parent / "templates"
-# The faces the printouts are set in, first found first; the HTML documents' CSS names
-# the same. DejaVu Sans ships with most Linux systems; all of them have Cyrillic.
+# The faces the printouts are set in, first found first. DejaVu Sans ships with most
+# Linux systems; all of them have Cyrillic.
 FONT_FAMILIES = ("DejaVu Sans", "Liberation Sans", "Noto Sans", "PT Sans")
 # Typst's own fonts, when the system has none of those: a serif with Cyrillic.
 FALLBACK_FAMILY = "Libertinus Serif"
 # Compiles after which typst-py's cache drops what they did not use (_forget_layouts).
 EVICTION_AGE = 10
-
-
-@functools.cache
-def weasyprint_html() -> Any:
-    """WeasyPrint's `HTML`, imported on first use: WeasyPrint loads Pango through cffi
-    and fontTools, about a second at every start of a process (a worker, the CLI) that
-    may print nothing. Its fontTools subsetting warns of a deprecated HarfBuzz call on
-    import; that warning is silenced."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        from weasyprint import HTML  # type: ignore[import-untyped]
-    return HTML
 
 
 @functools.cache
@@ -76,8 +61,8 @@ def typeset_pdf(
         sys_inputs={"data": json.dumps(payload, ensure_ascii=False)},
         pdf_standards="a-3b" if archival else [],
         timestamp=int(created.timestamp()),
-        # Untagged, as WeasyPrint writes: the structure tree would make the file six
-        # times the size (a class of 20: 600 KB instead of 100 KB).
+        # Untagged: the structure tree would make the file six times the size (a class
+        # of 20: 600 KB instead of 100 KB).
         pdf_tags=False,
     )
     _forget_layouts(compiler)

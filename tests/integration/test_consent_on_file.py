@@ -32,10 +32,12 @@ from core.reports.guardian_export import export_json, guardian_export_pdf
 from core.services.consent import decline_consent, record_consent, withdraw_consent
 from core.services.consent_versions import publish_consent_text
 from core.services.personal_data import erase_personal_data, purge_departed_families
+from core.services.remarks import post_remark
 from core.uow import UnitOfWork
 from tests.builders import TODAY, World, build_world, insert, update_row
 from tests.integration.delivery_helpers import Clock, msk, post, relay_and_dispatch, run_worker
 from tests.integration.outbox_helpers import audit_trail
+from tests.web.pdfs import page_size, pages_text, save_png
 from workers.main import crons
 from workers.retention import purge_personal_data
 
@@ -183,6 +185,41 @@ async def test_the_export_holds_everything_about_the_guardian(db: Database) -> N
     text = "".join(page.get_textpage().get_text_range() for page in document)
     assert "Персональные данные: Новиков Павел" in text
     assert "+79160000002" in text and "Новиков Иван" in text and "mark_posted" in text
+
+
+async def test_a_remark_typed_with_typst_markup_prints_as_typed_in_the_export(
+    db: Database,
+) -> None:
+    """The export's template reads the events' data as data: Typst's markup characters in
+    a teacher's remark print literally and run nothing; the export is in the staff
+    member's language, with its page numbers."""
+    w = await build_world(db)
+    typed = '#panic("x") ] *жирный* _курсив_ $x^2$ <b> @метка \\ // не комментарий'
+    clock = Clock(db, msk(10))
+    await post_remark(
+        clock.uow(),
+        actor=w.actor("math"),
+        student_id=w.students["vanya"],
+        kind="remark",
+        text=typed,
+        lesson_id=w.lessons["math7"],
+    )
+    await relay_and_dispatch(clock)
+    clock.advance(120)
+    assert w.guardians["novikov"] in await run_worker(clock)
+    gid = w.guardians["novikov"]
+    for language, heading in (("ru", "Сообщения и доставки"), ("en", "Messages and deliveries")):
+        pdf = await guardian_export_pdf(
+            UnitOfWork(db), actor=w.actor("secretary"), guardian_id=gid, language=language
+        )
+        texts = pages_text(pdf)
+        text = " ".join(texts)
+        assert "remark_posted · " in text and f"text: {typed};" in text
+        assert heading in text and "Новиков Иван" in text
+        assert page_size(pdf) == (595, 842)  # A4 portrait
+        label = "стр." if language == "ru" else "p."
+        assert all(f"{label} {n} / {len(texts)}" in page for n, page in enumerate(texts, 1))
+        save_png(pdf, f"guardian_export_{language}.png")
 
 
 async def test_erasure_removes_what_is_not_the_legal_record(db: Database) -> None:

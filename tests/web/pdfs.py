@@ -13,9 +13,9 @@ import pypdfium2 as pdfium
 import zxingcpp
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-# A word broken at a line's end: WeasyPrint's hyphen (U+2010) then the line break, or
-# Typst's hyphen, which pdfium reads back as U+0002 where the word was broken.
-HYPHENATED = re.compile("\u2010\\s+|\x02\\s*")
+# A word broken at a line's end: Typst's hyphen, which pdfium reads back as U+0002
+# where the word was broken.
+HYPHENATED = re.compile("\x02\\s*")
 
 
 def pages_text(pdf: bytes) -> list[str]:

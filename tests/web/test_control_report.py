@@ -11,10 +11,11 @@ import json
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlmodel import col, select
 
-from core.models import AuditEntry, ControlReportExport, Staff
+from core.models import AuditEntry, ControlReportExport, School, Staff
 from core.reading.access import ReadingUnit
 from core.reading.control_report import read_control_report
 from core.reading.control_span import SpanAsked
+from core.reports.control_pdf import control_report_pdf
 from core.services.homework import set_homework
 from tests.builders import uow_at, update_row
 from tests.control_journal import READ_AT, WEEK, fill_the_week
@@ -265,3 +266,32 @@ async def test_the_report_is_the_administration_s(web: Web) -> None:
     assert "Формат «docx» не поддерживается: возможны pdf, xlsx." in text_of(bad.text)
     async with web.db.session() as s:
         assert (await s.exec(select(col(ControlReportExport.id)))).all() == []
+
+
+async def test_names_with_typst_markup_print_as_typed_in_the_pdf(web: Web) -> None:
+    """Names and the school's name are data to the template: Typst's markup characters
+    in them print literally and run nothing; in English too, with its page numbers."""
+    await fill_the_week(web.db, web.world)
+    odd = '#panic("x") ] *Иванова* _М_ $1$ <b> @x \\ //'
+    await update_row(web.db, Staff, web.world.staff["math"], last_name=odd)
+    await update_row(web.db, School, web.world.school_id, name="Школа #set page(flipped: false)")
+    web.clock.now = READ_AT
+    report = await read_control_report(
+        ReadingUnit(web.db, clock=web.clock),
+        actor=web.world.actor("deputy"),
+        asked=SpanAsked(week=READ_AT.date()),
+    )
+    pdf = control_report_pdf(report, language="ru")
+    assert page_size(pdf) == (842, 595)
+    text = " ".join(pages_text(pdf))
+    for typed in (
+        "ШКОЛА Школа #set page(flipped: false)",
+        f"{odd} М.П. 2 0 0 0 0 1 0 1 0 2 0 2 / 3 1 0",
+        f"{odd} М.П. 7Б Математика 1 / 2 25.11",
+        f"По учителям (вне графика / не проведено): {odd} М.П. — 1 / 1",
+    ):
+        assert typed in text, typed
+    english = pages_text(control_report_pdf(report, language="en"))
+    assert all(f"p. {n} / {len(english)}" in page for n, page in enumerate(english, start=1))
+    assert "Report on the check of the electronic journal" in english[0]
+    save_png(pdf, "control_report_typed_markup.png")

@@ -55,7 +55,7 @@ ROLES = {
 }
 # Requests per operation, fitting the schema or not. Without a token every request is
 # answered 401 before its values are read, so fewer tell as much; where each answer is
-# a PDF (Typst or WeasyPrint), a few are enough.
+# a PDF (Typst), a few are enough.
 EXAMPLES = 4
 ANONYMOUS_EXAMPLES = 2
 SLOW = {
