@@ -3,6 +3,10 @@
 The worker builds them in arq's `on_startup`, the bot when it builds its Dispatcher;
 both get the same channels from here (one Telegram pacing, one SMTP pool, one SMS
 client per process) and close them when they stop.
+
+A channel's module is imported only when its service is configured: a worker that
+sends on Telegram alone never loads the SMTP client, the SMS providers or the MAX
+client, and holds none of their modules resident (bench/README.md, "Worker memory").
 """
 
 from __future__ import annotations
@@ -18,11 +22,8 @@ from core.bot_registry import split_address
 from core.models import ChannelName
 from core.settings import Settings
 from notifier.base import Channel, OutgoingMessage, SendResult
-from notifier.email import EmailChannel, EmailConfig
-from notifier.max import MaxChannel
 from notifier.paid_broadcast import PaidBroadcast
 from notifier.ratelimit import MaxRates, Rate, RateLimiter, TelegramRates
-from notifier.sms import SmsChannel, SmsConfig
 from notifier.telegram import TelegramChannel
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ def _telegram_bot(
 
 
 def _max_bot(settings: Settings, limiter: RateLimiter, token: str, rate: int | None) -> Channel:
+    from notifier.max import MaxChannel
+
     rates = MaxRates.from_settings(settings)
     if rate is not None:
         rates = replace(rates, per_bot=Rate(rate, 1.0))
@@ -108,11 +111,19 @@ def _max(settings: Settings, limiter: RateLimiter) -> Channel | None:
 
 
 def _email(settings: Settings, _limiter: RateLimiter) -> Channel | None:
+    if not settings.smtp_host:  # EmailConfig's own test, before its module is loaded
+        return None
+    from notifier.email import EmailChannel, EmailConfig
+
     config = EmailConfig.from_settings(settings)
     return EmailChannel(config) if config else None
 
 
 def _sms(settings: Settings, _limiter: RateLimiter) -> Channel | None:
+    if not settings.sms_provider:  # SmsConfig's own test, before its module is loaded
+        return None
+    from notifier.sms import SmsChannel, SmsConfig
+
     config = SmsConfig.from_settings(settings)
     return SmsChannel(config) if config else None
 
@@ -159,7 +170,11 @@ async def register_sms_reports(settings: Settings, channels: Channels) -> None:
     """Tell the SMS gateway where its delivery reports go (the web app's hook), so an
     operator does not paste a computed URL into the provider's account by hand."""
     sms = channels.get("sms")
-    if not isinstance(sms, SmsChannel) or settings.sms_provider is None:
+    if sms is None or settings.sms_provider is None:
+        return
+    from notifier.sms import SmsChannel
+
+    if not isinstance(sms, SmsChannel):
         return
     url = settings.public_url_resolved + settings.sms_hook_path(settings.sms_provider)
     done = await sms.register_reports(url)

@@ -20,7 +20,7 @@ from core.db import Database
 from core.health import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS, check_database
 from core.probes import Check, ProbeServer
 from core.reports.signing import signer_of
-from core.services.roster_import import purge_expired_imports
+from core.services.roster_expiry import purge_expired_imports
 from core.settings import Settings, load_settings
 from core.uow import UnitOfWork
 from notifier.channels import build_channels, close_channels, register_sms_reports

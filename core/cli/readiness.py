@@ -6,6 +6,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 
 import redis
 from rich.panel import Panel
@@ -33,12 +34,11 @@ def web_is_healthy(url: str) -> bool:
 def worker_heartbeat(redis_url: str) -> str | None:
     """The worker's last heartbeat time, or None when there is none (or no Redis)."""
     client = redis.Redis.from_url(redis_url, socket_timeout=1, decode_responses=True)
-    try:
-        value = client.get(HEARTBEAT_KEY)
-    except redis.RedisError:
-        return None
-    finally:
-        client.close()
+    with closing(client):  # redis-py 5.2 declares no types on `close` (pyproject.toml)
+        try:
+            value = client.get(HEARTBEAT_KEY)
+        except redis.RedisError:
+            return None
     return value if isinstance(value, str) else None
 
 

@@ -129,8 +129,9 @@ class PrivateRedis:
     def _wait_until_ready(self, timeout: float) -> None:
         assert self.process is not None
         client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
-        deadline = time.monotonic() + timeout
-        try:
+        # redis-py 5.2 declares no types on `close` (pyproject.toml)
+        with contextlib.closing(client):
+            deadline = time.monotonic() + timeout
             while True:
                 if self.process.poll() is not None:
                     raise RedisStartError(
@@ -150,8 +151,6 @@ class PrivateRedis:
                         )
                     )
                 time.sleep(0.05)
-        finally:
-            client.close()
 
     def _log_tail(self, lines: int = 5) -> str:
         try:

@@ -9,6 +9,7 @@ and arq's own health-check key (written every `health_check_interval`).
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import closing
 from dataclasses import dataclass
 from typing import cast
 
@@ -60,13 +61,12 @@ def check_worker(url: str, source: str, now: dt.datetime | None = None) -> list[
     """Ask Redis at `url` for the worker's signs; the first finding is Redis itself."""
     where = t._("Redis %(url)s (from %(source)s)", url=url, source=source)
     client = redis.Redis.from_url(url, socket_timeout=2, decode_responses=True)
-    try:
-        client.ping()
-        values = cast(list[str | None], client.mget([HEARTBEAT_KEY, ARQ_HEALTH_KEY]))
-    except (redis.RedisError, OSError) as error:
-        return [Finding(where, t._("does not answer: %(error)s", error=error), False)]
-    finally:
-        client.close()
+    with closing(client):  # redis-py 5.2 declares no types on `close` (pyproject.toml)
+        try:
+            client.ping()
+            values = cast(list[str | None], client.mget([HEARTBEAT_KEY, ARQ_HEALTH_KEY]))
+        except (redis.RedisError, OSError) as error:
+            return [Finding(where, t._("does not answer: %(error)s", error=error), False)]
     heartbeat, health = values
     return [
         Finding(where, t._("answers"), True),

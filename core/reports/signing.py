@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from asn1crypto import x509  # type: ignore[import-untyped]
-
 if TYPE_CHECKING:
+    # Types only: asn1crypto (1.5 MB resident) loads with pyHanko, when a certificate
+    # is configured or a signature checked, not in every process that imports this.
+    from asn1crypto import x509  # type: ignore[import-untyped]
     from pyhanko.sign import signers
 
 from core.settings import Settings, SettingsError

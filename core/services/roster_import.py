@@ -18,9 +18,6 @@ import datetime as dt
 import re
 from collections import Counter
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from core.actors import StaffActor
 from core.calendar import school_today
 from core.errors import RuleViolation
@@ -28,7 +25,6 @@ from core.models import Enrollment, ImportStatus, RosterImport, School, Staff, S
 from core.permissions import roster_keeper
 from core.reading.access import ReadingUnit
 from core.reading.roster_imports import (
-    OPEN,
     ClassCount,
     ImportReport,
     ImportResult,
@@ -41,6 +37,7 @@ from core.reading.roster_imports import (
 )
 from core.services.guardians import link_row
 from core.services.roster import enrolled_event, enrollment_row
+from core.services.roster_expiry import KEEP, purge_expired_imports, purge_expired_in
 from core.services.roster_file import MAX_FILE_BYTES, read_roster_file
 from core.services.roster_plan import (
     Plan,
@@ -51,7 +48,6 @@ from core.services.roster_plan import (
 )
 from core.uow import UnitOfWork, transactional
 
-KEEP = dt.timedelta(hours=24)
 MAX_PROBLEMS_SHOWN = 300
 SAMPLE_ROWS = 10
 WRITE_CHUNK = 500
@@ -94,7 +90,7 @@ async def upload_roster_in(
     if len(content) > MAX_FILE_BYTES:
         raise RuleViolation("roster_file_too_big", limit=MAX_FILE_BYTES // (1024 * 1024))
     now = uow.now()
-    await _purge(uow, now)
+    await purge_expired_in(uow, now)
     school = await uow.session.get(School, staff.school_id)
     assert school is not None
     item = RosterImport(
@@ -306,27 +302,6 @@ async def cancel_roster_import_in(
 
 
 cancel_roster_import = transactional(cancel_roster_import_in)
-
-
-async def _purge(uow: UnitOfWork, now: dt.datetime) -> int:
-    result = await uow.session.exec(
-        update(RosterImport)
-        .where(col(RosterImport.status).in_(OPEN), col(RosterImport.expires_at) <= now)
-        .values(status=ImportStatus.expired.value, content=None, report=None)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)
-
-
-async def purge_expired_imports_in(uow: UnitOfWork) -> int:
-    """Remove the files (and previews) of imports left unconfirmed for `KEEP`; how many.
-
-    Runs at every upload; a scheduler may call it too (no actor: it only deletes)."""
-    purged = await _purge(uow, uow.now())
-    return purged
-
-
-purge_expired_imports = transactional(purge_expired_imports_in)
 
 
 __all__ = [
