@@ -27,7 +27,7 @@ from pydantic_core import to_jsonable_python
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.audit.chain import seal, store_head, take_heads
+from core.audit.chain import seal, store_sealed, take_heads
 from core.db import Database, SessionHandoff
 from core.events import Event
 from core.models import AuditEntry, OutboxEvent, utcnow
@@ -232,9 +232,8 @@ class UnitOfWork:
         entries, self._audits = self._audits, []
         heads = await take_heads(self.session, (entry.school_id for entry in entries))
         for school_id, head in heads.items():
-            head = seal(head, (entry for entry in entries if entry.school_id == school_id))
-            await store_head(self.session, head)
-        self.session.add_all(entries)
+            chained = [entry for entry in entries if entry.school_id == school_id]
+            await store_sealed(self.session, seal(head, chained), chained)
 
     async def rollback(self) -> None:
         self._events = []
