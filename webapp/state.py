@@ -85,13 +85,13 @@ def reading_uow(request: Request) -> UnitOfWork:
     return ReadingUnit(state.db, clock=state.clock, handoff=session_handoff(request))
 
 
+_HANDOFF = "session_handoff"  # the request state's key
+
+
 def session_handoff(request: Request) -> SessionHandoff | None:
     """The request's handoff (None outside `SessionHandoffs`)."""
     handoff: SessionHandoff | None = getattr(request.state, _HANDOFF, None)
     return handoff
-
-
-_HANDOFF = "session_handoff"
 
 
 class SessionHandoffs:
