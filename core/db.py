@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,8 @@ class Database:
         (autocommit), so without the BEGIN and ROLLBACK round trips around it; a plain
         session on SQLite. Two statements in it may see different data: one only.
 
-        For the session check every request makes (`staff_for_secret`)."""
+        For the session check (`staff_for_secret`) of a unit of work without a
+        `SessionHandoff`."""
         return self._statement_sessions()
 
     async def writing_session(self) -> AsyncSession:
@@ -150,3 +152,50 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class SessionHandoff:
+    """One pool checkout for a first read and the unit of work after it (PostgreSQL).
+
+    A web request reads who is asking (the session check), then runs a unit of work.
+    Each checkout from the pool costs its pre-ping, three round trips (asyncpg's ping
+    opens and rolls back a transaction): so the read's session is kept open, and the
+    next unit of work to open takes it and goes on in the same transaction. Only one
+    takes it; a later unit checks out its own. The read's rows are detached after it,
+    as if their session had closed: the unit's rollback must not expire the viewer's.
+
+    On SQLite a checkout costs no round trip, and a writing unit needs a session of
+    its own (`BEGIN IMMEDIATE`): the read has `Database.statement_session` there.
+    `close()` ends a session nobody took (the request's end).
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._session: AsyncSession | None = None
+
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for a read before the unit of work, kept for it (PostgreSQL)."""
+        if self.db.is_sqlite:
+            async with self.db.statement_session() as session:
+                yield session
+            return
+        if self._session is None:
+            self._session = self.db.session()
+        session = self._session
+        try:
+            yield session
+        except BaseException:
+            await self.close()
+            raise
+        session.expunge_all()
+
+    def take(self) -> AsyncSession | None:
+        """The kept session, now the caller's to close (None: nothing kept)."""
+        session, self._session = self._session, None
+        return session
+
+    async def close(self) -> None:
+        session = self.take()
+        if session is not None:
+            await session.close()

@@ -27,8 +27,8 @@ from pydantic_core import to_jsonable_python
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.audit.chain import seal, store_head, take_heads
-from core.db import Database
+from core.audit.chain import seal, store_sealed, take_heads
+from core.db import Database, SessionHandoff
 from core.events import Event
 from core.models import AuditEntry, OutboxEvent, utcnow
 
@@ -37,12 +37,20 @@ class UnitOfWork:
     """`async with uow: ...; await uow.commit()`. Leaving without commit rolls back.
 
     Create one per service call; the clock is injectable so deadlines and expiry
-    can be checked at a chosen instant.
+    can be checked at a chosen instant. With a `handoff`, the unit goes on in the
+    session of a read made before it (`statement_session`) when that is still kept.
     """
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        handoff: SessionHandoff | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
+        self._handoff = handoff
         self._session: AsyncSession | None = None
         self._turn = contextlib.AsyncExitStack()  # the write turn, while open
         self._events: list[Event] = []
@@ -62,12 +70,24 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("unit of work already open: call the service's `*_in` function")
 
+    def statement_session(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
+        """A session for one read before the unit opens (the session check): the
+        handoff's, kept for this or a sibling unit, else `Database.statement_session`."""
+        if self._handoff is not None:
+            return self._handoff.reading()
+        return self.db.statement_session()
+
+    def _kept_session(self) -> AsyncSession | None:
+        return self._handoff.take() if self._handoff is not None else None
+
     async def __aenter__(self) -> Self:
         self._refuse_nesting()
         turn = contextlib.AsyncExitStack()
         await turn.enter_async_context(self.db.write_turn())
         try:
-            self._session = await self.db.writing_session()
+            # Kept on PostgreSQL only, where a writing session is a plain one.
+            kept = self._kept_session()
+            self._session = kept if kept is not None else await self.db.writing_session()
         except BaseException:
             await turn.aclose()
             raise
@@ -212,9 +232,8 @@ class UnitOfWork:
         entries, self._audits = self._audits, []
         heads = await take_heads(self.session, (entry.school_id for entry in entries))
         for school_id, head in heads.items():
-            head = seal(head, (entry for entry in entries if entry.school_id == school_id))
-            await store_head(self.session, head)
-        self.session.add_all(entries)
+            chained = [entry for entry in entries if entry.school_id == school_id]
+            await store_sealed(self.session, seal(head, chained), chained)
 
     async def rollback(self) -> None:
         self._events = []
@@ -278,7 +297,8 @@ def jsonable_values(values: dict[str, Any]) -> dict[str, Any]:
 class _ReadingUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         self._refuse_nesting()
-        self._session = self.db.session()
+        kept = self._kept_session()
+        self._session = kept if kept is not None else self.db.session()
         return self
 
     async def commit(self) -> None:

@@ -76,7 +76,7 @@ from webapp.pages import lessons as lesson_pages
 from webapp.pages import roster as roster_pages
 from webapp.pages import statement as statement_pages
 from webapp.pages import test_schedule as test_schedule_pages
-from webapp.state import Clock, WebState
+from webapp.state import Clock, SessionHandoffs, WebState
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +188,7 @@ def create_app(
     serve(app, control_pages.router, control_api.router)
     serve(app, hooks.router, unsubscribe.router)
     install_error_handlers(app)
+    app.add_middleware(SessionHandoffs)
     app.add_middleware(RequestSizeLimit)
     app.add_middleware(SecurityHeaders)  # the outermost: the 413 gets the headers too
     return app

@@ -13,20 +13,21 @@ need a version column and both formulas kept.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Integer, String, bindparam, update
+from sqlalchemy import Insert, Integer, String, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.models.access import AuditChain
+from core.models.access import AuditChain, AuditEntry
 
 GENESIS = "0" * 64  # the `prev_hash` of a school's first entry
 FINGERPRINT_LENGTH = 16  # hex digits printed on paper: 64 bits
@@ -109,7 +110,7 @@ def seal(head: ChainHead, entries: Iterable[Sealable]) -> ChainHead:
     return ChainHead(head.school_id, seq, last)
 
 
-# Every audited write runs these two: built once, columns rather than an ORM row.
+# Every audited write runs these: built once, columns rather than ORM rows.
 _SCHOOL = bindparam("head_school", type_=Integer)
 _TAKE_HEAD = (
     select(col(AuditChain.seq), col(AuditChain.hash))
@@ -149,11 +150,55 @@ async def take_heads(session: AsyncSession, school_ids: Iterable[int]) -> dict[i
     return heads
 
 
-async def store_head(session: AsyncSession, head: ChainHead) -> None:
-    await session.exec(
-        _STORE_HEAD,
-        params={"head_school": head.school_id, "head_seq": head.seq, "head_hash": head.hash},
-    )
+# The columns of a sealed entry as `store_sealed` writes them (`id` is the database's).
+_ENTRY_COLUMNS = (
+    "school_id",
+    "at",
+    "actor_kind",
+    "actor_id",
+    "entity",
+    "entity_id",
+    "action",
+    "old",
+    "new",
+    "reason",
+    "seq",
+    "prev_hash",
+    "hash",
+)
+
+
+@functools.cache
+def _insert_entries(count: int, *, with_head: bool) -> Insert:
+    """`count` entries in one INSERT; `with_head`: the head's UPDATE in its WITH."""
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    rows = [
+        {name: bindparam(f"{name}_{n}", type_=table.c[name].type) for name in _ENTRY_COLUMNS}
+        for n in range(count)
+    ]
+    statement = insert(table).values(rows)
+    return statement.add_cte(_STORE_HEAD.cte("head")) if with_head else statement
+
+
+async def store_sealed(session: AsyncSession, head: ChainHead, entries: Sequence[Sealable]) -> None:
+    """Write one school's entries just sealed (`seal`) and its new head, in the
+    transaction that locked the head (`take_heads`).
+
+    On PostgreSQL in one statement (`WITH head AS (UPDATE audit_chain …) INSERT INTO
+    audit_entry …`), one round trip: a data-modifying WITH runs once, whole, with the
+    insert. SQLite has no such WITH: two statements, and no round trips to save.
+    """
+    params: dict[str, Any] = {
+        "head_school": head.school_id,
+        "head_seq": head.seq,
+        "head_hash": head.hash,
+    }
+    for n, entry in enumerate(entries):
+        params.update({f"{name}_{n}": getattr(entry, name) for name in _ENTRY_COLUMNS})
+    together = session.bind is not None and session.bind.dialect.name == "postgresql"
+    if not together:
+        await session.exec(_STORE_HEAD, params=params)
+    await session.exec(_insert_entries(len(entries), with_head=together), params=params)
 
 
 async def read_heads(session: AsyncSession) -> dict[int, ChainHead]:

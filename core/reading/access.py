@@ -41,7 +41,8 @@ class ReadingUnit(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         self._refuse_nesting()
-        self._session = self.db.session()
+        kept = self._kept_session()
+        self._session = kept if kept is not None else self.db.session()
         self._events = []
         self.committed_events = []
         return self

@@ -139,14 +139,15 @@ class SecretHolder:
 async def staff_for_secret(uow: UnitOfWork, *, secret: str, kind: TokenKind) -> SecretHolder | None:
     """The staff member a live secret of this kind stands for (with their school), or None.
 
-    Read without the write lock, in one statement (every request does this);
-    `last_used_at` is written at most every `TOUCH_EVERY`.
+    Read without the write lock, in one statement (every request does this), in the
+    unit's `statement_session` (with a handoff, the session its next transaction goes
+    on in); `last_used_at` is written at most every `TOUCH_EVERY`.
     """
     if not secret:
         return None
     now = uow.now()
     params = {"token_hash": hash_secret(secret), "kind": kind.value}
-    async with uow.db.statement_session() as session:
+    async with uow.statement_session() as session:
         found = (await session.exec(_HOLDER, params=params)).first()
     if found is None:
         return None

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from core.audit.chain import GENESIS, ChainHead, link
+from core.audit.chain import GENESIS, ChainHead, link, read_heads
 from core.audit.findings import Problem
 from core.audit.verify import Anchor, Report, verify_school
 from core.db import Database
-from core.models import AuditEntry, StaffMessage
+from core.models import AuditEntry, StaffMessage, Subject
 from core.services.attendance import mark_attendance
 from core.services.homework import set_homework
 from core.services.marks import change_mark, delete_mark, post_mark
@@ -195,6 +195,27 @@ async def test_a_chain_rewritten_whole_is_caught_by_its_anchor(db: Database) -> 
     assert [(f.problem, f.seq, f.detail) for f in report.findings] == [
         (Problem.anchor, anchor.head.seq, "backup 2026-12-06")
     ]
+
+
+async def test_one_commit_chains_its_entries_school_by_school(db: Database) -> None:
+    # The heads are written with their entries (on PostgreSQL in one statement each):
+    # each school's chain goes on from its own head, whatever order the entries came in.
+    w = await build_world(db)
+    await _journal(db, w)
+    schools = (w.school_id, w.other_school_id, w.school_id, w.other_school_id, w.school_id)
+    async with uow_at(db) as uow:
+        for n, school in enumerate(schools):
+            subject = Subject(school_id=school, name=f"Факультатив {n}")
+            await uow.save(subject, action="create", actor_id=None)
+        await uow.commit()
+    async with db.sessions() as session:
+        heads = await read_heads(session)
+    for school in (w.school_id, w.other_school_id):
+        entries = await _entries(db, school)
+        assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+        assert [e.entity for e in entries].count("subject") == schools.count(school)
+        assert (heads[school].seq, heads[school].hash) == (entries[-1].seq, entries[-1].hash)
+        assert (await _verify(db, school)).ok
 
 
 @pytest.mark.postgres

@@ -424,6 +424,31 @@ async def test_a_cell_is_saved_in_a_few_statements(site: Web) -> None:
     assert len(corrected) <= 11, corrected
 
 
+async def test_a_save_and_its_session_check_share_one_checkout(web: Web) -> None:
+    # A checkout costs the pool's pre-ping, three round trips on PostgreSQL: there the
+    # save goes on in the session check's session (core.db.SessionHandoff). SQLite's
+    # checkouts cost nothing, and its save's session begins with BEGIN IMMEDIATE.
+    w = web.world
+    lesson, petya = w.lessons["math7"], w.students["petya"]
+    browser = await grid_page(web)
+    await put_cell(browser, lesson, w.students["masha"], "4")  # the first save of the run
+    taken: list[None] = []
+
+    def count(*_: Any) -> None:
+        taken.append(None)
+
+    event.listen(web.db.engine.sync_engine, "checkout", count)
+    try:
+        assert (await put_cell(browser, lesson, petya, "5")).status_code == 200
+        assert len(taken) == (2 if web.db.is_sqlite else 1)
+        refused = await put_cell(browser, w.lessons["math1"], w.students["dasha"], "5")
+    finally:
+        event.remove(web.db.engine.sync_engine, "checkout", count)
+    assert refused.status_code == 422  # refused inside the unit: its session is closed too
+    assert web.db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert await live_marks(web.db, lesson, petya) == [(5, "oral")]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
