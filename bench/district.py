@@ -14,7 +14,8 @@ school's bot. Then:
 
 1. The urgent message: each school's deputy posts «занятия отменены» (urgent, the whole
    school) at once; measured from the first post to the last family reached, with
-   per-bot rates, 429s, duplicates and families missed.
+   per-bot rates, 429s, duplicates and families missed, and from the workers' metrics
+   how late their requests left after the moments the pacing reserved.
 2. 200 teachers (5 a school) sign in through the two web processes and save marks at
    once, `--saves` each (p50/p99 of the save request).
 
