@@ -201,6 +201,14 @@ async def addresses_held_by(db: Database, holder: str) -> set[str]:
         return {str(address) for address in (await session.exec(query)).all()}
 
 
+async def wait_holding(db: Database, holder: str, *, within: float) -> None:
+    """Until the worker whose id starts with `holder` holds a delivery `sending`."""
+    deadline = time.monotonic() + within
+    while not await held_by(db, holder):
+        assert time.monotonic() < deadline, f"{holder} held nothing for {within} s"
+        await asyncio.sleep(0.02)
+
+
 async def wait_taken_over(db: Database, holder: str, *, within: float) -> float:
     """Until no delivery is held by `holder` any more; the time.monotonic() then."""
     deadline = time.monotonic() + within
@@ -266,10 +274,13 @@ async def test_a_broadcast_keeps_the_rate_limit_and_a_killed_worker_loses_nothin
     if kill:
         await view.wait_received(KILL_AFTER, within=50)  # under the control client's 60 s
         killed_pid = system.workers[0].process.pid  # type: ignore[union-attr]
+        holder = f"{socket.gethostname()}:{killed_pid}:"
+        # The kill lands while worker 1 holds a batch (the other may hold both of the
+        # moment's batches: whichever polls first takes the queued jobs).
+        await wait_holding(db, holder, within=20)
         system.workers[0].kill()
         killed_at, sent_at_kill = time.monotonic() - started, len(await view.received())
         in_flight = await addresses_in_flight(db, w.school_id)
-        holder = f"{socket.gethostname()}:{killed_pid}:"
         held_at_kill = await held_by(db, holder)
         held_addresses = await addresses_held_by(db, holder)
         await system.restart_worker(0)
