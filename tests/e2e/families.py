@@ -30,6 +30,8 @@ from core.models import (
     StudentGuardian,
     utcnow,
 )
+from core.services.marks import post_mark
+from core.uow import UnitOfWork
 from tests.builders import TODAY, World, insert
 
 SCHOOL_TZ = ZoneInfo("Europe/Moscow")  # tests.builders' school
@@ -170,3 +172,17 @@ async def notification_statuses(db: Database, guardian_id: int) -> list[str]:
             .order_by(Notification.id)  # type: ignore[arg-type]
         )
         return list((await session.exec(query)).all())
+
+
+async def post_lesson_mark(
+    db: Database, w: World, kid: str, value: int, *, lesson: str = "math7"
+) -> None:
+    """`kid`'s mark in the builders' `lesson`, posted by its teacher (Russian's or maths')."""
+    teacher = "russian" if lesson.startswith("russian") else "math"
+    await post_mark(
+        UnitOfWork(db),
+        actor=w.actor(teacher),
+        lesson_id=w.lessons[lesson],
+        student_id=w.students[kid],
+        value=value,
+    )

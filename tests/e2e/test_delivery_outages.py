@@ -17,26 +17,14 @@ from sqlmodel import select
 from core.actors import StaffActor
 from core.models import Delivery
 from core.services.announcements import post_announcement
-from core.services.marks import post_mark
 from core.uow import UnitOfWork
 from tests.builders import World
-from tests.e2e.families import Contacts, add_lesson, choose, give_contacts, plain
+from tests.e2e.families import Contacts, add_lesson, choose, give_contacts, plain, post_lesson_mark
 from tests.e2e.scenarios import LINGER, received
 from tests.e2e.system import System
 from tests.redis_fixture import PrivateRedis
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-async def _mark(system: System, w: World, kid: str, lesson: str, value: int) -> None:
-    teacher = "russian" if lesson == "russian7" else "math"
-    await post_mark(
-        UnitOfWork(system.db),
-        actor=w.actor(teacher),
-        lesson_id=w.lessons[lesson],
-        student_id=w.students[kid],
-        value=value,
-    )
 
 
 async def _deliveries(system: System, guardian_id: int) -> list[Delivery]:
@@ -58,11 +46,11 @@ async def test_redis_down_while_marks_are_posted_then_back_empty(
 ) -> None:
     system, w = shared_system, school
     families = await _three_families(system, w)
-    await _mark(system, w, "petya", "math7", 5)
+    await post_lesson_mark(system.db, w, "petya", 5)
     running_redis.stop()
     try:
-        await _mark(system, w, "vanya", "math7", 4)
-        await _mark(system, w, "lena", "math10", 3)
+        await post_lesson_mark(system.db, w, "vanya", 4)
+        await post_lesson_mark(system.db, w, "lena", 3, lesson="math10")
         await asyncio.sleep(4)  # the grace window ends while Redis is away
         assert all(worker.alive for worker in system.workers)
     finally:
@@ -83,8 +71,8 @@ async def test_smtp_down_for_a_while_then_the_email_goes_out_once(
     await choose(system.db, w.school_id, w.guardians["novikov"], channels=["email"])
     await system.smtp.stop()
     try:
-        await _mark(system, w, "vanya", "math7", 4)
-        await _mark(system, w, "vanya", "russian7", 5)
+        await post_lesson_mark(system.db, w, "vanya", 4)
+        await post_lesson_mark(system.db, w, "vanya", 5, lesson="russian7")
         deadline = time.monotonic() + 15
         while not any(d.attempts and d.error for d in await _deliveries(system, father_id(w))):
             assert time.monotonic() < deadline, "no failed attempt while the relay was down"
@@ -133,7 +121,7 @@ async def test_telegram_429_is_waited_out_and_nothing_is_lost(
         retry_after=3,
     )
     for kid, lesson in (("petya", "math7"), ("vanya", "math7"), ("lena", "math10")):
-        await _mark(system, w, kid, lesson, 5)
+        await post_lesson_mark(system.db, w, kid, 5, lesson=lesson)
     refused = await _refusals(stats, refused_before, 3)
 
     arrived = []

@@ -17,7 +17,7 @@ from core.services.marks import post_mark
 from core.services.school_setup import update_policy
 from core.uow import UnitOfWork
 from tests.builders import World
-from tests.e2e.families import give_contacts, plain, set_policy
+from tests.e2e.families import give_contacts, plain, post_lesson_mark, set_policy
 from tests.e2e.scenarios import LINGER, marks_reach_the_right_families, received
 from tests.e2e.system import System
 
@@ -39,7 +39,7 @@ async def test_a_blocked_chat_falls_back_to_email_and_is_not_tried_again(
     await system.telegram.control.block_chat(mother.chat_id)
     before = await _outcomes(system)
 
-    await _mark(system, w, "petya", 4)
+    await post_lesson_mark(system.db, w, "petya", 4)
     (first,) = await system.wait_emails(mother.email, 1)
     assert "Пётр" in str(first["Subject"])
     assert system.telegram_to(mother.chat_id) == []  # 403: nothing reached the chat
@@ -48,7 +48,7 @@ async def test_a_blocked_chat_falls_back_to_email_and_is_not_tried_again(
     ]
 
     refused_before = system.telegram.emulator.stats["sendMessage"]["403"]
-    await _mark(system, w, "masha", 5)
+    await post_lesson_mark(system.db, w, "masha", 5)
     second = (await system.wait_emails(mother.email, 2))[1]
     assert "Мария" in str(second["Subject"])
     await asyncio.sleep(LINGER)
@@ -91,13 +91,13 @@ async def test_a_mark_reaches_the_max_dialog_once_and_a_blocked_bot_falls_back_t
     assert mother.max_user_id and mother.email
     await system.max.control.inject_start(user_id=mother.max_user_id)  # she started the bot
 
-    await _mark(system, w, "petya", 4)
+    await post_lesson_mark(system.db, w, "petya", 4)
     (first,) = await system.wait_max(mother.max_user_id, 1)
     assert first["format"] == "html" and "Пётр" in plain(first["text"])
     assert "4" in plain(first["text"])
 
     await system.max.control.block_user(mother.max_user_id)
-    await _mark(system, w, "masha", 5)
+    await post_lesson_mark(system.db, w, "masha", 5)
     (email,) = await system.wait_emails(mother.email, 1)
     assert "Мария" in str(email["Subject"])
     await asyncio.sleep(LINGER)
@@ -123,8 +123,8 @@ async def test_a_school_switching_telegram_off_reaches_its_families_elsewhere_an
     await system.max.control.inject_start(user_id=mother.max_user_id)
 
     await _keep_only_max(db, w)
-    await _mark(system, w, "vanya", 4)
-    await _mark(system, w, "petya", 5)
+    await post_lesson_mark(system.db, w, "vanya", 4)
+    await post_lesson_mark(system.db, w, "petya", 5)
     emails = await system.wait_emails(father.email, 2)
     (notice,) = [e for e in emails if "перешла в MAX" in str(e["Subject"])]
     (mark,) = [e for e in emails if e is not notice]
@@ -141,7 +141,7 @@ async def test_a_school_switching_telegram_off_reaches_its_families_elsewhere_an
 
     # Once: the same choice saved again and the next mark tell the father nothing more.
     await _keep_only_max(db, w)
-    await _mark(system, w, "vanya", 3)
+    await post_lesson_mark(system.db, w, "vanya", 3)
     third = (await system.wait_emails(father.email, 3))[2]
     assert "Иван" in str(third["Subject"])
     await asyncio.sleep(LINGER)
@@ -181,16 +181,6 @@ async def test_grade_one_hears_of_attendance_and_no_mark_is_possible(
     assert "Дарья" in text and "Математика" in text and "Отсутствовал(а)" in text, text
     assert "Отметка" not in text
     assert received(system, mother) == (1, 0, 0)
-
-
-async def _mark(system: System, w: World, kid: str, value: int) -> None:
-    await post_mark(
-        UnitOfWork(system.db),
-        actor=w.actor("math"),
-        lesson_id=w.lessons["math7"],
-        student_id=w.students[kid],
-        value=value,
-    )
 
 
 async def dead_contacts(db: Database, guardian_id: int) -> list[tuple[str, str]]:

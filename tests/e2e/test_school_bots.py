@@ -14,10 +14,17 @@ from core.messengers import BOT_FIELDS
 from core.models import Delivery, Guardian, Messenger
 from core.services.marks import post_mark
 from core.uow import UnitOfWork
-from tests.builders import World, build_world
-from tests.e2e.families import QUICK_POLICY, add_lesson, give_contacts, plain, set_policy
+from tests.builders import build_world
+from tests.e2e.families import (
+    QUICK_POLICY,
+    add_lesson,
+    give_contacts,
+    plain,
+    post_lesson_mark,
+    set_policy,
+)
 from tests.e2e.scenarios import LINGER
-from tests.e2e.system import System, run_system
+from tests.e2e.system import run_system
 from tests.school_bots import SCHOOL_BOT_KEY, SCHOOL_MAX_TOKEN, SCHOOL_TELEGRAM_TOKEN
 
 
@@ -29,17 +36,6 @@ async def through(db: Database, guardian_id: int, messenger: Messenger, bot: str
         setattr(guardian, BOT_FIELDS[messenger], bot)
         session.add(guardian)
         await session.commit()
-
-
-async def mark(system: System, w: World, kid: str, value: int) -> None:
-    await post_mark(
-        UnitOfWork(system.db),
-        actor=w.actor("math"),
-        lesson_id=w.lessons["math7"],
-        student_id=w.students[kid],
-        value=value,
-        work_type="oral",
-    )
 
 
 async def addresses(db: Database, guardian_id: int) -> list[tuple[str, str, str]]:
@@ -73,8 +69,8 @@ async def test_each_family_hears_through_the_bot_it_started(
         assert mother.chat_id and father.chat_id and lena_mother.max_user_id
         await school_max.control.inject_start(user_id=lena_mother.max_user_id)
 
-        await mark(system, w, "petya", 5)
-        await mark(system, w, "vanya", 4)
+        await post_lesson_mark(system.db, w, "petya", 5)
+        await post_lesson_mark(system.db, w, "vanya", 4)
         lesson_10a = await add_lesson(db, w, "10А", slot=3)
         await post_mark(
             UnitOfWork(db),
@@ -119,7 +115,7 @@ async def test_a_chat_whose_bot_left_the_file_falls_back_to_email(
         await through(db, w.guardians["sokolova"], Messenger.telegram, "closed-school")
         assert mother.chat_id and mother.email
 
-        await mark(system, w, "petya", 5)
+        await post_lesson_mark(system.db, w, "petya", 5)
         (email,) = await system.wait_emails(mother.email, 1)
         await asyncio.sleep(LINGER)
 
