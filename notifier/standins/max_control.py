@@ -19,7 +19,7 @@ from notifier.standins.max_rules import Limits
 from notifier.standins.max_server import DEFAULT_TOKEN, create_app, school_bot_prefix
 from notifier.standins.max_state import MaxStandin
 from notifier.standins.rates import RateLike, rate_json
-from notifier.standins.serving import serve_standin
+from notifier.standins.serving import serve_bots
 
 
 class MaxStandinControl(ControlClient):
@@ -152,13 +152,10 @@ async def run_max_standin(
     ]
     app = create_app(standin, invites_file=invites_file, school_bots=others)
     streams = [standin.updates, *(other.updates for other in others)]
-    async with serve_standin(app, streams, MaxStandinControl, host, port) as (url, control):
+    prefixes = [school_bot_prefix(other.username) for other in others]
+    serving = serve_bots(app, streams, MaxStandinControl, prefixes, host, port)
+    async with serving as (url, control, own):
         running = RunningMaxStandin(url, token, standin, control)
-        for other in others:
-            client = MaxStandinControl(url, school_bot_prefix(other.username))
+        for other, client in zip(others, own, strict=True):
             running.school_bots[other.token] = RunningMaxStandin(url, other.token, other, client)
-        try:
-            yield running
-        finally:
-            for bot in running.school_bots.values():
-                await bot.control.close()
+        yield running

@@ -62,6 +62,26 @@ async def serve_standin(
                 await stream.close()
 
 
+@contextlib.asynccontextmanager
+async def serve_bots(
+    app: Starlette,
+    updates: Sequence[UpdateStream[Any]],
+    control: Callable[..., ControlT],
+    prefixes: Sequence[str],
+    host: str,
+    port: int,
+) -> AsyncIterator[tuple[str, ControlT, list[ControlT]]]:
+    """`serve_standin` for a stand-in serving several bots at one address: also yields a
+    control client for each school bot, at its prefix (`control(base_url, prefix)`)."""
+    async with serve_standin(app, updates, control, host, port) as (base_url, client):
+        own = [control(base_url, prefix) for prefix in prefixes]
+        try:
+            yield base_url, client, own
+        finally:
+            for school_client in own:
+                await school_client.close()
+
+
 def _streams(
     updates: UpdateStream[Any] | Sequence[UpdateStream[Any]],
 ) -> tuple[UpdateStream[Any], ...]:

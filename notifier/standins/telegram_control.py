@@ -16,7 +16,7 @@ from typing import Any
 
 from notifier.standins.control_client import ControlClient
 from notifier.standins.rates import RateLike, rate_json
-from notifier.standins.serving import serve_standin
+from notifier.standins.serving import serve_bots
 from notifier.standins.telegram_api import DEFAULT_TOKEN, create_app, school_bot_prefix
 from notifier.standins.telegram_emulator import TelegramEmulator
 from notifier.standins.telegram_rules import FloodLimits
@@ -154,13 +154,10 @@ async def run_telegram_emulator(
     others = [TelegramEmulator(t, limits=limits) for t in school_tokens]
     app = create_app(emulator, invites_file=invites_file, school_bots=others)
     streams = [emulator.updates, *(other.updates for other in others)]
-    async with serve_standin(app, streams, EmulatorControl, host, port) as (url, control):
+    prefixes = [school_bot_prefix(other.bot_id) for other in others]
+    serving = serve_bots(app, streams, EmulatorControl, prefixes, host, port)
+    async with serving as (url, control, own):
         running = RunningEmulator(url, token, emulator, control)
-        for other in others:
-            client = EmulatorControl(url, school_bot_prefix(other.bot_id))
+        for other, client in zip(others, own, strict=True):
             running.school_bots[other.token] = RunningEmulator(url, other.token, other, client)
-        try:
-            yield running
-        finally:
-            for bot in running.school_bots.values():
-                await bot.control.close()
+        yield running
