@@ -49,7 +49,7 @@ from sqlmodel import col, select
 from bench.district_world import DistrictSchool, bots_file, create_district
 from bench.netns import OUTSIDE, Host, hosts, unavailable
 from bench.report import busiest_window, emit, percentile, progress, rounded
-from bench.stack import WORKER_READY, WorkerProcess, child_env
+from bench.stack import WORKER_READY, WorkerProcess, child_env, stop_child
 from bench.web_stack import SECRET, sign_in
 from core.actors import StaffActor
 from core.db import Database
@@ -150,13 +150,7 @@ class Process:
     log: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_child(self.process, 15)
 
     def tail(self, lines: int = 15) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])

@@ -19,13 +19,13 @@ import gc
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from subprocess import STDOUT
 from typing import Any, TypeVar
 
 import httpx
@@ -60,7 +60,7 @@ class WorkerProcess:
     async def start(self, cwd: Path) -> None:
         with self.log_path.open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(
-                *self.argv, env=self.env, cwd=cwd, stdout=log, stderr=STDOUT
+                *self.argv, env=self.env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT
             )
 
     @property
@@ -112,6 +112,18 @@ class WorkerProcess:
                 self.process.kill()
         await self.process.wait()
         self.process = None
+
+
+def stop_child(process: subprocess.Popen[bytes] | None, grace: float) -> None:
+    """SIGTERM a child (a server, a stand-in) and wait `grace` seconds, then SIGKILL."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def child_env(extra: dict[str, str]) -> dict[str, str]:

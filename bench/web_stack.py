@@ -34,6 +34,7 @@ from pydantic import BaseModel
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (every table must be known to create_all)
+from bench.stack import stop_child
 from core.db import Database
 from core.demo.bulk import Row, insert_ids, insert_rows
 from core.models import (
@@ -188,13 +189,7 @@ class Server:
                 await asyncio.sleep(0.1)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_child(self.process, 10)
 
 
 def server_env(url: str, directory: Path) -> dict[str, str]:
